@@ -1,0 +1,21 @@
+"""Briefmap: entry point. Sets the page up, lays out the shared sidebar, runs the page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from briefmap import ui
+
+st.set_page_config(page_title="Briefmap", page_icon="🗺️", layout="wide")
+
+# The sidebar lives here, not in the pages, so filters hold across pages.
+ui.publish(ui.build_view())
+
+page = st.navigation(
+    [
+        st.Page("pages/map.py", title="Map", icon="🗺️", default=True),
+        st.Page("pages/claims.py", title="Claims", icon="📋"),
+        st.Page("pages/sources.py", title="Sources & method", icon="📚"),
+    ]
+)
+page.run()

@@ -1,0 +1,39 @@
+"""Command line: ``python -m briefmap validate [DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from briefmap.loader import DATA_ENV_VAR, default_data_dir, load_catalog
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m briefmap", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser(
+        "validate", help="check a data directory and print every error found"
+    )
+    validate.add_argument(
+        "data_dir",
+        nargs="?",
+        type=Path,
+        help=f"data directory (default: ${DATA_ENV_VAR} or the repository's geodata/)",
+    )
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        directory = args.data_dir or default_data_dir()
+        if not directory.is_dir():
+            print(f"{directory}: not a directory", file=sys.stderr)
+            return 2
+        result = load_catalog(directory)
+        print(f"Validating {directory}")
+        print(result.report())
+        return 0 if result.ok else 1
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,552 @@
+"""Load a data directory into a validated :class:`~briefmap.schema.Catalog`.
+
+Nothing is dropped silently: every record that fails a check is left out of
+the catalog *and* reported as a :class:`ValidationIssue` naming the file, the
+record and the field, so the app can show what is missing while it draws the
+valid rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import shapely
+from shapely.geometry import shape
+from shapely.validation import explain_validity
+
+from briefmap.schema import (
+    REGION_OF_INTEREST,
+    Actor,
+    Catalog,
+    Claim,
+    ClaimStatus,
+    Place,
+    PlaceKind,
+    Posture,
+    Precision,
+    Role,
+    Source,
+)
+
+PLACES_FILE = "places.geojson"
+CLAIMS_FILE = "claims.json"
+SOURCES_FILE = "sources.json"
+DATA_FILES = (PLACES_FILE, CLAIMS_FILE, SOURCES_FILE)
+
+DATA_ENV_VAR = "BRIEFMAP_DATA"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+
+# One place, one shape: a region in several parts is several places.
+ALLOWED_GEOMETRIES = ("Point", "Polygon")
+URL_SCHEMES = ("http://", "https://")
+
+E = TypeVar("E", bound=Enum)
+
+
+@dataclass(frozen=True)
+class ValidationIssue:
+    """One thing wrong with the data, located as precisely as we can."""
+
+    file: str
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: record '{self.record}', field '{self.field}': {self.message}"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """A validated catalog and the issues found on the way."""
+
+    catalog: Catalog
+    issues: tuple[ValidationIssue, ...] = ()
+    records_read: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> tuple[ValidationIssue, ...]:
+        return self.issues
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    def left_out(self) -> dict[str, int]:
+        """How many records of each file did not make it into the catalog."""
+        kept = {
+            PLACES_FILE: len(self.catalog.places),
+            CLAIMS_FILE: len(self.catalog.claims),
+            SOURCES_FILE: len(self.catalog.sources),
+        }
+        return {name: self.records_read.get(name, 0) - kept[name] for name in DATA_FILES}
+
+    def report(self) -> str:
+        """A plain-text report, as printed by ``python -m briefmap validate``."""
+        lines = [str(issue) for issue in self.issues]
+        kept = (
+            f"{len(self.catalog.places)} places, {len(self.catalog.claims)} claims, "
+            f"{len(self.catalog.sources)} sources valid"
+        )
+        out = self.left_out()
+        left = ", ".join(f"{n} from {f}" for f, n in out.items() if n)
+        summary = f"{len(self.issues)} error(s); {kept}" + (f"; left out: {left}" if left else "")
+        return "\n".join([*lines, summary])
+
+
+def default_data_dir() -> Path:
+    """The data directory: ``$BRIEFMAP_DATA`` if set, else the repository's ``geodata/``."""
+    env = os.environ.get(DATA_ENV_VAR)
+    return Path(env) if env else DEFAULT_DATA_DIR
+
+
+def data_fingerprint(data_dir: Path | str) -> str:
+    """A hash of the data files' contents, to key caches on."""
+    digest = hashlib.sha256()
+    for name in DATA_FILES:
+        path = Path(data_dir) / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()
+
+
+class _Collector:
+    """Accumulates issues for one file."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.issues: list[ValidationIssue] = []
+
+    def add(self, record: str, field_name: str, message: str) -> None:
+        self.issues.append(ValidationIssue(self.file, record, field_name, message))
+
+
+class _Record:
+    """Typed access to one JSON object's fields, reporting what is wrong."""
+
+    def __init__(self, data: dict[str, Any], rid: str, out: _Collector) -> None:
+        self.data = data
+        self.rid = rid
+        self.out = out
+        self.failed = False
+
+    def fail(self, field_name: str, message: str) -> None:
+        self.failed = True
+        self.out.add(self.rid, field_name, message)
+
+    def text(self, name: str, *, required: bool = True) -> str | None:
+        value = self.data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(name, "is missing or empty")
+            return None
+        if not isinstance(value, str):
+            self.fail(name, f"must be text, got {type(value).__name__}")
+            return None
+        return value.strip()
+
+    def texts(self, name: str, *, required: bool = True) -> tuple[str, ...]:
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.fail(name, "is missing")
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(name, "must be a list of non-empty text values")
+            return ()
+        if required and not value:
+            self.fail(name, "must name at least one value")
+        return tuple(v.strip() for v in value)
+
+    def choice(self, name: str, vocab: type[E], *, default: E | None = None) -> E | None:
+        value = self.data.get(name)
+        if value is None and default is not None:
+            return default
+        if value is None:
+            self.fail(name, f"is missing; allowed: {_allowed(vocab)}")
+            return None
+        try:
+            return vocab(value)
+        except ValueError:
+            self.fail(name, f"unknown value {value!r}; allowed: {_allowed(vocab)}")
+            return None
+
+    def choices(self, name: str, vocab: type[E]) -> tuple[E, ...]:
+        values = self.texts(name)
+        result = []
+        for value in values:
+            try:
+                result.append(vocab(value))
+            except ValueError:
+                self.fail(name, f"unknown value {value!r}; allowed: {_allowed(vocab)}")
+        return tuple(result)
+
+    def date(self, name: str) -> str | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(name, f"{value!r} is not a date in the form YYYY-MM-DD")
+            return None
+        return value
+
+    def flag(self, name: str) -> bool:
+        value = self.data.get(name, False)
+        if not isinstance(value, bool):
+            self.fail(name, f"must be true or false, got {value!r}")
+            return False
+        return value
+
+    def no_unknown_fields(self, known: Iterable[str]) -> None:
+        # A misspelt optional field ("orgin") would otherwise vanish unnoticed.
+        for name in sorted(set(self.data) - set(known)):
+            self.fail(name, f"unknown field; known fields: {', '.join(sorted(known))}")
+
+
+def _allowed(vocab: type[Enum]) -> str:
+    return ", ".join(str(member.value) for member in vocab)
+
+
+def _read_json(path: Path, out: _Collector) -> Any:
+    if not path.is_file():
+        out.add("-", "-", f"file not found: {path}")
+        return None
+    raw = path.read_bytes()
+    try:
+        # utf-8-sig: tolerate a byte-order mark, which some editors on Windows add.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        out.add("-", "-", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8")
+        return None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except ValueError as exc:
+        out.add("-", "-", f"not valid JSON: {exc}")
+        return None
+
+
+def _reject_constant(name: str) -> float:
+    # json accepts NaN and Infinity, which are not JSON and not coordinates.
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def _records(
+    payload: Any, key: str, out: _Collector, id_of: Callable[[dict[str, Any]], Any]
+) -> list[tuple[str, dict[str, Any] | None]]:
+    """The list under ``key``, each with the id used to name it in errors.
+
+    An item that is not an object is reported here and comes back as ``None``.
+    """
+    if payload is None:
+        return []
+    if not isinstance(payload, dict) or not isinstance(payload.get(key), list):
+        out.add("-", key, f"the file must be a JSON object with a list under {key!r}")
+        return []
+    records: list[tuple[str, dict[str, Any] | None]] = []
+    for index, item in enumerate(payload[key]):
+        if not isinstance(item, dict):
+            out.add(f"#{index + 1}", "-", "must be a JSON object")
+            records.append((f"#{index + 1}", None))
+            continue
+        rid = id_of(item)
+        records.append((rid if isinstance(rid, str) and rid.strip() else f"#{index + 1}", item))
+    return records
+
+
+def _check_unique(record: _Record, seen: set[str]) -> None:
+    if record.rid in seen:
+        record.fail("id", "duplicate id; ids must be unique within the file")
+    seen.add(record.rid)
+
+
+# ---------------------------------------------------------------- sources
+
+SOURCE_FIELDS = ("id", "outlet", "date", "url")
+
+
+def _load_sources(data_dir: Path) -> tuple[dict[str, Source], list[ValidationIssue], int]:
+    out = _Collector(SOURCES_FILE)
+    payload = _read_json(data_dir / SOURCES_FILE, out)
+    records = _records(payload, "sources", out, lambda item: item.get("id"))
+    sources: dict[str, Source] = {}
+    seen: set[str] = set()
+    for rid, data in records:
+        if data is None:
+            continue
+        rec = _Record(data, rid, out)
+        rec.text("id")
+        _check_unique(rec, seen)
+        rec.no_unknown_fields(SOURCE_FIELDS)
+        outlet = rec.text("outlet")
+        date = rec.date("date")
+        url = rec.text("url", required=False)
+        if url is not None and not url.lower().startswith(URL_SCHEMES):
+            rec.fail("url", "only http:// and https:// links are allowed")
+        if not rec.failed:
+            sources[rid] = Source(id=rid, outlet=outlet or "", date=date or "", url=url)
+    return sources, out.issues, len(records)
+
+
+# ----------------------------------------------------------------- places
+
+PLACE_FIELDS = (
+    "id",
+    "name_en",
+    "name_ar",
+    "name_ru",
+    "alt_names",
+    "kind",
+    "precision",
+    "off_map",
+    "note",
+)
+
+
+def _all_coordinates(geometry: dict[str, Any]) -> Iterable[Any]:
+    def walk(node: Any) -> Iterable[Any]:
+        if isinstance(node, list) and node and not isinstance(node[0], list):
+            yield node
+        elif isinstance(node, list):
+            for child in node:
+                yield from walk(child)
+
+    return walk(geometry.get("coordinates"))
+
+
+def _check_geometry(rec: _Record, raw: Any, off_map: bool) -> Any:
+    if not isinstance(raw, dict):
+        rec.fail("geometry", "is missing or not a GeoJSON geometry object")
+        return None
+    kind = raw.get("type")
+    if kind not in ALLOWED_GEOMETRIES:
+        rec.fail("geometry", f"type {kind!r} is not supported; use {', '.join(ALLOWED_GEOMETRIES)}")
+        return None
+    for position in _all_coordinates(raw):
+        if len(position) < 2 or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in position[:2]
+        ):
+            rec.fail("geometry", f"position {position!r} is not a pair of numbers")
+            return None
+        lon, lat = position[0], position[1]
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            rec.fail("geometry", f"position {position!r} is not finite")
+            return None
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            rec.fail(
+                "geometry",
+                f"position {position!r} is outside WGS84 (longitude first, then latitude)",
+            )
+            return None
+    try:
+        geometry = shape(raw)
+    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as exc:
+        rec.fail("geometry", f"could not be read: {exc}")
+        return None
+    if geometry.is_empty:
+        rec.fail("geometry", "is empty")
+        return None
+    if not geometry.is_valid:
+        rec.fail("geometry", f"is not a valid {kind}: {explain_validity(geometry)}")
+        return None
+    if not off_map:
+        min_lon, min_lat, max_lon, max_lat = REGION_OF_INTEREST
+        g_min_lon, g_min_lat, g_max_lon, g_max_lat = geometry.bounds
+        if g_min_lon < min_lon or g_max_lon > max_lon or g_min_lat < min_lat or g_max_lat > max_lat:
+            rec.fail(
+                "geometry",
+                f"lies outside the region of interest (lon {min_lon}..{max_lon}, "
+                f"lat {min_lat}..{max_lat}): are longitude and latitude swapped? "
+                "GeoJSON wants [longitude, latitude]. Mark places outside Syria "
+                '"off_map": true.',
+            )
+            return None
+    return geometry
+
+
+def _load_places(data_dir: Path) -> tuple[dict[str, Place], list[ValidationIssue], int]:
+    out = _Collector(PLACES_FILE)
+    payload = _read_json(data_dir / PLACES_FILE, out)
+    if isinstance(payload, dict) and payload.get("type") not in (None, "FeatureCollection"):
+        out.add("-", "type", "the file must be a GeoJSON FeatureCollection")
+    if isinstance(payload, dict) and payload.get("crs") is not None:
+        # RFC 7946 dropped "crs": GeoJSON is WGS84 longitude/latitude, nothing else.
+        crs = json.dumps(payload["crs"])
+        if "CRS84" not in crs and "4326" not in crs:
+            out.add("-", "crs", f"only WGS84 is supported, found {crs}")
+            payload = None
+    records = _records(
+        payload, "features", out, lambda f: (f.get("properties") or {}).get("id")
+    )
+    places: dict[str, Place] = {}
+    seen: set[str] = set()
+    for rid, feature in records:
+        if feature is None:
+            continue
+        props = feature.get("properties")
+        rec = _Record(props if isinstance(props, dict) else {}, rid, out)
+        if not isinstance(props, dict):
+            rec.fail("properties", "is missing; each feature needs a properties object")
+            continue
+        rec.text("id")
+        _check_unique(rec, seen)
+        rec.no_unknown_fields(PLACE_FIELDS)
+        name_en = rec.text("name_en")
+        name_ar = rec.text("name_ar", required=False)
+        name_ru = rec.text("name_ru", required=False)
+        alt_names = rec.texts("alt_names", required=False)
+        kind = rec.choice("kind", PlaceKind)
+        precision = rec.choice("precision", Precision)
+        off_map = rec.flag("off_map")
+        note = rec.text("note", required=False)
+        geometry = _check_geometry(rec, feature.get("geometry"), off_map)
+        if not rec.failed:
+            places[rid] = Place(
+                id=rid,
+                name_en=name_en or "",
+                name_ar=name_ar,
+                name_ru=name_ru,
+                alt_names=alt_names,
+                kind=kind or PlaceKind.REGION,
+                precision=precision or Precision.REGION,
+                geometry=geometry,
+                off_map=off_map,
+                note=note,
+            )
+    return places, out.issues, len(records)
+
+
+# ----------------------------------------------------------------- claims
+
+CLAIM_FIELDS = (
+    "id",
+    "places",
+    "actors",
+    "claimant",
+    "status",
+    "posture",
+    "reported",
+    "summary",
+    "attribution",
+    "source",
+    "role",
+    "origin",
+)
+
+
+def _load_claims(
+    data_dir: Path,
+    places: dict[str, Place],
+    sources: dict[str, Source],
+    known_place_ids: set[str],
+    known_source_ids: set[str],
+) -> tuple[dict[str, Claim], list[ValidationIssue], int, str | None]:
+    out = _Collector(CLAIMS_FILE)
+    payload = _read_json(data_dir / CLAIMS_FILE, out)
+    as_of = None
+    if isinstance(payload, dict) and payload.get("as_of") is not None:
+        header = _Record(payload, "-", out)
+        as_of = header.date("as_of")
+    records = _records(payload, "claims", out, lambda item: item.get("id"))
+    claims: dict[str, Claim] = {}
+    seen: set[str] = set()
+
+    def resolve(rec: _Record, name: str, ref: str, valid: dict[str, Any], known: set[str]) -> None:
+        target = PLACES_FILE if name in ("places", "origin") else SOURCES_FILE
+        if ref in valid:
+            return
+        if ref in known:
+            rec.fail(name, f"{ref!r} was left out of {target} because of its own error")
+        else:
+            rec.fail(name, f"{ref!r} does not exist in {target}")
+
+    for rid, data in records:
+        if data is None:
+            continue
+        rec = _Record(data, rid, out)
+        rec.text("id")
+        _check_unique(rec, seen)
+        rec.no_unknown_fields(CLAIM_FIELDS)
+        place_ids = rec.texts("places")
+        actors = rec.choices("actors", Actor)
+        claimant = rec.text("claimant")
+        status = rec.choice("status", ClaimStatus)
+        posture = rec.choice("posture", Posture)
+        reported = rec.date("reported")
+        summary = rec.text("summary")
+        attribution = rec.text("attribution")
+        source = rec.text("source")
+        role = rec.choice("role", Role, default=Role.REPORT)
+        origin = rec.text("origin", required=False)
+        for place_id in place_ids:
+            resolve(rec, "places", place_id, places, known_place_ids)
+        if source is not None:
+            resolve(rec, "source", source, sources, known_source_ids)
+        if origin is not None:
+            resolve(rec, "origin", origin, places, known_place_ids)
+            if posture is not None and posture is not Posture.PROPOSED:
+                rec.fail("origin", "only proposed deployments have an origin")
+        if not rec.failed:
+            claims[rid] = Claim(
+                id=rid,
+                places=place_ids,
+                actors=actors,
+                claimant=claimant or "",
+                status=status or ClaimStatus.UNVERIFIED,
+                posture=posture or Posture.CURRENT,
+                reported=reported or "",
+                summary=summary or "",
+                attribution=attribution or "",
+                source=source or "",
+                role=role or Role.REPORT,
+                origin=origin,
+            )
+    return claims, out.issues, len(records), as_of
+
+
+def _raw_ids(path: Path, key: str, id_of: Callable[[dict[str, Any]], Any]) -> set[str]:
+    """Ids present in a file, valid or not, to tell 'missing' from 'left out'."""
+    scratch = _Collector(path.name)
+    return {rid for rid, _ in _records(_read_json(path, scratch), key, scratch, id_of)}
+
+
+def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
+    """Load and validate a data directory.
+
+    Parameters
+    ----------
+    data_dir
+        Directory holding ``places.geojson``, ``claims.json`` and ``sources.json``;
+        defaults to :func:`default_data_dir`.
+
+    Returns
+    -------
+    LoadResult
+        The catalog of valid records and every issue found.
+    """
+    directory = Path(data_dir) if data_dir is not None else default_data_dir()
+    sources, source_issues, n_sources = _load_sources(directory)
+    places, place_issues, n_places = _load_places(directory)
+    known_places = _raw_ids(
+        directory / PLACES_FILE, "features", lambda f: (f.get("properties") or {}).get("id")
+    )
+    known_sources = _raw_ids(directory / SOURCES_FILE, "sources", lambda s: s.get("id"))
+    claims, claim_issues, n_claims, as_of = _load_claims(
+        directory, places, sources, known_places, known_sources
+    )
+    catalog = Catalog(places=places, claims=claims, sources=sources, as_of=as_of)
+    return LoadResult(
+        catalog=catalog,
+        issues=tuple(place_issues + source_issues + claim_issues),
+        records_read={PLACES_FILE: n_places, CLAIMS_FILE: n_claims, SOURCES_FILE: n_sources},
+    )

@@ -1,0 +1,507 @@
+"""Pure map builders: catalog and selection in, folium objects out.
+
+Nothing here imports Streamlit, so every map can be built and inspected in a
+test. The page passes :func:`build_base_map` to ``st_folium`` once and the
+result of :func:`build_layers` as ``feature_group_to_add``: the base map's
+script stays byte-for-byte the same across filter changes, so the browser
+keeps the map (and the user's zoom and pan) and only swaps the layers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from enum import Enum
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from briefmap.assets import COMPONENT_RELATIVE_BASE, asset_links
+from briefmap.safe import map_text
+from briefmap.schema import (
+    Actor,
+    Catalog,
+    Claim,
+    ClaimStatus,
+    Place,
+    PlaceKind,
+    Posture,
+    Role,
+)
+from briefmap.query import Selection
+
+
+class Layer(str, Enum):
+    """The map's overlay layers, in drawing order."""
+
+    REGIONS = "Regions"
+    CONTEXT = "Context"
+    FORMER = "Former positions"
+    PROPOSED = "Proposed deployments"
+    SITES = "Sites and installations"
+
+    @property
+    def slug(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    """How a rung of the status ladder is drawn, without relying on colour."""
+
+    dash: str | None
+    weight: float
+    fill_opacity: float
+
+
+STATUS_STYLES: dict[ClaimStatus, StatusStyle] = {
+    ClaimStatus.CONFIRMED: StatusStyle(dash=None, weight=3.5, fill_opacity=0.9),
+    ClaimStatus.STATED: StatusStyle(dash=None, weight=2.5, fill_opacity=0.6),
+    ClaimStatus.REPORTED: StatusStyle(dash="7 4", weight=2.5, fill_opacity=0.35),
+    ClaimStatus.UNVERIFIED: StatusStyle(dash="2 4", weight=2.5, fill_opacity=0.15),
+    ClaimStatus.DENIED: StatusStyle(dash="1 6", weight=1.5, fill_opacity=0.0),
+}
+
+# Regions are large: the same ladder, lighter, so tiles and labels show through.
+REGION_FILL_SCALE = 0.45
+
+# Point symbols by kind, as SVG shapes on a 24x24 box.
+SYMBOLS: dict[PlaceKind, str] = {
+    PlaceKind.NAVAL_FACILITY: '<path d="M12 2 L22 12 L12 22 L2 12 Z"/>',
+    PlaceKind.AIR_BASE: '<rect x="3" y="3" width="18" height="18"/>',
+    PlaceKind.AIRPORT: '<path d="M7 3 H17 L22 12 L17 21 H7 L2 12 Z"/>',
+    PlaceKind.MILITARY_POST: '<path d="M12 2 L22 21 H2 Z"/>',
+    PlaceKind.CAPITAL: (
+        '<path d="M12 1.5 L14.8 8.6 L22.4 9.1 L16.5 14 L18.4 21.4 L12 17.3 '
+        'L5.6 21.4 L7.5 14 L1.6 9.1 L9.2 8.6 Z"/>'
+    ),
+    PlaceKind.GOVERNMENT_SITE: (
+        '<path d="M12 1.5 L14.8 8.6 L22.4 9.1 L16.5 14 L18.4 21.4 L12 17.3 '
+        'L5.6 21.4 L7.5 14 L1.6 9.1 L9.2 8.6 Z"/>'
+    ),
+    PlaceKind.CITY: '<circle cx="12" cy="12" r="8.5"/>',
+    PlaceKind.TOWN: '<circle cx="12" cy="12" r="6.5"/>',
+    PlaceKind.MOUNTAIN: '<path d="M1.5 21 L9 6 L13 13 L16 9 L22.5 21 Z"/>',
+    PlaceKind.GOVERNORATE: '<circle cx="12" cy="12" r="9" />',
+    PlaceKind.REGION: '<circle cx="12" cy="12" r="9" />',
+    PlaceKind.BUFFER_ZONE: '<circle cx="12" cy="12" r="9" />',
+}
+SYMBOL_PX = 26
+
+FEATURE_CLASS = "bm-feature"  # every drawn place carries it: browser tests count these
+
+
+@dataclass(frozen=True)
+class MapFeature:
+    """One place as drawn in one layer, with the claims that put it there."""
+
+    place: Place
+    layer: Layer
+    claims: tuple[Claim, ...]
+
+    @property
+    def lead(self) -> Claim:
+        """The best-sourced claim, which sets the feature's style."""
+        return min(self.claims, key=lambda c: (c.status.rank, c.reported, c.id))
+
+    @property
+    def actor(self) -> Actor:
+        return self.lead.actors[0]
+
+
+def layer_of(claim: Claim, place: Place) -> Layer:
+    """Which layer a claim about a place is drawn in."""
+    if claim.posture is Posture.PROPOSED:
+        return Layer.PROPOSED
+    if claim.posture is Posture.FORMER:
+        return Layer.FORMER
+    if claim.role is Role.CONTEXT:
+        return Layer.CONTEXT
+    return Layer.SITES if place.is_point else Layer.REGIONS
+
+
+def plan_features(catalog: Catalog, selection: Selection) -> list[MapFeature]:
+    """Group the selected claims into drawable features: one per place and layer."""
+    grouped: dict[tuple[Layer, str], list[Claim]] = {}
+    for claim in selection.claims:
+        for place_id in selection.places_of[claim.id]:
+            place = catalog.places[place_id]
+            grouped.setdefault((layer_of(claim, place), place_id), []).append(claim)
+    features = [
+        MapFeature(place=catalog.places[pid], layer=layer, claims=tuple(claims))
+        for (layer, pid), claims in grouped.items()
+    ]
+    order = list(Layer)
+    # Polygons first within a layer, so points stay clickable on top of them.
+    return sorted(features, key=lambda f: (order.index(f.layer), f.place.is_point, f.place.id))
+
+
+# ------------------------------------------------------------------ tooltip
+
+
+def tooltip_html(feature: MapFeature) -> str:
+    """Names in English, Arabic and Russian and what is claimed there, escaped."""
+    place = feature.place
+    lines = [f'<div class="bm-tip-name">{map_text(place.name_en)}</div>']
+    if place.name_ar:
+        lines.append(f'<div dir="rtl" lang="ar">{map_text(place.name_ar)}</div>')
+    if place.name_ru:
+        lines.append(f'<div lang="ru">{map_text(place.name_ru)}</div>')
+    lines.append(
+        f'<div class="bm-tip-meta">{map_text(place.kind.label)} · '
+        f"{map_text(place.precision.label)} · {map_text(feature.layer.value)}</div>"
+    )
+    counts = Counter(c.status for c in feature.claims)
+    tally = ", ".join(f"{n} {s.label.lower()}" for s, n in sorted(counts.items(), key=lambda i: i[0].rank))
+    noun = "claim" if len(feature.claims) == 1 else "claims"
+    lines.append(f'<div class="bm-tip-meta">{len(feature.claims)} {noun}: {map_text(tally)}</div>')
+    lines.append(f'<div class="bm-tip-lead">{map_text(feature.lead.summary)}</div>')
+    lines.append('<div class="bm-tip-hint">Click for the claim card</div>')
+    return "".join(lines)
+
+
+def _tooltip(feature: MapFeature) -> folium.Tooltip:
+    return folium.Tooltip(tooltip_html(feature), sticky=True, class_name="bm-tooltip")
+
+
+# ------------------------------------------------------------------- points
+
+
+def symbol_svg(kind: PlaceKind, colour: str, status: ClaimStatus, posture: Posture) -> str:
+    """An SVG symbol: shape by kind, colour by actor, status and posture by fill and line."""
+    style = STATUS_STYLES[status]
+    if posture is Posture.FORMER:
+        fill, fill_opacity = "none", 0.0
+    elif posture is Posture.PROPOSED:
+        fill, fill_opacity = f"url(#{hatch_id(colour)})", 1.0
+    else:
+        fill, fill_opacity = colour, style.fill_opacity
+    dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
+    shape = SYMBOLS[kind]
+    # A white halo under the coloured line keeps symbols legible on any basemap.
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{SYMBOL_PX}" height="{SYMBOL_PX}" '
+        f'viewBox="-1 -1 26 26" aria-hidden="true">'
+        f'{_hatch_defs(colour) if posture is Posture.PROPOSED else ""}'
+        f'<g fill="none" stroke="#ffffff" stroke-width="{style.weight + 2.5}">{shape}</g>'
+        f'<g fill="{fill}" fill-opacity="{fill_opacity}" stroke="{colour}" '
+        f'stroke-width="{style.weight}"{dash} stroke-linejoin="round">{shape}</g></svg>'
+    )
+
+
+def hatch_id(colour: str) -> str:
+    return f"bm-hatch-{colour.lstrip('#').lower()}"
+
+
+def _hatch_defs(colour: str) -> str:
+    return (
+        f'<defs><pattern id="{hatch_id(colour)}" patternUnits="userSpaceOnUse" width="6" '
+        f'height="6" patternTransform="rotate(45)"><rect width="2.5" height="6" '
+        f'fill="{colour}"/></pattern></defs>'
+    )
+
+
+def _point_marker(feature: MapFeature) -> folium.Marker:
+    place, lead = feature.place, feature.lead
+    svg = symbol_svg(place.kind, feature.actor.colour, lead.status, lead.posture)
+    label = f'<span class="bm-label">{map_text(place.name_en)}</span>'
+    icon = folium.DivIcon(
+        html=f"{svg}{label}",
+        icon_size=(SYMBOL_PX, SYMBOL_PX),
+        icon_anchor=(SYMBOL_PX // 2, SYMBOL_PX // 2),
+        class_name=f"{FEATURE_CLASS} bm-point bm-layer-{feature.layer.slug}",
+    )
+    point = place.geometry
+    return folium.Marker(location=(point.y, point.x), icon=icon, tooltip=_tooltip(feature))
+
+
+# ----------------------------------------------------------------- polygons
+
+
+def _rings(polygon: object) -> list[list[tuple[float, float]]]:
+    """(lat, lon) rings of a Polygon, outer ring first, as folium wants them."""
+    return [[(y, x) for x, y in ring.coords] for ring in (polygon.exterior, *polygon.interiors)]
+
+
+def _region(feature: MapFeature) -> folium.Polygon:
+    lead = feature.lead
+    style = STATUS_STYLES[lead.status]
+    colour = feature.actor.colour
+    if lead.posture is Posture.FORMER:
+        fill_colour, fill_opacity = colour, 0.0
+    elif lead.posture is Posture.PROPOSED:
+        # The hatch pattern is defined once on the map (see HatchPatterns).
+        fill_colour, fill_opacity = f"url(#{hatch_id(colour)})", 0.55
+    else:
+        fill_colour, fill_opacity = colour, style.fill_opacity * REGION_FILL_SCALE
+    return folium.Polygon(
+        locations=_rings(feature.place.geometry),
+        color=colour,
+        weight=style.weight,
+        dash_array=style.dash,
+        fill=True,
+        fill_color=fill_colour,
+        fill_opacity=fill_opacity,
+        class_name=f"{FEATURE_CLASS} bm-region bm-layer-{feature.layer.slug}",
+        tooltip=_tooltip(feature),
+    )
+
+
+# ------------------------------------------------------------------- arrows
+
+
+def _anchor(place: Place) -> tuple[float, float]:
+    """(lat, lon) where an arrow should touch a place."""
+    point = place.geometry if place.is_point else place.geometry.representative_point()
+    return point.y, point.x
+
+
+def arrowhead(tip: tuple[float, float], tail: tuple[float, float], size_deg: float = 0.14) -> list[tuple[float, float]]:
+    """A triangle at ``tip`` pointing away from ``tail``, in (lat, lon)."""
+    (lat1, lon1), (lat0, lon0) = tip, tail
+    k = math.cos(math.radians(lat1))  # a degree of longitude is shorter than one of latitude
+    dx, dy = (lon1 - lon0) * k, lat1 - lat0
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    bx, by = -ux * size_deg, -uy * size_deg  # back from the tip
+    px, py = -uy * size_deg * 0.55, ux * size_deg * 0.55  # across
+    return [
+        (lat1, lon1),
+        (lat1 + by + py, lon1 + (bx + px) / k),
+        (lat1 + by - py, lon1 + (bx - px) / k),
+    ]
+
+
+def _deployment_arrows(catalog: Catalog, features: list[MapFeature]) -> list[folium.Element]:
+    drawn: set[tuple[str, str]] = set()
+    elements: list[folium.Element] = []
+    for feature in features:
+        if feature.layer is not Layer.PROPOSED:
+            continue
+        for claim in feature.claims:
+            if claim.origin is None or (claim.origin, feature.place.id) in drawn:
+                continue
+            drawn.add((claim.origin, feature.place.id))
+            tail, tip = _anchor(catalog.places[claim.origin]), _anchor(feature.place)
+            colour = claim.actors[0].colour
+            label = map_text(
+                f"Proposed: {catalog.places[claim.origin].name_en} to {feature.place.name_en}. {claim.summary}"
+            )
+            elements.append(
+                folium.PolyLine(
+                    [tail, tip],
+                    color=colour,
+                    weight=3,
+                    dash_array="10 8",
+                    class_name="bm-arrow",
+                    tooltip=folium.Tooltip(label, class_name="bm-tooltip"),
+                )
+            )
+            elements.append(
+                folium.Polygon(
+                    arrowhead(tip, tail),
+                    color=colour,
+                    weight=1,
+                    fill=True,
+                    fill_color=colour,
+                    fill_opacity=1.0,
+                    class_name="bm-arrow",
+                )
+            )
+    return elements
+
+
+# ------------------------------------------------------------------- layers
+
+
+def build_layers(catalog: Catalog, selection: Selection) -> list[folium.FeatureGroup]:
+    """The selection as one ``FeatureGroup`` per layer, in :class:`Layer` order.
+
+    Every layer is always present (possibly empty) so the layer control keeps
+    the same entries whatever the filter.
+    """
+    features = plan_features(catalog, selection)
+    groups = {layer: folium.FeatureGroup(name=layer.value, show=True) for layer in Layer}
+    for feature in features:
+        element = _point_marker(feature) if feature.place.is_point else _region(feature)
+        element.add_to(groups[feature.layer])
+    for arrow in _deployment_arrows(catalog, features):
+        arrow.add_to(groups[Layer.PROPOSED])
+    return [groups[layer] for layer in Layer]
+
+
+# --------------------------------------------------------------- base map
+
+
+MAP_CSS = """
+<style>
+.leaflet-container { background: #e9ecef; font-family: "Source Sans Pro", Arial, sans-serif; }
+.bm-point { overflow: visible; }
+.bm-point svg { display: block; }
+.bm-label { position: absolute; left: 28px; top: 3px; white-space: nowrap; font-size: 13px;
+  font-weight: 600; color: #111; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }
+.bm-tooltip { font-size: 14px; max-width: 340px; white-space: normal; }
+.bm-tip-name { font-weight: 700; font-size: 15px; }
+.bm-tip-meta { color: #444; font-size: 12px; }
+.bm-tip-lead { margin-top: 4px; }
+.bm-tip-hint { margin-top: 4px; color: #666; font-style: italic; font-size: 12px; }
+.bm-legend { background: rgba(255,255,255,0.94); padding: 6px 10px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.35); font-size: 12px; line-height: 1.35; max-height: 62vh; overflow-y: auto; }
+.bm-legend summary { font-weight: 700; font-size: 13px; cursor: pointer; }
+.bm-legend h4 { margin: 6px 0 2px; font-size: 12px; }
+.bm-legend .row { display: flex; align-items: center; gap: 6px; }
+.bm-legend svg { flex: none; }
+</style>
+"""
+
+
+class Legend(MacroElement):
+    """A fixed legend control: actors, status encodings, postures, symbols."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "bm-legend");
+                div.innerHTML = {{ this.html_json }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        # JSON-encoded, with "</" broken so the string can never close a <script>.
+        self.html_json = json.dumps(html).replace("</", "<\\/")
+
+
+class HatchPatterns(MacroElement):
+    """SVG hatch patterns, one per actor colour, for proposed regions' fill."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var holder = document.createElement("div");
+            holder.style.cssText = "position:absolute;width:0;height:0;overflow:hidden";
+            holder.innerHTML = {{ this.svg_json }};
+            document.body.appendChild(holder);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, colours: list[str]) -> None:
+        super().__init__()
+        self._name = "HatchPatterns"
+        defs = "".join(_hatch_defs(c) for c in colours)
+        self.svg_json = json.dumps(f'<svg width="0" height="0">{defs}</svg>')
+
+
+def legend_html() -> str:
+    """The legend's HTML. Built from the vocabularies only, never from data."""
+    swatch = '<svg width="18" height="18" viewBox="-1 -1 26 26">{}</svg>'
+    parts = ['<details open><summary>Legend</summary>', "<h4>Actor (colour)</h4>"]
+    for actor in Actor:
+        parts.append(
+            f'<div class="row">{swatch.format(_swatch(actor.colour, ClaimStatus.CONFIRMED, Posture.CURRENT))}'
+            f"{map_text(actor.label)}</div>"
+        )
+    parts.append("<h4>Status (fill and line)</h4>")
+    for status in ClaimStatus:
+        parts.append(
+            f'<div class="row">{swatch.format(_swatch("#555555", status, Posture.CURRENT))}'
+            f"{map_text(status.label)}</div>"
+        )
+    parts.append("<h4>Posture</h4>")
+    for posture, text in (
+        (Posture.CURRENT, "Current: filled"),
+        (Posture.PROPOSED, "Proposed: hatched, dashed arrow from base"),
+        (Posture.FORMER, "Former: hollow"),
+    ):
+        parts.append(
+            f'<div class="row">{swatch.format(_swatch("#555555", ClaimStatus.STATED, posture))}'
+            f"{map_text(text)}</div>"
+        )
+    parts.append("<h4>Symbol (kind of place)</h4>")
+    shown: set[str] = set()
+    for kind in PlaceKind:
+        if kind in (PlaceKind.GOVERNORATE, PlaceKind.REGION, PlaceKind.BUFFER_ZONE):
+            continue
+        shape = SYMBOLS[kind]
+        if shape in shown:
+            continue
+        shown.add(shape)
+        names = [k.label for k in PlaceKind if SYMBOLS[k] == shape]
+        parts.append(
+            f'<div class="row"><svg width="18" height="18" viewBox="-1 -1 26 26"><g fill="#ffffff" '
+            f'stroke="#333333" stroke-width="2.5">{shape}</g></svg>{map_text(" / ".join(names))}</div>'
+        )
+    parts.append("</details>")
+    return "".join(parts)
+
+
+def _swatch(colour: str, status: ClaimStatus, posture: Posture) -> str:
+    # Reuse the symbol renderer's fill rules on a plain square.
+    inner = symbol_svg(PlaceKind.AIR_BASE, colour, status, posture)
+    return inner[inner.index(">") + 1 : inner.rindex("</svg>")]
+
+
+def map_bounds(catalog: Catalog) -> list[list[float]]:
+    """[[south, west], [north, east]] of every on-map place."""
+    bounds = [p.geometry.bounds for p in catalog.places.values() if not p.off_map]
+    if not bounds:
+        return [[32.3, 35.7], [37.3, 42.4]]  # Syria
+    west = min(b[0] for b in bounds)
+    south = min(b[1] for b in bounds)
+    east = max(b[2] for b in bounds)
+    north = max(b[3] for b in bounds)
+    return [[south, west], [north, east]]
+
+
+def build_base_map(catalog: Catalog, asset_base: str = COMPONENT_RELATIVE_BASE) -> folium.Map:
+    """The fixed part of the map: basemaps, scale, legend, view, offline assets.
+
+    It depends on the catalog only through the bounds of its places, so a
+    filter change leaves it unchanged.
+    """
+    bounds = map_bounds(catalog)
+    (south, west), (north, east) = bounds
+    fmap = folium.Map(
+        location=((south + north) / 2, (west + east) / 2),
+        zoom_start=7,
+        tiles=None,
+        control_scale=True,
+        min_zoom=3,
+        max_bounds=False,
+    )
+    fmap.default_js, fmap.default_css = asset_links(asset_base)
+    # Light grey first: actor colours stay readable on a washed-out projector.
+    # (CARTO's tiles, folium's usual light choice, now need an API key.)
+    folium.TileLayer("Esri.WorldGrayCanvas", name="Light grey basemap").add_to(fmap)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
+    fmap.fit_bounds(bounds, padding=(20, 20))
+    fmap.get_root().header.add_child(Element(MAP_CSS), name="briefmap_css")
+    HatchPatterns([actor.colour for actor in Actor]).add_to(fmap)
+    Legend(legend_html()).add_to(fmap)
+    return fmap
+
+
+def build_map(catalog: Catalog, selection: Selection, asset_base: str = COMPONENT_RELATIVE_BASE) -> folium.Map:
+    """Base map, layers and layer control in one ``folium.Map``, for export and tests."""
+    fmap = build_base_map(catalog, asset_base)
+    for group in build_layers(catalog, selection):
+        group.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    return fmap

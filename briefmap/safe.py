@@ -1,0 +1,52 @@
+"""Escaping for text that reaches the map.
+
+folium writes tooltip and popup text straight into HTML that sits inside a
+JavaScript template literal (`` `...` ``), so data needs more than HTML
+escaping: a backtick would end the literal and ``${...}`` would be evaluated.
+"""
+
+from __future__ import annotations
+
+import html
+
+# Characters that mean something to a JS template literal or to HTML,
+# replaced by numeric character references that the browser shows literally.
+_TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+# Bidirectional controls can make text display in an order other than the
+# one it is stored in (a "Trojan source" trick); they are dropped.
+_BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None
+)
+
+
+def map_text(value: object) -> str:
+    """Escape a value from data or from a user for HTML inside a JS template literal.
+
+    Parameters
+    ----------
+    value
+        Any value; ``None`` becomes an empty string.
+
+    Returns
+    -------
+    str
+        Text with no markup, no backtick, no ``$`` and no backslash left in it.
+    """
+    if value is None:
+        return ""
+    text = str(value).translate(_BIDI_CONTROLS)
+    return html.escape(text, quote=True).translate(_TEMPLATE_LITERAL)
+
+
+# Markdown (and Streamlit's LaTeX `$`) control characters, escaped with a
+# backslash so data shows literally in st.markdown and friends.
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:&")
+
+
+def markdown_text(value: object) -> str:
+    """Escape a value for Streamlit Markdown: no links, emphasis, HTML or LaTeX."""
+    if value is None:
+        return ""
+    text = str(value).translate(_BIDI_CONTROLS)
+    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in text).replace("\n", " ")

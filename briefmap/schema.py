@@ -1,0 +1,246 @@
+"""The one module that knows Briefmap's data model.
+
+Every mapped thing is a :class:`Claim`: something a *claimant* says about
+one or more :class:`Place` objects and the *actors* there, with a *status*
+on a fixed ladder (how well sourced it is) and a *posture* (current,
+proposed or former). Vocabularies live here so that loaders, builders,
+pages and tests all agree on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+# Region of interest: Syria and the Golan, in WGS84 (min lon, min lat, max lon,
+# max lat). A place outside it must be marked ``off_map``. The box is drawn
+# tight on purpose: on Syria's coast latitude and longitude are both near 35,
+# so only a western edge just off the coastline (35.55 E) catches a swapped
+# pair there (Tartus 34.915 N, 35.8745 E swapped lands at 34.9 E, at sea).
+REGION_OF_INTEREST = (35.55, 32.2, 42.5, 37.5)
+
+
+class ClaimStatus(str, Enum):
+    """How well sourced a claim is, strongest first."""
+
+    CONFIRMED = "confirmed"
+    STATED = "stated"
+    REPORTED = "reported"
+    UNVERIFIED = "unverified"
+    DENIED = "denied"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        """0 for the strongest rung of the ladder."""
+        return list(ClaimStatus).index(self)
+
+
+STATUS_LABELS: dict[ClaimStatus, str] = {
+    ClaimStatus.CONFIRMED: "Confirmed",
+    ClaimStatus.STATED: "Stated on the record",
+    ClaimStatus.REPORTED: "Reported by unnamed sources",
+    ClaimStatus.UNVERIFIED: "Unverified",
+    ClaimStatus.DENIED: "Denied",
+}
+
+STATUS_DEFINITIONS: dict[ClaimStatus, str] = {
+    ClaimStatus.CONFIRMED: (
+        "Established independently of the claimant: several independent outlets, "
+        "an official record, or a party with no interest in it acknowledges it."
+    ),
+    ClaimStatus.STATED: (
+        "Said on the record by a named person or body who is party to it "
+        "(for example a head of state at a press appearance). True that it was said; "
+        "whether it happens is another matter."
+    ),
+    ClaimStatus.REPORTED: (
+        "Carried by a credible outlet on the word of unnamed sources "
+        "(\"sources familiar with the meeting\")."
+    ),
+    ClaimStatus.UNVERIFIED: (
+        "Hedged or unattributed (\"reportedly\", \"is said to\"), or a single "
+        "weak source; not corroborated."
+    ),
+    ClaimStatus.DENIED: "Publicly denied by a party to it.",
+}
+
+
+class Posture(str, Enum):
+    """Whether a claim is about the present, a proposal or the past."""
+
+    CURRENT = "current"
+    PROPOSED = "proposed"
+    FORMER = "former"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Role(str, Enum):
+    """Whether a claim comes from the report being briefed or is background."""
+
+    REPORT = "report"
+    CONTEXT = "context"
+
+
+class Actor(str, Enum):
+    """Subject actors, each with a colour from the Okabe-Ito palette."""
+
+    RUSSIA = "russia"
+    SYRIA = "syria"
+    ISRAEL = "israel"
+    SDF = "sdf"
+    UN = "un"
+    ARAB_STATES = "arab_states"
+
+    @property
+    def label(self) -> str:
+        return ACTOR_LABELS[self]
+
+    @property
+    def colour(self) -> str:
+        return ACTOR_COLOURS[self]
+
+
+ACTOR_LABELS: dict[Actor, str] = {
+    Actor.RUSSIA: "Russia",
+    Actor.SYRIA: "Syria (Damascus)",
+    Actor.ISRAEL: "Israel",
+    Actor.SDF: "SDF (Kurdish-led)",
+    Actor.UN: "United Nations",
+    Actor.ARAB_STATES: "Arab League states",
+}
+
+# Okabe & Ito (2008), a palette distinguishable under the common forms of
+# colour-blindness. Status is never carried by colour alone (see styles).
+ACTOR_COLOURS: dict[Actor, str] = {
+    Actor.RUSSIA: "#D55E00",  # vermillion
+    Actor.SYRIA: "#009E73",  # bluish green
+    Actor.ISRAEL: "#0072B2",  # blue
+    Actor.SDF: "#E69F00",  # orange
+    Actor.UN: "#56B4E9",  # sky blue
+    Actor.ARAB_STATES: "#CC79A7",  # reddish purple
+}
+
+
+class PlaceKind(str, Enum):
+    """What sort of place a place is; points are drawn with a symbol per kind."""
+
+    NAVAL_FACILITY = "naval_facility"
+    AIR_BASE = "air_base"
+    AIRPORT = "airport"
+    MILITARY_POST = "military_post"
+    CAPITAL = "capital"
+    CITY = "city"
+    TOWN = "town"
+    GOVERNORATE = "governorate"
+    REGION = "region"
+    BUFFER_ZONE = "buffer_zone"
+    MOUNTAIN = "mountain"
+    GOVERNMENT_SITE = "government_site"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Precision(str, Enum):
+    """How exactly a place's geometry is known."""
+
+    SITE = "site"
+    TOWN = "town"
+    REGION = "region"
+
+    @property
+    def label(self) -> str:
+        return PRECISION_LABELS[self]
+
+
+PRECISION_LABELS: dict[Precision, str] = {
+    Precision.SITE: "Site",
+    Precision.TOWN: "Town",
+    Precision.REGION: "Approximate region",
+}
+
+PRECISION_DEFINITIONS: dict[Precision, str] = {
+    Precision.SITE: "The installation itself, to within a few hundred metres.",
+    Precision.TOWN: (
+        "The town or city the reporting names; the exact position inside it is not known."
+    ),
+    Precision.REGION: (
+        "An approximate area (a governorate, a zone), simplified outlines good at "
+        "briefing scale, not survey lines."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a claim was read."""
+
+    id: str
+    outlet: str
+    date: str  # ISO date, YYYY-MM-DD
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A mapped location: a point or an outline."""
+
+    id: str
+    name_en: str
+    kind: PlaceKind
+    precision: Precision
+    geometry: Any  # shapely geometry, WGS84 lon/lat
+    name_ar: str | None = None
+    name_ru: str | None = None
+    alt_names: tuple[str, ...] = ()
+    off_map: bool = False
+    note: str | None = None
+
+    @property
+    def is_point(self) -> bool:
+        return self.geometry.geom_type == "Point"
+
+    def search_names(self) -> tuple[str, ...]:
+        """Every name a user might type for this place."""
+        names = [self.name_en, self.name_ar, self.name_ru, *self.alt_names]
+        return tuple(n for n in names if n)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One thing somebody says about places and actors."""
+
+    id: str
+    places: tuple[str, ...]
+    actors: tuple[Actor, ...]
+    claimant: str
+    status: ClaimStatus
+    posture: Posture
+    reported: str  # ISO date the claim was reported, YYYY-MM-DD
+    summary: str
+    attribution: str
+    source: str
+    role: Role = Role.REPORT
+    origin: str | None = None  # place id a proposed deployment would come from
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Validated data: everything the app maps."""
+
+    places: dict[str, Place] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    as_of: str | None = None
+
+    def claims_at(self, place_id: str) -> list[Claim]:
+        return [c for c in self.claims.values() if place_id in c.places]

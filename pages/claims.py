@@ -1,0 +1,27 @@
+"""Claims: a sortable table of the filtered claims with their sources, and a CSV download."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from briefmap import ui
+from briefmap.tables import claims_table, to_csv
+
+view = ui.current_view()
+st.title("Claims")
+ui.data_problems(view.loaded)
+st.caption(view.selection.summary_line)
+if not ui.empty_result_notice(view.selection):
+    table = claims_table(view.catalog, view.selection)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")},
+    )
+    st.download_button(
+        "Download CSV",
+        data=to_csv(table),
+        file_name="briefmap-claims.csv",
+        mime="text/csv",
+    )

@@ -1,0 +1,30 @@
+"""Sources & method: the sources, the status ladder, precision, and the data's "as of" date."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from briefmap import ui
+from briefmap.safe import markdown_text
+from briefmap.tables import ladder_table, precision_table, sources_table
+
+view = ui.current_view()
+st.title("Sources & method")
+ui.data_problems(view.loaded)
+st.markdown(f"**Data as of:** {markdown_text(view.catalog.as_of or 'not stated')}")
+st.markdown(
+    "Every mapped thing is a *claim*: a place, the actors it is about, who claims it, "
+    "how well it is sourced (its status) and whether it is current, proposed or former. "
+    "Summaries are Briefmap's own paraphrase of the reporting, with the outlet and date kept."
+)
+st.subheader("Status ladder")
+st.dataframe(ladder_table(), hide_index=True, width="stretch")
+st.subheader("Location precision")
+st.dataframe(precision_table(), hide_index=True, width="stretch")
+st.subheader("Sources")
+st.dataframe(
+    sources_table(view.catalog),
+    hide_index=True,
+    width="stretch",
+    column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")},
+)
