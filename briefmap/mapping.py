@@ -104,12 +104,17 @@ class MapFeature:
 
     @property
     def lead(self) -> Claim:
-        """The best-sourced claim, which sets the feature's style."""
-        return min(self.claims, key=lambda c: (c.status.rank, c.reported, c.id))
+        """The claim that sets the feature's style: best sourced, then the report's own."""
+        return min(self.claims, key=lead_order)
 
     @property
     def actor(self) -> Actor:
         return self.lead.actors[0]
+
+
+def lead_order(claim: Claim) -> tuple[int, bool, str]:
+    """Sort key: strongest status first, then the briefed report before context."""
+    return (claim.status.rank, claim.role is Role.CONTEXT, claim.id)
 
 
 def layer_of(claim: Claim, place: Place) -> Layer:
@@ -281,7 +286,7 @@ def _deployment_arrows(catalog: Catalog, features: list[MapFeature]) -> list[fol
     for feature in features:
         if feature.layer is not Layer.PROPOSED:
             continue
-        for claim in feature.claims:
+        for claim in sorted(feature.claims, key=lead_order):
             if claim.origin is None or (claim.origin, feature.place.id) in drawn:
                 continue
             drawn.add((claim.origin, feature.place.id))
@@ -349,10 +354,11 @@ MAP_CSS = """
 .bm-tip-lead { margin-top: 4px; }
 .bm-tip-hint { margin-top: 4px; color: #666; font-style: italic; font-size: 12px; }
 .bm-legend { background: rgba(255,255,255,0.94); padding: 6px 10px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.35); font-size: 12px; line-height: 1.35; max-height: 62vh; overflow-y: auto; }
+  box-shadow: 0 1px 4px rgba(0,0,0,0.35); font-size: 12px; line-height: 1.3; max-height: 70vh; overflow-y: auto; }
 .bm-legend summary { font-weight: 700; font-size: 13px; cursor: pointer; }
 .bm-legend h4 { margin: 6px 0 2px; font-size: 12px; }
 .bm-legend .row { display: flex; align-items: center; gap: 6px; }
+.bm-legend .grid { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
 .bm-legend svg { flex: none; }
 </style>
 """
@@ -386,6 +392,47 @@ class Legend(MacroElement):
         self.html_json = json.dumps(html).replace("</", "<\\/")
 
 
+class FitWhenSized(MacroElement):
+    """Fit the view to bounds once the map has its real size.
+
+    streamlit-folium creates the map before its iframe reaches full width, so a
+    plain ``fit_bounds`` fits a narrower box. Fitting again on the first resize
+    (and once after load) gives the view a briefer expects; later resizes and
+    the user's own pan and zoom are left alone.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map, bounds) {
+            var touched = false;
+            function options() {
+                // Keep the places clear of the legend on the right.
+                var legend = map.getContainer().querySelector(".bm-legend");
+                var right = legend ? legend.offsetWidth + 24 : 24;
+                return {paddingTopLeft: [24, 24], paddingBottomRight: [right, 24]};
+            }
+            function fit() {
+                if (touched) { return; }
+                map.invalidateSize();
+                map.fitBounds(bounds, options());
+            }
+            map.fitBounds(bounds, {padding: [24, 24]});
+            ["pointerdown", "wheel", "keydown"].forEach(function (name) {
+                map.getContainer().addEventListener(name, function () { touched = true; });
+            });
+            setTimeout(fit, 400);
+        })({{ this._parent.get_name() }}, {{ this.bounds_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitWhenSized"
+        self.bounds_json = json.dumps(bounds)
+
+
 class HatchPatterns(MacroElement):
     """SVG hatch patterns, one per actor colour, for proposed regions' fill."""
 
@@ -412,13 +459,13 @@ class HatchPatterns(MacroElement):
 def legend_html() -> str:
     """The legend's HTML. Built from the vocabularies only, never from data."""
     swatch = '<svg width="18" height="18" viewBox="-1 -1 26 26">{}</svg>'
-    parts = ['<details open><summary>Legend</summary>', "<h4>Actor (colour)</h4>"]
+    parts = ['<details open><summary>Legend</summary>', '<h4>Actor (colour)</h4><div class="grid">']
     for actor in Actor:
         parts.append(
             f'<div class="row">{swatch.format(_swatch(actor.colour, ClaimStatus.CONFIRMED, Posture.CURRENT))}'
             f"{map_text(actor.label)}</div>"
         )
-    parts.append("<h4>Status (fill and line)</h4>")
+    parts.append('</div><h4>Status (fill and line)</h4>')
     for status in ClaimStatus:
         parts.append(
             f'<div class="row">{swatch.format(_swatch("#555555", status, Posture.CURRENT))}'
@@ -434,7 +481,7 @@ def legend_html() -> str:
             f'<div class="row">{swatch.format(_swatch("#555555", ClaimStatus.STATED, posture))}'
             f"{map_text(text)}</div>"
         )
-    parts.append("<h4>Symbol (kind of place)</h4>")
+    parts.append('<h4>Symbol (kind of place)</h4><div class="grid">')
     shown: set[str] = set()
     for kind in PlaceKind:
         if kind in (PlaceKind.GOVERNORATE, PlaceKind.REGION, PlaceKind.BUFFER_ZONE):
@@ -448,7 +495,7 @@ def legend_html() -> str:
             f'<div class="row"><svg width="18" height="18" viewBox="-1 -1 26 26"><g fill="#ffffff" '
             f'stroke="#333333" stroke-width="2.5">{shape}</g></svg>{map_text(" / ".join(names))}</div>'
         )
-    parts.append("</details>")
+    parts.append("</div></details>")
     return "".join(parts)
 
 
@@ -490,8 +537,8 @@ def build_base_map(catalog: Catalog, asset_base: str = COMPONENT_RELATIVE_BASE) 
     # Light grey first: actor colours stay readable on a washed-out projector.
     # (CARTO's tiles, folium's usual light choice, now need an API key.)
     folium.TileLayer("Esri.WorldGrayCanvas", name="Light grey basemap").add_to(fmap)
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
-    fmap.fit_bounds(bounds, padding=(20, 20))
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap", show=False).add_to(fmap)
+    FitWhenSized(bounds).add_to(fmap)
     fmap.get_root().header.add_child(Element(MAP_CSS), name="briefmap_css")
     HatchPatterns([actor.colour for actor in Actor]).add_to(fmap)
     Legend(legend_html()).add_to(fmap)
@@ -503,5 +550,5 @@ def build_map(catalog: Catalog, selection: Selection, asset_base: str = COMPONEN
     fmap = build_base_map(catalog, asset_base)
     for group in build_layers(catalog, selection):
         group.add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

@@ -225,7 +225,7 @@ def briefing_map(view: BriefingView) -> None:
         height=MAP_HEIGHT,
         use_container_width=True,
         feature_group_to_add=build_layers(catalog, selection),
-        layer_control=folium.LayerControl(collapsed=False),
+        layer_control=folium.LayerControl(collapsed=True),
         returned_objects=RETURNED_OBJECTS,
         center=requested.center if requested else None,
         zoom=requested.zoom if requested else None,
