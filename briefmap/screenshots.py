@@ -1,0 +1,312 @@
+"""Run the app for a browser, and take the README's screenshots with it.
+
+One implementation of "start ``streamlit run app.py`` on a free port and wait
+until it answers", shared by :func:`take_screenshots` and the browser tests
+(``tests/browser/conftest.py``). Playwright is a test extra, so it is imported
+only when a browser is actually needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from briefmap.loader import DATA_ENV_VAR
+
+APP_DIR = Path(__file__).resolve().parent.parent
+APP_SCRIPT = APP_DIR / "app.py"
+
+CHROMIUM_ENV_VAR = "BRIEFMAP_CHROMIUM"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+# Quiet, reproducible, and able to run as root in a container.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+INSTALL_HINT = (
+    "Chromium is needed for the browser tests and screenshots: install it with "
+    f"`apt-get install -y chromium`, or point ${CHROMIUM_ENV_VAR} at a Chromium binary."
+)
+
+HEALTH_PATH = "/_stcore/health"
+START_TIMEOUT_S = 60.0
+
+# The map's iframe (streamlit-folium's component page).
+MAP_FRAME_URL_PART = "/component/streamlit_folium.st_folium/index.html"
+
+# Basemap tiles: the only outside requests the app is allowed to make.
+TILE_HOSTS = ("server.arcgisonline.com", "tile.openstreetmap.org")
+_TILE_PATH = re.compile(r"/\d+/\d+/\d+(?:@2x)?(?:\.(?:png|jpg|jpeg|webp))?$")
+
+# (name, URL path) of every page, and the viewport sizes pictured.
+PAGES: tuple[tuple[str, str], ...] = (("map", "/"), ("claims", "/claims"), ("sources", "/sources"))
+VIEWPORTS: tuple[tuple[int, int], ...] = ((1920, 1080), (1280, 720))
+
+
+def is_tile_url(url: str) -> bool:
+    """True for a basemap tile request: a known tile host and a ``/{z}/{x}/{y}`` path."""
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower()
+    known = any(host == h or host.endswith("." + h) for h in TILE_HOSTS)
+    return known and bool(_TILE_PATH.search(parts.path))
+
+
+def chromium_executable(explicit: str | None = None) -> str | None:
+    """The Chromium to launch: ``explicit``, else ``$BRIEFMAP_CHROMIUM``, else Debian's.
+
+    Returns ``None`` if that binary does not exist.
+    """
+    candidate = explicit or os.environ.get(CHROMIUM_ENV_VAR) or DEFAULT_CHROMIUM
+    found = shutil.which(candidate) if os.sep not in candidate else candidate
+    if found and Path(found).is_file() and os.access(found, os.X_OK):
+        return found
+    return None
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class AppStartError(RuntimeError):
+    """The app did not come up; the message carries the end of its log."""
+
+
+@dataclass
+class AppServer:
+    """A running ``streamlit run app.py``."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    _log: IO[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def origin(self) -> str:
+        parts = urllib.parse.urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Terminate the server (kill it if it will not go) and close its log."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=timeout)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+def _health_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + HEALTH_PATH, timeout=2) as response:  # noqa: S310
+            return response.status == 200 and response.read().strip() == b"ok"
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def start_app(
+    *,
+    data_dir: Path | str | None = None,
+    port: int | None = None,
+    log_path: Path | None = None,
+    timeout: float = START_TIMEOUT_S,
+    extra_env: Mapping[str, str] | None = None,
+) -> AppServer:
+    """Start ``streamlit run app.py`` headless and wait until ``/_stcore/health`` says ok.
+
+    Parameters
+    ----------
+    data_dir
+        Data directory for the app (``$BRIEFMAP_DATA``); the repository's by default.
+    port
+        Port to listen on; a free one by default.
+    log_path
+        Where the server's stdout and stderr go; a temporary file by default.
+    timeout
+        Seconds to wait for the health check before giving up.
+    extra_env
+        More environment variables for the server.
+
+    Raises
+    ------
+    AppStartError
+        If the server exits or does not answer in time; the server is stopped.
+    """
+    port = port or free_port()
+    if log_path is None:
+        handle, name = tempfile.mkstemp(prefix="briefmap-server-", suffix=".log")
+        os.close(handle)
+        log_path = Path(name)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update(extra_env or {})
+    if data_dir is not None:
+        env[DATA_ENV_VAR] = str(data_dir)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+        # Other people's edits to the sources must not rerun a test's session.
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    log = log_path.open("wb")
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter, our own app
+        command, cwd=APP_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    server = AppServer(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path, _log=log)
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            server.stop()
+            raise AppStartError(
+                f"streamlit exited with status {process.returncode} before answering; "
+                f"log {log_path}:\n{server.log_text()[-4000:]}"
+            )
+        if _health_ok(server.url):
+            return server
+        if time.monotonic() > deadline:
+            server.stop()
+            raise AppStartError(
+                f"streamlit did not answer {HEALTH_PATH} within {timeout:.0f} s; "
+                f"log {log_path}:\n{server.log_text()[-4000:]}"
+            )
+        time.sleep(0.25)
+
+
+@contextlib.contextmanager
+def running_app(**kwargs: Any) -> Iterator[AppServer]:
+    """:func:`start_app` as a context manager that always stops the server."""
+    server = start_app(**kwargs)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def tiles_reachable(timeout: float = 3.0) -> bool:
+    """Whether a basemap tile can be fetched from here (false in an air-gapped room)."""
+    url = "https://server.arcgisonline.com/ArcGIS/rest/services/Canvas/World_Light_Gray_Base/MapServer/tile/0/0/0"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+            return response.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def wait_for_map(page: Any, timeout_ms: float = 30_000) -> Any:
+    """Wait until the map's iframe has drawn Leaflet; return that frame."""
+    page.wait_for_selector(f'iframe[src*="{MAP_FRAME_URL_PART}"]', timeout=timeout_ms)
+    frame = page.frame_locator(f'iframe[src*="{MAP_FRAME_URL_PART}"]')
+    frame.locator(".leaflet-container").wait_for(timeout=timeout_ms)
+    return frame
+
+
+def wait_for_app(page: Any, timeout_ms: float = 30_000) -> None:
+    """Wait until Streamlit has rendered the page and finished running its script."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    page.wait_for_selector('[data-testid="stSidebar"]', timeout=timeout_ms)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning';
+        }""",
+        timeout=timeout_ms,
+    )
+
+
+def take_screenshots(out_dir: Path, chromium: str | None = None) -> list[Path]:
+    """Start the app and write a PNG of every page at every viewport size.
+
+    Files are named ``{page}-{width}x{height}.png`` (``map-1920x1080.png``...).
+    Basemap tiles are fetched only if they are reachable from here; every other
+    outside request is blocked, as in the browser tests.
+
+    Parameters
+    ----------
+    out_dir
+        Folder for the PNGs (created if missing); the README uses ``docs/``.
+    chromium
+        Chromium binary; ``$BRIEFMAP_CHROMIUM`` or ``/usr/bin/chromium`` by default.
+
+    Returns
+    -------
+    list[Path]
+        The files written.
+    """
+    from playwright.sync_api import sync_playwright  # a test extra, so imported late
+
+    executable = chromium_executable(chromium)
+    if executable is None:
+        raise FileNotFoundError(INSTALL_HINT)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    allow_tiles = tiles_reachable()
+    written: list[Path] = []
+    with running_app() as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
+        try:
+            for width, height in VIEWPORTS:
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, device_scale_factor=1
+                )
+
+                def gate(route: Any, origin: str = server.origin) -> None:
+                    url = route.request.url
+                    if url.startswith(origin + "/") or (allow_tiles and is_tile_url(url)):
+                        route.continue_()
+                    else:
+                        route.abort()
+
+                context.route("**/*", gate)
+                page = context.new_page()
+                for name, path in PAGES:
+                    page.goto(server.url + path)
+                    wait_for_app(page)
+                    if name == "map":
+                        frame = wait_for_map(page)
+                        frame.locator(".bm-legend").wait_for()
+                    else:
+                        page.locator('[data-testid="stDataFrame"]').first.wait_for()
+                    # Let fonts, canvases (st.dataframe) and tiles settle.
+                    page.wait_for_load_state("networkidle")
+                    page.wait_for_timeout(800)
+                    target = out_dir / f"{name}-{width}x{height}.png"
+                    page.screenshot(path=str(target))
+                    written.append(target)
+                context.close()
+        finally:
+            browser.close()
+    return written

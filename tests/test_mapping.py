@@ -1,0 +1,189 @@
+"""The map builders, tested as folium objects and as rendered text, without Streamlit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import folium
+import pytest
+
+from briefmap.mapping import (
+    FEATURE_CLASS,
+    STATUS_STYLES,
+    Layer,
+    arrowhead,
+    build_base_map,
+    build_layers,
+    build_map,
+    layer_of,
+    legend_html,
+    map_bounds,
+    plan_features,
+    symbol_svg,
+    tooltip_html,
+)
+from briefmap.query import ClaimFilter, Deployments, select
+from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind, Posture
+
+
+def _children(element: folium.Element, kind: type) -> list:
+    return [c for c in element._children.values() if isinstance(c, kind)]
+
+
+def _render(fmap: folium.Map) -> str:
+    return fmap.get_root().render()
+
+
+def test_one_feature_per_place_and_layer(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    features = plan_features(real_catalog, selection)
+    keys = [(f.layer, f.place.id) for f in features]
+    assert len(keys) == len(set(keys))
+    drawn = {(layer_of(c, real_catalog.places[p]), p) for c in selection.claims for p in c.places}
+    assert set(keys) == drawn
+
+
+def test_layers_hold_the_planned_features(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    groups = build_layers(real_catalog, selection)
+    assert [g.layer_name for g in groups] == [layer.value for layer in Layer]
+    planned = plan_features(real_catalog, selection)
+    for group, layer in zip(groups, Layer, strict=True):
+        markers = _children(group, folium.Marker)
+        polygons = [p for p in _children(group, folium.Polygon) if "bm-arrow" not in p.options.get("className", "")]
+        expected = [f for f in planned if f.layer is layer]
+        assert len(markers) + len(polygons) == len(expected), layer
+
+
+def test_proposed_deployments_have_dashed_arrows_from_their_base(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter(deployments=Deployments.PROPOSED_ONLY))
+    proposed = build_layers(real_catalog, selection)[list(Layer).index(Layer.PROPOSED)]
+    lines = _children(proposed, folium.PolyLine)
+    arrows = [line for line in lines if not isinstance(line, folium.Polygon)]
+    assert arrows, "a proposed deployment with an origin must be drawn as an arrow"
+    base = real_catalog.places["khmeimim_air_base"].geometry
+    for arrow in arrows:
+        assert arrow.options["dashArray"]
+        assert arrow.locations[0] == [base.y, base.x]
+    heads = [p for p in _children(proposed, folium.Polygon) if p.options.get("className") == "bm-arrow"]
+    assert len(heads) == len(arrows)
+
+
+def test_current_only_draws_no_proposed_layer_content(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter(deployments=Deployments.CURRENT_ONLY))
+    groups = dict(zip(Layer, build_layers(real_catalog, selection), strict=True))
+    assert groups[Layer.PROPOSED]._children == {}
+    assert groups[Layer.SITES]._children
+
+
+def test_status_is_encoded_without_colour() -> None:
+    # Every rung differs from its neighbours in line pattern or fill, so the
+    # ladder reads in greyscale.
+    styles = [STATUS_STYLES[s] for s in ClaimStatus]
+    signatures = {(s.dash, s.fill_opacity) for s in styles}
+    assert len(signatures) == len(styles)
+    opacities = [s.fill_opacity for s in styles]
+    assert opacities == sorted(opacities, reverse=True)
+
+
+def test_symbols_encode_posture() -> None:
+    current = symbol_svg(PlaceKind.AIR_BASE, "#D55E00", ClaimStatus.STATED, Posture.CURRENT)
+    proposed = symbol_svg(PlaceKind.AIR_BASE, "#D55E00", ClaimStatus.STATED, Posture.PROPOSED)
+    former = symbol_svg(PlaceKind.AIR_BASE, "#D55E00", ClaimStatus.STATED, Posture.FORMER)
+    assert 'fill="#D55E00"' in current
+    assert "url(#bm-hatch-d55e00)" in proposed and "<pattern" in proposed
+    assert 'fill="none" fill-opacity="0.0"' in former
+    reported = symbol_svg(PlaceKind.AIR_BASE, "#D55E00", ClaimStatus.REPORTED, Posture.CURRENT)
+    assert 'stroke-dasharray="7 4"' in reported and "stroke-dasharray" not in current
+
+
+def test_tooltip_has_three_names_and_escapes(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter(search="Khmeimim"))
+    feature = next(f for f in plan_features(real_catalog, selection) if f.place.id == "khmeimim_air_base")
+    html = tooltip_html(feature)
+    assert "Khmeimim" in html and "حميميم" in html and "Хмеймим" in html
+    evil_place = replace(feature.place, name_en="<img src=x onerror=alert(1)>`${alert(2)}`")
+    evil = tooltip_html(replace(feature, place=evil_place))
+    assert "<img" not in evil and "`" not in evil and "${" not in evil
+    assert "&lt;img src=x onerror=alert(1)&gt;&#96;&#36;{alert(2)}&#96;" in evil
+
+
+def test_rendered_map_has_no_raw_payload(real_catalog: Catalog) -> None:
+    payload = '</script><script>window.__pwned=1</script>`${window.__pwned=2}`"\'<img src=x onerror=x()>'
+    place = replace(real_catalog.places["tartus_naval_facility"], name_en=payload)
+    claims = {
+        cid: replace(c, summary=payload) if "tartus_naval_facility" in c.places else c
+        for cid, c in real_catalog.claims.items()
+    }
+    catalog = replace(
+        real_catalog, places={**real_catalog.places, place.id: place}, claims=claims
+    )
+    html = _render(build_map(catalog, select(catalog, ClaimFilter())))
+    assert "window.__pwned" in html  # the text is there...
+    assert "<script>window.__pwned" not in html  # ...but never as markup
+    assert "${window" not in html
+    assert "<img src=x" not in html
+
+
+def test_base_map_loads_assets_from_the_app_not_a_cdn(real_catalog: Catalog) -> None:
+    html = _render(build_map(real_catalog, select(real_catalog, ClaimFilter())))
+    sources = re.findall(r'<script src="([^"]+)"', html) + re.findall(r'href="([^"]+\.css)"', html)
+    assert sources, "the map must load Leaflet"
+    assert all(s.startswith("../../app/static/vendor/leaflet/") for s in sources), sources
+    assert "cdn" not in " ".join(sources)
+
+
+def test_base_map_is_the_same_whatever_the_filter(real_catalog: Catalog) -> None:
+    # streamlit-folium remounts the map (losing zoom and pan) when the base
+    # script changes; build_layers must not touch the base map.
+    from streamlit_folium import _get_map_string
+
+    first = build_base_map(real_catalog)
+    first.render()
+    second = build_base_map(real_catalog)
+    build_layers(real_catalog, select(real_catalog, ClaimFilter(actors=frozenset({Actor.ISRAEL}))))
+    second.render()
+
+    def normalise(script: str) -> str:
+        return re.sub(r"_[0-9a-f]{32}", "", script)
+
+    assert normalise(_get_map_string(first)) == normalise(_get_map_string(second))
+
+
+def test_base_map_controls_and_view(real_catalog: Catalog) -> None:
+    fmap = build_base_map(real_catalog)
+    assert fmap.control_scale is True
+    html = _render(fmap)
+    assert "bm-legend" in html and "fitBounds" in html
+    (south, west), (north, east) = map_bounds(real_catalog)
+    # Moscow is drawn but kept out of the view's bounds.
+    assert north < 38 and east < 43
+    assert south > 32 and west > 35
+
+
+def test_legend_lists_every_actor_status_and_posture() -> None:
+    html = legend_html()
+    for actor in Actor:
+        assert actor.label in html
+    for status in ClaimStatus:
+        assert status.label in html
+    assert "Proposed" in html and "Former" in html and "Current" in html
+
+
+def test_every_drawn_place_is_countable_in_the_browser(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    html = _render(build_map(real_catalog, selection))
+    drawn = html.count(f'"className": "{FEATURE_CLASS} ')
+    assert drawn == len(plan_features(real_catalog, selection))
+
+
+@pytest.mark.parametrize(("tip", "tail"), [((33.0, 36.0), (35.4, 35.9)), ((37.0, 41.2), (35.4, 35.9))])
+def test_arrowhead_points_at_the_tip(tip: tuple[float, float], tail: tuple[float, float]) -> None:
+    head = arrowhead(tip, tail)
+    assert head[0] == tip
+    # Both back corners are nearer the tail than the tip is.
+    def dist(a: tuple[float, float], b: tuple[float, float]) -> float:
+        return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+
+    assert all(dist(corner, tail) < dist(tip, tail) for corner in head[1:])

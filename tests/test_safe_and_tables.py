@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from briefmap.interaction import MapClick, place_at, view_for_bounds
+from briefmap.query import ClaimFilter, select
+from briefmap.safe import map_text, markdown_text
+from briefmap.schema import Catalog
+from briefmap.tables import CLAIM_COLUMNS, claims_table, ladder_table, sources_table, to_csv
+
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "${alert(document.domain)}",
+    "`;alert(1);`",
+    "</script><script>alert(1)</script>",
+    "\" onmouseover=\"alert(1)",
+    "\\`${x}",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_map_text_leaves_nothing_executable(payload: str) -> None:
+    out = map_text(payload)
+    for dangerous in ("<", ">", "`", "${", '"', "\\"):
+        assert dangerous not in out
+
+
+def test_map_text_round_trips_through_html() -> None:
+    import html
+
+    text = "Tell al-Hara <1,127 m> & `${x}` \"q\""
+    assert html.unescape(map_text(text)) == text
+
+
+def test_map_text_drops_bidi_overrides() -> None:
+    assert map_text("abc\u202edef") == "abcdef"
+    assert map_text(None) == ""
+
+
+def test_markdown_text_escapes_links_emphasis_and_latex() -> None:
+    out = markdown_text("[click](javascript:alert(1)) **bold** $x$ <b>")
+    assert "\\[click\\]\\(javascript\\:alert\\(1\\)\\)" in out
+    assert "\\*\\*bold\\*\\*" in out and "\\$x\\$" in out and "\\<b\\>" in out
+
+
+def test_claims_table_has_every_selected_claim(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    table = claims_table(real_catalog, selection)
+    assert list(table.columns) == list(CLAIM_COLUMNS)
+    assert list(table["Claim id"]) == [c.id for c in selection.claims]
+    row = table.set_index("Claim id").loc["c02-tartus-access"]
+    assert row["Status"] == "Stated on the record"
+    assert row["Source"] == real_catalog.sources[real_catalog.claims["c02-tartus-access"].source].outlet
+
+
+def test_csv_defuses_spreadsheet_formulas() -> None:
+    frame = pd.DataFrame({"Summary": ["=HYPERLINK(\"x\")", "+1", "plain", "-2", "@SUM(A1)"]})
+    back = pd.read_csv(io.BytesIO(to_csv(frame)))
+    assert list(back["Summary"]) == ["'=HYPERLINK(\"x\")", "'+1", "plain", "'-2", "'@SUM(A1)"]
+
+
+def test_sources_and_ladder_tables(real_catalog: Catalog) -> None:
+    sources = sources_table(real_catalog)
+    assert sources["Claims"].sum() == len(real_catalog.claims)
+    ladder = ladder_table()
+    assert list(ladder["Status"]) == [
+        "Confirmed",
+        "Stated on the record",
+        "Reported by unnamed sources",
+        "Unverified",
+        "Denied",
+    ]
+
+
+def test_click_parsing_is_strict() -> None:
+    assert MapClick.from_component(None) is None
+    assert MapClick.from_component({"last_object_clicked": None}) is None
+    assert MapClick.from_component({"last_object_clicked": {"lat": "x", "lng": 1}}) is None
+    assert MapClick.from_component({"last_object_clicked": {"lat": float("nan"), "lng": 1}}) is None
+    assert MapClick.from_component({"last_object_clicked": {"lat": 35.4117, "lng": 35.945}}) == MapClick(
+        35.4117, 35.945
+    )
+
+
+def test_click_resolves_points_then_smallest_outline(real_catalog: Catalog) -> None:
+    shown = select(real_catalog, ClaimFilter()).place_ids
+    base = real_catalog.places["khmeimim_air_base"].geometry
+    assert place_at(real_catalog, shown, MapClick(base.y, base.x)) == "khmeimim_air_base"
+    # Inside Daraa governorate, away from any point.
+    daraa = real_catalog.places["daraa_governorate"].geometry.representative_point()
+    assert place_at(real_catalog, shown, MapClick(daraa.y, daraa.x)) == "daraa_governorate"
+    # Open desert: nothing.
+    assert place_at(real_catalog, shown, MapClick(34.5, 39.5)) is None
+
+
+def test_view_for_bounds_fits_syria() -> None:
+    view = view_for_bounds([[32.3, 35.6], [37.3, 42.4]], width_px=900, height_px=640)
+    assert view.center == pytest.approx((34.8, 39.0))
+    # 6.8 degrees of longitude at zoom 7 are 619 px (fits 820); at zoom 8, 1238 px.
+    assert view.zoom == 7
+    assert view_for_bounds([[35.4, 35.9], [35.41, 35.95]]).zoom > 10
