@@ -139,6 +139,11 @@ def publish(view: BriefingView) -> None:
 
 def current_view() -> BriefingView:
     """The view ``app.py`` computed for this run."""
+    if KEY_VIEW not in st.session_state:
+        # A server's very first run can execute a page file on its own: Streamlit
+        # sees the pages/ folder and replays its old multipage mode until
+        # st.navigation has run once. Lay out the sidebar here in that case.
+        publish(build_view())
     return st.session_state[KEY_VIEW]
 
 

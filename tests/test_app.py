@@ -1,0 +1,157 @@
+"""Headless smoke tests of every page with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from briefmap.loader import load_catalog
+from briefmap.mapping import plan_features
+from briefmap.query import ClaimFilter, Deployments, select
+from briefmap.schema import Actor
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = ["pages/map.py", "pages/claims.py", "pages/sources.py"]
+
+
+@pytest.fixture(autouse=True)
+def _navigation_not_pages_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run reruns the way a server does.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before every run, so the
+    PagesManager sees our ``pages/`` folder and replays Streamlit's old multipage
+    mode: a rerun then executes the current page file alone, without ``app.py``
+    and its sidebar. A server decides this once, and ``st.navigation`` switches
+    it off for good; the patch does the same for AppTest.
+    """
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+
+
+def _map_args(at: AppTest) -> dict[str, Any]:
+    (component,) = [e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")]
+    return json.loads(component.proto.json_args)
+
+
+def _count_line(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "Showing" in m.value)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(page: str) -> None:
+    at = _app()
+    if page != "pages/map.py":
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.title, "every page has a title"
+
+
+def test_map_page_shows_everything_by_default(real_catalog: Any) -> None:
+    at = _app()
+    n = len(real_catalog.claims)
+    assert _count_line(at) == f"**Showing {n} of {n} claims**"
+    args = _map_args(at)
+    assert args["returned_objects"] == ["last_object_clicked"]
+    assert all("cdn" not in link for link in args["js_links"] + args["css_links"])
+    assert args["feature_group"].count('"className": "bm-feature ') == len(
+        plan_features(real_catalog, select(real_catalog, ClaimFilter()))
+    )
+
+
+def test_filter_change_swaps_layers_but_keeps_the_base_map(real_catalog: Any) -> None:
+    at = _app()
+    before = _map_args(at)
+    at.sidebar.multiselect(key="filter_actors").set_value([Actor.ISRAEL]).run()
+    assert not at.exception
+    after = _map_args(at)
+    expected = select(real_catalog, ClaimFilter(actors=frozenset({Actor.ISRAEL})))
+    assert _count_line(at) == f"**Showing {len(expected.claims)} of {len(real_catalog.claims)} claims**"
+    # The layers changed...
+    assert after["feature_group"] != before["feature_group"]
+    assert after["feature_group"].count('"className": "bm-feature ') == len(
+        plan_features(real_catalog, expected)
+    )
+    # ...the map itself did not, so the browser keeps it with its zoom and pan.
+    assert after["script"] == before["script"]
+    assert after["key"] == before["key"]
+
+
+def test_filters_hold_across_pages() -> None:
+    at = _app()
+    at.sidebar.radio(key="filter_deployments").set_value(Deployments.PROPOSED_ONLY).run()
+    line = _count_line(at)
+    at.switch_page("pages/claims.py").run()
+    assert not at.exception
+    assert any(line.strip("*") in c.value for c in at.caption)
+
+
+def test_empty_result_gets_a_message_and_a_way_back(real_catalog: Any) -> None:
+    at = _app()
+    at.sidebar.text_input(key="filter_search").input("no such place anywhere").run()
+    assert _count_line(at) == f"**Showing 0 of {len(real_catalog.claims)} claims**"
+    assert any("No claims match" in i.value for i in at.info)
+    at.button(key="reset_from_empty").click().run()
+    assert _count_line(at) == f"**Showing {len(real_catalog.claims)} of {len(real_catalog.claims)} claims**"
+    assert not at.info
+
+
+def test_claim_card_lists_the_claims_on_a_place(real_catalog: Any) -> None:
+    at = _app()
+    at.selectbox(key="selected_place").set_value("khmeimim_air_base").run()
+    text = " ".join(m.value for m in at.markdown)
+    on_place = [c for c in real_catalog.claims.values() if "khmeimim_air_base" in c.places]
+    assert on_place
+    for claim in on_place:
+        assert claim.claimant.split()[0] in text
+        assert claim.reported in text.replace("\\-", "-")
+    assert "Stated on the record" in text
+
+
+def test_bad_data_shows_an_error_panel_and_the_valid_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "geodata", data)
+    claims = json.loads((data / "claims.json").read_text(encoding="utf-8"))
+    claims["claims"][1]["status"] = "rumoured"
+    (data / "claims.json").write_text(json.dumps(claims), encoding="utf-8")
+    monkeypatch.setenv("BRIEFMAP_DATA", str(data))
+    at = _app()
+    assert not at.exception
+    assert at.error, "an error panel is shown"
+    assert "1 record(s) were left out" in at.error[0].value
+    details = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "claims.json" in details and "rumoured" in details
+    valid = len(load_catalog(data).catalog.claims)
+    assert _count_line(at) == f"**Showing {valid} of {valid} claims**"
+
+
+def test_claims_page_table_and_csv(real_catalog: Any) -> None:
+    at = _app()
+    at.switch_page("pages/claims.py").run()
+    frame = at.dataframe[0].value
+    assert len(frame) == len(real_catalog.claims)
+    assert set(frame["Claim id"]) == set(real_catalog.claims)
+
+
+def test_sources_page_states_the_as_of_date(real_catalog: Any) -> None:
+    at = _app()
+    at.switch_page("pages/sources.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert real_catalog.as_of.replace("-", "\\-") in text or real_catalog.as_of in text
+    assert len(at.dataframe) == 3
