@@ -1,0 +1,35 @@
+# Everyday verbs. Each creates the local virtual environment .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test validate lint screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+## Install and start the app on http://localhost:8501
+run: $(STAMP)
+	$(BIN)/streamlit run app.py
+
+## Install and run the whole test suite (browser tests need Debian's chromium)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Check geodata/ (or DIR=...) and print every error
+validate: $(STAMP)
+	$(BIN)/python -m briefmap validate $(DIR)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## PNGs of every page at 1920x1080 and 1280x720 into docs/
+screenshots: $(STAMP)
+	$(BIN)/python -m briefmap screenshots
+
+clean:
+	rm -rf $(VENV) static/vendor artifacts .pytest_cache
