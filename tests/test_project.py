@@ -1,0 +1,73 @@
+"""The README, CI and deployment files say what is true."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _requirement_lines(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _quick_start_commands() -> list[str]:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
+    assert block, "the Quick start shows its commands in a sh block"
+    return [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_requirements_txt_matches_pyproject() -> None:
+    # Community Cloud installs from requirements.txt; the two must not drift.
+    normalise = lambda s: re.sub(r"\s+", "", s).lower()  # noqa: E731
+    declared = sorted(normalise(d) for d in _pyproject()["project"]["dependencies"])
+    assert sorted(normalise(r) for r in _requirement_lines(REPO / "requirements.txt")) == declared
+
+
+def test_no_uv_lock_to_shadow_requirements() -> None:
+    # Cloud would read uv.lock first; the README says requirements.txt is used.
+    assert not (REPO / "uv.lock").exists()
+    assert "requirements.txt" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_quick_start_is_exactly_two_commands() -> None:
+    assert _quick_start_commands() == ["make run", "make test"]
+
+
+def test_ci_runs_the_readmes_test_command() -> None:
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = _quick_start_commands()[1]
+    commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.strip().startswith("#")]
+    assert commands[-1] == test_command
+    assert "apt-get install -y -qq chromium" in ci
+    assert "set -euo pipefail" in ci
+    # Nothing may swallow pytest's exit code (5 = no tests collected).
+    assert "|| true" not in ci and "exit 0" not in ci
+
+
+def test_makefile_targets_exist() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    for target in ("run", "test", "validate", "screenshots"):
+        assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
+    assert "streamlit run app.py" in makefile
+    assert "-m pytest" in makefile
+
+
+def test_python_version_and_static_serving() -> None:
+    assert _pyproject()["project"]["requires-python"] == ">=3.11"
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableStaticServing"] is True
+
+
+def test_copied_assets_are_not_committed() -> None:
+    ignored = (REPO / ".gitignore").read_text(encoding="utf-8").split()
+    assert "static/vendor/" in ignored
