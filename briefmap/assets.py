@@ -40,7 +40,11 @@ def install_static_assets(static_dir: Path) -> Path:
     """Copy Leaflet's files into ``static_dir`` (idempotent); return the target folder."""
     source = leaflet_source_dir()
     target = static_dir / VENDOR_SUBDIR
-    for relative in (LEAFLET_JS, LEAFLET_CSS, *(f"images/{p.name}" for p in (source / "images").iterdir())):
+    for relative in (
+        LEAFLET_JS,
+        LEAFLET_CSS,
+        *(f"images/{p.name}" for p in (source / "images").iterdir()),
+    ):
         src, dst = source / relative, target / relative
         if dst.is_file() and filecmp.cmp(src, dst, shallow=False):
             continue
@@ -49,7 +53,9 @@ def install_static_assets(static_dir: Path) -> Path:
     return target
 
 
-def asset_links(base: str = COMPONENT_RELATIVE_BASE) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def asset_links(
+    base: str = COMPONENT_RELATIVE_BASE,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """folium-style ``(name, url)`` lists of the JS and CSS the map needs."""
     prefix = f"{base}/{VENDOR_SUBDIR.as_posix()}"
     return [("leaflet", f"{prefix}/{LEAFLET_JS}")], [("leaflet_css", f"{prefix}/{LEAFLET_CSS}")]

@@ -36,7 +36,9 @@ class MapClick:
         return cls(lat=float(lat), lng=float(lng))
 
 
-def place_at(catalog: Catalog, place_ids: tuple[str, ...] | list[str], click: MapClick) -> str | None:
+def place_at(
+    catalog: Catalog, place_ids: tuple[str, ...] | list[str], click: MapClick
+) -> str | None:
     """The drawn place a click landed on: a point at that spot, else the smallest outline around it."""
     points = [catalog.places[p] for p in place_ids if catalog.places[p].is_point]
     for place in points:

@@ -385,9 +385,7 @@ def _load_places(data_dir: Path) -> tuple[dict[str, Place], list[ValidationIssue
         if "CRS84" not in crs and "4326" not in crs:
             out.add("-", "crs", f"only WGS84 is supported, found {crs}")
             payload = None
-    records = _records(
-        payload, "features", out, lambda f: (f.get("properties") or {}).get("id")
-    )
+    records = _records(payload, "features", out, lambda f: (f.get("properties") or {}).get("id"))
     places: dict[str, Place] = {}
     seen: set[str] = set()
     for rid, feature in records:

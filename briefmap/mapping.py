@@ -20,6 +20,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from briefmap.assets import COMPONENT_RELATIVE_BASE, asset_links
+from briefmap.query import Selection
 from briefmap.safe import map_text
 from briefmap.schema import (
     Actor,
@@ -31,7 +32,6 @@ from briefmap.schema import (
     Posture,
     Role,
 )
-from briefmap.query import Selection
 
 
 class Layer(str, Enum):
@@ -160,7 +160,9 @@ def tooltip_html(feature: MapFeature) -> str:
         f"{map_text(place.precision.label)} · {map_text(feature.layer.value)}</div>"
     )
     counts = Counter(c.status for c in feature.claims)
-    tally = ", ".join(f"{n} {s.label.lower()}" for s, n in sorted(counts.items(), key=lambda i: i[0].rank))
+    tally = ", ".join(
+        f"{n} {s.label.lower()}" for s, n in sorted(counts.items(), key=lambda i: i[0].rank)
+    )
     noun = "claim" if len(feature.claims) == 1 else "claims"
     lines.append(f'<div class="bm-tip-meta">{len(feature.claims)} {noun}: {map_text(tally)}</div>')
     lines.append(f'<div class="bm-tip-lead">{map_text(feature.lead.summary)}</div>')
@@ -190,7 +192,7 @@ def symbol_svg(kind: PlaceKind, colour: str, status: ClaimStatus, posture: Postu
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{SYMBOL_PX}" height="{SYMBOL_PX}" '
         f'viewBox="-1 -1 26 26" aria-hidden="true">'
-        f'{_hatch_defs(colour) if posture is Posture.PROPOSED else ""}'
+        f"{_hatch_defs(colour) if posture is Posture.PROPOSED else ''}"
         f'<g fill="none" stroke="#ffffff" stroke-width="{style.weight + 2.5}">{shape}</g>'
         f'<g fill="{fill}" fill-opacity="{fill_opacity}" stroke="{colour}" '
         f'stroke-width="{style.weight}"{dash} stroke-linejoin="round">{shape}</g></svg>'
@@ -264,7 +266,9 @@ def _anchor(place: Place) -> tuple[float, float]:
     return point.y, point.x
 
 
-def arrowhead(tip: tuple[float, float], tail: tuple[float, float], size_deg: float = 0.14) -> list[tuple[float, float]]:
+def arrowhead(
+    tip: tuple[float, float], tail: tuple[float, float], size_deg: float = 0.14
+) -> list[tuple[float, float]]:
     """A triangle at ``tip`` pointing away from ``tail``, in (lat, lon)."""
     (lat1, lon1), (lat0, lon0) = tip, tail
     k = math.cos(math.radians(lat1))  # a degree of longitude is shorter than one of latitude
@@ -459,13 +463,13 @@ class HatchPatterns(MacroElement):
 def legend_html() -> str:
     """The legend's HTML. Built from the vocabularies only, never from data."""
     swatch = '<svg width="18" height="18" viewBox="-1 -1 26 26">{}</svg>'
-    parts = ['<details open><summary>Legend</summary>', '<h4>Actor (colour)</h4><div class="grid">']
+    parts = ["<details open><summary>Legend</summary>", '<h4>Actor (colour)</h4><div class="grid">']
     for actor in Actor:
         parts.append(
             f'<div class="row">{swatch.format(_swatch(actor.colour, ClaimStatus.CONFIRMED, Posture.CURRENT))}'
             f"{map_text(actor.label)}</div>"
         )
-    parts.append('</div><h4>Status (fill and line)</h4>')
+    parts.append("</div><h4>Status (fill and line)</h4>")
     for status in ClaimStatus:
         parts.append(
             f'<div class="row">{swatch.format(_swatch("#555555", status, Posture.CURRENT))}'
@@ -545,7 +549,9 @@ def build_base_map(catalog: Catalog, asset_base: str = COMPONENT_RELATIVE_BASE) 
     return fmap
 
 
-def build_map(catalog: Catalog, selection: Selection, asset_base: str = COMPONENT_RELATIVE_BASE) -> folium.Map:
+def build_map(
+    catalog: Catalog, selection: Selection, asset_base: str = COMPONENT_RELATIVE_BASE
+) -> folium.Map:
     """Base map, layers and layer control in one ``folium.Map``, for export and tests."""
     fmap = build_base_map(catalog, asset_base)
     for group in build_layers(catalog, selection):

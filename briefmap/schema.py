@@ -60,10 +60,10 @@ STATUS_DEFINITIONS: dict[ClaimStatus, str] = {
     ),
     ClaimStatus.REPORTED: (
         "Carried by a credible outlet on the word of unnamed sources "
-        "(\"sources familiar with the meeting\")."
+        '("sources familiar with the meeting").'
     ),
     ClaimStatus.UNVERIFIED: (
-        "Hedged or unattributed (\"reportedly\", \"is said to\"), or a single "
+        'Hedged or unattributed ("reportedly", "is said to"), or a single '
         "weak source; not corroborated."
     ),
     ClaimStatus.DENIED: "Publicly denied by a party to it.",

@@ -15,8 +15,8 @@ from streamlit_folium import st_folium
 
 from briefmap.assets import install_static_assets
 from briefmap.interaction import MapClick, MapView, place_at, view_for_bounds
-from briefmap.mapping import build_base_map, build_layers
 from briefmap.loader import LoadResult, data_fingerprint, default_data_dir, load_catalog
+from briefmap.mapping import build_base_map, build_layers
 from briefmap.query import ClaimFilter, Deployments, Selection, select
 from briefmap.safe import markdown_text
 from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind
@@ -103,9 +103,7 @@ def sidebar_filters(catalog: Catalog) -> ClaimFilter:
             placeholder="Khmeimim, حميميم, Хмеймим, Qamişlo...",
             help="Matches English, Arabic and Russian names and alternative spellings.",
         )
-        actors = st.multiselect(
-            "Actor", list(Actor), key=KEY_ACTORS, format_func=lambda a: a.label
-        )
+        actors = st.multiselect("Actor", list(Actor), key=KEY_ACTORS, format_func=lambda a: a.label)
         statuses = st.multiselect(
             "Claim status",
             list(ClaimStatus),

@@ -44,7 +44,9 @@ def _app() -> AppTest:
 
 
 def _map_args(at: AppTest) -> dict[str, Any]:
-    (component,) = [e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")]
+    (component,) = [
+        e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")
+    ]
     return json.loads(component.proto.json_args)
 
 
@@ -80,7 +82,10 @@ def test_filter_change_swaps_layers_but_keeps_the_base_map(real_catalog: Any) ->
     assert not at.exception
     after = _map_args(at)
     expected = select(real_catalog, ClaimFilter(actors=frozenset({Actor.ISRAEL})))
-    assert _count_line(at) == f"**Showing {len(expected.claims)} of {len(real_catalog.claims)} claims**"
+    assert (
+        _count_line(at)
+        == f"**Showing {len(expected.claims)} of {len(real_catalog.claims)} claims**"
+    )
     # The layers changed...
     assert after["feature_group"] != before["feature_group"]
     assert after["feature_group"].count('"className": "bm-feature ') == len(
@@ -106,7 +111,10 @@ def test_empty_result_gets_a_message_and_a_way_back(real_catalog: Any) -> None:
     assert _count_line(at) == f"**Showing 0 of {len(real_catalog.claims)} claims**"
     assert any("No claims match" in i.value for i in at.info)
     at.button(key="reset_from_empty").click().run()
-    assert _count_line(at) == f"**Showing {len(real_catalog.claims)} of {len(real_catalog.claims)} claims**"
+    assert (
+        _count_line(at)
+        == f"**Showing {len(real_catalog.claims)} of {len(real_catalog.claims)} claims**"
+    )
     assert not at.info
 
 

@@ -51,7 +51,11 @@ def test_layers_hold_the_planned_features(real_catalog: Catalog) -> None:
     planned = plan_features(real_catalog, selection)
     for group, layer in zip(groups, Layer, strict=True):
         markers = _children(group, folium.Marker)
-        polygons = [p for p in _children(group, folium.Polygon) if "bm-arrow" not in p.options.get("className", "")]
+        polygons = [
+            p
+            for p in _children(group, folium.Polygon)
+            if "bm-arrow" not in p.options.get("className", "")
+        ]
         expected = [f for f in planned if f.layer is layer]
         assert len(markers) + len(polygons) == len(expected), layer
 
@@ -66,7 +70,9 @@ def test_proposed_deployments_have_dashed_arrows_from_their_base(real_catalog: C
     for arrow in arrows:
         assert arrow.options["dashArray"]
         assert arrow.locations[0] == [base.y, base.x]
-    heads = [p for p in _children(proposed, folium.Polygon) if p.options.get("className") == "bm-arrow"]
+    heads = [
+        p for p in _children(proposed, folium.Polygon) if p.options.get("className") == "bm-arrow"
+    ]
     assert len(heads) == len(arrows)
 
 
@@ -100,7 +106,9 @@ def test_symbols_encode_posture() -> None:
 
 def test_tooltip_has_three_names_and_escapes(real_catalog: Catalog) -> None:
     selection = select(real_catalog, ClaimFilter(search="Khmeimim"))
-    feature = next(f for f in plan_features(real_catalog, selection) if f.place.id == "khmeimim_air_base")
+    feature = next(
+        f for f in plan_features(real_catalog, selection) if f.place.id == "khmeimim_air_base"
+    )
     html = tooltip_html(feature)
     assert "Khmeimim" in html and "حميميم" in html and "Хмеймим" in html
     evil_place = replace(feature.place, name_en="<img src=x onerror=alert(1)>`${alert(2)}`")
@@ -110,15 +118,15 @@ def test_tooltip_has_three_names_and_escapes(real_catalog: Catalog) -> None:
 
 
 def test_rendered_map_has_no_raw_payload(real_catalog: Catalog) -> None:
-    payload = '</script><script>window.__pwned=1</script>`${window.__pwned=2}`"\'<img src=x onerror=x()>'
+    payload = (
+        "</script><script>window.__pwned=1</script>`${window.__pwned=2}`\"'<img src=x onerror=x()>"
+    )
     place = replace(real_catalog.places["tartus_naval_facility"], name_en=payload)
     claims = {
         cid: replace(c, summary=payload) if "tartus_naval_facility" in c.places else c
         for cid, c in real_catalog.claims.items()
     }
-    catalog = replace(
-        real_catalog, places={**real_catalog.places, place.id: place}, claims=claims
-    )
+    catalog = replace(real_catalog, places={**real_catalog.places, place.id: place}, claims=claims)
     html = _render(build_map(catalog, select(catalog, ClaimFilter())))
     assert "window.__pwned" in html  # the text is there...
     assert "<script>window.__pwned" not in html  # ...but never as markup
@@ -178,10 +186,13 @@ def test_every_drawn_place_is_countable_in_the_browser(real_catalog: Catalog) ->
     assert drawn == len(plan_features(real_catalog, selection))
 
 
-@pytest.mark.parametrize(("tip", "tail"), [((33.0, 36.0), (35.4, 35.9)), ((37.0, 41.2), (35.4, 35.9))])
+@pytest.mark.parametrize(
+    ("tip", "tail"), [((33.0, 36.0), (35.4, 35.9)), ((37.0, 41.2), (35.4, 35.9))]
+)
 def test_arrowhead_points_at_the_tip(tip: tuple[float, float], tail: tuple[float, float]) -> None:
     head = arrowhead(tip, tail)
     assert head[0] == tip
+
     # Both back corners are nearer the tail than the tip is.
     def dist(a: tuple[float, float], b: tuple[float, float]) -> float:
         return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5

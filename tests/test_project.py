@@ -46,7 +46,11 @@ def test_quick_start_is_exactly_two_commands() -> None:
 def test_ci_runs_the_readmes_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     test_command = _quick_start_commands()[1]
-    commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.strip().startswith("#")]
+    commands = [
+        line.strip()
+        for line in ci.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
     assert commands[-1] == test_command
     assert "apt-get install -y -qq chromium" in ci
     assert "set -euo pipefail" in ci

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 import pytest
 from shapely.geometry import Point
 
@@ -166,7 +165,8 @@ def test_real_data_filters(real_catalog: Catalog) -> None:
     everything = select(real_catalog, ClaimFilter())
     proposed = select(real_catalog, ClaimFilter(deployments=Deployments.PROPOSED_ONLY))
     assert len(everything.claims) == len(real_catalog.claims)
-    assert {c.id for c in proposed.claims} >= {"c05-military-police-south", "c07-qamishli-oversight"}
+    assert {c.id for c in proposed.claims} >= {
+        "c05-military-police-south",
+        "c07-qamishli-oversight",
+    }
     assert all(c.posture is Posture.PROPOSED for c in proposed.claims)
-
-

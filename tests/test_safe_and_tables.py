@@ -16,7 +16,7 @@ PAYLOADS = [
     "${alert(document.domain)}",
     "`;alert(1);`",
     "</script><script>alert(1)</script>",
-    "\" onmouseover=\"alert(1)",
+    '" onmouseover="alert(1)',
     "\\`${x}",
 ]
 
@@ -31,7 +31,7 @@ def test_map_text_leaves_nothing_executable(payload: str) -> None:
 def test_map_text_round_trips_through_html() -> None:
     import html
 
-    text = "Tell al-Hara <1,127 m> & `${x}` \"q\""
+    text = 'Tell al-Hara <1,127 m> & `${x}` "q"'
     assert html.unescape(map_text(text)) == text
 
 
@@ -53,13 +53,16 @@ def test_claims_table_has_every_selected_claim(real_catalog: Catalog) -> None:
     assert list(table["Claim id"]) == [c.id for c in selection.claims]
     row = table.set_index("Claim id").loc["c02-tartus-access"]
     assert row["Status"] == "Stated on the record"
-    assert row["Source"] == real_catalog.sources[real_catalog.claims["c02-tartus-access"].source].outlet
+    assert (
+        row["Source"]
+        == real_catalog.sources[real_catalog.claims["c02-tartus-access"].source].outlet
+    )
 
 
 def test_csv_defuses_spreadsheet_formulas() -> None:
-    frame = pd.DataFrame({"Summary": ["=HYPERLINK(\"x\")", "+1", "plain", "-2", "@SUM(A1)"]})
+    frame = pd.DataFrame({"Summary": ['=HYPERLINK("x")', "+1", "plain", "-2", "@SUM(A1)"]})
     back = pd.read_csv(io.BytesIO(to_csv(frame)))
-    assert list(back["Summary"]) == ["'=HYPERLINK(\"x\")", "'+1", "plain", "'-2", "'@SUM(A1)"]
+    assert list(back["Summary"]) == ['\'=HYPERLINK("x")', "'+1", "plain", "'-2", "'@SUM(A1)"]
 
 
 def test_sources_and_ladder_tables(real_catalog: Catalog) -> None:
@@ -80,9 +83,9 @@ def test_click_parsing_is_strict() -> None:
     assert MapClick.from_component({"last_object_clicked": None}) is None
     assert MapClick.from_component({"last_object_clicked": {"lat": "x", "lng": 1}}) is None
     assert MapClick.from_component({"last_object_clicked": {"lat": float("nan"), "lng": 1}}) is None
-    assert MapClick.from_component({"last_object_clicked": {"lat": 35.4117, "lng": 35.945}}) == MapClick(
-        35.4117, 35.945
-    )
+    assert MapClick.from_component(
+        {"last_object_clicked": {"lat": 35.4117, "lng": 35.945}}
+    ) == MapClick(35.4117, 35.945)
 
 
 def test_click_resolves_points_then_smallest_outline(real_catalog: Catalog) -> None:
