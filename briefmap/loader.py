@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -48,6 +49,7 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
 # One place, one shape: a region in several parts is several places.
 ALLOWED_GEOMETRIES = ("Point", "Polygon")
 URL_SCHEMES = ("http://", "https://")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 E = TypeVar("E", bound=Enum)
 
@@ -195,6 +197,9 @@ class _Record:
         if value is None:
             return None
         try:
+            # fromisoformat alone also takes 20251015 and week dates like 2025-W42-3.
+            if not ISO_DATE.fullmatch(value):
+                raise ValueError(value)
             dt.date.fromisoformat(value)
         except ValueError:
             self.fail(name, f"{value!r} is not a date in the form YYYY-MM-DD")
@@ -230,15 +235,12 @@ def _read_json(path: Path, out: _Collector) -> Any:
         out.add("-", "-", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8")
         return None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        # NaN and Infinity parse (Python's json accepts them) so that the geometry
+        # check can report them on the record that holds them, not fail the file.
+        return json.loads(text)
     except ValueError as exc:
         out.add("-", "-", f"not valid JSON: {exc}")
         return None
-
-
-def _reject_constant(name: str) -> float:
-    # json accepts NaN and Infinity, which are not JSON and not coordinates.
-    raise ValueError(f"{name} is not allowed in JSON")
 
 
 def _records(
@@ -332,6 +334,9 @@ def _check_geometry(rec: _Record, raw: Any, off_map: bool) -> Any:
     if kind not in ALLOWED_GEOMETRIES:
         rec.fail("geometry", f"type {kind!r} is not supported; use {', '.join(ALLOWED_GEOMETRIES)}")
         return None
+    if not isinstance(raw.get("coordinates"), list):
+        rec.fail("geometry", "has no coordinates list")
+        return None
     for position in _all_coordinates(raw):
         if len(position) < 2 or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in position[:2]
@@ -374,18 +379,23 @@ def _check_geometry(rec: _Record, raw: Any, off_map: bool) -> Any:
     return geometry
 
 
+def _place_id(feature: dict[str, Any]) -> Any:
+    props = feature.get("properties")
+    return props.get("id") if isinstance(props, dict) else None
+
+
 def _load_places(data_dir: Path) -> tuple[dict[str, Place], list[ValidationIssue], int]:
     out = _Collector(PLACES_FILE)
     payload = _read_json(data_dir / PLACES_FILE, out)
     if isinstance(payload, dict) and payload.get("type") not in (None, "FeatureCollection"):
         out.add("-", "type", "the file must be a GeoJSON FeatureCollection")
+    records = _records(payload, "features", out, _place_id)
     if isinstance(payload, dict) and payload.get("crs") is not None:
         # RFC 7946 dropped "crs": GeoJSON is WGS84 longitude/latitude, nothing else.
         crs = json.dumps(payload["crs"])
         if "CRS84" not in crs and "4326" not in crs:
-            out.add("-", "crs", f"only WGS84 is supported, found {crs}")
-            payload = None
-    records = _records(payload, "features", out, lambda f: (f.get("properties") or {}).get("id"))
+            out.add("-", "crs", f"only WGS84 is supported, found {crs}; no place was loaded")
+            return {}, out.issues, len(records)
     places: dict[str, Place] = {}
     seen: set[str] = set()
     for rid, feature in records:
@@ -535,9 +545,7 @@ def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
     directory = Path(data_dir) if data_dir is not None else default_data_dir()
     sources, source_issues, n_sources = _load_sources(directory)
     places, place_issues, n_places = _load_places(directory)
-    known_places = _raw_ids(
-        directory / PLACES_FILE, "features", lambda f: (f.get("properties") or {}).get("id")
-    )
+    known_places = _raw_ids(directory / PLACES_FILE, "features", _place_id)
     known_sources = _raw_ids(directory / SOURCES_FILE, "sources", lambda s: s.get("id"))
     claims, claim_issues, n_claims, as_of = _load_claims(
         directory, places, sources, known_places, known_sources
