@@ -267,6 +267,9 @@ def _records(
 
 
 def _check_unique(record: _Record, seen: set[str]) -> None:
+    if any(ch.isspace() for ch in record.rid):
+        # References are matched exactly; an id with spaces could never be found.
+        record.fail("id", f"{record.rid!r} contains spaces; use letters, digits, - and _")
     if record.rid in seen:
         record.fail("id", "duplicate id; ids must be unique within the file")
     seen.add(record.rid)
@@ -336,6 +339,9 @@ def _check_geometry(rec: _Record, raw: Any, off_map: bool) -> Any:
         return None
     if not isinstance(raw.get("coordinates"), list):
         rec.fail("geometry", "has no coordinates list")
+        return None
+    if kind == "Point" and any(isinstance(v, list) for v in raw["coordinates"]):
+        rec.fail("geometry", "a Point's coordinates are one [longitude, latitude] pair")
         return None
     for position in _all_coordinates(raw):
         if len(position) < 2 or not all(

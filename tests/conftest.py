@@ -21,3 +21,13 @@ def real_load() -> LoadResult:
 @pytest.fixture(scope="session")
 def real_catalog(real_load: LoadResult) -> Catalog:
     return real_load.catalog
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the real ``geodata/`` directory, free to break."""
+    import shutil
+
+    target = tmp_path / "geodata"
+    shutil.copytree(GEODATA, target)
+    return target
