@@ -36,6 +36,7 @@ from briefmap.schema import (
     Precision,
     Role,
     Source,
+    StatusChange,
 )
 
 PLACES_FILE = "places.geojson"
@@ -135,15 +136,16 @@ class _Collector:
 class _Record:
     """Typed access to one JSON object's fields, reporting what is wrong."""
 
-    def __init__(self, data: dict[str, Any], rid: str, out: _Collector) -> None:
+    def __init__(self, data: dict[str, Any], rid: str, out: _Collector, prefix: str = "") -> None:
         self.data = data
         self.rid = rid
         self.out = out
+        self.prefix = prefix  # for nested objects: "history[2]."
         self.failed = False
 
     def fail(self, field_name: str, message: str) -> None:
         self.failed = True
-        self.out.add(self.rid, field_name, message)
+        self.out.add(self.rid, self.prefix + field_name, message)
 
     def text(self, name: str, *, required: bool = True) -> str | None:
         value = self.data.get(name)
@@ -280,9 +282,7 @@ def _check_unique(record: _Record, seen: set[str]) -> None:
 SOURCE_FIELDS = ("id", "outlet", "date", "url")
 
 
-def _load_sources(data_dir: Path) -> tuple[dict[str, Source], list[ValidationIssue], int]:
-    out = _Collector(SOURCES_FILE)
-    payload = _read_json(data_dir / SOURCES_FILE, out)
+def _load_sources(payload: Any, out: _Collector) -> tuple[dict[str, Source], int]:
     records = _records(payload, "sources", out, lambda item: item.get("id"))
     sources: dict[str, Source] = {}
     seen: set[str] = set()
@@ -300,7 +300,7 @@ def _load_sources(data_dir: Path) -> tuple[dict[str, Source], list[ValidationIss
             rec.fail("url", "only http:// and https:// links are allowed")
         if not rec.failed:
             sources[rid] = Source(id=rid, outlet=outlet or "", date=date or "", url=url)
-    return sources, out.issues, len(records)
+    return sources, len(records)
 
 
 # ----------------------------------------------------------------- places
@@ -390,9 +390,7 @@ def _place_id(feature: dict[str, Any]) -> Any:
     return props.get("id") if isinstance(props, dict) else None
 
 
-def _load_places(data_dir: Path) -> tuple[dict[str, Place], list[ValidationIssue], int]:
-    out = _Collector(PLACES_FILE)
-    payload = _read_json(data_dir / PLACES_FILE, out)
+def _load_places(payload: Any, out: _Collector) -> tuple[dict[str, Place], int]:
     if isinstance(payload, dict) and payload.get("type") not in (None, "FeatureCollection"):
         out.add("-", "type", "the file must be a GeoJSON FeatureCollection")
     records = _records(payload, "features", out, _place_id)
@@ -401,7 +399,7 @@ def _load_places(data_dir: Path) -> tuple[dict[str, Place], list[ValidationIssue
         crs = json.dumps(payload["crs"])
         if "CRS84" not in crs and "4326" not in crs:
             out.add("-", "crs", f"only WGS84 is supported, found {crs}; no place was loaded")
-            return {}, out.issues, len(records)
+            return {}, len(records)
     places: dict[str, Place] = {}
     seen: set[str] = set()
     for rid, feature in records:
@@ -437,7 +435,7 @@ def _load_places(data_dir: Path) -> tuple[dict[str, Place], list[ValidationIssue
                 off_map=off_map,
                 note=note,
             )
-    return places, out.issues, len(records)
+    return places, len(records)
 
 
 # ----------------------------------------------------------------- claims
@@ -455,18 +453,19 @@ CLAIM_FIELDS = (
     "source",
     "role",
     "origin",
+    "history",
 )
 
 
 def _load_claims(
-    data_dir: Path,
+    payload: Any,
+    out: _Collector,
     places: dict[str, Place],
     sources: dict[str, Source],
     known_place_ids: set[str],
     known_source_ids: set[str],
-) -> tuple[dict[str, Claim], list[ValidationIssue], int, str | None]:
-    out = _Collector(CLAIMS_FILE)
-    payload = _read_json(data_dir / CLAIMS_FILE, out)
+    files: tuple[str, str] = (PLACES_FILE, SOURCES_FILE),
+) -> tuple[dict[str, Claim], int, str | None]:
     as_of = None
     if isinstance(payload, dict) and payload.get("as_of") is not None:
         header = _Record(payload, "-", out)
@@ -476,7 +475,7 @@ def _load_claims(
     seen: set[str] = set()
 
     def resolve(rec: _Record, name: str, ref: str, valid: dict[str, Any], known: set[str]) -> None:
-        target = PLACES_FILE if name in ("places", "origin") else SOURCES_FILE
+        target = files[0] if name in ("places", "origin") else files[1]
         if ref in valid:
             return
         if ref in known:
@@ -502,6 +501,7 @@ def _load_claims(
         source = rec.text("source")
         role = rec.choice("role", Role, default=Role.REPORT)
         origin = rec.text("origin", required=False)
+        history = _history(rec, reported, status, posture)
         for place_id in place_ids:
             resolve(rec, "places", place_id, places, known_place_ids)
         if source is not None:
@@ -524,41 +524,151 @@ def _load_claims(
                 source=source or "",
                 role=role or Role.REPORT,
                 origin=origin,
+                history=history,
             )
-    return claims, out.issues, len(records), as_of
+    return claims, len(records), as_of
 
 
-def _raw_ids(path: Path, key: str, id_of: Callable[[dict[str, Any]], Any]) -> set[str]:
-    """Ids present in a file, valid or not, to tell 'missing' from 'left out'."""
-    scratch = _Collector(path.name)
-    return {rid for rid, _ in _records(_read_json(path, scratch), key, scratch, id_of)}
+HISTORY_FIELDS = ("date", "status", "posture", "note")
+
+
+def _history(
+    rec: _Record, reported: str | None, status: ClaimStatus | None, posture: Posture | None
+) -> tuple[StatusChange, ...]:
+    """A claim's dated history: how its status and posture changed after it was reported.
+
+    The first entry is dated the day the claim was reported and gives its first
+    status and posture; each later entry changes one or both; the last state
+    must be the claim's own ``status`` and ``posture``, which are as of now.
+    """
+    raw = rec.data.get("history")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        rec.fail("history", "must be a non-empty list of {date, status, posture, note} entries")
+        return ()
+    entries: list[StatusChange] = []
+    for index, item in enumerate(raw, start=1):
+        where = f"history[{index}]"
+        if not isinstance(item, dict):
+            rec.fail(where, "must be an object with a date")
+            return ()
+        entry = _Record(item, rec.rid, rec.out, prefix=f"{where}.")
+        unknown = sorted(set(item) - set(HISTORY_FIELDS))
+        date = entry.date("date") if "date" in item else None
+        st = entry.choice("status", ClaimStatus) if "status" in item else None
+        pst = entry.choice("posture", Posture) if "posture" in item else None
+        note = entry.text("note", required=False)
+        if entry.failed:
+            rec.failed = True
+            return ()
+        problem = None
+        if unknown:
+            problem = f"unknown field(s) {', '.join(unknown)}; known: {', '.join(HISTORY_FIELDS)}"
+        elif date is None:
+            problem = "needs a date in the form YYYY-MM-DD"
+        elif st is None and pst is None:
+            problem = "must change the status, the posture or both"
+        elif entries and date < entries[-1].date:
+            problem = f"{date} comes before the entry above it; keep the history in date order"
+        elif index == 1 and reported is not None and date != reported:
+            problem = f"the first entry must be dated the day the claim was reported ({reported})"
+        elif index == 1 and (st is None or pst is None):
+            problem = "the first entry gives both the status and the posture"
+        if problem:
+            rec.fail(where, problem)
+            return ()
+        entries.append(StatusChange(date=date, status=st, posture=pst, note=note))
+    final_status = next(e.status for e in reversed(entries) if e.status is not None)
+    final_posture = next(e.posture for e in reversed(entries) if e.posture is not None)
+    if (status, posture) != (final_status, final_posture):
+        rec.fail(
+            "history",
+            f"ends at {final_status.value}/{final_posture.value} but the claim says "
+            f"{status.value if status else '?'}/{posture.value if posture else '?'}; "
+            "the claim's status and posture are its latest",
+        )
+        return ()
+    return tuple(entries)
+
+
+def _ids(payload: Any, key: str, id_of: Callable[[dict[str, Any]], Any]) -> set[str]:
+    """Ids present in a payload, valid or not, to tell 'missing' from 'left out'."""
+    scratch = _Collector("-")
+    return {rid for rid, _ in _records(payload, key, scratch, id_of)}
+
+
+BUNDLE_MEMBER = "briefmap"
+
+
+def _read_bundle(path: Path) -> tuple[list[tuple[str, Any]], list[ValidationIssue]]:
+    """The three payloads of a one-file bundle (as exported), each named for errors.
+
+    A bundle is a GeoJSON FeatureCollection of the places, with the claims, the
+    sources and the "as of" date in a foreign member ``"briefmap"``.
+    """
+    out = _Collector(path.name)
+    payload = _read_json(path, out)
+    extra = payload.get(BUNDLE_MEMBER) if isinstance(payload, dict) else None
+    if payload is not None and not isinstance(extra, dict):
+        out.add("-", BUNDLE_MEMBER, 'a bundle needs a "briefmap" object with claims and sources')
+        extra = {}
+    extra = extra or {}
+    places = payload if isinstance(payload, dict) else None
+    claims = {"as_of": extra.get("as_of"), "claims": extra.get("claims", [])} if extra else None
+    sources = {"sources": extra.get("sources", [])} if extra else None
+    return [(path.name, places), (path.name, claims), (path.name, sources)], out.issues
 
 
 def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
-    """Load and validate a data directory.
+    """Load and validate a data directory, or a one-file bundle as exported.
 
     Parameters
     ----------
     data_dir
-        Directory holding ``places.geojson``, ``claims.json`` and ``sources.json``;
-        defaults to :func:`default_data_dir`.
+        Directory holding ``places.geojson``, ``claims.json`` and ``sources.json``,
+        or a ``.geojson`` bundle file; defaults to :func:`default_data_dir`.
 
     Returns
     -------
     LoadResult
         The catalog of valid records and every issue found.
     """
-    directory = Path(data_dir) if data_dir is not None else default_data_dir()
-    sources, source_issues, n_sources = _load_sources(directory)
-    places, place_issues, n_places = _load_places(directory)
-    known_places = _raw_ids(directory / PLACES_FILE, "features", _place_id)
-    known_sources = _raw_ids(directory / SOURCES_FILE, "sources", lambda s: s.get("id"))
-    claims, claim_issues, n_claims, as_of = _load_claims(
-        directory, places, sources, known_places, known_sources
+    path = Path(data_dir) if data_dir is not None else default_data_dir()
+    file_issues: list[ValidationIssue] = []
+    if path.is_file():
+        named, file_issues = _read_bundle(path)
+    else:
+        named = []
+        for name in DATA_FILES:
+            reader = _Collector(name)
+            named.append((name, _read_json(path / name, reader)))
+            file_issues += reader.issues
+    # Both ways give the payloads in DATA_FILES order: places, claims, sources.
+    (
+        (places_file, places_payload),
+        (claims_file, claims_payload),
+        (sources_file, sources_payload),
+    ) = named
+    place_out, claim_out, source_out = (
+        _Collector(places_file),
+        _Collector(claims_file),
+        _Collector(sources_file),
+    )
+    sources, n_sources = _load_sources(sources_payload, source_out)
+    places, n_places = _load_places(places_payload, place_out)
+    claims, n_claims, as_of = _load_claims(
+        claims_payload,
+        claim_out,
+        places,
+        sources,
+        _ids(places_payload, "features", _place_id),
+        _ids(sources_payload, "sources", lambda s: s.get("id")),
+        (places_file, sources_file),
     )
     catalog = Catalog(places=places, claims=claims, sources=sources, as_of=as_of)
     return LoadResult(
         catalog=catalog,
-        issues=tuple(place_issues + source_issues + claim_issues),
+        issues=tuple(file_issues + place_out.issues + source_out.issues + claim_out.issues),
         records_read={PLACES_FILE: n_places, CLAIMS_FILE: n_claims, SOURCES_FILE: n_sources},
     )

@@ -216,6 +216,16 @@ class Place:
 
 
 @dataclass(frozen=True)
+class StatusChange:
+    """One dated step in a claim's history: a new status, a new posture, or both."""
+
+    date: str  # ISO date, YYYY-MM-DD
+    status: ClaimStatus | None = None
+    posture: Posture | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Claim:
     """One thing somebody says about places and actors."""
 
@@ -231,6 +241,9 @@ class Claim:
     source: str
     role: Role = Role.REPORT
     origin: str | None = None  # place id a proposed deployment would come from
+    # How status and posture changed since the claim was reported; empty when
+    # they never did. ``status`` and ``posture`` above are the latest.
+    history: tuple[StatusChange, ...] = ()
 
 
 @dataclass(frozen=True)

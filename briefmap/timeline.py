@@ -1,0 +1,144 @@
+"""Time: the picture as it was known on a given day, and what changed between two days."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from briefmap.schema import Catalog, Claim, ClaimStatus, Posture
+
+
+@dataclass(frozen=True)
+class ClaimState:
+    """A claim's status and posture on one day."""
+
+    status: ClaimStatus
+    posture: Posture
+
+
+def state_on(claim: Claim, day: str) -> ClaimState | None:
+    """The claim's status and posture as known on ``day``; ``None`` before it was reported."""
+    if claim.reported > day:
+        return None
+    if not claim.history:
+        return ClaimState(claim.status, claim.posture)
+    status, posture = claim.status, claim.posture
+    first = True
+    for change in claim.history:
+        if change.date > day:
+            break
+        if first:
+            status, posture = change.status or status, change.posture or posture
+            first = False
+            continue
+        status = change.status or status
+        posture = change.posture or posture
+    return ClaimState(status, posture)
+
+
+def as_of(catalog: Catalog, day: str | None) -> Catalog:
+    """The catalog as known on ``day``: later claims hidden, each at the status it had then.
+
+    ``None`` means today: the catalog unchanged.
+    """
+    if day is None:
+        return catalog
+    claims: dict[str, Claim] = {}
+    for cid, claim in catalog.claims.items():
+        state = state_on(claim, day)
+        if state is not None:
+            claims[cid] = replace(claim, status=state.status, posture=state.posture)
+    return replace(catalog, claims=claims, as_of=day)
+
+
+def date_span(catalog: Catalog) -> tuple[str, str] | None:
+    """The first and last day anything in the catalog was reported or changed."""
+    days = [c.reported for c in catalog.claims.values()]
+    days += [h.date for c in catalog.claims.values() for h in c.history]
+    if not days:
+        return None
+    return min(days), max(days)
+
+
+class ChangeKind(str, Enum):
+    """How a claim moved between two "as of" days."""
+
+    NEW = "new"
+    UPGRADED = "upgraded"
+    DOWNGRADED = "downgraded"
+    RETIRED = "retired"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One claim that is new, better or worse sourced, or no longer current."""
+
+    claim: Claim
+    kind: ChangeKind
+    before: ClaimState | None
+    after: ClaimState
+
+    def describe(self) -> str:
+        """A one-line account of the change, in plain words."""
+        before = self.before
+        if self.kind is ChangeKind.NEW or before is None:
+            return f"New: {self.after.status.label.lower()}, {self.after.posture.label.lower()}"
+        if self.kind is ChangeKind.RETIRED:
+            return f"Retired: {before.posture.label.lower()} to {self.after.posture.label.lower()}"
+        return (
+            f"{self.kind.label}: {before.status.label.lower()} to "
+            f"{self.after.status.label.lower()}"
+        )
+
+
+def changes_between(catalog: Catalog, earlier: str, later: str) -> list[Change]:
+    """What changed from ``earlier`` to ``later``, in the order it happened.
+
+    A claim is *new* if it was reported in between; *upgraded* or *downgraded*
+    if its status rose or fell on the ladder; *retired* if it stopped being
+    current or proposed and became former. A claim whose status and posture
+    both changed is listed once, by its status change.
+    """
+    if earlier > later:
+        earlier, later = later, earlier
+    changes: list[Change] = []
+    for claim in catalog.claims.values():
+        before, after = state_on(claim, earlier), state_on(claim, later)
+        if after is None:
+            continue
+        if before is None:
+            kind = ChangeKind.NEW
+        elif after.status.rank < before.status.rank:
+            kind = ChangeKind.UPGRADED
+        elif after.status.rank > before.status.rank:
+            kind = ChangeKind.DOWNGRADED
+        elif before.posture is not Posture.FORMER and after.posture is Posture.FORMER:
+            kind = ChangeKind.RETIRED
+        else:
+            continue
+        changes.append(Change(claim, kind, before, after))
+    return sorted(changes, key=lambda c: (_changed_on(c.claim, earlier), c.claim.id))
+
+
+def _changed_on(claim: Claim, after_day: str) -> str:
+    days = [claim.reported, *(h.date for h in claim.history)]
+    return min((d for d in days if d > after_day), default=claim.reported)
+
+
+def status_counts_by_day(catalog: Catalog) -> list[tuple[str, ClaimStatus, int]]:
+    """Claims reported per day and status (the status they had when reported)."""
+    counts: Counter[tuple[str, ClaimStatus]] = Counter()
+    for claim in catalog.claims.values():
+        state = state_on(claim, claim.reported)
+        if state is None:  # pragma: no cover - a claim is always known the day it is reported
+            continue
+        counts[(claim.reported, state.status)] += 1
+    return [
+        (day, status, n)
+        for (day, status), n in sorted(counts.items(), key=lambda i: (i[0][0], i[0][1].rank))
+    ]

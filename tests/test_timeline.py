@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from briefmap.loader import load_catalog
+from briefmap.schema import Catalog, ClaimStatus, Posture, StatusChange
+from briefmap.timeline import (
+    ChangeKind,
+    ClaimState,
+    as_of,
+    changes_between,
+    date_span,
+    state_on,
+    status_counts_by_day,
+)
+
+
+def test_buffer_zone_claim_is_stated_then_confirmed(real_catalog: Catalog) -> None:
+    claim = real_catalog.claims["ctx-2024-israel-buffer-zone"]
+    assert state_on(claim, "2024-12-07") is None
+    assert state_on(claim, "2024-12-08") == ClaimState(ClaimStatus.STATED, Posture.CURRENT)
+    assert state_on(claim, "2024-12-09") == ClaimState(ClaimStatus.CONFIRMED, Posture.CURRENT)
+
+
+def test_qamishli_airport_presence_was_current_until_the_withdrawal(real_catalog: Catalog) -> None:
+    claim = real_catalog.claims["ctx-2019-qamishli-airport-deployment"]
+    assert state_on(claim, "2025-10-15") == ClaimState(ClaimStatus.STATED, Posture.CURRENT)
+    assert state_on(claim, "2026-01-26") == ClaimState(ClaimStatus.STATED, Posture.FORMER)
+
+
+def test_as_of_hides_later_claims_and_rewinds_status(real_catalog: Catalog) -> None:
+    day = "2024-12-08"
+    then = as_of(real_catalog, day)
+    assert then.as_of == day
+    assert all(c.reported <= day for c in then.claims.values())
+    assert "c05-military-police-south" not in then.claims
+    assert then.claims["ctx-2024-israel-buffer-zone"].status is ClaimStatus.STATED
+    # The original is untouched.
+    assert real_catalog.claims["ctx-2024-israel-buffer-zone"].status is ClaimStatus.CONFIRMED
+    assert as_of(real_catalog, None) is real_catalog
+
+
+def test_changes_between_two_briefs(real_catalog: Catalog) -> None:
+    changes = changes_between(real_catalog, "2024-12-08", "2026-01-26")
+    kinds = {c.claim.id: c.kind for c in changes}
+    assert kinds["ctx-2024-israel-buffer-zone"] is ChangeKind.UPGRADED
+    assert kinds["c05-military-police-south"] is ChangeKind.NEW
+    assert kinds["ctx-2019-qamishli-airport-deployment"] is ChangeKind.RETIRED
+    assert "ctx-2018-bravo-line-posts" not in kinds  # known before, unchanged
+    assert changes_between(real_catalog, "2026-01-26", "2024-12-08") == changes
+
+
+def test_downgrade_is_detected(real_catalog: Catalog) -> None:
+    claim = real_catalog.claims["c02-tartus-access"]
+    denied = replace(
+        claim,
+        status=ClaimStatus.DENIED,
+        history=(
+            StatusChange("2025-10-15", ClaimStatus.STATED, Posture.CURRENT),
+            StatusChange("2025-11-01", ClaimStatus.DENIED),
+        ),
+    )
+    catalog = replace(real_catalog, claims={claim.id: denied})
+    (change,) = changes_between(catalog, "2025-10-20", "2025-11-02")
+    assert change.kind is ChangeKind.DOWNGRADED
+    assert change.describe() == "Downgraded: stated on the record to denied"
+
+
+def test_date_span_and_counts(real_catalog: Catalog) -> None:
+    first, last = date_span(real_catalog)
+    assert first == "2018-08-02" and last == "2026-01-26"
+    counts = status_counts_by_day(real_catalog)
+    assert sum(n for _, _, n in counts) == len(real_catalog.claims)
+    # Counted at the status the claim had when reported.
+    assert ("2024-12-08", ClaimStatus.STATED, 1) in [
+        (d, s, n) for d, s, n in counts if d == "2024-12-08" and s is ClaimStatus.STATED
+    ]
+
+
+def _with_history(data: Path, history: object, **fields: object) -> None:
+    path = data / "claims.json"
+    claims = json.loads(path.read_text(encoding="utf-8"))
+    claim = next(c for c in claims["claims"] if c["id"] == "c02-tartus-access")
+    claim["history"] = history
+    claim.update(fields)
+    path.write_text(json.dumps(claims), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("history", "field", "fragment"),
+    [
+        ([], "history", "non-empty list"),
+        ("stated", "history", "non-empty list"),
+        (
+            [{"date": "2025-10-16", "status": "stated", "posture": "current"}],
+            "history[1]",
+            "first entry must be dated",
+        ),
+        (
+            [{"date": "2025-10-15", "status": "stated"}],
+            "history[1]",
+            "both the status and the posture",
+        ),
+        (
+            [
+                {"date": "2025-10-15", "status": "stated", "posture": "current"},
+                {"date": "2025-10-01", "status": "confirmed"},
+            ],
+            "history[2]",
+            "date order",
+        ),
+        (
+            [
+                {"date": "2025-10-15", "status": "stated", "posture": "current"},
+                {"date": "2025-11-01"},
+            ],
+            "history[2]",
+            "must change the status",
+        ),
+        (
+            [{"date": "2025-10-15", "status": "stated", "posture": "current", "when": "x"}],
+            "history[1]",
+            "unknown field",
+        ),
+        (
+            [
+                {"date": "2025-10-15", "status": "stated", "posture": "current"},
+                {"date": "2025-11-01", "status": "confirmed"},
+            ],
+            "history",
+            "ends at confirmed/current",
+        ),
+        (
+            [{"date": "2025-10-15", "status": "rumour", "posture": "current"}],
+            "history[1].status",
+            "unknown value 'rumour'",
+        ),
+    ],
+)
+def test_bad_history_is_reported(
+    data_copy: Path, history: object, field: str, fragment: str
+) -> None:
+    _with_history(data_copy, history)
+    result = load_catalog(data_copy)
+    assert [(i.file, i.record, i.field) for i in result.issues] == [
+        ("claims.json", "c02-tartus-access", field)
+    ]
+    assert fragment in result.issues[0].message
+    assert "c02-tartus-access" not in result.catalog.claims
+    assert result.left_out()["claims.json"] == 1
+
+
+def test_good_history_loads(data_copy: Path) -> None:
+    _with_history(
+        data_copy,
+        [
+            {"date": "2025-10-15", "status": "stated", "posture": "current"},
+            {"date": "2025-12-01", "status": "confirmed", "note": "seen on imagery"},
+        ],
+        status="confirmed",
+    )
+    result = load_catalog(data_copy)
+    assert result.ok, result.report()
+    history = result.catalog.claims["c02-tartus-access"].history
+    assert history[1] == StatusChange("2025-12-01", ClaimStatus.CONFIRMED, None, "seen on imagery")
