@@ -9,6 +9,7 @@ from typing import Any
 from shapely.geometry import Point
 
 from briefmap.schema import Catalog
+from briefmap.state import MapView
 
 # A marker click reports the marker's own position; this tolerance (about a
 # metre) absorbs float round-tripping through JSON, nothing more.
@@ -56,14 +57,6 @@ def place_at(
     if around:
         return min(around, key=lambda p: p.geometry.area).id
     return None
-
-
-@dataclass(frozen=True)
-class MapView:
-    """A centre and zoom level, as ``st_folium`` takes them."""
-
-    center: tuple[float, float]
-    zoom: int
 
 
 def view_for_bounds(

@@ -61,9 +61,15 @@ class ClaimFilter:
     deployments: Deployments = Deployments.INCLUDE_PROPOSED
     kinds: frozenset[PlaceKind] | None = None
     search: str = ""
+    reported_from: str | None = None  # ISO dates, inclusive
+    reported_to: str | None = None
 
     def admits_claim(self, claim: Claim) -> bool:
         if self.actors is not None and not self.actors.intersection(claim.actors):
+            return False
+        if self.reported_from is not None and claim.reported < self.reported_from:
+            return False
+        if self.reported_to is not None and claim.reported > self.reported_to:
             return False
         if self.statuses is not None and claim.status not in self.statuses:
             return False

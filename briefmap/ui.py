@@ -14,7 +14,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from briefmap.assets import install_static_assets
-from briefmap.interaction import MapClick, MapView, place_at, view_for_bounds
+from briefmap.interaction import MapClick, place_at, view_for_bounds
+from briefmap.state import MapView
 from briefmap.loader import LoadResult, data_fingerprint, default_data_dir, load_catalog
 from briefmap.mapping import build_base_map, build_layers
 from briefmap.query import ClaimFilter, Deployments, Selection, select

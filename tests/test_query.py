@@ -170,3 +170,9 @@ def test_real_data_filters(real_catalog: Catalog) -> None:
         "c07-qamishli-oversight",
     }
     assert all(c.posture is Posture.PROPOSED for c in proposed.claims)
+
+
+def test_reported_date_range(catalog: Catalog) -> None:
+    flt = ClaimFilter(reported_from="2025-10-15", reported_to="2025-12-31")
+    assert ids(catalog, flt) == ["access", "oversight"]
+    assert ids(catalog, ClaimFilter(reported_to="2024-12-31")) == ["israel"]
