@@ -115,8 +115,17 @@ def default_data_dir() -> Path:
 def data_fingerprint(data_dir: Path | str) -> str:
     """A hash of the data files' contents, to key caches on."""
     digest = hashlib.sha256()
-    for name in DATA_FILES:
-        path = Path(data_dir) / name
+    root = Path(data_dir)
+    if root.is_file():
+        digest.update(root.read_bytes())
+        return digest.hexdigest()
+    # Briefings live beside the data and are cached with it.
+    names = [
+        *DATA_FILES,
+        *sorted(p.relative_to(root).as_posix() for p in root.glob("briefings/*.json")),
+    ]
+    for name in names:
+        path = root / name
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
     return digest.hexdigest()

@@ -9,6 +9,7 @@ keeps the map (and the user's zoom and pan) and only swaps the layers.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections import Counter
@@ -21,6 +22,7 @@ from jinja2 import Template
 
 from briefmap.assets import COMPONENT_RELATIVE_BASE, asset_links
 from briefmap.query import Selection
+from briefmap.timeline import Change, ChangeKind
 from briefmap.safe import map_text
 from briefmap.schema import (
     Actor,
@@ -326,12 +328,38 @@ def _deployment_arrows(catalog: Catalog, features: list[MapFeature]) -> list[fol
 # ------------------------------------------------------------------- layers
 
 
-def build_layers(catalog: Catalog, selection: Selection) -> list[folium.FeatureGroup]:
+@dataclass(frozen=True)
+class MapExtras:
+    """What a briefing adds on top of the claims: highlights, changes, a footnote."""
+
+    highlight: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()
+    since: str | None = None
+    footnote: bool = True
+
+
+HIGHLIGHT_LAYER = "Highlighted in this scene"
+CHANGES_LAYER = "Changes since"
+CHANGE_BADGES: dict[ChangeKind, str] = {
+    ChangeKind.NEW: "NEW",
+    ChangeKind.UPGRADED: "▲ UP",
+    ChangeKind.DOWNGRADED: "▼ DOWN",
+    ChangeKind.RETIRED: "✕ GONE",
+}
+
+
+def build_layers(
+    catalog: Catalog, selection: Selection, extras: MapExtras | None = None
+) -> list[folium.FeatureGroup]:
     """The selection as one ``FeatureGroup`` per layer, in :class:`Layer` order.
 
-    Every layer is always present (possibly empty) so the layer control keeps
-    the same entries whatever the filter.
+    Every claim layer is always present (possibly empty) so the layer control
+    keeps the same entries whatever the filter; highlight and change layers are
+    added when a briefing asks for them. Element ids are derived from content,
+    so the same selection gives byte-for-byte the same script and the browser
+    has nothing to redraw on a rerun.
     """
+    extras = extras or MapExtras()
     features = plan_features(catalog, selection)
     groups = {layer: folium.FeatureGroup(name=layer.value, show=True) for layer in Layer}
     for feature in features:
@@ -339,7 +367,130 @@ def build_layers(catalog: Catalog, selection: Selection) -> list[folium.FeatureG
         element.add_to(groups[feature.layer])
     for arrow in _deployment_arrows(catalog, features):
         arrow.add_to(groups[Layer.PROPOSED])
-    return [groups[layer] for layer in Layer]
+    ordered = [groups[layer] for layer in Layer]
+    if extras.footnote:
+        Footnote(footnote_html(catalog, selection)).add_to(ordered[0])
+    if extras.changes:
+        ordered.append(_changes_group(catalog, selection, extras))
+    shown = set(selection.place_ids)
+    highlighted = [catalog.places[p] for p in extras.highlight if p in catalog.places]
+    if highlighted:
+        group = folium.FeatureGroup(name=HIGHLIGHT_LAYER, show=True)
+        for place in highlighted:
+            _highlight(place, drawn=place.id in shown).add_to(group)
+        ordered.append(group)
+    for group in ordered:
+        _stable_ids(group, group.layer_name)
+    return ordered
+
+
+def _stable_ids(element: Element, seed: str) -> None:
+    """Replace folium's random element ids by ones derived from position and seed."""
+    element._id = hashlib.sha1(seed.encode()).hexdigest()  # noqa: S324 - a name, not a secret
+    for index, child in enumerate(element._children.values()):
+        _stable_ids(child, f"{seed}/{index}/{type(child).__name__}")
+
+
+def _highlight(place: Place, drawn: bool) -> folium.Element:
+    # A thick black-and-white ring reads on any basemap and in greyscale.
+    tip = map_text(f"Highlighted: {place.name_en}" + ("" if drawn else " (no claim shown here)"))
+    if place.is_point:
+        return folium.CircleMarker(
+            location=(place.geometry.y, place.geometry.x),
+            radius=22,
+            color="#000000",
+            weight=4,
+            fill=False,
+            dash_array="1 0",
+            class_name="bm-highlight",
+            tooltip=folium.Tooltip(tip, class_name="bm-tooltip"),
+        )
+    return folium.Polygon(
+        locations=_rings(place.geometry),
+        color="#000000",
+        weight=5,
+        fill=False,
+        class_name="bm-highlight",
+        tooltip=folium.Tooltip(tip, class_name="bm-tooltip"),
+    )
+
+
+def _changes_group(
+    catalog: Catalog, selection: Selection, extras: MapExtras
+) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=f"{CHANGES_LAYER} {extras.since or ''}".strip(), show=True)
+    shown = {c.id: selection.places_of[c.id] for c in selection.claims}
+    by_place: dict[str, list[Change]] = {}
+    for change in extras.changes:
+        for place_id in shown.get(change.claim.id, ()):
+            by_place.setdefault(place_id, []).append(change)
+    for place_id, changes in by_place.items():
+        place = catalog.places[place_id]
+        lat, lon = _anchor(place)
+        kinds = sorted({c.kind for c in changes}, key=list(ChangeKind).index)
+        badge = " ".join(CHANGE_BADGES[k] for k in kinds)
+        tip = "<br>".join(map_text(f"{c.describe()}: {c.claim.summary}") for c in changes)
+        folium.Marker(
+            location=(lat, lon),
+            icon=folium.DivIcon(
+                html=f'<span class="bm-change">{map_text(badge)}</span>',
+                icon_size=(1, 1),
+                icon_anchor=(-14, 26),
+                class_name="bm-change-icon",
+            ),
+            tooltip=folium.Tooltip(tip, class_name="bm-tooltip"),
+        ).add_to(group)
+    return group
+
+
+def footnote_html(catalog: Catalog, selection: Selection) -> str:
+    """The map's footnote: the "as of" date and the sources of what is shown, escaped."""
+    cited = sorted(
+        {catalog.sources[c.source] for c in selection.claims},
+        key=lambda s: (s.date, s.outlet),
+    )
+    lines = [
+        f'<div class="bm-foot-asof">Data as of {map_text(catalog.as_of or "not stated")} · '
+        f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"
+    ]
+    if cited:
+        lines.append(
+            '<div class="bm-foot-sources">Sources: '
+            + "; ".join(f"{map_text(s.outlet)} ({map_text(s.date)})" for s in cited)
+            + "</div>"
+        )
+    return "".join(lines)
+
+
+class Footnote(MacroElement):
+    """The "as of" date and source footnote, as a map control that follows the layers.
+
+    It is part of the layers' script, so it is replaced, not stacked, each time
+    streamlit-folium swaps the layers in.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            if (map.__briefmapFootnote) { map.removeControl(map.__briefmapFootnote); }
+            var note = L.control({position: "bottomleft"});
+            note.onAdd = function () {
+                var div = L.DomUtil.create("div", "bm-footnote");
+                div.innerHTML = {{ this.html_json }};
+                return div;
+            };
+            note.addTo(map);
+            map.__briefmapFootnote = note;
+        })({{ this._parent._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "Footnote"
+        self.html_json = json.dumps(html).replace("</", "<\\/")
 
 
 # --------------------------------------------------------------- base map
@@ -364,6 +515,11 @@ MAP_CSS = """
 .bm-legend .row { display: flex; align-items: center; gap: 6px; }
 .bm-legend .grid { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
 .bm-legend svg { flex: none; }
+.bm-footnote { background: rgba(255,255,255,0.92); padding: 3px 8px; border-radius: 3px;
+  font-size: 11px; max-width: 520px; line-height: 1.3; color: #222; }
+.bm-foot-asof { font-weight: 700; }
+.bm-change { display: inline-block; background: #111; color: #fff; font: 700 11px/1 Arial, sans-serif;
+  padding: 3px 5px; border-radius: 3px; white-space: nowrap; border: 2px solid #fff; }
 </style>
 """
 
@@ -417,7 +573,9 @@ class FitWhenSized(MacroElement):
                 return {paddingTopLeft: [24, 24], paddingBottomRight: [right, 24]};
             }
             function fit() {
-                if (touched) { return; }
+                // Leave the view alone once the user, or a link, has set one.
+                var requested = window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.last_center;
+                if (touched || requested) { return; }
                 map.invalidateSize();
                 map.fitBounds(bounds, options());
             }
@@ -460,10 +618,11 @@ class HatchPatterns(MacroElement):
         self.svg_json = json.dumps(f'<svg width="0" height="0">{defs}</svg>')
 
 
-def legend_html() -> str:
+def legend_html(collapsible: bool = True) -> str:
     """The legend's HTML. Built from the vocabularies only, never from data."""
     swatch = '<svg width="18" height="18" viewBox="-1 -1 26 26">{}</svg>'
-    parts = ["<details open><summary>Legend</summary>", '<h4>Actor (colour)</h4><div class="grid">']
+    opening = "<details open><summary>Legend</summary>" if collapsible else "<div><h4>Legend</h4>"
+    parts = [opening, '<h4>Actor (colour)</h4><div class="grid">']
     for actor in Actor:
         parts.append(
             f'<div class="row">{swatch.format(_swatch(actor.colour, ClaimStatus.CONFIRMED, Posture.CURRENT))}'
@@ -499,7 +658,7 @@ def legend_html() -> str:
             f'<div class="row"><svg width="18" height="18" viewBox="-1 -1 26 26"><g fill="#ffffff" '
             f'stroke="#333333" stroke-width="2.5">{shape}</g></svg>{map_text(" / ".join(names))}</div>'
         )
-    parts.append("</div></details>")
+    parts.append("</div></details>" if collapsible else "</div></div>")
     return "".join(parts)
 
 
@@ -521,11 +680,28 @@ def map_bounds(catalog: Catalog) -> list[list[float]]:
     return [[south, west], [north, east]]
 
 
-def build_base_map(catalog: Catalog, asset_base: str = COMPONENT_RELATIVE_BASE) -> folium.Map:
+PRESENTATION_CSS = """
+<style>
+.bm-label { font-size: 17px; font-weight: 700; }
+.bm-tooltip { font-size: 18px; max-width: 440px; }
+.bm-tip-name { font-size: 20px; }
+.bm-tip-meta, .bm-tip-hint { font-size: 15px; color: #000; }
+.bm-legend { font-size: 15px; }
+.bm-legend summary, .bm-legend h4 { font-size: 15px; }
+.bm-footnote { font-size: 15px; max-width: 640px; }
+.leaflet-control-scale-line { font-size: 14px; }
+</style>
+"""
+
+
+def build_base_map(
+    catalog: Catalog, asset_base: str = COMPONENT_RELATIVE_BASE, *, presentation: bool = False
+) -> folium.Map:
     """The fixed part of the map: basemaps, scale, legend, view, offline assets.
 
     It depends on the catalog only through the bounds of its places, so a
-    filter change leaves it unchanged.
+    filter change leaves it unchanged. ``presentation`` sets type large enough
+    to read over a video call and keeps the legend open.
     """
     bounds = map_bounds(catalog)
     (south, west), (north, east) = bounds
@@ -544,17 +720,24 @@ def build_base_map(catalog: Catalog, asset_base: str = COMPONENT_RELATIVE_BASE) 
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap", show=False).add_to(fmap)
     FitWhenSized(bounds).add_to(fmap)
     fmap.get_root().header.add_child(Element(MAP_CSS), name="briefmap_css")
+    if presentation:
+        fmap.get_root().header.add_child(Element(PRESENTATION_CSS), name="briefmap_present_css")
     HatchPatterns([actor.colour for actor in Actor]).add_to(fmap)
-    Legend(legend_html()).add_to(fmap)
+    Legend(legend_html(collapsible=not presentation)).add_to(fmap)
     return fmap
 
 
 def build_map(
-    catalog: Catalog, selection: Selection, asset_base: str = COMPONENT_RELATIVE_BASE
+    catalog: Catalog,
+    selection: Selection,
+    asset_base: str = COMPONENT_RELATIVE_BASE,
+    *,
+    extras: MapExtras | None = None,
+    presentation: bool = False,
 ) -> folium.Map:
     """Base map, layers and layer control in one ``folium.Map``, for export and tests."""
-    fmap = build_base_map(catalog, asset_base)
-    for group in build_layers(catalog, selection):
+    fmap = build_base_map(catalog, asset_base, presentation=presentation)
+    for group in build_layers(catalog, selection, extras):
         group.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

@@ -91,8 +91,7 @@ class Change:
         if self.kind is ChangeKind.RETIRED:
             return f"Retired: {before.posture.label.lower()} to {self.after.posture.label.lower()}"
         return (
-            f"{self.kind.label}: {before.status.label.lower()} to "
-            f"{self.after.status.label.lower()}"
+            f"{self.kind.label}: {before.status.label.lower()} to {self.after.status.label.lower()}"
         )
 
 
@@ -141,4 +140,13 @@ def status_counts_by_day(catalog: Catalog) -> list[tuple[str, ClaimStatus, int]]
     return [
         (day, status, n)
         for (day, status), n in sorted(counts.items(), key=lambda i: (i[0][0], i[0][1].rank))
+    ]
+
+
+def monthly_counts(claims: list[Claim] | tuple[Claim, ...]) -> list[dict[str, object]]:
+    """Rows for the timeline chart: claims per reported month and status."""
+    counts: Counter[tuple[str, ClaimStatus]] = Counter((c.reported[:7], c.status) for c in claims)
+    return [
+        {"month": f"{month}-01", "status": status.label, "rank": status.rank, "claims": n}
+        for (month, status), n in sorted(counts.items(), key=lambda i: (i[0][0], i[0][1].rank))
     ]

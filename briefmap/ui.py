@@ -1,4 +1,4 @@
-"""Streamlit glue shared by ``app.py`` and the pages: loading, sidebar, state.
+"""Streamlit glue shared by ``app.py`` and the pages: loading, sidebar, state, URL.
 
 This is the only module in the package that imports Streamlit; everything it
 shows is computed by the pure modules.
@@ -6,21 +6,31 @@ shows is computed by the pure modules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
 from briefmap.assets import install_static_assets
+from briefmap.briefings import Briefing, Scene, load_briefings
 from briefmap.interaction import MapClick, place_at, view_for_bounds
-from briefmap.state import MapView
-from briefmap.loader import LoadResult, data_fingerprint, default_data_dir, load_catalog
-from briefmap.mapping import build_base_map, build_layers
+from briefmap.loader import (
+    LoadResult,
+    ValidationIssue,
+    data_fingerprint,
+    default_data_dir,
+    load_catalog,
+)
+from briefmap.mapping import MapExtras, build_base_map, build_layers
 from briefmap.query import ClaimFilter, Deployments, Selection, select
 from briefmap.safe import markdown_text
 from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind
+from briefmap.state import BriefingState, MapView, parse, to_params
+from briefmap.timeline import Change, as_of, changes_between, date_span
 
 APP_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,31 +40,71 @@ KEY_STATUSES = "filter_statuses"
 KEY_DEPLOYMENTS = "filter_deployments"
 KEY_KINDS = "filter_kinds"
 KEY_SEARCH = "filter_search"
+KEY_DATES = "filter_dates"
+KEY_AS_OF = "as_of_day"
+KEY_SINCE = "since_day"
+KEY_PRESENT = "presentation"
+KEY_BRIEFING = "briefing"
+KEY_SCENE = "scene"
 KEY_VIEW = "briefing_view"
 KEY_SELECTED_PLACE = "selected_place"
 KEY_LAST_CLICK = "last_handled_click"
 KEY_VIEW_REQUEST = "map_view_request"
+KEY_MAP_VIEW = "map_view_now"
+KEY_URL_READ = "url_read"
+KEY_NOTICES = "link_notices"
+KEY_URL_WRITTEN = "url_written"
+
+FILTER_KEYS = (KEY_ACTORS, KEY_STATUSES, KEY_DEPLOYMENTS, KEY_KINDS, KEY_SEARCH, KEY_DATES)
+
+
+@dataclass(frozen=True)
+class Data:
+    """Everything loaded from the data directory."""
+
+    loaded: LoadResult
+    briefings: dict[str, Briefing] = field(default_factory=dict)
+    briefing_issues: tuple[ValidationIssue, ...] = ()
 
 
 @dataclass(frozen=True)
 class BriefingView:
-    """What every page needs: the loaded data and the current selection."""
+    """What every page needs: the data, the filters, and what they select."""
 
-    loaded: LoadResult
-    claim_filter: ClaimFilter
+    data: Data
+    state: BriefingState
+    shown: Catalog  # the catalog as of the chosen day
     selection: Selection
+    changes: tuple[Change, ...] = ()
+    scene: Scene | None = None
+
+    @property
+    def loaded(self) -> LoadResult:
+        return self.data.loaded
 
     @property
     def catalog(self) -> Catalog:
-        return self.loaded.catalog
+        return self.shown
+
+    @property
+    def claim_filter(self) -> ClaimFilter:
+        return self.state.claim_filter
+
+
+# ------------------------------------------------------------------ loading
 
 
 @st.cache_resource(show_spinner=False)
-def _load(data_dir: str, fingerprint: str) -> LoadResult:
+def _load(data_dir: str, fingerprint: str) -> Data:
     # Keyed by the files' content hash, so an edit to geodata/ is picked up on
     # the next rerun; cache_resource shares one catalog across sessions.
     del fingerprint
-    return load_catalog(Path(data_dir))
+    path = Path(data_dir)
+    loaded = load_catalog(path)
+    if path.is_dir():
+        briefings, issues = load_briefings(path, loaded.catalog)
+        return Data(loaded, briefings, tuple(issues))
+    return Data(loaded)
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,11 +112,14 @@ def _install_assets() -> Path:
     return install_static_assets(APP_DIR / "static")
 
 
-def load() -> LoadResult:
+def load() -> Data:
     """The validated data from ``$BRIEFMAP_DATA`` or ``geodata/``, cached by content."""
     _install_assets()
     directory = default_data_dir().resolve()
     return _load(str(directory), data_fingerprint(directory))
+
+
+# ------------------------------------------------------------ filter state
 
 
 def _kinds_in(catalog: Catalog) -> list[PlaceKind]:
@@ -74,61 +127,296 @@ def _kinds_in(catalog: Catalog) -> list[PlaceKind]:
     return [k for k in PlaceKind if k in present]
 
 
-def init_filter_state(catalog: Catalog) -> None:
-    """Default filters: everything shown. Runs once per session (and on reset)."""
-    defaults = {
-        KEY_ACTORS: list(Actor),
-        KEY_STATUSES: list(ClaimStatus),
-        KEY_DEPLOYMENTS: Deployments.INCLUDE_PROPOSED,
-        KEY_KINDS: _kinds_in(catalog),
-        KEY_SEARCH: "",
+def _day_range(catalog: Catalog) -> tuple[dt.date, dt.date]:
+    span = date_span(catalog) or ("2000-01-01", dt.date.today().isoformat())
+    return dt.date.fromisoformat(span[0]), dt.date.fromisoformat(span[1])
+
+
+def default_filter(catalog: Catalog) -> ClaimFilter:
+    """What a fresh visitor sees: everything."""
+    return ClaimFilter(
+        actors=frozenset(Actor),
+        statuses=frozenset(ClaimStatus),
+        deployments=Deployments.INCLUDE_PROPOSED,
+        kinds=frozenset(_kinds_in(catalog)),
+    )
+
+
+def _filter_widget_values(catalog: Catalog, flt: ClaimFilter) -> dict[str, object]:
+    first, last = _day_range(catalog)
+    start = dt.date.fromisoformat(flt.reported_from) if flt.reported_from else first
+    end = dt.date.fromisoformat(flt.reported_to) if flt.reported_to else last
+    kinds = _kinds_in(catalog)
+    return {
+        KEY_ACTORS: [a for a in Actor if flt.actors is None or a in flt.actors],
+        KEY_STATUSES: [s for s in ClaimStatus if flt.statuses is None or s in flt.statuses],
+        KEY_DEPLOYMENTS: flt.deployments,
+        KEY_KINDS: [k for k in kinds if flt.kinds is None or k in flt.kinds],
+        KEY_SEARCH: flt.search,
+        KEY_DATES: (max(first, min(start, last)), min(last, max(end, first))),
     }
-    for key, value in defaults.items():
-        st.session_state.setdefault(key, value)
+
+
+def _set_filters(catalog: Catalog, flt: ClaimFilter) -> None:
+    for key, value in _filter_widget_values(catalog, flt).items():
+        st.session_state[key] = value
 
 
 def reset_filters() -> None:
-    """Callback: back to showing everything."""
-    for key in (KEY_ACTORS, KEY_STATUSES, KEY_DEPLOYMENTS, KEY_KINDS, KEY_SEARCH):
+    """Callback: back to showing everything, today."""
+    for key in (*FILTER_KEYS, KEY_AS_OF, KEY_SINCE):
         st.session_state.pop(key, None)
 
 
-def sidebar_filters(catalog: Catalog) -> ClaimFilter:
-    """Lay out the shared sidebar filters and return what they ask for."""
-    init_filter_state(catalog)
+def _parse_day(value: object) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else None
+
+
+# --------------------------------------------------------------- briefings
+
+
+def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None:
+    """Callback-safe: set filters, day, view and scene number from a briefing's scene."""
+    briefing = data.briefings.get(briefing_id or "")
+    if briefing is None:
+        st.session_state[KEY_BRIEFING] = None
+        st.session_state[KEY_SCENE] = None
+        return
+    number = min(max(number or 1, 1), len(briefing.scenes))
+    scene = briefing.scenes[number - 1]
+    catalog = data.loaded.catalog
+    st.session_state[KEY_BRIEFING] = briefing.id
+    st.session_state[KEY_SCENE] = number
+    _set_filters(catalog, scene.claim_filter)
+    st.session_state[KEY_AS_OF] = dt.date.fromisoformat(scene.as_of) if scene.as_of else None
+    st.session_state[KEY_SINCE] = dt.date.fromisoformat(scene.since) if scene.since else None
+    st.session_state[KEY_SELECTED_PLACE] = None
+    view = scene.view
+    if view is None:
+        bounds = _bounds(
+            [catalog.places[p] for p in scene.highlight] or list(catalog.places.values())
+        )
+        view = view_for_bounds(bounds, height_px=MAP_HEIGHT) if bounds else None
+    if view is not None:
+        _request_view(view)
+
+
+def _on_briefing_change(data: Data) -> None:
+    apply_scene(data, st.session_state.get(KEY_BRIEFING), 1)
+
+
+def active_scene(data: Data) -> tuple[Briefing, int, Scene] | None:
+    briefing = data.briefings.get(st.session_state.get(KEY_BRIEFING) or "")
+    number = st.session_state.get(KEY_SCENE)
+    if briefing is None or not number:
+        return None
+    number = min(max(number, 1), len(briefing.scenes))
+    return briefing, number, briefing.scenes[number - 1]
+
+
+# ------------------------------------------------------------------- URL
+
+
+def read_link_once(data: Data) -> None:
+    """On a session's first run, take filters, view, place, scene from the URL."""
+    if st.session_state.get(KEY_URL_READ):
+        return
+    st.session_state[KEY_URL_READ] = True
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    state, notices = parse(params)
+    catalog = data.loaded.catalog
+    if state.briefing is not None:
+        if state.briefing in data.briefings:
+            apply_scene(data, state.briefing, state.scene)
+            briefing = data.briefings[state.briefing]
+            if state.scene and state.scene > len(briefing.scenes):
+                notices.append(f"The briefing has {len(briefing.scenes)} scenes; showing the last.")
+        else:
+            notices.append(f"Ignored briefing {state.briefing!r}: there is no such briefing.")
+    explicit = set(params)
+    if explicit & {"actor", "status", "deploy", "kind", "q", "from", "to"}:
+        base = default_filter(catalog)
+        flt = state.claim_filter
+        merged = ClaimFilter(
+            actors=flt.actors if "actor" in explicit else base.actors,
+            statuses=flt.statuses if "status" in explicit else base.statuses,
+            deployments=flt.deployments,
+            kinds=flt.kinds if "kind" in explicit else base.kinds,
+            search=flt.search,
+            reported_from=flt.reported_from,
+            reported_to=flt.reported_to,
+        )
+        _set_filters(catalog, merged)
+    if state.as_of:
+        st.session_state[KEY_AS_OF] = dt.date.fromisoformat(state.as_of)
+    if state.since:
+        st.session_state[KEY_SINCE] = dt.date.fromisoformat(state.since)
+    if state.view is not None:
+        _request_view(state.view)
+    if state.place is not None:
+        if state.place in catalog.places:
+            st.session_state[KEY_SELECTED_PLACE] = state.place
+        else:
+            notices.append(f"Ignored place {state.place!r}: there is no such place.")
+    if state.present:
+        st.session_state[KEY_PRESENT] = True
+    st.session_state[KEY_NOTICES] = notices
+
+
+def write_link(view: BriefingView) -> None:
+    """Keep the URL in step with what is on screen, so a copied link reproduces it."""
+    params = to_params(view.state, defaults=default_filter(view.data.loaded.catalog))
+    if params != st.session_state.get(KEY_URL_WRITTEN):
+        st.query_params.from_dict(params)
+        st.session_state[KEY_URL_WRITTEN] = params
+
+
+def share_url(view: BriefingView) -> str:
+    """The full link to this page in this state."""
+    params = to_params(view.state, defaults=default_filter(view.data.loaded.catalog))
+    current = urlsplit(str(st.context.url or ""))
+    return urlunsplit((current.scheme, current.netloc, current.path, urlencode(params), ""))
+
+
+def link_notices() -> None:
+    """Say what in the link was ignored, and why."""
+    notices = st.session_state.get(KEY_NOTICES) or []
+    if notices:
+        st.warning(
+            "Parts of the link could not be used:\n\n"
+            + "\n".join(f"- {markdown_text(n)}" for n in notices),
+            icon="🔗",
+        )
+
+
+def copy_link(view: BriefingView) -> None:
+    """A "Copy link" control: the link in a code box with Streamlit's copy button."""
+    with st.popover("🔗 Copy link", width="stretch"):
+        st.caption("Anyone with the link sees these filters, this view and this scene.")
+        st.code(share_url(view), language=None, wrap_lines=True)
+
+
+# ----------------------------------------------------------------- sidebar
+
+
+def sidebar(data: Data) -> None:
+    """Lay out the shared sidebar: briefing, filters, time, presentation."""
+    catalog = data.loaded.catalog
+    for key, value in _filter_widget_values(catalog, default_filter(catalog)).items():
+        st.session_state.setdefault(key, value)
+    st.session_state.setdefault(KEY_AS_OF, None)
+    st.session_state.setdefault(KEY_SINCE, None)
+    st.session_state.setdefault(KEY_PRESENT, False)
+    st.session_state.setdefault(KEY_BRIEFING, None)
+    first, last = _day_range(catalog)
     with st.sidebar:
+        st.toggle(
+            "Presentation view", key=KEY_PRESENT, help="Large type, high contrast, no sidebar."
+        )
+        if data.briefings:
+            st.selectbox(
+                "Briefing",
+                [None, *data.briefings],
+                key=KEY_BRIEFING,
+                format_func=lambda b: (
+                    "None: explore freely" if b is None else data.briefings[b].title
+                ),
+                on_change=_on_briefing_change,
+                args=(data,),
+            )
         st.header("Filters")
-        search = st.text_input(
+        st.text_input(
             "Search places",
             key=KEY_SEARCH,
             placeholder="Khmeimim, حميميم, Хмеймим, Qamişlo...",
             help="Matches English, Arabic and Russian names and alternative spellings.",
         )
-        actors = st.multiselect("Actor", list(Actor), key=KEY_ACTORS, format_func=lambda a: a.label)
-        statuses = st.multiselect(
+        st.multiselect("Actor", list(Actor), key=KEY_ACTORS, format_func=lambda a: a.label)
+        st.multiselect(
             "Claim status",
             list(ClaimStatus),
             key=KEY_STATUSES,
             format_func=lambda s: s.label,
             help="How well sourced a claim is; see Sources & method for definitions.",
         )
-        deployments = st.radio(
+        st.radio(
             "Proposed deployments",
             list(Deployments),
             key=KEY_DEPLOYMENTS,
             format_func=lambda d: d.label,
         )
-        kinds = st.multiselect(
+        st.multiselect(
             "Place kind", _kinds_in(catalog), key=KEY_KINDS, format_func=lambda k: k.label
         )
+        st.header("Time")
+        st.slider(
+            "Reported between", min_value=first, max_value=last, key=KEY_DATES, format="YYYY-MM-DD"
+        )
+        st.date_input(
+            "As of",
+            key=KEY_AS_OF,
+            min_value=first,
+            max_value=last,
+            help="The picture as it was known that day: later claims hidden, each at the status it had then. Empty: today.",
+        )
+        st.date_input(
+            "What changed since",
+            key=KEY_SINCE,
+            min_value=first,
+            max_value=last,
+            help="Marks claims that are new, upgraded, downgraded or retired since this day.",
+        )
         st.button("Reset filters", on_click=reset_filters, width="stretch")
-    return ClaimFilter(
-        actors=frozenset(actors),
-        statuses=frozenset(statuses),
-        deployments=deployments,
-        kinds=frozenset(kinds),
-        search=search or "",
+
+
+def current_state(data: Data) -> BriefingState:
+    """The state the widgets and the map now hold."""
+    catalog = data.loaded.catalog
+    first, last = _day_range(catalog)
+    start, end = st.session_state.get(KEY_DATES, (first, last))
+    flt = ClaimFilter(
+        actors=frozenset(st.session_state.get(KEY_ACTORS, [])),
+        statuses=frozenset(st.session_state.get(KEY_STATUSES, [])),
+        deployments=st.session_state.get(KEY_DEPLOYMENTS, Deployments.INCLUDE_PROPOSED),
+        kinds=frozenset(st.session_state.get(KEY_KINDS, [])),
+        search=st.session_state.get(KEY_SEARCH) or "",
+        reported_from=start.isoformat() if start > first else None,
+        reported_to=end.isoformat() if end < last else None,
     )
+    scene = active_scene(data)
+    return BriefingState(
+        claim_filter=flt,
+        as_of=_parse_day(st.session_state.get(KEY_AS_OF)),
+        since=_parse_day(st.session_state.get(KEY_SINCE)),
+        view=st.session_state.get(KEY_MAP_VIEW) or st.session_state.get(KEY_VIEW_REQUEST),
+        place=st.session_state.get(KEY_SELECTED_PLACE),
+        present=bool(st.session_state.get(KEY_PRESENT)),
+        briefing=scene[0].id if scene else None,
+        scene=scene[1] if scene else None,
+    )
+
+
+def build_view() -> BriefingView:
+    """Load data, read the link, lay out the sidebar, apply filters and time."""
+    data = load()
+    read_link_once(data)
+    sidebar(data)
+    state = current_state(data)
+    shown = as_of(data.loaded.catalog, state.as_of)
+    selection = select(shown, state.claim_filter)
+    changes: tuple[Change, ...] = ()
+    if state.since:
+        later = state.as_of or data.loaded.catalog.as_of or dt.date.today().isoformat()
+        kept = {c.id for c in selection.claims}
+        changes = tuple(
+            c
+            for c in changes_between(data.loaded.catalog, state.since, later)
+            if c.claim.id in kept
+        )
+    scene = active_scene(data)
+    view = BriefingView(data, state, shown, selection, changes, scene[2] if scene else None)
+    write_link(view)
+    return view
 
 
 def publish(view: BriefingView) -> None:
@@ -146,26 +434,25 @@ def current_view() -> BriefingView:
     return st.session_state[KEY_VIEW]
 
 
-def build_view() -> BriefingView:
-    """Load data, lay out the sidebar, apply the filters."""
-    loaded = load()
-    claim_filter = sidebar_filters(loaded.catalog)
-    return BriefingView(loaded, claim_filter, select(loaded.catalog, claim_filter))
+# ---------------------------------------------------------------- panels
 
 
-def data_problems(loaded: LoadResult) -> None:
+def data_problems(view: BriefingView) -> None:
     """The error panel: what failed validation and how much was left out."""
-    if loaded.ok:
+    loaded = view.loaded
+    issues = [*loaded.issues, *view.data.briefing_issues]
+    if not issues:
         return
-    left = loaded.left_out()
-    total_left = sum(left.values())
+    left = sum(loaded.left_out().values())
+    briefings = len({i.file for i in view.data.briefing_issues})
     st.error(
-        f"The data has {len(loaded.issues)} error(s); {total_left} record(s) were left out "
-        "and everything else is shown. Run `python -m briefmap validate` for the full report.",
+        f"The data has {len(issues)} error(s); {left} record(s) were left out"
+        + (f" and {briefings} briefing(s)" if briefings else "")
+        + " and everything else is shown. Run `python -m briefmap validate` for the full report.",
         icon="⚠️",
     )
     with st.expander("What failed validation"):
-        for issue in loaded.issues:
+        for issue in issues:
             st.markdown(
                 f"- **{markdown_text(issue.file)}**, record **{markdown_text(issue.record)}**, "
                 f"field **{markdown_text(issue.field)}**: {markdown_text(issue.message)}"
@@ -178,62 +465,161 @@ def empty_result_notice(selection: Selection) -> bool:
         return False
     st.info(
         "No claims match these filters. Widen the actor or status choices, clear the "
-        "search, or reset everything.",
+        "search, move the dates, or reset everything.",
         icon="🔎",
     )
     st.button("Reset filters", on_click=reset_filters, key="reset_from_empty")
     return True
 
 
+PRESENTATION_PAGE_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+html { font-size: 20px; }
+[data-testid="stAppViewContainer"] { background: #ffffff; color: #000000; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { color: #000000; }
+[data-testid="stCaptionContainer"] { color: #111111; }
+</style>
+"""
+
+
+def presentation_frame(view: BriefingView) -> None:
+    """In presentation view: hide the sidebar, enlarge type, offer a way out."""
+    if not view.state.present:
+        return
+    # Our own constant CSS: no data reaches this string.
+    st.markdown(PRESENTATION_PAGE_CSS, unsafe_allow_html=True)
+    left, right = st.columns([4, 1])
+    right.button("Exit presentation", on_click=_exit_presentation, width="stretch")
+    if view.scene is None:
+        left.caption("Presentation view")
+
+
+def _exit_presentation() -> None:
+    st.session_state[KEY_PRESENT] = False
+
+
+# --------------------------------------------------------------------- scenes
+
+
+def scene_bar(view: BriefingView) -> None:
+    """Scene title, number and previous/next buttons, when a briefing is running."""
+    scene = active_scene(view.data)
+    if scene is None:
+        return
+    briefing, number, current = scene
+    total = len(briefing.scenes)
+    st.markdown(
+        f"**{markdown_text(briefing.title)}** · scene {number} of {total}: "
+        f"**{markdown_text(current.title)}**"
+    )
+    back, forward, _ = st.columns([1, 1, 4])
+    back.button(
+        "◀ Previous",
+        on_click=apply_scene,
+        args=(view.data, briefing.id, number - 1),
+        disabled=number <= 1,
+        width="stretch",
+        key="scene_previous",
+    )
+    forward.button(
+        "Next ▶",
+        on_click=apply_scene,
+        args=(view.data, briefing.id, number + 1),
+        disabled=number >= total,
+        width="stretch",
+        key="scene_next",
+    )
+
+
+def talking_points(view: BriefingView) -> None:
+    if view.scene is None:
+        return
+    st.markdown("**Talking points**")
+    st.markdown("\n".join(f"- {markdown_text(p)}" for p in view.scene.talking_points))
+
+
+def changes_panel(view: BriefingView) -> None:
+    """What changed since the comparison day, beside the map."""
+    if not view.state.since:
+        return
+    later = view.state.as_of or view.data.loaded.catalog.as_of or "today"
+    st.markdown(
+        f"**What changed from {markdown_text(view.state.since)} to {markdown_text(later)}**"
+    )
+    if not view.changes:
+        st.caption("Nothing among the claims shown.")
+        return
+    for change in view.changes:
+        st.markdown(
+            f"- **{markdown_text(change.describe())}** — {markdown_text(change.claim.summary)}"
+        )
+
+
+# --------------------------------------------------------------------- map
+
 MAP_HEIGHT = 640
-# Only clicks rerun the script; panning and zooming stay in the browser.
-RETURNED_OBJECTS = ["last_object_clicked"]
+PRESENT_MAP_HEIGHT = 760
+# Clicks open a claim card; centre and zoom go into the shareable link. The
+# layers' script is deterministic, so these reruns redraw nothing.
+RETURNED_OBJECTS = ["last_object_clicked", "center", "zoom"]
+
+
+def _request_view(view: MapView) -> None:
+    previous = st.session_state.get(KEY_VIEW_REQUEST)
+    # st_folium only moves the map when centre or zoom differ from the last
+    # request, so asking for the same view twice nudges the centre invisibly.
+    if previous is not None and previous == view:
+        lat, lng = view.center
+        view = MapView(center=(lat + 1e-7, lng), zoom=view.zoom)
+    st.session_state[KEY_VIEW_REQUEST] = view
+    st.session_state[KEY_MAP_VIEW] = view
+
+
+def _bounds(places: list) -> list[list[float]] | None:
+    boxes = [p.geometry.bounds for p in places if not p.off_map]
+    if not boxes:
+        return None
+    return [
+        [min(b[1] for b in boxes), min(b[0] for b in boxes)],
+        [max(b[3] for b in boxes), max(b[2] for b in boxes)],
+    ]
 
 
 def request_fit(view: BriefingView) -> None:
     """Callback: ask the map to fit the places now shown."""
     bounds = map_bounds_of(view)
-    if bounds is None:
-        return
-    fitted = view_for_bounds(bounds, height_px=MAP_HEIGHT)
-    previous = st.session_state.get(KEY_VIEW_REQUEST)
-    # st_folium only moves the map when centre or zoom differ from the last
-    # request, so a second press of the button nudges the centre invisibly.
-    if previous is not None and previous.center == fitted.center and previous.zoom == fitted.zoom:
-        lat, lng = fitted.center
-        fitted = MapView(center=(lat + 1e-7, lng), zoom=fitted.zoom)
-    st.session_state[KEY_VIEW_REQUEST] = fitted
+    if bounds is not None:
+        _request_view(view_for_bounds(bounds, height_px=MAP_HEIGHT))
 
 
 def map_bounds_of(view: BriefingView) -> list[list[float]] | None:
-    on_map = [
-        view.catalog.places[p].geometry.bounds
-        for p in view.selection.place_ids
-        if not view.catalog.places[p].off_map
-    ]
-    if not on_map:
-        return None
-    return [
-        [min(b[1] for b in on_map), min(b[0] for b in on_map)],
-        [max(b[3] for b in on_map), max(b[2] for b in on_map)],
-    ]
+    return _bounds([view.catalog.places[p] for p in view.selection.place_ids])
 
 
 def briefing_map(view: BriefingView) -> None:
     """The map: a fixed base map with the filtered layers swapped in place."""
     catalog, selection = view.catalog, view.selection
     requested: MapView | None = st.session_state.get(KEY_VIEW_REQUEST)
+    extras = MapExtras(
+        highlight=view.scene.highlight if view.scene else (),
+        changes=view.changes,
+        since=view.state.since,
+    )
     returned = st_folium(
-        build_base_map(catalog),
+        build_base_map(view.data.loaded.catalog, presentation=view.state.present),
         key="briefing_map",
-        height=MAP_HEIGHT,
+        height=PRESENT_MAP_HEIGHT if view.state.present else MAP_HEIGHT,
         use_container_width=True,
-        feature_group_to_add=build_layers(catalog, selection),
+        feature_group_to_add=build_layers(catalog, selection, extras),
         layer_control=folium.LayerControl(collapsed=True),
         returned_objects=RETURNED_OBJECTS,
         center=requested.center if requested else None,
         zoom=requested.zoom if requested else None,
     )
+    now = MapView.from_component(returned) if isinstance(returned, dict) else None
+    if now is not None:
+        st.session_state[KEY_MAP_VIEW] = now
     click = MapClick.from_component(returned)
     if click is not None and click != st.session_state.get(KEY_LAST_CLICK):
         st.session_state[KEY_LAST_CLICK] = click
@@ -244,15 +630,17 @@ def briefing_map(view: BriefingView) -> None:
 
 def map_footer(view: BriefingView) -> None:
     """The count line, the fit button and the places drawn off the map's view."""
-    left, right = st.columns([3, 1])
+    left, middle, right = st.columns([3, 1, 1])
     left.markdown(f"**{view.selection.summary_line}**")
-    right.button(
+    middle.button(
         "Fit map to shown places",
         on_click=request_fit,
         args=(view,),
         width="stretch",
         disabled=map_bounds_of(view) is None,
     )
+    with right:
+        copy_link(view)
     off_map = [
         view.catalog.places[p] for p in view.selection.place_ids if view.catalog.places[p].off_map
     ]
@@ -283,7 +671,7 @@ STATUS_BADGES: dict[ClaimStatus, str] = {
 def claim_card(view: BriefingView) -> None:
     """The claim card: every shown claim on the selected place."""
     catalog, selection = view.catalog, view.selection
-    shown = [p for p in selection.place_ids]
+    shown = list(selection.place_ids)
     if st.session_state.get(KEY_SELECTED_PLACE) not in shown:
         st.session_state[KEY_SELECTED_PLACE] = None
     place_id = st.selectbox(
@@ -322,3 +710,38 @@ def claim_card(view: BriefingView) -> None:
                 )
                 if source.url:
                     st.link_button("Open source", source.url)
+
+
+# Status shades for the timeline: dark to light, so the ladder reads in greyscale too.
+STATUS_SHADES = ["#08306b", "#2171b5", "#6baed6", "#c6dbef", "#969696"]
+
+
+def timeline_chart(view: BriefingView) -> None:
+    """Claims over time by status, for the claims shown (in step with every filter)."""
+    import altair as alt  # Streamlit depends on Altair; imported here to keep start-up light
+    import pandas as pd
+
+    from briefmap.timeline import monthly_counts
+
+    rows = monthly_counts(view.selection.claims)
+    if not rows:
+        return
+    frame = pd.DataFrame(rows)
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(month):T", title="Reported (month)"),
+            y=alt.Y("sum(claims):Q", title="Claims"),
+            color=alt.Color(
+                "status:N",
+                title="Status",
+                sort=[s.label for s in ClaimStatus],
+                scale=alt.Scale(domain=[s.label for s in ClaimStatus], range=STATUS_SHADES),
+            ),
+            order=alt.Order("rank:Q"),
+            tooltip=["yearmonth(month):T", "status:N", "sum(claims):Q"],
+        )
+        .properties(height=150)
+    )
+    st.altair_chart(chart, width="stretch")

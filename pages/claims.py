@@ -8,8 +8,9 @@ from briefmap import ui
 from briefmap.tables import claims_table, to_csv
 
 view = ui.current_view()
+ui.presentation_frame(view)
 st.title("Claims")
-ui.data_problems(view.loaded)
+ui.data_problems(view)
 st.caption(view.selection.summary_line)
 if not ui.empty_result_notice(view.selection):
     table = claims_table(view.catalog, view.selection)

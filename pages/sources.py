@@ -9,8 +9,9 @@ from briefmap.safe import markdown_text
 from briefmap.tables import ladder_table, precision_table, sources_table
 
 view = ui.current_view()
+ui.presentation_frame(view)
 st.title("Sources & method")
-ui.data_problems(view.loaded)
+ui.data_problems(view)
 st.markdown(f"**Data as of:** {markdown_text(view.catalog.as_of or 'not stated')}")
 st.markdown(
     "Every mapped thing is a *claim*: a place, the actors it is about, who claims it, "
