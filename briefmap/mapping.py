@@ -22,7 +22,6 @@ from jinja2 import Template
 
 from briefmap.assets import COMPONENT_RELATIVE_BASE, asset_links
 from briefmap.query import Selection
-from briefmap.timeline import Change, ChangeKind
 from briefmap.safe import map_text
 from briefmap.schema import (
     Actor,
@@ -34,6 +33,7 @@ from briefmap.schema import (
     Posture,
     Role,
 )
+from briefmap.timeline import Change, ChangeKind
 
 
 class Layer(str, Enum):
