@@ -6,6 +6,7 @@ import streamlit as st
 
 from briefmap import ui
 
+ui.leave_pages_folder_mode()
 st.set_page_config(page_title="Briefmap", page_icon="🗺️", layout="wide")
 
 # The sidebar lives here, not in the pages, so filters hold across pages.

@@ -454,12 +454,16 @@ def footnote_html(catalog: Catalog, selection: Selection) -> str:
         f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"
     ]
     if cited:
-        lines.append(
-            '<div class="bm-foot-sources">Sources: '
-            + "; ".join(f"{map_text(s.outlet)} ({map_text(s.date)})" for s in cited)
-            + "</div>"
-        )
+        # Outlets by their short names only: the full list is a click away on the
+        # Sources & method page, and the map must stay visible.
+        outlets = list(dict.fromkeys(short_outlet(s.outlet) for s in cited))
+        lines.append(f'<div class="bm-foot-sources">Sources: {map_text("; ".join(outlets))}</div>')
     return "".join(lines)
+
+
+def short_outlet(outlet: str) -> str:
+    """Shorten an outlet: "Reuters, report on ..." becomes "Reuters"."""
+    return outlet.split(",")[0].split(" (")[0].strip()
 
 
 class Footnote(MacroElement):
@@ -628,16 +632,16 @@ def legend_html(collapsible: bool = True) -> str:
             f'<div class="row">{swatch.format(_swatch(actor.colour, ClaimStatus.CONFIRMED, Posture.CURRENT))}'
             f"{map_text(actor.label)}</div>"
         )
-    parts.append("</div><h4>Status (fill and line)</h4>")
+    parts.append('</div><h4>Status (fill and line)</h4><div class="grid">')
     for status in ClaimStatus:
         parts.append(
             f'<div class="row">{swatch.format(_swatch("#555555", status, Posture.CURRENT))}'
             f"{map_text(status.label)}</div>"
         )
-    parts.append("<h4>Posture</h4>")
+    parts.append("</div><h4>Posture</h4>")
     for posture, text in (
         (Posture.CURRENT, "Current: filled"),
-        (Posture.PROPOSED, "Proposed: hatched, dashed arrow from base"),
+        (Posture.PROPOSED, "Proposed: hatched; dashed arrow from its base"),
         (Posture.FORMER, "Former: hollow"),
     ):
         parts.append(

@@ -220,7 +220,7 @@ def tiles_reachable(timeout: float = 3.0) -> bool:
     """Whether a basemap tile can be fetched from here (false in an air-gapped room)."""
     url = "https://server.arcgisonline.com/ArcGIS/rest/services/Canvas/World_Light_Gray_Base/MapServer/tile/0/0/0"
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False

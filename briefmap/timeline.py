@@ -48,7 +48,15 @@ def as_of(catalog: Catalog, day: str | None) -> Catalog:
     for cid, claim in catalog.claims.items():
         state = state_on(claim, day)
         if state is not None:
-            claims[cid] = replace(claim, status=state.status, posture=state.posture)
+            # Cut the history at the day too, so the rewound catalog is valid data
+            # in its own right (an export of it loads back unchanged).
+            claims[cid] = replace(
+                claim,
+                status=state.status,
+                posture=state.posture,
+                history=tuple(h for h in claim.history if h.date <= day),
+                origin=claim.origin if state.posture is Posture.PROPOSED else None,
+            )
     return replace(catalog, claims=claims, as_of=day)
 
 

@@ -424,12 +424,29 @@ def publish(view: BriefingView) -> None:
     st.session_state[KEY_VIEW] = view
 
 
+def leave_pages_folder_mode() -> None:
+    """Rerun at once if Streamlit is replaying its old ``pages/`` folder mode.
+
+    A server's first session sees our ``pages/`` folder and runs in Streamlit's
+    v1 multipage mode until ``st.navigation`` has been called once
+    (``PagesManager.uses_pages_directory`` in streamlit/runtime/pages_manager.py).
+    In that mode a page file can run without ``app.py``, and widgets get other
+    ids than in every later run, so values set from a shared link are lost on
+    the next rerun. Switching the mode off and rerunning before any widget is
+    drawn makes the first run like all the others.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current_view() -> BriefingView:
     """The view ``app.py`` computed for this run."""
     if KEY_VIEW not in st.session_state:
-        # A server's very first run can execute a page file on its own: Streamlit
-        # sees the pages/ folder and replays its old multipage mode until
-        # st.navigation has run once. Lay out the sidebar here in that case.
+        # Only in Streamlit's pages/ folder mode does a page run before app.py.
+        leave_pages_folder_mode()
         publish(build_view())
     return st.session_state[KEY_VIEW]
 
@@ -628,19 +645,69 @@ def briefing_map(view: BriefingView) -> None:
             st.session_state[KEY_SELECTED_PLACE] = place_id
 
 
+def export_menu(view: BriefingView) -> None:
+    """Downloads of exactly what is on screen; each file is made only when asked for."""
+    from briefmap import exports
+
+    catalog, selection = view.catalog, view.selection
+    stem = f"briefmap-{catalog.as_of or 'latest'}"
+    title = "Russia in Syria after the Putin–al-Sharaa meeting"
+    with st.popover("⬇ Export", width="stretch"):
+        st.caption(f"{selection.summary_line}, as of {catalog.as_of or 'today'}.")
+        st.download_button(
+            "GeoJSON (loads back into Briefmap)",
+            data=lambda: exports.bundle_json(catalog, selection).encode("utf-8"),
+            file_name=f"{stem}.geojson",
+            mime="application/geo+json",
+            width="stretch",
+        )
+        st.download_button(
+            "CSV of the claims",
+            data=lambda: exports.claims_csv(catalog, selection),
+            file_name=f"{stem}.csv",
+            mime="text/csv",
+            width="stretch",
+        )
+        st.download_button(
+            "HTML map (opens offline)",
+            data=lambda: exports.standalone_html(catalog, selection, title),
+            file_name=f"{stem}.html",
+            mime="text/html",
+            width="stretch",
+        )
+        available = exports.snapshot_available()
+        st.download_button(
+            "PNG snapshot",
+            data=lambda: exports.png_snapshot(exports.standalone_html(catalog, selection, title)),
+            file_name=f"{stem}.png",
+            mime="image/png",
+            width="stretch",
+            disabled=not available,
+            help=None if available else "Needs Chromium and Playwright on the server.",
+        )
+        if not available:
+            st.caption(
+                "PNG snapshots are drawn by Chromium on the server, through Playwright; one of "
+                "them is missing here (`apt-get install -y chromium` and `pip install playwright`, "
+                "or set BRIEFMAP_CHROMIUM). The HTML map works without them."
+            )
+
+
 def map_footer(view: BriefingView) -> None:
     """The count line, the fit button and the places drawn off the map's view."""
-    left, middle, right = st.columns([3, 1, 1])
+    left, fit, share, export = st.columns([2.4, 1.2, 1, 1])
     left.markdown(f"**{view.selection.summary_line}**")
-    middle.button(
+    fit.button(
         "Fit map to shown places",
         on_click=request_fit,
         args=(view,),
         width="stretch",
         disabled=map_bounds_of(view) is None,
     )
-    with right:
+    with share:
         copy_link(view)
+    with export:
+        export_menu(view)
     off_map = [
         view.catalog.places[p] for p in view.selection.place_ids if view.catalog.places[p].off_map
     ]

@@ -1,0 +1,396 @@
+"""Exports: bundle round trip, CSV, offline HTML, PNG snapshot."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import struct
+import zlib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from briefmap import exports
+from briefmap.assets import leaflet_version
+from briefmap.loader import PLACE_FIELDS, LoadResult, load_catalog
+from briefmap.query import ClaimFilter, Deployments, Selection, select
+from briefmap.safe import map_text
+from briefmap.schema import Actor, Catalog, ClaimStatus, Posture
+from briefmap.screenshots import INSTALL_HINT, chromium_executable, is_tile_url
+from briefmap.timeline import as_of, state_on
+
+AS_OF_DAY = "2024-12-08"
+
+FILTERS = {
+    "everything": ClaimFilter(),
+    "israel": ClaimFilter(actors=frozenset({Actor.ISRAEL})),
+    # A search draws only some of a claim's places; the bundle still needs all.
+    "search-tartus": ClaimFilter(search="tartus"),
+    # Proposed deployments carry an origin place.
+    "proposed": ClaimFilter(deployments=Deployments.PROPOSED_ONLY),
+    "confirmed": ClaimFilter(statuses=frozenset({ClaimStatus.CONFIRMED})),
+}
+
+SCRIPT_PAYLOAD = "</script><script>window.__pwned=1</script>"
+TEMPLATE_PAYLOAD = "${window.__pwned=2}`"
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def _round_trip(catalog: Catalog, selection: Selection, tmp_path: Path) -> LoadResult:
+    """Write the bundle, read it back, check it is lossless; return the load result."""
+    path = tmp_path / "briefmap-export.geojson"
+    text = exports.bundle_json(catalog, selection)
+    path.write_text(text, encoding="utf-8")
+    result = load_catalog(path)
+    assert result.issues == (), "\n".join(map(str, result.issues))
+    loaded = result.catalog
+
+    expected_claims = exports.exported_claims(catalog, selection)
+    assert loaded.claims == {c.id: c for c in expected_claims}
+    assert loaded.as_of == catalog.as_of
+
+    referenced = {p for c in expected_claims for p in (*c.places, c.origin) if p}
+    assert set(loaded.places) == referenced
+    for pid, place in loaded.places.items():
+        original = catalog.places[pid]
+        assert replace(place, geometry=None) == replace(original, geometry=None)
+        assert place.geometry.equals(original.geometry)
+
+    cited = {c.source for c in expected_claims}
+    assert loaded.sources == {sid: catalog.sources[sid] for sid in cited}
+
+    # Exporting the re-imported catalog gives the same file, byte for byte.
+    again = exports.bundle_json(loaded, select(loaded, ClaimFilter()))
+    assert again == text
+    return result
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    length, kind = struct.unpack(">I4s", png[8:16])
+    assert kind == b"IHDR"
+    assert length == 13
+    return struct.unpack(">II", png[16:24])
+
+
+def _png_pixels(png: bytes) -> bytes:
+    """The PNG's decompressed, still filtered, pixel rows (zlib only, no Pillow)."""
+    data, pos = b"", 8
+    while pos < len(png):
+        length, kind = struct.unpack(">I4s", png[pos : pos + 8])
+        if kind == b"IDAT":
+            data += png[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+    return zlib.decompress(data)
+
+
+def _with_payloads(data_dir: Path) -> Catalog:
+    """The data copy with script and template-literal payloads in names and text."""
+    places = json.loads((data_dir / "places.geojson").read_text(encoding="utf-8"))
+    claims = json.loads((data_dir / "claims.json").read_text(encoding="utf-8"))
+    sources = json.loads((data_dir / "sources.json").read_text(encoding="utf-8"))
+    tartus = next(f for f in places["features"] if f["properties"]["id"] == "tartus_naval_facility")
+    tartus["properties"]["name_en"] = f"Tartus {SCRIPT_PAYLOAD}"
+    claim = next(c for c in claims["claims"] if "tartus_naval_facility" in c["places"])
+    claim["summary"] = f"Summary {TEMPLATE_PAYLOAD} {SCRIPT_PAYLOAD}"
+    claim["claimant"] = '=HYPERLINK("http://evil.example","x")'
+    claim["attribution"] = "+cmd|' /C calc'!A0"
+    source = next(s for s in sources["sources"] if s["id"] == claim["source"])
+    source["outlet"] = f"Outlet {SCRIPT_PAYLOAD} {TEMPLATE_PAYLOAD}"
+    for name, payload in (
+        ("places.geojson", places),
+        ("claims.json", claims),
+        ("sources.json", sources),
+    ):
+        (data_dir / name).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    result = load_catalog(data_dir)
+    assert result.issues == (), "\n".join(map(str, result.issues))
+    return result.catalog
+
+
+# ------------------------------------------------------------------ bundle
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_bundle_round_trip(real_catalog: Catalog, tmp_path: Path, name: str) -> None:
+    selection = select(real_catalog, FILTERS[name])
+    assert selection.claims, f"filter {name!r} selects nothing in the real data"
+    _round_trip(real_catalog, selection, tmp_path)
+
+
+def test_bundle_round_trip_full_selection_is_the_catalog(
+    real_catalog: Catalog, tmp_path: Path
+) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    loaded = _round_trip(real_catalog, selection, tmp_path).catalog
+    # Not rewound: the claims are stored exactly as selected, history and all.
+    assert exports.exported_claims(real_catalog, selection) == selection.claims
+    assert loaded.claims == real_catalog.claims
+    assert any(c.history for c in loaded.claims.values())
+    assert any(c.origin for c in loaded.claims.values())
+
+
+def test_bundle_round_trip_filtered_only_israel(real_catalog: Catalog, tmp_path: Path) -> None:
+    selection = select(real_catalog, FILTERS["israel"])
+    loaded = _round_trip(real_catalog, selection, tmp_path).catalog
+    assert 0 < len(loaded.claims) < len(real_catalog.claims)
+    assert all(Actor.ISRAEL in c.actors for c in loaded.claims.values())
+
+
+def test_bundle_round_trip_as_of(real_catalog: Catalog, tmp_path: Path) -> None:
+    rewound = as_of(real_catalog, AS_OF_DAY)
+    selection = select(rewound, ClaimFilter())
+    loaded = _round_trip(rewound, selection, tmp_path).catalog
+    assert loaded.as_of == AS_OF_DAY
+    assert 0 < len(loaded.claims) < len(real_catalog.claims)
+    assert all(c.reported <= AS_OF_DAY for c in loaded.claims.values())
+    # Status and posture are the ones of that day; only later history is cut.
+    for claim in selection.claims:
+        back = loaded.claims[claim.id]
+        assert replace(back, history=()) == replace(claim, history=())
+        assert all(change.date <= AS_OF_DAY for change in back.history)
+        assert state_on(back, AS_OF_DAY) == state_on(claim, AS_OF_DAY)
+    buffer_zone = loaded.claims["ctx-2024-israel-buffer-zone"]
+    assert buffer_zone.status is ClaimStatus.STATED  # confirmed only on 9 December
+    assert [h.date for h in buffer_zone.history] == [AS_OF_DAY]
+    qamishli = loaded.claims["ctx-2019-qamishli-airport-deployment"]
+    assert qamishli.posture is Posture.CURRENT  # became former in 2026
+    assert len(qamishli.history) == 1
+
+
+def test_bundle_holds_only_referenced_places_and_sources(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, FILTERS["israel"])
+    data = exports.bundle(real_catalog, selection)
+    place_ids = [f["properties"]["id"] for f in data["features"]]
+    source_ids = [s["id"] for s in data["briefmap"]["sources"]]
+    wanted_places = {p for c in selection.claims for p in (*c.places, c.origin) if p}
+    wanted_sources = {c.source for c in selection.claims}
+    assert sorted(place_ids) == sorted(wanted_places)
+    assert sorted(source_ids) == sorted(wanted_sources)
+    assert len(place_ids) < len(real_catalog.places)
+    assert len(source_ids) < len(real_catalog.sources)
+    assert [c["id"] for c in data["briefmap"]["claims"]] == [c.id for c in selection.claims]
+
+
+def test_bundle_keeps_places_a_search_did_not_draw(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, FILTERS["search-tartus"])
+    drawn = set(selection.place_ids)
+    data = exports.bundle(real_catalog, selection)
+    stored = {f["properties"]["id"] for f in data["features"]}
+    assert drawn < stored  # every referenced place, not only the drawn ones
+
+
+def test_bundle_json_is_stable_utf8_geojson(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    text = exports.bundle_json(real_catalog, selection)
+    assert text == exports.bundle_json(real_catalog, selection)
+    assert "دمشق" in text  # Arabic kept as is, not \u-escaped
+    assert "Дамаск" in text
+    data = json.loads(text)
+    assert data["type"] == "FeatureCollection"
+    assert data["briefmap"]["as_of"] == real_catalog.as_of
+    assert list(data) == ["type", "features", "briefmap"]
+    assert tuple(data["features"][0]["properties"]) == PLACE_FIELDS
+    geometry = data["features"][0]["geometry"]
+    assert geometry["type"] in ("Point", "Polygon")
+    assert isinstance(geometry["coordinates"], list)
+
+
+# --------------------------------------------------------------------- CSV
+
+
+def _csv_rows(payload: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(payload.decode("utf-8"))))
+
+
+def test_csv_one_row_per_selected_claim(real_catalog: Catalog) -> None:
+    for claim_filter in FILTERS.values():
+        selection = select(real_catalog, claim_filter)
+        rows = _csv_rows(exports.claims_csv(real_catalog, selection))
+        assert [r["Claim id"] for r in rows] == [c.id for c in selection.claims]
+
+
+def test_csv_has_place_ids_and_coordinates(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    payload = exports.claims_csv(real_catalog, selection)
+    header = payload.decode("utf-8").splitlines()[0].split(",")
+    assert header[header.index("Places") + 1 : header.index("Places") + 3] == [
+        "Place ids",
+        "Coordinates",
+    ]
+    rows = {r["Claim id"]: r for r in _csv_rows(payload)}
+    for claim in selection.claims:
+        row = rows[claim.id]
+        assert row["Place ids"] == "; ".join(claim.places)
+        assert len(row["Coordinates"].split("; ")) == len(claim.places)
+    tartus = rows["c02-tartus-access"]
+    assert tartus["Place ids"] == "tartus_naval_facility"
+    assert tartus["Coordinates"] == "34.915, 35.8745"  # lat, lon
+    regions = [r for r in rows.values() if "governorate" in r["Place ids"]]
+    assert regions
+    assert all("region (approximate) " in r["Coordinates"] for r in regions)
+
+
+def test_csv_defuses_formulas(data_copy: Path) -> None:
+    catalog = _with_payloads(data_copy)
+    selection = select(catalog, ClaimFilter())
+    rows = _csv_rows(exports.claims_csv(catalog, selection))
+    assert len(rows) == len(selection.claims)
+    for row in rows:
+        for column, value in row.items():
+            assert not value.startswith(("=", "+", "-", "@")), (column, value)
+    assert any(r["Claimant"].startswith("'=HYPERLINK") for r in rows)
+    assert any(r["Attribution"].startswith("'+cmd") for r in rows)
+
+
+# -------------------------------------------------------------------- HTML
+
+ALLOWED_URLS = (
+    "http://www.w3.org/2000/svg",  # an XML namespace name, never fetched
+    "https://leafletjs.com",  # Leaflet's attribution link
+    "https://www.openstreetmap.org/copyright",  # OpenStreetMap's attribution link
+)
+URL = re.compile(r"https?://[^\s\"'<>\\)]+")
+
+
+def test_html_is_offline_only(real_catalog: Catalog) -> None:
+    html = exports.standalone_html(real_catalog, select(real_catalog, ClaimFilter()), "Syria")
+    assert not re.search(r"<script\b[^>]*\bsrc\s*=", html, re.IGNORECASE)
+    assert not re.search(r"<link\b[^>]*stylesheet", html, re.IGNORECASE)
+    assert not re.search(r"<link\b", html, re.IGNORECASE)
+    assert f"Leaflet {leaflet_version()}" in html  # Leaflet's own banner: the code is inlined
+    assert "L.map(" in html
+    assert ".leaflet-control-layers-toggle" in html  # Leaflet's CSS is inlined
+    assert "url(images/" not in html
+    assert "data:image/png;base64," in html  # its images too
+    assert "sourceMappingURL" not in html
+    for url in set(URL.findall(html)):
+        tile_template = "{z}" in url and (
+            "arcgisonline.com" in url or "tile.openstreetmap.org" in url
+        )
+        assert tile_template or url in ALLOWED_URLS, url
+
+
+def test_html_has_title_as_of_and_footnote(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, FILTERS["israel"])
+    html = exports.standalone_html(real_catalog, selection, "Israel & the Golan")
+    assert "<title>Israel &amp; the Golan</title>" in html
+    assert '<h1 class="bm-export-title">Israel &amp; the Golan</h1>' in html
+    assert f"As of {real_catalog.as_of}" in html
+    footer = html[html.index('<footer class="bm-export-foot">') :]
+    cited = exports.cited_sources(real_catalog, selection)
+    assert f"Sources cited ({len(cited)})" in footer
+    for source in cited:
+        assert f"<li>{map_text(source.outlet)}, {source.date}</li>" in footer
+    uncited = set(real_catalog.sources) - {c.source for c in selection.claims}
+    assert uncited
+    for sid in uncited:
+        assert map_text(real_catalog.sources[sid].outlet) not in footer
+
+
+def test_html_of_a_rewound_catalog_says_its_day(real_catalog: Catalog) -> None:
+    rewound = as_of(real_catalog, AS_OF_DAY)
+    html = exports.standalone_html(rewound, select(rewound, ClaimFilter()), "Then")
+    assert f"As of {AS_OF_DAY}" in html
+    assert f"As of {real_catalog.as_of}" not in html
+
+
+def test_html_with_nothing_selected(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter(search="no such place anywhere"))
+    assert not selection.claims
+    html = exports.standalone_html(real_catalog, selection, "Empty")
+    assert "Sources cited (0)" in html
+    assert "</html>" in html
+
+
+def test_html_escapes_payloads(data_copy: Path) -> None:
+    catalog = _with_payloads(data_copy)
+    title = f"Title {SCRIPT_PAYLOAD} {TEMPLATE_PAYLOAD}"
+    html = exports.standalone_html(catalog, select(catalog, ClaimFilter()), title)
+    assert SCRIPT_PAYLOAD not in html
+    assert "<script>window.__pwned" not in html
+    assert "${" not in html
+    assert "`}" not in html
+    assert map_text(title) in html  # shown, as text
+    assert f"Outlet {map_text(SCRIPT_PAYLOAD)}" in html
+
+
+# --------------------------------------------------------------------- PNG
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's Chromium; skip without it, or fail when CI=true."""
+    executable = chromium_executable()
+    if executable is None or not exports.snapshot_available(executable):
+        reason = "Chromium or Playwright for Python is missing"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{reason} (CI=true, so this fails instead of skipping). {INSTALL_HINT}")
+        pytest.skip(f"{reason}. {INSTALL_HINT}")
+    return executable  # type: ignore[return-value]
+
+
+def test_snapshot_unavailable_says_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = str(tmp_path / "no-chromium-here")
+    assert not exports.snapshot_available(missing)
+    with pytest.raises(exports.SnapshotUnavailable) as caught:
+        exports.png_snapshot("<html></html>", chromium=missing)
+    assert "apt-get install -y chromium" in str(caught.value)
+    assert "BRIEFMAP_CHROMIUM" in str(caught.value)
+    monkeypatch.setenv("BRIEFMAP_CHROMIUM", missing)
+    assert not exports.snapshot_available()
+    with pytest.raises(exports.SnapshotUnavailable):
+        exports.png_snapshot("<html></html>")
+
+
+@pytest.mark.browser
+def test_png_snapshot_of_the_real_selection(real_catalog: Catalog, chromium: str) -> None:
+    html = exports.standalone_html(real_catalog, select(real_catalog, ClaimFilter()), "Syria")
+    blocked: list[str] = []
+    png = exports.png_snapshot(html, width=1600, height=1000, chromium=chromium, blocked=blocked)
+    assert _png_size(png) == (1600, 1000)
+    assert len(png) > 10_000
+    # Nothing but basemap tiles was even asked for.
+    assert all(is_tile_url(url) for url in blocked), blocked
+    # A blank page filters to a handful of byte values and compresses to almost nothing.
+    assert len(set(_png_pixels(png))) > 64, "the snapshot looks blank"
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.size == (1600, 1000)
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
+        assert colours is None or len(colours) > 50
+
+
+@pytest.mark.browser
+def test_payloads_do_not_run_in_the_exported_page(data_copy: Path, chromium: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from briefmap.screenshots import CHROMIUM_ARGS
+
+    catalog = _with_payloads(data_copy)
+    html = exports.standalone_html(
+        catalog, select(catalog, ClaimFilter()), f"T {SCRIPT_PAYLOAD} {TEMPLATE_PAYLOAD}"
+    )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.route("**/*", lambda route: route.abort())
+            page.set_content(html)
+            page.wait_for_selector(".bm-feature", state="attached")
+            assert page.evaluate("() => window.__pwned") is None
+            assert SCRIPT_PAYLOAD in page.locator(".bm-export-title").inner_text()
+            assert page.locator(".bm-feature").count() > 0
+        finally:
+            browser.close()
