@@ -462,7 +462,7 @@ def footnote_html(catalog: Catalog, selection: Selection) -> str:
 
 
 def short_outlet(outlet: str) -> str:
-    """Shorten an outlet: "Reuters, report on ..." becomes "Reuters"."""
+    """Shorten an outlet to its name: "Reuters, report on ..." becomes "Reuters"."""
     return outlet.split(",")[0].split(" (")[0].strip()
 
 
