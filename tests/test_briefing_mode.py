@@ -1,0 +1,157 @@
+"""Briefing mode in AppTest: links, scenes, presentation, as-of and changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from briefmap.briefings import load_briefings
+from briefmap.schema import Actor, Catalog
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _navigation_not_pages_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    # See tests/test_app.py: make AppTest's reruns run app.py, as a server does.
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def _app(**params: str) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _count_line(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "Showing" in m.value)
+
+
+def _layers(at: AppTest) -> str:
+    (component,) = [
+        e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")
+    ]
+    return json.loads(component.proto.json_args)["feature_group"]
+
+
+def _map_args(at: AppTest) -> dict[str, Any]:
+    (component,) = [
+        e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")
+    ]
+    return json.loads(component.proto.json_args)
+
+
+def test_link_round_trip_reproduces_the_view() -> None:
+    at = _app()
+    at.sidebar.multiselect(key="filter_actors").set_value([Actor.ISRAEL]).run()
+    at.sidebar.text_input(key="filter_search").input("Hermon").run()
+    at.selectbox(key="selected_place").set_value("mount_hermon").run()
+    link = dict(at.query_params)
+    assert link["actor"] == "israel" and link["q"] == "Hermon" and link["place"] == "mount_hermon"
+    fresh = _app(**link)
+    assert not fresh.exception
+    assert _count_line(fresh) == _count_line(at)
+    assert fresh.selectbox(key="selected_place").value == "mount_hermon"
+    assert _layers(fresh) == _layers(at)
+    assert dict(fresh.query_params) == link
+
+
+def test_view_from_the_link_is_sent_to_the_map() -> None:
+    at = _app(lat="35.4117", lng="35.945", z="10")
+    args = _map_args(at)
+    assert args["center"] == [35.4117, 35.945] and args["zoom"] == 10
+
+
+def test_junk_parameters_get_a_notice_not_an_exception(real_catalog: Catalog) -> None:
+    at = _app(actor="russia,martians", z="banana", utm_source="x", place="nowhere", briefing="nope")
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    for fragment in ("martians", "utm\\_source", "nowhere", "nope"):
+        assert fragment in warning, fragment
+    # The valid part still applies.
+    assert at.session_state["filter_actors"] == [Actor.RUSSIA]
+
+
+def test_every_scene_has_its_own_url(real_catalog: Catalog) -> None:
+    briefings, issues = load_briefings(REPO / "geodata", real_catalog)
+    assert not issues
+    briefing = briefings["moscow-meeting"]
+    at = _app(briefing="moscow-meeting", scene="1")
+    seen = []
+    for number, scene in enumerate(briefing.scenes, start=1):
+        assert not at.exception
+        assert at.query_params["scene"] == str(number)
+        text = " ".join(m.value for m in at.markdown)
+        assert f"scene {number} of {len(briefing.scenes)}" in text
+        assert scene.talking_points[0].split()[0].replace("-", "\\-") in text
+        seen.append(dict(at.query_params))
+        if number < len(briefing.scenes):
+            at.button(key="scene_next").click().run()
+    assert at.button(key="scene_next").disabled
+    # Opening a scene's link directly gives that scene.
+    direct = _app(**seen[2])
+    assert "scene 3 of" in " ".join(m.value for m in direct.markdown)
+    assert direct.session_state["as_of_day"] == dt.date(2025, 10, 15)
+    at.button(key="scene_previous").click().run()
+    assert at.query_params["scene"] == str(len(briefing.scenes) - 1)
+
+
+def test_scene_highlights_and_view_reach_the_map() -> None:
+    at = _app(briefing="moscow-meeting", scene="1")
+    args = _map_args(at)
+    assert "bm-highlight" in args["feature_group"]
+    assert "Highlighted in this scene" in args["layer_control"]
+    assert args["zoom"] == 9
+
+
+def test_presentation_view() -> None:
+    at = _app(present="1")
+    assert not at.exception
+    assert at.session_state["presentation"] is True
+    args = _map_args(at)
+    assert args["height"] == 760
+    assert "font-size: 17px" in args["header"]  # larger map labels
+    assert at.query_params["present"] == "1"
+    exit_button = next(b for b in at.button if b.label == "Exit presentation")
+    exit_button.click().run()
+    assert at.session_state["presentation"] is False
+    assert "present" not in at.query_params
+
+
+def test_as_of_hides_later_claims_and_shows_then_status(real_catalog: Catalog) -> None:
+    at = _app(asof="2024-12-08")
+    later = [c for c in real_catalog.claims.values() if c.reported > "2024-12-08"]
+    earlier = len(real_catalog.claims) - len(later)
+    assert _count_line(at) == f"**Showing {earlier} of {earlier} claims**"
+    at.selectbox(key="selected_place").set_value("undof_area_of_separation").run()
+    card = " ".join(m.value for m in at.markdown)
+    assert "Stated on the record" in card  # the buffer-zone claim before the UN confirmed it
+
+
+def test_changes_since_are_listed_and_marked() -> None:
+    at = _app(since="2025-10-15")
+    text = " ".join(m.value for m in at.markdown)
+    assert "What changed from 2025" in text
+    assert "Retired" in text  # Russia left Qamishli airport in January 2026
+    args = _map_args(at)
+    assert "bm-change" in args["feature_group"] and "GONE" in args["feature_group"]
+    assert "Changes since 2025-10-15" in args["layer_control"]
+
+
+def test_date_range_filter_changes_the_count(real_catalog: Catalog) -> None:
+    at = _app(**{"from": "2025-10-15", "to": "2025-10-15"})
+    same_day = [c for c in real_catalog.claims.values() if c.reported == "2025-10-15"]
+    assert _count_line(at) == f"**Showing {len(same_day)} of {len(real_catalog.claims)} claims**"
