@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 import folium
@@ -336,6 +336,7 @@ class MapExtras:
     changes: tuple[Change, ...] = ()
     since: str | None = None
     footnote: bool = True
+    presentation: bool = False  # keeps the legend open, not collapsible
 
 
 HIGHLIGHT_LAYER = "Highlighted in this scene"
@@ -368,8 +369,16 @@ def build_layers(
     for arrow in _deployment_arrows(catalog, features):
         arrow.add_to(groups[Layer.PROPOSED])
     ordered = [groups[layer] for layer in Layer]
+    if features:
+        legend = legend_html(features, collapsible=not extras.presentation)
+        MapControl(legend, slot="legend", css_class="bm-legend", position="topright").add_to(
+            ordered[0]
+        )
     if extras.footnote:
-        Footnote(footnote_html(catalog, selection)).add_to(ordered[0])
+        note = footnote_html(catalog, selection)
+        MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
+            ordered[0]
+        )
     if extras.changes:
         ordered.append(_changes_group(catalog, selection, extras))
     shown = set(selection.place_ids)
@@ -466,35 +475,50 @@ def short_outlet(outlet: str) -> str:
     return outlet.split(",")[0].split(" (")[0].strip()
 
 
-class Footnote(MacroElement):
-    """The "as of" date and source footnote, as a map control that follows the layers.
+class MapControl(MacroElement):
+    """A Leaflet control holding fixed HTML (the legend, the footnote).
 
-    It is part of the layers' script, so it is replaced, not stacked, each time
-    streamlit-folium swaps the layers in.
+    Placed inside the layers, its script runs each time streamlit-folium swaps
+    the layers in, so it removes the control of the same ``slot`` first: the
+    legend and footnote follow the filter without stacking up or remounting
+    the map.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function (map) {
-            if (map.__briefmapFootnote) { map.removeControl(map.__briefmapFootnote); }
-            var note = L.control({position: "bottomleft"});
-            note.onAdd = function () {
-                var div = L.DomUtil.create("div", "bm-footnote");
+            var slot = {{ this.slot_json }};
+            if (map[slot]) { map.removeControl(map[slot]); }
+            var control = L.control({position: {{ this.position_json }}});
+            control.onAdd = function () {
+                var div = L.DomUtil.create("div", {{ this.css_json }});
                 div.innerHTML = {{ this.html_json }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            note.addTo(map);
-            map.__briefmapFootnote = note;
-        })({{ this._parent._parent.get_name() }});
+            control.addTo(map);
+            map[slot] = control;
+        })({{ this.map_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, html: str, *, slot: str, css_class: str, position: str) -> None:
         super().__init__()
-        self._name = "Footnote"
+        self._name = "MapControl"
+        # JSON-encoded, with "</" broken so the string can never close a <script>.
         self.html_json = json.dumps(html).replace("</", "<\\/")
+        self.slot_json = json.dumps(f"__briefmap_{slot}")
+        self.css_json = json.dumps(css_class)
+        self.position_json = json.dumps(position)
+
+    def map_name(self) -> str:
+        node = self._parent
+        while not isinstance(node, folium.Map):
+            node = node._parent
+        return node.get_name()
 
 
 # --------------------------------------------------------------- base map
@@ -512,7 +536,7 @@ MAP_CSS = """
 .bm-tip-meta { color: #444; font-size: 12px; }
 .bm-tip-lead { margin-top: 4px; }
 .bm-tip-hint { margin-top: 4px; color: #666; font-style: italic; font-size: 12px; }
-.bm-legend { background: rgba(255,255,255,0.94); padding: 6px 10px; border-radius: 4px;
+.bm-legend { background: rgba(255,255,255,0.94); padding: 4px 8px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.35); font-size: 12px; line-height: 1.3; max-height: 70vh; overflow-y: auto; }
 .bm-legend summary { font-weight: 700; font-size: 13px; cursor: pointer; }
 .bm-legend h4 { margin: 6px 0 2px; font-size: 12px; }
@@ -526,34 +550,6 @@ MAP_CSS = """
   padding: 3px 5px; border-radius: 3px; white-space: nowrap; border: 2px solid #fff; }
 </style>
 """
-
-
-class Legend(MacroElement):
-    """A fixed legend control: actors, status encodings, postures, symbols."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var legend = L.control({position: "bottomright"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "bm-legend");
-                div.innerHTML = {{ this.html_json }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self._name = "Legend"
-        # JSON-encoded, with "</" broken so the string can never close a <script>.
-        self.html_json = json.dumps(html).replace("</", "<\\/")
 
 
 class FitWhenSized(MacroElement):
@@ -622,18 +618,26 @@ class HatchPatterns(MacroElement):
         self.svg_json = json.dumps(f'<svg width="0" height="0">{defs}</svg>')
 
 
-def legend_html(collapsible: bool = True) -> str:
-    """The legend's HTML. Built from the vocabularies only, never from data."""
+def legend_html(features: list[MapFeature], collapsible: bool = True) -> str:
+    """The legend for what is drawn: its actors, statuses, postures and symbols.
+
+    Only vocabulary labels reach it, never data, and only entries that appear
+    on the map, so it stays small enough to leave the map visible.
+    """
     swatch = '<svg width="18" height="18" viewBox="-1 -1 26 26">{}</svg>'
+    actors = {f.actor for f in features}
+    statuses = {f.lead.status for f in features}
+    postures = {f.lead.posture for f in features}
+    kinds = {f.place.kind for f in features if f.place.is_point}
     opening = "<details open><summary>Legend</summary>" if collapsible else "<div><h4>Legend</h4>"
     parts = [opening, '<h4>Actor (colour)</h4><div class="grid">']
-    for actor in Actor:
+    for actor in (a for a in Actor if a in actors):
         parts.append(
             f'<div class="row">{swatch.format(_swatch(actor.colour, ClaimStatus.CONFIRMED, Posture.CURRENT))}'
             f"{map_text(actor.label)}</div>"
         )
     parts.append('</div><h4>Status (fill and line)</h4><div class="grid">')
-    for status in ClaimStatus:
+    for status in (s for s in ClaimStatus if s in statuses):
         parts.append(
             f'<div class="row">{swatch.format(_swatch("#555555", status, Posture.CURRENT))}'
             f"{map_text(status.label)}</div>"
@@ -644,20 +648,20 @@ def legend_html(collapsible: bool = True) -> str:
         (Posture.PROPOSED, "Proposed: hatched; dashed arrow from its base"),
         (Posture.FORMER, "Former: hollow"),
     ):
+        if posture not in postures:
+            continue
         parts.append(
             f'<div class="row">{swatch.format(_swatch("#555555", ClaimStatus.STATED, posture))}'
             f"{map_text(text)}</div>"
         )
     parts.append('<h4>Symbol (kind of place)</h4><div class="grid">')
     shown: set[str] = set()
-    for kind in PlaceKind:
-        if kind in (PlaceKind.GOVERNORATE, PlaceKind.REGION, PlaceKind.BUFFER_ZONE):
-            continue
+    for kind in (k for k in PlaceKind if k in kinds):
         shape = SYMBOLS[kind]
         if shape in shown:
             continue
         shown.add(shape)
-        names = [k.label for k in PlaceKind if SYMBOLS[k] == shape]
+        names = [k.label for k in PlaceKind if SYMBOLS[k] == shape and k in kinds]
         parts.append(
             f'<div class="row"><svg width="18" height="18" viewBox="-1 -1 26 26"><g fill="#ffffff" '
             f'stroke="#333333" stroke-width="2.5">{shape}</g></svg>{map_text(" / ".join(names))}</div>'
@@ -690,9 +694,9 @@ PRESENTATION_CSS = """
 .bm-tooltip { font-size: 18px; max-width: 440px; }
 .bm-tip-name { font-size: 20px; }
 .bm-tip-meta, .bm-tip-hint { font-size: 15px; color: #000; }
-.bm-legend { font-size: 15px; }
-.bm-legend summary, .bm-legend h4 { font-size: 15px; }
-.bm-footnote { font-size: 15px; max-width: 640px; }
+.bm-legend { font-size: 13px; }
+.bm-legend summary, .bm-legend h4 { font-size: 13px; }
+.bm-footnote { font-size: 13px; max-width: 560px; }
 .leaflet-control-scale-line { font-size: 14px; }
 </style>
 """
@@ -701,11 +705,12 @@ PRESENTATION_CSS = """
 def build_base_map(
     catalog: Catalog, asset_base: str = COMPONENT_RELATIVE_BASE, *, presentation: bool = False
 ) -> folium.Map:
-    """The fixed part of the map: basemaps, scale, legend, view, offline assets.
+    """The fixed part of the map: basemaps, scale, view, offline assets.
 
     It depends on the catalog only through the bounds of its places, so a
     filter change leaves it unchanged. ``presentation`` sets type large enough
-    to read over a video call and keeps the legend open.
+    to read over a video call. The legend comes with the layers (it lists what
+    they draw).
     """
     bounds = map_bounds(catalog)
     (south, west), (north, east) = bounds
@@ -727,7 +732,6 @@ def build_base_map(
     if presentation:
         fmap.get_root().header.add_child(Element(PRESENTATION_CSS), name="briefmap_present_css")
     HatchPatterns([actor.colour for actor in Actor]).add_to(fmap)
-    Legend(legend_html(collapsible=not presentation)).add_to(fmap)
     return fmap
 
 
@@ -741,6 +745,7 @@ def build_map(
 ) -> folium.Map:
     """Base map, layers and layer control in one ``folium.Map``, for export and tests."""
     fmap = build_base_map(catalog, asset_base, presentation=presentation)
+    extras = replace(extras or MapExtras(), presentation=presentation)
     for group in build_layers(catalog, selection, extras):
         group.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)

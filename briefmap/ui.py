@@ -491,8 +491,10 @@ def empty_result_notice(selection: Selection) -> bool:
 
 PRESENTATION_PAGE_CSS = """
 <style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"] { display: none; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 0.8rem; padding-bottom: 0.5rem; max-width: 100%; }
 html { font-size: 20px; }
+h1 { font-size: 1.6rem !important; padding: 0.2rem 0 !important; }
 [data-testid="stAppViewContainer"] { background: #ffffff; color: #000000; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { color: #000000; }
 [data-testid="stCaptionContainer"] { color: #111111; }
@@ -506,10 +508,24 @@ def presentation_frame(view: BriefingView) -> None:
         return
     # Our own constant CSS: no data reaches this string.
     st.markdown(PRESENTATION_PAGE_CSS, unsafe_allow_html=True)
-    left, right = st.columns([4, 1])
-    right.button("Exit presentation", on_click=_exit_presentation, width="stretch")
-    if view.scene is None:
-        left.caption("Presentation view")
+
+
+def page_heading(view: BriefingView, title: str, caption: str) -> None:
+    """The page title, or in presentation view one compact row with the controls."""
+    if not view.state.present:
+        st.title(title)
+        st.caption(caption)
+        scene_bar(view)
+        return
+    scene = active_scene(view.data)
+    heading = f"{scene[1]}/{len(scene[0].scenes)} · {scene[2].title}" if scene else title
+    text, back, forward, leave = st.columns([6, 1, 1, 1.4], vertical_alignment="center")
+    text.markdown(f"### {markdown_text(heading)}")
+    if scene:
+        _scene_buttons(view, back, forward)
+    leave.button(
+        "Exit", on_click=_exit_presentation, width="stretch", help="Leave presentation view"
+    )
 
 
 def _exit_presentation() -> None:
@@ -525,13 +541,21 @@ def scene_bar(view: BriefingView) -> None:
     if scene is None:
         return
     briefing, number, current = scene
-    total = len(briefing.scenes)
     st.markdown(
-        f"**{markdown_text(briefing.title)}** · scene {number} of {total}: "
+        f"**{markdown_text(briefing.title)}** · scene {number} of {len(briefing.scenes)}: "
         f"**{markdown_text(current.title)}**"
     )
     back, forward, _ = st.columns([1, 1, 4])
-    back.button(
+    _scene_buttons(view, back, forward)
+
+
+def _scene_buttons(view: BriefingView, back: object, forward: object) -> None:
+    scene = active_scene(view.data)
+    if scene is None:
+        return
+    briefing, number, _ = scene
+    total = len(briefing.scenes)
+    back.button(  # type: ignore[attr-defined]
         "◀ Previous",
         on_click=apply_scene,
         args=(view.data, briefing.id, number - 1),
@@ -539,7 +563,7 @@ def scene_bar(view: BriefingView) -> None:
         width="stretch",
         key="scene_previous",
     )
-    forward.button(
+    forward.button(  # type: ignore[attr-defined]
         "Next ▶",
         on_click=apply_scene,
         args=(view.data, briefing.id, number + 1),
@@ -576,7 +600,7 @@ def changes_panel(view: BriefingView) -> None:
 # --------------------------------------------------------------------- map
 
 MAP_HEIGHT = 640
-PRESENT_MAP_HEIGHT = 760
+PRESENT_MAP_HEIGHT = 560  # fills a 1280x720 shared screen under one row of controls
 # Clicks open a claim card; centre and zoom go into the shareable link. The
 # layers' script is deterministic, so these reruns redraw nothing.
 RETURNED_OBJECTS = ["last_object_clicked", "center", "zoom"]
@@ -622,6 +646,7 @@ def briefing_map(view: BriefingView) -> None:
         highlight=view.scene.highlight if view.scene else (),
         changes=view.changes,
         since=view.state.since,
+        presentation=view.state.present,
     )
     returned = st_folium(
         build_base_map(view.data.loaded.catalog, presentation=view.state.present),

@@ -8,15 +8,15 @@ from briefmap import ui
 
 view = ui.current_view()
 ui.presentation_frame(view)
-st.title("Russia in Syria after the Putin–al-Sharaa meeting")
-st.caption(
+ui.page_heading(
+    view,
+    "Russia in Syria after the Putin–al-Sharaa meeting",
     "Moscow, 15 October 2025, and what was reported around it. "
     f"Data as of {view.catalog.as_of or 'not stated'}. Filled = current, hatched = proposed, "
-    "hollow = former; solid lines are on the record, dashed and dotted ones only reported."
+    "hollow = former; solid lines are on the record, dashed and dotted ones only reported.",
 )
 ui.link_notices()
 ui.data_problems(view)
-ui.scene_bar(view)
 ui.empty_result_notice(view.selection)
 map_column, side_column = st.columns([3, 1.25])
 with map_column:

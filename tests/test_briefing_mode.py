@@ -122,10 +122,10 @@ def test_presentation_view() -> None:
     assert not at.exception
     assert at.session_state["presentation"] is True
     args = _map_args(at)
-    assert args["height"] == 760
+    assert args["height"] == 560
     assert "font-size: 17px" in args["header"]  # larger map labels
     assert at.query_params["present"] == "1"
-    exit_button = next(b for b in at.button if b.label == "Exit presentation")
+    exit_button = next(b for b in at.button if b.label == "Exit")
     exit_button.click().run()
     assert at.session_state["presentation"] is False
     assert "present" not in at.query_params

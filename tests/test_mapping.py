@@ -163,20 +163,39 @@ def test_base_map_controls_and_view(real_catalog: Catalog) -> None:
     fmap = build_base_map(real_catalog)
     assert fmap.control_scale is True
     html = _render(fmap)
-    assert "bm-legend" in html and "fitBounds" in html
+    assert (
+        "fitBounds" in html and "bm-legend" in html
+    )  # the legend's style; the legend rides with the layers
     (south, west), (north, east) = map_bounds(real_catalog)
     # Moscow is drawn but kept out of the view's bounds.
     assert north < 38 and east < 43
     assert south > 32 and west > 35
 
 
-def test_legend_lists_every_actor_status_and_posture() -> None:
-    html = legend_html()
-    for actor in Actor:
+def test_legend_lists_what_is_drawn_and_nothing_else(real_catalog: Catalog) -> None:
+    everything = plan_features(real_catalog, select(real_catalog, ClaimFilter()))
+    html = legend_html(everything)
+    for actor in {f.actor for f in everything}:
         assert actor.label in html
-    for status in ClaimStatus:
+    for status in {f.lead.status for f in everything}:
         assert status.label in html
     assert "Proposed" in html and "Former" in html and "Current" in html
+    israel = plan_features(
+        real_catalog, select(real_catalog, ClaimFilter(actors=frozenset({Actor.ISRAEL})))
+    )
+    narrow = legend_html(israel)
+    assert Actor.ISRAEL.label in narrow and Actor.RUSSIA.label not in narrow
+    assert "Proposed" not in narrow
+
+
+def test_legend_and_footnote_ride_with_the_layers(real_catalog: Catalog) -> None:
+    groups = build_layers(real_catalog, select(real_catalog, ClaimFilter()))
+    fmap = build_base_map(real_catalog)
+    for group in groups:
+        group.add_to(fmap)
+    html = _render(fmap)
+    assert html.count('"__briefmap_legend"') == 1 and html.count('"__briefmap_footnote"') == 1
+    assert "Data as of 2026-01-26" in html
 
 
 def test_every_drawn_place_is_countable_in_the_browser(real_catalog: Catalog) -> None:
