@@ -371,9 +371,8 @@ def build_layers(
     ordered = [groups[layer] for layer in Layer]
     if features:
         legend = legend_html(features, collapsible=not extras.presentation)
-        MapControl(legend, slot="legend", css_class="bm-legend", position="topright").add_to(
-            ordered[0]
-        )
+        corner = "bottomright" if extras.presentation else "topright"
+        MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(ordered[0])
     if extras.footnote:
         note = footnote_html(catalog, selection)
         MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
@@ -629,7 +628,9 @@ def legend_html(features: list[MapFeature], collapsible: bool = True) -> str:
     statuses = {f.lead.status for f in features}
     postures = {f.lead.posture for f in features}
     kinds = {f.place.kind for f in features if f.place.is_point}
-    opening = "<details open><summary>Legend</summary>" if collapsible else "<div><h4>Legend</h4>"
+    # Not collapsible means presentation: a compact strip without the symbol
+    # key (every point is labelled on the map), so the map stays visible.
+    opening = "<details open><summary>Legend</summary>" if collapsible else '<div class="bm-strip">'
     parts = [opening, '<h4>Actor (colour)</h4><div class="grid">']
     for actor in (a for a in Actor if a in actors):
         parts.append(
@@ -654,6 +655,9 @@ def legend_html(features: list[MapFeature], collapsible: bool = True) -> str:
             f'<div class="row">{swatch.format(_swatch("#555555", ClaimStatus.STATED, posture))}'
             f"{map_text(text)}</div>"
         )
+    if not collapsible:
+        parts.append("</div></div>")
+        return "".join(parts)
     parts.append('<h4>Symbol (kind of place)</h4><div class="grid">')
     shown: set[str] = set()
     for kind in (k for k in PlaceKind if k in kinds):
@@ -666,7 +670,7 @@ def legend_html(features: list[MapFeature], collapsible: bool = True) -> str:
             f'<div class="row"><svg width="18" height="18" viewBox="-1 -1 26 26"><g fill="#ffffff" '
             f'stroke="#333333" stroke-width="2.5">{shape}</g></svg>{map_text(" / ".join(names))}</div>'
         )
-    parts.append("</div></details>" if collapsible else "</div></div>")
+    parts.append("</div></details>")
     return "".join(parts)
 
 
@@ -696,7 +700,11 @@ PRESENTATION_CSS = """
 .bm-tip-meta, .bm-tip-hint { font-size: 15px; color: #000; }
 .bm-legend { font-size: 13px; }
 .bm-legend summary, .bm-legend h4 { font-size: 13px; }
-.bm-footnote { font-size: 13px; max-width: 560px; }
+.bm-footnote { font-size: 13px; max-width: 36vw; }
+.bm-foot-sources { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+.bm-strip { max-width: 52vw; }
+.bm-strip h4 { margin: 2px 0 0; }
+.bm-strip .grid { display: flex; flex-wrap: wrap; column-gap: 12px; }
 .leaflet-control-scale-line { font-size: 14px; }
 </style>
 """

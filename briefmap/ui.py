@@ -520,9 +520,9 @@ def page_heading(view: BriefingView, title: str, caption: str) -> None:
     scene = active_scene(view.data)
     heading = f"{scene[1]}/{len(scene[0].scenes)} · {scene[2].title}" if scene else title
     text, back, forward, leave = st.columns([6, 1, 1, 1.4], vertical_alignment="center")
-    text.markdown(f"### {markdown_text(heading)}")
+    text.markdown(f"#### {markdown_text(heading)}")
     if scene:
-        _scene_buttons(view, back, forward)
+        _scene_buttons(view, back, forward, compact=True)
     leave.button(
         "Exit", on_click=_exit_presentation, width="stretch", help="Leave presentation view"
     )
@@ -549,14 +549,14 @@ def scene_bar(view: BriefingView) -> None:
     _scene_buttons(view, back, forward)
 
 
-def _scene_buttons(view: BriefingView, back: object, forward: object) -> None:
+def _scene_buttons(view: BriefingView, back: object, forward: object, *, compact: bool = False) -> None:
     scene = active_scene(view.data)
     if scene is None:
         return
     briefing, number, _ = scene
     total = len(briefing.scenes)
     back.button(  # type: ignore[attr-defined]
-        "◀ Previous",
+        "◀" if compact else "◀ Previous",
         on_click=apply_scene,
         args=(view.data, briefing.id, number - 1),
         disabled=number <= 1,
@@ -564,7 +564,7 @@ def _scene_buttons(view: BriefingView, back: object, forward: object) -> None:
         key="scene_previous",
     )
     forward.button(  # type: ignore[attr-defined]
-        "Next ▶",
+        "▶" if compact else "Next ▶",
         on_click=apply_scene,
         args=(view.data, briefing.id, number + 1),
         disabled=number >= total,
