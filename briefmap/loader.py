@@ -8,8 +8,10 @@ valid rest.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import math
 import os
@@ -41,6 +43,7 @@ from briefmap.schema import (
 
 PLACES_FILE = "places.geojson"
 CLAIMS_FILE = "claims.json"
+CLAIMS_CSV = "claims.csv"  # the same claims as CSV, in place of claims.json
 SOURCES_FILE = "sources.json"
 DATA_FILES = (PLACES_FILE, CLAIMS_FILE, SOURCES_FILE)
 
@@ -51,6 +54,27 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
 ALLOWED_GEOMETRIES = ("Point", "Polygon")
 URL_SCHEMES = ("http://", "https://")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# Longest text a field may hold. A briefing map shows short text; a 100 kB
+# "name" is a mistake or an attack, and either way it gets a clear error.
+TEXT_LIMITS: dict[str, int] = {
+    "id": 100,
+    "name_en": 200,
+    "name_ar": 200,
+    "name_ru": 200,
+    "alt_names": 200,
+    "places": 100,
+    "actors": 100,
+    "source": 100,
+    "origin": 100,
+    "claimant": 300,
+    "attribution": 500,
+    "outlet": 500,
+    "summary": 1000,
+    "note": 1000,
+    "url": 2000,
+}
+DEFAULT_TEXT_LIMIT = 1000
 
 E = TypeVar("E", bound=Enum)
 
@@ -75,6 +99,8 @@ class LoadResult:
     catalog: Catalog
     issues: tuple[ValidationIssue, ...] = ()
     records_read: dict[str, int] = field(default_factory=dict)
+    # Valid records per file; None means "as many as the catalog holds".
+    records_kept: dict[str, int] | None = None
 
     @property
     def errors(self) -> tuple[ValidationIssue, ...]:
@@ -86,7 +112,7 @@ class LoadResult:
 
     def left_out(self) -> dict[str, int]:
         """How many records of each file did not make it into the catalog."""
-        kept = {
+        kept = self.records_kept or {
             PLACES_FILE: len(self.catalog.places),
             CLAIMS_FILE: len(self.catalog.claims),
             SOURCES_FILE: len(self.catalog.sources),
@@ -165,7 +191,14 @@ class _Record:
         if not isinstance(value, str):
             self.fail(name, f"must be text, got {type(value).__name__}")
             return None
-        return value.strip()
+        return self._within_limit(name, value.strip())
+
+    def _within_limit(self, name: str, value: str) -> str | None:
+        limit = TEXT_LIMITS.get(name, DEFAULT_TEXT_LIMIT)
+        if len(value) > limit:
+            self.fail(name, f"is {len(value):,} characters long; at most {limit:,}")
+            return None
+        return value
 
     def texts(self, name: str, *, required: bool = True) -> tuple[str, ...]:
         value = self.data.get(name)
@@ -178,7 +211,8 @@ class _Record:
             return ()
         if required and not value:
             self.fail(name, "must name at least one value")
-        return tuple(v.strip() for v in value)
+        items = tuple(self._within_limit(name, v.strip()) for v in value)
+        return tuple(v for v in items if v is not None)
 
     def choice(self, name: str, vocab: type[E], *, default: E | None = None) -> E | None:
         value = self.data.get(name)
@@ -238,12 +272,21 @@ def _read_json(path: Path, out: _Collector) -> Any:
     if not path.is_file():
         out.add("-", "-", f"file not found: {path}")
         return None
-    raw = path.read_bytes()
+    return _parse_json(path.read_bytes(), out)
+
+
+def _decode(raw: bytes, out: _Collector) -> str | None:
     try:
         # utf-8-sig: tolerate a byte-order mark, which some editors on Windows add.
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         out.add("-", "-", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8")
+        return None
+
+
+def _parse_json(raw: bytes, out: _Collector) -> Any:
+    text = _decode(raw, out)
+    if text is None:
         return None
     try:
         # NaN and Infinity parse (Python's json accepts them) so that the geometry
@@ -252,6 +295,121 @@ def _read_json(path: Path, out: _Collector) -> Any:
     except ValueError as exc:
         out.add("-", "-", f"not valid JSON: {exc}")
         return None
+
+
+CLAIM_LIST_COLUMNS = ("places", "actors")
+CLAIM_REQUIRED_COLUMNS = (
+    "id",
+    "places",
+    "actors",
+    "claimant",
+    "status",
+    "posture",
+    "reported",
+    "summary",
+    "attribution",
+    "source",
+)
+
+
+def _parse_claims_csv(raw: bytes, out: _Collector) -> dict[str, Any] | None:
+    """Claims from CSV, shaped like claims.json so one validator serves both.
+
+    List columns (places, actors) hold values separated by ";". Empty optional
+    cells count as absent.
+    """
+    text = _decode(raw, out)
+    if text is None:
+        return None
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        out.add("-", "-", f"not valid CSV: {exc}")
+        return None
+    columns = set(rows[0].keys()) if rows else set(_csv_header(text))
+    missing = [c for c in CLAIM_REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        out.add(
+            "-",
+            "-",
+            f"missing column(s) {', '.join(missing)}; a claims CSV needs {', '.join(CLAIM_REQUIRED_COLUMNS)}",
+        )
+        return None
+    claims: list[dict[str, Any]] = []
+    for row in rows:
+        record: dict[str, Any] = {}
+        for key, value in row.items():
+            if key is None:  # more cells than columns
+                record["(extra cells)"] = value
+                continue
+            cell = (value or "").strip()
+            if key in CLAIM_LIST_COLUMNS:
+                record[key] = [v.strip() for v in cell.split(";") if v.strip()]
+            elif cell or key in CLAIM_REQUIRED_COLUMNS:
+                record[key] = cell
+        claims.append(record)
+    return {"claims": claims}
+
+
+def _csv_header(text: str) -> list[str]:
+    first = text.splitlines()[0] if text.strip() else ""
+    return next(csv.reader([first]), [])
+
+
+# ------------------------------------------------------------ projections
+
+WGS84_NAMES = ("CRS84", "EPSG:4326", "EPSG::4326", "4326")
+
+
+def _crs_name(payload: dict[str, Any]) -> str | None:
+    crs = payload.get("crs")
+    if crs is None:
+        return None
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    if not isinstance(crs, dict) or not isinstance(crs.get("properties"), dict):
+        return json.dumps(crs)[:200]
+    return name if isinstance(name, str) else json.dumps(crs)[:200]
+
+
+def _reproject(payload: dict[str, Any], name: str, out: _Collector) -> dict[str, Any] | None:
+    """The payload with every position turned into WGS84 longitude/latitude.
+
+    GeoJSON (RFC 7946) is WGS84 only, but older files still carry a ``crs``
+    member; a named one is honoured rather than refused.
+    """
+    if any(name.upper().endswith(w) for w in WGS84_NAMES):
+        return payload
+    from pyproj import CRS, Transformer  # geopandas brings pyproj
+    from pyproj.exceptions import CRSError
+
+    try:
+        transformer = Transformer.from_crs(
+            CRS.from_user_input(name), CRS.from_epsg(4326), always_xy=True
+        )
+    except CRSError:
+        out.add("-", "crs", f"unknown coordinate reference system {name!r}; no place was loaded")
+        return None
+
+    def convert(node: Any) -> Any:
+        if (
+            isinstance(node, list)
+            and len(node) >= 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in node[:2])
+        ):
+            x, y = transformer.transform(node[0], node[1])
+            return [x, y, *node[2:]]
+        if isinstance(node, list):
+            return [convert(child) for child in node]
+        return node
+
+    features = []
+    for feature in payload.get("features", []) if isinstance(payload.get("features"), list) else []:
+        if isinstance(feature, dict) and isinstance(feature.get("geometry"), dict):
+            geometry = dict(feature["geometry"])
+            geometry["coordinates"] = convert(geometry.get("coordinates"))
+            feature = {**feature, "geometry": geometry}
+        features.append(feature)
+    return {**payload, "crs": None, "features": features}
 
 
 def _records(
@@ -403,12 +561,12 @@ def _load_places(payload: Any, out: _Collector) -> tuple[dict[str, Place], int]:
     if isinstance(payload, dict) and payload.get("type") not in (None, "FeatureCollection"):
         out.add("-", "type", "the file must be a GeoJSON FeatureCollection")
     records = _records(payload, "features", out, _place_id)
-    if isinstance(payload, dict) and payload.get("crs") is not None:
-        # RFC 7946 dropped "crs": GeoJSON is WGS84 longitude/latitude, nothing else.
-        crs = json.dumps(payload["crs"])
-        if "CRS84" not in crs and "4326" not in crs:
-            out.add("-", "crs", f"only WGS84 is supported, found {crs}; no place was loaded")
+    name = _crs_name(payload) if isinstance(payload, dict) else None
+    if name is not None:
+        payload = _reproject(payload, name, out)
+        if payload is None:
             return {}, len(records)
+        records = _records(payload, "features", _Collector(out.file), _place_id)
     places: dict[str, Place] = {}
     seen: set[str] = set()
     for rid, feature in records:
@@ -651,9 +809,45 @@ def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
         named = []
         for name in DATA_FILES:
             reader = _Collector(name)
-            named.append((name, _read_json(path / name, reader)))
+            if (
+                name == CLAIMS_FILE
+                and not (path / name).is_file()
+                and (path / CLAIMS_CSV).is_file()
+            ):
+                reader = _Collector(CLAIMS_CSV)
+                named.append(
+                    (CLAIMS_CSV, _parse_claims_csv((path / CLAIMS_CSV).read_bytes(), reader))
+                )
+            else:
+                named.append((name, _read_json(path / name, reader)))
+                if name == CLAIMS_FILE and (path / CLAIMS_CSV).is_file():
+                    reader.add(
+                        "-",
+                        "-",
+                        f"both {CLAIMS_FILE} and {CLAIMS_CSV} exist; {CLAIMS_CSV} was not read",
+                    )
             file_issues += reader.issues
-    # Both ways give the payloads in DATA_FILES order: places, claims, sources.
+    return assemble(named, file_issues)
+
+
+def assemble(
+    named: list[tuple[str, Any]],
+    file_issues: list[ValidationIssue] | None = None,
+    base: Catalog | None = None,
+) -> LoadResult:
+    """Validate parsed payloads (places, claims, sources, in that order) into a catalog.
+
+    Parameters
+    ----------
+    named
+        ``(file name, parsed JSON)`` for the places, the claims and the sources;
+        a payload is ``None`` when its file could not be read.
+    file_issues
+        Issues already found while reading the files.
+    base
+        Trusted data the payloads may refer to (an upload's claims may cite the
+        repository's places and sources); what they use is copied in.
+    """
     (
         (places_file, places_payload),
         (claims_file, claims_payload),
@@ -666,18 +860,28 @@ def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
     )
     sources, n_sources = _load_sources(sources_payload, source_out)
     places, n_places = _load_places(places_payload, place_out)
+    usable_places = {**(base.places if base else {}), **places}
+    usable_sources = {**(base.sources if base else {}), **sources}
     claims, n_claims, as_of = _load_claims(
         claims_payload,
         claim_out,
-        places,
-        sources,
-        _ids(places_payload, "features", _place_id),
-        _ids(sources_payload, "sources", lambda s: s.get("id")),
+        usable_places,
+        usable_sources,
+        _ids(places_payload, "features", _place_id) | set(usable_places),
+        _ids(sources_payload, "sources", lambda s: s.get("id")) | set(usable_sources),
         (places_file, sources_file),
     )
+    kept = {PLACES_FILE: len(places), CLAIMS_FILE: len(claims), SOURCES_FILE: len(sources)}
+    if base is not None:
+        # Bring in the trusted places and sources the claims refer to, so they draw.
+        for claim in claims.values():
+            for pid in (*claim.places, *((claim.origin,) if claim.origin else ())):
+                places.setdefault(pid, usable_places[pid])
+            sources.setdefault(claim.source, usable_sources[claim.source])
     catalog = Catalog(places=places, claims=claims, sources=sources, as_of=as_of)
     return LoadResult(
         catalog=catalog,
-        issues=tuple(file_issues + place_out.issues + source_out.issues + claim_out.issues),
+        issues=tuple((file_issues or []) + place_out.issues + source_out.issues + claim_out.issues),
         records_read={PLACES_FILE: n_places, CLAIMS_FILE: n_claims, SOURCES_FILE: n_sources},
+        records_kept=kept,
     )

@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -363,11 +364,7 @@ def build_layers(
     extras = extras or MapExtras()
     features = plan_features(catalog, selection)
     groups = {layer: folium.FeatureGroup(name=layer.value, show=True) for layer in Layer}
-    for feature in features:
-        element = _point_marker(feature) if feature.place.is_point else _region(feature)
-        element.add_to(groups[feature.layer])
-    for arrow in _deployment_arrows(catalog, features):
-        arrow.add_to(groups[Layer.PROPOSED])
+    _draw(catalog, features, groups.__getitem__)
     ordered = [groups[layer] for layer in Layer]
     if features:
         legend = legend_html(features, collapsible=not extras.presentation)
@@ -390,6 +387,28 @@ def build_layers(
     for group in ordered:
         _stable_ids(group, group.layer_name)
     return ordered
+
+
+UPLOAD_LAYER = "Your upload"
+
+
+def build_upload_layer(catalog: Catalog, selection: Selection, label: str) -> folium.FeatureGroup:
+    """A user's uploaded claims as one labelled layer, kept apart from the briefing's data."""
+    group = folium.FeatureGroup(name=f"{UPLOAD_LAYER}: {label}", show=True)
+    _draw(catalog, plan_features(catalog, selection), lambda _layer: group)
+    _stable_ids(group, group.layer_name)
+    return group
+
+
+def _draw(
+    catalog: Catalog, features: list[MapFeature], group_of: Callable[[Layer], folium.FeatureGroup]
+) -> None:
+    """Draw features (and proposed-deployment arrows) into the groups ``group_of`` picks."""
+    for feature in features:
+        element = _point_marker(feature) if feature.place.is_point else _region(feature)
+        element.add_to(group_of(feature.layer))
+    for arrow in _deployment_arrows(catalog, features):
+        arrow.add_to(group_of(Layer.PROPOSED))
 
 
 def _stable_ids(element: Element, seed: str) -> None:

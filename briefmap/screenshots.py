@@ -20,7 +20,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -141,6 +141,7 @@ def start_app(
     log_path: Path | None = None,
     timeout: float = START_TIMEOUT_S,
     extra_env: Mapping[str, str] | None = None,
+    extra_args: Sequence[str] = (),
 ) -> AppServer:
     """Start ``streamlit run app.py`` headless and wait until ``/_stcore/health`` says ok.
 
@@ -156,6 +157,8 @@ def start_app(
         Seconds to wait for the health check before giving up.
     extra_env
         More environment variables for the server.
+    extra_args
+        More ``streamlit run`` options, such as ``("--client.toolbarMode", "minimal")``.
 
     Raises
     ------
@@ -181,6 +184,7 @@ def start_app(
         # Other people's edits to the sources must not rerun a test's session.
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
+        *extra_args,
     ]  # fmt: skip
     log = log_path.open("wb")
     process = subprocess.Popen(  # noqa: S603 - our own interpreter, our own app
@@ -237,7 +241,7 @@ def wait_for_map(page: Any, timeout_ms: float = 30_000) -> Any:
 def wait_for_app(page: Any, timeout_ms: float = 30_000) -> None:
     """Wait until Streamlit has rendered the page and finished running its script."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    page.wait_for_selector('[data-testid="stSidebar"]', timeout=timeout_ms)
+    page.wait_for_selector('[data-testid="stSidebar"]', state="attached", timeout=timeout_ms)
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
@@ -245,6 +249,36 @@ def wait_for_app(page: Any, timeout_ms: float = 30_000) -> None:
         }""",
         timeout=timeout_ms,
     )
+
+
+def wait_map_settled(page: Any, quiet_ms: int = 1000, timeout_ms: float = 30_000) -> None:
+    """Wait until the map's view has not moved for ``quiet_ms`` (the app fits it once sized)."""
+    frame = next(f for f in page.frames if MAP_FRAME_URL_PART in f.url)
+    frame.wait_for_function(
+        """(quiet) => {
+            if (!window.map || !map.getCenter) return false;
+            const now = [map.getZoom(), map.getCenter().lat, map.getCenter().lng].join();
+            const t = performance.now();
+            if (window.__bmView !== now) { window.__bmView = now; window.__bmSince = t; }
+            return t - window.__bmSince >= quiet;
+        }""",
+        arg=quiet_ms,
+        polling=100,
+        timeout=timeout_ms,
+    )
+
+
+def _gate(origin: str, allow_tiles: bool) -> Any:
+    """A route handler: the app's own requests (and tiles, if allowed) pass; the rest abort."""
+
+    def gate(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(origin + "/") or (allow_tiles and is_tile_url(url)):
+            route.continue_()
+        else:
+            route.abort()
+
+    return gate
 
 
 def take_screenshots(out_dir: Path, chromium: str | None = None) -> list[Path]:
@@ -275,7 +309,11 @@ def take_screenshots(out_dir: Path, chromium: str | None = None) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     allow_tiles = tiles_reachable()
     written: list[Path] = []
-    with running_app() as server, sync_playwright() as pw:
+    # "minimal" hides the developer's Deploy button and menu, as a briefer sees it.
+    with (
+        running_app(extra_args=("--client.toolbarMode", "minimal")) as server,
+        sync_playwright() as pw,
+    ):
         browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
         try:
             for width, height in VIEWPORTS:
@@ -283,14 +321,7 @@ def take_screenshots(out_dir: Path, chromium: str | None = None) -> list[Path]:
                     viewport={"width": width, "height": height}, device_scale_factor=1
                 )
 
-                def gate(route: Any, origin: str = server.origin) -> None:
-                    url = route.request.url
-                    if url.startswith(origin + "/") or (allow_tiles and is_tile_url(url)):
-                        route.continue_()
-                    else:
-                        route.abort()
-
-                context.route("**/*", gate)
+                context.route("**/*", _gate(server.origin, allow_tiles))
                 page = context.new_page()
                 for name, path in PAGES:
                     page.goto(server.url + path)
@@ -298,6 +329,7 @@ def take_screenshots(out_dir: Path, chromium: str | None = None) -> list[Path]:
                     if name == "map":
                         frame = wait_for_map(page)
                         frame.locator(".bm-legend").wait_for()
+                        wait_map_settled(page)
                     else:
                         page.locator('[data-testid="stDataFrame"]').first.wait_for()
                     # Let fonts, canvases (st.dataframe) and tiles settle.

@@ -7,6 +7,7 @@ shows is computed by the pure modules.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -25,12 +26,13 @@ from briefmap.loader import (
     default_data_dir,
     load_catalog,
 )
-from briefmap.mapping import MapExtras, build_base_map, build_layers
+from briefmap.mapping import MapExtras, build_base_map, build_layers, build_upload_layer
 from briefmap.query import ClaimFilter, Deployments, Selection, select
 from briefmap.safe import markdown_text
 from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind
 from briefmap.state import BriefingState, MapView, parse, to_params
 from briefmap.timeline import Change, as_of, changes_between, date_span
+from briefmap.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES, describe, load_upload, upload_name
 
 APP_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +56,8 @@ KEY_MAP_VIEW = "map_view_now"
 KEY_URL_READ = "url_read"
 KEY_NOTICES = "link_notices"
 KEY_URL_WRITTEN = "url_written"
+KEY_UPLOAD_FILES = "upload_files"
+KEY_UPLOAD = "upload_result"
 
 FILTER_KEYS = (KEY_ACTORS, KEY_STATUSES, KEY_DEPLOYMENTS, KEY_KINDS, KEY_SEARCH, KEY_DATES)
 
@@ -68,6 +72,15 @@ class Data:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A user's own files, validated; held in that user's session only."""
+
+    names: tuple[str, ...]
+    digest: str
+    result: LoadResult
+
+
+@dataclass(frozen=True)
 class BriefingView:
     """What every page needs: the data, the filters, and what they select."""
 
@@ -77,6 +90,7 @@ class BriefingView:
     selection: Selection
     changes: tuple[Change, ...] = ()
     scene: Scene | None = None
+    upload: Upload | None = None
 
     @property
     def loaded(self) -> LoadResult:
@@ -367,6 +381,42 @@ def sidebar(data: Data) -> None:
             help="Marks claims that are new, upgraded, downgraded or retired since this day.",
         )
         st.button("Reset filters", on_click=reset_filters, width="stretch")
+        with st.expander("Your own data"):
+            st.file_uploader(
+                "Places (GeoJSON), claims (JSON or CSV), sources (JSON)",
+                type=["geojson", "json", "csv"],
+                accept_multiple_files=True,
+                key=KEY_UPLOAD_FILES,
+                help=(
+                    f"Checked like geodata/ and shown as their own layer, to you only. "
+                    f"Up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB and {MAX_FEATURES:,} records a file. "
+                    "Claims may cite the briefing's own places and sources by id."
+                ),
+            )
+
+
+def current_upload(data: Data) -> Upload | None:
+    """Validate the session's uploaded files, once per distinct set of contents."""
+    files = st.session_state.get(KEY_UPLOAD_FILES) or []
+    if not files:
+        st.session_state.pop(KEY_UPLOAD, None)
+        return None
+    contents: dict[str, bytes] = {}
+    names: list[str] = []
+    for uploaded in files:
+        kind = upload_name(uploaded.name) or uploaded.name
+        contents[kind] = uploaded.getvalue()
+        names.append(uploaded.name)
+    digest = hashlib.sha256(
+        b"".join(k.encode() + hashlib.sha256(v).digest() for k, v in sorted(contents.items()))
+    ).hexdigest()
+    held: Upload | None = st.session_state.get(KEY_UPLOAD)
+    if held is None or held.digest != digest:
+        # Parsed in memory and kept in this session's state: never written to
+        # disk, never cached where another session could see it.
+        held = Upload(tuple(names), digest, load_upload(contents, base=data.loaded.catalog))
+        st.session_state[KEY_UPLOAD] = held
+    return held
 
 
 def current_state(data: Data) -> BriefingState:
@@ -414,7 +464,9 @@ def build_view() -> BriefingView:
             if c.claim.id in kept
         )
     scene = active_scene(data)
-    view = BriefingView(data, state, shown, selection, changes, scene[2] if scene else None)
+    view = BriefingView(
+        data, state, shown, selection, changes, scene[2] if scene else None, current_upload(data)
+    )
     write_link(view)
     return view
 
@@ -474,6 +526,34 @@ def data_problems(view: BriefingView) -> None:
                 f"- **{markdown_text(issue.file)}**, record **{markdown_text(issue.record)}**, "
                 f"field **{markdown_text(issue.field)}**: {markdown_text(issue.message)}"
             )
+
+
+def upload_panel(view: BriefingView) -> None:
+    """What the user's upload holds and what in it failed, beside their layer."""
+    if view.upload is None:
+        return
+    result = view.upload.result
+    mine = result.catalog
+    shown = select(mine, view.claim_filter)
+    label = markdown_text(", ".join(view.upload.names))
+    if result.issues:
+        st.error(
+            f"Your upload ({label}) has {len(result.issues)} error(s); "
+            f"{sum(result.left_out().values())} record(s) were left out and the rest is on the map.",
+            icon="⚠️",
+        )
+        with st.expander("What in your upload failed"):
+            for issue in result.issues:
+                st.markdown(
+                    f"- **{markdown_text(issue.file)}**, record **{markdown_text(issue.record)}**, "
+                    f"field **{markdown_text(issue.field)}**: {markdown_text(issue.message)}"
+                )
+    else:
+        st.success(f"Your upload ({label}): {markdown_text(describe(result))}.", icon="📎")
+    if mine.claims:
+        st.caption(
+            f"Your upload layer: {len(shown.claims)} of {len(mine.claims)} of its claims match the filters."
+        )
 
 
 def empty_result_notice(selection: Selection) -> bool:
@@ -549,7 +629,9 @@ def scene_bar(view: BriefingView) -> None:
     _scene_buttons(view, back, forward)
 
 
-def _scene_buttons(view: BriefingView, back: object, forward: object, *, compact: bool = False) -> None:
+def _scene_buttons(
+    view: BriefingView, back: object, forward: object, *, compact: bool = False
+) -> None:
     scene = active_scene(view.data)
     if scene is None:
         return
@@ -648,12 +730,18 @@ def briefing_map(view: BriefingView) -> None:
         since=view.state.since,
         presentation=view.state.present,
     )
+    layers = build_layers(catalog, selection, extras)
+    if view.upload is not None and view.upload.result.catalog.claims:
+        mine = view.upload.result.catalog
+        layers.append(
+            build_upload_layer(mine, select(mine, view.claim_filter), ", ".join(view.upload.names))
+        )
     returned = st_folium(
         build_base_map(view.data.loaded.catalog, presentation=view.state.present),
         key="briefing_map",
         height=PRESENT_MAP_HEIGHT if view.state.present else MAP_HEIGHT,
         use_container_width=True,
-        feature_group_to_add=build_layers(catalog, selection, extras),
+        feature_group_to_add=layers,
         layer_control=folium.LayerControl(collapsed=True),
         returned_objects=RETURNED_OBJECTS,
         center=requested.center if requested else None,

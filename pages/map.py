@@ -17,6 +17,7 @@ ui.page_heading(
 )
 ui.link_notices()
 ui.data_problems(view)
+ui.upload_panel(view)
 ui.empty_result_notice(view.selection)
 map_column, side_column = st.columns([3, 1.25])
 with map_column:

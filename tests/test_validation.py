@@ -837,20 +837,34 @@ def test_non_object_item_in_list(data: Data, real_load: LoadResult, file: str, v
     )
 
 
-@pytest.mark.parametrize(
-    "crs",
-    [
-        {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}},
-        {"type": "name", "properties": {"name": "EPSG:32637"}},
-    ],
-)
-def test_non_wgs84_crs_is_rejected(data: Data, real_load: LoadResult, crs: dict[str, Any]) -> None:
-    data.payloads[PLACES_FILE]["crs"] = crs
+@pytest.mark.parametrize("name", ["urn:ogc:def:crs:EPSG::3857", "EPSG:32637"])
+def test_declared_projected_crs_is_reprojected(data: Data, real_load: LoadResult, name: str) -> None:
+    from pyproj import Transformer
+
+    to_projected = Transformer.from_crs("EPSG:4326", name.replace("urn:ogc:def:crs:EPSG::", "EPSG:"), always_xy=True)
+
+    def project(node: Any) -> Any:
+        if isinstance(node[0], (int, float)):
+            return list(to_projected.transform(node[0], node[1]))
+        return [project(child) for child in node]
+
+    for feature in data.payloads[PLACES_FILE]["features"]:
+        feature["geometry"]["coordinates"] = project(feature["geometry"]["coordinates"])
+    data.payloads[PLACES_FILE]["crs"] = {"type": "name", "properties": {"name": name}}
+    result = data.load()
+    assert result.ok, result.report()
+    for pid, place in real_load.catalog.places.items():
+        assert result.catalog.places[pid].geometry.equals_exact(place.geometry, 1e-6), pid
+
+
+def test_unknown_crs_is_rejected_and_counts_every_feature_as_left_out(
+    data: Data, real_load: LoadResult
+) -> None:
+    data.payloads[PLACES_FILE]["crs"] = {"type": "name", "properties": {"name": "EPSG:999999"}}
     result = data.load()
     crs_issues = [i for i in result.issues if i.file == PLACES_FILE]
     assert [_where(i) for i in crs_issues] == [(PLACES_FILE, "-", "crs")]
-    assert "only WGS84 is supported" in crs_issues[0].message
-    assert crs["properties"]["name"] in crs_issues[0].message
+    assert "unknown coordinate reference system 'EPSG:999999'" in crs_issues[0].message
     # Not one place is read in a projection we cannot draw ...
     assert result.catalog.places == {}
     # ... so the claims go too, each saying why; sources are untouched.
@@ -859,11 +873,6 @@ def test_non_wgs84_crs_is_rejected(data: Data, real_load: LoadResult, crs: dict[
     assert all(i.field in ("places", "origin") for i in others)
     assert result.catalog.claims == {}
     assert len(result.catalog.sources) == len(real_load.catalog.sources)
-
-
-def test_non_wgs84_crs_counts_every_feature_as_left_out(data: Data, real_load: LoadResult) -> None:
-    data.payloads[PLACES_FILE]["crs"] = {"type": "name", "properties": {"name": "EPSG:3857"}}
-    result = data.load()
     # left_out(): "how many records of each file did not make it into the catalog".
     assert result.left_out()[PLACES_FILE] == len(real_load.catalog.places)
     assert "from places.geojson" in result.report()

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from briefmap import uploads
+from briefmap.loader import CLAIMS_CSV, load_catalog
+from briefmap.schema import Catalog
+from briefmap.uploads import MAX_FEATURES, describe, load_upload, upload_name
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _claims(n: int = 3) -> dict:
+    data = json.loads((REPO / "geodata" / "claims.json").read_text(encoding="utf-8"))
+    data["claims"] = data["claims"][:n]
+    return data
+
+
+def _claims_csv(claims: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    columns = [
+        "id",
+        "places",
+        "actors",
+        "claimant",
+        "status",
+        "posture",
+        "reported",
+        "summary",
+        "attribution",
+        "source",
+        "role",
+        "origin",
+    ]
+    writer = csv.DictWriter(buffer, columns)
+    writer.writeheader()
+    for claim in claims:
+        row = {k: claim.get(k, "") for k in columns}
+        row["places"] = ";".join(claim["places"])
+        row["actors"] = ";".join(claim["actors"])
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8")
+
+
+def test_claims_may_cite_the_briefings_places_and_sources(real_catalog: Catalog) -> None:
+    result = load_upload({"claims.json": json.dumps(_claims()).encode()}, base=real_catalog)
+    assert result.ok, result.report()
+    assert len(result.catalog.claims) == 3
+    # The places and sources they cite come along so the layer can draw them.
+    for claim in result.catalog.claims.values():
+        assert set(claim.places) <= set(result.catalog.places)
+        assert claim.source in result.catalog.sources
+    assert result.left_out() == {"places.geojson": 0, "claims.json": 0, "sources.json": 0}
+
+
+def test_csv_claims_equal_json_claims(real_catalog: Catalog) -> None:
+    claims = _claims(26)["claims"]
+    from_csv = load_upload(
+        {CLAIMS_CSV: _claims_csv([c for c in claims if "history" not in c])}, base=real_catalog
+    )
+    assert from_csv.ok, from_csv.report()
+    for cid, claim in from_csv.catalog.claims.items():
+        assert claim == real_catalog.claims[cid]
+
+
+def test_csv_with_missing_columns_names_them(real_catalog: Catalog) -> None:
+    result = load_upload({CLAIMS_CSV: b"id,places,summary\nx,tartus_city,hi\n"}, base=real_catalog)
+    (issue,) = result.issues
+    assert (issue.file, issue.record, issue.field) == (CLAIMS_CSV, "-", "-")
+    assert "missing column(s) actors, claimant, status" in issue.message
+    assert result.catalog.claims == {}
+
+
+def test_bad_row_in_csv_is_named_and_the_rest_loads(real_catalog: Catalog) -> None:
+    claims = _claims(3)["claims"]
+    claims[1]["status"] = "rumour"
+    result = load_upload({CLAIMS_CSV: _claims_csv(claims)}, base=real_catalog)
+    assert [(i.file, i.record, i.field) for i in result.issues] == [
+        (CLAIMS_CSV, claims[1]["id"], "status")
+    ]
+    assert "allowed: confirmed, stated" in result.issues[0].message
+    assert len(result.catalog.claims) == 2
+
+
+def test_unknown_vocabulary_in_an_upload_says_what_is_allowed(real_catalog: Catalog) -> None:
+    data = _claims(1)
+    data["claims"][0]["actors"] = ["wagner"]
+    result = load_upload({"claims.json": json.dumps(data).encode()}, base=real_catalog)
+    (issue,) = result.issues
+    assert (
+        issue.field == "actors"
+        and "unknown value 'wagner'; allowed: russia, syria" in issue.message
+    )
+
+
+def test_own_places_and_sources(real_catalog: Catalog) -> None:
+    places = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {
+                    "id": "my_post",
+                    "name_en": "My post",
+                    "kind": "military_post",
+                    "precision": "site",
+                },
+                "geometry": {"type": "Point", "coordinates": [36.5, 34.0]},
+            }
+        ],
+    }
+    sources = {"sources": [{"id": "my_source", "outlet": "My notes", "date": "2026-01-01"}]}
+    claim = dict(_claims(1)["claims"][0], id="mine", places=["my_post"], source="my_source")
+    result = load_upload(
+        {
+            "places.geojson": json.dumps(places).encode(),
+            "claims.json": json.dumps({"claims": [claim]}).encode(),
+            "sources.json": json.dumps(sources).encode(),
+        },
+        base=real_catalog,
+    )
+    assert result.ok, result.report()
+    assert set(result.catalog.places) == {"my_post"}
+    assert describe(result) == "1 claims on 1 places from 1 sources"
+
+
+def test_size_limit(monkeypatch: pytest.MonkeyPatch, real_catalog: Catalog) -> None:
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 100)
+    result = load_upload({"claims.json": json.dumps(_claims()).encode()}, base=real_catalog)
+    (issue,) = result.issues
+    assert issue.file == "claims.json" and "limit for one upload" in issue.message
+    assert result.catalog.claims == {}
+
+
+def test_record_limit(monkeypatch: pytest.MonkeyPatch, real_catalog: Catalog) -> None:
+    assert MAX_FEATURES == 50_000
+    monkeypatch.setattr(uploads, "MAX_FEATURES", 5)
+    claim = _claims(1)["claims"][0]
+    many = {"claims": [dict(claim, id=f"c{i}") for i in range(6)]}
+    result = load_upload({"claims.json": json.dumps(many).encode()}, base=real_catalog)
+    (issue,) = result.issues
+    assert issue.field == "claims" and "6 records is over the limit of 5" in issue.message
+    assert result.catalog.claims == {}
+
+
+def test_both_claim_formats_and_strange_files(real_catalog: Catalog) -> None:
+    body = json.dumps(_claims(1)).encode()
+    result = load_upload(
+        {"claims.json": body, CLAIMS_CSV: b"id\n", "evil.exe": b"MZ"}, base=real_catalog
+    )
+    messages = " ".join(i.message for i in result.issues)
+    assert "not both" in messages and "not a Briefmap file" in messages
+    assert len(result.catalog.claims) == 1
+
+
+def test_directory_with_claims_csv_loads(tmp_path: Path, real_catalog: Catalog) -> None:
+    for name in ("places.geojson", "sources.json"):
+        (tmp_path / name).write_bytes((REPO / "geodata" / name).read_bytes())
+    plain = [c for c in _claims(26)["claims"] if "history" not in c]
+    (tmp_path / CLAIMS_CSV).write_bytes(_claims_csv(plain))
+    result = load_catalog(tmp_path)
+    assert result.ok, result.report()
+    assert len(result.catalog.claims) == len(plain)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("places.geojson", "places.geojson"),
+        ("my-places.json", "places.geojson"),
+        ("x.csv", "claims.csv"),
+        ("sources.json", "sources.json"),
+        ("claims.json", "claims.json"),
+        ("notes.txt", None),
+    ],
+)
+def test_upload_name(name: str, kind: str | None) -> None:
+    assert upload_name(name) == kind
