@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from briefmap.briefings import load_briefings
 from briefmap.loader import DATA_ENV_VAR, default_data_dir, load_catalog
 
 
@@ -20,18 +21,24 @@ def main(argv: list[str] | None = None) -> int:
         "data_dir",
         nargs="?",
         type=Path,
-        help=f"data directory (default: ${DATA_ENV_VAR} or the repository's geodata/)",
+        help=f"data directory or exported .geojson bundle (default: ${DATA_ENV_VAR} or the repository's geodata/)",
     )
     args = parser.parse_args(argv)
     if args.command == "validate":
         directory = args.data_dir or default_data_dir()
-        if not directory.is_dir():
+        if not directory.exists():
             print(f"{directory}: not a directory", file=sys.stderr)
             return 2
         result = load_catalog(directory)
         print(f"Validating {directory}")
         print(result.report())
-        return 0 if result.ok else 1
+        briefing_issues = []
+        if directory.is_dir():
+            briefings, briefing_issues = load_briefings(directory, result.catalog)
+            for issue in briefing_issues:
+                print(issue)
+            print(f"{len(briefings)} briefing(s) valid, {len(briefing_issues)} error(s) in briefings")
+        return 0 if result.ok and not briefing_issues else 1
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -85,15 +85,20 @@ def test_every_error_is_printed(data_copy: Path) -> None:
     assert "2 error(s)" in result.stdout
 
 
-@pytest.mark.parametrize("kind", ["missing", "file"])
-def test_non_directory_exits_2(tmp_path: Path, kind: str) -> None:
+def test_missing_path_exits_2(tmp_path: Path) -> None:
     target = tmp_path / "nowhere"
-    if kind == "file":
-        target = tmp_path / "places.geojson"
-        target.write_bytes((GEODATA / "places.geojson").read_bytes())
     result = run_validate(str(target))
     assert result.returncode == 2
     assert f"{target}: not a directory" in result.stderr
+
+
+def test_a_file_is_read_as_a_bundle(tmp_path: Path) -> None:
+    # A plain places file is not a bundle: it lacks the "briefmap" member.
+    target = tmp_path / "places.geojson"
+    target.write_bytes((GEODATA / "places.geojson").read_bytes())
+    result = run_validate(str(target))
+    assert result.returncode == 1
+    assert "places.geojson: record '-', field 'briefmap'" in result.stdout
 
 
 def test_no_argument_uses_env_var(broken_data: Path, tmp_path: Path) -> None:
