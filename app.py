@@ -7,16 +7,16 @@ import streamlit as st
 from briefmap import ui
 
 ui.leave_pages_folder_mode()
-st.set_page_config(page_title="Briefmap", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Briefmap", page_icon=":material/map:", layout="wide")
 
 # The sidebar lives here, not in the pages, so filters hold across pages.
 ui.publish(ui.build_view())
 
 page = st.navigation(
     [
-        st.Page("pages/map.py", title="Map", icon="🗺️", default=True),
-        st.Page("pages/claims.py", title="Claims", icon="📋"),
-        st.Page("pages/sources.py", title="Sources & method", icon="📚"),
+        st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+        st.Page("pages/claims.py", title="Claims", icon=":material/table:"),
+        st.Page("pages/sources.py", title="Sources & method", icon=":material/menu_book:"),
     ]
 )
 page.run()

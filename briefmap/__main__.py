@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
             briefings, briefing_issues = load_briefings(directory, result.catalog)
             for issue in briefing_issues:
                 print(issue)
-            print(f"{len(briefings)} briefing(s) valid, {len(briefing_issues)} error(s) in briefings")
+            print(
+                f"{len(briefings)} briefing(s) valid, {len(briefing_issues)} error(s) in briefings"
+            )
         return 0 if result.ok and not briefing_issues else 1
     return 2  # pragma: no cover - argparse rejects unknown commands
 

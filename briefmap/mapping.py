@@ -371,7 +371,7 @@ def build_layers(
         corner = "bottomright" if extras.presentation else "topright"
         MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(ordered[0])
     if extras.footnote:
-        note = footnote_html(catalog, selection)
+        note = footnote_html(catalog, selection, outlets=extras.presentation)
         MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
             ordered[0]
         )
@@ -470,8 +470,12 @@ def _changes_group(
     return group
 
 
-def footnote_html(catalog: Catalog, selection: Selection) -> str:
-    """The map's footnote: the "as of" date and the sources of what is shown, escaped."""
+def footnote_html(catalog: Catalog, selection: Selection, *, outlets: bool = True) -> str:
+    """The map's footnote: the "as of" date and the sources of what is shown, escaped.
+
+    With ``outlets`` (presentation view, where the sidebar and pages are out of
+    sight) it names them; otherwise it counts them, to keep the map clear.
+    """
     cited = sorted(
         {catalog.sources[c.source] for c in selection.claims},
         key=lambda s: (s.date, s.outlet),
@@ -480,7 +484,11 @@ def footnote_html(catalog: Catalog, selection: Selection) -> str:
         f'<div class="bm-foot-asof">Data as of {map_text(catalog.as_of or "not stated")} · '
         f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"
     ]
-    if cited:
+    if cited and not outlets:
+        lines.append(
+            f'<div class="bm-foot-sources">{len(cited)} sources: see Sources &amp; method</div>'
+        )
+    elif cited:
         # Outlets by their short names only: the full list is a click away on the
         # Sources & method page, and the map must stay visible.
         outlets = list(dict.fromkeys(short_outlet(s.outlet) for s in cited))
@@ -720,7 +728,7 @@ PRESENTATION_CSS = """
 .bm-legend { font-size: 13px; }
 .bm-legend summary, .bm-legend h4 { font-size: 13px; }
 .bm-footnote { font-size: 13px; max-width: 36vw; }
-.bm-foot-sources { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+.bm-foot-sources { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
 .bm-strip { max-width: 52vw; }
 .bm-strip h4 { margin: 2px 0 0; }
 .bm-strip .grid { display: flex; flex-wrap: wrap; column-gap: 12px; }

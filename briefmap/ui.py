@@ -299,13 +299,13 @@ def link_notices() -> None:
         st.warning(
             "Parts of the link could not be used:\n\n"
             + "\n".join(f"- {markdown_text(n)}" for n in notices),
-            icon="🔗",
+            icon=":material/link_off:",
         )
 
 
 def copy_link(view: BriefingView) -> None:
     """A "Copy link" control: the link in a code box with Streamlit's copy button."""
-    with st.popover("🔗 Copy link", width="stretch"):
+    with st.popover("Copy link", icon=":material/link:", width="stretch"):
         st.caption("Anyone with the link sees these filters, this view and this scene.")
         st.code(share_url(view), language=None, wrap_lines=True)
 
@@ -518,7 +518,7 @@ def data_problems(view: BriefingView) -> None:
         f"The data has {len(issues)} error(s); {left} record(s) were left out"
         + (f" and {briefings} briefing(s)" if briefings else "")
         + " and everything else is shown. Run `python -m briefmap validate` for the full report.",
-        icon="⚠️",
+        icon=":material/warning:",
     )
     with st.expander("What failed validation"):
         for issue in issues:
@@ -540,7 +540,7 @@ def upload_panel(view: BriefingView) -> None:
         st.error(
             f"Your upload ({label}) has {len(result.issues)} error(s); "
             f"{sum(result.left_out().values())} record(s) were left out and the rest is on the map.",
-            icon="⚠️",
+            icon=":material/warning:",
         )
         with st.expander("What in your upload failed"):
             for issue in result.issues:
@@ -549,7 +549,10 @@ def upload_panel(view: BriefingView) -> None:
                     f"field **{markdown_text(issue.field)}**: {markdown_text(issue.message)}"
                 )
     else:
-        st.success(f"Your upload ({label}): {markdown_text(describe(result))}.", icon="📎")
+        st.success(
+            f"Your upload ({label}): {markdown_text(describe(result))}.",
+            icon=":material/attach_file:",
+        )
     if mine.claims:
         st.caption(
             f"Your upload layer: {len(shown.claims)} of {len(mine.claims)} of its claims match the filters."
@@ -563,7 +566,7 @@ def empty_result_notice(selection: Selection) -> bool:
     st.info(
         "No claims match these filters. Widen the actor or status choices, clear the "
         "search, move the dates, or reset everything.",
-        icon="🔎",
+        icon=":material/search_off:",
     )
     st.button("Reset filters", on_click=reset_filters, key="reset_from_empty")
     return True
@@ -765,7 +768,7 @@ def export_menu(view: BriefingView) -> None:
     catalog, selection = view.catalog, view.selection
     stem = f"briefmap-{catalog.as_of or 'latest'}"
     title = "Russia in Syria after the Putin–al-Sharaa meeting"
-    with st.popover("⬇ Export", width="stretch"):
+    with st.popover("Export", icon=":material/download:", width="stretch"):
         st.caption(f"{selection.summary_line}, as of {catalog.as_of or 'today'}.")
         st.download_button(
             "GeoJSON (loads back into Briefmap)",
@@ -827,7 +830,7 @@ def map_footer(view: BriefingView) -> None:
     for place in off_map:
         n = len(view.selection.claims_at(place.id))
         st.button(
-            f"Off the map: {place.name_en} ({n} claim{'s' if n != 1 else ''})",
+            f"Off the map: {markdown_text(place.name_en)} ({n} claim{'s' if n != 1 else ''})",
             key=f"offmap_{place.id}",
             on_click=_select_place,
             args=(place.id,),

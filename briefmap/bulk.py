@@ -1,0 +1,988 @@
+"""The fast path for large selections: one compact canvas layer per map layer.
+
+:func:`mapping.build_layers` draws one ``folium.Marker`` (an inline-SVG
+``DivIcon`` and a ``Tooltip``) per place and layer: exact and pretty for
+dozens of places, hopeless for 100,000 (each marker is a DOM node and about
+2 KB of script). :func:`build_bulk_layers` takes the same inputs and returns a
+``FeatureGroup`` per :class:`~briefmap.mapping.Layer` with the same names, but
+draws each layer's places with ONE :class:`BulkLayer`: a compact JSON payload
+and a small fixed script that turns it into ``L.geoJSON`` features, drawn as
+``L.circleMarker``s (and outlines) on one shared ``L.canvas()`` renderer.
+
+The payload of a layer (see :func:`layer_payload` and :func:`decode`):
+
+- ``S``, the style table, one entry per distinct (actor colour, status,
+  posture, point or outline): ``[colour, weight, dash, fill, fill opacity]``,
+  ``fill`` 0 hollow, 1 solid, 2 hatched. Status is carried by weight, dash and
+  fill opacity as :data:`mapping.STATUS_STYLES` says, posture by the fill
+  (former hollow, proposed hatched: a canvas pattern in the actor's colour),
+  never by colour alone.
+- ``T``, the string table: every text the layer shows, escaped on the server
+  with :func:`briefmap.safe.map_text` (and ``{``/``}`` as entities) before it
+  enters the JSON.
+- ``P``, tooltip recipes ``[name_en, name_ar, name_ru, meta, tally, summary]``:
+  indices into ``T``, -1 for none. The script joins them with fixed markup
+  into the HTML :func:`mapping.tooltip_html` makes and gives Leaflet a string;
+  nothing from the data is evaluated.
+- ``o``, ``x``, ``y``, ``s``, ``t``, the points, by column: coordinates as
+  integers of 1e-5 degree (rounded to 5 decimals, about a metre) from the
+  origin ``o``, then each point's style and tooltip index.
+- ``g``, ``gs``, ``gt``, the outlines: rings of [lon, lat] rounded to 5
+  decimals, with their style and tooltip index.
+
+Names, kinds and tallies repeat, so the tables stay small and a point costs
+about 23 bytes. A layer of more than :data:`SUMMARY_LIMIT` places leaves the
+lead claim's summary out of its tooltips (the claim card has it): that is what
+keeps 100,000 points under 3 MB.
+
+A click on a circle reports the circle's own position (Leaflet does so for
+circles of radius <= 10 px), rounded to 5 decimals: within
+:data:`interaction.POINT_TOLERANCE_DEG`, so click-to-card works as it does for
+markers. A canvas has no DOM node per place, so the script publishes how many
+places each layer drew in ``window.__briefmapDrawn[<layer name>]`` (0 while
+the layer is switched off).
+
+Speed: everything about the catalog that does not depend on the filter (the
+claims in date order, per-place coordinates and escaped names, per-claim codes
+for actor, status, posture, role and layer) is computed once per catalog and
+cached; a filter change is then a few numpy passes. :func:`select_fast` returns
+exactly what :func:`query.select` returns, from the same cache.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import numpy as np
+import shapely
+from branca.element import Element, Figure, MacroElement
+from folium.elements import ElementAddToElement
+from jinja2 import Template
+
+from briefmap import mapping
+from briefmap.mapping import REGION_FILL_SCALE, STATUS_STYLES, Layer, MapExtras, MapFeature
+from briefmap.query import ClaimFilter, Selection, fold, select
+from briefmap.safe import map_text
+from briefmap.schema import Actor, Catalog, Claim, ClaimStatus, Place, Posture, Role
+
+# Above this many drawn features, build_layers_auto takes the bulk path.
+BULK_THRESHOLD = 1000
+# Up to this many places in a layer, its tooltips carry the lead claim's summary.
+SUMMARY_LIMIT = 5000
+POINT_RADIUS = 6  # px; must stay <= 10 so that a click reports the circle's position
+SCALE = 100_000  # coordinates kept to 5 decimals
+HINT = "Click for the claim card"
+
+FILL_NONE, FILL_SOLID, FILL_HATCH = 0, 1, 2
+
+ACTORS: tuple[Actor, ...] = tuple(Actor)
+STATUSES: tuple[ClaimStatus, ...] = tuple(ClaimStatus)  # strongest first: index = rank
+POSTURES: tuple[Posture, ...] = tuple(Posture)
+LAYERS: tuple[Layer, ...] = tuple(Layer)
+_LAYER_CODE = {layer: i for i, layer in enumerate(LAYERS)}
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
+def map_text_strict(value: object) -> str:
+    """:func:`safe.map_text`, with ``{`` and ``}`` as entities too (no template syntax left)."""
+    return map_text(value).translate(_BRACES)
+
+
+# ------------------------------------------------------------------ caching
+
+
+class _Cache:
+    """Values computed from a catalog's dicts, for the last few dicts seen.
+
+    Keyed by the dict's identity: ``ui`` caches one catalog per data version,
+    and ``timeline.as_of(catalog, None)`` hands back the same one, so a filter
+    change finds everything here. The dict is held so its id is not reused.
+    """
+
+    def __init__(self, size: int = 6) -> None:
+        self.size = size
+        self.entries: dict[tuple[str, int], tuple[object, Any]] = {}
+
+    def get(self, kind: str, owner: object, build: Any) -> Any:
+        key = (kind, id(owner))
+        hit = self.entries.get(key)
+        if hit is not None and hit[0] is owner:
+            return hit[1]
+        value = build()
+        self.entries[key] = (owner, value)
+        while len(self.entries) > self.size:
+            self.entries.pop(next(iter(self.entries)))
+        return value
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+_CACHE = _Cache()
+
+
+@dataclass
+class _Places:
+    """Per place, in catalog order."""
+
+    ids: list[str]
+    index: dict[str, int]
+    is_point: np.ndarray  # bool
+    x: np.ndarray  # int64, lon * SCALE rounded (0 for outlines)
+    y: np.ndarray
+    label: np.ndarray  # int32: index into labels
+    labels: list[
+        tuple[str, str | None, str | None, str, str]
+    ]  # escaped en, ar, ru, kind, precision
+    kinds: frozenset
+    kind_of: list[Any]
+    rings: dict[int, list]  # outlines' rings, filled on first use
+    folded: dict[int, tuple[str, ...]]  # search names, filled on first search
+
+
+def _places(places: dict[str, Place]) -> _Places:
+    def build() -> _Places:
+        ids = list(places)
+        geoms = np.array([places[p].geometry for p in ids], dtype=object)
+        is_point = shapely.get_type_id(geoms) == 0 if ids else np.zeros(0, bool)
+        x = np.zeros(len(ids), np.int64)
+        y = np.zeros(len(ids), np.int64)
+        if is_point.any():
+            coords = shapely.get_coordinates(geoms[is_point])
+            x[is_point] = np.rint(coords[:, 0] * SCALE).astype(np.int64)
+            y[is_point] = np.rint(coords[:, 1] * SCALE).astype(np.int64)
+        memo: dict[Any, str | None] = {None: None}
+
+        def esc(value: Any) -> str | None:
+            if value not in memo:
+                memo[value] = map_text_strict(value)
+            return memo[value]
+
+        label_ids: dict[tuple, int] = {}
+        label = np.zeros(len(ids), np.int32)
+        for i, pid in enumerate(ids):
+            place = places[pid]
+            key = (
+                esc(place.name_en) or "",
+                esc(place.name_ar),
+                esc(place.name_ru),
+                esc(place.kind.label),
+                esc(place.precision.label),
+            )
+            label[i] = label_ids.setdefault(key, len(label_ids))
+        return _Places(
+            ids=ids,
+            index={pid: i for i, pid in enumerate(ids)},
+            is_point=is_point,
+            x=x,
+            y=y,
+            label=label,
+            labels=list(label_ids),
+            kinds=frozenset(places[p].kind for p in ids),
+            kind_of=[places[p].kind for p in ids],
+            rings={},
+            folded={},
+        )
+
+    return _CACHE.get("places", places, build)
+
+
+def _rings(table: _Places, places: dict[str, Place], i: int) -> list:
+    if i not in table.rings:
+        polygon = places[table.ids[i]].geometry
+        table.rings[i] = [
+            [[round(px, 5), round(py, 5)] for px, py in ring.coords]
+            for ring in (polygon.exterior, *polygon.interiors)
+        ]
+    return table.rings[i]
+
+
+@dataclass
+class _Claims:
+    """Per claim, in the order query.select walks them (reported, then id)."""
+
+    ordered: tuple[Claim, ...]
+    index: dict[str, int]
+    actors: np.ndarray  # uint8 bit mask over ACTORS
+    status: np.ndarray  # int8 rank
+    posture: np.ndarray  # int8 index into POSTURES
+    day: np.ndarray  # int32 yyyymmdd
+    lead: np.ndarray  # int32: position in mapping.lead_order
+    style: np.ndarray  # int16: (first actor, status, posture) code
+    n_places: np.ndarray  # int16
+    source: np.ndarray  # int32 into `sources`
+    sources: list[str]
+    has_origin: np.ndarray  # bool
+    # claim-place pairs, claim by claim
+    pair_start: np.ndarray  # int64, len(ordered) + 1
+    pair_claim: np.ndarray  # int32
+    pair_place: np.ndarray  # int32 into _Places
+    pair_layer: np.ndarray  # int8 into LAYERS
+
+
+def _day(value: str) -> int:
+    return int(value[0:4]) * 10000 + int(value[5:7]) * 100 + int(value[8:10])
+
+
+def _claims(catalog: Catalog, places: _Places) -> _Claims:
+    def build() -> _Claims:
+        ordered = tuple(sorted(catalog.claims.values(), key=lambda c: (c.reported, c.id)))
+        n = len(ordered)
+        actor_bit = {a: 1 << i for i, a in enumerate(ACTORS)}
+        actor_code = {a: i for i, a in enumerate(ACTORS)}
+        status_code = {s: i for i, s in enumerate(STATUSES)}
+        posture_code = {p: i for i, p in enumerate(POSTURES)}
+        actors = np.zeros(n, np.uint8)
+        status = np.zeros(n, np.int8)
+        posture = np.zeros(n, np.int8)
+        day = np.zeros(n, np.int32)
+        context = np.zeros(n, bool)
+        style = np.zeros(n, np.int16)
+        n_places = np.zeros(n, np.int16)
+        has_origin = np.zeros(n, bool)
+        source_ids: dict[str, int] = {}
+        source = np.zeros(n, np.int32)
+        pair_place: list[int] = []
+        pair_claim: list[int] = []
+        starts = [0]
+        for i, claim in enumerate(ordered):
+            mask = 0
+            for actor in claim.actors:
+                mask |= actor_bit[actor]
+            actors[i] = mask
+            s, p = status_code[claim.status], posture_code[claim.posture]
+            status[i], posture[i] = s, p
+            day[i] = _day(claim.reported) if _ISO_DAY.fullmatch(claim.reported) else 0
+            context[i] = claim.role is Role.CONTEXT
+            style[i] = (actor_code[claim.actors[0]] * len(STATUSES) + s) * len(POSTURES) + p
+            n_places[i] = len(claim.places)
+            has_origin[i] = claim.origin is not None
+            source[i] = source_ids.setdefault(claim.source, len(source_ids))
+            for pid in claim.places:
+                pair_place.append(places.index[pid])
+                pair_claim.append(i)
+            starts.append(len(pair_place))
+        # mapping.lead_order: strongest status, then the report's own, then id.
+        by_lead = sorted(range(n), key=lambda i: (int(status[i]), bool(context[i]), ordered[i].id))
+        lead = np.zeros(n, np.int32)
+        lead[np.array(by_lead, dtype=np.int64)] = np.arange(n, dtype=np.int32)
+        pc = np.array(pair_claim, dtype=np.int32)
+        pp = np.array(pair_place, dtype=np.int32)
+        # mapping.layer_of, for every pair at once.
+        post = posture[pc]
+        layer = np.where(places.is_point[pp], _LAYER_CODE[Layer.SITES], _LAYER_CODE[Layer.REGIONS])
+        layer = np.where(context[pc], _LAYER_CODE[Layer.CONTEXT], layer)
+        layer = np.where(post == posture_code[Posture.FORMER], _LAYER_CODE[Layer.FORMER], layer)
+        layer = np.where(post == posture_code[Posture.PROPOSED], _LAYER_CODE[Layer.PROPOSED], layer)
+        return _Claims(
+            ordered=ordered,
+            index={c.id: i for i, c in enumerate(ordered)},
+            actors=actors,
+            status=status,
+            posture=posture,
+            day=day,
+            lead=lead,
+            style=style,
+            n_places=n_places,
+            source=source,
+            sources=list(source_ids),
+            has_origin=has_origin,
+            pair_start=np.array(starts, dtype=np.int64),
+            pair_claim=pc,
+            pair_place=pp,
+            pair_layer=layer.astype(np.int8),
+        )
+
+    # Keyed by the claims dict; rebuilt if the places dict beside it changed.
+    entry = _CACHE.get("claims", catalog.claims, lambda: (catalog.places, build()))
+    if entry[0] is not catalog.places:
+        entry = (catalog.places, build())
+        _CACHE.entries[("claims", id(catalog.claims))] = (catalog.claims, entry)
+    return entry[1]
+
+
+def _index(catalog: Catalog) -> tuple[_Places, _Claims]:
+    places = _places(catalog.places)
+    return places, _claims(catalog, places)
+
+
+# ---------------------------------------------------------------- selection
+
+# Selections made by select_fast, with the pairs they keep (saves a pass in the builder).
+_PICKED = _Cache(size=4)
+
+
+def select_fast(catalog: Catalog, claim_filter: ClaimFilter) -> Selection:
+    """Exactly :func:`query.select`, computed on the cached per-catalog arrays.
+
+    Falls back to :func:`query.select` for filter values it does not model
+    (a date that is not YYYY-MM-DD).
+    """
+    flt = claim_filter
+    for day in (flt.reported_from, flt.reported_to):
+        if day is not None and not _ISO_DAY.fullmatch(day):
+            return select(catalog, flt)
+    places, claims = _index(catalog)
+    keep = np.ones(len(claims.ordered), bool)
+    if flt.actors is not None:
+        mask = 0
+        for actor in flt.actors:
+            mask |= 1 << ACTORS.index(Actor(actor))
+        keep &= (claims.actors & np.uint8(mask)) != 0
+    if flt.reported_from is not None:
+        keep &= claims.day >= _day(flt.reported_from)
+    if flt.reported_to is not None:
+        keep &= claims.day <= _day(flt.reported_to)
+    if flt.statuses is not None:
+        codes = [STATUSES.index(ClaimStatus(s)) for s in flt.statuses]
+        keep &= np.isin(claims.status, codes)
+    postures = [i for i, p in enumerate(POSTURES) if flt.deployments.admits(p)]
+    if len(postures) < len(POSTURES):
+        keep &= np.isin(claims.posture, postures)
+    needle = fold(flt.search)
+    admitted: np.ndarray | None = None
+    if needle or not (flt.kinds is None or places.kinds <= flt.kinds):
+        admitted = np.ones(len(places.ids), bool)
+        if flt.kinds is not None:
+            admitted &= np.fromiter((k in flt.kinds for k in places.kind_of), bool, len(places.ids))
+        if needle:
+            folded = _folded(catalog, places)
+            admitted &= np.fromiter(
+                (any(needle in name for name in folded[i]) for i in range(len(places.ids))),
+                bool,
+                len(places.ids),
+            )
+    pair_keep = keep[claims.pair_claim]
+    if admitted is not None:
+        pair_keep &= admitted[claims.pair_place]
+        kept_pairs = np.bincount(claims.pair_claim[pair_keep], minlength=len(claims.ordered))
+        keep &= kept_pairs > 0
+        partial = np.flatnonzero(keep & (kept_pairs < claims.n_places))
+    else:
+        partial = np.zeros(0, np.int64)
+    picked = np.flatnonzero(keep)
+    kept = operator.itemgetter(*picked.tolist())(claims.ordered) if len(picked) else ()
+    if len(picked) == 1:
+        kept = (kept,)
+    places_of = {claim.id: claim.places for claim in kept}
+    for i in partial.tolist():
+        claim = claims.ordered[i]
+        start, end = claims.pair_start[i], claims.pair_start[i + 1]
+        places_of[claim.id] = tuple(
+            pid for pid, ok in zip(claim.places, pair_keep[start:end], strict=True) if ok
+        )
+    selection = Selection(claims=tuple(kept), places_of=places_of, total_claims=len(catalog.claims))
+    _PICKED.get("pairs", selection, lambda: (catalog.claims, pair_keep))
+    return selection
+
+
+def _folded(catalog: Catalog, places: _Places) -> dict[int, tuple[str, ...]]:
+    if not places.folded and places.ids:
+        memo: dict[str, str] = {}
+        for i, pid in enumerate(places.ids):
+            names = []
+            for name in catalog.places[pid].search_names():
+                if name not in memo:
+                    memo[name] = fold(name)
+                names.append(memo[name])
+            places.folded[i] = tuple(names)
+    return places.folded
+
+
+def _selected_pairs(catalog: Catalog, selection: Selection, claims: _Claims) -> np.ndarray:
+    """A mask over the catalog's claim-place pairs: what the selection draws."""
+    hit = _PICKED.entries.get(("pairs", id(selection)))
+    if hit is not None and hit[0] is selection and hit[1][0] is catalog.claims:
+        return hit[1][1]
+    chosen = np.zeros(len(claims.ordered), bool)
+    partial: list[tuple[int, tuple[str, ...]]] = []
+    index, n_places, places_of = claims.index, claims.n_places, selection.places_of
+    for claim in selection.claims:
+        i = index[claim.id]
+        chosen[i] = True
+        shown = places_of[claim.id]
+        if len(shown) != n_places[i]:
+            partial.append((i, shown))
+    mask = chosen[claims.pair_claim]
+    for i, shown in partial:
+        start = claims.pair_start[i]
+        for offset, pid in enumerate(claims.ordered[i].places):
+            if pid not in shown:
+                mask[start + offset] = False
+    return mask
+
+
+# ------------------------------------------------------------------ planning
+
+
+@dataclass
+class _Plan:
+    """The features to draw: one per place and layer, as parallel arrays."""
+
+    layer: np.ndarray  # int8
+    place: np.ndarray  # int32 into _Places
+    lead: np.ndarray  # int32 into _Claims.ordered: the claim that sets the style
+    count: np.ndarray  # claims drawn there
+    first: np.ndarray  # int64: where the feature's pairs start in `pairs`
+    pairs: np.ndarray  # int64 pair indices sorted by feature, then lead order
+
+
+_PLANS = _Cache(size=2)
+
+
+def _plan(catalog: Catalog, selection: Selection) -> tuple[_Places, _Claims, _Plan]:
+    places, claims = _index(catalog)
+    hit = _PLANS.entries.get(("plan", id(selection)))
+    if hit is not None and hit[0] is selection and hit[1][0] is claims:
+        return places, claims, hit[1][1]
+    plan = _make_plan(catalog, selection, places, claims)
+    _PLANS.get("plan", selection, lambda: (claims, plan))
+    return places, claims, plan
+
+
+def _make_plan(catalog: Catalog, selection: Selection, places: _Places, claims: _Claims) -> _Plan:
+    picked = np.flatnonzero(_selected_pairs(catalog, selection, claims))
+    n_places = max(len(places.ids), 1)
+    key = claims.pair_layer[picked].astype(np.int64) * n_places + claims.pair_place[picked]
+    order = np.lexsort((claims.lead[claims.pair_claim[picked]], key))
+    key_sorted = key[order]
+    pairs = picked[order]
+    if len(key_sorted):
+        starts = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1]])
+    else:
+        starts = np.zeros(0, np.int64)
+    counts = np.diff(np.r_[starts, len(key_sorted)])
+    feature_keys = key_sorted[starts]
+    plan = _Plan(
+        layer=(feature_keys // n_places).astype(np.int8),
+        place=(feature_keys % n_places).astype(np.int32),
+        lead=claims.pair_claim[pairs[starts]],
+        count=counts,
+        first=starts,
+        pairs=pairs,
+    )
+    return plan
+
+
+def plan_summary(catalog: Catalog, selection: Selection) -> list[tuple[Layer, str, str, int]]:
+    """(layer, place id, lead claim id, number of claims) per feature, for tests."""
+    places, claims, plan = _plan(catalog, selection)
+    return [
+        (LAYERS[layer], places.ids[place], claims.ordered[lead].id, int(count))
+        for layer, place, lead, count in zip(
+            plan.layer.tolist(),
+            plan.place.tolist(),
+            plan.lead.tolist(),
+            plan.count.tolist(),
+            strict=True,
+        )
+    ]
+
+
+def count_features(catalog: Catalog, selection: Selection) -> int:
+    """How many features (points and outlines) the map draws for a selection."""
+    return len(_plan(catalog, selection)[2].layer)
+
+
+# --------------------------------------------------------------------- style
+
+
+def style_entry(colour: str, status: ClaimStatus, posture: Posture, is_point: bool) -> list:
+    """``[colour, weight, dash, fill, fill opacity]``: status by line and fill, posture by fill."""
+    style = STATUS_STYLES[status]
+    dash = style.dash or ""
+    if posture is Posture.FORMER:
+        return [colour, style.weight, dash, FILL_NONE, 0.0]
+    if posture is Posture.PROPOSED:
+        return [colour, style.weight, dash, FILL_HATCH, 1.0 if is_point else 0.55]
+    opacity = style.fill_opacity if is_point else style.fill_opacity * REGION_FILL_SCALE
+    return [colour, style.weight, dash, FILL_SOLID, round(opacity, 4)]
+
+
+def _style_of_code(code: int) -> tuple[Actor, ClaimStatus, Posture]:
+    rest, posture = divmod(code, len(POSTURES))
+    actor, status = divmod(rest, len(STATUSES))
+    return ACTORS[actor], STATUSES[status], POSTURES[posture]
+
+
+def _one(status: ClaimStatus) -> tuple[int, ...]:
+    return tuple(int(s is status) for s in STATUSES)
+
+
+def _tally(counts: tuple[int, ...]) -> str:
+    """'3 claims: 2 confirmed, 1 reported', as mapping.tooltip_html writes it."""
+    total = sum(counts)
+    noun = "claim" if total == 1 else "claims"
+    tally = ", ".join(f"{n} {STATUSES[s].label.lower()}" for s, n in enumerate(counts) if n)
+    return f"{total} {noun}: {map_text_strict(tally)}"
+
+
+# ------------------------------------------------------------------- payload
+
+
+class _Strings:
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, value: str | None) -> int:
+        if value is None:
+            return -1
+        found = self.index.get(value)
+        if found is None:
+            found = self.index[value] = len(self.index)
+        return found
+
+
+def layer_payload_of(
+    catalog: Catalog,
+    layer: Layer,
+    places: _Places,
+    claims: _Claims,
+    plan: _Plan,
+    *,
+    summaries: bool | None = None,
+) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+    """One layer's compact payload, and (lead claim, place) for each style it uses."""
+    rows = np.flatnonzero(plan.layer == _LAYER_CODE[layer])
+    if summaries is None:
+        summaries = len(rows) <= SUMMARY_LIMIT
+    place = plan.place[rows]
+    lead = plan.lead[rows]
+    point = places.is_point[place]
+    # Styles: the lead claim's (actor, status, posture), and point or outline.
+    style_key = claims.style[lead].astype(np.int64) * 2 + point
+    style_codes, style_index = np.unique(style_key, return_inverse=True)
+    style_table = []
+    samples: list[tuple[int, int]] = []
+    first_of_style = np.unique(style_index, return_index=True)[1]
+    for code, at in zip(style_codes.tolist(), first_of_style.tolist(), strict=True):
+        actor, status, posture = _style_of_code(code // 2)
+        # The entry's last item, the one-claim tally, becomes a string index below.
+        style_table.append(
+            [*style_entry(actor.colour, status, posture, bool(code % 2)), _tally(_one(status))]
+        )
+        samples.append((int(lead[at]), int(place[at])))
+    # Tallies: a single claim's ("1 claim: 1 confirmed") rides with its style;
+    # features of several claims name their tally in their tooltip recipe.
+    count = plan.count[rows]
+    tally_code = np.full(len(rows), -1, np.int64)
+    tallies: dict[tuple[int, ...], int] = {}
+    for row in np.flatnonzero(count > 1).tolist():
+        start = plan.first[rows[row]]
+        members = claims.pair_claim[plan.pairs[start : start + count[row]]]
+        counts = tuple(np.bincount(claims.status[members], minlength=len(STATUSES)).tolist())
+        tally_code[row] = tallies.setdefault(counts, len(tallies))
+    tally_text = {code: _tally(counts) for counts, code in tallies.items()}
+    # Tooltips: distinct (names and kind, tally[, lead claim for its summary]).
+    tip_key = places.label[place].astype(np.int64) * (len(tallies) + 1) + tally_code + 1
+    if summaries:
+        tip_key = tip_key * (len(claims.ordered) + 1) + lead
+    tip_index = np.unique(tip_key, return_inverse=True)[1]
+    strings = _Strings()
+    for entry in style_table:
+        entry.append(strings(entry.pop()))
+    meta_of: dict[int, str] = {}
+    layer_label = map_text_strict(layer.value)
+    recipes = []
+    firsts = np.unique(tip_index, return_index=True)[1]
+    for at in firsts.tolist():
+        label_id = int(places.label[place[at]])
+        en, ar, ru, kind, precision = places.labels[label_id]
+        meta = meta_of.get(label_id)
+        if meta is None:
+            meta = meta_of[label_id] = f"{kind} · {precision} · {layer_label}"
+        summary = map_text_strict(claims.ordered[lead[at]].summary) if summaries else None
+        code = int(tally_code[at])
+        recipes.append(
+            [
+                strings(en),
+                strings(ar),
+                strings(ru),
+                strings(meta),
+                strings(tally_text[code]) if code >= 0 else -1,
+                strings(summary),
+            ]
+        )
+    pts = np.flatnonzero(point)
+    xs, ys = places.x[place[pts]], places.y[place[pts]]
+    x0 = int(xs.min()) if len(pts) else 0
+    y0 = int(ys.min()) if len(pts) else 0
+    outlines = np.flatnonzero(~point)
+    payload: dict[str, Any] = {
+        "v": 1,
+        "layer": layer.value,
+        "r": POINT_RADIUS,
+        "S": style_table,
+        "T": list(strings.index),
+        "P": recipes,
+        "o": [x0, y0],
+        "x": (xs - x0).tolist(),
+        "y": (ys - y0).tolist(),
+        "s": style_index[pts].tolist(),
+        "t": tip_index[pts].tolist(),
+        "g": [_rings(places, catalog.places, int(place[i])) for i in outlines.tolist()],
+        "gs": style_index[outlines].tolist(),
+        "gt": tip_index[outlines].tolist(),
+    }
+    return payload, samples
+
+
+def dumps(payload: dict[str, Any]) -> str:
+    """Compact JSON that is also safe inside a ``<script>`` and a JS expression."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    # No "<" at all (so no "</script>" or "<!--") and no raw line separators.
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+# --------------------------------------------------------------- elements
+
+
+class _Raw(Element):
+    """Text for the figure as it is: branca's ``Element(text)`` would compile it as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Raw"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class SafeFeatureGroup(folium.FeatureGroup):
+    """A ``FeatureGroup`` whose scripts are not re-read as Jinja templates when rendered.
+
+    ``MacroElement.render`` wraps every rendered script in ``Element(script)``,
+    which compiles it as a Jinja template: slow for a 3 MB payload, and data
+    such as ``{{ ... }}`` that reached a script would be evaluated when the
+    page is rendered. Here each script goes into the figure as plain text.
+    Children whose class changes ``render`` are rendered the usual way.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        if self.show:
+            self.add_child(
+                ElementAddToElement(
+                    element_name=self.get_name(), element_parent_name=self._parent.get_name()
+                ),
+                name=self.get_name() + "_add",
+            )
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("You cannot render this Element if it is not in a Figure.")
+        _render_raw(self, figure, kwargs)
+
+
+def _render_raw(element: Element, figure: Figure, kwargs: dict[str, Any]) -> None:
+    module = element._template.module.__dict__
+    for part, target in (
+        ("header", figure.header),
+        ("html", figure.html),
+        ("script", figure.script),
+    ):
+        macro = module.get(part)
+        if macro is not None:
+            target.add_child(_Raw(macro(element, kwargs)), name=element.get_name())
+    for child in element._children.values():
+        plain = type(child).render in (MacroElement.render, BulkLayer.render)
+        if isinstance(child, MacroElement) and plain:
+            _render_raw(child, figure, kwargs)
+        else:
+            child.render(**kwargs)
+
+
+class BulkLayer(MacroElement):
+    """One map layer's places: compact JSON drawn as ``L.geoJSON`` on a shared canvas."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map, group, d) {
+            var R = map.__briefmapCanvas;
+            if (!R) { R = map.__briefmapCanvas = L.canvas({padding: 0.2, tolerance: 3}); }
+            var S = d.S, T = d.T, P = d.P, i, n, hatches = {}, styles = [];
+            function hatch(colour) {
+                if (!(colour in hatches)) {
+                    var c = document.createElement("canvas"), g = c.getContext && c.getContext("2d");
+                    c.width = c.height = 6;
+                    hatches[colour] = null;
+                    if (g) {
+                        g.strokeStyle = colour; g.lineWidth = 2.2; g.beginPath();
+                        g.moveTo(-1, 7); g.lineTo(7, -1); g.moveTo(-4, 4); g.lineTo(4, -4);
+                        g.moveTo(2, 10); g.lineTo(10, 2); g.stroke();
+                        hatches[colour] = g.createPattern(c, "repeat");
+                    }
+                }
+                return hatches[colour];
+            }
+            function style(k) {
+                if (!styles[k]) {
+                    var s = S[k], o = {renderer: R, radius: d.r, color: s[0], weight: s[1],
+                        dashArray: s[2] || null, fill: s[3] > 0, fillColor: s[0], fillOpacity: s[4]};
+                    if (s[3] === 2) {
+                        var p = hatch(s[0]);
+                        if (p) { o.fillColor = p; } else { o.fillOpacity = 0.3; }
+                    }
+                    styles[k] = o;
+                }
+                return styles[k];
+            }
+            function tip(k, s) {
+                var p = P[k];
+                var h = '<div class="bm-tip-name">' + T[p[0]] + "</div>";
+                if (p[1] >= 0) { h += '<div dir="rtl" lang="ar">' + T[p[1]] + "</div>"; }
+                if (p[2] >= 0) { h += '<div lang="ru">' + T[p[2]] + "</div>"; }
+                h += '<div class="bm-tip-meta">' + T[p[3]] + '</div><div class="bm-tip-meta">' + T[p[4] >= 0 ? p[4] : S[s][5]] + "</div>";
+                if (p[5] >= 0) { h += '<div class="bm-tip-lead">' + T[p[5]] + "</div>"; }
+                return h + '<div class="bm-tip-hint">{{ this.hint }}</div>';
+            }
+            var features = [];
+            for (i = 0, n = d.g.length; i < n; i++) {
+                features.push({type: "Feature", geometry: {type: "Polygon", coordinates: d.g[i]},
+                    properties: {s: d.gs[i], t: d.gt[i]}});
+            }
+            var x0 = d.o[0], y0 = d.o[1];
+            for (i = 0, n = d.x.length; i < n; i++) {
+                features.push({type: "Feature", geometry: {type: "Point",
+                    coordinates: [(d.x[i] + x0) / {{ this.scale }}, (d.y[i] + y0) / {{ this.scale }}]},
+                    properties: {s: d.s[i], t: d.t[i]}});
+            }
+            var geo = L.geoJSON(features, {
+                pointToLayer: function (f, latlng) { return L.circleMarker(latlng, style(f.properties.s)); },
+                style: function (f) { return style(f.properties.s); }
+            });
+            // One tooltip for the whole layer; its text is put together on hover.
+            geo.bindTooltip(function (layer) { var q = layer.feature.properties; return tip(q.t, q.s); },
+                {sticky: true, className: "bm-tooltip"});
+            var drawn = window.__briefmapDrawn = window.__briefmapDrawn || {};
+            var count = features.length;
+            geo.on("add", function (e) { if (e.target === geo) { drawn[d.layer] = count; } });
+            geo.on("remove", function (e) { if (e.target === geo) { drawn[d.layer] = 0; } });
+            geo.addTo(group);
+        })({{ this.map_name() }}, {{ this._parent.get_name() }}, {{ this.payload_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "BulkLayer"
+        self.payload_json = dumps(payload)
+        self.scale = SCALE
+        self.hint = HINT
+        self.count = len(payload["x"]) + len(payload["g"])
+
+    def map_name(self) -> str:
+        node = self._parent
+        while not isinstance(node, folium.Map):
+            node = node._parent
+        return node.get_name()
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if isinstance(figure, Figure):
+            _render_raw(self, figure, kwargs)
+
+
+# -------------------------------------------------------------------- layers
+
+SYMBOL_SECTION = "<h4>Symbol (kind of place)</h4>"
+BULK_SYMBOL_NOTE = (
+    "<h4>Symbol</h4><div>Each place is a circle; hover one for its kind.</div></details>"
+)
+
+
+def bulk_legend_html(features: list[MapFeature], collapsible: bool = True) -> str:
+    """:func:`mapping.legend_html` for circles: the key of symbols by kind is replaced."""
+    html = mapping.legend_html(features, collapsible=collapsible)
+    cut = html.find(SYMBOL_SECTION)
+    return html[:cut] + BULK_SYMBOL_NOTE if cut >= 0 else html
+
+
+def footnote_html(catalog: Catalog, selection: Selection) -> str:
+    """:func:`mapping.footnote_html`, the same text, from the cached per-claim source codes."""
+    _, claims, plan = _plan(catalog, selection)
+    drawn = np.unique(claims.pair_claim[plan.pairs])
+    cited = sorted(
+        (catalog.sources[claims.sources[i]] for i in np.unique(claims.source[drawn]).tolist()),
+        key=lambda s: (s.date, s.outlet),
+    )
+    lines = [
+        f'<div class="bm-foot-asof">Data as of {map_text(catalog.as_of or "not stated")} · '
+        f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"
+    ]
+    if cited:
+        outlets = list(dict.fromkeys(mapping.short_outlet(s.outlet) for s in cited))
+        lines.append(f'<div class="bm-foot-sources">Sources: {map_text("; ".join(outlets))}</div>')
+    return "".join(lines)
+
+
+def build_bulk_layers(
+    catalog: Catalog,
+    selection: Selection,
+    extras: MapExtras | None = None,
+    *,
+    summaries: bool | None = None,
+) -> list[folium.FeatureGroup]:
+    """:func:`mapping.build_layers` for large selections: one canvas element per layer.
+
+    Same layers in the same order with the same names, the legend (its symbol
+    key replaced), the footnote, deployment arrows, and highlight and change
+    layers when a briefing asks for them.
+
+    Parameters
+    ----------
+    catalog, selection, extras
+        As for :func:`mapping.build_layers`.
+    summaries
+        Whether tooltips carry the lead claim's summary; by default only in a
+        layer of at most :data:`SUMMARY_LIMIT` places.
+    """
+    extras = extras or MapExtras()
+    places, claims, plan = _plan(catalog, selection)
+    groups: list[folium.FeatureGroup] = []
+    samples: list[MapFeature] = []
+    for layer in LAYERS:
+        group = SafeFeatureGroup(name=layer.value, show=True)
+        payload, used = layer_payload_of(catalog, layer, places, claims, plan, summaries=summaries)
+        samples += [
+            MapFeature(catalog.places[places.ids[p]], layer, (claims.ordered[c],)) for c, p in used
+        ]
+        BulkLayer(payload).add_to(group)
+        groups.append(group)
+    # Arrows from a proposed deployment's origin: few, drawn as mapping draws them.
+    proposed = np.flatnonzero(plan.layer == _LAYER_CODE[Layer.PROPOSED])
+    with_origin = []
+    for row in proposed.tolist():
+        start, n = plan.first[row], plan.count[row]
+        members = claims.pair_claim[plan.pairs[start : start + n]]
+        if claims.has_origin[members].any():
+            place = catalog.places[places.ids[plan.place[row]]]
+            with_origin.append(
+                MapFeature(
+                    place, Layer.PROPOSED, tuple(claims.ordered[i] for i in members.tolist())
+                )
+            )
+    for arrow in mapping._deployment_arrows(catalog, with_origin):
+        arrow.add_to(groups[_LAYER_CODE[Layer.PROPOSED]])
+    if samples:
+        legend = bulk_legend_html(samples, collapsible=not extras.presentation)
+        corner = "bottomright" if extras.presentation else "topright"
+        mapping.MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(
+            groups[0]
+        )
+    if extras.footnote:
+        note = footnote_html(catalog, selection)
+        mapping.MapControl(
+            note, slot="footnote", css_class="bm-footnote", position="bottomleft"
+        ).add_to(groups[0])
+    if extras.changes:
+        groups.append(mapping._changes_group(catalog, selection, extras))
+    highlighted = [catalog.places[p] for p in extras.highlight if p in catalog.places]
+    if highlighted:
+        shown = {places.ids[p] for p in plan.place.tolist()}
+        group = SafeFeatureGroup(name=mapping.HIGHLIGHT_LAYER, show=True)
+        for place in highlighted:
+            mapping._highlight(place, drawn=place.id in shown).add_to(group)
+        groups.append(group)
+    for group in groups:
+        mapping._stable_ids(group, "bulk/" + group.layer_name)
+    return groups
+
+
+def build_layers_auto(
+    catalog: Catalog,
+    selection: Selection,
+    extras: MapExtras | None = None,
+    *,
+    threshold: int = BULK_THRESHOLD,
+) -> list[folium.FeatureGroup]:
+    """:func:`mapping.build_layers` up to ``threshold`` features, :func:`build_bulk_layers` above."""
+    if count_features(catalog, selection) > threshold:
+        return build_bulk_layers(catalog, selection, extras)
+    return mapping.build_layers(catalog, selection, extras)
+
+
+# ---------------------------------------------------------- reading it back
+
+
+def layer_payload(group: folium.FeatureGroup) -> dict[str, Any] | None:
+    """The payload of a bulk layer, parsed back from its JSON; ``None`` for other groups."""
+    for child in group._children.values():
+        if isinstance(child, BulkLayer):
+            return json.loads(child.payload_json)
+    return None
+
+
+def decode(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The features a payload draws, as its script builds them: outlines, then points.
+
+    Each is ``{"kind": "point" | "polygon", "lat", "lon" (points), "rings"
+    (outlines), "style": [...], "tooltip": html}``.
+    """
+    strings, recipes, styles = payload["T"], payload["P"], payload["S"]
+
+    def tooltip(index: int, style: int) -> str:
+        p = recipes[index]
+        tally = p[4] if p[4] >= 0 else styles[style][5]
+        html = f'<div class="bm-tip-name">{strings[p[0]]}</div>'
+        if p[1] >= 0:
+            html += f'<div dir="rtl" lang="ar">{strings[p[1]]}</div>'
+        if p[2] >= 0:
+            html += f'<div lang="ru">{strings[p[2]]}</div>'
+        html += (
+            f'<div class="bm-tip-meta">{strings[p[3]]}</div>'
+            f'<div class="bm-tip-meta">{strings[tally]}</div>'
+        )
+        if p[5] >= 0:
+            html += f'<div class="bm-tip-lead">{strings[p[5]]}</div>'
+        return html + f'<div class="bm-tip-hint">{HINT}</div>'
+
+    out: list[dict[str, Any]] = []
+    for rings, s, t in zip(payload["g"], payload["gs"], payload["gt"], strict=True):
+        out.append(
+            {"kind": "polygon", "rings": rings, "style": styles[s], "tooltip": tooltip(t, s)}
+        )
+    x0, y0 = payload["o"]
+    for x, y, s, t in zip(payload["x"], payload["y"], payload["s"], payload["t"], strict=True):
+        out.append(
+            {
+                "kind": "point",
+                "lon": (x + x0) / SCALE,
+                "lat": (y + y0) / SCALE,
+                "style": styles[s],
+                "tooltip": tooltip(t, s),
+            }
+        )
+    return out
+
+
+def drawn_counts(groups: list[folium.FeatureGroup]) -> dict[str, int]:
+    """Layer name -> places drawn, as the browser will publish in ``window.__briefmapDrawn``."""
+    out = {}
+    for group in groups:
+        for child in group._children.values():
+            if isinstance(child, BulkLayer):
+                out[group.layer_name] = child.count
+    return out
+
+
+__all__ = [
+    "BULK_THRESHOLD",
+    "SUMMARY_LIMIT",
+    "BulkLayer",
+    "SafeFeatureGroup",
+    "build_bulk_layers",
+    "build_layers_auto",
+    "count_features",
+    "decode",
+    "drawn_counts",
+    "layer_payload",
+    "select_fast",
+]
