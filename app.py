@@ -7,7 +7,9 @@ import streamlit as st
 from briefmap import ui
 
 ui.leave_pages_folder_mode()
-st.set_page_config(page_title="Briefmap", page_icon=":material/map:", layout="wide")
+# The favicon stays an emoji: Streamlit fetches a :material: favicon from Google's
+# font CDN, which an air-gapped room cannot reach.
+st.set_page_config(page_title="Briefmap", page_icon="🗺️", layout="wide")
 
 # The sidebar lives here, not in the pages, so filters hold across pages.
 ui.publish(ui.build_view())

@@ -24,9 +24,10 @@ The payload of a layer (see :func:`layer_payload` and :func:`decode`):
   indices into ``T``, -1 for none. The script joins them with fixed markup
   into the HTML :func:`mapping.tooltip_html` makes and gives Leaflet a string;
   nothing from the data is evaluated.
-- ``o``, ``x``, ``y``, ``s``, ``t``, the points, by column: coordinates as
-  integers of 1e-5 degree (rounded to 5 decimals, about a metre) from the
-  origin ``o``, then each point's style and tooltip index.
+- ``o``, ``x``, ``y``, ``k``, the points, by column: coordinates as integers
+  of 1e-5 degree (rounded to 5 decimals, about a metre) from the origin
+  ``o``, then each point's tooltip and style index packed into one number,
+  ``k = tooltip * len(S) + style``.
 - ``g``, ``gs``, ``gt``, the outlines: rings of [lon, lat] rounded to 5
   decimals, with their style and tooltip index.
 
@@ -71,7 +72,7 @@ from briefmap.safe import map_text
 from briefmap.schema import Actor, Catalog, Claim, ClaimStatus, Place, Posture, Role
 
 # Above this many drawn features, build_layers_auto takes the bulk path.
-BULK_THRESHOLD = 1000
+BULK_THRESHOLD = 500
 # Up to this many places in a layer, its tooltips carry the lead claim's summary.
 SUMMARY_LIMIT = 5000
 POINT_RADIUS = 6  # px; must stay <= 10 so that a click reports the circle's position
@@ -136,6 +137,8 @@ class _Places:
     is_point: np.ndarray  # bool
     x: np.ndarray  # int64, lon * SCALE rounded (0 for outlines)
     y: np.ndarray
+    bounds: np.ndarray  # float64 (n, 4): min lon, min lat, max lon, max lat
+    off_map: np.ndarray  # bool
     label: np.ndarray  # int32: index into labels
     labels: list[
         tuple[str, str | None, str | None, str, str]
@@ -182,6 +185,8 @@ def _places(places: dict[str, Place]) -> _Places:
             is_point=is_point,
             x=x,
             y=y,
+            bounds=shapely.bounds(geoms) if ids else np.zeros((0, 4)),
+            off_map=np.array([places[p].off_map for p in ids], dtype=bool),
             label=label,
             labels=list(label_ids),
             kinds=frozenset(places[p].kind for p in ids),
@@ -431,6 +436,8 @@ class _Plan:
     count: np.ndarray  # claims drawn there
     first: np.ndarray  # int64: where the feature's pairs start in `pairs`
     pairs: np.ndarray  # int64 pair indices sorted by feature, then lead order
+    tally: np.ndarray  # int64: -1 for one claim, else index into `tallies`
+    tallies: list[tuple[int, ...]]  # claims per status, for features of several claims
 
 
 _PLANS = _Cache(size=2)
@@ -459,6 +466,24 @@ def _make_plan(catalog: Catalog, selection: Selection, places: _Places, claims: 
         starts = np.zeros(0, np.int64)
     counts = np.diff(np.r_[starts, len(key_sorted)])
     feature_keys = key_sorted[starts]
+    # Claims per status for the features of several claims, all at once.
+    tally = np.full(len(starts), -1, np.int64)
+    tallies: list[tuple[int, ...]] = []
+    multi = np.flatnonzero(counts > 1)
+    if len(multi):
+        feature_of_pair = np.repeat(np.arange(len(starts)), counts)
+        in_multi = counts[feature_of_pair] > 1
+        row_of = np.full(len(starts), -1, np.int64)
+        row_of[multi] = np.arange(len(multi))
+        table = np.zeros((len(multi), len(STATUSES)), np.int64)
+        np.add.at(
+            table,
+            (row_of[feature_of_pair[in_multi]], claims.status[claims.pair_claim[pairs[in_multi]]]),
+            1,
+        )
+        distinct, which = np.unique(table, axis=0, return_inverse=True)
+        tally[multi] = which.reshape(-1)
+        tallies = [tuple(row) for row in distinct.tolist()]
     plan = _Plan(
         layer=(feature_keys // n_places).astype(np.int8),
         place=(feature_keys % n_places).astype(np.int32),
@@ -466,6 +491,8 @@ def _make_plan(catalog: Catalog, selection: Selection, places: _Places, claims: 
         count=counts,
         first=starts,
         pairs=pairs,
+        tally=tally,
+        tallies=tallies,
     )
     return plan
 
@@ -570,17 +597,11 @@ def layer_payload_of(
         samples.append((int(lead[at]), int(place[at])))
     # Tallies: a single claim's ("1 claim: 1 confirmed") rides with its style;
     # features of several claims name their tally in their tooltip recipe.
-    count = plan.count[rows]
-    tally_code = np.full(len(rows), -1, np.int64)
-    tallies: dict[tuple[int, ...], int] = {}
-    for row in np.flatnonzero(count > 1).tolist():
-        start = plan.first[rows[row]]
-        members = claims.pair_claim[plan.pairs[start : start + count[row]]]
-        counts = tuple(np.bincount(claims.status[members], minlength=len(STATUSES)).tolist())
-        tally_code[row] = tallies.setdefault(counts, len(tallies))
-    tally_text = {code: _tally(counts) for counts, code in tallies.items()}
+    tally_code = plan.tally[rows]
+    tally_text = {code: _tally(counts) for code, counts in enumerate(plan.tallies)}
+    n_tallies = len(plan.tallies)
     # Tooltips: distinct (names and kind, tally[, lead claim for its summary]).
-    tip_key = places.label[place].astype(np.int64) * (len(tallies) + 1) + tally_code + 1
+    tip_key = places.label[place].astype(np.int64) * (n_tallies + 1) + tally_code + 1
     if summaries:
         tip_key = tip_key * (len(claims.ordered) + 1) + lead
     tip_index = np.unique(tip_key, return_inverse=True)[1]
@@ -624,8 +645,7 @@ def layer_payload_of(
         "o": [x0, y0],
         "x": (xs - x0).tolist(),
         "y": (ys - y0).tolist(),
-        "s": style_index[pts].tolist(),
-        "t": tip_index[pts].tolist(),
+        "k": (tip_index[pts] * max(len(style_table), 1) + style_index[pts]).tolist(),
         "g": [_rings(places, catalog.places, int(place[i])) for i in outlines.tolist()],
         "gs": style_index[outlines].tolist(),
         "gt": tip_index[outlines].tolist(),
@@ -689,9 +709,18 @@ def _render_raw(element: Element, figure: Figure, kwargs: dict[str, Any]) -> Non
         macro = module.get(part)
         if macro is not None:
             target.add_child(_Raw(macro(element, kwargs)), name=element.get_name())
-    for child in element._children.values():
-        plain = type(child).render in (MacroElement.render, BulkLayer.render)
-        if isinstance(child, MacroElement) and plain:
+    for child in list(element._children.values()):
+        how = type(child).render
+        if how is folium.Marker.render:
+            # What Marker.render adds before rendering as a MacroElement.
+            if child.location is None:
+                raise ValueError(
+                    f"{child._name} location must be assigned when added directly to map."
+                )
+            if child.icon:
+                child.add_child(child.SetIcon(marker=child, icon=child.icon))
+            _render_raw(child, figure, kwargs)
+        elif how in (MacroElement.render, BulkLayer.render):
             _render_raw(child, figure, kwargs)
         else:
             child.render(**kwargs)
@@ -747,11 +776,12 @@ class BulkLayer(MacroElement):
                 features.push({type: "Feature", geometry: {type: "Polygon", coordinates: d.g[i]},
                     properties: {s: d.gs[i], t: d.gt[i]}});
             }
-            var x0 = d.o[0], y0 = d.o[1];
+            var x0 = d.o[0], y0 = d.o[1], m = S.length || 1, k;
             for (i = 0, n = d.x.length; i < n; i++) {
+                k = d.k[i];
                 features.push({type: "Feature", geometry: {type: "Point",
                     coordinates: [(d.x[i] + x0) / {{ this.scale }}, (d.y[i] + y0) / {{ this.scale }}]},
-                    properties: {s: d.s[i], t: d.t[i]}});
+                    properties: {s: k % m, t: Math.floor(k / m)}});
             }
             var geo = L.geoJSON(features, {
                 pointToLayer: function (f, latlng) { return L.circleMarker(latlng, style(f.properties.s)); },
@@ -896,6 +926,40 @@ def build_bulk_layers(
     return groups
 
 
+def safe_groups(groups: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
+    """The same groups, rendered as :class:`SafeFeatureGroup` (byte-for-byte the same script).
+
+    For :func:`mapping.build_layers`' groups until it builds ``SafeFeatureGroup``
+    itself: its scripts are then not compiled as Jinja templates once more,
+    which is most of ``st_folium``'s time for a few hundred markers.
+    """
+    for group in groups:
+        if type(group) is folium.FeatureGroup:
+            group.__class__ = SafeFeatureGroup
+    return groups
+
+
+def _box(bounds: np.ndarray) -> list[list[float]]:
+    west, south = bounds[:, 0].min(), bounds[:, 1].min()
+    east, north = bounds[:, 2].max(), bounds[:, 3].max()
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def map_bounds(catalog: Catalog) -> list[list[float]]:
+    """:func:`mapping.map_bounds` from the cached per-place bounds (once per catalog)."""
+    table = _places(catalog.places)
+    on_map = table.bounds[~table.off_map]
+    return _box(on_map) if len(on_map) else [[32.3, 35.7], [37.3, 42.4]]
+
+
+def selection_bounds(catalog: Catalog, selection: Selection) -> list[list[float]] | None:
+    """The box of the on-map places a selection draws (``ui._bounds`` of them), or ``None``."""
+    places, _, plan = _plan(catalog, selection)
+    shown = np.unique(plan.place)
+    shown = shown[~places.off_map[shown]]
+    return _box(places.bounds[shown]) if len(shown) else None
+
+
 def build_layers_auto(
     catalog: Catalog,
     selection: Selection,
@@ -906,7 +970,7 @@ def build_layers_auto(
     """:func:`mapping.build_layers` up to ``threshold`` features, :func:`build_bulk_layers` above."""
     if count_features(catalog, selection) > threshold:
         return build_bulk_layers(catalog, selection, extras)
-    return mapping.build_layers(catalog, selection, extras)
+    return safe_groups(mapping.build_layers(catalog, selection, extras))
 
 
 # ---------------------------------------------------------- reading it back
@@ -950,7 +1014,9 @@ def decode(payload: dict[str, Any]) -> list[dict[str, Any]]:
             {"kind": "polygon", "rings": rings, "style": styles[s], "tooltip": tooltip(t, s)}
         )
     x0, y0 = payload["o"]
-    for x, y, s, t in zip(payload["x"], payload["y"], payload["s"], payload["t"], strict=True):
+    m = max(len(styles), 1)
+    for x, y, k in zip(payload["x"], payload["y"], payload["k"], strict=True):
+        t, s = divmod(k, m)
         out.append(
             {
                 "kind": "point",
@@ -981,6 +1047,9 @@ __all__ = [
     "build_bulk_layers",
     "build_layers_auto",
     "count_features",
+    "map_bounds",
+    "safe_groups",
+    "selection_bounds",
     "decode",
     "drawn_counts",
     "layer_payload",

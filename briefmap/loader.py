@@ -223,8 +223,8 @@ class _Record:
             return None
         try:
             return vocab(value)
-        except ValueError:
-            self.fail(name, f"unknown value {value!r}; allowed: {_allowed(vocab)}")
+        except (ValueError, TypeError):
+            self.fail(name, f"unknown value {_short(value)}; allowed: {_allowed(vocab)}")
             return None
 
     def choices(self, name: str, vocab: type[E]) -> tuple[E, ...]:
@@ -234,7 +234,7 @@ class _Record:
             try:
                 result.append(vocab(value))
             except ValueError:
-                self.fail(name, f"unknown value {value!r}; allowed: {_allowed(vocab)}")
+                self.fail(name, f"unknown value {_short(value)}; allowed: {_allowed(vocab)}")
         return tuple(result)
 
     def date(self, name: str) -> str | None:
@@ -247,21 +247,28 @@ class _Record:
                 raise ValueError(value)
             dt.date.fromisoformat(value)
         except ValueError:
-            self.fail(name, f"{value!r} is not a date in the form YYYY-MM-DD")
+            self.fail(name, f"{_short(value)} is not a date in the form YYYY-MM-DD")
             return None
         return value
 
     def flag(self, name: str) -> bool:
         value = self.data.get(name, False)
         if not isinstance(value, bool):
-            self.fail(name, f"must be true or false, got {value!r}")
+            self.fail(name, f"must be true or false, got {_short(value)}")
             return False
         return value
 
     def no_unknown_fields(self, known: Iterable[str]) -> None:
         # A misspelt optional field ("orgin") would otherwise vanish unnoticed.
         for name in sorted(set(self.data) - set(known)):
-            self.fail(name, f"unknown field; known fields: {', '.join(sorted(known))}")
+            label = _short(name, quote=False) if name.strip() else "(a field with no name)"
+            self.fail(label, f"unknown field; known fields: {', '.join(sorted(known))}")
+
+
+def _short(value: object, limit: int = 60, *, quote: bool = True) -> str:
+    """A value for an error message, cut short: a 100 kB value must not make a 100 kB message."""
+    text = repr(value) if quote else str(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def _allowed(vocab: type[Enum]) -> str:
@@ -365,9 +372,8 @@ def _crs_name(payload: dict[str, Any]) -> str | None:
     crs = payload.get("crs")
     if crs is None:
         return None
-    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
-    if not isinstance(crs, dict) or not isinstance(crs.get("properties"), dict):
-        return json.dumps(crs)[:200]
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
     return name if isinstance(name, str) else json.dumps(crs)[:200]
 
 
@@ -380,14 +386,24 @@ def _reproject(payload: dict[str, Any], name: str, out: _Collector) -> dict[str,
     if any(name.upper().endswith(w) for w in WGS84_NAMES):
         return payload
     from pyproj import CRS, Transformer  # geopandas brings pyproj
-    from pyproj.exceptions import CRSError
+    from pyproj.exceptions import CRSError, ProjError
 
     try:
-        transformer = Transformer.from_crs(
-            CRS.from_user_input(name), CRS.from_epsg(4326), always_xy=True
+        source = CRS.from_user_input(name)
+        # Only a map projection or a 2-D geographic system gives a position on a
+        # map; geocentric or vertical systems would put places anywhere.
+        if not (source.is_projected or (source.is_geographic and len(source.axis_info) == 2)):
+            out.add(
+                "-",
+                "crs",
+                f"{_short(name)} is not a map projection or a geographic system; no place was loaded",
+            )
+            return None
+        transformer = Transformer.from_crs(source, CRS.from_epsg(4326), always_xy=True)
+    except (CRSError, ProjError):
+        out.add(
+            "-", "crs", f"unknown coordinate reference system {_short(name)}; no place was loaded"
         )
-    except CRSError:
-        out.add("-", "crs", f"unknown coordinate reference system {name!r}; no place was loaded")
         return None
 
     def convert(node: Any) -> Any:
@@ -431,7 +447,12 @@ def _records(
             records.append((f"#{index + 1}", None))
             continue
         rid = id_of(item)
-        records.append((rid if isinstance(rid, str) and rid.strip() else f"#{index + 1}", item))
+        if not isinstance(rid, str) or not rid.strip():
+            rid = f"#{index + 1}"
+        elif len(rid) > TEXT_LIMITS["id"]:
+            # Name the record by a shortened id; the id check reports the length.
+            rid = _short(rid, quote=False)
+        records.append((rid, item))
     return records
 
 
@@ -502,7 +523,9 @@ def _check_geometry(rec: _Record, raw: Any, off_map: bool) -> Any:
         return None
     kind = raw.get("type")
     if kind not in ALLOWED_GEOMETRIES:
-        rec.fail("geometry", f"type {kind!r} is not supported; use {', '.join(ALLOWED_GEOMETRIES)}")
+        rec.fail(
+            "geometry", f"type {_short(kind)} is not supported; use {', '.join(ALLOWED_GEOMETRIES)}"
+        )
         return None
     if not isinstance(raw.get("coordinates"), list):
         rec.fail("geometry", "has no coordinates list")
@@ -514,16 +537,16 @@ def _check_geometry(rec: _Record, raw: Any, off_map: bool) -> Any:
         if len(position) < 2 or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in position[:2]
         ):
-            rec.fail("geometry", f"position {position!r} is not a pair of numbers")
+            rec.fail("geometry", f"position {_short(position)} is not a pair of numbers")
             return None
         lon, lat = position[0], position[1]
         if not (math.isfinite(lon) and math.isfinite(lat)):
-            rec.fail("geometry", f"position {position!r} is not finite")
+            rec.fail("geometry", f"position {_short(position)} is not finite")
             return None
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             rec.fail(
                 "geometry",
-                f"position {position!r} is outside WGS84 (longitude first, then latitude)",
+                f"position {_short(position)} is outside WGS84 (longitude first, then latitude)",
             )
             return None
     try:

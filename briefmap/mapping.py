@@ -394,7 +394,9 @@ UPLOAD_LAYER = "Your upload"
 
 def build_upload_layer(catalog: Catalog, selection: Selection, label: str) -> folium.FeatureGroup:
     """A user's uploaded claims as one labelled layer, kept apart from the briefing's data."""
-    group = folium.FeatureGroup(name=f"{UPLOAD_LAYER}: {label}", show=True)
+    # Leaflet's layer control writes layer names as HTML: the label is the user's
+    # file names, so it is escaped like any other data.
+    group = folium.FeatureGroup(name=f"{UPLOAD_LAYER}: {map_text(label)}", show=True)
     _draw(catalog, plan_features(catalog, selection), lambda _layer: group)
     _stable_ids(group, group.layer_name)
     return group

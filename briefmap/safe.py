@@ -49,4 +49,6 @@ def markdown_text(value: object) -> str:
     if value is None:
         return ""
     text = str(value).translate(_BIDI_CONTROLS)
-    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in text).replace("\n", " ")
+    escaped = "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in text)
+    # Any line break could start a heading or a list: keep the text on one line.
+    return " ".join(escaped.splitlines())
