@@ -1,0 +1,379 @@
+"""What the browser tests share: a page wrapper, expectations from the package, payloads.
+
+The expected numbers come from the package itself (loader, filter, map
+planner), so the tests follow the data instead of hard-coding it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import folium
+
+from briefmap import loader
+from briefmap.loader import load_catalog
+from briefmap.mapping import FEATURE_CLASS, Layer, build_layers, plan_features
+from briefmap.query import ClaimFilter, Selection, select
+from briefmap.schema import Catalog
+from briefmap.screenshots import MAP_FRAME_URL_PART, AppServer, is_tile_url
+
+if TYPE_CHECKING:  # Playwright is a test extra: without it the suite skips, not crashes
+    from playwright.sync_api import ConsoleMessage, Frame, FrameLocator, Locator, Page, Request
+
+
+def expect(target: Any) -> Any:
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
+MAP_IFRAME = f'iframe[src*="{MAP_FRAME_URL_PART}"]'
+SUMMARY_RE = re.compile(r"^Showing \d+ of \d+ claims$")
+
+# Streamlit reruns, component round trips and Leaflet animations all finish
+# well inside this; waits are on conditions, this is only their ceiling.
+WAIT_MS = 30_000
+
+
+# --------------------------------------------------------------- expectations
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the browser should show for one catalog and filter."""
+
+    catalog: Catalog
+    selection: Selection
+
+    @property
+    def features(self) -> int:
+        return len(plan_features(self.catalog, self.selection))
+
+    @property
+    def per_layer(self) -> dict[Layer, int]:
+        counts = Counter(f.layer for f in plan_features(self.catalog, self.selection))
+        return {layer: counts.get(layer, 0) for layer in Layer}
+
+    @property
+    def arrows(self) -> int:
+        """Drawn paths with class ``bm-arrow`` (shaft and head are one each)."""
+        total = 0
+        for group in build_layers(self.catalog, self.selection):
+            for child in group._children.values():
+                if isinstance(child, folium.Marker):
+                    continue
+                options = getattr(child, "options", {}) or {}
+                if "bm-arrow" in str(options.get("className", "")).split():
+                    total += 1
+        return total
+
+    @property
+    def summary_line(self) -> str:
+        return self.selection.summary_line
+
+
+def expected_for(data_dir: Path, claim_filter: ClaimFilter | None = None) -> Expected:
+    loaded = load_catalog(data_dir)
+    assert loaded.ok, f"test data in {data_dir} does not validate:\n{loaded.report()}"
+    return Expected(loaded.catalog, select(loaded.catalog, claim_filter or ClaimFilter()))
+
+
+# ------------------------------------------------------------------- payloads
+
+PAYLOAD = (
+    '<img src=x onerror="window.__pwned=1;alert(1)"> ${window.__pwned=1} '
+    "`${alert(1)}` \"double\" 'single' </script><script>window.__pwned=1;alert(1)</script> "
+    "javascript:alert(1)"
+)
+
+
+def with_payload(text: str | None, field_name: str) -> str:
+    """``text`` followed by the payload, cut to fit the loader's length limit for the field."""
+    limit = getattr(loader, "TEXT_LIMITS", {}).get(
+        field_name, getattr(loader, "DEFAULT_TEXT_LIMIT", 1000)
+    )
+    room = limit - len(PAYLOAD) - 1
+    assert room >= 0, f"the payload is longer than {field_name}'s limit of {limit}"
+    prefix = (text or "")[:room].rstrip()
+    return f"{prefix} {PAYLOAD}" if prefix else PAYLOAD
+
+
+def write_payload_data(source: Path, target: Path) -> Path:
+    """A copy of ``source`` whose names, summaries, attributions and outlets carry payloads."""
+    shutil.copytree(source, target)
+    places_path = target / "places.geojson"
+    places = json.loads(places_path.read_text(encoding="utf-8"))
+    for feature in places["features"]:
+        props = feature["properties"]
+        for key in ("name_en", "name_ar", "name_ru"):
+            props[key] = with_payload(props.get(key), key)
+        props["alt_names"] = [*(props.get("alt_names") or []), PAYLOAD]
+    places_path.write_text(json.dumps(places, ensure_ascii=False, indent=1), encoding="utf-8")
+    claims_path = target / "claims.json"
+    claims = json.loads(claims_path.read_text(encoding="utf-8"))
+    for claim in claims["claims"]:
+        for key in ("summary", "attribution", "claimant"):
+            claim[key] = with_payload(claim[key], key)
+    claims_path.write_text(json.dumps(claims, ensure_ascii=False, indent=1), encoding="utf-8")
+    sources_path = target / "sources.json"
+    sources = json.loads(sources_path.read_text(encoding="utf-8"))
+    for source_record in sources["sources"]:
+        source_record["outlet"] = with_payload(source_record["outlet"], "outlet")
+    sources_path.write_text(json.dumps(sources, ensure_ascii=False, indent=1), encoding="utf-8")
+    return target
+
+
+# ------------------------------------------------------------------ the page
+
+
+@dataclass
+class BrowserPage:
+    """A Playwright page on the app, with what the network and console saw."""
+
+    page: Page
+    server: AppServer
+    aborted: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    console: list[ConsoleMessage] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def attach(self) -> None:
+        """Record console messages, failed requests, script errors and dialogs."""
+        self.page.on("console", lambda m: self.console.append(m))
+        self.page.on("requestfailed", self._on_failed)
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+        self.page.on("dialog", self._on_dialog)
+
+    def _on_failed(self, request: Request) -> None:
+        self.failed.append((request.url, request.failure or ""))
+
+    def _on_dialog(self, dialog: Any) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    # -- navigation and Streamlit
+
+    def goto(self, path: str = "/") -> None:
+        self.page.goto(self.server.url + path)
+        self.wait_idle()
+
+    def wait_idle(self) -> None:
+        """Wait until Streamlit is connected and its script is not running."""
+        self.page.wait_for_function(
+            """() => {
+                const app = document.querySelector('[data-testid="stApp"]');
+                return !!app
+                    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+                    && app.getAttribute('data-test-script-state') === 'notRunning'
+                    && !!document.querySelector('[data-testid="stSidebar"]');
+            }""",
+            timeout=WAIT_MS,
+        )
+
+    @property
+    def main(self) -> Locator:
+        return self.page.locator('[data-testid="stMain"]')
+
+    @property
+    def sidebar(self) -> Locator:
+        return self.page.locator('[data-testid="stSidebar"]')
+
+    def summary(self) -> Locator:
+        return self.main.locator("strong").filter(has_text=SUMMARY_RE)
+
+    def expect_summary(self, text: str) -> None:
+        expect(self.summary()).to_have_text(text, timeout=WAIT_MS)
+
+    def exceptions(self) -> Locator:
+        return self.page.locator('[data-testid="stException"]')
+
+    def multiselect(self, label: str) -> Locator:
+        return self.sidebar.locator('[data-testid="stMultiSelect"]').filter(
+            has=self.page.get_by_role("combobox", name=label, exact=True)
+        )
+
+    def keep_only(self, label: str, keep: str) -> None:
+        """Remove every tag but ``keep`` from a multiselect, one click (and rerun) at a time."""
+        widget = self.multiselect(label)
+        tags = widget.locator("[data-tag]")
+        expect(tags.first).to_be_visible(timeout=WAIT_MS)
+        while True:
+            names = tags.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+            others = [n for n in names if n != keep]
+            if not others:
+                break
+            before = len(names)
+            widget.get_by_role("button", name=f"Remove {others[0]}", exact=True).click()
+            expect(tags).to_have_count(before - 1, timeout=WAIT_MS)
+        expect(tags).to_have_count(1)
+
+    # -- the map
+
+    def raise_on_exception(self) -> None:
+        """Fail with the app's own traceback if Streamlit shows an exception."""
+        shown = self.exceptions()
+        if shown.count():
+            raise AssertionError(f"the app raised:\n{shown.first.inner_text()}")
+
+    def map(self) -> FrameLocator:
+        """The map's frame, once Leaflet has drawn its container."""
+        # Whichever comes first: the map, or an exception that means it never will.
+        self.page.locator(f'{MAP_IFRAME}, [data-testid="stException"]').first.wait_for(
+            timeout=WAIT_MS
+        )
+        self.raise_on_exception()
+        frame = self.page.frame_locator(MAP_IFRAME)
+        frame.locator(".leaflet-container").wait_for(timeout=WAIT_MS)
+        return frame
+
+    def map_frame(self) -> Frame:
+        """The map's frame as a :class:`Frame`, for ``evaluate``."""
+        self.map()
+        frames = [f for f in self.page.frames if MAP_FRAME_URL_PART in f.url]
+        assert len(frames) == 1, (
+            f"expected one map frame, found {[f.url for f in self.page.frames]}"
+        )
+        return frames[0]
+
+    def wait_features(self, count: int, selector: str = f".{FEATURE_CLASS}") -> None:
+        """Wait until the map draws exactly ``count`` elements matching ``selector``."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+        try:
+            self.map_frame().wait_for_function(
+                "([sel, n]) => document.querySelectorAll(sel).length === n",
+                arg=[selector, count],
+                timeout=WAIT_MS,
+            )
+        except PlaywrightTimeoutError:
+            drawn = self.count_in_map(selector)
+            raise AssertionError(f"the map draws {drawn} {selector}, expected {count}") from None
+
+    def count_in_map(self, selector: str) -> int:
+        return int(
+            self.map_frame().evaluate("sel => document.querySelectorAll(sel).length", selector)
+        )
+
+    def view(self) -> dict[str, float]:
+        return self.map_frame().evaluate(
+            "() => ({zoom: map.getZoom(), lat: map.getCenter().lat, lng: map.getCenter().lng})"
+        )
+
+    def wait_view_settled(self, quiet_s: float = 1.0) -> dict[str, float]:
+        """Wait until the map's view stops changing (the app fits it once the map is sized)."""
+        deadline = time.monotonic() + WAIT_MS / 1000
+        last = self.view()
+        since = time.monotonic()
+        while time.monotonic() < deadline:
+            self.page.wait_for_timeout(150)
+            now = self.view()
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet_s:
+                return now
+        raise AssertionError(f"the map's view kept changing; last {last}")
+
+    def focus_on(
+        self, lat: float, lng: float, zoom: int, at: tuple[float, float] = (0.35, 0.25)
+    ) -> None:
+        """Zoom to a spot, as a briefer does before clicking among close places.
+
+        The spot is put at ``at`` (fractions of the map's width and height), in
+        the upper left, clear of the legend and the panels along the bottom.
+        """
+        self.wait_view_settled()  # after the app's own first fit
+        self.map_frame().evaluate(
+            """([lat, lng, zoom, fx, fy]) => {
+                map.setView([lat, lng], zoom, {animate: false});
+                const size = map.getSize();
+                map.panBy([size.x * (0.5 - fx), size.y * (0.5 - fy)], {animate: false});
+            }""",
+            [lat, lng, zoom, *at],
+        )
+        settled = self.wait_view_settled(quiet_s=0.5)
+        assert settled["zoom"] == zoom, f"the map did not stay at zoom {zoom}: {settled}"
+
+    def zoom_in_with_control(self) -> None:
+        """Click Leaflet's "+" and wait for the zoom animation to end.
+
+        ``map.getZoom()`` already answers the new level when the animation
+        starts, and a click during the animation is dropped, so wait for zoomend.
+        """
+        frame = self.map_frame()
+        ends = frame.evaluate(
+            """() => {
+                if (window.__bmZoomEnds === undefined) {
+                    window.__bmZoomEnds = 0;
+                    map.on('zoomend', () => { window.__bmZoomEnds += 1; });
+                }
+                return window.__bmZoomEnds;
+            }"""
+        )
+        self.map().locator(".leaflet-control-zoom-in").click()
+        frame.wait_for_function("n => window.__bmZoomEnds > n", arg=ends, timeout=WAIT_MS)
+
+    def topmost_marker(self, name: str) -> Locator:
+        """The marker labelled ``name`` that is on top at its own centre (markers can stack)."""
+        frame = self.map_frame()
+        index = frame.evaluate(
+            """(name) => {
+                const all = [...document.querySelectorAll('.bm-point')];
+                for (let i = all.length - 1; i >= 0; i--) {
+                    const el = all[i];
+                    const label = el.querySelector('.bm-label');
+                    if (!label || label.textContent !== name) continue;
+                    const r = el.getBoundingClientRect();
+                    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                    if (hit && hit.closest('.bm-point') === el) return i;
+                }
+                return -1;
+            }""",
+            name,
+        )
+        assert index >= 0, f"no marker labelled {name!r} is on top at its centre"
+        return self.map().locator(".bm-point").nth(index)
+
+    def claim_card(self) -> Locator:
+        """The column that holds the "Claim card" selectbox."""
+        return (
+            self.main.locator('[data-testid="stColumn"]')
+            .filter(has=self.page.locator('[data-testid="stSelectbox"]'))
+            .last
+        )
+
+    # -- outside requests
+
+    def console_errors(self) -> list[str]:
+        """Console errors, except two kinds that are not the app's.
+
+        - Tile loads that the test itself blocked (matched with the failed requests).
+        - Streamlit's own base-path probe when a page is opened by its URL: it asks
+          ``/<page>/_stcore/health`` and ``/<page>/_stcore/host-config`` first and
+          gets 404s before it finds the real root (streamlit/streamlit#7074).
+        """
+        failed_tiles = {url for url, _ in self.failed if is_tile_url(url)}
+        probe = re.compile(
+            re.escape(self.server.origin) + r"/[^/?#]+/_stcore/(health|host-config)$"
+        )
+        errors = []
+        for message in self.console:
+            if message.type != "error":
+                continue
+            url = (message.location or {}).get("url", "")
+            if message.text.startswith("Failed to load resource"):
+                if url in failed_tiles:
+                    continue
+                if "status of 404" in message.text and probe.match(url):
+                    continue
+            errors.append(f"{message.text} (at {url or 'unknown'})")
+        return errors

@@ -1,0 +1,197 @@
+"""Browser fixtures: the app under ``streamlit run``, Debian's Chromium, offline pages.
+
+- ``app_server`` (session): the app on a free port with the real data.
+- ``payload_server`` (session, started only if asked for): the app on a copy of
+  the data whose text fields carry script payloads.
+- ``open_page(server)``: a fresh browser context and page (so a fresh Streamlit
+  session) whose every request to anywhere but the app is aborted and recorded.
+- ``app``: ``open_page(app_server)``.
+
+For a failing test the page's screenshot and the server's log are kept in
+``artifacts/browser/`` (ignored by git).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import BrowserPage, write_payload_data
+
+from briefmap.screenshots import (
+    CHROMIUM_ARGS,
+    INSTALL_HINT,
+    AppServer,
+    chromium_executable,
+    start_app,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+GEODATA = REPO_ROOT / "geodata"
+ARTIFACTS = REPO_ROOT / "artifacts" / "browser"
+VIEWPORT = {"width": 1600, "height": 1000}
+
+
+def _missing(reason: str) -> None:
+    """Skip, or fail under CI, when the browser stack is not installed."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true, so this fails instead of skipping). {INSTALL_HINT}")
+    pytest.skip(f"{reason}. {INSTALL_HINT}")
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
+    # Lets fixtures see, at teardown, whether their test failed.
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def _test_failed(node: pytest.Item) -> bool:
+    return any(
+        getattr(getattr(node, f"rep_{when}", None), "failed", False) for when in ("setup", "call")
+    )
+
+
+def _slug(nodeid: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1]).strip("_")[:120]
+
+
+# ------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _missing("Playwright for Python is not installed (pip install -e '.[test]')")
+    executable = chromium_executable()
+    if executable is None:
+        wanted = os.environ.get("BRIEFMAP_CHROMIUM") or "/usr/bin/chromium"
+        _missing(f"Chromium not found at {wanted}")
+    return executable  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session")
+def _fresh_artifacts() -> None:
+    if ARTIFACTS.is_dir():  # artifacts are about this run only
+        for stale in ARTIFACTS.iterdir():
+            if stale.is_file():
+                stale.unlink()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str, _fresh_artifacts: None) -> Iterator[Any]:
+    # Module scope, not session: a running sync_playwright() owns an asyncio loop
+    # in this thread, and other test files start their own Playwright.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=list(CHROMIUM_ARGS))
+        yield browser
+        browser.close()
+
+
+# ------------------------------------------------------------------- servers
+
+
+def _serve(
+    tmp_path_factory: pytest.TempPathFactory, name: str, data_dir: Path | None = None
+) -> AppServer:
+    log = tmp_path_factory.mktemp(f"server-{name}") / "streamlit.log"
+    return start_app(data_dir=data_dir, log_path=log)
+
+
+@pytest.fixture(scope="session")
+def app_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    server = _serve(tmp_path_factory, "real", GEODATA)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fresh_server(
+    chromium_path: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    """A server of its own, for a test that must be its first session."""
+    server = _serve(tmp_path_factory, "fresh", GEODATA)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def payload_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_payload_data(GEODATA, tmp_path_factory.mktemp("payload") / "geodata")
+
+
+@pytest.fixture(scope="session")
+def payload_server(
+    chromium_path: str, payload_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    server = _serve(tmp_path_factory, "payload", payload_data)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# --------------------------------------------------------------------- pages
+
+
+@pytest.fixture
+def open_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """Open a page on a server in a fresh context; outside requests are aborted."""
+    opened: list[tuple[Any, BrowserPage]] = []
+
+    def _open(server: AppServer, viewport: dict[str, int] | None = None) -> BrowserPage:
+        context = browser.new_context(viewport=viewport or VIEWPORT, accept_downloads=True)
+        context.set_default_timeout(30_000)
+        aborted: list[str] = []
+
+        def gate(route: Any) -> None:
+            url = route.request.url
+            if url.startswith(server.origin + "/") or url.startswith(("data:", "blob:")):
+                route.continue_()
+            else:
+                aborted.append(url)
+                route.abort()
+
+        context.route("**/*", gate)  # before the first page exists
+        wrapper = BrowserPage(page=context.new_page(), server=server, aborted=aborted)
+        wrapper.attach()
+        opened.append((context, wrapper))
+        return wrapper
+
+    yield _open
+
+    if _test_failed(request.node):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        slug = _slug(request.node.nodeid)
+        logs: dict[Path, AppServer] = {}
+        for index, (_, wrapper) in enumerate(opened):
+            try:
+                wrapper.page.screenshot(path=str(ARTIFACTS / f"{slug}-{index}.png"), full_page=True)
+            except Exception as exc:  # a dead page must not hide the failure
+                (ARTIFACTS / f"{slug}-{index}.screenshot-error.txt").write_text(str(exc))
+            logs[wrapper.server.log_path] = wrapper.server
+        for log_path in logs:
+            if log_path.is_file():
+                shutil.copyfile(log_path, ARTIFACTS / f"{slug}-{log_path.parent.name}.log")
+    for context, _ in opened:
+        context.close()
+
+
+@pytest.fixture
+def app(open_page: Callable[..., Any], app_server: AppServer) -> Any:
+    """A page on the app with the real data."""
+    return open_page(app_server)

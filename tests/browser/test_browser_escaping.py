@@ -1,0 +1,125 @@
+"""Escaping in a real browser: data that carries script payloads shows as text and never runs."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from browser_support import PAYLOAD, BrowserPage, expect, expected_for
+
+from briefmap.mapping import plan_features
+from briefmap.screenshots import AppServer
+from briefmap.tables import claims_table
+
+pytestmark = pytest.mark.browser
+
+KHMEIMIM = "khmeimim_air_base"
+
+
+def _assert_nothing_ran(app: BrowserPage) -> None:
+    assert app.dialogs == [], "a payload opened a dialog"
+    for frame in app.page.frames:
+        flag = frame.evaluate("() => typeof window.__pwned")
+        assert flag == "undefined", f"a payload set window.__pwned in {frame.url}"
+    # An injected <img src=x> would have asked the app for /x.
+    assert [u for u in app.requests if u.rstrip("/").endswith("/x")] == []
+
+
+def test_payloads_show_literally_and_never_run(
+    open_page, payload_server: AppServer, payload_data: Path
+) -> None:
+    expected = expected_for(payload_data)
+    catalog = expected.catalog
+    place = catalog.places[KHMEIMIM]
+    assert PAYLOAD in place.name_en
+    claims = expected.selection.claims_at(KHMEIMIM)
+    app: BrowserPage = open_page(payload_server)
+
+    # The map draws everything, and every label is the name, character for character.
+    app.goto("/")
+    app.wait_features(expected.features)
+    labels = app.map_frame().evaluate(
+        "() => [...document.querySelectorAll('.bm-point .bm-label')].map(e => e.textContent)"
+    )
+    points = [
+        f.place.name_en for f in plan_features(catalog, expected.selection) if f.place.is_point
+    ]
+    assert sorted(labels) == sorted(points)
+
+    # The tooltip shows the names and the lead claim as text.
+    app.focus_on(place.geometry.y, place.geometry.x, zoom=10)
+    marker = app.topmost_marker(place.name_en)
+    marker.hover()
+    tooltip = app.map().locator(".leaflet-tooltip.bm-tooltip")
+    expect(tooltip).to_have_count(1)
+    tip = tooltip.text_content() or ""
+    for name in (place.name_en, place.name_ar, place.name_ru):
+        assert name and name in tip, f"{name!r} is not literally in the tooltip {tip!r}"
+    assert any(claim.summary in tip for claim in claims), f"no claim summary in {tip!r}"
+
+    # The claim card shows every field as text.
+    marker.click()
+    card = app.claim_card()
+    expect(card.locator("h3").filter(has_text=place.name_en)).to_be_visible()
+    app.wait_idle()
+    expect(card.get_by_role("combobox", name="Claim card")).to_have_value(place.name_en)
+    text = card.inner_text()
+    for name in (place.name_en, place.name_ar, place.name_ru):
+        assert name in text, f"{name!r} is not literally on the claim card"
+    for claim in claims:
+        source = catalog.sources[claim.source]
+        for shown in (claim.summary, claim.claimant, claim.attribution, source.outlet):
+            assert shown in text, f"{claim.id}: {shown!r} is not literally on the claim card"
+    _assert_nothing_ran(app)
+
+    # The claims table: its grid's accessible cells, and the CSV download.
+    app.goto("/claims")
+    table = claims_table(catalog, expected.selection)
+    grid = app.main.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    # st.dataframe draws on a canvas; its accessible grid carries the text of the
+    # cells in view (the columns right of Claimant are scrolled out of it).
+    cells = grid.locator('[role="gridcell"]')
+    expect(cells.first).to_be_attached()
+    shown = set(cells.evaluate_all("els => els.map(e => e.textContent)"))
+    first = table.iloc[0]
+    for column in ("Summary", "Claimant"):
+        assert first[column] in shown, f"{column} of the first row is not literally in the grid"
+    with app.page.expect_download() as download_info:
+        app.main.get_by_role("button", name="Download CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download_info.value.path()).read_text("utf-8"))))
+    for column in ("Summary", "Claimant", "Attribution", "Source"):
+        assert [r[column] for r in rows] == list(table[column]), column
+    assert all(PAYLOAD in r["Places"] for r in rows)
+
+    # The sources page lists the outlets as text too.
+    app.goto("/sources")
+    expect(app.exceptions()).to_have_count(0)
+    app.main.locator('[data-testid="stDataFrame"]').first.wait_for()
+
+    _assert_nothing_ran(app)
+    expect(app.exceptions()).to_have_count(0)
+    assert app.page_errors == []
+
+
+def test_off_map_button_shows_the_name_literally(
+    open_page, payload_server: AppServer, payload_data: Path
+) -> None:
+    expected = expected_for(payload_data)
+    off_map = [
+        expected.catalog.places[p]
+        for p in expected.selection.place_ids
+        if expected.catalog.places[p].off_map
+    ]
+    assert off_map, "the data has no off-map place to check"
+    app: BrowserPage = open_page(payload_server)
+    app.goto("/")
+    app.map()
+    for place in off_map:
+        button = app.main.get_by_role("button").filter(has_text="Off the map:")
+        expect(button.first).to_be_visible()
+        labels = button.all_inner_texts()
+        assert any(place.name_en in label for label in labels), f"{place.name_en!r} not in {labels}"
+    _assert_nothing_ran(app)

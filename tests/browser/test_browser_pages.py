@@ -1,0 +1,85 @@
+"""Every page in a real browser: no exception, no console error, no outside request but tiles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from browser_support import BrowserPage, expect, expected_for
+
+from briefmap.mapping import Layer
+from briefmap.query import ClaimFilter
+from briefmap.screenshots import AppServer, is_tile_url
+
+pytestmark = pytest.mark.browser
+
+GEODATA = Path(__file__).resolve().parents[2] / "geodata"
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/", "Russia in Syria after the Putin–al-Sharaa meeting"),
+        ("/claims", "Claims"),
+        ("/sources", "Sources & method"),
+    ],
+)
+def test_page_loads_without_errors(app: BrowserPage, path: str, title: str) -> None:
+    app.goto(path)
+    expect(app.main.locator("h1").first).to_have_text(title)
+    if path == "/":
+        app.wait_features(expected_for(GEODATA).features)
+        app.map().locator(".bm-legend").wait_for()
+    else:
+        app.main.locator('[data-testid="stDataFrame"]').first.wait_for()
+    app.page.wait_for_load_state("networkidle")
+    app.wait_idle()
+
+    expect(app.exceptions()).to_have_count(0)
+    assert app.page_errors == [], "uncaught script errors"
+    assert app.console_errors() == [], "console errors other than the blocked basemap tiles"
+    assert [u for u in app.aborted if not is_tile_url(u)] == []
+
+
+def test_every_layer_draws_with_tiles_blocked(app: BrowserPage) -> None:
+    expected = expected_for(GEODATA)
+    app.goto("/")
+    app.wait_features(expected.features)
+    app.page.wait_for_load_state("networkidle")
+
+    for layer, count in expected.per_layer.items():
+        assert app.count_in_map(f".bm-layer-{layer.slug}") == count, layer.value
+    assert app.count_in_map(".bm-arrow") == expected.arrows
+    assert app.count_in_map(".bm-legend") == 1
+    overlays = app.map().locator(".leaflet-control-layers-overlays label")
+    names = [n.strip() for n in overlays.all_inner_texts()]
+    for layer in Layer:
+        assert layer.value in names, f"the layer control has no {layer.value!r}"
+    checked = overlays.locator("input").evaluate_all("els => els.map(e => e.checked)")
+    assert all(checked), f"some overlays are switched off: {dict(zip(names, checked, strict=True))}"
+
+    # The basemap asked for tiles (and was refused): that is the only outside traffic.
+    assert app.aborted, "expected the basemap to ask for tiles"
+    assert [u for u in app.aborted if not is_tile_url(u)] == []
+    assert [u for u in app.aborted if urlsplit(u).path.endswith((".js", ".css"))] == []
+
+
+def test_first_session_keeps_filters(open_page, fresh_server: AppServer) -> None:
+    # A server's first session once ran in Streamlit's legacy pages/ folder mode
+    # and lost every filter on its first rerun ("Showing 0 of N").
+    everything = expected_for(GEODATA)
+    tartus = expected_for(GEODATA, ClaimFilter(search="Tartus"))
+    assert tartus.summary_line != everything.summary_line
+    app: BrowserPage = open_page(fresh_server)
+    app.goto("/")
+    app.wait_features(everything.features)
+    app.expect_summary(everything.summary_line)
+
+    search = app.sidebar.get_by_role("textbox", name="Search places")
+    search.fill("Tartus")
+    search.press("Enter")
+    expect(app.summary()).not_to_have_text(everything.summary_line)
+    app.wait_idle()
+
+    assert app.summary().inner_text() == tartus.summary_line
