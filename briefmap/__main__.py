@@ -23,7 +23,25 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help=f"data directory or exported .geojson bundle (default: ${DATA_ENV_VAR} or the repository's geodata/)",
     )
+    shots = commands.add_parser(
+        "screenshots", help="write PNGs of every page at 1920x1080 and 1280x720 (needs Chromium)"
+    )
+    shots.add_argument("out_dir", nargs="?", type=Path, default=Path("docs"))
+    shots.add_argument(
+        "--tiles", action="store_true", help="let basemap tiles load (needs the internet)"
+    )
     args = parser.parse_args(argv)
+    if args.command == "screenshots":
+        from briefmap.screenshots import take_screenshots
+
+        try:
+            written = take_screenshots(args.out_dir, allow_tiles=args.tiles)
+        except FileNotFoundError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        for path in written:
+            print(path)
+        return 0
     if args.command == "validate":
         directory = args.data_dir or default_data_dir()
         if not directory.exists():

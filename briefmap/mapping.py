@@ -597,7 +597,8 @@ class FitWhenSized(MacroElement):
             function options() {
                 // Keep the places clear of the legend on the right.
                 var legend = map.getContainer().querySelector(".bm-legend");
-                var right = legend ? legend.offsetWidth + 24 : 24;
+                // Labels run about 110 px to the right of their symbol.
+                var right = (legend ? legend.offsetWidth : 0) + 110;
                 return {paddingTopLeft: [24, 24], paddingBottomRight: [right, 24]};
             }
             function fit() {

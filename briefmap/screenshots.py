@@ -57,7 +57,12 @@ TILE_HOSTS = ("server.arcgisonline.com", "tile.openstreetmap.org")
 _TILE_PATH = re.compile(r"/\d+/\d+/\d+(?:@2x)?(?:\.(?:png|jpg|jpeg|webp))?$")
 
 # (name, URL path) of every page, and the viewport sizes pictured.
-PAGES: tuple[tuple[str, str], ...] = (("map", "/"), ("claims", "/claims"), ("sources", "/sources"))
+PAGES: tuple[tuple[str, str], ...] = (
+    ("map", "/"),
+    ("claims", "/claims"),
+    ("sources", "/sources"),
+    ("present", "/?present=1&briefing=moscow-meeting&scene=2"),
+)
 VIEWPORTS: tuple[tuple[int, int], ...] = ((1920, 1080), (1280, 720))
 
 
@@ -220,16 +225,6 @@ def running_app(**kwargs: Any) -> Iterator[AppServer]:
         server.stop()
 
 
-def tiles_reachable(timeout: float = 3.0) -> bool:
-    """Whether a basemap tile can be fetched from here (false in an air-gapped room)."""
-    url = "https://server.arcgisonline.com/ArcGIS/rest/services/Canvas/World_Light_Gray_Base/MapServer/tile/0/0/0"
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
-
-
 def wait_for_map(page: Any, timeout_ms: float = 30_000) -> Any:
     """Wait until the map's iframe has drawn Leaflet; return that frame."""
     page.wait_for_selector(f'iframe[src*="{MAP_FRAME_URL_PART}"]', timeout=timeout_ms)
@@ -281,12 +276,15 @@ def _gate(origin: str, allow_tiles: bool) -> Any:
     return gate
 
 
-def take_screenshots(out_dir: Path, chromium: str | None = None) -> list[Path]:
+def take_screenshots(
+    out_dir: Path, chromium: str | None = None, *, allow_tiles: bool = False
+) -> list[Path]:
     """Start the app and write a PNG of every page at every viewport size.
 
     Files are named ``{page}-{width}x{height}.png`` (``map-1920x1080.png``...).
-    Basemap tiles are fetched only if they are reachable from here; every other
-    outside request is blocked, as in the browser tests.
+    Every outside request is blocked, as in the browser tests, so the pictures
+    show the map as it draws in an air-gapped room; ``allow_tiles`` lets basemap
+    tiles through on a machine that can reach them.
 
     Parameters
     ----------
@@ -307,7 +305,6 @@ def take_screenshots(out_dir: Path, chromium: str | None = None) -> list[Path]:
         raise FileNotFoundError(INSTALL_HINT)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    allow_tiles = tiles_reachable()
     written: list[Path] = []
     # "minimal" hides the developer's Deploy button and menu, as a briefer sees it.
     with (
@@ -326,7 +323,7 @@ def take_screenshots(out_dir: Path, chromium: str | None = None) -> list[Path]:
                 for name, path in PAGES:
                     page.goto(server.url + path)
                     wait_for_app(page)
-                    if name == "map":
+                    if name in ("map", "present"):
                         frame = wait_for_map(page)
                         frame.locator(".bm-legend").wait_for()
                         wait_map_settled(page)
