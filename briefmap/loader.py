@@ -304,8 +304,7 @@ def _parse_json(raw: bytes, out: _Collector) -> Any:
         return None
 
 
-CLAIM_LIST_COLUMNS = ("places", "actors")
-CLAIM_REQUIRED_COLUMNS = (
+CLAIM_REQUIRED_FIELDS = (
     "id",
     "places",
     "actors",
@@ -317,6 +316,11 @@ CLAIM_REQUIRED_COLUMNS = (
     "attribution",
     "source",
 )
+CLAIM_FIELDS = (*CLAIM_REQUIRED_FIELDS, "role", "origin", "history")
+CLAIM_LIST_COLUMNS = ("places", "actors")
+# A CSV has no nested history; every other field is a column.
+CLAIM_REQUIRED_COLUMNS = CLAIM_REQUIRED_FIELDS
+CLAIM_COLUMNS = (*CLAIM_REQUIRED_FIELDS, "role", "origin")
 
 
 def _parse_claims_csv(raw: bytes, out: _Collector) -> dict[str, Any] | None:
@@ -629,22 +633,6 @@ def _load_places(payload: Any, out: _Collector) -> tuple[dict[str, Place], int]:
 
 
 # ----------------------------------------------------------------- claims
-
-CLAIM_FIELDS = (
-    "id",
-    "places",
-    "actors",
-    "claimant",
-    "status",
-    "posture",
-    "reported",
-    "summary",
-    "attribution",
-    "source",
-    "role",
-    "origin",
-    "history",
-)
 
 
 def _load_claims(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefmap import uploads
-from briefmap.loader import CLAIMS_CSV, load_catalog
+from briefmap.loader import CLAIM_COLUMNS, CLAIMS_CSV, load_catalog
 from briefmap.schema import Catalog
 from briefmap.uploads import MAX_FEATURES, describe, load_upload, upload_name
 
@@ -23,20 +23,7 @@ def _claims(n: int = 3) -> dict:
 
 def _claims_csv(claims: list[dict]) -> bytes:
     buffer = io.StringIO()
-    columns = [
-        "id",
-        "places",
-        "actors",
-        "claimant",
-        "status",
-        "posture",
-        "reported",
-        "summary",
-        "attribution",
-        "source",
-        "role",
-        "origin",
-    ]
+    columns = list(CLAIM_COLUMNS)
     writer = csv.DictWriter(buffer, columns)
     writer.writeheader()
     for claim in claims:
