@@ -32,8 +32,8 @@ The payload of a layer (see :func:`layer_payload` and :func:`decode`):
   decimals, with their style and tooltip index.
 
 Names, kinds and tallies repeat, so the tables stay small and a point costs
-about 23 bytes. A layer of more than :data:`SUMMARY_LIMIT` places leaves the
-lead claim's summary out of its tooltips (the claim card has it): that is what
+about 23 bytes. A map of more than :data:`SUMMARY_LIMIT` places leaves the lead
+claim's summary out of its tooltips (the claim card has it): that is what
 keeps 100,000 points under 3 MB.
 
 A click on a circle reports the circle's own position (Leaflet does so for
@@ -73,7 +73,7 @@ from briefmap.schema import Actor, Catalog, Claim, ClaimStatus, Place, Posture, 
 
 # Above this many drawn features, build_layers_auto takes the bulk path.
 BULK_THRESHOLD = 500
-# Up to this many places in a layer, its tooltips carry the lead claim's summary.
+# Up to this many places on the map, tooltips carry the lead claim's summary.
 SUMMARY_LIMIT = 5000
 POINT_RADIUS = 6  # px; must stay <= 10 so that a click reports the circle's position
 SCALE = 100_000  # coordinates kept to 5 decimals
@@ -638,6 +638,8 @@ def layer_payload_of(
     payload: dict[str, Any] = {
         "v": 1,
         "layer": layer.value,
+        "slug": layer.slug,
+        "rank": _LAYER_CODE[layer],
         "r": POINT_RADIUS,
         "S": style_table,
         "T": list(strings.index),
@@ -726,86 +728,321 @@ def _render_raw(element: Element, figure: Figure, kwargs: dict[str, Any]) -> Non
             child.render(**kwargs)
 
 
+# The script shared by every bulk layer on a page, defined once (window.__briefmapBulk).
+BULK_LIBRARY = r"""
+if (!window.__briefmapBulk) { window.__briefmapBulk = (function () {
+    var DPR = L.Browser.retina ? 2 : 1, MAX_LAT = 85.0511287798, D2R = Math.PI / 180;
+    var TOLERANCE = 2;  // px around a circle that still count as on it
+
+    function tipHtml(d, k, s) {
+        var T = d.T, S = d.S, p = d.P[k];
+        var h = '<div class="bm-tip-name">' + T[p[0]] + "</div>";
+        if (p[1] >= 0) { h += '<div dir="rtl" lang="ar">' + T[p[1]] + "</div>"; }
+        if (p[2] >= 0) { h += '<div lang="ru">' + T[p[2]] + "</div>"; }
+        h += '<div class="bm-tip-meta">' + T[p[3]] + '</div><div class="bm-tip-meta">' + T[p[4] >= 0 ? p[4] : S[s][5]] + "</div>";
+        if (p[5] >= 0) { h += '<div class="bm-tip-lead">' + T[p[5]] + "</div>"; }
+        return h + '<div class="bm-tip-hint">' + d.hint + "</div>";
+    }
+
+    function hatch(g, colour) {
+        var c = document.createElement("canvas"), h = c.getContext && c.getContext("2d");
+        if (!h) { return null; }
+        c.width = c.height = 6 * DPR;
+        h.scale(DPR, DPR); h.strokeStyle = colour; h.lineWidth = 2.2; h.beginPath();
+        h.moveTo(-1, 7); h.lineTo(7, -1); h.moveTo(-4, 4); h.lineTo(4, -4); h.moveTo(2, 10); h.lineTo(10, 2);
+        h.stroke();
+        return g.createPattern(c, "repeat");
+    }
+
+    // One circle per style, drawn once: a white halo, the fill, the dashed line.
+    function sprite(s, r) {
+        var halo = s[1] + 2.5, w = Math.ceil(2 * r + halo + 2), m = w / 2;
+        var c = document.createElement("canvas"), g = c.getContext && c.getContext("2d");
+        c.width = c.height = w * DPR;
+        if (g) {
+            g.scale(DPR, DPR);
+            g.beginPath(); g.arc(m, m, r, 0, 2 * Math.PI);
+            g.lineWidth = halo; g.strokeStyle = "#ffffff"; g.stroke();
+            if (s[3] > 0) {
+                var pattern = s[3] === 2 ? hatch(g, s[0]) : null;
+                g.fillStyle = pattern || s[0];
+                g.globalAlpha = pattern || s[3] === 1 ? s[4] : 0.3;
+                g.fill();
+                g.globalAlpha = 1;
+            }
+            if (s[2] && g.setLineDash) { g.setLineDash(s[2].split(/[ ,]+/).map(Number)); }
+            g.lineWidth = s[1]; g.strokeStyle = s[0]; g.stroke();
+        }
+        return {c: c, w: w, h: m, reach: r + s[1] / 2 + TOLERANCE};
+    }
+
+    // One canvas per map for every bulk layer's points; it draws, the map listens.
+    var Points = L.Canvas.extend({
+        options: {padding: 0.2, pane: "briefmapPoints"},
+        initialize: function (options) {
+            L.Canvas.prototype.initialize.call(this, options);
+            this._sets = [];
+            this.drawnInView = 0;
+        },
+        onAdd: function (map) {
+            L.Canvas.prototype.onAdd.call(this, map);
+            this._container.style.pointerEvents = "none";
+            this._tip = L.tooltip({sticky: true, className: "bm-tooltip", direction: "top", offset: [0, -8]});
+            map.on("mousemove", this._onMove, this);
+            map.on("click", this._onClick, this);
+            map.on("mouseout movestart zoomstart", this._leave, this);
+        },
+        onRemove: function (map) {
+            map.off("mousemove", this._onMove, this);
+            map.off("click", this._onClick, this);
+            map.off("mouseout movestart zoomstart", this._leave, this);
+            this._leave();
+            L.Canvas.prototype.onRemove.call(this, map);
+        },
+        addSet: function (set) {
+            if (this._sets.indexOf(set) < 0) {
+                this._sets.push(set);
+                this._sets.sort(function (a, b) { return a.rank - b.rank; });
+            }
+            this._later();
+        },
+        removeSet: function (set) {
+            var i = this._sets.indexOf(set);
+            if (i >= 0) { this._sets.splice(i, 1); }
+            if (this._over && this._over.set === set) { this._leave(); }
+            this._later();
+        },
+        _later: function () {
+            if (this._map) { this._redrawRequest = this._redrawRequest || L.Util.requestAnimFrame(this._redraw, this); }
+        },
+        _redraw: function () {
+            this._redrawRequest = null;
+            this._redrawBounds = null;
+            if (this._ctx) { this._clear(); this._draw(); }
+        },
+        _updatePaths: function () {
+            if (!this._postponeUpdatePaths) { this._redraw(); }
+        },
+        _view: function () {
+            var o = this._map.getPixelOrigin();
+            return {scale: 256 * Math.pow(2, this._map.getZoom()), ox: o.x, oy: o.y};
+        },
+        _draw: function () {
+            if (!this._ctx || !this._bounds || !this._map) { return; }
+            var v = this._view(), b = this._bounds, n = 0;
+            for (var k = 0; k < this._sets.length; k++) {
+                n += this._sets[k]._drawOn(this._ctx, v, b.min.x, b.min.y, b.max.x, b.max.y);
+            }
+            this.drawnInView = n;
+        },
+        _hit: function (p) {
+            var v = this._view();
+            for (var k = this._sets.length - 1; k >= 0; k--) {
+                var i = this._sets[k]._hit(p.x, p.y, v);
+                if (i >= 0) { return {set: this._sets[k], i: i}; }
+            }
+            return null;
+        },
+        _onMove: function (e) {
+            var map = this._map;
+            if (map.dragging && map.dragging.moving()) { return; }
+            var hit = this._hit(e.layerPoint);
+            if (!hit) { this._leave(); return; }
+            if (!this._over || this._over.set !== hit.set || this._over.i !== hit.i) {
+                this._over = hit;
+                this._tip.setContent(hit.set.tip(hit.i));
+                map.getContainer().style.cursor = "pointer";
+            }
+            this._tip.setLatLng(e.latlng);
+            if (!map.hasLayer(this._tip)) { map.openTooltip(this._tip); }
+        },
+        _leave: function () {
+            this._over = null;
+            if (this._map) {
+                this._map.getContainer().style.cursor = "";
+                if (this._tip && this._map.hasLayer(this._tip)) { this._map.closeTooltip(this._tip); }
+            }
+        },
+        _onClick: function (e) {
+            var hit = this._hit(e.layerPoint);
+            if (!hit) { return; }
+            // Reported like a marker's click: the circle's own position.
+            var latlng = hit.set.latLngOf(hit.i);
+            hit.set._latlng = latlng;
+            hit.set.fire("click", {
+                latlng: latlng,
+                layerPoint: this._map.latLngToLayerPoint(latlng),
+                containerPoint: this._map.latLngToContainerPoint(latlng),
+                originalEvent: e.originalEvent
+            }, true);
+        }
+    });
+
+    function pointsOf(map) {
+        if (!map.__briefmapPoints) {
+            if (!map.getPane("briefmapPoints")) {
+                var pane = map.createPane("briefmapPoints");
+                pane.style.zIndex = 450;
+                pane.style.pointerEvents = "none";
+            }
+            map.__briefmapPoints = new Points();
+        }
+        if (!map.hasLayer(map.__briefmapPoints)) { map.addLayer(map.__briefmapPoints); }
+        return map.__briefmapPoints;
+    }
+
+    // One layer's points: typed arrays in Web Mercator units, drawn by Points.
+    var PointSet = L.Layer.extend({
+        initialize: function (d, scale) {
+            var n = d.x.length, m = d.S.length || 1, sin;
+            this.d = d; this.n = n; this.rank = d.rank;
+            this.mx = new Float64Array(n); this.my = new Float64Array(n);
+            this.lat = new Float64Array(n); this.lng = new Float64Array(n);
+            this.style = new Uint16Array(n); this.tipOf = new Uint32Array(n);
+            for (var i = 0; i < n; i++) {
+                var lng = (d.x[i] + d.o[0]) / scale, lat = (d.y[i] + d.o[1]) / scale, k = d.k[i];
+                this.lat[i] = lat; this.lng[i] = lng;
+                sin = Math.sin(Math.max(Math.min(MAX_LAT, lat), -MAX_LAT) * D2R);
+                this.mx[i] = 0.5 + lng / 360;
+                this.my[i] = 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
+                this.style[i] = k % m; this.tipOf[i] = Math.floor(k / m);
+            }
+            this.sprites = [];
+            for (var s = 0; s < d.S.length; s++) { this.sprites.push(sprite(d.S[s], d.r)); }
+        },
+        onAdd: function (map) { pointsOf(map).addSet(this); },
+        onRemove: function (map) { if (map.__briefmapPoints) { map.__briefmapPoints.removeSet(this); } },
+        getLatLng: function () { return this._latlng; },
+        latLngOf: function (i) { return L.latLng(this.lat[i], this.lng[i]); },
+        tip: function (i) { return tipHtml(this.d, this.tipOf[i], this.style[i]); },
+        _drawOn: function (ctx, v, minx, miny, maxx, maxy) {
+            var mx = this.mx, my = this.my, st = this.style, sp = this.sprites, n = this.n, drawn = 0;
+            var scale = v.scale, ox = v.ox, oy = v.oy, pad = 12, x, y, s;
+            for (var i = 0; i < n; i++) {
+                x = mx[i] * scale - ox; y = my[i] * scale - oy;
+                if (x < minx - pad || x > maxx + pad || y < miny - pad || y > maxy + pad) { continue; }
+                s = sp[st[i]];
+                ctx.drawImage(s.c, Math.round(x - s.h), Math.round(y - s.h), s.w, s.w);
+                drawn++;
+            }
+            return drawn;
+        },
+        _hit: function (px, py, v) {
+            var mx = this.mx, my = this.my, st = this.style, sp = this.sprites, dx, dy, r;
+            for (var i = this.n - 1; i >= 0; i--) {
+                dx = mx[i] * v.scale - v.ox - px;
+                if (dx > 16 || dx < -16) { continue; }
+                dy = my[i] * v.scale - v.oy - py;
+                r = sp[st[i]].reach;
+                if (dx * dx + dy * dy <= r * r) { return i; }
+            }
+            return -1;
+        }
+    });
+
+    function outlines(d) {
+        var features = [];
+        for (var i = 0; i < d.g.length; i++) {
+            features.push({type: "Feature", geometry: {type: "Polygon", coordinates: d.g[i]},
+                properties: {s: d.gs[i], t: d.gt[i]}});
+        }
+        var geo = L.geoJSON(features, {style: function (f) {
+            var s = d.S[f.properties.s];
+            return {color: s[0], weight: s[1], dashArray: s[2] || null, fill: true,
+                fillColor: s[3] === 2 ? "url(#bm-hatch-" + s[0].slice(1).toLowerCase() + ")" : s[0],
+                fillOpacity: s[4], className: "bm-feature bm-region bm-layer-" + d.slug};
+        }});
+        geo.bindTooltip(function (layer) {
+            var q = layer.feature.properties;
+            return tipHtml(d, q.t, q.s);
+        }, {sticky: true, className: "bm-tooltip"});
+        return geo;
+    }
+
+    return {tipHtml: tipHtml, sprite: sprite, Points: Points, PointSet: PointSet, outlines: outlines};
+})(); }
+"""
+
+# The per-layer script for the "canvas" engine: outlines as SVG paths, points on the shared canvas.
+CANVAS_ENGINE = r"""
+(function (map, group, d) {
+    var B = window.__briefmapBulk, count = d.x.length + d.g.length;
+    var parts = [B.outlines(d), new B.PointSet(d, d.scale)];
+    var drawn = window.__briefmapDrawn = window.__briefmapDrawn || {};
+    parts[1].on("add", function () { drawn[d.layer] = count; });
+    parts[1].on("remove", function () { drawn[d.layer] = 0; });
+    (window.__briefmapLayers = window.__briefmapLayers || {})[d.layer] = parts;
+    parts.forEach(function (part) { part.addTo(group); });
+})
+"""
+
+# The same layer as one L.circleMarker per point on a shared L.canvas (for comparison:
+# Leaflet registers two map listeners per marker, a linear search each, so adding and
+# removing n markers costs n^2/2 comparisons).
+CIRCLES_ENGINE = r"""
+(function (map, group, d) {
+    var B = window.__briefmapBulk;
+    var R = map.__briefmapCanvas || (map.__briefmapCanvas = L.canvas({padding: 0.2, tolerance: 2}));
+    var styles = [];
+    function style(k) {
+        if (!styles[k]) {
+            var s = d.S[k], o = {renderer: R, radius: d.r, color: s[0], weight: s[1],
+                dashArray: s[2] || null, fill: s[3] > 0, fillColor: s[0], fillOpacity: s[4]};
+            styles[k] = o;
+        }
+        return styles[k];
+    }
+    var features = [], m = d.S.length || 1, i, k;
+    for (i = 0; i < d.x.length; i++) {
+        k = d.k[i];
+        features.push({type: "Feature", geometry: {type: "Point",
+            coordinates: [(d.x[i] + d.o[0]) / d.scale, (d.y[i] + d.o[1]) / d.scale]},
+            properties: {s: k % m, t: Math.floor(k / m)}});
+    }
+    var geo = L.geoJSON(features, {
+        pointToLayer: function (f, latlng) { return L.circleMarker(latlng, style(f.properties.s)); }
+    });
+    geo.bindTooltip(function (layer) {
+        var q = layer.feature.properties;
+        return B.tipHtml(d, q.t, q.s);
+    }, {sticky: true, className: "bm-tooltip"});
+    var parts = [B.outlines(d), geo], count = d.x.length + d.g.length;
+    var drawn = window.__briefmapDrawn = window.__briefmapDrawn || {};
+    geo.on("add", function (e) { if (e.target === geo) { drawn[d.layer] = count; } });
+    geo.on("remove", function (e) { if (e.target === geo) { drawn[d.layer] = 0; } });
+    (window.__briefmapLayers = window.__briefmapLayers || {})[d.layer] = parts;
+    parts.forEach(function (part) { part.addTo(group); });
+})
+"""
+
+ENGINES = {"canvas": CANVAS_ENGINE, "circles": CIRCLES_ENGINE}
+
+
 class BulkLayer(MacroElement):
-    """One map layer's places: compact JSON drawn as ``L.geoJSON`` on a shared canvas."""
+    """One map layer's places: a compact JSON payload and the script that draws it.
+
+    ``engine="canvas"`` (the default) draws the points with one shared canvas
+    per map from typed arrays (no Leaflet layer per point); ``"circles"``
+    draws one ``L.circleMarker`` per point on a shared ``L.canvas()``, kept to
+    measure the difference. Outlines are ``L.geoJSON`` SVG paths either way.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map, group, d) {
-            var R = map.__briefmapCanvas;
-            if (!R) { R = map.__briefmapCanvas = L.canvas({padding: 0.2, tolerance: 3}); }
-            var S = d.S, T = d.T, P = d.P, i, n, hatches = {}, styles = [];
-            function hatch(colour) {
-                if (!(colour in hatches)) {
-                    var c = document.createElement("canvas"), g = c.getContext && c.getContext("2d");
-                    c.width = c.height = 6;
-                    hatches[colour] = null;
-                    if (g) {
-                        g.strokeStyle = colour; g.lineWidth = 2.2; g.beginPath();
-                        g.moveTo(-1, 7); g.lineTo(7, -1); g.moveTo(-4, 4); g.lineTo(4, -4);
-                        g.moveTo(2, 10); g.lineTo(10, 2); g.stroke();
-                        hatches[colour] = g.createPattern(c, "repeat");
-                    }
-                }
-                return hatches[colour];
-            }
-            function style(k) {
-                if (!styles[k]) {
-                    var s = S[k], o = {renderer: R, radius: d.r, color: s[0], weight: s[1],
-                        dashArray: s[2] || null, fill: s[3] > 0, fillColor: s[0], fillOpacity: s[4]};
-                    if (s[3] === 2) {
-                        var p = hatch(s[0]);
-                        if (p) { o.fillColor = p; } else { o.fillOpacity = 0.3; }
-                    }
-                    styles[k] = o;
-                }
-                return styles[k];
-            }
-            function tip(k, s) {
-                var p = P[k];
-                var h = '<div class="bm-tip-name">' + T[p[0]] + "</div>";
-                if (p[1] >= 0) { h += '<div dir="rtl" lang="ar">' + T[p[1]] + "</div>"; }
-                if (p[2] >= 0) { h += '<div lang="ru">' + T[p[2]] + "</div>"; }
-                h += '<div class="bm-tip-meta">' + T[p[3]] + '</div><div class="bm-tip-meta">' + T[p[4] >= 0 ? p[4] : S[s][5]] + "</div>";
-                if (p[5] >= 0) { h += '<div class="bm-tip-lead">' + T[p[5]] + "</div>"; }
-                return h + '<div class="bm-tip-hint">{{ this.hint }}</div>';
-            }
-            var features = [];
-            for (i = 0, n = d.g.length; i < n; i++) {
-                features.push({type: "Feature", geometry: {type: "Polygon", coordinates: d.g[i]},
-                    properties: {s: d.gs[i], t: d.gt[i]}});
-            }
-            var x0 = d.o[0], y0 = d.o[1], m = S.length || 1, k;
-            for (i = 0, n = d.x.length; i < n; i++) {
-                k = d.k[i];
-                features.push({type: "Feature", geometry: {type: "Point",
-                    coordinates: [(d.x[i] + x0) / {{ this.scale }}, (d.y[i] + y0) / {{ this.scale }}]},
-                    properties: {s: k % m, t: Math.floor(k / m)}});
-            }
-            var geo = L.geoJSON(features, {
-                pointToLayer: function (f, latlng) { return L.circleMarker(latlng, style(f.properties.s)); },
-                style: function (f) { return style(f.properties.s); }
-            });
-            // One tooltip for the whole layer; its text is put together on hover.
-            geo.bindTooltip(function (layer) { var q = layer.feature.properties; return tip(q.t, q.s); },
-                {sticky: true, className: "bm-tooltip"});
-            var drawn = window.__briefmapDrawn = window.__briefmapDrawn || {};
-            var count = features.length;
-            geo.on("add", function (e) { if (e.target === geo) { drawn[d.layer] = count; } });
-            geo.on("remove", function (e) { if (e.target === geo) { drawn[d.layer] = 0; } });
-            geo.addTo(group);
-        })({{ this.map_name() }}, {{ this._parent.get_name() }}, {{ this.payload_json }});
+        {{ this.library }}
+        {{ this.engine_js }}({{ this.map_name() }}, {{ this._parent.get_name() }}, {{ this.payload_json }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, payload: dict[str, Any]) -> None:
+    def __init__(self, payload: dict[str, Any], engine: str = "canvas") -> None:
         super().__init__()
         self._name = "BulkLayer"
-        self.payload_json = dumps(payload)
-        self.scale = SCALE
-        self.hint = HINT
+        self.payload_json = dumps({**payload, "scale": SCALE, "hint": HINT})
+        self.library = BULK_LIBRARY
+        self.engine = engine
+        self.engine_js = ENGINES[engine]
         self.count = len(payload["x"]) + len(payload["g"])
 
     def map_name(self) -> str:
@@ -859,6 +1096,7 @@ def build_bulk_layers(
     extras: MapExtras | None = None,
     *,
     summaries: bool | None = None,
+    engine: str = "canvas",
 ) -> list[folium.FeatureGroup]:
     """:func:`mapping.build_layers` for large selections: one canvas element per layer.
 
@@ -871,11 +1109,17 @@ def build_bulk_layers(
     catalog, selection, extras
         As for :func:`mapping.build_layers`.
     summaries
-        Whether tooltips carry the lead claim's summary; by default only in a
-        layer of at most :data:`SUMMARY_LIMIT` places.
+        Whether tooltips carry the lead claim's summary; by default only when
+        the map draws at most :data:`SUMMARY_LIMIT` places.
+    engine
+        ``"canvas"`` (points drawn from typed arrays on one canvas) or
+        ``"circles"`` (an ``L.circleMarker`` per point), see :class:`BulkLayer`.
     """
     extras = extras or MapExtras()
     places, claims, plan = _plan(catalog, selection)
+    if summaries is None:
+        # One rule for the whole map, so every tooltip reads the same way.
+        summaries = len(plan.layer) <= SUMMARY_LIMIT
     groups: list[folium.FeatureGroup] = []
     samples: list[MapFeature] = []
     for layer in LAYERS:
@@ -884,7 +1128,7 @@ def build_bulk_layers(
         samples += [
             MapFeature(catalog.places[places.ids[p]], layer, (claims.ordered[c],)) for c, p in used
         ]
-        BulkLayer(payload).add_to(group)
+        BulkLayer(payload, engine=engine).add_to(group)
         groups.append(group)
     # Arrows from a proposed deployment's origin: few, drawn as mapping draws them.
     proposed = np.flatnonzero(plan.layer == _LAYER_CODE[Layer.PROPOSED])

@@ -96,6 +96,13 @@ def _day(raw: str, name: str, notices: list[str]) -> str | None:
     return None
 
 
+def _slug(raw: str, name: str, notices: list[str]) -> str | None:
+    if SLUG.fullmatch(raw):
+        return raw
+    notices.append(f"Ignored {name} {raw[:40]!r}: not a {name} id.")
+    return None
+
+
 def _number(raw: str, name: str, low: float, high: float, notices: list[str]) -> float | None:
     try:
         value = float(raw)
@@ -166,20 +173,14 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[BriefingState, list[st
             notices.append("Ignored the map view in the link: it needs lat, lng and z.")
 
     if P_PLACE in raw:
-        if SLUG.fullmatch(raw[P_PLACE]):
-            state = replace(state, place=raw[P_PLACE])
-        else:
-            notices.append(f"Ignored place {raw[P_PLACE][:40]!r}: not a place id.")
+        state = replace(state, place=_slug(raw[P_PLACE], "place", notices))
     if P_PRESENT in raw:
         if raw[P_PRESENT] in ("1", "0", "true", "false"):
             state = replace(state, present=raw[P_PRESENT] in ("1", "true"))
         else:
             notices.append(f"Ignored present={raw[P_PRESENT][:40]!r}: use 1 or 0.")
     if P_BRIEFING in raw:
-        if SLUG.fullmatch(raw[P_BRIEFING]):
-            state = replace(state, briefing=raw[P_BRIEFING])
-        else:
-            notices.append(f"Ignored briefing {raw[P_BRIEFING][:40]!r}: not a briefing id.")
+        state = replace(state, briefing=_slug(raw[P_BRIEFING], "briefing", notices))
     if P_SCENE in raw:
         scene = _number(raw[P_SCENE], "scene", 1, 999, notices)
         if scene is not None and scene == int(scene):

@@ -377,3 +377,90 @@ class BrowserPage:
                     continue
             errors.append(f"{message.text} (at {url or 'unknown'})")
         return errors
+
+
+# ------------------------------------------------- links, layers, payload checks
+# (added for test_browser_briefing.py and test_browser_untrusted.py)
+
+
+def query_of(url: str) -> dict[str, str]:
+    """A URL's query parameters, the last value of each."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
+def path_and_query(url: str) -> str:
+    """``/path?query`` of a URL, for :meth:`BrowserPage.goto`."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def wait_for_query(
+    app: BrowserPage,
+    has: dict[str, str | None] | None = None,
+    lacks: tuple[str, ...] = (),
+    timeout_ms: float = WAIT_MS,
+) -> dict[str, str]:
+    """Wait until the page's URL has each key of ``has`` (with that value, unless None) and none of ``lacks``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    has = has or {}
+    try:
+        app.page.wait_for_function(
+            """([has, lacks]) => {
+                const q = new URLSearchParams(window.location.search);
+                for (const [k, v] of Object.entries(has)) {
+                    if (!q.has(k) || (v !== null && q.get(k) !== v)) return false;
+                }
+                return lacks.every(k => !q.has(k));
+            }""",
+            arg=[has, list(lacks)],
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeoutError:
+        raise AssertionError(
+            f"the URL {app.page.url} never had {has} without {list(lacks)}"
+        ) from None
+    return query_of(app.page.evaluate("() => window.location.href"))
+
+
+def layer_control_names(app: BrowserPage, expand: bool = True) -> list[str]:
+    """The overlay names in the map's layer control, as the browser shows them."""
+    frame = app.map()
+    if expand:
+        frame.locator(".leaflet-control-layers").hover()
+        expect(frame.locator(".leaflet-control-layers-expanded")).to_have_count(1)
+    labels = frame.locator(".leaflet-control-layers-overlays label")
+    return [(t or "").strip() for t in labels.evaluate_all("els => els.map(e => e.textContent)")]
+
+
+def assert_nothing_ran(app: BrowserPage, flags: tuple[str, ...] = ("__pwned",)) -> None:
+    """No dialog, no flag a payload would set in any frame, no request an <img src=x> makes.
+
+    Every window property named in ``flags``, or starting with ``bm_`` (the
+    corpus payloads set ``window.bm_<case>``), must be absent in every frame;
+    and no link anywhere may use a scheme other than http(s).
+    """
+    assert app.dialogs == [], f"a payload opened a dialog: {app.dialogs}"
+    for frame in app.page.frames:
+        if frame.is_detached():
+            continue
+        found = frame.evaluate(
+            """(flags) => [
+                ...flags.filter(f => typeof window[f] !== 'undefined'),
+                ...Object.keys(window).filter(k => k.startsWith('bm_')),
+            ]""",
+            list(flags),
+        )
+        assert found == [], f"a payload set {found} in {frame.url}"
+        hrefs = frame.evaluate(
+            "() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+        )
+        bad = [
+            h for h in hrefs if re.match(r"^\s*(javascript|data|vbscript):", h, flags=re.IGNORECASE)
+        ]
+        assert bad == [], f"links with an unsafe scheme in {frame.url}: {bad}"
+    assert [u for u in app.requests if u.rstrip("/").endswith("/x")] == [], "an <img src=x> loaded"
