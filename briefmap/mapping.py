@@ -93,6 +93,7 @@ SYMBOLS: dict[PlaceKind, str] = {
     PlaceKind.BUFFER_ZONE: '<circle cx="12" cy="12" r="9" />',
 }
 SYMBOL_PX = 26
+LABEL_LEFT = frozenset({PlaceKind.CITY, PlaceKind.TOWN, PlaceKind.CAPITAL})
 
 FEATURE_CLASS = "bm-feature"  # every drawn place carries it: browser tests count these
 
@@ -217,7 +218,11 @@ def _hatch_defs(colour: str) -> str:
 def _point_marker(feature: MapFeature) -> folium.Marker:
     place, lead = feature.place, feature.lead
     svg = symbol_svg(place.kind, feature.actor.colour, lead.status, lead.posture)
-    label = f'<span class="bm-label">{map_text(place.name_en)}</span>'
+    # Towns are labelled to the left and installations to the right: the bases
+    # sit next to their towns (Khmeimim by Latakia and Jableh, the naval
+    # facility in Tartus, the airport by Qamishli), so the labels part ways.
+    side = "bm-label-left" if place.kind in LABEL_LEFT else ""
+    label = f'<span class="bm-label {side}">{map_text(place.name_en)}</span>'
     icon = folium.DivIcon(
         html=f"{svg}{label}",
         icon_size=(SYMBOL_PX, SYMBOL_PX),
@@ -557,6 +562,7 @@ MAP_CSS = """
 .leaflet-container { background: #e9ecef; font-family: "Source Sans Pro", Arial, sans-serif; }
 .bm-point { overflow: visible; }
 .bm-point svg { display: block; }
+.bm-label-left { left: auto !important; right: 28px; }
 .bm-label { position: absolute; left: 28px; top: 3px; white-space: nowrap; font-size: 13px;
   font-weight: 600; color: #111; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }
 .bm-tooltip { font-size: 14px; max-width: 340px; white-space: normal; }
