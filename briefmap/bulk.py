@@ -3,31 +3,43 @@
 :func:`mapping.build_layers` draws one ``folium.Marker`` (an inline-SVG
 ``DivIcon`` and a ``Tooltip``) per place and layer: exact and pretty for
 dozens of places, hopeless for 100,000 (each marker is a DOM node and about
-2 KB of script). :func:`build_bulk_layers` takes the same inputs and returns a
-``FeatureGroup`` per :class:`~briefmap.mapping.Layer` with the same names, but
-draws each layer's places with ONE :class:`BulkLayer`: a compact JSON payload
-and a small fixed script that turns it into ``L.geoJSON`` features, drawn as
-``L.circleMarker``s (and outlines) on one shared ``L.canvas()`` renderer.
+1.7 KB of script). :func:`build_bulk_layers` takes the same inputs and returns
+a ``FeatureGroup`` per :class:`~briefmap.mapping.Layer` with the same names,
+but draws each layer's places with ONE :class:`BulkLayer`: a compact JSON
+payload and a fixed script. Outlines (a few hundred) become ``L.geoJSON`` SVG
+paths styled like :func:`mapping.build_layers`' regions. Points are stamped
+as circles on one ``L.Canvas`` per map (a subclass: :data:`BULK_LIBRARY`) from
+typed arrays, with no Leaflet layer per point.
+
+Why not ``L.geoJSON`` with ``pointToLayer`` making an ``L.circleMarker`` each
+on a shared ``L.canvas()`` (still available as ``engine="circles"``)? Leaflet
+registers two map listeners per circle and checks each new one against all
+before it (``Events._on``), so adding or removing n circles is quadratic;
+with 100,000 of them headless Chromium took about 4 s from payload to drawing,
+1.4 s per redraw after a pan and 290 MB of heap, against about 1 s, a redraw
+sliced into 30 ms pieces and 30 MB here (see BENCHMARKS.md).
 
 The payload of a layer (see :func:`layer_payload` and :func:`decode`):
 
 - ``S``, the style table, one entry per distinct (actor colour, status,
-  posture, point or outline): ``[colour, weight, dash, fill, fill opacity]``,
-  ``fill`` 0 hollow, 1 solid, 2 hatched. Status is carried by weight, dash and
-  fill opacity as :data:`mapping.STATUS_STYLES` says, posture by the fill
-  (former hollow, proposed hatched: a canvas pattern in the actor's colour),
-  never by colour alone.
+  posture, point or outline): ``[colour, weight, dash, fill, fill opacity,
+  one-claim tally, z]``, ``fill`` 0 hollow, 1 solid, 2 hatched. Status is
+  carried by weight, dash and fill opacity as :data:`mapping.STATUS_STYLES`
+  says, posture by the fill (former hollow, proposed hatched in the actor's
+  colour), never by colour alone; ``z`` orders drawing, weakest status first.
 - ``T``, the string table: every text the layer shows, escaped on the server
   with :func:`briefmap.safe.map_text` (and ``{``/``}`` as entities) before it
   enters the JSON.
 - ``P``, tooltip recipes ``[name_en, name_ar, name_ru, meta, tally, summary]``:
-  indices into ``T``, -1 for none. The script joins them with fixed markup
-  into the HTML :func:`mapping.tooltip_html` makes and gives Leaflet a string;
-  nothing from the data is evaluated.
+  indices into ``T``, -1 for none (a tally of -1: the style's one-claim
+  tally). The script joins them with fixed markup into the HTML
+  :func:`mapping.tooltip_html` makes and gives Leaflet a string; nothing
+  from the data is evaluated.
 - ``o``, ``x``, ``y``, ``k``, the points, by column: coordinates as integers
   of 1e-5 degree (rounded to 5 decimals, about a metre) from the origin
-  ``o``, then each point's tooltip and style index packed into one number,
-  ``k = tooltip * len(S) + style``.
+  ``o``, and each point's tooltip and style index packed into one number,
+  ``k = tooltip * len(S) + style``. Weakest status first, so the best sourced
+  are drawn on top.
 - ``g``, ``gs``, ``gt``, the outlines: rings of [lon, lat] rounded to 5
   decimals, with their style and tooltip index.
 
@@ -36,18 +48,22 @@ about 23 bytes. A map of more than :data:`SUMMARY_LIMIT` places leaves the lead
 claim's summary out of its tooltips (the claim card has it): that is what
 keeps 100,000 points under 3 MB.
 
-A click on a circle reports the circle's own position (Leaflet does so for
-circles of radius <= 10 px), rounded to 5 decimals: within
-:data:`interaction.POINT_TOLERANCE_DEG`, so click-to-card works as it does for
-markers. A canvas has no DOM node per place, so the script publishes how many
-places each layer drew in ``window.__briefmapDrawn[<layer name>]`` (0 while
-the layer is switched off).
+A click on a point is reported to ``st_folium`` as a click on a marker: the
+point's own position (rounded to 5 decimals, within
+:data:`interaction.POINT_TOLERANCE_DEG`), so click-to-card works unchanged. A
+canvas has no DOM node per place, so the script publishes how many places
+each layer draws in ``window.__briefmapDrawn[<layer name>]`` (0 while the
+layer is switched off); ``map.__briefmapPoints.drawnInView`` counts the
+points stamped in the current view.
 
-Speed: everything about the catalog that does not depend on the filter (the
-claims in date order, per-place coordinates and escaped names, per-claim codes
-for actor, status, posture, role and layer) is computed once per catalog and
-cached; a filter change is then a few numpy passes. :func:`select_fast` returns
-exactly what :func:`query.select` returns, from the same cache.
+Speed on the server: everything about the catalog that does not depend on
+the filter (the claims in date order, per-place coordinates and escaped
+names, per-claim codes for actor, status, posture, role and layer) is computed
+once per catalog and cached; a filter change is then a few numpy passes.
+:func:`select_fast` returns exactly what :func:`query.select` returns, from
+the same cache. :class:`SafeFeatureGroup` renders scripts without compiling
+each once more as a Jinja template (which also made data such as
+``{{ 7*7 }}`` evaluate in exported maps).
 """
 
 from __future__ import annotations
@@ -55,6 +71,7 @@ from __future__ import annotations
 import json
 import operator
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +92,7 @@ from briefmap.schema import Actor, Catalog, Claim, ClaimStatus, Place, Posture, 
 BULK_THRESHOLD = 500
 # Up to this many places on the map, tooltips carry the lead claim's summary.
 SUMMARY_LIMIT = 5000
-POINT_RADIUS = 6  # px; must stay <= 10 so that a click reports the circle's position
+POINT_RADIUS = 6  # px at zoom 8 and closer; smaller further out (<= 10 for "circles" clicks)
 SCALE = 100_000  # coordinates kept to 5 decimals
 HINT = "Click for the claim card"
 
@@ -87,11 +104,15 @@ POSTURES: tuple[Posture, ...] = tuple(Posture)
 LAYERS: tuple[Layer, ...] = tuple(Layer)
 _LAYER_CODE = {layer: i for i, layer in enumerate(LAYERS)}
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;", "\u2028": "&#8232;", "\u2029": "&#8233;"})
 
 
 def map_text_strict(value: object) -> str:
-    """:func:`safe.map_text`, with ``{`` and ``}`` as entities too (no template syntax left)."""
+    """:func:`safe.map_text`, with ``{``, ``}`` and line separators as entities too.
+
+    No Jinja syntax is left for a later render to evaluate, and no U+2028 for
+    an older JavaScript parser to choke on.
+    """
     return map_text(value).translate(_BRACES)
 
 
@@ -109,20 +130,26 @@ class _Cache:
     def __init__(self, size: int = 6) -> None:
         self.size = size
         self.entries: dict[tuple[str, int], tuple[object, Any]] = {}
+        self.lock = threading.Lock()  # Streamlit runs sessions in threads
 
     def get(self, kind: str, owner: object, build: Any) -> Any:
         key = (kind, id(owner))
         hit = self.entries.get(key)
         if hit is not None and hit[0] is owner:
             return hit[1]
-        value = build()
-        self.entries[key] = (owner, value)
-        while len(self.entries) > self.size:
-            self.entries.pop(next(iter(self.entries)))
+        value = build()  # two sessions may both build it; the last one is kept
+        self.put(kind, owner, value)
         return value
 
+    def put(self, kind: str, owner: object, value: Any) -> None:
+        with self.lock:
+            self.entries[(kind, id(owner))] = (owner, value)
+            while len(self.entries) > self.size:
+                self.entries.pop(next(iter(self.entries)))
+
     def clear(self) -> None:
-        self.entries.clear()
+        with self.lock:
+            self.entries.clear()
 
 
 _CACHE = _Cache()
@@ -308,7 +335,7 @@ def _claims(catalog: Catalog, places: _Places) -> _Claims:
     entry = _CACHE.get("claims", catalog.claims, lambda: (catalog.places, build()))
     if entry[0] is not catalog.places:
         entry = (catalog.places, build())
-        _CACHE.entries[("claims", id(catalog.claims))] = (catalog.claims, entry)
+        _CACHE.put("claims", catalog.claims, entry)
     return entry[1]
 
 
@@ -390,13 +417,15 @@ def select_fast(catalog: Catalog, claim_filter: ClaimFilter) -> Selection:
 def _folded(catalog: Catalog, places: _Places) -> dict[int, tuple[str, ...]]:
     if not places.folded and places.ids:
         memo: dict[str, str] = {}
+        folded: dict[int, tuple[str, ...]] = {}
         for i, pid in enumerate(places.ids):
             names = []
             for name in catalog.places[pid].search_names():
                 if name not in memo:
                     memo[name] = fold(name)
                 names.append(memo[name])
-            places.folded[i] = tuple(names)
+            folded[i] = tuple(names)
+        places.folded = folded  # whole, so another session never sees half of it
     return places.folded
 
 
@@ -590,9 +619,14 @@ def layer_payload_of(
     first_of_style = np.unique(style_index, return_index=True)[1]
     for code, at in zip(style_codes.tolist(), first_of_style.tolist(), strict=True):
         actor, status, posture = _style_of_code(code // 2)
-        # The entry's last item, the one-claim tally, becomes a string index below.
+        # Then the one-claim tally (made a string index below) and the drawing
+        # order z: weakest status lowest, so the best sourced are drawn on top.
         style_table.append(
-            [*style_entry(actor.colour, status, posture, bool(code % 2)), _tally(_one(status))]
+            [
+                *style_entry(actor.colour, status, posture, bool(code % 2)),
+                _tally(_one(status)),
+                len(STATUSES) - 1 - STATUSES.index(status),
+            ]
         )
         samples.append((int(lead[at]), int(place[at])))
     # Tallies: a single claim's ("1 claim: 1 confirmed") rides with its style;
@@ -607,7 +641,7 @@ def layer_payload_of(
     tip_index = np.unique(tip_key, return_inverse=True)[1]
     strings = _Strings()
     for entry in style_table:
-        entry.append(strings(entry.pop()))
+        entry[5] = strings(entry[5])
     meta_of: dict[int, str] = {}
     layer_label = map_text_strict(layer.value)
     recipes = []
@@ -631,6 +665,10 @@ def layer_payload_of(
             ]
         )
     pts = np.flatnonzero(point)
+    if len(style_table):
+        # Weakest status first: drawn later, the best sourced lie on top.
+        z = np.array([entry[6] for entry in style_table], dtype=np.int64)[style_index[pts]]
+        pts = pts[np.argsort(z, kind="stable")]
     xs, ys = places.x[place[pts]], places.y[place[pts]]
     x0 = int(xs.min()) if len(pts) else 0
     y0 = int(ys.min()) if len(pts) else 0
@@ -733,6 +771,7 @@ BULK_LIBRARY = r"""
 if (!window.__briefmapBulk) { window.__briefmapBulk = (function () {
     var DPR = L.Browser.retina ? 2 : 1, MAX_LAT = 85.0511287798, D2R = Math.PI / 180;
     var TOLERANCE = 2;  // px around a circle that still count as on it
+    var SLICE_MS = 30;  // drawing gives the browser a frame back this often
 
     function tipHtml(d, k, s) {
         var T = d.T, S = d.S, p = d.P[k];
@@ -754,7 +793,10 @@ if (!window.__briefmapBulk) { window.__briefmapBulk = (function () {
         return g.createPattern(c, "repeat");
     }
 
-    // One circle per style, drawn once: a white halo, the fill, the dashed line.
+    function radiusAt(d, zoom) { return Math.max(3, d.r - Math.max(0, 8 - Math.round(zoom))); }
+
+    // One circle per style and radius, drawn once and stamped for every point:
+    // a white halo, the fill (solid, hatched or none), the (dashed) line.
     function sprite(s, r) {
         var halo = s[1] + 2.5, w = Math.ceil(2 * r + halo + 2), m = w / 2;
         var c = document.createElement("canvas"), g = c.getContext && c.getContext("2d");
@@ -773,16 +815,29 @@ if (!window.__briefmapBulk) { window.__briefmapBulk = (function () {
             if (s[2] && g.setLineDash) { g.setLineDash(s[2].split(/[ ,]+/).map(Number)); }
             g.lineWidth = s[1]; g.strokeStyle = s[0]; g.stroke();
         }
-        return {c: c, w: w, h: m, reach: r + s[1] / 2 + TOLERANCE};
+        var image = c;
+        if (window.OffscreenCanvas) {  // an ImageBitmap stamps about a third faster
+            try {
+                var o = new OffscreenCanvas(c.width, c.height);
+                o.getContext("2d").drawImage(c, 0, 0);
+                image = o.transferToImageBitmap();
+            } catch (err) { image = c; }
+        }
+        return {image: image, w: w, h: m};
     }
 
-    // One canvas per map for every bulk layer's points; it draws, the map listens.
+    // One canvas per map for every bulk layer's points. It draws in slices of
+    // SLICE_MS so a redraw never blocks the page; the map's own events drive
+    // hover and click (the canvas takes no pointer events).
     var Points = L.Canvas.extend({
         options: {padding: 0.2, pane: "briefmapPoints"},
         initialize: function (options) {
             L.Canvas.prototype.initialize.call(this, options);
             this._sets = [];
             this.drawnInView = 0;
+            this.drawing = false;
+            this.drawnAt = 0;
+            this.lastDrawMs = 0;
         },
         onAdd: function (map) {
             L.Canvas.prototype.onAdd.call(this, map);
@@ -797,6 +852,7 @@ if (!window.__briefmapBulk) { window.__briefmapBulk = (function () {
             map.off("click", this._onClick, this);
             map.off("mouseout movestart zoomstart", this._leave, this);
             this._leave();
+            this._stop();
             L.Canvas.prototype.onRemove.call(this, map);
         },
         addSet: function (set) {
@@ -813,7 +869,9 @@ if (!window.__briefmapBulk) { window.__briefmapBulk = (function () {
             this._later();
         },
         _later: function () {
-            if (this._map) { this._redrawRequest = this._redrawRequest || L.Util.requestAnimFrame(this._redraw, this); }
+            if (this._map) {
+                this._redrawRequest = this._redrawRequest || L.Util.requestAnimFrame(this._redraw, this);
+            }
         },
         _redraw: function () {
             this._redrawRequest = null;
@@ -824,16 +882,38 @@ if (!window.__briefmapBulk) { window.__briefmapBulk = (function () {
             if (!this._postponeUpdatePaths) { this._redraw(); }
         },
         _view: function () {
-            var o = this._map.getPixelOrigin();
-            return {scale: 256 * Math.pow(2, this._map.getZoom()), ox: o.x, oy: o.y};
+            var o = this._map.getPixelOrigin(), z = this._map.getZoom();
+            return {scale: 256 * Math.pow(2, z), ox: o.x, oy: o.y, zoom: z};
+        },
+        _stop: function () {
+            if (this._slice) { L.Util.cancelAnimFrame(this._slice); this._slice = null; }
         },
         _draw: function () {
+            this._stop();
             if (!this._ctx || !this._bounds || !this._map) { return; }
-            var v = this._view(), b = this._bounds, n = 0;
-            for (var k = 0; k < this._sets.length; k++) {
-                n += this._sets[k]._drawOn(this._ctx, v, b.min.x, b.min.y, b.max.x, b.max.y);
+            this._job = {v: this._view(), b: this._bounds, k: 0, i: 0, started: performance.now()};
+            this.drawnInView = 0;
+            this.drawing = true;
+            this._step();
+        },
+        _step: function () {
+            this._slice = null;
+            var job = this._job, until = performance.now() + SLICE_MS, b = job.b;
+            while (job.k < this._sets.length) {
+                var set = this._sets[job.k];
+                var out = set._drawOn(this._ctx, job.v, b.min.x, b.min.y, b.max.x, b.max.y, job.i, until);
+                this.drawnInView += out.drawn;
+                if (out.next < set.n) { job.i = out.next; break; }
+                job.k++; job.i = 0;
             }
-            this.drawnInView = n;
+            if (job.k < this._sets.length) {
+                this._slice = L.Util.requestAnimFrame(this._step, this);
+            } else {
+                this.drawing = false;
+                this.drawnAt = performance.now();
+                this.lastDrawMs = this.drawnAt - job.started;
+                this.fire("drawn");
+            }
         },
         _hit: function (p) {
             var v = this._view();
@@ -852,6 +932,7 @@ if (!window.__briefmapBulk) { window.__briefmapBulk = (function () {
                 this._over = hit;
                 this._tip.setContent(hit.set.tip(hit.i));
                 map.getContainer().style.cursor = "pointer";
+                L.DomUtil.addClass(map.getContainer(), "bm-over-point");
             }
             this._tip.setLatLng(e.latlng);
             if (!map.hasLayer(this._tip)) { map.openTooltip(this._tip); }
@@ -860,6 +941,7 @@ if (!window.__briefmapBulk) { window.__briefmapBulk = (function () {
             this._over = null;
             if (this._map) {
                 this._map.getContainer().style.cursor = "";
+                L.DomUtil.removeClass(this._map.getContainer(), "bm-over-point");
                 if (this._tip && this._map.hasLayer(this._tip)) { this._map.closeTooltip(this._tip); }
             }
         },
@@ -885,13 +967,18 @@ if (!window.__briefmapBulk) { window.__briefmapBulk = (function () {
                 pane.style.zIndex = 450;
                 pane.style.pointerEvents = "none";
             }
+            var style = document.createElement("style");
+            // A point's tooltip wins over the outline's beneath it.
+            style.textContent = ".bm-over-point .leaflet-tooltip.bm-region-tip { display: none; }";
+            document.head.appendChild(style);
             map.__briefmapPoints = new Points();
         }
         if (!map.hasLayer(map.__briefmapPoints)) { map.addLayer(map.__briefmapPoints); }
         return map.__briefmapPoints;
     }
 
-    // One layer's points: typed arrays in Web Mercator units, drawn by Points.
+    // One layer's points: typed arrays in Web Mercator units, stamped by Points
+    // in data order (the server puts the best sourced last, so on top).
     var PointSet = L.Layer.extend({
         initialize: function (d, scale) {
             var n = d.x.length, m = d.S.length || 1, sin;
@@ -907,34 +994,45 @@ if (!window.__briefmapBulk) { window.__briefmapBulk = (function () {
                 this.my[i] = 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
                 this.style[i] = k % m; this.tipOf[i] = Math.floor(k / m);
             }
-            this.sprites = [];
-            for (var s = 0; s < d.S.length; s++) { this.sprites.push(sprite(d.S[s], d.r)); }
+            this.sprites = {};
         },
         onAdd: function (map) { pointsOf(map).addSet(this); },
         onRemove: function (map) { if (map.__briefmapPoints) { map.__briefmapPoints.removeSet(this); } },
         getLatLng: function () { return this._latlng; },
         latLngOf: function (i) { return L.latLng(this.lat[i], this.lng[i]); },
         tip: function (i) { return tipHtml(this.d, this.tipOf[i], this.style[i]); },
-        _drawOn: function (ctx, v, minx, miny, maxx, maxy) {
-            var mx = this.mx, my = this.my, st = this.style, sp = this.sprites, n = this.n, drawn = 0;
-            var scale = v.scale, ox = v.ox, oy = v.oy, pad = 12, x, y, s;
-            for (var i = 0; i < n; i++) {
+        _spritesFor: function (r) {
+            if (!this.sprites[r]) {
+                this.sprites[r] = this.d.S.map(function (s) { return sprite(s, r); });
+            }
+            return this.sprites[r];
+        },
+        // Stamp points from index i on until the deadline; returns {next, drawn}.
+        _drawOn: function (ctx, v, minx, miny, maxx, maxy, i, until) {
+            var sp = this._spritesFor(radiusAt(this.d, v.zoom));
+            var mx = this.mx, my = this.my, st = this.style, n = this.n, drawn = 0;
+            var scale = v.scale, ox = v.ox, oy = v.oy, pad = 16, x, y, s;
+            ctx.imageSmoothingEnabled = false;
+            for (; i < n; i++) {
+                if ((i & 1023) === 0 && performance.now() > until) { break; }
                 x = mx[i] * scale - ox; y = my[i] * scale - oy;
                 if (x < minx - pad || x > maxx + pad || y < miny - pad || y > maxy + pad) { continue; }
                 s = sp[st[i]];
-                ctx.drawImage(s.c, Math.round(x - s.h), Math.round(y - s.h), s.w, s.w);
+                ctx.drawImage(s.image, Math.round(x - s.h), Math.round(y - s.h), s.w, s.w);
                 drawn++;
             }
-            return drawn;
+            return {next: i, drawn: drawn};
         },
+        // The topmost point (the last stamped) under a layer point, or -1.
         _hit: function (px, py, v) {
-            var mx = this.mx, my = this.my, st = this.style, sp = this.sprites, dx, dy, r;
+            var mx = this.mx, my = this.my, st = this.style, S = this.d.S;
+            var r = radiusAt(this.d, v.zoom), dx, dy, reach;
             for (var i = this.n - 1; i >= 0; i--) {
                 dx = mx[i] * v.scale - v.ox - px;
                 if (dx > 16 || dx < -16) { continue; }
                 dy = my[i] * v.scale - v.oy - py;
-                r = sp[st[i]].reach;
-                if (dx * dx + dy * dy <= r * r) { return i; }
+                reach = r + S[st[i]][1] / 2 + TOLERANCE;
+                if (dx * dx + dy * dy <= reach * reach) { return i; }
             }
             return -1;
         }
@@ -955,7 +1053,7 @@ if (!window.__briefmapBulk) { window.__briefmapBulk = (function () {
         geo.bindTooltip(function (layer) {
             var q = layer.feature.properties;
             return tipHtml(d, q.t, q.s);
-        }, {sticky: true, className: "bm-tooltip"});
+        }, {sticky: true, className: "bm-tooltip bm-region-tip"});
         return geo;
     }
 
@@ -1018,6 +1116,15 @@ CIRCLES_ENGINE = r"""
 ENGINES = {"canvas": CANVAS_ENGINE, "circles": CIRCLES_ENGINE}
 
 
+def _minified(script: str) -> str:
+    """The script without indentation, blank lines and whole-line comments."""
+    lines = (line.strip() for line in script.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+_LIBRARY_MIN = _minified(BULK_LIBRARY)
+
+
 class BulkLayer(MacroElement):
     """One map layer's places: a compact JSON payload and the script that draws it.
 
@@ -1036,11 +1143,14 @@ class BulkLayer(MacroElement):
         """
     )
 
-    def __init__(self, payload: dict[str, Any], engine: str = "canvas") -> None:
+    def __init__(
+        self, payload: dict[str, Any], engine: str = "canvas", *, library: bool = True
+    ) -> None:
         super().__init__()
         self._name = "BulkLayer"
         self.payload_json = dumps({**payload, "scale": SCALE, "hint": HINT})
-        self.library = BULK_LIBRARY
+        # The shared script, once per page: build_bulk_layers puts it in the first layer.
+        self.library = _LIBRARY_MIN if library else ""
         self.engine = engine
         self.engine_js = ENGINES[engine]
         self.count = len(payload["x"]) + len(payload["g"])
@@ -1081,12 +1191,14 @@ def footnote_html(catalog: Catalog, selection: Selection) -> str:
         key=lambda s: (s.date, s.outlet),
     )
     lines = [
-        f'<div class="bm-foot-asof">Data as of {map_text(catalog.as_of or "not stated")} · '
+        f'<div class="bm-foot-asof">Data as of {map_text_strict(catalog.as_of or "not stated")} · '
         f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"
     ]
     if cited:
         outlets = list(dict.fromkeys(mapping.short_outlet(s.outlet) for s in cited))
-        lines.append(f'<div class="bm-foot-sources">Sources: {map_text("; ".join(outlets))}</div>')
+        lines.append(
+            f'<div class="bm-foot-sources">Sources: {map_text_strict("; ".join(outlets))}</div>'
+        )
     return "".join(lines)
 
 
@@ -1128,7 +1240,7 @@ def build_bulk_layers(
         samples += [
             MapFeature(catalog.places[places.ids[p]], layer, (claims.ordered[c],)) for c, p in used
         ]
-        BulkLayer(payload, engine=engine).add_to(group)
+        BulkLayer(payload, engine=engine, library=not groups).add_to(group)
         groups.append(group)
     # Arrows from a proposed deployment's origin: few, drawn as mapping draws them.
     proposed = np.flatnonzero(plan.layer == _LAYER_CODE[Layer.PROPOSED])
@@ -1166,8 +1278,17 @@ def build_bulk_layers(
             mapping._highlight(place, drawn=place.id in shown).add_to(group)
         groups.append(group)
     for group in groups:
+        _strict_tooltips(group)
         mapping._stable_ids(group, "bulk/" + group.layer_name)
     return groups
+
+
+def _strict_tooltips(element: Element) -> None:
+    """Entities for ``{``, ``}`` and line separators in the tooltips mapping made (arrows, changes)."""
+    for child in element._children.values():
+        if isinstance(child, folium.Tooltip):
+            child.text = child.text.translate(_BRACES)
+        _strict_tooltips(child)
 
 
 def safe_groups(groups: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
@@ -1291,11 +1412,11 @@ __all__ = [
     "build_bulk_layers",
     "build_layers_auto",
     "count_features",
-    "map_bounds",
-    "safe_groups",
-    "selection_bounds",
     "decode",
     "drawn_counts",
     "layer_payload",
+    "map_bounds",
+    "safe_groups",
     "select_fast",
+    "selection_bounds",
 ]

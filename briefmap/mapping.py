@@ -603,9 +603,12 @@ class FitWhenSized(MacroElement):
             function options() {
                 // Keep the places clear of the legend on the right.
                 var legend = map.getContainer().querySelector(".bm-legend");
-                // Labels run about 110 px to the right of their symbol.
+                // Labels run about 110 px to the right of their symbol; the
+                // footnote sits at the bottom.
                 var right = (legend ? legend.offsetWidth : 0) + 110;
-                return {paddingTopLeft: [24, 24], paddingBottomRight: [right, 24]};
+                var note = map.getContainer().querySelector(".bm-footnote");
+                var bottom = (note ? note.offsetHeight : 0) + 24;
+                return {paddingTopLeft: [24, 24], paddingBottomRight: [right, bottom]};
             }
             function fit() {
                 // Leave the view alone once the user, or a link, has set one.
