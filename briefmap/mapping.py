@@ -633,6 +633,35 @@ class FitWhenSized(MacroElement):
         self.bounds_json = json.dumps(bounds)
 
 
+class FocusWithoutScrolling(MacroElement):
+    """Stop a click on the map from scrolling the page under the pointer.
+
+    Leaflet focuses the map on mousedown (for keyboard panning); when the map's
+    bottom is below the fold the browser scrolls the page to show it, the
+    marker moves away from the pointer and the click is lost. Inside the map's
+    own frame, every focus call asks not to scroll.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var focus = HTMLElement.prototype.focus;
+            if (focus.__briefmap) { return; }
+            HTMLElement.prototype.focus = function (options) {
+                return focus.call(this, Object.assign({}, options || {}, {preventScroll: true}));
+            };
+            HTMLElement.prototype.focus.__briefmap = true;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "FocusWithoutScrolling"
+
+
 class HatchPatterns(MacroElement):
     """SVG hatch patterns, one per actor colour, for proposed regions' fill."""
 
@@ -779,6 +808,7 @@ def build_base_map(
     if presentation:
         fmap.get_root().header.add_child(Element(PRESENTATION_CSS), name="briefmap_present_css")
     HatchPatterns([actor.colour for actor in Actor]).add_to(fmap)
+    FocusWithoutScrolling().add_to(fmap)
     return fmap
 
 

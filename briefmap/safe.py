@@ -20,6 +20,11 @@ _BIDI_CONTROLS = dict.fromkeys(
 )
 
 
+def plain_text(value: object) -> str:
+    """Text for widgets that show it as plain text (select options): bidi controls dropped."""
+    return "" if value is None else str(value).translate(_BIDI_CONTROLS)
+
+
 def map_text(value: object) -> str:
     """Escape a value from data or from a user for HTML inside a JS template literal.
 

@@ -139,12 +139,17 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[BriefingState, list[st
         raw[key] = text
 
     flt = ClaimFilter()
-    if P_ACTORS in raw:
-        flt = replace(flt, actors=_enum_set(raw[P_ACTORS], Actor, "actor", notices))
-    if P_STATUSES in raw:
-        flt = replace(flt, statuses=_enum_set(raw[P_STATUSES], ClaimStatus, "status", notices))
-    if P_KINDS in raw:
-        flt = replace(flt, kinds=_enum_set(raw[P_KINDS], PlaceKind, "place kind", notices))
+    # "actor=" (empty) means none; a list of only unknown values is ignored whole,
+    # as its notice says, rather than read as "none".
+    for key, field_name, vocab, label in (
+        (P_ACTORS, "actors", Actor, "actor"),
+        (P_STATUSES, "statuses", ClaimStatus, "status"),
+        (P_KINDS, "kinds", PlaceKind, "place kind"),
+    ):
+        if key in raw:
+            values = _enum_set(raw[key], vocab, label, notices)
+            if values or not raw[key].strip(" ,"):
+                flt = replace(flt, **{field_name: values})
     if P_DEPLOY in raw:
         try:
             flt = replace(flt, deployments=Deployments(raw[P_DEPLOY]))

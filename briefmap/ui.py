@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -28,7 +28,7 @@ from briefmap.loader import (
 )
 from briefmap.mapping import MapExtras, build_base_map, build_layers, build_upload_layer
 from briefmap.query import ClaimFilter, Deployments, Selection, select
-from briefmap.safe import markdown_text
+from briefmap.safe import markdown_text, plain_text
 from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind
 from briefmap.state import BriefingState, MapView, parse, to_params
 from briefmap.timeline import Change, as_of, changes_between, date_span
@@ -57,6 +57,7 @@ KEY_URL_READ = "url_read"
 KEY_NOTICES = "link_notices"
 KEY_URL_WRITTEN = "url_written"
 KEY_UPLOAD_FILES = "upload_files"
+KEY_LAST_REPORTED_VIEW = "map_view_reported"
 KEY_UPLOAD = "upload_result"
 
 FILTER_KEYS = (KEY_ACTORS, KEY_STATUSES, KEY_DEPLOYMENTS, KEY_KINDS, KEY_SEARCH, KEY_DATES)
@@ -211,6 +212,9 @@ def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None
             [catalog.places[p] for p in scene.highlight] or list(catalog.places.values())
         )
         view = view_for_bounds(bounds, height_px=MAP_HEIGHT) if bounds else None
+        if view is not None:
+            # One highlighted point alone would fit at street level.
+            view = MapView(center=view.center, zoom=min(view.zoom, 9))
     if view is not None:
         _request_view(view)
 
@@ -289,7 +293,14 @@ def share_url(view: BriefingView) -> str:
     """The full link to this page in this state."""
     params = to_params(view.state, defaults=default_filter(view.data.loaded.catalog))
     current = urlsplit(str(st.context.url or ""))
-    return urlunsplit((current.scheme, current.netloc, current.path, urlencode(params), ""))
+    return urlunsplit((current.scheme, current.netloc, current.path or "/", urlencode(params), ""))
+
+
+def refresh_link(view: BriefingView) -> BriefingView:
+    """After the map has reported its view and any click, bring the URL up to date."""
+    view = replace(view, state=current_state(view.data))
+    write_link(view)
+    return view
 
 
 def link_notices() -> None:
@@ -751,7 +762,11 @@ def briefing_map(view: BriefingView) -> None:
         zoom=requested.zoom if requested else None,
     )
     now = MapView.from_component(returned) if isinstance(returned, dict) else None
-    if now is not None:
+    # The component repeats its last report on every rerun; only a new report
+    # is a move by the user. Otherwise a view just asked for (a scene's, a
+    # link's) would be overwritten by the one the map showed before it.
+    if now is not None and now != st.session_state.get(KEY_LAST_REPORTED_VIEW):
+        st.session_state[KEY_LAST_REPORTED_VIEW] = now
         st.session_state[KEY_MAP_VIEW] = now
     click = MapClick.from_component(returned)
     if click is not None and click != st.session_state.get(KEY_LAST_CLICK):
@@ -863,7 +878,7 @@ def claim_card(view: BriefingView) -> None:
         key=KEY_SELECTED_PLACE,
         index=None,
         placeholder="Click a place on the map, or choose one",
-        format_func=lambda pid: catalog.places[pid].name_en,
+        format_func=lambda pid: plain_text(catalog.places[pid].name_en),
     )
     if place_id is None:
         st.caption("Click a place on the map to list every claim made about it.")

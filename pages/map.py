@@ -22,6 +22,7 @@ ui.empty_result_notice(view.selection)
 map_column, side_column = st.columns([3, 1.25])
 with map_column:
     ui.briefing_map(view)
+    view = ui.refresh_link(view)
     ui.map_footer(view)
     ui.timeline_chart(view)
 with side_column:

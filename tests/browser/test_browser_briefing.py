@@ -1,0 +1,284 @@
+"""Briefing mode in a real browser: shared links, scene URLs, presentation view, junk links.
+
+A link is only worth sharing if a *fresh* browser (another context, so another
+Streamlit session with no state of its own) opening it sees what the sender saw.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser_support import (
+    MAP_IFRAME,
+    BrowserPage,
+    expect,
+    expected_for,
+    layer_control_names,
+    path_and_query,
+    query_of,
+    wait_for_query,
+)
+
+from briefmap.briefings import load_briefings
+from briefmap.loader import load_catalog
+from briefmap.mapping import Layer, plan_features
+from briefmap.query import ClaimFilter, select
+from briefmap.schema import Actor
+from briefmap.screenshots import AppServer
+from briefmap.timeline import as_of
+
+pytestmark = pytest.mark.browser
+
+GEODATA = Path(__file__).resolve().parents[2] / "geodata"
+BRIEFING = "moscow-meeting"
+PRESENT_VIEWPORT = {"width": 1280, "height": 720}
+
+
+def _scene_line(app: BrowserPage, number: int, total: int) -> object:
+    """The markdown line "<briefing> · scene N of M: <title>" above the map."""
+    return app.main.locator('[data-testid="stMarkdownContainer"]').filter(
+        has_text=f"scene {number} of {total}:"
+    )
+
+
+def _assert_view(view: dict[str, float], link: dict[str, str]) -> None:
+    """The map shows the link's zoom, and its centre to 1e-3 degrees (or a pixel, if coarser).
+
+    Leaflet snaps the centre to whole pixels, which at zoom 7 is about 0.01 degrees.
+    """
+    zoom = int(link["z"])
+    assert view["zoom"] == zoom, (view, link)
+    tolerance = max(1e-3, 360 / (256 * 2**zoom))
+    assert view["lat"] == pytest.approx(float(link["lat"]), abs=tolerance), (view, link)
+    assert view["lng"] == pytest.approx(float(link["lng"]), abs=tolerance), (view, link)
+
+
+def _copied_link(app: BrowserPage) -> str:
+    """The URL in the "Copy link" popover's code box."""
+    app.main.get_by_role("button", name="Copy link").click()
+    code = app.page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]')
+    expect(code).to_be_visible()
+    text = (code.inner_text() or "").strip()
+    app.page.keyboard.press("Escape")
+    expect(code).to_have_count(0)
+    return text
+
+
+# ------------------------------------------------------------------ 1. link round trip
+
+
+def test_copied_link_reproduces_filters_view_and_place_in_a_fresh_browser(
+    open_page, app_server: AppServer
+) -> None:
+    everything = expected_for(GEODATA)
+    searched = expected_for(GEODATA, ClaimFilter(search="Hermon"))
+    wanted = ClaimFilter(actors=frozenset({Actor.ISRAEL}), search="Hermon")
+    narrowed = expected_for(GEODATA, wanted)
+    (place_id,) = narrowed.selection.place_ids  # the data's only Israeli claim on "Hermon"
+    place = narrowed.catalog.places[place_id]
+    assert narrowed.summary_line != everything.summary_line
+
+    sender: BrowserPage = open_page(app_server)
+    sender.goto("/")
+    sender.wait_features(everything.features)
+    search = sender.sidebar.get_by_role("textbox", name="Search places")
+    search.fill("Hermon")
+    search.press("Enter")
+    sender.expect_summary(searched.summary_line)
+    sender.keep_only("Actor", Actor.ISRAEL.label)
+    sender.expect_summary(narrowed.summary_line)
+    sender.wait_features(narrowed.features)
+    sender.wait_idle()
+
+    # Zoom and pan well away from the app's own fit, then pick the place for the claim card.
+    sender.focus_on(place.geometry.y, place.geometry.x, zoom=11)
+    view = sender.view()
+    card = sender.claim_card()
+    card.get_by_role("combobox", name="Claim card").click()
+    sender.page.get_by_role("option", name=place.name_en, exact=True).click()
+    expect(card.locator("h3").filter(has_text=place.name_en)).to_be_visible()
+    sender.wait_idle()
+    link = wait_for_query(
+        sender,
+        {"actor": Actor.ISRAEL.value, "q": "Hermon", "place": place_id, "z": str(view["zoom"])},
+    )
+    assert {"lat", "lng"} <= set(link), link
+    _assert_view(view, link)  # the link says what the sender's map shows
+    url = sender.page.url
+    assert query_of(url) == link
+    # The "Copy link" control offers the same link.
+    assert query_of(_copied_link(sender)) == link
+    drawn = sender.count_in_map(".bm-feature")
+    assert drawn == narrowed.features
+
+    # Another browser context: another session, nothing shared but the URL.
+    receiver: BrowserPage = open_page(app_server)
+    receiver.goto(path_and_query(url))
+    receiver.expect_summary(narrowed.summary_line)
+    receiver.wait_features(drawn)
+    _assert_view(receiver.wait_view_settled(), link)
+    card = receiver.claim_card()
+    expect(card.locator("h3").filter(has_text=place.name_en)).to_be_visible()
+    expect(card.get_by_role("combobox", name="Claim card")).to_have_value(place.name_en)
+    tags = receiver.multiselect("Actor").locator("[data-tag]")
+    expect(tags).to_have_count(1)
+    expect(tags.first).to_have_attribute("aria-label", Actor.ISRAEL.label)
+    expect(receiver.sidebar.get_by_role("textbox", name="Search places")).to_have_value("Hermon")
+    expect(receiver.exceptions()).to_have_count(0)
+    assert receiver.page_errors == [] and sender.page_errors == []
+
+
+# ------------------------------------------------------------------ 2. scene URLs
+
+
+def test_every_scene_has_a_url_that_reopens_it(open_page, app_server: AppServer) -> None:
+    loaded = load_catalog(GEODATA)
+    briefings, issues = load_briefings(GEODATA, loaded.catalog)
+    assert issues == []
+    briefing = briefings[BRIEFING]
+    total = len(briefing.scenes)
+    assert total >= 3, "the briefing needs a third scene (the 'as of' one) for this test"
+    expected = []
+    for scene in briefing.scenes:
+        shown = as_of(loaded.catalog, scene.as_of)
+        selection = select(shown, scene.claim_filter)
+        expected.append((selection, len(plan_features(shown, selection))))
+    first_total = expected[0][0].total_claims
+    # Scene 3 is the picture as known on the day of the meeting: fewer claims existed.
+    assert briefing.scenes[2].as_of and expected[2][0].total_claims < first_total
+
+    def check(app: BrowserPage, number: int) -> None:
+        scene = briefing.scenes[number - 1]
+        selection, features = expected[number - 1]
+        line = _scene_line(app, number, total)
+        expect(line).to_have_count(1)
+        expect(line).to_contain_text(scene.title)
+        expect(line).to_contain_text(briefing.title)
+        app.expect_summary(selection.summary_line)
+        app.wait_features(features)
+        app.wait_features(len(scene.highlight), ".bm-highlight")
+        expect(app.main.get_by_text(scene.talking_points[0], exact=True)).to_be_visible()
+
+    presenter: BrowserPage = open_page(app_server)
+    presenter.goto(f"/?briefing={BRIEFING}&scene=1")
+    urls = []
+    for number in range(1, total + 1):
+        wait_for_query(presenter, {"briefing": BRIEFING, "scene": str(number)})
+        check(presenter, number)
+        # Let the map arrive at the scene's view and report it before moving on:
+        # a report still in flight when Next is clicked races the click's rerun.
+        presenter.wait_view_settled(quiet_s=0.5)
+        presenter.wait_idle()
+        urls.append(presenter.page.url)
+        next_button = presenter.main.get_by_role("button", name="Next ▶")
+        if number < total:
+            next_button.click()
+        else:
+            expect(next_button).to_be_disabled()
+    assert len(set(urls)) == total, urls
+
+    # Each scene's URL, opened fresh (all at once: the server runs the sessions side by side).
+    fresh = [open_page(app_server) for _ in urls]
+    for app, url in zip(fresh, urls, strict=True):
+        app.page.goto(url, wait_until="commit")
+    for number, app in enumerate(fresh, start=1):
+        app.wait_idle()
+        check(app, number)
+        link = query_of(urls[number - 1])
+        _assert_view(app.wait_view_settled(quiet_s=0.5), link)
+        assert query_of(app.page.url)["scene"] == str(number)
+        expect(app.exceptions()).to_have_count(0)
+    assert presenter.page_errors == []
+
+
+# ------------------------------------------------------------------ 3. presentation view
+
+
+def test_presentation_view_fits_a_1280x720_screen(open_page, app_server: AppServer) -> None:
+    expected = expected_for(GEODATA)
+    app: BrowserPage = open_page(app_server, viewport=PRESENT_VIEWPORT)
+    app.goto("/?present=1")
+    app.wait_features(expected.features)
+    expect(app.sidebar).to_be_hidden()
+
+    box = app.page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    assert box["y"] < 200, f"the map starts {box['y']:.0f} px down the screen"
+    bottom = box["y"] + box["height"]
+    assert bottom <= PRESENT_VIEWPORT["height"], f"the map ends at {bottom:.0f} px, off the screen"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PRESENT_VIEWPORT["width"]
+
+    frame = app.map()
+    for selector in (".bm-legend", ".bm-footnote"):
+        element = frame.locator(selector)
+        expect(element).to_be_visible()
+        inner = element.bounding_box()
+        assert inner is not None
+        # On the screen, inside the map: nothing to scroll to during a call.
+        assert box["y"] <= inner["y"] and inner["y"] + inner["height"] <= bottom, selector
+        assert box["x"] <= inner["x"] and inner["x"] + inner["width"] <= box["x"] + box["width"]
+    expect(frame.locator(".bm-footnote")).to_contain_text("Data as of")
+    as_of_day = expected.catalog.as_of
+    assert as_of_day, "the data states no 'as of' date"
+    expect(frame.locator(".bm-footnote")).to_contain_text(as_of_day)
+    wait_for_query(app, {"present": "1"})
+
+    app.main.get_by_role("button", name="Exit").click()
+    expect(app.sidebar).to_be_visible()
+    expect(app.sidebar.get_by_role("switch", name="Presentation view")).not_to_be_checked()
+    wait_for_query(app, lacks=("present",))
+    app.wait_idle()
+    app.wait_features(expected.features)
+    expect(app.exceptions()).to_have_count(0)
+    assert app.page_errors == []
+
+
+# ------------------------------------------------------------------ 4. junk parameters
+
+
+def test_junk_link_parameters_get_a_notice_and_the_map_still_draws(
+    open_page, app_server: AppServer
+) -> None:
+    app: BrowserPage = open_page(app_server)
+    app.goto("/?actor=martians&z=banana&utm_source=x")
+    frame = app.map()  # raises with the app's traceback if Streamlit shows an exception
+    expect(app.exceptions()).to_have_count(0)
+    notice = app.main.locator('[data-testid="stAlert"]').filter(has_text="could not be used")
+    expect(notice).to_be_visible()
+    for fragment in ("martians", "banana", "utm_source"):
+        expect(notice).to_contain_text(fragment)
+    # The map is there, with its base layer and every claim layer in its control.
+    expect(frame.locator(".leaflet-tile-pane")).to_have_count(1)
+    names = layer_control_names(app)
+    assert all(layer.value in names for layer in Layer), names
+    expect(app.summary()).to_be_visible()
+    # The unknown parameter is not carried into the link the app writes back.
+    written = wait_for_query(app, {"z": None}, lacks=("utm_source",))
+    assert written["z"].isdigit(), written  # the map's own zoom, not "banana"
+    assert app.page_errors == []
+
+
+# ------------------------------------------------------- fixed bugs, kept as regression tests
+
+
+def test_link_with_only_unknown_actors_shows_every_actor(open_page, app_server: AppServer) -> None:
+    everything = expected_for(GEODATA)
+    app: BrowserPage = open_page(app_server)
+    app.goto("/?actor=martians")
+    app.map()
+    expect(app.summary()).to_have_text(everything.summary_line, timeout=1_500)
+    wait_for_query(app, {"z": None}, lacks=("actor",), timeout_ms=2_000)
+
+
+def test_link_follows_the_map_view_and_a_clicked_place(open_page, app_server: AppServer) -> None:
+    expected = expected_for(GEODATA)
+    place = expected.catalog.places["khmeimim_air_base"]
+    app: BrowserPage = open_page(app_server)
+    app.goto("/")
+    app.wait_features(expected.features)
+    app.focus_on(place.geometry.y, place.geometry.x, zoom=10)
+    wait_for_query(app, {"z": "10"}, timeout_ms=2_000)
+    app.topmost_marker(place.name_en).click()
+    expect(app.claim_card().locator("h3").filter(has_text=place.name_en)).to_be_visible()
+    wait_for_query(app, {"place": place.id}, timeout_ms=2_000)
