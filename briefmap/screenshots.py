@@ -292,6 +292,8 @@ def take_screenshots(
         Folder for the PNGs (created if missing); the README uses ``docs/``.
     chromium
         Chromium binary; ``$BRIEFMAP_CHROMIUM`` or ``/usr/bin/chromium`` by default.
+    allow_tiles
+        Let basemap tile requests through (only useful with internet access).
 
     Returns
     -------
