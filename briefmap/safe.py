@@ -11,7 +11,12 @@ import html
 
 # Characters that mean something to a JS template literal or to HTML,
 # replaced by numeric character references that the browser shows literally.
-_TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+_TEMPLATE_LITERAL = str.maketrans(
+    # Braces too: folium compiles each rendered script as a Jinja template once
+    # more, so "{{ ... }}" or "{% ... %}" in data would be evaluated (or fail to
+    # compile and crash the page).
+    {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+)
 
 # Bidirectional controls can make text display in an order other than the
 # one it is stored in (a "Trojan source" trick); they are dropped.

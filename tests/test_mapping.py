@@ -114,7 +114,7 @@ def test_tooltip_has_three_names_and_escapes(real_catalog: Catalog) -> None:
     evil_place = replace(feature.place, name_en="<img src=x onerror=alert(1)>`${alert(2)}`")
     evil = tooltip_html(replace(feature, place=evil_place))
     assert "<img" not in evil and "`" not in evil and "${" not in evil
-    assert "&lt;img src=x onerror=alert(1)&gt;&#96;&#36;{alert(2)}&#96;" in evil
+    assert "&lt;img src=x onerror=alert(1)&gt;&#96;&#36;&#123;alert(2)&#125;&#96;" in evil
 
 
 def test_rendered_map_has_no_raw_payload(real_catalog: Catalog) -> None:
@@ -217,3 +217,26 @@ def test_arrowhead_points_at_the_tip(tip: tuple[float, float], tail: tuple[float
         return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
 
     assert all(dist(corner, tail) < dist(tip, tail) for corner in head[1:])
+
+
+def test_template_syntax_in_data_is_neither_evaluated_nor_fatal(real_catalog: Catalog) -> None:
+    # folium compiles rendered scripts as Jinja templates once more: data that
+    # looks like a template must reach the page as text.
+    from streamlit_folium import _get_feature_group_string
+
+    payload = '{{ "jinja" ~ "ran" }} {% if true %}x{% endif %} {# c #} {{ cycler.__init__ }}'
+    place = replace(real_catalog.places["tartus_naval_facility"], name_en=payload)
+    claims = {
+        cid: replace(c, summary=payload) if "tartus_naval_facility" in c.places else c
+        for cid, c in real_catalog.claims.items()
+    }
+    catalog = replace(real_catalog, places={**real_catalog.places, place.id: place}, claims=claims)
+    selection = select(catalog, ClaimFilter())
+    html = _render(build_map(catalog, selection))
+    assert "jinjaran" not in html
+    assert "&#123;&#123; &quot;jinja&quot; ~ &quot;ran&quot; &#125;&#125;" in html
+    base = build_base_map(catalog)
+    base.render()
+    for index, group in enumerate(build_layers(catalog, selection)):
+        script = _get_feature_group_string(group, base, index)
+        assert "jinjaran" not in script and "{{ cycler" not in script
