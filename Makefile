@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test validate lint screenshots clean
+.PHONY: run test validate lint screenshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: $(STAMP)
 ## PNGs of every page at 1920x1080 and 1280x720 into docs/
 screenshots: $(STAMP)
 	$(BIN)/python -m briefmap screenshots
+
+## Benchmark 10 to 100,000 claims against the naive ways (QUICK=1: up to 10,000)
+bench: $(STAMP)
+	$(BIN)/python -m bench $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf $(VENV) static/vendor artifacts .pytest_cache

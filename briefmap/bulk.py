@@ -86,7 +86,7 @@ from briefmap import mapping
 from briefmap.mapping import REGION_FILL_SCALE, STATUS_STYLES, Layer, MapExtras, MapFeature
 from briefmap.query import ClaimFilter, Selection, fold, select
 from briefmap.safe import map_text
-from briefmap.schema import Actor, Catalog, Claim, ClaimStatus, Place, Posture, Role
+from briefmap.schema import Actor, Catalog, Claim, ClaimStatus, Place, PlaceKind, Posture, Role
 
 # Above this many drawn features, build_layers_auto takes the bulk path.
 BULK_THRESHOLD = 500
@@ -342,6 +342,11 @@ def _claims(catalog: Catalog, places: _Places) -> _Claims:
 def _index(catalog: Catalog) -> tuple[_Places, _Claims]:
     places = _places(catalog.places)
     return places, _claims(catalog, places)
+
+
+def warm(catalog: Catalog) -> None:
+    """Compute the per-catalog tables now (for ``ui._load``), not on the first view."""
+    _index(catalog)
 
 
 # ---------------------------------------------------------------- selection
@@ -1244,17 +1249,17 @@ def build_bulk_layers(
         groups.append(group)
     # Arrows from a proposed deployment's origin: few, drawn as mapping draws them.
     proposed = np.flatnonzero(plan.layer == _LAYER_CODE[Layer.PROPOSED])
+    if len(proposed):
+        origin_pairs = claims.has_origin[claims.pair_claim[plan.pairs]].astype(np.int64)
+        proposed = proposed[np.add.reduceat(origin_pairs, plan.first)[proposed] > 0]
     with_origin = []
     for row in proposed.tolist():
         start, n = plan.first[row], plan.count[row]
         members = claims.pair_claim[plan.pairs[start : start + n]]
-        if claims.has_origin[members].any():
-            place = catalog.places[places.ids[plan.place[row]]]
-            with_origin.append(
-                MapFeature(
-                    place, Layer.PROPOSED, tuple(claims.ordered[i] for i in members.tolist())
-                )
-            )
+        place = catalog.places[places.ids[plan.place[row]]]
+        with_origin.append(
+            MapFeature(place, Layer.PROPOSED, tuple(claims.ordered[i] for i in members.tolist()))
+        )
     for arrow in mapping._deployment_arrows(catalog, with_origin):
         arrow.add_to(groups[_LAYER_CODE[Layer.PROPOSED]])
     if samples:
@@ -1323,6 +1328,40 @@ def selection_bounds(catalog: Catalog, selection: Selection) -> list[list[float]
     shown = np.unique(plan.place)
     shown = shown[~places.off_map[shown]]
     return _box(places.bounds[shown]) if len(shown) else None
+
+
+def drawn_place_ids(catalog: Catalog, selection: Selection) -> tuple[str, ...]:
+    """``selection.place_ids`` (the same ids in the same order), from the cached arrays."""
+    places, claims, plan = _plan(catalog, selection)
+    picked = np.sort(plan.pairs)  # claim by claim, in the selection's order
+    ids, first = np.unique(claims.pair_place[picked], return_index=True)
+    order = ids[np.argsort(first, kind="stable")]
+    return tuple(places.ids[i] for i in order.tolist())
+
+
+def off_map_place_ids(catalog: Catalog, selection: Selection) -> list[str]:
+    """The drawn places marked ``off_map``, in ``selection.place_ids`` order."""
+    places = _places(catalog.places)
+    if not places.off_map.any():
+        return []
+    return [p for p in drawn_place_ids(catalog, selection) if places.off_map[places.index[p]]]
+
+
+def date_span(catalog: Catalog) -> tuple[str, str] | None:
+    """:func:`timeline.date_span`, computed once per claims dict (ui asks several times a run)."""
+    from briefmap.timeline import date_span as span
+
+    return _CACHE.get("date_span", catalog.claims, lambda: span(catalog))
+
+
+def kinds_in(catalog: Catalog) -> list[PlaceKind]:
+    """The kinds of place present, in vocabulary order (``ui._kinds_in``), once per places dict."""
+
+    def build() -> list[PlaceKind]:
+        present = {p.kind for p in catalog.places.values()}
+        return [k for k in PlaceKind if k in present]
+
+    return list(_CACHE.get("kinds_in", catalog.places, build))
 
 
 def build_layers_auto(
@@ -1412,11 +1451,16 @@ __all__ = [
     "build_bulk_layers",
     "build_layers_auto",
     "count_features",
+    "date_span",
     "decode",
     "drawn_counts",
+    "drawn_place_ids",
+    "kinds_in",
     "layer_payload",
     "map_bounds",
+    "off_map_place_ids",
     "safe_groups",
     "select_fast",
     "selection_bounds",
+    "warm",
 ]

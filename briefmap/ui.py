@@ -26,7 +26,8 @@ from briefmap.loader import (
     default_data_dir,
     load_catalog,
 )
-from briefmap.mapping import MapExtras, build_base_map, build_layers, build_upload_layer
+from briefmap.bulk import build_layers_auto
+from briefmap.mapping import MapExtras, build_base_map, build_upload_layer
 from briefmap.query import ClaimFilter, Deployments, Selection, select
 from briefmap.safe import markdown_text, plain_text
 from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind
@@ -744,7 +745,9 @@ def briefing_map(view: BriefingView) -> None:
         since=view.state.since,
         presentation=view.state.present,
     )
-    layers = build_layers(catalog, selection, extras)
+    # Up to a few hundred places: one marker each (symbols by kind); beyond,
+    # one canvas layer per map layer (see briefmap/bulk.py and BENCHMARKS.md).
+    layers = build_layers_auto(catalog, selection, extras)
     if view.upload is not None and view.upload.result.catalog.claims:
         mine = view.upload.result.catalog
         layers.append(

@@ -1,0 +1,1 @@
+"""Briefmap's benchmark harness: ``python -m bench`` (full) or ``python -m bench --quick``."""

@@ -1,0 +1,196 @@
+"""One app session under Streamlit's AppTest, in its own process, timed.
+
+``python -m bench.apptest DATA_DIR [--fast] [--sessions 2]`` prints one JSON
+object: the first run (load, validate, draw), then a rerun after each of two
+filter changes (wall and CPU time), with the CPU time of the script's thread
+spent in the main ``briefmap.ui`` functions; the
+size of what ``st_folium`` was sent; the peak RSS of the process, and the
+resident memory after each extra session.
+
+``--fast`` runs the app with the fast path patched in, as it would be once
+integrated: ``ui.select`` -> :func:`briefmap.bulk.select_fast`,
+``ui.build_layers`` -> :func:`briefmap.bulk.build_layers_auto`,
+``mapping.map_bounds`` -> :func:`briefmap.bulk.map_bounds`,
+``ui.map_bounds_of`` -> :func:`briefmap.bulk.selection_bounds`,
+``ui.date_span`` -> :func:`briefmap.bulk.date_span`, ``ui._kinds_in`` ->
+:func:`briefmap.bulk.kinds_in`, and ``Selection.place_ids`` computed once per
+selection (``functools.cached_property``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _peak_mb() -> float:
+    """This process's own peak RSS (VmHWM).
+
+    Not ``getrusage().ru_maxrss``: Linux carries the parent's high-water mark
+    over a (v)fork and exec, so a child of a large process would report it.
+    """
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _leave_pages_folder_mode() -> None:
+    # As tests/test_app.py does: AppTest would otherwise replay the pages/ folder mode.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init  # type: ignore[method-assign]
+
+
+def _patch_fast_path() -> None:
+    import functools
+
+    from briefmap import bulk, mapping, query, ui
+
+    ui.select = bulk.select_fast  # type: ignore[attr-defined]
+    ui.build_layers = bulk.build_layers_auto  # type: ignore[attr-defined]
+    mapping.map_bounds = bulk.map_bounds  # type: ignore[assignment]
+    ui.map_bounds_of = lambda view: bulk.selection_bounds(view.catalog, view.selection)
+    # Per-catalog facts the sidebar asks for several times a run, and the drawn
+    # places a run asks for three times: computed once.
+    ui.date_span = bulk.date_span  # type: ignore[attr-defined]
+    ui._kinds_in = bulk.kinds_in  # type: ignore[attr-defined]
+    place_ids = functools.cached_property(query.Selection.place_ids.fget)  # type: ignore[attr-defined]
+    place_ids.__set_name__(query.Selection, "place_ids")
+    query.Selection.place_ids = place_ids  # type: ignore[method-assign, assignment]
+
+
+# Functions of briefmap.ui whose time is reported per rerun (pages call them via ui.).
+TIMED = (
+    "build_view",
+    "select",
+    "briefing_map",
+    "build_base_map",
+    "build_layers",
+    "st_folium",
+    "map_footer",
+    "timeline_chart",
+    "claim_card",
+)
+
+
+def _time_ui_functions() -> dict[str, float]:
+    """Wrap the functions in TIMED; the dict they fill holds seconds of CPU time of the
+    script's thread (``time.thread_time``), which other load on the machine does not inflate.
+    """
+    from briefmap import ui
+
+    spent: dict[str, float] = dict.fromkeys(TIMED, 0.0)
+    depth: dict[str, int] = dict.fromkeys(TIMED, 0)
+
+    def wrap(name: str, fn: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            depth[name] += 1
+            start = time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                depth[name] -= 1
+                if depth[name] == 0:
+                    spent[name] += time.thread_time() - start
+
+        return timed
+
+    for name in TIMED:
+        setattr(ui, name, wrap(name, getattr(ui, name)))
+    return spent
+
+
+def _map_payload(at: Any) -> int:
+    for element in at.get("component_instance"):
+        if element.proto.component_name.endswith("st_folium"):
+            return len(element.proto.json_args.encode())
+    return 0
+
+
+def _timed_run(at: Any, spent: dict[str, float]) -> tuple[float, float, dict[str, float]]:
+    for name in spent:
+        spent[name] = 0.0
+    wall, cpu = time.perf_counter(), time.process_time()
+    at.run()
+    return time.perf_counter() - wall, time.process_time() - cpu, dict(spent)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir")
+    parser.add_argument("--fast", action="store_true", help="patch the fast path in")
+    parser.add_argument("--sessions", type=int, default=1, help="sessions to open in all")
+    args = parser.parse_args(argv)
+    os.environ["BRIEFMAP_DATA"] = str(Path(args.data_dir).resolve())
+    _leave_pages_folder_mode()
+    from streamlit.testing.v1 import AppTest
+
+    from briefmap.schema import Actor, ClaimStatus
+
+    if args.fast:
+        _patch_fast_path()
+    spent = _time_ui_functions()
+    rss_start = _rss_mb()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=900)
+    first = _timed_run(at, spent)
+    error = [str(e.value) for e in at.exception]
+    at.sidebar.multiselect(key="filter_statuses").set_value(list(ClaimStatus)[:4])
+    change1 = _timed_run(at, spent)
+    at.sidebar.multiselect(key="filter_actors").set_value(
+        [Actor.RUSSIA, Actor.SYRIA, Actor.SDF, Actor.ISRAEL]
+    )
+    change2 = _timed_run(at, spent)
+    error += [str(e.value) for e in at.exception]
+    count_line = next((m.value for m in at.markdown if "Showing" in m.value), "")
+    payload = _map_payload(at)
+    rss_sessions = [_rss_mb()]
+    others = []
+    for _ in range(args.sessions - 1):
+        other = AppTest.from_file(str(REPO / "app.py"), default_timeout=900)
+        other.run()
+        others.append(other)  # keep the session alive while measuring
+        rss_sessions.append(_rss_mb())
+    result = {
+        "fast": args.fast,
+        "first_run_s": first[0],
+        "first_run_cpu_s": first[1],
+        "filter_rerun_s": [change1[0], change2[0]],
+        "filter_rerun_cpu_s": [change1[1], change2[1]],
+        "first_run_parts_s": first[2],
+        "filter_rerun_parts_s": [change1[2], change2[2]],
+        "component_args_bytes": payload,
+        "count_line": count_line,
+        "exceptions": error,
+        "rss_start_mb": rss_start,
+        "rss_after_sessions_mb": rss_sessions,
+        "peak_rss_mb": _peak_mb(),
+    }
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1:])))

@@ -1,0 +1,82 @@
+"""The benchmark runs (so it never rots) and reports what it should. No time is asserted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import run as bench
+from bench.synth import generate
+from briefmap.loader import load_catalog
+
+
+@pytest.fixture(scope="module")
+def quick() -> tuple[list[bench.SizeResult], str]:
+    # The quick run's smallest sizes, AppTest at N=10 only, every drawing method.
+    return bench.run((10, 1_000), apptest_sizes=(10,), rss_sizes=(10,), runs=1, log=lambda _: None)
+
+
+def test_synthetic_data_is_valid_and_seeded(tmp_path: Path) -> None:
+    one = generate(tmp_path / "one", 300)
+    two = generate(tmp_path / "two", 300)
+    loaded = load_catalog(one.path)
+    assert not loaded.issues
+    assert len(loaded.catalog.claims) == 300
+    assert one.polygons > 0 and one.places > one.polygons
+    for name in ("places.geojson", "claims.json", "sources.json"):
+        assert (one.path / name).read_bytes() == (two.path / name).read_bytes()
+    claims = json.loads((one.path / "claims.json").read_text(encoding="utf-8"))["claims"]
+    assert {c["posture"] for c in claims} == {"current", "proposed", "former"}
+    assert len({c["status"] for c in claims}) == 5
+    assert len({a for c in claims for a in c["actors"]}) == 6
+
+
+def test_every_size_has_every_measurement(quick: tuple[list[bench.SizeResult], str]) -> None:
+    results, _ = quick
+    assert [r.n for r in results] == [10, 1_000]
+    for r in results:
+        assert set(r.layers) == set(bench.METHODS)
+        assert r.load and r.select_today and r.select_fast and r.change and r.bulk_cold
+        assert all(size > 0 for _, size in r.layers.values())
+        assert r.change_bytes > 0 and r.traced_peak > 0
+        assert 0 < r.kept <= r.n
+    small = results[0]
+    assert small.rss_peak_mb > 0
+    app = small.apptest["fast"]
+    assert "error" not in app, app.get("error")
+    assert not app["exceptions"]
+    assert app["count_line"].startswith("**Showing ")
+    assert len(app["filter_rerun_s"]) == 2 and app["component_args_bytes"] > 0
+
+
+def test_the_fast_path_is_smaller_than_folium_geojson(
+    quick: tuple[list[bench.SizeResult], str],
+) -> None:
+    results, _ = quick
+    thousand = next(r for r in results if r.n == 1_000)
+    assert thousand.layers["bulk"][1] < thousand.layers["geojson"][1]
+    assert thousand.layers["bulk"][1] < thousand.layers["marker"][1]
+    assert thousand.layers["bulk"][1] < thousand.layers["current"][1]
+
+
+def test_the_table_has_the_rows(quick: tuple[list[bench.SizeResult], str]) -> None:
+    _, table = quick
+    lines = table.splitlines()
+    assert any(line.startswith("Per N") for line in lines)
+    assert any(line.startswith("Layers:") for line in lines)
+    assert any(line.startswith("AppTest:") for line in lines)
+    for n in ("10", "1,000"):
+        for method in bench.METHODS:
+            assert any(line.split()[:2] == [n, method] for line in lines), (n, method)
+    assert any(line.split()[:2] == ["10", "fast"] for line in lines)
+    # Ratios against the fast path: 1.0x for itself.
+    bulk_rows = [line.split() for line in lines if line.split()[1:2] == ["bulk"]]
+    assert bulk_rows and all(row[-2:] == ["1.0x", "1.0x"] for row in bulk_rows)
+
+
+def test_the_command_line_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert bench.main(["--sizes", "10", "--no-apptest", "--no-rss"]) == 0
+    out = capsys.readouterr().out
+    assert "Machine:" in out and "Layers:" in out

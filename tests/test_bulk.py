@@ -1,0 +1,448 @@
+"""The fast path for large selections (briefmap.bulk): same layers, compact and escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import folium
+import pytest
+from streamlit_folium import _get_feature_group_string
+
+from bench.synth import generate
+from briefmap import bulk, mapping
+from briefmap.interaction import MapClick, place_at
+from briefmap.loader import load_catalog
+from briefmap.mapping import STATUS_STYLES, Layer, MapExtras, plan_features, tooltip_html
+from briefmap.query import ClaimFilter, Deployments, select
+from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind, Posture
+from briefmap.timeline import changes_between
+
+FILTERS = [
+    ClaimFilter(),
+    ClaimFilter(actors=frozenset({Actor.RUSSIA, Actor.SDF}), reported_from="2016-01-01"),
+    ClaimFilter(statuses=frozenset({ClaimStatus.CONFIRMED, ClaimStatus.DENIED})),
+    ClaimFilter(deployments=Deployments.PROPOSED_ONLY),
+    ClaimFilter(deployments=Deployments.CURRENT_ONLY, reported_to="2020-06-30"),
+    ClaimFilter(kinds=frozenset({PlaceKind.TOWN, PlaceKind.REGION, PlaceKind.BUFFER_ZONE})),
+    ClaimFilter(search="raqqa"),
+    ClaimFilter(search="حلب"),  # Aleppo, in Arabic
+    ClaimFilter(actors=frozenset()),
+]
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    data = generate(tmp_path_factory.mktemp("synth") / "data", 800)
+    loaded = load_catalog(data.path)
+    assert not loaded.issues
+    return loaded.catalog
+
+
+@pytest.fixture(params=["synthetic", "real"])
+def catalog(request: pytest.FixtureRequest, synthetic: Catalog, real_catalog: Catalog) -> Catalog:
+    return synthetic if request.param == "synthetic" else real_catalog
+
+
+def _serialised(catalog: Catalog, groups: list[folium.FeatureGroup]) -> str:
+    base = mapping.build_base_map(catalog)
+    base.get_root().render()
+    return "".join(_get_feature_group_string(g, map=base, idx=i) for i, g in enumerate(groups))
+
+
+def _planned_per_layer(catalog: Catalog, selection: Any) -> Counter:
+    return Counter(f.layer.value for f in plan_features(catalog, selection))
+
+
+# ------------------------------------------------------------ same layers
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=range(len(FILTERS)))
+def test_same_layer_names_and_feature_counts_as_plan_features(
+    catalog: Catalog, flt: ClaimFilter
+) -> None:
+    selection = select(catalog, flt)
+    groups = bulk.build_bulk_layers(catalog, selection, extras=MapExtras(footnote=False))
+    assert [g.layer_name for g in groups] == [layer.value for layer in Layer]
+    planned = _planned_per_layer(catalog, selection)
+    assert bulk.drawn_counts(groups) == {layer.value: planned[layer.value] for layer in Layer}
+    assert bulk.count_features(catalog, selection) == sum(planned.values())
+    # Each feature is the same place, lead claim and number of claims as mapping plans.
+    expected = sorted(
+        (f.layer, f.place.id, f.lead.id, len(f.claims)) for f in plan_features(catalog, selection)
+    )
+    assert sorted(bulk.plan_summary(catalog, selection)) == expected
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=range(len(FILTERS)))
+def test_select_fast_is_select(catalog: Catalog, flt: ClaimFilter) -> None:
+    assert bulk.select_fast(catalog, flt) == select(catalog, flt)
+
+
+def test_select_fast_keeps_only_the_places_a_search_admits(synthetic: Catalog) -> None:
+    # A claim about two places, one of which the search does not find.
+    claim = next(iter(synthetic.claims.values()))
+    other = next(p for p in synthetic.places if p not in claim.places)
+    claims = dict(synthetic.claims)
+    claims[claim.id] = replace(claim, places=(*claim.places, other))
+    both = replace(synthetic, claims=claims)
+    name = synthetic.places[other].name_en
+    flt = ClaimFilter(search=name)
+    assert bulk.select_fast(both, flt) == select(both, flt)
+    assert bulk.select_fast(both, flt).places_of[claim.id] == (other,) or name in " ".join(
+        synthetic.places[p].name_en for p in claim.places
+    )
+
+
+def test_tooltips_are_mapping_tooltips(catalog: Catalog) -> None:
+    selection = select(catalog, ClaimFilter())
+    groups = bulk.build_bulk_layers(catalog, selection, summaries=True)
+    for group in groups:
+        payload = bulk.layer_payload(group)
+        assert payload is not None
+        got = sorted(f["tooltip"] for f in bulk.decode(payload))
+        expected = sorted(
+            tooltip_html(f)
+            for f in plan_features(catalog, selection)
+            if f.layer.value == group.layer_name
+        )
+        assert got == expected, group.layer_name
+
+
+def test_without_summaries_tooltips_still_name_the_place(synthetic: Catalog) -> None:
+    selection = select(synthetic, ClaimFilter())
+    (sites,) = [
+        g
+        for g in bulk.build_bulk_layers(synthetic, selection, summaries=False)
+        if g.layer_name == Layer.SITES.value
+    ]
+    tips = [f["tooltip"] for f in bulk.decode(bulk.layer_payload(sites))]
+    assert tips and all('class="bm-tip-name"' in t and "bm-tip-lead" not in t for t in tips)
+
+
+# ---------------------------------------------------------------- payload
+
+
+def test_payload_parses_and_coordinates_are_rounded(synthetic: Catalog) -> None:
+    selection = select(synthetic, ClaimFilter())
+    groups = bulk.build_bulk_layers(synthetic, selection)
+    script = _serialised(synthetic, groups)
+    payloads = [bulk.layer_payload(g) for g in groups]
+    assert all(p is not None for p in payloads)
+    for payload in payloads:
+        # The JSON in the script is the payload, compact (no whitespace between tokens).
+        text = bulk.dumps(payload)
+        assert text in script
+        assert not re.search(r"\s", re.sub(r'"(?:[^"\\]|\\.)*"', '""', text))
+        for feature in bulk.decode(payload):
+            if feature["kind"] == "point":
+                for value in (feature["lat"], feature["lon"]):
+                    assert round(value, 5) == value
+            else:
+                for ring in feature["rings"]:
+                    assert all(round(v, 5) == v for point in ring for v in point)
+
+
+def test_points_are_within_a_metre_and_a_click_finds_their_place(synthetic: Catalog) -> None:
+    selection = select(synthetic, ClaimFilter())
+    groups = bulk.build_bulk_layers(synthetic, selection)
+    drawn = selection.place_ids
+    points = [
+        f for g in groups for f in bulk.decode(bulk.layer_payload(g) or {}) if f["kind"] == "point"
+    ]
+    assert points
+    at = Counter((f["lat"], f["lon"]) for f in points)
+    for feature in points[:300]:
+        found = place_at(synthetic, drawn, MapClick(lat=feature["lat"], lng=feature["lon"]))
+        assert found is not None
+        place = synthetic.places[found]
+        assert abs(place.geometry.y - feature["lat"]) <= 5e-6 + 1e-12
+        assert abs(place.geometry.x - feature["lon"]) <= 5e-6 + 1e-12
+        if at[(feature["lat"], feature["lon"])] == 1:
+            assert feature["tooltip"].startswith(
+                f'<div class="bm-tip-name">{bulk.map_text_strict(place.name_en)}<'
+            )
+
+
+def test_a_point_costs_few_bytes(synthetic: Catalog) -> None:
+    selection = select(synthetic, ClaimFilter())
+    lean = _serialised(synthetic, bulk.build_bulk_layers(synthetic, selection, summaries=False))
+    markers = _serialised(synthetic, mapping.build_layers(synthetic, selection))
+    features = bulk.count_features(synthetic, selection)
+    assert len(lean.encode()) < len(markers.encode()) / 5
+    # Fixed overhead (script, legend, footnote) plus a few dozen bytes per place.
+    assert len(lean.encode()) < 40_000 + 150 * features
+
+
+def test_same_selection_same_script(synthetic: Catalog) -> None:
+    # A rerun with the same filter sends the same layers: the browser redraws nothing.
+    one = _serialised(
+        synthetic, bulk.build_bulk_layers(synthetic, select(synthetic, ClaimFilter()))
+    )
+    two = _serialised(
+        synthetic, bulk.build_bulk_layers(synthetic, bulk.select_fast(synthetic, ClaimFilter()))
+    )
+    assert one == two
+
+
+# --------------------------------------------------------------- escaping
+
+HOSTILE = {
+    "img": '<img src=x onerror="alert(1)">',
+    "template": "${alert(document.domain)}",
+    "backtick": "`+alert(2)+`",
+    "script": "</script><script>alert(3)</script>",
+    "jinja": "X{{ 7*7 }}Y{% if 1 %}Z{% endif %}",
+    "separator": "line\u2028break",
+}
+
+
+def _hostile(catalog: Catalog) -> Catalog:
+    """The real catalog with every hostile string in names and summaries."""
+    places = dict(catalog.places)
+    joined = " ".join(HOSTILE.values())
+    for i, (pid, place) in enumerate(list(places.items())):
+        places[pid] = replace(
+            place,
+            name_en=f"{place.name_en} {list(HOSTILE.values())[i % len(HOSTILE)]}",
+            name_ar=joined if place.name_ar else None,
+            name_ru=HOSTILE["script"],
+        )
+    claims = {cid: replace(c, summary=f"{c.summary} {joined}") for cid, c in catalog.claims.items()}
+    return replace(catalog, places=places, claims=claims)
+
+
+def test_hostile_text_never_appears_raw_in_the_serialised_layers(real_catalog: Catalog) -> None:
+    hostile = _hostile(real_catalog)
+    selection = select(hostile, ClaimFilter())
+    script = _serialised(hostile, bulk.build_bulk_layers(hostile, selection, summaries=True))
+    for raw in HOSTILE.values():
+        assert raw not in script
+    for fragment in (
+        "<img",
+        'onerror="',
+        "${alert",
+        "`+alert",
+        "</script><script>",
+        "{{ 7*7 }}",
+        "{% if",
+        "\u2028",
+    ):
+        assert fragment not in script, fragment
+    # ...but the text is there, escaped, for the tooltips to show.
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in script
+    assert "&#36;&#123;alert(document.domain)&#125;" in script
+    assert "&#96;+alert(2)+&#96;" in script
+
+
+def test_hostile_text_in_tooltips_is_entities_only(real_catalog: Catalog) -> None:
+    hostile = _hostile(real_catalog)
+    groups = bulk.build_bulk_layers(hostile, select(hostile, ClaimFilter()), summaries=True)
+    for group in groups:
+        payload = bulk.layer_payload(group)
+        assert payload is not None
+        for text in payload["T"]:
+            assert not set(text) & set("<>`$\\{}\u2028"), text
+        for feature in bulk.decode(payload):
+            # Markup comes only from the fixed recipe: these tags and nothing else.
+            tags = set(re.findall(r"<(/?[a-z]+)", feature["tooltip"]))
+            assert tags <= {"div", "/div"}
+
+
+def test_jinja_syntax_in_data_is_not_evaluated_when_a_map_is_rendered(
+    real_catalog: Catalog,
+) -> None:
+    hostile = _hostile(real_catalog)
+    fmap = mapping.build_base_map(hostile)
+    for group in bulk.build_bulk_layers(hostile, select(hostile, ClaimFilter()), summaries=True):
+        group.add_to(fmap)
+    html = fmap.get_root().render()
+    assert "X49Y" not in html
+    assert "X&#123;&#123; 7*7 &#125;&#125;Y" in html
+
+
+def test_payload_json_has_no_angle_bracket_or_line_separator() -> None:
+    text = bulk.dumps({"T": ["</script>", "a\u2028b\u2029c"], "x": [1]})
+    assert "<" not in text and "\u2028" not in text and "\u2029" not in text
+    assert json.loads(text) == {"T": ["</script>", "a\u2028b\u2029c"], "x": [1]}
+
+
+# ------------------------------------------------------------------ style
+
+
+@pytest.mark.parametrize("is_point", [True, False])
+def test_style_table_tells_statuses_apart_without_colour(is_point: bool) -> None:
+    for posture in Posture:
+        looks = {
+            status: tuple(bulk.style_entry("#000000", status, posture, is_point)[1:])
+            for status in ClaimStatus
+        }
+        # Line weight and dash alone tell every status from every other.
+        lines = {status: look[:2] for status, look in looks.items()}
+        assert len(set(lines.values())) == len(ClaimStatus), (posture, lines)
+        for status, (weight, dash) in lines.items():
+            assert weight == STATUS_STYLES[status].weight
+            assert dash == (STATUS_STYLES[status].dash or "")
+
+
+def test_style_table_tells_postures_apart_without_colour() -> None:
+    for status in ClaimStatus:
+        fills = {p: bulk.style_entry("#000000", status, p, True)[3] for p in Posture}
+        assert fills == {
+            Posture.CURRENT: bulk.FILL_SOLID,
+            Posture.PROPOSED: bulk.FILL_HATCH,
+            Posture.FORMER: bulk.FILL_NONE,
+        }
+    # Fill opacity follows the ladder for current places, lighter for outlines.
+    for status in ClaimStatus:
+        point = bulk.style_entry("#000000", status, Posture.CURRENT, True)
+        region = bulk.style_entry("#000000", status, Posture.CURRENT, False)
+        assert point[4] == STATUS_STYLES[status].fill_opacity
+        assert region[4] == pytest.approx(
+            STATUS_STYLES[status].fill_opacity * mapping.REGION_FILL_SCALE
+        )
+
+
+def test_a_layers_styles_differ_for_every_status_once_colour_is_removed(synthetic: Catalog) -> None:
+    groups = bulk.build_bulk_layers(synthetic, select(synthetic, ClaimFilter()))
+    (sites,) = [g for g in groups if g.layer_name == Layer.SITES.value]
+    payload = bulk.layer_payload(sites)
+    assert payload is not None
+    by_look: dict[tuple, set[str]] = {}
+    for entry in payload["S"]:
+        tally = payload["T"][entry[5]]  # "1 claim: 1 <status>"
+        by_look.setdefault(tuple(entry[1:5]), set()).add(tally.split("1 claim: 1 ")[1])
+    assert len(by_look) == len(ClaimStatus)
+    assert all(len(statuses) == 1 for statuses in by_look.values())
+
+
+def test_best_sourced_points_come_last_so_they_are_drawn_on_top(synthetic: Catalog) -> None:
+    groups = bulk.build_bulk_layers(synthetic, select(synthetic, ClaimFilter()))
+    for group in groups:
+        payload = bulk.layer_payload(group)
+        assert payload is not None
+        m = max(len(payload["S"]), 1)
+        z = [payload["S"][k % m][6] for k in payload["k"]]
+        assert z == sorted(z)
+
+
+# ----------------------------------------------------------- the rest of the map
+
+
+def test_legend_footnote_and_extras(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    since = "2025-10-01"
+    changes = tuple(changes_between(real_catalog, since, real_catalog.as_of or "2025-10-31"))
+    extras = MapExtras(highlight=("khmeimim_air_base",), changes=changes, since=since)
+    fast = bulk.build_bulk_layers(real_catalog, selection, extras)
+    slow = mapping.build_layers(real_catalog, selection, extras)
+    assert [g.layer_name for g in fast] == [g.layer_name for g in slow]
+    script = _serialised(real_catalog, fast)
+    assert "bm-legend" in script and "bm-footnote" in script
+    assert "Symbol (kind of place)" not in script, "circles have no symbols by kind"
+    assert bulk.footnote_html(real_catalog, selection) == mapping.footnote_html(
+        real_catalog, selection
+    )
+    arrows = sum(
+        isinstance(c, folium.PolyLine) and "bm-arrow" in c.options.get("className", "")
+        for g in fast
+        for c in g._children.values()
+    )
+    expected_arrows = sum(
+        isinstance(c, folium.PolyLine) and "bm-arrow" in c.options.get("className", "")
+        for g in slow
+        for c in g._children.values()
+    )
+    assert arrows == expected_arrows
+
+
+def test_bounds_are_mappings(catalog: Catalog) -> None:
+    assert bulk.map_bounds(catalog) == mapping.map_bounds(catalog)
+    selection = select(catalog, ClaimFilter(actors=frozenset({Actor.RUSSIA})))
+    on_map = [catalog.places[p] for p in selection.place_ids if not catalog.places[p].off_map]
+    boxes = [p.geometry.bounds for p in on_map]
+    expected = [
+        [min(b[1] for b in boxes), min(b[0] for b in boxes)],
+        [max(b[3] for b in boxes), max(b[2] for b in boxes)],
+    ]
+    assert bulk.selection_bounds(catalog, selection) == expected
+    assert (
+        bulk.selection_bounds(catalog, select(catalog, ClaimFilter(search="no such place"))) is None
+    )
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=range(len(FILTERS)))
+def test_per_catalog_helpers_agree_with_the_app(catalog: Catalog, flt: ClaimFilter) -> None:
+    from briefmap.timeline import date_span
+
+    selection = select(catalog, flt)
+    assert bulk.drawn_place_ids(catalog, selection) == selection.place_ids
+    assert bulk.off_map_place_ids(catalog, selection) == [
+        p for p in selection.place_ids if catalog.places[p].off_map
+    ]
+    assert bulk.date_span(catalog) == date_span(catalog)
+    assert bulk.kinds_in(catalog) == [
+        k for k in PlaceKind if any(p.kind is k for p in catalog.places.values())
+    ]
+
+
+def test_auto_keeps_markers_for_few_places_and_goes_bulk_for_many(
+    real_catalog: Catalog, synthetic: Catalog
+) -> None:
+    few = bulk.build_layers_auto(real_catalog, select(real_catalog, ClaimFilter()))
+    assert all(isinstance(g, bulk.SafeFeatureGroup) for g in few)
+    assert not bulk.drawn_counts(few)
+    assert _serialised(real_catalog, few).count('"className": "bm-feature ') == len(
+        plan_features(real_catalog, select(real_catalog, ClaimFilter()))
+    )
+    many = bulk.build_layers_auto(synthetic, select(synthetic, ClaimFilter()), threshold=100)
+    assert sum(bulk.drawn_counts(many).values()) == bulk.count_features(
+        synthetic, select(synthetic, ClaimFilter())
+    )
+
+
+def test_safe_groups_render_the_same_script_without_re_reading_it(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    plain = _serialised(real_catalog, mapping.build_layers(real_catalog, selection))
+    safe = _serialised(
+        real_catalog, bulk.safe_groups(mapping.build_layers(real_catalog, selection))
+    )
+    assert safe == plain
+
+
+def test_empty_selection_draws_empty_layers(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter(search="no such place anywhere"))
+    groups = bulk.build_bulk_layers(real_catalog, selection)
+    assert [g.layer_name for g in groups] == [layer.value for layer in Layer]
+    assert bulk.drawn_counts(groups) == dict.fromkeys((layer.value for layer in Layer), 0)
+    assert _serialised(real_catalog, groups)
+
+
+# ----------------------------------------------------------------- browser
+
+
+@pytest.mark.browser
+def test_chromium_draws_hovers_and_clicks_the_points(tmp_path: Path, synthetic: Catalog) -> None:
+    pytest.importorskip("playwright.sync_api")
+    from bench.browser import measure_page, page_html
+    from briefmap.screenshots import chromium_executable
+
+    chromium = chromium_executable()
+    if chromium is None:
+        pytest.skip("Chromium not found")
+    selection = select(synthetic, ClaimFilter())
+    page = tmp_path / "bulk.html"
+    page.write_text(
+        page_html(synthetic, bulk.build_bulk_layers(synthetic, selection)), encoding="utf-8"
+    )
+    result = measure_page(page, chromium, timeout_s=60)
+    assert result["drawn"] == {
+        k: v for k, v in bulk.drawn_counts(bulk.build_bulk_layers(synthetic, selection)).items()
+    }
+    assert result["tooltip"] and "Click for the claim card" in result["tooltip"]
+    assert result["click_reports_circle"], result.get("clicks")
+    assert result["map_layers"] < 2_000, "no Leaflet layer per point"
