@@ -37,6 +37,7 @@ from briefmap.schema import Catalog
 from briefmap.screenshots import CHROMIUM_ARGS, chromium_executable
 
 VIEWPORT = {"width": 1280, "height": 800}
+PROBE_LIMIT_MS = 20_000  # a page slower than this to draw is not panned and zoomed
 MAP_SIZE = (1200, 720)
 INLINE = "inline-assets"
 
@@ -258,6 +259,16 @@ def measure_page(page_file: Path, chromium: str, *, timeout_s: float = 180.0) ->
             page.wait_for_function("window.__bmDone === true", timeout=timeout_s * 1000, polling=50)
             wall = time.perf_counter() - started
             timings = page.evaluate("window.__bm")
+            drawn_ms = timings["drawn"] - timings["payloadStart"]
+            if drawn_ms > PROBE_LIMIT_MS:
+                # Pans, zooms and drags of a page this slow take minutes each: say so instead.
+                return {
+                    "wall_s": wall,
+                    "payload_to_drawn_ms": drawn_ms,
+                    "eval_ms": timings["evalEnd"] - timings["evalStart"],
+                    "handlers_ms": timings["handlersEnd"] - timings["evalEnd"],
+                    "error": f"drawn after {drawn_ms / 1000:.0f} s; not probed further",
+                }
             # FitWhenSized fits the view once more 400 ms after load: let it, then probe.
             page.wait_for_timeout(600)
             page.evaluate(SETTLED)
@@ -360,6 +371,11 @@ def main(
 
 def _row(n: int, method: str, res: dict[str, Any]) -> str:
     size = f"{res['page_bytes'] / 1e6:.1f}MB"
+    if "error" in res and "payload_to_drawn_ms" in res:
+        return (
+            f"{n:>9,d} {method:>8} {size:>9} {res['payload_to_drawn_ms'] / 1000:>14.2f}s "
+            f"{res['eval_ms']:>6.0f}ms {res['handlers_ms']:>7.0f}ms  ({res['error']})"
+        )
     if "error" in res:
         return f"{n:>9,d} {method:>8} {size:>9} {res['error']}"
     # Canvas: what the layers report; DOM: marker icons and SVG paths on the map.
