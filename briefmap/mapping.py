@@ -19,8 +19,8 @@ from enum import Enum
 
 import folium
 from branca.element import Element, MacroElement
-from xyzservices import providers
 from jinja2 import Template
+from xyzservices import providers
 
 from briefmap.assets import COMPONENT_RELATIVE_BASE, asset_links
 from briefmap.query import Selection

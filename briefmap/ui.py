@@ -18,6 +18,7 @@ from streamlit_folium import st_folium
 
 from briefmap.assets import install_static_assets
 from briefmap.briefings import Briefing, Scene, load_briefings
+from briefmap.bulk import build_layers_auto, select_fast, warm
 from briefmap.interaction import MapClick, place_at, view_for_bounds
 from briefmap.loader import (
     LoadResult,
@@ -26,7 +27,6 @@ from briefmap.loader import (
     default_data_dir,
     load_catalog,
 )
-from briefmap.bulk import build_layers_auto, select_fast, warm
 from briefmap.mapping import MapExtras, build_base_map, build_upload_layer
 from briefmap.query import ClaimFilter, Deployments, Selection, select
 from briefmap.safe import markdown_text, plain_text
