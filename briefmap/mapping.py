@@ -622,12 +622,7 @@ class FitWhenSized(MacroElement):
             ["pointerdown", "wheel", "keydown"].forEach(function (name) {
                 map.getContainer().addEventListener(name, function () { touched = true; });
             });
-            // The component's frame settles its size over the first moments:
-            // fit again on each resize then, and once more after a while.
-            var started = Date.now();
-            map.on("resize", function () { if (Date.now() - started < 4000) { fit(); } });
             setTimeout(fit, 400);
-            setTimeout(fit, 1500);
         })({{ this._parent.get_name() }}, {{ this.bounds_json }});
         {% endmacro %}
         """
