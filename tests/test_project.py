@@ -52,7 +52,10 @@ def test_ci_runs_the_readmes_test_command() -> None:
         if line.strip() and not line.strip().startswith("#")
     ]
     assert commands[-1] == test_command
-    assert "apt-get install -y -qq chromium" in ci
+    # A fresh machine gets Debian's chromium, make and venv support.
+    assert 'apt-get install -y -qq "${missing[@]}"' in ci
+    for package in ("chromium", "make", "python3-venv"):
+        assert f"missing+=({package})" in ci
     assert "set -euo pipefail" in ci
     # Nothing may swallow pytest's exit code (5 = no tests collected).
     assert "|| true" not in ci and "exit 0" not in ci
