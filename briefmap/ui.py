@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 
 from briefmap.assets import install_static_assets
 from briefmap.briefings import Briefing, Scene, load_briefings
-from briefmap.bulk import build_layers_auto, select_fast, warm
+from briefmap.bulk import build_layers_auto, date_span, kinds_in, select_fast, warm
 from briefmap.interaction import MapClick, place_at, view_for_bounds
 from briefmap.loader import (
     LoadResult,
@@ -30,9 +30,9 @@ from briefmap.loader import (
 from briefmap.mapping import MapExtras, build_base_map, build_upload_layer
 from briefmap.query import ClaimFilter, Deployments, Selection, select
 from briefmap.safe import markdown_text, plain_text
-from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind
+from briefmap.schema import Actor, Catalog, ClaimStatus
 from briefmap.state import BriefingState, MapView, parse, to_params
-from briefmap.timeline import Change, as_of, changes_between, date_span
+from briefmap.timeline import Change, as_of, changes_between
 from briefmap.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES, describe, load_upload, upload_name
 
 APP_DIR = Path(__file__).resolve().parent.parent
@@ -139,9 +139,9 @@ def load() -> Data:
 # ------------------------------------------------------------ filter state
 
 
-def _kinds_in(catalog: Catalog) -> list[PlaceKind]:
-    present = {p.kind for p in catalog.places.values()}
-    return [k for k in PlaceKind if k in present]
+# The kinds present and the date span are asked for several times a rerun;
+# bulk caches both per catalog (a full pass each at 100,000 claims).
+_kinds_in = kinds_in
 
 
 def _day_range(catalog: Catalog) -> tuple[dt.date, dt.date]:
@@ -920,32 +920,40 @@ def claim_card(view: BriefingView) -> None:
 STATUS_SHADES = ["#08306b", "#2171b5", "#6baed6", "#c6dbef", "#969696"]
 
 
+# The chart as a fixed Vega-Lite spec: building and validating an Altair chart
+# on every rerun cost more than the rest of the map page (BENCHMARKS.md).
+TIMELINE_SPEC: dict = {
+    "mark": "bar",
+    "height": 150,
+    "encoding": {
+        "x": {
+            "field": "month",
+            "timeUnit": "yearmonth",
+            "type": "temporal",
+            "title": "Reported (month)",
+        },
+        "y": {"aggregate": "sum", "field": "claims", "type": "quantitative", "title": "Claims"},
+        "color": {
+            "field": "status",
+            "type": "nominal",
+            "title": "Status",
+            "sort": [s.label for s in ClaimStatus],
+            "scale": {"domain": [s.label for s in ClaimStatus], "range": STATUS_SHADES},
+        },
+        "order": {"field": "rank", "type": "quantitative"},
+        "tooltip": [
+            {"field": "month", "timeUnit": "yearmonth", "type": "temporal"},
+            {"field": "status", "type": "nominal"},
+            {"aggregate": "sum", "field": "claims", "type": "quantitative"},
+        ],
+    },
+}
+
+
 def timeline_chart(view: BriefingView) -> None:
     """Claims over time by status, for the claims shown (in step with every filter)."""
-    import altair as alt  # Streamlit depends on Altair; imported here to keep start-up light
-    import pandas as pd
-
     from briefmap.timeline import monthly_counts
 
     rows = monthly_counts(view.selection.claims)
-    if not rows:
-        return
-    frame = pd.DataFrame(rows)
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("yearmonth(month):T", title="Reported (month)"),
-            y=alt.Y("sum(claims):Q", title="Claims"),
-            color=alt.Color(
-                "status:N",
-                title="Status",
-                sort=[s.label for s in ClaimStatus],
-                scale=alt.Scale(domain=[s.label for s in ClaimStatus], range=STATUS_SHADES),
-            ),
-            order=alt.Order("rank:Q"),
-            tooltip=["yearmonth(month):T", "status:N", "sum(claims):Q"],
-        )
-        .properties(height=150)
-    )
-    st.altair_chart(chart, width="stretch")
+    if rows:
+        st.vega_lite_chart(rows, TIMELINE_SPEC, width="stretch")
