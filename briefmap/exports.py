@@ -19,7 +19,6 @@ import base64
 import json
 import mimetypes
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from briefmap.loader import BUNDLE_MEMBER
 from briefmap.mapping import FEATURE_CLASS, MapExtras, build_map
 from briefmap.query import Selection
 from briefmap.safe import map_text
-from briefmap.schema import Catalog, Claim, Place, Posture, Source, StatusChange
+from briefmap.schema import Catalog, Claim, Place, Source, StatusChange
 from briefmap.screenshots import CHROMIUM_ARGS, INSTALL_HINT, chromium_executable
 from briefmap.tables import claims_table, to_csv
 
@@ -40,19 +39,9 @@ from briefmap.tables import claims_table, to_csv
 def exported_claims(catalog: Catalog, selection: Selection) -> tuple[Claim, ...]:
     """The selected claims as a bundle stores them, in the selection's order.
 
-    A claim is stored as shown, with two adjustments that keep a bundle of a
-    rewound catalog valid for the loader (whose rule is that a claim's
-    ``status`` and ``posture`` are the last ones in its ``history``):
-
-    - its history is cut at ``catalog.as_of``: what happened after that day
-      was not known then (entries are kept whole if cutting them would not
-      end at the claim's status and posture, as in data whose "as of" date
-      predates some of its own history);
-    - its ``origin`` is dropped if on that day it was not a proposal (the
-      loader allows an origin on proposed deployments only, and the map draws
-      none for other postures).
-
-    For a catalog that was not rewound these are the selected claims unchanged.
+    A claim is stored as shown: a catalog rewound with
+    :func:`briefmap.timeline.as_of` already has each claim's history and origin
+    cut at its day, so a bundle of it loads back valid.
 
     Parameters
     ----------
@@ -66,25 +55,9 @@ def exported_claims(catalog: Catalog, selection: Selection) -> tuple[Claim, ...]
     tuple[Claim, ...]
         One claim per selected claim.
     """
-    return tuple(_as_known(claim, catalog.as_of) for claim in selection.claims)
-
-
-def _as_known(claim: Claim, day: str | None) -> Claim:
-    history = claim.history
-    if history and day is not None:
-        known = tuple(change for change in history if change.date <= day)
-        if known and _final_state(known) == (claim.status, claim.posture):
-            history = known
-    origin = claim.origin if claim.posture is Posture.PROPOSED else None
-    if history == claim.history and origin == claim.origin:
-        return claim
-    return replace(claim, history=history, origin=origin)
-
-
-def _final_state(history: tuple[StatusChange, ...]) -> tuple[Any, Any]:
-    status = next((c.status for c in reversed(history) if c.status is not None), None)
-    posture = next((c.posture for c in reversed(history) if c.posture is not None), None)
-    return status, posture
+    # timeline.as_of already cuts each claim's history and origin at its day, so
+    # the claims on screen are valid data as they stand.
+    return tuple(selection.claims)
 
 
 def _referenced_place_ids(claims: tuple[Claim, ...]) -> set[str]:
