@@ -1,20 +1,15 @@
 """One app session under Streamlit's AppTest, in its own process, timed.
 
-``python -m bench.apptest DATA_DIR [--fast] [--sessions 2]`` prints one JSON
+``python -m bench.apptest DATA_DIR [--naive] [--sessions 2]`` prints one JSON
 object: the first run (load, validate, draw), then a rerun after each of two
 filter changes (wall and CPU time), with the CPU time of the script's thread
-spent in the main ``briefmap.ui`` functions; the
-size of what ``st_folium`` was sent; the peak RSS of the process, and the
-resident memory after each extra session.
+spent in the main ``briefmap.ui`` functions; the size of what ``st_folium``
+was sent; the peak RSS of the process, and the resident memory after each
+extra session.
 
-``--fast`` runs the app with the fast path patched in, as it would be once
-integrated: ``ui.select`` -> :func:`briefmap.bulk.select_fast`,
-``ui.build_layers`` -> :func:`briefmap.bulk.build_layers_auto`,
-``mapping.map_bounds`` -> :func:`briefmap.bulk.map_bounds`,
-``ui.map_bounds_of`` -> :func:`briefmap.bulk.selection_bounds`,
-``ui.date_span`` -> :func:`briefmap.bulk.date_span`, ``ui._kinds_in`` ->
-:func:`briefmap.bulk.kinds_in`, and ``Selection.place_ids`` computed once per
-selection (``functools.cached_property``).
+Without options it runs the app as shipped. ``--naive`` runs it without its
+fast path (see :func:`_patch_naive_path`), so the two can be compared in one
+benchmark run.
 """
 
 from __future__ import annotations
@@ -65,31 +60,40 @@ def _leave_pages_folder_mode() -> None:
     PagesManager.__init__ = init  # type: ignore[method-assign]
 
 
-def _patch_fast_path() -> None:
-    import functools
+def _patch_naive_path() -> None:
+    """Run the app the straightforward way, for comparison in the same run.
 
-    from briefmap import bulk, mapping, query, ui
+    Every filter change walks every claim in Python (:func:`briefmap.query.select`),
+    every drawn place becomes a ``folium.Marker`` with a tooltip
+    (:func:`briefmap.mapping.build_layers`, whatever the count), and the
+    per-catalog facts (bounds, date span, kinds, drawn places) are recomputed
+    on every call, as they were before the fast path.
+    """
+    from briefmap import mapping, query, timeline, ui
 
-    ui.select = bulk.select_fast  # type: ignore[attr-defined]
-    ui.build_layers = bulk.build_layers_auto  # type: ignore[attr-defined]
-    mapping.map_bounds = bulk.map_bounds  # type: ignore[assignment]
-    ui.map_bounds_of = lambda view: bulk.selection_bounds(view.catalog, view.selection)
-    # Per-catalog facts the sidebar asks for several times a run, and the drawn
-    # places a run asks for three times: computed once.
-    ui.date_span = bulk.date_span  # type: ignore[attr-defined]
-    ui._kinds_in = bulk.kinds_in  # type: ignore[attr-defined]
-    place_ids = functools.cached_property(query.Selection.place_ids.fget)  # type: ignore[attr-defined]
-    place_ids.__set_name__(query.Selection, "place_ids")
-    query.Selection.place_ids = place_ids  # type: ignore[method-assign, assignment]
+    ui.select_fast = query.select  # type: ignore[attr-defined]
+    ui.build_layers_auto = mapping.build_layers  # type: ignore[attr-defined]
+    ui.map_bounds = mapping.map_bounds  # type: ignore[attr-defined]
+    ui.date_span = timeline.date_span  # type: ignore[attr-defined]
+    ui.kinds_in = lambda catalog: [  # type: ignore[attr-defined]
+        k for k in ui.PlaceKind if any(p.kind is k for p in catalog.places.values())
+    ]
+    ui.selection_bounds = lambda catalog, selection: ui.bounds_of(  # type: ignore[attr-defined]
+        [catalog.places[p] for p in selection.place_ids]
+    )
+    ui.off_map_place_ids = lambda catalog, selection: [  # type: ignore[attr-defined]
+        p for p in selection.place_ids if catalog.places[p].off_map
+    ]
+    ui.warm = lambda catalog: None  # type: ignore[attr-defined]
 
 
 # Functions of briefmap.ui whose time is reported per rerun (pages call them via ui.).
 TIMED = (
     "build_view",
-    "select",
+    "select_fast",
     "briefing_map",
     "build_base_map",
-    "build_layers",
+    "build_layers_auto",
     "st_folium",
     "map_footer",
     "timeline_chart",
@@ -142,7 +146,9 @@ def _timed_run(at: Any, spent: dict[str, float]) -> tuple[float, float, dict[str
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir")
-    parser.add_argument("--fast", action="store_true", help="patch the fast path in")
+    parser.add_argument(
+        "--naive", action="store_true", help="run the app without its fast path, for comparison"
+    )
     parser.add_argument("--sessions", type=int, default=1, help="sessions to open in all")
     args = parser.parse_args(argv)
     os.environ["BRIEFMAP_DATA"] = str(Path(args.data_dir).resolve())
@@ -151,8 +157,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     from briefmap.schema import Actor, ClaimStatus
 
-    if args.fast:
-        _patch_fast_path()
+    if args.naive:
+        _patch_naive_path()
     spent = _time_ui_functions()
     rss_start = _rss_mb()
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=900)
@@ -175,7 +181,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         others.append(other)  # keep the session alive while measuring
         rss_sessions.append(_rss_mb())
     result = {
-        "fast": args.fast,
+        "mode": "naive" if args.naive else "app",
         "first_run_s": first[0],
         "first_run_cpu_s": first[1],
         "filter_rerun_s": [change1[0], change2[0]],

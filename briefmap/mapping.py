@@ -780,16 +780,21 @@ PRESENTATION_CSS = """
 
 
 def build_base_map(
-    catalog: Catalog, asset_base: str = COMPONENT_RELATIVE_BASE, *, presentation: bool = False
+    catalog: Catalog,
+    asset_base: str = COMPONENT_RELATIVE_BASE,
+    *,
+    presentation: bool = False,
+    bounds: list[list[float]] | None = None,
 ) -> folium.Map:
     """The fixed part of the map: basemaps, scale, view, offline assets.
 
     It depends on the catalog only through the bounds of its places, so a
     filter change leaves it unchanged. ``presentation`` sets type large enough
     to read over a video call. The legend comes with the layers (it lists what
-    they draw).
+    they draw). ``bounds``: :func:`map_bounds` of the catalog, if the caller has
+    it cached (at 100,000 places computing it is a third of a second).
     """
-    bounds = map_bounds(catalog)
+    bounds = bounds or map_bounds(catalog)
     (south, west), (north, east) = bounds
     fmap = folium.Map(
         location=((south + north) / 2, (west + east) / 2),

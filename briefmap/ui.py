@@ -18,7 +18,16 @@ from streamlit_folium import st_folium
 
 from briefmap.assets import install_static_assets
 from briefmap.briefings import Briefing, Scene, load_briefings
-from briefmap.bulk import build_layers_auto, date_span, kinds_in, select_fast, warm
+from briefmap.bulk import (
+    build_layers_auto,
+    date_span,
+    kinds_in,
+    map_bounds,
+    off_map_place_ids,
+    select_fast,
+    selection_bounds,
+    warm,
+)
 from briefmap.interaction import MapClick, place_at, view_for_bounds
 from briefmap.loader import (
     LoadResult,
@@ -30,7 +39,7 @@ from briefmap.loader import (
 from briefmap.mapping import MapExtras, build_base_map, build_upload_layer
 from briefmap.query import ClaimFilter, Deployments, Selection, select
 from briefmap.safe import markdown_text, plain_text
-from briefmap.schema import Actor, Catalog, ClaimStatus
+from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind
 from briefmap.state import BriefingState, MapView, parse, to_params
 from briefmap.timeline import Change, as_of, changes_between
 from briefmap.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES, describe, load_upload, upload_name
@@ -139,9 +148,9 @@ def load() -> Data:
 # ------------------------------------------------------------ filter state
 
 
-# The kinds present and the date span are asked for several times a rerun;
-# bulk caches both per catalog (a full pass each at 100,000 claims).
-_kinds_in = kinds_in
+# The kinds present, the date span, the bounds and the drawn places are asked
+# for several times a rerun: bulk caches them per catalog or selection (each is
+# a full pass over 100,000 claims otherwise).
 
 
 def _day_range(catalog: Catalog) -> tuple[dt.date, dt.date]:
@@ -155,7 +164,7 @@ def default_filter(catalog: Catalog) -> ClaimFilter:
         actors=frozenset(Actor),
         statuses=frozenset(ClaimStatus),
         deployments=Deployments.INCLUDE_PROPOSED,
-        kinds=frozenset(_kinds_in(catalog)),
+        kinds=frozenset(kinds_in(catalog)),
     )
 
 
@@ -163,7 +172,7 @@ def _filter_widget_values(catalog: Catalog, flt: ClaimFilter) -> dict[str, objec
     first, last = _day_range(catalog)
     start = dt.date.fromisoformat(flt.reported_from) if flt.reported_from else first
     end = dt.date.fromisoformat(flt.reported_to) if flt.reported_to else last
-    kinds = _kinds_in(catalog)
+    kinds = kinds_in(catalog)
     return {
         KEY_ACTORS: [a for a in Actor if flt.actors is None or a in flt.actors],
         KEY_STATUSES: [s for s in ClaimStatus if flt.statuses is None or s in flt.statuses],
@@ -210,7 +219,7 @@ def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None
     st.session_state[KEY_SELECTED_PLACE] = None
     view = scene.view
     if view is None:
-        bounds = _bounds(
+        bounds = bounds_of(
             [catalog.places[p] for p in scene.highlight] or list(catalog.places.values())
         )
         view = view_for_bounds(bounds, height_px=MAP_HEIGHT) if bounds else None
@@ -373,7 +382,7 @@ def sidebar(data: Data) -> None:
             format_func=lambda d: d.label,
         )
         st.multiselect(
-            "Place kind", _kinds_in(catalog), key=KEY_KINDS, format_func=lambda k: k.label
+            "Place kind", kinds_in(catalog), key=KEY_KINDS, format_func=lambda k: k.label
         )
         st.header("Time")
         st.slider(
@@ -717,7 +726,7 @@ def _request_view(view: MapView) -> None:
     st.session_state[KEY_MAP_VIEW] = view
 
 
-def _bounds(places: list) -> list[list[float]] | None:
+def bounds_of(places: list) -> list[list[float]] | None:
     boxes = [p.geometry.bounds for p in places if not p.off_map]
     if not boxes:
         return None
@@ -735,7 +744,7 @@ def request_fit(view: BriefingView) -> None:
 
 
 def map_bounds_of(view: BriefingView) -> list[list[float]] | None:
-    return _bounds([view.catalog.places[p] for p in view.selection.place_ids])
+    return selection_bounds(view.catalog, view.selection)
 
 
 def briefing_map(view: BriefingView) -> None:
@@ -757,7 +766,11 @@ def briefing_map(view: BriefingView) -> None:
             build_upload_layer(mine, select(mine, view.claim_filter), ", ".join(view.upload.names))
         )
     returned = st_folium(
-        build_base_map(view.data.loaded.catalog, presentation=view.state.present),
+        build_base_map(
+            view.data.loaded.catalog,
+            presentation=view.state.present,
+            bounds=map_bounds(view.data.loaded.catalog),
+        ),
         key="briefing_map",
         height=PRESENT_MAP_HEIGHT if view.state.present else MAP_HEIGHT,
         use_container_width=True,
@@ -845,10 +858,7 @@ def map_footer(view: BriefingView) -> None:
         copy_link(view)
     with export:
         export_menu(view)
-    off_map = [
-        view.catalog.places[p] for p in view.selection.place_ids if view.catalog.places[p].off_map
-    ]
-    for place in off_map:
+    for place in (view.catalog.places[p] for p in off_map_place_ids(view.catalog, view.selection)):
         n = len(view.selection.claims_at(place.id))
         st.button(
             f"Off the map: {markdown_text(place.name_en)} ({n} claim{'s' if n != 1 else ''})",

@@ -14,8 +14,16 @@ from briefmap.loader import load_catalog
 
 @pytest.fixture(scope="module")
 def quick() -> tuple[list[bench.SizeResult], str]:
-    # The quick run's smallest sizes, AppTest at N=10 only, every drawing method.
-    return bench.run((10, 1_000), apptest_sizes=(10,), rss_sizes=(10,), runs=1, log=lambda _: None)
+    # The quick run's smallest sizes, AppTest at N=10 only (as shipped and naive),
+    # every drawing method.
+    return bench.run(
+        (10, 1_000),
+        apptest_sizes=(10,),
+        naive_sizes=(10,),
+        rss_sizes=(10,),
+        runs=1,
+        log=lambda _: None,
+    )
 
 
 def test_synthetic_data_is_valid_and_seeded(tmp_path: Path) -> None:
@@ -44,11 +52,15 @@ def test_every_size_has_every_measurement(quick: tuple[list[bench.SizeResult], s
         assert 0 < r.kept <= r.n
     small = results[0]
     assert small.rss_peak_mb > 0
-    app = small.apptest["fast"]
-    assert "error" not in app, app.get("error")
-    assert not app["exceptions"]
-    assert app["count_line"].startswith("**Showing ")
-    assert len(app["filter_rerun_s"]) == 2 and app["component_args_bytes"] > 0
+    for mode in ("app", "naive"):
+        app = small.apptest[mode]
+        assert "error" not in app, app.get("error")
+        assert app["mode"] == mode
+        assert not app["exceptions"]
+        assert app["count_line"].startswith("**Showing ")
+        assert len(app["filter_rerun_s"]) == 2 and app["component_args_bytes"] > 0
+    # Both ways show the same claims.
+    assert small.apptest["app"]["count_line"] == small.apptest["naive"]["count_line"]
 
 
 def test_the_fast_path_is_smaller_than_folium_geojson(
@@ -70,7 +82,8 @@ def test_the_table_has_the_rows(quick: tuple[list[bench.SizeResult], str]) -> No
     for n in ("10", "1,000"):
         for method in bench.METHODS:
             assert any(line.split()[:2] == [n, method] for line in lines), (n, method)
-    assert any(line.split()[:2] == ["10", "fast"] for line in lines)
+    assert any(line.split()[:2] == ["10", "app"] for line in lines)
+    assert any(line.split()[:2] == ["10", "naive"] for line in lines)
     # Ratios against the fast path: 1.0x for itself.
     bulk_rows = [line.split() for line in lines if line.split()[1:2] == ["bulk"]]
     assert bulk_rows and all(row[-2:] == ["1.0x", "1.0x"] for row in bulk_rows)
