@@ -70,13 +70,14 @@ def _patch_naive_path() -> None:
     on every call, as they were before the fast path.
     """
     from briefmap import mapping, query, timeline, ui
+    from briefmap.schema import PlaceKind
 
     ui.select_fast = query.select  # type: ignore[attr-defined]
     ui.build_layers_auto = mapping.build_layers  # type: ignore[attr-defined]
     ui.map_bounds = mapping.map_bounds  # type: ignore[attr-defined]
     ui.date_span = timeline.date_span  # type: ignore[attr-defined]
     ui.kinds_in = lambda catalog: [  # type: ignore[attr-defined]
-        k for k in ui.PlaceKind if any(p.kind is k for p in catalog.places.values())
+        k for k in PlaceKind if any(p.kind is k for p in catalog.places.values())
     ]
     ui.selection_bounds = lambda catalog, selection: ui.bounds_of(  # type: ignore[attr-defined]
         [catalog.places[p] for p in selection.place_ids]

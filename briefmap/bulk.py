@@ -434,6 +434,32 @@ def _folded(catalog: Catalog, places: _Places) -> dict[int, tuple[str, ...]]:
     return places.folded
 
 
+def find_places(
+    catalog: Catalog, place_ids: tuple[str, ...], text: str, limit: int = 100
+) -> list[str]:
+    """Up to ``limit`` of ``place_ids`` (in their order) whose names match ``text``.
+
+    Matching is the search filter's (:func:`query.fold`: any of the English,
+    Arabic or Russian names or alternative spellings contains the folded
+    text), on names folded once per catalog. For the claim card at 100,000
+    places, where listing every place in a select box would cost more than
+    the rest of the page.
+    """
+    needle = fold(text)
+    if not needle:
+        return []
+    places = _places(catalog.places)
+    folded = _folded(catalog, places)
+    found: list[str] = []
+    for pid in place_ids:
+        i = places.index.get(pid)
+        if i is not None and any(needle in name for name in folded[i]):
+            found.append(pid)
+            if len(found) >= limit:
+                break
+    return found
+
+
 def _selected_pairs(catalog: Catalog, selection: Selection, claims: _Claims) -> np.ndarray:
     """A mask over the catalog's claim-place pairs: what the selection draws."""
     hit = _PICKED.entries.get(("pairs", id(selection)))
@@ -472,6 +498,7 @@ class _Plan:
     pairs: np.ndarray  # int64 pair indices sorted by feature, then lead order
     tally: np.ndarray  # int64: -1 for one claim, else index into `tallies`
     tallies: list[tuple[int, ...]]  # claims per status, for features of several claims
+    place_ids: tuple[str, ...] | None = None  # drawn_place_ids, filled on first use
 
 
 _PLANS = _Cache(size=2)
@@ -1333,10 +1360,39 @@ def selection_bounds(catalog: Catalog, selection: Selection) -> list[list[float]
 def drawn_place_ids(catalog: Catalog, selection: Selection) -> tuple[str, ...]:
     """``selection.place_ids`` (the same ids in the same order), from the cached arrays."""
     places, claims, plan = _plan(catalog, selection)
-    picked = np.sort(plan.pairs)  # claim by claim, in the selection's order
-    ids, first = np.unique(claims.pair_place[picked], return_index=True)
-    order = ids[np.argsort(first, kind="stable")]
-    return tuple(places.ids[i] for i in order.tolist())
+    if plan.place_ids is None:
+        picked = np.sort(plan.pairs)  # claim by claim, in the selection's order
+        ids, first = np.unique(claims.pair_place[picked], return_index=True)
+        order = ids[np.argsort(first, kind="stable")]
+        plan.place_ids = tuple(places.ids[i] for i in order.tolist())
+    return plan.place_ids
+
+
+def monthly_counts(catalog: Catalog, selection: Selection) -> list[dict[str, object]]:
+    """:func:`timeline.monthly_counts` of ``selection.claims``, from the cached arrays.
+
+    The timeline chart asks for it every rerun; over 66,700 claims the plain
+    version is a 50 ms Python loop.
+    """
+    _, claims = _index(catalog)
+    chosen = np.zeros(len(claims.ordered), bool)
+    chosen[claims.pair_claim[_selected_pairs(catalog, selection, claims)]] = True
+    month = claims.day[chosen].astype(np.int64) // 100  # yyyymm
+    key = month * len(STATUSES) + claims.status[chosen]  # STATUSES index = rank
+    keys, counts = np.unique(key, return_counts=True)
+    rows = []
+    for k, n in zip(keys.tolist(), counts.tolist(), strict=True):
+        yyyymm, rank = divmod(k, len(STATUSES))
+        status = STATUSES[rank]
+        rows.append(
+            {
+                "month": f"{yyyymm // 100:04d}-{yyyymm % 100:02d}-01",
+                "status": status.label,
+                "rank": status.rank,
+                "claims": n,
+            }
+        )
+    return rows
 
 
 def off_map_place_ids(catalog: Catalog, selection: Selection) -> list[str]:
@@ -1455,9 +1511,11 @@ __all__ = [
     "decode",
     "drawn_counts",
     "drawn_place_ids",
+    "find_places",
     "kinds_in",
     "layer_payload",
     "map_bounds",
+    "monthly_counts",
     "off_map_place_ids",
     "safe_groups",
     "select_fast",

@@ -140,6 +140,34 @@ def test_claim_card_lists_the_claims_on_a_place(real_catalog: Any) -> None:
     assert "Stated on the record" in text
 
 
+def test_with_many_places_the_claim_card_is_found_by_name(
+    real_catalog: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefmap import ui
+
+    # As at 100,000 places: the card offers matches for a typed name, not every place.
+    monkeypatch.setattr(ui, "CARD_LIST_LIMIT", 5)
+    at = _app()
+    assert at.selectbox(key="selected_place").options == []
+    at.text_input(key="card_search").input("хмеймим").run()  # Russian, any case
+    assert at.selectbox(key="selected_place").options == ["Khmeimim Air Base"]
+    at.selectbox(key="selected_place").set_value("khmeimim_air_base").run()
+    assert any("Khmeimim Air Base" in m.value for m in at.markdown if m.value.startswith("###"))
+    # The chosen place stays on offer when the search moves on.
+    at.text_input(key="card_search").input("tartus").run()
+    options = at.selectbox(key="selected_place").options
+    assert options[0] == "Khmeimim Air Base" and any("Tartus" in o for o in options[1:])
+    assert at.selectbox(key="selected_place").value == "khmeimim_air_base"
+    assert not at.exception
+
+
+def test_with_few_places_the_claim_card_lists_them_all(real_catalog: Any) -> None:
+    at = _app()
+    assert "card_search" not in [t.key for t in at.text_input]
+    shown = select(real_catalog, ClaimFilter()).place_ids
+    assert len(at.selectbox(key="selected_place").options) == len(shown)
+
+
 def test_bad_data_shows_an_error_panel_and_the_valid_rest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,7 +20,7 @@ from briefmap.loader import load_catalog
 from briefmap.mapping import STATUS_STYLES, Layer, MapExtras, plan_features, tooltip_html
 from briefmap.query import ClaimFilter, Deployments, select
 from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind, Posture
-from briefmap.timeline import changes_between
+from briefmap.timeline import changes_between, monthly_counts
 
 FILTERS = [
     ClaimFilter(),
@@ -388,6 +388,28 @@ def test_per_catalog_helpers_agree_with_the_app(catalog: Catalog, flt: ClaimFilt
     assert bulk.kinds_in(catalog) == [
         k for k in PlaceKind if any(p.kind is k for p in catalog.places.values())
     ]
+    assert bulk.monthly_counts(catalog, selection) == monthly_counts(selection.claims)
+    # The same answers for select_fast's own Selection (cached pairs) as for select's.
+    fast = bulk.select_fast(catalog, flt)
+    assert bulk.monthly_counts(catalog, fast) == monthly_counts(selection.claims)
+    assert bulk.drawn_place_ids(catalog, fast) == selection.place_ids
+
+
+@pytest.mark.parametrize("text", ["raqqa", "RAQQA", "حلب", "checkpoint", "no such place", ""])
+def test_find_places_matches_like_the_search_filter(synthetic: Catalog, text: str) -> None:
+    everything = select(synthetic, ClaimFilter())
+    searched = select(synthetic, ClaimFilter(search=text)).place_ids if text else ()
+    found = bulk.find_places(synthetic, everything.place_ids, text, limit=len(synthetic.places))
+    assert set(found) == set(searched)
+    assert found == [p for p in everything.place_ids if p in set(found)]  # in the given order
+    limited = bulk.find_places(synthetic, everything.place_ids, text, limit=3)
+    assert limited == found[:3]
+
+
+def test_find_places_only_offers_the_places_given(synthetic: Catalog) -> None:
+    shown = select(synthetic, ClaimFilter(actors=frozenset({Actor.ISRAEL}))).place_ids
+    found = bulk.find_places(synthetic, shown, "near", limit=10_000)
+    assert found and set(found) <= set(shown)
 
 
 def test_auto_keeps_markers_for_few_places_and_goes_bulk_for_many(

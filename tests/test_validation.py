@@ -838,10 +838,14 @@ def test_non_object_item_in_list(data: Data, real_load: LoadResult, file: str, v
 
 
 @pytest.mark.parametrize("name", ["urn:ogc:def:crs:EPSG::3857", "EPSG:32637"])
-def test_declared_projected_crs_is_reprojected(data: Data, real_load: LoadResult, name: str) -> None:
+def test_declared_projected_crs_is_reprojected(
+    data: Data, real_load: LoadResult, name: str
+) -> None:
     from pyproj import Transformer
 
-    to_projected = Transformer.from_crs("EPSG:4326", name.replace("urn:ogc:def:crs:EPSG::", "EPSG:"), always_xy=True)
+    to_projected = Transformer.from_crs(
+        "EPSG:4326", name.replace("urn:ogc:def:crs:EPSG::", "EPSG:"), always_xy=True
+    )
 
     def project(node: Any) -> Any:
         if isinstance(node[0], (int, float)):
