@@ -72,7 +72,7 @@ import json
 import operator
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import folium
@@ -132,18 +132,18 @@ class _Cache:
         self.entries: dict[tuple[str, int], tuple[object, Any]] = {}
         self.lock = threading.Lock()  # Streamlit runs sessions in threads
 
-    def get(self, kind: str, owner: object, build: Any) -> Any:
-        key = (kind, id(owner))
+    def get(self, kind: str, owner: object, build: Any, extra: Any = None) -> Any:
+        key = (kind, id(owner), extra)
         hit = self.entries.get(key)
         if hit is not None and hit[0] is owner:
             return hit[1]
         value = build()  # two sessions may both build it; the last one is kept
-        self.put(kind, owner, value)
+        self.put(kind, owner, value, extra)
         return value
 
-    def put(self, kind: str, owner: object, value: Any) -> None:
+    def put(self, kind: str, owner: object, value: Any, extra: Any = None) -> None:
         with self.lock:
-            self.entries[(kind, id(owner))] = (owner, value)
+            self.entries[(kind, id(owner), extra)] = (owner, value)
             while len(self.entries) > self.size:
                 self.entries.pop(next(iter(self.entries)))
 
@@ -355,12 +355,31 @@ def warm(catalog: Catalog) -> None:
 _PICKED = _Cache(size=4)
 
 
+# The last selections made, by catalog and filter.
+_SELECTED = _Cache(size=4)
+
+
 def select_fast(catalog: Catalog, claim_filter: ClaimFilter) -> Selection:
     """Exactly :func:`query.select`, computed on the cached per-catalog arrays.
 
     Falls back to :func:`query.select` for filter values it does not model
-    (a date that is not YYYY-MM-DD).
+    (a date that is not YYYY-MM-DD). The same catalog and filter give the same
+    ``Selection`` object back: a rerun that changes no filter (a pan, a click)
+    then finds the plan and the serialised layers cached for it.
     """
+    held = _SELECTED.get(
+        "selection",
+        catalog.claims,
+        lambda: (catalog.places, _select_fast(catalog, claim_filter)),
+        extra=claim_filter,
+    )
+    if held[0] is not catalog.places:  # same claims, other places: not the same catalog
+        held = (catalog.places, _select_fast(catalog, claim_filter))
+        _SELECTED.put("selection", catalog.claims, held, extra=claim_filter)
+    return held[1]
+
+
+def _select_fast(catalog: Catalog, claim_filter: ClaimFilter) -> Selection:
     flt = claim_filter
     for day in (flt.reported_from, flt.reported_to):
         if day is not None and not _ISO_DAY.fullmatch(day):
@@ -462,7 +481,7 @@ def find_places(
 
 def _selected_pairs(catalog: Catalog, selection: Selection, claims: _Claims) -> np.ndarray:
     """A mask over the catalog's claim-place pairs: what the selection draws."""
-    hit = _PICKED.entries.get(("pairs", id(selection)))
+    hit = _PICKED.entries.get(("pairs", id(selection), None))
     if hit is not None and hit[0] is selection and hit[1][0] is catalog.claims:
         return hit[1][1]
     chosen = np.zeros(len(claims.ordered), bool)
@@ -499,6 +518,9 @@ class _Plan:
     tally: np.ndarray  # int64: -1 for one claim, else index into `tallies`
     tallies: list[tuple[int, ...]]  # claims per status, for features of several claims
     place_ids: tuple[str, ...] | None = None  # drawn_place_ids, filled on first use
+    # Serialised layer payloads and the footnote, filled on first use: a rerun
+    # with the same selection (a pan, a click) serialises nothing again.
+    built: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
 
 _PLANS = _Cache(size=2)
@@ -506,7 +528,7 @@ _PLANS = _Cache(size=2)
 
 def _plan(catalog: Catalog, selection: Selection) -> tuple[_Places, _Claims, _Plan]:
     places, claims = _index(catalog)
-    hit = _PLANS.entries.get(("plan", id(selection)))
+    hit = _PLANS.entries.get(("plan", id(selection), None))
     if hit is not None and hit[0] is selection and hit[1][0] is claims:
         return places, claims, hit[1][1]
     plan = _make_plan(catalog, selection, places, claims)
@@ -1176,16 +1198,26 @@ class BulkLayer(MacroElement):
     )
 
     def __init__(
-        self, payload: dict[str, Any], engine: str = "canvas", *, library: bool = True
+        self,
+        payload: dict[str, Any] | str,
+        engine: str = "canvas",
+        *,
+        library: bool = True,
+        count: int | None = None,
     ) -> None:
+        """``payload``: a layer's payload, or :meth:`serialise` of one (then give ``count``)."""
         super().__init__()
         self._name = "BulkLayer"
-        self.payload_json = dumps({**payload, "scale": SCALE, "hint": HINT})
+        self.payload_json = payload if isinstance(payload, str) else self.serialise(payload)
         # The shared script, once per page: build_bulk_layers puts it in the first layer.
         self.library = _LIBRARY_MIN if library else ""
         self.engine = engine
         self.engine_js = ENGINES[engine]
-        self.count = len(payload["x"]) + len(payload["g"])
+        self.count = count if isinstance(payload, str) else len(payload["x"]) + len(payload["g"])
+
+    @staticmethod
+    def serialise(payload: dict[str, Any]) -> str:
+        return dumps({**payload, "scale": SCALE, "hint": HINT})
 
     def map_name(self) -> str:
         node = self._parent
@@ -1217,6 +1249,13 @@ def bulk_legend_html(features: list[MapFeature], collapsible: bool = True) -> st
 def footnote_html(catalog: Catalog, selection: Selection) -> str:
     """:func:`mapping.footnote_html`, the same text, from the cached per-claim source codes."""
     _, claims, plan = _plan(catalog, selection)
+    key = ("footnote", catalog.as_of)
+    if key not in plan.built:
+        plan.built[key] = _footnote(catalog, selection, claims, plan)
+    return plan.built[key]
+
+
+def _footnote(catalog: Catalog, selection: Selection, claims: _Claims, plan: _Plan) -> str:
     drawn = np.unique(claims.pair_claim[plan.pairs])
     cited = sorted(
         (catalog.sources[claims.sources[i]] for i in np.unique(claims.source[drawn]).tolist()),
@@ -1268,11 +1307,18 @@ def build_bulk_layers(
     samples: list[MapFeature] = []
     for layer in LAYERS:
         group = SafeFeatureGroup(name=layer.value, show=True)
-        payload, used = layer_payload_of(catalog, layer, places, claims, plan, summaries=summaries)
+        key = ("layer", layer, summaries)
+        if key not in plan.built:
+            payload, used = layer_payload_of(
+                catalog, layer, places, claims, plan, summaries=summaries
+            )
+            count = len(payload["x"]) + len(payload["g"])
+            plan.built[key] = (BulkLayer.serialise(payload), count, used)
+        text, count, used = plan.built[key]
         samples += [
             MapFeature(catalog.places[places.ids[p]], layer, (claims.ordered[c],)) for c, p in used
         ]
-        BulkLayer(payload, engine=engine, library=not groups).add_to(group)
+        BulkLayer(text, engine=engine, library=not groups, count=count).add_to(group)
         groups.append(group)
     # Arrows from a proposed deployment's origin: few, drawn as mapping draws them.
     proposed = np.flatnonzero(plan.layer == _LAYER_CODE[Layer.PROPOSED])

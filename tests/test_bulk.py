@@ -187,6 +187,39 @@ def test_same_selection_same_script(synthetic: Catalog) -> None:
         synthetic, bulk.build_bulk_layers(synthetic, bulk.select_fast(synthetic, ClaimFilter()))
     )
     assert one == two
+    # The second build of the same selection comes from the plan's cache: the same again.
+    three = _serialised(
+        synthetic, bulk.build_bulk_layers(synthetic, bulk.select_fast(synthetic, ClaimFilter()))
+    )
+    assert three == one
+
+
+def test_the_same_filter_gives_the_same_selection_back(synthetic: Catalog) -> None:
+    flt = ClaimFilter(actors=frozenset({Actor.RUSSIA}))
+    first = bulk.select_fast(synthetic, flt)
+    assert bulk.select_fast(synthetic, ClaimFilter(actors=frozenset({Actor.RUSSIA}))) is first
+    assert bulk.select_fast(synthetic, ClaimFilter(actors=frozenset({Actor.SDF}))) is not first
+    # Another catalog with the same claims but other places is not confused with it.
+    regions = ClaimFilter(kinds=frozenset({PlaceKind.REGION}))
+    assert bulk.select_fast(synthetic, regions).claims
+    towns = {pid: replace(p, kind=PlaceKind.TOWN) for pid, p in synthetic.places.items()}
+    other = replace(synthetic, places=towns)
+    assert bulk.select_fast(other, regions) == select(other, regions)
+    assert not bulk.select_fast(other, regions).claims
+    assert bulk.select_fast(synthetic, regions) == select(synthetic, regions)
+    assert bulk.select_fast(synthetic, flt) == select(synthetic, flt)
+
+
+def test_a_cached_layer_has_the_selection_it_was_built_for(synthetic: Catalog) -> None:
+    # Alternate between two filters, more than the caches hold: each build
+    # still draws exactly its own selection.
+    filters = [ClaimFilter(actors=frozenset({a})) for a in (Actor.RUSSIA, Actor.SDF, Actor.UN)]
+    for flt in [*filters, *filters, *filters[::-1]]:
+        selection = bulk.select_fast(synthetic, flt)
+        groups = bulk.build_bulk_layers(synthetic, selection)
+        assert sum(bulk.drawn_counts(groups).values()) == len(
+            plan_features(synthetic, select(synthetic, flt))
+        )
 
 
 # --------------------------------------------------------------- escaping
