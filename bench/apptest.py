@@ -2,7 +2,8 @@
 
 ``python -m bench.apptest DATA_DIR [--naive] [--sessions 2]`` prints one JSON
 object: the first run (load, validate, draw), then a rerun after each of two
-filter changes (wall and CPU time), with the CPU time of the script's thread
+filter changes and one that changes nothing (as after a pan or a click), in
+wall and CPU time, with the CPU time of the script's thread
 spent in the main ``briefmap.ui`` functions; the size of what ``st_folium``
 was sent; the peak RSS of the process, and the resident memory after each
 extra session.
@@ -171,6 +172,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         [Actor.RUSSIA, Actor.SYRIA, Actor.SDF, Actor.ISRAEL]
     )
     change2 = _timed_run(at, spent)
+    # A rerun that changes no filter, as after a pan or a click.
+    again = _timed_run(at, spent)
     error += [str(e.value) for e in at.exception]
     count_line = next((m.value for m in at.markdown if "Showing" in m.value), "")
     payload = _map_payload(at)
@@ -189,6 +192,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "filter_rerun_cpu_s": [change1[1], change2[1]],
         "first_run_parts_s": first[2],
         "filter_rerun_parts_s": [change1[2], change2[2]],
+        "same_filter_rerun_s": again[0],
+        "same_filter_rerun_cpu_s": again[1],
+        "same_filter_rerun_parts_s": again[2],
         "component_args_bytes": payload,
         "count_line": count_line,
         "exceptions": error,

@@ -337,7 +337,8 @@ def format_tables(results: list[SizeResult]) -> str:
         lines.append("")
         head = (
             f"{'N claims':>9} {'app':>6} {'first run':>10} {'rerun after filter change':>26} "
-            f"{'of which st_folium':>19} {'sent':>9} {'peak RSS':>9} {'2nd session':>11}"
+            f"{'of which st_folium':>19} {'rerun, no change':>17} {'sent':>9} {'peak RSS':>9} "
+            f"{'2nd session':>11}"
         )
         lines += [
             "AppTest: the whole app (map page); 'app' as shipped, 'naive' without its fast path",
@@ -356,7 +357,8 @@ def format_tables(results: list[SizeResult]) -> str:
                 extra = f"+{sessions[1] - sessions[0]:.0f}MB" if len(sessions) > 1 else "-"
                 lines.append(
                     f"{r.n:>9,d} {mode:>6} {_secs(res['first_run_s']):>10} {_secs(reruns):>26} "
-                    f"{_secs(folium_s):>19} {_bytes(res['component_args_bytes']):>9} "
+                    f"{_secs(folium_s):>19} {_secs(res['same_filter_rerun_s']):>17} "
+                    f"{_bytes(res['component_args_bytes']):>9} "
                     f"{res['peak_rss_mb']:>7.0f}MB {extra:>11}"
                 )
     return "\n".join(lines)
@@ -524,7 +526,8 @@ def format_real(real: dict[str, dict[str, Any]]) -> str:
         detail = ", ".join(f"{k} {_secs(v)}" for k, v in median.items() if v >= 0.0005)
         lines.append(
             f"  {mode:>5}: {_secs(statistics.median(res['filter_rerun_s']))} "
-            f"(CPU {_secs(statistics.median(res['filter_rerun_cpu_s']))}); of which {detail}"
+            f"(CPU {_secs(statistics.median(res['filter_rerun_cpu_s']))}); of which {detail}; "
+            f"a rerun that changes nothing {_secs(res['same_filter_rerun_s'])}"
         )
     return "\n".join(lines)
 
