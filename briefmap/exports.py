@@ -25,6 +25,7 @@ from typing import Any
 from shapely.geometry import mapping as shapely_mapping
 
 from briefmap.assets import LEAFLET_CSS, LEAFLET_JS, asset_links, leaflet_source_dir
+from briefmap.bulk import build_layers_auto
 from briefmap.loader import BUNDLE_MEMBER
 from briefmap.mapping import FEATURE_CLASS, MapExtras, build_map
 from briefmap.query import Selection
@@ -398,7 +399,15 @@ def standalone_html(catalog: Catalog, selection: Selection, title: str) -> str:
         If the rendered map links a script or stylesheet that could not be inlined.
     """
     # The page's own footer lists the sources in full, so no on-map footnote.
-    fmap = build_map(catalog, selection, asset_base=_INLINE_BASE, extras=MapExtras(footnote=False))
+    # Markers up to a few hundred places, canvas layers beyond (as on screen):
+    # a marker per place made 100,000 claims a 166 MB page.
+    fmap = build_map(
+        catalog,
+        selection,
+        asset_base=_INLINE_BASE,
+        extras=MapExtras(footnote=False),
+        layers=build_layers_auto,
+    )
     html = _inline_leaflet(fmap.get_root().render())
     # folium's page puts <head>, <body> and </body> before any data-bearing
     # script, so the first of each is the template's own.
@@ -416,6 +425,13 @@ def standalone_html(catalog: Catalog, selection: Selection, title: str) -> str:
 
 
 # --------------------------------------------------------------------- PNG
+
+
+# True once no map's shared point canvas (briefmap.bulk) is drawing or about to.
+CANVAS_SETTLED_JS = """() => Object.keys(window).filter((k) => k.startsWith("map_")).every((k) => {
+    const points = window[k] && window[k].__briefmapPoints;
+    return !points || (!points.drawing && !points._redrawRequest);
+})"""
 
 
 class SnapshotUnavailable(RuntimeError):
@@ -514,6 +530,8 @@ def png_snapshot(
                 page.wait_for_selector(f".{FEATURE_CLASS}", state="attached", timeout=timeout_ms)
             # The map fits its bounds again 400 ms after load (FitWhenSized).
             page.wait_for_timeout(700)
+            # Canvas layers (large selections) draw in slices: wait for the last.
+            page.wait_for_function(CANVAS_SETTLED_JS, timeout=timeout_ms, polling=50)
             return page.screenshot(type="png")
         finally:
             browser.close()

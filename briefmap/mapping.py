@@ -826,11 +826,17 @@ def build_map(
     *,
     extras: MapExtras | None = None,
     presentation: bool = False,
+    layers: Callable[[Catalog, Selection, MapExtras], list[folium.FeatureGroup]] | None = None,
 ) -> folium.Map:
-    """Base map, layers and layer control in one ``folium.Map``, for export and tests."""
+    """Base map, layers and layer control in one ``folium.Map``, for export and tests.
+
+    ``layers`` builds the layers (:func:`build_layers` by default; the export
+    passes :func:`briefmap.bulk.build_layers_auto`, which this module cannot
+    import).
+    """
     fmap = build_base_map(catalog, asset_base, presentation=presentation)
     extras = replace(extras or MapExtras(), presentation=presentation)
-    for group in build_layers(catalog, selection, extras):
+    for group in (layers or build_layers)(catalog, selection, extras):
         group.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

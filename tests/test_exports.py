@@ -321,6 +321,29 @@ def test_html_escapes_payloads(data_copy: Path) -> None:
     assert f"Outlet {map_text(SCRIPT_PAYLOAD)}" in html
 
 
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    from bench.synth import generate
+
+    loaded = load_catalog(generate(tmp_path_factory.mktemp("large") / "data", 3_000).path)
+    assert not loaded.issues
+    return loaded.catalog
+
+
+def test_html_of_a_large_selection_draws_on_canvas(large: Catalog) -> None:
+    from briefmap import bulk
+
+    selection = select(large, ClaimFilter())
+    html = exports.standalone_html(large, selection, "Many")
+    # The app's fast path, not a marker per place: one payload per layer.
+    assert "__briefmapBulk" in html
+    assert "L.marker(" not in html
+    assert len(html) < 3_000_000
+    groups = bulk.build_layers_auto(large, selection)
+    assert sum(bulk.drawn_counts(groups).values()) == bulk.count_features(large, selection)
+    assert not re.search(r"<script\b[^>]*\bsrc\s*=", html, re.IGNORECASE)
+
+
 # --------------------------------------------------------------------- PNG
 
 
@@ -394,3 +417,46 @@ def test_payloads_do_not_run_in_the_exported_page(data_copy: Path, chromium: str
             assert page.locator(".bm-feature").count() > 0
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_png_snapshot_waits_for_canvas_layers_to_finish(large: Catalog, chromium: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from briefmap import bulk
+    from briefmap.screenshots import CHROMIUM_ARGS
+
+    selection = select(large, ClaimFilter())
+    html = exports.standalone_html(large, selection, "Many")
+    expected = sum(bulk.drawn_counts(bulk.build_layers_auto(large, selection)).values())
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.route("**/*", lambda route: route.abort())
+            page.set_content(html)
+            page.wait_for_timeout(700)
+            page.wait_for_function(exports.CANVAS_SETTLED_JS, polling=50)
+            drawn = page.evaluate(
+                "() => Object.values(window.__briefmapDrawn).reduce((a, b) => a + b, 0)"
+            )
+            assert drawn == expected
+            in_view = page.evaluate(
+                """() => Object.keys(window).filter((k) => k.startsWith("map_"))
+                    .map((k) => window[k] && window[k].__briefmapPoints)
+                    .filter(Boolean).map((p) => p.drawnInView)"""
+            )
+            assert in_view and in_view[0] > 0.9 * large_points(large, selection)
+        finally:
+            browser.close()
+    png = exports.png_snapshot(html, width=1600, height=1000, chromium=chromium)
+    assert len(set(_png_pixels(png))) > 64, "the snapshot looks blank"
+
+
+def large_points(catalog: Catalog, selection: Selection) -> int:
+    """Point places drawn (outlines are SVG, not on the canvas)."""
+    return sum(
+        1
+        for pid in selection.place_ids
+        if catalog.places[pid].geometry.geom_type == "Point" and not catalog.places[pid].off_map
+    )
