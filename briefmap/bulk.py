@@ -72,6 +72,7 @@ import json
 import operator
 import re
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,6 +161,7 @@ class _Places:
     """Per place, in catalog order."""
 
     ids: list[str]
+    id_array: np.ndarray  # the same ids, object dtype, for fancy indexing
     index: dict[str, int]
     is_point: np.ndarray  # bool
     x: np.ndarray  # int64, lon * SCALE rounded (0 for outlines)
@@ -208,6 +210,7 @@ def _places(places: dict[str, Place]) -> _Places:
             label[i] = label_ids.setdefault(key, len(label_ids))
         return _Places(
             ids=ids,
+            id_array=np.array(ids, dtype=object),
             index={pid: i for i, pid in enumerate(ids)},
             is_point=is_point,
             x=x,
@@ -426,16 +429,50 @@ def _select_fast(catalog: Catalog, claim_filter: ClaimFilter) -> Selection:
     kept = operator.itemgetter(*picked.tolist())(claims.ordered) if len(picked) else ()
     if len(picked) == 1:
         kept = (kept,)
-    places_of = {claim.id: claim.places for claim in kept}
+    narrowed: dict[str, tuple[str, ...]] = {}
     for i in partial.tolist():
         claim = claims.ordered[i]
         start, end = claims.pair_start[i], claims.pair_start[i + 1]
-        places_of[claim.id] = tuple(
+        narrowed[claim.id] = tuple(
             pid for pid, ok in zip(claim.places, pair_keep[start:end], strict=True) if ok
         )
-    selection = Selection(claims=tuple(kept), places_of=places_of, total_claims=len(catalog.claims))
+    selection = Selection(
+        claims=tuple(kept),
+        places_of=_PlacesOf(claims, keep, narrowed),
+        total_claims=len(catalog.claims),
+    )
     _PICKED.get("pairs", selection, lambda: (catalog.claims, pair_keep))
     return selection
+
+
+class _PlacesOf(Mapping[str, tuple[str, ...]]):
+    """``Selection.places_of`` without building a dict (36 ms at 100,000 claims).
+
+    A kept claim's own places, unless a search or kind filter narrowed them
+    (``narrowed``); any other claim id is a ``KeyError``, as in the dict.
+    """
+
+    def __init__(
+        self, claims: _Claims, keep: np.ndarray, narrowed: dict[str, tuple[str, ...]]
+    ) -> None:
+        self._claims, self._keep, self._narrowed = claims, keep, narrowed
+        self._len = int(np.count_nonzero(keep))
+
+    def __getitem__(self, claim_id: str) -> tuple[str, ...]:
+        hit = self._narrowed.get(claim_id)
+        if hit is not None:
+            return hit
+        i = self._claims.index.get(claim_id)
+        if i is None or not self._keep[i]:
+            raise KeyError(claim_id)
+        return self._claims.ordered[i].places
+
+    def __iter__(self) -> Iterator[str]:
+        ordered = self._claims.ordered
+        return (ordered[i].id for i in np.flatnonzero(self._keep).tolist())
+
+    def __len__(self) -> int:
+        return self._len
 
 
 def _folded(catalog: Catalog, places: _Places) -> dict[int, tuple[str, ...]]:
@@ -1410,7 +1447,7 @@ def drawn_place_ids(catalog: Catalog, selection: Selection) -> tuple[str, ...]:
         picked = np.sort(plan.pairs)  # claim by claim, in the selection's order
         ids, first = np.unique(claims.pair_place[picked], return_index=True)
         order = ids[np.argsort(first, kind="stable")]
-        plan.place_ids = tuple(places.ids[i] for i in order.tolist())
+        plan.place_ids = tuple(places.id_array[order].tolist())
     return plan.place_ids
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
@@ -90,7 +90,8 @@ class Selection:
     """The result of a filter: claims, and for each the places to draw it at."""
 
     claims: tuple[Claim, ...]
-    places_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # claim id -> the places to draw it at (a dict, or bulk's lazy mapping)
+    places_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     total_claims: int = 0
 
     @cached_property

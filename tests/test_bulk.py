@@ -83,6 +83,20 @@ def test_select_fast_is_select(catalog: Catalog, flt: ClaimFilter) -> None:
     assert bulk.select_fast(catalog, flt) == select(catalog, flt)
 
 
+@pytest.mark.parametrize("flt", FILTERS, ids=range(len(FILTERS)))
+def test_select_fast_places_of_behaves_as_the_dict(catalog: Catalog, flt: ClaimFilter) -> None:
+    expected = select(catalog, flt).places_of
+    fast = bulk._select_fast(catalog, flt).places_of
+    assert len(fast) == len(expected)
+    assert list(fast) == list(expected)  # same order: the selection's claims
+    assert dict(fast.items()) == expected
+    for claim_id in set(catalog.claims) - set(expected):
+        assert claim_id not in fast
+        with pytest.raises(KeyError):
+            fast[claim_id]
+    assert "no such claim" not in fast
+
+
 def test_select_fast_keeps_only_the_places_a_search_admits(synthetic: Catalog) -> None:
     # A claim about two places, one of which the search does not find.
     claim = next(iter(synthetic.claims.values()))
