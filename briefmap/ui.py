@@ -781,6 +781,11 @@ def briefing_map(view: BriefingView) -> None:
         feature_group_to_add=layers,
         layer_control=folium.LayerControl(collapsed=True),
         returned_objects=RETURNED_OBJECTS,
+        # No full-page render first: st_folium renders the map and reads its
+        # header either way, and the page render compiled every base-map script
+        # as a template again (a quarter of the real data's rerun). The
+        # component's arguments are the same (tests/test_app.py).
+        render=False,
         center=requested.center if requested else None,
         zoom=requested.zoom if requested else None,
     )

@@ -140,6 +140,29 @@ def test_claim_card_lists_the_claims_on_a_place(real_catalog: Any) -> None:
     assert "Stated on the record" in text
 
 
+@pytest.mark.parametrize("present", [False, True])
+def test_the_map_is_sent_the_same_without_a_full_page_render(
+    present: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ui.briefing_map passes render=False to st_folium (faster); the component
+    # must get exactly what the default render=True would give it.
+    from briefmap import ui
+
+    def run() -> dict[str, Any]:
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+        if present:
+            at.query_params["present"] = "1"
+        return _map_args(at.run())
+
+    fast = run()
+    original = ui.st_folium
+    monkeypatch.setattr(ui, "st_folium", lambda *a, **k: original(*a, **{**k, "render": True}))
+    rendered = run()
+    assert fast == rendered
+    assert ".bm-legend" in fast["header"]
+    assert ("font-size: 17px" in fast["header"]) is present  # presentation type sizes
+
+
 def test_with_many_places_the_claim_card_is_found_by_name(
     real_catalog: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
