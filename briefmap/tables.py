@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 
 from briefmap.query import Selection
@@ -27,27 +29,65 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def claims_table(catalog: Catalog, selection: Selection) -> pd.DataFrame:
-    """One row per selected claim, with its places and source spelled out."""
-    rows = []
-    for claim in selection.claims:
-        source = catalog.sources[claim.source]
-        rows.append(
-            {
-                "Reported": claim.reported,
-                "Status": claim.status.label,
-                "Posture": claim.posture.label,
-                "Summary": claim.summary,
-                "Claimant": claim.claimant,
-                "Attribution": claim.attribution,
-                "Actors": ", ".join(a.label for a in claim.actors),
-                "Places": ", ".join(catalog.places[p].name_en for p in claim.places),
-                "Source": source.outlet,
-                "Source date": source.date,
-                "Link": source.url,
-                "Claim id": claim.id,
-            }
-        )
-    return pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
+    """One row per selected claim, with its places and source spelled out.
+
+    Built column by column, and kept for the last few selections: the claims
+    page asks again on every rerun, and at 100,000 claims a build took a second.
+    """
+    held = _TABLES.get((id(catalog), id(selection)))
+    if held is not None and held[0] is catalog and held[1] is selection:
+        return held[2]
+    claims = selection.claims
+    sources = [catalog.sources[c.source] for c in claims]
+    names = {pid: place.name_en for pid, place in catalog.places.items()}
+    frame = pd.DataFrame(
+        {
+            "Reported": [c.reported for c in claims],
+            "Status": [c.status.label for c in claims],
+            "Posture": [c.posture.label for c in claims],
+            "Summary": [c.summary for c in claims],
+            "Claimant": [c.claimant for c in claims],
+            "Attribution": [c.attribution for c in claims],
+            "Actors": [", ".join(a.label for a in c.actors) for c in claims],
+            "Places": [", ".join(names[p] for p in c.places) for c in claims],
+            "Source": [s.outlet for s in sources],
+            "Source date": [s.date for s in sources],
+            "Link": [s.url for s in sources],
+            "Claim id": [c.id for c in claims],
+        },
+        columns=list(CLAIM_COLUMNS),
+    )
+    with _TABLES_LOCK:
+        _TABLES[(id(catalog), id(selection))] = (catalog, selection, frame)
+        while len(_TABLES) > 2:
+            _TABLES.pop(next(iter(_TABLES)))
+    return frame
+
+
+# The last tables built, by catalog and selection identity (held, so ids are not reused).
+_TABLES: dict[tuple[int, int], tuple[Catalog, Selection, pd.DataFrame]] = {}
+_TABLES_LOCK = threading.Lock()
+
+# The claims page shows at most this many rows; the CSV always has them all.
+SCREEN_ROWS = 10_000
+
+
+def rows_for_screen(
+    frame: pd.DataFrame, limit: int | None = None
+) -> tuple[pd.DataFrame, str | None]:
+    """The rows the claims page shows, and a note when some are left to the CSV.
+
+    A browser table of 100,000 claims is 40 MB sent on every rerun; the most
+    recently reported ``limit`` are what a briefer scans, the rest are in the
+    download.
+    """
+    limit = SCREEN_ROWS if limit is None else limit
+    if len(frame) <= limit:
+        return frame, None
+    return frame.tail(limit), (
+        f"The table shows the {limit:,} most recently reported of {len(frame):,} claims; "
+        "the CSV has them all."
+    )
 
 
 def sources_table(catalog: Catalog) -> pd.DataFrame:

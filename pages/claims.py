@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from briefmap import ui
-from briefmap.tables import claims_table, to_csv
+from briefmap.tables import claims_table, rows_for_screen, to_csv
 
 view = ui.current_view()
 ui.presentation_frame(view)
@@ -14,15 +14,18 @@ ui.data_problems(view)
 st.caption(view.selection.summary_line)
 if not ui.empty_result_notice(view.selection):
     table = claims_table(view.catalog, view.selection)
+    shown, note = rows_for_screen(table)
+    if note:
+        st.caption(note)
     st.dataframe(
-        table,
+        shown,
         hide_index=True,
         width="stretch",
         column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")},
     )
     st.download_button(
         "Download CSV",
-        data=to_csv(table),
+        data=lambda: to_csv(table),  # made when asked for, not on every rerun
         file_name="briefmap-claims.csv",
         mime="text/csv",
     )

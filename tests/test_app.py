@@ -218,6 +218,22 @@ def test_claims_page_table_and_csv(real_catalog: Any) -> None:
     assert set(frame["Claim id"]) == set(real_catalog.claims)
 
 
+def test_claims_page_shows_the_latest_rows_and_says_the_csv_has_all(
+    real_catalog: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefmap import tables
+
+    monkeypatch.setattr(tables, "SCREEN_ROWS", 5)  # as 10,000 of 100,000 claims
+    at = _app()
+    at.switch_page("pages/claims.py").run()
+    frame = at.dataframe[0].value
+    latest = sorted(real_catalog.claims.values(), key=lambda c: (c.reported, c.id))[-5:]
+    assert list(frame["Claim id"]) == [c.id for c in latest]
+    n = len(real_catalog.claims)
+    assert any(f"5 most recently reported of {n:,} claims" in c.value for c in at.caption)
+    assert not at.exception
+
+
 def test_sources_page_states_the_as_of_date(real_catalog: Any) -> None:
     at = _app()
     at.switch_page("pages/sources.py").run()

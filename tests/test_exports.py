@@ -460,3 +460,24 @@ def large_points(catalog: Catalog, selection: Selection) -> int:
         for pid in selection.place_ids
         if catalog.places[pid].geometry.geom_type == "Point" and not catalog.places[pid].off_map
     )
+
+
+def test_claims_table_is_kept_for_the_same_selection(real_catalog: Catalog) -> None:
+    from briefmap import bulk, tables
+
+    flt = ClaimFilter(actors=frozenset({Actor.RUSSIA}))
+    first = tables.claims_table(real_catalog, bulk.select_fast(real_catalog, flt))
+    assert tables.claims_table(real_catalog, bulk.select_fast(real_catalog, flt)) is first
+    other = tables.claims_table(real_catalog, select(real_catalog, flt))
+    assert other is not first and other.equals(first)
+
+
+def test_rows_for_screen_keeps_the_latest_and_says_so(real_catalog: Catalog) -> None:
+    from briefmap import tables
+
+    frame = tables.claims_table(real_catalog, select(real_catalog, ClaimFilter()))
+    shown, note = tables.rows_for_screen(frame, limit=len(frame))
+    assert shown is frame and note is None
+    shown, note = tables.rows_for_screen(frame, limit=3)
+    assert list(shown["Claim id"]) == list(frame["Claim id"])[-3:]
+    assert note is not None and f"3 most recently reported of {len(frame):,}" in note
