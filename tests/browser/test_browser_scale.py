@@ -1,0 +1,171 @@
+"""The app itself on thousands of claims: canvas layers, filters, clicks and the card's search.
+
+Above ``bulk.BULK_THRESHOLD`` drawn places the app draws each layer on one
+canvas instead of a marker per place, and above ``ui.CARD_LIST_LIMIT`` the
+claim card is found by name. Both are checked here in the running app, with
+synthetic data from the benchmark's generator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from browser_support import MAP_IFRAME, BrowserPage, expect
+
+from bench.synth import generate
+from briefmap import bulk, ui
+from briefmap.loader import load_catalog
+from briefmap.query import ClaimFilter, select
+from briefmap.schema import Actor, Catalog
+from briefmap.screenshots import AppServer, start_app
+
+pytestmark = pytest.mark.browser
+
+N_CLAIMS = 3_000
+
+DRAWN = "() => Object.values(window.__briefmapDrawn || {}).reduce((a, b) => a + b, 0)"
+
+
+@pytest.fixture(scope="module")
+def scale_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(tmp_path_factory.mktemp("scale") / "data", N_CLAIMS).path
+
+
+@pytest.fixture(scope="module")
+def catalog(scale_data: Path) -> Catalog:
+    loaded = load_catalog(scale_data)
+    assert loaded.ok, loaded.report()
+    return loaded.catalog
+
+
+@pytest.fixture(scope="module")
+def scale_server(
+    chromium_path: str, scale_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    server = start_app(
+        data_dir=scale_data, log_path=tmp_path_factory.mktemp("server-scale") / "streamlit.log"
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _features(catalog: Catalog, claim_filter: ClaimFilter) -> int:
+    return bulk.count_features(catalog, select(catalog, claim_filter))
+
+
+def _wait_drawn(app: BrowserPage, count: int) -> None:
+    app.map_frame().wait_for_function(f"n => ({DRAWN})() === n", arg=count, timeout=60_000)
+
+
+def _lonely_point(catalog: Catalog, claim_filter: ClaimFilter) -> str:
+    """A drawn point place with no other place within about 2 km, to click on."""
+    shown = [
+        p
+        for p in select(catalog, claim_filter).place_ids
+        if catalog.places[p].geometry.geom_type == "Point"
+    ]
+    xy = np.array([(catalog.places[p].geometry.x, catalog.places[p].geometry.y) for p in shown])
+    every = np.array(
+        [
+            (p.geometry.centroid.x, p.geometry.centroid.y)
+            for p in catalog.places.values()
+            if not p.off_map
+        ]
+    )
+    for pid, (x, y) in zip(shown, xy, strict=True):
+        near = np.hypot(every[:, 0] - x, every[:, 1] - y)
+        if np.count_nonzero(near < 0.02) == 1:
+            return pid
+    raise AssertionError("no lonely point in the synthetic data")
+
+
+def _click_place(app: BrowserPage, catalog: Catalog, place_id: str) -> None:
+    point = catalog.places[place_id].geometry
+    app.focus_on(point.y, point.x, 14, at=(0.4, 0.4))
+    frame = app.map_frame()
+    frame.wait_for_function("() => !map.__briefmapPoints.drawing")
+    spot: Any = frame.evaluate(
+        "([lat, lng]) => map.latLngToContainerPoint([lat, lng])", [point.y, point.x]
+    )
+    box = app.page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    app.page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+
+
+def test_thousands_of_claims_draw_on_canvas_and_filter(
+    open_page: Any, scale_server: AppServer, catalog: Catalog
+) -> None:
+    everything = ClaimFilter()
+    assert _features(catalog, everything) > bulk.BULK_THRESHOLD
+    app = open_page(scale_server)
+    app.goto("/")
+    _wait_drawn(app, _features(catalog, everything))
+    app.expect_summary(select(catalog, everything).summary_line)
+    # One canvas, not an element per place.
+    assert app.count_in_map(".leaflet-marker-icon") == 0
+    assert app.map_frame().evaluate("() => map.__briefmapPoints.drawnInView") > 0
+
+    # Fewer than BULK_THRESHOLD places: back to a marker per place, canvas emptied.
+    israel = ClaimFilter(actors=frozenset({Actor.ISRAEL}))
+    assert _features(catalog, israel) <= bulk.BULK_THRESHOLD
+    app.keep_only("Actor", Actor.ISRAEL.label)
+    app.expect_summary(select(catalog, israel).summary_line)
+    app.wait_features(_features(catalog, israel))
+    _wait_drawn(app, 0)
+    # And above it again: the canvas, no markers.
+    app.page.get_by_role("button", name="Reset filters").first.click()
+    app.expect_summary(select(catalog, everything).summary_line)
+    _wait_drawn(app, _features(catalog, everything))
+    app.wait_features(0, selector=".leaflet-marker-icon")  # outlines stay SVG paths
+    assert not app.page_errors
+    assert all("/{z}/" in u or "tile" in u for u in app.aborted), app.aborted
+
+
+def test_a_click_on_a_canvas_point_opens_its_claim_card(
+    open_page: Any, scale_server: AppServer, catalog: Catalog
+) -> None:
+    place_id = _lonely_point(catalog, ClaimFilter())
+    name = catalog.places[place_id].name_en
+    app = open_page(scale_server)
+    app.goto("/")
+    _wait_drawn(app, _features(catalog, ClaimFilter()))
+    _click_place(app, catalog, place_id)
+    card = app.claim_card()
+    expect(card.locator("h3").filter(has_text=name)).to_be_visible(timeout=30_000)
+    app.wait_idle()
+    claims = select(catalog, ClaimFilter()).claims_at(place_id)
+    assert card.inner_text().count("Source:") == len(claims)
+
+
+def test_with_thousands_of_places_the_card_is_found_by_name(
+    open_page: Any, scale_server: AppServer, catalog: Catalog
+) -> None:
+    shown = select(catalog, ClaimFilter()).place_ids
+    assert len(shown) > ui.CARD_LIST_LIMIT
+    app = open_page(scale_server)
+    app.goto("/")
+    card = app.claim_card()
+    search = card.get_by_role("textbox", name="Find a place for the claim card")
+    search.fill("raqqa")
+    search.press("Enter")
+    app.wait_idle()
+    matches = bulk.find_places(catalog, shown, "raqqa", ui.CARD_MATCHES)
+    assert matches
+    card.get_by_role("combobox", name="Claim card").click()
+    options = app.page.get_by_role("option")
+    expect(options.first).to_be_visible(timeout=30_000)
+    # The list is virtual (only the rows in sight are in the page): every row
+    # shown is a match, never one of the thousands of other places.
+    names = {catalog.places[p].name_en for p in matches}
+    shown_names = options.all_inner_texts()
+    assert shown_names and set(shown_names) <= names, shown_names
+    first = catalog.places[matches[0]].name_en
+    options.filter(has_text=first).first.click()
+    app.wait_idle()
+    expect(card.locator("h3").filter(has_text=first)).to_be_visible(timeout=30_000)
