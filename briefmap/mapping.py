@@ -216,14 +216,22 @@ def _hatch_defs(colour: str) -> str:
     )
 
 
-def _point_marker(feature: MapFeature) -> folium.Marker:
+# Up to this many points every one is labelled at every zoom; beyond, labels
+# show from LABELS_FROM_ZOOM in (hundreds of names over the whole of Syria are
+# a black smear; the tooltips still name every place).
+LABEL_EVERY_POINT_UP_TO = 60
+LABELS_FROM_ZOOM = 9
+
+
+def _point_marker(feature: MapFeature, *, crowded: bool = False) -> folium.Marker:
     place, lead = feature.place, feature.lead
     svg = symbol_svg(place.kind, feature.actor.colour, lead.status, lead.posture)
     # Towns are labelled to the left and installations to the right: the bases
     # sit next to their towns (Khmeimim by Latakia and Jableh, the naval
     # facility in Tartus, the airport by Qamishli), so the labels part ways.
-    side = "bm-label-left" if place.kind in LABEL_LEFT else ""
-    label = f'<span class="bm-label {side}">{map_text(place.name_en)}</span>'
+    side = " bm-label-left" if place.kind in LABEL_LEFT else ""
+    when = " bm-label-near" if crowded else ""
+    label = f'<span class="bm-label{side}{when}">{map_text(place.name_en)}</span>'
     icon = folium.DivIcon(
         html=f"{svg}{label}",
         icon_size=(SYMBOL_PX, SYMBOL_PX),
@@ -412,8 +420,11 @@ def _draw(
     catalog: Catalog, features: list[MapFeature], group_of: Callable[[Layer], folium.FeatureGroup]
 ) -> None:
     """Draw features (and proposed-deployment arrows) into the groups ``group_of`` picks."""
+    crowded = sum(f.place.is_point for f in features) > LABEL_EVERY_POINT_UP_TO
     for feature in features:
-        element = _point_marker(feature) if feature.place.is_point else _region(feature)
+        element = (
+            _point_marker(feature, crowded=crowded) if feature.place.is_point else _region(feature)
+        )
         element.add_to(group_of(feature.layer))
     for arrow in _deployment_arrows(catalog, features):
         arrow.add_to(group_of(Layer.PROPOSED))
@@ -564,6 +575,7 @@ MAP_CSS = """
 .bm-point { overflow: visible; }
 .bm-point svg { display: block; }
 .bm-label-left { left: auto !important; right: 28px; }
+.bm-far .bm-label-near { display: none; }
 .bm-label { position: absolute; left: 28px; top: 3px; white-space: nowrap; font-size: 13px;
   font-weight: 600; color: #111; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }
 .bm-tooltip { font-size: 14px; max-width: 340px; white-space: normal; }
@@ -661,6 +673,33 @@ class FocusWithoutScrolling(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "FocusWithoutScrolling"
+
+
+class ZoomClass(MacroElement):
+    """Mark the map's container ``bm-far`` below :data:`LABELS_FROM_ZOOM`.
+
+    Part of the fixed base map, so it is set up once per map however often
+    the layers are swapped; CSS then hides the labels of crowded maps.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            function mark() {
+                map.getContainer().classList.toggle("bm-far", map.getZoom() < {{ this.zoom }});
+            }
+            map.on("zoomend", mark);
+            mark();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, zoom: int = LABELS_FROM_ZOOM) -> None:
+        super().__init__()
+        self._name = "ZoomClass"
+        self.zoom = int(zoom)
 
 
 class HatchPatterns(MacroElement):
@@ -816,6 +855,7 @@ def build_base_map(
         fmap.get_root().header.add_child(Element(PRESENTATION_CSS), name="briefmap_present_css")
     HatchPatterns([actor.colour for actor in Actor]).add_to(fmap)
     FocusWithoutScrolling().add_to(fmap)
+    ZoomClass().add_to(fmap)
     return fmap
 
 

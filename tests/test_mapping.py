@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import folium
 import pytest
 
 from briefmap.mapping import (
     FEATURE_CLASS,
+    LABEL_EVERY_POINT_UP_TO,
+    LABELS_FROM_ZOOM,
     STATUS_STYLES,
     Layer,
     arrowhead,
@@ -240,3 +243,31 @@ def test_template_syntax_in_data_is_neither_evaluated_nor_fatal(real_catalog: Ca
     for index, group in enumerate(build_layers(catalog, selection)):
         script = _get_feature_group_string(group, base, index)
         assert "jinjaran" not in script and "{{ cycler" not in script
+
+
+def _labels(groups: list[folium.FeatureGroup]) -> list[str]:
+    html = []
+    for group in groups:
+        for child in group._children.values():
+            if isinstance(child, folium.Marker) and child.icon is not None:
+                html += re.findall(r'<span class="(bm-label[^"]*)"', child.icon.options["html"])
+    return html
+
+
+def test_a_few_places_are_labelled_at_every_zoom(real_catalog: Catalog) -> None:
+    labels = _labels(build_layers(real_catalog, select(real_catalog, ClaimFilter())))
+    assert labels and not any("bm-label-near" in c for c in labels)
+
+
+def test_crowded_maps_label_places_only_when_zoomed_in(tmp_path: Path) -> None:
+    from bench.synth import generate
+    from briefmap.loader import load_catalog
+
+    catalog = load_catalog(generate(tmp_path / "data", LABEL_EVERY_POINT_UP_TO + 40).path).catalog
+    labels = _labels(build_layers(catalog, select(catalog, ClaimFilter())))
+    assert len(labels) > LABEL_EVERY_POINT_UP_TO
+    assert all("bm-label-near" in c for c in labels)
+    # The base map marks the container below that zoom, and the CSS hides them there.
+    html = _render(build_base_map(catalog))
+    assert f"map.getZoom() < {LABELS_FROM_ZOOM}" in html
+    assert ".bm-far .bm-label-near { display: none; }" in html

@@ -17,7 +17,7 @@ import pytest
 from browser_support import MAP_IFRAME, BrowserPage, expect
 
 from bench.synth import generate
-from briefmap import bulk, ui
+from briefmap import bulk, mapping, ui
 from briefmap.loader import load_catalog
 from briefmap.query import ClaimFilter, select
 from briefmap.schema import Actor, Catalog
@@ -28,6 +28,10 @@ pytestmark = pytest.mark.browser
 N_CLAIMS = 3_000
 
 DRAWN = "() => Object.values(window.__briefmapDrawn || {}).reduce((a, b) => a + b, 0)"
+VISIBLE_LABELS = (
+    "() => [...document.querySelectorAll('.bm-label')]"
+    ".filter((e) => getComputedStyle(e).display !== 'none').length"
+)
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +122,13 @@ def test_thousands_of_claims_draw_on_canvas_and_filter(
     app.expect_summary(select(catalog, israel).summary_line)
     app.wait_features(_features(catalog, israel))
     _wait_drawn(app, 0)
+    # Hundreds of markers: their labels wait until the briefer zooms in.
+    frame = app.map_frame()
+    assert frame.evaluate("() => map.getZoom()") < mapping.LABELS_FROM_ZOOM
+    assert frame.evaluate(VISIBLE_LABELS) == 0
+    frame.evaluate(f"() => map.setZoom({mapping.LABELS_FROM_ZOOM}, {{animate: false}})")
+    frame.wait_for_function(f"() => ({VISIBLE_LABELS})() > 0")
+    app.wait_idle()
     # And above it again: the canvas, no markers.
     app.page.get_by_role("button", name="Reset filters").first.click()
     app.expect_summary(select(catalog, everything).summary_line)
