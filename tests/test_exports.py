@@ -9,8 +9,11 @@ import os
 import re
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -397,58 +400,55 @@ def test_png_snapshot_of_the_real_selection(real_catalog: Catalog, chromium: str
 
 @pytest.mark.browser
 def test_payloads_do_not_run_in_the_exported_page(data_copy: Path, chromium: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from briefmap.screenshots import CHROMIUM_ARGS
-
     catalog = _with_payloads(data_copy)
     html = exports.standalone_html(
         catalog, select(catalog, ClaimFilter()), f"T {SCRIPT_PAYLOAD} {TEMPLATE_PAYLOAD}"
     )
+    with _offline_page(chromium, html) as page:
+        page.wait_for_selector(".bm-feature", state="attached")
+        assert page.evaluate("() => window.__pwned") is None
+        assert SCRIPT_PAYLOAD in page.locator(".bm-export-title").inner_text()
+        assert page.locator(".bm-feature").count() > 0
+
+
+@contextmanager
+def _offline_page(chromium: str, html: str) -> Iterator[Any]:
+    """An exported page open in Chromium with every request refused."""
+    from playwright.sync_api import sync_playwright
+
+    from briefmap.screenshots import CHROMIUM_ARGS
+
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             page.route("**/*", lambda route: route.abort())
             page.set_content(html)
-            page.wait_for_selector(".bm-feature", state="attached")
-            assert page.evaluate("() => window.__pwned") is None
-            assert SCRIPT_PAYLOAD in page.locator(".bm-export-title").inner_text()
-            assert page.locator(".bm-feature").count() > 0
+            yield page
         finally:
             browser.close()
 
 
 @pytest.mark.browser
 def test_png_snapshot_waits_for_canvas_layers_to_finish(large: Catalog, chromium: str) -> None:
-    from playwright.sync_api import sync_playwright
-
     from briefmap import bulk
-    from briefmap.screenshots import CHROMIUM_ARGS
 
     selection = select(large, ClaimFilter())
     html = exports.standalone_html(large, selection, "Many")
     expected = sum(bulk.drawn_counts(bulk.build_layers_auto(large, selection)).values())
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
-        try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            page.route("**/*", lambda route: route.abort())
-            page.set_content(html)
-            page.wait_for_timeout(700)
-            page.wait_for_function(exports.CANVAS_SETTLED_JS, polling=50)
-            drawn = page.evaluate(
-                "() => Object.values(window.__briefmapDrawn).reduce((a, b) => a + b, 0)"
-            )
-            assert drawn == expected
-            in_view = page.evaluate(
-                """() => Object.keys(window).filter((k) => k.startsWith("map_"))
-                    .map((k) => window[k] && window[k].__briefmapPoints)
-                    .filter(Boolean).map((p) => p.drawnInView)"""
-            )
-            assert in_view and in_view[0] > 0.9 * large_points(large, selection)
-        finally:
-            browser.close()
+    with _offline_page(chromium, html) as page:
+        page.wait_for_timeout(700)
+        page.wait_for_function(exports.CANVAS_SETTLED_JS, polling=50)
+        drawn = page.evaluate(
+            "() => Object.values(window.__briefmapDrawn).reduce((a, b) => a + b, 0)"
+        )
+        assert drawn == expected
+        in_view = page.evaluate(
+            """() => Object.keys(window).filter((k) => k.startsWith("map_"))
+                .map((k) => window[k] && window[k].__briefmapPoints)
+                .filter(Boolean).map((p) => p.drawnInView)"""
+        )
+        assert in_view and in_view[0] > 0.9 * large_points(large, selection)
     png = exports.png_snapshot(html, width=1600, height=1000, chromium=chromium)
     assert len(set(_png_pixels(png))) > 64, "the snapshot looks blank"
 
