@@ -6,6 +6,9 @@ The image must be the one a full redraw gives, pixel for pixel, also when a
 pan interrupts a redraw still in progress and when a view reset moves the
 pixel origin; and ``drawnInView`` must still count the points in view.
 
+A zoom back to the zoom before starts from the image kept of it: the same
+check applies.
+
 The page is bench/browser.py's offline page (the component's work, no
 Streamlit) on synthetic data big enough that a full redraw takes several
 slices, so quick pans do interrupt one.
@@ -89,6 +92,8 @@ PANS = (
   map.setView(map.containerPointToLatLng([900, 500]), map.getZoom(), {animate: false});
   jobs.push(!!P._job.rects);
   await settled();
+  map.panBy([0, 0], {animate: false});  // a moveend that moves nothing
+  await settled();
   return jobs;
 }"""
 )
@@ -160,3 +165,33 @@ def test_zoom_redraws_everything_and_counts_the_view(page: Any) -> None:
     inside, near = page.evaluate(IN_VIEW)
     assert 0 < inside <= in_view <= near
     assert not page.evaluate("() => window.map.__briefmapPoints.drawing")
+
+
+def test_zoom_back_starts_from_the_kept_image_and_equals_a_full_redraw(page: Any) -> None:
+    # In, pan there, and back out: the image of the first zoom is reused,
+    # shifted, and the rest filled in.
+    reused = page.evaluate(
+        """async () => {
+      const map = window.map, P = map.__briefmapPoints, settled = """
+        + SETTLED
+        + """, z = map.getZoom();
+      map.setZoom(z + 1, {animate: false});
+      await settled();
+      map.panBy([300, -120], {animate: false});
+      await settled();
+      map.setZoom(z, {animate: false});
+      const reused = !!P._job.rects;
+      await settled();
+      return reused;
+    }"""
+    )
+    assert reused
+    painted = page.evaluate(KEEP, "zoomed back")
+    assert painted > 10_000, "next to nothing drawn"
+    in_view = page.evaluate("() => window.map.__briefmapPoints.drawnInView")
+    page.evaluate("() => window.map.__briefmapPoints._redraw()")
+    page.evaluate(SETTLED)
+    page.evaluate(KEEP, "full redraw")
+    differ = page.evaluate(DIFFER, ["zoomed back", "full redraw"])
+    assert differ == 0, f"{differ} channel values differ from a full redraw"
+    assert in_view == page.evaluate("() => window.map.__briefmapPoints.drawnInView")
