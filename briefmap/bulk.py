@@ -16,8 +16,8 @@ on a shared ``L.canvas()`` (still available as ``engine="circles"``)? Leaflet
 registers two map listeners per circle and checks each new one against all
 before it (``Events._on``), so adding or removing n circles is quadratic;
 with 100,000 of them headless Chromium took about 4 s from payload to drawing,
-1.4 s per redraw after a pan and 290 MB of heap, against about 1 s, a redraw
-sliced into 30 ms pieces and 30 MB here (see BENCHMARKS.md).
+1.4 s per redraw after a pan and 290 MB of heap, against about 1 s, a pan
+redrawn in under 0.1 s and 30 MB here (see BENCHMARKS.md).
 
 The payload of a layer (see :func:`layer_payload` and :func:`decode`):
 
@@ -54,7 +54,13 @@ point's own position (rounded to 5 decimals, within
 canvas has no DOM node per place, so the script publishes how many places
 each layer draws in ``window.__briefmapDrawn[<layer name>]`` (0 while the
 layer is switched off); ``map.__briefmapPoints.drawnInView`` counts the
-points stamped in the current view.
+points in the current view (the canvas bounds).
+
+Redraws: after a pan at the same zoom the canvas shifts the pixels it has and
+stamps only the strips the pan exposed, clipped to them, so the image is the
+one a full redraw gives; a zoom back to the zoom before starts from a kept
+copy of that image. Only a zoom to a new level, a resize or a layer switched
+on or off stamps every point in view again.
 
 Speed on the server: everything about the catalog that does not depend on
 the filter (the claims in date order, per-place coordinates and escaped
