@@ -93,3 +93,14 @@ def test_the_command_line_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert bench.main(["--sizes", "10", "--no-apptest", "--no-rss"]) == 0
     out = capsys.readouterr().out
     assert "Machine:" in out and "Layers:" in out
+
+
+def test_a_filter_change_is_timed_without_what_is_kept_per_filter(tmp_path: Path) -> None:
+    from briefmap import bulk
+
+    catalog = load_catalog(generate(tmp_path / "data", 300).path).catalog
+    bench.filter_change(catalog)
+    kept = bulk.select_fast(catalog, bench.FILTER)
+    assert bulk.select_fast(catalog, bench.FILTER) is kept  # what the app reuses...
+    bench.filter_change(catalog)
+    assert bulk.select_fast(catalog, bench.FILTER) is not kept  # ...the timing does not
