@@ -104,3 +104,20 @@ def test_a_filter_change_is_timed_without_what_is_kept_per_filter(tmp_path: Path
     assert bulk.select_fast(catalog, bench.FILTER) is kept  # what the app reuses...
     bench.filter_change(catalog)
     assert bulk.select_fast(catalog, bench.FILTER) is not kept  # ...the timing does not
+
+
+def test_real_data_sessions_are_pooled() -> None:
+    one = {
+        "filter_rerun_s": [0.1, 0.2],
+        "filter_rerun_cpu_s": [0.1, 0.2],
+        "filter_rerun_parts_s": [{"st_folium": 0.01}] * 2,
+        "same_filter_rerun_s": 0.05,
+        "same_filter_rerun_cpu_s": 0.05,
+        "peak_rss_mb": 1.0,
+    }
+    two = {**one, "filter_rerun_s": [0.3, 0.4], "same_filter_rerun_s": 0.07}
+    merged = bench._merged([one, {"error": "boom"}, two])
+    assert merged["filter_rerun_s"] == [0.1, 0.2, 0.3, 0.4]
+    assert merged["same_filter_rerun_s"] == pytest.approx(0.06) and merged["sessions"] == 2
+    assert bench._merged([{"error": "boom"}]) == {"error": "boom"}
+    assert "median of" in bench.format_real({"app": merged})
