@@ -90,7 +90,14 @@ from folium.elements import ElementAddToElement
 from jinja2 import Template
 
 from briefmap import mapping
-from briefmap.mapping import REGION_FILL_SCALE, STATUS_STYLES, Layer, MapExtras, MapFeature
+from briefmap.mapping import (
+    REGION_FILL_SCALE,
+    STATUS_STYLES,
+    Layer,
+    MapExtras,
+    MapFeature,
+    RawText,
+)
 from briefmap.query import ClaimFilter, Selection, fold, select
 from briefmap.safe import map_text
 from briefmap.schema import Actor, Catalog, Claim, ClaimStatus, Place, PlaceKind, Posture, Role
@@ -800,18 +807,6 @@ def dumps(payload: dict[str, Any]) -> str:
 # --------------------------------------------------------------- elements
 
 
-class _Raw(Element):
-    """Text for the figure as it is: branca's ``Element(text)`` would compile it as a template."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._name = "Raw"
-        self.text = text
-
-    def render(self, **kwargs: Any) -> str:
-        return self.text
-
-
 class SafeFeatureGroup(folium.FeatureGroup):
     """A ``FeatureGroup`` whose scripts are not re-read as Jinja templates when rendered.
 
@@ -845,7 +840,7 @@ def _render_raw(element: Element, figure: Figure, kwargs: dict[str, Any]) -> Non
     ):
         macro = module.get(part)
         if macro is not None:
-            target.add_child(_Raw(macro(element, kwargs)), name=element.get_name())
+            target.add_child(RawText(macro(element, kwargs)), name=element.get_name())
     for child in list(element._children.values()):
         how = type(child).render
         if how is folium.Marker.render:

@@ -569,6 +569,22 @@ class MapControl(MacroElement):
 # --------------------------------------------------------------- base map
 
 
+class RawText(Element):
+    """Text for the page as it is.
+
+    branca's ``Element(text)`` compiles its text as a Jinja template: work on
+    every rerun for our fixed CSS, and a hazard for anything else.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "RawText"
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:
+        return self.text
+
+
 MAP_CSS = """
 <style>
 .leaflet-container { background: #e9ecef; font-family: "Source Sans Pro", Arial, sans-serif; }
@@ -850,9 +866,9 @@ def build_base_map(
     folium.TileLayer(providers.Esri.WorldGrayCanvas, name="Light grey basemap").add_to(fmap)
     folium.TileLayer(providers.OpenStreetMap.Mapnik, name="OpenStreetMap", show=False).add_to(fmap)
     FitWhenSized(bounds).add_to(fmap)
-    fmap.get_root().header.add_child(Element(MAP_CSS), name="briefmap_css")
+    fmap.get_root().header.add_child(RawText(MAP_CSS), name="briefmap_css")
     if presentation:
-        fmap.get_root().header.add_child(Element(PRESENTATION_CSS), name="briefmap_present_css")
+        fmap.get_root().header.add_child(RawText(PRESENTATION_CSS), name="briefmap_present_css")
     HatchPatterns([actor.colour for actor in Actor]).add_to(fmap)
     FocusWithoutScrolling().add_to(fmap)
     ZoomClass().add_to(fmap)
