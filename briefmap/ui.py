@@ -799,7 +799,7 @@ def briefing_map(view: BriefingView) -> None:
     click = MapClick.from_component(returned)
     if click is not None and click != st.session_state.get(KEY_LAST_CLICK):
         st.session_state[KEY_LAST_CLICK] = click
-        place_id = place_at(catalog, selection.place_ids, click)
+        place_id = place_at(catalog, drawn_place_ids(catalog, selection), click)
         if place_id is not None:
             st.session_state[KEY_SELECTED_PLACE] = place_id
 
