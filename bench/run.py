@@ -170,9 +170,8 @@ def filter_change(catalog: Catalog) -> str:
     (the selection, its plan and serialised layers) is dropped first, since a
     filter change finds none of it.
     """
-    for kept in (bulk._SELECTED, bulk._PLANS, bulk._PICKED):
-        kept.clear()
-    selection = bulk.select_fast(catalog, FILTER)
+    bulk._PLANS.clear()
+    selection = fresh_select(catalog)
     return serialise(catalog, bulk.build_bulk_layers(catalog, selection))
 
 
