@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from expectations import Expected
 
 from briefmap import mapping, tables
 from briefmap.loader import CLAIM_REQUIRED_FIELDS, LoadResult, ValidationIssue, load_catalog
@@ -106,20 +107,6 @@ def data_files(root: Path) -> dict[str, bytes]:
 
 
 # ------------------------------------------------------------------ expectations
-
-
-@dataclass(frozen=True)
-class Expected:
-    """An issue we expect: where, and a distinctive part of the message."""
-
-    file: str
-    record: str
-    field: str
-    fragment: str
-
-    @property
-    def where(self) -> tuple[str, str, str]:
-        return (self.file, self.record, self.field)
 
 
 @dataclass(frozen=True)

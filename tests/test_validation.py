@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import pytest
+from expectations import Expected
 
 from briefmap.loader import (
     CLAIMS_FILE,
@@ -54,20 +54,6 @@ LEFT_OUT = "because of its own error"
 
 
 # ------------------------------------------------------------------ helpers
-
-
-@dataclass(frozen=True)
-class Expected:
-    """An issue we expect: where, and a distinctive part of the message."""
-
-    file: str
-    record: str
-    field: str
-    fragment: str
-
-    @property
-    def where(self) -> tuple[str, str, str]:
-        return (self.file, self.record, self.field)
 
 
 class Data:
