@@ -11,18 +11,21 @@ import re
 import shutil
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import folium
+import pytest
 
 from briefmap import loader
 from briefmap.loader import load_catalog
 from briefmap.mapping import FEATURE_CLASS, Layer, build_layers, plan_features
 from briefmap.query import ClaimFilter, Selection, select
 from briefmap.schema import Catalog
-from briefmap.screenshots import MAP_FRAME_URL_PART, AppServer, is_tile_url
+from briefmap.screenshots import MAP_FRAME_URL_PART, AppServer, is_tile_url, start_app
 
 if TYPE_CHECKING:  # Playwright is a test extra: without it the suite skips, not crashes
     from playwright.sync_api import ConsoleMessage, Frame, FrameLocator, Locator, Page, Request
@@ -73,6 +76,13 @@ class Expected:
                 if "bm-arrow" in str(options.get("className", "")).split():
                     total += 1
         return total
+
+    @property
+    def point_names(self) -> list[str]:
+        """The English name of every point feature drawn, as its marker labels it."""
+        return [
+            f.place.name_en for f in plan_features(self.catalog, self.selection) if f.place.is_point
+        ]
 
     @property
     def summary_line(self) -> str:
@@ -258,6 +268,12 @@ class BrowserPage:
         except PlaywrightTimeoutError:
             drawn = self.count_in_map(selector)
             raise AssertionError(f"the map draws {drawn} {selector}, expected {count}") from None
+
+    def map_labels(self) -> list[str]:
+        """The text of every place label on the map's markers."""
+        return self.map_frame().evaluate(
+            "() => [...document.querySelectorAll('.bm-point .bm-label')].map(e => e.textContent)"
+        )
 
     def count_in_map(self, selector: str) -> int:
         return int(
@@ -464,3 +480,16 @@ def assert_nothing_ran(app: BrowserPage, flags: tuple[str, ...] = ("__pwned",)) 
         ]
         assert bad == [], f"links with an unsafe scheme in {frame.url}: {bad}"
     assert [u for u in app.requests if u.rstrip("/").endswith("/x")] == [], "an <img src=x> loaded"
+
+
+@contextmanager
+def serving(
+    tmp_path_factory: pytest.TempPathFactory, name: str, data_dir: Path | None = None
+) -> Iterator[AppServer]:
+    """The app under ``streamlit run`` on ``data_dir``, its log in a temporary folder."""
+    log = tmp_path_factory.mktemp(f"server-{name}") / "streamlit.log"
+    server = start_app(data_dir=data_dir, log_path=log)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import BrowserPage, write_payload_data
+from browser_support import BrowserPage, serving, write_payload_data
 
 from briefmap.screenshots import (
     CHROMIUM_ARGS,
     INSTALL_HINT,
     AppServer,
     chromium_executable,
-    start_app,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -101,20 +100,10 @@ def browser(chromium_path: str, _fresh_artifacts: None) -> Iterator[Any]:
 # ------------------------------------------------------------------- servers
 
 
-def _serve(
-    tmp_path_factory: pytest.TempPathFactory, name: str, data_dir: Path | None = None
-) -> AppServer:
-    log = tmp_path_factory.mktemp(f"server-{name}") / "streamlit.log"
-    return start_app(data_dir=data_dir, log_path=log)
-
-
 @pytest.fixture(scope="session")
 def app_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    server = _serve(tmp_path_factory, "real", GEODATA)
-    try:
+    with serving(tmp_path_factory, "real", GEODATA) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -122,11 +111,8 @@ def fresh_server(
     chromium_path: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AppServer]:
     """A server of its own, for a test that must be its first session."""
-    server = _serve(tmp_path_factory, "fresh", GEODATA)
-    try:
+    with serving(tmp_path_factory, "fresh", GEODATA) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -138,11 +124,8 @@ def payload_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def payload_server(
     chromium_path: str, payload_data: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AppServer]:
-    server = _serve(tmp_path_factory, "payload", payload_data)
-    try:
+    with serving(tmp_path_factory, "payload", payload_data) as server:
         yield server
-    finally:
-        server.stop()
 
 
 # --------------------------------------------------------------------- pages

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from browser_support import PAYLOAD, BrowserPage, expect, expected_for
 
-from briefmap.mapping import plan_features
 from briefmap.screenshots import AppServer
 from briefmap.tables import claims_table
 
@@ -40,13 +39,8 @@ def test_payloads_show_literally_and_never_run(
     # The map draws everything, and every label is the name, character for character.
     app.goto("/")
     app.wait_features(expected.features)
-    labels = app.map_frame().evaluate(
-        "() => [...document.querySelectorAll('.bm-point .bm-label')].map(e => e.textContent)"
-    )
-    points = [
-        f.place.name_en for f in plan_features(catalog, expected.selection) if f.place.is_point
-    ]
-    assert sorted(labels) == sorted(points)
+    labels = app.map_labels()
+    assert sorted(labels) == sorted(expected.point_names)
 
     # The tooltip shows the names and the lead claim as text.
     app.focus_on(place.geometry.y, place.geometry.x, zoom=10)

@@ -14,14 +14,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from browser_support import MAP_IFRAME, BrowserPage, expect
+from browser_support import MAP_IFRAME, BrowserPage, expect, serving
 
 from bench.synth import generate
 from briefmap import bulk, mapping, ui
 from briefmap.loader import load_catalog
 from briefmap.query import ClaimFilter, select
 from briefmap.schema import Actor, Catalog
-from briefmap.screenshots import AppServer, start_app
+from briefmap.screenshots import AppServer
 
 pytestmark = pytest.mark.browser
 
@@ -50,13 +50,8 @@ def catalog(scale_data: Path) -> Catalog:
 def scale_server(
     chromium_path: str, scale_data: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AppServer]:
-    server = start_app(
-        data_dir=scale_data, log_path=tmp_path_factory.mktemp("server-scale") / "streamlit.log"
-    )
-    try:
+    with serving(tmp_path_factory, "scale", scale_data) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _features(catalog: Catalog, claim_filter: ClaimFilter) -> int:

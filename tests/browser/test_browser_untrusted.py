@@ -198,13 +198,8 @@ def test_corpus_script_payloads_show_literally_and_never_run(
     app.goto("/")
     app.wait_features(expected.features)
     app.expect_summary(expected.summary_line)
-    labels = app.map_frame().evaluate(
-        "() => [...document.querySelectorAll('.bm-point .bm-label')].map(e => e.textContent)"
-    )
-    points = [
-        f.place.name_en for f in plan_features(catalog, expected.selection) if f.place.is_point
-    ]
-    assert sorted(labels) == sorted(points)
+    labels = app.map_labels()
+    assert sorted(labels) == sorted(expected.point_names)
 
     # Tooltip: the three names and the lead claim, character for character.
     app.focus_on(tartus.geometry.y, tartus.geometry.x, zoom=10)
@@ -385,9 +380,7 @@ def test_upload_with_payloads_runs_nothing_and_stays_in_its_session(
     uploads = [n for n in names if n.startswith(f"{UPLOAD_LAYER}:")]
     assert len(uploads) == 1, names
     assert UPLOAD_PLACES_NAME in uploads[0] and UPLOAD_CLAIMS_NAME in uploads[0], uploads
-    labels = app.map_frame().evaluate(
-        "() => [...document.querySelectorAll('.bm-point .bm-label')].map(e => e.textContent)"
-    )
+    labels = app.map_labels()
     for feature in upload_features:
         assert feature.place.name_en in labels, f"{feature.place.name_en!r} is not drawn"
 
@@ -411,8 +404,6 @@ def test_upload_with_payloads_runs_nothing_and_stays_in_its_session(
     expect(
         other.main.locator('[data-testid="stAlert"]').filter(has_text="Your upload")
     ).to_have_count(0)
-    other_labels = other.map_frame().evaluate(
-        "() => [...document.querySelectorAll('.bm-point .bm-label')].map(e => e.textContent)"
-    )
+    other_labels = other.map_labels()
     assert not any(PAYLOAD in label for label in other_labels)
     assert_nothing_ran(other)
