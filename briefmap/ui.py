@@ -913,7 +913,7 @@ def claim_card(view: BriefingView) -> None:
     catalog, selection = view.catalog, view.selection
     # selection.place_ids from the fast path's arrays: 15 ms instead of 100 at 100,000 claims.
     shown = drawn_place_ids(catalog, selection)
-    if st.session_state.get(KEY_SELECTED_PLACE) not in set(shown):
+    if st.session_state.get(KEY_SELECTED_PLACE) not in shown:
         st.session_state[KEY_SELECTED_PLACE] = None
     many = len(shown) > CARD_LIST_LIMIT
     text = ""
