@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import folium
@@ -804,6 +806,21 @@ def briefing_map(view: BriefingView) -> None:
             st.session_state[KEY_SELECTED_PLACE] = place_id
 
 
+def deferred_download(
+    label: str, make: Callable[[], bytes | str], *, file_name: str, mime: str, **options: Any
+) -> None:
+    """A download button whose file is made by ``make`` only when it is clicked.
+
+    The click does not rerun the app. A rerun registers a new generator for the button
+    and drops the one the click asked for; when the rerun won that race the browser got
+    "Failed to generate file for download" and no file (it happened in CI). A download
+    changes nothing on screen, so there is nothing to rerun for.
+    """
+    st.download_button(
+        label, data=make, file_name=file_name, mime=mime, on_click="ignore", **options
+    )
+
+
 def export_menu(view: BriefingView) -> None:
     """Downloads of exactly what is on screen; each file is made only when asked for."""
     from briefmap import exports
@@ -813,31 +830,31 @@ def export_menu(view: BriefingView) -> None:
     title = "Russia in Syria after the Putin–al-Sharaa meeting"
     with st.popover("Export", icon=":material/download:", width="stretch"):
         st.caption(f"{selection.summary_line}, as of {catalog.as_of or 'today'}.")
-        st.download_button(
+        deferred_download(
             "GeoJSON (loads back into Briefmap)",
-            data=lambda: exports.bundle_json(catalog, selection).encode("utf-8"),
+            lambda: exports.bundle_json(catalog, selection).encode("utf-8"),
             file_name=f"{stem}.geojson",
             mime="application/geo+json",
             width="stretch",
         )
-        st.download_button(
+        deferred_download(
             "CSV of the claims",
-            data=lambda: exports.claims_csv(catalog, selection),
+            lambda: exports.claims_csv(catalog, selection),
             file_name=f"{stem}.csv",
             mime="text/csv",
             width="stretch",
         )
-        st.download_button(
+        deferred_download(
             "HTML map (opens offline)",
-            data=lambda: exports.standalone_html(catalog, selection, title),
+            lambda: exports.standalone_html(catalog, selection, title),
             file_name=f"{stem}.html",
             mime="text/html",
             width="stretch",
         )
         available = exports.snapshot_available()
-        st.download_button(
+        deferred_download(
             "PNG snapshot",
-            data=lambda: exports.png_snapshot(exports.standalone_html(catalog, selection, title)),
+            lambda: exports.png_snapshot(exports.standalone_html(catalog, selection, title)),
             file_name=f"{stem}.png",
             mime="image/png",
             width="stretch",

@@ -23,9 +23,6 @@ if not ui.empty_result_notice(view.selection):
         width="stretch",
         column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")},
     )
-    st.download_button(
-        "Download CSV",
-        data=lambda: to_csv(table),  # made when asked for, not on every rerun
-        file_name="briefmap-claims.csv",
-        mime="text/csv",
+    ui.deferred_download(
+        "Download CSV", lambda: to_csv(table), file_name="briefmap-claims.csv", mime="text/csv"
     )

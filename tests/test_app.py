@@ -234,6 +234,33 @@ def test_claims_page_shows_the_latest_rows_and_says_the_csv_has_all(
     assert not at.exception
 
 
+@pytest.mark.parametrize(
+    ("page", "labels"),
+    [
+        (
+            "pages/map.py",
+            {
+                "GeoJSON (loads back into Briefmap)",
+                "CSV of the claims",
+                "HTML map (opens offline)",
+                "PNG snapshot",
+            },
+        ),
+        ("pages/claims.py", {"Download CSV"}),
+    ],
+)
+def test_downloads_do_not_rerun_the_app(page: str, labels: set[str]) -> None:
+    # A click that reruns the app races the rerun for the file's generator and can lose
+    # it: the browser then gets an error instead of the file (see ui.deferred_download).
+    at = _app()
+    if page != "pages/map.py":
+        at.switch_page(page).run()
+    buttons = at.get("download_button")
+    assert {b.proto.label for b in buttons} == labels
+    for button in buttons:
+        assert button.proto.ignore_rerun, f"{button.proto.label!r} reruns the app when clicked"
+
+
 def test_sources_page_states_the_as_of_date(real_catalog: Any) -> None:
     at = _app()
     at.switch_page("pages/sources.py").run()

@@ -142,6 +142,26 @@ def write_payload_data(source: Path, target: Path) -> Path:
 
 # ------------------------------------------------------------------ the page
 
+# Counts the app's script runs as the page sees them: every change of stApp's
+# data-test-script-state to "running".
+COUNT_SCRIPT_RUNS_JS = """
+(() => {
+  window.__bmScriptRuns = 0;
+  const watch = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) { setTimeout(watch, 10); return; }
+    let last = app.getAttribute('data-test-script-state');
+    if (last === 'running') window.__bmScriptRuns += 1;
+    new MutationObserver(() => {
+      const now = app.getAttribute('data-test-script-state');
+      if (now !== last && now === 'running') window.__bmScriptRuns += 1;
+      last = now;
+    }).observe(app, { attributes: true, attributeFilter: ['data-test-script-state'] });
+  };
+  watch();
+})();
+"""
+
 
 @dataclass
 class BrowserPage:
@@ -163,6 +183,7 @@ class BrowserPage:
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
         self.page.on("dialog", self._on_dialog)
+        self.page.add_init_script(COUNT_SCRIPT_RUNS_JS)
 
     def _on_failed(self, request: Request) -> None:
         self.failed.append((request.url, request.failure or ""))
@@ -203,6 +224,18 @@ class BrowserPage:
 
     def expect_summary(self, text: str) -> None:
         expect(self.summary()).to_have_text(text, timeout=WAIT_MS)
+
+    def script_runs(self) -> int:
+        """How many times this page has seen the app's script start running."""
+        return int(self.page.evaluate("() => window.__bmScriptRuns || 0"))
+
+    def download(self, button: Locator) -> bytes:
+        """Click a download button; the file it gives, with no download error shown."""
+        with self.page.expect_download() as info:
+            button.click()
+        data = Path(info.value.path()).read_bytes()
+        expect(self.page.locator('[data-testid="stDownloadButtonError"]')).to_have_count(0)
+        return data
 
     def exceptions(self) -> Locator:
         return self.page.locator('[data-testid="stException"]')

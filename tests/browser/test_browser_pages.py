@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser_support import BrowserPage, expect, expected_for
 
+from briefmap import exports
 from briefmap.mapping import Layer
 from briefmap.query import ClaimFilter
 from briefmap.screenshots import AppServer, is_tile_url
@@ -83,3 +84,31 @@ def test_first_session_keeps_filters(open_page, fresh_server: AppServer) -> None
     app.wait_idle()
 
     assert app.summary().inner_text() == tartus.summary_line
+
+
+def test_export_menu_downloads_what_the_map_shows(app: BrowserPage) -> None:
+    expected = expected_for(GEODATA)
+    catalog, selection = expected.catalog, expected.selection
+    app.goto("/")
+    app.wait_features(expected.features)
+    app.wait_idle()
+    runs = app.script_runs()
+
+    app.main.get_by_role("button", name="Export").click()
+    menu = app.page.locator('[data-testid="stPopoverBody"]')
+    expect(menu).to_be_visible()
+    bundle, table, page = (
+        app.download(menu.get_by_role("button", name=label))
+        for label in ("GeoJSON (loads back into Briefmap)", "CSV of the claims", "HTML map")
+    )
+    app.wait_idle()
+    # No download reran the app (a rerun could lose the file: see ui.deferred_download).
+    assert app.script_runs() == runs
+
+    assert bundle.decode("utf-8") == exports.bundle_json(catalog, selection)
+    assert table == exports.claims_csv(catalog, selection)
+    html = page.decode("utf-8")
+    assert "<title>Russia in Syria after the Putin–al-Sharaa meeting</title>" in html
+    assert f"As of {catalog.as_of}" in html
+    assert f"Sources cited ({len(exports.cited_sources(catalog, selection))})" in html
+    assert "L.map(" in html
