@@ -150,13 +150,18 @@ COUNT_SCRIPT_RUNS_JS = """
   const watch = () => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app) { setTimeout(watch, 10); return; }
-    let last = app.getAttribute('data-test-script-state');
-    if (last === 'running') window.__bmScriptRuns += 1;
-    new MutationObserver(() => {
-      const now = app.getAttribute('data-test-script-state');
-      if (now !== last && now === 'running') window.__bmScriptRuns += 1;
-      last = now;
-    }).observe(app, { attributes: true, attributeFilter: ['data-test-script-state'] });
+    const state = () => app.getAttribute('data-test-script-state');
+    if (state() === 'running') window.__bmScriptRuns += 1;
+    // One callback can carry several changes: each record's old value is the state
+    // before it, the next record's old value (or the current state) the state after.
+    new MutationObserver((records) => {
+      records.forEach((record, i) => {
+        const after = i + 1 < records.length ? records[i + 1].oldValue : state();
+        if (after === 'running' && record.oldValue !== 'running') window.__bmScriptRuns += 1;
+      });
+    }).observe(app, {
+      attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state'],
+    });
   };
   watch();
 })();
@@ -228,6 +233,36 @@ class BrowserPage:
     def script_runs(self) -> int:
         """How many times this page has seen the app's script start running."""
         return int(self.page.evaluate("() => window.__bmScriptRuns || 0"))
+
+    def settle(self, quiet_ms: int = 1000) -> None:
+        """Wait until the app is idle and has not rerun for ``quiet_ms``.
+
+        A fresh map reports its view back to the server, which reruns the app a few
+        times after the first draw; a test that counts reruns starts after those.
+        """
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while True:
+            self.wait_idle()
+            runs = self.script_runs()
+            self.page.wait_for_timeout(quiet_ms)
+            if self.script_runs() == runs:
+                self.wait_idle()
+                return
+            assert time.monotonic() < deadline, "the app kept rerunning"
+
+    @contextmanager
+    def rerun(self) -> Iterator[None]:
+        """Around an action that reruns the app: returns once that rerun has finished.
+
+        ``wait_idle`` alone can return before the rerun starts: a widget change leaves
+        the page "notRunning" until the server answers.
+        """
+        before = self.script_runs()
+        yield
+        self.page.wait_for_function(
+            "n => (window.__bmScriptRuns || 0) > n", arg=before, timeout=WAIT_MS
+        )
+        self.wait_idle()
 
     def download(self, button: Locator) -> bytes:
         """Click a download button; the file it gives, with no download error shown."""

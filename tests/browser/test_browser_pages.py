@@ -91,7 +91,7 @@ def test_export_menu_downloads_what_the_map_shows(app: BrowserPage) -> None:
     catalog, selection = expected.catalog, expected.selection
     app.goto("/")
     app.wait_features(expected.features)
-    app.wait_idle()
+    app.settle()
     runs = app.script_runs()
 
     app.main.get_by_role("button", name="Export").click()
