@@ -234,6 +234,21 @@ class BrowserPage:
         """How many times this page has seen the app's script start running."""
         return int(self.page.evaluate("() => window.__bmScriptRuns || 0"))
 
+    def text_showing(self, locator: Locator, *texts: str) -> str:
+        """``locator``'s text once it contains every one of ``texts``, or at the timeout.
+
+        Streamlit can finish drawing an element after the page says the script has
+        stopped, so one read straight after ``wait_idle`` may miss a line. At the
+        timeout the text is returned as it is, for the caller's assertions to name
+        what is missing.
+        """
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while True:
+            text = locator.inner_text()
+            if all(t in text for t in texts) or time.monotonic() > deadline:
+                return text
+            self.page.wait_for_timeout(100)
+
     def settle(self, quiet_ms: int = 1000) -> None:
         """Wait until the app is idle and has not rerun for ``quiet_ms``.
 
