@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import struct
 import zlib
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from needs import missing_browser_stack
 
 from briefmap import exports
 from briefmap.assets import leaflet_version
@@ -23,7 +23,7 @@ from briefmap.loader import PLACE_FIELDS, LoadResult, load_catalog
 from briefmap.query import ClaimFilter, Deployments, Selection, select
 from briefmap.safe import map_text
 from briefmap.schema import Actor, Catalog, ClaimStatus, Posture
-from briefmap.screenshots import INSTALL_HINT, chromium_executable, is_tile_url
+from briefmap.screenshots import chromium_executable, is_tile_url
 from briefmap.timeline import as_of, state_on
 
 AS_OF_DAY = "2024-12-08"
@@ -355,10 +355,7 @@ def chromium() -> str:
     """Debian's Chromium; skip without it, or fail when CI=true."""
     executable = chromium_executable()
     if executable is None or not exports.snapshot_available(executable):
-        reason = "Chromium or Playwright for Python is missing"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{reason} (CI=true, so this fails instead of skipping). {INSTALL_HINT}")
-        pytest.skip(f"{reason}. {INSTALL_HINT}")
+        missing_browser_stack("Chromium or Playwright for Python is missing")
     return executable  # type: ignore[return-value]
 
 

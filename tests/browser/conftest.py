@@ -22,10 +22,10 @@ from typing import Any
 
 import pytest
 from browser_support import BrowserPage, serving, write_payload_data
+from needs import missing_browser_stack
 
 from briefmap.screenshots import (
     CHROMIUM_ARGS,
-    INSTALL_HINT,
     AppServer,
     chromium_executable,
 )
@@ -34,13 +34,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 GEODATA = REPO_ROOT / "geodata"
 ARTIFACTS = REPO_ROOT / "artifacts" / "browser"
 VIEWPORT = {"width": 1600, "height": 1000}
-
-
-def _missing(reason: str) -> None:
-    """Skip, or fail under CI, when the browser stack is not installed."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true, so this fails instead of skipping). {INSTALL_HINT}")
-    pytest.skip(f"{reason}. {INSTALL_HINT}")
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
@@ -69,11 +62,11 @@ def chromium_path() -> str:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        _missing("Playwright for Python is not installed (pip install -e '.[test]')")
+        missing_browser_stack("Playwright for Python is not installed (pip install -e '.[test]')")
     executable = chromium_executable()
     if executable is None:
         wanted = os.environ.get("BRIEFMAP_CHROMIUM") or "/usr/bin/chromium"
-        _missing(f"Chromium not found at {wanted}")
+        missing_browser_stack(f"Chromium not found at {wanted}")
     return executable  # type: ignore[return-value]
 
 
