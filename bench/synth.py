@@ -6,8 +6,9 @@ about N points; a few per cent of claims recur at an existing site, a few per
 cent concern one of a few hundred outlines (regions, buffer zones,
 governorates). Site names repeat the way ACLED's location names do ("Checkpoint
 near Raqqa"), in English, Arabic and Russian. Actors, statuses, postures and
-roles follow fixed weights; a handful of proposed claims have an origin (an
-arrow), about 2% carry a dated history. The same seed gives the same files.
+roles follow fixed weights, within the sourcing rules (a confirmed claim cites
+two outlets, a former one dates its end); a handful of proposed claims have an
+origin named by their source (an arrow), about 2% carry a dated history. The same seed gives the same files.
 """
 
 from __future__ import annotations
@@ -215,7 +216,8 @@ def generate(
         sources.append(
             {
                 "id": f"s{i:05d}",
-                "outlet": f"{outlet}, report {i // len(OUTLETS) + 1}",
+                "outlet": outlet,
+                "title": f"report {i // len(OUTLETS) + 1}",
                 "date": _day(rng),
                 "url": f"https://example.org/{outlet.lower().replace(' ', '-')}/{i}",
             }
@@ -276,13 +278,22 @@ def generate(
             "summary": f"{event} at this location; {rng.randint(0, 40)} casualties and "
             f"{rng.randint(1, 12)} vehicles according to local sources (event {i}).",
             "attribution": f"according to {claimant}",
-            "source": f"s{rng.randrange(n_sources):05d}",
+            "sources": [f"s{rng.randrange(n_sources):05d}"],
             "role": "context" if rng.random() < 0.15 else "report",
         }
+        if status == "confirmed":
+            # Confirmed needs a second outlet: the next source is another outlet's.
+            first = int(claim["sources"][0][1:])
+            claim["sources"].append(f"s{(first + 1) % n_sources:05d}")
+        if posture == "former":
+            # A former claim dates its end: here the report is of the end itself.
+            claim["history"] = [{"date": reported, "status": status, "posture": "former"}]
         if posture == "proposed" and n_origins < 25 and points and rng.random() < 0.3:
             origin = points[rng.randrange(len(points))]["properties"]["id"]
             if origin != place_id:
                 claim["origin"] = origin
+                claim["origin_source"] = claim["sources"][0]
+                claim["origin_note"] = "the cited report names the base"
                 n_origins += 1
         if (
             posture == "current"
@@ -292,7 +303,12 @@ def generate(
         ):
             claim["history"] = [
                 {"date": reported, "status": "unverified", "posture": "current"},
-                {"date": "2025-06-15", "status": status, "note": "corroborated"},
+                {
+                    "date": "2025-06-15",
+                    "status": status,
+                    "note": "corroborated",
+                    "sources": claim["sources"][-1:],
+                },
             ]
         claims.append(claim)
     places = {"type": "FeatureCollection", "features": polygons + points}

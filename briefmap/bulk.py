@@ -264,7 +264,10 @@ class _Claims:
     lead: np.ndarray  # int32: position in mapping.lead_order
     style: np.ndarray  # int16: (first actor, status, posture) code
     n_places: np.ndarray  # int16
-    source: np.ndarray  # int32 into `sources`
+    # Each claim's cited sources: codes into `sources`, claim i's at
+    # source_code[source_start[i]:source_start[i + 1]].
+    source_start: np.ndarray
+    source_code: np.ndarray
     sources: list[str]
     has_origin: np.ndarray  # bool
     # claim-place pairs, claim by claim
@@ -295,7 +298,8 @@ def _claims(catalog: Catalog, places: _Places) -> _Claims:
         n_places = np.zeros(n, np.int16)
         has_origin = np.zeros(n, bool)
         source_ids: dict[str, int] = {}
-        source = np.zeros(n, np.int32)
+        source_code: list[int] = []
+        source_start = [0]
         pair_place: list[int] = []
         pair_claim: list[int] = []
         starts = [0]
@@ -311,7 +315,8 @@ def _claims(catalog: Catalog, places: _Places) -> _Claims:
             style[i] = (actor_code[claim.actors[0]] * len(STATUSES) + s) * len(POSTURES) + p
             n_places[i] = len(claim.places)
             has_origin[i] = claim.origin is not None
-            source[i] = source_ids.setdefault(claim.source, len(source_ids))
+            source_code.extend(source_ids.setdefault(sid, len(source_ids)) for sid in claim.sources)
+            source_start.append(len(source_code))
             for pid in claim.places:
                 pair_place.append(places.index[pid])
                 pair_claim.append(i)
@@ -338,7 +343,8 @@ def _claims(catalog: Catalog, places: _Places) -> _Claims:
             lead=lead,
             style=style,
             n_places=n_places,
-            source=source,
+            source_start=np.array(source_start, dtype=np.int64),
+            source_code=np.array(source_code, dtype=np.int32),
             sources=list(source_ids),
             has_origin=has_origin,
             pair_start=np.array(starts, dtype=np.int64),
@@ -1444,16 +1450,21 @@ def footnote_html(catalog: Catalog, selection: Selection) -> str:
 
 def _footnote(catalog: Catalog, selection: Selection, claims: _Claims, plan: _Plan) -> str:
     drawn = np.unique(claims.pair_claim[plan.pairs])
+    starts, ends = claims.source_start[drawn], claims.source_start[drawn + 1]
+    lengths = ends - starts
+    # Every drawn claim's slice of source codes, gathered without a Python loop.
+    at = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    codes = claims.source_code[at + np.arange(int(lengths.sum()))]
     cited = sorted(
-        (catalog.sources[claims.sources[i]] for i in np.unique(claims.source[drawn]).tolist()),
-        key=lambda s: (s.date, s.outlet),
+        (catalog.sources[claims.sources[i]] for i in np.unique(codes).tolist()),
+        key=lambda s: (s.date, s.id),
     )
     lines = [
         f'<div class="bm-foot-asof">Data as of {map_text_strict(catalog.as_of or "not stated")} · '
         f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"
     ]
     if cited:
-        outlets = list(dict.fromkeys(mapping.short_outlet(s.outlet) for s in cited))
+        outlets = list(dict.fromkeys(s.outlet for s in cited))
         lines.append(
             f'<div class="bm-foot-sources">Sources: {map_text_strict("; ".join(outlets))}</div>'
         )

@@ -32,7 +32,8 @@ from briefmap.query import Selection
 from briefmap.safe import map_text
 from briefmap.schema import Catalog, Claim, Place, Source, StatusChange
 from briefmap.screenshots import CHROMIUM_ARGS, INSTALL_HINT, chromium_executable
-from briefmap.tables import claims_table, to_csv
+from briefmap.sourcing import cited_sources_of
+from briefmap.tables import LIST_SEPARATOR, claims_table, to_csv
 
 # ------------------------------------------------------------------ bundle
 
@@ -96,6 +97,8 @@ def _change_record(change: StatusChange) -> dict[str, Any]:
         record["posture"] = change.posture.value
     if change.note is not None:
         record["note"] = change.note
+    if change.sources:
+        record["sources"] = list(change.sources)
     return record
 
 
@@ -110,18 +113,29 @@ def _claim_record(claim: Claim) -> dict[str, Any]:
         "reported": claim.reported,
         "summary": claim.summary,
         "attribution": claim.attribution,
-        "source": claim.source,
+        "sources": list(claim.sources),
         "role": claim.role.value,
     }
     if claim.origin is not None:
         record["origin"] = claim.origin
+        record["origin_source"] = claim.origin_source
+        record["origin_note"] = claim.origin_note
     if claim.history:  # an empty history list is an error for the loader
         record["history"] = [_change_record(change) for change in claim.history]
     return record
 
 
 def _source_record(source: Source) -> dict[str, Any]:
-    return {"id": source.id, "outlet": source.outlet, "date": source.date, "url": source.url}
+    return {
+        "id": source.id,
+        "outlet": source.outlet,
+        "outlet_known": source.outlet_known,
+        "title": source.title,
+        "via": source.via,
+        "official_of": source.official_of.value if source.official_of else None,
+        "date": source.date,
+        "url": source.url,
+    }
 
 
 def bundle(catalog: Catalog, selection: Selection) -> dict[str, Any]:
@@ -149,7 +163,7 @@ def bundle(catalog: Catalog, selection: Selection) -> dict[str, Any]:
     """
     claims = exported_claims(catalog, selection)
     place_ids = _referenced_place_ids(claims)
-    source_ids = {claim.source for claim in claims}
+    source_ids = {sid for claim in claims for sid in claim.sources}
     return {
         "type": "FeatureCollection",
         "features": [
@@ -191,7 +205,6 @@ PLACE_IDS_COLUMN = "Place ids"
 COORDINATES_COLUMN = "Coordinates"
 REGION_PREFIX = "region (approximate)"
 COORDINATE_DECIMALS = 5  # about a metre
-_LIST_SEPARATOR = "; "
 
 
 def place_coordinates(place: Place) -> str:
@@ -234,9 +247,9 @@ def claims_csv(catalog: Catalog, selection: Selection) -> bytes:
         UTF-8 CSV with a header row.
     """
     frame = claims_table(catalog, selection)
-    place_ids = [_LIST_SEPARATOR.join(claim.places) for claim in selection.claims]
+    place_ids = [LIST_SEPARATOR.join(claim.places) for claim in selection.claims]
     coordinates = [
-        _LIST_SEPARATOR.join(place_coordinates(catalog.places[pid]) for pid in claim.places)
+        LIST_SEPARATOR.join(place_coordinates(catalog.places[pid]) for pid in claim.places)
         for claim in selection.claims
     ]
     at = list(frame.columns).index("Places") + 1
@@ -339,8 +352,7 @@ def cited_sources(catalog: Catalog, selection: Selection) -> list[Source]:
     list[Source]
         Each cited source once, by date, then id.
     """
-    ids = {claim.source for claim in selection.claims}
-    return sorted((catalog.sources[sid] for sid in ids), key=lambda s: (s.date, s.id))
+    return cited_sources_of(catalog, selection.claims)
 
 
 def _header(catalog: Catalog, selection: Selection, title: str) -> str:
@@ -357,7 +369,7 @@ def _header(catalog: Catalog, selection: Selection, title: str) -> str:
 def _footer(catalog: Catalog, selection: Selection) -> str:
     sources = cited_sources(catalog, selection)
     items = "".join(
-        f"<li>{map_text(source.outlet)}, {map_text(source.date)}</li>" for source in sources
+        f"<li>{map_text(source.credit)}, {map_text(source.date)}</li>" for source in sources
     )
     listing = f"<ol>{items}</ol>" if items else " none (no claim selected)."
     return (

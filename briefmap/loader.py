@@ -28,6 +28,7 @@ from shapely.validation import explain_validity
 
 from briefmap.schema import (
     REGION_OF_INTEREST,
+    UNKNOWN_DATE,
     Actor,
     Catalog,
     Claim,
@@ -39,6 +40,12 @@ from briefmap.schema import (
     Role,
     Source,
     StatusChange,
+)
+from briefmap.sourcing import (
+    ended_on_record,
+    needs_confirmation_check,
+    outlet_says_unknown,
+    support,
 )
 
 PLACES_FILE = "places.geojson"
@@ -65,11 +72,16 @@ TEXT_LIMITS: dict[str, int] = {
     "alt_names": 200,
     "places": 100,
     "actors": 100,
-    "source": 100,
+    "sources": 100,
     "origin": 100,
+    "origin_source": 100,
+    "official_of": 100,
     "claimant": 300,
     "attribution": 500,
-    "outlet": 500,
+    "outlet": 300,
+    "via": 300,
+    "title": 500,
+    "origin_note": 1000,
     "summary": 1000,
     "note": 1000,
     "url": 2000,
@@ -278,8 +290,8 @@ class _Record:
             return None
         return value
 
-    def flag(self, name: str) -> bool:
-        value = self.data.get(name, False)
+    def flag(self, name: str, *, default: bool = False) -> bool:
+        value = self.data.get(name, default)
         if not isinstance(value, bool):
             self.fail(name, f"must be true or false, got {_short(value)}")
             return False
@@ -341,13 +353,17 @@ CLAIM_REQUIRED_FIELDS = (
     "reported",
     "summary",
     "attribution",
-    "source",
+    "sources",
 )
-CLAIM_FIELDS = (*CLAIM_REQUIRED_FIELDS, "role", "origin", "history")
-CLAIM_LIST_COLUMNS = ("places", "actors")
+CLAIM_OPTIONAL_FIELDS = ("role", "origin", "origin_source", "origin_note")
+CLAIM_FIELDS = (*CLAIM_REQUIRED_FIELDS, *CLAIM_OPTIONAL_FIELDS, "history")
+CLAIM_LIST_COLUMNS = ("places", "actors", "sources")
 # A CSV has no nested history; every other field is a column.
 CLAIM_REQUIRED_COLUMNS = CLAIM_REQUIRED_FIELDS
-CLAIM_COLUMNS = (*CLAIM_REQUIRED_FIELDS, "role", "origin")
+CLAIM_COLUMNS = (*CLAIM_REQUIRED_FIELDS, *CLAIM_OPTIONAL_FIELDS)
+# Until claims could cite several sources, they had one, under "source".
+LEGACY_SOURCE_FIELD = "source"
+LEGACY_SOURCE_HINT = 'the field is now "sources", a list of source ids: write "sources": ["<id>"]'
 
 
 def _parse_claims_csv(raw: bytes, out: _Collector) -> dict[str, Any] | None:
@@ -367,10 +383,16 @@ def _parse_claims_csv(raw: bytes, out: _Collector) -> dict[str, Any] | None:
     columns = set(rows[0].keys()) if rows else set(_csv_header(text))
     missing = [c for c in CLAIM_REQUIRED_COLUMNS if c not in columns]
     if missing:
+        hint = (
+            " (the column 'source' is now 'sources': source ids separated by ';')"
+            if "sources" in missing and LEGACY_SOURCE_FIELD in columns
+            else ""
+        )
         out.add(
             "-",
             "-",
-            f"missing column(s) {', '.join(missing)}; a claims CSV needs {', '.join(CLAIM_REQUIRED_COLUMNS)}",
+            f"missing column(s) {', '.join(missing)}; a claims CSV needs "
+            f"{', '.join(CLAIM_REQUIRED_COLUMNS)}{hint}",
         )
         return None
     claims: list[dict[str, Any]] = []
@@ -498,7 +520,7 @@ def _check_unique(record: _Record, seen: set[str]) -> None:
 
 # ---------------------------------------------------------------- sources
 
-SOURCE_FIELDS = ("id", "outlet", "date", "url")
+SOURCE_FIELDS = ("id", "outlet", "outlet_known", "title", "via", "official_of", "date", "url")
 
 
 def _load_sources(payload: Any, out: _Collector) -> tuple[dict[str, Source], int]:
@@ -513,12 +535,39 @@ def _load_sources(payload: Any, out: _Collector) -> tuple[dict[str, Source], int
         _check_unique(rec, seen)
         rec.no_unknown_fields(SOURCE_FIELDS)
         outlet = rec.text("outlet")
+        outlet_known = rec.flag("outlet_known", default=True)
+        title = rec.text("title", required=False)
+        via = rec.text("via", required=False)
+        official_of = (
+            rec.choice("official_of", Actor) if data.get("official_of") is not None else None
+        )
         date = rec.date("date")
         url = rec.text("url", required=False)
         if url is not None and not url.lower().startswith(URL_SCHEMES):
             rec.fail("url", "only http:// and https:// links are allowed")
+        if outlet is not None and not outlet_known and not outlet_says_unknown(outlet):
+            rec.fail(
+                "outlet",
+                "outlet_known is false, so the outlet must say so in words "
+                "(for example 'news report, outlet not identified'); never guess an outlet",
+            )
+        elif outlet is not None and outlet_known and outlet_says_unknown(outlet):
+            rec.fail(
+                "outlet",
+                f"{_short(outlet)} says the outlet is not known; add \"outlet_known\": false "
+                "so it is not counted as an outlet",
+            )
         if not rec.failed:
-            sources[rid] = Source(id=rid, outlet=outlet or "", date=date or "", url=url)
+            sources[rid] = Source(
+                id=rid,
+                outlet=outlet or "",
+                date=date or "",
+                url=url,
+                title=title,
+                outlet_known=outlet_known,
+                via=via,
+                official_of=official_of,
+            )
     return sources, len(records)
 
 
@@ -679,14 +728,15 @@ def _load_claims(
     claims: dict[str, Claim] = {}
     seen: set[str] = set()
 
-    def resolve(rec: _Record, name: str, ref: str, valid: dict[str, Any], known: set[str]) -> None:
+    def resolve(rec: _Record, name: str, ref: str, valid: dict[str, Any], known: set[str]) -> bool:
         target = files[0] if name in ("places", "origin") else files[1]
         if ref in valid:
-            return
+            return True
         if ref in known:
             rec.fail(name, f"{ref!r} was left out of {target} because of its own error")
         else:
             rec.fail(name, f"{ref!r} does not exist in {target}")
+        return False
 
     for rid, data in records:
         if data is None:
@@ -694,7 +744,10 @@ def _load_claims(
         rec = _Record(data, rid, out)
         rec.text("id")
         _check_unique(rec, seen)
-        rec.no_unknown_fields(CLAIM_FIELDS)
+        legacy = LEGACY_SOURCE_FIELD in data
+        if legacy:
+            rec.fail(LEGACY_SOURCE_FIELD, LEGACY_SOURCE_HINT)
+        rec.no_unknown_fields((*CLAIM_FIELDS, LEGACY_SOURCE_FIELD))
         place_ids = rec.texts("places")
         actors = rec.choices("actors", Actor)
         claimant = rec.text("claimant")
@@ -703,38 +756,84 @@ def _load_claims(
         reported = rec.date("reported")
         summary = rec.text("summary")
         attribution = rec.text("attribution")
-        source = rec.text("source")
+        source_ids = rec.texts("sources", required=not legacy)
         role = rec.choice("role", Role, default=Role.REPORT)
         origin = rec.text("origin", required=False)
+        origin_source = rec.text("origin_source", required=False)
+        origin_note = rec.text("origin_note", required=False)
         history = _history(rec, reported, status, posture)
         for place_id in place_ids:
             resolve(rec, "places", place_id, places, known_place_ids)
-        if source is not None:
-            resolve(rec, "source", source, sources, known_source_ids)
+        cited = {sid for sid in source_ids if resolve(rec, "sources", sid, sources, known_source_ids)}
+        if len(set(source_ids)) < len(source_ids):
+            rec.fail("sources", "names a source more than once")
+        for index, change in enumerate(history, start=1):
+            for sid in change.sources:
+                if sid not in source_ids:
+                    rec.fail(
+                        f"history[{index}].sources",
+                        f"{sid!r} is not among the claim's own sources; cite it there too",
+                    )
         if origin is not None:
             resolve(rec, "origin", origin, places, known_place_ids)
             if posture is not None and posture is not Posture.PROPOSED:
                 rec.fail("origin", "only proposed deployments have an origin")
+            if origin_source is None or origin_note is None:
+                rec.fail(
+                    "origin",
+                    "needs a source that names it: set origin_source to the cited source "
+                    "that names the origin and origin_note to where it says so; with no "
+                    "such source, leave the origin out (no arrow is drawn)",
+                )
+            elif origin_source not in source_ids:
+                rec.fail(
+                    "origin_source",
+                    f"{origin_source!r} is not among the claim's sources; cite it there too",
+                )
+        elif origin_source is not None or origin_note is not None:
+            field_name = "origin_source" if origin_source is not None else "origin_note"
+            rec.fail(field_name, "is set but the claim has no origin")
+        if rec.failed:
+            continue
+        claim = Claim(
+            id=rid,
+            places=place_ids,
+            actors=actors,
+            claimant=claimant or "",
+            status=status or ClaimStatus.UNVERIFIED,
+            posture=posture or Posture.CURRENT,
+            reported=reported or "",
+            summary=summary or "",
+            attribution=attribution or "",
+            sources=source_ids,
+            role=role or Role.REPORT,
+            origin=origin,
+            origin_source=origin_source,
+            origin_note=origin_note,
+            history=history,
+        )
+        _check_sourcing(rec, claim, {sid: sources[sid] for sid in cited})
         if not rec.failed:
-            claims[rid] = Claim(
-                id=rid,
-                places=place_ids,
-                actors=actors,
-                claimant=claimant or "",
-                status=status or ClaimStatus.UNVERIFIED,
-                posture=posture or Posture.CURRENT,
-                reported=reported or "",
-                summary=summary or "",
-                attribution=attribution or "",
-                source=source or "",
-                role=role or Role.REPORT,
-                origin=origin,
-                history=history,
-            )
+            claims[rid] = claim
     return claims, len(records), as_of
 
 
-HISTORY_FIELDS = ("date", "status", "posture", "note")
+def _check_sourcing(rec: _Record, claim: Claim, cited: dict[str, Source]) -> None:
+    """The rules of :mod:`briefmap.sourcing`: confirmed is earned, former is dated."""
+    if needs_confirmation_check(claim):
+        backing = support(claim, cited)
+        if not backing.confirms:
+            rec.fail("status", backing.explain())
+    if claim.posture is Posture.FORMER and not ended_on_record(claim):
+        rec.fail(
+            "posture",
+            "is 'former' but no history entry says when it ended: add a history entry with "
+            'the date and sources of the end, or with "date": "unknown" when no source '
+            "gives the day (the map then says 'end date unknown')",
+        )
+
+
+HISTORY_FIELDS = ("date", "status", "posture", "note", "sources")
 
 
 def _history(
@@ -743,8 +842,11 @@ def _history(
     """A claim's dated history: how its status and posture changed after it was reported.
 
     The first entry is dated the day the claim was reported and gives its first
-    status and posture; each later entry changes one or both; the last state
-    must be the claim's own ``status`` and ``posture``, which are as of now.
+    status and posture; each later entry changes one or both and names the
+    sources that report the change; the last state must be the claim's own
+    ``status`` and ``posture``, which are as of now. The last entry alone may be
+    dated ``"unknown"``, to end a claim (posture ``former``) on a day no source
+    gives.
     """
     raw = rec.data.get("history")
     if raw is None:
@@ -760,10 +862,12 @@ def _history(
             return ()
         entry = _Record(item, rec.rid, rec.out, prefix=f"{where}.")
         unknown = sorted(set(item) - set(HISTORY_FIELDS))
-        date = entry.date("date") if "date" in item else None
+        undated = item.get("date") == UNKNOWN_DATE
+        date = UNKNOWN_DATE if undated else entry.date("date") if "date" in item else None
         st = entry.choice("status", ClaimStatus) if "status" in item else None
         pst = entry.choice("posture", Posture) if "posture" in item else None
         note = entry.text("note", required=False)
+        cites = entry.texts("sources", required=False)
         if entry.failed:
             rec.failed = True
             return ()
@@ -771,9 +875,20 @@ def _history(
         if unknown:
             problem = f"unknown field(s) {', '.join(unknown)}; known: {', '.join(HISTORY_FIELDS)}"
         elif date is None:
-            problem = "needs a date in the form YYYY-MM-DD"
+            problem = f'needs a date in the form YYYY-MM-DD (or "{UNKNOWN_DATE}" for an end no source dates)'
         elif st is None and pst is None:
             problem = "must change the status, the posture or both"
+        elif undated and (index == 1 or index != len(raw) or st is not None or pst is not Posture.FORMER):
+            problem = (
+                f'only the last entry, after the first, may be dated "{UNKNOWN_DATE}", and it '
+                "only ends the claim: posture 'former', no status"
+            )
+        elif undated and cites:
+            problem = f'a source that reports the end dates it: give its date instead of "{UNKNOWN_DATE}"'
+        elif index > 1 and not undated and not cites:
+            problem = "a change needs the sources that report it (source ids, as in the claim's sources)"
+        elif undated:
+            pass
         elif entries and date < entries[-1].date:
             problem = f"{date} comes before the entry above it; keep the history in date order"
         elif index == 1 and reported is not None and date != reported:
@@ -783,7 +898,7 @@ def _history(
         if problem:
             rec.fail(where, problem)
             return ()
-        entries.append(StatusChange(date=date, status=st, posture=pst, note=note))
+        entries.append(StatusChange(date=date, status=st, posture=pst, note=note, sources=cites))
     final_status = next(e.status for e in reversed(entries) if e.status is not None)
     final_posture = next(e.posture for e in reversed(entries) if e.posture is not None)
     if (status, posture) != (final_status, final_posture):
@@ -915,7 +1030,8 @@ def assemble(
         for claim in claims.values():
             for pid in (*claim.places, *((claim.origin,) if claim.origin else ())):
                 places.setdefault(pid, usable_places[pid])
-            sources.setdefault(claim.source, usable_sources[claim.source])
+            for sid in claim.sources:
+                sources.setdefault(sid, usable_sources[sid])
     catalog = Catalog(places=places, claims=claims, sources=sources, as_of=as_of)
     return LoadResult(
         catalog=catalog,

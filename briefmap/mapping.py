@@ -35,6 +35,7 @@ from briefmap.schema import (
     Posture,
     Role,
 )
+from briefmap.sourcing import cited_sources_of
 from briefmap.timeline import Change, ChangeKind
 
 
@@ -170,9 +171,17 @@ def tooltip_html(feature: MapFeature) -> str:
     )
     noun = "claim" if len(feature.claims) == 1 else "claims"
     lines.append(f'<div class="bm-tip-meta">{len(feature.claims)} {noun}: {map_text(tally)}</div>')
+    undated = sum(1 for c in feature.claims if c.posture is Posture.FORMER and c.end_date_unknown)
+    if undated:
+        lines.append(f'<div class="bm-tip-meta">{undated_end_text(undated)}</div>')
     lines.append(f'<div class="bm-tip-lead">{map_text(feature.lead.summary)}</div>')
     lines.append('<div class="bm-tip-hint">Click for the claim card</div>')
     return "".join(lines)
+
+
+def undated_end_text(n: int) -> str:
+    """The map's words for former claims whose end no source dates."""
+    return "Former: end date unknown" if n == 1 else f"{n} former claims: end date unknown"
 
 
 def _tooltip(feature: MapFeature) -> folium.Tooltip:
@@ -313,8 +322,10 @@ def _deployment_arrows(catalog: Catalog, features: list[MapFeature]) -> list[fol
             drawn.add((claim.origin, feature.place.id))
             tail, tip = _anchor(catalog.places[claim.origin]), _anchor(feature.place)
             colour = claim.actors[0].colour
+            named_by = catalog.sources[claim.origin_source].credit if claim.origin_source else ""
             label = map_text(
-                f"Proposed: {catalog.places[claim.origin].name_en} to {feature.place.name_en}. {claim.summary}"
+                f"Proposed: {catalog.places[claim.origin].name_en} to {feature.place.name_en}. "
+                f"Origin named by {named_by}: {claim.origin_note}. {claim.summary}"
             )
             elements.append(
                 folium.PolyLine(
@@ -495,10 +506,7 @@ def footnote_html(catalog: Catalog, selection: Selection, *, outlets: bool = Tru
     With ``outlets`` (presentation view, where the sidebar and pages are out of
     sight) it names them; otherwise it counts them, to keep the map clear.
     """
-    cited = sorted(
-        {catalog.sources[c.source] for c in selection.claims},
-        key=lambda s: (s.date, s.outlet),
-    )
+    cited = cited_sources_of(catalog, selection.claims)
     lines = [
         f'<div class="bm-foot-asof">Data as of {map_text(catalog.as_of or "not stated")} · '
         f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"
@@ -508,16 +516,11 @@ def footnote_html(catalog: Catalog, selection: Selection, *, outlets: bool = Tru
             f'<div class="bm-foot-sources">{len(cited)} sources: see Sources &amp; method</div>'
         )
     elif cited:
-        # Outlets by their short names only: the full list is a click away on the
+        # Outlets by name only: the items themselves are a click away on the
         # Sources & method page, and the map must stay visible.
-        outlets = list(dict.fromkeys(short_outlet(s.outlet) for s in cited))
+        outlets = list(dict.fromkeys(s.outlet for s in cited))
         lines.append(f'<div class="bm-foot-sources">Sources: {map_text("; ".join(outlets))}</div>')
     return "".join(lines)
-
-
-def short_outlet(outlet: str) -> str:
-    """Shorten an outlet to its name: "Reuters, report on ..." becomes "Reuters"."""
-    return outlet.split(",")[0].split(" (")[0].strip()
 
 
 class MapControl(MacroElement):

@@ -43,15 +43,15 @@ class ClaimStatus(str, Enum):
 STATUS_LABELS: dict[ClaimStatus, str] = {
     ClaimStatus.CONFIRMED: "Confirmed",
     ClaimStatus.STATED: "Stated on the record",
-    ClaimStatus.REPORTED: "Reported by unnamed sources",
+    ClaimStatus.REPORTED: "Reported",
     ClaimStatus.UNVERIFIED: "Unverified",
     ClaimStatus.DENIED: "Denied",
 }
 
 STATUS_DEFINITIONS: dict[ClaimStatus, str] = {
     ClaimStatus.CONFIRMED: (
-        "Established independently of the claimant: several independent outlets, "
-        "an official record, or a party with no interest in it acknowledges it."
+        "Established: at least two independent outlets carry it, or the official "
+        "record of a party it concerns (a government's readout, a UN statement) says so."
     ),
     ClaimStatus.STATED: (
         "Said on the record by a named person or body who is party to it "
@@ -59,8 +59,9 @@ STATUS_DEFINITIONS: dict[ClaimStatus, str] = {
         "whether it happens is another matter."
     ),
     ClaimStatus.REPORTED: (
-        "Carried by a credible outlet on the word of unnamed sources "
-        '("sources familiar with the meeting").'
+        "Carried by an outlet on its own reporting or on the word of unnamed sources "
+        '("sources familiar with the meeting"), or read by the outlet into what was '
+        "said; not yet established by a second outlet or an official record."
     ),
     ClaimStatus.UNVERIFIED: (
         'Hedged or unattributed ("reportedly", "is said to"), or a single '
@@ -182,12 +183,29 @@ PRECISION_DEFINITIONS: dict[Precision, str] = {
 
 @dataclass(frozen=True)
 class Source:
-    """Where a claim was read."""
+    """One item a claim was read in: an article, a readout, a broadcast.
+
+    ``outlet`` is who published it, by name ("Reuters"). When nobody can tell,
+    ``outlet_known`` is false and ``outlet`` says so in words ("news report,
+    outlet not identified"): an outlet is never guessed. ``via`` is where the
+    item was read when that is not the outlet itself ("Dawn" carrying a Reuters
+    story); it never counts as a second outlet. ``official_of`` marks the
+    official record of a party (the Kremlin's readout is Russia's).
+    """
 
     id: str
     outlet: str
     date: str  # ISO date, YYYY-MM-DD
     url: str | None = None
+    title: str | None = None  # what the item is, in Briefmap's words
+    outlet_known: bool = True
+    via: str | None = None
+    official_of: Actor | None = None
+
+    @property
+    def credit(self) -> str:
+        """The outlet as a briefer reads it: "Reuters (via Dawn)"."""
+        return f"{self.outlet} (via {self.via})" if self.via else self.outlet
 
 
 @dataclass(frozen=True)
@@ -215,14 +233,24 @@ class Place:
         return tuple(n for n in names if n)
 
 
+# The date of a history entry whose day no source gives: the last entry only,
+# and only to end a claim (posture "former"). The map says "end date unknown".
+UNKNOWN_DATE = "unknown"
+
+
 @dataclass(frozen=True)
 class StatusChange:
-    """One dated step in a claim's history: a new status, a new posture, or both."""
+    """One step in a claim's history: a new status, a new posture, or both."""
 
-    date: str  # ISO date, YYYY-MM-DD
+    date: str  # ISO date, YYYY-MM-DD, or UNKNOWN_DATE for an end no source dates
     status: ClaimStatus | None = None
     posture: Posture | None = None
     note: str | None = None
+    sources: tuple[str, ...] = ()  # source ids for this step, among the claim's own
+
+    @property
+    def dated(self) -> bool:
+        return self.date != UNKNOWN_DATE
 
 
 @dataclass(frozen=True)
@@ -238,12 +266,21 @@ class Claim:
     reported: str  # ISO date the claim was reported, YYYY-MM-DD
     summary: str
     attribution: str
-    source: str
+    sources: tuple[str, ...]  # source ids, at least one
     role: Role = Role.REPORT
     origin: str | None = None  # place id a proposed deployment would come from
+    # Which cited source names the origin, and where it does so (our words):
+    # an arrow is drawn only from a base a source names.
+    origin_source: str | None = None
+    origin_note: str | None = None
     # How status and posture changed since the claim was reported; empty when
     # they never did. ``status`` and ``posture`` above are the latest.
     history: tuple[StatusChange, ...] = ()
+
+    @property
+    def end_date_unknown(self) -> bool:
+        """The claim ended (became former) on a day no source gives."""
+        return bool(self.history) and not self.history[-1].dated
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from briefmap.query import Selection
 from briefmap.schema import PRECISION_DEFINITIONS, STATUS_DEFINITIONS, Catalog
+from briefmap.sourcing import RULES
 
 CLAIM_COLUMNS = (
     "Reported",
@@ -24,6 +25,8 @@ CLAIM_COLUMNS = (
     "Claim id",
 )
 
+LIST_SEPARATOR = "; "
+
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,7 +41,7 @@ def claims_table(catalog: Catalog, selection: Selection) -> pd.DataFrame:
     if held is not None and held[0] is catalog and held[1] is selection:
         return held[2]
     claims = selection.claims
-    sources = [catalog.sources[c.source] for c in claims]
+    sources = [[catalog.sources[sid] for sid in c.sources] for c in claims]
     names = {pid: place.name_en for pid, place in catalog.places.items()}
     frame = pd.DataFrame(
         {
@@ -50,9 +53,11 @@ def claims_table(catalog: Catalog, selection: Selection) -> pd.DataFrame:
             "Attribution": [c.attribution for c in claims],
             "Actors": [", ".join(a.label for a in c.actors) for c in claims],
             "Places": [", ".join(names[p] for p in c.places) for c in claims],
-            "Source": [s.outlet for s in sources],
-            "Source date": [s.date for s in sources],
-            "Link": [s.url for s in sources],
+            "Source": [LIST_SEPARATOR.join(s.credit for s in cited) for cited in sources],
+            "Source date": [LIST_SEPARATOR.join(s.date for s in cited) for cited in sources],
+            # One link a row (a table cell holds one); every source's link is on
+            # the Sources & method page.
+            "Link": [next((s.url for s in cited if s.url), None) for cited in sources],
             "Claim id": [c.id for c in claims],
         },
         columns=list(CLAIM_COLUMNS),
@@ -91,13 +96,17 @@ def rows_for_screen(
 
 
 def sources_table(catalog: Catalog) -> pd.DataFrame:
-    """Every source, with how many claims cite it."""
+    """Every source, with what it is, whose record it is, and how many claims cite it."""
     cited: dict[str, int] = {}
     for claim in catalog.claims.values():
-        cited[claim.source] = cited.get(claim.source, 0) + 1
+        for sid in claim.sources:
+            cited[sid] = cited.get(sid, 0) + 1
     rows = [
         {
-            "Source": s.outlet,
+            "Outlet": s.outlet,
+            "Via": s.via or "",
+            "Item": s.title or "",
+            "Official record of": s.official_of.label if s.official_of else "",
             "Date": s.date,
             "Link": s.url,
             "Claims": cited.get(s.id, 0),
@@ -105,7 +114,24 @@ def sources_table(catalog: Catalog) -> pd.DataFrame:
         }
         for s in sorted(catalog.sources.values(), key=lambda s: (s.date, s.id))
     ]
-    return pd.DataFrame(rows, columns=["Source", "Date", "Link", "Claims", "Source id"])
+    return pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
+
+
+SOURCE_COLUMNS = (
+    "Outlet",
+    "Via",
+    "Item",
+    "Official record of",
+    "Date",
+    "Link",
+    "Claims",
+    "Source id",
+)
+
+
+def rules_table() -> pd.DataFrame:
+    """The sourcing rules the validator enforces, in plain words."""
+    return pd.DataFrame([{"Rule": rule, "What it means": text} for rule, text in RULES])
 
 
 def ladder_table() -> pd.DataFrame:

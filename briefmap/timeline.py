@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from briefmap.schema import Catalog, Claim, ClaimStatus, Posture
+from briefmap.schema import Catalog, Claim, ClaimStatus, Posture, StatusChange
 
 
 @dataclass(frozen=True)
@@ -17,8 +17,20 @@ class ClaimState:
     posture: Posture
 
 
-def state_on(claim: Claim, day: str) -> ClaimState | None:
-    """The claim's status and posture as known on ``day``; ``None`` before it was reported."""
+def _applies(change: StatusChange, day: str, known_by: str | None) -> bool:
+    # An end no source dates is known to have happened by the data's own
+    # "as of" day, and not before: earlier days show the posture reported then.
+    if not change.dated:
+        return known_by is not None and day >= known_by
+    return change.date <= day
+
+
+def state_on(claim: Claim, day: str, known_by: str | None = None) -> ClaimState | None:
+    """The claim's status and posture as known on ``day``; ``None`` before it was reported.
+
+    ``known_by`` is the data's own "as of" day, from which an end dated
+    "unknown" counts as known.
+    """
     if claim.reported > day:
         return None
     if not claim.history:
@@ -26,7 +38,7 @@ def state_on(claim: Claim, day: str) -> ClaimState | None:
     status, posture = claim.status, claim.posture
     first = True
     for change in claim.history:
-        if change.date > day:
+        if not _applies(change, day, known_by):
             break
         if first:
             status, posture = change.status or status, change.posture or posture
@@ -46,16 +58,19 @@ def as_of(catalog: Catalog, day: str | None) -> Catalog:
         return catalog
     claims: dict[str, Claim] = {}
     for cid, claim in catalog.claims.items():
-        state = state_on(claim, day)
+        state = state_on(claim, day, catalog.as_of)
         if state is not None:
             # Cut the history at the day too, so the rewound catalog is valid data
             # in its own right (an export of it loads back unchanged).
+            proposed = state.posture is Posture.PROPOSED
             claims[cid] = replace(
                 claim,
                 status=state.status,
                 posture=state.posture,
-                history=tuple(h for h in claim.history if h.date <= day),
-                origin=claim.origin if state.posture is Posture.PROPOSED else None,
+                history=tuple(h for h in claim.history if _applies(h, day, catalog.as_of)),
+                origin=claim.origin if proposed else None,
+                origin_source=claim.origin_source if proposed else None,
+                origin_note=claim.origin_note if proposed else None,
             )
     return replace(catalog, claims=claims, as_of=day)
 
@@ -63,7 +78,7 @@ def as_of(catalog: Catalog, day: str | None) -> Catalog:
 def date_span(catalog: Catalog) -> tuple[str, str] | None:
     """The first and last day anything in the catalog was reported or changed."""
     days = [c.reported for c in catalog.claims.values()]
-    days += [h.date for c in catalog.claims.values() for h in c.history]
+    days += [h.date for c in catalog.claims.values() for h in c.history if h.dated]
     if not days:
         return None
     return min(days), max(days)
@@ -97,7 +112,11 @@ class Change:
         if self.kind is ChangeKind.NEW or before is None:
             return f"New: {self.after.status.label.lower()}, {self.after.posture.label.lower()}"
         if self.kind is ChangeKind.RETIRED:
-            return f"Retired: {before.posture.label.lower()} to {self.after.posture.label.lower()}"
+            when = ", end date unknown" if self.claim.end_date_unknown else ""
+            return (
+                f"Retired: {before.posture.label.lower()} to "
+                f"{self.after.posture.label.lower()}{when}"
+            )
         return (
             f"{self.kind.label}: {before.status.label.lower()} to {self.after.status.label.lower()}"
         )
@@ -115,7 +134,8 @@ def changes_between(catalog: Catalog, earlier: str, later: str) -> list[Change]:
         earlier, later = later, earlier
     changes: list[Change] = []
     for claim in catalog.claims.values():
-        before, after = state_on(claim, earlier), state_on(claim, later)
+        before = state_on(claim, earlier, catalog.as_of)
+        after = state_on(claim, later, catalog.as_of)
         if after is None:
             continue
         if before is None:
@@ -133,7 +153,7 @@ def changes_between(catalog: Catalog, earlier: str, later: str) -> list[Change]:
 
 
 def _changed_on(claim: Claim, after_day: str) -> str:
-    days = [claim.reported, *(h.date for h in claim.history)]
+    days = [claim.reported, *(h.date for h in claim.history if h.dated)]
     return min((d for d in days if d > after_day), default=claim.reported)
 
 

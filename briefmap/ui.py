@@ -44,7 +44,7 @@ from briefmap.loader import (
 from briefmap.mapping import MapExtras, build_base_map, build_upload_layer
 from briefmap.query import ClaimFilter, Deployments, Selection, select
 from briefmap.safe import markdown_text, plain_text
-from briefmap.schema import Actor, Catalog, ClaimStatus
+from briefmap.schema import Actor, Catalog, Claim, ClaimStatus, Posture
 from briefmap.state import BriefingState, MapView, parse, to_params
 from briefmap.timeline import Change, as_of, changes_between
 from briefmap.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES, describe, load_upload, upload_name
@@ -904,7 +904,7 @@ def _select_place(place_id: str) -> None:
 STATUS_BADGES: dict[ClaimStatus, str] = {
     ClaimStatus.CONFIRMED: ":green-background[Confirmed]",
     ClaimStatus.STATED: ":blue-background[Stated on the record]",
-    ClaimStatus.REPORTED: ":orange-background[Reported by unnamed sources]",
+    ClaimStatus.REPORTED: ":orange-background[Reported]",
     ClaimStatus.UNVERIFIED: ":gray-background[Unverified]",
     ClaimStatus.DENIED: ":red-background[Denied]",
 }
@@ -970,20 +970,54 @@ def claim_card(view: BriefingView) -> None:
             + (f" · {markdown_text(place.note)}" if place.note else "")
         )
         for claim in selection.claims_at(place_id):
-            source = catalog.sources[claim.source]
-            with st.container(border=True):
-                st.markdown(
-                    f"{STATUS_BADGES[claim.status]} :gray[{markdown_text(claim.posture.label)}]"
-                )
-                st.markdown(markdown_text(claim.summary))
-                st.markdown(
-                    f"**Claimant:** {markdown_text(claim.claimant)}  \n"
-                    f"**Attribution:** {markdown_text(claim.attribution)}  \n"
-                    f"**Reported:** {markdown_text(claim.reported)}  \n"
-                    f"**Source:** {markdown_text(source.outlet)} ({markdown_text(source.date)})"
-                )
-                if source.url:
-                    st.link_button("Open source", source.url)
+            _claim_entry(view, claim)
+
+
+def _claim_entry(view: BriefingView, claim: Claim) -> None:
+    """One claim on the card: status, posture, summary, who says it and where it was read."""
+    sources = [view.catalog.sources[sid] for sid in claim.sources]
+    cited = "; ".join(
+        f"{markdown_text(s.credit)} ({markdown_text(s.date)})" for s in sources
+    )
+    lines = [
+        f"**Claimant:** {markdown_text(claim.claimant)}",
+        f"**Attribution:** {markdown_text(claim.attribution)}",
+        f"**Reported:** {markdown_text(claim.reported)}",
+        f"**{'Source' if len(sources) == 1 else 'Sources'}:** {cited}",
+    ]
+    ended = _undated_end(view, claim)
+    if ended:
+        lines.append(f"**Ended:** {ended}")
+    if claim.origin and claim.origin_source:
+        origin = view.catalog.places[claim.origin]
+        lines.append(
+            f"**From:** {markdown_text(origin.name_en)}, as named by "
+            f"{markdown_text(view.catalog.sources[claim.origin_source].credit)}: "
+            f"{markdown_text(claim.origin_note)}"
+        )
+    with st.container(border=True):
+        st.markdown(f"{STATUS_BADGES[claim.status]} :gray[{markdown_text(claim.posture.label)}]")
+        st.markdown(markdown_text(claim.summary))
+        st.markdown("  \n".join(lines))
+        linked = [s for s in sources if s.url]
+        for source in linked:
+            label = "Open source" if len(linked) == 1 else f"Open source: {plain_text(source.outlet)}"
+            st.link_button(label, source.url)
+
+
+def _undated_end(view: BriefingView, claim: Claim) -> str | None:
+    """What the card says of an end no source dates, in the view's own time."""
+    full = view.loaded.catalog.claims.get(claim.id, claim)
+    if not full.end_date_unknown:
+        return None
+    if claim.posture is Posture.FORMER:
+        return "date unknown: no source on record gives the day"
+    by = view.loaded.catalog.as_of
+    return (
+        "at a date no source gives"
+        + (f", by {markdown_text(by)}" if by else "")
+        + "; it may already have ended on the day shown"
+    )
 
 
 # Status shades for the timeline: dark to light, so the ladder reads in greyscale too.

@@ -1,4 +1,4 @@
-"""Sources & method: the sources, the status ladder, precision, and the data's "as of" date."""
+"""Sources & method: the sourcing rules, the status ladder, precision, the sources, and "as of"."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import streamlit as st
 
 from briefmap import ui
 from briefmap.safe import markdown_text
-from briefmap.tables import ladder_table, precision_table, sources_table
+from briefmap.tables import ladder_table, precision_table, rules_table, sources_table
 
 view = ui.current_view()
 ui.presentation_frame(view)
@@ -18,6 +18,13 @@ st.markdown(
     "how well it is sourced (its status) and whether it is current, proposed or former. "
     "Summaries are Briefmap's own paraphrase of the reporting, with the outlet and date kept."
 )
+st.subheader("Sourcing rules")
+st.markdown(
+    "The map says only what its sources say, where they say it. The validator checks "
+    "these rules on this data, on every upload and on every data folder, and names the "
+    "file, record and field of any claim that breaks one."
+)
+st.dataframe(rules_table(), hide_index=True, width="stretch")
 st.subheader("Status ladder")
 st.dataframe(ladder_table(), hide_index=True, width="stretch")
 st.subheader("Location precision")
