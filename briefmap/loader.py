@@ -75,6 +75,7 @@ TEXT_LIMITS: dict[str, int] = {
     "sources": 100,
     "origin": 100,
     "origin_source": 100,
+    "ended": 100,
     "official_of": 100,
     "claimant": 300,
     "attribution": 500,
@@ -355,7 +356,9 @@ CLAIM_REQUIRED_FIELDS = (
     "attribution",
     "sources",
 )
-CLAIM_OPTIONAL_FIELDS = ("role", "origin", "origin_source", "origin_note")
+# "ended" is a one-cell history for a former claim (a CSV has no nested
+# history): the day it ended, or "unknown".
+CLAIM_OPTIONAL_FIELDS = ("role", "origin", "origin_source", "origin_note", "ended")
 CLAIM_FIELDS = (*CLAIM_REQUIRED_FIELDS, *CLAIM_OPTIONAL_FIELDS, "history")
 CLAIM_LIST_COLUMNS = ("places", "actors", "sources")
 # A CSV has no nested history; every other field is a column.
@@ -554,7 +557,7 @@ def _load_sources(payload: Any, out: _Collector) -> tuple[dict[str, Source], int
         elif outlet is not None and outlet_known and outlet_says_unknown(outlet):
             rec.fail(
                 "outlet",
-                f"{_short(outlet)} says the outlet is not known; add \"outlet_known\": false "
+                f'{_short(outlet)} says the outlet is not known; add "outlet_known": false '
                 "so it is not counted as an outlet",
             )
         if not rec.failed:
@@ -764,7 +767,9 @@ def _load_claims(
         history = _history(rec, reported, status, posture)
         for place_id in place_ids:
             resolve(rec, "places", place_id, places, known_place_ids)
-        cited = {sid for sid in source_ids if resolve(rec, "sources", sid, sources, known_source_ids)}
+        cited = {
+            sid for sid in source_ids if resolve(rec, "sources", sid, sources, known_source_ids)
+        }
         if len(set(source_ids)) < len(source_ids):
             rec.fail("sources", "names a source more than once")
         for index, change in enumerate(history, start=1):
@@ -849,6 +854,11 @@ def _history(
     gives.
     """
     raw = rec.data.get("history")
+    if "ended" in rec.data:
+        if raw is not None:
+            rec.fail("ended", "give either history or ended, not both")
+            return ()
+        raw = _ended_history(rec, reported, status, posture)
     if raw is None:
         return ()
     if not isinstance(raw, list) or not raw:
@@ -878,15 +888,21 @@ def _history(
             problem = f'needs a date in the form YYYY-MM-DD (or "{UNKNOWN_DATE}" for an end no source dates)'
         elif st is None and pst is None:
             problem = "must change the status, the posture or both"
-        elif undated and (index == 1 or index != len(raw) or st is not None or pst is not Posture.FORMER):
+        elif undated and (
+            index == 1 or index != len(raw) or st is not None or pst is not Posture.FORMER
+        ):
             problem = (
                 f'only the last entry, after the first, may be dated "{UNKNOWN_DATE}", and it '
                 "only ends the claim: posture 'former', no status"
             )
         elif undated and cites:
-            problem = f'a source that reports the end dates it: give its date instead of "{UNKNOWN_DATE}"'
+            problem = (
+                f'a source that reports the end dates it: give its date instead of "{UNKNOWN_DATE}"'
+            )
         elif index > 1 and not undated and not cites:
-            problem = "a change needs the sources that report it (source ids, as in the claim's sources)"
+            problem = (
+                "a change needs the sources that report it (source ids, as in the claim's sources)"
+            )
         elif undated:
             pass
         elif entries and date < entries[-1].date:
@@ -910,6 +926,44 @@ def _history(
         )
         return ()
     return tuple(entries)
+
+
+def _ended_history(
+    rec: _Record, reported: str | None, status: ClaimStatus | None, posture: Posture | None
+) -> list[dict[str, Any]] | None:
+    """The history that ``ended`` stands for: current from the report, former from the end.
+
+    Ended on the day reported means the report is of the end itself.
+    """
+    ended = rec.text("ended")
+    if ended is None or reported is None or status is None:
+        return None
+    if posture is not Posture.FORMER:
+        rec.fail(
+            "ended",
+            f"only a former claim has an end; its posture is {posture.value if posture else '?'}",
+        )
+        return None
+    if ended != UNKNOWN_DATE and not (ISO_DATE.fullmatch(ended) and _real_day(ended)):
+        rec.fail(
+            "ended", f'{_short(ended)} is not a date in the form YYYY-MM-DD, nor "{UNKNOWN_DATE}"'
+        )
+        return None
+    first = {"date": reported, "status": status.value, "posture": Posture.FORMER.value}
+    if ended == reported:
+        return [first]
+    end: dict[str, Any] = {"date": ended, "posture": Posture.FORMER.value}
+    if ended != UNKNOWN_DATE:
+        end["sources"] = rec.data.get("sources")
+    return [{**first, "posture": Posture.CURRENT.value}, end]
+
+
+def _real_day(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _ids(payload: Any, key: str, id_of: Callable[[dict[str, Any]], Any]) -> set[str]:

@@ -97,7 +97,9 @@ class Support:
 def support(claim: Claim, sources: dict[str, Source]) -> Support:
     """What the sources ``claim`` cites can carry (ids missing from ``sources`` are skipped)."""
     cited = [sources[sid] for sid in claim.sources if sid in sources]
-    official = tuple(s for s in cited if s.official_of is not None and s.official_of in claim.actors)
+    official = tuple(
+        s for s in cited if s.official_of is not None and s.official_of in claim.actors
+    )
     return Support(outlets=tuple(independent_outlets(cited)), official=official)
 
 

@@ -976,9 +976,7 @@ def claim_card(view: BriefingView) -> None:
 def _claim_entry(view: BriefingView, claim: Claim) -> None:
     """One claim on the card: status, posture, summary, who says it and where it was read."""
     sources = [view.catalog.sources[sid] for sid in claim.sources]
-    cited = "; ".join(
-        f"{markdown_text(s.credit)} ({markdown_text(s.date)})" for s in sources
-    )
+    cited = "; ".join(f"{markdown_text(s.credit)} ({markdown_text(s.date)})" for s in sources)
     lines = [
         f"**Claimant:** {markdown_text(claim.claimant)}",
         f"**Attribution:** {markdown_text(claim.attribution)}",
@@ -1001,7 +999,9 @@ def _claim_entry(view: BriefingView, claim: Claim) -> None:
         st.markdown("  \n".join(lines))
         linked = [s for s in sources if s.url]
         for source in linked:
-            label = "Open source" if len(linked) == 1 else f"Open source: {plain_text(source.outlet)}"
+            label = (
+                "Open source" if len(linked) == 1 else f"Open source: {plain_text(source.outlet)}"
+            )
             st.link_button(label, source.url)
 
 

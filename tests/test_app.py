@@ -266,4 +266,4 @@ def test_sources_page_states_the_as_of_date(real_catalog: Any) -> None:
     at.switch_page("pages/sources.py").run()
     text = " ".join(m.value for m in at.markdown)
     assert real_catalog.as_of.replace("-", "\\-") in text or real_catalog.as_of in text
-    assert len(at.dataframe) == 3
+    assert len(at.dataframe) == 4  # rules, ladder, precision, sources

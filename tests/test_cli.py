@@ -60,7 +60,7 @@ def test_real_geodata_validates() -> None:
     result = run_validate(str(GEODATA))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 error(s)" in result.stdout
-    assert "21 places, 26 claims, 18 sources valid" in result.stdout
+    assert "21 places, 26 claims, 22 sources valid" in result.stdout
     assert f"Validating {GEODATA}" in result.stdout
 
 

@@ -28,7 +28,13 @@ import pytest
 from expectations import Expected
 
 from briefmap import mapping, tables
-from briefmap.loader import CLAIM_REQUIRED_FIELDS, LoadResult, ValidationIssue, load_catalog
+from briefmap.loader import (
+    CLAIM_LIST_COLUMNS,
+    CLAIM_REQUIRED_FIELDS,
+    LoadResult,
+    ValidationIssue,
+    load_catalog,
+)
 from briefmap.query import ClaimFilter, select
 from briefmap.safe import map_text, markdown_text
 from briefmap.schema import Catalog
@@ -117,7 +123,7 @@ class Case:
     mode: str  # merge | append | replace (see tests/corpus/README.md)
     issues: tuple[Expected, ...] = ()
     # Ids of the target file whose loss makes the real claims citing them fail
-    # (each such claim is then named, on places/origin/source); ALL for every id.
+    # (each such claim is then named, on places/origin/sources); ALL for every id.
     cascade_from: tuple[str, ...] | int = ()
     # Records of the target file left out; None: one per record named in ``issues``.
     dropped: int | None = None
@@ -155,8 +161,12 @@ def cascade(case: Case) -> list[Expected]:
             ]
             if claim.get("origin") in ids:
                 out.append(Expected(CLAIMS, claim["id"], "origin", repr(claim["origin"])))
-        elif case.target == SOURCES and claim["source"] in ids:
-            out.append(Expected(CLAIMS, claim["id"], "source", repr(claim["source"])))
+        elif case.target == SOURCES:
+            out += [
+                Expected(CLAIMS, claim["id"], "sources", repr(sid))
+                for sid in claim["sources"]
+                if sid in ids
+            ]
     return out
 
 
@@ -351,7 +361,7 @@ CASES = [
             Expected(
                 CLAIMS,
                 "c09-summit-postponed",
-                "source",
+                "sources",
                 "'no_such_source' does not exist in sources.json",
             ),
         ),
@@ -484,7 +494,7 @@ MAP_SHOWS = {
     ],
     "script-payload-text.claims.json": [
         ("c02-tartus-access", "summary"),  # lead claim at Tartus: its tooltip
-        ("c05-military-police-south", "summary"),  # proposed: regions and arrow tooltip
+        ("c05-military-police-south", "summary"),  # proposed: the regions' tooltips
     ],
     "script-payload-outlet.sources.json": [("reuters_dawn_2025_10_15", "outlet")],
 }
@@ -502,6 +512,7 @@ TABLE_SHOWS = {
     ],
     "script-payload-outlet.sources.json": [
         ("c01-honour-agreements", "Source", ("reuters_dawn_2025_10_15", "outlet")),
+        ("c01-honour-agreements", "Source", ("reuters_dawn_2025_10_15", "via")),
     ],
 }
 
@@ -576,8 +587,8 @@ def test_payload_tables_and_csv_keep_literal_text(load_case, case_file: str) -> 
     for claim_id, column, key in TABLE_SHOWS[case_file]:
         text = values[key]
         for cell in (rows.loc[claim_id, column], from_csv[claim_id][column]):
-            if column == "Places":
-                assert text in cell.split(", ") or text in cell, (claim_id, column)
+            if column in ("Places", "Source"):  # lists: the text is one item, whole
+                assert text in cell, (claim_id, column)
             else:
                 assert cell == text, (claim_id, column)
 
@@ -600,10 +611,11 @@ def test_sources_table_links_are_only_http(load_case) -> None:
     result = load_case(CASE_BY_FILE["javascript-link.sources.json"])
     sources = result.catalog.sources
     assert sources["syriatoday_2019_12_03"].url == "https://example.org/syriatoday?a=1&b=<2>"
-    assert sources["sohr_daraa24_2024_10_07"].url == "http://example.org/sohr"
-    # Missing links are None or NaN in the frames; every present one is http(s).
+    assert sources["sohr_2024_10_07"].url == "http://example.org/sohr"
+    # Missing links are None or NaN in the frames; every present one is http(s):
+    # the two the case sets, and the two the real data has (Dawn, EADaily).
     links = [u for u in tables.sources_table(result.catalog)["Link"] if isinstance(u, str)]
-    assert len(links) == 2
+    assert len(links) == 4
     assert all(u.startswith(("http://", "https://")) for u in links)
     frame = tables.claims_table(result.catalog, select(result.catalog, ClaimFilter()))
     for link in frame["Link"]:
@@ -764,13 +776,16 @@ def test_valid_csv_is_the_real_claims(real_load: LoadResult) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["id"] for r in rows] == _real_ids(CLAIMS)
     for row, claim in zip(rows, REAL[CLAIMS]["claims"], strict=True):
-        assert row["places"].split(";") == claim["places"]
-        assert row["actors"].split(";") == claim["actors"]
+        for name in CLAIM_LIST_COLUMNS:
+            assert row[name].split(";") == claim[name]
         for name in CLAIM_REQUIRED_FIELDS:
-            if name not in ("id", "places", "actors"):
+            if name not in ("id", *CLAIM_LIST_COLUMNS):
                 assert row[name] == claim[name]
-        assert row["role"] == claim.get("role", "")
-        assert row["origin"] == (claim.get("origin") or "")
+        for name in ("role", "origin", "origin_source", "origin_note"):
+            assert row[name] == (claim.get(name) or "")
+        # A former claim's end, the one part of its history a CSV row holds.
+        ends = [h["date"] for h in claim.get("history", []) if h.get("posture") == "former"]
+        assert row["ended"] == (ends[-1] if claim["posture"] == "former" else "")
 
 
 def _without_history(catalog: Catalog) -> dict[str, Any]:
@@ -823,7 +838,10 @@ LIMITS = [
     (CLAIMS, "c02-tartus-access", "summary", 1000),
     (CLAIMS, "c02-tartus-access", "attribution", 500),
     (SOURCES, "syriatoday_2019_12_03", "id", 100),
-    (SOURCES, "syriatoday_2019_12_03", "outlet", 500),
+    (SOURCES, "syriatoday_2019_12_03", "outlet", 300),
+    (SOURCES, "syriatoday_2019_12_03", "title", 500),
+    (SOURCES, "syriatoday_2019_12_03", "via", 300),
+    (CLAIMS, "c05-military-police-south", "claimant", 300),
 ]
 
 
@@ -837,8 +855,7 @@ def _set_length(root: Path, file: str, rid: str, name: str, length: int) -> str:
     new_id = text if name == "id" else rid
     if file == SOURCES and name == "id":  # keep its claims pointing at it
         for claim in payloads[CLAIMS]["claims"]:
-            if claim["source"] == rid:
-                claim["source"] = new_id
+            claim["sources"] = [new_id if sid == rid else sid for sid in claim["sources"]]
     for f, payload in payloads.items():
         (root / f).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     return new_id
@@ -879,7 +896,7 @@ def test_text_over_its_length_limit_is_left_out(
     # Only the claims that cite a left-out source or place follow it out.
     others = [i for i in result.issues if i.file != file]
     if file == SOURCES:
-        assert {(i.file, i.field) for i in others} == {(CLAIMS, "source")}
+        assert {(i.file, i.field) for i in others} == {(CLAIMS, "sources")}
     else:
         assert others == [], report
 

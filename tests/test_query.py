@@ -40,7 +40,7 @@ def _claim(cid: str, places: tuple[str, ...], **kw: object) -> Claim:
         "reported": "2025-10-15",
         "summary": "s",
         "attribution": "a",
-        "source": "src",
+        "sources": ("src",),
         "role": Role.REPORT,
     }
     fields.update(kw)

@@ -50,7 +50,9 @@ def test_changes_between_two_briefs(real_catalog: Catalog) -> None:
     assert kinds["ctx-2024-israel-buffer-zone"] is ChangeKind.UPGRADED
     assert kinds["c05-military-police-south"] is ChangeKind.NEW
     assert kinds["ctx-2019-qamishli-airport-deployment"] is ChangeKind.RETIRED
-    assert "ctx-2018-bravo-line-posts" not in kinds  # known before, unchanged
+    # Known before; its end has no date, so it retires by the data's own day.
+    assert kinds["ctx-2018-bravo-line-posts"] is ChangeKind.RETIRED
+    assert "ctx-2024-tell-al-hara-withdrawal" not in kinds  # known before, unchanged
     assert changes_between(real_catalog, "2026-01-26", "2024-12-08") == changes
 
 
@@ -81,6 +83,10 @@ def test_date_span_and_counts(real_catalog: Catalog) -> None:
     ]
 
 
+REPORT = "news_report_2025_10_15"  # c02-tartus-access's source
+KREMLIN = "kremlin_readout_2025_10_15"  # Russia's official record
+
+
 def _with_history(data: Path, history: object, **fields: object) -> None:
     path = data / "claims.json"
     claims = json.loads(path.read_text(encoding="utf-8"))
@@ -96,43 +102,90 @@ def _with_history(data: Path, history: object, **fields: object) -> None:
         ([], "history", "non-empty list"),
         ("stated", "history", "non-empty list"),
         (
-            [{"date": "2025-10-16", "status": "stated", "posture": "current"}],
+            [{"date": "2025-10-16", "status": "reported", "posture": "current"}],
             "history[1]",
             "first entry must be dated",
         ),
         (
-            [{"date": "2025-10-15", "status": "stated"}],
+            [{"date": "2025-10-15", "status": "reported"}],
             "history[1]",
             "both the status and the posture",
         ),
         (
             [
-                {"date": "2025-10-15", "status": "stated", "posture": "current"},
-                {"date": "2025-10-01", "status": "confirmed"},
+                {"date": "2025-10-15", "status": "reported", "posture": "current"},
+                {"date": "2025-10-01", "status": "unverified", "sources": [REPORT]},
             ],
             "history[2]",
             "date order",
         ),
         (
             [
-                {"date": "2025-10-15", "status": "stated", "posture": "current"},
+                {"date": "2025-10-15", "status": "reported", "posture": "current"},
                 {"date": "2025-11-01"},
             ],
             "history[2]",
             "must change the status",
         ),
         (
-            [{"date": "2025-10-15", "status": "stated", "posture": "current", "when": "x"}],
+            [{"date": "2025-10-15", "status": "reported", "posture": "current", "when": "x"}],
             "history[1]",
             "unknown field",
         ),
         (
             [
-                {"date": "2025-10-15", "status": "stated", "posture": "current"},
-                {"date": "2025-11-01", "status": "confirmed"},
+                {"date": "2025-10-15", "status": "reported", "posture": "current"},
+                {"date": "2025-11-01", "status": "unverified", "sources": [REPORT]},
             ],
             "history",
-            "ends at confirmed/current",
+            "ends at unverified/current",
+        ),
+        (
+            [
+                {"date": "2025-10-15", "status": "reported", "posture": "current"},
+                {"date": "2025-11-01", "status": "unverified"},
+            ],
+            "history[2]",
+            "a change needs the sources",
+        ),
+        (
+            [
+                {"date": "2025-10-15", "status": "reported", "posture": "current"},
+                {"date": "2025-11-01", "status": "unverified", "sources": ["tass_2025_10_13"]},
+                {"date": "2025-11-02", "status": "reported", "sources": [REPORT]},
+            ],
+            "history[2].sources",
+            "not among the claim's own sources",
+        ),
+        (
+            [{"date": "unknown", "status": "reported", "posture": "current"}],
+            "history[1]",
+            'only the last entry, after the first, may be dated "unknown"',
+        ),
+        (
+            [
+                {"date": "2025-10-15", "status": "reported", "posture": "current"},
+                {"date": "unknown", "posture": "former"},
+                {"date": "2025-11-01", "status": "unverified", "sources": [REPORT]},
+            ],
+            "history[2]",
+            'only the last entry, after the first, may be dated "unknown"',
+        ),
+        (
+            [
+                {"date": "2025-10-15", "status": "reported", "posture": "current"},
+                {"date": "unknown", "posture": "former", "status": "unverified"},
+            ],
+            "history[2]",
+            "only ends the claim",
+        ),
+        (
+            [
+                {"date": "2025-10-15", "status": "reported", "posture": "current"},
+                {"date": "unknown", "posture": "former", "sources": [REPORT]},
+            ],
+            "history[2]",
+            "give its date instead",
         ),
         (
             [{"date": "2025-10-15", "status": "rumour", "posture": "current"}],
@@ -158,12 +211,44 @@ def test_good_history_loads(data_copy: Path) -> None:
     _with_history(
         data_copy,
         [
-            {"date": "2025-10-15", "status": "stated", "posture": "current"},
-            {"date": "2025-12-01", "status": "confirmed", "note": "seen on imagery"},
+            {"date": "2025-10-15", "status": "reported", "posture": "current"},
+            {
+                "date": "2025-12-01",
+                "status": "confirmed",
+                "note": "in the official record",
+                "sources": [KREMLIN],
+            },
         ],
         status="confirmed",
+        sources=[REPORT, KREMLIN],
     )
     result = load_catalog(data_copy)
     assert result.ok, result.report()
     history = result.catalog.claims["c02-tartus-access"].history
-    assert history[1] == StatusChange("2025-12-01", ClaimStatus.CONFIRMED, None, "seen on imagery")
+    assert history[1] == StatusChange(
+        "2025-12-01", ClaimStatus.CONFIRMED, None, "in the official record", (KREMLIN,)
+    )
+
+
+def test_an_undated_end_shows_from_the_datas_own_day_only(real_catalog: Catalog) -> None:
+    kobani = real_catalog.claims["ctx-2019-kobani-military-police"]
+    assert kobani.end_date_unknown and kobani.posture is Posture.FORMER
+    known_by = real_catalog.as_of
+    reported = ClaimState(ClaimStatus.REPORTED, Posture.CURRENT)
+    # Before the data's own day nothing dates the end: the posture reported then.
+    assert state_on(kobani, "2019-10-01", known_by) == reported
+    assert state_on(kobani, "2025-10-15", known_by) == reported
+    assert state_on(kobani, known_by, known_by) == ClaimState(ClaimStatus.REPORTED, Posture.FORMER)
+    then = as_of(real_catalog, "2025-10-15").claims[kobani.id]
+    assert then.posture is Posture.CURRENT and not then.end_date_unknown
+    now = as_of(real_catalog, known_by).claims[kobani.id]
+    assert now == kobani
+
+
+def test_an_undated_end_is_a_retirement_that_says_so(real_catalog: Catalog) -> None:
+    changes = {c.claim.id: c for c in changes_between(real_catalog, "2025-10-15", "2026-01-26")}
+    change = changes["ctx-2019-kobani-military-police"]
+    assert change.kind is ChangeKind.RETIRED
+    assert change.describe() == "Retired: current to former, end date unknown"
+    dated = changes["ctx-2019-qamishli-airport-deployment"]
+    assert dated.describe() == "Retired: current to former"

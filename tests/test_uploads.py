@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefmap import uploads
-from briefmap.loader import CLAIM_COLUMNS, CLAIMS_CSV, load_catalog
+from briefmap.loader import CLAIM_COLUMNS, CLAIM_LIST_COLUMNS, CLAIMS_CSV, load_catalog
 from briefmap.schema import Catalog
 from briefmap.uploads import MAX_FEATURES, describe, load_upload, upload_name
 
@@ -28,8 +28,8 @@ def _claims_csv(claims: list[dict]) -> bytes:
     writer.writeheader()
     for claim in claims:
         row = {k: claim.get(k, "") for k in columns}
-        row["places"] = ";".join(claim["places"])
-        row["actors"] = ";".join(claim["actors"])
+        for column in CLAIM_LIST_COLUMNS:
+            row[column] = ";".join(claim[column])
         writer.writerow(row)
     return buffer.getvalue().encode("utf-8")
 
@@ -41,7 +41,7 @@ def test_claims_may_cite_the_briefings_places_and_sources(real_catalog: Catalog)
     # The places and sources they cite come along so the layer can draw them.
     for claim in result.catalog.claims.values():
         assert set(claim.places) <= set(result.catalog.places)
-        assert claim.source in result.catalog.sources
+        assert set(claim.sources) <= set(result.catalog.sources)
     assert result.left_out() == {"places.geojson": 0, "claims.json": 0, "sources.json": 0}
 
 
@@ -102,7 +102,7 @@ def test_own_places_and_sources(real_catalog: Catalog) -> None:
         ],
     }
     sources = {"sources": [{"id": "my_source", "outlet": "My notes", "date": "2026-01-01"}]}
-    claim = dict(_claims(1)["claims"][0], id="mine", places=["my_post"], source="my_source")
+    claim = dict(_claims(1)["claims"][0], id="mine", places=["my_post"], sources=["my_source"])
     result = load_upload(
         {
             "places.geojson": json.dumps(places).encode(),

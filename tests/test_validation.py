@@ -43,7 +43,7 @@ from briefmap.schema import (
 # Records chosen so that breaking them disturbs as little as possible.
 QUIET_PLACE = "jableh"  # no claim cites it
 QUIET_CLAIM = "c02-tartus-access"  # current posture, no origin; nothing cites a claim
-PROPOSED_CLAIM = "c05-military-police-south"  # proposed, origin khmeimim_air_base
+PROPOSED_CLAIM = "c05-military-police-south"  # proposed; no source names an origin
 SOURCE = "kremlin_readout_2025_10_15"  # cited by exactly one claim:
 SOURCE_CITER = "ctx-2025-putin-sharaa-talks"
 DEFAULT_RECORD = {PLACES_FILE: QUIET_PLACE, CLAIMS_FILE: QUIET_CLAIM, SOURCES_FILE: SOURCE}
@@ -54,6 +54,14 @@ LEFT_OUT = "because of its own error"
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def name_the_origin(data: Data, record: str, origin: str) -> None:
+    """Give a claim an origin that its first source names, as the sourcing rules ask."""
+    fields = data.fields(CLAIMS_FILE, record)
+    fields["origin"] = origin
+    fields["origin_source"] = fields["sources"][0]
+    fields["origin_note"] = "the cited report names this base (a test)"
 
 
 class Data:
@@ -105,9 +113,9 @@ class Data:
 
     def citing_source(self, sid: str, fragment: str) -> list[Expected]:
         return [
-            Expected(CLAIMS_FILE, c["id"], "source", fragment)
+            Expected(CLAIMS_FILE, c["id"], "sources", fragment)
             for c in self.items(CLAIMS_FILE)
-            if c.get("source") == sid
+            if sid in c.get("sources", [])
         ]
 
     def cascade(self, file: str, rid: str, *, id_gone: bool = False) -> list[Expected]:
@@ -211,7 +219,7 @@ def test_real_geodata_loads_with_zero_issues(real_load: LoadResult) -> None:
     assert real_load.issues == ()
     assert real_load.left_out() == dict.fromkeys(DATA_FILES, 0)
     assert sizes(real_load) == real_load.records_read
-    assert sizes(real_load) == {PLACES_FILE: 21, CLAIMS_FILE: 26, SOURCES_FILE: 18}
+    assert sizes(real_load) == {PLACES_FILE: 21, CLAIMS_FILE: 26, SOURCES_FILE: 22}
     assert real_load.report().startswith("0 error(s)")
 
 
@@ -265,7 +273,7 @@ MISSING_CASES = [
     (CLAIMS_FILE, "reported", "is missing or empty"),
     (CLAIMS_FILE, "summary", "is missing or empty"),
     (CLAIMS_FILE, "attribution", "is missing or empty"),
-    (CLAIMS_FILE, "source", "is missing or empty"),
+    (CLAIMS_FILE, "sources", "is missing"),
     (PLACES_FILE, "id", "is missing or empty"),
     (PLACES_FILE, "name_en", "is missing or empty"),
     (PLACES_FILE, "kind", f"is missing; allowed: {allowed(PlaceKind)}"),
@@ -301,7 +309,8 @@ EMPTY_CASES = [
     (CLAIMS_FILE, "claimant", "   ", "is missing or empty"),
     (CLAIMS_FILE, "summary", "", "is missing or empty"),
     (CLAIMS_FILE, "attribution", "\t", "is missing or empty"),
-    (CLAIMS_FILE, "source", "", "is missing or empty"),
+    (CLAIMS_FILE, "sources", [], "must name at least one value"),
+    (CLAIMS_FILE, "sources", [""], "must be a list of non-empty text values"),
     (CLAIMS_FILE, "reported", "", "is missing or empty"),
     (CLAIMS_FILE, "places", [], "must name at least one value"),
     (CLAIMS_FILE, "actors", [], "must name at least one value"),
@@ -331,7 +340,8 @@ WRONG_TYPE_CASES = [
     (CLAIMS_FILE, "claimant", 42, "must be text, got int"),
     (CLAIMS_FILE, "summary", True, "must be text, got bool"),
     (CLAIMS_FILE, "attribution", ["on the record"], "must be text, got list"),
-    (CLAIMS_FILE, "source", 7, "must be text, got int"),
+    (CLAIMS_FILE, "sources", 7, "must be a list of non-empty text values"),
+    (CLAIMS_FILE, "sources", "news_report_2025_10_15", "must be a list of non-empty text values"),
     (CLAIMS_FILE, "reported", 20251015, "must be text, got int"),
     (PLACES_FILE, "id", 5, "must be text, got int"),
     (PLACES_FILE, "name_en", 42, "must be text, got int"),
@@ -398,7 +408,7 @@ def test_unknown_vocabulary_value(
 
 UNKNOWN_FIELD_CASES = [
     # (file, record, the real field renamed, to this misspelling)
-    (CLAIMS_FILE, PROPOSED_CLAIM, "origin", "orgin"),
+    (CLAIMS_FILE, "ctx-2024-israel-buffer-zone", "history", "histroy"),
     (CLAIMS_FILE, QUIET_CLAIM, "role", "roll"),
     (PLACES_FILE, QUIET_PLACE, "note", "notes"),
     (SOURCES_FILE, SOURCE, "url", "link"),
@@ -465,8 +475,8 @@ def test_duplicate_id(
         ),
         (
             QUIET_CLAIM,
-            "source",
-            "no_such_source",
+            "sources",
+            ["news_report_2025_10_15", "no_such_source"],
             f"'no_such_source' does not exist in {SOURCES_FILE}",
         ),
         (
@@ -480,6 +490,8 @@ def test_duplicate_id(
 def test_dangling_reference(
     data: Data, real_load: LoadResult, record: str, field: str, value: Any, fragment: str
 ) -> None:
+    if field == "origin":
+        name_the_origin(data, record, value)
     data.set(CLAIMS_FILE, record, field, value)
     result = data.load()
     assert_only(result, real_load, Expected(CLAIMS_FILE, record, field, fragment))
@@ -516,7 +528,7 @@ def test_reference_to_a_source_left_out_for_its_own_error(
             Expected(
                 CLAIMS_FILE,
                 "ctx-2018-bravo-line-posts",
-                "source",
+                "sources",
                 f"'defense_post_2018_08_02' was left out of {SOURCES_FILE} {LEFT_OUT}",
             )
         ],
@@ -524,7 +536,7 @@ def test_reference_to_a_source_left_out_for_its_own_error(
 
 
 def test_origin_left_out_for_its_own_error(data: Data, real_load: LoadResult) -> None:
-    data.set(CLAIMS_FILE, "c07-qamishli-oversight", "origin", QUIET_PLACE)
+    name_the_origin(data, "c07-qamishli-oversight", QUIET_PLACE)
     data.set(PLACES_FILE, QUIET_PLACE, "precision", "exact")
     result = data.load()
     assert_only(
@@ -547,7 +559,7 @@ def test_origin_on_a_claim_that_is_not_proposed(
     data: Data, real_load: LoadResult, record: str
 ) -> None:
     assert data.fields(CLAIMS_FILE, record)["posture"] != Posture.PROPOSED.value
-    data.set(CLAIMS_FILE, record, "origin", "khmeimim_air_base")
+    name_the_origin(data, record, "khmeimim_air_base")
     result = data.load()
     expected = Expected(CLAIMS_FILE, record, "origin", "only proposed deployments have an origin")
     assert_only(result, real_load, expected)
