@@ -30,7 +30,8 @@ The payload of a layer (see :func:`layer_payload` and :func:`decode`):
 - ``T``, the string table: every text the layer shows, escaped on the server
   with :func:`briefmap.safe.map_text` (and ``{``/``}`` as entities) before it
   enters the JSON.
-- ``P``, tooltip recipes ``[name_en, name_ar, name_ru, meta, tally, summary]``:
+- ``P``, tooltip recipes ``[name_en, name_ar, name_ru, meta, tally, summary, end]``
+  (``end``: the "end date unknown" line of a former place, or -1):
   indices into ``T``, -1 for none (a tally of -1: the style's one-claim
   tally). The script joins them with fixed markup into the HTML
   :func:`mapping.tooltip_html` makes and gives Leaflet a string; nothing
@@ -270,6 +271,7 @@ class _Claims:
     source_code: np.ndarray
     sources: list[str]
     has_origin: np.ndarray  # bool
+    undated_end: np.ndarray  # bool: former, and no source dates the end
     # claim-place pairs, claim by claim
     pair_start: np.ndarray  # int64, len(ordered) + 1
     pair_claim: np.ndarray  # int32
@@ -297,6 +299,7 @@ def _claims(catalog: Catalog, places: _Places) -> _Claims:
         style = np.zeros(n, np.int16)
         n_places = np.zeros(n, np.int16)
         has_origin = np.zeros(n, bool)
+        undated_end = np.zeros(n, bool)
         source_ids: dict[str, int] = {}
         source_code: list[int] = []
         source_start = [0]
@@ -315,6 +318,7 @@ def _claims(catalog: Catalog, places: _Places) -> _Claims:
             style[i] = (actor_code[claim.actors[0]] * len(STATUSES) + s) * len(POSTURES) + p
             n_places[i] = len(claim.places)
             has_origin[i] = claim.origin is not None
+            undated_end[i] = claim.posture is Posture.FORMER and claim.end_date_unknown
             source_code.extend(source_ids.setdefault(sid, len(source_ids)) for sid in claim.sources)
             source_start.append(len(source_code))
             for pid in claim.places:
@@ -347,6 +351,7 @@ def _claims(catalog: Catalog, places: _Places) -> _Claims:
             source_code=np.array(source_code, dtype=np.int32),
             sources=list(source_ids),
             has_origin=has_origin,
+            undated_end=undated_end,
             pair_start=np.array(starts, dtype=np.int64),
             pair_claim=pc,
             pair_place=pp,
@@ -746,6 +751,12 @@ def layer_payload_of(
     n_tallies = len(plan.tallies)
     # Tooltips: distinct (names and kind, tally[, lead claim for its summary]).
     tip_key = places.label[place].astype(np.int64) * (n_tallies + 1) + tally_code + 1
+    # Former claims whose end no source dates: counted per feature, and named.
+    undated = np.zeros(len(rows), np.int64)
+    if len(rows) and claims.undated_end.any():
+        per_pair = claims.undated_end[claims.pair_claim[plan.pairs]].astype(np.int64)
+        undated = np.add.reduceat(per_pair, plan.first)[rows]
+    tip_key = tip_key * (int(undated.max(initial=0)) + 1) + undated
     if summaries:
         tip_key = tip_key * (len(claims.ordered) + 1) + lead
     tip_index = np.unique(tip_key, return_inverse=True)[1]
@@ -764,6 +775,7 @@ def layer_payload_of(
             meta = meta_of[label_id] = f"{kind} · {precision} · {layer_label}"
         summary = map_text_strict(claims.ordered[lead[at]].summary) if summaries else None
         code = int(tally_code[at])
+        ended = int(undated[at])
         recipes.append(
             [
                 strings(en),
@@ -772,6 +784,7 @@ def layer_payload_of(
                 strings(meta),
                 strings(tally_text[code]) if code >= 0 else -1,
                 strings(summary),
+                strings(mapping.undated_end_text(ended)) if ended else -1,
             ]
         )
     pts = np.flatnonzero(point)
@@ -877,6 +890,7 @@ if (!window.__briefmapBulk) { window.__briefmapBulk = (function () {
         if (p[1] >= 0) { h += '<div dir="rtl" lang="ar">' + T[p[1]] + "</div>"; }
         if (p[2] >= 0) { h += '<div lang="ru">' + T[p[2]] + "</div>"; }
         h += '<div class="bm-tip-meta">' + T[p[3]] + '</div><div class="bm-tip-meta">' + T[p[4] >= 0 ? p[4] : S[s][5]] + "</div>";
+        if (p[6] >= 0) { h += '<div class="bm-tip-meta">' + T[p[6]] + "</div>"; }
         if (p[5] >= 0) { h += '<div class="bm-tip-lead">' + T[p[5]] + "</div>"; }
         return h + '<div class="bm-tip-hint">' + d.hint + "</div>";
     }
@@ -1708,6 +1722,8 @@ def decode(payload: dict[str, Any]) -> list[dict[str, Any]]:
             f'<div class="bm-tip-meta">{strings[p[3]]}</div>'
             f'<div class="bm-tip-meta">{strings[tally]}</div>'
         )
+        if p[6] >= 0:
+            html += f'<div class="bm-tip-meta">{strings[p[6]]}</div>'
         if p[5] >= 0:
             html += f'<div class="bm-tip-lead">{strings[p[5]]}</div>'
         return html + f'<div class="bm-tip-hint">{HINT}</div>'

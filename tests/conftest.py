@@ -31,3 +31,23 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "geodata"
     shutil.copytree(GEODATA, target)
     return target
+
+
+# A proposed claim of the real data with an origin a source names, for the
+# arrow and its round trips: no source on record names one for the real data.
+NAMED_ORIGIN_CLAIM = "c05-military-police-south"
+NAMED_ORIGIN = "khmeimim_air_base"
+
+
+@pytest.fixture(scope="session")
+def named_origin_catalog(real_catalog: Catalog) -> Catalog:
+    from dataclasses import replace
+
+    claim = real_catalog.claims[NAMED_ORIGIN_CLAIM]
+    named = replace(
+        claim,
+        origin=NAMED_ORIGIN,
+        origin_source=claim.sources[0],
+        origin_note="a test note: the cited report names the base",
+    )
+    return replace(real_catalog, claims={**real_catalog.claims, claim.id: named})

@@ -65,7 +65,7 @@ def _round_trip(catalog: Catalog, selection: Selection, tmp_path: Path) -> LoadR
         assert replace(place, geometry=None) == replace(original, geometry=None)
         assert place.geometry.equals(original.geometry)
 
-    cited = {c.source for c in expected_claims}
+    cited = {sid for c in expected_claims for sid in c.sources}
     assert loaded.sources == {sid: catalog.sources[sid] for sid in cited}
 
     # Exporting the re-imported catalog gives the same file, byte for byte.
@@ -104,8 +104,10 @@ def _with_payloads(data_dir: Path) -> Catalog:
     claim["summary"] = f"Summary {TEMPLATE_PAYLOAD} {SCRIPT_PAYLOAD}"
     claim["claimant"] = '=HYPERLINK("http://evil.example","x")'
     claim["attribution"] = "+cmd|' /C calc'!A0"
-    source = next(s for s in sources["sources"] if s["id"] == claim["source"])
-    source["outlet"] = f"Outlet {SCRIPT_PAYLOAD} {TEMPLATE_PAYLOAD}"
+    source = next(s for s in sources["sources"] if s["id"] == claim["sources"][0])
+    # An unidentified outlet must still say so, or the source is refused.
+    unknown = "" if source.get("outlet_known", True) else ", outlet not identified"
+    source["outlet"] = f"Outlet {SCRIPT_PAYLOAD} {TEMPLATE_PAYLOAD}{unknown}"
     for name, payload in (
         ("places.geojson", places),
         ("claims.json", claims),
@@ -121,22 +123,27 @@ def _with_payloads(data_dir: Path) -> Catalog:
 
 
 @pytest.mark.parametrize("name", list(FILTERS))
-def test_bundle_round_trip(real_catalog: Catalog, tmp_path: Path, name: str) -> None:
-    selection = select(real_catalog, FILTERS[name])
+def test_bundle_round_trip(named_origin_catalog: Catalog, tmp_path: Path, name: str) -> None:
+    selection = select(named_origin_catalog, FILTERS[name])
     assert selection.claims, f"filter {name!r} selects nothing in the real data"
-    _round_trip(real_catalog, selection, tmp_path)
+    _round_trip(named_origin_catalog, selection, tmp_path)
 
 
 def test_bundle_round_trip_full_selection_is_the_catalog(
-    real_catalog: Catalog, tmp_path: Path
+    named_origin_catalog: Catalog, tmp_path: Path
 ) -> None:
-    selection = select(real_catalog, ClaimFilter())
-    loaded = _round_trip(real_catalog, selection, tmp_path).catalog
+    catalog = named_origin_catalog
+    selection = select(catalog, ClaimFilter())
+    loaded = _round_trip(catalog, selection, tmp_path).catalog
     # Not rewound: the claims are stored exactly as selected, history and all.
-    assert exports.exported_claims(real_catalog, selection) == selection.claims
-    assert loaded.claims == real_catalog.claims
+    assert exports.exported_claims(catalog, selection) == selection.claims
+    assert loaded.claims == catalog.claims
     assert any(c.history for c in loaded.claims.values())
-    assert any(c.origin for c in loaded.claims.values())
+    assert any(c.end_date_unknown for c in loaded.claims.values())
+    assert any(c.origin and c.origin_source and c.origin_note for c in loaded.claims.values())
+    assert any(not s.outlet_known for s in loaded.sources.values())
+    assert any(s.via and s.official_of is None for s in loaded.sources.values())
+    assert any(s.official_of for s in loaded.sources.values())
 
 
 def test_bundle_round_trip_filtered_only_israel(real_catalog: Catalog, tmp_path: Path) -> None:
@@ -173,7 +180,7 @@ def test_bundle_holds_only_referenced_places_and_sources(real_catalog: Catalog) 
     place_ids = [f["properties"]["id"] for f in data["features"]]
     source_ids = [s["id"] for s in data["briefmap"]["sources"]]
     wanted_places = {p for c in selection.claims for p in (*c.places, c.origin) if p}
-    wanted_sources = {c.source for c in selection.claims}
+    wanted_sources = {sid for c in selection.claims for sid in c.sources}
     assert sorted(place_ids) == sorted(wanted_places)
     assert sorted(source_ids) == sorted(wanted_sources)
     assert len(place_ids) < len(real_catalog.places)
@@ -290,11 +297,12 @@ def test_html_has_title_as_of_and_footnote(real_catalog: Catalog) -> None:
     cited = exports.cited_sources(real_catalog, selection)
     assert f"Sources cited ({len(cited)})" in footer
     for source in cited:
-        assert f"<li>{map_text(source.outlet)}, {source.date}</li>" in footer
-    uncited = set(real_catalog.sources) - {c.source for c in selection.claims}
+        assert f"<li>{map_text(source.credit)}, {source.date}</li>" in footer
+    uncited = set(real_catalog.sources) - {sid for c in selection.claims for sid in c.sources}
     assert uncited
     for sid in uncited:
-        assert map_text(real_catalog.sources[sid].outlet) not in footer
+        source = real_catalog.sources[sid]
+        assert f"<li>{map_text(source.credit)}, {source.date}</li>" not in footer
 
 
 def test_html_of_a_rewound_catalog_says_its_day(real_catalog: Catalog) -> None:

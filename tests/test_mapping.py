@@ -27,6 +27,7 @@ from briefmap.mapping import (
     tooltip_html,
 )
 from briefmap.query import ClaimFilter, Deployments, select
+from briefmap.safe import map_text
 from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind, Posture
 
 
@@ -63,11 +64,35 @@ def test_layers_hold_the_planned_features(real_catalog: Catalog) -> None:
         assert len(markers) + len(polygons) == len(expected), layer
 
 
-def test_proposed_deployments_have_dashed_arrows_from_their_base(real_catalog: Catalog) -> None:
+def _arrows(catalog: Catalog) -> list[folium.PolyLine]:
+    selection = select(catalog, ClaimFilter(deployments=Deployments.PROPOSED_ONLY))
+    proposed = build_layers(catalog, selection)[list(Layer).index(Layer.PROPOSED)]
+    lines = _children(proposed, folium.PolyLine)
+    return [line for line in lines if not isinstance(line, folium.Polygon)]
+
+
+def test_no_arrow_from_a_base_no_source_names(real_catalog: Catalog) -> None:
+    # No source on record names where a proposed deployment would come from.
+    assert all(c.origin is None for c in real_catalog.claims.values())
+    assert _arrows(real_catalog) == []
+
+
+def test_arrow_tooltip_says_which_source_names_the_origin(named_origin_catalog: Catalog) -> None:
+    claim = next(c for c in named_origin_catalog.claims.values() if c.origin)
+    source = named_origin_catalog.sources[claim.origin_source]
+    (arrow, *_) = _arrows(named_origin_catalog)
+    (tooltip,) = _children(arrow, folium.Tooltip)
+    text = tooltip.text
+    assert f"Origin named by {map_text(source.credit)}: {map_text(claim.origin_note)}" in text
+
+
+def test_proposed_deployments_have_dashed_arrows_from_their_base(
+    named_origin_catalog: Catalog,
+) -> None:
+    real_catalog = named_origin_catalog
     selection = select(real_catalog, ClaimFilter(deployments=Deployments.PROPOSED_ONLY))
     proposed = build_layers(real_catalog, selection)[list(Layer).index(Layer.PROPOSED)]
-    lines = _children(proposed, folium.PolyLine)
-    arrows = [line for line in lines if not isinstance(line, folium.Polygon)]
+    arrows = _arrows(real_catalog)
     assert arrows, "a proposed deployment with an origin must be drawn as an arrow"
     base = real_catalog.places["khmeimim_air_base"].geometry
     for arrow in arrows:

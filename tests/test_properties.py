@@ -27,10 +27,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from briefmap import sourcing
 from briefmap.loader import LoadResult, load_catalog
 from briefmap.query import ClaimFilter, Deployments
 from briefmap.safe import map_text, markdown_text
-from briefmap.schema import Actor, ClaimStatus, PlaceKind
+from briefmap.schema import Actor, ClaimStatus, PlaceKind, Posture
 from briefmap.state import KNOWN, BriefingState, MapView, parse, to_params
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
@@ -58,7 +59,8 @@ FIELD_NAMES = sorted(
     {
         "id", "name_en", "name_ar", "name_ru", "alt_names", "kind", "precision", "off_map",
         "note", "places", "actors", "claimant", "status", "posture", "reported", "summary",
-        "attribution", "source", "role", "origin", "history", "date", "outlet", "url",
+        "attribution", "sources", "role", "origin", "origin_source", "origin_note", "ended",
+        "history", "date", "outlet", "outlet_known", "via", "title", "official_of", "url",
         "type", "properties", "geometry", "coordinates", "features", "claims", "sources",
         "as_of", "crs", "name",
     }
@@ -67,7 +69,8 @@ VOCAB = [
     "russia", "syria", "stated", "confirmed", "current", "proposed", "report", "context",
     "town", "site", "region", "air_base", "Point", "Polygon", "FeatureCollection",
     "Feature", "2025-10-15", "2025-02-30", "jableh", "tartus_naval_facility",
-    "reuters_dawn_2025_10_15", "https://example.org", "javascript:alert(1)",
+    "reuters_dawn_2025_10_15", "https://example.org", "javascript:alert(1)", "unknown",
+    "former", "news_report_2025_10_15", "outlet not identified", "kremlin_readout_2025_10_15",
 ]  # fmt: skip
 CRS_NAMES = [
     "EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "EPSG:3857", "urn:ogc:def:crs:EPSG::3857",
@@ -199,7 +202,14 @@ def assert_valid_result(result: Any) -> None:
         assert claim.places and claim.actors, claim.id
         assert all(p in catalog.places for p in claim.places), claim.id
         assert claim.origin is None or claim.origin in catalog.places, claim.id
-        assert claim.source in catalog.sources, claim.id
+        assert claim.sources and all(s in catalog.sources for s in claim.sources), claim.id
+        # The sourcing rules hold for every claim admitted, whatever the input.
+        if sourcing.needs_confirmation_check(claim):
+            assert sourcing.support(claim, catalog.sources).confirms, claim.id
+        if claim.posture is Posture.FORMER:
+            assert sourcing.ended_on_record(claim), claim.id
+        if claim.origin is not None:
+            assert claim.origin_source in claim.sources and claim.origin_note, claim.id
     for source in catalog.sources.values():
         assert source.url is None or source.url.lower().startswith(("http://", "https://"))
     assert all(n >= 0 for n in result.left_out().values()), result.left_out()
@@ -254,7 +264,8 @@ def test_loader_survives_mutated_real_records(mutation: tuple[str, Any]) -> None
 
 CSV_COLUMNS = [
     "id", "places", "actors", "claimant", "status", "posture", "reported", "summary",
-    "attribution", "source", "role", "origin", "history", "",
+    "attribution", "sources", "role", "origin", "origin_source", "origin_note", "ended",
+    "history", "",
 ]  # fmt: skip
 
 

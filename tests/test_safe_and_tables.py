@@ -52,11 +52,13 @@ def test_claims_table_has_every_selected_claim(real_catalog: Catalog) -> None:
     assert list(table.columns) == list(CLAIM_COLUMNS)
     assert list(table["Claim id"]) == [c.id for c in selection.claims]
     row = table.set_index("Claim id").loc["c02-tartus-access"]
-    assert row["Status"] == "Stated on the record"
-    assert (
-        row["Source"]
-        == real_catalog.sources[real_catalog.claims["c02-tartus-access"].source].outlet
-    )
+    assert row["Status"] == "Reported"
+    assert row["Source"] == "news report, outlet not identified"
+    # Several sources: each credited, in the claim's order, one link (Dawn's).
+    both = table.set_index("Claim id").loc["c01-honour-agreements"]
+    assert both["Source"] == "Reuters (via Dawn); news report, outlet not identified"
+    assert both["Source date"] == "2025-10-15; 2025-10-15"
+    assert both["Link"] == "https://www.dawn.com/news/1949114"
 
 
 def test_csv_defuses_spreadsheet_formulas() -> None:
@@ -67,12 +69,16 @@ def test_csv_defuses_spreadsheet_formulas() -> None:
 
 def test_sources_and_ladder_tables(real_catalog: Catalog) -> None:
     sources = sources_table(real_catalog)
-    assert sources["Claims"].sum() == len(real_catalog.claims)
+    assert sources["Claims"].sum() == sum(len(c.sources) for c in real_catalog.claims.values())
+    readout = sources.set_index("Source id").loc["kremlin_readout_2025_10_15"]
+    assert readout["Official record of"] == "Russia"
+    unknown = sources.set_index("Source id").loc["news_report_2025_10_15"]
+    assert unknown["Outlet"] == "news report, outlet not identified"
     ladder = ladder_table()
     assert list(ladder["Status"]) == [
         "Confirmed",
         "Stated on the record",
-        "Reported by unnamed sources",
+        "Reported",
         "Unverified",
         "Denied",
     ]
