@@ -61,7 +61,7 @@ FIELD_NAMES = sorted(
         "note", "places", "actors", "claimant", "status", "posture", "reported", "summary",
         "attribution", "sources", "role", "origin", "origin_source", "origin_note", "ended",
         "history", "date", "outlet", "outlet_known", "via", "title", "official_of", "url",
-        "type", "properties", "geometry", "coordinates", "features", "claims", "sources",
+        "type", "properties", "geometry", "coordinates", "features", "claims",
         "as_of", "crs", "name",
     }
 )  # fmt: skip
