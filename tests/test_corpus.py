@@ -414,6 +414,47 @@ CASES = [
         (Expected(CLAIMS, "-", "-", "not valid JSON"),),
         dropped=ALL,
     ),
+    # The sourcing rules (briefmap.sourcing): each broken once.
+    Case(
+        "confirmed-one-outlet.claims.json",
+        "merge",
+        (
+            Expected(
+                CLAIMS,
+                "ctx-2026-qamishli-airport-withdrawal",
+                "status",
+                "one identified outlet (Reuters)",
+            ),
+        ),
+    ),
+    Case(
+        "former-without-end.claims.json",
+        "merge",
+        (
+            Expected(
+                CLAIMS,
+                "ctx-2024-tell-al-hara-withdrawal",
+                "posture",
+                "no history entry says when it ended",
+            ),
+        ),
+    ),
+    Case(
+        "origin-unnamed.claims.json",
+        "merge",
+        (Expected(CLAIMS, "c05-military-police-south", "origin", "needs a source that names it"),),
+    ),
+    Case(
+        "legacy-source-field.claims.json",
+        "merge",
+        (Expected(CLAIMS, "c02-tartus-access", "source", 'the field is now "sources"'),),
+    ),
+    Case(
+        "guessed-outlet.sources.json",
+        "merge",
+        (Expected(SOURCES, "news_report_2025_10_15", "outlet", "never guess an outlet"),),
+        cascade_from=("news_report_2025_10_15",),
+    ),
     # Claims as CSV.
     Case("valid.claims.csv", "replace"),
     Case(
