@@ -36,8 +36,9 @@ RULES: tuple[tuple[str, str], ...] = (
         "Former needs a dated end, or says the date is unknown",
         "A claim shown as former carries a history entry for the change: dated, with "
         "the source that reports it, or dated 'unknown' when no source gives the day. "
-        "The map and the claim card then say 'end date unknown', and an 'as of' view "
-        "before the data's own date shows the posture the claim had when reported.",
+        "The map and the claim card then say 'end date unknown'; an 'as of' view "
+        "before the data's own date shows the posture the claim had when reported, and "
+        "'What changed since' never lists an end it cannot date.",
     ),
     (
         "Arrows only from a base a source names",

@@ -7,7 +7,7 @@ import threading
 import pandas as pd
 
 from briefmap.query import Selection
-from briefmap.schema import PRECISION_DEFINITIONS, STATUS_DEFINITIONS, Catalog
+from briefmap.schema import PRECISION_DEFINITIONS, STATUS_DEFINITIONS, Catalog, Claim, Posture
 from briefmap.sourcing import RULES
 
 CLAIM_COLUMNS = (
@@ -47,7 +47,7 @@ def claims_table(catalog: Catalog, selection: Selection) -> pd.DataFrame:
         {
             "Reported": [c.reported for c in claims],
             "Status": [c.status.label for c in claims],
-            "Posture": [c.posture.label for c in claims],
+            "Posture": [_posture(c) for c in claims],
             "Summary": [c.summary for c in claims],
             "Claimant": [c.claimant for c in claims],
             "Attribution": [c.attribution for c in claims],
@@ -67,6 +67,12 @@ def claims_table(catalog: Catalog, selection: Selection) -> pd.DataFrame:
         while len(_TABLES) > 2:
             _TABLES.pop(next(iter(_TABLES)))
     return frame
+
+
+def _posture(claim: Claim) -> str:
+    if claim.posture is Posture.FORMER and claim.end_date_unknown:
+        return f"{claim.posture.label} (end date unknown)"
+    return claim.posture.label
 
 
 # The last tables built, by catalog and selection identity (held, so ids are not reused).

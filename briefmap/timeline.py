@@ -112,11 +112,7 @@ class Change:
         if self.kind is ChangeKind.NEW or before is None:
             return f"New: {self.after.status.label.lower()}, {self.after.posture.label.lower()}"
         if self.kind is ChangeKind.RETIRED:
-            when = ", end date unknown" if self.claim.end_date_unknown else ""
-            return (
-                f"Retired: {before.posture.label.lower()} to "
-                f"{self.after.posture.label.lower()}{when}"
-            )
+            return f"Retired: {before.posture.label.lower()} to {self.after.posture.label.lower()}"
         return (
             f"{self.kind.label}: {before.status.label.lower()} to {self.after.status.label.lower()}"
         )
@@ -134,8 +130,9 @@ def changes_between(catalog: Catalog, earlier: str, later: str) -> list[Change]:
         earlier, later = later, earlier
     changes: list[Change] = []
     for claim in catalog.claims.values():
-        before = state_on(claim, earlier, catalog.as_of)
-        after = state_on(claim, later, catalog.as_of)
+        # An end no source dates is not known to fall between the two days, so
+        # it is never a change between them.
+        before, after = state_on(claim, earlier), state_on(claim, later)
         if after is None:
             continue
         if before is None:

@@ -155,3 +155,30 @@ def test_date_range_filter_changes_the_count(real_catalog: Catalog) -> None:
     at = _app(**{"from": "2025-10-15", "to": "2025-10-15"})
     same_day = [c for c in real_catalog.claims.values() if c.reported == "2025-10-15"]
     assert _count_line(at) == f"**Showing {len(same_day)} of {len(real_catalog.claims)} claims**"
+
+
+def _card(at: AppTest, place_id: str) -> str:
+    at.selectbox(key="selected_place").set_value(place_id).run()
+    return " ".join(m.value for m in at.markdown).replace("\\", "")
+
+
+def test_an_undated_end_is_on_the_card_and_the_map() -> None:
+    at = _app()
+    card = _card(at, "kobani")
+    assert "Ended:** date unknown" in card
+    assert "Former: end date unknown" in _layers(at)
+
+
+def test_as_of_before_an_undated_end_shows_the_posture_then_with_a_caveat() -> None:
+    at = _app(asof="2025-10-15")
+    card = _card(at, "kobani")
+    assert "Current" in card
+    assert "Ended:** at a date no source gives, by 2026-01-26" in card
+    assert "end date unknown" not in _layers(at)
+
+
+def test_a_claim_with_several_sources_credits_each() -> None:
+    at = _app()
+    card = _card(at, "moscow_kremlin")
+    assert "Sources:** Reuters (via Dawn) (2025-10-15); news report, outlet not identified" in card
+    assert "Open source" in [b.proto.label for b in at.get("link_button")]

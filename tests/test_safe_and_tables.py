@@ -53,6 +53,8 @@ def test_claims_table_has_every_selected_claim(real_catalog: Catalog) -> None:
     assert list(table["Claim id"]) == [c.id for c in selection.claims]
     row = table.set_index("Claim id").loc["c02-tartus-access"]
     assert row["Status"] == "Reported"
+    kobani = table.set_index("Claim id").loc["ctx-2019-kobani-military-police"]
+    assert kobani["Posture"] == "Former (end date unknown)"
     assert row["Source"] == "news report, outlet not identified"
     # Several sources: each credited, in the claim's order, one link (Dawn's).
     both = table.set_index("Claim id").loc["c01-honour-agreements"]

@@ -59,6 +59,15 @@ def _only(result: LoadResult, file: str, record: str, field: str, pattern: str) 
     return message
 
 
+def cases(table: list[tuple[Any, ...]]) -> pytest.MarkDecorator:
+    """Parametrize a test over (case id, the edit, record, field, message pattern) rows."""
+    return pytest.mark.parametrize(
+        ("change", "record", "field", "pattern"),
+        [case[1:] for case in table],
+        ids=[case[0] for case in table],
+    )
+
+
 # (case id, the edit, the record and field reported, a pattern of the message)
 CLAIM_CASES = [
     (
@@ -200,11 +209,7 @@ CLAIM_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("change", "record", "field", "pattern"),
-    [case[1:] for case in CLAIM_CASES],
-    ids=[case[0] for case in CLAIM_CASES],
-)
+@cases(CLAIM_CASES)
 def test_a_claim_breaking_a_rule_is_named_and_the_rest_loads(
     data_copy: Path,
     real_catalog: Catalog,
@@ -219,11 +224,7 @@ def test_a_claim_breaking_a_rule_is_named_and_the_rest_loads(
     assert result.left_out()[CLAIMS_FILE] == 1
 
 
-@pytest.mark.parametrize(
-    ("change", "record", "field", "pattern"),
-    [case[1:] for case in CLAIM_CASES],
-    ids=[case[0] for case in CLAIM_CASES],
-)
+@cases(CLAIM_CASES)
 def test_an_upload_breaking_a_rule_gets_the_same_error(
     data_copy: Path,
     real_catalog: Catalog,
@@ -269,11 +270,7 @@ SOURCE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("change", "record", "field", "pattern"),
-    [case[1:] for case in SOURCE_CASES],
-    ids=[case[0] for case in SOURCE_CASES],
-)
+@cases(SOURCE_CASES)
 def test_a_source_breaking_a_rule_is_named(
     data_copy: Path,
     real_catalog: Catalog,

@@ -63,8 +63,8 @@ def test_payloads_show_literally_and_never_run(
     for name in (place.name_en, place.name_ar, place.name_ru):
         assert name in text, f"{name!r} is not literally on the claim card"
     for claim in claims:
-        source = catalog.sources[claim.source]
-        for shown in (claim.summary, claim.claimant, claim.attribution, source.outlet):
+        outlets = [catalog.sources[sid].outlet for sid in claim.sources]
+        for shown in (claim.summary, claim.claimant, claim.attribution, *outlets):
             assert shown in text, f"{claim.id}: {shown!r} is not literally on the claim card"
     _assert_nothing_ran(app)
 

@@ -226,8 +226,8 @@ def test_corpus_script_payloads_show_literally_and_never_run(
     for shown in (tartus.name_ar, tartus.name_ru):
         assert shown in text, f"{shown!r} is not literally on the claim card"
     for claim in expected.selection.claims_at(TARTUS):
-        outlet = catalog.sources[claim.source].outlet
-        for shown in (claim.summary, claim.claimant, claim.attribution, outlet):
+        outlets = [catalog.sources[sid].outlet for sid in claim.sources]
+        for shown in (claim.summary, claim.claimant, claim.attribution, *outlets):
             assert shown in text, f"{claim.id}: {shown!r} is not literally on the claim card"
 
     # A region's card too.
@@ -286,7 +286,7 @@ def test_corpus_bidi_names_and_unsafe_links(open_page, variants: dict[str, Varia
     # Only http(s) links become links, with their text exactly as given.
     for source_id, url in safe_sources.items():
         (place_id,) = {
-            p for c in expected.selection.claims if c.source == source_id for p in c.places
+            p for c in expected.selection.claims if source_id in c.sources for p in c.places
         }
         card = _open_card(app, catalog.places[place_id].name_en)
         link = card.get_by_role("link", name="Open source")
@@ -334,7 +334,7 @@ def _upload_files(folder: Path, source_id: str) -> dict[str, Path]:
                 "reported": "2025-10-20",
                 "summary": with_payload(f"Uploaded summary {pid}", "summary"),
                 "attribution": "an analyst's own file",
-                "source": source_id,
+                "sources": [source_id],
             }
             for pid in points
         ]
