@@ -319,6 +319,7 @@ def test_csv_gives_a_former_claims_end_in_one_cell(real_catalog: Catalog) -> Non
         "later,kobani,russia,Reuters,reported,former,2019-10-01,s,a,reuters_2019_10_kobani,2020-01-05",
         "never,kobani,russia,Reuters,reported,former,2019-10-01,s,a,reuters_2019_10_kobani,",
         "bad,kobani,russia,Reuters,reported,former,2019-10-01,s,a,reuters_2019_10_kobani,soon",
+        "early,kobani,russia,Reuters,reported,former,2019-10-01,s,a,reuters_2019_10_kobani,2019-09-01",
     ]
     result = load_upload({CLAIMS_CSV: (header + "\n".join(rows)).encode()}, base=real_catalog)
     claims = result.catalog.claims
@@ -328,8 +329,13 @@ def test_csv_gives_a_former_claims_end_in_one_cell(real_catalog: Catalog) -> Non
     assert [(h.date, h.posture.value) for h in claims["left"].history] == [("2024-10-07", "former")]
     assert claims["later"].history[-1].date == "2020-01-05"
     assert claims["later"].history[-1].sources == ("reuters_2019_10_kobani",)
-    assert [(i.record, i.field) for i in result.issues] == [("never", "posture"), ("bad", "ended")]
-    assert "soon" in result.issues[1].message
+    assert [(i.record, i.field) for i in result.issues] == [
+        ("never", "posture"),
+        ("bad", "ended"),
+        ("early", "ended"),
+    ]
+    assert "'soon' is not a date" in result.issues[1].message
+    assert "before the day the claim was reported" in result.issues[2].message
     assert "either history or ended" not in result.report()
 
 
