@@ -15,6 +15,7 @@ from briefmap.loader import load_catalog
 from briefmap.mapping import plan_features
 from briefmap.query import ClaimFilter, Deployments, select
 from briefmap.schema import Actor
+from briefmap.sourcing import RULES
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ["pages/map.py", "pages/claims.py", "pages/sources.py"]
@@ -267,3 +268,6 @@ def test_sources_page_states_the_as_of_date(real_catalog: Any) -> None:
     text = " ".join(m.value for m in at.markdown)
     assert real_catalog.as_of.replace("-", "\\-") in text or real_catalog.as_of in text
     assert len(at.dataframe) == 4  # rules, ladder, precision, sources
+    rules = at.dataframe[0].value
+    assert list(rules["Rule"]) == [rule for rule, _ in RULES]
+    assert "two independent outlets" in " ".join(rules["What it means"])
