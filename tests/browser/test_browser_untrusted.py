@@ -51,7 +51,7 @@ CORPUS = REPO_ROOT / "tests" / "corpus"
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 TARTUS, GOLAN = "tartus_naval_facility", "golan_heights"
 # The sources of javascript-link.sources.json whose links are http(s), and so kept.
-VARIANT_LINKS = ("syriatoday_2019_12_03", "sohr_daraa24_2024_10_07")
+VARIANT_LINKS = ("syriatoday_2019_12_03", "sohr_2024_10_07")
 
 # The corpus cases that load (with or without left-out records), by data variant.
 VARIANTS: dict[str, tuple[str, ...]] = {
