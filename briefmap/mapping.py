@@ -773,7 +773,7 @@ def legend_html(features: list[MapFeature], collapsible: bool = True) -> str:
     parts.append("</div><h4>Posture</h4>")
     for posture, text in (
         (Posture.CURRENT, "Current: filled"),
-        (Posture.PROPOSED, "Proposed: hatched; dashed arrow from its base"),
+        (Posture.PROPOSED, "Proposed: hatched; dashed arrow from a base a source names"),
         (Posture.FORMER, "Former: hollow"),
     ):
         if posture not in postures:
