@@ -101,7 +101,17 @@ from briefmap.mapping import (
 )
 from briefmap.query import ClaimFilter, Selection, fold, select
 from briefmap.safe import map_text
-from briefmap.schema import Actor, Catalog, Claim, ClaimStatus, Place, PlaceKind, Posture, Role
+from briefmap.schema import (
+    Actor,
+    Catalog,
+    Claim,
+    ClaimStatus,
+    Place,
+    PlaceKind,
+    Posture,
+    Role,
+    Source,
+)
 
 # Above this many drawn features, build_layers_auto takes the bulk path.
 BULK_THRESHOLD = 500
@@ -1453,36 +1463,28 @@ def bulk_legend_html(features: list[MapFeature], collapsible: bool = True) -> st
     return html[:cut] + BULK_SYMBOL_NOTE if cut >= 0 else html
 
 
-def footnote_html(catalog: Catalog, selection: Selection) -> str:
-    """:func:`mapping.footnote_html`, the same text, from the cached per-claim source codes."""
+def footnote_html(catalog: Catalog, selection: Selection, *, outlets: bool = True) -> str:
+    """:func:`mapping.footnote_html`, with the cited sources from the cached per-claim codes."""
     _, claims, plan = _plan(catalog, selection)
-    key = ("footnote", catalog.as_of)
+    key = ("footnote", catalog.as_of, outlets)
     if key not in plan.built:
-        plan.built[key] = _footnote(catalog, selection, claims, plan)
+        cited = _cited(catalog, claims, plan)
+        plan.built[key] = mapping.footnote_html(catalog, selection, outlets=outlets, cited=cited)
     return plan.built[key]
 
 
-def _footnote(catalog: Catalog, selection: Selection, claims: _Claims, plan: _Plan) -> str:
+def _cited(catalog: Catalog, claims: _Claims, plan: _Plan) -> list[Source]:
+    """The sources the drawn claims cite, as :func:`sourcing.cited_sources_of` orders them."""
     drawn = np.unique(claims.pair_claim[plan.pairs])
     starts, ends = claims.source_start[drawn], claims.source_start[drawn + 1]
     lengths = ends - starts
     # Every drawn claim's slice of source codes, gathered without a Python loop.
     at = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
     codes = claims.source_code[at + np.arange(int(lengths.sum()))]
-    cited = sorted(
+    return sorted(
         (catalog.sources[claims.sources[i]] for i in np.unique(codes).tolist()),
         key=lambda s: (s.date, s.id),
     )
-    lines = [
-        f'<div class="bm-foot-asof">Data as of {map_text_strict(catalog.as_of or "not stated")} · '
-        f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"
-    ]
-    if cited:
-        outlets = list(dict.fromkeys(s.outlet for s in cited))
-        lines.append(
-            f'<div class="bm-foot-sources">Sources: {map_text_strict("; ".join(outlets))}</div>'
-        )
-    return "".join(lines)
 
 
 def build_bulk_layers(
@@ -1554,7 +1556,7 @@ def build_bulk_layers(
             groups[0]
         )
     if extras.footnote:
-        note = footnote_html(catalog, selection)
+        note = footnote_html(catalog, selection, outlets=extras.presentation)
         mapping.MapControl(
             note, slot="footnote", css_class="bm-footnote", position="bottomleft"
         ).add_to(groups[0])

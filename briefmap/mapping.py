@@ -34,6 +34,7 @@ from briefmap.schema import (
     PlaceKind,
     Posture,
     Role,
+    Source,
 )
 from briefmap.sourcing import cited_sources_of
 from briefmap.timeline import Change, ChangeKind
@@ -500,13 +501,21 @@ def _changes_group(
     return group
 
 
-def footnote_html(catalog: Catalog, selection: Selection, *, outlets: bool = True) -> str:
+def footnote_html(
+    catalog: Catalog,
+    selection: Selection,
+    *,
+    outlets: bool = True,
+    cited: list[Source] | None = None,
+) -> str:
     """The map's footnote: the "as of" date and the sources of what is shown, escaped.
 
     With ``outlets`` (presentation view, where the sidebar and pages are out of
     sight) it names them; otherwise it counts them, to keep the map clear.
+    ``cited`` is the selection's sources when the caller already has them.
     """
-    cited = cited_sources_of(catalog, selection.claims)
+    if cited is None:
+        cited = cited_sources_of(catalog, selection.claims)
     lines = [
         f'<div class="bm-foot-asof">Data as of {map_text(catalog.as_of or "not stated")} · '
         f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"
@@ -556,6 +565,7 @@ class MapControl(MacroElement):
     def __init__(self, html: str, *, slot: str, css_class: str, position: str) -> None:
         super().__init__()
         self._name = "MapControl"
+        self.html, self.slot = html, slot
         # JSON-encoded, with "</" broken so the string can never close a <script>.
         self.html_json = json.dumps(html).replace("</", "<\\/")
         self.slot_json = json.dumps(f"__briefmap_{slot}")

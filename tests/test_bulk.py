@@ -391,9 +391,10 @@ def test_legend_footnote_and_extras(real_catalog: Catalog) -> None:
     script = _serialised(real_catalog, fast)
     assert "bm-legend" in script and "bm-footnote" in script
     assert "Symbol (kind of place)" not in script, "circles have no symbols by kind"
-    assert bulk.footnote_html(real_catalog, selection) == mapping.footnote_html(
-        real_catalog, selection
-    )
+    for outlets in (False, True):
+        assert bulk.footnote_html(real_catalog, selection, outlets=outlets) == (
+            mapping.footnote_html(real_catalog, selection, outlets=outlets)
+        )
     arrows = sum(
         isinstance(c, folium.PolyLine) and "bm-arrow" in c.options.get("className", "")
         for g in fast
@@ -515,3 +516,25 @@ def test_chromium_draws_hovers_and_clicks_the_points(tmp_path: Path, synthetic: 
     assert result["tooltip"] and "Click for the claim card" in result["tooltip"]
     assert result["click_reports_circle"], result.get("clicks")
     assert result["map_layers"] < 2_000, "no Leaflet layer per point"
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_both_renderers_write_the_same_footnote(catalog: Catalog, presentation: bool) -> None:
+    # Below the canvas threshold the footnote counted the sources ("22 sources:
+    # see Sources & method"); above it, it listed every outlet. Same map, two texts.
+    selection = select(catalog, ClaimFilter())
+    extras = MapExtras(presentation=presentation)
+
+    def footnote(groups: list[folium.FeatureGroup]) -> str:
+        (note,) = [
+            c.html
+            for g in groups
+            for c in g._children.values()
+            if isinstance(c, mapping.MapControl) and c.slot == "footnote"
+        ]
+        return note
+
+    fast = footnote(bulk.build_bulk_layers(catalog, selection, extras))
+    slow = footnote(mapping.build_layers(catalog, selection, extras))
+    assert fast == slow
+    assert ("Sources:" in fast) == presentation
