@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefmap.loader import ValidationIssue, _Collector, _read_json, _Record
 from briefmap.query import ClaimFilter, Deployments
+from briefmap.readers import read_json
 from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind
 from briefmap.state import ZOOM_RANGE, MapView
+from briefmap.validate import Collector, Record, ValidationIssue
 
 BRIEFINGS_DIR = "briefings"
 BRIEFING_FIELDS = ("id", "title", "summary", "scenes")
@@ -44,13 +45,13 @@ class Briefing:
     summary: str | None = None
 
 
-def _filter(rec: _Record, raw: Any) -> ClaimFilter:
+def _filter(rec: Record, raw: Any) -> ClaimFilter:
     if raw is None:
         return ClaimFilter()
     if not isinstance(raw, dict):
         rec.fail("filters", "must be an object")
         return ClaimFilter()
-    sub = _Record(raw, rec.rid, rec.out, prefix=f"{rec.prefix}filters.")
+    sub = Record(raw, rec.rid, rec.out, prefix=f"{rec.prefix}filters.")
     sub.no_unknown_fields(FILTER_FIELDS)
     actors = frozenset(sub.choices("actors", Actor)) if "actors" in raw else None
     statuses = frozenset(sub.choices("statuses", ClaimStatus)) if "statuses" in raw else None
@@ -71,7 +72,7 @@ def _filter(rec: _Record, raw: Any) -> ClaimFilter:
     )
 
 
-def _view(rec: _Record, raw: Any) -> MapView | None:
+def _view(rec: Record, raw: Any) -> MapView | None:
     if raw is None:
         return None
     center = raw.get("center") if isinstance(raw, dict) else None
@@ -94,7 +95,7 @@ def _view(rec: _Record, raw: Any) -> MapView | None:
     return MapView(center=(float(lat), float(lon)), zoom=zoom)
 
 
-def _scene(rec: _Record, catalog: Catalog) -> Scene:
+def _scene(rec: Record, catalog: Catalog) -> Scene:
     rec.no_unknown_fields(SCENE_FIELDS)
     title = rec.text("title") or ""
     points = rec.texts("talking_points")
@@ -109,15 +110,15 @@ def _scene(rec: _Record, catalog: Catalog) -> Scene:
     return Scene(title, points, claim_filter, as_of, since, view, highlight)
 
 
-def _briefing(path: Path, catalog: Catalog, out: _Collector) -> Briefing | None:
-    payload = _read_json(path, out)
+def _briefing(path: Path, catalog: Catalog, out: Collector) -> Briefing | None:
+    payload = read_json(path, out)
     if payload is None:
         return None
     if not isinstance(payload, dict):
         out.add("-", "-", "a briefing file is a JSON object with id, title and scenes")
         return None
     rid = payload.get("id") if isinstance(payload.get("id"), str) else path.stem
-    rec = _Record(payload, rid, out)
+    rec = Record(payload, rid, out)
     rec.no_unknown_fields(BRIEFING_FIELDS)
     briefing_id = rec.text("id")
     title = rec.text("title")
@@ -131,7 +132,7 @@ def _briefing(path: Path, catalog: Catalog, out: _Collector) -> Briefing | None:
         if not isinstance(raw, dict):
             rec.fail(f"scenes[{number}]", "must be an object")
             continue
-        scene_rec = _Record(raw, rid, out, prefix=f"scenes[{number}].")
+        scene_rec = Record(raw, rid, out, prefix=f"scenes[{number}].")
         scene = _scene(scene_rec, catalog)
         rec.failed = rec.failed or scene_rec.failed
         scenes.append(scene)
@@ -154,7 +155,7 @@ def load_briefings(
     if not folder.is_dir():
         return briefings, issues
     for path in sorted(folder.glob("*.json")):
-        out = _Collector(f"{BRIEFINGS_DIR}/{path.name}")
+        out = Collector(f"{BRIEFINGS_DIR}/{path.name}")
         briefing = _briefing(path, catalog, out)
         if briefing is not None and briefing.id in briefings:
             out.add(briefing.id, "id", "duplicate briefing id")

@@ -8,26 +8,32 @@ valid rest.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import hashlib
-import io
-import json
 import math
 import os
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import shapely
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from briefmap.fingerprint import data_fingerprint
+from briefmap.projection import crs_name, reproject
+from briefmap.readers import parse_claims_csv, read_json
 from briefmap.schema import (
+    CLAIM_FIELDS,
+    CLAIMS_CSV,
+    CLAIMS_FILE,
+    DATA_FILES,
+    HISTORY_FIELDS,
+    LEGACY_SOURCE_FIELD,
+    PLACE_FIELDS,
+    PLACES_FILE,
     REGION_OF_INTEREST,
+    SOURCE_FIELDS,
+    SOURCES_FILE,
     UNKNOWN_DATE,
     Actor,
     Catalog,
@@ -47,62 +53,41 @@ from briefmap.sourcing import (
     outlet_says_unknown,
     support,
 )
+from briefmap.validate import (
+    URL_SCHEMES,
+    Collector,
+    Record,
+    ValidationIssue,
+    check_unique,
+    records_of,
+    short,
+)
 
-PLACES_FILE = "places.geojson"
-CLAIMS_FILE = "claims.json"
-CLAIMS_CSV = "claims.csv"  # the same claims as CSV, in place of claims.json
-SOURCES_FILE = "sources.json"
-DATA_FILES = (PLACES_FILE, CLAIMS_FILE, SOURCES_FILE)
+__all__ = [
+    "CLAIMS_CSV",
+    "CLAIMS_FILE",
+    "DATA_ENV_VAR",
+    "DATA_FILES",
+    "PLACES_FILE",
+    "SOURCES_FILE",
+    "LoadResult",
+    "ValidationIssue",
+    "assemble",
+    "data_fingerprint",
+    "default_data_dir",
+    "load_catalog",
+]
+
 
 DATA_ENV_VAR = "BRIEFMAP_DATA"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
 
 # One place, one shape: a region in several parts is several places.
 ALLOWED_GEOMETRIES = ("Point", "Polygon")
-URL_SCHEMES = ("http://", "https://")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-# Longest text a field may hold. A briefing map shows short text; a 100 kB
-# "name" is a mistake or an attack, and either way it gets a clear error.
-TEXT_LIMITS: dict[str, int] = {
-    "id": 100,
-    "name_en": 200,
-    "name_ar": 200,
-    "name_ru": 200,
-    "alt_names": 200,
-    "places": 100,
-    "actors": 100,
-    "sources": 100,
-    "origin": 100,
-    "origin_source": 100,
-    "ended": 100,
-    "official_of": 100,
-    "claimant": 300,
-    "attribution": 500,
-    "outlet": 300,
-    "via": 300,
-    "title": 500,
-    "origin_note": 1000,
-    "summary": 1000,
-    "note": 1000,
-    "url": 2000,
-}
-DEFAULT_TEXT_LIMIT = 1000
-
-E = TypeVar("E", bound=Enum)
 
 
-@dataclass(frozen=True)
-class ValidationIssue:
-    """One thing wrong with the data, located as precisely as we can."""
 
-    file: str
-    record: str
-    field: str
-    message: str
 
-    def __str__(self) -> str:
-        return f"{self.file}: record '{self.record}', field '{self.field}': {self.message}"
 
 
 @dataclass(frozen=True)
@@ -151,391 +136,59 @@ def default_data_dir() -> Path:
     return Path(env) if env else DEFAULT_DATA_DIR
 
 
-# Each file's content hash, kept while its size, modification time and inode
-# stay the same: the app asks for the fingerprint on every rerun, and hashing
-# 100,000 claims' files each time cost 80 ms. (An edit that keeps the size,
-# saved within the same clock tick as the last read, waits for the next save.)
-_DIGESTS: dict[str, tuple[tuple[int, int, int], bytes]] = {}
 
 
-def _file_digest(path: Path) -> bytes:
-    try:
-        stat = path.stat()
-    except OSError:
-        return b"<missing>"
-    if not path.is_file():
-        return b"<missing>"
-    seen = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    held = _DIGESTS.get(str(path))
-    if held is not None and held[0] == seen:
-        return held[1]
-    digest = hashlib.sha256(path.read_bytes()).digest()
-    _DIGESTS[str(path)] = (seen, digest)
-    return digest
 
 
-def data_fingerprint(data_dir: Path | str) -> str:
-    """A hash of the data files' contents, to key caches on.
-
-    Keyed on content, so saving a file unchanged does not reload the data; a
-    file is read again only when its size, modification time or inode change.
-    """
-    digest = hashlib.sha256()
-    root = Path(data_dir)
-    if root.is_file():
-        digest.update(_file_digest(root))
-        return digest.hexdigest()
-    # Briefings live beside the data and are cached with it.
-    names = [
-        *DATA_FILES,
-        *sorted(p.relative_to(root).as_posix() for p in root.glob("briefings/*.json")),
-    ]
-    for name in names:
-        path = root / name
-        digest.update(name.encode())
-        digest.update(_file_digest(path))
-    return digest.hexdigest()
 
 
-class _Collector:
-    """Accumulates issues for one file."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.issues: list[ValidationIssue] = []
-
-    def add(self, record: str, field_name: str, message: str) -> None:
-        self.issues.append(ValidationIssue(self.file, record, field_name, message))
 
 
-class _Record:
-    """Typed access to one JSON object's fields, reporting what is wrong."""
-
-    def __init__(self, data: dict[str, Any], rid: str, out: _Collector, prefix: str = "") -> None:
-        self.data = data
-        self.rid = rid
-        self.out = out
-        self.prefix = prefix  # for nested objects: "history[2]."
-        self.failed = False
-
-    def fail(self, field_name: str, message: str) -> None:
-        self.failed = True
-        self.out.add(self.rid, self.prefix + field_name, message)
-
-    def text(self, name: str, *, required: bool = True) -> str | None:
-        value = self.data.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(name, "is missing or empty")
-            return None
-        if not isinstance(value, str):
-            self.fail(name, f"must be text, got {type(value).__name__}")
-            return None
-        return self._within_limit(name, value.strip())
-
-    def _within_limit(self, name: str, value: str) -> str | None:
-        limit = TEXT_LIMITS.get(name, DEFAULT_TEXT_LIMIT)
-        if len(value) > limit:
-            self.fail(name, f"is {len(value):,} characters long; at most {limit:,}")
-            return None
-        return value
-
-    def texts(self, name: str, *, required: bool = True) -> tuple[str, ...]:
-        value = self.data.get(name)
-        if value is None:
-            if required:
-                self.fail(name, "is missing")
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(name, "must be a list of non-empty text values")
-            return ()
-        if required and not value:
-            self.fail(name, "must name at least one value")
-        items = tuple(self._within_limit(name, v.strip()) for v in value)
-        return tuple(v for v in items if v is not None)
-
-    def choice(self, name: str, vocab: type[E], *, default: E | None = None) -> E | None:
-        value = self.data.get(name)
-        if value is None and default is not None:
-            return default
-        if value is None:
-            self.fail(name, f"is missing; allowed: {_allowed(vocab)}")
-            return None
-        try:
-            return vocab(value)
-        except (ValueError, TypeError):
-            self.fail(name, f"unknown value {_short(value)}; allowed: {_allowed(vocab)}")
-            return None
-
-    def choices(self, name: str, vocab: type[E]) -> tuple[E, ...]:
-        values = self.texts(name)
-        result = []
-        for value in values:
-            try:
-                result.append(vocab(value))
-            except ValueError:
-                self.fail(name, f"unknown value {_short(value)}; allowed: {_allowed(vocab)}")
-        return tuple(result)
-
-    def date(self, name: str) -> str | None:
-        value = self.text(name)
-        if value is None:
-            return None
-        try:
-            # fromisoformat alone also takes 20251015 and week dates like 2025-W42-3.
-            if not ISO_DATE.fullmatch(value):
-                raise ValueError(value)
-            dt.date.fromisoformat(value)
-        except ValueError:
-            self.fail(name, f"{_short(value)} is not a date in the form YYYY-MM-DD")
-            return None
-        return value
-
-    def flag(self, name: str, *, default: bool = False) -> bool:
-        value = self.data.get(name, default)
-        if not isinstance(value, bool):
-            self.fail(name, f"must be true or false, got {_short(value)}")
-            return False
-        return value
-
-    def no_unknown_fields(self, known: Iterable[str]) -> None:
-        # A misspelt optional field ("orgin") would otherwise vanish unnoticed.
-        for name in sorted(set(self.data) - set(known)):
-            label = _short(name, quote=False) if name.strip() else "(a field with no name)"
-            self.fail(label, f"unknown field; known fields: {', '.join(sorted(known))}")
 
 
-def _short(value: object, limit: int = 60, *, quote: bool = True) -> str:
-    """A value for an error message, cut short: a 100 kB value must not make a 100 kB message."""
-    text = repr(value) if quote else str(value)
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
-def _allowed(vocab: type[Enum]) -> str:
-    return ", ".join(str(member.value) for member in vocab)
 
 
-def _read_json(path: Path, out: _Collector) -> Any:
-    if not path.is_file():
-        out.add("-", "-", f"file not found: {path}")
-        return None
-    return _parse_json(path.read_bytes(), out)
 
 
-def _decode(raw: bytes, out: _Collector) -> str | None:
-    try:
-        # utf-8-sig: tolerate a byte-order mark, which some editors on Windows add.
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        out.add("-", "-", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8")
-        return None
 
 
-def _parse_json(raw: bytes, out: _Collector) -> Any:
-    text = _decode(raw, out)
-    if text is None:
-        return None
-    try:
-        # NaN and Infinity parse (Python's json accepts them) so that the geometry
-        # check can report them on the record that holds them, not fail the file.
-        return json.loads(text)
-    except ValueError as exc:
-        out.add("-", "-", f"not valid JSON: {exc}")
-        return None
 
 
-CLAIM_REQUIRED_FIELDS = (
-    "id",
-    "places",
-    "actors",
-    "claimant",
-    "status",
-    "posture",
-    "reported",
-    "summary",
-    "attribution",
-    "sources",
-)
-# "ended" is a one-cell history for a former claim (a CSV has no nested
-# history): the day it ended, or "unknown".
-CLAIM_OPTIONAL_FIELDS = ("role", "origin", "origin_source", "origin_note", "ended")
-CLAIM_FIELDS = (*CLAIM_REQUIRED_FIELDS, *CLAIM_OPTIONAL_FIELDS, "history")
-CLAIM_LIST_COLUMNS = ("places", "actors", "sources")
-# A CSV has no nested history; every other field is a column.
-CLAIM_REQUIRED_COLUMNS = CLAIM_REQUIRED_FIELDS
-CLAIM_COLUMNS = (*CLAIM_REQUIRED_FIELDS, *CLAIM_OPTIONAL_FIELDS)
-# Until claims could cite several sources, they had one, under "source".
-LEGACY_SOURCE_FIELD = "source"
 LEGACY_SOURCE_HINT = 'the field is now "sources", a list of source ids: write "sources": ["<id>"]'
 
 
-def _parse_claims_csv(raw: bytes, out: _Collector) -> dict[str, Any] | None:
-    """Claims from CSV, shaped like claims.json so one validator serves both.
-
-    List columns (places, actors) hold values separated by ";". Empty optional
-    cells count as absent.
-    """
-    text = _decode(raw, out)
-    if text is None:
-        return None
-    try:
-        rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        out.add("-", "-", f"not valid CSV: {exc}")
-        return None
-    columns = set(rows[0].keys()) if rows else set(_csv_header(text))
-    missing = [c for c in CLAIM_REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        hint = (
-            " (the column 'source' is now 'sources': source ids separated by ';')"
-            if "sources" in missing and LEGACY_SOURCE_FIELD in columns
-            else ""
-        )
-        out.add(
-            "-",
-            "-",
-            f"missing column(s) {', '.join(missing)}; a claims CSV needs "
-            f"{', '.join(CLAIM_REQUIRED_COLUMNS)}{hint}",
-        )
-        return None
-    claims: list[dict[str, Any]] = []
-    for row in rows:
-        record: dict[str, Any] = {}
-        for key, value in row.items():
-            if key is None:  # more cells than columns
-                record["(extra cells)"] = value
-                continue
-            cell = (value or "").strip()
-            if key in CLAIM_LIST_COLUMNS:
-                record[key] = [v.strip() for v in cell.split(";") if v.strip()]
-            elif cell or key in CLAIM_REQUIRED_COLUMNS:
-                record[key] = cell
-        claims.append(record)
-    return {"claims": claims}
 
 
-def _csv_header(text: str) -> list[str]:
-    first = text.splitlines()[0] if text.strip() else ""
-    return next(csv.reader([first]), [])
 
 
 # ------------------------------------------------------------ projections
 
-WGS84_NAMES = ("CRS84", "EPSG:4326", "EPSG::4326", "4326")
 
 
-def _crs_name(payload: dict[str, Any]) -> str | None:
-    crs = payload.get("crs")
-    if crs is None:
-        return None
-    properties = crs.get("properties") if isinstance(crs, dict) else None
-    name = properties.get("name") if isinstance(properties, dict) else None
-    return name if isinstance(name, str) else json.dumps(crs)[:200]
 
 
-def _reproject(payload: dict[str, Any], name: str, out: _Collector) -> dict[str, Any] | None:
-    """The payload with every position turned into WGS84 longitude/latitude.
-
-    GeoJSON (RFC 7946) is WGS84 only, but older files still carry a ``crs``
-    member; a named one is honoured rather than refused.
-    """
-    if any(name.upper().endswith(w) for w in WGS84_NAMES):
-        return payload
-    from pyproj import CRS, Transformer  # geopandas brings pyproj
-    from pyproj.exceptions import CRSError, ProjError
-
-    try:
-        source = CRS.from_user_input(name)
-        # Only a map projection or a 2-D geographic system gives a position on a
-        # map; geocentric or vertical systems would put places anywhere.
-        if not (source.is_projected or (source.is_geographic and len(source.axis_info) == 2)):
-            out.add(
-                "-",
-                "crs",
-                f"{_short(name)} is not a map projection or a geographic system; no place was loaded",
-            )
-            return None
-        transformer = Transformer.from_crs(source, CRS.from_epsg(4326), always_xy=True)
-    except (CRSError, ProjError):
-        out.add(
-            "-", "crs", f"unknown coordinate reference system {_short(name)}; no place was loaded"
-        )
-        return None
-
-    def convert(node: Any) -> Any:
-        if (
-            isinstance(node, list)
-            and len(node) >= 2
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in node[:2])
-        ):
-            x, y = transformer.transform(node[0], node[1])
-            return [x, y, *node[2:]]
-        if isinstance(node, list):
-            return [convert(child) for child in node]
-        return node
-
-    features = []
-    for feature in payload.get("features", []) if isinstance(payload.get("features"), list) else []:
-        if isinstance(feature, dict) and isinstance(feature.get("geometry"), dict):
-            geometry = dict(feature["geometry"])
-            geometry["coordinates"] = convert(geometry.get("coordinates"))
-            feature = {**feature, "geometry": geometry}
-        features.append(feature)
-    return {**payload, "crs": None, "features": features}
 
 
-def _records(
-    payload: Any, key: str, out: _Collector, id_of: Callable[[dict[str, Any]], Any]
-) -> list[tuple[str, dict[str, Any] | None]]:
-    """The list under ``key``, each with the id used to name it in errors.
-
-    An item that is not an object is reported here and comes back as ``None``.
-    """
-    if payload is None:
-        return []
-    if not isinstance(payload, dict) or not isinstance(payload.get(key), list):
-        out.add("-", key, f"the file must be a JSON object with a list under {key!r}")
-        return []
-    records: list[tuple[str, dict[str, Any] | None]] = []
-    for index, item in enumerate(payload[key]):
-        if not isinstance(item, dict):
-            out.add(f"#{index + 1}", "-", "must be a JSON object")
-            records.append((f"#{index + 1}", None))
-            continue
-        rid = id_of(item)
-        if not isinstance(rid, str) or not rid.strip():
-            rid = f"#{index + 1}"
-        elif len(rid) > TEXT_LIMITS["id"]:
-            # Name the record by a shortened id; the id check reports the length.
-            rid = _short(rid, quote=False)
-        records.append((rid, item))
-    return records
 
 
-def _check_unique(record: _Record, seen: set[str]) -> None:
-    if any(ch.isspace() for ch in record.rid):
-        # References are matched exactly; an id with spaces could never be found.
-        record.fail("id", f"{record.rid!r} contains spaces; use letters, digits, - and _")
-    if record.rid in seen:
-        record.fail("id", "duplicate id; ids must be unique within the file")
-    seen.add(record.rid)
 
 
 # ---------------------------------------------------------------- sources
 
-SOURCE_FIELDS = ("id", "outlet", "outlet_known", "title", "via", "official_of", "date", "url")
 
 
-def _load_sources(payload: Any, out: _Collector) -> tuple[dict[str, Source], int]:
-    records = _records(payload, "sources", out, lambda item: item.get("id"))
+def _load_sources(payload: Any, out: Collector) -> tuple[dict[str, Source], int]:
+    records = records_of(payload, "sources", out, lambda item: item.get("id"))
     sources: dict[str, Source] = {}
     seen: set[str] = set()
     for rid, data in records:
         if data is None:
             continue
-        rec = _Record(data, rid, out)
+        rec = Record(data, rid, out)
         rec.text("id")
-        _check_unique(rec, seen)
+        check_unique(rec, seen)
         rec.no_unknown_fields(SOURCE_FIELDS)
         outlet = rec.text("outlet")
         outlet_known = rec.flag("outlet_known", default=True)
@@ -557,7 +210,7 @@ def _load_sources(payload: Any, out: _Collector) -> tuple[dict[str, Source], int
         elif outlet is not None and outlet_known and outlet_says_unknown(outlet):
             rec.fail(
                 "outlet",
-                f'{_short(outlet)} says the outlet is not known; add "outlet_known": false '
+                f'{short(outlet)} says the outlet is not known; add "outlet_known": false '
                 "so it is not counted as an outlet",
             )
         if not rec.failed:
@@ -576,17 +229,6 @@ def _load_sources(payload: Any, out: _Collector) -> tuple[dict[str, Source], int
 
 # ----------------------------------------------------------------- places
 
-PLACE_FIELDS = (
-    "id",
-    "name_en",
-    "name_ar",
-    "name_ru",
-    "alt_names",
-    "kind",
-    "precision",
-    "off_map",
-    "note",
-)
 
 
 def _all_coordinates(geometry: dict[str, Any]) -> Iterable[Any]:
@@ -600,14 +242,14 @@ def _all_coordinates(geometry: dict[str, Any]) -> Iterable[Any]:
     return walk(geometry.get("coordinates"))
 
 
-def _check_geometry(rec: _Record, raw: Any, off_map: bool) -> Any:
+def _check_geometry(rec: Record, raw: Any, off_map: bool) -> Any:
     if not isinstance(raw, dict):
         rec.fail("geometry", "is missing or not a GeoJSON geometry object")
         return None
     kind = raw.get("type")
     if kind not in ALLOWED_GEOMETRIES:
         rec.fail(
-            "geometry", f"type {_short(kind)} is not supported; use {', '.join(ALLOWED_GEOMETRIES)}"
+            "geometry", f"type {short(kind)} is not supported; use {', '.join(ALLOWED_GEOMETRIES)}"
         )
         return None
     if not isinstance(raw.get("coordinates"), list):
@@ -620,16 +262,16 @@ def _check_geometry(rec: _Record, raw: Any, off_map: bool) -> Any:
         if len(position) < 2 or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in position[:2]
         ):
-            rec.fail("geometry", f"position {_short(position)} is not a pair of numbers")
+            rec.fail("geometry", f"position {short(position)} is not a pair of numbers")
             return None
         lon, lat = position[0], position[1]
         if not (math.isfinite(lon) and math.isfinite(lat)):
-            rec.fail("geometry", f"position {_short(position)} is not finite")
+            rec.fail("geometry", f"position {short(position)} is not finite")
             return None
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             rec.fail(
                 "geometry",
-                f"position {_short(position)} is outside WGS84 (longitude first, then latitude)",
+                f"position {short(position)} is outside WGS84 (longitude first, then latitude)",
             )
             return None
     try:
@@ -663,28 +305,28 @@ def _place_id(feature: dict[str, Any]) -> Any:
     return props.get("id") if isinstance(props, dict) else None
 
 
-def _load_places(payload: Any, out: _Collector) -> tuple[dict[str, Place], int]:
+def _load_places(payload: Any, out: Collector) -> tuple[dict[str, Place], int]:
     if isinstance(payload, dict) and payload.get("type") not in (None, "FeatureCollection"):
         out.add("-", "type", "the file must be a GeoJSON FeatureCollection")
-    records = _records(payload, "features", out, _place_id)
-    name = _crs_name(payload) if isinstance(payload, dict) else None
+    records = records_of(payload, "features", out, _place_id)
+    name = crs_name(payload) if isinstance(payload, dict) else None
     if name is not None:
-        payload = _reproject(payload, name, out)
+        payload = reproject(payload, name, out)
         if payload is None:
             return {}, len(records)
-        records = _records(payload, "features", _Collector(out.file), _place_id)
+        records = records_of(payload, "features", Collector(out.file), _place_id)
     places: dict[str, Place] = {}
     seen: set[str] = set()
     for rid, feature in records:
         if feature is None:
             continue
         props = feature.get("properties")
-        rec = _Record(props if isinstance(props, dict) else {}, rid, out)
+        rec = Record(props if isinstance(props, dict) else {}, rid, out)
         if not isinstance(props, dict):
             rec.fail("properties", "is missing; each feature needs a properties object")
             continue
         rec.text("id")
-        _check_unique(rec, seen)
+        check_unique(rec, seen)
         rec.no_unknown_fields(PLACE_FIELDS)
         name_en = rec.text("name_en")
         name_ar = rec.text("name_ar", required=False)
@@ -716,7 +358,7 @@ def _load_places(payload: Any, out: _Collector) -> tuple[dict[str, Place], int]:
 
 def _load_claims(
     payload: Any,
-    out: _Collector,
+    out: Collector,
     places: dict[str, Place],
     sources: dict[str, Source],
     known_place_ids: set[str],
@@ -725,13 +367,13 @@ def _load_claims(
 ) -> tuple[dict[str, Claim], int, str | None]:
     as_of = None
     if isinstance(payload, dict) and payload.get("as_of") is not None:
-        header = _Record(payload, "-", out)
+        header = Record(payload, "-", out)
         as_of = header.date("as_of")
-    records = _records(payload, "claims", out, lambda item: item.get("id"))
+    records = records_of(payload, "claims", out, lambda item: item.get("id"))
     claims: dict[str, Claim] = {}
     seen: set[str] = set()
 
-    def resolve(rec: _Record, name: str, ref: str, valid: dict[str, Any], known: set[str]) -> bool:
+    def resolve(rec: Record, name: str, ref: str, valid: dict[str, Any], known: set[str]) -> bool:
         target = files[0] if name in ("places", "origin") else files[1]
         if ref in valid:
             return True
@@ -744,9 +386,9 @@ def _load_claims(
     for rid, data in records:
         if data is None:
             continue
-        rec = _Record(data, rid, out)
+        rec = Record(data, rid, out)
         rec.text("id")
-        _check_unique(rec, seen)
+        check_unique(rec, seen)
         legacy = LEGACY_SOURCE_FIELD in data
         if legacy:
             rec.fail(LEGACY_SOURCE_FIELD, LEGACY_SOURCE_HINT)
@@ -823,7 +465,7 @@ def _load_claims(
     return claims, len(records), as_of
 
 
-def _check_sourcing(rec: _Record, claim: Claim, cited: dict[str, Source]) -> None:
+def _check_sourcing(rec: Record, claim: Claim, cited: dict[str, Source]) -> None:
     """The rules of :mod:`briefmap.sourcing`: confirmed is earned, former is dated."""
     if needs_confirmation_check(claim):
         backing = support(claim, cited)
@@ -838,11 +480,10 @@ def _check_sourcing(rec: _Record, claim: Claim, cited: dict[str, Source]) -> Non
         )
 
 
-HISTORY_FIELDS = ("date", "status", "posture", "note", "sources")
 
 
 def _history(
-    rec: _Record, reported: str | None, status: ClaimStatus | None, posture: Posture | None
+    rec: Record, reported: str | None, status: ClaimStatus | None, posture: Posture | None
 ) -> tuple[StatusChange, ...]:
     """A claim's dated history: how its status and posture changed after it was reported.
 
@@ -870,7 +511,7 @@ def _history(
         if not isinstance(item, dict):
             rec.fail(where, "must be an object with a date")
             return ()
-        entry = _Record(item, rec.rid, rec.out, prefix=f"{where}.")
+        entry = Record(item, rec.rid, rec.out, prefix=f"{where}.")
         unknown = sorted(set(item) - set(HISTORY_FIELDS))
         undated = item.get("date") == UNKNOWN_DATE
         date = UNKNOWN_DATE if undated else entry.date("date") if "date" in item else None
@@ -927,7 +568,7 @@ def _history(
 
 
 def _ended_history(
-    rec: _Record, reported: str | None, status: ClaimStatus | None, posture: Posture | None
+    rec: Record, reported: str | None, status: ClaimStatus | None, posture: Posture | None
 ) -> list[dict[str, Any]] | None:
     """The history that ``ended`` stands for: current from the report, former from the end.
 
@@ -956,8 +597,8 @@ def _ended_history(
 
 def _ids(payload: Any, key: str, id_of: Callable[[dict[str, Any]], Any]) -> set[str]:
     """Ids present in a payload, valid or not, to tell 'missing' from 'left out'."""
-    scratch = _Collector("-")
-    return {rid for rid, _ in _records(payload, key, scratch, id_of)}
+    scratch = Collector("-")
+    return {rid for rid, _ in records_of(payload, key, scratch, id_of)}
 
 
 BUNDLE_MEMBER = "briefmap"
@@ -969,8 +610,8 @@ def _read_bundle(path: Path) -> tuple[list[tuple[str, Any]], list[ValidationIssu
     A bundle is a GeoJSON FeatureCollection of the places, with the claims, the
     sources and the "as of" date in a foreign member ``"briefmap"``.
     """
-    out = _Collector(path.name)
-    payload = _read_json(path, out)
+    out = Collector(path.name)
+    payload = read_json(path, out)
     extra = payload.get(BUNDLE_MEMBER) if isinstance(payload, dict) else None
     if payload is not None and not isinstance(extra, dict):
         out.add("-", BUNDLE_MEMBER, 'a bundle needs a "briefmap" object with claims and sources')
@@ -1003,18 +644,18 @@ def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
     else:
         named = []
         for name in DATA_FILES:
-            reader = _Collector(name)
+            reader = Collector(name)
             if (
                 name == CLAIMS_FILE
                 and not (path / name).is_file()
                 and (path / CLAIMS_CSV).is_file()
             ):
-                reader = _Collector(CLAIMS_CSV)
+                reader = Collector(CLAIMS_CSV)
                 named.append(
-                    (CLAIMS_CSV, _parse_claims_csv((path / CLAIMS_CSV).read_bytes(), reader))
+                    (CLAIMS_CSV, parse_claims_csv((path / CLAIMS_CSV).read_bytes(), reader))
                 )
             else:
-                named.append((name, _read_json(path / name, reader)))
+                named.append((name, read_json(path / name, reader)))
                 if name == CLAIMS_FILE and (path / CLAIMS_CSV).is_file():
                     reader.add(
                         "-",
@@ -1049,9 +690,9 @@ def assemble(
         (sources_file, sources_payload),
     ) = named
     place_out, claim_out, source_out = (
-        _Collector(places_file),
-        _Collector(claims_file),
-        _Collector(sources_file),
+        Collector(places_file),
+        Collector(claims_file),
+        Collector(sources_file),
     )
     sources, n_sources = _load_sources(sources_payload, source_out)
     places, n_places = _load_places(places_payload, place_out)

@@ -294,3 +294,49 @@ class Catalog:
 
     def claims_at(self, place_id: str) -> list[Claim]:
         return [c for c in self.claims.values() if place_id in c.places]
+
+
+# ------------------------------------------------------------ on disk
+# The data folder's files and each record's fields, as written in them.
+
+PLACES_FILE = "places.geojson"
+CLAIMS_FILE = "claims.json"
+CLAIMS_CSV = "claims.csv"  # the same claims as CSV, in place of claims.json
+SOURCES_FILE = "sources.json"
+DATA_FILES = (PLACES_FILE, CLAIMS_FILE, SOURCES_FILE)
+
+CLAIM_REQUIRED_FIELDS = (
+    "id",
+    "places",
+    "actors",
+    "claimant",
+    "status",
+    "posture",
+    "reported",
+    "summary",
+    "attribution",
+    "sources",
+)
+# "ended" is a one-cell history for a former claim (a CSV has no nested
+# history): the day it ended, or "unknown".
+CLAIM_OPTIONAL_FIELDS = ("role", "origin", "origin_source", "origin_note", "ended")
+CLAIM_FIELDS = (*CLAIM_REQUIRED_FIELDS, *CLAIM_OPTIONAL_FIELDS, "history")
+CLAIM_LIST_COLUMNS = ("places", "actors", "sources")
+# A CSV has no nested history; every other field is a column.
+CLAIM_REQUIRED_COLUMNS = CLAIM_REQUIRED_FIELDS
+CLAIM_COLUMNS = (*CLAIM_REQUIRED_FIELDS, *CLAIM_OPTIONAL_FIELDS)
+# Until claims could cite several sources, they had one, under "source".
+LEGACY_SOURCE_FIELD = "source"
+SOURCE_FIELDS = ("id", "outlet", "outlet_known", "title", "via", "official_of", "date", "url")
+PLACE_FIELDS = (
+    "id",
+    "name_en",
+    "name_ar",
+    "name_ru",
+    "alt_names",
+    "kind",
+    "precision",
+    "off_map",
+    "note",
+)
+HISTORY_FIELDS = ("date", "status", "posture", "note", "sources")

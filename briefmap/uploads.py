@@ -10,26 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from briefmap.loader import (
-    CLAIMS_CSV,
-    CLAIMS_FILE,
-    PLACES_FILE,
-    SOURCES_FILE,
-    LoadResult,
-    ValidationIssue,
-    _Collector,
-    _parse_claims_csv,
-    _parse_json,
-    assemble,
-)
-from briefmap.schema import Catalog
+from briefmap.loader import LoadResult, assemble
+from briefmap.readers import parse_claims_csv, parse_json
+from briefmap.schema import CLAIMS_CSV, CLAIMS_FILE, PLACES_FILE, SOURCES_FILE, Catalog
+from briefmap.validate import Collector, ValidationIssue
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_FEATURES = 50_000
 UPLOAD_NAMES = (PLACES_FILE, CLAIMS_FILE, CLAIMS_CSV, SOURCES_FILE)
 
 
-def _too_big(name: str, raw: bytes, out: _Collector) -> bool:
+def _too_big(name: str, raw: bytes, out: Collector) -> bool:
     if len(raw) > MAX_UPLOAD_BYTES:
         out.add(
             "-",
@@ -70,18 +61,18 @@ def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadRes
     issues: list[ValidationIssue] = []
     unknown = sorted(set(files) - set(UPLOAD_NAMES))
     if unknown:
-        out = _Collector(", ".join(unknown))
+        out = Collector(", ".join(unknown))
         out.add("-", "-", f"not a Briefmap file; upload {', '.join(UPLOAD_NAMES)}")
         issues += out.issues
 
     def parsed(name: str, empty: dict[str, Any]) -> tuple[str, Any]:
         if name not in files:
             return name, empty
-        out = _Collector(name)
+        out = Collector(name)
         raw = files[name]
         payload = None
         if not _too_big(name, raw, out):
-            payload = _parse_claims_csv(raw, out) if name == CLAIMS_CSV else _parse_json(raw, out)
+            payload = parse_claims_csv(raw, out) if name == CLAIMS_CSV else parse_json(raw, out)
         key = {PLACES_FILE: "features", SOURCES_FILE: "sources"}.get(name, "claims")
         if _count(payload, key) > MAX_FEATURES:
             out.add(
@@ -95,7 +86,7 @@ def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadRes
 
     places = parsed(PLACES_FILE, {"type": "FeatureCollection", "features": []})
     if CLAIMS_FILE in files and CLAIMS_CSV in files:
-        out = _Collector(CLAIMS_CSV)
+        out = Collector(CLAIMS_CSV)
         out.add(
             "-",
             "-",

@@ -28,16 +28,10 @@ import pytest
 from expectations import Expected
 
 from briefmap import mapping, tables
-from briefmap.loader import (
-    CLAIM_LIST_COLUMNS,
-    CLAIM_REQUIRED_FIELDS,
-    LoadResult,
-    ValidationIssue,
-    load_catalog,
-)
+from briefmap.loader import LoadResult, ValidationIssue, load_catalog
 from briefmap.query import ClaimFilter, select
 from briefmap.safe import map_text, markdown_text
-from briefmap.schema import Catalog
+from briefmap.schema import CLAIM_LIST_COLUMNS, CLAIM_REQUIRED_FIELDS, Catalog
 
 TESTS = Path(__file__).resolve().parent
 CORPUS = TESTS / "corpus"

@@ -19,10 +19,10 @@ from needs import missing_browser_stack
 
 from briefmap import exports
 from briefmap.assets import leaflet_version
-from briefmap.loader import PLACE_FIELDS, LoadResult, load_catalog
+from briefmap.loader import LoadResult, load_catalog
 from briefmap.query import ClaimFilter, Deployments, Selection, select
 from briefmap.safe import map_text
-from briefmap.schema import Actor, Catalog, ClaimStatus, Posture
+from briefmap.schema import PLACE_FIELDS, Actor, Catalog, ClaimStatus, Posture
 from briefmap.screenshots import chromium_executable, is_tile_url
 from briefmap.timeline import as_of, state_on
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefmap import loader
+from briefmap import fingerprint
 from briefmap.loader import data_fingerprint
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,4 +84,4 @@ def test_a_bundle_file_is_fingerprinted_by_content(tmp_path: Path) -> None:
     before = data_fingerprint(bundle)
     bundle.write_text('{"type": "FeatureCollection", "features": [ ]}', encoding="utf-8")
     assert data_fingerprint(bundle) != before
-    assert loader._DIGESTS  # held between calls
+    assert fingerprint._DIGESTS  # held between calls

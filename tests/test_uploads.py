@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from briefmap import uploads
-from briefmap.loader import CLAIM_COLUMNS, CLAIM_LIST_COLUMNS, CLAIMS_CSV, load_catalog
-from briefmap.schema import Catalog
+from briefmap.loader import load_catalog
+from briefmap.schema import CLAIM_COLUMNS, CLAIM_LIST_COLUMNS, CLAIMS_CSV, Catalog
 from briefmap.uploads import MAX_FEATURES, describe, load_upload, upload_name
 
 REPO = Path(__file__).resolve().parent.parent
