@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
@@ -135,9 +135,3 @@ def select(catalog: Catalog, claim_filter: ClaimFilter) -> Selection:
 
 def _chronological(claim: Claim) -> tuple[str, str]:
     return (claim.reported, claim.id)
-
-
-def actors_in(claims: Iterable[Claim]) -> list[Actor]:
-    """Actors present in some claims, in vocabulary order."""
-    present = {a for c in claims for a in c.actors}
-    return [a for a in Actor if a in present]

@@ -154,20 +154,6 @@ def _changed_on(claim: Claim, after_day: str) -> str:
     return min((d for d in days if d > after_day), default=claim.reported)
 
 
-def status_counts_by_day(catalog: Catalog) -> list[tuple[str, ClaimStatus, int]]:
-    """Claims reported per day and status (the status they had when reported)."""
-    counts: Counter[tuple[str, ClaimStatus]] = Counter()
-    for claim in catalog.claims.values():
-        state = state_on(claim, claim.reported)
-        if state is None:  # pragma: no cover - a claim is always known the day it is reported
-            continue
-        counts[(claim.reported, state.status)] += 1
-    return [
-        (day, status, n)
-        for (day, status), n in sorted(counts.items(), key=lambda i: (i[0][0], i[0][1].rank))
-    ]
-
-
 def monthly_counts(claims: list[Claim] | tuple[Claim, ...]) -> list[dict[str, object]]:
     """Rows for the timeline chart: claims per reported month and status."""
     counts: Counter[tuple[str, ClaimStatus]] = Counter((c.reported[:7], c.status) for c in claims)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Point
 
-from briefmap.query import ClaimFilter, Deployments, actors_in, fold, select
+from briefmap.query import ClaimFilter, Deployments, fold, select
 from briefmap.schema import (
     Actor,
     Catalog,
@@ -155,10 +155,6 @@ def test_fold() -> None:
     assert fold("Qamişlo") == "qamislo"
     assert fold("Dara'a") == fold("Dara a")
     assert fold("  Tell   al-Hara ") == "tell al hara"
-
-
-def test_actors_in(catalog: Catalog) -> None:
-    assert actors_in(catalog.claims.values()) == [Actor.RUSSIA, Actor.ISRAEL]
 
 
 def test_real_data_filters(real_catalog: Catalog) -> None:

@@ -15,7 +15,6 @@ from briefmap.timeline import (
     changes_between,
     date_span,
     state_on,
-    status_counts_by_day,
 )
 
 
@@ -72,15 +71,9 @@ def test_downgrade_is_detected(real_catalog: Catalog) -> None:
     assert change.describe() == "Downgraded: stated on the record to denied"
 
 
-def test_date_span_and_counts(real_catalog: Catalog) -> None:
+def test_date_span(real_catalog: Catalog) -> None:
     first, last = date_span(real_catalog)
     assert first == "2018-08-02" and last == "2026-01-26"
-    counts = status_counts_by_day(real_catalog)
-    assert sum(n for _, _, n in counts) == len(real_catalog.claims)
-    # Counted at the status the claim had when reported.
-    assert ("2024-12-08", ClaimStatus.STATED, 1) in [
-        (d, s, n) for d, s, n in counts if d == "2024-12-08" and s is ClaimStatus.STATED
-    ]
 
 
 REPORT = "news_report_2025_10_15"  # c02-tartus-access's source
