@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from briefmap import pages_mode
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -46,19 +48,6 @@ def _peak_mb() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _leave_pages_folder_mode() -> None:
-    # As tests/test_app.py does: AppTest would otherwise replay the pages/ folder mode.
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init  # type: ignore[method-assign]
 
 
 def _patch_naive_path() -> None:
@@ -154,7 +143,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--sessions", type=int, default=1, help="sessions to open in all")
     args = parser.parse_args(argv)
     os.environ["BRIEFMAP_DATA"] = str(Path(args.data_dir).resolve())
-    _leave_pages_folder_mode()
+    with pages_mode.navigation_only():
+        return _measure(args)
+
+
+def _measure(args: argparse.Namespace) -> dict[str, Any]:
     from streamlit.testing.v1 import AppTest
 
     from briefmap.schema import Actor, ClaimStatus

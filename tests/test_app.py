@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from briefmap import pages_mode
 from briefmap.loader import load_catalog
 from briefmap.mapping import plan_features
 from briefmap.query import ClaimFilter, Deployments, select
@@ -22,22 +23,10 @@ PAGES = ["pages/map.py", "pages/claims.py", "pages/sources.py"]
 
 
 @pytest.fixture(autouse=True)
-def _navigation_not_pages_folder(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run reruns the way a server does.
-
-    AppTest resets ``PagesManager.uses_pages_directory`` before every run, so the
-    PagesManager sees our ``pages/`` folder and replays Streamlit's old multipage
-    mode: a rerun then executes the current page file alone, without ``app.py``
-    and its sidebar. A server decides this once, and ``st.navigation`` switches
-    it off for good; the patch does the same for AppTest.
-    """
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+def _navigation_not_pages_folder() -> Iterator[None]:
+    # AppTest would replay Streamlit's pages/ folder mode (see briefmap/pages_mode.py).
+    with pages_mode.navigation_only():
+        yield
 
 
 def _app() -> AppTest:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from briefmap import pages_mode
 from briefmap.briefings import load_briefings
 from briefmap.schema import Actor, Catalog
 
@@ -18,15 +19,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _navigation_not_pages_folder(monkeypatch: pytest.MonkeyPatch) -> None:
-    # See tests/test_app.py: make AppTest's reruns run app.py, as a server does.
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+def _navigation_not_pages_folder() -> Iterator[None]:
+    # AppTest would replay Streamlit's pages/ folder mode (see briefmap/pages_mode.py).
+    with pages_mode.navigation_only():
+        yield
 
 
 def _app(**params: str) -> AppTest:
