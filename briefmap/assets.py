@@ -1,5 +1,9 @@
 """The map's JavaScript and CSS, served by the app itself.
 
+Briefmap's own scripts and styles are files in ``briefmap/web/``, read once by
+:func:`web_text` and inlined in the page (and in the standalone HTML export)
+where they are used.
+
 folium points at CDNs by default. Briefmap must draw in an air-gapped room, so
 Leaflet comes from the installed XStatic-Leaflet package: at start-up its files
 are copied into the app's ``static/`` folder, which Streamlit serves at
@@ -10,7 +14,9 @@ linked, because Streamlit refuses static paths that resolve outside that folder.
 from __future__ import annotations
 
 import filecmp
+import functools
 import shutil
+from importlib import resources
 from pathlib import Path
 
 import xstatic.pkg.leaflet as xleaflet
@@ -59,3 +65,15 @@ def asset_links(
     """folium-style ``(name, url)`` lists of the JS and CSS the map needs."""
     prefix = f"{base}/{VENDOR_SUBDIR.as_posix()}"
     return [("leaflet", f"{prefix}/{LEAFLET_JS}")], [("leaflet_css", f"{prefix}/{LEAFLET_CSS}")]
+
+
+@functools.cache
+def web_text(name: str) -> str:
+    """The text of ``briefmap/web/<name>``, one of Briefmap's own JS or CSS files, read once."""
+    # importlib.resources, not a path beside this file: also right from a zipped install.
+    return (resources.files("briefmap.web") / name).read_text(encoding="utf-8")
+
+
+def web_style(name: str) -> str:
+    """A CSS file of ``briefmap/web/`` as a ``<style>`` element, to inline in a page."""
+    return f"<style>\n{web_text(name)}</style>\n"

@@ -22,7 +22,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from xyzservices import providers
 
-from briefmap.assets import COMPONENT_RELATIVE_BASE, asset_links
+from briefmap.assets import COMPONENT_RELATIVE_BASE, asset_links, web_style
 from briefmap.query import Selection
 from briefmap.safe import map_text
 from briefmap.schema import (
@@ -598,34 +598,8 @@ class RawText(Element):
         return self.text
 
 
-MAP_CSS = """
-<style>
-.leaflet-container { background: #e9ecef; font-family: "Source Sans Pro", Arial, sans-serif; }
-.bm-point { overflow: visible; }
-.bm-point svg { display: block; }
-.bm-label-left { left: auto !important; right: 28px; }
-.bm-far .bm-label-near { display: none; }
-.bm-label { position: absolute; left: 28px; top: 3px; white-space: nowrap; font-size: 13px;
-  font-weight: 600; color: #111; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }
-.bm-tooltip { font-size: 14px; max-width: 340px; white-space: normal; }
-.bm-tip-name { font-weight: 700; font-size: 15px; }
-.bm-tip-meta { color: #444; font-size: 12px; }
-.bm-tip-lead { margin-top: 4px; }
-.bm-tip-hint { margin-top: 4px; color: #666; font-style: italic; font-size: 12px; }
-.bm-legend { background: rgba(255,255,255,0.94); padding: 4px 8px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.35); font-size: 12px; line-height: 1.3; max-height: 70vh; overflow-y: auto; }
-.bm-legend summary { font-weight: 700; font-size: 13px; cursor: pointer; }
-.bm-legend h4 { margin: 6px 0 2px; font-size: 12px; }
-.bm-legend .row { display: flex; align-items: center; gap: 6px; }
-.bm-legend .grid { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
-.bm-legend svg { flex: none; }
-.bm-footnote { background: rgba(255,255,255,0.92); padding: 3px 8px; border-radius: 3px;
-  font-size: 11px; max-width: 520px; line-height: 1.3; color: #222; }
-.bm-foot-asof { font-weight: 700; }
-.bm-change { display: inline-block; background: #111; color: #fff; font: 700 11px/1 Arial, sans-serif;
-  padding: 3px 5px; border-radius: 3px; white-space: nowrap; border: 2px solid #fff; }
-</style>
-"""
+# The map page's own styles (briefmap/web/map.css), inlined in its <head>.
+MAP_CSS = web_style("map.css")
 
 
 class FitWhenSized(MacroElement):
@@ -829,22 +803,8 @@ def map_bounds(catalog: Catalog) -> list[list[float]]:
     return [[south, west], [north, east]]
 
 
-PRESENTATION_CSS = """
-<style>
-.bm-label { font-size: 17px; font-weight: 700; }
-.bm-tooltip { font-size: 18px; max-width: 440px; }
-.bm-tip-name { font-size: 20px; }
-.bm-tip-meta, .bm-tip-hint { font-size: 15px; color: #000; }
-.bm-legend { font-size: 13px; }
-.bm-legend summary, .bm-legend h4 { font-size: 13px; }
-.bm-footnote { font-size: 13px; max-width: 36vw; }
-.bm-foot-sources { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
-.bm-strip { max-width: 52vw; }
-.bm-strip h4 { margin: 2px 0 0; }
-.bm-strip .grid { display: flex; flex-wrap: wrap; column-gap: 12px; }
-.leaflet-control-scale-line { font-size: 14px; }
-</style>
-"""
+# Presentation view's larger type on the map (briefmap/web/presentation.css).
+PRESENTATION_CSS = web_style("presentation.css")
 
 
 def build_base_map(

@@ -18,7 +18,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from briefmap.assets import install_static_assets
+from briefmap.assets import install_static_assets, web_style
 from briefmap.briefings import Briefing, Scene, load_briefings
 from briefmap.bulk import (
     build_layers_auto,
@@ -602,17 +602,8 @@ def empty_result_notice(selection: Selection) -> bool:
     return True
 
 
-PRESENTATION_PAGE_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"] { display: none; }
-.block-container, [data-testid="stMainBlockContainer"] { padding-top: 0.8rem; padding-bottom: 0.5rem; max-width: 100%; }
-html { font-size: 20px; }
-h1 { font-size: 1.6rem !important; padding: 0.2rem 0 !important; }
-[data-testid="stAppViewContainer"] { background: #ffffff; color: #000000; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { color: #000000; }
-[data-testid="stCaptionContainer"] { color: #111111; }
-</style>
-"""
+# Presentation view's page around the map (briefmap/web/presentation-page.css).
+PRESENTATION_PAGE_CSS = web_style("presentation-page.css")
 
 
 def presentation_frame(view: BriefingView) -> None:
