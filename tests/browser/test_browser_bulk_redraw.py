@@ -1,7 +1,7 @@
 """The bulk points canvas after a pan: the pixels it keeps and shifts, and the strips it fills in.
 
 After a pan at the same zoom the renderer shifts the pixels it has and draws
-only the strips the pan exposed (see ``_update`` in ``bulk.BULK_LIBRARY``).
+only the strips the pan exposed (see ``_update`` in ``briefmap/web/canvas.js``).
 The image must be the one a full redraw gives, pixel for pixel, also when a
 pan interrupts a redraw still in progress and when a view reset moves the
 pixel origin; and ``drawnInView`` must still count the points in view.
