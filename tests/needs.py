@@ -1,4 +1,4 @@
-"""What a test does when the browser stack it needs is not installed."""
+"""What a test does when a tool it needs (the browser stack, Node) is not installed."""
 
 from __future__ import annotations
 
@@ -8,12 +8,19 @@ import pytest
 
 from briefmap.screenshots import INSTALL_HINT
 
+NODE_HINT = "Install Node (Debian: apt-get install -y nodejs, as .ci/run does)."
 
-def missing_browser_stack(reason: str) -> None:
-    """Skip, or fail under CI, when Chromium or Playwright is not installed.
 
-    CI installs both, so there a missing one is a broken machine, not a reason to skip.
+def missing_tool(reason: str, hint: str) -> None:
+    """Skip, or fail under CI, when a tool the test needs is not installed.
+
+    CI installs every one, so there a missing one is a broken machine, not a reason to skip.
     """
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true, so this fails instead of skipping). {INSTALL_HINT}")
-    pytest.skip(f"{reason}. {INSTALL_HINT}")
+        pytest.fail(f"{reason} (CI=true, so this fails instead of skipping). {hint}")
+    pytest.skip(f"{reason}. {hint}")
+
+
+def missing_browser_stack(reason: str) -> None:
+    """:func:`missing_tool` for Chromium or Playwright."""
+    missing_tool(reason, INSTALL_HINT)

@@ -1,0 +1,153 @@
+"""briefmap/web/: the map's own JavaScript and CSS files, read and inlined where they are used.
+
+The Node tests in tests/js/ test the canvas renderer's helpers on their own;
+here the same helpers run on payloads the server really builds, against
+:func:`briefmap.bulk.decode`, which the Python tests check in depth.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from needs import NODE_HINT, missing_tool
+
+from bench.synth import generate
+from briefmap import bulk, exports, mapping, ui
+from briefmap.assets import web_style, web_text
+from briefmap.loader import load_catalog
+from briefmap.query import ClaimFilter, select
+from briefmap.schema import Catalog
+
+WEB = Path(bulk.__file__).parent / "web"
+SCRIPTS = ("canvas.js", "canvas-engine.js", "circles-engine.js")
+STYLES = ("map.css", "presentation.css", "presentation-page.css")
+
+
+def test_every_file_is_read_and_none_is_left_over() -> None:
+    on_disk = {p.name for p in WEB.iterdir() if p.suffix in (".js", ".css")}
+    assert on_disk == {*SCRIPTS, *STYLES}
+    for name in on_disk:
+        text = web_text(name)
+        assert text.strip(), name
+        assert text == (WEB / name).read_text(encoding="utf-8")
+        # Read through the package, as an installed wheel would be.
+        assert text == (resources.files("briefmap.web") / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", SCRIPTS + STYLES)
+def test_a_file_cannot_end_its_element_early(name: str) -> None:
+    # Inlined in <script> or <style>: a closing tag inside would end the element.
+    assert not re.search(r"</(script|style)", web_text(name), re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", STYLES)
+def test_css_braces_balance(name: str) -> None:
+    # An unclosed rule would swallow every rule after it, here or in the page.
+    depth = 0
+    for char in re.sub(r"/\*.*?\*/", "", web_text(name), flags=re.DOTALL):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        assert depth in (0, 1), name
+    assert depth == 0, name
+
+
+def test_styles_are_inlined_in_the_map_page(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    page = mapping.build_map(real_catalog, selection).get_root().render()
+    assert web_style("map.css") in page
+    assert web_text("presentation.css") not in page
+    presenting = mapping.build_map(real_catalog, selection, presentation=True)
+    assert web_style("presentation.css") in presenting.get_root().render()
+    assert web_style("presentation-page.css") == ui.PRESENTATION_PAGE_CSS
+
+
+@pytest.mark.parametrize(
+    ("engine", "script"), [("canvas", "canvas-engine.js"), ("circles", "circles-engine.js")]
+)
+def test_scripts_are_inlined_once_per_page(real_catalog: Catalog, engine: str, script: str) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    fmap = mapping.build_map(
+        real_catalog,
+        selection,
+        layers=lambda c, s, e: bulk.build_bulk_layers(c, s, e, engine=engine),
+    )
+    page = fmap.get_root().render()
+    # The shared renderer once (the first layer carries it), the engine once a layer.
+    assert page.count(web_text("canvas.js")) == 1
+    assert page.count(web_text(script)) == len(bulk.LAYERS)
+
+
+def test_the_offline_export_carries_the_renderer(tmp_path: Path) -> None:
+    loaded = load_catalog(generate(tmp_path / "data", 1_000).path)
+    assert not loaded.issues
+    html = exports.standalone_html(loaded.catalog, select(loaded.catalog, ClaimFilter()), "Many")
+    assert web_text("canvas.js") in html
+    assert web_style("map.css") in html
+
+
+# ------------------------------------------------------- the same tooltips in JS
+
+# Each payload's tooltips and positions as canvas.js builds them: outlines as its
+# outlines() does, points as PointSet and its tip() do.
+NODE_SCRIPT = """
+const c = require(process.argv[1]);
+const payloads = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
+const out = payloads.map((d) => {
+    const outlines = d.gt.map((t, i) => c.tipHtml(d, t, d.gs[i]));
+    const p = c.decode(d, d.scale), points = [];
+    for (let i = 0; i < p.n; i++) {
+        points.push([p.lat[i], p.lng[i], c.tipHtml(d, p.tipOf[i], p.style[i])]);
+    }
+    return {outlines: outlines, points: points};
+});
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def _in_node(payloads: list[dict]) -> list[dict]:
+    node = shutil.which("node")
+    if node is None:
+        missing_tool("Node is not installed", NODE_HINT)
+    done = subprocess.run(
+        [node, "-e", NODE_SCRIPT, str(WEB / "canvas.js")],
+        input=json.dumps(payloads),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    loaded = load_catalog(generate(tmp_path_factory.mktemp("synth") / "data", 800).path)
+    assert not loaded.issues
+    return loaded.catalog
+
+
+@pytest.mark.parametrize("which", ["real", "synthetic"])
+def test_canvas_js_draws_what_decode_says(
+    which: str, real_catalog: Catalog, synthetic: Catalog
+) -> None:
+    catalog = real_catalog if which == "real" else synthetic
+    groups = bulk.build_bulk_layers(catalog, select(catalog, ClaimFilter()))
+    payloads = [p for p in (bulk.layer_payload(g) for g in groups) if p is not None]
+    got = _in_node(payloads)
+    tips = []
+    for payload, js in zip(payloads, got, strict=True):
+        features = bulk.decode(payload)
+        outlines = [f["tooltip"] for f in features if f["kind"] == "polygon"]
+        points = [[f["lat"], f["lon"], f["tooltip"]] for f in features if f["kind"] == "point"]
+        assert js["outlines"] == outlines, payload["layer"]
+        assert js["points"] == points, payload["layer"]
+        tips += outlines + [p[2] for p in points]
+    assert len(tips) == bulk.count_features(catalog, select(catalog, ClaimFilter()))
+    if which == "real":
+        # The real data has a former claim no source dates the end of: p[6] is exercised.
+        assert any("end date unknown" in t for t in tips)
