@@ -16,9 +16,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/streamlit run app.py
 
-## Install and run the whole test suite (browser tests need Debian's chromium)
+## Install and run the whole test suite: the Node tests of the map's JavaScript, then
+## pytest (browser tests need Debian's chromium). Both always run; the target fails
+## if either does, with pytest's exit code first (5: no tests collected).
+## The test files are listed by the shell: Node 21 and later take no directory.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	node_status=0; node --test tests/js/*.test.js || node_status=$$?; \
+	$(BIN)/python -m pytest; pytest_status=$$?; \
+	exit $$(( pytest_status ? pytest_status : node_status ))
 
 ## Check geodata/ (or DIR=...) and print every error
 validate: $(STAMP)

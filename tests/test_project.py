@@ -52,9 +52,9 @@ def test_ci_runs_the_readmes_test_command() -> None:
         if line.strip() and not line.strip().startswith("#")
     ]
     assert commands[-1] == test_command
-    # A fresh machine gets Debian's chromium, make and venv support.
+    # A fresh machine gets Debian's chromium, Node, make and venv support.
     assert 'apt-get install -y -qq "${missing[@]}"' in ci
-    for package in ("chromium", "make", "python3-venv"):
+    for package in ("chromium", "nodejs", "make", "python3-venv"):
         assert f"missing+=({package})" in ci
     assert "set -euo pipefail" in ci
     # Nothing may swallow pytest's exit code (5 = no tests collected).
@@ -67,6 +67,14 @@ def test_makefile_targets_exist() -> None:
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
     assert "streamlit run app.py" in makefile
     assert "-m pytest" in makefile
+
+
+def test_make_test_runs_the_node_tests_and_pytest() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "node --test tests/js/*.test.js" in recipe
+    assert "$(BIN)/python -m pytest" in recipe
+    assert list((REPO / "tests" / "js").glob("*.test.js")), "the pattern names no test file"
 
 
 def test_python_version_and_static_serving() -> None:
