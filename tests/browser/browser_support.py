@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 import folium
 import pytest
 
-from briefmap import loader
 from briefmap.loader import load_catalog
 from briefmap.mapping import FEATURE_CLASS, Layer, build_layers, plan_features
 from briefmap.query import ClaimFilter, Selection, select
 from briefmap.schema import Catalog
 from briefmap.screenshots import MAP_FRAME_URL_PART, AppServer, is_tile_url, start_app
+from briefmap.validate import DEFAULT_TEXT_LIMIT, TEXT_LIMITS
 
 if TYPE_CHECKING:  # Playwright is a test extra: without it the suite skips, not crashes
     from playwright.sync_api import ConsoleMessage, Frame, FrameLocator, Locator, Page, Request
@@ -106,9 +106,7 @@ PAYLOAD = (
 
 def with_payload(text: str | None, field_name: str) -> str:
     """``text`` followed by the payload, cut to fit the loader's length limit for the field."""
-    limit = getattr(loader, "TEXT_LIMITS", {}).get(
-        field_name, getattr(loader, "DEFAULT_TEXT_LIMIT", 1000)
-    )
+    limit = TEXT_LIMITS.get(field_name, DEFAULT_TEXT_LIMIT)
     room = limit - len(PAYLOAD) - 1
     assert room >= 0, f"the payload is longer than {field_name}'s limit of {limit}"
     prefix = (text or "")[:room].rstrip()
