@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from briefmap import ui
+from briefmap import pages_mode, ui
 
-ui.leave_pages_folder_mode()
+pages_mode.leave_pages_folder_mode()
 # The favicon stays an emoji: Streamlit fetches a :material: favicon from Google's
 # font CDN, which an air-gapped room cannot reach.
 st.set_page_config(page_title="Briefmap", page_icon="🗺️", layout="wide")

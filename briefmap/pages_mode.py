@@ -16,6 +16,22 @@ from contextlib import contextmanager
 from typing import Any
 
 
+def leave_pages_folder_mode() -> None:
+    """On a server: rerun at once if Streamlit is replaying the old mode.
+
+    A server's first session runs in the old mode until ``st.navigation`` has
+    been called once, so values a shared link sets are lost on the next rerun.
+    Switching the mode off and rerunning before any widget is drawn makes the
+    first run like all the others.
+    """
+    import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 @contextmanager
 def navigation_only() -> Iterator[None]:
     """AppTest runs that go through ``app.py`` every time, as a server's reruns do.

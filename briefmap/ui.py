@@ -18,6 +18,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from briefmap import pages_mode
 from briefmap.assets import install_static_assets, web_style
 from briefmap.briefings import Briefing, Scene, load_briefings
 from briefmap.bulk import (
@@ -506,29 +507,11 @@ def publish(view: BriefingView) -> None:
     st.session_state[KEY_VIEW] = view
 
 
-def leave_pages_folder_mode() -> None:
-    """Rerun at once if Streamlit is replaying its old ``pages/`` folder mode.
-
-    A server's first session sees our ``pages/`` folder and runs in Streamlit's
-    v1 multipage mode until ``st.navigation`` has been called once
-    (``PagesManager.uses_pages_directory`` in streamlit/runtime/pages_manager.py).
-    In that mode a page file can run without ``app.py``, and widgets get other
-    ids than in every later run, so values set from a shared link are lost on
-    the next rerun. Switching the mode off and rerunning before any widget is
-    drawn makes the first run like all the others.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def current_view() -> BriefingView:
     """The view ``app.py`` computed for this run."""
     if KEY_VIEW not in st.session_state:
         # Only in Streamlit's pages/ folder mode does a page run before app.py.
-        leave_pages_folder_mode()
+        pages_mode.leave_pages_folder_mode()
         publish(build_view())
     return st.session_state[KEY_VIEW]
 
