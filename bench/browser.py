@@ -358,7 +358,7 @@ def main(
         for n in sizes:
             data = generate(Path(tmp) / f"n{n}", n).path
             catalog = load_catalog(data).catalog
-            selection = bulk.select_fast(catalog, ClaimFilter())
+            selection = catalog.index.select(ClaimFilter())
             chosen = methods or (
                 ("bulk", "circles", "geojson")
                 if n > 10_000

@@ -21,7 +21,7 @@ def main(data_dir: str) -> dict[str, float]:
 
     catalog = load_catalog(data_dir).catalog
     for flt in (ClaimFilter(), FILTER):
-        selection = bulk.select_fast(catalog, flt)
+        selection = catalog.index.select(flt)
         payload = serialise(catalog, bulk.build_bulk_layers(catalog, selection))
         del payload
     return {"peak_rss_mb": _peak_mb()}

@@ -30,6 +30,7 @@ No test asserts a time.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import json
 import os
@@ -152,15 +153,14 @@ BUILDERS: dict[str, Callable[[Catalog, Selection], list[folium.FeatureGroup]]] =
 def build_and_serialise(method: str, catalog: Catalog, selection: Selection) -> str:
     if method == "bulk":
         # No help from the plan of an earlier run: each rerun brings a new selection.
-        bulk._PLANS.clear()
+        catalog.index.forget_plans()
     return serialise(catalog, BUILDERS[method](catalog, selection))
 
 
 def fresh_select(catalog: Catalog) -> Selection:
-    """``bulk.select_fast`` for a filter it has not seen (it keeps the last few selections)."""
-    for kept in (bulk._SELECTED, bulk._PICKED):
-        kept.clear()
-    return bulk.select_fast(catalog, FILTER)
+    """The index's selection for a filter it has not seen (it keeps the last few)."""
+    catalog.index.forget_selections()
+    return catalog.index.select(FILTER)
 
 
 def filter_change(catalog: Catalog) -> str:
@@ -170,7 +170,7 @@ def filter_change(catalog: Catalog) -> str:
     (the selection, its plan and serialised layers) is dropped first, since a
     filter change finds none of it.
     """
-    bulk._PLANS.clear()
+    catalog.index.forget_plans()
     selection = fresh_select(catalog)
     return serialise(catalog, bulk.build_bulk_layers(catalog, selection))
 
@@ -239,20 +239,23 @@ def measure(
     data = root / f"n{n}"
     info = generate(data, n)
     out.places = info.places
-    bulk._CACHE.clear()
     out.load, loaded = timed(lambda: load_catalog(data), runs or (1 if n >= 100_000 else 3))
     if loaded.issues:
         raise RuntimeError(f"synthetic data failed validation: {loaded.issues[:3]}")
     catalog = loaded.catalog
     log(f"  N={n}: {info.claims} claims, {info.places} places; load {out.load.text()}")
     # Every claim, selected as the app will (select_fast equals query.select).
-    everything = bulk.select_fast(catalog, ClaimFilter())
-    out.features = bulk.count_features(catalog, everything)
+    everything = catalog.index.select(ClaimFilter())
+    out.features = catalog.index.count_features(everything)
     out.select_today, picked = timed(lambda: select(catalog, FILTER), runs or runs_for(n))
     out.kept = len(picked.claims)
-    # The first bulk build after a load also fills the per-catalog cache.
-    bulk._CACHE.clear()
-    out.bulk_cold, _ = timed(lambda: build_and_serialise("bulk", catalog, everything), 1)
+    # The first bulk build after a load also builds the catalog's index: time it
+    # on a copy of the catalog, which has none yet.
+    def cold_build() -> str:
+        fresh = dataclasses.replace(catalog)
+        return build_and_serialise("bulk", fresh, fresh.index.select(ClaimFilter()))
+
+    out.bulk_cold, _ = timed(cold_build, 1)
     out.select_fast, fast_pick = timed(lambda: fresh_select(catalog), runs or runs_for(n))
     if fast_pick != picked:
         raise AssertionError("select_fast differs from query.select")

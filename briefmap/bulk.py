@@ -76,22 +76,30 @@ each once more as a Jinja template (which also made data such as
 from __future__ import annotations
 
 import json
-import operator
-import re
-import threading
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import folium
 import numpy as np
-import shapely
 from branca.element import Element, Figure, MacroElement
 from folium.elements import ElementAddToElement
 from jinja2 import Template
 
 from briefmap import mapping
 from briefmap.assets import web_text
+from briefmap.index import (
+    ACTORS,
+    LAYER_CODE,
+    LAYERS,
+    POSTURES,
+    SCALE,
+    STATUSES,
+    STRICT_ENTITIES,
+    ClaimTable,
+    PlaceTable,
+    Plan,
+    map_text_strict,
+    rings_of,
+)
 from briefmap.mapping import (
     REGION_FILL_SCALE,
     STATUS_STYLES,
@@ -100,18 +108,13 @@ from briefmap.mapping import (
     MapFeature,
     RawText,
 )
-from briefmap.query import ClaimFilter, Selection, fold, select
-from briefmap.safe import map_text
+from briefmap.query import ClaimFilter, Selection
 from briefmap.schema import (
     Actor,
     Catalog,
-    Claim,
     ClaimStatus,
-    Place,
     PlaceKind,
     Posture,
-    Role,
-    Source,
 )
 
 # Above this many drawn features, build_layers_auto takes the bulk path.
@@ -119,557 +122,9 @@ BULK_THRESHOLD = 500
 # Up to this many places on the map, tooltips carry the lead claim's summary.
 SUMMARY_LIMIT = 5000
 POINT_RADIUS = 6  # px at zoom 8 and closer; smaller further out (<= 10 for "circles" clicks)
-SCALE = 100_000  # coordinates kept to 5 decimals
 HINT = "Click for the claim card"
 
 FILL_NONE, FILL_SOLID, FILL_HATCH = 0, 1, 2
-
-ACTORS: tuple[Actor, ...] = tuple(Actor)
-STATUSES: tuple[ClaimStatus, ...] = tuple(ClaimStatus)  # strongest first: index = rank
-POSTURES: tuple[Posture, ...] = tuple(Posture)
-LAYERS: tuple[Layer, ...] = tuple(Layer)
-_LAYER_CODE = {layer: i for i, layer in enumerate(LAYERS)}
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;", "\u2028": "&#8232;", "\u2029": "&#8233;"})
-
-
-def map_text_strict(value: object) -> str:
-    """:func:`safe.map_text`, with ``{``, ``}`` and line separators as entities too.
-
-    No Jinja syntax is left for a later render to evaluate, and no U+2028 for
-    an older JavaScript parser to choke on.
-    """
-    return map_text(value).translate(_BRACES)
-
-
-# ------------------------------------------------------------------ caching
-
-
-class _Cache:
-    """Values computed from a catalog's dicts, for the last few dicts seen.
-
-    Keyed by the dict's identity: ``ui`` caches one catalog per data version,
-    and ``timeline.as_of(catalog, None)`` hands back the same one, so a filter
-    change finds everything here. The dict is held so its id is not reused.
-    """
-
-    def __init__(self, size: int = 6) -> None:
-        self.size = size
-        self.entries: dict[tuple[str, int], tuple[object, Any]] = {}
-        self.lock = threading.Lock()  # Streamlit runs sessions in threads
-
-    def get(self, kind: str, owner: object, build: Any, extra: Any = None) -> Any:
-        key = (kind, id(owner), extra)
-        hit = self.entries.get(key)
-        if hit is not None and hit[0] is owner:
-            return hit[1]
-        value = build()  # two sessions may both build it; the last one is kept
-        self.put(kind, owner, value, extra)
-        return value
-
-    def put(self, kind: str, owner: object, value: Any, extra: Any = None) -> None:
-        with self.lock:
-            self.entries[(kind, id(owner), extra)] = (owner, value)
-            while len(self.entries) > self.size:
-                self.entries.pop(next(iter(self.entries)))
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
-_CACHE = _Cache()
-
-
-@dataclass
-class _Places:
-    """Per place, in catalog order."""
-
-    ids: list[str]
-    id_array: np.ndarray  # the same ids, object dtype, for fancy indexing
-    index: dict[str, int]
-    is_point: np.ndarray  # bool
-    x: np.ndarray  # int64, lon * SCALE rounded (0 for outlines)
-    y: np.ndarray
-    bounds: np.ndarray  # float64 (n, 4): min lon, min lat, max lon, max lat
-    off_map: np.ndarray  # bool
-    label: np.ndarray  # int32: index into labels
-    labels: list[
-        tuple[str, str | None, str | None, str, str]
-    ]  # escaped en, ar, ru, kind, precision
-    kinds: frozenset
-    kind_of: list[Any]
-    rings: dict[int, list]  # outlines' rings, filled on first use
-    folded: dict[int, tuple[str, ...]]  # search names, filled on first search
-
-
-def _places(places: dict[str, Place]) -> _Places:
-    def build() -> _Places:
-        ids = list(places)
-        geoms = np.array([places[p].geometry for p in ids], dtype=object)
-        is_point = shapely.get_type_id(geoms) == 0 if ids else np.zeros(0, bool)
-        x = np.zeros(len(ids), np.int64)
-        y = np.zeros(len(ids), np.int64)
-        if is_point.any():
-            coords = shapely.get_coordinates(geoms[is_point])
-            x[is_point] = np.rint(coords[:, 0] * SCALE).astype(np.int64)
-            y[is_point] = np.rint(coords[:, 1] * SCALE).astype(np.int64)
-        memo: dict[Any, str | None] = {None: None}
-
-        def esc(value: Any) -> str | None:
-            if value not in memo:
-                memo[value] = map_text_strict(value)
-            return memo[value]
-
-        label_ids: dict[tuple, int] = {}
-        label = np.zeros(len(ids), np.int32)
-        for i, pid in enumerate(ids):
-            place = places[pid]
-            key = (
-                esc(place.name_en) or "",
-                esc(place.name_ar),
-                esc(place.name_ru),
-                esc(place.kind.label),
-                esc(place.precision.label),
-            )
-            label[i] = label_ids.setdefault(key, len(label_ids))
-        return _Places(
-            ids=ids,
-            id_array=np.array(ids, dtype=object),
-            index={pid: i for i, pid in enumerate(ids)},
-            is_point=is_point,
-            x=x,
-            y=y,
-            bounds=shapely.bounds(geoms) if ids else np.zeros((0, 4)),
-            off_map=np.array([places[p].off_map for p in ids], dtype=bool),
-            label=label,
-            labels=list(label_ids),
-            kinds=frozenset(places[p].kind for p in ids),
-            kind_of=[places[p].kind for p in ids],
-            rings={},
-            folded={},
-        )
-
-    return _CACHE.get("places", places, build)
-
-
-def _rings(table: _Places, places: dict[str, Place], i: int) -> list:
-    if i not in table.rings:
-        polygon = places[table.ids[i]].geometry
-        table.rings[i] = [
-            [[round(px, 5), round(py, 5)] for px, py in ring.coords]
-            for ring in (polygon.exterior, *polygon.interiors)
-        ]
-    return table.rings[i]
-
-
-@dataclass
-class _Claims:
-    """Per claim, in the order query.select walks them (reported, then id)."""
-
-    ordered: tuple[Claim, ...]
-    index: dict[str, int]
-    actors: np.ndarray  # uint8 bit mask over ACTORS
-    status: np.ndarray  # int8 rank
-    posture: np.ndarray  # int8 index into POSTURES
-    day: np.ndarray  # int32 yyyymmdd
-    lead: np.ndarray  # int32: position in mapping.lead_order
-    style: np.ndarray  # int16: (first actor, status, posture) code
-    n_places: np.ndarray  # int16
-    # Each claim's cited sources: codes into `sources`, claim i's at
-    # source_code[source_start[i]:source_start[i + 1]].
-    source_start: np.ndarray
-    source_code: np.ndarray
-    sources: list[str]
-    has_origin: np.ndarray  # bool
-    undated_end: np.ndarray  # bool: former, and no source dates the end
-    # claim-place pairs, claim by claim
-    pair_start: np.ndarray  # int64, len(ordered) + 1
-    pair_claim: np.ndarray  # int32
-    pair_place: np.ndarray  # int32 into _Places
-    pair_layer: np.ndarray  # int8 into LAYERS
-
-
-def _day(value: str) -> int:
-    return int(value[0:4]) * 10000 + int(value[5:7]) * 100 + int(value[8:10])
-
-
-def _claims(catalog: Catalog, places: _Places) -> _Claims:
-    def build() -> _Claims:
-        ordered = tuple(sorted(catalog.claims.values(), key=lambda c: (c.reported, c.id)))
-        n = len(ordered)
-        actor_bit = {a: 1 << i for i, a in enumerate(ACTORS)}
-        actor_code = {a: i for i, a in enumerate(ACTORS)}
-        status_code = {s: i for i, s in enumerate(STATUSES)}
-        posture_code = {p: i for i, p in enumerate(POSTURES)}
-        actors = np.zeros(n, np.uint8)
-        status = np.zeros(n, np.int8)
-        posture = np.zeros(n, np.int8)
-        day = np.zeros(n, np.int32)
-        context = np.zeros(n, bool)
-        style = np.zeros(n, np.int16)
-        n_places = np.zeros(n, np.int16)
-        has_origin = np.zeros(n, bool)
-        undated_end = np.zeros(n, bool)
-        source_ids: dict[str, int] = {}
-        source_code: list[int] = []
-        source_start = [0]
-        pair_place: list[int] = []
-        pair_claim: list[int] = []
-        starts = [0]
-        for i, claim in enumerate(ordered):
-            mask = 0
-            for actor in claim.actors:
-                mask |= actor_bit[actor]
-            actors[i] = mask
-            s, p = status_code[claim.status], posture_code[claim.posture]
-            status[i], posture[i] = s, p
-            day[i] = _day(claim.reported) if _ISO_DAY.fullmatch(claim.reported) else 0
-            context[i] = claim.role is Role.CONTEXT
-            style[i] = (actor_code[claim.actors[0]] * len(STATUSES) + s) * len(POSTURES) + p
-            n_places[i] = len(claim.places)
-            has_origin[i] = claim.origin is not None
-            undated_end[i] = claim.posture is Posture.FORMER and claim.end_date_unknown
-            source_code.extend(source_ids.setdefault(sid, len(source_ids)) for sid in claim.sources)
-            source_start.append(len(source_code))
-            for pid in claim.places:
-                pair_place.append(places.index[pid])
-                pair_claim.append(i)
-            starts.append(len(pair_place))
-        # mapping.lead_order: strongest status, then the report's own, then id.
-        by_lead = sorted(range(n), key=lambda i: (int(status[i]), bool(context[i]), ordered[i].id))
-        lead = np.zeros(n, np.int32)
-        lead[np.array(by_lead, dtype=np.int64)] = np.arange(n, dtype=np.int32)
-        pc = np.array(pair_claim, dtype=np.int32)
-        pp = np.array(pair_place, dtype=np.int32)
-        # mapping.layer_of, for every pair at once.
-        post = posture[pc]
-        layer = np.where(places.is_point[pp], _LAYER_CODE[Layer.SITES], _LAYER_CODE[Layer.REGIONS])
-        layer = np.where(context[pc], _LAYER_CODE[Layer.CONTEXT], layer)
-        layer = np.where(post == posture_code[Posture.FORMER], _LAYER_CODE[Layer.FORMER], layer)
-        layer = np.where(post == posture_code[Posture.PROPOSED], _LAYER_CODE[Layer.PROPOSED], layer)
-        return _Claims(
-            ordered=ordered,
-            index={c.id: i for i, c in enumerate(ordered)},
-            actors=actors,
-            status=status,
-            posture=posture,
-            day=day,
-            lead=lead,
-            style=style,
-            n_places=n_places,
-            source_start=np.array(source_start, dtype=np.int64),
-            source_code=np.array(source_code, dtype=np.int32),
-            sources=list(source_ids),
-            has_origin=has_origin,
-            undated_end=undated_end,
-            pair_start=np.array(starts, dtype=np.int64),
-            pair_claim=pc,
-            pair_place=pp,
-            pair_layer=layer.astype(np.int8),
-        )
-
-    # Keyed by the claims dict; rebuilt if the places dict beside it changed.
-    entry = _CACHE.get("claims", catalog.claims, lambda: (catalog.places, build()))
-    if entry[0] is not catalog.places:
-        entry = (catalog.places, build())
-        _CACHE.put("claims", catalog.claims, entry)
-    return entry[1]
-
-
-def _index(catalog: Catalog) -> tuple[_Places, _Claims]:
-    places = _places(catalog.places)
-    return places, _claims(catalog, places)
-
-
-def warm(catalog: Catalog) -> None:
-    """Compute the per-catalog tables now (for ``ui._load``), not on the first view."""
-    _index(catalog)
-
-
-# ---------------------------------------------------------------- selection
-
-# Selections made by select_fast, with the pairs they keep (saves a pass in the builder).
-_PICKED = _Cache(size=4)
-
-
-# The last selections made, by catalog and filter.
-_SELECTED = _Cache(size=4)
-
-
-def select_fast(catalog: Catalog, claim_filter: ClaimFilter) -> Selection:
-    """Exactly :func:`query.select`, computed on the cached per-catalog arrays.
-
-    Falls back to :func:`query.select` for filter values it does not model
-    (a date that is not YYYY-MM-DD). The same catalog and filter give the same
-    ``Selection`` object back: a rerun that changes no filter (a pan, a click)
-    then finds the plan and the serialised layers cached for it.
-    """
-    held = _SELECTED.get(
-        "selection",
-        catalog.claims,
-        lambda: (catalog.places, _select_fast(catalog, claim_filter)),
-        extra=claim_filter,
-    )
-    if held[0] is not catalog.places:  # same claims, other places: not the same catalog
-        held = (catalog.places, _select_fast(catalog, claim_filter))
-        _SELECTED.put("selection", catalog.claims, held, extra=claim_filter)
-    return held[1]
-
-
-def _select_fast(catalog: Catalog, claim_filter: ClaimFilter) -> Selection:
-    flt = claim_filter
-    for day in (flt.reported_from, flt.reported_to):
-        if day is not None and not _ISO_DAY.fullmatch(day):
-            return select(catalog, flt)
-    places, claims = _index(catalog)
-    keep = np.ones(len(claims.ordered), bool)
-    if flt.actors is not None:
-        mask = 0
-        for actor in flt.actors:
-            mask |= 1 << ACTORS.index(Actor(actor))
-        keep &= (claims.actors & np.uint8(mask)) != 0
-    if flt.reported_from is not None:
-        keep &= claims.day >= _day(flt.reported_from)
-    if flt.reported_to is not None:
-        keep &= claims.day <= _day(flt.reported_to)
-    if flt.statuses is not None:
-        codes = [STATUSES.index(ClaimStatus(s)) for s in flt.statuses]
-        keep &= np.isin(claims.status, codes)
-    postures = [i for i, p in enumerate(POSTURES) if flt.deployments.admits(p)]
-    if len(postures) < len(POSTURES):
-        keep &= np.isin(claims.posture, postures)
-    needle = fold(flt.search)
-    admitted: np.ndarray | None = None
-    if needle or not (flt.kinds is None or places.kinds <= flt.kinds):
-        admitted = np.ones(len(places.ids), bool)
-        if flt.kinds is not None:
-            admitted &= np.fromiter((k in flt.kinds for k in places.kind_of), bool, len(places.ids))
-        if needle:
-            folded = _folded(catalog, places)
-            admitted &= np.fromiter(
-                (any(needle in name for name in folded[i]) for i in range(len(places.ids))),
-                bool,
-                len(places.ids),
-            )
-    pair_keep = keep[claims.pair_claim]
-    if admitted is not None:
-        pair_keep &= admitted[claims.pair_place]
-        kept_pairs = np.bincount(claims.pair_claim[pair_keep], minlength=len(claims.ordered))
-        keep &= kept_pairs > 0
-        partial = np.flatnonzero(keep & (kept_pairs < claims.n_places))
-    else:
-        partial = np.zeros(0, np.int64)
-    picked = np.flatnonzero(keep)
-    kept = operator.itemgetter(*picked.tolist())(claims.ordered) if len(picked) else ()
-    if len(picked) == 1:
-        kept = (kept,)
-    narrowed: dict[str, tuple[str, ...]] = {}
-    for i in partial.tolist():
-        claim = claims.ordered[i]
-        start, end = claims.pair_start[i], claims.pair_start[i + 1]
-        narrowed[claim.id] = tuple(
-            pid for pid, ok in zip(claim.places, pair_keep[start:end], strict=True) if ok
-        )
-    selection = Selection(
-        claims=tuple(kept),
-        places_of=_PlacesOf(claims, keep, narrowed),
-        total_claims=len(catalog.claims),
-    )
-    _PICKED.get("pairs", selection, lambda: (catalog.claims, pair_keep))
-    return selection
-
-
-class _PlacesOf(Mapping[str, tuple[str, ...]]):
-    """``Selection.places_of`` without building a dict (36 ms at 100,000 claims).
-
-    A kept claim's own places, unless a search or kind filter narrowed them
-    (``narrowed``); any other claim id is a ``KeyError``, as in the dict.
-    """
-
-    def __init__(
-        self, claims: _Claims, keep: np.ndarray, narrowed: dict[str, tuple[str, ...]]
-    ) -> None:
-        self._claims, self._keep, self._narrowed = claims, keep, narrowed
-        self._len = int(np.count_nonzero(keep))
-
-    def __getitem__(self, claim_id: str) -> tuple[str, ...]:
-        hit = self._narrowed.get(claim_id)
-        if hit is not None:
-            return hit
-        i = self._claims.index.get(claim_id)
-        if i is None or not self._keep[i]:
-            raise KeyError(claim_id)
-        return self._claims.ordered[i].places
-
-    def __iter__(self) -> Iterator[str]:
-        ordered = self._claims.ordered
-        return (ordered[i].id for i in np.flatnonzero(self._keep).tolist())
-
-    def __len__(self) -> int:
-        return self._len
-
-
-def _folded(catalog: Catalog, places: _Places) -> dict[int, tuple[str, ...]]:
-    if not places.folded and places.ids:
-        memo: dict[str, str] = {}
-        folded: dict[int, tuple[str, ...]] = {}
-        for i, pid in enumerate(places.ids):
-            names = []
-            for name in catalog.places[pid].search_names():
-                if name not in memo:
-                    memo[name] = fold(name)
-                names.append(memo[name])
-            folded[i] = tuple(names)
-        places.folded = folded  # whole, so another session never sees half of it
-    return places.folded
-
-
-def find_places(
-    catalog: Catalog, place_ids: tuple[str, ...], text: str, limit: int = 100
-) -> list[str]:
-    """Up to ``limit`` of ``place_ids`` (in their order) whose names match ``text``.
-
-    Matching is the search filter's (:func:`query.fold`: any of the English,
-    Arabic or Russian names or alternative spellings contains the folded
-    text), on names folded once per catalog. For the claim card at 100,000
-    places, where listing every place in a select box would cost more than
-    the rest of the page.
-    """
-    needle = fold(text)
-    if not needle:
-        return []
-    places = _places(catalog.places)
-    folded = _folded(catalog, places)
-    found: list[str] = []
-    for pid in place_ids:
-        i = places.index.get(pid)
-        if i is not None and any(needle in name for name in folded[i]):
-            found.append(pid)
-            if len(found) >= limit:
-                break
-    return found
-
-
-def _selected_pairs(catalog: Catalog, selection: Selection, claims: _Claims) -> np.ndarray:
-    """A mask over the catalog's claim-place pairs: what the selection draws."""
-    hit = _PICKED.entries.get(("pairs", id(selection), None))
-    if hit is not None and hit[0] is selection and hit[1][0] is catalog.claims:
-        return hit[1][1]
-    chosen = np.zeros(len(claims.ordered), bool)
-    partial: list[tuple[int, tuple[str, ...]]] = []
-    index, n_places, places_of = claims.index, claims.n_places, selection.places_of
-    for claim in selection.claims:
-        i = index[claim.id]
-        chosen[i] = True
-        shown = places_of[claim.id]
-        if len(shown) != n_places[i]:
-            partial.append((i, shown))
-    mask = chosen[claims.pair_claim]
-    for i, shown in partial:
-        start = claims.pair_start[i]
-        for offset, pid in enumerate(claims.ordered[i].places):
-            if pid not in shown:
-                mask[start + offset] = False
-    return mask
-
-
-# ------------------------------------------------------------------ planning
-
-
-@dataclass
-class _Plan:
-    """The features to draw: one per place and layer, as parallel arrays."""
-
-    layer: np.ndarray  # int8
-    place: np.ndarray  # int32 into _Places
-    lead: np.ndarray  # int32 into _Claims.ordered: the claim that sets the style
-    count: np.ndarray  # claims drawn there
-    first: np.ndarray  # int64: where the feature's pairs start in `pairs`
-    pairs: np.ndarray  # int64 pair indices sorted by feature, then lead order
-    tally: np.ndarray  # int64: -1 for one claim, else index into `tallies`
-    tallies: list[tuple[int, ...]]  # claims per status, for features of several claims
-    place_ids: tuple[str, ...] | None = None  # drawn_place_ids, filled on first use
-    # Serialised layer payloads and the footnote, filled on first use: a rerun
-    # with the same selection (a pan, a click) serialises nothing again.
-    built: dict[tuple[Any, ...], Any] = field(default_factory=dict)
-
-
-_PLANS = _Cache(size=2)
-
-
-def _plan(catalog: Catalog, selection: Selection) -> tuple[_Places, _Claims, _Plan]:
-    places, claims = _index(catalog)
-    hit = _PLANS.entries.get(("plan", id(selection), None))
-    if hit is not None and hit[0] is selection and hit[1][0] is claims:
-        return places, claims, hit[1][1]
-    plan = _make_plan(catalog, selection, places, claims)
-    _PLANS.get("plan", selection, lambda: (claims, plan))
-    return places, claims, plan
-
-
-def _make_plan(catalog: Catalog, selection: Selection, places: _Places, claims: _Claims) -> _Plan:
-    picked = np.flatnonzero(_selected_pairs(catalog, selection, claims))
-    n_places = max(len(places.ids), 1)
-    key = claims.pair_layer[picked].astype(np.int64) * n_places + claims.pair_place[picked]
-    order = np.lexsort((claims.lead[claims.pair_claim[picked]], key))
-    key_sorted = key[order]
-    pairs = picked[order]
-    if len(key_sorted):
-        starts = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1]])
-    else:
-        starts = np.zeros(0, np.int64)
-    counts = np.diff(np.r_[starts, len(key_sorted)])
-    feature_keys = key_sorted[starts]
-    # Claims per status for the features of several claims, all at once.
-    tally = np.full(len(starts), -1, np.int64)
-    tallies: list[tuple[int, ...]] = []
-    multi = np.flatnonzero(counts > 1)
-    if len(multi):
-        feature_of_pair = np.repeat(np.arange(len(starts)), counts)
-        in_multi = counts[feature_of_pair] > 1
-        row_of = np.full(len(starts), -1, np.int64)
-        row_of[multi] = np.arange(len(multi))
-        table = np.zeros((len(multi), len(STATUSES)), np.int64)
-        np.add.at(
-            table,
-            (row_of[feature_of_pair[in_multi]], claims.status[claims.pair_claim[pairs[in_multi]]]),
-            1,
-        )
-        distinct, which = np.unique(table, axis=0, return_inverse=True)
-        tally[multi] = which.reshape(-1)
-        tallies = [tuple(row) for row in distinct.tolist()]
-    plan = _Plan(
-        layer=(feature_keys // n_places).astype(np.int8),
-        place=(feature_keys % n_places).astype(np.int32),
-        lead=claims.pair_claim[pairs[starts]],
-        count=counts,
-        first=starts,
-        pairs=pairs,
-        tally=tally,
-        tallies=tallies,
-    )
-    return plan
-
-
-def plan_summary(catalog: Catalog, selection: Selection) -> list[tuple[Layer, str, str, int]]:
-    """(layer, place id, lead claim id, number of claims) per feature, for tests."""
-    places, claims, plan = _plan(catalog, selection)
-    return [
-        (LAYERS[layer], places.ids[place], claims.ordered[lead].id, int(count))
-        for layer, place, lead, count in zip(
-            plan.layer.tolist(),
-            plan.place.tolist(),
-            plan.lead.tolist(),
-            plan.count.tolist(),
-            strict=True,
-        )
-    ]
-
-
-def count_features(catalog: Catalog, selection: Selection) -> int:
-    """How many features (points and outlines) the map draws for a selection."""
-    return len(_plan(catalog, selection)[2].layer)
 
 
 # --------------------------------------------------------------------- style
@@ -724,14 +179,14 @@ class _Strings:
 def layer_payload_of(
     catalog: Catalog,
     layer: Layer,
-    places: _Places,
-    claims: _Claims,
-    plan: _Plan,
+    places: PlaceTable,
+    claims: ClaimTable,
+    plan: Plan,
     *,
     summaries: bool | None = None,
 ) -> tuple[dict[str, Any], list[tuple[int, int]]]:
     """One layer's compact payload, and (lead claim, place) for each style it uses."""
-    rows = np.flatnonzero(plan.layer == _LAYER_CODE[layer])
+    rows = np.flatnonzero(plan.layer == LAYER_CODE[layer])
     if summaries is None:
         summaries = len(rows) <= SUMMARY_LIMIT
     place = plan.place[rows]
@@ -811,7 +266,7 @@ def layer_payload_of(
         "v": 1,
         "layer": layer.value,
         "slug": layer.slug,
-        "rank": _LAYER_CODE[layer],
+        "rank": LAYER_CODE[layer],
         "r": POINT_RADIUS,
         "S": style_table,
         "T": list(strings.index),
@@ -820,7 +275,7 @@ def layer_payload_of(
         "x": (xs - x0).tolist(),
         "y": (ys - y0).tolist(),
         "k": (tip_index[pts] * max(len(style_table), 1) + style_index[pts]).tolist(),
-        "g": [_rings(places, catalog.places, int(place[i])) for i in outlines.tolist()],
+        "g": [rings_of(places, catalog.places, int(place[i])) for i in outlines.tolist()],
         "gs": style_index[outlines].tolist(),
         "gt": tip_index[outlines].tolist(),
     }
@@ -965,26 +420,13 @@ def bulk_legend_html(features: list[MapFeature], collapsible: bool = True) -> st
 
 def footnote_html(catalog: Catalog, selection: Selection, *, outlets: bool = True) -> str:
     """:func:`mapping.footnote_html`, with the cited sources from the cached per-claim codes."""
-    _, claims, plan = _plan(catalog, selection)
+    index = catalog.index
+    plan = index.plan(selection)
     key = ("footnote", catalog.as_of, outlets)
     if key not in plan.built:
-        cited = _cited(catalog, claims, plan)
+        cited = index.cited_sources(selection)
         plan.built[key] = mapping.footnote_html(catalog, selection, outlets=outlets, cited=cited)
     return plan.built[key]
-
-
-def _cited(catalog: Catalog, claims: _Claims, plan: _Plan) -> list[Source]:
-    """The sources the drawn claims cite, as :func:`sourcing.cited_sources_of` orders them."""
-    drawn = np.unique(claims.pair_claim[plan.pairs])
-    starts, ends = claims.source_start[drawn], claims.source_start[drawn + 1]
-    lengths = ends - starts
-    # Every drawn claim's slice of source codes, gathered without a Python loop.
-    at = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    codes = claims.source_code[at + np.arange(int(lengths.sum()))]
-    return sorted(
-        (catalog.sources[claims.sources[i]] for i in np.unique(codes).tolist()),
-        key=lambda s: (s.date, s.id),
-    )
 
 
 def build_bulk_layers(
@@ -1013,7 +455,8 @@ def build_bulk_layers(
         ``"circles"`` (an ``L.circleMarker`` per point), see :class:`BulkLayer`.
     """
     extras = extras or MapExtras()
-    places, claims, plan = _plan(catalog, selection)
+    index = catalog.index
+    places, claims, plan = index.places, index.claims, index.plan(selection)
     if summaries is None:
         # One rule for the whole map, so every tooltip reads the same way.
         summaries = len(plan.layer) <= SUMMARY_LIMIT
@@ -1035,7 +478,7 @@ def build_bulk_layers(
         BulkLayer(text, engine=engine, library=not groups, count=count).add_to(group)
         groups.append(group)
     # Arrows from a proposed deployment's origin: few, drawn as mapping draws them.
-    proposed = np.flatnonzero(plan.layer == _LAYER_CODE[Layer.PROPOSED])
+    proposed = np.flatnonzero(plan.layer == LAYER_CODE[Layer.PROPOSED])
     if len(proposed):
         origin_pairs = claims.has_origin[claims.pair_claim[plan.pairs]].astype(np.int64)
         proposed = proposed[np.add.reduceat(origin_pairs, plan.first)[proposed] > 0]
@@ -1048,7 +491,7 @@ def build_bulk_layers(
             MapFeature(place, Layer.PROPOSED, tuple(claims.ordered[i] for i in members.tolist()))
         )
     for arrow in mapping._deployment_arrows(catalog, with_origin):
-        arrow.add_to(groups[_LAYER_CODE[Layer.PROPOSED]])
+        arrow.add_to(groups[LAYER_CODE[Layer.PROPOSED]])
     if samples:
         legend = bulk_legend_html(samples, collapsible=not extras.presentation)
         corner = "bottomright" if extras.presentation else "topright"
@@ -1079,7 +522,7 @@ def _strict_tooltips(element: Element) -> None:
     """Entities for ``{``, ``}`` and line separators in the tooltips mapping made (arrows, changes)."""
     for child in element._children.values():
         if isinstance(child, folium.Tooltip):
-            child.text = child.text.translate(_BRACES)
+            child.text = child.text.translate(STRICT_ENTITIES)
         _strict_tooltips(child)
 
 
@@ -1096,88 +539,55 @@ def safe_groups(groups: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
     return groups
 
 
-def _box(bounds: np.ndarray) -> list[list[float]]:
-    west, south = bounds[:, 0].min(), bounds[:, 1].min()
-    east, north = bounds[:, 2].max(), bounds[:, 3].max()
-    return [[float(south), float(west)], [float(north), float(east)]]
+# Until the app asks ``catalog.index`` itself: the index's answers under the
+# names the Streamlit side imports.
+
+
+def warm(catalog: Catalog) -> None:
+    """Build the catalog's index now (when the data loads), not on the first view."""
+    _ = catalog.index.claims
+
+
+def select_fast(catalog: Catalog, claim_filter: ClaimFilter) -> Selection:
+    return catalog.index.select(claim_filter)
+
+
+def find_places(
+    catalog: Catalog, place_ids: tuple[str, ...], text: str, limit: int = 100
+) -> list[str]:
+    return catalog.index.find_places(place_ids, text, limit)
+
+
+def count_features(catalog: Catalog, selection: Selection) -> int:
+    return catalog.index.count_features(selection)
 
 
 def map_bounds(catalog: Catalog) -> list[list[float]]:
-    """:func:`mapping.map_bounds` from the cached per-place bounds (once per catalog)."""
-    table = _places(catalog.places)
-    on_map = table.bounds[~table.off_map]
-    return _box(on_map) if len(on_map) else [[32.3, 35.7], [37.3, 42.4]]
+    return catalog.index.map_bounds
 
 
 def selection_bounds(catalog: Catalog, selection: Selection) -> list[list[float]] | None:
-    """The box of the on-map places a selection draws (``ui._bounds`` of them), or ``None``."""
-    places, _, plan = _plan(catalog, selection)
-    shown = np.unique(plan.place)
-    shown = shown[~places.off_map[shown]]
-    return _box(places.bounds[shown]) if len(shown) else None
+    return catalog.index.selection_bounds(selection)
 
 
 def drawn_place_ids(catalog: Catalog, selection: Selection) -> tuple[str, ...]:
-    """``selection.place_ids`` (the same ids in the same order), from the cached arrays."""
-    places, claims, plan = _plan(catalog, selection)
-    if plan.place_ids is None:
-        picked = np.sort(plan.pairs)  # claim by claim, in the selection's order
-        ids, first = np.unique(claims.pair_place[picked], return_index=True)
-        order = ids[np.argsort(first, kind="stable")]
-        plan.place_ids = tuple(places.id_array[order].tolist())
-    return plan.place_ids
+    return catalog.index.drawn_place_ids(selection)
 
 
 def monthly_counts(catalog: Catalog, selection: Selection) -> list[dict[str, object]]:
-    """:func:`timeline.monthly_counts` of ``selection.claims``, from the cached arrays.
-
-    The timeline chart asks for it every rerun; over 66,700 claims the plain
-    version is a 50 ms Python loop.
-    """
-    _, claims = _index(catalog)
-    chosen = np.zeros(len(claims.ordered), bool)
-    chosen[claims.pair_claim[_selected_pairs(catalog, selection, claims)]] = True
-    month = claims.day[chosen].astype(np.int64) // 100  # yyyymm
-    key = month * len(STATUSES) + claims.status[chosen]  # STATUSES index = rank
-    keys, counts = np.unique(key, return_counts=True)
-    rows = []
-    for k, n in zip(keys.tolist(), counts.tolist(), strict=True):
-        yyyymm, rank = divmod(k, len(STATUSES))
-        status = STATUSES[rank]
-        rows.append(
-            {
-                "month": f"{yyyymm // 100:04d}-{yyyymm % 100:02d}-01",
-                "status": status.label,
-                "rank": status.rank,
-                "claims": n,
-            }
-        )
-    return rows
+    return catalog.index.monthly_counts(selection)
 
 
 def off_map_place_ids(catalog: Catalog, selection: Selection) -> list[str]:
-    """The drawn places marked ``off_map``, in ``selection.place_ids`` order."""
-    places = _places(catalog.places)
-    if not places.off_map.any():
-        return []
-    return [p for p in drawn_place_ids(catalog, selection) if places.off_map[places.index[p]]]
+    return catalog.index.off_map_place_ids(selection)
 
 
 def date_span(catalog: Catalog) -> tuple[str, str] | None:
-    """:func:`timeline.date_span`, computed once per claims dict (ui asks several times a run)."""
-    from briefmap.timeline import date_span as span
-
-    return _CACHE.get("date_span", catalog.claims, lambda: span(catalog))
+    return catalog.index.date_span
 
 
 def kinds_in(catalog: Catalog) -> list[PlaceKind]:
-    """The kinds of place present, in vocabulary order (``ui._kinds_in``), once per places dict."""
-
-    def build() -> list[PlaceKind]:
-        present = {p.kind for p in catalog.places.values()}
-        return [k for k in PlaceKind if k in present]
-
-    return list(_CACHE.get("kinds_in", catalog.places, build))
+    return list(catalog.index.kinds)
 
 
 def build_layers_auto(
@@ -1188,7 +598,7 @@ def build_layers_auto(
     threshold: int = BULK_THRESHOLD,
 ) -> list[folium.FeatureGroup]:
     """:func:`mapping.build_layers` up to ``threshold`` features, :func:`build_bulk_layers` above."""
-    if count_features(catalog, selection) > threshold:
+    if catalog.index.count_features(selection) > threshold:
         return build_bulk_layers(catalog, selection, extras)
     return safe_groups(mapping.build_layers(catalog, selection, extras))
 

@@ -9,9 +9,13 @@ pages and tests all agree on them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from briefmap.index import CatalogIndex
 
 # Region of interest: Syria and the Golan, in WGS84 (min lon, min lat, max lon,
 # max lat). A place outside it must be marked ``off_map``. The box is drawn
@@ -294,6 +298,28 @@ class Catalog:
 
     def claims_at(self, place_id: str) -> list[Claim]:
         return [c for c in self.claims.values() if place_id in c.places]
+
+    @cached_property
+    def index(self) -> CatalogIndex:
+        """The catalog's index (:mod:`briefmap.index`), built on first use and kept with it.
+
+        (``cached_property`` writes to the instance's ``__dict__``, which a frozen
+        dataclass allows; equality and ``replace`` ignore it.)
+        """
+        from briefmap.index import CatalogIndex
+
+        return CatalogIndex(self)
+
+    def rewound(self, claims: dict[str, Claim], as_of: str | None) -> Catalog:
+        """The catalog with other claims on another day: the same places and sources.
+
+        When this catalog's index exists, the new one shares its per-place table
+        rather than building it again (an "as of" day changes claims only).
+        """
+        new = replace(self, claims=claims, as_of=as_of)
+        if "index" in self.__dict__:
+            new.__dict__["index"] = self.index.for_catalog(new)
+        return new
 
 
 # ------------------------------------------------------------ on disk

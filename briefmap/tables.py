@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pandas as pd
 
 from briefmap.query import Selection
@@ -34,16 +32,21 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 def claims_table(catalog: Catalog, selection: Selection) -> pd.DataFrame:
     """One row per selected claim, with its places and source spelled out.
 
-    Built column by column, and kept for the last few selections: the claims
-    page asks again on every rerun, and at 100,000 claims a build took a second.
+    Built column by column, and kept with the selection by the catalog's index
+    (:meth:`~briefmap.index.CatalogIndex.kept`): the claims page asks again on
+    every rerun, and at 100,000 claims a build took a second.
     """
-    held = _TABLES.get((id(catalog), id(selection)))
-    if held is not None and held[0] is catalog and held[1] is selection:
-        return held[2]
+    kept = catalog.index.kept(selection)
+    if "claims_table" not in kept:
+        kept["claims_table"] = _claims_frame(catalog, selection)
+    return kept["claims_table"]
+
+
+def _claims_frame(catalog: Catalog, selection: Selection) -> pd.DataFrame:
     claims = selection.claims
     sources = [[catalog.sources[sid] for sid in c.sources] for c in claims]
     names = {pid: place.name_en for pid, place in catalog.places.items()}
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "Reported": [c.reported for c in claims],
             "Status": [c.status.label for c in claims],
@@ -62,11 +65,6 @@ def claims_table(catalog: Catalog, selection: Selection) -> pd.DataFrame:
         },
         columns=list(CLAIM_COLUMNS),
     )
-    with _TABLES_LOCK:
-        _TABLES[(id(catalog), id(selection))] = (catalog, selection, frame)
-        while len(_TABLES) > 2:
-            _TABLES.pop(next(iter(_TABLES)))
-    return frame
 
 
 def _posture(claim: Claim) -> str:
@@ -74,10 +72,6 @@ def _posture(claim: Claim) -> str:
         return f"{claim.posture.label} (end date unknown)"
     return claim.posture.label
 
-
-# The last tables built, by catalog and selection identity (held, so ids are not reused).
-_TABLES: dict[tuple[int, int], tuple[Catalog, Selection, pd.DataFrame]] = {}
-_TABLES_LOCK = threading.Lock()
 
 # The claims page shows at most this many rows; the CSV always has them all.
 SCREEN_ROWS = 10_000

@@ -72,7 +72,7 @@ def as_of(catalog: Catalog, day: str | None) -> Catalog:
                 origin_source=claim.origin_source if proposed else None,
                 origin_note=claim.origin_note if proposed else None,
             )
-    return replace(catalog, claims=claims, as_of=day)
+    return catalog.rewound(claims, day)
 
 
 def date_span(catalog: Catalog) -> tuple[str, str] | None:

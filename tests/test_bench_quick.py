@@ -96,15 +96,14 @@ def test_the_command_line_runs(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_a_filter_change_is_timed_without_what_is_kept_per_filter(tmp_path: Path) -> None:
-    from briefmap import bulk
 
     catalog = load_catalog(generate(tmp_path / "data", 300).path).catalog
     bench.filter_change(catalog)
-    kept = bulk.select_fast(catalog, bench.FILTER)
-    assert bulk.select_fast(catalog, bench.FILTER) is kept  # what the app reuses...
+    kept = catalog.index.select(bench.FILTER)
+    assert catalog.index.select(bench.FILTER) is kept  # what the app reuses...
     bench.filter_change(catalog)
-    assert bulk.select_fast(catalog, bench.FILTER) is not kept  # ...the timing does not
-    again = bulk.select_fast(catalog, bench.FILTER)
+    assert catalog.index.select(bench.FILTER) is not kept  # ...the timing does not
+    again = catalog.index.select(bench.FILTER)
     assert bench.fresh_select(catalog) is not again
 
 

@@ -75,7 +75,22 @@ def test_same_layer_names_and_feature_counts_as_plan_features(
     expected = sorted(
         (f.layer, f.place.id, f.lead.id, len(f.claims)) for f in plan_features(catalog, selection)
     )
-    assert sorted(bulk.plan_summary(catalog, selection)) == expected
+    index = catalog.index
+    plan = index.plan(selection)
+    planned = zip(
+        plan.layer.tolist(),
+        plan.place.tolist(),
+        plan.lead.tolist(),
+        plan.count.tolist(),
+        strict=True,
+    )
+    assert (
+        sorted(
+            (list(Layer)[layer], index.places.ids[place], index.claims.ordered[lead].id, count)
+            for layer, place, lead, count in planned
+        )
+        == expected
+    )
 
 
 @pytest.mark.parametrize("flt", FILTERS, ids=range(len(FILTERS)))
@@ -86,7 +101,7 @@ def test_select_fast_is_select(catalog: Catalog, flt: ClaimFilter) -> None:
 @pytest.mark.parametrize("flt", FILTERS, ids=range(len(FILTERS)))
 def test_select_fast_places_of_behaves_as_the_dict(catalog: Catalog, flt: ClaimFilter) -> None:
     expected = select(catalog, flt).places_of
-    fast = bulk._select_fast(catalog, flt).places_of
+    fast = catalog.index.select(flt).places_of
     assert len(fast) == len(expected)
     assert list(fast) == list(expected)  # same order: the selection's claims
     assert dict(fast.items()) == expected

@@ -113,3 +113,13 @@ def test_view_for_bounds_fits_syria() -> None:
     # 6.8 degrees of longitude at zoom 7 are 619 px (fits 820); at zoom 8, 1238 px.
     assert view.zoom == 7
     assert view_for_bounds([[35.4, 35.9], [35.41, 35.95]]).zoom > 10
+
+
+def test_the_claims_table_is_kept_with_the_indexs_selection(real_catalog: Catalog) -> None:
+    selection = real_catalog.index.select(ClaimFilter())
+    first = claims_table(real_catalog, selection)
+    assert claims_table(real_catalog, selection) is first  # the claims page reruns
+    # A selection the index did not make keeps nothing, but gives the same table.
+    plain = select(real_catalog, ClaimFilter())
+    assert claims_table(real_catalog, plain) is not claims_table(real_catalog, plain)
+    assert claims_table(real_catalog, plain).equals(first)
