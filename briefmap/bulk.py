@@ -86,7 +86,7 @@ from jinja2 import Template
 
 from briefmap import mapping
 from briefmap.assets import web_text
-from briefmap.index import (
+from briefmap.catalog_arrays import (
     ACTORS,
     LAYER_CODE,
     LAYERS,
@@ -96,10 +96,10 @@ from briefmap.index import (
     STRICT_ENTITIES,
     ClaimTable,
     PlaceTable,
-    Plan,
     map_text_strict,
     rings_of,
 )
+from briefmap.index import Plan
 from briefmap.mapping import (
     REGION_FILL_SCALE,
     STATUS_STYLES,

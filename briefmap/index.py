@@ -19,7 +19,6 @@ and layer, its lead claim and its claims per status); both renderers, markers
 from __future__ import annotations
 
 import operator
-import re
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,237 +26,32 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-import shapely
 
-from briefmap.mapping import Layer
+from briefmap.catalog_arrays import (
+    ACTORS,
+    POSTURES,
+    STATUSES,
+    ClaimTable,
+    PlaceTable,
+    claim_table,
+    day_number,
+    place_table,
+)
 from briefmap.query import ClaimFilter, Selection, fold, select
-from briefmap.safe import map_text
 from briefmap.schema import (
     Actor,
     Catalog,
-    Claim,
     ClaimStatus,
-    Place,
     PlaceKind,
-    Posture,
-    Role,
     Source,
 )
+from briefmap.validate import ISO_DATE
 
-SCALE = 100_000  # coordinates kept to 5 decimals
-ACTORS: tuple[Actor, ...] = tuple(Actor)
-STATUSES: tuple[ClaimStatus, ...] = tuple(ClaimStatus)  # strongest first: index = rank
-POSTURES: tuple[Posture, ...] = tuple(Posture)
-LAYERS: tuple[Layer, ...] = tuple(Layer)
-LAYER_CODE = {layer: i for i, layer in enumerate(LAYERS)}
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-STRICT_ENTITIES = str.maketrans(
-    {"{": "&#123;", "}": "&#125;", "\u2028": "&#8232;", "\u2029": "&#8233;"}
-)
 # A region of interest for a catalog with no place on the map.
 _DEFAULT_BOUNDS = [[32.3, 35.7], [37.3, 42.4]]
 # Selections and plans kept per index: the current filter, and a few before it.
 _KEEP_SELECTIONS = 4
 _KEEP_PLANS = 2
-
-
-def map_text_strict(value: object) -> str:
-    """:func:`safe.map_text`, with ``{``, ``}`` and line separators as entities too.
-
-    No Jinja syntax is left for a later render to evaluate, and no U+2028 for
-    an older JavaScript parser to choke on.
-    """
-    return map_text(value).translate(STRICT_ENTITIES)
-
-
-# ------------------------------------------------------------------ tables
-
-
-@dataclass
-class PlaceTable:
-    """Per place, in catalog order."""
-
-    ids: list[str]
-    id_array: np.ndarray  # the same ids, object dtype, for fancy indexing
-    index: dict[str, int]
-    is_point: np.ndarray  # bool
-    x: np.ndarray  # int64, lon * SCALE rounded (0 for outlines)
-    y: np.ndarray
-    bounds: np.ndarray  # float64 (n, 4): min lon, min lat, max lon, max lat
-    off_map: np.ndarray  # bool
-    label: np.ndarray  # int32: index into labels
-    labels: list[
-        tuple[str, str | None, str | None, str, str]
-    ]  # escaped en, ar, ru, kind, precision
-    kinds: frozenset
-    kind_of: list[Any]
-    rings: dict[int, list]  # outlines' rings, filled on first use
-    folded: dict[int, tuple[str, ...]]  # search names, filled on first search
-
-
-def _place_table(places: dict[str, Place]) -> PlaceTable:
-    """The per-place arrays, in catalog order."""
-    ids = list(places)
-    geoms = np.array([places[p].geometry for p in ids], dtype=object)
-    is_point = shapely.get_type_id(geoms) == 0 if ids else np.zeros(0, bool)
-    x = np.zeros(len(ids), np.int64)
-    y = np.zeros(len(ids), np.int64)
-    if is_point.any():
-        coords = shapely.get_coordinates(geoms[is_point])
-        x[is_point] = np.rint(coords[:, 0] * SCALE).astype(np.int64)
-        y[is_point] = np.rint(coords[:, 1] * SCALE).astype(np.int64)
-    memo: dict[Any, str | None] = {None: None}
-
-    def esc(value: Any) -> str | None:
-        if value not in memo:
-            memo[value] = map_text_strict(value)
-        return memo[value]
-
-    label_ids: dict[tuple, int] = {}
-    label = np.zeros(len(ids), np.int32)
-    for i, pid in enumerate(ids):
-        place = places[pid]
-        key = (
-            esc(place.name_en) or "",
-            esc(place.name_ar),
-            esc(place.name_ru),
-            esc(place.kind.label),
-            esc(place.precision.label),
-        )
-        label[i] = label_ids.setdefault(key, len(label_ids))
-    return PlaceTable(
-        ids=ids,
-        id_array=np.array(ids, dtype=object),
-        index={pid: i for i, pid in enumerate(ids)},
-        is_point=is_point,
-        x=x,
-        y=y,
-        bounds=shapely.bounds(geoms) if ids else np.zeros((0, 4)),
-        off_map=np.array([places[p].off_map for p in ids], dtype=bool),
-        label=label,
-        labels=list(label_ids),
-        kinds=frozenset(places[p].kind for p in ids),
-        kind_of=[places[p].kind for p in ids],
-        rings={},
-        folded={},
-    )
-
-
-def rings_of(table: PlaceTable, places: dict[str, Place], i: int) -> list:
-    if i not in table.rings:
-        polygon = places[table.ids[i]].geometry
-        table.rings[i] = [
-            [[round(px, 5), round(py, 5)] for px, py in ring.coords]
-            for ring in (polygon.exterior, *polygon.interiors)
-        ]
-    return table.rings[i]
-
-
-@dataclass
-class ClaimTable:
-    """Per claim, in the order query.select walks them (reported, then id)."""
-
-    ordered: tuple[Claim, ...]
-    index: dict[str, int]
-    actors: np.ndarray  # uint8 bit mask over ACTORS
-    status: np.ndarray  # int8 rank
-    posture: np.ndarray  # int8 index into POSTURES
-    day: np.ndarray  # int32 yyyymmdd
-    lead: np.ndarray  # int32: position in mapping.lead_order
-    style: np.ndarray  # int16: (first actor, status, posture) code
-    n_places: np.ndarray  # int16
-    # Each claim's cited sources: codes into `sources`, claim i's at
-    # source_code[source_start[i]:source_start[i + 1]].
-    source_start: np.ndarray
-    source_code: np.ndarray
-    sources: list[str]
-    has_origin: np.ndarray  # bool
-    undated_end: np.ndarray  # bool: former, and no source dates the end
-    # claim-place pairs, claim by claim
-    pair_start: np.ndarray  # int64, len(ordered) + 1
-    pair_claim: np.ndarray  # int32
-    pair_place: np.ndarray  # int32 into PlaceTable
-    pair_layer: np.ndarray  # int8 into LAYERS
-
-
-def _day(value: str) -> int:
-    return int(value[0:4]) * 10000 + int(value[5:7]) * 100 + int(value[8:10])
-
-
-def _claim_table(catalog: Catalog, places: PlaceTable) -> ClaimTable:
-    """The per-claim arrays and claim-place pairs, in the order query.select walks claims."""
-    ordered = tuple(sorted(catalog.claims.values(), key=lambda c: (c.reported, c.id)))
-    n = len(ordered)
-    actor_bit = {a: 1 << i for i, a in enumerate(ACTORS)}
-    actor_code = {a: i for i, a in enumerate(ACTORS)}
-    status_code = {s: i for i, s in enumerate(STATUSES)}
-    posture_code = {p: i for i, p in enumerate(POSTURES)}
-    actors = np.zeros(n, np.uint8)
-    status = np.zeros(n, np.int8)
-    posture = np.zeros(n, np.int8)
-    day = np.zeros(n, np.int32)
-    context = np.zeros(n, bool)
-    style = np.zeros(n, np.int16)
-    n_places = np.zeros(n, np.int16)
-    has_origin = np.zeros(n, bool)
-    undated_end = np.zeros(n, bool)
-    source_ids: dict[str, int] = {}
-    source_code: list[int] = []
-    source_start = [0]
-    pair_place: list[int] = []
-    pair_claim: list[int] = []
-    starts = [0]
-    for i, claim in enumerate(ordered):
-        mask = 0
-        for actor in claim.actors:
-            mask |= actor_bit[actor]
-        actors[i] = mask
-        s, p = status_code[claim.status], posture_code[claim.posture]
-        status[i], posture[i] = s, p
-        day[i] = _day(claim.reported) if _ISO_DAY.fullmatch(claim.reported) else 0
-        context[i] = claim.role is Role.CONTEXT
-        style[i] = (actor_code[claim.actors[0]] * len(STATUSES) + s) * len(POSTURES) + p
-        n_places[i] = len(claim.places)
-        has_origin[i] = claim.origin is not None
-        undated_end[i] = claim.posture is Posture.FORMER and claim.end_date_unknown
-        source_code.extend(source_ids.setdefault(sid, len(source_ids)) for sid in claim.sources)
-        source_start.append(len(source_code))
-        for pid in claim.places:
-            pair_place.append(places.index[pid])
-            pair_claim.append(i)
-        starts.append(len(pair_place))
-    # mapping.lead_order: strongest status, then the report's own, then id.
-    by_lead = sorted(range(n), key=lambda i: (int(status[i]), bool(context[i]), ordered[i].id))
-    lead = np.zeros(n, np.int32)
-    lead[np.array(by_lead, dtype=np.int64)] = np.arange(n, dtype=np.int32)
-    pc = np.array(pair_claim, dtype=np.int32)
-    pp = np.array(pair_place, dtype=np.int32)
-    # mapping.layer_of, for every pair at once.
-    post = posture[pc]
-    layer = np.where(places.is_point[pp], LAYER_CODE[Layer.SITES], LAYER_CODE[Layer.REGIONS])
-    layer = np.where(context[pc], LAYER_CODE[Layer.CONTEXT], layer)
-    layer = np.where(post == posture_code[Posture.FORMER], LAYER_CODE[Layer.FORMER], layer)
-    layer = np.where(post == posture_code[Posture.PROPOSED], LAYER_CODE[Layer.PROPOSED], layer)
-    return ClaimTable(
-        ordered=ordered,
-        index={c.id: i for i, c in enumerate(ordered)},
-        actors=actors,
-        status=status,
-        posture=posture,
-        day=day,
-        lead=lead,
-        style=style,
-        n_places=n_places,
-        source_start=np.array(source_start, dtype=np.int64),
-        source_code=np.array(source_code, dtype=np.int32),
-        sources=list(source_ids),
-        has_origin=has_origin,
-        undated_end=undated_end,
-        pair_start=np.array(starts, dtype=np.int64),
-        pair_claim=pc,
-        pair_place=pp,
-        pair_layer=layer.astype(np.int8),
-    )
 
 
 # ---------------------------------------------------------------- selection
@@ -333,7 +127,7 @@ class CatalogIndex:
 
     def __init__(self, catalog: Catalog, places: PlaceTable | None = None) -> None:
         self.catalog = catalog
-        self.places = places if places is not None else _place_table(catalog.places)
+        self.places = places if places is not None else place_table(catalog.places)
         # Streamlit runs sessions in threads; two may ask for the same thing at once.
         self._lock = threading.Lock()
         self._selections: list[tuple[ClaimFilter, Selection, np.ndarray, dict[str, Any]]] = []
@@ -341,7 +135,7 @@ class CatalogIndex:
 
     @cached_property
     def claims(self) -> ClaimTable:
-        return _claim_table(self.catalog, self.places)
+        return claim_table(self.catalog, self.places)
 
     def for_catalog(self, catalog: Catalog) -> CatalogIndex:
         """An index of ``catalog``, which has this one's places (a rewound day)."""
@@ -369,7 +163,7 @@ class CatalogIndex:
     def _select(self, flt: ClaimFilter) -> tuple[Selection, np.ndarray]:
         catalog, places, claims = self.catalog, self.places, self.claims
         for day in (flt.reported_from, flt.reported_to):
-            if day is not None and not _ISO_DAY.fullmatch(day):
+            if day is not None and not ISO_DATE.fullmatch(day):
                 selection = select(catalog, flt)
                 return selection, self._pairs_of(selection)
         keep = np.ones(len(claims.ordered), bool)
@@ -379,9 +173,9 @@ class CatalogIndex:
                 mask |= 1 << ACTORS.index(Actor(actor))
             keep &= (claims.actors & np.uint8(mask)) != 0
         if flt.reported_from is not None:
-            keep &= claims.day >= _day(flt.reported_from)
+            keep &= claims.day >= day_number(flt.reported_from)
         if flt.reported_to is not None:
-            keep &= claims.day <= _day(flt.reported_to)
+            keep &= claims.day <= day_number(flt.reported_to)
         if flt.statuses is not None:
             codes = [STATUSES.index(ClaimStatus(s)) for s in flt.statuses]
             keep &= np.isin(claims.status, codes)
