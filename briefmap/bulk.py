@@ -19,35 +19,7 @@ with 100,000 of them headless Chromium took about 4 s from payload to drawing,
 1.4 s per redraw after a pan and 290 MB of heap, against about 1 s, a pan
 redrawn in under 0.1 s and 30 MB here (see BENCHMARKS.md).
 
-The payload of a layer (see :func:`layer_payload` and :func:`decode`):
-
-- ``S``, the style table, one entry per distinct (actor colour, status,
-  posture, point or outline): ``[colour, weight, dash, fill, fill opacity,
-  one-claim tally, z]``, ``fill`` 0 hollow, 1 solid, 2 hatched. Status is
-  carried by weight, dash and fill opacity as :data:`mapping.STATUS_STYLES`
-  says, posture by the fill (former hollow, proposed hatched in the actor's
-  colour), never by colour alone; ``z`` orders drawing, weakest status first.
-- ``T``, the string table: every text the layer shows, escaped on the server
-  with :func:`briefmap.safe.map_text` (and ``{``/``}`` as entities) before it
-  enters the JSON.
-- ``P``, tooltip recipes ``[name_en, name_ar, name_ru, meta, tally, summary, end]``
-  (``end``: the "end date unknown" line of a former place, or -1):
-  indices into ``T``, -1 for none (a tally of -1: the style's one-claim
-  tally). The script joins them with fixed markup into the HTML
-  :func:`mapping.tooltip_html` makes and gives Leaflet a string; nothing
-  from the data is evaluated.
-- ``o``, ``x``, ``y``, ``k``, the points, by column: coordinates as integers
-  of 1e-5 degree (rounded to 5 decimals, about a metre) from the origin
-  ``o``, and each point's tooltip and style index packed into one number,
-  ``k = tooltip * len(S) + style``. Weakest status first, so the best sourced
-  are drawn on top.
-- ``g``, ``gs``, ``gt``, the outlines: rings of [lon, lat] rounded to 5
-  decimals, with their style and tooltip index.
-
-Names, kinds and tallies repeat, so the tables stay small and a point costs
-about 23 bytes. A map of more than :data:`SUMMARY_LIMIT` places leaves the lead
-claim's summary out of its tooltips (the claim card has it): that is what
-keeps 100,000 points under 3 MB.
+The payload a layer carries is described in :mod:`briefmap.canvas_payload`.
 
 A click on a point is reported to ``st_folium`` as a click on a marker: the
 point's own position (rounded to 5 decimals, within
@@ -86,23 +58,20 @@ from jinja2 import Template
 
 from briefmap import mapping
 from briefmap.assets import web_text
+from briefmap.canvas_payload import (
+    HINT,
+    SUMMARY_LIMIT,
+    decode,
+    dumps,
+    layer_payload_of,
+)
 from briefmap.catalog_arrays import (
-    ACTORS,
     LAYER_CODE,
     LAYERS,
-    POSTURES,
     SCALE,
-    STATUSES,
     STRICT_ENTITIES,
-    ClaimTable,
-    PlaceTable,
-    map_text_strict,
-    rings_of,
 )
-from briefmap.index import Plan
 from briefmap.mapping import (
-    REGION_FILL_SCALE,
-    STATUS_STYLES,
     Layer,
     MapExtras,
     MapFeature,
@@ -110,183 +79,12 @@ from briefmap.mapping import (
 )
 from briefmap.query import ClaimFilter, Selection
 from briefmap.schema import (
-    Actor,
     Catalog,
-    ClaimStatus,
     PlaceKind,
-    Posture,
 )
 
 # Above this many drawn features, build_layers_auto takes the bulk path.
 BULK_THRESHOLD = 500
-# Up to this many places on the map, tooltips carry the lead claim's summary.
-SUMMARY_LIMIT = 5000
-POINT_RADIUS = 6  # px at zoom 8 and closer; smaller further out (<= 10 for "circles" clicks)
-HINT = "Click for the claim card"
-
-FILL_NONE, FILL_SOLID, FILL_HATCH = 0, 1, 2
-
-
-# --------------------------------------------------------------------- style
-
-
-def style_entry(colour: str, status: ClaimStatus, posture: Posture, is_point: bool) -> list:
-    """``[colour, weight, dash, fill, fill opacity]``: status by line and fill, posture by fill."""
-    style = STATUS_STYLES[status]
-    dash = style.dash or ""
-    if posture is Posture.FORMER:
-        return [colour, style.weight, dash, FILL_NONE, 0.0]
-    if posture is Posture.PROPOSED:
-        return [colour, style.weight, dash, FILL_HATCH, 1.0 if is_point else 0.55]
-    opacity = style.fill_opacity if is_point else style.fill_opacity * REGION_FILL_SCALE
-    return [colour, style.weight, dash, FILL_SOLID, round(opacity, 4)]
-
-
-def _style_of_code(code: int) -> tuple[Actor, ClaimStatus, Posture]:
-    rest, posture = divmod(code, len(POSTURES))
-    actor, status = divmod(rest, len(STATUSES))
-    return ACTORS[actor], STATUSES[status], POSTURES[posture]
-
-
-def _one(status: ClaimStatus) -> tuple[int, ...]:
-    return tuple(int(s is status) for s in STATUSES)
-
-
-def _tally(counts: tuple[int, ...]) -> str:
-    """'3 claims: 2 confirmed, 1 reported', as mapping.tooltip_html writes it."""
-    total = sum(counts)
-    noun = "claim" if total == 1 else "claims"
-    tally = ", ".join(f"{n} {STATUSES[s].label.lower()}" for s, n in enumerate(counts) if n)
-    return f"{total} {noun}: {map_text_strict(tally)}"
-
-
-# ------------------------------------------------------------------- payload
-
-
-class _Strings:
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}
-
-    def __call__(self, value: str | None) -> int:
-        if value is None:
-            return -1
-        found = self.index.get(value)
-        if found is None:
-            found = self.index[value] = len(self.index)
-        return found
-
-
-def layer_payload_of(
-    catalog: Catalog,
-    layer: Layer,
-    places: PlaceTable,
-    claims: ClaimTable,
-    plan: Plan,
-    *,
-    summaries: bool | None = None,
-) -> tuple[dict[str, Any], list[tuple[int, int]]]:
-    """One layer's compact payload, and (lead claim, place) for each style it uses."""
-    rows = np.flatnonzero(plan.layer == LAYER_CODE[layer])
-    if summaries is None:
-        summaries = len(rows) <= SUMMARY_LIMIT
-    place = plan.place[rows]
-    lead = plan.lead[rows]
-    point = places.is_point[place]
-    # Styles: the lead claim's (actor, status, posture), and point or outline.
-    style_key = claims.style[lead].astype(np.int64) * 2 + point
-    style_codes, style_index = np.unique(style_key, return_inverse=True)
-    style_table = []
-    samples: list[tuple[int, int]] = []
-    first_of_style = np.unique(style_index, return_index=True)[1]
-    for code, at in zip(style_codes.tolist(), first_of_style.tolist(), strict=True):
-        actor, status, posture = _style_of_code(code // 2)
-        # Then the one-claim tally (made a string index below) and the drawing
-        # order z: weakest status lowest, so the best sourced are drawn on top.
-        style_table.append(
-            [
-                *style_entry(actor.colour, status, posture, bool(code % 2)),
-                _tally(_one(status)),
-                len(STATUSES) - 1 - STATUSES.index(status),
-            ]
-        )
-        samples.append((int(lead[at]), int(place[at])))
-    # Tallies: a single claim's ("1 claim: 1 confirmed") rides with its style;
-    # features of several claims name their tally in their tooltip recipe.
-    tally_code = plan.tally[rows]
-    tally_text = {code: _tally(counts) for code, counts in enumerate(plan.tallies)}
-    n_tallies = len(plan.tallies)
-    # Tooltips: distinct (names and kind, tally[, lead claim for its summary]).
-    tip_key = places.label[place].astype(np.int64) * (n_tallies + 1) + tally_code + 1
-    # Former claims whose end no source dates: counted per feature, and named.
-    undated = np.zeros(len(rows), np.int64)
-    if len(rows) and claims.undated_end.any():
-        per_pair = claims.undated_end[claims.pair_claim[plan.pairs]].astype(np.int64)
-        undated = np.add.reduceat(per_pair, plan.first)[rows]
-    tip_key = tip_key * (int(undated.max(initial=0)) + 1) + undated
-    if summaries:
-        tip_key = tip_key * (len(claims.ordered) + 1) + lead
-    tip_index = np.unique(tip_key, return_inverse=True)[1]
-    strings = _Strings()
-    for entry in style_table:
-        entry[5] = strings(entry[5])
-    meta_of: dict[int, str] = {}
-    layer_label = map_text_strict(layer.value)
-    recipes = []
-    firsts = np.unique(tip_index, return_index=True)[1]
-    for at in firsts.tolist():
-        label_id = int(places.label[place[at]])
-        en, ar, ru, kind, precision = places.labels[label_id]
-        meta = meta_of.get(label_id)
-        if meta is None:
-            meta = meta_of[label_id] = f"{kind} · {precision} · {layer_label}"
-        summary = map_text_strict(claims.ordered[lead[at]].summary) if summaries else None
-        code = int(tally_code[at])
-        ended = int(undated[at])
-        recipes.append(
-            [
-                strings(en),
-                strings(ar),
-                strings(ru),
-                strings(meta),
-                strings(tally_text[code]) if code >= 0 else -1,
-                strings(summary),
-                strings(mapping.undated_end_text(ended)) if ended else -1,
-            ]
-        )
-    pts = np.flatnonzero(point)
-    if len(style_table):
-        # Weakest status first: drawn later, the best sourced lie on top.
-        z = np.array([entry[6] for entry in style_table], dtype=np.int64)[style_index[pts]]
-        pts = pts[np.argsort(z, kind="stable")]
-    xs, ys = places.x[place[pts]], places.y[place[pts]]
-    x0 = int(xs.min()) if len(pts) else 0
-    y0 = int(ys.min()) if len(pts) else 0
-    outlines = np.flatnonzero(~point)
-    payload: dict[str, Any] = {
-        "v": 1,
-        "layer": layer.value,
-        "slug": layer.slug,
-        "rank": LAYER_CODE[layer],
-        "r": POINT_RADIUS,
-        "S": style_table,
-        "T": list(strings.index),
-        "P": recipes,
-        "o": [x0, y0],
-        "x": (xs - x0).tolist(),
-        "y": (ys - y0).tolist(),
-        "k": (tip_index[pts] * max(len(style_table), 1) + style_index[pts]).tolist(),
-        "g": [rings_of(places, catalog.places, int(place[i])) for i in outlines.tolist()],
-        "gs": style_index[outlines].tolist(),
-        "gt": tip_index[outlines].tolist(),
-    }
-    return payload, samples
-
-
-def dumps(payload: dict[str, Any]) -> str:
-    """Compact JSON that is also safe inside a ``<script>`` and a JS expression."""
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    # No "<" at all (so no "</script>" or "<!--") and no raw line separators.
-    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 # --------------------------------------------------------------- elements
@@ -612,53 +410,6 @@ def layer_payload(group: folium.FeatureGroup) -> dict[str, Any] | None:
         if isinstance(child, BulkLayer):
             return json.loads(child.payload_json)
     return None
-
-
-def decode(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """The features a payload draws, as its script builds them: outlines, then points.
-
-    Each is ``{"kind": "point" | "polygon", "lat", "lon" (points), "rings"
-    (outlines), "style": [...], "tooltip": html}``.
-    """
-    strings, recipes, styles = payload["T"], payload["P"], payload["S"]
-
-    def tooltip(index: int, style: int) -> str:
-        p = recipes[index]
-        tally = p[4] if p[4] >= 0 else styles[style][5]
-        html = f'<div class="bm-tip-name">{strings[p[0]]}</div>'
-        if p[1] >= 0:
-            html += f'<div dir="rtl" lang="ar">{strings[p[1]]}</div>'
-        if p[2] >= 0:
-            html += f'<div lang="ru">{strings[p[2]]}</div>'
-        html += (
-            f'<div class="bm-tip-meta">{strings[p[3]]}</div>'
-            f'<div class="bm-tip-meta">{strings[tally]}</div>'
-        )
-        if p[6] >= 0:
-            html += f'<div class="bm-tip-meta">{strings[p[6]]}</div>'
-        if p[5] >= 0:
-            html += f'<div class="bm-tip-lead">{strings[p[5]]}</div>'
-        return html + f'<div class="bm-tip-hint">{HINT}</div>'
-
-    out: list[dict[str, Any]] = []
-    for rings, s, t in zip(payload["g"], payload["gs"], payload["gt"], strict=True):
-        out.append(
-            {"kind": "polygon", "rings": rings, "style": styles[s], "tooltip": tooltip(t, s)}
-        )
-    x0, y0 = payload["o"]
-    m = max(len(styles), 1)
-    for x, y, k in zip(payload["x"], payload["y"], payload["k"], strict=True):
-        t, s = divmod(k, m)
-        out.append(
-            {
-                "kind": "point",
-                "lon": (x + x0) / SCALE,
-                "lat": (y + y0) / SCALE,
-                "style": styles[s],
-                "tooltip": tooltip(t, s),
-            }
-        )
-    return out
 
 
 def drawn_counts(groups: list[folium.FeatureGroup]) -> dict[str, int]:

@@ -14,7 +14,7 @@ import pytest
 from streamlit_folium import _get_feature_group_string
 
 from bench.synth import generate
-from briefmap import bulk, mapping
+from briefmap import bulk, canvas_payload, catalog_arrays, mapping
 from briefmap.interaction import MapClick, place_at
 from briefmap.loader import load_catalog
 from briefmap.mapping import STATUS_STYLES, Layer, MapExtras, plan_features, tooltip_html
@@ -133,7 +133,7 @@ def test_tooltips_are_mapping_tooltips(catalog: Catalog) -> None:
     for group in groups:
         payload = bulk.layer_payload(group)
         assert payload is not None
-        got = sorted(f["tooltip"] for f in bulk.decode(payload))
+        got = sorted(f["tooltip"] for f in canvas_payload.decode(payload))
         expected = sorted(
             tooltip_html(f)
             for f in plan_features(catalog, selection)
@@ -149,7 +149,7 @@ def test_without_summaries_tooltips_still_name_the_place(synthetic: Catalog) -> 
         for g in bulk.build_bulk_layers(synthetic, selection, summaries=False)
         if g.layer_name == Layer.SITES.value
     ]
-    tips = [f["tooltip"] for f in bulk.decode(bulk.layer_payload(sites))]
+    tips = [f["tooltip"] for f in canvas_payload.decode(bulk.layer_payload(sites))]
     assert tips and all('class="bm-tip-name"' in t and "bm-tip-lead" not in t for t in tips)
 
 
@@ -164,10 +164,10 @@ def test_payload_parses_and_coordinates_are_rounded(synthetic: Catalog) -> None:
     assert all(p is not None for p in payloads)
     for payload in payloads:
         # The JSON in the script is the payload, compact (no whitespace between tokens).
-        text = bulk.dumps(payload)
+        text = canvas_payload.dumps(payload)
         assert text in script
         assert not re.search(r"\s", re.sub(r'"(?:[^"\\]|\\.)*"', '""', text))
-        for feature in bulk.decode(payload):
+        for feature in canvas_payload.decode(payload):
             if feature["kind"] == "point":
                 for value in (feature["lat"], feature["lon"]):
                     assert round(value, 5) == value
@@ -181,7 +181,7 @@ def test_points_are_within_a_metre_and_a_click_finds_their_place(synthetic: Cata
     groups = bulk.build_bulk_layers(synthetic, selection)
     drawn = selection.place_ids
     points = [
-        f for g in groups for f in bulk.decode(bulk.layer_payload(g) or {}) if f["kind"] == "point"
+        f for g in groups for f in canvas_payload.decode(bulk.layer_payload(g) or {}) if f["kind"] == "point"
     ]
     assert points
     at = Counter((f["lat"], f["lon"]) for f in points)
@@ -193,7 +193,7 @@ def test_points_are_within_a_metre_and_a_click_finds_their_place(synthetic: Cata
         assert abs(place.geometry.x - feature["lon"]) <= 5e-6 + 1e-12
         if at[(feature["lat"], feature["lon"])] == 1:
             assert feature["tooltip"].startswith(
-                f'<div class="bm-tip-name">{bulk.map_text_strict(place.name_en)}<'
+                f'<div class="bm-tip-name">{catalog_arrays.map_text_strict(place.name_en)}<'
             )
 
 
@@ -309,7 +309,7 @@ def test_hostile_text_in_tooltips_is_entities_only(real_catalog: Catalog) -> Non
         assert payload is not None
         for text in payload["T"]:
             assert not set(text) & set("<>`$\\{}\u2028"), text
-        for feature in bulk.decode(payload):
+        for feature in canvas_payload.decode(payload):
             # Markup comes only from the fixed recipe: these tags and nothing else.
             tags = set(re.findall(r"<(/?[a-z]+)", feature["tooltip"]))
             assert tags <= {"div", "/div"}
@@ -328,7 +328,7 @@ def test_jinja_syntax_in_data_is_not_evaluated_when_a_map_is_rendered(
 
 
 def test_payload_json_has_no_angle_bracket_or_line_separator() -> None:
-    text = bulk.dumps({"T": ["</script>", "a\u2028b\u2029c"], "x": [1]})
+    text = canvas_payload.dumps({"T": ["</script>", "a\u2028b\u2029c"], "x": [1]})
     assert "<" not in text and "\u2028" not in text and "\u2029" not in text
     assert json.loads(text) == {"T": ["</script>", "a\u2028b\u2029c"], "x": [1]}
 
@@ -340,7 +340,7 @@ def test_payload_json_has_no_angle_bracket_or_line_separator() -> None:
 def test_style_table_tells_statuses_apart_without_colour(is_point: bool) -> None:
     for posture in Posture:
         looks = {
-            status: tuple(bulk.style_entry("#000000", status, posture, is_point)[1:])
+            status: tuple(canvas_payload.style_entry("#000000", status, posture, is_point)[1:])
             for status in ClaimStatus
         }
         # Line weight and dash alone tell every status from every other.
@@ -353,16 +353,16 @@ def test_style_table_tells_statuses_apart_without_colour(is_point: bool) -> None
 
 def test_style_table_tells_postures_apart_without_colour() -> None:
     for status in ClaimStatus:
-        fills = {p: bulk.style_entry("#000000", status, p, True)[3] for p in Posture}
+        fills = {p: canvas_payload.style_entry("#000000", status, p, True)[3] for p in Posture}
         assert fills == {
-            Posture.CURRENT: bulk.FILL_SOLID,
-            Posture.PROPOSED: bulk.FILL_HATCH,
-            Posture.FORMER: bulk.FILL_NONE,
+            Posture.CURRENT: canvas_payload.FILL_SOLID,
+            Posture.PROPOSED: canvas_payload.FILL_HATCH,
+            Posture.FORMER: canvas_payload.FILL_NONE,
         }
     # Fill opacity follows the ladder for current places, lighter for outlines.
     for status in ClaimStatus:
-        point = bulk.style_entry("#000000", status, Posture.CURRENT, True)
-        region = bulk.style_entry("#000000", status, Posture.CURRENT, False)
+        point = canvas_payload.style_entry("#000000", status, Posture.CURRENT, True)
+        region = canvas_payload.style_entry("#000000", status, Posture.CURRENT, False)
         assert point[4] == STATUS_STYLES[status].fill_opacity
         assert region[4] == pytest.approx(
             STATUS_STYLES[status].fill_opacity * mapping.REGION_FILL_SCALE
