@@ -71,17 +71,14 @@ from briefmap.catalog_arrays import (
     SCALE,
     STRICT_ENTITIES,
 )
-from briefmap.mapping import (
-    Layer,
-    MapExtras,
-    MapFeature,
-    RawText,
-)
+from briefmap.map_elements import MapControl, RawText
+from briefmap.mapping import Layer, MapExtras, MapFeature
 from briefmap.query import ClaimFilter, Selection
 from briefmap.schema import (
     Catalog,
     PlaceKind,
 )
+from briefmap.symbology import legend_html
 
 # Above this many drawn features, build_layers_auto takes the bulk path.
 BULK_THRESHOLD = 500
@@ -210,8 +207,8 @@ BULK_SYMBOL_NOTE = (
 
 
 def bulk_legend_html(features: list[MapFeature], collapsible: bool = True) -> str:
-    """:func:`mapping.legend_html` for circles: the key of symbols by kind is replaced."""
-    html = mapping.legend_html(features, collapsible=collapsible)
+    """:func:`symbology.legend_html` for circles: the key of symbols by kind is replaced."""
+    html = legend_html(features, collapsible=collapsible)
     cut = html.find(SYMBOL_SECTION)
     return html[:cut] + BULK_SYMBOL_NOTE if cut >= 0 else html
 
@@ -293,14 +290,12 @@ def build_bulk_layers(
     if samples:
         legend = bulk_legend_html(samples, collapsible=not extras.presentation)
         corner = "bottomright" if extras.presentation else "topright"
-        mapping.MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(
-            groups[0]
-        )
+        MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(groups[0])
     if extras.footnote:
         note = footnote_html(catalog, selection, outlets=extras.presentation)
-        mapping.MapControl(
-            note, slot="footnote", css_class="bm-footnote", position="bottomleft"
-        ).add_to(groups[0])
+        MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
+            groups[0]
+        )
     if extras.changes:
         groups.append(mapping._changes_group(catalog, selection, extras))
     highlighted = [catalog.places[p] for p in extras.highlight if p in catalog.places]

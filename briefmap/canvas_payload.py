@@ -5,7 +5,7 @@ The payload of a layer (see :func:`layer_payload_of` and :func:`decode`):
 - ``S``, the style table, one entry per distinct (actor colour, status,
   posture, point or outline): ``[colour, weight, dash, fill, fill opacity,
   one-claim tally, z]``, ``fill`` 0 hollow, 1 solid, 2 hatched. Status is
-  carried by weight, dash and fill opacity as :data:`mapping.STATUS_STYLES`
+  carried by weight, dash and fill opacity as :data:`symbology.STATUS_STYLES`
   says, posture by the fill (former hollow, proposed hatched in the actor's
   colour), never by colour alone; ``z`` orders drawing, weakest status first.
 - ``T``, the string table: every text the layer shows, escaped on the server
@@ -51,8 +51,9 @@ from briefmap.catalog_arrays import (
     rings_of,
 )
 from briefmap.index import Plan
-from briefmap.mapping import REGION_FILL_SCALE, STATUS_STYLES, Layer
+from briefmap.mapping import Layer
 from briefmap.schema import Actor, Catalog, ClaimStatus, Posture
+from briefmap.symbology import REGION_FILL_SCALE, STATUS_STYLES
 
 # Up to this many places on the map, tooltips carry the lead claim's summary.
 SUMMARY_LIMIT = 5000

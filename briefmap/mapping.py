@@ -10,7 +10,6 @@ keeps the map (and the user's zoom and pan) and only swaps the layers.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections import Counter
 from collections.abc import Callable
@@ -18,18 +17,24 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 import folium
-from branca.element import Element, MacroElement
-from jinja2 import Template
+from branca.element import Element
 from xyzservices import providers
 
 from briefmap.assets import COMPONENT_RELATIVE_BASE, asset_links, web_style
+from briefmap.map_elements import (
+    FitWhenSized,
+    FocusWithoutScrolling,
+    HatchPatterns,
+    MapControl,
+    RawText,
+    ZoomClass,
+)
 from briefmap.query import Selection
 from briefmap.safe import map_text
 from briefmap.schema import (
     Actor,
     Catalog,
     Claim,
-    ClaimStatus,
     Place,
     PlaceKind,
     Posture,
@@ -37,6 +42,14 @@ from briefmap.schema import (
     Source,
 )
 from briefmap.sourcing import cited_sources_of
+from briefmap.symbology import (
+    REGION_FILL_SCALE,
+    STATUS_STYLES,
+    SYMBOL_PX,
+    hatch_id,
+    legend_html,
+    symbol_svg,
+)
 from briefmap.timeline import Change, ChangeKind
 
 
@@ -54,48 +67,6 @@ class Layer(str, Enum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
-class StatusStyle:
-    """How a rung of the status ladder is drawn, without relying on colour."""
-
-    dash: str | None
-    weight: float
-    fill_opacity: float
-
-
-STATUS_STYLES: dict[ClaimStatus, StatusStyle] = {
-    ClaimStatus.CONFIRMED: StatusStyle(dash=None, weight=3.5, fill_opacity=0.9),
-    ClaimStatus.STATED: StatusStyle(dash=None, weight=2.5, fill_opacity=0.6),
-    ClaimStatus.REPORTED: StatusStyle(dash="7 4", weight=2.5, fill_opacity=0.35),
-    ClaimStatus.UNVERIFIED: StatusStyle(dash="2 4", weight=2.5, fill_opacity=0.15),
-    ClaimStatus.DENIED: StatusStyle(dash="1 6", weight=1.5, fill_opacity=0.0),
-}
-
-# Regions are large: the same ladder, lighter, so tiles and labels show through.
-REGION_FILL_SCALE = 0.45
-
-# Point symbols by kind, as SVG shapes on a 24x24 box.
-SYMBOLS: dict[PlaceKind, str] = {
-    PlaceKind.NAVAL_FACILITY: '<path d="M12 2 L22 12 L12 22 L2 12 Z"/>',
-    PlaceKind.AIR_BASE: '<rect x="3" y="3" width="18" height="18"/>',
-    PlaceKind.AIRPORT: '<path d="M7 3 H17 L22 12 L17 21 H7 L2 12 Z"/>',
-    PlaceKind.MILITARY_POST: '<path d="M12 2 L22 21 H2 Z"/>',
-    PlaceKind.CAPITAL: (
-        '<path d="M12 1.5 L14.8 8.6 L22.4 9.1 L16.5 14 L18.4 21.4 L12 17.3 '
-        'L5.6 21.4 L7.5 14 L1.6 9.1 L9.2 8.6 Z"/>'
-    ),
-    PlaceKind.GOVERNMENT_SITE: (
-        '<path d="M12 1.5 L14.8 8.6 L22.4 9.1 L16.5 14 L18.4 21.4 L12 17.3 '
-        'L5.6 21.4 L7.5 14 L1.6 9.1 L9.2 8.6 Z"/>'
-    ),
-    PlaceKind.CITY: '<circle cx="12" cy="12" r="8.5"/>',
-    PlaceKind.TOWN: '<circle cx="12" cy="12" r="6.5"/>',
-    PlaceKind.MOUNTAIN: '<path d="M1.5 21 L9 6 L13 13 L16 9 L22.5 21 Z"/>',
-    PlaceKind.GOVERNORATE: '<circle cx="12" cy="12" r="9" />',
-    PlaceKind.REGION: '<circle cx="12" cy="12" r="9" />',
-    PlaceKind.BUFFER_ZONE: '<circle cx="12" cy="12" r="9" />',
-}
-SYMBOL_PX = 26
 LABEL_LEFT = frozenset({PlaceKind.CITY, PlaceKind.TOWN, PlaceKind.CAPITAL})
 
 FEATURE_CLASS = "bm-feature"  # every drawn place carries it: browser tests count these
@@ -192,45 +163,10 @@ def _tooltip(feature: MapFeature) -> folium.Tooltip:
 # ------------------------------------------------------------------- points
 
 
-def symbol_svg(kind: PlaceKind, colour: str, status: ClaimStatus, posture: Posture) -> str:
-    """An SVG symbol: shape by kind, colour by actor, status and posture by fill and line."""
-    style = STATUS_STYLES[status]
-    if posture is Posture.FORMER:
-        fill, fill_opacity = "none", 0.0
-    elif posture is Posture.PROPOSED:
-        fill, fill_opacity = f"url(#{hatch_id(colour)})", 1.0
-    else:
-        fill, fill_opacity = colour, style.fill_opacity
-    dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
-    shape = SYMBOLS[kind]
-    # A white halo under the coloured line keeps symbols legible on any basemap.
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{SYMBOL_PX}" height="{SYMBOL_PX}" '
-        f'viewBox="-1 -1 26 26" aria-hidden="true">'
-        f"{_hatch_defs(colour) if posture is Posture.PROPOSED else ''}"
-        f'<g fill="none" stroke="#ffffff" stroke-width="{style.weight + 2.5}">{shape}</g>'
-        f'<g fill="{fill}" fill-opacity="{fill_opacity}" stroke="{colour}" '
-        f'stroke-width="{style.weight}"{dash} stroke-linejoin="round">{shape}</g></svg>'
-    )
-
-
-def hatch_id(colour: str) -> str:
-    return f"bm-hatch-{colour.lstrip('#').lower()}"
-
-
-def _hatch_defs(colour: str) -> str:
-    return (
-        f'<defs><pattern id="{hatch_id(colour)}" patternUnits="userSpaceOnUse" width="6" '
-        f'height="6" patternTransform="rotate(45)"><rect width="2.5" height="6" '
-        f'fill="{colour}"/></pattern></defs>'
-    )
-
-
 # Up to this many points every one is labelled at every zoom; beyond, labels
-# show from LABELS_FROM_ZOOM in (hundreds of names over the whole of Syria are
+# show from map_elements.LABELS_FROM_ZOOM in (hundreds of names over the whole of Syria are
 # a black smear; the tooltips still name every place).
 LABEL_EVERY_POINT_UP_TO = 60
-LABELS_FROM_ZOOM = 9
 
 
 def _point_marker(feature: MapFeature, *, crowded: bool = False) -> folium.Marker:
@@ -532,263 +468,11 @@ def footnote_html(
     return "".join(lines)
 
 
-class MapControl(MacroElement):
-    """A Leaflet control holding fixed HTML (the legend, the footnote).
-
-    Placed inside the layers, its script runs each time streamlit-folium swaps
-    the layers in, so it removes the control of the same ``slot`` first: the
-    legend and footnote follow the filter without stacking up or remounting
-    the map.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function (map) {
-            var slot = {{ this.slot_json }};
-            if (map[slot]) { map.removeControl(map[slot]); }
-            var control = L.control({position: {{ this.position_json }}});
-            control.onAdd = function () {
-                var div = L.DomUtil.create("div", {{ this.css_json }});
-                div.innerHTML = {{ this.html_json }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            control.addTo(map);
-            map[slot] = control;
-        })({{ this.map_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html: str, *, slot: str, css_class: str, position: str) -> None:
-        super().__init__()
-        self._name = "MapControl"
-        self.html, self.slot = html, slot
-        # JSON-encoded, with "</" broken so the string can never close a <script>.
-        self.html_json = json.dumps(html).replace("</", "<\\/")
-        self.slot_json = json.dumps(f"__briefmap_{slot}")
-        self.css_json = json.dumps(css_class)
-        self.position_json = json.dumps(position)
-
-    def map_name(self) -> str:
-        node = self._parent
-        while not isinstance(node, folium.Map):
-            node = node._parent
-        return node.get_name()
-
-
 # --------------------------------------------------------------- base map
-
-
-class RawText(Element):
-    """Text for the page as it is.
-
-    branca's ``Element(text)`` compiles its text as a Jinja template: work on
-    every rerun for our fixed CSS, and a hazard for anything else.
-    """
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._name = "RawText"
-        self.text = text
-
-    def render(self, **kwargs: object) -> str:
-        return self.text
 
 
 # The map page's own styles (briefmap/web/map.css), inlined in its <head>.
 MAP_CSS = web_style("map.css")
-
-
-class FitWhenSized(MacroElement):
-    """Fit the view to bounds once the map has its real size.
-
-    streamlit-folium creates the map before its iframe reaches full width, so a
-    plain ``fit_bounds`` fits a narrower box. Fitting again on the first resize
-    (and once after load) gives the view a briefer expects; later resizes and
-    the user's own pan and zoom are left alone.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function (map, bounds) {
-            var touched = false;
-            function options() {
-                // Keep the places clear of the legend on the right.
-                var legend = map.getContainer().querySelector(".bm-legend");
-                // Labels run about 110 px to the right of their symbol; the
-                // footnote sits at the bottom.
-                var right = (legend ? legend.offsetWidth : 0) + 110;
-                var note = map.getContainer().querySelector(".bm-footnote");
-                var bottom = (note ? note.offsetHeight : 0) + 24;
-                return {paddingTopLeft: [24, 24], paddingBottomRight: [right, bottom]};
-            }
-            function fit() {
-                // Leave the view alone once the user, or a link, has set one.
-                var requested = window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.last_center;
-                if (touched || requested) { return; }
-                map.invalidateSize();
-                map.fitBounds(bounds, options());
-            }
-            map.fitBounds(bounds, {padding: [24, 24]});
-            ["pointerdown", "wheel", "keydown"].forEach(function (name) {
-                map.getContainer().addEventListener(name, function () { touched = true; });
-            });
-            setTimeout(fit, 400);
-        })({{ this._parent.get_name() }}, {{ this.bounds_json }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, bounds: list[list[float]]) -> None:
-        super().__init__()
-        self._name = "FitWhenSized"
-        self.bounds_json = json.dumps(bounds)
-
-
-class FocusWithoutScrolling(MacroElement):
-    """Stop a click on the map from scrolling the page under the pointer.
-
-    Leaflet focuses the map on mousedown (for keyboard panning); when the map's
-    bottom is below the fold the browser scrolls the page to show it, the
-    marker moves away from the pointer and the click is lost. Inside the map's
-    own frame, every focus call asks not to scroll.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var focus = HTMLElement.prototype.focus;
-            if (focus.__briefmap) { return; }
-            HTMLElement.prototype.focus = function (options) {
-                return focus.call(this, Object.assign({}, options || {}, {preventScroll: true}));
-            };
-            HTMLElement.prototype.focus.__briefmap = true;
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "FocusWithoutScrolling"
-
-
-class ZoomClass(MacroElement):
-    """Mark the map's container ``bm-far`` below :data:`LABELS_FROM_ZOOM`.
-
-    Part of the fixed base map, so it is set up once per map however often
-    the layers are swapped; CSS then hides the labels of crowded maps.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function (map) {
-            function mark() {
-                map.getContainer().classList.toggle("bm-far", map.getZoom() < {{ this.zoom }});
-            }
-            map.on("zoomend", mark);
-            mark();
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, zoom: int = LABELS_FROM_ZOOM) -> None:
-        super().__init__()
-        self._name = "ZoomClass"
-        self.zoom = int(zoom)
-
-
-class HatchPatterns(MacroElement):
-    """SVG hatch patterns, one per actor colour, for proposed regions' fill."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var holder = document.createElement("div");
-            holder.style.cssText = "position:absolute;width:0;height:0;overflow:hidden";
-            holder.innerHTML = {{ this.svg_json }};
-            document.body.appendChild(holder);
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, colours: list[str]) -> None:
-        super().__init__()
-        self._name = "HatchPatterns"
-        defs = "".join(_hatch_defs(c) for c in colours)
-        self.svg_json = json.dumps(f'<svg width="0" height="0">{defs}</svg>')
-
-
-def legend_html(features: list[MapFeature], collapsible: bool = True) -> str:
-    """The legend for what is drawn: its actors, statuses, postures and symbols.
-
-    Only vocabulary labels reach it, never data, and only entries that appear
-    on the map, so it stays small enough to leave the map visible.
-    """
-    swatch = '<svg width="18" height="18" viewBox="-1 -1 26 26">{}</svg>'
-    actors = {f.actor for f in features}
-    statuses = {f.lead.status for f in features}
-    postures = {f.lead.posture for f in features}
-    kinds = {f.place.kind for f in features if f.place.is_point}
-    # Not collapsible means presentation: a compact strip without the symbol
-    # key (every point is labelled on the map), so the map stays visible.
-    opening = "<details open><summary>Legend</summary>" if collapsible else '<div class="bm-strip">'
-    parts = [opening, '<h4>Actor (colour)</h4><div class="grid">']
-    for actor in (a for a in Actor if a in actors):
-        parts.append(
-            f'<div class="row">{swatch.format(_swatch(actor.colour, ClaimStatus.CONFIRMED, Posture.CURRENT))}'
-            f"{map_text(actor.label)}</div>"
-        )
-    parts.append('</div><h4>Status (fill and line)</h4><div class="grid">')
-    for status in (s for s in ClaimStatus if s in statuses):
-        parts.append(
-            f'<div class="row">{swatch.format(_swatch("#555555", status, Posture.CURRENT))}'
-            f"{map_text(status.label)}</div>"
-        )
-    parts.append("</div><h4>Posture</h4>")
-    for posture, text in (
-        (Posture.CURRENT, "Current: filled"),
-        (Posture.PROPOSED, "Proposed: hatched; dashed arrow from a base a source names"),
-        (Posture.FORMER, "Former: hollow"),
-    ):
-        if posture not in postures:
-            continue
-        parts.append(
-            f'<div class="row">{swatch.format(_swatch("#555555", ClaimStatus.STATED, posture))}'
-            f"{map_text(text)}</div>"
-        )
-    if not collapsible:
-        parts.append("</div></div>")
-        return "".join(parts)
-    parts.append('<h4>Symbol (kind of place)</h4><div class="grid">')
-    shown: set[str] = set()
-    for kind in (k for k in PlaceKind if k in kinds):
-        shape = SYMBOLS[kind]
-        if shape in shown:
-            continue
-        shown.add(shape)
-        names = [k.label for k in PlaceKind if SYMBOLS[k] == shape and k in kinds]
-        parts.append(
-            f'<div class="row"><svg width="18" height="18" viewBox="-1 -1 26 26"><g fill="#ffffff" '
-            f'stroke="#333333" stroke-width="2.5">{shape}</g></svg>{map_text(" / ".join(names))}</div>'
-        )
-    parts.append("</div></details>")
-    return "".join(parts)
-
-
-def _swatch(colour: str, status: ClaimStatus, posture: Posture) -> str:
-    # Reuse the symbol renderer's fill rules on a plain square.
-    inner = symbol_svg(PlaceKind.AIR_BASE, colour, status, posture)
-    return inner[inner.index(">") + 1 : inner.rindex("</svg>")]
 
 
 def map_bounds(catalog: Catalog) -> list[list[float]]:

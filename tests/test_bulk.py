@@ -17,9 +17,11 @@ from bench.synth import generate
 from briefmap import bulk, canvas_payload, catalog_arrays, mapping
 from briefmap.interaction import MapClick, place_at
 from briefmap.loader import load_catalog
-from briefmap.mapping import STATUS_STYLES, Layer, MapExtras, plan_features, tooltip_html
+from briefmap.map_elements import MapControl
+from briefmap.mapping import Layer, MapExtras, plan_features, tooltip_html
 from briefmap.query import ClaimFilter, Deployments, select
 from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind, Posture
+from briefmap.symbology import REGION_FILL_SCALE, STATUS_STYLES
 from briefmap.timeline import changes_between, monthly_counts
 
 FILTERS = [
@@ -181,7 +183,10 @@ def test_points_are_within_a_metre_and_a_click_finds_their_place(synthetic: Cata
     groups = bulk.build_bulk_layers(synthetic, selection)
     drawn = selection.place_ids
     points = [
-        f for g in groups for f in canvas_payload.decode(bulk.layer_payload(g) or {}) if f["kind"] == "point"
+        f
+        for g in groups
+        for f in canvas_payload.decode(bulk.layer_payload(g) or {})
+        if f["kind"] == "point"
     ]
     assert points
     at = Counter((f["lat"], f["lon"]) for f in points)
@@ -365,7 +370,7 @@ def test_style_table_tells_postures_apart_without_colour() -> None:
         region = canvas_payload.style_entry("#000000", status, Posture.CURRENT, False)
         assert point[4] == STATUS_STYLES[status].fill_opacity
         assert region[4] == pytest.approx(
-            STATUS_STYLES[status].fill_opacity * mapping.REGION_FILL_SCALE
+            STATUS_STYLES[status].fill_opacity * REGION_FILL_SCALE
         )
 
 
@@ -545,7 +550,7 @@ def test_both_renderers_write_the_same_footnote(catalog: Catalog, presentation: 
             c.html
             for g in groups
             for c in g._children.values()
-            if isinstance(c, mapping.MapControl) and c.slot == "footnote"
+            if isinstance(c, MapControl) and c.slot == "footnote"
         ]
         return note
 

@@ -9,26 +9,24 @@ from pathlib import Path
 import folium
 import pytest
 
+from briefmap.map_elements import LABELS_FROM_ZOOM
 from briefmap.mapping import (
     FEATURE_CLASS,
     LABEL_EVERY_POINT_UP_TO,
-    LABELS_FROM_ZOOM,
-    STATUS_STYLES,
     Layer,
     arrowhead,
     build_base_map,
     build_layers,
     build_map,
     layer_of,
-    legend_html,
     map_bounds,
     plan_features,
-    symbol_svg,
     tooltip_html,
 )
 from briefmap.query import ClaimFilter, Deployments, select
 from briefmap.safe import map_text
 from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind, Posture
+from briefmap.symbology import STATUS_STYLES, legend_html, symbol_svg
 
 
 def _children(element: folium.Element, kind: type) -> list:
