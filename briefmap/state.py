@@ -29,9 +29,9 @@ P_ACTORS, P_STATUSES, P_DEPLOY, P_KINDS, P_SEARCH = "actor", "status", "deploy",
 P_FROM, P_TO, P_AS_OF, P_SINCE = "from", "to", "asof", "since"
 P_LAT, P_LNG, P_ZOOM, P_PLACE = "lat", "lng", "z", "place"
 P_PRESENT, P_BRIEFING, P_SCENE = "present", "briefing", "scene"
+FILTER_PARAMS = (P_ACTORS, P_STATUSES, P_DEPLOY, P_KINDS, P_SEARCH, P_FROM, P_TO)
 KNOWN = (
-    P_ACTORS, P_STATUSES, P_DEPLOY, P_KINDS, P_SEARCH, P_FROM, P_TO, P_AS_OF, P_SINCE,
-    P_LAT, P_LNG, P_ZOOM, P_PLACE, P_PRESENT, P_BRIEFING, P_SCENE,
+    *FILTER_PARAMS, P_AS_OF, P_SINCE, P_LAT, P_LNG, P_ZOOM, P_PLACE, P_PRESENT, P_BRIEFING, P_SCENE,
 )  # fmt: skip
 
 
