@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from briefmap import pages_mode, ui
+from briefmap import app, pages_mode
 
 pages_mode.leave_pages_folder_mode()
 # The favicon stays an emoji: Streamlit fetches a :material: favicon from Google's
@@ -12,7 +12,7 @@ pages_mode.leave_pages_folder_mode()
 st.set_page_config(page_title="Briefmap", page_icon="🗺️", layout="wide")
 
 # The sidebar lives here, not in the pages, so filters hold across pages.
-ui.publish(ui.build_view())
+app.publish(app.build_view())
 
 page = st.navigation(
     [
@@ -22,3 +22,5 @@ page = st.navigation(
     ]
 )
 page.run()
+# Last, so the link holds what the page left on screen (the map reports its view).
+app.update_link()

@@ -4,7 +4,7 @@
 object: the first run (load, validate, draw), then a rerun after each of two
 filter changes and one that changes nothing (as after a pan or a click), in
 wall and CPU time, with the CPU time of the script's thread
-spent in the main ``briefmap.ui`` functions; the size of what ``st_folium``
+spent in the main functions of ``briefmap.app``; the size of what ``st_folium``
 was sent; the peak RSS of the process, and the resident memory after each
 extra session.
 
@@ -57,46 +57,49 @@ def _patch_naive_path() -> None:
     every drawn place becomes a ``folium.Marker`` with a tooltip
     (:func:`briefmap.mapping.build_layers`, whatever the count), and the
     per-catalog facts (bounds, date span, kinds, drawn places) are recomputed
-    on every call, as they were before the fast path.
+    on every call, as they were before the fast path. Each name is replaced in
+    the module of ``briefmap.app`` that calls it.
     """
-    from briefmap import mapping, query, timeline, ui
+    from briefmap import mapping, query, timeline
+    from briefmap.app import data, map_panel, scenes, session, view
     from briefmap.schema import PlaceKind
 
-    ui.select_fast = query.select  # type: ignore[attr-defined]
-    ui.build_layers_auto = mapping.build_layers  # type: ignore[attr-defined]
-    ui.map_bounds = mapping.map_bounds  # type: ignore[attr-defined]
-    ui.date_span = timeline.date_span  # type: ignore[attr-defined]
-    ui.kinds_in = lambda catalog: [  # type: ignore[attr-defined]
+    view.select_fast = query.select  # type: ignore[attr-defined]
+    map_panel.build_layers_auto = mapping.build_layers  # type: ignore[attr-defined]
+    map_panel.map_bounds = mapping.map_bounds  # type: ignore[attr-defined]
+    session.date_span = timeline.date_span  # type: ignore[attr-defined]
+    session.kinds_in = lambda catalog: [  # type: ignore[attr-defined]
         k for k in PlaceKind if any(p.kind is k for p in catalog.places.values())
     ]
-    ui.selection_bounds = lambda catalog, selection: ui.bounds_of(  # type: ignore[attr-defined]
+    map_panel.selection_bounds = lambda catalog, selection: scenes.bounds_of(  # type: ignore[attr-defined]
         [catalog.places[p] for p in selection.place_ids]
     )
-    ui.off_map_place_ids = lambda catalog, selection: [  # type: ignore[attr-defined]
+    map_panel.off_map_place_ids = lambda catalog, selection: [  # type: ignore[attr-defined]
         p for p in selection.place_ids if catalog.places[p].off_map
     ]
-    ui.warm = lambda catalog: None  # type: ignore[attr-defined]
+    data.warm = lambda catalog: None  # type: ignore[attr-defined]
 
 
-# Functions of briefmap.ui whose time is reported per rerun (pages call them via ui.).
-TIMED = (
-    "build_view",
-    "select_fast",
-    "briefing_map",
-    "build_base_map",
-    "build_layers_auto",
-    "st_folium",
-    "map_footer",
-    "timeline_chart",
-    "claim_card",
-)
+# What is timed per rerun: each name in the module its callers look it up in
+# (app.py and the pages call through the package ``briefmap.app``).
+TIMED = {
+    "build_view": "briefmap.app",
+    "select_fast": "briefmap.app.view",
+    "briefing_map": "briefmap.app",
+    "build_base_map": "briefmap.app.map_panel",
+    "build_layers_auto": "briefmap.app.map_panel",
+    "st_folium": "briefmap.app.map_panel",
+    "map_footer": "briefmap.app",
+    "timeline_chart": "briefmap.app",
+    "claim_card": "briefmap.app",
+}
 
 
-def _time_ui_functions() -> dict[str, float]:
+def _time_app_functions() -> dict[str, float]:
     """Wrap the functions in TIMED; the dict they fill holds seconds of CPU time of the
     script's thread (``time.thread_time``), which other load on the machine does not inflate.
     """
-    from briefmap import ui
+    import importlib
 
     spent: dict[str, float] = dict.fromkeys(TIMED, 0.0)
     depth: dict[str, int] = dict.fromkeys(TIMED, 0)
@@ -114,8 +117,9 @@ def _time_ui_functions() -> dict[str, float]:
 
         return timed
 
-    for name in TIMED:
-        setattr(ui, name, wrap(name, getattr(ui, name)))
+    for name, module_name in TIMED.items():
+        module = importlib.import_module(module_name)
+        setattr(module, name, wrap(name, getattr(module, name)))
     return spent
 
 
@@ -154,7 +158,7 @@ def _measure(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.naive:
         _patch_naive_path()
-    spent = _time_ui_functions()
+    spent = _time_app_functions()
     rss_start = _rss_mb()
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=900)
     first = _timed_run(at, spent)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from briefmap import ui
+from briefmap import app
 from briefmap.tables import claims_table, rows_for_screen, to_csv
 
-view = ui.current_view()
-ui.presentation_frame(view)
+view = app.current_view()
+app.presentation_frame(view)
 st.title("Claims")
-ui.data_problems(view)
+app.data_problems(view)
 st.caption(view.selection.summary_line)
-if not ui.empty_result_notice(view.selection):
+if not app.empty_result_notice(view.selection):
     table = claims_table(view.catalog, view.selection)
     shown, note = rows_for_screen(table)
     if note:
@@ -23,6 +23,6 @@ if not ui.empty_result_notice(view.selection):
         width="stretch",
         column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")},
     )
-    ui.deferred_download(
+    app.deferred_download(
         "Download CSV", lambda: to_csv(table), file_name="briefmap-claims.csv", mime="text/csv"
     )

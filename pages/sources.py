@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from briefmap import ui
+from briefmap import app
 from briefmap.safe import markdown_text
 from briefmap.tables import ladder_table, precision_table, rules_table, sources_table
 
-view = ui.current_view()
-ui.presentation_frame(view)
+view = app.current_view()
+app.presentation_frame(view)
 st.title("Sources & method")
-ui.data_problems(view)
+app.data_problems(view)
 st.markdown(f"**Data as of:** {markdown_text(view.catalog.as_of or 'not stated')}")
 st.markdown(
     "Every mapped thing is a *claim*: a place, the actors it is about, who claims it, "

@@ -134,9 +134,9 @@ def test_claim_card_lists_the_claims_on_a_place(real_catalog: Any) -> None:
 def test_the_map_is_sent_the_same_without_a_full_page_render(
     present: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # ui.briefing_map passes render=False to st_folium (faster); the component
-    # must get exactly what the default render=True would give it.
-    from briefmap import ui
+    # briefmap.app.map_panel.briefing_map passes render=False to st_folium (faster);
+    # the component must get exactly what the default render=True would give it.
+    from briefmap.app import map_panel
 
     def run() -> dict[str, Any]:
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
@@ -145,8 +145,10 @@ def test_the_map_is_sent_the_same_without_a_full_page_render(
         return _map_args(at.run())
 
     fast = run()
-    original = ui.st_folium
-    monkeypatch.setattr(ui, "st_folium", lambda *a, **k: original(*a, **{**k, "render": True}))
+    original = map_panel.st_folium
+    monkeypatch.setattr(
+        map_panel, "st_folium", lambda *a, **k: original(*a, **{**k, "render": True})
+    )
     rendered = run()
     assert fast == rendered
     assert ".bm-legend" in fast["header"]
@@ -156,10 +158,10 @@ def test_the_map_is_sent_the_same_without_a_full_page_render(
 def test_with_many_places_the_claim_card_is_found_by_name(
     real_catalog: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from briefmap import ui
+    from briefmap.app import card
 
     # As at 100,000 places: the card offers matches for a typed name, not every place.
-    monkeypatch.setattr(ui, "CARD_LIST_LIMIT", 5)
+    monkeypatch.setattr(card, "CARD_LIST_LIMIT", 5)
     at = _app()
     assert at.selectbox(key="selected_place").options == []
     at.text_input(key="card_search").input("хмеймим").run()  # Russian, any case
@@ -241,7 +243,7 @@ def test_claims_page_shows_the_latest_rows_and_says_the_csv_has_all(
 )
 def test_downloads_do_not_rerun_the_app(page: str, labels: set[str]) -> None:
     # A click that reruns the app races the rerun for the file's generator and can lose
-    # it: the browser then gets an error instead of the file (see ui.deferred_download).
+    # it: the browser then gets an error instead of the file (see app.panels.deferred_download).
     at = _app()
     if page != "pages/map.py":
         at.switch_page(page).run()

@@ -18,7 +18,8 @@ import pytest
 from needs import NODE_HINT, missing_tool
 
 from bench.synth import generate
-from briefmap import bulk, exports, mapping, ui
+from briefmap import bulk, exports, mapping
+from briefmap.app import scenes
 from briefmap.assets import web_style, web_text
 from briefmap.loader import load_catalog
 from briefmap.query import ClaimFilter, select
@@ -63,7 +64,7 @@ def test_styles_are_inlined_in_the_map_page(real_catalog: Catalog) -> None:
     assert web_text("presentation.css") not in page
     presenting = mapping.build_map(real_catalog, selection, presentation=True)
     assert web_style("presentation.css") in presenting.get_root().render()
-    assert web_style("presentation-page.css") == ui.PRESENTATION_PAGE_CSS
+    assert web_style("presentation-page.css") == scenes.PRESENTATION_PAGE_CSS
 
 
 @pytest.mark.parametrize(

@@ -102,7 +102,7 @@ def test_export_menu_downloads_what_the_map_shows(app: BrowserPage) -> None:
         for label in ("GeoJSON (loads back into Briefmap)", "CSV of the claims", "HTML map")
     )
     app.wait_idle()
-    # No download reran the app (a rerun could lose the file: see ui.deferred_download).
+    # No download reran the app (a rerun could lose the file: see app.panels.deferred_download).
     assert app.script_runs() == runs
 
     assert bundle.decode("utf-8") == exports.bundle_json(catalog, selection)

@@ -1,8 +1,8 @@
 """The app itself on thousands of claims: canvas layers, filters, clicks and the card's search.
 
 Above ``bulk.BULK_THRESHOLD`` drawn places the app draws each layer on one
-canvas instead of a marker per place, and above ``ui.CARD_LIST_LIMIT`` the
-claim card is found by name. Both are checked here in the running app, with
+canvas instead of a marker per place, and above ``app.card.CARD_LIST_LIMIT``
+the claim card is found by name. Both are checked here in the running app, with
 synthetic data from the benchmark's generator.
 """
 
@@ -18,7 +18,8 @@ import pytest
 from browser_support import MAP_IFRAME, BrowserPage, expect, serving
 
 from bench.synth import generate
-from briefmap import bulk, mapping, ui
+from briefmap import bulk, mapping
+from briefmap.app.card import CARD_LIST_LIMIT, CARD_MATCHES
 from briefmap.loader import load_catalog
 from briefmap.query import ClaimFilter, select
 from briefmap.schema import Actor, Catalog
@@ -155,7 +156,7 @@ def test_with_thousands_of_places_the_card_is_found_by_name(
     open_page: Any, scale_server: AppServer, catalog: Catalog
 ) -> None:
     shown = select(catalog, ClaimFilter()).place_ids
-    assert len(shown) > ui.CARD_LIST_LIMIT
+    assert len(shown) > CARD_LIST_LIMIT
     app = open_page(scale_server)
     app.goto("/")
     card = app.claim_card()
@@ -163,7 +164,7 @@ def test_with_thousands_of_places_the_card_is_found_by_name(
     search.fill("raqqa")
     with app.rerun():
         search.press("Enter")
-    matches = bulk.find_places(catalog, shown, "raqqa", ui.CARD_MATCHES)
+    matches = bulk.find_places(catalog, shown, "raqqa", CARD_MATCHES)
     assert matches
     card.get_by_role("combobox", name="Claim card").click()
     options = app.page.get_by_role("option")

@@ -1,0 +1,55 @@
+"""The Streamlit side of Briefmap: the only package that imports Streamlit.
+
+Everything it shows is computed by the pure modules of ``briefmap``; here it is
+loaded, held in the session, laid out and linked:
+
+- ``data``: loading and caching the data and briefings (one copy per version of
+  the files, shared by every session), and the session's own uploads;
+- ``session``: every session-state key, and :class:`~briefmap.app.session.Form`,
+  the one converter between widget values, the state and the link's parameters;
+- ``link``: reading the link once, writing it, Copy link, the link's notices;
+- ``view``: the view of one run (state, selection, changes), built once by
+  ``app.py`` and handed to the page;
+- ``sidebar``: the shared sidebar;
+- ``scenes``: briefings' scenes and presentation view;
+- ``map_panel``: the map and its footer;
+- ``card``: the claim card;
+- ``panels``: data problems, the upload, changes, the timeline chart, downloads.
+
+``app.py`` and ``pages/`` use only the names below.
+"""
+
+from briefmap.app.card import claim_card
+from briefmap.app.link import link_notices
+from briefmap.app.map_panel import briefing_map, map_footer
+from briefmap.app.panels import (
+    changes_panel,
+    data_problems,
+    deferred_download,
+    empty_result_notice,
+    timeline_chart,
+    upload_panel,
+)
+from briefmap.app.scenes import page_heading, presentation_frame, talking_points
+from briefmap.app.view import BriefingView, build_view, current_view, publish, update_link
+
+__all__ = [
+    "BriefingView",
+    "briefing_map",
+    "build_view",
+    "changes_panel",
+    "claim_card",
+    "current_view",
+    "data_problems",
+    "deferred_download",
+    "empty_result_notice",
+    "link_notices",
+    "map_footer",
+    "page_heading",
+    "presentation_frame",
+    "publish",
+    "talking_points",
+    "timeline_chart",
+    "update_link",
+    "upload_panel",
+]

@@ -1,0 +1,128 @@
+"""The claim card: every shown claim on the place clicked or chosen."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from briefmap.app.session import KEY_CARD_SEARCH, KEY_SELECTED_PLACE
+from briefmap.app.view import BriefingView
+from briefmap.bulk import drawn_place_ids, find_places
+from briefmap.safe import markdown_text, plain_text
+from briefmap.schema import Claim, ClaimStatus, Posture
+
+STATUS_BADGES: dict[ClaimStatus, str] = {
+    ClaimStatus.CONFIRMED: ":green-background[Confirmed]",
+    ClaimStatus.STATED: ":blue-background[Stated on the record]",
+    ClaimStatus.REPORTED: ":orange-background[Reported]",
+    ClaimStatus.UNVERIFIED: ":gray-background[Unverified]",
+    ClaimStatus.DENIED: ":red-background[Denied]",
+}
+
+# Above this many places the card's list is searched rather than scrolled: a
+# select box of 95,000 places cost a third of a second a rerun (BENCHMARKS.md).
+CARD_LIST_LIMIT = 1_000
+CARD_MATCHES = 100
+
+
+def card_choices(view: BriefingView, shown: tuple[str, ...], text: str) -> list[str]:
+    """The places the claim card offers: all ``shown``, or at scale those matching ``text``."""
+    if len(shown) <= CARD_LIST_LIMIT:
+        return list(shown)
+    choices = find_places(view.catalog, shown, text, CARD_MATCHES)
+    selected = st.session_state.get(KEY_SELECTED_PLACE)
+    if selected is not None and selected not in choices:
+        choices.insert(0, selected)
+    return choices
+
+
+def claim_card(view: BriefingView) -> None:
+    """The claim card: every shown claim on the selected place."""
+    catalog, selection = view.catalog, view.selection
+    # selection.place_ids from the fast path's arrays: 15 ms instead of 100 at 100,000 claims.
+    shown = drawn_place_ids(catalog, selection)
+    if st.session_state.get(KEY_SELECTED_PLACE) not in shown:
+        st.session_state[KEY_SELECTED_PLACE] = None
+    many = len(shown) > CARD_LIST_LIMIT
+    text = ""
+    if many:
+        text = st.text_input(
+            "Find a place for the claim card",
+            key=KEY_CARD_SEARCH,
+            placeholder="Part of a name, in any language",
+            help=f"{len(shown):,} places are shown; the first {CARD_MATCHES} "
+            "that match are listed below.",
+        )
+    place_id = st.selectbox(
+        "Claim card",
+        card_choices(view, shown, text),
+        key=KEY_SELECTED_PLACE,
+        index=None,
+        placeholder=(
+            "Click a place on the map, or find one above"
+            if many
+            else "Click a place on the map, or choose one"
+        ),
+        format_func=lambda pid: plain_text(catalog.places[pid].name_en),
+    )
+    if place_id is None:
+        st.caption("Click a place on the map to list every claim made about it.")
+        return
+    place = catalog.places[place_id]
+    names = " · ".join(markdown_text(n) for n in (place.name_ar, place.name_ru) if n)
+    with st.container(border=True):
+        st.markdown(f"### {markdown_text(place.name_en)}")
+        if names:
+            st.markdown(names)
+        st.caption(
+            f"{markdown_text(place.kind.label)} · precision: {markdown_text(place.precision.label)}"
+            + (f" · {markdown_text(place.note)}" if place.note else "")
+        )
+        for claim in selection.claims_at(place_id):
+            _claim_entry(view, claim)
+
+
+def _claim_entry(view: BriefingView, claim: Claim) -> None:
+    """One claim on the card: status, posture, summary, who says it and where it was read."""
+    sources = [view.catalog.sources[sid] for sid in claim.sources]
+    cited = "; ".join(f"{markdown_text(s.credit)} ({markdown_text(s.date)})" for s in sources)
+    lines = [
+        f"**Claimant:** {markdown_text(claim.claimant)}",
+        f"**Attribution:** {markdown_text(claim.attribution)}",
+        f"**Reported:** {markdown_text(claim.reported)}",
+        f"**{'Source' if len(sources) == 1 else 'Sources'}:** {cited}",
+    ]
+    ended = _undated_end(view, claim)
+    if ended:
+        lines.append(f"**Ended:** {ended}")
+    if claim.origin and claim.origin_source:
+        origin = view.catalog.places[claim.origin]
+        lines.append(
+            f"**From:** {markdown_text(origin.name_en)}, as named by "
+            f"{markdown_text(view.catalog.sources[claim.origin_source].credit)}: "
+            f"{markdown_text(claim.origin_note)}"
+        )
+    with st.container(border=True):
+        st.markdown(f"{STATUS_BADGES[claim.status]} :gray[{markdown_text(claim.posture.label)}]")
+        st.markdown(markdown_text(claim.summary))
+        st.markdown("  \n".join(lines))
+        linked = [s for s in sources if s.url]
+        for source in linked:
+            label = (
+                "Open source" if len(linked) == 1 else f"Open source: {plain_text(source.outlet)}"
+            )
+            st.link_button(label, source.url)
+
+
+def _undated_end(view: BriefingView, claim: Claim) -> str | None:
+    """What the card says of an end no source dates, in the view's own time."""
+    full = view.loaded.catalog.claims.get(claim.id, claim)
+    if not full.end_date_unknown:
+        return None
+    if claim.posture is Posture.FORMER:
+        return "date unknown: no source on record gives the day"
+    by = view.loaded.catalog.as_of
+    return (
+        "at a date no source gives"
+        + (f", by {markdown_text(by)}" if by else "")
+        + "; it may already have ended on the day shown"
+    )

@@ -1,0 +1,92 @@
+"""The data: loaded and validated once per version of the files, and the session's uploads."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+
+from briefmap.app.session import KEY_UPLOAD, KEY_UPLOAD_FILES
+from briefmap.assets import install_static_assets
+from briefmap.briefings import Briefing, load_briefings
+from briefmap.bulk import warm
+from briefmap.loader import (
+    LoadResult,
+    ValidationIssue,
+    data_fingerprint,
+    default_data_dir,
+    load_catalog,
+)
+from briefmap.uploads import load_upload, upload_name
+
+APP_DIR = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Data:
+    """Everything loaded from the data directory."""
+
+    loaded: LoadResult
+    briefings: dict[str, Briefing] = field(default_factory=dict)
+    briefing_issues: tuple[ValidationIssue, ...] = ()
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A user's own files, validated; held in that user's session only."""
+
+    names: tuple[str, ...]
+    digest: str
+    result: LoadResult
+
+
+@st.cache_resource(show_spinner=False)
+def _load(data_dir: str, fingerprint: str) -> Data:
+    # Keyed by the files' content hash, so an edit to geodata/ is picked up on
+    # the next rerun; cache_resource shares one catalog across sessions.
+    del fingerprint
+    path = Path(data_dir)
+    loaded = load_catalog(path)
+    warm(loaded.catalog)  # the fast path's per-catalog tables, built once, shared
+    if path.is_dir():
+        briefings, issues = load_briefings(path, loaded.catalog)
+        return Data(loaded, briefings, tuple(issues))
+    return Data(loaded)
+
+
+@st.cache_resource(show_spinner=False)
+def _install_assets() -> Path:
+    return install_static_assets(APP_DIR / "static")
+
+
+def load() -> Data:
+    """The validated data from ``$BRIEFMAP_DATA`` or ``geodata/``, cached by content."""
+    _install_assets()
+    directory = default_data_dir().resolve()
+    return _load(str(directory), data_fingerprint(directory))
+
+
+def current_upload(data: Data) -> Upload | None:
+    """Validate the session's uploaded files, once per distinct set of contents."""
+    files = st.session_state.get(KEY_UPLOAD_FILES) or []
+    if not files:
+        st.session_state.pop(KEY_UPLOAD, None)
+        return None
+    contents: dict[str, bytes] = {}
+    names: list[str] = []
+    for uploaded in files:
+        kind = upload_name(uploaded.name) or uploaded.name
+        contents[kind] = uploaded.getvalue()
+        names.append(uploaded.name)
+    digest = hashlib.sha256(
+        b"".join(k.encode() + hashlib.sha256(v).digest() for k, v in sorted(contents.items()))
+    ).hexdigest()
+    held: Upload | None = st.session_state.get(KEY_UPLOAD)
+    if held is None or held.digest != digest:
+        # Parsed in memory and kept in this session's state: never written to
+        # disk, never cached where another session could see it.
+        held = Upload(tuple(names), digest, load_upload(contents, base=data.loaded.catalog))
+        st.session_state[KEY_UPLOAD] = held
+    return held

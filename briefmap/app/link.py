@@ -1,0 +1,91 @@
+"""The link: read once when a session opens, written when what is on screen changes.
+
+A link is untrusted input: what in it cannot be used is dropped with a notice
+(:func:`link_notices`), never an exception. The parameters' names live in
+``briefmap/state.py``; :class:`~briefmap.app.session.Form` converts them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import streamlit as st
+
+from briefmap.app.data import Data
+from briefmap.app.scenes import apply_scene
+from briefmap.app.session import (
+    KEY_AS_OF,
+    KEY_NOTICES,
+    KEY_PRESENT,
+    KEY_SELECTED_PLACE,
+    KEY_SINCE,
+    KEY_URL_READ,
+    KEY_URL_WRITTEN,
+    Form,
+    day,
+    request_view,
+    set_values,
+)
+from briefmap.safe import markdown_text
+from briefmap.state import FILTER_PARAMS
+
+
+def read_link_once(data: Data, form: Form) -> None:
+    """On a session's first run, take filters, view, place, scene from the URL."""
+    if st.session_state.get(KEY_URL_READ):
+        return
+    st.session_state[KEY_URL_READ] = True
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    state, notices = form.parse(params)
+    if state.briefing is not None:
+        briefing = data.briefings.get(state.briefing)
+        if briefing is not None:
+            apply_scene(data, briefing.id, state.scene)
+            if state.scene and state.scene > len(briefing.scenes):
+                notices.append(f"The briefing has {len(briefing.scenes)} scenes; showing the last.")
+        else:
+            notices.append(f"Ignored briefing {state.briefing!r}: there is no such briefing.")
+    # A scene's filters hold unless the link sets some of its own.
+    if set(params) & set(FILTER_PARAMS):
+        set_values(form.filter_values(state.claim_filter))
+    if state.as_of:
+        st.session_state[KEY_AS_OF] = day(state.as_of)
+    if state.since:
+        st.session_state[KEY_SINCE] = day(state.since)
+    if state.view is not None:
+        request_view(state.view)
+    if state.place is not None:
+        if state.place in data.loaded.catalog.places:
+            st.session_state[KEY_SELECTED_PLACE] = state.place
+        else:
+            notices.append(f"Ignored place {state.place!r}: there is no such place.")
+    if state.present:
+        st.session_state[KEY_PRESENT] = True
+    st.session_state[KEY_NOTICES] = notices
+
+
+def write_link(params: dict[str, str]) -> None:
+    """Keep the URL in step with what is on screen, so a copied link reproduces it."""
+    if params != st.session_state.get(KEY_URL_WRITTEN):
+        st.query_params.from_dict(params)
+        st.session_state[KEY_URL_WRITTEN] = params
+
+
+def link_notices() -> None:
+    """Say what in the link was ignored, and why."""
+    notices = st.session_state.get(KEY_NOTICES) or []
+    if notices:
+        st.warning(
+            "Parts of the link could not be used:\n\n"
+            + "\n".join(f"- {markdown_text(n)}" for n in notices),
+            icon=":material/link_off:",
+        )
+
+
+def copy_link(params: dict[str, str]) -> None:
+    """A "Copy link" control: the link in a code box with Streamlit's copy button."""
+    current = urlsplit(str(st.context.url or ""))
+    url = urlunsplit((current.scheme, current.netloc, current.path or "/", urlencode(params), ""))
+    with st.popover("Copy link", icon=":material/link:", width="stretch"):
+        st.caption("Anyone with the link sees these filters, this view and this scene.")
+        st.code(url, language=None, wrap_lines=True)

@@ -1,0 +1,132 @@
+"""The map: a fixed base map with the filtered layers swapped in place, and its footer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from briefmap.app.link import copy_link
+from briefmap.app.panels import export_menu
+from briefmap.app.session import (
+    KEY_LAST_CLICK,
+    KEY_LAST_REPORTED_VIEW,
+    KEY_MAP_VIEW,
+    KEY_SELECTED_PLACE,
+    KEY_VIEW_REQUEST,
+    MAP_HEIGHT,
+    request_fit,
+    select_place,
+)
+from briefmap.app.view import BriefingView, publish
+from briefmap.bulk import (
+    build_layers_auto,
+    drawn_place_ids,
+    map_bounds,
+    off_map_place_ids,
+    selection_bounds,
+)
+from briefmap.interaction import MapClick, place_at
+from briefmap.mapping import MapExtras, build_base_map, build_upload_layer
+from briefmap.safe import markdown_text
+from briefmap.state import MapView
+
+PRESENT_MAP_HEIGHT = 560  # fills a 1280x720 shared screen under one row of controls
+# Clicks open a claim card; centre and zoom go into the shareable link. The
+# layers' script is deterministic, so these reruns redraw nothing.
+RETURNED_OBJECTS = ["last_object_clicked", "center", "zoom"]
+
+
+def briefing_map(view: BriefingView) -> BriefingView:
+    """Draw the map; return the view with what the map reported (its view, a click) in it."""
+    catalog, selection = view.catalog, view.selection
+    requested: MapView | None = st.session_state.get(KEY_VIEW_REQUEST)
+    extras = MapExtras(
+        highlight=view.scene.highlight if view.scene else (),
+        changes=view.changes,
+        since=view.state.since,
+        presentation=view.state.present,
+    )
+    # Up to a few hundred places: one marker each (symbols by kind); beyond,
+    # one canvas layer per map layer (see briefmap/bulk.py and BENCHMARKS.md).
+    layers = build_layers_auto(catalog, selection, extras)
+    mine = view.upload_selection  # filtered once, for the upload panel too
+    if view.upload is not None and mine is not None and mine.total_claims:
+        layers.append(
+            build_upload_layer(view.upload.result.catalog, mine, ", ".join(view.upload.names))
+        )
+    returned = st_folium(
+        build_base_map(
+            view.data.loaded.catalog,
+            presentation=view.state.present,
+            bounds=map_bounds(view.data.loaded.catalog),
+        ),
+        key="briefing_map",
+        height=PRESENT_MAP_HEIGHT if view.state.present else MAP_HEIGHT,
+        use_container_width=True,
+        feature_group_to_add=layers,
+        layer_control=folium.LayerControl(collapsed=True),
+        returned_objects=RETURNED_OBJECTS,
+        # No full-page render first: st_folium renders the map and reads its
+        # header either way, and the page render compiled every base-map script
+        # as a template again (a quarter of the real data's rerun). The
+        # component's arguments are the same (tests/test_app.py).
+        render=False,
+        center=requested.center if requested else None,
+        zoom=requested.zoom if requested else None,
+    )
+    state = view.state
+    now = MapView.from_component(returned) if isinstance(returned, dict) else None
+    # The component repeats its last report on every rerun; only a new report
+    # is a move by the user. Otherwise a view just asked for (a scene's, a
+    # link's) would be overwritten by the one the map showed before it.
+    if now is not None and now != st.session_state.get(KEY_LAST_REPORTED_VIEW):
+        st.session_state[KEY_LAST_REPORTED_VIEW] = now
+        st.session_state[KEY_MAP_VIEW] = now
+        state = replace(state, view=now)
+    click = MapClick.from_component(returned)
+    if click is not None and click != st.session_state.get(KEY_LAST_CLICK):
+        st.session_state[KEY_LAST_CLICK] = click
+        place_id = place_at(catalog, drawn_place_ids(catalog, selection), click)
+        if place_id is not None:
+            st.session_state[KEY_SELECTED_PLACE] = place_id
+            state = replace(state, place=place_id)
+    if state != view.state:
+        view = replace(view, state=state)
+        publish(view)  # the link at the end of the run is this view's
+    return view
+
+
+def fit_to_shown(view: BriefingView) -> None:
+    """Callback: ask the map to fit the places now shown."""
+    bounds = selection_bounds(view.catalog, view.selection)
+    if bounds is not None:
+        request_fit(bounds)
+
+
+def map_footer(view: BriefingView) -> None:
+    """The count line, the fit button, the link and exports, and the places off the map."""
+    left, fit, share, export = st.columns([2.4, 1.2, 1, 1])
+    left.markdown(f"**{view.selection.summary_line}**")
+    fit.button(
+        "Fit map to shown places",
+        on_click=fit_to_shown,
+        args=(view,),
+        width="stretch",
+        disabled=selection_bounds(view.catalog, view.selection) is None,
+    )
+    with share:
+        copy_link(view.params)
+    with export:
+        export_menu(view)
+    for place in (view.catalog.places[p] for p in off_map_place_ids(view.catalog, view.selection)):
+        n = len(view.selection.claims_at(place.id))
+        st.button(
+            f"Off the map: {markdown_text(place.name_en)} ({n} claim{'s' if n != 1 else ''})",
+            key=f"offmap_{place.id}",
+            on_click=select_place,
+            args=(place.id,),
+            help="Drawn at its real position, outside the map's view of Syria. Open its claim card.",
+        )

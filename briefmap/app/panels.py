@@ -1,0 +1,205 @@
+"""The panels around the map: problems, the upload, changes, the timeline, downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import streamlit as st
+
+from briefmap.app.session import reset_filters
+from briefmap.app.view import BriefingView
+from briefmap.bulk import monthly_counts
+from briefmap.query import Selection
+from briefmap.safe import markdown_text
+from briefmap.schema import ClaimStatus
+from briefmap.uploads import describe
+from briefmap.validate import ValidationIssue
+
+
+def _issue_list(title: str, issues: Iterable[ValidationIssue]) -> None:
+    with st.expander(title):
+        for issue in issues:
+            st.markdown(
+                f"- **{markdown_text(issue.file)}**, record **{markdown_text(issue.record)}**, "
+                f"field **{markdown_text(issue.field)}**: {markdown_text(issue.message)}"
+            )
+
+
+def data_problems(view: BriefingView) -> None:
+    """The error panel: what failed validation and how much was left out."""
+    loaded = view.loaded
+    issues = [*loaded.issues, *view.data.briefing_issues]
+    if not issues:
+        return
+    left = sum(loaded.left_out().values())
+    briefings = len({i.file for i in view.data.briefing_issues})
+    st.error(
+        f"The data has {len(issues)} error(s); {left} record(s) were left out"
+        + (f" and {briefings} briefing(s)" if briefings else "")
+        + " and everything else is shown. Run `python -m briefmap validate` for the full report.",
+        icon=":material/warning:",
+    )
+    _issue_list("What failed validation", issues)
+
+
+def upload_panel(view: BriefingView) -> None:
+    """What the user's upload holds and what in it failed, beside their layer."""
+    upload, shown = view.upload, view.upload_selection
+    if upload is None or shown is None:
+        return
+    result = upload.result
+    label = markdown_text(", ".join(upload.names))
+    if result.issues:
+        st.error(
+            f"Your upload ({label}) has {len(result.issues)} error(s); "
+            f"{sum(result.left_out().values())} record(s) were left out and the rest is on the map.",
+            icon=":material/warning:",
+        )
+        _issue_list("What in your upload failed", result.issues)
+    else:
+        st.success(
+            f"Your upload ({label}): {markdown_text(describe(result))}.",
+            icon=":material/attach_file:",
+        )
+    if result.catalog.claims:
+        st.caption(
+            f"Your upload layer: {len(shown.claims)} of "
+            f"{len(result.catalog.claims)} of its claims match the filters."
+        )
+
+
+def empty_result_notice(selection: Selection) -> bool:
+    """A friendly word and a way back when nothing matches; True if empty."""
+    if selection.claims:
+        return False
+    st.info(
+        "No claims match these filters. Widen the actor or status choices, clear the "
+        "search, move the dates, or reset everything.",
+        icon=":material/search_off:",
+    )
+    st.button("Reset filters", on_click=reset_filters, key="reset_from_empty")
+    return True
+
+
+def changes_panel(view: BriefingView) -> None:
+    """What changed since the comparison day, beside the map."""
+    if not view.state.since:
+        return
+    later = view.state.as_of or view.data.loaded.catalog.as_of or "today"
+    st.markdown(
+        f"**What changed from {markdown_text(view.state.since)} to {markdown_text(later)}**"
+    )
+    if not view.changes:
+        st.caption("Nothing among the claims shown.")
+        return
+    for change in view.changes:
+        st.markdown(
+            f"- **{markdown_text(change.describe())}** — {markdown_text(change.claim.summary)}"
+        )
+
+
+# Status shades for the timeline: dark to light, so the ladder reads in greyscale too.
+STATUS_SHADES = ["#08306b", "#2171b5", "#6baed6", "#c6dbef", "#969696"]
+
+
+# The chart as a fixed Vega-Lite spec: building and validating an Altair chart
+# on every rerun cost more than the rest of the map page (BENCHMARKS.md).
+TIMELINE_SPEC: dict = {
+    "mark": "bar",
+    "height": 150,
+    "encoding": {
+        "x": {
+            "field": "month",
+            "timeUnit": "yearmonth",
+            "type": "temporal",
+            "title": "Reported (month)",
+        },
+        "y": {"aggregate": "sum", "field": "claims", "type": "quantitative", "title": "Claims"},
+        "color": {
+            "field": "status",
+            "type": "nominal",
+            "title": "Status",
+            "sort": [s.label for s in ClaimStatus],
+            "scale": {"domain": [s.label for s in ClaimStatus], "range": STATUS_SHADES},
+        },
+        "order": {"field": "rank", "type": "quantitative"},
+        "tooltip": [
+            {"field": "month", "timeUnit": "yearmonth", "type": "temporal"},
+            {"field": "status", "type": "nominal"},
+            {"aggregate": "sum", "field": "claims", "type": "quantitative"},
+        ],
+    },
+}
+
+
+def timeline_chart(view: BriefingView) -> None:
+    """Claims over time by status, for the claims shown (in step with every filter)."""
+    rows = monthly_counts(view.catalog, view.selection)
+    if rows:
+        st.vega_lite_chart(rows, TIMELINE_SPEC, width="stretch")
+
+
+def deferred_download(
+    label: str, make: Callable[[], bytes | str], *, file_name: str, mime: str, **options: Any
+) -> None:
+    """A download button whose file is made by ``make`` only when it is clicked.
+
+    The click does not rerun the app. With Streamlit's default the click also reruns the
+    script, which registers a new generator for the button and drops the old one while
+    the click's request for the file is in flight; when the rerun wins, no file comes.
+    CI lost the claims CSV that way, and a bare app with a fast script lost 7 of 15
+    clicks (none with ``on_click="ignore"``). A download changes nothing on screen, so
+    there is nothing to rerun for.
+    """
+    st.download_button(
+        label, data=make, file_name=file_name, mime=mime, on_click="ignore", **options
+    )
+
+
+def export_menu(view: BriefingView) -> None:
+    """Downloads of exactly what is on screen; each file is made only when asked for."""
+    from briefmap import exports
+
+    catalog, selection = view.catalog, view.selection
+    stem = f"briefmap-{catalog.as_of or 'latest'}"
+    title = "Russia in Syria after the Putin–al-Sharaa meeting"
+    with st.popover("Export", icon=":material/download:", width="stretch"):
+        st.caption(f"{selection.summary_line}, as of {catalog.as_of or 'today'}.")
+        deferred_download(
+            "GeoJSON (loads back into Briefmap)",
+            lambda: exports.bundle_json(catalog, selection).encode("utf-8"),
+            file_name=f"{stem}.geojson",
+            mime="application/geo+json",
+            width="stretch",
+        )
+        deferred_download(
+            "CSV of the claims",
+            lambda: exports.claims_csv(catalog, selection),
+            file_name=f"{stem}.csv",
+            mime="text/csv",
+            width="stretch",
+        )
+        deferred_download(
+            "HTML map (opens offline)",
+            lambda: exports.standalone_html(catalog, selection, title),
+            file_name=f"{stem}.html",
+            mime="text/html",
+            width="stretch",
+        )
+        available = exports.snapshot_available()
+        deferred_download(
+            "PNG snapshot",
+            lambda: exports.png_snapshot(exports.standalone_html(catalog, selection, title)),
+            file_name=f"{stem}.png",
+            mime="image/png",
+            width="stretch",
+            disabled=not available,
+            help=None if available else "Needs Chromium and Playwright on the server.",
+        )
+        if not available:
+            st.caption(
+                "PNG snapshots are drawn by Chromium on the server, through Playwright; one of "
+                "them is missing here (`apt-get install -y chromium` and `pip install playwright`, "
+                "or set BRIEFMAP_CHROMIUM). The HTML map works without them."
+            )

@@ -1,0 +1,148 @@
+"""Briefings and presentation view: stepping through scenes, and the page around the map."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from briefmap.app.data import Data
+from briefmap.app.session import (
+    KEY_AS_OF,
+    KEY_BRIEFING,
+    KEY_SCENE,
+    KEY_SELECTED_PLACE,
+    KEY_SINCE,
+    Form,
+    day,
+    exit_presentation,
+    request_fit,
+    request_view,
+    set_values,
+)
+from briefmap.assets import web_style
+from briefmap.safe import markdown_text
+from briefmap.schema import Place
+
+if TYPE_CHECKING:
+    from briefmap.app.view import BriefingView
+
+# Presentation view's page around the map (briefmap/web/presentation-page.css).
+PRESENTATION_PAGE_CSS = web_style("presentation-page.css")
+
+
+def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None:
+    """Callback-safe: set filters, day, view and scene number from a briefing's scene."""
+    briefing = data.briefings.get(briefing_id or "")
+    if briefing is None:
+        set_values({KEY_BRIEFING: None, KEY_SCENE: None})
+        return
+    number = min(max(number or 1, 1), len(briefing.scenes))
+    scene = briefing.scenes[number - 1]
+    catalog = data.loaded.catalog
+    set_values(
+        {
+            KEY_BRIEFING: briefing.id,
+            KEY_SCENE: number,
+            **Form.of(catalog).filter_values(scene.claim_filter),
+            KEY_AS_OF: day(scene.as_of),
+            KEY_SINCE: day(scene.since),
+            KEY_SELECTED_PLACE: None,
+        }
+    )
+    if scene.view is not None:
+        request_view(scene.view)
+        return
+    bounds = bounds_of(
+        [catalog.places[p] for p in scene.highlight] or list(catalog.places.values())
+    )
+    if bounds is not None:
+        # One highlighted point alone would fit at street level.
+        request_fit(bounds, max_zoom=9)
+
+
+def on_briefing_change(data: Data) -> None:
+    """Callback: a briefing picked in the sidebar starts at its first scene."""
+    apply_scene(data, st.session_state.get(KEY_BRIEFING), 1)
+
+
+def bounds_of(places: list[Place]) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` around the places drawn on the map's view."""
+    boxes = [p.geometry.bounds for p in places if not p.off_map]
+    if not boxes:
+        return None
+    return [
+        [min(b[1] for b in boxes), min(b[0] for b in boxes)],
+        [max(b[3] for b in boxes), max(b[2] for b in boxes)],
+    ]
+
+
+def presentation_frame(view: BriefingView) -> None:
+    """In presentation view: hide the sidebar, enlarge type, offer a way out."""
+    if not view.state.present:
+        return
+    # Our own constant CSS: no data reaches this string.
+    st.markdown(PRESENTATION_PAGE_CSS, unsafe_allow_html=True)
+
+
+def page_heading(view: BriefingView, title: str, caption: str) -> None:
+    """The page title, or in presentation view one compact row with the controls."""
+    if not view.state.present:
+        st.title(title)
+        st.caption(caption)
+        scene_bar(view)
+        return
+    briefing, scene = view.briefing, view.scene
+    heading = (
+        f"{view.state.scene}/{len(briefing.scenes)} · {scene.title}"
+        if briefing and scene
+        else title
+    )
+    text, back, forward, leave = st.columns([6, 1, 1, 1.4], vertical_alignment="center")
+    text.markdown(f"#### {markdown_text(heading)}")
+    _scene_buttons(view, back, forward, compact=True)
+    leave.button(
+        "Exit", on_click=exit_presentation, width="stretch", help="Leave presentation view"
+    )
+
+
+def scene_bar(view: BriefingView) -> None:
+    """Scene title, number and previous/next buttons, when a briefing is running."""
+    briefing, scene = view.briefing, view.scene
+    if briefing is None or scene is None:
+        return
+    st.markdown(
+        f"**{markdown_text(briefing.title)}** · scene {view.state.scene} of "
+        f"{len(briefing.scenes)}: **{markdown_text(scene.title)}**"
+    )
+    back, forward, _ = st.columns([1, 1, 4])
+    _scene_buttons(view, back, forward)
+
+
+def _scene_buttons(view: BriefingView, back: Any, forward: Any, *, compact: bool = False) -> None:
+    briefing, number = view.briefing, view.state.scene
+    if briefing is None or number is None:
+        return
+    back.button(
+        "◀" if compact else "◀ Previous",
+        on_click=apply_scene,
+        args=(view.data, briefing.id, number - 1),
+        disabled=number <= 1,
+        width="stretch",
+        key="scene_previous",
+    )
+    forward.button(
+        "▶" if compact else "Next ▶",
+        on_click=apply_scene,
+        args=(view.data, briefing.id, number + 1),
+        disabled=number >= len(briefing.scenes),
+        width="stretch",
+        key="scene_next",
+    )
+
+
+def talking_points(view: BriefingView) -> None:
+    if view.scene is None:
+        return
+    st.markdown("**Talking points**")
+    st.markdown("\n".join(f"- {markdown_text(p)}" for p in view.scene.talking_points))

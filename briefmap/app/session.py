@@ -1,0 +1,211 @@
+"""Session state: every key in one place, and the one converter of the filter's forms.
+
+The filter is held three ways: as widget values in ``st.session_state`` (under
+the keys below), as a :class:`~briefmap.state.BriefingState` (what they mean,
+with its :class:`~briefmap.query.ClaimFilter`), and as link parameters (named in
+``briefmap/state.py``). :class:`Form` converts between them for one catalog,
+whose place kinds and reporting dates bound the widgets. A run reads the state
+once (``view.build_view``) and writes the link once (``view.update_link``).
+
+The functions at the end only write state, so callbacks may call them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
+
+import streamlit as st
+
+from briefmap.briefings import Briefing
+from briefmap.bulk import date_span, kinds_in
+from briefmap.interaction import view_for_bounds
+from briefmap.query import ClaimFilter, Deployments
+from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind
+from briefmap.state import BriefingState, MapView, parse, to_params
+
+# The sidebar's widgets: the filter, the days, presentation view, the briefing.
+KEY_ACTORS = "filter_actors"
+KEY_STATUSES = "filter_statuses"
+KEY_DEPLOYMENTS = "filter_deployments"
+KEY_KINDS = "filter_kinds"
+KEY_SEARCH = "filter_search"
+KEY_DATES = "filter_dates"
+KEY_AS_OF = "as_of_day"
+KEY_SINCE = "since_day"
+KEY_PRESENT = "presentation"
+KEY_BRIEFING = "briefing"
+# Widgets that own their value: never set before they are drawn (Streamlit
+# refuses to set an uploader's, and the card resets its own place).
+KEY_SELECTED_PLACE = "selected_place"  # the claim card's place
+KEY_CARD_SEARCH = "card_search"
+KEY_UPLOAD_FILES = "upload_files"
+# Set by the app.
+KEY_SCENE = "scene"  # the running briefing's scene number, 1-based
+KEY_VIEW_REQUEST = "map_view_request"  # the view the app last asked the map for
+KEY_MAP_VIEW = "map_view_now"  # the view on screen, for the link
+KEY_LAST_REPORTED_VIEW = "map_view_reported"  # the map's last report of its view
+KEY_LAST_CLICK = "last_handled_click"
+KEY_URL_READ = "url_read"
+KEY_NOTICES = "link_notices"
+KEY_URL_WRITTEN = "url_written"
+KEY_UPLOAD = "upload_result"
+KEY_VIEW = "briefing_view"  # the view app.py computed, for the page
+
+FILTER_KEYS = (KEY_ACTORS, KEY_STATUSES, KEY_DEPLOYMENTS, KEY_KINDS, KEY_SEARCH, KEY_DATES)
+
+# The map's height in pixels, which the views asked for are fitted to.
+MAP_HEIGHT = 640
+
+
+@dataclass(frozen=True)
+class Form:
+    """The sidebar for one catalog: widget values <-> state <-> link parameters."""
+
+    first: dt.date  # the reporting dates the slider spans
+    last: dt.date
+    kinds: tuple[PlaceKind, ...]  # the place kinds present
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> Form:
+        span = date_span(catalog) or ("2000-01-01", dt.date.today().isoformat())
+        first, last = (dt.date.fromisoformat(iso) for iso in span)
+        return cls(first, last, tuple(kinds_in(catalog)))
+
+    @cached_property
+    def defaults(self) -> ClaimFilter:
+        """What a fresh visitor sees: everything."""
+        return ClaimFilter(
+            actors=frozenset(Actor),
+            statuses=frozenset(ClaimStatus),
+            deployments=Deployments.INCLUDE_PROPOSED,
+            kinds=frozenset(self.kinds),
+        )
+
+    def filter_values(self, flt: ClaimFilter) -> dict[str, object]:
+        """The filter widgets' values for a filter (``None``: everything)."""
+        first, last = self.first, self.last
+        start = dt.date.fromisoformat(flt.reported_from) if flt.reported_from else first
+        end = dt.date.fromisoformat(flt.reported_to) if flt.reported_to else last
+        return {
+            KEY_ACTORS: [a for a in Actor if flt.actors is None or a in flt.actors],
+            KEY_STATUSES: [s for s in ClaimStatus if flt.statuses is None or s in flt.statuses],
+            KEY_DEPLOYMENTS: flt.deployments,
+            KEY_KINDS: [k for k in self.kinds if flt.kinds is None or k in flt.kinds],
+            KEY_SEARCH: flt.search,
+            KEY_DATES: (max(first, min(start, last)), min(last, max(end, first))),
+        }
+
+    def read(self, values: Mapping[str, Any], briefings: Mapping[str, Briefing]) -> BriefingState:
+        """The state the widget values (and the map's last report) hold."""
+        start, end = values.get(KEY_DATES, (self.first, self.last))
+        flt = ClaimFilter(
+            actors=frozenset(values.get(KEY_ACTORS, [])),
+            statuses=frozenset(values.get(KEY_STATUSES, [])),
+            deployments=values.get(KEY_DEPLOYMENTS, Deployments.INCLUDE_PROPOSED),
+            kinds=frozenset(values.get(KEY_KINDS, [])),
+            search=values.get(KEY_SEARCH) or "",
+            reported_from=start.isoformat() if start > self.first else None,
+            reported_to=end.isoformat() if end < self.last else None,
+        )
+        briefing = briefings.get(values.get(KEY_BRIEFING) or "")
+        number = values.get(KEY_SCENE)
+        if briefing is None or not number:
+            briefing_id, scene = None, None
+        else:
+            briefing_id, scene = briefing.id, min(max(number, 1), len(briefing.scenes))
+        return BriefingState(
+            claim_filter=flt,
+            as_of=_iso(values.get(KEY_AS_OF)),
+            since=_iso(values.get(KEY_SINCE)),
+            view=values.get(KEY_MAP_VIEW) or values.get(KEY_VIEW_REQUEST),
+            place=values.get(KEY_SELECTED_PLACE),
+            present=bool(values.get(KEY_PRESENT)),
+            briefing=briefing_id,
+            scene=scene,
+        )
+
+    def params(self, state: BriefingState) -> dict[str, str]:
+        """The link's parameters for a state; what a fresh visitor sees is left out."""
+        return to_params(state, defaults=self.defaults)
+
+    def parse(self, params: Mapping[str, str | list[str]]) -> tuple[BriefingState, list[str]]:
+        """A link's state, sets it leaves out at their defaults, and notices of what was ignored."""
+        state, notices = parse(params)
+        flt, base = state.claim_filter, self.defaults
+        flt = replace(
+            flt,
+            actors=base.actors if flt.actors is None else flt.actors,
+            statuses=base.statuses if flt.statuses is None else flt.statuses,
+            kinds=base.kinds if flt.kinds is None else flt.kinds,
+        )
+        return replace(state, claim_filter=flt), notices
+
+
+def day(iso: str | None) -> dt.date | None:
+    """A day's widget value."""
+    return dt.date.fromisoformat(iso) if iso else None
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else None
+
+
+def init(form: Form) -> None:
+    """At the top of every run: the sidebar's widgets start at "everything, today"."""
+    defaults: dict[str, object] = {
+        **form.filter_values(form.defaults),
+        KEY_AS_OF: None,
+        KEY_SINCE: None,
+        KEY_PRESENT: False,
+        KEY_BRIEFING: None,
+    }
+    for key, value in defaults.items():
+        st.session_state.setdefault(key, value)
+
+
+# ------------------------------------------------------ writers (callback-safe)
+
+
+def set_values(values: Mapping[str, object]) -> None:
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def reset_filters() -> None:
+    """Callback: back to showing everything, today."""
+    for key in (*FILTER_KEYS, KEY_AS_OF, KEY_SINCE):
+        st.session_state.pop(key, None)
+
+
+def select_place(place_id: str) -> None:
+    """Callback: open a place's claim card."""
+    st.session_state[KEY_SELECTED_PLACE] = place_id
+
+
+def exit_presentation() -> None:
+    """Callback: leave presentation view."""
+    st.session_state[KEY_PRESENT] = False
+
+
+def request_view(view: MapView) -> None:
+    """Ask the map for a view on the next run."""
+    previous = st.session_state.get(KEY_VIEW_REQUEST)
+    # st_folium only moves the map when centre or zoom differ from the last
+    # request, so asking for the same view twice nudges the centre invisibly.
+    if previous is not None and previous == view:
+        lat, lng = view.center
+        view = MapView(center=(lat + 1e-7, lng), zoom=view.zoom)
+    st.session_state[KEY_VIEW_REQUEST] = view
+    st.session_state[KEY_MAP_VIEW] = view
+
+
+def request_fit(bounds: list[list[float]], *, max_zoom: int | None = None) -> None:
+    """Ask the map for the view that fits ``[[south, west], [north, east]]``."""
+    view = view_for_bounds(bounds, height_px=MAP_HEIGHT)
+    if max_zoom is not None:
+        view = MapView(center=view.center, zoom=min(view.zoom, max_zoom))
+    request_view(view)

@@ -1,0 +1,95 @@
+"""The shared sidebar: presentation view, briefing, filters, time and the user's own data."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from briefmap.app.data import Data
+from briefmap.app.scenes import on_briefing_change
+from briefmap.app.session import (
+    KEY_ACTORS,
+    KEY_AS_OF,
+    KEY_BRIEFING,
+    KEY_DATES,
+    KEY_DEPLOYMENTS,
+    KEY_KINDS,
+    KEY_PRESENT,
+    KEY_SEARCH,
+    KEY_SINCE,
+    KEY_STATUSES,
+    KEY_UPLOAD_FILES,
+    Form,
+    reset_filters,
+)
+from briefmap.query import Deployments
+from briefmap.schema import Actor, ClaimStatus
+from briefmap.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
+
+
+def sidebar(data: Data, form: Form) -> None:
+    """Lay out the shared sidebar; the widgets hold their values in the session."""
+    with st.sidebar:
+        st.toggle(
+            "Presentation view", key=KEY_PRESENT, help="Large type, high contrast, no sidebar."
+        )
+        if data.briefings:
+            st.selectbox(
+                "Briefing",
+                [None, *data.briefings],
+                key=KEY_BRIEFING,
+                format_func=lambda b: (
+                    "None: explore freely" if b is None else data.briefings[b].title
+                ),
+                on_change=on_briefing_change,
+                args=(data,),
+            )
+        st.header("Filters")
+        st.text_input(
+            "Search places",
+            key=KEY_SEARCH,
+            placeholder="Khmeimim, حميميم, Хмеймим, Qamişlo...",
+            help="Matches English, Arabic and Russian names and alternative spellings.",
+        )
+        st.multiselect("Actor", list(Actor), key=KEY_ACTORS, format_func=lambda a: a.label)
+        st.multiselect(
+            "Claim status",
+            list(ClaimStatus),
+            key=KEY_STATUSES,
+            format_func=lambda s: s.label,
+            help="How well sourced a claim is; see Sources & method for definitions.",
+        )
+        st.radio(
+            "Proposed deployments",
+            list(Deployments),
+            key=KEY_DEPLOYMENTS,
+            format_func=lambda d: d.label,
+        )
+        st.multiselect("Place kind", list(form.kinds), key=KEY_KINDS, format_func=lambda k: k.label)
+        st.header("Time")
+        days = {"min_value": form.first, "max_value": form.last}
+        st.slider("Reported between", key=KEY_DATES, format="YYYY-MM-DD", **days)
+        st.date_input(
+            "As of",
+            key=KEY_AS_OF,
+            help="The picture as it was known that day: later claims hidden, each at the status it had then. Empty: today.",
+            **days,
+        )
+        st.date_input(
+            "What changed since",
+            key=KEY_SINCE,
+            help="Marks claims that are new, upgraded, downgraded or retired since this day.",
+            **days,
+        )
+        st.button("Reset filters", on_click=reset_filters, width="stretch")
+        with st.expander("Your own data"):
+            st.file_uploader(
+                "Places (GeoJSON), claims (JSON or CSV), sources (JSON)",
+                type=["geojson", "json", "csv"],
+                accept_multiple_files=True,
+                key=KEY_UPLOAD_FILES,
+                help=(
+                    f"Checked like geodata/ and shown as their own layer, to you only. "
+                    f"Up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB and {MAX_FEATURES:,} records a file. "
+                    "Claims may cite the briefing's own places and sources by id."
+                ),
+            )

@@ -1,0 +1,121 @@
+"""The view of one run: the data, the state, what it selects; built once, handed to the page.
+
+``app.py`` builds it (:func:`build_view`: load, read the link, lay out the
+sidebar, read the state once) and publishes it; the page takes it with
+:func:`current_view`; the map may hand on a view with its own report in it; at
+the end of the run :func:`update_link` writes the link for the view the page
+left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+import streamlit as st
+
+from briefmap import pages_mode
+from briefmap.app.data import Data, Upload, current_upload, load
+from briefmap.app.link import read_link_once, write_link
+from briefmap.app.session import KEY_VIEW, Form, init
+from briefmap.app.sidebar import sidebar
+from briefmap.briefings import Briefing, Scene
+from briefmap.bulk import select_fast
+from briefmap.loader import LoadResult
+from briefmap.query import ClaimFilter, Selection, select
+from briefmap.schema import Catalog
+from briefmap.state import BriefingState
+from briefmap.timeline import Change, as_of, changes_between
+
+
+@dataclass(frozen=True)
+class BriefingView:
+    """What every page needs: the data, the filters, and what they select."""
+
+    data: Data
+    form: Form
+    state: BriefingState
+    shown: Catalog  # the catalog as of the chosen day
+    selection: Selection
+    changes: tuple[Change, ...] = ()
+    upload: Upload | None = None
+
+    @property
+    def loaded(self) -> LoadResult:
+        return self.data.loaded
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.shown
+
+    @property
+    def claim_filter(self) -> ClaimFilter:
+        return self.state.claim_filter
+
+    @property
+    def briefing(self) -> Briefing | None:
+        """The briefing running, if any (its scene number is ``state.scene``)."""
+        return self.data.briefings[self.state.briefing] if self.state.briefing else None
+
+    @property
+    def scene(self) -> Scene | None:
+        briefing = self.briefing
+        return briefing.scenes[self.state.scene - 1] if briefing and self.state.scene else None
+
+    @cached_property
+    def params(self) -> dict[str, str]:
+        """The link's parameters for this view (converted once, for the link and Copy link)."""
+        return self.form.params(self.state)
+
+    @cached_property
+    def upload_selection(self) -> Selection | None:
+        """The user's upload under the same filters (for its panel and its layer)."""
+        if self.upload is None:
+            return None
+        return select(self.upload.result.catalog, self.claim_filter)
+
+
+def build_view() -> BriefingView:
+    """Load data, read the link, lay out the sidebar, apply filters and time."""
+    data = load()
+    form = Form.of(data.loaded.catalog)
+    init(form)
+    read_link_once(data, form)
+    sidebar(data, form)
+    state = form.read(st.session_state, data.briefings)
+    shown = as_of(data.loaded.catalog, state.as_of)
+    # The same result as query.select, from arrays cached per catalog: at
+    # 100,000 claims a filter change costs 57 ms instead of 0.46 s (BENCHMARKS.md).
+    selection = select_fast(shown, state.claim_filter)
+    changes: tuple[Change, ...] = ()
+    if state.since:
+        later = state.as_of or data.loaded.catalog.as_of or dt.date.today().isoformat()
+        kept = {c.id for c in selection.claims}
+        changes = tuple(
+            c
+            for c in changes_between(data.loaded.catalog, state.since, later)
+            if c.claim.id in kept
+        )
+    return BriefingView(data, form, state, shown, selection, changes, current_upload(data))
+
+
+def publish(view: BriefingView) -> None:
+    """Hand the view on: from ``app.py`` to the page, and from the map to the link."""
+    st.session_state[KEY_VIEW] = view
+
+
+def current_view() -> BriefingView:
+    """The view ``app.py`` computed for this run."""
+    if KEY_VIEW not in st.session_state:
+        # Only in Streamlit's pages/ folder mode does a page run before app.py,
+        # and app.py does not write the link after it.
+        pages_mode.leave_pages_folder_mode()
+        publish(build_view())
+        update_link()
+    return st.session_state[KEY_VIEW]
+
+
+def update_link() -> None:
+    """At the end of a run: the link for the view the page left (the map may have moved)."""
+    write_link(st.session_state[KEY_VIEW].params)
