@@ -1,0 +1,181 @@
+"""briefmap.app's one converter (widget values, state, link) and how often a run uses it."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+from test_properties import SETTINGS, views
+
+from briefmap import pages_mode
+from briefmap.app import session, view
+from briefmap.app.data import Upload
+from briefmap.app.session import Form
+from briefmap.briefings import load_briefings
+from briefmap.loader import load_catalog
+from briefmap.query import Deployments
+from briefmap.schema import Actor, ClaimStatus
+from briefmap.state import MAX_SEARCH, P_ACTORS, P_DEPLOY, BriefingState
+from briefmap.uploads import load_upload
+
+REPO = Path(__file__).resolve().parent.parent
+CATALOG = load_catalog(REPO / "geodata").catalog
+FORM = Form.of(CATALOG)
+BRIEFINGS, _ = load_briefings(REPO / "geodata", CATALOG)
+
+
+def _chosen(vocab: Any) -> st.SearchStrategy[list]:
+    """A multiselect's value: any subset, in the order the widget lists its options."""
+    return st.sets(st.sampled_from(list(vocab))).map(lambda s: [v for v in vocab if v in s])
+
+
+in_range = st.dates(min_value=FORM.first, max_value=FORM.last)
+
+
+@st.composite
+def widget_values(draw: st.DrawFn) -> dict[str, Any]:
+    start, end = sorted(draw(st.lists(in_range, min_size=2, max_size=2)))
+    briefing = draw(st.one_of(st.none(), st.sampled_from(sorted(BRIEFINGS))))
+    scenes = len(BRIEFINGS[briefing].scenes) if briefing else 0
+    return {
+        session.KEY_ACTORS: draw(_chosen(Actor)),
+        session.KEY_STATUSES: draw(_chosen(ClaimStatus)),
+        session.KEY_DEPLOYMENTS: draw(st.sampled_from(list(Deployments))),
+        session.KEY_KINDS: draw(_chosen(FORM.kinds)),
+        session.KEY_SEARCH: draw(st.text(max_size=MAX_SEARCH)),
+        session.KEY_DATES: (start, end),
+        session.KEY_AS_OF: draw(st.one_of(st.none(), in_range)),
+        session.KEY_SINCE: draw(st.one_of(st.none(), in_range)),
+        session.KEY_MAP_VIEW: draw(st.one_of(st.none(), views)),
+        session.KEY_SELECTED_PLACE: draw(
+            st.one_of(st.none(), st.sampled_from(sorted(CATALOG.places)))
+        ),
+        session.KEY_PRESENT: draw(st.booleans()),
+        session.KEY_BRIEFING: briefing,
+        session.KEY_SCENE: draw(st.integers(min_value=1, max_value=scenes)) if briefing else None,
+    }
+
+
+@SETTINGS
+@given(widget_values())
+def test_widget_values_state_and_link_round_trip(values: dict[str, Any]) -> None:
+    state = FORM.read(values, BRIEFINGS)
+    params = FORM.params(state)
+    again, notices = FORM.parse(params)
+    assert notices == []
+    assert again == state
+    # ...and back to the same widget values.
+    assert FORM.filter_values(again.claim_filter) == {k: values[k] for k in session.FILTER_KEYS}
+    assert session.day(again.as_of) == values[session.KEY_AS_OF]
+    assert session.day(again.since) == values[session.KEY_SINCE]
+    assert (again.view, again.place, again.present) == (
+        values[session.KEY_MAP_VIEW],
+        values[session.KEY_SELECTED_PLACE],
+        values[session.KEY_PRESENT],
+    )
+    assert (again.briefing, again.scene) == (
+        values[session.KEY_BRIEFING],
+        values[session.KEY_SCENE],
+    )
+
+
+def test_a_fresh_visitor_has_an_empty_link() -> None:
+    state = FORM.read(FORM.filter_values(FORM.defaults), BRIEFINGS)
+    assert state == BriefingState(claim_filter=FORM.defaults)
+    assert FORM.params(state) == {}
+
+
+def test_what_a_link_leaves_out_is_at_its_default() -> None:
+    state, notices = FORM.parse({P_DEPLOY: "proposed", P_ACTORS: "israel,martians"})
+    assert len(notices) == 1
+    flt = state.claim_filter
+    assert flt.actors == {Actor.ISRAEL}
+    assert (flt.statuses, flt.kinds) == (FORM.defaults.statuses, FORM.defaults.kinds)
+    assert flt.deployments is Deployments.PROPOSED_ONLY
+
+
+def test_a_scene_past_the_end_reads_as_the_last() -> None:
+    briefing = next(iter(BRIEFINGS.values()))
+    state = FORM.read({session.KEY_BRIEFING: briefing.id, session.KEY_SCENE: 999}, BRIEFINGS)
+    assert state.scene == len(briefing.scenes)
+    assert (
+        FORM.read({session.KEY_BRIEFING: "nope", session.KEY_SCENE: 2}, BRIEFINGS).briefing is None
+    )
+
+
+# ------------------------------------------------------------ once per run
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
+    """Calls of the converter and of the upload's filter, from an app under AppTest."""
+    calls: Counter[str] = Counter()
+
+    def count(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return fn(*args, **kwargs)
+
+        return counting
+
+    monkeypatch.setattr(Form, "read", count("read", Form.read))
+    monkeypatch.setattr(session, "to_params", count("to_params", session.to_params))
+    monkeypatch.setattr(session, "parse", count("parse", session.parse))
+    monkeypatch.setattr(view, "select", count("upload select", view.select))
+    with pages_mode.navigation_only():
+        yield calls
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+
+
+def test_a_map_page_rerun_converts_the_state_once(counted: Counter[str]) -> None:
+    at = _app()
+    assert counted == {"read": 1, "to_params": 1, "parse": 1}  # the link is read once
+    counted.clear()
+    at.run()  # as after a pan or a click
+    assert counted == {"read": 1, "to_params": 1}
+    counted.clear()
+    at.sidebar.multiselect(key=session.KEY_ACTORS).set_value([Actor.ISRAEL]).run()
+    assert counted == {"read": 1, "to_params": 1}
+    assert at.query_params[P_ACTORS] == "israel"
+    assert not at.exception
+
+
+@pytest.mark.parametrize("page", ["pages/claims.py", "pages/sources.py"])
+def test_other_pages_convert_the_state_once(counted: Counter[str], page: str) -> None:
+    at = _app().switch_page(page)
+    counted.clear()
+    at.run()
+    assert counted == {"read": 1, "to_params": 1}
+    assert not at.exception
+
+
+def test_an_upload_is_filtered_once_a_run(
+    counted: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claims = json.loads((REPO / "geodata" / "claims.json").read_text(encoding="utf-8"))
+    claims["claims"] = claims["claims"][:3]
+    result = load_upload({"claims.json": json.dumps(claims).encode()}, base=CATALOG)
+    upload = Upload(("mine.json",), "digest", result)
+    monkeypatch.setattr(view, "current_upload", lambda data: upload)
+    at = _app()
+    assert counted["upload select"] == 1  # for its panel and its layer
+    assert any("Your upload layer: 3 of 3" in c.value for c in at.caption)
+    assert "Your upload" in json.dumps(_map_args(at)["layer_control"])
+    assert not at.exception
+
+
+def _map_args(at: AppTest) -> dict[str, Any]:
+    (component,) = [
+        e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")
+    ]
+    return json.loads(component.proto.json_args)
