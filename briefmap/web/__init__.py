@@ -7,7 +7,7 @@
 - ``map.css``, ``presentation.css``: the map page's styles, and the larger type
   of presentation view (``briefmap/mapping.py``).
 - ``presentation-page.css``: presentation view's Streamlit page around the map
-  (``briefmap/ui.py``).
+  (``briefmap/app/scenes.py``).
 
 Python inlines them unchanged: none is a template, and nothing is substituted.
 """
