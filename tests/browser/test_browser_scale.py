@@ -18,9 +18,10 @@ import pytest
 from browser_support import MAP_IFRAME, BrowserPage, expect, serving
 
 from bench.synth import generate
-from briefmap import bulk, mapping
+from briefmap import bulk
 from briefmap.app.card import CARD_LIST_LIMIT, CARD_MATCHES
 from briefmap.loader import load_catalog
+from briefmap.map_elements import LABELS_FROM_ZOOM
 from briefmap.query import ClaimFilter, select
 from briefmap.schema import Actor, Catalog
 from briefmap.screenshots import AppServer
@@ -121,9 +122,9 @@ def test_thousands_of_claims_draw_on_canvas_and_filter(
     _wait_drawn(app, 0)
     # Hundreds of markers: their labels wait until the briefer zooms in.
     frame = app.map_frame()
-    assert frame.evaluate("() => map.getZoom()") < mapping.LABELS_FROM_ZOOM
+    assert frame.evaluate("() => map.getZoom()") < LABELS_FROM_ZOOM
     assert frame.evaluate(VISIBLE_LABELS) == 0
-    frame.evaluate(f"() => map.setZoom({mapping.LABELS_FROM_ZOOM}, {{animate: false}})")
+    frame.evaluate(f"() => map.setZoom({LABELS_FROM_ZOOM}, {{animate: false}})")
     frame.wait_for_function(f"() => ({VISIBLE_LABELS})() > 0")
     app.wait_idle()
     # And above it again: the canvas, no markers.
