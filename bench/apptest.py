@@ -57,25 +57,28 @@ def _patch_naive_path() -> None:
     every drawn place becomes a ``folium.Marker`` with a tooltip
     (:func:`briefmap.mapping.build_layers`, whatever the count), and the
     per-catalog facts (bounds, date span, kinds, drawn places) are recomputed
-    on every call, as they were before the fast path. Each name is replaced in
-    the module of ``briefmap.app`` that calls it.
+    on every call, as they were before the fast path. The index's methods are
+    replaced on its class, the renderer's name in the module that calls it.
     """
     from briefmap import mapping, query, timeline
-    from briefmap.app import data, map_panel, scenes, session, view
+    from briefmap.app import data, map_panel, scenes
+    from briefmap.index import CatalogIndex
     from briefmap.schema import PlaceKind
 
-    view.select_fast = query.select  # type: ignore[attr-defined]
+    CatalogIndex.select = lambda self, flt: query.select(self.catalog, flt)  # type: ignore[method-assign]
     map_panel.build_layers_auto = mapping.build_layers  # type: ignore[attr-defined]
-    map_panel.map_bounds = mapping.map_bounds  # type: ignore[attr-defined]
-    session.date_span = timeline.date_span  # type: ignore[attr-defined]
-    session.kinds_in = lambda catalog: [  # type: ignore[attr-defined]
-        k for k in PlaceKind if any(p.kind is k for p in catalog.places.values())
-    ]
-    map_panel.selection_bounds = lambda catalog, selection: scenes.bounds_of(  # type: ignore[attr-defined]
-        [catalog.places[p] for p in selection.place_ids]
+    CatalogIndex.map_bounds = property(lambda self: mapping.map_bounds(self.catalog))  # type: ignore[assignment]
+    CatalogIndex.date_span = property(lambda self: timeline.date_span(self.catalog))  # type: ignore[assignment]
+    CatalogIndex.kinds = property(  # type: ignore[assignment]
+        lambda self: [
+            k for k in PlaceKind if any(p.kind is k for p in self.catalog.places.values())
+        ]
     )
-    map_panel.off_map_place_ids = lambda catalog, selection: [  # type: ignore[attr-defined]
-        p for p in selection.place_ids if catalog.places[p].off_map
+    CatalogIndex.selection_bounds = lambda self, selection: scenes.bounds_of(  # type: ignore[method-assign]
+        [self.catalog.places[p] for p in selection.place_ids]
+    )
+    CatalogIndex.off_map_place_ids = lambda self, selection: [  # type: ignore[method-assign]
+        p for p in selection.place_ids if self.catalog.places[p].off_map
     ]
     data.warm = lambda catalog: None  # type: ignore[attr-defined]
 
@@ -84,7 +87,7 @@ def _patch_naive_path() -> None:
 # (app.py and the pages call through the package ``briefmap.app``).
 TIMED = {
     "build_view": "briefmap.app",
-    "select_fast": "briefmap.app.view",
+    "select_fast": "briefmap.index:CatalogIndex",
     "briefing_map": "briefmap.app",
     "build_base_map": "briefmap.app.map_panel",
     "build_layers_auto": "briefmap.app.map_panel",
@@ -117,9 +120,13 @@ def _time_app_functions() -> dict[str, float]:
 
         return timed
 
-    for name, module_name in TIMED.items():
-        module = importlib.import_module(module_name)
-        setattr(module, name, wrap(name, getattr(module, name)))
+    for name, where in TIMED.items():
+        module_name, _, class_name = where.partition(":")
+        owner = importlib.import_module(module_name)
+        if class_name:
+            owner = getattr(owner, class_name)
+        attribute = "select" if class_name else name  # the index's method keeps its old part name
+        setattr(owner, attribute, wrap(name, getattr(owner, attribute)))
     return spent
 
 

@@ -5,7 +5,7 @@ Run it with ``python -m bench`` (or ``make bench``); ``--quick`` stops at
 :mod:`bench.synth`) to a temporary directory and measures, in one run:
 
 - load: :func:`briefmap.loader.load_catalog` (read and validate the files);
-- filter: :func:`briefmap.query.select` and :func:`briefmap.bulk.select_fast`
+- filter: :func:`briefmap.query.select` and :meth:`briefmap.index.CatalogIndex.select`
   with a non-trivial filter (four actors, four statuses, from 2014);
 - layers: building the layers and serialising them as ``st_folium`` does
   (``_get_feature_group_string`` for each group on a base map), and the size
@@ -135,7 +135,7 @@ def base_map(catalog: Catalog) -> folium.Map:
     100,000 places, which would blur the layer timings.
     """
     original = mapping.map_bounds
-    mapping.map_bounds = bulk.map_bounds  # type: ignore[assignment]
+    mapping.map_bounds = lambda c: c.index.map_bounds  # type: ignore[assignment]
     try:
         return mapping.build_base_map(catalog)
     finally:
@@ -249,6 +249,7 @@ def measure(
     out.features = catalog.index.count_features(everything)
     out.select_today, picked = timed(lambda: select(catalog, FILTER), runs or runs_for(n))
     out.kept = len(picked.claims)
+
     # The first bulk build after a load also builds the catalog's index: time it
     # on a copy of the catalog, which has none yet.
     def cold_build() -> str:

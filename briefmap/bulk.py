@@ -39,8 +39,8 @@ Speed on the server: everything about the catalog that does not depend on
 the filter (the claims in date order, per-place coordinates and escaped
 names, per-claim codes for actor, status, posture, role and layer) is computed
 once per catalog and cached; a filter change is then a few numpy passes.
-:func:`select_fast` returns exactly what :func:`query.select` returns, from
-the same cache. :class:`SafeFeatureGroup` renders scripts without compiling
+:meth:`briefmap.index.CatalogIndex.select` returns exactly what
+:func:`query.select` returns. :class:`SafeFeatureGroup` renders scripts without compiling
 each once more as a Jinja template (which also made data such as
 ``{{ 7*7 }}`` evaluate in exported maps).
 """
@@ -73,10 +73,9 @@ from briefmap.catalog_arrays import (
 )
 from briefmap.map_elements import MapControl, RawText
 from briefmap.mapping import Layer, MapExtras, MapFeature
-from briefmap.query import ClaimFilter, Selection
+from briefmap.query import Selection
 from briefmap.schema import (
     Catalog,
-    PlaceKind,
 )
 from briefmap.symbology import legend_html
 
@@ -332,57 +331,6 @@ def safe_groups(groups: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
     return groups
 
 
-# Until the app asks ``catalog.index`` itself: the index's answers under the
-# names the Streamlit side imports.
-
-
-def warm(catalog: Catalog) -> None:
-    """Build the catalog's index now (when the data loads), not on the first view."""
-    _ = catalog.index.claims
-
-
-def select_fast(catalog: Catalog, claim_filter: ClaimFilter) -> Selection:
-    return catalog.index.select(claim_filter)
-
-
-def find_places(
-    catalog: Catalog, place_ids: tuple[str, ...], text: str, limit: int = 100
-) -> list[str]:
-    return catalog.index.find_places(place_ids, text, limit)
-
-
-def count_features(catalog: Catalog, selection: Selection) -> int:
-    return catalog.index.count_features(selection)
-
-
-def map_bounds(catalog: Catalog) -> list[list[float]]:
-    return catalog.index.map_bounds
-
-
-def selection_bounds(catalog: Catalog, selection: Selection) -> list[list[float]] | None:
-    return catalog.index.selection_bounds(selection)
-
-
-def drawn_place_ids(catalog: Catalog, selection: Selection) -> tuple[str, ...]:
-    return catalog.index.drawn_place_ids(selection)
-
-
-def monthly_counts(catalog: Catalog, selection: Selection) -> list[dict[str, object]]:
-    return catalog.index.monthly_counts(selection)
-
-
-def off_map_place_ids(catalog: Catalog, selection: Selection) -> list[str]:
-    return catalog.index.off_map_place_ids(selection)
-
-
-def date_span(catalog: Catalog) -> tuple[str, str] | None:
-    return catalog.index.date_span
-
-
-def kinds_in(catalog: Catalog) -> list[PlaceKind]:
-    return list(catalog.index.kinds)
-
-
 def build_layers_auto(
     catalog: Catalog,
     selection: Selection,
@@ -424,19 +372,8 @@ __all__ = [
     "SafeFeatureGroup",
     "build_bulk_layers",
     "build_layers_auto",
-    "count_features",
-    "date_span",
     "decode",
     "drawn_counts",
-    "drawn_place_ids",
-    "find_places",
-    "kinds_in",
     "layer_payload",
-    "map_bounds",
-    "monthly_counts",
-    "off_map_place_ids",
     "safe_groups",
-    "select_fast",
-    "selection_bounds",
-    "warm",
 ]

@@ -117,6 +117,11 @@ def _box(bounds: np.ndarray) -> list[list[float]]:
 # -------------------------------------------------------------------- index
 
 
+def warm(catalog: Catalog) -> None:
+    """Build the catalog's index now (when the data loads), not on the first view."""
+    _ = catalog.index.claims
+
+
 class CatalogIndex:
     """Everything one catalog can answer without looking at every claim again.
 

@@ -72,7 +72,7 @@ def test_same_layer_names_and_feature_counts_as_plan_features(
     assert [g.layer_name for g in groups] == [layer.value for layer in Layer]
     planned = _planned_per_layer(catalog, selection)
     assert bulk.drawn_counts(groups) == {layer.value: planned[layer.value] for layer in Layer}
-    assert bulk.count_features(catalog, selection) == sum(planned.values())
+    assert catalog.index.count_features(selection) == sum(planned.values())
     # Each feature is the same place, lead claim and number of claims as mapping plans.
     expected = sorted(
         (f.layer, f.place.id, f.lead.id, len(f.claims)) for f in plan_features(catalog, selection)
@@ -97,7 +97,7 @@ def test_same_layer_names_and_feature_counts_as_plan_features(
 
 @pytest.mark.parametrize("flt", FILTERS, ids=range(len(FILTERS)))
 def test_select_fast_is_select(catalog: Catalog, flt: ClaimFilter) -> None:
-    assert bulk.select_fast(catalog, flt) == select(catalog, flt)
+    assert catalog.index.select(flt) == select(catalog, flt)
 
 
 @pytest.mark.parametrize("flt", FILTERS, ids=range(len(FILTERS)))
@@ -123,8 +123,8 @@ def test_select_fast_keeps_only_the_places_a_search_admits(synthetic: Catalog) -
     both = replace(synthetic, claims=claims)
     name = synthetic.places[other].name_en
     flt = ClaimFilter(search=name)
-    assert bulk.select_fast(both, flt) == select(both, flt)
-    assert bulk.select_fast(both, flt).places_of[claim.id] == (other,) or name in " ".join(
+    assert both.index.select(flt) == select(both, flt)
+    assert both.index.select(flt).places_of[claim.id] == (other,) or name in " ".join(
         synthetic.places[p].name_en for p in claim.places
     )
 
@@ -206,7 +206,7 @@ def test_a_point_costs_few_bytes(synthetic: Catalog) -> None:
     selection = select(synthetic, ClaimFilter())
     lean = _serialised(synthetic, bulk.build_bulk_layers(synthetic, selection, summaries=False))
     markers = _serialised(synthetic, mapping.build_layers(synthetic, selection))
-    features = bulk.count_features(synthetic, selection)
+    features = synthetic.index.count_features(selection)
     assert len(lean.encode()) < len(markers.encode()) / 5
     # Fixed overhead (script, legend, footnote) plus a few dozen bytes per place.
     assert len(lean.encode()) < 40_000 + 150 * features
@@ -218,30 +218,30 @@ def test_same_selection_same_script(synthetic: Catalog) -> None:
         synthetic, bulk.build_bulk_layers(synthetic, select(synthetic, ClaimFilter()))
     )
     two = _serialised(
-        synthetic, bulk.build_bulk_layers(synthetic, bulk.select_fast(synthetic, ClaimFilter()))
+        synthetic, bulk.build_bulk_layers(synthetic, synthetic.index.select(ClaimFilter()))
     )
     assert one == two
     # The second build of the same selection comes from the plan's cache: the same again.
     three = _serialised(
-        synthetic, bulk.build_bulk_layers(synthetic, bulk.select_fast(synthetic, ClaimFilter()))
+        synthetic, bulk.build_bulk_layers(synthetic, synthetic.index.select(ClaimFilter()))
     )
     assert three == one
 
 
 def test_the_same_filter_gives_the_same_selection_back(synthetic: Catalog) -> None:
     flt = ClaimFilter(actors=frozenset({Actor.RUSSIA}))
-    first = bulk.select_fast(synthetic, flt)
-    assert bulk.select_fast(synthetic, ClaimFilter(actors=frozenset({Actor.RUSSIA}))) is first
-    assert bulk.select_fast(synthetic, ClaimFilter(actors=frozenset({Actor.SDF}))) is not first
+    first = synthetic.index.select(flt)
+    assert synthetic.index.select(ClaimFilter(actors=frozenset({Actor.RUSSIA}))) is first
+    assert synthetic.index.select(ClaimFilter(actors=frozenset({Actor.SDF}))) is not first
     # Another catalog with the same claims but other places is not confused with it.
     regions = ClaimFilter(kinds=frozenset({PlaceKind.REGION}))
-    assert bulk.select_fast(synthetic, regions).claims
+    assert synthetic.index.select(regions).claims
     towns = {pid: replace(p, kind=PlaceKind.TOWN) for pid, p in synthetic.places.items()}
     other = replace(synthetic, places=towns)
-    assert bulk.select_fast(other, regions) == select(other, regions)
-    assert not bulk.select_fast(other, regions).claims
-    assert bulk.select_fast(synthetic, regions) == select(synthetic, regions)
-    assert bulk.select_fast(synthetic, flt) == select(synthetic, flt)
+    assert other.index.select(regions) == select(other, regions)
+    assert not other.index.select(regions).claims
+    assert synthetic.index.select(regions) == select(synthetic, regions)
+    assert synthetic.index.select(flt) == select(synthetic, flt)
 
 
 def test_a_cached_layer_has_the_selection_it_was_built_for(synthetic: Catalog) -> None:
@@ -249,7 +249,7 @@ def test_a_cached_layer_has_the_selection_it_was_built_for(synthetic: Catalog) -
     # still draws exactly its own selection.
     filters = [ClaimFilter(actors=frozenset({a})) for a in (Actor.RUSSIA, Actor.SDF, Actor.UN)]
     for flt in [*filters, *filters, *filters[::-1]]:
-        selection = bulk.select_fast(synthetic, flt)
+        selection = synthetic.index.select(flt)
         groups = bulk.build_bulk_layers(synthetic, selection)
         assert sum(bulk.drawn_counts(groups).values()) == len(
             plan_features(synthetic, select(synthetic, flt))
@@ -369,9 +369,7 @@ def test_style_table_tells_postures_apart_without_colour() -> None:
         point = canvas_payload.style_entry("#000000", status, Posture.CURRENT, True)
         region = canvas_payload.style_entry("#000000", status, Posture.CURRENT, False)
         assert point[4] == STATUS_STYLES[status].fill_opacity
-        assert region[4] == pytest.approx(
-            STATUS_STYLES[status].fill_opacity * REGION_FILL_SCALE
-        )
+        assert region[4] == pytest.approx(STATUS_STYLES[status].fill_opacity * REGION_FILL_SCALE)
 
 
 def test_a_layers_styles_differ_for_every_status_once_colour_is_removed(synthetic: Catalog) -> None:
@@ -429,7 +427,7 @@ def test_legend_footnote_and_extras(real_catalog: Catalog) -> None:
 
 
 def test_bounds_are_mappings(catalog: Catalog) -> None:
-    assert bulk.map_bounds(catalog) == mapping.map_bounds(catalog)
+    assert catalog.index.map_bounds == mapping.map_bounds(catalog)
     selection = select(catalog, ClaimFilter(actors=frozenset({Actor.RUSSIA})))
     on_map = [catalog.places[p] for p in selection.place_ids if not catalog.places[p].off_map]
     boxes = [p.geometry.bounds for p in on_map]
@@ -437,46 +435,45 @@ def test_bounds_are_mappings(catalog: Catalog) -> None:
         [min(b[1] for b in boxes), min(b[0] for b in boxes)],
         [max(b[3] for b in boxes), max(b[2] for b in boxes)],
     ]
-    assert bulk.selection_bounds(catalog, selection) == expected
+    assert catalog.index.selection_bounds(selection) == expected
     assert (
-        bulk.selection_bounds(catalog, select(catalog, ClaimFilter(search="no such place"))) is None
+        catalog.index.selection_bounds(select(catalog, ClaimFilter(search="no such place"))) is None
     )
 
 
 @pytest.mark.parametrize("flt", FILTERS, ids=range(len(FILTERS)))
 def test_per_catalog_helpers_agree_with_the_app(catalog: Catalog, flt: ClaimFilter) -> None:
-    from briefmap.timeline import date_span
 
     selection = select(catalog, flt)
-    assert bulk.drawn_place_ids(catalog, selection) == selection.place_ids
-    assert bulk.off_map_place_ids(catalog, selection) == [
+    assert catalog.index.drawn_place_ids(selection) == selection.place_ids
+    assert catalog.index.off_map_place_ids(selection) == [
         p for p in selection.place_ids if catalog.places[p].off_map
     ]
-    assert bulk.date_span(catalog) == date_span(catalog)
-    assert bulk.kinds_in(catalog) == [
+    assert catalog.index.date_span == catalog.index.date_span
+    assert list(catalog.index.kinds) == [
         k for k in PlaceKind if any(p.kind is k for p in catalog.places.values())
     ]
-    assert bulk.monthly_counts(catalog, selection) == monthly_counts(selection.claims)
+    assert catalog.index.monthly_counts(selection) == monthly_counts(selection.claims)
     # The same answers for select_fast's own Selection (cached pairs) as for select's.
-    fast = bulk.select_fast(catalog, flt)
-    assert bulk.monthly_counts(catalog, fast) == monthly_counts(selection.claims)
-    assert bulk.drawn_place_ids(catalog, fast) == selection.place_ids
+    fast = catalog.index.select(flt)
+    assert catalog.index.monthly_counts(fast) == monthly_counts(selection.claims)
+    assert catalog.index.drawn_place_ids(fast) == selection.place_ids
 
 
 @pytest.mark.parametrize("text", ["raqqa", "RAQQA", "حلب", "checkpoint", "no such place", ""])
 def test_find_places_matches_like_the_search_filter(synthetic: Catalog, text: str) -> None:
     everything = select(synthetic, ClaimFilter())
     searched = select(synthetic, ClaimFilter(search=text)).place_ids if text else ()
-    found = bulk.find_places(synthetic, everything.place_ids, text, limit=len(synthetic.places))
+    found = synthetic.index.find_places(everything.place_ids, text, limit=len(synthetic.places))
     assert set(found) == set(searched)
     assert found == [p for p in everything.place_ids if p in set(found)]  # in the given order
-    limited = bulk.find_places(synthetic, everything.place_ids, text, limit=3)
+    limited = synthetic.index.find_places(everything.place_ids, text, limit=3)
     assert limited == found[:3]
 
 
 def test_find_places_only_offers_the_places_given(synthetic: Catalog) -> None:
     shown = select(synthetic, ClaimFilter(actors=frozenset({Actor.ISRAEL}))).place_ids
-    found = bulk.find_places(synthetic, shown, "near", limit=10_000)
+    found = synthetic.index.find_places(shown, "near", limit=10_000)
     assert found and set(found) <= set(shown)
 
 
@@ -490,8 +487,8 @@ def test_auto_keeps_markers_for_few_places_and_goes_bulk_for_many(
         plan_features(real_catalog, select(real_catalog, ClaimFilter()))
     )
     many = bulk.build_layers_auto(synthetic, select(synthetic, ClaimFilter()), threshold=100)
-    assert sum(bulk.drawn_counts(many).values()) == bulk.count_features(
-        synthetic, select(synthetic, ClaimFilter())
+    assert sum(bulk.drawn_counts(many).values()) == synthetic.index.count_features(
+        select(synthetic, ClaimFilter())
     )
 
 

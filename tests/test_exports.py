@@ -351,7 +351,7 @@ def test_html_of_a_large_selection_draws_on_canvas(large: Catalog) -> None:
     assert "L.marker(" not in html
     assert len(html) < 3_000_000
     groups = bulk.build_layers_auto(large, selection)
-    assert sum(bulk.drawn_counts(groups).values()) == bulk.count_features(large, selection)
+    assert sum(bulk.drawn_counts(groups).values()) == large.index.count_features(selection)
     assert not re.search(r"<script\b[^>]*\bsrc\s*=", html, re.IGNORECASE)
 
 
@@ -468,11 +468,11 @@ def large_points(catalog: Catalog, selection: Selection) -> int:
 
 
 def test_claims_table_is_kept_for_the_same_selection(real_catalog: Catalog) -> None:
-    from briefmap import bulk, tables
+    from briefmap import tables
 
     flt = ClaimFilter(actors=frozenset({Actor.RUSSIA}))
-    first = tables.claims_table(real_catalog, bulk.select_fast(real_catalog, flt))
-    assert tables.claims_table(real_catalog, bulk.select_fast(real_catalog, flt)) is first
+    first = tables.claims_table(real_catalog, real_catalog.index.select(flt))
+    assert tables.claims_table(real_catalog, real_catalog.index.select(flt)) is first
     other = tables.claims_table(real_catalog, select(real_catalog, flt))
     assert other is not first and other.equals(first)
 

@@ -299,7 +299,10 @@ def test_quneitra_outline_says_why_no_reference_point_is_inside(raw_places: dict
     outline = shape(raw_places["quneitra_governorate"]["geometry"])
     points = [shape(f["geometry"]) for f in raw_places.values() if f["geometry"]["type"] == "Point"]
     assert not any(outline.contains(p) for p in points)
-    assert "No reference point lies inside it" in raw_places["quneitra_governorate"]["properties"]["note"]
+    assert (
+        "No reference point lies inside it"
+        in raw_places["quneitra_governorate"]["properties"]["note"]
+    )
 
 
 def test_undof_zone_borders_but_does_not_overlap_golan(raw_places: dict) -> None:
@@ -372,7 +375,9 @@ def test_report_claim_details(raw_claims: dict) -> None:
         assert "report" in claims[cid]["claimant"].lower()
         assert "reading" in claims[cid]["attribution"]
     # c04: Russia fights terrorism in Syria, not "there" in Russia.
-    assert "Syrian fight against terrorism" in claims["c04-reconstruction-counterterrorism"]["summary"]
+    assert (
+        "Syrian fight against terrorism" in claims["c04-reconstruction-counterterrorism"]["summary"]
+    )
     # c06 sits in the unnamed-source sentence; it must not say "no source named".
     assert "no source named" not in claims["c06-israeli-activity-golan"]["attribution"]
 
@@ -448,7 +453,10 @@ def test_khmeimim_note_matches_its_distance_from_jableh(raw_places: dict) -> Non
     dy = (base.y - town.y) * km_per_degree
     distance = (dx**2 + dy**2) ** 0.5
     assert 5.5 < distance < 6.5
-    assert "about 6 km north-north-east of Jableh" in raw_places["khmeimim_air_base"]["properties"]["note"]
+    assert (
+        "about 6 km north-north-east of Jableh"
+        in raw_places["khmeimim_air_base"]["properties"]["note"]
+    )
 
 
 @pytest.mark.parametrize("dates", CONTEXT_DATES, ids=lambda d: "/".join(d))

@@ -11,7 +11,7 @@ import streamlit as st
 from briefmap.app.session import KEY_UPLOAD, KEY_UPLOAD_FILES
 from briefmap.assets import install_static_assets
 from briefmap.briefings import Briefing, load_briefings
-from briefmap.bulk import warm
+from briefmap.index import warm
 from briefmap.loader import (
     LoadResult,
     ValidationIssue,

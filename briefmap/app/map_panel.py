@@ -21,13 +21,7 @@ from briefmap.app.session import (
     select_place,
 )
 from briefmap.app.view import BriefingView, publish
-from briefmap.bulk import (
-    build_layers_auto,
-    drawn_place_ids,
-    map_bounds,
-    off_map_place_ids,
-    selection_bounds,
-)
+from briefmap.bulk import build_layers_auto
 from briefmap.interaction import MapClick, place_at
 from briefmap.mapping import MapExtras, build_base_map, build_upload_layer
 from briefmap.safe import markdown_text
@@ -61,7 +55,7 @@ def briefing_map(view: BriefingView) -> BriefingView:
         build_base_map(
             view.data.loaded.catalog,
             presentation=view.state.present,
-            bounds=map_bounds(view.data.loaded.catalog),
+            bounds=view.data.loaded.catalog.index.map_bounds,
         ),
         key="briefing_map",
         height=PRESENT_MAP_HEIGHT if view.state.present else MAP_HEIGHT,
@@ -89,7 +83,7 @@ def briefing_map(view: BriefingView) -> BriefingView:
     click = MapClick.from_component(returned)
     if click is not None and click != st.session_state.get(KEY_LAST_CLICK):
         st.session_state[KEY_LAST_CLICK] = click
-        place_id = place_at(catalog, drawn_place_ids(catalog, selection), click)
+        place_id = place_at(catalog, catalog.index.drawn_place_ids(selection), click)
         if place_id is not None:
             st.session_state[KEY_SELECTED_PLACE] = place_id
             state = replace(state, place=place_id)
@@ -101,7 +95,7 @@ def briefing_map(view: BriefingView) -> BriefingView:
 
 def fit_to_shown(view: BriefingView) -> None:
     """Callback: ask the map to fit the places now shown."""
-    bounds = selection_bounds(view.catalog, view.selection)
+    bounds = view.catalog.index.selection_bounds(view.selection)
     if bounds is not None:
         request_fit(bounds)
 
@@ -115,13 +109,15 @@ def map_footer(view: BriefingView) -> None:
         on_click=fit_to_shown,
         args=(view,),
         width="stretch",
-        disabled=selection_bounds(view.catalog, view.selection) is None,
+        disabled=view.catalog.index.selection_bounds(view.selection) is None,
     )
     with share:
         copy_link(view.params)
     with export:
         export_menu(view)
-    for place in (view.catalog.places[p] for p in off_map_place_ids(view.catalog, view.selection)):
+    for place in (
+        view.catalog.places[p] for p in view.catalog.index.off_map_place_ids(view.selection)
+    ):
         n = len(view.selection.claims_at(place.id))
         st.button(
             f"Off the map: {markdown_text(place.name_en)} ({n} claim{'s' if n != 1 else ''})",

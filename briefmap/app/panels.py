@@ -9,7 +9,6 @@ import streamlit as st
 
 from briefmap.app.session import reset_filters
 from briefmap.app.view import BriefingView
-from briefmap.bulk import monthly_counts
 from briefmap.query import Selection
 from briefmap.safe import markdown_text
 from briefmap.schema import ClaimStatus
@@ -135,7 +134,7 @@ TIMELINE_SPEC: dict = {
 
 def timeline_chart(view: BriefingView) -> None:
     """Claims over time by status, for the claims shown (in step with every filter)."""
-    rows = monthly_counts(view.catalog, view.selection)
+    rows = view.catalog.index.monthly_counts(view.selection)
     if rows:
         st.vega_lite_chart(rows, TIMELINE_SPEC, width="stretch")
 

@@ -21,7 +21,6 @@ from typing import Any
 import streamlit as st
 
 from briefmap.briefings import Briefing
-from briefmap.bulk import date_span, kinds_in
 from briefmap.interaction import view_for_bounds
 from briefmap.query import ClaimFilter, Deployments
 from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind
@@ -71,9 +70,9 @@ class Form:
 
     @classmethod
     def of(cls, catalog: Catalog) -> Form:
-        span = date_span(catalog) or ("2000-01-01", dt.date.today().isoformat())
+        span = catalog.index.date_span or ("2000-01-01", dt.date.today().isoformat())
         first, last = (dt.date.fromisoformat(iso) for iso in span)
-        return cls(first, last, tuple(kinds_in(catalog)))
+        return cls(first, last, tuple(catalog.index.kinds))
 
     @cached_property
     def defaults(self) -> ClaimFilter:

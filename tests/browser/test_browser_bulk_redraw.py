@@ -103,7 +103,7 @@ PANS = (
 def bench_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("bulk-redraw")
     catalog = load_catalog(generate(root / "data", N_CLAIMS).path).catalog
-    selection = bulk.select_fast(catalog, ClaimFilter())
+    selection = catalog.index.select(ClaimFilter())
     page_file = root / "bulk.html"
     page_file.write_text(
         page_html(catalog, bulk.build_bulk_layers(catalog, selection)), encoding="utf-8"

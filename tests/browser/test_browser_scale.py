@@ -58,7 +58,7 @@ def scale_server(
 
 
 def _features(catalog: Catalog, claim_filter: ClaimFilter) -> int:
-    return bulk.count_features(catalog, select(catalog, claim_filter))
+    return catalog.index.count_features(select(catalog, claim_filter))
 
 
 def _wait_drawn(app: BrowserPage, count: int) -> None:
@@ -165,7 +165,7 @@ def test_with_thousands_of_places_the_card_is_found_by_name(
     search.fill("raqqa")
     with app.rerun():
         search.press("Enter")
-    matches = bulk.find_places(catalog, shown, "raqqa", CARD_MATCHES)
+    matches = catalog.index.find_places(shown, "raqqa", CARD_MATCHES)
     assert matches
     card.get_by_role("combobox", name="Claim card").click()
     options = app.page.get_by_role("option")
