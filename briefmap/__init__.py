@@ -1,4 +1,17 @@
-"""Briefmap: an interactive briefing map of claims, their places and how well they are sourced."""
+"""Briefmap: an interactive briefing map of claims, their places and how well they are sourced.
+
+The package in four parts (README, "How it fits together"):
+
+- data in: ``schema`` (the one data model), ``validate``, ``readers``,
+  ``projection``, ``place_records``, ``claim_records``, ``sourcing``,
+  ``loader``, ``briefings``, ``uploads``, ``fingerprint``;
+- engine: ``index`` (``catalog.index``) and ``catalog_arrays``, ``query``,
+  ``timeline``, ``state``, ``interaction``, ``tables``;
+- drawing: ``mapping`` (markers), ``bulk`` and ``canvas_payload`` (canvas),
+  ``symbology``, ``map_elements``, ``web/`` (JavaScript and CSS), ``exports``,
+  ``screenshots``, ``assets``;
+- app: ``app/`` (the Streamlit side) and ``pages_mode``.
+"""
 
 from __future__ import annotations
 
