@@ -52,7 +52,7 @@ def geojson_collection(catalog: Catalog, selection: Selection) -> dict:
                 "geometry": geometry_of[place_id],
                 "properties": {
                     "name": map_text(place.name_en),
-                    "actor": claim.actors[0].label,
+                    "actor": catalog.meta.actor(claim.actors[0]).label,
                     "status": claim.status.label,
                     "posture": claim.posture.label,
                     "summary": map_text(claim.summary),

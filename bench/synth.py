@@ -20,7 +20,9 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-# Syria's box for the synthetic points (inside schema.REGION_OF_INTEREST).
+# Syria's box for the synthetic points (inside the default region of interest,
+# schema.DEFAULT_META: the synthetic data has no briefmap.json and uses the
+# built-in title, region and actors, whose ids ACTORS below are).
 LON_MIN, LON_MAX = 35.8, 42.2
 LAT_MIN, LAT_MAX = 32.4, 37.2
 AS_OF = "2025-10-31"

@@ -12,7 +12,7 @@ from typing import Any
 
 from briefmap.query import ClaimFilter, Deployments
 from briefmap.readers import read_json
-from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind
+from briefmap.schema import Catalog, ClaimStatus, PlaceKind
 from briefmap.state import ZOOM_RANGE, MapView
 from briefmap.validate import Collector, Record, ValidationIssue
 
@@ -45,7 +45,7 @@ class Briefing:
     summary: str | None = None
 
 
-def _filter(rec: Record, raw: Any) -> ClaimFilter:
+def _filter(rec: Record, raw: Any, actor_ids: tuple[str, ...]) -> ClaimFilter:
     if raw is None:
         return ClaimFilter()
     if not isinstance(raw, dict):
@@ -53,7 +53,7 @@ def _filter(rec: Record, raw: Any) -> ClaimFilter:
         return ClaimFilter()
     sub = Record(raw, rec.rid, rec.out, prefix=f"{rec.prefix}filters.")
     sub.no_unknown_fields(FILTER_FIELDS)
-    actors = frozenset(sub.choices("actors", Actor)) if "actors" in raw else None
+    actors = frozenset(sub.id_choices("actors", actor_ids)) if "actors" in raw else None
     statuses = frozenset(sub.choices("statuses", ClaimStatus)) if "statuses" in raw else None
     kinds = frozenset(sub.choices("kinds", PlaceKind)) if "kinds" in raw else None
     deployments = sub.choice("deployments", Deployments, default=Deployments.INCLUDE_PROPOSED)
@@ -99,7 +99,7 @@ def _scene(rec: Record, catalog: Catalog) -> Scene:
     rec.no_unknown_fields(SCENE_FIELDS)
     title = rec.text("title") or ""
     points = rec.texts("talking_points")
-    claim_filter = _filter(rec, rec.data.get("filters"))
+    claim_filter = _filter(rec, rec.data.get("filters"), catalog.meta.actor_ids)
     as_of = rec.date("as_of") if "as_of" in rec.data else None
     since = rec.date("since") if "since" in rec.data else None
     view = _view(rec, rec.data.get("view"))

@@ -267,7 +267,13 @@ def build_bulk_layers(
             plan.built[key] = (BulkLayer.serialise(payload), count, used)
         text, count, used = plan.built[key]
         samples += [
-            MapFeature(catalog.places[places.ids[p]], layer, (claims.ordered[c],)) for c, p in used
+            MapFeature(
+                catalog.places[places.ids[p]],
+                layer,
+                (claims.ordered[c],),
+                actors=catalog.meta.actor_table,
+            )
+            for c, p in used
         ]
         BulkLayer(text, engine=engine, library=not groups, count=count).add_to(group)
         groups.append(group)
@@ -282,7 +288,12 @@ def build_bulk_layers(
         members = claims.pair_claim[plan.pairs[start : start + n]]
         place = catalog.places[places.ids[plan.place[row]]]
         with_origin.append(
-            MapFeature(place, Layer.PROPOSED, tuple(claims.ordered[i] for i in members.tolist()))
+            MapFeature(
+                place,
+                Layer.PROPOSED,
+                tuple(claims.ordered[i] for i in members.tolist()),
+                actors=catalog.meta.actor_table,
+            )
         )
     for arrow in mapping._deployment_arrows(catalog, with_origin):
         arrow.add_to(groups[LAYER_CODE[Layer.PROPOSED]])

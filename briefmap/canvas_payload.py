@@ -40,7 +40,6 @@ import numpy as np
 
 from briefmap import mapping
 from briefmap.catalog_arrays import (
-    ACTORS,
     LAYER_CODE,
     POSTURES,
     SCALE,
@@ -52,7 +51,7 @@ from briefmap.catalog_arrays import (
 )
 from briefmap.index import Plan
 from briefmap.mapping import Layer
-from briefmap.schema import Actor, Catalog, ClaimStatus, Posture
+from briefmap.schema import Catalog, ClaimStatus, Posture
 from briefmap.symbology import REGION_FILL_SCALE, STATUS_STYLES
 
 # Up to this many places on the map, tooltips carry the lead claim's summary.
@@ -78,10 +77,11 @@ def style_entry(colour: str, status: ClaimStatus, posture: Posture, is_point: bo
     return [colour, style.weight, dash, FILL_SOLID, round(opacity, 4)]
 
 
-def _style_of_code(code: int) -> tuple[Actor, ClaimStatus, Posture]:
+def _style_of_code(code: int, claims: ClaimTable) -> tuple[str, ClaimStatus, Posture]:
+    """(actor id, status, posture) of a :attr:`ClaimTable.style` code."""
     rest, posture = divmod(code, len(POSTURES))
     actor, status = divmod(rest, len(STATUSES))
-    return ACTORS[actor], STATUSES[status], POSTURES[posture]
+    return claims.actor_ids[actor], STATUSES[status], POSTURES[posture]
 
 
 def _one(status: ClaimStatus) -> tuple[int, ...]:
@@ -135,12 +135,12 @@ def layer_payload_of(
     samples: list[tuple[int, int]] = []
     first_of_style = np.unique(style_index, return_index=True)[1]
     for code, at in zip(style_codes.tolist(), first_of_style.tolist(), strict=True):
-        actor, status, posture = _style_of_code(code // 2)
+        actor, status, posture = _style_of_code(code // 2, claims)
         # Then the one-claim tally (made a string index below) and the drawing
         # order z: weakest status lowest, so the best sourced are drawn on top.
         style_table.append(
             [
-                *style_entry(actor.colour, status, posture, bool(code % 2)),
+                *style_entry(catalog.meta.actor(actor).colour, status, posture, bool(code % 2)),
                 _tally(_one(status)),
                 len(STATUSES) - 1 - STATUSES.index(status),
             ]

@@ -2,7 +2,9 @@
 
 Built once per catalog by :class:`briefmap.index.CatalogIndex`, so that a
 filter, a plan or a count is a few numpy passes instead of a walk over every
-claim. Codes follow the vocabularies' order (:data:`STATUSES` index = rank).
+claim. Codes follow the vocabularies' order (:data:`STATUSES` index = rank);
+actors are coded in the catalog's own order (``catalog.meta``, see
+:func:`actor_ids_of`), however many the data defines.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ import shapely
 
 from briefmap.mapping import Layer
 from briefmap.safe import map_text
-from briefmap.schema import Actor, Catalog, Claim, ClaimStatus, Place, Posture, Role
+from briefmap.schema import Catalog, Claim, ClaimStatus, Place, Posture, Role
 from briefmap.validate import ISO_DATE
 
 SCALE = 100_000  # coordinates kept to 5 decimals
-ACTORS: tuple[Actor, ...] = tuple(Actor)
 STATUSES: tuple[ClaimStatus, ...] = tuple(ClaimStatus)  # strongest first: index = rank
 POSTURES: tuple[Posture, ...] = tuple(Posture)
 LAYERS: tuple[Layer, ...] = tuple(Layer)
@@ -124,12 +125,13 @@ class ClaimTable:
 
     ordered: tuple[Claim, ...]
     index: dict[str, int]
-    actors: np.ndarray  # uint8 bit mask over ACTORS
+    actor_ids: tuple[str, ...]  # the actors' codes: catalog.meta's order (actor_ids_of)
+    actors: np.ndarray  # bool (n claims, n actors): claim i concerns actor_ids[j]
     status: np.ndarray  # int8 rank
     posture: np.ndarray  # int8 index into POSTURES
     day: np.ndarray  # int32 yyyymmdd
     lead: np.ndarray  # int32: position in mapping.lead_order
-    style: np.ndarray  # int16: (first actor, status, posture) code
+    style: np.ndarray  # int32: (first actor, status, posture) code
     n_places: np.ndarray  # int16
     # Each claim's cited sources: codes into `sources`, claim i's at
     # source_code[source_start[i]:source_start[i + 1]].
@@ -149,20 +151,27 @@ def day_number(value: str) -> int:
     return int(value[0:4]) * 10000 + int(value[5:7]) * 100 + int(value[8:10])
 
 
+def actor_ids_of(catalog: Catalog) -> tuple[str, ...]:
+    """The catalog's actor ids in its own order, then any a claim cites that it does not define."""
+    known = catalog.meta.actor_ids
+    extra = sorted({a for c in catalog.claims.values() for a in c.actors} - set(known))
+    return (*known, *extra)
+
+
 def claim_table(catalog: Catalog, places: PlaceTable) -> ClaimTable:
     """The per-claim arrays and claim-place pairs, in the order query.select walks claims."""
     ordered = tuple(sorted(catalog.claims.values(), key=lambda c: (c.reported, c.id)))
     n = len(ordered)
-    actor_bit = {a: 1 << i for i, a in enumerate(ACTORS)}
-    actor_code = {a: i for i, a in enumerate(ACTORS)}
+    actor_ids = actor_ids_of(catalog)
+    actor_code = {a: i for i, a in enumerate(actor_ids)}
     status_code = {s: i for i, s in enumerate(STATUSES)}
     posture_code = {p: i for i, p in enumerate(POSTURES)}
-    actors = np.zeros(n, np.uint8)
+    actors = np.zeros((n, len(actor_ids)), bool)
     status = np.zeros(n, np.int8)
     posture = np.zeros(n, np.int8)
     day = np.zeros(n, np.int32)
     context = np.zeros(n, bool)
-    style = np.zeros(n, np.int16)
+    style = np.zeros(n, np.int32)
     n_places = np.zeros(n, np.int16)
     has_origin = np.zeros(n, bool)
     undated_end = np.zeros(n, bool)
@@ -173,10 +182,8 @@ def claim_table(catalog: Catalog, places: PlaceTable) -> ClaimTable:
     pair_claim: list[int] = []
     starts = [0]
     for i, claim in enumerate(ordered):
-        mask = 0
         for actor in claim.actors:
-            mask |= actor_bit[actor]
-        actors[i] = mask
+            actors[i, actor_code[actor]] = True
         s, p = status_code[claim.status], posture_code[claim.posture]
         status[i], posture[i] = s, p
         day[i] = day_number(claim.reported) if ISO_DATE.fullmatch(claim.reported) else 0
@@ -206,6 +213,7 @@ def claim_table(catalog: Catalog, places: PlaceTable) -> ClaimTable:
     return ClaimTable(
         ordered=ordered,
         index={c.id: i for i, c in enumerate(ordered)},
+        actor_ids=actor_ids,
         actors=actors,
         status=status,
         posture=posture,

@@ -11,12 +11,12 @@ from typing import Any
 
 from briefmap.schema import (
     CLAIM_FIELDS,
+    DEFAULT_META,
     HISTORY_FIELDS,
     LEGACY_SOURCE_FIELD,
     PLACES_FILE,
     SOURCES_FILE,
     UNKNOWN_DATE,
-    Actor,
     Claim,
     ClaimStatus,
     Place,
@@ -39,6 +39,7 @@ def load_claims(
     known_place_ids: set[str],
     known_source_ids: set[str],
     files: tuple[str, str] = (PLACES_FILE, SOURCES_FILE),
+    actor_ids: tuple[str, ...] = DEFAULT_META.actor_ids,
 ) -> tuple[dict[str, Claim], int, str | None]:
     as_of = None
     if isinstance(payload, dict) and payload.get("as_of") is not None:
@@ -69,7 +70,7 @@ def load_claims(
             rec.fail(LEGACY_SOURCE_FIELD, LEGACY_SOURCE_HINT)
         rec.no_unknown_fields((*CLAIM_FIELDS, LEGACY_SOURCE_FIELD))
         place_ids = rec.texts("places")
-        actors = rec.choices("actors", Actor)
+        actors = rec.id_choices("actors", actor_ids)
         claimant = rec.text("claimant")
         status = rec.choice("status", ClaimStatus)
         posture = rec.choice("posture", Posture)

@@ -26,8 +26,9 @@ from shapely.geometry import mapping as shapely_mapping
 
 from briefmap.assets import LEAFLET_CSS, LEAFLET_JS, asset_links, leaflet_source_dir
 from briefmap.bulk import build_layers_auto
-from briefmap.loader import BUNDLE_MEMBER
+from briefmap.loader import BUNDLE_MEMBER, BUNDLE_META
 from briefmap.mapping import FEATURE_CLASS, MapExtras, build_map
+from briefmap.meta import meta_json
 from briefmap.query import Selection
 from briefmap.safe import map_text
 from briefmap.schema import Catalog, Claim, Place, Source, StatusChange
@@ -106,7 +107,7 @@ def _claim_record(claim: Claim) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": claim.id,
         "places": list(claim.places),
-        "actors": [actor.value for actor in claim.actors],
+        "actors": list(claim.actors),
         "claimant": claim.claimant,
         "status": claim.status.value,
         "posture": claim.posture.value,
@@ -132,7 +133,7 @@ def _source_record(source: Source) -> dict[str, Any]:
         "outlet_known": source.outlet_known,
         "title": source.title,
         "via": source.via,
-        "official_of": source.official_of.value if source.official_of else None,
+        "official_of": source.official_of,
         "date": source.date,
         "url": source.url,
     }
@@ -144,8 +145,9 @@ def bundle(catalog: Catalog, selection: Selection) -> dict[str, Any]:
     The bundle is a GeoJSON FeatureCollection of every place the selected
     claims reference (their places and any origin, not only those the filter
     drew), with a foreign member ``"briefmap"`` holding ``as_of``, the claims
-    (see :func:`exported_claims`) and the sources they cite, each in the shape
-    of ``geodata/``'s files. :func:`briefmap.loader.load_catalog` reads it back
+    (see :func:`exported_claims`), the sources they cite and the data's
+    metadata (``meta``: title, region, actors), each in the shape of
+    ``geodata/``'s files. :func:`briefmap.loader.load_catalog` reads it back
     with no issue and equal claims, places and sources.
 
     Parameters
@@ -177,6 +179,7 @@ def bundle(catalog: Catalog, selection: Selection) -> dict[str, Any]:
                 for sid, source in catalog.sources.items()
                 if sid in source_ids
             ],
+            BUNDLE_META: meta_json(catalog.meta),
         },
     }
 

@@ -28,7 +28,6 @@ from typing import Any
 import numpy as np
 
 from briefmap.catalog_arrays import (
-    ACTORS,
     POSTURES,
     STATUSES,
     ClaimTable,
@@ -39,7 +38,6 @@ from briefmap.catalog_arrays import (
 )
 from briefmap.query import ClaimFilter, Selection, fold, select
 from briefmap.schema import (
-    Actor,
     Catalog,
     ClaimStatus,
     PlaceKind,
@@ -47,8 +45,6 @@ from briefmap.schema import (
 )
 from briefmap.validate import ISO_DATE
 
-# A region of interest for a catalog with no place on the map.
-_DEFAULT_BOUNDS = [[32.3, 35.7], [37.3, 42.4]]
 # Selections and plans kept per index: the current filter, and a few before it.
 _KEEP_SELECTIONS = 4
 _KEEP_PLANS = 2
@@ -173,10 +169,8 @@ class CatalogIndex:
                 return selection, self._pairs_of(selection)
         keep = np.ones(len(claims.ordered), bool)
         if flt.actors is not None:
-            mask = 0
-            for actor in flt.actors:
-                mask |= 1 << ACTORS.index(Actor(actor))
-            keep &= (claims.actors & np.uint8(mask)) != 0
+            codes = [i for i, a in enumerate(claims.actor_ids) if a in flt.actors]
+            keep &= claims.actors[:, codes].any(axis=1)
         if flt.reported_from is not None:
             keep &= claims.day >= day_number(flt.reported_from)
         if flt.reported_to is not None:
@@ -344,9 +338,9 @@ class CatalogIndex:
 
     @cached_property
     def map_bounds(self) -> list[list[float]]:
-        """[[south, west], [north, east]] around every on-map place."""
+        """[[south, west], [north, east]] around every on-map place (none: the data's region)."""
         on_map = self.places.bounds[~self.places.off_map]
-        return _box(on_map) if len(on_map) else _DEFAULT_BOUNDS
+        return _box(on_map) if len(on_map) else self.catalog.meta.region.bounds
 
     def selection_bounds(self, selection: Selection) -> list[list[float]] | None:
         """The box of the on-map places a selection draws, or ``None``."""

@@ -19,16 +19,17 @@ from typing import Any
 
 from briefmap.claim_records import load_claims
 from briefmap.fingerprint import data_fingerprint
+from briefmap.meta import load_meta
 from briefmap.place_records import load_places, place_id
 from briefmap.readers import parse_claims_csv, read_json
 from briefmap.schema import (
     CLAIMS_CSV,
     CLAIMS_FILE,
     DATA_FILES,
+    META_FILE,
     PLACES_FILE,
     SOURCE_FIELDS,
     SOURCES_FILE,
-    Actor,
     Catalog,
     Source,
 )
@@ -112,7 +113,9 @@ def default_data_dir() -> Path:
 # ---------------------------------------------------------------- sources
 
 
-def _load_sources(payload: Any, out: Collector) -> tuple[dict[str, Source], int]:
+def _load_sources(
+    payload: Any, out: Collector, actor_ids: tuple[str, ...]
+) -> tuple[dict[str, Source], int]:
     records = records_of(payload, "sources", out, lambda item: item.get("id"))
     sources: dict[str, Source] = {}
     seen: set[str] = set()
@@ -128,7 +131,7 @@ def _load_sources(payload: Any, out: Collector) -> tuple[dict[str, Source], int]
         title = rec.text("title", required=False)
         via = rec.text("via", required=False)
         official_of = (
-            rec.choice("official_of", Actor) if data.get("official_of") is not None else None
+            rec.id_choice("official_of", actor_ids) if data.get("official_of") is not None else None
         )
         date = rec.date("date")
         url = rec.text("url", required=False)
@@ -167,13 +170,18 @@ def _ids(payload: Any, key: str, id_of: Callable[[dict[str, Any]], Any]) -> set[
 
 
 BUNDLE_MEMBER = "briefmap"
+BUNDLE_META = "meta"  # in the bundle member: briefmap.json's content
 
 
-def _read_bundle(path: Path) -> tuple[list[tuple[str, Any]], list[ValidationIssue]]:
-    """The three payloads of a one-file bundle (as exported), each named for errors.
+def _read_bundle(
+    path: Path,
+) -> tuple[list[tuple[str, Any]], list[ValidationIssue], tuple[str, Any]]:
+    """The three payloads of a one-file bundle (as exported), and its metadata.
 
-    A bundle is a GeoJSON FeatureCollection of the places, with the claims, the
-    sources and the "as of" date in a foreign member ``"briefmap"``.
+    Each is named for errors; the metadata is ``briefmap.json``'s content, or
+    ``None`` when the bundle has none (then the defaults apply). A bundle is a GeoJSON FeatureCollection of the places, with the claims, the
+    sources, the "as of" date and the metadata (under ``"meta"``) in a foreign
+    member ``"briefmap"``.
     """
     out = Collector(path.name)
     payload = read_json(path, out)
@@ -185,7 +193,8 @@ def _read_bundle(path: Path) -> tuple[list[tuple[str, Any]], list[ValidationIssu
     places = payload if isinstance(payload, dict) else None
     claims = {"as_of": extra.get("as_of"), "claims": extra.get("claims", [])} if extra else None
     sources = {"sources": extra.get("sources", [])} if extra else None
-    return [(path.name, places), (path.name, claims), (path.name, sources)], out.issues
+    meta = (path.name, extra.get(BUNDLE_META))
+    return [(path.name, places), (path.name, claims), (path.name, sources)], out.issues, meta
 
 
 def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
@@ -194,8 +203,10 @@ def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
     Parameters
     ----------
     data_dir
-        Directory holding ``places.geojson``, ``claims.json`` and ``sources.json``,
-        or a ``.geojson`` bundle file; defaults to :func:`default_data_dir`.
+        Directory holding ``places.geojson``, ``claims.json``, ``sources.json``
+        and optionally ``briefmap.json`` (title, region, actors; without it the
+        built-in :data:`~briefmap.schema.DEFAULT_META`), or a ``.geojson``
+        bundle file; defaults to :func:`default_data_dir`.
 
     Returns
     -------
@@ -205,8 +216,13 @@ def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
     path = Path(data_dir) if data_dir is not None else default_data_dir()
     file_issues: list[ValidationIssue] = []
     if path.is_file():
-        named, file_issues = _read_bundle(path)
+        named, file_issues, meta = _read_bundle(path)
     else:
+        meta = (META_FILE, None)
+        if (path / META_FILE).is_file():
+            reader = Collector(META_FILE)
+            meta = (META_FILE, read_json(path / META_FILE, reader))
+            file_issues += reader.issues
         named = []
         for name in DATA_FILES:
             reader = Collector(name)
@@ -228,13 +244,14 @@ def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
                         f"both {CLAIMS_FILE} and {CLAIMS_CSV} exist; {CLAIMS_CSV} was not read",
                     )
             file_issues += reader.issues
-    return assemble(named, file_issues)
+    return assemble(named, file_issues, meta=meta)
 
 
 def assemble(
     named: list[tuple[str, Any]],
     file_issues: list[ValidationIssue] | None = None,
     base: Catalog | None = None,
+    meta: tuple[str, Any] | None = None,
 ) -> LoadResult:
     """Validate parsed payloads (places, claims, sources, in that order) into a catalog.
 
@@ -247,7 +264,11 @@ def assemble(
         Issues already found while reading the files.
     base
         Trusted data the payloads may refer to (an upload's claims may cite the
-        repository's places and sources); what they use is copied in.
+        repository's places and sources); what they use is copied in. Its
+        metadata (region, actors) is the upload's too.
+    meta
+        ``(file name, parsed briefmap.json)``; no file, or ``None`` for the
+        payload, means the built-in defaults. Ignored when there is a ``base``.
     """
     (
         (places_file, places_payload),
@@ -259,8 +280,15 @@ def assemble(
         Collector(claims_file),
         Collector(sources_file),
     )
-    sources, n_sources = _load_sources(sources_payload, source_out)
-    places, n_places = load_places(places_payload, place_out)
+    meta_issues: list[ValidationIssue] = []
+    if base is not None:
+        data_meta = base.meta
+    else:
+        meta_out = Collector(meta[0] if meta else META_FILE)
+        data_meta = load_meta(meta[1] if meta else None, meta_out)
+        meta_issues = meta_out.issues
+    sources, n_sources = _load_sources(sources_payload, source_out, data_meta.actor_ids)
+    places, n_places = load_places(places_payload, place_out, data_meta.region)
     usable_places = {**(base.places if base else {}), **places}
     usable_sources = {**(base.sources if base else {}), **sources}
     claims, n_claims, as_of = load_claims(
@@ -271,6 +299,7 @@ def assemble(
         _ids(places_payload, "features", place_id) | set(usable_places),
         _ids(sources_payload, "sources", lambda s: s.get("id")) | set(usable_sources),
         (places_file, sources_file),
+        data_meta.actor_ids,
     )
     kept = {PLACES_FILE: len(places), CLAIMS_FILE: len(claims), SOURCES_FILE: len(sources)}
     if base is not None:
@@ -280,10 +309,16 @@ def assemble(
                 places.setdefault(pid, usable_places[pid])
             for sid in claim.sources:
                 sources.setdefault(sid, usable_sources[sid])
-    catalog = Catalog(places=places, claims=claims, sources=sources, as_of=as_of)
+    catalog = Catalog(places=places, claims=claims, sources=sources, as_of=as_of, meta=data_meta)
     return LoadResult(
         catalog=catalog,
-        issues=tuple((file_issues or []) + place_out.issues + source_out.issues + claim_out.issues),
+        issues=tuple(
+            (file_issues or [])
+            + meta_issues
+            + place_out.issues
+            + source_out.issues
+            + claim_out.issues
+        ),
         records_read={PLACES_FILE: n_places, CLAIMS_FILE: n_claims, SOURCES_FILE: n_sources},
         records_kept=kept,
     )

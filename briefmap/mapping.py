@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 import folium
@@ -32,6 +32,7 @@ from briefmap.map_elements import (
 from briefmap.query import Selection
 from briefmap.safe import map_text
 from briefmap.schema import (
+    DEFAULT_META,
     Actor,
     Catalog,
     Claim,
@@ -79,6 +80,10 @@ class MapFeature:
     place: Place
     layer: Layer
     claims: tuple[Claim, ...]
+    # The catalog's actors (catalog.meta): the lead claim's first actor gives the colour.
+    actors: Mapping[str, Actor] = field(
+        default_factory=lambda: DEFAULT_META.actor_table, compare=False, repr=False
+    )
 
     @property
     def lead(self) -> Claim:
@@ -87,7 +92,9 @@ class MapFeature:
 
     @property
     def actor(self) -> Actor:
-        return self.lead.actors[0]
+        """The lead claim's first actor, with its name and colour from the data."""
+        actor_id = self.lead.actors[0]
+        return self.actors.get(actor_id) or DEFAULT_META.actor(actor_id)
 
 
 def lead_order(claim: Claim) -> tuple[int, bool, str]:
@@ -114,7 +121,12 @@ def plan_features(catalog: Catalog, selection: Selection) -> list[MapFeature]:
             place = catalog.places[place_id]
             grouped.setdefault((layer_of(claim, place), place_id), []).append(claim)
     features = [
-        MapFeature(place=catalog.places[pid], layer=layer, claims=tuple(claims))
+        MapFeature(
+            place=catalog.places[pid],
+            layer=layer,
+            claims=tuple(claims),
+            actors=catalog.meta.actor_table,
+        )
         for (layer, pid), claims in grouped.items()
     ]
     order = list(Layer)
@@ -258,7 +270,7 @@ def _deployment_arrows(catalog: Catalog, features: list[MapFeature]) -> list[fol
                 continue
             drawn.add((claim.origin, feature.place.id))
             tail, tip = _anchor(catalog.places[claim.origin]), _anchor(feature.place)
-            colour = claim.actors[0].colour
+            colour = catalog.meta.actor(claim.actors[0]).colour
             named_by = catalog.sources[claim.origin_source].credit if claim.origin_source else ""
             label = map_text(
                 f"Proposed: {catalog.places[claim.origin].name_en} to {feature.place.name_en}. "
@@ -476,10 +488,10 @@ MAP_CSS = web_style("map.css")
 
 
 def map_bounds(catalog: Catalog) -> list[list[float]]:
-    """[[south, west], [north, east]] of every on-map place."""
+    """[[south, west], [north, east]] of every on-map place (none: the data's region)."""
     bounds = [p.geometry.bounds for p in catalog.places.values() if not p.off_map]
     if not bounds:
-        return [[32.3, 35.7], [37.3, 42.4]]  # Syria
+        return catalog.meta.region.bounds
     west = min(b[0] for b in bounds)
     south = min(b[1] for b in bounds)
     east = max(b[2] for b in bounds)
@@ -526,7 +538,7 @@ def build_base_map(
     fmap.get_root().header.add_child(RawText(MAP_CSS), name="briefmap_css")
     if presentation:
         fmap.get_root().header.add_child(RawText(PRESENTATION_CSS), name="briefmap_present_css")
-    HatchPatterns([actor.colour for actor in Actor]).add_to(fmap)
+    HatchPatterns([actor.colour for actor in catalog.meta.actors]).add_to(fmap)
     FocusWithoutScrolling().add_to(fmap)
     ZoomClass().add_to(fmap)
     return fmap

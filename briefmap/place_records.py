@@ -16,7 +16,7 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from briefmap.projection import crs_name, reproject
-from briefmap.schema import PLACE_FIELDS, REGION_OF_INTEREST, Place, PlaceKind, Precision
+from briefmap.schema import DEFAULT_META, PLACE_FIELDS, Place, PlaceKind, Precision, Region
 from briefmap.validate import Collector, Record, check_unique, records_of, short
 
 # One place, one shape: a region in several parts is several places.
@@ -34,7 +34,7 @@ def _all_coordinates(geometry: dict[str, Any]) -> Iterable[Any]:
     return walk(geometry.get("coordinates"))
 
 
-def _check_geometry(rec: Record, raw: Any, off_map: bool) -> Any:
+def _check_geometry(rec: Record, raw: Any, off_map: bool, region: Region) -> Any:
     if not isinstance(raw, dict):
         rec.fail("geometry", "is missing or not a GeoJSON geometry object")
         return None
@@ -78,14 +78,14 @@ def _check_geometry(rec: Record, raw: Any, off_map: bool) -> Any:
         rec.fail("geometry", f"is not a valid {kind}: {explain_validity(geometry)}")
         return None
     if not off_map:
-        min_lon, min_lat, max_lon, max_lat = REGION_OF_INTEREST
+        min_lon, min_lat, max_lon, max_lat = region.box
         g_min_lon, g_min_lat, g_max_lon, g_max_lat = geometry.bounds
         if g_min_lon < min_lon or g_max_lon > max_lon or g_min_lat < min_lat or g_max_lat > max_lat:
             rec.fail(
                 "geometry",
                 f"lies outside the region of interest (lon {min_lon}..{max_lon}, "
                 f"lat {min_lat}..{max_lat}): are longitude and latitude swapped? "
-                "GeoJSON wants [longitude, latitude]. Mark places outside Syria "
+                "GeoJSON wants [longitude, latitude]. Mark places outside the region "
                 '"off_map": true.',
             )
             return None
@@ -97,7 +97,10 @@ def place_id(feature: dict[str, Any]) -> Any:
     return props.get("id") if isinstance(props, dict) else None
 
 
-def load_places(payload: Any, out: Collector) -> tuple[dict[str, Place], int]:
+def load_places(
+    payload: Any, out: Collector, region: Region = DEFAULT_META.region
+) -> tuple[dict[str, Place], int]:
+    """The valid places; ``region``: the data's region of interest (briefmap.json)."""
     if isinstance(payload, dict) and payload.get("type") not in (None, "FeatureCollection"):
         out.add("-", "type", "the file must be a GeoJSON FeatureCollection")
     records = records_of(payload, "features", out, place_id)
@@ -128,7 +131,7 @@ def load_places(payload: Any, out: Collector) -> tuple[dict[str, Place], int]:
         precision = rec.choice("precision", Precision)
         off_map = rec.flag("off_map")
         note = rec.text("note", required=False)
-        geometry = _check_geometry(rec, feature.get("geometry"), off_map)
+        geometry = _check_geometry(rec, feature.get("geometry"), off_map, region)
         if not rec.failed:
             places[rid] = Place(
                 id=rid,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 
-from briefmap.schema import Actor, Catalog, Claim, ClaimStatus, Place, PlaceKind, Posture
+from briefmap.schema import Catalog, Claim, ClaimStatus, Place, PlaceKind, Posture
 
 
 class Deployments(str, Enum):
@@ -57,7 +57,7 @@ def fold(text: str) -> str:
 class ClaimFilter:
     """What the sidebar asks for. ``None`` for a set means "no restriction"."""
 
-    actors: frozenset[Actor] | None = None
+    actors: frozenset[str] | None = None  # actor ids (catalog.meta)
     statuses: frozenset[ClaimStatus] | None = None
     deployments: Deployments = Deployments.INCLUDE_PROPOSED
     kinds: frozenset[PlaceKind] | None = None

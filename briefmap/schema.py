@@ -17,13 +17,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from briefmap.index import CatalogIndex
 
-# Region of interest: Syria and the Golan, in WGS84 (min lon, min lat, max lon,
-# max lat). A place outside it must be marked ``off_map``. The box is drawn
-# tight on purpose: on Syria's coast latitude and longitude are both near 35,
-# so only a western edge just off the coastline (35.55 E) catches a swapped
-# pair there (Tartus 34.915 N, 35.8745 E swapped lands at 34.9 E, at sea).
-REGION_OF_INTEREST = (35.55, 32.2, 42.5, 37.5)
-
 
 class ClaimStatus(str, Enum):
     """How well sourced a claim is, strongest first."""
@@ -94,44 +87,99 @@ class Role(str, Enum):
     CONTEXT = "context"
 
 
-class Actor(str, Enum):
-    """Subject actors, each with a colour from the Okabe-Ito palette."""
+@dataclass(frozen=True)
+class Actor:
+    """A subject actor, as the data's ``briefmap.json`` defines it: an id, names and a colour.
 
-    RUSSIA = "russia"
-    SYRIA = "syria"
-    ISRAEL = "israel"
-    SDF = "sdf"
-    UN = "un"
-    ARAB_STATES = "arab_states"
+    Claims name actors by id; the catalog's :class:`DataMeta` holds the table.
+    """
+
+    id: str
+    name_en: str
+    colour: str  # "#RRGGBB"
+    name_ar: str | None = None
+    name_ru: str | None = None
 
     @property
     def label(self) -> str:
-        return ACTOR_LABELS[self]
+        return self.name_en
+
+
+# The colour of an actor id the data does not define (never for valid data).
+UNKNOWN_ACTOR_COLOUR = "#555555"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A box in WGS84 degrees: where the data's places lie (outside it: ``off_map``)."""
+
+    west: float
+    south: float
+    east: float
+    north: float
 
     @property
-    def colour(self) -> str:
-        return ACTOR_COLOURS[self]
+    def box(self) -> tuple[float, float, float, float]:
+        """(min lon, min lat, max lon, max lat)."""
+        return (self.west, self.south, self.east, self.north)
+
+    @property
+    def bounds(self) -> list[list[float]]:
+        """[[south, west], [north, east]], as Leaflet wants it."""
+        return [[self.south, self.west], [self.north, self.east]]
 
 
-ACTOR_LABELS: dict[Actor, str] = {
-    Actor.RUSSIA: "Russia",
-    Actor.SYRIA: "Syria (Damascus)",
-    Actor.ISRAEL: "Israel",
-    Actor.SDF: "SDF (Kurdish-led)",
-    Actor.UN: "United Nations",
-    Actor.ARAB_STATES: "Arab League states",
-}
+@dataclass(frozen=True)
+class DataMeta:
+    """What belongs to a data set rather than to the method: from ``briefmap.json``.
 
-# Okabe & Ito (2008), a palette distinguishable under the common forms of
-# colour-blindness. Status is never carried by colour alone (see styles).
-ACTOR_COLOURS: dict[Actor, str] = {
-    Actor.RUSSIA: "#D55E00",  # vermillion
-    Actor.SYRIA: "#009E73",  # bluish green
-    Actor.ISRAEL: "#0072B2",  # blue
-    Actor.SDF: "#E69F00",  # orange
-    Actor.UN: "#56B4E9",  # sky blue
-    Actor.ARAB_STATES: "#CC79A7",  # reddish purple
-}
+    The map page's title and subtitle, the region of interest and the actors
+    (ids, names, colours, in the legend's order).
+    """
+
+    title: str
+    subtitle: str
+    region: Region
+    actors: tuple[Actor, ...]
+
+    @cached_property
+    def actor_table(self) -> dict[str, Actor]:
+        return {a.id: a for a in self.actors}
+
+    @property
+    def actor_ids(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.actors)
+
+    def actor(self, actor_id: str) -> Actor:
+        """The actor with this id; an unknown id gets a grey stand-in labelled by its id."""
+        found = self.actor_table.get(actor_id)
+        return found if found is not None else Actor(actor_id, actor_id, UNKNOWN_ACTOR_COLOUR)
+
+
+# The built-in metadata, for a data folder, bundle or upload without a
+# ``briefmap.json``: the values of the first subject, the October 2025 reporting
+# on Russia in Syria (geodata/briefmap.json holds the same).
+#
+# Region of interest: Syria and the Golan. The box is drawn tight on purpose: on
+# Syria's coast latitude and longitude are both near 35, so only a western edge
+# just off the coastline (35.55 E) catches a swapped pair there (Tartus
+# 34.915 N, 35.8745 E swapped lands at 34.9 E, at sea).
+#
+# Colours: Okabe & Ito (2008), a palette distinguishable under the common forms
+# of colour-blindness. Status is never carried by colour alone (see symbology).
+DEFAULT_META = DataMeta(
+    title="Russia in Syria after the Putin–al-Sharaa meeting",
+    subtitle="Moscow, 15 October 2025, and what was reported around it.",
+    region=Region(west=35.55, south=32.2, east=42.5, north=37.5),
+    actors=(
+        Actor("russia", "Russia", "#D55E00"),  # vermillion
+        Actor("syria", "Syria (Damascus)", "#009E73"),  # bluish green
+        Actor("israel", "Israel", "#0072B2"),  # blue
+        Actor("sdf", "SDF (Kurdish-led)", "#E69F00"),  # orange
+        Actor("un", "United Nations", "#56B4E9"),  # sky blue
+        Actor("arab_states", "Arab League states", "#CC79A7"),  # reddish purple
+    ),
+)
 
 
 class PlaceKind(str, Enum):
@@ -204,7 +252,7 @@ class Source:
     title: str | None = None  # what the item is, in Briefmap's words
     outlet_known: bool = True
     via: str | None = None
-    official_of: Actor | None = None
+    official_of: str | None = None  # an actor id
 
     @property
     def credit(self) -> str:
@@ -263,7 +311,7 @@ class Claim:
 
     id: str
     places: tuple[str, ...]
-    actors: tuple[Actor, ...]
+    actors: tuple[str, ...]  # actor ids, from the catalog's meta
     claimant: str
     status: ClaimStatus
     posture: Posture
@@ -295,6 +343,8 @@ class Catalog:
     claims: dict[str, Claim] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     as_of: str | None = None
+    # Title, region of interest and actors (briefmap.json, or DEFAULT_META).
+    meta: DataMeta = DEFAULT_META
 
     def claims_at(self, place_id: str) -> list[Claim]:
         return [c for c in self.claims.values() if place_id in c.places]
@@ -329,6 +379,7 @@ PLACES_FILE = "places.geojson"
 CLAIMS_FILE = "claims.json"
 CLAIMS_CSV = "claims.csv"  # the same claims as CSV, in place of claims.json
 SOURCES_FILE = "sources.json"
+META_FILE = "briefmap.json"  # optional: title, region of interest, actors
 DATA_FILES = (PLACES_FILE, CLAIMS_FILE, SOURCES_FILE)
 
 CLAIM_REQUIRED_FIELDS = (
@@ -366,3 +417,6 @@ PLACE_FIELDS = (
     "note",
 )
 HISTORY_FIELDS = ("date", "status", "posture", "note", "sources")
+META_FIELDS = ("title", "subtitle", "region_of_interest", "actors")
+REGION_FIELDS = ("west", "south", "east", "north")
+ACTOR_FIELDS = ("id", "name_en", "name_ar", "name_ru", "colour")

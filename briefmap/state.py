@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TypeVar
 
 from briefmap.query import ClaimFilter, Deployments
-from briefmap.schema import Actor, ClaimStatus, PlaceKind
+from briefmap.schema import DEFAULT_META, ClaimStatus, PlaceKind
 
 E = TypeVar("E", bound=Enum)
 
@@ -87,6 +87,20 @@ def _enum_set(raw: str, vocab: type[E], name: str, notices: list[str]) -> frozen
     return frozenset(values)
 
 
+def _id_set(raw: str, ids: Iterable[str], name: str, notices: list[str]) -> frozenset[str]:
+    """:func:`_enum_set` for the data's own ids (actors)."""
+    known = set(ids)
+    values: set[str] = set()
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        if part in known:
+            values.add(part)
+        else:
+            notices.append(f"Ignored unknown {name} {part[:40]!r} in the link.")
+    return frozenset(values)
+
+
 def _day(raw: str, name: str, notices: list[str]) -> str | None:
     if ISO_DAY.fullmatch(raw):
         year, month, day = (int(x) for x in raw.split("-"))
@@ -114,13 +128,17 @@ def _number(raw: str, name: str, low: float, high: float, notices: list[str]) ->
     return None
 
 
-def parse(params: Mapping[str, str | list[str]]) -> tuple[BriefingState, list[str]]:
+def parse(
+    params: Mapping[str, str | list[str]], actor_ids: Iterable[str] = DEFAULT_META.actor_ids
+) -> tuple[BriefingState, list[str]]:
     """Read a state from query parameters; return it with notices about what was ignored.
 
     Parameters
     ----------
     params
         Query parameters, each a string or a list of strings (the last one counts).
+    actor_ids
+        The data's actor ids (``catalog.meta``); other actors are ignored with a notice.
 
     Returns
     -------
@@ -142,12 +160,16 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[BriefingState, list[st
     # "actor=" (empty) means none; a list of only unknown values is ignored whole,
     # as its notice says, rather than read as "none".
     for key, field_name, vocab, label in (
-        (P_ACTORS, "actors", Actor, "actor"),
+        (P_ACTORS, "actors", None, "actor"),
         (P_STATUSES, "statuses", ClaimStatus, "status"),
         (P_KINDS, "kinds", PlaceKind, "place kind"),
     ):
         if key in raw:
-            values = _enum_set(raw[key], vocab, label, notices)
+            values = (
+                _id_set(raw[key], actor_ids, label, notices)
+                if vocab is None
+                else _enum_set(raw[key], vocab, label, notices)
+            )
             if values or not raw[key].strip(" ,"):
                 flt = replace(flt, **{field_name: values})
     if P_DEPLOY in raw:
@@ -201,7 +223,19 @@ def _join(values: frozenset[E] | None, vocab: type[E]) -> str | None:
     return ",".join(v.value for v in vocab if v in values)
 
 
-def to_params(state: BriefingState, defaults: ClaimFilter | None = None) -> dict[str, str]:
+def _join_ids(values: frozenset[str] | None, ids: Iterable[str]) -> str | None:
+    """Actor ids in the data's order, then any others in sorted order."""
+    if values is None:
+        return None
+    order = list(ids)
+    return ",".join([a for a in order if a in values] + sorted(set(values) - set(order)))
+
+
+def to_params(
+    state: BriefingState,
+    defaults: ClaimFilter | None = None,
+    actor_ids: Iterable[str] = DEFAULT_META.actor_ids,
+) -> dict[str, str]:
     """Query parameters for a state; values equal to the defaults are left out.
 
     Parameters
@@ -211,12 +245,14 @@ def to_params(state: BriefingState, defaults: ClaimFilter | None = None) -> dict
     defaults
         The filter a fresh visitor gets; parameters that match it are omitted so
         links stay short.
+    actor_ids
+        The data's actor ids, the order actors are written in.
     """
     base = defaults or ClaimFilter()
     flt = state.claim_filter
     out: dict[str, str] = {}
     pairs = (
-        (P_ACTORS, _join(flt.actors, Actor), _join(base.actors, Actor)),
+        (P_ACTORS, _join_ids(flt.actors, actor_ids), _join_ids(base.actors, actor_ids)),
         (P_STATUSES, _join(flt.statuses, ClaimStatus), _join(base.statuses, ClaimStatus)),
         (P_KINDS, _join(flt.kinds, PlaceKind), _join(base.kinds, PlaceKind)),
         (P_DEPLOY, flt.deployments.value, base.deployments.value),

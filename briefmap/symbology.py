@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefmap.safe import map_text
-from briefmap.schema import Actor, ClaimStatus, PlaceKind, Posture
+from briefmap.schema import ClaimStatus, PlaceKind, Posture
 
 if TYPE_CHECKING:
     from briefmap.mapping import MapFeature
@@ -104,11 +104,15 @@ def hatch_defs(colour: str) -> str:
 def legend_html(features: Iterable[MapFeature], collapsible: bool = True) -> str:
     """The legend for what is drawn: its actors, statuses, postures and symbols.
 
-    Only vocabulary labels reach it, never data, and only entries that appear
-    on the map, so it stays small enough to leave the map visible.
+    Only vocabulary labels and the data's actor names (escaped) reach it, and
+    only entries that appear on the map, so it stays small enough to leave the map visible.
     """
     swatch = '<svg width="18" height="18" viewBox="-1 -1 26 26">{}</svg>'
-    actors = {f.actor for f in features}
+    features = list(features)
+    drawn = {f.actor for f in features}
+    # The data's order (briefmap.json), as the sidebar lists them.
+    order = {actor_id: i for i, actor_id in enumerate(features[0].actors)} if features else {}
+    actors = sorted(drawn, key=lambda a: (order.get(a.id, len(order)), a.id))
     statuses = {f.lead.status for f in features}
     postures = {f.lead.posture for f in features}
     kinds = {f.place.kind for f in features if f.place.is_point}
@@ -116,7 +120,7 @@ def legend_html(features: Iterable[MapFeature], collapsible: bool = True) -> str
     # key (every point is labelled on the map), so the map stays visible.
     opening = "<details open><summary>Legend</summary>" if collapsible else '<div class="bm-strip">'
     parts = [opening, '<h4>Actor (colour)</h4><div class="grid">']
-    for actor in (a for a in Actor if a in actors):
+    for actor in actors:
         parts.append(
             f'<div class="row">{swatch.format(_swatch(actor.colour, ClaimStatus.CONFIRMED, Posture.CURRENT))}'
             f"{map_text(actor.label)}</div>"

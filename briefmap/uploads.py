@@ -12,12 +12,12 @@ from typing import Any
 
 from briefmap.loader import LoadResult, assemble
 from briefmap.readers import parse_claims_csv, parse_json
-from briefmap.schema import CLAIMS_CSV, CLAIMS_FILE, PLACES_FILE, SOURCES_FILE, Catalog
+from briefmap.schema import CLAIMS_CSV, CLAIMS_FILE, META_FILE, PLACES_FILE, SOURCES_FILE, Catalog
 from briefmap.validate import Collector, ValidationIssue
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_FEATURES = 50_000
-UPLOAD_NAMES = (PLACES_FILE, CLAIMS_FILE, CLAIMS_CSV, SOURCES_FILE)
+UPLOAD_NAMES = (PLACES_FILE, CLAIMS_FILE, CLAIMS_CSV, SOURCES_FILE, META_FILE)
 
 
 def _too_big(name: str, raw: bytes, out: Collector) -> bool:
@@ -48,9 +48,11 @@ def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadRes
     files
         File contents by name: ``places.geojson``, ``claims.json`` or ``claims.csv``,
         and optionally ``sources.json``. A missing places or sources file means
-        "none of my own"; claims may then cite the ``base`` data's.
+        "none of my own"; claims may then cite the ``base`` data's. A
+        ``briefmap.json`` (title, region, actors) is read only without a ``base``.
     base
-        The trusted catalog uploaded claims may refer to.
+        The trusted catalog uploaded claims may refer to; its region and actors
+        are the upload's (its claims' actors must be among them).
 
     Returns
     -------
@@ -65,7 +67,7 @@ def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadRes
         out.add("-", "-", f"not a Briefmap file; upload {', '.join(UPLOAD_NAMES)}")
         issues += out.issues
 
-    def parsed(name: str, empty: dict[str, Any]) -> tuple[str, Any]:
+    def parsed(name: str, empty: dict[str, Any] | None) -> tuple[str, Any]:
         if name not in files:
             return name, empty
         out = Collector(name)
@@ -95,12 +97,24 @@ def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadRes
         issues += out.issues
     claims = parsed(CLAIMS_FILE if CLAIMS_FILE in files else CLAIMS_CSV, {"claims": []})
     sources = parsed(SOURCES_FILE, {"sources": []})
-    return assemble([places, claims, sources], issues, base=base)
+    meta = parsed(META_FILE, None) if META_FILE in files and base is None else None
+    if META_FILE in files and base is not None:
+        out = Collector(META_FILE)
+        out.add(
+            "-",
+            "-",
+            "an upload shows with the loaded data's title, region and actors; "
+            f"{META_FILE} was not read",
+        )
+        issues += out.issues
+    return assemble([places, claims, sources], issues, base=base, meta=meta)
 
 
 def upload_name(filename: str) -> str | None:
     """Which Briefmap file an uploaded file is, from its name; ``None`` if none."""
     lower = filename.lower()
+    if lower.rsplit("/", 1)[-1] == META_FILE:
+        return META_FILE
     if lower.endswith((".geojson",)) or (lower.endswith(".json") and "place" in lower):
         return PLACES_FILE
     if lower.endswith(".csv"):

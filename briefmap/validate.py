@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
@@ -33,6 +33,7 @@ TEXT_LIMITS: dict[str, int] = {
     "origin_source": 100,
     "ended": 100,
     "official_of": 100,
+    "colour": 20,
     "claimant": 300,
     "attribution": 500,
     "outlet": 300,
@@ -141,6 +142,24 @@ class Record:
                 result.append(vocab(value))
             except ValueError:
                 self.fail(name, f"unknown value {short(value)}; allowed: {allowed(vocab)}")
+        return tuple(result)
+
+    def id_choice(self, name: str, ids: Sequence[str]) -> str | None:
+        """One of the data's own ids (an actor), like :meth:`choice` for an enum."""
+        value = self.text(name)
+        if value is not None and value not in ids:
+            self.fail(name, f"unknown value {short(value)}; allowed: {', '.join(ids)}")
+            return None
+        return value
+
+    def id_choices(self, name: str, ids: Sequence[str]) -> tuple[str, ...]:
+        """A list of the data's own ids (actors), like :meth:`choices` for an enum."""
+        result = []
+        for value in self.texts(name):
+            if value in ids:
+                result.append(value)
+            else:
+                self.fail(name, f"unknown value {short(value)}; allowed: {', '.join(ids)}")
         return tuple(result)
 
     def date(self, name: str) -> str | None:

@@ -8,11 +8,12 @@ from briefmap import app
 
 view = app.current_view()
 app.presentation_frame(view)
+meta = view.catalog.meta  # the data's own title and subtitle (briefmap.json)
 app.page_heading(
     view,
-    "Russia in Syria after the Putin–al-Sharaa meeting",
-    "Moscow, 15 October 2025, and what was reported around it. "
-    f"Data as of {view.catalog.as_of or 'not stated'}. Filled = current, hatched = proposed, "
+    meta.title,
+    f"{meta.subtitle} ".lstrip()
+    + f"Data as of {view.catalog.as_of or 'not stated'}. Filled = current, hatched = proposed, "
     "hollow = former; solid lines are on the record, dashed and dotted ones only reported.",
 )
 app.link_notices()

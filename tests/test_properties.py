@@ -31,7 +31,7 @@ from briefmap import sourcing
 from briefmap.loader import LoadResult, load_catalog
 from briefmap.query import ClaimFilter, Deployments
 from briefmap.safe import map_text, markdown_text
-from briefmap.schema import Actor, ClaimStatus, PlaceKind, Posture
+from briefmap.schema import DEFAULT_META, ClaimStatus, PlaceKind, Posture
 from briefmap.state import KNOWN, BriefingState, MapView, parse, to_params
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
@@ -385,7 +385,7 @@ days = st.dates(min_value=dt.date(1900, 1, 1)).map(lambda d: d.isoformat())
 slugs = st.from_regex(r"[A-Za-z0-9_-]{1,80}", fullmatch=True)
 claim_filters = st.builds(
     ClaimFilter,
-    actors=_subset(Actor),
+    actors=_subset(DEFAULT_META.actor_ids),
     statuses=_subset(ClaimStatus),
     deployments=st.sampled_from(list(Deployments)),
     kinds=_subset(PlaceKind),

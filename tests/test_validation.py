@@ -31,8 +31,7 @@ from briefmap.loader import (
     load_catalog,
 )
 from briefmap.schema import (
-    REGION_OF_INTEREST,
-    Actor,
+    DEFAULT_META,
     ClaimStatus,
     PlaceKind,
     Posture,
@@ -380,7 +379,6 @@ VOCAB_CASES = [
     (CLAIMS_FILE, "status", "Confirmed", "Confirmed", ClaimStatus),  # values are lower case
     (CLAIMS_FILE, "status", 1, 1, ClaimStatus),
     (CLAIMS_FILE, "posture", "planned", "planned", Posture),
-    (CLAIMS_FILE, "actors", ["russia", "rusia"], "rusia", Actor),
     (CLAIMS_FILE, "role", "background", "background", Role),
     (PLACES_FILE, "kind", "port", "port", PlaceKind),
     (PLACES_FILE, "precision", "exact", "exact", Precision),
@@ -404,6 +402,17 @@ def test_unknown_vocabulary_value(
     (issue,) = (i for i in result.issues if i.file == file)
     for member in vocab:
         assert str(member.value) in issue.message
+
+
+def test_unknown_actor(data: Data, real_load: LoadResult) -> None:
+    # Actors are the data's own (briefmap.json), not an enum: the same kind of message.
+    record, cascade = _break_field(data, CLAIMS_FILE, "actors", ["russia", "rusia"])
+    result = data.load()
+    allowed_ids = ", ".join(real_load.catalog.meta.actor_ids)
+    fragment = f"unknown value 'rusia'; allowed: {allowed_ids}"
+    assert_only(
+        result, real_load, Expected(CLAIMS_FILE, record, "actors", fragment), cascade=cascade
+    )
 
 
 UNKNOWN_FIELD_CASES = [
@@ -777,7 +786,7 @@ def test_off_map_not_boolean(data: Data, real_load: LoadResult, value: Any) -> N
 def test_kremlin_off_map_is_accepted_outside_region(real_load: LoadResult) -> None:
     kremlin = real_load.catalog.places["moscow_kremlin"]
     assert kremlin.off_map is True
-    _, min_lat, _, max_lat = REGION_OF_INTEREST
+    _, min_lat, _, max_lat = DEFAULT_META.region.box
     assert not (min_lat <= kremlin.geometry.y <= max_lat)  # really outside the region
     assert kremlin.geometry.x == pytest.approx(37.6178)
     assert kremlin.geometry.y == pytest.approx(55.7517)

@@ -162,7 +162,7 @@ def export_menu(view: BriefingView) -> None:
 
     catalog, selection = view.catalog, view.selection
     stem = f"briefmap-{catalog.as_of or 'latest'}"
-    title = "Russia in Syria after the Putin–al-Sharaa meeting"
+    title = catalog.meta.title
     with st.popover("Export", icon=":material/download:", width="stretch"):
         st.caption(f"{selection.summary_line}, as of {catalog.as_of or 'today'}.")
         deferred_download(

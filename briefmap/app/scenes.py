@@ -88,8 +88,8 @@ def presentation_frame(view: BriefingView) -> None:
 def page_heading(view: BriefingView, title: str, caption: str) -> None:
     """The page title, or in presentation view one compact row with the controls."""
     if not view.state.present:
-        st.title(title)
-        st.caption(caption)
+        st.title(markdown_text(title))
+        st.caption(markdown_text(caption))
         scene_bar(view)
         return
     briefing, scene = view.briefing, view.scene

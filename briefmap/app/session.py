@@ -67,18 +67,27 @@ class Form:
     first: dt.date  # the reporting dates the slider spans
     last: dt.date
     kinds: tuple[PlaceKind, ...]  # the place kinds present
+    actors: tuple[Actor, ...]  # the data's actors (catalog.meta), in its order
 
     @classmethod
     def of(cls, catalog: Catalog) -> Form:
         span = catalog.index.date_span or ("2000-01-01", dt.date.today().isoformat())
         first, last = (dt.date.fromisoformat(iso) for iso in span)
-        return cls(first, last, tuple(catalog.index.kinds))
+        return cls(first, last, tuple(catalog.index.kinds), catalog.meta.actors)
+
+    @cached_property
+    def actor_ids(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.actors)
+
+    def actor_label(self, actor_id: str) -> str:
+        """The sidebar's label for an actor id."""
+        return next((a.label for a in self.actors if a.id == actor_id), actor_id)
 
     @cached_property
     def defaults(self) -> ClaimFilter:
         """What a fresh visitor sees: everything."""
         return ClaimFilter(
-            actors=frozenset(Actor),
+            actors=frozenset(self.actor_ids),
             statuses=frozenset(ClaimStatus),
             deployments=Deployments.INCLUDE_PROPOSED,
             kinds=frozenset(self.kinds),
@@ -90,7 +99,7 @@ class Form:
         start = dt.date.fromisoformat(flt.reported_from) if flt.reported_from else first
         end = dt.date.fromisoformat(flt.reported_to) if flt.reported_to else last
         return {
-            KEY_ACTORS: [a for a in Actor if flt.actors is None or a in flt.actors],
+            KEY_ACTORS: [a for a in self.actor_ids if flt.actors is None or a in flt.actors],
             KEY_STATUSES: [s for s in ClaimStatus if flt.statuses is None or s in flt.statuses],
             KEY_DEPLOYMENTS: flt.deployments,
             KEY_KINDS: [k for k in self.kinds if flt.kinds is None or k in flt.kinds],
@@ -129,11 +138,11 @@ class Form:
 
     def params(self, state: BriefingState) -> dict[str, str]:
         """The link's parameters for a state; what a fresh visitor sees is left out."""
-        return to_params(state, defaults=self.defaults)
+        return to_params(state, defaults=self.defaults, actor_ids=self.actor_ids)
 
     def parse(self, params: Mapping[str, str | list[str]]) -> tuple[BriefingState, list[str]]:
         """A link's state, sets it leaves out at their defaults, and notices of what was ignored."""
-        state, notices = parse(params)
+        state, notices = parse(params, self.actor_ids)
         flt, base = state.claim_filter, self.defaults
         flt = replace(
             flt,

@@ -22,7 +22,7 @@ from briefmap.app.session import (
     reset_filters,
 )
 from briefmap.query import Deployments
-from briefmap.schema import Actor, ClaimStatus
+from briefmap.schema import ClaimStatus
 from briefmap.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
 
 
@@ -50,7 +50,7 @@ def sidebar(data: Data, form: Form) -> None:
             placeholder="Khmeimim, حميميم, Хмеймим, Qamişlo...",
             help="Matches English, Arabic and Russian names and alternative spellings.",
         )
-        st.multiselect("Actor", list(Actor), key=KEY_ACTORS, format_func=lambda a: a.label)
+        st.multiselect("Actor", list(form.actor_ids), key=KEY_ACTORS, format_func=form.actor_label)
         st.multiselect(
             "Claim status",
             list(ClaimStatus),
