@@ -3,8 +3,11 @@
 Every mapped thing is a :class:`Claim`: something a *claimant* says about
 one or more :class:`Place` objects and the *actors* there, with a *status*
 on a fixed ladder (how well sourced it is) and a *posture* (current,
-proposed or former). Vocabularies live here so that loaders, builders,
-pages and tests all agree on them.
+proposed or former). The method's vocabularies live here so that loaders,
+builders, pages and tests all agree on them; what belongs to a data set (its
+title, region of interest and actors) is :class:`DataMeta`, read from its
+``briefmap.json`` (:mod:`briefmap.meta`), with :data:`DEFAULT_META` for data
+without one.
 """
 
 from __future__ import annotations
