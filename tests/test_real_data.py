@@ -18,8 +18,8 @@ from shapely.geometry import Point, shape
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "geodata"
 
-# Syria's box, as in briefmap.schema.REGION_OF_INTEREST (min lon, min lat, max lon, max lat);
-# repeated here so the raw checks do not depend on the package.
+# Syria's box, as in geodata/briefmap.json's region_of_interest (min lon, min lat, max lon,
+# max lat); repeated here so the raw checks do not depend on the package.
 REGION_BOX = (35.55, 32.2, 42.5, 37.5)
 COORD_TOLERANCE = 0.001  # degrees
 
