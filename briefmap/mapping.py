@@ -512,8 +512,9 @@ def build_base_map(
 ) -> folium.Map:
     """The fixed part of the map: basemaps, scale, view, offline assets.
 
-    It depends on the catalog only through the bounds of its places, so a
-    filter change leaves it unchanged. ``presentation`` sets type large enough
+    It depends on the catalog only through the bounds of its places and its
+    actors' colours (``catalog.meta``, for the hatch patterns), so a filter
+    change leaves it unchanged. ``presentation`` sets type large enough
     to read over a video call. The legend comes with the layers (it lists what
     they draw). ``bounds``: :func:`map_bounds` of the catalog, if the caller has
     it cached (at 100,000 places computing it is a third of a second).
