@@ -10,7 +10,9 @@ A folder or bundle without the file gets :data:`~briefmap.schema.DEFAULT_META`
 (the first subject's values), so older data still loads. A bad file is
 reported like any other (file, record, field) and its bad parts fall back to
 the defaults: a bad title keeps the default title, a bad region the default
-region, a bad actor is left out (and claims citing it get their own error).
+region; an actor with a bad colour or name is kept, grey or named by its id,
+so the claims citing it still load; an actor without a usable id, or with one
+already taken, is left out (and claims citing it get their own error).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from briefmap.schema import (
     META_FIELDS,
     META_FILE,
     REGION_FIELDS,
+    UNKNOWN_ACTOR_COLOUR,
     Actor,
     DataMeta,
     Region,
@@ -78,6 +81,7 @@ def _actors(raw: Any, out: Collector) -> tuple[Actor, ...] | None:
         actor_id = rec.text("id")
         if actor_id is not None:
             check_unique(rec, seen)
+        usable_id = actor_id is not None and not rec.failed
         rec.no_unknown_fields(ACTOR_FIELDS)
         name_en = rec.text("name_en")
         name_ar = rec.text("name_ar", required=False)
@@ -85,8 +89,11 @@ def _actors(raw: Any, out: Collector) -> tuple[Actor, ...] | None:
         colour = rec.text("colour")
         if colour is not None and not COLOUR.fullmatch(colour):
             rec.fail("colour", f"{short(colour)} is not a colour in the form #RRGGBB")
-        if not rec.failed and actor_id and name_en and colour:
-            actors.append(Actor(actor_id, name_en, colour.upper(), name_ar, name_ru))
+            colour = None
+        if usable_id and actor_id:
+            # Reported above; kept (grey, or named by its id) so its claims still load.
+            colour = colour.upper() if colour else UNKNOWN_ACTOR_COLOUR
+            actors.append(Actor(actor_id, name_en or actor_id, colour, name_ar, name_ru))
     # With no valid actor at all, the defaults' (so the claims can still be checked).
     return tuple(actors) or None
 

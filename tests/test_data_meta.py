@@ -23,7 +23,14 @@ from briefmap.loader import LoadResult, load_catalog
 from briefmap.mapping import build_map, plan_features
 from briefmap.meta import meta_json
 from briefmap.query import ClaimFilter, select
-from briefmap.schema import CLAIMS_FILE, DEFAULT_META, META_FILE, PLACES_FILE, ClaimStatus
+from briefmap.schema import (
+    CLAIMS_FILE,
+    DEFAULT_META,
+    META_FILE,
+    PLACES_FILE,
+    UNKNOWN_ACTOR_COLOUR,
+    ClaimStatus,
+)
 from briefmap.symbology import legend_html
 from briefmap.tables import claims_table
 from briefmap.uploads import load_upload
@@ -221,8 +228,10 @@ def test_a_bad_briefmap_json_gives_located_errors_and_the_defaults(data_copy: Pa
     # The rest loads: the default region, the valid actors, every place and claim.
     catalog = result.catalog
     assert catalog.meta.region == DEFAULT_META.region
-    assert catalog.meta.actor_ids == DEFAULT_META.actor_ids
+    # The duplicate is left out; the actor with a bad colour is kept, grey.
+    assert catalog.meta.actor_ids == (*DEFAULT_META.actor_ids, "turkey")
     assert catalog.meta.actor("russia").label == "Russia"
+    assert catalog.meta.actor("turkey").colour == UNKNOWN_ACTOR_COLOUR
     real = load_catalog(Path(__file__).resolve().parent.parent / "geodata").catalog
     assert catalog.claims == real.claims and set(catalog.places) == set(real.places)
 
@@ -314,3 +323,15 @@ def test_the_map_page_takes_its_title_and_actors_from_the_data(
     actors = at.sidebar.multiselect(key="filter_actors")
     assert actors.options[-3:] == ["Turkey", "Iran", "United States"]
     assert actors.value[-3:] == ["turkey", "iran", "usa"]
+
+
+def test_an_actor_with_a_bad_colour_keeps_its_claims(data_copy: Path) -> None:
+    meta = _meta(data_copy)
+    meta["actors"][0]["colour"] = "orange"
+    _write(data_copy / META_FILE, meta)
+    result = load_catalog(data_copy)
+    (issue,) = result.issues
+    assert (issue.file, issue.record, issue.field) == (META_FILE, "russia", "colour")
+    real = load_catalog(Path(__file__).resolve().parent.parent / "geodata").catalog
+    assert result.catalog.claims == real.claims
+    assert result.catalog.meta.actor("russia").colour == UNKNOWN_ACTOR_COLOUR
