@@ -181,9 +181,12 @@ def claim_table(catalog: Catalog, places: PlaceTable) -> ClaimTable:
     pair_place: list[int] = []
     pair_claim: list[int] = []
     starts = [0]
+    actor_claim: list[int] = []
+    actor_col: list[int] = []
     for i, claim in enumerate(ordered):
         for actor in claim.actors:
-            actors[i, actor_code[actor]] = True
+            actor_claim.append(i)
+            actor_col.append(actor_code[actor])
         s, p = status_code[claim.status], posture_code[claim.posture]
         status[i], posture[i] = s, p
         day[i] = day_number(claim.reported) if ISO_DATE.fullmatch(claim.reported) else 0
@@ -198,6 +201,7 @@ def claim_table(catalog: Catalog, places: PlaceTable) -> ClaimTable:
             pair_place.append(places.index[pid])
             pair_claim.append(i)
         starts.append(len(pair_place))
+    actors[np.array(actor_claim, dtype=np.int64), np.array(actor_col, dtype=np.int64)] = True
     # mapping.lead_order: strongest status, then the report's own, then id.
     by_lead = sorted(range(n), key=lambda i: (int(status[i]), bool(context[i]), ordered[i].id))
     lead = np.zeros(n, np.int32)
