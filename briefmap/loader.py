@@ -179,9 +179,10 @@ def _read_bundle(
     """The three payloads of a one-file bundle (as exported), and its metadata.
 
     Each is named for errors; the metadata is ``briefmap.json``'s content, or
-    ``None`` when the bundle has none (then the defaults apply). A bundle is a GeoJSON FeatureCollection of the places, with the claims, the
-    sources, the "as of" date and the metadata (under ``"meta"``) in a foreign
-    member ``"briefmap"``.
+    ``None`` when the bundle has none (then the defaults apply). A bundle is a
+    GeoJSON FeatureCollection of the places, with the claims, the sources, the
+    "as of" date and the metadata (under ``"meta"``) in a foreign member
+    ``"briefmap"``.
     """
     out = Collector(path.name)
     payload = read_json(path, out)
