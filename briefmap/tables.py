@@ -6,7 +6,6 @@ import pandas as pd
 
 from briefmap.query import Selection
 from briefmap.schema import PRECISION_DEFINITIONS, STATUS_DEFINITIONS, Catalog, Claim, Posture
-from briefmap.sourcing import RULES
 
 CLAIM_COLUMNS = (
     "Reported",
@@ -127,11 +126,6 @@ SOURCE_COLUMNS = (
     "Claims",
     "Source id",
 )
-
-
-def rules_table() -> pd.DataFrame:
-    """The sourcing rules the validator enforces, in plain words."""
-    return pd.DataFrame([{"Rule": rule, "What it means": text} for rule, text in RULES])
 
 
 def ladder_table() -> pd.DataFrame:

@@ -6,7 +6,8 @@ import streamlit as st
 
 from briefmap import app
 from briefmap.safe import markdown_text
-from briefmap.tables import ladder_table, precision_table, rules_table, sources_table
+from briefmap.sourcing import RULES
+from briefmap.tables import ladder_table, precision_table, sources_table
 
 view = app.current_view()
 app.presentation_frame(view)
@@ -24,7 +25,9 @@ st.markdown(
     "these rules on this data, on every upload and on every data folder, and names the "
     "file, record and field of any claim that breaks one."
 )
-st.dataframe(rules_table(), hide_index=True, width="stretch")
+# Whole sentences, not table cells: a briefer must be able to read each rule in full.
+for rule, meaning in RULES:
+    st.markdown(f"**{markdown_text(rule)}.** {markdown_text(meaning)}")
 st.subheader("Status ladder")
 st.dataframe(ladder_table(), hide_index=True, width="stretch")
 st.subheader("Location precision")
