@@ -26,7 +26,7 @@ from briefmap.schema import (
     StatusChange,
 )
 from briefmap.sourcing import ended_on_record, needs_confirmation_check, support
-from briefmap.validate import Collector, Record, check_unique, records_of
+from briefmap.validate import Collector, Record, checked_records, records_of
 
 LEGACY_SOURCE_HINT = 'the field is now "sources", a list of source ids: write "sources": ["<id>"]'
 
@@ -47,7 +47,6 @@ def load_claims(
         as_of = header.date("as_of")
     records = records_of(payload, "claims", out, lambda item: item.get("id"))
     claims: dict[str, Claim] = {}
-    seen: set[str] = set()
 
     def resolve(rec: Record, name: str, ref: str, valid: dict[str, Any], known: set[str]) -> bool:
         target = files[0] if name in ("places", "origin") else files[1]
@@ -59,12 +58,8 @@ def load_claims(
             rec.fail(name, f"{ref!r} does not exist in {target}")
         return False
 
-    for rid, data in records:
-        if data is None:
-            continue
-        rec = Record(data, rid, out)
-        rec.text("id")
-        check_unique(rec, seen)
+    for rec in checked_records(records, out):
+        rid, data = rec.rid, rec.data
         legacy = LEGACY_SOURCE_FIELD in data
         if legacy:
             rec.fail(LEGACY_SOURCE_FIELD, LEGACY_SOURCE_HINT)

@@ -37,9 +37,8 @@ from briefmap.sourcing import outlet_says_unknown
 from briefmap.validate import (
     URL_SCHEMES,
     Collector,
-    Record,
     ValidationIssue,
-    check_unique,
+    checked_records,
     records_of,
     short,
 )
@@ -118,13 +117,8 @@ def _load_sources(
 ) -> tuple[dict[str, Source], int]:
     records = records_of(payload, "sources", out, lambda item: item.get("id"))
     sources: dict[str, Source] = {}
-    seen: set[str] = set()
-    for rid, data in records:
-        if data is None:
-            continue
-        rec = Record(data, rid, out)
-        rec.text("id")
-        check_unique(rec, seen)
+    for rec in checked_records(records, out):
+        rid, data = rec.rid, rec.data
         rec.no_unknown_fields(SOURCE_FIELDS)
         outlet = rec.text("outlet")
         outlet_known = rec.flag("outlet_known", default=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
@@ -226,6 +226,24 @@ def records_of(
             rid = short(rid, quote=False)
         records.append((rid, item))
     return records
+
+
+def checked_records(
+    records: Iterable[tuple[str, dict[str, Any] | None]], out: Collector
+) -> Iterator[Record]:
+    """Each record that is an object, with its id read and checked unique in the file.
+
+    What every file's loop starts with; a record that is not an object was
+    already reported by :func:`records_of`.
+    """
+    seen: set[str] = set()
+    for rid, data in records:
+        if data is None:
+            continue
+        rec = Record(data, rid, out)
+        rec.text("id")
+        check_unique(rec, seen)
+        yield rec
 
 
 def check_unique(record: Record, seen: set[str]) -> None:
