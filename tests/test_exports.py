@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from needs import missing_browser_stack
 
-from briefmap import exports
+from briefmap import exports, png_export
 from briefmap.assets import leaflet_version
 from briefmap.loader import LoadResult, load_catalog
 from briefmap.query import ClaimFilter, Deployments, Selection, select
@@ -362,7 +362,7 @@ def test_html_of_a_large_selection_draws_on_canvas(large: Catalog) -> None:
 def chromium() -> str:
     """Debian's Chromium; skip without it, or fail when CI=true."""
     executable = chromium_executable()
-    if executable is None or not exports.snapshot_available(executable):
+    if executable is None or not png_export.snapshot_available(executable):
         missing_browser_stack("Chromium or Playwright for Python is missing")
     return executable  # type: ignore[return-value]
 
@@ -371,22 +371,22 @@ def test_snapshot_unavailable_says_how_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     missing = str(tmp_path / "no-chromium-here")
-    assert not exports.snapshot_available(missing)
-    with pytest.raises(exports.SnapshotUnavailable) as caught:
-        exports.png_snapshot("<html></html>", chromium=missing)
+    assert not png_export.snapshot_available(missing)
+    with pytest.raises(png_export.SnapshotUnavailable) as caught:
+        png_export.png_snapshot("<html></html>", chromium=missing)
     assert "apt-get install -y chromium" in str(caught.value)
     assert "BRIEFMAP_CHROMIUM" in str(caught.value)
     monkeypatch.setenv("BRIEFMAP_CHROMIUM", missing)
-    assert not exports.snapshot_available()
-    with pytest.raises(exports.SnapshotUnavailable):
-        exports.png_snapshot("<html></html>")
+    assert not png_export.snapshot_available()
+    with pytest.raises(png_export.SnapshotUnavailable):
+        png_export.png_snapshot("<html></html>")
 
 
 @pytest.mark.browser
 def test_png_snapshot_of_the_real_selection(real_catalog: Catalog, chromium: str) -> None:
     html = exports.standalone_html(real_catalog, select(real_catalog, ClaimFilter()), "Syria")
     blocked: list[str] = []
-    png = exports.png_snapshot(html, width=1600, height=1000, chromium=chromium, blocked=blocked)
+    png = png_export.png_snapshot(html, width=1600, height=1000, chromium=chromium, blocked=blocked)
     assert _png_size(png) == (1600, 1000)
     assert len(png) > 10_000
     # Nothing but basemap tiles was even asked for.
@@ -443,7 +443,7 @@ def test_png_snapshot_waits_for_canvas_layers_to_finish(large: Catalog, chromium
     expected = sum(bulk.drawn_counts(bulk.build_layers_auto(large, selection)).values())
     with _offline_page(chromium, html) as page:
         page.wait_for_timeout(700)
-        page.wait_for_function(exports.CANVAS_SETTLED_JS, polling=50)
+        page.wait_for_function(png_export.CANVAS_SETTLED_JS, polling=50)
         drawn = page.evaluate(
             "() => Object.values(window.__briefmapDrawn).reduce((a, b) => a + b, 0)"
         )
@@ -454,7 +454,7 @@ def test_png_snapshot_waits_for_canvas_layers_to_finish(large: Catalog, chromium
                 .filter(Boolean).map((p) => p.drawnInView)"""
         )
         assert in_view and in_view[0] > 0.9 * large_points(large, selection)
-    png = exports.png_snapshot(html, width=1600, height=1000, chromium=chromium)
+    png = png_export.png_snapshot(html, width=1600, height=1000, chromium=chromium)
     assert len(set(_png_pixels(png))) > 64, "the snapshot looks blank"
 
 

@@ -158,7 +158,7 @@ def deferred_download(
 
 def export_menu(view: BriefingView) -> None:
     """Downloads of exactly what is on screen; each file is made only when asked for."""
-    from briefmap import exports
+    from briefmap import exports, png_export
 
     catalog, selection = view.catalog, view.selection
     stem = f"briefmap-{catalog.as_of or 'latest'}"
@@ -186,10 +186,10 @@ def export_menu(view: BriefingView) -> None:
             mime="text/html",
             width="stretch",
         )
-        available = exports.snapshot_available()
+        available = png_export.snapshot_available()
         deferred_download(
             "PNG snapshot",
-            lambda: exports.png_snapshot(exports.standalone_html(catalog, selection, title)),
+            lambda: png_export.png_snapshot(exports.standalone_html(catalog, selection, title)),
             file_name=f"{stem}.png",
             mime="image/png",
             width="stretch",
