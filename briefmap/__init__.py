@@ -3,13 +3,14 @@
 The package in four parts (README, "How it fits together"):
 
 - data in: ``schema`` (the one data model), ``validate``, ``readers``,
-  ``projection``, ``place_records``, ``claim_records``, ``sourcing``,
-  ``loader``, ``briefings``, ``uploads``, ``fingerprint``;
+  ``projection``, ``meta``, ``place_records``, ``claim_records``,
+  ``sourcing``, ``loader``, ``briefings``, ``uploads``, ``fingerprint``;
 - engine: ``index`` (``catalog.index``) and ``catalog_arrays``, ``query``,
   ``timeline``, ``state``, ``interaction``, ``tables``;
-- drawing: ``mapping`` (markers), ``bulk`` and ``canvas_payload`` (canvas),
-  ``symbology``, ``map_elements``, ``web/`` (JavaScript and CSS), ``exports``,
-  ``screenshots``, ``assets``;
+- drawing: ``plan`` (one feature per place and layer), ``mapping``
+  (markers), ``bulk`` and ``canvas_payload`` (canvas), ``symbology``,
+  ``map_elements``, ``web/`` (JavaScript and CSS), ``exports``,
+  ``png_export``, ``screenshots``, ``assets``;
 - app: ``app/`` (the Streamlit side) and ``pages_mode``.
 """
 

@@ -72,7 +72,8 @@ from briefmap.catalog_arrays import (
     STRICT_ENTITIES,
 )
 from briefmap.map_elements import MapControl, RawText
-from briefmap.mapping import Layer, MapExtras, MapFeature
+from briefmap.mapping import MapExtras
+from briefmap.plan import Layer, MapFeature
 from briefmap.query import Selection
 from briefmap.schema import (
     Catalog,

@@ -38,7 +38,6 @@ from typing import Any
 
 import numpy as np
 
-from briefmap import mapping
 from briefmap.catalog_arrays import (
     LAYER_CODE,
     POSTURES,
@@ -50,7 +49,7 @@ from briefmap.catalog_arrays import (
     rings_of,
 )
 from briefmap.index import Plan
-from briefmap.mapping import Layer
+from briefmap.plan import Layer, undated_end_text
 from briefmap.schema import Catalog, ClaimStatus, Posture
 from briefmap.symbology import REGION_FILL_SCALE, STATUS_STYLES
 
@@ -186,7 +185,7 @@ def layer_payload_of(
                 strings(meta),
                 strings(tally_text[code]) if code >= 0 else -1,
                 strings(summary),
-                strings(mapping.undated_end_text(ended)) if ended else -1,
+                strings(undated_end_text(ended)) if ended else -1,
             ]
         )
     pts = np.flatnonzero(point)

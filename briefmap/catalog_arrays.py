@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from briefmap.mapping import Layer
+from briefmap.plan import Layer
 from briefmap.safe import map_text
 from briefmap.schema import Catalog, Claim, ClaimStatus, Place, Posture, Role
 from briefmap.validate import ISO_DATE
@@ -130,7 +130,7 @@ class ClaimTable:
     status: np.ndarray  # int8 rank
     posture: np.ndarray  # int8 index into POSTURES
     day: np.ndarray  # int32 yyyymmdd
-    lead: np.ndarray  # int32: position in mapping.lead_order
+    lead: np.ndarray  # int32: position in plan.lead_order
     style: np.ndarray  # int32: (first actor, status, posture) code
     n_places: np.ndarray  # int16
     # Each claim's cited sources: codes into `sources`, claim i's at
@@ -202,13 +202,13 @@ def claim_table(catalog: Catalog, places: PlaceTable) -> ClaimTable:
             pair_claim.append(i)
         starts.append(len(pair_place))
     actors[np.array(actor_claim, dtype=np.int64), np.array(actor_col, dtype=np.int64)] = True
-    # mapping.lead_order: strongest status, then the report's own, then id.
+    # plan.lead_order: strongest status, then the report's own, then id.
     by_lead = sorted(range(n), key=lambda i: (int(status[i]), bool(context[i]), ordered[i].id))
     lead = np.zeros(n, np.int32)
     lead[np.array(by_lead, dtype=np.int64)] = np.arange(n, dtype=np.int32)
     pc = np.array(pair_claim, dtype=np.int32)
     pp = np.array(pair_place, dtype=np.int32)
-    # mapping.layer_of, for every pair at once.
+    # plan.layer_of, for every pair at once.
     post = posture[pc]
     layer = np.where(places.is_point[pp], LAYER_CODE[Layer.SITES], LAYER_CODE[Layer.REGIONS])
     layer = np.where(context[pc], LAYER_CODE[Layer.CONTEXT], layer)

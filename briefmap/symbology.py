@@ -16,7 +16,7 @@ from briefmap.safe import map_text
 from briefmap.schema import ClaimStatus, PlaceKind, Posture
 
 if TYPE_CHECKING:
-    from briefmap.mapping import MapFeature
+    from briefmap.plan import MapFeature
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ from briefmap.mapping import (
     build_base_map,
     build_layers,
     build_map,
-    layer_of,
     map_bounds,
     plan_features,
     tooltip_html,
 )
+from briefmap.plan import layer_of
 from briefmap.query import ClaimFilter, Deployments, select
 from briefmap.safe import map_text
 from briefmap.schema import Catalog, ClaimStatus, PlaceKind, Posture
