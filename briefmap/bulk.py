@@ -47,37 +47,22 @@ each once more as a Jinja template (which also made data such as
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import folium
 import numpy as np
-from branca.element import Element, Figure, MacroElement
-from folium.elements import ElementAddToElement
+from branca.element import MacroElement
 from jinja2 import Template
 
 from briefmap import mapping
 from briefmap.assets import web_text
-from briefmap.canvas_payload import (
-    HINT,
-    SUMMARY_LIMIT,
-    decode,
-    dumps,
-    layer_payload_of,
-)
-from briefmap.catalog_arrays import (
-    LAYER_CODE,
-    LAYERS,
-    SCALE,
-    STRICT_ENTITIES,
-)
-from briefmap.map_elements import MapControl, RawText
+from briefmap.canvas_payload import SUMMARY_LIMIT, dumps, layer_payload_of
+from briefmap.catalog_arrays import LAYER_CODE, LAYERS, SCALE
+from briefmap.map_elements import MapControl, SafeFeatureGroup
 from briefmap.mapping import MapExtras
 from briefmap.plan import Layer, MapFeature
 from briefmap.query import Selection
-from briefmap.schema import (
-    Catalog,
-)
+from briefmap.schema import Catalog
 from briefmap.symbology import legend_html
 
 # Above this many drawn features, build_layers_auto takes the bulk path.
@@ -85,57 +70,6 @@ BULK_THRESHOLD = 500
 
 
 # --------------------------------------------------------------- elements
-
-
-class SafeFeatureGroup(folium.FeatureGroup):
-    """A ``FeatureGroup`` whose scripts are not re-read as Jinja templates when rendered.
-
-    ``MacroElement.render`` wraps every rendered script in ``Element(script)``,
-    which compiles it as a Jinja template: slow for a 3 MB payload, and data
-    such as ``{{ ... }}`` that reached a script would be evaluated when the
-    page is rendered. Here each script goes into the figure as plain text.
-    Children whose class changes ``render`` are rendered the usual way.
-    """
-
-    def render(self, **kwargs: Any) -> None:
-        if self.show:
-            self.add_child(
-                ElementAddToElement(
-                    element_name=self.get_name(), element_parent_name=self._parent.get_name()
-                ),
-                name=self.get_name() + "_add",
-            )
-        figure = self.get_root()
-        if not isinstance(figure, Figure):
-            raise TypeError("You cannot render this Element if it is not in a Figure.")
-        _render_raw(self, figure, kwargs)
-
-
-def _render_raw(element: Element, figure: Figure, kwargs: dict[str, Any]) -> None:
-    module = element._template.module.__dict__
-    for part, target in (
-        ("header", figure.header),
-        ("html", figure.html),
-        ("script", figure.script),
-    ):
-        macro = module.get(part)
-        if macro is not None:
-            target.add_child(RawText(macro(element, kwargs)), name=element.get_name())
-    for child in list(element._children.values()):
-        how = type(child).render
-        if how is folium.Marker.render:
-            # What Marker.render adds before rendering as a MacroElement.
-            if child.location is None:
-                raise ValueError(
-                    f"{child._name} location must be assigned when added directly to map."
-                )
-            if child.icon:
-                child.add_child(child.SetIcon(marker=child, icon=child.icon))
-            _render_raw(child, figure, kwargs)
-        elif how in (MacroElement.render, BulkLayer.render):
-            _render_raw(child, figure, kwargs)
-        else:
-            child.render(**kwargs)
 
 
 # The script shared by every bulk layer on a page, defined once (window.__briefmapBulk).
@@ -184,7 +118,7 @@ class BulkLayer(MacroElement):
 
     @staticmethod
     def serialise(payload: dict[str, Any]) -> str:
-        return dumps({**payload, "scale": SCALE, "hint": HINT})
+        return dumps({**payload, "scale": SCALE})
 
     def map_name(self) -> str:
         node = self._parent
@@ -192,36 +126,8 @@ class BulkLayer(MacroElement):
             node = node._parent
         return node.get_name()
 
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
-        if isinstance(figure, Figure):
-            _render_raw(self, figure, kwargs)
-
 
 # -------------------------------------------------------------------- layers
-
-SYMBOL_SECTION = "<h4>Symbol (kind of place)</h4>"
-BULK_SYMBOL_NOTE = (
-    "<h4>Symbol</h4><div>Each place is a circle; hover one for its kind.</div></details>"
-)
-
-
-def bulk_legend_html(features: list[MapFeature], collapsible: bool = True) -> str:
-    """:func:`symbology.legend_html` for circles: the key of symbols by kind is replaced."""
-    html = legend_html(features, collapsible=collapsible)
-    cut = html.find(SYMBOL_SECTION)
-    return html[:cut] + BULK_SYMBOL_NOTE if cut >= 0 else html
-
-
-def footnote_html(catalog: Catalog, selection: Selection, *, outlets: bool = True) -> str:
-    """:func:`mapping.footnote_html`, with the cited sources from the cached per-claim codes."""
-    index = catalog.index
-    plan = index.plan(selection)
-    key = ("footnote", catalog.as_of, outlets)
-    if key not in plan.built:
-        cited = index.cited_sources(selection)
-        plan.built[key] = mapping.footnote_html(catalog, selection, outlets=outlets, cited=cited)
-    return plan.built[key]
 
 
 def build_bulk_layers(
@@ -299,11 +205,12 @@ def build_bulk_layers(
     for arrow in mapping._deployment_arrows(catalog, with_origin):
         arrow.add_to(groups[LAYER_CODE[Layer.PROPOSED]])
     if samples:
-        legend = bulk_legend_html(samples, collapsible=not extras.presentation)
+        # Each place is a circle: no key of symbols by kind.
+        legend = legend_html(samples, collapsible=not extras.presentation, symbols=False)
         corner = "bottomright" if extras.presentation else "topright"
         MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(groups[0])
     if extras.footnote:
-        note = footnote_html(catalog, selection, outlets=extras.presentation)
+        note = mapping.footnote_html(catalog, selection, outlets=extras.presentation)
         MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
             groups[0]
         )
@@ -317,29 +224,7 @@ def build_bulk_layers(
             mapping._highlight(place, drawn=place.id in shown).add_to(group)
         groups.append(group)
     for group in groups:
-        _strict_tooltips(group)
         mapping._stable_ids(group, "bulk/" + group.layer_name)
-    return groups
-
-
-def _strict_tooltips(element: Element) -> None:
-    """Entities for ``{``, ``}`` and line separators in the tooltips mapping made (arrows, changes)."""
-    for child in element._children.values():
-        if isinstance(child, folium.Tooltip):
-            child.text = child.text.translate(STRICT_ENTITIES)
-        _strict_tooltips(child)
-
-
-def safe_groups(groups: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
-    """The same groups, rendered as :class:`SafeFeatureGroup` (byte-for-byte the same script).
-
-    For :func:`mapping.build_layers`' groups until it builds ``SafeFeatureGroup``
-    itself: its scripts are then not compiled as Jinja templates once more,
-    which is most of ``st_folium``'s time for a few hundred markers.
-    """
-    for group in groups:
-        if type(group) is folium.FeatureGroup:
-            group.__class__ = SafeFeatureGroup
     return groups
 
 
@@ -353,39 +238,13 @@ def build_layers_auto(
     """:func:`mapping.build_layers` up to ``threshold`` features, :func:`build_bulk_layers` above."""
     if catalog.index.count_features(selection) > threshold:
         return build_bulk_layers(catalog, selection, extras)
-    return safe_groups(mapping.build_layers(catalog, selection, extras))
-
-
-# ---------------------------------------------------------- reading it back
-
-
-def layer_payload(group: folium.FeatureGroup) -> dict[str, Any] | None:
-    """The payload of a bulk layer, parsed back from its JSON; ``None`` for other groups."""
-    for child in group._children.values():
-        if isinstance(child, BulkLayer):
-            return json.loads(child.payload_json)
-    return None
-
-
-def drawn_counts(groups: list[folium.FeatureGroup]) -> dict[str, int]:
-    """Layer name -> places drawn, as the browser will publish in ``window.__briefmapDrawn``."""
-    out = {}
-    for group in groups:
-        for child in group._children.values():
-            if isinstance(child, BulkLayer):
-                out[group.layer_name] = child.count
-    return out
+    return mapping.build_layers(catalog, selection, extras)
 
 
 __all__ = [
     "BULK_THRESHOLD",
     "SUMMARY_LIMIT",
     "BulkLayer",
-    "SafeFeatureGroup",
     "build_bulk_layers",
     "build_layers_auto",
-    "decode",
-    "drawn_counts",
-    "layer_payload",
-    "safe_groups",
 ]

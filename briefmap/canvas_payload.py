@@ -1,6 +1,6 @@
 """The canvas layer's payload: a layer's places as compact tables of JSON.
 
-The payload of a layer (see :func:`layer_payload_of` and :func:`decode`):
+The payload of a layer (see :func:`layer_payload_of`):
 
 - ``S``, the style table, one entry per distinct (actor colour, status,
   posture, point or outline): ``[colour, weight, dash, fill, fill opacity,
@@ -11,11 +11,11 @@ The payload of a layer (see :func:`layer_payload_of` and :func:`decode`):
 - ``T``, the string table: every text the layer shows, escaped on the server
   with :func:`briefmap.safe.map_text` (and ``{``/``}`` as entities) before it
   enters the JSON.
-- ``P``, tooltip recipes ``[name_en, name_ar, name_ru, meta, tally, summary, end]``
-  (``end``: the "end date unknown" line of a former place, or -1):
-  indices into ``T``, -1 for none (a tally of -1: the style's one-claim
-  tally). The script joins them with fixed markup into the HTML
-  :func:`mapping.tooltip_html` makes and gives Leaflet a string; nothing
+- ``P``, tooltip recipes: one index into ``T`` per line of
+  :func:`briefmap.plan.tooltip_lines`, -1 for a line left out, -2 for the
+  style's one-claim tally. ``M``, the tags the lines open with
+  (:data:`briefmap.plan.TOOLTIP_TAGS`). The script joins them into the HTML
+  the marker renderer's tooltips carry and gives Leaflet a string; nothing
   from the data is evaluated.
 - ``o``, ``x``, ``y``, ``k``, the points, by column: coordinates as integers
   of 1e-5 degree (rounded to 5 decimals, about a metre) from the origin
@@ -41,22 +41,28 @@ import numpy as np
 from briefmap.catalog_arrays import (
     LAYER_CODE,
     POSTURES,
-    SCALE,
     STATUSES,
     ClaimTable,
     PlaceTable,
-    map_text_strict,
     rings_of,
 )
 from briefmap.index import Plan
-from briefmap.plan import Layer, undated_end_text
+from briefmap.plan import (
+    TOOLTIP_HINT,
+    TOOLTIP_TAGS,
+    Layer,
+    meta_line,
+    tally_line,
+    undated_end_text,
+)
+from briefmap.safe import map_text
 from briefmap.schema import Catalog, ClaimStatus, Posture
 from briefmap.symbology import REGION_FILL_SCALE, STATUS_STYLES
 
 # Up to this many places on the map, tooltips carry the lead claim's summary.
 SUMMARY_LIMIT = 5000
 POINT_RADIUS = 6  # px at zoom 8 and closer; smaller further out (<= 10 for "circles" clicks)
-HINT = "Click for the claim card"
+STYLE_TALLY = -2  # in a recipe's tally line: the style's one-claim tally
 
 FILL_NONE, FILL_SOLID, FILL_HATCH = 0, 1, 2
 
@@ -85,14 +91,6 @@ def _style_of_code(code: int, claims: ClaimTable) -> tuple[str, ClaimStatus, Pos
 
 def _one(status: ClaimStatus) -> tuple[int, ...]:
     return tuple(int(s is status) for s in STATUSES)
-
-
-def _tally(counts: tuple[int, ...]) -> str:
-    """'3 claims: 2 confirmed, 1 reported', as mapping.tooltip_html writes it."""
-    total = sum(counts)
-    noun = "claim" if total == 1 else "claims"
-    tally = ", ".join(f"{n} {STATUSES[s].label.lower()}" for s, n in enumerate(counts) if n)
-    return f"{total} {noun}: {map_text_strict(tally)}"
 
 
 # ------------------------------------------------------------------- payload
@@ -140,7 +138,7 @@ def layer_payload_of(
         style_table.append(
             [
                 *style_entry(catalog.meta.actor(actor).colour, status, posture, bool(code % 2)),
-                _tally(_one(status)),
+                tally_line(_one(status)),
                 len(STATUSES) - 1 - STATUSES.index(status),
             ]
         )
@@ -148,7 +146,7 @@ def layer_payload_of(
     # Tallies: a single claim's ("1 claim: 1 confirmed") rides with its style;
     # features of several claims name their tally in their tooltip recipe.
     tally_code = plan.tally[rows]
-    tally_text = {code: _tally(counts) for code, counts in enumerate(plan.tallies)}
+    tally_text = {code: tally_line(counts) for code, counts in enumerate(plan.tallies)}
     n_tallies = len(plan.tallies)
     # Tooltips: distinct (names and kind, tally[, lead claim for its summary]).
     tip_key = places.label[place].astype(np.int64) * (n_tallies + 1) + tally_code + 1
@@ -165,7 +163,6 @@ def layer_payload_of(
     for entry in style_table:
         entry[5] = strings(entry[5])
     meta_of: dict[int, str] = {}
-    layer_label = map_text_strict(layer.value)
     recipes = []
     firsts = np.unique(tip_index, return_index=True)[1]
     for at in firsts.tolist():
@@ -173,21 +170,22 @@ def layer_payload_of(
         en, ar, ru, kind, precision = places.labels[label_id]
         meta = meta_of.get(label_id)
         if meta is None:
-            meta = meta_of[label_id] = f"{kind} · {precision} · {layer_label}"
-        summary = map_text_strict(claims.ordered[lead[at]].summary) if summaries else None
+            meta = meta_of[label_id] = meta_line(kind, precision, layer)
+        summary = map_text(claims.ordered[lead[at]].summary) if summaries else None
         code = int(tally_code[at])
         ended = int(undated[at])
-        recipes.append(
-            [
-                strings(en),
-                strings(ar),
-                strings(ru),
-                strings(meta),
-                strings(tally_text[code]) if code >= 0 else -1,
-                strings(summary),
-                strings(undated_end_text(ended)) if ended else -1,
-            ]
-        )
+        # The lines of plan.tooltip_lines, as indices into the string table.
+        recipe = [
+            strings(en),
+            strings(ar),
+            strings(ru),
+            strings(meta),
+            strings(tally_text[code]) if code >= 0 else STYLE_TALLY,
+            strings(undated_end_text(ended)) if ended else -1,
+            strings(summary),
+            strings(TOOLTIP_HINT),
+        ]
+        recipes.append(recipe)
     pts = np.flatnonzero(point)
     if len(style_table):
         # Weakest status first: drawn later, the best sourced lie on top.
@@ -206,6 +204,7 @@ def layer_payload_of(
         "S": style_table,
         "T": list(strings.index),
         "P": recipes,
+        "M": list(TOOLTIP_TAGS),
         "o": [x0, y0],
         "x": (xs - x0).tolist(),
         "y": (ys - y0).tolist(),
@@ -222,50 +221,3 @@ def dumps(payload: dict[str, Any]) -> str:
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     # No "<" at all (so no "</script>" or "<!--") and no raw line separators.
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def decode(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """The features a payload draws, as its script builds them: outlines, then points.
-
-    Each is ``{"kind": "point" | "polygon", "lat", "lon" (points), "rings"
-    (outlines), "style": [...], "tooltip": html}``.
-    """
-    strings, recipes, styles = payload["T"], payload["P"], payload["S"]
-
-    def tooltip(index: int, style: int) -> str:
-        p = recipes[index]
-        tally = p[4] if p[4] >= 0 else styles[style][5]
-        html = f'<div class="bm-tip-name">{strings[p[0]]}</div>'
-        if p[1] >= 0:
-            html += f'<div dir="rtl" lang="ar">{strings[p[1]]}</div>'
-        if p[2] >= 0:
-            html += f'<div lang="ru">{strings[p[2]]}</div>'
-        html += (
-            f'<div class="bm-tip-meta">{strings[p[3]]}</div>'
-            f'<div class="bm-tip-meta">{strings[tally]}</div>'
-        )
-        if p[6] >= 0:
-            html += f'<div class="bm-tip-meta">{strings[p[6]]}</div>'
-        if p[5] >= 0:
-            html += f'<div class="bm-tip-lead">{strings[p[5]]}</div>'
-        return html + f'<div class="bm-tip-hint">{HINT}</div>'
-
-    out: list[dict[str, Any]] = []
-    for rings, s, t in zip(payload["g"], payload["gs"], payload["gt"], strict=True):
-        out.append(
-            {"kind": "polygon", "rings": rings, "style": styles[s], "tooltip": tooltip(t, s)}
-        )
-    x0, y0 = payload["o"]
-    m = max(len(styles), 1)
-    for x, y, k in zip(payload["x"], payload["y"], payload["k"], strict=True):
-        t, s = divmod(k, m)
-        out.append(
-            {
-                "kind": "point",
-                "lon": (x + x0) / SCALE,
-                "lat": (y + y0) / SCALE,
-                "style": styles[s],
-                "tooltip": tooltip(t, s),
-            }
-        )
-    return out

@@ -25,18 +25,6 @@ STATUSES: tuple[ClaimStatus, ...] = tuple(ClaimStatus)  # strongest first: index
 POSTURES: tuple[Posture, ...] = tuple(Posture)
 LAYERS: tuple[Layer, ...] = tuple(Layer)
 LAYER_CODE = {layer: i for i, layer in enumerate(LAYERS)}
-STRICT_ENTITIES = str.maketrans(
-    {"{": "&#123;", "}": "&#125;", "\u2028": "&#8232;", "\u2029": "&#8233;"}
-)
-
-
-def map_text_strict(value: object) -> str:
-    """:func:`safe.map_text`, with ``{``, ``}`` and line separators as entities too.
-
-    No Jinja syntax is left for a later render to evaluate, and no U+2028 for
-    an older JavaScript parser to choke on.
-    """
-    return map_text(value).translate(STRICT_ENTITIES)
 
 
 @dataclass
@@ -76,7 +64,7 @@ def place_table(places: dict[str, Place]) -> PlaceTable:
 
     def esc(value: Any) -> str | None:
         if value not in memo:
-            memo[value] = map_text_strict(value)
+            memo[value] = map_text(value)
         return memo[value]
 
     label_ids: dict[tuple, int] = {}

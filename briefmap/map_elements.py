@@ -7,9 +7,11 @@ values JSON-encoded into the template, never data pasted into script.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
+from folium.elements import ElementAddToElement
 from jinja2 import Template
 
 from briefmap.symbology import hatch_defs
@@ -205,3 +207,54 @@ class HatchPatterns(MacroElement):
         self._name = "HatchPatterns"
         defs = "".join(hatch_defs(c) for c in colours)
         self.svg_json = json.dumps(f'<svg width="0" height="0">{defs}</svg>')
+
+
+class SafeFeatureGroup(folium.FeatureGroup):
+    """A ``FeatureGroup`` whose scripts are not re-read as Jinja templates when rendered.
+
+    ``MacroElement.render`` wraps every rendered script in ``Element(script)``,
+    which compiles it as a Jinja template: slow for a 3 MB payload, and data
+    such as ``{{ ... }}`` that reached a script would be evaluated when the
+    page is rendered. Here each script goes into the figure as plain text.
+    Children whose class changes ``render`` are rendered the usual way.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        if self.show:
+            self.add_child(
+                ElementAddToElement(
+                    element_name=self.get_name(), element_parent_name=self._parent.get_name()
+                ),
+                name=self.get_name() + "_add",
+            )
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("You cannot render this Element if it is not in a Figure.")
+        _render_raw(self, figure, kwargs)
+
+
+def _render_raw(element: Element, figure: Figure, kwargs: dict[str, Any]) -> None:
+    module = element._template.module.__dict__
+    for part, target in (
+        ("header", figure.header),
+        ("html", figure.html),
+        ("script", figure.script),
+    ):
+        macro = module.get(part)
+        if macro is not None:
+            target.add_child(RawText(macro(element, kwargs)), name=element.get_name())
+    for child in list(element._children.values()):
+        how = type(child).render
+        if how is folium.Marker.render:
+            # What Marker.render adds before rendering as a MacroElement.
+            if child.location is None:
+                raise ValueError(
+                    f"{child._name} location must be assigned when added directly to map."
+                )
+            if child.icon:
+                child.add_child(child.SetIcon(marker=child, icon=child.icon))
+            _render_raw(child, figure, kwargs)
+        elif how is MacroElement.render:
+            _render_raw(child, figure, kwargs)
+        else:
+            child.render(**kwargs)

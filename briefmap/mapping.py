@@ -25,6 +25,7 @@ from briefmap.map_elements import (
     HatchPatterns,
     MapControl,
     RawText,
+    SafeFeatureGroup,
     ZoomClass,
 )
 from briefmap.plan import (
@@ -41,9 +42,7 @@ from briefmap.schema import (
     Place,
     PlaceKind,
     Posture,
-    Source,
 )
-from briefmap.sourcing import cited_sources_of
 from briefmap.symbology import (
     REGION_FILL_SCALE,
     STATUS_STYLES,
@@ -228,7 +227,7 @@ def build_layers(
     """
     extras = extras or MapExtras()
     features = plan_features(catalog, selection)
-    groups = {layer: folium.FeatureGroup(name=layer.value, show=True) for layer in Layer}
+    groups = {layer: SafeFeatureGroup(name=layer.value, show=True) for layer in Layer}
     _draw(catalog, features, groups.__getitem__)
     ordered = [groups[layer] for layer in Layer]
     if features:
@@ -245,7 +244,7 @@ def build_layers(
     shown = set(selection.place_ids)
     highlighted = [catalog.places[p] for p in extras.highlight if p in catalog.places]
     if highlighted:
-        group = folium.FeatureGroup(name=HIGHLIGHT_LAYER, show=True)
+        group = SafeFeatureGroup(name=HIGHLIGHT_LAYER, show=True)
         for place in highlighted:
             _highlight(place, drawn=place.id in shown).add_to(group)
         ordered.append(group)
@@ -261,7 +260,7 @@ def build_upload_layer(catalog: Catalog, selection: Selection, label: str) -> fo
     """A user's uploaded claims as one labelled layer, kept apart from the briefing's data."""
     # Leaflet's layer control writes layer names as HTML: the label is the user's
     # file names, so it is escaped like any other data.
-    group = folium.FeatureGroup(name=f"{UPLOAD_LAYER}: {map_text(label)}", show=True)
+    group = SafeFeatureGroup(name=f"{UPLOAD_LAYER}: {map_text(label)}", show=True)
     _draw(catalog, plan_features(catalog, selection), lambda _layer: group)
     _stable_ids(group, group.layer_name)
     return group
@@ -315,7 +314,7 @@ def _highlight(place: Place, drawn: bool) -> folium.Element:
 def _changes_group(
     catalog: Catalog, selection: Selection, extras: MapExtras
 ) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=f"{CHANGES_LAYER} {extras.since or ''}".strip(), show=True)
+    group = SafeFeatureGroup(name=f"{CHANGES_LAYER} {extras.since or ''}".strip(), show=True)
     shown = {c.id: selection.places_of[c.id] for c in selection.claims}
     by_place: dict[str, list[Change]] = {}
     for change in extras.changes:
@@ -340,21 +339,22 @@ def _changes_group(
     return group
 
 
-def footnote_html(
-    catalog: Catalog,
-    selection: Selection,
-    *,
-    outlets: bool = True,
-    cited: list[Source] | None = None,
-) -> str:
+def footnote_html(catalog: Catalog, selection: Selection, *, outlets: bool = True) -> str:
     """The map's footnote: the "as of" date and the sources of what is shown, escaped.
 
     With ``outlets`` (presentation view, where the sidebar and pages are out of
     sight) it names them; otherwise it counts them, to keep the map clear.
-    ``cited`` is the selection's sources when the caller already has them.
+    Both renderers use it; it is kept with the selection's plan for reruns.
     """
-    if cited is None:
-        cited = cited_sources_of(catalog, selection.claims)
+    plan = catalog.index.plan(selection)
+    key = ("footnote", catalog.as_of, outlets)
+    if key not in plan.built:
+        plan.built[key] = _footnote(catalog, selection, outlets)
+    return plan.built[key]
+
+
+def _footnote(catalog: Catalog, selection: Selection, outlets: bool) -> str:
+    cited = catalog.index.cited_sources(selection)
     lines = [
         f'<div class="bm-foot-asof">Data as of {map_text(catalog.as_of or "not stated")} · '
         f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"

@@ -1,8 +1,9 @@
 """The map planned for a selection: one feature per place and layer, and its tooltip text.
 
-Both renderers draw what is planned here: markers (:mod:`briefmap.mapping`)
-and the canvas (:mod:`briefmap.bulk`, from the index's array form of the same
-plan, :meth:`briefmap.index.CatalogIndex.plan`). ``tests/test_renderer_parity.py``
+The plan itself is the index's (:meth:`briefmap.index.CatalogIndex.plan`,
+parallel arrays): the canvas (:mod:`briefmap.bulk`) draws from them, the
+markers (:mod:`briefmap.mapping`) from :func:`plan_features` read from them,
+and both write tooltips with :func:`tooltip_lines` and :data:`TOOLTIP_TAGS`. ``tests/test_renderer_parity.py``
 checks that they show the same tooltips, legend, footnote, counts and click
 targets.
 """
@@ -10,13 +11,26 @@ targets.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from briefmap.query import Selection
 from briefmap.safe import map_text
-from briefmap.schema import DEFAULT_META, Actor, Catalog, Claim, Place, Posture, Role
+from briefmap.schema import (
+    DEFAULT_META,
+    Actor,
+    Catalog,
+    Claim,
+    ClaimStatus,
+    Place,
+    Posture,
+    Role,
+)
+
+if TYPE_CHECKING:  # the index imports this module's Layer
+    from briefmap.index import Plan
 
 
 class Layer(str, Enum):
@@ -74,50 +88,106 @@ def layer_of(claim: Claim, place: Place) -> Layer:
 
 
 def plan_features(catalog: Catalog, selection: Selection) -> list[MapFeature]:
-    """Group the selected claims into drawable features: one per place and layer."""
-    grouped: dict[tuple[Layer, str], list[Claim]] = {}
-    for claim in selection.claims:
-        for place_id in selection.places_of[claim.id]:
-            place = catalog.places[place_id]
-            grouped.setdefault((layer_of(claim, place), place_id), []).append(claim)
-    features = [
-        MapFeature(
-            place=catalog.places[pid],
-            layer=layer,
-            claims=tuple(claims),
-            actors=catalog.meta.actor_table,
+    """The features the map draws for a selection: one per place and layer.
+
+    Read from the index's plan (:meth:`briefmap.index.CatalogIndex.plan`), the
+    arrays the canvas renderer draws from, so both renderers draw one plan.
+    Kept with the plan: a rerun with the same selection builds nothing again.
+    """
+    plan = catalog.index.plan(selection)
+    features = plan.built.get("features")
+    if features is None:
+        features = plan.built["features"] = _features_of(catalog, plan)
+    return list(features)
+
+
+def _features_of(catalog: Catalog, plan: Plan) -> list[MapFeature]:
+    index = catalog.index
+    ids, ordered, pair_claim = index.places.ids, index.claims.ordered, index.claims.pair_claim
+    layers = list(Layer)
+    features = []
+    for layer, place, first, count in zip(
+        plan.layer.tolist(),
+        plan.place.tolist(),
+        plan.first.tolist(),
+        plan.count.tolist(),
+        strict=True,
+    ):
+        members = pair_claim[plan.pairs[first : first + count]].tolist()
+        features.append(
+            MapFeature(
+                place=catalog.places[ids[place]],
+                layer=layers[layer],
+                claims=tuple(ordered[i] for i in members),
+                actors=catalog.meta.actor_table,
+            )
         )
-        for (layer, pid), claims in grouped.items()
-    ]
-    order = list(Layer)
     # Polygons first within a layer, so points stay clickable on top of them.
-    return sorted(features, key=lambda f: (order.index(f.layer), f.place.is_point, f.place.id))
+    return sorted(features, key=lambda f: (layers.index(f.layer), f.place.is_point, f.place.id))
+
+
+# ------------------------------------------------------------------ tooltips
+
+# A tooltip's lines, in order, by the tag each opens with. Both renderers join
+# the same lines with this markup: :func:`tooltip_html` here, and the canvas
+# script from the tags its payload carries (:mod:`briefmap.canvas_payload`).
+TOOLTIP_TAGS: tuple[str, ...] = (
+    '<div class="bm-tip-name">',  # English name
+    '<div dir="rtl" lang="ar">',  # Arabic name
+    '<div lang="ru">',  # Russian name
+    '<div class="bm-tip-meta">',  # kind · precision · layer
+    '<div class="bm-tip-meta">',  # how many claims, by status
+    '<div class="bm-tip-meta">',  # former claims whose end no source dates
+    '<div class="bm-tip-lead">',  # the lead claim's summary
+    '<div class="bm-tip-hint">',  # what a click does
+)
+TOOLTIP_HINT = "Click for the claim card"
+
+
+def tooltip_markup(lines: Sequence[str | None]) -> str:
+    """Escaped lines (``None``: left out) joined in :data:`TOOLTIP_TAGS` markup."""
+    return "".join(
+        f"{tag}{text}</div>"
+        for tag, text in zip(TOOLTIP_TAGS, lines, strict=True)
+        if text is not None
+    )
+
+
+def tooltip_lines(feature: MapFeature, *, summary: bool = True) -> list[str | None]:
+    """A feature's tooltip lines, escaped: names in three scripts, what is claimed there."""
+    place = feature.place
+    counts = Counter(c.status for c in feature.claims)
+    undated = sum(1 for c in feature.claims if c.posture is Posture.FORMER and c.end_date_unknown)
+    return [
+        map_text(place.name_en),
+        map_text(place.name_ar) if place.name_ar else None,
+        map_text(place.name_ru) if place.name_ru else None,
+        meta_line(map_text(place.kind.label), map_text(place.precision.label), feature.layer),
+        tally_line([counts[s] for s in ClaimStatus]),
+        undated_end_text(undated) if undated else None,
+        map_text(feature.lead.summary) if summary else None,
+        TOOLTIP_HINT,
+    ]
 
 
 def tooltip_html(feature: MapFeature) -> str:
-    """Names in English, Arabic and Russian and what is claimed there, escaped."""
-    place = feature.place
-    lines = [f'<div class="bm-tip-name">{map_text(place.name_en)}</div>']
-    if place.name_ar:
-        lines.append(f'<div dir="rtl" lang="ar">{map_text(place.name_ar)}</div>')
-    if place.name_ru:
-        lines.append(f'<div lang="ru">{map_text(place.name_ru)}</div>')
-    lines.append(
-        f'<div class="bm-tip-meta">{map_text(place.kind.label)} · '
-        f"{map_text(place.precision.label)} · {map_text(feature.layer.value)}</div>"
-    )
-    counts = Counter(c.status for c in feature.claims)
+    """The marker renderer's tooltip for a feature."""
+    return tooltip_markup(tooltip_lines(feature))
+
+
+def meta_line(kind: str, precision: str, layer: Layer) -> str:
+    """Kind, precision and layer (kind and precision already escaped)."""
+    return f"{kind} · {precision} · {map_text(layer.value)}"
+
+
+def tally_line(counts: Sequence[int]) -> str:
+    """'3 claims: 2 confirmed, 1 reported' from claims per status, in ladder order."""
+    total = sum(counts)
+    noun = "claim" if total == 1 else "claims"
     tally = ", ".join(
-        f"{n} {s.label.lower()}" for s, n in sorted(counts.items(), key=lambda i: i[0].rank)
+        f"{n} {s.label.lower()}" for s, n in zip(ClaimStatus, counts, strict=True) if n
     )
-    noun = "claim" if len(feature.claims) == 1 else "claims"
-    lines.append(f'<div class="bm-tip-meta">{len(feature.claims)} {noun}: {map_text(tally)}</div>')
-    undated = sum(1 for c in feature.claims if c.posture is Posture.FORMER and c.end_date_unknown)
-    if undated:
-        lines.append(f'<div class="bm-tip-meta">{undated_end_text(undated)}</div>')
-    lines.append(f'<div class="bm-tip-lead">{map_text(feature.lead.summary)}</div>')
-    lines.append('<div class="bm-tip-hint">Click for the claim card</div>')
-    return "".join(lines)
+    return f"{total} {noun}: {map_text(tally)}"
 
 
 def undated_end_text(n: int) -> str:

@@ -15,7 +15,16 @@ _TEMPLATE_LITERAL = str.maketrans(
     # Braces too: folium compiles each rendered script as a Jinja template once
     # more, so "{{ ... }}" or "{% ... %}" in data would be evaluated (or fail to
     # compile and crash the page).
-    {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+    # Line and paragraph separators: raw, an older JavaScript parser ends a string at them.
+    {
+        "`": "&#96;",
+        "$": "&#36;",
+        "\\": "&#92;",
+        "{": "&#123;",
+        "}": "&#125;",
+        "\u2028": "&#8232;",
+        "\u2029": "&#8233;",
+    }
 )
 
 # Bidirectional controls can make text display in an order other than the

@@ -101,8 +101,13 @@ def hatch_defs(colour: str) -> str:
     )
 
 
-def legend_html(features: Iterable[MapFeature], collapsible: bool = True) -> str:
+def legend_html(
+    features: Iterable[MapFeature], collapsible: bool = True, *, symbols: bool = True
+) -> str:
     """The legend for what is drawn: its actors, statuses, postures and symbols.
+
+    ``symbols=False`` for the canvas renderer, which draws every place as a
+    circle: the key of symbols by kind gives way to a line saying so.
 
     Only vocabulary labels and the data's actor names (escaped) reach it, and
     only entries that appear on the map, so it stays small enough to leave the map visible.
@@ -145,6 +150,10 @@ def legend_html(features: Iterable[MapFeature], collapsible: bool = True) -> str
         )
     if not collapsible:
         parts.append("</div></div>")
+        return "".join(parts)
+    if not symbols:
+        parts.append("<h4>Symbol</h4><div>Each place is a circle; hover one for its kind.</div>")
+        parts.append("</details>")
         return "".join(parts)
     parts.append('<h4>Symbol (kind of place)</h4><div class="grid">')
     shown: set[str] = set()

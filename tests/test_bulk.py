@@ -9,17 +9,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import canvas_reading
 import folium
 import pytest
 from streamlit_folium import _get_feature_group_string
 
 from bench.synth import generate
-from briefmap import bulk, canvas_payload, catalog_arrays, mapping
+from briefmap import bulk, canvas_payload, mapping
 from briefmap.interaction import MapClick, place_at
 from briefmap.loader import load_catalog
-from briefmap.map_elements import MapControl
+from briefmap.map_elements import MapControl, SafeFeatureGroup
 from briefmap.mapping import Layer, MapExtras, plan_features, tooltip_html
 from briefmap.query import ClaimFilter, Deployments, select
+from briefmap.safe import map_text
 from briefmap.schema import Catalog, ClaimStatus, PlaceKind, Posture
 from briefmap.symbology import REGION_FILL_SCALE, STATUS_STYLES
 from briefmap.timeline import changes_between, monthly_counts
@@ -71,7 +73,9 @@ def test_same_layer_names_and_feature_counts_as_plan_features(
     groups = bulk.build_bulk_layers(catalog, selection, extras=MapExtras(footnote=False))
     assert [g.layer_name for g in groups] == [layer.value for layer in Layer]
     planned = _planned_per_layer(catalog, selection)
-    assert bulk.drawn_counts(groups) == {layer.value: planned[layer.value] for layer in Layer}
+    assert canvas_reading.drawn_counts(groups) == {
+        layer.value: planned[layer.value] for layer in Layer
+    }
     assert catalog.index.count_features(selection) == sum(planned.values())
     # Each feature is the same place, lead claim and number of claims as mapping plans.
     expected = sorted(
@@ -133,9 +137,9 @@ def test_tooltips_are_mapping_tooltips(catalog: Catalog) -> None:
     selection = select(catalog, ClaimFilter())
     groups = bulk.build_bulk_layers(catalog, selection, summaries=True)
     for group in groups:
-        payload = bulk.layer_payload(group)
+        payload = canvas_reading.layer_payload(group)
         assert payload is not None
-        got = sorted(f["tooltip"] for f in canvas_payload.decode(payload))
+        got = sorted(f["tooltip"] for f in canvas_reading.decode(payload))
         expected = sorted(
             tooltip_html(f)
             for f in plan_features(catalog, selection)
@@ -151,7 +155,7 @@ def test_without_summaries_tooltips_still_name_the_place(synthetic: Catalog) -> 
         for g in bulk.build_bulk_layers(synthetic, selection, summaries=False)
         if g.layer_name == Layer.SITES.value
     ]
-    tips = [f["tooltip"] for f in canvas_payload.decode(bulk.layer_payload(sites))]
+    tips = [f["tooltip"] for f in canvas_reading.decode(canvas_reading.layer_payload(sites))]
     assert tips and all('class="bm-tip-name"' in t and "bm-tip-lead" not in t for t in tips)
 
 
@@ -162,14 +166,14 @@ def test_payload_parses_and_coordinates_are_rounded(synthetic: Catalog) -> None:
     selection = select(synthetic, ClaimFilter())
     groups = bulk.build_bulk_layers(synthetic, selection)
     script = _serialised(synthetic, groups)
-    payloads = [bulk.layer_payload(g) for g in groups]
+    payloads = [canvas_reading.layer_payload(g) for g in groups]
     assert all(p is not None for p in payloads)
     for payload in payloads:
         # The JSON in the script is the payload, compact (no whitespace between tokens).
         text = canvas_payload.dumps(payload)
         assert text in script
         assert not re.search(r"\s", re.sub(r'"(?:[^"\\]|\\.)*"', '""', text))
-        for feature in canvas_payload.decode(payload):
+        for feature in canvas_reading.decode(payload):
             if feature["kind"] == "point":
                 for value in (feature["lat"], feature["lon"]):
                     assert round(value, 5) == value
@@ -185,7 +189,7 @@ def test_points_are_within_a_metre_and_a_click_finds_their_place(synthetic: Cata
     points = [
         f
         for g in groups
-        for f in canvas_payload.decode(bulk.layer_payload(g) or {})
+        for f in canvas_reading.decode(canvas_reading.layer_payload(g) or {})
         if f["kind"] == "point"
     ]
     assert points
@@ -198,7 +202,7 @@ def test_points_are_within_a_metre_and_a_click_finds_their_place(synthetic: Cata
         assert abs(place.geometry.x - feature["lon"]) <= 5e-6 + 1e-12
         if at[(feature["lat"], feature["lon"])] == 1:
             assert feature["tooltip"].startswith(
-                f'<div class="bm-tip-name">{catalog_arrays.map_text_strict(place.name_en)}<'
+                f'<div class="bm-tip-name">{map_text(place.name_en)}<'
             )
 
 
@@ -251,7 +255,7 @@ def test_a_cached_layer_has_the_selection_it_was_built_for(synthetic: Catalog) -
     for flt in [*filters, *filters, *filters[::-1]]:
         selection = synthetic.index.select(flt)
         groups = bulk.build_bulk_layers(synthetic, selection)
-        assert sum(bulk.drawn_counts(groups).values()) == len(
+        assert sum(canvas_reading.drawn_counts(groups).values()) == len(
             plan_features(synthetic, select(synthetic, flt))
         )
 
@@ -310,11 +314,11 @@ def test_hostile_text_in_tooltips_is_entities_only(real_catalog: Catalog) -> Non
     hostile = _hostile(real_catalog)
     groups = bulk.build_bulk_layers(hostile, select(hostile, ClaimFilter()), summaries=True)
     for group in groups:
-        payload = bulk.layer_payload(group)
+        payload = canvas_reading.layer_payload(group)
         assert payload is not None
         for text in payload["T"]:
             assert not set(text) & set("<>`$\\{}\u2028"), text
-        for feature in canvas_payload.decode(payload):
+        for feature in canvas_reading.decode(payload):
             # Markup comes only from the fixed recipe: these tags and nothing else.
             tags = set(re.findall(r"<(/?[a-z]+)", feature["tooltip"]))
             assert tags <= {"div", "/div"}
@@ -375,7 +379,7 @@ def test_style_table_tells_postures_apart_without_colour() -> None:
 def test_a_layers_styles_differ_for_every_status_once_colour_is_removed(synthetic: Catalog) -> None:
     groups = bulk.build_bulk_layers(synthetic, select(synthetic, ClaimFilter()))
     (sites,) = [g for g in groups if g.layer_name == Layer.SITES.value]
-    payload = bulk.layer_payload(sites)
+    payload = canvas_reading.layer_payload(sites)
     assert payload is not None
     by_look: dict[tuple, set[str]] = {}
     for entry in payload["S"]:
@@ -388,7 +392,7 @@ def test_a_layers_styles_differ_for_every_status_once_colour_is_removed(syntheti
 def test_best_sourced_points_come_last_so_they_are_drawn_on_top(synthetic: Catalog) -> None:
     groups = bulk.build_bulk_layers(synthetic, select(synthetic, ClaimFilter()))
     for group in groups:
-        payload = bulk.layer_payload(group)
+        payload = canvas_reading.layer_payload(group)
         assert payload is not None
         m = max(len(payload["S"]), 1)
         z = [payload["S"][k % m][6] for k in payload["k"]]
@@ -409,10 +413,11 @@ def test_legend_footnote_and_extras(real_catalog: Catalog) -> None:
     script = _serialised(real_catalog, fast)
     assert "bm-legend" in script and "bm-footnote" in script
     assert "Symbol (kind of place)" not in script, "circles have no symbols by kind"
-    for outlets in (False, True):
-        assert bulk.footnote_html(real_catalog, selection, outlets=outlets) == (
-            mapping.footnote_html(real_catalog, selection, outlets=outlets)
-        )
+    notes = [
+        [c.html for c in layers[0]._children.values() if getattr(c, "slot", "") == "footnote"]
+        for layers in (fast, slow)
+    ]
+    assert notes[0] == notes[1] == [mapping.footnote_html(real_catalog, selection, outlets=False)]
     arrows = sum(
         isinstance(c, folium.PolyLine) and "bm-arrow" in c.options.get("className", "")
         for g in fast
@@ -481,31 +486,32 @@ def test_auto_keeps_markers_for_few_places_and_goes_bulk_for_many(
     real_catalog: Catalog, synthetic: Catalog
 ) -> None:
     few = bulk.build_layers_auto(real_catalog, select(real_catalog, ClaimFilter()))
-    assert all(isinstance(g, bulk.SafeFeatureGroup) for g in few)
-    assert not bulk.drawn_counts(few)
+    assert all(isinstance(g, SafeFeatureGroup) for g in few)
+    assert not canvas_reading.drawn_counts(few)
     assert _serialised(real_catalog, few).count('"className": "bm-feature ') == len(
         plan_features(real_catalog, select(real_catalog, ClaimFilter()))
     )
     many = bulk.build_layers_auto(synthetic, select(synthetic, ClaimFilter()), threshold=100)
-    assert sum(bulk.drawn_counts(many).values()) == synthetic.index.count_features(
+    assert sum(canvas_reading.drawn_counts(many).values()) == synthetic.index.count_features(
         select(synthetic, ClaimFilter())
     )
 
 
 def test_safe_groups_render_the_same_script_without_re_reading_it(real_catalog: Catalog) -> None:
     selection = select(real_catalog, ClaimFilter())
-    plain = _serialised(real_catalog, mapping.build_layers(real_catalog, selection))
-    safe = _serialised(
-        real_catalog, bulk.safe_groups(mapping.build_layers(real_catalog, selection))
-    )
-    assert safe == plain
+    safe_groups = mapping.build_layers(real_catalog, selection)
+    assert all(type(g) is SafeFeatureGroup for g in safe_groups)
+    plain_groups = mapping.build_layers(real_catalog, selection)
+    for group in plain_groups:
+        group.__class__ = folium.FeatureGroup  # folium's own rendering, as the oracle
+    assert _serialised(real_catalog, safe_groups) == _serialised(real_catalog, plain_groups)
 
 
 def test_empty_selection_draws_empty_layers(real_catalog: Catalog) -> None:
     selection = select(real_catalog, ClaimFilter(search="no such place anywhere"))
     groups = bulk.build_bulk_layers(real_catalog, selection)
     assert [g.layer_name for g in groups] == [layer.value for layer in Layer]
-    assert bulk.drawn_counts(groups) == dict.fromkeys((layer.value for layer in Layer), 0)
+    assert canvas_reading.drawn_counts(groups) == dict.fromkeys((layer.value for layer in Layer), 0)
     assert _serialised(real_catalog, groups)
 
 
@@ -528,7 +534,10 @@ def test_chromium_draws_hovers_and_clicks_the_points(tmp_path: Path, synthetic: 
     )
     result = measure_page(page, chromium, timeout_s=60)
     assert result["drawn"] == {
-        k: v for k, v in bulk.drawn_counts(bulk.build_bulk_layers(synthetic, selection)).items()
+        k: v
+        for k, v in canvas_reading.drawn_counts(
+            bulk.build_bulk_layers(synthetic, selection)
+        ).items()
     }
     assert result["tooltip"] and "Click for the claim card" in result["tooltip"]
     assert result["click_reports_circle"], result.get("clicks")

@@ -12,11 +12,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import canvas_reading
 import pytest
 
 from briefmap.app.session import Form
 from briefmap.bulk import build_bulk_layers
-from briefmap.canvas_payload import decode, layer_payload_of
+from briefmap.canvas_payload import layer_payload_of
 from briefmap.catalog_arrays import LAYERS, actor_ids_of
 from briefmap.exports import bundle_json
 from briefmap.loader import LoadResult, load_catalog
@@ -131,7 +132,7 @@ def test_nine_actors_load_filter_and_draw_in_their_colours(
     drawn = {
         feature["style"][0]
         for layer in LAYERS
-        for feature in decode(layer_payload_of(catalog, layer, index.places, index.claims, plan)[0])
+        for feature in canvas_reading.decode(layer_payload_of(catalog, layer, index.places, index.claims, plan)[0])
     }
     assert {spec["colour"].upper() for spec in NEW_ACTORS} <= drawn
     table = claims_table(catalog, everything)

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import canvas_reading
 import pytest
 from needs import missing_browser_stack
 
@@ -351,7 +352,9 @@ def test_html_of_a_large_selection_draws_on_canvas(large: Catalog) -> None:
     assert "L.marker(" not in html
     assert len(html) < 3_000_000
     groups = bulk.build_layers_auto(large, selection)
-    assert sum(bulk.drawn_counts(groups).values()) == large.index.count_features(selection)
+    assert sum(canvas_reading.drawn_counts(groups).values()) == large.index.count_features(
+        selection
+    )
     assert not re.search(r"<script\b[^>]*\bsrc\s*=", html, re.IGNORECASE)
 
 
@@ -440,7 +443,7 @@ def test_png_snapshot_waits_for_canvas_layers_to_finish(large: Catalog, chromium
 
     selection = select(large, ClaimFilter())
     html = exports.standalone_html(large, selection, "Many")
-    expected = sum(bulk.drawn_counts(bulk.build_layers_auto(large, selection)).values())
+    expected = sum(canvas_reading.drawn_counts(bulk.build_layers_auto(large, selection)).values())
     with _offline_page(chromium, html) as page:
         page.wait_for_timeout(700)
         page.wait_for_function(png_export.CANVAS_SETTLED_JS, polling=50)

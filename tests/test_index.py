@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from briefmap.query import ClaimFilter, select
-from briefmap.schema import Catalog
+from bench.synth import generate
+from briefmap.loader import load_catalog
+from briefmap.plan import Layer, layer_of, lead_order, plan_features
+from briefmap.query import ClaimFilter, Deployments, select
+from briefmap.schema import Catalog, ClaimStatus, PlaceKind
 from briefmap.timeline import as_of
 
 
@@ -42,3 +45,43 @@ def test_facts_come_from_the_arrays_as_the_plain_code_gives_them(real_catalog: C
     assert index.off_map_place_ids(selection) == ["moscow_kremlin"]
     assert index.date_span == ("2018-08-02", "2026-01-26")
     assert index.find_places(selection.place_ids, "Хмеймим") == ["khmeimim_air_base"]
+
+
+def _features_plainly(catalog: Catalog, selection) -> list[tuple]:
+    """The features a selection draws, grouped claim by claim with no arrays: the oracle."""
+    grouped: dict[tuple, list[str]] = {}
+    for claim in selection.claims:
+        for place_id in selection.places_of[claim.id]:
+            place = catalog.places[place_id]
+            grouped.setdefault((layer_of(claim, place), place_id), []).append(claim.id)
+    order = list(Layer)
+    rows = [
+        (layer, pid, catalog.places[pid].is_point, tuple(sorted(ids)))
+        for (layer, pid), ids in grouped.items()
+    ]
+    return sorted(rows, key=lambda r: (order.index(r[0]), r[2], r[1]))
+
+
+def test_the_planned_features_group_claims_as_the_plain_way_does(
+    real_catalog: Catalog, tmp_path
+) -> None:
+    synthetic = load_catalog(generate(tmp_path / "data", 600).path).catalog
+    for catalog in (real_catalog, as_of(real_catalog, "2025-10-15"), synthetic):
+        for flt in (
+            ClaimFilter(),
+            ClaimFilter(search="qamishli"),
+            ClaimFilter(statuses=frozenset({ClaimStatus.REPORTED, ClaimStatus.UNVERIFIED})),
+            ClaimFilter(
+                deployments=Deployments.CURRENT_ONLY, kinds=frozenset({PlaceKind.TOWN})
+            ),
+        ):
+            selection = catalog.index.select(flt)
+            features = plan_features(catalog, selection)
+            got = [
+                (f.layer, f.place.id, f.place.is_point, tuple(sorted(c.id for c in f.claims)))
+                for f in features
+            ]
+            assert got == _features_plainly(catalog, selection)
+            assert len(features) == catalog.index.count_features(selection)
+            for f in features:
+                assert f.lead == min(f.claims, key=lead_order)

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import canvas_reading
 import folium
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefmap import bulk, canvas_payload, mapping
+from briefmap import bulk, mapping
 from briefmap.interaction import MapClick, place_at
 from briefmap.loader import assemble
 from briefmap.map_elements import MapControl
@@ -157,13 +158,13 @@ def test_markers_and_canvas_show_the_same_map(catalog: Catalog, presentation: bo
         _control(markers, "legend")
     )
     # How many places each layer draws.
-    assert bulk.drawn_counts(canvas) == {
+    assert canvas_reading.drawn_counts(canvas) == {
         layer.value: Counter(f.layer for f in planned)[layer] for layer in mapping.Layer
     }
     drawn = catalog.index.drawn_place_ids(catalog.index.select(ClaimFilter()))
     assert drawn == selection.place_ids
     for group in canvas:
-        decoded = canvas_payload.decode(bulk.layer_payload(group) or {})
+        decoded = canvas_reading.decode(canvas_reading.layer_payload(group) or {})
         features = [f for f in planned if f.layer.value == group.layer_name]
         # Every tooltip, word for word.
         assert sorted(d["tooltip"] for d in decoded) == sorted(

@@ -14,6 +14,7 @@ import subprocess
 from importlib import resources
 from pathlib import Path
 
+import canvas_reading
 import pytest
 from needs import NODE_HINT, missing_tool
 
@@ -138,11 +139,11 @@ def test_canvas_js_draws_what_decode_says(
 ) -> None:
     catalog = real_catalog if which == "real" else synthetic
     groups = bulk.build_bulk_layers(catalog, select(catalog, ClaimFilter()))
-    payloads = [p for p in (bulk.layer_payload(g) for g in groups) if p is not None]
+    payloads = [p for p in (canvas_reading.layer_payload(g) for g in groups) if p is not None]
     got = _in_node(payloads)
     tips = []
     for payload, js in zip(payloads, got, strict=True):
-        features = bulk.decode(payload)
+        features = canvas_reading.decode(payload)
         outlines = [f["tooltip"] for f in features if f["kind"] == "polygon"]
         points = [[f["lat"], f["lon"], f["tooltip"]] for f in features if f["kind"] == "point"]
         assert js["outlines"] == outlines, payload["layer"]

@@ -7,15 +7,15 @@
     var TOLERANCE = 2;  // px around a circle that still count as on it
     var SLICE_MS = 30;  // drawing gives the browser a frame back this often
 
+    // A tooltip from recipe k: each line's text from the string table T, in the
+    // tags M the server sends (-1: the line is left out; -2: the style's tally).
     function tipHtml(d, k, s) {
-        var T = d.T, S = d.S, p = d.P[k];
-        var h = '<div class="bm-tip-name">' + T[p[0]] + "</div>";
-        if (p[1] >= 0) { h += '<div dir="rtl" lang="ar">' + T[p[1]] + "</div>"; }
-        if (p[2] >= 0) { h += '<div lang="ru">' + T[p[2]] + "</div>"; }
-        h += '<div class="bm-tip-meta">' + T[p[3]] + '</div><div class="bm-tip-meta">' + T[p[4] >= 0 ? p[4] : S[s][5]] + "</div>";
-        if (p[6] >= 0) { h += '<div class="bm-tip-meta">' + T[p[6]] + "</div>"; }
-        if (p[5] >= 0) { h += '<div class="bm-tip-lead">' + T[p[5]] + "</div>"; }
-        return h + '<div class="bm-tip-hint">' + d.hint + "</div>";
+        var p = d.P[k], h = "";
+        for (var i = 0; i < d.M.length; i++) {
+            var t = p[i] === -2 ? d.S[s][5] : p[i];
+            if (t >= 0) { h += d.M[i] + d.T[t] + "</div>"; }
+        }
+        return h;
     }
 
     function radiusAt(d, zoom) { return Math.max(3, d.r - Math.max(0, 8 - Math.round(zoom))); }

@@ -13,16 +13,28 @@ const WEB = path.join(__dirname, "..", "..", "briefmap", "web");
 const canvas = require(path.join(WEB, "canvas.js"));
 
 const HINT = "Click for the claim card";
+const TAGS = [
+    '<div class="bm-tip-name">',
+    '<div dir="rtl" lang="ar">',
+    '<div lang="ru">',
+    '<div class="bm-tip-meta">',
+    '<div class="bm-tip-meta">',
+    '<div class="bm-tip-meta">',
+    '<div class="bm-tip-lead">',
+    '<div class="bm-tip-hint">',
+];
 
-// A payload as briefmap/bulk.py layer_payload_of makes one (see its docstring):
-// S styles [colour, weight, dash, fill, fill opacity, one-claim tally, z], T
-// strings (escaped on the server), P recipes [en, ar, ru, meta, tally, summary,
-// end], -1 for absent. T[0] is a real string, so "0" must count as present.
+// A payload as briefmap/canvas_payload.py layer_payload_of makes one (see its
+// docstring): S styles [colour, weight, dash, fill, fill opacity, one-claim
+// tally, z], T strings (escaped on the server), P recipes with one index into
+// T per line [en, ar, ru, meta, tally, end, summary, hint] (-1 absent, -2 the
+// style's tally), M the tags the lines open with. T[0] is a real string, so
+// "0" must count as present.
 function payload() {
     return {
         r: 6,
         scale: 100000,
-        hint: HINT,
+        M: TAGS,
         S: [
             ["#b2182b", 3, null, 1, 0.85, 6, 2],
             ["#2166ac", 1.5, "4 4", 0, 0, 7, 0],
@@ -38,11 +50,12 @@ function payload() {
             "1 claim (reported)",
             "Russia &amp; Syria agree a 49-year lease",
             "Qamishli",
+            HINT,
         ],
         P: [
-            [1, 2, 3, 4, 5, 8, -1],
-            [9, -1, -1, 4, -1, -1, 0],
-            [9, -1, -1, 4, 5, 8, 0],
+            [1, 2, 3, 4, 5, -1, 8, 10],
+            [9, -1, -1, 4, -2, 0, -1, 10],
+            [9, -1, -1, 4, 5, 0, 8, 10],
         ],
         o: [0, 0],
         x: [],
@@ -53,7 +66,7 @@ function payload() {
 
 // ------------------------------------------------------------------ tooltips
 
-test("tipHtml joins every part of a full recipe, in the marker tooltip's order", () => {
+test("tipHtml joins every line of a full recipe in the tags the payload gives", () => {
     assert.equal(
         canvas.tipHtml(payload(), 0, 0),
         '<div class="bm-tip-name">Tartus</div>' +
@@ -66,7 +79,7 @@ test("tipHtml joins every part of a full recipe, in the marker tooltip's order",
     );
 });
 
-test("tipHtml leaves out what a recipe marks absent (-1) and says 'end date unknown' from p[6]", () => {
+test("tipHtml leaves out what a recipe marks absent (-1) and says 'end date unknown' from its line", () => {
     assert.equal(
         canvas.tipHtml(payload(), 1, 1),
         '<div class="bm-tip-name">Qamishli</div>' +
@@ -77,7 +90,7 @@ test("tipHtml leaves out what a recipe marks absent (-1) and says 'end date unkn
     );
 });
 
-test("tipHtml takes a tally of -1 from the style's one-claim tally", () => {
+test("tipHtml takes a tally of -2 from the style's one-claim tally", () => {
     const d = payload();
     assert.match(canvas.tipHtml(d, 1, 0), /<div class="bm-tip-meta">1 claim \(confirmed\)<\/div>/);
     assert.match(canvas.tipHtml(d, 1, 1), /<div class="bm-tip-meta">1 claim \(reported\)<\/div>/);
@@ -85,16 +98,19 @@ test("tipHtml takes a tally of -1 from the style's one-claim tally", () => {
     assert.ok(!canvas.tipHtml(d, 0, 1).includes("1 claim"));
 });
 
-test("tipHtml puts the end line after the tallies and before the summary", () => {
+test("tipHtml writes the lines in the order of the tags", () => {
     const html = canvas.tipHtml(payload(), 2, 0);
     const tally = html.indexOf("3 claims");
     const end = html.indexOf("end date unknown");
     const lead = html.indexOf('<div class="bm-tip-lead">');
     assert.ok(tally >= 0 && end > tally && lead > end, html);
+    // Other tags, another order: the script follows the payload, not a copy of its own.
+    const d = {...payload(), M: ["<p>", "<p>", "<p>", "<p>", "<p>", "<p>", "<b>", "<i>"]};
+    assert.equal(canvas.tipHtml(d, 0, 0), "<p>Tartus</div><p>طرطوس</div><p>Тартус</div><p>Naval base · Russia</div><p>3 claims</div><b>Russia &amp; Syria agree a 49-year lease</div><i>" + HINT + "</div>");
 });
 
-test("tipHtml counts index 0 of the string table as present in every field", () => {
-    const d = {...payload(), T: ["x"], P: [[0, 0, 0, 0, 0, 0, 0]]};
+test("tipHtml counts index 0 of the string table as present in every line", () => {
+    const d = {...payload(), T: ["x"], P: [[0, 0, 0, 0, 0, 0, 0, 0]]};
     const html = canvas.tipHtml(d, 0, 0);
     for (const part of ['<div dir="rtl" lang="ar">x</div>', '<div lang="ru">x</div>', '<div class="bm-tip-lead">x</div>']) {
         assert.ok(html.includes(part), part);
