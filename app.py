@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from briefmap import app, pages_mode
+from briefmap import app
+from briefmap.app import pages_mode
 
 pages_mode.leave_pages_folder_mode()
 # The favicon stays an emoji: Streamlit fetches a :material: favicon from Google's

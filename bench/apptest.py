@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from briefmap import pages_mode
+from briefmap.app import pages_mode
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -53,17 +53,18 @@ def _peak_mb() -> float:
 def _patch_naive_path() -> None:
     """Run the app the straightforward way, for comparison in the same run.
 
-    Every filter change walks every claim in Python (:func:`briefmap.query.select`),
+    Every filter change walks every claim in Python (:func:`briefmap.engine.query.select`),
     every drawn place becomes a ``folium.Marker`` with a tooltip
-    (:func:`briefmap.mapping.build_layers`, whatever the count), and the
+    (:func:`briefmap.drawing.mapping.build_layers`, whatever the count), and the
     per-catalog facts (bounds, date span, kinds, drawn places) are recomputed
     on every call, as they were before the fast path. The index's methods are
     replaced on its class, the renderer's name in the module that calls it.
     """
-    from briefmap import mapping, query, timeline
     from briefmap.app import data, map_panel, scenes
-    from briefmap.index import CatalogIndex
-    from briefmap.schema import PlaceKind
+    from briefmap.data.schema import PlaceKind
+    from briefmap.drawing import mapping
+    from briefmap.engine import query, timeline
+    from briefmap.engine.index import CatalogIndex
 
     CatalogIndex.select = lambda self, flt: query.select(self.catalog, flt)  # type: ignore[method-assign]
     map_panel.build_layers_auto = mapping.build_layers  # type: ignore[attr-defined]
@@ -87,7 +88,7 @@ def _patch_naive_path() -> None:
 # (app.py and the pages call through the package ``briefmap.app``).
 TIMED = {
     "build_view": "briefmap.app",
-    "select_fast": "briefmap.index:CatalogIndex",
+    "select_fast": "briefmap.engine.index:CatalogIndex",
     "briefing_map": "briefmap.app",
     "build_base_map": "briefmap.app.map_panel",
     "build_layers_auto": "briefmap.app.map_panel",
@@ -161,7 +162,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 def _measure(args: argparse.Namespace) -> dict[str, Any]:
     from streamlit.testing.v1 import AppTest
 
-    from briefmap.schema import ClaimStatus
+    from briefmap.data.schema import ClaimStatus
 
     if args.naive:
         _patch_naive_path()

@@ -36,11 +36,11 @@ import folium
 
 from bench import naive
 from bench.synth import generate
-from briefmap import bulk, mapping
-from briefmap.assets import LEAFLET_CSS, LEAFLET_JS, leaflet_source_dir
-from briefmap.loader import load_catalog
-from briefmap.query import ClaimFilter
-from briefmap.schema import Catalog
+from briefmap.data.loader import load_catalog
+from briefmap.data.schema import Catalog
+from briefmap.drawing import bulk, mapping
+from briefmap.drawing.assets import LEAFLET_CSS, LEAFLET_JS, leaflet_source_dir
+from briefmap.engine.query import ClaimFilter
 from briefmap.screenshots import CHROMIUM_ARGS, chromium_executable
 
 VIEWPORT = {"width": 1280, "height": 800}

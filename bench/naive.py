@@ -15,9 +15,9 @@ from __future__ import annotations
 import folium
 from shapely.geometry import mapping as shapely_mapping
 
-from briefmap.query import Selection
+from briefmap.data.schema import Catalog
+from briefmap.engine.query import Selection
 from briefmap.safe import map_text
-from briefmap.schema import Catalog
 
 TOOLTIP_FIELDS = ["name", "actor", "status", "posture", "summary"]
 

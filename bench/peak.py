@@ -11,9 +11,9 @@ import json
 import sys
 
 from bench.apptest import _peak_mb
-from briefmap import bulk
-from briefmap.loader import load_catalog
-from briefmap.query import ClaimFilter
+from briefmap.data.loader import load_catalog
+from briefmap.drawing import bulk
+from briefmap.engine.query import ClaimFilter
 
 
 def main(data_dir: str) -> dict[str, float]:

@@ -4,8 +4,8 @@ Run it with ``python -m bench`` (or ``make bench``); ``--quick`` stops at
 10,000 claims. For each N it writes seeded synthetic data (see
 :mod:`bench.synth`) to a temporary directory and measures, in one run:
 
-- load: :func:`briefmap.loader.load_catalog` (read and validate the files);
-- filter: :func:`briefmap.query.select` and :meth:`briefmap.index.CatalogIndex.select`
+- load: :func:`briefmap.data.loader.load_catalog` (read and validate the files);
+- filter: :func:`briefmap.engine.query.select` and :meth:`briefmap.engine.index.CatalogIndex.select`
   with a non-trivial filter (four actors, four statuses, from 2014);
 - layers: building the layers and serialising them as ``st_folium`` does
   (``_get_feature_group_string`` for each group on a base map), and the size
@@ -50,10 +50,10 @@ import folium
 
 from bench import naive
 from bench.synth import generate
-from briefmap import bulk, mapping
-from briefmap.loader import load_catalog
-from briefmap.query import ClaimFilter, Selection, select
-from briefmap.schema import Catalog, ClaimStatus
+from briefmap.data.loader import load_catalog
+from briefmap.data.schema import Catalog, ClaimStatus
+from briefmap.drawing import bulk, mapping
+from briefmap.engine.query import ClaimFilter, Selection, select
 
 REPO = Path(__file__).resolve().parent.parent
 FULL_SIZES = (10, 1_000, 10_000, 100_000)

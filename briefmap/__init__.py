@@ -1,17 +1,20 @@
 """Briefmap: an interactive briefing map of claims, their places and how well they are sourced.
 
-The package in four parts (README, "How it fits together"):
+The package in four folders, each depending only on the ones above it
+(README, "How it fits together"):
 
-- data in: ``schema`` (the one data model), ``validate``, ``readers``,
-  ``projection``, ``meta``, ``place_records``, ``claim_records``,
-  ``sourcing``, ``loader``, ``briefings``, ``uploads``, ``fingerprint``;
-- engine: ``index`` (``catalog.index``) and ``catalog_arrays``, ``query``,
-  ``timeline``, ``state``, ``interaction``, ``tables``;
-- drawing: ``plan`` (one feature per place and layer), ``mapping``
-  (markers), ``bulk`` and ``canvas_payload`` (canvas), ``symbology``,
-  ``map_elements``, ``web/`` (JavaScript and CSS), ``exports``,
-  ``png_export``, ``screenshots``, ``assets``;
-- app: ``app/`` (the Streamlit side) and ``pages_mode``.
+- ``data/``: data in. The one data model (``schema``), the validation
+  toolkit, readers, reprojection, the records of places and claims, the
+  sourcing rules, the loader, briefings, uploads.
+- ``engine/``: what the data answers. The catalog's index (``catalog.index``),
+  filtering, time, the state a link carries, clicks, tables.
+- ``drawing/``: the map. The plan (one feature per place and layer), its two
+  renderers (markers and canvas), symbols, the JavaScript and CSS in
+  ``web/``, exports.
+- ``app/``: the Streamlit side, the only folder that imports Streamlit.
+
+Beside them: ``safe`` (escaping, used by every folder) and ``screenshots``
+(runs the app for the README's pictures and the browser tests).
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from briefmap.briefings import load_briefings
-from briefmap.loader import DATA_ENV_VAR, default_data_dir, load_catalog
+from briefmap.data.loader import DATA_ENV_VAR, default_data_dir, load_catalog
+from briefmap.engine.briefings import load_briefings
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ escaping: a backtick would end the literal and ``${...}`` would be evaluated.
 from __future__ import annotations
 
 import html
+import json
 
 # Characters that mean something to a JS template literal or to HTML,
 # replaced by numeric character references that the browser shows literally.
@@ -71,3 +72,10 @@ def markdown_text(value: object) -> str:
     escaped = "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in text)
     # Any line break could start a heading or a list: keep the text on one line.
     return " ".join(escaped.splitlines())
+
+
+def script_json(value: object) -> str:
+    """Compact JSON that is also safe inside a ``<script>`` and as a JavaScript expression."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    # No "<" at all (so no "</script>" or "<!--") and no raw line separators.
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from briefmap.loader import DATA_ENV_VAR
+from briefmap.data.loader import DATA_ENV_VAR
+from briefmap.drawing.assets import web_text
 
 APP_DIR = Path(__file__).resolve().parent.parent
 APP_SCRIPT = APP_DIR / "app.py"
@@ -250,13 +251,7 @@ def wait_map_settled(page: Any, quiet_ms: int = 1000, timeout_ms: float = 30_000
     """Wait until the map's view has not moved for ``quiet_ms`` (the app fits it once sized)."""
     frame = next(f for f in page.frames if MAP_FRAME_URL_PART in f.url)
     frame.wait_for_function(
-        """(quiet) => {
-            if (!window.map || !map.getCenter) return false;
-            const now = [map.getZoom(), map.getCenter().lat, map.getCenter().lng].join();
-            const t = performance.now();
-            if (window.__bmView !== now) { window.__bmView = now; window.__bmSince = t; }
-            return t - window.__bmSince >= quiet;
-        }""",
+        web_text("map-settled.js"),
         arg=quiet_ms,
         polling=100,
         timeout=timeout_ms,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from briefmap import app
-from briefmap.tables import claims_table, rows_for_screen, to_csv
+from briefmap.engine.tables import claims_table, rows_for_screen, to_csv
 
 view = app.current_view()
 app.presentation_frame(view)

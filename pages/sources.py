@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from briefmap import app
+from briefmap.data.sourcing import RULES
+from briefmap.engine.tables import ladder_table, precision_table, sources_table
 from briefmap.safe import markdown_text
-from briefmap.sourcing import RULES
-from briefmap.tables import ladder_table, precision_table, sources_table
 
 view = app.current_view()
 app.presentation_frame(view)

@@ -1,6 +1,6 @@
 """Reading a canvas layer back, for tests: its payload, its counts, what it draws.
 
-:func:`decode` builds each feature and tooltip the way ``briefmap/web/canvas.js``
+:func:`decode` builds each feature and tooltip the way ``briefmap/drawing/web/canvas.js``
 does (``test_web_assets`` runs the script under Node and checks they agree),
 so Python tests can compare what the canvas shows with what markers show.
 """
@@ -12,9 +12,9 @@ from typing import Any
 
 import folium
 
-from briefmap.bulk import BulkLayer
-from briefmap.canvas_payload import STYLE_TALLY
-from briefmap.catalog_arrays import SCALE
+from briefmap.drawing.bulk import BulkLayer
+from briefmap.drawing.canvas_payload import STYLE_TALLY
+from briefmap.engine.catalog_arrays import SCALE
 
 
 def layer_payload(group: folium.FeatureGroup) -> dict[str, Any] | None:
@@ -38,12 +38,14 @@ def drawn_counts(groups: list[folium.FeatureGroup]) -> dict[str, int]:
 def tooltip(payload: dict[str, Any], recipe: int, style: int) -> str:
     """canvas.js ``tipHtml``: a recipe's lines from the string table, in the payload's tags."""
     strings, styles = payload["T"], payload["S"]
+    lines = payload["P"][recipe]
     html = ""
-    for tag, line in zip(payload["M"], payload["P"][recipe], strict=True):
+    for i, tag in enumerate(payload["M"]):
+        line = lines[i] if i < len(lines) else -1  # lines left out at the end are left off
         at = styles[style][5] if line == STYLE_TALLY else line
         if at >= 0:
             html += f"{tag}{strings[at]}</div>"
-    return html
+    return html + payload["tail"]
 
 
 def decode(payload: dict[str, Any]) -> list[dict[str, Any]]:

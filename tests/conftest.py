@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from briefmap.loader import LoadResult, load_catalog
-from briefmap.schema import Catalog
+from briefmap.data.loader import LoadResult, load_catalog
+from briefmap.data.schema import Catalog
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GEODATA = REPO_ROOT / "geodata"

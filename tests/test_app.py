@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from briefmap import pages_mode
-from briefmap.loader import load_catalog
-from briefmap.mapping import plan_features
-from briefmap.query import ClaimFilter, Deployments, select
-from briefmap.sourcing import RULES
+from briefmap.app import pages_mode
+from briefmap.data.loader import load_catalog
+from briefmap.data.sourcing import RULES
+from briefmap.drawing.mapping import plan_features
+from briefmap.engine.query import ClaimFilter, Deployments, select
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ["pages/map.py", "pages/claims.py", "pages/sources.py"]
@@ -23,7 +23,7 @@ PAGES = ["pages/map.py", "pages/claims.py", "pages/sources.py"]
 
 @pytest.fixture(autouse=True)
 def _navigation_not_pages_folder() -> Iterator[None]:
-    # AppTest would replay Streamlit's pages/ folder mode (see briefmap/pages_mode.py).
+    # AppTest would replay Streamlit's pages/ folder mode (see briefmap/app/pages_mode.py).
     with pages_mode.navigation_only():
         yield
 
@@ -212,7 +212,7 @@ def test_claims_page_table_and_csv(real_catalog: Any) -> None:
 def test_claims_page_shows_the_latest_rows_and_says_the_csv_has_all(
     real_catalog: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from briefmap import tables
+    from briefmap.engine import tables
 
     monkeypatch.setattr(tables, "SCREEN_ROWS", 5)  # as 10,000 of 100,000 claims
     at = _app()

@@ -14,16 +14,15 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 from test_properties import SETTINGS, views
 
-from briefmap import pages_mode
-from briefmap.app import session, view
+from briefmap.app import pages_mode, session, view
 from briefmap.app.data import Upload
 from briefmap.app.session import Form
-from briefmap.briefings import load_briefings
-from briefmap.loader import load_catalog
-from briefmap.query import Deployments
-from briefmap.schema import DEFAULT_META, ClaimStatus
-from briefmap.state import MAX_SEARCH, P_ACTORS, P_DEPLOY, BriefingState
-from briefmap.uploads import load_upload
+from briefmap.data.loader import load_catalog
+from briefmap.data.schema import DEFAULT_META, ClaimStatus
+from briefmap.data.uploads import load_upload
+from briefmap.engine.briefings import load_briefings
+from briefmap.engine.query import Deployments
+from briefmap.engine.state import MAX_SEARCH, P_ACTORS, P_DEPLOY, BriefingState
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog(REPO / "geodata").catalog

@@ -9,7 +9,7 @@ import pytest
 
 from bench import run as bench
 from bench.synth import generate
-from briefmap.loader import load_catalog
+from briefmap.data.loader import load_catalog
 
 
 @pytest.fixture(scope="module")

@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from briefmap import pages_mode
-from briefmap.briefings import load_briefings
-from briefmap.schema import Catalog
+from briefmap.app import pages_mode
+from briefmap.data.schema import Catalog
+from briefmap.engine.briefings import load_briefings
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
 def _navigation_not_pages_folder() -> Iterator[None]:
-    # AppTest would replay Streamlit's pages/ folder mode (see briefmap/pages_mode.py).
+    # AppTest would replay Streamlit's pages/ folder mode (see briefmap/app/pages_mode.py).
     with pages_mode.navigation_only():
         yield
 

@@ -1,4 +1,4 @@
-"""The fast path for large selections (briefmap.bulk): same layers, compact and escaped."""
+"""The fast path for large selections (briefmap.drawing.bulk): same layers, compact and escaped."""
 
 from __future__ import annotations
 
@@ -15,16 +15,16 @@ import pytest
 from streamlit_folium import _get_feature_group_string
 
 from bench.synth import generate
-from briefmap import bulk, canvas_payload, mapping
-from briefmap.interaction import MapClick, place_at
-from briefmap.loader import load_catalog
-from briefmap.map_elements import MapControl, SafeFeatureGroup
-from briefmap.mapping import Layer, MapExtras, plan_features, tooltip_html
-from briefmap.query import ClaimFilter, Deployments, select
+from briefmap.data.loader import load_catalog
+from briefmap.data.schema import Catalog, ClaimStatus, PlaceKind, Posture
+from briefmap.drawing import bulk, canvas_payload, mapping
+from briefmap.drawing.map_elements import MapControl, SafeFeatureGroup
+from briefmap.drawing.mapping import Layer, MapExtras, plan_features, tooltip_html
+from briefmap.drawing.symbology import REGION_FILL_SCALE, STATUS_STYLES
+from briefmap.engine.interaction import MapClick, place_at
+from briefmap.engine.query import ClaimFilter, Deployments, select
+from briefmap.engine.timeline import changes_between, monthly_counts
 from briefmap.safe import map_text
-from briefmap.schema import Catalog, ClaimStatus, PlaceKind, Posture
-from briefmap.symbology import REGION_FILL_SCALE, STATUS_STYLES
-from briefmap.timeline import changes_between, monthly_counts
 
 FILTERS = [
     ClaimFilter(),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefmap.loader import CLAIMS_FILE, DATA_ENV_VAR
+from briefmap.data.loader import CLAIMS_FILE, DATA_ENV_VAR
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GEODATA = REPO_ROOT / "geodata"

@@ -27,11 +27,12 @@ from typing import Any
 import pytest
 from expectations import Expected
 
-from briefmap import mapping, tables
-from briefmap.loader import LoadResult, ValidationIssue, load_catalog
-from briefmap.query import ClaimFilter, select
+from briefmap.data.loader import LoadResult, ValidationIssue, load_catalog
+from briefmap.data.schema import CLAIM_LIST_COLUMNS, CLAIM_REQUIRED_FIELDS, Catalog
+from briefmap.drawing import mapping
+from briefmap.engine import tables
+from briefmap.engine.query import ClaimFilter, select
 from briefmap.safe import map_text, markdown_text
-from briefmap.schema import CLAIM_LIST_COLUMNS, CLAIM_REQUIRED_FIELDS, Catalog
 
 TESTS = Path(__file__).resolve().parent
 CORPUS = TESTS / "corpus"
@@ -408,7 +409,7 @@ CASES = [
         (Expected(CLAIMS, "-", "-", "not valid JSON"),),
         dropped=ALL,
     ),
-    # The sourcing rules (briefmap.sourcing): each broken once.
+    # The sourcing rules (briefmap.data.sourcing): each broken once.
     Case(
         "confirmed-one-outlet.claims.json",
         "merge",
@@ -941,7 +942,7 @@ def test_text_over_its_length_limit_is_left_out(
 
 @pytest.fixture
 def uploads():
-    return importlib.import_module("briefmap.uploads")
+    return importlib.import_module("briefmap.data.uploads")
 
 
 UPLOAD_CASES = [*CASES, Case("missing-columns.claims.csv", "replace")]

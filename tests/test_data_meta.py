@@ -16,15 +16,9 @@ import canvas_reading
 import pytest
 
 from briefmap.app.session import Form
-from briefmap.bulk import build_bulk_layers
-from briefmap.canvas_payload import layer_payload_of
-from briefmap.catalog_arrays import LAYERS, actor_ids_of
-from briefmap.exports import bundle_json
-from briefmap.loader import LoadResult, load_catalog
-from briefmap.mapping import build_map, plan_features
-from briefmap.meta import meta_json
-from briefmap.query import ClaimFilter, select
-from briefmap.schema import (
+from briefmap.data.loader import LoadResult, load_catalog
+from briefmap.data.meta import meta_json
+from briefmap.data.schema import (
     CLAIMS_FILE,
     DEFAULT_META,
     META_FILE,
@@ -32,9 +26,15 @@ from briefmap.schema import (
     UNKNOWN_ACTOR_COLOUR,
     ClaimStatus,
 )
-from briefmap.symbology import legend_html
-from briefmap.tables import claims_table
-from briefmap.uploads import load_upload
+from briefmap.data.uploads import load_upload
+from briefmap.drawing.bulk import build_bulk_layers
+from briefmap.drawing.canvas_payload import layer_payload_of
+from briefmap.drawing.exports import bundle_json
+from briefmap.drawing.mapping import build_map, plan_features
+from briefmap.drawing.symbology import legend_html
+from briefmap.engine.catalog_arrays import LAYERS, actor_ids_of
+from briefmap.engine.query import ClaimFilter, select
+from briefmap.engine.tables import claims_table
 
 NEW_ACTORS = [
     {"id": "turkey", "name_en": "Turkey", "name_ar": "تركيا", "colour": "#a6761d"},
@@ -132,7 +132,9 @@ def test_nine_actors_load_filter_and_draw_in_their_colours(
     drawn = {
         feature["style"][0]
         for layer in LAYERS
-        for feature in canvas_reading.decode(layer_payload_of(catalog, layer, index.places, index.claims, plan)[0])
+        for feature in canvas_reading.decode(
+            layer_payload_of(catalog, layer, index.places, index.claims, plan)[0]
+        )
     }
     assert {spec["colour"].upper() for spec in NEW_ACTORS} <= drawn
     table = claims_table(catalog, everything)
@@ -293,8 +295,8 @@ def test_the_region_check_uses_the_datas_region(data_copy: Path) -> None:
 
 
 def test_meta_json_round_trips(real_catalog: Any) -> None:
-    from briefmap.meta import load_meta
-    from briefmap.validate import Collector
+    from briefmap.data.meta import load_meta
+    from briefmap.data.validate import Collector
 
     out = Collector(META_FILE)
     assert load_meta(meta_json(real_catalog.meta), out) == real_catalog.meta
@@ -308,7 +310,7 @@ def test_the_map_page_takes_its_title_and_actors_from_the_data(
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from briefmap import pages_mode
+    from briefmap.app import pages_mode
 
     meta = _meta(data_copy)
     meta["title"] = "Turkey, Iran and the United States in Syria"

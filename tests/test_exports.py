@@ -18,14 +18,14 @@ import canvas_reading
 import pytest
 from needs import missing_browser_stack
 
-from briefmap import exports, png_export
-from briefmap.assets import leaflet_version
-from briefmap.loader import LoadResult, load_catalog
-from briefmap.query import ClaimFilter, Deployments, Selection, select
+from briefmap.data.loader import LoadResult, load_catalog
+from briefmap.data.schema import PLACE_FIELDS, Catalog, ClaimStatus, Posture
+from briefmap.drawing import exports, png_export
+from briefmap.drawing.assets import leaflet_version
+from briefmap.engine.query import ClaimFilter, Deployments, Selection, select
+from briefmap.engine.timeline import as_of, state_on
 from briefmap.safe import map_text
-from briefmap.schema import PLACE_FIELDS, Catalog, ClaimStatus, Posture
 from briefmap.screenshots import chromium_executable, is_tile_url
-from briefmap.timeline import as_of, state_on
 
 AS_OF_DAY = "2024-12-08"
 
@@ -343,7 +343,7 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
 
 
 def test_html_of_a_large_selection_draws_on_canvas(large: Catalog) -> None:
-    from briefmap import bulk
+    from briefmap.drawing import bulk
 
     selection = select(large, ClaimFilter())
     html = exports.standalone_html(large, selection, "Many")
@@ -439,7 +439,7 @@ def _offline_page(chromium: str, html: str) -> Iterator[Any]:
 
 @pytest.mark.browser
 def test_png_snapshot_waits_for_canvas_layers_to_finish(large: Catalog, chromium: str) -> None:
-    from briefmap import bulk
+    from briefmap.drawing import bulk
 
     selection = select(large, ClaimFilter())
     html = exports.standalone_html(large, selection, "Many")
@@ -471,7 +471,7 @@ def large_points(catalog: Catalog, selection: Selection) -> int:
 
 
 def test_claims_table_is_kept_for_the_same_selection(real_catalog: Catalog) -> None:
-    from briefmap import tables
+    from briefmap.engine import tables
 
     flt = ClaimFilter(actors=frozenset({"russia"}))
     first = tables.claims_table(real_catalog, real_catalog.index.select(flt))
@@ -481,7 +481,7 @@ def test_claims_table_is_kept_for_the_same_selection(real_catalog: Catalog) -> N
 
 
 def test_rows_for_screen_keeps_the_latest_and_says_so(real_catalog: Catalog) -> None:
-    from briefmap import tables
+    from briefmap.engine import tables
 
     frame = tables.claims_table(real_catalog, select(real_catalog, ClaimFilter()))
     shown, note = tables.rows_for_screen(frame, limit=len(frame))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from briefmap import fingerprint
-from briefmap.loader import data_fingerprint
+from briefmap.data import fingerprint
+from briefmap.data.loader import data_fingerprint
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 from bench.synth import generate
-from briefmap.loader import load_catalog
-from briefmap.plan import Layer, layer_of, lead_order, plan_features
-from briefmap.query import ClaimFilter, Deployments, select
-from briefmap.schema import Catalog, ClaimStatus, PlaceKind
-from briefmap.timeline import as_of
+from briefmap.data.loader import load_catalog
+from briefmap.data.schema import Catalog, ClaimStatus, PlaceKind
+from briefmap.drawing.plan import Layer, layer_of, lead_order, plan_features
+from briefmap.engine.query import ClaimFilter, Deployments, select
+from briefmap.engine.timeline import as_of
 
 
 def test_a_catalog_keeps_its_one_index(real_catalog: Catalog) -> None:
@@ -71,9 +71,7 @@ def test_the_planned_features_group_claims_as_the_plain_way_does(
             ClaimFilter(),
             ClaimFilter(search="qamishli"),
             ClaimFilter(statuses=frozenset({ClaimStatus.REPORTED, ClaimStatus.UNVERIFIED})),
-            ClaimFilter(
-                deployments=Deployments.CURRENT_ONLY, kinds=frozenset({PlaceKind.TOWN})
-            ),
+            ClaimFilter(deployments=Deployments.CURRENT_ONLY, kinds=frozenset({PlaceKind.TOWN})),
         ):
             selection = catalog.index.select(flt)
             features = plan_features(catalog, selection)

@@ -9,8 +9,10 @@ from pathlib import Path
 import folium
 import pytest
 
-from briefmap.map_elements import LABELS_FROM_ZOOM
-from briefmap.mapping import (
+from briefmap.data.schema import Catalog, ClaimStatus, PlaceKind, Posture
+from briefmap.drawing.assets import web_text
+from briefmap.drawing.map_elements import LABELS_FROM_ZOOM
+from briefmap.drawing.mapping import (
     FEATURE_CLASS,
     LABEL_EVERY_POINT_UP_TO,
     Layer,
@@ -22,11 +24,10 @@ from briefmap.mapping import (
     plan_features,
     tooltip_html,
 )
-from briefmap.plan import layer_of
-from briefmap.query import ClaimFilter, Deployments, select
+from briefmap.drawing.plan import layer_of
+from briefmap.drawing.symbology import STATUS_STYLES, legend_html, symbol_svg
+from briefmap.engine.query import ClaimFilter, Deployments, select
 from briefmap.safe import map_text
-from briefmap.schema import Catalog, ClaimStatus, PlaceKind, Posture
-from briefmap.symbology import STATUS_STYLES, legend_html, symbol_svg
 
 
 def _children(element: folium.Element, kind: type) -> list:
@@ -284,7 +285,7 @@ def test_a_few_places_are_labelled_at_every_zoom(real_catalog: Catalog) -> None:
 
 def test_crowded_maps_label_places_only_when_zoomed_in(tmp_path: Path) -> None:
     from bench.synth import generate
-    from briefmap.loader import load_catalog
+    from briefmap.data.loader import load_catalog
 
     catalog = load_catalog(generate(tmp_path / "data", LABEL_EVERY_POINT_UP_TO + 40).path).catalog
     labels = _labels(build_layers(catalog, select(catalog, ClaimFilter())))
@@ -292,5 +293,7 @@ def test_crowded_maps_label_places_only_when_zoomed_in(tmp_path: Path) -> None:
     assert all("bm-label-near" in c for c in labels)
     # The base map marks the container below that zoom, and the CSS hides them there.
     html = _render(build_base_map(catalog))
-    assert f"map.getZoom() < {LABELS_FROM_ZOOM}" in html
+    zoom_class = web_text("zoom-class.js")
+    assert "map.getZoom() < zoom" in zoom_class
+    assert re.search(re.escape(zoom_class) + rf"\(map_\w+, {LABELS_FROM_ZOOM}\);", html)
     assert ".bm-far .bm-label-near { display: none; }" in html

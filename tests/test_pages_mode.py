@@ -1,7 +1,7 @@
 """Streamlit still replays its ``pages/`` folder mode, and the workaround still works.
 
 When a Streamlit release stops replaying the mode, the first test fails: then
-``briefmap/pages_mode.py`` and its callers can go.
+``briefmap/app/pages_mode.py`` and its callers can go.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from briefmap import pages_mode
+from briefmap.app import pages_mode
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

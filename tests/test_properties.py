@@ -27,12 +27,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefmap import sourcing
-from briefmap.loader import LoadResult, load_catalog
-from briefmap.query import ClaimFilter, Deployments
+from briefmap.data import sourcing
+from briefmap.data.loader import LoadResult, load_catalog
+from briefmap.data.schema import DEFAULT_META, ClaimStatus, PlaceKind, Posture
+from briefmap.engine.query import ClaimFilter, Deployments
+from briefmap.engine.state import KNOWN, BriefingState, MapView, parse, to_params
 from briefmap.safe import map_text, markdown_text
-from briefmap.schema import DEFAULT_META, ClaimStatus, PlaceKind, Posture
-from briefmap.state import KNOWN, BriefingState, MapView, parse, to_params
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 PLACES, CLAIMS, SOURCES, CLAIMS_CSV = "places.geojson", "claims.json", "sources.json", "claims.csv"
@@ -290,8 +290,9 @@ def test_loader_survives_arbitrary_claims_csv(header: list[str], rows: list[list
 @given(mutation=mutated_payloads())
 def test_whatever_loads_can_be_drawn(mutation: tuple[str, Any]) -> None:
     """What the loader accepts, the map, the tables and the CSV export can take."""
-    from briefmap import mapping, tables
-    from briefmap.query import select
+    from briefmap.drawing import mapping
+    from briefmap.engine import tables
+    from briefmap.engine.query import select
 
     file, payload = mutation
     with data_dir({file: json.dumps(payload).encode()}) as root:
@@ -306,7 +307,7 @@ def test_whatever_loads_can_be_drawn(mutation: tuple[str, Any]) -> None:
 
 @pytest.fixture(scope="module")
 def uploads():
-    return importlib.import_module("briefmap.uploads")
+    return importlib.import_module("briefmap.data.uploads")
 
 
 @SETTINGS

@@ -3,8 +3,7 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Point
 
-from briefmap.query import ClaimFilter, Deployments, fold, select
-from briefmap.schema import (
+from briefmap.data.schema import (
     Catalog,
     Claim,
     ClaimStatus,
@@ -15,6 +14,7 @@ from briefmap.schema import (
     Role,
     Source,
 )
+from briefmap.engine.query import ClaimFilter, Deployments, fold, select
 
 
 def _place(pid: str, kind: PlaceKind = PlaceKind.AIR_BASE, **names: object) -> Place:

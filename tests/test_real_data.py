@@ -164,7 +164,7 @@ def raw_sources() -> dict[str, dict[str, Any]]:
 @pytest.fixture(scope="module")
 def loaded() -> Any:
     """The project loader's result for the real data."""
-    from briefmap.loader import load_catalog
+    from briefmap.data.loader import load_catalog
 
     return load_catalog(DATA)
 

@@ -1,7 +1,7 @@
 """Both renderers show the same map: a property test over generated catalogs.
 
-The marker renderer (:func:`briefmap.mapping.build_layers`) draws a few dozen
-places; the canvas renderer (:func:`briefmap.bulk.build_bulk_layers`) draws
+The marker renderer (:func:`briefmap.drawing.mapping.build_layers`) draws a few dozen
+places; the canvas renderer (:func:`briefmap.drawing.bulk.build_bulk_layers`) draws
 thousands. Whichever one a map gets, a briefer must read and click the same
 things: every tooltip, the legend (less the key of symbols, which circles do
 not use), the footnote, how many places each layer draws, and where a click
@@ -20,12 +20,12 @@ import folium
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefmap import bulk, mapping
-from briefmap.interaction import MapClick, place_at
-from briefmap.loader import assemble
-from briefmap.map_elements import MapControl
-from briefmap.query import ClaimFilter, select
-from briefmap.schema import Catalog
+from briefmap.data.loader import assemble
+from briefmap.data.schema import Catalog
+from briefmap.drawing import bulk, mapping
+from briefmap.drawing.map_elements import MapControl
+from briefmap.engine.interaction import MapClick, place_at
+from briefmap.engine.query import ClaimFilter, select
 
 ACTOR_IDS = ["russia", "syria", "israel", "sdf", "un", "arab_states"]
 STATUSES = ["confirmed", "stated", "reported", "unverified", "denied"]

@@ -5,11 +5,11 @@ import io
 import pandas as pd
 import pytest
 
-from briefmap.interaction import MapClick, place_at, view_for_bounds
-from briefmap.query import ClaimFilter, select
+from briefmap.data.schema import Catalog
+from briefmap.engine.interaction import MapClick, place_at, view_for_bounds
+from briefmap.engine.query import ClaimFilter, select
+from briefmap.engine.tables import CLAIM_COLUMNS, claims_table, ladder_table, sources_table, to_csv
 from briefmap.safe import map_text, markdown_text
-from briefmap.schema import Catalog
-from briefmap.tables import CLAIM_COLUMNS, claims_table, ladder_table, sources_table, to_csv
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",

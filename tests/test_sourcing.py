@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from briefmap import sourcing
-from briefmap.loader import CLAIMS_CSV, CLAIMS_FILE, SOURCES_FILE, LoadResult, load_catalog
-from briefmap.schema import Catalog, Source
-from briefmap.uploads import load_upload
+from briefmap.data import sourcing
+from briefmap.data.loader import CLAIMS_CSV, CLAIMS_FILE, SOURCES_FILE, LoadResult, load_catalog
+from briefmap.data.schema import Catalog, Source
+from briefmap.data.uploads import load_upload
 
 REPORT = "news_report_2025_10_15"  # outlet not identified
 KREMLIN = "kremlin_readout_2025_10_15"  # Russia's official record

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from briefmap.query import ClaimFilter, Deployments
-from briefmap.schema import DEFAULT_META, ClaimStatus, PlaceKind
-from briefmap.state import BriefingState, MapView, parse, to_params
+from briefmap.data.schema import DEFAULT_META, ClaimStatus, PlaceKind
+from briefmap.engine.query import ClaimFilter, Deployments
+from briefmap.engine.state import BriefingState, MapView, parse, to_params
 
 FULL = BriefingState(
     claim_filter=ClaimFilter(

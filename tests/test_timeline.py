@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from briefmap.loader import load_catalog
-from briefmap.schema import Catalog, ClaimStatus, Posture, StatusChange
-from briefmap.timeline import (
+from briefmap.data.loader import load_catalog
+from briefmap.data.schema import Catalog, ClaimStatus, Posture, StatusChange
+from briefmap.engine.timeline import (
     ChangeKind,
     ClaimState,
     as_of,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from briefmap import uploads
-from briefmap.loader import load_catalog
-from briefmap.schema import CLAIM_COLUMNS, CLAIM_LIST_COLUMNS, CLAIMS_CSV, Catalog
-from briefmap.uploads import MAX_FEATURES, describe, load_upload, upload_name
+from briefmap.data import uploads
+from briefmap.data.loader import load_catalog
+from briefmap.data.schema import CLAIM_COLUMNS, CLAIM_LIST_COLUMNS, CLAIMS_CSV, Catalog
+from briefmap.data.uploads import MAX_FEATURES, describe, load_upload, upload_name
 
 REPO = Path(__file__).resolve().parent.parent
 

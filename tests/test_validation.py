@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from expectations import Expected
 
-from briefmap.loader import (
+from briefmap.data.loader import (
     CLAIMS_FILE,
     DATA_FILES,
     PLACES_FILE,
@@ -30,7 +30,7 @@ from briefmap.loader import (
     ValidationIssue,
     load_catalog,
 )
-from briefmap.schema import (
+from briefmap.data.schema import (
     DEFAULT_META,
     ClaimStatus,
     PlaceKind,

@@ -1,8 +1,8 @@
-"""briefmap/web/: the map's own JavaScript and CSS files, read and inlined where they are used.
+"""briefmap/drawing/web/: the map's own JavaScript and CSS files, read and inlined where they are used.
 
 The Node tests in tests/js/ test the canvas renderer's helpers on their own;
 here the same helpers run on payloads the server really builds, against
-:func:`briefmap.bulk.decode`, which the Python tests check in depth.
+:func:`canvas_reading.decode`, which the Python tests check in depth.
 """
 
 from __future__ import annotations
@@ -19,16 +19,26 @@ import pytest
 from needs import NODE_HINT, missing_tool
 
 from bench.synth import generate
-from briefmap import bulk, exports, mapping
 from briefmap.app import scenes
-from briefmap.assets import web_style, web_text
-from briefmap.loader import load_catalog
-from briefmap.query import ClaimFilter, select
-from briefmap.schema import Catalog
+from briefmap.data.loader import load_catalog
+from briefmap.data.schema import Catalog
+from briefmap.drawing import bulk, exports, mapping
+from briefmap.drawing.assets import web_style, web_text
+from briefmap.engine.query import ClaimFilter, select
 
 WEB = Path(bulk.__file__).parent / "web"
-SCRIPTS = ("canvas.js", "canvas-engine.js", "circles-engine.js")
-STYLES = ("map.css", "presentation.css", "presentation-page.css")
+SCRIPTS = (
+    "canvas.js",
+    "canvas-engine.js",
+    "circles-engine.js",
+    "map-control.js",
+    "fit-when-sized.js",
+    "focus-without-scrolling.js",
+    "zoom-class.js",
+    "hatch-patterns.js",
+    "map-settled.js",
+)
+STYLES = ("map.css", "presentation.css", "presentation-page.css", "export.css")
 
 
 def test_every_file_is_read_and_none_is_left_over() -> None:
@@ -39,7 +49,7 @@ def test_every_file_is_read_and_none_is_left_over() -> None:
         assert text.strip(), name
         assert text == (WEB / name).read_text(encoding="utf-8")
         # Read through the package, as an installed wheel would be.
-        assert text == (resources.files("briefmap.web") / name).read_text(encoding="utf-8")
+        assert text == (resources.files("briefmap.drawing.web") / name).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", SCRIPTS + STYLES)

@@ -14,7 +14,8 @@ loaded, held in the session, laid out and linked:
 - ``scenes``: briefings' scenes and presentation view;
 - ``map_panel``: the map and its footer;
 - ``card``: the claim card;
-- ``panels``: data problems, the upload, changes, the timeline chart, downloads.
+- ``panels``: data problems, the upload, changes, the timeline chart, downloads;
+- ``pages_mode``: the one workaround for Streamlit's ``pages/`` folder mode.
 
 ``app.py`` and ``pages/`` use only the names below.
 """

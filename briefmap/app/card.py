@@ -6,8 +6,8 @@ import streamlit as st
 
 from briefmap.app.session import KEY_CARD_SEARCH, KEY_SELECTED_PLACE
 from briefmap.app.view import BriefingView
+from briefmap.data.schema import Claim, ClaimStatus, Posture
 from briefmap.safe import markdown_text, plain_text
-from briefmap.schema import Claim, ClaimStatus, Posture
 
 STATUS_BADGES: dict[ClaimStatus, str] = {
     ClaimStatus.CONFIRMED: ":green-background[Confirmed]",

@@ -9,17 +9,17 @@ from pathlib import Path
 import streamlit as st
 
 from briefmap.app.session import KEY_UPLOAD, KEY_UPLOAD_FILES
-from briefmap.assets import install_static_assets
-from briefmap.briefings import Briefing, load_briefings
-from briefmap.index import warm
-from briefmap.loader import (
+from briefmap.data.loader import (
     LoadResult,
     ValidationIssue,
     data_fingerprint,
     default_data_dir,
     load_catalog,
 )
-from briefmap.uploads import load_upload, upload_name
+from briefmap.data.uploads import load_upload, upload_name
+from briefmap.drawing.assets import install_static_assets
+from briefmap.engine.briefings import Briefing, load_briefings
+from briefmap.engine.index import warm
 
 APP_DIR = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,7 @@
 
 A link is untrusted input: what in it cannot be used is dropped with a notice
 (:func:`link_notices`), never an exception. The parameters' names live in
-``briefmap/state.py``; :class:`~briefmap.app.session.Form` converts them.
+``briefmap/engine/state.py``; :class:`~briefmap.app.session.Form` converts them.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from briefmap.app.session import (
     request_view,
     set_values,
 )
+from briefmap.engine.state import FILTER_PARAMS
 from briefmap.safe import markdown_text
-from briefmap.state import FILTER_PARAMS
 
 
 def read_link_once(data: Data, form: Form) -> None:

@@ -21,11 +21,11 @@ from briefmap.app.session import (
     select_place,
 )
 from briefmap.app.view import BriefingView, publish
-from briefmap.bulk import build_layers_auto
-from briefmap.interaction import MapClick, place_at
-from briefmap.mapping import MapExtras, build_base_map, build_upload_layer
+from briefmap.drawing.bulk import build_layers_auto
+from briefmap.drawing.mapping import MapExtras, build_base_map, build_upload_layer
+from briefmap.engine.interaction import MapClick, place_at
+from briefmap.engine.state import MapView
 from briefmap.safe import markdown_text
-from briefmap.state import MapView
 
 PRESENT_MAP_HEIGHT = 560  # fills a 1280x720 shared screen under one row of controls
 # Clicks open a claim card; centre and zoom go into the shareable link. The
@@ -44,7 +44,7 @@ def briefing_map(view: BriefingView) -> BriefingView:
         presentation=view.state.present,
     )
     # Up to a few hundred places: one marker each (symbols by kind); beyond,
-    # one canvas layer per map layer (see briefmap/bulk.py and BENCHMARKS.md).
+    # one canvas layer per map layer (see briefmap/drawing/bulk.py and BENCHMARKS.md).
     layers = build_layers_auto(catalog, selection, extras)
     mine = view.upload_selection  # filtered once, for the upload panel too
     if view.upload is not None and mine is not None and mine.total_claims:

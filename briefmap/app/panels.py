@@ -9,11 +9,11 @@ import streamlit as st
 
 from briefmap.app.session import reset_filters
 from briefmap.app.view import BriefingView
-from briefmap.query import Selection
+from briefmap.data.schema import ClaimStatus
+from briefmap.data.uploads import describe
+from briefmap.data.validate import ValidationIssue
+from briefmap.engine.query import Selection
 from briefmap.safe import markdown_text
-from briefmap.schema import ClaimStatus
-from briefmap.uploads import describe
-from briefmap.validate import ValidationIssue
 
 
 def _issue_list(title: str, issues: Iterable[ValidationIssue]) -> None:
@@ -158,7 +158,7 @@ def deferred_download(
 
 def export_menu(view: BriefingView) -> None:
     """Downloads of exactly what is on screen; each file is made only when asked for."""
-    from briefmap import exports, png_export
+    from briefmap.drawing import exports, png_export
 
     catalog, selection = view.catalog, view.selection
     stem = f"briefmap-{catalog.as_of or 'latest'}"

@@ -20,14 +20,14 @@ from briefmap.app.session import (
     request_view,
     set_values,
 )
-from briefmap.assets import web_style
+from briefmap.data.schema import Place
+from briefmap.drawing.assets import web_style
 from briefmap.safe import markdown_text
-from briefmap.schema import Place
 
 if TYPE_CHECKING:
     from briefmap.app.view import BriefingView
 
-# Presentation view's page around the map (briefmap/web/presentation-page.css).
+# Presentation view's page around the map (briefmap/drawing/web/presentation-page.css).
 PRESENTATION_PAGE_CSS = web_style("presentation-page.css")
 
 

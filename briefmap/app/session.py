@@ -1,9 +1,9 @@
 """Session state: every key in one place, and the one converter of the filter's forms.
 
 The filter is held three ways: as widget values in ``st.session_state`` (under
-the keys below), as a :class:`~briefmap.state.BriefingState` (what they mean,
-with its :class:`~briefmap.query.ClaimFilter`), and as link parameters (named in
-``briefmap/state.py``). :class:`Form` converts between them for one catalog,
+the keys below), as a :class:`~briefmap.engine.state.BriefingState` (what they mean,
+with its :class:`~briefmap.engine.query.ClaimFilter`), and as link parameters (named in
+``briefmap/engine/state.py``). :class:`Form` converts between them for one catalog,
 whose place kinds and reporting dates bound the widgets. A run reads the state
 once (``view.build_view``) and writes the link once (``view.update_link``).
 
@@ -20,11 +20,11 @@ from typing import Any
 
 import streamlit as st
 
-from briefmap.briefings import Briefing
-from briefmap.interaction import view_for_bounds
-from briefmap.query import ClaimFilter, Deployments
-from briefmap.schema import Actor, Catalog, ClaimStatus, PlaceKind
-from briefmap.state import BriefingState, MapView, parse, to_params
+from briefmap.data.schema import Actor, Catalog, ClaimStatus, PlaceKind
+from briefmap.engine.briefings import Briefing
+from briefmap.engine.interaction import view_for_bounds
+from briefmap.engine.query import ClaimFilter, Deployments
+from briefmap.engine.state import BriefingState, MapView, parse, to_params
 
 # The sidebar's widgets: the filter, the days, presentation view, the briefing.
 KEY_ACTORS = "filter_actors"

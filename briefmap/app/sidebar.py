@@ -21,9 +21,9 @@ from briefmap.app.session import (
     Form,
     reset_filters,
 )
-from briefmap.query import Deployments
-from briefmap.schema import ClaimStatus
-from briefmap.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
+from briefmap.data.schema import ClaimStatus
+from briefmap.data.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
+from briefmap.engine.query import Deployments
 
 
 def sidebar(data: Data, form: Form) -> None:

@@ -15,17 +15,17 @@ from functools import cached_property
 
 import streamlit as st
 
-from briefmap import pages_mode
+from briefmap.app import pages_mode
 from briefmap.app.data import Data, Upload, current_upload, load
 from briefmap.app.link import read_link_once, write_link
 from briefmap.app.session import KEY_VIEW, Form, init
 from briefmap.app.sidebar import sidebar
-from briefmap.briefings import Briefing, Scene
-from briefmap.loader import LoadResult
-from briefmap.query import ClaimFilter, Selection, select
-from briefmap.schema import Catalog
-from briefmap.state import BriefingState
-from briefmap.timeline import Change, as_of, changes_between
+from briefmap.data.loader import LoadResult
+from briefmap.data.schema import Catalog
+from briefmap.engine.briefings import Briefing, Scene
+from briefmap.engine.query import ClaimFilter, Selection, select
+from briefmap.engine.state import BriefingState
+from briefmap.engine.timeline import Change, as_of, changes_between
 
 
 @dataclass(frozen=True)

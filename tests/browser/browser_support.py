@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 import folium
 import pytest
 
-from briefmap.loader import load_catalog
-from briefmap.mapping import FEATURE_CLASS, Layer, build_layers, plan_features
-from briefmap.query import ClaimFilter, Selection, select
-from briefmap.schema import Catalog
+from briefmap.data.loader import load_catalog
+from briefmap.data.schema import Catalog
+from briefmap.data.validate import DEFAULT_TEXT_LIMIT, TEXT_LIMITS
+from briefmap.drawing.mapping import FEATURE_CLASS, Layer, build_layers, plan_features
+from briefmap.engine.query import ClaimFilter, Selection, select
 from briefmap.screenshots import MAP_FRAME_URL_PART, AppServer, is_tile_url, start_app
-from briefmap.validate import DEFAULT_TEXT_LIMIT, TEXT_LIMITS
 
 if TYPE_CHECKING:  # Playwright is a test extra: without it the suite skips, not crashes
     from playwright.sync_api import ConsoleMessage, Frame, FrameLocator, Locator, Page, Request

@@ -20,12 +20,12 @@ from browser_support import (
     wait_for_query,
 )
 
-from briefmap.briefings import load_briefings
-from briefmap.loader import load_catalog
-from briefmap.mapping import Layer, plan_features
-from briefmap.query import ClaimFilter, select
+from briefmap.data.loader import load_catalog
+from briefmap.drawing.mapping import Layer, plan_features
+from briefmap.engine.briefings import load_briefings
+from briefmap.engine.query import ClaimFilter, select
+from briefmap.engine.timeline import as_of
 from briefmap.screenshots import AppServer
-from briefmap.timeline import as_of
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 """The bulk points canvas after a pan: the pixels it keeps and shifts, and the strips it fills in.
 
 After a pan at the same zoom the renderer shifts the pixels it has and draws
-only the strips the pan exposed (see ``_update`` in ``briefmap/web/canvas.js``).
+only the strips the pan exposed (see ``_update`` in ``briefmap/drawing/web/canvas.js``).
 The image must be the one a full redraw gives, pixel for pixel, also when a
 pan interrupts a redraw still in progress and when a view reset moves the
 pixel origin; and ``drawnInView`` must still count the points in view.
@@ -24,9 +24,9 @@ import pytest
 
 from bench.browser import SETTLED, page_html
 from bench.synth import generate
-from briefmap import bulk
-from briefmap.loader import load_catalog
-from briefmap.query import ClaimFilter
+from briefmap.data.loader import load_catalog
+from briefmap.drawing import bulk
+from briefmap.engine.query import ClaimFilter
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from browser_support import PAYLOAD, BrowserPage, expect, expected_for
 
+from briefmap.engine.tables import claims_table
 from briefmap.screenshots import AppServer
-from briefmap.tables import claims_table
 
 pytestmark = pytest.mark.browser
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from browser_support import MAP_IFRAME, BrowserPage, expect, expected_for
 
-from briefmap.assets import LEAFLET_CSS, LEAFLET_JS, VENDOR_SUBDIR
-from briefmap.query import ClaimFilter
-from briefmap.schema import DEFAULT_META
+from briefmap.data.schema import DEFAULT_META
+from briefmap.drawing.assets import LEAFLET_CSS, LEAFLET_JS, VENDOR_SUBDIR
+from briefmap.engine.query import ClaimFilter
 
 pytestmark = pytest.mark.browser
 

@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 import pytest
 from browser_support import BrowserPage, expect, expected_for
 
-from briefmap import exports
-from briefmap.mapping import Layer
-from briefmap.query import ClaimFilter
+from briefmap.drawing import exports
+from briefmap.drawing.mapping import Layer
+from briefmap.engine.query import ClaimFilter
 from briefmap.screenshots import AppServer, is_tile_url
 
 pytestmark = pytest.mark.browser

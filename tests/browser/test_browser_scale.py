@@ -18,12 +18,12 @@ import pytest
 from browser_support import MAP_IFRAME, BrowserPage, expect, serving
 
 from bench.synth import generate
-from briefmap import bulk
 from briefmap.app.card import CARD_LIST_LIMIT, CARD_MATCHES
-from briefmap.loader import load_catalog
-from briefmap.map_elements import LABELS_FROM_ZOOM
-from briefmap.query import ClaimFilter, select
-from briefmap.schema import Catalog
+from briefmap.data.loader import load_catalog
+from briefmap.data.schema import Catalog
+from briefmap.drawing import bulk
+from briefmap.drawing.map_elements import LABELS_FROM_ZOOM
+from briefmap.engine.query import ClaimFilter, select
 from briefmap.screenshots import AppServer
 
 pytestmark = pytest.mark.browser

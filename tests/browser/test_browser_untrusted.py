@@ -37,11 +37,11 @@ from browser_support import (
     with_payload,
 )
 
-from briefmap.loader import load_catalog
-from briefmap.mapping import UPLOAD_LAYER, plan_features
-from briefmap.query import ClaimFilter, select
+from briefmap.data.loader import load_catalog
+from briefmap.data.uploads import load_upload, upload_name
+from briefmap.drawing.mapping import UPLOAD_LAYER, plan_features
+from briefmap.engine.query import ClaimFilter, select
 from briefmap.screenshots import AppServer, start_app
-from briefmap.uploads import load_upload, upload_name
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-// The canvas renderer's pure helpers (briefmap/web/canvas.js) under Node, no
+// The canvas renderer's pure helpers (briefmap/drawing/web/canvas.js) under Node, no
 // browser: required here, the file exports them instead of drawing. The browser
 // tests (tests/browser/test_browser_bulk_redraw.py and others) run the rest.
 "use strict";
@@ -9,7 +9,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
 
-const WEB = path.join(__dirname, "..", "..", "briefmap", "web");
+const WEB = path.join(__dirname, "..", "..", "briefmap", "drawing", "web");
 const canvas = require(path.join(WEB, "canvas.js"));
 
 const HINT = "Click for the claim card";
@@ -21,20 +21,21 @@ const TAGS = [
     '<div class="bm-tip-meta">',
     '<div class="bm-tip-meta">',
     '<div class="bm-tip-lead">',
-    '<div class="bm-tip-hint">',
 ];
+const TAIL = `<div class="bm-tip-hint">${HINT}</div>`;
 
-// A payload as briefmap/canvas_payload.py layer_payload_of makes one (see its
+// A payload as briefmap/drawing/canvas_payload.py layer_payload_of makes one (see its
 // docstring): S styles [colour, weight, dash, fill, fill opacity, one-claim
 // tally, z], T strings (escaped on the server), P recipes with one index into
-// T per line [en, ar, ru, meta, tally, end, summary, hint] (-1 absent, -2 the
-// style's tally), M the tags the lines open with. T[0] is a real string, so
-// "0" must count as present.
+// T per line [en, ar, ru, meta, tally, end, summary] (-1 absent, as is a line
+// past the recipe's end; -2 the style's tally), M the tags the lines open
+// with, tail the fixed end. T[0] is a real string, so "0" must count as present.
 function payload() {
     return {
         r: 6,
         scale: 100000,
         M: TAGS,
+        tail: TAIL,
         S: [
             ["#b2182b", 3, null, 1, 0.85, 6, 2],
             ["#2166ac", 1.5, "4 4", 0, 0, 7, 0],
@@ -50,12 +51,11 @@ function payload() {
             "1 claim (reported)",
             "Russia &amp; Syria agree a 49-year lease",
             "Qamishli",
-            HINT,
         ],
         P: [
-            [1, 2, 3, 4, 5, -1, 8, 10],
-            [9, -1, -1, 4, -2, 0, -1, 10],
-            [9, -1, -1, 4, 5, 0, 8, 10],
+            [1, 2, 3, 4, 5, -1, 8],
+            [9, -1, -1, 4, -2, 0],
+            [9, -1, -1, 4, 5, 0, 8],
         ],
         o: [0, 0],
         x: [],
@@ -79,7 +79,7 @@ test("tipHtml joins every line of a full recipe in the tags the payload gives", 
     );
 });
 
-test("tipHtml leaves out what a recipe marks absent (-1) and says 'end date unknown' from its line", () => {
+test("tipHtml leaves out what a recipe marks absent (-1) or leaves off at its end, and says 'end date unknown' from its line", () => {
     assert.equal(
         canvas.tipHtml(payload(), 1, 1),
         '<div class="bm-tip-name">Qamishli</div>' +
@@ -105,12 +105,12 @@ test("tipHtml writes the lines in the order of the tags", () => {
     const lead = html.indexOf('<div class="bm-tip-lead">');
     assert.ok(tally >= 0 && end > tally && lead > end, html);
     // Other tags, another order: the script follows the payload, not a copy of its own.
-    const d = {...payload(), M: ["<p>", "<p>", "<p>", "<p>", "<p>", "<p>", "<b>", "<i>"]};
-    assert.equal(canvas.tipHtml(d, 0, 0), "<p>Tartus</div><p>طرطوس</div><p>Тартус</div><p>Naval base · Russia</div><p>3 claims</div><b>Russia &amp; Syria agree a 49-year lease</div><i>" + HINT + "</div>");
+    const d = {...payload(), M: ["<p>", "<p>", "<p>", "<p>", "<p>", "<p>", "<b>"], tail: "<i>end</i>"};
+    assert.equal(canvas.tipHtml(d, 0, 0), "<p>Tartus</div><p>طرطوس</div><p>Тартус</div><p>Naval base · Russia</div><p>3 claims</div><b>Russia &amp; Syria agree a 49-year lease</div><i>end</i>");
 });
 
 test("tipHtml counts index 0 of the string table as present in every line", () => {
-    const d = {...payload(), T: ["x"], P: [[0, 0, 0, 0, 0, 0, 0, 0]]};
+    const d = {...payload(), T: ["x"], P: [[0, 0, 0, 0, 0, 0, 0]]};
     const html = canvas.tipHtml(d, 0, 0);
     for (const part of ['<div dir="rtl" lang="ar">x</div>', '<div lang="ru">x</div>', '<div class="bm-tip-lead">x</div>']) {
         assert.ok(html.includes(part), part);

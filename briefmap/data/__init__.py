@@ -1,0 +1,18 @@
+"""Data in: everything between files on disk (or an upload) and a validated catalog.
+
+- ``schema``: the data model (places, claims, sources, history, vocabularies)
+  and every on-disk field list;
+- ``validate``: the validation toolkit (records, the issue collector, limits),
+  used by the loader, briefings and uploads alike;
+- ``readers``, ``projection``: reading JSON, GeoJSON and CSV; coordinates
+  reprojected to WGS 84;
+- ``meta``: ``briefmap.json``, what belongs to a data set (title, region,
+  actors and their colours);
+- ``place_records``, ``claim_records``: one place or claim record checked and built;
+- ``sourcing``: the rules that tie a claim's status to its sources;
+- ``loader``: a data folder or bundle in, a :class:`~briefmap.data.schema.Catalog` out;
+- ``briefings``, ``uploads``: briefing scenes, and files a user uploads;
+- ``fingerprint``: the version of the data files, for caches.
+
+Nothing here imports Streamlit or folium.
+"""

@@ -1,0 +1,319 @@
+"""Load a data directory into a validated :class:`~briefmap.data.schema.Catalog`.
+
+Nothing is dropped silently: every record that fails a check is left out of
+the catalog *and* reported as a :class:`ValidationIssue` naming the file, the
+record and the field, so the app can show what is missing while it draws the
+valid rest. The places' and claims' own checks live in
+:mod:`briefmap.data.place_records` and :mod:`briefmap.data.claim_records`; this module
+reads the files (a folder or a one-file bundle), checks the sources, and puts
+the three together.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefmap.data.claim_records import load_claims
+from briefmap.data.fingerprint import data_fingerprint
+from briefmap.data.meta import load_meta
+from briefmap.data.place_records import load_places, place_id
+from briefmap.data.readers import parse_claims_csv, read_json
+from briefmap.data.schema import (
+    CLAIMS_CSV,
+    CLAIMS_FILE,
+    DATA_FILES,
+    META_FILE,
+    PLACES_FILE,
+    SOURCE_FIELDS,
+    SOURCES_FILE,
+    Catalog,
+    Source,
+)
+from briefmap.data.sourcing import outlet_says_unknown
+from briefmap.data.validate import (
+    URL_SCHEMES,
+    Collector,
+    ValidationIssue,
+    checked_records,
+    records_of,
+    short,
+)
+
+__all__ = [
+    "CLAIMS_CSV",
+    "CLAIMS_FILE",
+    "DATA_ENV_VAR",
+    "DATA_FILES",
+    "PLACES_FILE",
+    "SOURCES_FILE",
+    "LoadResult",
+    "ValidationIssue",
+    "assemble",
+    "data_fingerprint",
+    "default_data_dir",
+    "load_catalog",
+]
+
+
+DATA_ENV_VAR = "BRIEFMAP_DATA"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "geodata"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """A validated catalog and the issues found on the way."""
+
+    catalog: Catalog
+    issues: tuple[ValidationIssue, ...] = ()
+    records_read: dict[str, int] = field(default_factory=dict)
+    # Valid records per file; None means "as many as the catalog holds".
+    records_kept: dict[str, int] | None = None
+
+    @property
+    def errors(self) -> tuple[ValidationIssue, ...]:
+        return self.issues
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    def left_out(self) -> dict[str, int]:
+        """How many records of each file did not make it into the catalog."""
+        kept = self.records_kept or {
+            PLACES_FILE: len(self.catalog.places),
+            CLAIMS_FILE: len(self.catalog.claims),
+            SOURCES_FILE: len(self.catalog.sources),
+        }
+        return {name: self.records_read.get(name, 0) - kept[name] for name in DATA_FILES}
+
+    def report(self) -> str:
+        """A plain-text report, as printed by ``python -m briefmap validate``."""
+        lines = [str(issue) for issue in self.issues]
+        kept = (
+            f"{len(self.catalog.places)} places, {len(self.catalog.claims)} claims, "
+            f"{len(self.catalog.sources)} sources valid"
+        )
+        out = self.left_out()
+        left = ", ".join(f"{n} from {f}" for f, n in out.items() if n)
+        summary = f"{len(self.issues)} error(s); {kept}" + (f"; left out: {left}" if left else "")
+        return "\n".join([*lines, summary])
+
+
+def default_data_dir() -> Path:
+    """The data directory: ``$BRIEFMAP_DATA`` if set, else the repository's ``geodata/``."""
+    env = os.environ.get(DATA_ENV_VAR)
+    return Path(env) if env else DEFAULT_DATA_DIR
+
+
+# ---------------------------------------------------------------- sources
+
+
+def _load_sources(
+    payload: Any, out: Collector, actor_ids: tuple[str, ...]
+) -> tuple[dict[str, Source], int]:
+    records = records_of(payload, "sources", out, lambda item: item.get("id"))
+    sources: dict[str, Source] = {}
+    for rec in checked_records(records, out):
+        rid, data = rec.rid, rec.data
+        rec.no_unknown_fields(SOURCE_FIELDS)
+        outlet = rec.text("outlet")
+        outlet_known = rec.flag("outlet_known", default=True)
+        title = rec.text("title", required=False)
+        via = rec.text("via", required=False)
+        official_of = (
+            rec.id_choice("official_of", actor_ids) if data.get("official_of") is not None else None
+        )
+        date = rec.date("date")
+        url = rec.text("url", required=False)
+        if url is not None and not url.lower().startswith(URL_SCHEMES):
+            rec.fail("url", "only http:// and https:// links are allowed")
+        if outlet is not None and not outlet_known and not outlet_says_unknown(outlet):
+            rec.fail(
+                "outlet",
+                "outlet_known is false, so the outlet must say so in words "
+                "(for example 'news report, outlet not identified'); never guess an outlet",
+            )
+        elif outlet is not None and outlet_known and outlet_says_unknown(outlet):
+            rec.fail(
+                "outlet",
+                f'{short(outlet)} says the outlet is not known; add "outlet_known": false '
+                "so it is not counted as an outlet",
+            )
+        if not rec.failed:
+            sources[rid] = Source(
+                id=rid,
+                outlet=outlet or "",
+                date=date or "",
+                url=url,
+                title=title,
+                outlet_known=outlet_known,
+                via=via,
+                official_of=official_of,
+            )
+    return sources, len(records)
+
+
+def _ids(payload: Any, key: str, id_of: Callable[[dict[str, Any]], Any]) -> set[str]:
+    """Ids present in a payload, valid or not, to tell 'missing' from 'left out'."""
+    scratch = Collector("-")
+    return {rid for rid, _ in records_of(payload, key, scratch, id_of)}
+
+
+BUNDLE_MEMBER = "briefmap"
+BUNDLE_META = "meta"  # in the bundle member: briefmap.json's content
+
+
+def _read_bundle(
+    path: Path,
+) -> tuple[list[tuple[str, Any]], list[ValidationIssue], tuple[str, Any]]:
+    """The three payloads of a one-file bundle (as exported), and its metadata.
+
+    Each is named for errors; the metadata is ``briefmap.json``'s content, or
+    ``None`` when the bundle has none (then the defaults apply). A bundle is a
+    GeoJSON FeatureCollection of the places, with the claims, the sources, the
+    "as of" date and the metadata (under ``"meta"``) in a foreign member
+    ``"briefmap"``.
+    """
+    out = Collector(path.name)
+    payload = read_json(path, out)
+    extra = payload.get(BUNDLE_MEMBER) if isinstance(payload, dict) else None
+    if payload is not None and not isinstance(extra, dict):
+        out.add("-", BUNDLE_MEMBER, 'a bundle needs a "briefmap" object with claims and sources')
+        extra = {}
+    extra = extra or {}
+    places = payload if isinstance(payload, dict) else None
+    claims = {"as_of": extra.get("as_of"), "claims": extra.get("claims", [])} if extra else None
+    sources = {"sources": extra.get("sources", [])} if extra else None
+    meta = (path.name, extra.get(BUNDLE_META))
+    return [(path.name, places), (path.name, claims), (path.name, sources)], out.issues, meta
+
+
+def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
+    """Load and validate a data directory, or a one-file bundle as exported.
+
+    Parameters
+    ----------
+    data_dir
+        Directory holding ``places.geojson``, ``claims.json``, ``sources.json``
+        and optionally ``briefmap.json`` (title, region, actors; without it the
+        built-in :data:`~briefmap.data.schema.DEFAULT_META`), or a ``.geojson``
+        bundle file; defaults to :func:`default_data_dir`.
+
+    Returns
+    -------
+    LoadResult
+        The catalog of valid records and every issue found.
+    """
+    path = Path(data_dir) if data_dir is not None else default_data_dir()
+    file_issues: list[ValidationIssue] = []
+    if path.is_file():
+        named, file_issues, meta = _read_bundle(path)
+    else:
+        meta = (META_FILE, None)
+        if (path / META_FILE).is_file():
+            reader = Collector(META_FILE)
+            meta = (META_FILE, read_json(path / META_FILE, reader))
+            file_issues += reader.issues
+        named = []
+        for name in DATA_FILES:
+            reader = Collector(name)
+            if (
+                name == CLAIMS_FILE
+                and not (path / name).is_file()
+                and (path / CLAIMS_CSV).is_file()
+            ):
+                reader = Collector(CLAIMS_CSV)
+                named.append(
+                    (CLAIMS_CSV, parse_claims_csv((path / CLAIMS_CSV).read_bytes(), reader))
+                )
+            else:
+                named.append((name, read_json(path / name, reader)))
+                if name == CLAIMS_FILE and (path / CLAIMS_CSV).is_file():
+                    reader.add(
+                        "-",
+                        "-",
+                        f"both {CLAIMS_FILE} and {CLAIMS_CSV} exist; {CLAIMS_CSV} was not read",
+                    )
+            file_issues += reader.issues
+    return assemble(named, file_issues, meta=meta)
+
+
+def assemble(
+    named: list[tuple[str, Any]],
+    file_issues: list[ValidationIssue] | None = None,
+    base: Catalog | None = None,
+    meta: tuple[str, Any] | None = None,
+) -> LoadResult:
+    """Validate parsed payloads (places, claims, sources, in that order) into a catalog.
+
+    Parameters
+    ----------
+    named
+        ``(file name, parsed JSON)`` for the places, the claims and the sources;
+        a payload is ``None`` when its file could not be read.
+    file_issues
+        Issues already found while reading the files.
+    base
+        Trusted data the payloads may refer to (an upload's claims may cite the
+        repository's places and sources); what they use is copied in. Its
+        metadata (region, actors) is the upload's too.
+    meta
+        ``(file name, parsed briefmap.json)``; no file, or ``None`` for the
+        payload, means the built-in defaults. Ignored when there is a ``base``.
+    """
+    (
+        (places_file, places_payload),
+        (claims_file, claims_payload),
+        (sources_file, sources_payload),
+    ) = named
+    place_out, claim_out, source_out = (
+        Collector(places_file),
+        Collector(claims_file),
+        Collector(sources_file),
+    )
+    meta_issues: list[ValidationIssue] = []
+    if base is not None:
+        data_meta = base.meta
+    else:
+        meta_out = Collector(meta[0] if meta else META_FILE)
+        data_meta = load_meta(meta[1] if meta else None, meta_out)
+        meta_issues = meta_out.issues
+    sources, n_sources = _load_sources(sources_payload, source_out, data_meta.actor_ids)
+    places, n_places = load_places(places_payload, place_out, data_meta.region)
+    usable_places = {**(base.places if base else {}), **places}
+    usable_sources = {**(base.sources if base else {}), **sources}
+    claims, n_claims, as_of = load_claims(
+        claims_payload,
+        claim_out,
+        usable_places,
+        usable_sources,
+        _ids(places_payload, "features", place_id) | set(usable_places),
+        _ids(sources_payload, "sources", lambda s: s.get("id")) | set(usable_sources),
+        (places_file, sources_file),
+        data_meta.actor_ids,
+    )
+    kept = {PLACES_FILE: len(places), CLAIMS_FILE: len(claims), SOURCES_FILE: len(sources)}
+    if base is not None:
+        # Bring in the trusted places and sources the claims refer to, so they draw.
+        for claim in claims.values():
+            for pid in (*claim.places, *((claim.origin,) if claim.origin else ())):
+                places.setdefault(pid, usable_places[pid])
+            for sid in claim.sources:
+                sources.setdefault(sid, usable_sources[sid])
+    catalog = Catalog(places=places, claims=claims, sources=sources, as_of=as_of, meta=data_meta)
+    return LoadResult(
+        catalog=catalog,
+        issues=tuple(
+            (file_issues or [])
+            + meta_issues
+            + place_out.issues
+            + source_out.issues
+            + claim_out.issues
+        ),
+        records_read={PLACES_FILE: n_places, CLAIMS_FILE: n_claims, SOURCES_FILE: n_sources},
+        records_kept=kept,
+    )

@@ -1,0 +1,148 @@
+"""The places file's records: names, kind, precision and a geometry on the map.
+
+Each feature is checked field by field (:mod:`briefmap.data.validate`); its geometry
+must be one Point or Polygon of finite WGS84 positions, valid, and inside the
+region of interest unless the place is marked ``off_map``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import shapely
+from shapely.geometry import shape
+from shapely.validation import explain_validity
+
+from briefmap.data.projection import crs_name, reproject
+from briefmap.data.schema import DEFAULT_META, PLACE_FIELDS, Place, PlaceKind, Precision, Region
+from briefmap.data.validate import Collector, Record, check_unique, records_of, short
+
+# One place, one shape: a region in several parts is several places.
+ALLOWED_GEOMETRIES = ("Point", "Polygon")
+
+
+def _all_coordinates(geometry: dict[str, Any]) -> Iterable[Any]:
+    def walk(node: Any) -> Iterable[Any]:
+        if isinstance(node, list) and node and not isinstance(node[0], list):
+            yield node
+        elif isinstance(node, list):
+            for child in node:
+                yield from walk(child)
+
+    return walk(geometry.get("coordinates"))
+
+
+def _check_geometry(rec: Record, raw: Any, off_map: bool, region: Region) -> Any:
+    if not isinstance(raw, dict):
+        rec.fail("geometry", "is missing or not a GeoJSON geometry object")
+        return None
+    kind = raw.get("type")
+    if kind not in ALLOWED_GEOMETRIES:
+        rec.fail(
+            "geometry", f"type {short(kind)} is not supported; use {', '.join(ALLOWED_GEOMETRIES)}"
+        )
+        return None
+    if not isinstance(raw.get("coordinates"), list):
+        rec.fail("geometry", "has no coordinates list")
+        return None
+    if kind == "Point" and any(isinstance(v, list) for v in raw["coordinates"]):
+        rec.fail("geometry", "a Point's coordinates are one [longitude, latitude] pair")
+        return None
+    for position in _all_coordinates(raw):
+        if len(position) < 2 or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in position[:2]
+        ):
+            rec.fail("geometry", f"position {short(position)} is not a pair of numbers")
+            return None
+        lon, lat = position[0], position[1]
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            rec.fail("geometry", f"position {short(position)} is not finite")
+            return None
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            rec.fail(
+                "geometry",
+                f"position {short(position)} is outside WGS84 (longitude first, then latitude)",
+            )
+            return None
+    try:
+        geometry = shape(raw)
+    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as exc:
+        rec.fail("geometry", f"could not be read: {exc}")
+        return None
+    if geometry.is_empty:
+        rec.fail("geometry", "is empty")
+        return None
+    if not geometry.is_valid:
+        rec.fail("geometry", f"is not a valid {kind}: {explain_validity(geometry)}")
+        return None
+    if not off_map:
+        min_lon, min_lat, max_lon, max_lat = region.box
+        g_min_lon, g_min_lat, g_max_lon, g_max_lat = geometry.bounds
+        if g_min_lon < min_lon or g_max_lon > max_lon or g_min_lat < min_lat or g_max_lat > max_lat:
+            rec.fail(
+                "geometry",
+                f"lies outside the region of interest (lon {min_lon}..{max_lon}, "
+                f"lat {min_lat}..{max_lat}): are longitude and latitude swapped? "
+                "GeoJSON wants [longitude, latitude]. Mark places outside the region "
+                '"off_map": true.',
+            )
+            return None
+    return geometry
+
+
+def place_id(feature: dict[str, Any]) -> Any:
+    props = feature.get("properties")
+    return props.get("id") if isinstance(props, dict) else None
+
+
+def load_places(
+    payload: Any, out: Collector, region: Region = DEFAULT_META.region
+) -> tuple[dict[str, Place], int]:
+    """The valid places; ``region``: the data's region of interest (briefmap.json)."""
+    if isinstance(payload, dict) and payload.get("type") not in (None, "FeatureCollection"):
+        out.add("-", "type", "the file must be a GeoJSON FeatureCollection")
+    records = records_of(payload, "features", out, place_id)
+    name = crs_name(payload) if isinstance(payload, dict) else None
+    if name is not None:
+        payload = reproject(payload, name, out)
+        if payload is None:
+            return {}, len(records)
+        records = records_of(payload, "features", Collector(out.file), place_id)
+    places: dict[str, Place] = {}
+    seen: set[str] = set()
+    for rid, feature in records:
+        if feature is None:
+            continue
+        props = feature.get("properties")
+        rec = Record(props if isinstance(props, dict) else {}, rid, out)
+        if not isinstance(props, dict):
+            rec.fail("properties", "is missing; each feature needs a properties object")
+            continue
+        rec.text("id")
+        check_unique(rec, seen)
+        rec.no_unknown_fields(PLACE_FIELDS)
+        name_en = rec.text("name_en")
+        name_ar = rec.text("name_ar", required=False)
+        name_ru = rec.text("name_ru", required=False)
+        alt_names = rec.texts("alt_names", required=False)
+        kind = rec.choice("kind", PlaceKind)
+        precision = rec.choice("precision", Precision)
+        off_map = rec.flag("off_map")
+        note = rec.text("note", required=False)
+        geometry = _check_geometry(rec, feature.get("geometry"), off_map, region)
+        if not rec.failed:
+            places[rid] = Place(
+                id=rid,
+                name_en=name_en or "",
+                name_ar=name_ar,
+                name_ru=name_ru,
+                alt_names=alt_names,
+                kind=kind or PlaceKind.REGION,
+                precision=precision or Precision.REGION,
+                geometry=geometry,
+                off_map=off_map,
+                note=note,
+            )
+    return places, len(records)

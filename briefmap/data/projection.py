@@ -1,0 +1,74 @@
+"""Reprojection of a places file that declares a coordinate reference system.
+
+GeoJSON (RFC 7946) is WGS84 only, but older files still carry a ``crs``
+member; a named map projection is honoured rather than refused.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from briefmap.data.validate import Collector, short
+
+WGS84_NAMES = ("CRS84", "EPSG:4326", "EPSG::4326", "4326")
+
+
+def crs_name(payload: dict[str, Any]) -> str | None:
+    crs = payload.get("crs")
+    if crs is None:
+        return None
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
+    return name if isinstance(name, str) else json.dumps(crs)[:200]
+
+
+def reproject(payload: dict[str, Any], name: str, out: Collector) -> dict[str, Any] | None:
+    """The payload with every position turned into WGS84 longitude/latitude.
+
+    GeoJSON (RFC 7946) is WGS84 only, but older files still carry a ``crs``
+    member; a named one is honoured rather than refused.
+    """
+    if any(name.upper().endswith(w) for w in WGS84_NAMES):
+        return payload
+    from pyproj import CRS, Transformer  # geopandas brings pyproj
+    from pyproj.exceptions import CRSError, ProjError
+
+    try:
+        source = CRS.from_user_input(name)
+        # Only a map projection or a 2-D geographic system gives a position on a
+        # map; geocentric or vertical systems would put places anywhere.
+        if not (source.is_projected or (source.is_geographic and len(source.axis_info) == 2)):
+            out.add(
+                "-",
+                "crs",
+                f"{short(name)} is not a map projection or a geographic system; no place was loaded",
+            )
+            return None
+        transformer = Transformer.from_crs(source, CRS.from_epsg(4326), always_xy=True)
+    except (CRSError, ProjError):
+        out.add(
+            "-", "crs", f"unknown coordinate reference system {short(name)}; no place was loaded"
+        )
+        return None
+
+    def convert(node: Any) -> Any:
+        if (
+            isinstance(node, list)
+            and len(node) >= 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in node[:2])
+        ):
+            x, y = transformer.transform(node[0], node[1])
+            return [x, y, *node[2:]]
+        if isinstance(node, list):
+            return [convert(child) for child in node]
+        return node
+
+    features = []
+    for feature in payload.get("features", []) if isinstance(payload.get("features"), list) else []:
+        if isinstance(feature, dict) and isinstance(feature.get("geometry"), dict):
+            geometry = dict(feature["geometry"])
+            geometry["coordinates"] = convert(geometry.get("coordinates"))
+            feature = {**feature, "geometry": geometry}
+        features.append(feature)
+    return {**payload, "crs": None, "features": features}

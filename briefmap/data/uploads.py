@@ -1,0 +1,141 @@
+"""Bring-your-own data: files a user uploads, through the same validator as geodata/.
+
+Uploads are untrusted. They are parsed from memory (nothing is written to disk),
+size-limited before parsing, validated with the same checks and messages as
+the repository's data, and kept apart from it: the app shows them as their own
+layer, in the uploading session only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from briefmap.data.loader import LoadResult, assemble
+from briefmap.data.readers import parse_claims_csv, parse_json
+from briefmap.data.schema import (
+    CLAIMS_CSV,
+    CLAIMS_FILE,
+    META_FILE,
+    PLACES_FILE,
+    SOURCES_FILE,
+    Catalog,
+)
+from briefmap.data.validate import Collector, ValidationIssue
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_FEATURES = 50_000
+UPLOAD_NAMES = (PLACES_FILE, CLAIMS_FILE, CLAIMS_CSV, SOURCES_FILE, META_FILE)
+
+
+def _too_big(name: str, raw: bytes, out: Collector) -> bool:
+    if len(raw) > MAX_UPLOAD_BYTES:
+        out.add(
+            "-",
+            "-",
+            f"{len(raw) / 1e6:.1f} MB is over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit "
+            "for one upload; split the file or load it as a data directory (BRIEFMAP_DATA)",
+        )
+        return True
+    return False
+
+
+def _count(payload: Any, key: str) -> int:
+    return (
+        len(payload.get(key, []))
+        if isinstance(payload, dict) and isinstance(payload.get(key), list)
+        else 0
+    )
+
+
+def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadResult:
+    """Validate uploaded files.
+
+    Parameters
+    ----------
+    files
+        File contents by name: ``places.geojson``, ``claims.json`` or ``claims.csv``,
+        and optionally ``sources.json``. A missing places or sources file means
+        "none of my own"; claims may then cite the ``base`` data's. A
+        ``briefmap.json`` (title, region, actors) is read only without a ``base``.
+    base
+        The trusted catalog uploaded claims may refer to; its region and actors
+        are the upload's (its claims' actors must be among them).
+
+    Returns
+    -------
+    LoadResult
+        The upload's own valid records, the base places and sources its claims
+        use, and every issue, named by file, record and field.
+    """
+    issues: list[ValidationIssue] = []
+    unknown = sorted(set(files) - set(UPLOAD_NAMES))
+    if unknown:
+        out = Collector(", ".join(unknown))
+        out.add("-", "-", f"not a Briefmap file; upload {', '.join(UPLOAD_NAMES)}")
+        issues += out.issues
+
+    def parsed(name: str, empty: dict[str, Any] | None) -> tuple[str, Any]:
+        if name not in files:
+            return name, empty
+        out = Collector(name)
+        raw = files[name]
+        payload = None
+        if not _too_big(name, raw, out):
+            payload = parse_claims_csv(raw, out) if name == CLAIMS_CSV else parse_json(raw, out)
+        key = {PLACES_FILE: "features", SOURCES_FILE: "sources"}.get(name, "claims")
+        if _count(payload, key) > MAX_FEATURES:
+            out.add(
+                "-",
+                key,
+                f"{_count(payload, key):,} records is over the limit of {MAX_FEATURES:,} per upload",
+            )
+            payload = None
+        issues.extend(out.issues)
+        return name, payload
+
+    places = parsed(PLACES_FILE, {"type": "FeatureCollection", "features": []})
+    if CLAIMS_FILE in files and CLAIMS_CSV in files:
+        out = Collector(CLAIMS_CSV)
+        out.add(
+            "-",
+            "-",
+            f"upload either {CLAIMS_FILE} or {CLAIMS_CSV}, not both; {CLAIMS_CSV} was not read",
+        )
+        issues += out.issues
+    claims = parsed(CLAIMS_FILE if CLAIMS_FILE in files else CLAIMS_CSV, {"claims": []})
+    sources = parsed(SOURCES_FILE, {"sources": []})
+    meta = parsed(META_FILE, None) if META_FILE in files and base is None else None
+    if META_FILE in files and base is not None:
+        out = Collector(META_FILE)
+        out.add(
+            "-",
+            "-",
+            "an upload shows with the loaded data's title, region and actors; "
+            f"{META_FILE} was not read",
+        )
+        issues += out.issues
+    return assemble([places, claims, sources], issues, base=base, meta=meta)
+
+
+def upload_name(filename: str) -> str | None:
+    """Which Briefmap file an uploaded file is, from its name; ``None`` if none."""
+    lower = filename.lower()
+    if lower.rsplit("/", 1)[-1] == META_FILE:
+        return META_FILE
+    if lower.endswith((".geojson",)) or (lower.endswith(".json") and "place" in lower):
+        return PLACES_FILE
+    if lower.endswith(".csv"):
+        return CLAIMS_CSV
+    if lower.endswith(".json") and "source" in lower:
+        return SOURCES_FILE
+    if lower.endswith(".json"):
+        return CLAIMS_FILE
+    return None
+
+
+def describe(result: LoadResult) -> str:
+    """One line: what the upload holds."""
+    c = result.catalog
+    return f"{len(c.claims)} claims on {len(c.places)} places from {len(c.sources)} sources" + (
+        f"; {len(result.issues)} error(s)" if result.issues else ""
+    )

@@ -1,0 +1,224 @@
+"""The canvas layer's payload: a layer's places as compact tables of JSON.
+
+The payload of a layer (see :func:`layer_payload_of`):
+
+- ``S``, the style table, one entry per distinct (actor colour, status,
+  posture, point or outline): ``[colour, weight, dash, fill, fill opacity,
+  one-claim tally, z]``, ``fill`` 0 hollow, 1 solid, 2 hatched. Status is
+  carried by weight, dash and fill opacity as :data:`symbology.STATUS_STYLES`
+  says, posture by the fill (former hollow, proposed hatched in the actor's
+  colour), never by colour alone; ``z`` orders drawing, weakest status first.
+- ``T``, the string table: every text the layer shows, escaped on the server
+  with :func:`briefmap.safe.map_text` (and ``{``/``}`` as entities) before it
+  enters the JSON.
+- ``P``, tooltip recipes: one index into ``T`` per line of
+  :func:`briefmap.drawing.plan.tooltip_lines`, -1 for a line left out (and
+  left off at the end), -2 for the style's one-claim tally. ``M``, the tags
+  the lines open with (:data:`briefmap.drawing.plan.TOOLTIP_TAGS`), and
+  ``tail``, the fixed end of every tooltip. The script joins them into the HTML
+  the marker renderer's tooltips carry and gives Leaflet a string; nothing
+  from the data is evaluated.
+- ``o``, ``x``, ``y``, ``k``, the points, by column: coordinates as integers
+  of 1e-5 degree (rounded to 5 decimals, about a metre) from the origin
+  ``o``, and each point's tooltip and style index packed into one number,
+  ``k = tooltip * len(S) + style``. Weakest status first, so the best sourced
+  are drawn on top.
+- ``g``, ``gs``, ``gt``, the outlines: rings of [lon, lat] rounded to 5
+  decimals, with their style and tooltip index.
+
+Names, kinds and tallies repeat, so the tables stay small and a point costs
+about 23 bytes. A map of more than :data:`SUMMARY_LIMIT` places leaves the lead
+claim's summary out of its tooltips (the claim card has it): that is what
+keeps 100,000 points under 3 MB.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from briefmap.data.schema import Catalog, ClaimStatus, Posture
+from briefmap.drawing.plan import (
+    TOOLTIP_TAGS,
+    TOOLTIP_TAIL,
+    Layer,
+    meta_line,
+    tally_line,
+    undated_end_text,
+)
+from briefmap.drawing.symbology import REGION_FILL_SCALE, STATUS_STYLES
+from briefmap.engine.catalog_arrays import (
+    LAYER_CODE,
+    POSTURES,
+    STATUSES,
+    ClaimTable,
+    PlaceTable,
+    rings_of,
+)
+from briefmap.engine.index import Plan
+from briefmap.safe import map_text, script_json
+
+# Up to this many places on the map, tooltips carry the lead claim's summary.
+SUMMARY_LIMIT = 5000
+POINT_RADIUS = 6  # px at zoom 8 and closer; smaller further out (<= 10 for "circles" clicks)
+STYLE_TALLY = -2  # in a recipe's tally line: the style's one-claim tally
+
+FILL_NONE, FILL_SOLID, FILL_HATCH = 0, 1, 2
+
+
+# --------------------------------------------------------------------- style
+
+
+def style_entry(colour: str, status: ClaimStatus, posture: Posture, is_point: bool) -> list:
+    """``[colour, weight, dash, fill, fill opacity]``: status by line and fill, posture by fill."""
+    style = STATUS_STYLES[status]
+    dash = style.dash or ""
+    if posture is Posture.FORMER:
+        return [colour, style.weight, dash, FILL_NONE, 0.0]
+    if posture is Posture.PROPOSED:
+        return [colour, style.weight, dash, FILL_HATCH, 1.0 if is_point else 0.55]
+    opacity = style.fill_opacity if is_point else style.fill_opacity * REGION_FILL_SCALE
+    return [colour, style.weight, dash, FILL_SOLID, round(opacity, 4)]
+
+
+def _style_of_code(code: int, claims: ClaimTable) -> tuple[str, ClaimStatus, Posture]:
+    """(actor id, status, posture) of a :attr:`ClaimTable.style` code."""
+    rest, posture = divmod(code, len(POSTURES))
+    actor, status = divmod(rest, len(STATUSES))
+    return claims.actor_ids[actor], STATUSES[status], POSTURES[posture]
+
+
+def _one(status: ClaimStatus) -> tuple[int, ...]:
+    return tuple(int(s is status) for s in STATUSES)
+
+
+# ------------------------------------------------------------------- payload
+
+
+class _Strings:
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, value: str | None) -> int:
+        if value is None:
+            return -1
+        found = self.index.get(value)
+        if found is None:
+            found = self.index[value] = len(self.index)
+        return found
+
+
+def layer_payload_of(
+    catalog: Catalog,
+    layer: Layer,
+    places: PlaceTable,
+    claims: ClaimTable,
+    plan: Plan,
+    *,
+    summaries: bool | None = None,
+) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+    """One layer's compact payload, and (lead claim, place) for each style it uses."""
+    rows = np.flatnonzero(plan.layer == LAYER_CODE[layer])
+    if summaries is None:
+        summaries = len(rows) <= SUMMARY_LIMIT
+    place = plan.place[rows]
+    lead = plan.lead[rows]
+    point = places.is_point[place]
+    # Styles: the lead claim's (actor, status, posture), and point or outline.
+    style_key = claims.style[lead].astype(np.int64) * 2 + point
+    style_codes, style_index = np.unique(style_key, return_inverse=True)
+    style_table = []
+    samples: list[tuple[int, int]] = []
+    first_of_style = np.unique(style_index, return_index=True)[1]
+    for code, at in zip(style_codes.tolist(), first_of_style.tolist(), strict=True):
+        actor, status, posture = _style_of_code(code // 2, claims)
+        # Then the one-claim tally (made a string index below) and the drawing
+        # order z: weakest status lowest, so the best sourced are drawn on top.
+        style_table.append(
+            [
+                *style_entry(catalog.meta.actor(actor).colour, status, posture, bool(code % 2)),
+                tally_line(_one(status)),
+                len(STATUSES) - 1 - STATUSES.index(status),
+            ]
+        )
+        samples.append((int(lead[at]), int(place[at])))
+    # Tallies: a single claim's ("1 claim: 1 confirmed") rides with its style;
+    # features of several claims name their tally in their tooltip recipe.
+    tally_code = plan.tally[rows]
+    tally_text = {code: tally_line(counts) for code, counts in enumerate(plan.tallies)}
+    n_tallies = len(plan.tallies)
+    # Tooltips: distinct (names and kind, tally[, lead claim for its summary]).
+    tip_key = places.label[place].astype(np.int64) * (n_tallies + 1) + tally_code + 1
+    # Former claims whose end no source dates: counted per feature, and named.
+    undated = np.zeros(len(rows), np.int64)
+    if len(rows) and claims.undated_end.any():
+        per_pair = claims.undated_end[claims.pair_claim[plan.pairs]].astype(np.int64)
+        undated = np.add.reduceat(per_pair, plan.first)[rows]
+    tip_key = tip_key * (int(undated.max(initial=0)) + 1) + undated
+    if summaries:
+        tip_key = tip_key * (len(claims.ordered) + 1) + lead
+    tip_index = np.unique(tip_key, return_inverse=True)[1]
+    strings = _Strings()
+    for entry in style_table:
+        entry[5] = strings(entry[5])
+    meta_of: dict[int, str] = {}
+    recipes = []
+    firsts = np.unique(tip_index, return_index=True)[1]
+    for at in firsts.tolist():
+        label_id = int(places.label[place[at]])
+        en, ar, ru, kind, precision = places.labels[label_id]
+        meta = meta_of.get(label_id)
+        if meta is None:
+            meta = meta_of[label_id] = meta_line(kind, precision, layer)
+        summary = map_text(claims.ordered[lead[at]].summary) if summaries else None
+        code = int(tally_code[at])
+        ended = int(undated[at])
+        # The lines of plan.tooltip_lines, as indices into the string table.
+        recipe = [
+            strings(en),
+            strings(ar),
+            strings(ru),
+            strings(meta),
+            strings(tally_text[code]) if code >= 0 else STYLE_TALLY,
+            strings(undated_end_text(ended)) if ended else -1,
+            strings(summary),
+        ]
+        # Lines left out at the end are left off (about 6 bytes a place at 100,000).
+        while recipe[-1] == -1:
+            recipe.pop()
+        recipes.append(recipe)
+    pts = np.flatnonzero(point)
+    if len(style_table):
+        # Weakest status first: drawn later, the best sourced lie on top.
+        z = np.array([entry[6] for entry in style_table], dtype=np.int64)[style_index[pts]]
+        pts = pts[np.argsort(z, kind="stable")]
+    xs, ys = places.x[place[pts]], places.y[place[pts]]
+    x0 = int(xs.min()) if len(pts) else 0
+    y0 = int(ys.min()) if len(pts) else 0
+    outlines = np.flatnonzero(~point)
+    payload: dict[str, Any] = {
+        "v": 1,
+        "layer": layer.value,
+        "slug": layer.slug,
+        "rank": LAYER_CODE[layer],
+        "r": POINT_RADIUS,
+        "S": style_table,
+        "T": list(strings.index),
+        "P": recipes,
+        "M": list(TOOLTIP_TAGS),
+        "tail": TOOLTIP_TAIL,
+        "o": [x0, y0],
+        "x": (xs - x0).tolist(),
+        "y": (ys - y0).tolist(),
+        "k": (tip_index[pts] * max(len(style_table), 1) + style_index[pts]).tolist(),
+        "g": [rings_of(places, catalog.places, int(place[i])) for i in outlines.tolist()],
+        "gs": style_index[outlines].tolist(),
+        "gt": tip_index[outlines].tolist(),
+    }
+    return payload, samples
+
+
+def dumps(payload: dict[str, Any]) -> str:
+    """A payload as JSON for the layer's script (:func:`briefmap.safe.script_json`)."""
+    return script_json(payload)

@@ -1,0 +1,427 @@
+"""Exports of what is on screen: a data bundle, a CSV, an offline HTML map and a PNG.
+
+Every function takes the catalog the page shows (already rewound with
+:func:`briefmap.engine.timeline.as_of` when the user picked an "as of" day) and the
+:class:`~briefmap.engine.query.Selection` drawn from it, so an export holds exactly
+the claims on screen. Nothing here imports Streamlit.
+
+- :func:`bundle` / :func:`bundle_json`: one GeoJSON file that
+  :func:`briefmap.data.loader.load_catalog` reads back without loss.
+- :func:`claims_csv`: the claims table with place ids and coordinates.
+- :func:`standalone_html`: one HTML file, Leaflet inlined, that opens offline.
+- :func:`briefmap.drawing.png_export.png_snapshot`: that HTML drawn by the system Chromium.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import mimetypes
+import re
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import mapping as shapely_mapping
+
+from briefmap.data.loader import BUNDLE_MEMBER, BUNDLE_META
+from briefmap.data.meta import meta_json
+from briefmap.data.schema import Catalog, Claim, Place, Source, StatusChange
+from briefmap.data.sourcing import cited_sources_of
+from briefmap.drawing.assets import (
+    LEAFLET_CSS,
+    LEAFLET_JS,
+    asset_links,
+    leaflet_source_dir,
+    web_text,
+)
+from briefmap.drawing.bulk import build_layers_auto
+from briefmap.drawing.mapping import MapExtras, build_map
+from briefmap.engine.query import Selection
+from briefmap.engine.tables import LIST_SEPARATOR, claims_table, to_csv
+from briefmap.safe import map_text
+
+# ------------------------------------------------------------------ bundle
+
+
+def exported_claims(catalog: Catalog, selection: Selection) -> tuple[Claim, ...]:
+    """The selected claims as a bundle stores them, in the selection's order.
+
+    A claim is stored as shown: a catalog rewound with
+    :func:`briefmap.engine.timeline.as_of` already has each claim's history and origin
+    cut at its day, so a bundle of it loads back valid.
+
+    Parameters
+    ----------
+    catalog
+        The catalog on screen.
+    selection
+        The claims drawn from it.
+
+    Returns
+    -------
+    tuple[Claim, ...]
+        One claim per selected claim.
+    """
+    # timeline.as_of already cuts each claim's history and origin at its day, so
+    # the claims on screen are valid data as they stand.
+    return tuple(selection.claims)
+
+
+def _referenced_place_ids(claims: tuple[Claim, ...]) -> set[str]:
+    ids: set[str] = set()
+    for claim in claims:
+        ids.update(claim.places)
+        if claim.origin is not None:
+            ids.add(claim.origin)
+    return ids
+
+
+def _place_feature(place: Place) -> dict[str, Any]:
+    properties = {
+        "id": place.id,
+        "name_en": place.name_en,
+        "name_ar": place.name_ar,
+        "name_ru": place.name_ru,
+        "alt_names": list(place.alt_names),
+        "kind": place.kind.value,
+        "precision": place.precision.value,
+        "off_map": place.off_map,
+        "note": place.note,
+    }
+    # mapping() gives tuples; JSON wants lists (the loader checks for lists).
+    geometry = json.loads(json.dumps(shapely_mapping(place.geometry)))
+    return {"type": "Feature", "properties": properties, "geometry": geometry}
+
+
+def _change_record(change: StatusChange) -> dict[str, Any]:
+    # The loader reads a present-but-null status or posture as an error: omit them.
+    record: dict[str, Any] = {"date": change.date}
+    if change.status is not None:
+        record["status"] = change.status.value
+    if change.posture is not None:
+        record["posture"] = change.posture.value
+    if change.note is not None:
+        record["note"] = change.note
+    if change.sources:
+        record["sources"] = list(change.sources)
+    return record
+
+
+def _claim_record(claim: Claim) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": claim.id,
+        "places": list(claim.places),
+        "actors": list(claim.actors),
+        "claimant": claim.claimant,
+        "status": claim.status.value,
+        "posture": claim.posture.value,
+        "reported": claim.reported,
+        "summary": claim.summary,
+        "attribution": claim.attribution,
+        "sources": list(claim.sources),
+        "role": claim.role.value,
+    }
+    if claim.origin is not None:
+        record["origin"] = claim.origin
+        record["origin_source"] = claim.origin_source
+        record["origin_note"] = claim.origin_note
+    if claim.history:  # an empty history list is an error for the loader
+        record["history"] = [_change_record(change) for change in claim.history]
+    return record
+
+
+def _source_record(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "outlet": source.outlet,
+        "outlet_known": source.outlet_known,
+        "title": source.title,
+        "via": source.via,
+        "official_of": source.official_of,
+        "date": source.date,
+        "url": source.url,
+    }
+
+
+def bundle(catalog: Catalog, selection: Selection) -> dict[str, Any]:
+    """The selection as a one-file bundle: GeoJSON places plus claims and sources.
+
+    The bundle is a GeoJSON FeatureCollection of every place the selected
+    claims reference (their places and any origin, not only those the filter
+    drew), with a foreign member ``"briefmap"`` holding ``as_of``, the claims
+    (see :func:`exported_claims`), the sources they cite and the data's
+    metadata (``meta``: title, region, actors), each in the shape of
+    ``geodata/``'s files. :func:`briefmap.data.loader.load_catalog` reads it back
+    with no issue and equal claims, places and sources.
+
+    Parameters
+    ----------
+    catalog
+        The catalog on screen (rewound to its "as of" day if one was picked).
+    selection
+        The claims drawn from it.
+
+    Returns
+    -------
+    dict[str, Any]
+        A JSON-ready object; places and sources in catalog order, claims in
+        selection order, keys in the data files' field order.
+    """
+    claims = exported_claims(catalog, selection)
+    place_ids = _referenced_place_ids(claims)
+    source_ids = {sid for claim in claims for sid in claim.sources}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            _place_feature(place) for pid, place in catalog.places.items() if pid in place_ids
+        ],
+        BUNDLE_MEMBER: {
+            "as_of": catalog.as_of,
+            "claims": [_claim_record(claim) for claim in claims],
+            "sources": [
+                _source_record(source)
+                for sid, source in catalog.sources.items()
+                if sid in source_ids
+            ],
+            BUNDLE_META: meta_json(catalog.meta),
+        },
+    }
+
+
+def bundle_json(catalog: Catalog, selection: Selection) -> str:
+    """:func:`bundle` as UTF-8-ready JSON text (non-ASCII kept, stable key order).
+
+    Parameters
+    ----------
+    catalog
+        The catalog on screen.
+    selection
+        The claims drawn from it.
+
+    Returns
+    -------
+    str
+        Indented JSON ending in a newline; the same inputs give the same text.
+    """
+    return json.dumps(bundle(catalog, selection), ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------- CSV
+
+PLACE_IDS_COLUMN = "Place ids"
+COORDINATES_COLUMN = "Coordinates"
+REGION_PREFIX = "region (approximate)"
+COORDINATE_DECIMALS = 5  # about a metre
+
+
+def place_coordinates(place: Place) -> str:
+    """A place's position as text: ``"lat, lon"``, or a region's centroid, marked.
+
+    Parameters
+    ----------
+    place
+        Any place.
+
+    Returns
+    -------
+    str
+        ``"34.915, 35.8745"`` for a point; ``"region (approximate) 33.1, 35.9"``
+        for an outline, whose centroid stands in for it.
+    """
+    point = place.geometry if place.is_point else place.geometry.centroid
+    text = f"{round(point.y, COORDINATE_DECIMALS)}, {round(point.x, COORDINATE_DECIMALS)}"
+    return text if place.is_point else f"{REGION_PREFIX} {text}"
+
+
+def claims_csv(catalog: Catalog, selection: Selection) -> bytes:
+    """The claims table as CSV, with each claim's place ids and coordinates.
+
+    The columns of :func:`briefmap.engine.tables.claims_table`, plus ``Place ids``
+    and ``Coordinates`` after ``Places``, each listing the claim's places in
+    the same order, separated by ``"; "``. Cells a spreadsheet would run as a
+    formula are defused by :func:`briefmap.engine.tables.to_csv`.
+
+    Parameters
+    ----------
+    catalog
+        The catalog on screen.
+    selection
+        The claims drawn from it: one row each.
+
+    Returns
+    -------
+    bytes
+        UTF-8 CSV with a header row.
+    """
+    frame = claims_table(catalog, selection)
+    place_ids = [LIST_SEPARATOR.join(claim.places) for claim in selection.claims]
+    coordinates = [
+        LIST_SEPARATOR.join(place_coordinates(catalog.places[pid]) for pid in claim.places)
+        for claim in selection.claims
+    ]
+    at = list(frame.columns).index("Places") + 1
+    frame.insert(at, PLACE_IDS_COLUMN, place_ids)
+    frame.insert(at + 1, COORDINATES_COLUMN, coordinates)
+    return to_csv(frame)
+
+
+# -------------------------------------------------------------------- HTML
+
+# A base URL no real page uses, so the asset tags to inline are found exactly.
+_INLINE_BASE = "briefmap-inline-assets"
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)(images/[^'\")\s]+)\1\s*\)")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=.*$", re.MULTILINE)
+_EXTERNAL_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=", re.IGNORECASE)
+_STYLESHEET_LINK = re.compile(r"<link\b[^>]*\bstylesheet\b", re.IGNORECASE)
+
+# The offline page around the map (briefmap/drawing/web/export.css).
+EXPORT_CSS = web_text("export.css")
+
+
+def _leaflet_js() -> str:
+    code = (leaflet_source_dir() / LEAFLET_JS).read_text(encoding="utf-8")
+    # The source map is a file the offline page does not carry.
+    code = _SOURCE_MAP.sub("", code)
+    # Inside <script>, "</script" would end the element early.
+    return re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
+
+
+def _data_uri(path: Path) -> str:
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _leaflet_css() -> str:
+    folder = leaflet_source_dir()
+    css = (folder / LEAFLET_CSS).read_text(encoding="utf-8")
+    css = _CSS_COMMENT.sub("", css)  # comments carry bug-tracker links, nothing else
+
+    def inline(match: re.Match[str]) -> str:
+        return f'url("{_data_uri(folder / match.group(2))}")'
+
+    css = _CSS_URL.sub(inline, css)
+    return re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
+
+
+def _replace_once(html: str, pattern: str, replacement: str, what: str) -> str:
+    new, count = re.subn(pattern, lambda _m: replacement, html, count=1)
+    if count != 1:
+        raise RuntimeError(f"could not find {what} in the rendered map to inline it")
+    return new
+
+
+def _inline_leaflet(html: str) -> str:
+    js_links, css_links = asset_links(_INLINE_BASE)
+    js_url, css_url = js_links[0][1], css_links[0][1]
+    html = _replace_once(
+        html,
+        rf"<script\b[^>]*\bsrc=\"{re.escape(js_url)}\"[^>]*>\s*</script>",
+        f"<script>{_leaflet_js()}</script>",
+        LEAFLET_JS,
+    )
+    return _replace_once(
+        html,
+        rf"<link\b[^>]*\bhref=\"{re.escape(css_url)}\"[^>]*>",
+        f"<style>{_leaflet_css()}</style>",
+        LEAFLET_CSS,
+    )
+
+
+def cited_sources(catalog: Catalog, selection: Selection) -> list[Source]:
+    """The sources the selected claims cite, oldest first.
+
+    Parameters
+    ----------
+    catalog
+        The catalog on screen.
+    selection
+        The claims drawn from it.
+
+    Returns
+    -------
+    list[Source]
+        Each cited source once, by date, then id.
+    """
+    return cited_sources_of(catalog, selection.claims)
+
+
+def _header(catalog: Catalog, selection: Selection, title: str) -> str:
+    as_of = f"As of {catalog.as_of}" if catalog.as_of else "As of: date not stated"
+    return (
+        '<header class="bm-export-head">'
+        f'<h1 class="bm-export-title">{map_text(title)}</h1>'
+        f'<span class="bm-export-asof">{map_text(as_of)}</span>'
+        f'<span class="bm-export-count">{map_text(selection.summary_line)}</span>'
+        "</header>"
+    )
+
+
+def _footer(catalog: Catalog, selection: Selection) -> str:
+    sources = cited_sources(catalog, selection)
+    items = "".join(
+        f"<li>{map_text(source.credit)}, {map_text(source.date)}</li>" for source in sources
+    )
+    listing = f"<ol>{items}</ol>" if items else " none (no claim selected)."
+    return (
+        '<footer class="bm-export-foot">'
+        f"<strong>Sources cited ({len(sources)}):</strong>{listing}"
+        '<div class="bm-export-note">Exported from Briefmap. Everything but the basemap '
+        "is in this file; without a network connection the layers draw on a blank "
+        "background.</div>"
+        "</footer>"
+    )
+
+
+def standalone_html(catalog: Catalog, selection: Selection, title: str) -> str:
+    """The map as one HTML file that opens offline, with title, date and sources.
+
+    The map is :func:`briefmap.drawing.mapping.build_map`'s, with Leaflet's JavaScript
+    and CSS (from the installed XStatic-Leaflet, its images as ``data:`` URIs)
+    written into the page. Above the map are the title and the "as of" date,
+    below it the sources the selection cites (outlet and date). Only basemap
+    tiles are fetched from the network, when it is there.
+
+    Parameters
+    ----------
+    catalog
+        The catalog on screen (rewound to its "as of" day if one was picked).
+    selection
+        The claims drawn from it.
+    title
+        The map's title, as the user typed it (escaped here).
+
+    Returns
+    -------
+    str
+        A complete HTML document.
+
+    Raises
+    ------
+    RuntimeError
+        If the rendered map links a script or stylesheet that could not be inlined.
+    """
+    # The page's own footer lists the sources in full, so no on-map footnote.
+    # Markers up to a few hundred places, canvas layers beyond (as on screen):
+    # a marker per place made 100,000 claims a 166 MB page.
+    fmap = build_map(
+        catalog,
+        selection,
+        asset_base=_INLINE_BASE,
+        extras=MapExtras(footnote=False),
+        layers=build_layers_auto,
+    )
+    html = _inline_leaflet(fmap.get_root().render())
+    # folium's page puts <head>, <body> and </body> before any data-bearing
+    # script, so the first of each is the template's own.
+    html = html.replace(
+        "<head>",
+        f'<head>\n<meta charset="utf-8">\n<title>{map_text(title)}</title>\n'
+        f"<style>{EXPORT_CSS}</style>",
+        1,
+    )
+    html = html.replace("<body>", f"<body>\n{_header(catalog, selection, title)}", 1)
+    html = html.replace("</body>", f"{_footer(catalog, selection)}\n</body>", 1)
+    if _EXTERNAL_SCRIPT.search(html) or _STYLESHEET_LINK.search(html):
+        raise RuntimeError("the exported map still links an outside script or stylesheet")
+    return html

@@ -1,0 +1,195 @@
+"""Leaflet elements the map adds to folium: controls, fixed CSS, fitting and focus.
+
+Each is a small script in ``briefmap/drawing/web/`` (a function expression)
+that a folium ``MacroElement`` calls with the map and JSON-encoded values,
+never data pasted into script.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.elements import ElementAddToElement
+from jinja2 import Template
+
+from briefmap.drawing.assets import web_text
+from briefmap.drawing.symbology import hatch_defs
+from briefmap.safe import script_json
+
+# Each MapScript's function expression, read once.
+_SCRIPTS = {
+    name: web_text(name)
+    for name in (
+        "map-control.js",
+        "fit-when-sized.js",
+        "focus-without-scrolling.js",
+        "zoom-class.js",
+        "hatch-patterns.js",
+    )
+}
+
+# Crowded maps label their places from this zoom in (see mapping.LABEL_EVERY_POINT_UP_TO).
+LABELS_FROM_ZOOM = 9
+
+
+class MapScript(MacroElement):
+    """A script of ``briefmap/drawing/web/`` called with the map and JSON arguments.
+
+    Each such file is one JavaScript function expression; the page gets
+    ``<file>(<map>, <argument>, ...);``. Arguments pass through
+    :func:`briefmap.safe.script_json`, so data never becomes script.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this.code }}({{ this.map_name() }}{{ this.arguments }});\n"
+        "{% endmacro %}"
+    )
+    script = ""  # the file in briefmap/drawing/web/
+
+    def __init__(self, *arguments: object) -> None:
+        super().__init__()
+        self._name = type(self).__name__
+        self.code = _SCRIPTS[self.script]
+        self.arguments = "".join(f", {script_json(a)}" for a in arguments)
+
+    def map_name(self) -> str:
+        node = self._parent
+        while not isinstance(node, folium.Map):
+            node = node._parent
+        return node.get_name()
+
+
+class MapControl(MapScript):
+    """A Leaflet control holding fixed HTML (the legend, the footnote).
+
+    Placed inside the layers, its script runs each time streamlit-folium swaps
+    the layers in, so it removes the control of the same ``slot`` first: the
+    legend and footnote follow the filter without stacking up or remounting
+    the map.
+    """
+
+    script = "map-control.js"
+
+    def __init__(self, html: str, *, slot: str, css_class: str, position: str) -> None:
+        super().__init__(f"__briefmap_{slot}", position, css_class, html)
+        self.html, self.slot = html, slot
+
+
+class FitWhenSized(MapScript):
+    """Fit the view to bounds once the map has its real size.
+
+    streamlit-folium creates the map before its iframe reaches full width, so a
+    plain ``fit_bounds`` fits a narrower box. Fitting again on the first resize
+    (and once after load) gives the view a briefer expects; later resizes and
+    the user's own pan and zoom are left alone.
+    """
+
+    script = "fit-when-sized.js"
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__(bounds)
+
+
+class FocusWithoutScrolling(MapScript):
+    """Stop a click on the map from scrolling the page under the pointer.
+
+    Leaflet focuses the map on mousedown (for keyboard panning); when the map's
+    bottom is below the fold the browser scrolls the page to show it, the
+    marker moves away from the pointer and the click is lost. Inside the map's
+    own frame, every focus call asks not to scroll.
+    """
+
+    script = "focus-without-scrolling.js"
+
+
+class ZoomClass(MapScript):
+    """Mark the map's container ``bm-far`` below :data:`LABELS_FROM_ZOOM`.
+
+    Part of the fixed base map, so it is set up once per map however often
+    the layers are swapped; CSS then hides the labels of crowded maps.
+    """
+
+    script = "zoom-class.js"
+
+    def __init__(self, zoom: int = LABELS_FROM_ZOOM) -> None:
+        super().__init__(int(zoom))
+
+
+class HatchPatterns(MapScript):
+    """SVG hatch patterns, one per actor colour, for proposed regions' fill."""
+
+    script = "hatch-patterns.js"
+
+    def __init__(self, colours: list[str]) -> None:
+        defs = "".join(hatch_defs(c) for c in colours)
+        super().__init__(f'<svg width="0" height="0">{defs}</svg>')
+
+
+class RawText(Element):
+    """Text for the page as it is.
+
+    branca's ``Element(text)`` compiles its text as a Jinja template: work on
+    every rerun for our fixed CSS, and a hazard for anything else.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "RawText"
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:
+        return self.text
+
+
+class SafeFeatureGroup(folium.FeatureGroup):
+    """A ``FeatureGroup`` whose scripts are not re-read as Jinja templates when rendered.
+
+    ``MacroElement.render`` wraps every rendered script in ``Element(script)``,
+    which compiles it as a Jinja template: slow for a 3 MB payload, and data
+    such as ``{{ ... }}`` that reached a script would be evaluated when the
+    page is rendered. Here each script goes into the figure as plain text.
+    Children whose class changes ``render`` are rendered the usual way.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        if self.show:
+            self.add_child(
+                ElementAddToElement(
+                    element_name=self.get_name(), element_parent_name=self._parent.get_name()
+                ),
+                name=self.get_name() + "_add",
+            )
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("You cannot render this Element if it is not in a Figure.")
+        _render_raw(self, figure, kwargs)
+
+
+def _render_raw(element: Element, figure: Figure, kwargs: dict[str, Any]) -> None:
+    module = element._template.module.__dict__
+    for part, target in (
+        ("header", figure.header),
+        ("html", figure.html),
+        ("script", figure.script),
+    ):
+        macro = module.get(part)
+        if macro is not None:
+            target.add_child(RawText(macro(element, kwargs)), name=element.get_name())
+    for child in list(element._children.values()):
+        how = type(child).render
+        if how is folium.Marker.render:
+            # What Marker.render adds before rendering as a MacroElement.
+            if child.location is None:
+                raise ValueError(
+                    f"{child._name} location must be assigned when added directly to map."
+                )
+            if child.icon:
+                child.add_child(child.SetIcon(marker=child, icon=child.icon))
+            _render_raw(child, figure, kwargs)
+        elif how is MacroElement.render:
+            _render_raw(child, figure, kwargs)
+        else:
+            child.render(**kwargs)

@@ -1,0 +1,459 @@
+"""Pure map builders: catalog and selection in, folium objects out (the marker renderer).
+
+Nothing here imports Streamlit, so every map can be built and inspected in a
+test. The page passes :func:`build_base_map` to ``st_folium`` once and the
+result of :func:`build_layers` as ``feature_group_to_add``: the base map's
+script stays byte-for-byte the same across filter changes, so the browser
+keeps the map (and the user's zoom and pan) and only swaps the layers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import folium
+from branca.element import Element
+from xyzservices import providers
+
+from briefmap.data.schema import (
+    Catalog,
+    Place,
+    PlaceKind,
+    Posture,
+)
+from briefmap.drawing.assets import COMPONENT_RELATIVE_BASE, asset_links, web_style
+from briefmap.drawing.map_elements import (
+    FitWhenSized,
+    FocusWithoutScrolling,
+    HatchPatterns,
+    MapControl,
+    RawText,
+    SafeFeatureGroup,
+    ZoomClass,
+)
+from briefmap.drawing.plan import (
+    Layer,
+    MapFeature,
+    lead_order,
+    plan_features,
+    tooltip_html,
+)
+from briefmap.drawing.symbology import (
+    REGION_FILL_SCALE,
+    STATUS_STYLES,
+    SYMBOL_PX,
+    hatch_id,
+    legend_html,
+    symbol_svg,
+)
+from briefmap.engine.query import Selection
+from briefmap.engine.timeline import Change, ChangeKind
+from briefmap.safe import map_text
+
+LABEL_LEFT = frozenset({PlaceKind.CITY, PlaceKind.TOWN, PlaceKind.CAPITAL})
+
+FEATURE_CLASS = "bm-feature"  # every drawn place carries it: browser tests count these
+
+
+def _tooltip(feature: MapFeature) -> folium.Tooltip:
+    return folium.Tooltip(tooltip_html(feature), sticky=True, class_name="bm-tooltip")
+
+
+# ------------------------------------------------------------------- points
+
+
+# Up to this many points every one is labelled at every zoom; beyond, labels
+# show from map_elements.LABELS_FROM_ZOOM in (hundreds of names over the whole of Syria are
+# a black smear; the tooltips still name every place).
+LABEL_EVERY_POINT_UP_TO = 60
+
+
+def _point_marker(feature: MapFeature, *, crowded: bool = False) -> folium.Marker:
+    place, lead = feature.place, feature.lead
+    svg = symbol_svg(place.kind, feature.actor.colour, lead.status, lead.posture)
+    # Towns are labelled to the left and installations to the right: the bases
+    # sit next to their towns (Khmeimim by Latakia and Jableh, the naval
+    # facility in Tartus, the airport by Qamishli), so the labels part ways.
+    side = " bm-label-left" if place.kind in LABEL_LEFT else ""
+    when = " bm-label-near" if crowded else ""
+    label = f'<span class="bm-label{side}{when}">{map_text(place.name_en)}</span>'
+    icon = folium.DivIcon(
+        html=f"{svg}{label}",
+        icon_size=(SYMBOL_PX, SYMBOL_PX),
+        icon_anchor=(SYMBOL_PX // 2, SYMBOL_PX // 2),
+        class_name=f"{FEATURE_CLASS} bm-point bm-layer-{feature.layer.slug}",
+    )
+    point = place.geometry
+    return folium.Marker(location=(point.y, point.x), icon=icon, tooltip=_tooltip(feature))
+
+
+# ----------------------------------------------------------------- polygons
+
+
+def _rings(polygon: object) -> list[list[tuple[float, float]]]:
+    """(lat, lon) rings of a Polygon, outer ring first, as folium wants them."""
+    return [[(y, x) for x, y in ring.coords] for ring in (polygon.exterior, *polygon.interiors)]
+
+
+def _region(feature: MapFeature) -> folium.Polygon:
+    lead = feature.lead
+    style = STATUS_STYLES[lead.status]
+    colour = feature.actor.colour
+    if lead.posture is Posture.FORMER:
+        fill_colour, fill_opacity = colour, 0.0
+    elif lead.posture is Posture.PROPOSED:
+        # The hatch pattern is defined once on the map (see HatchPatterns).
+        fill_colour, fill_opacity = f"url(#{hatch_id(colour)})", 0.55
+    else:
+        fill_colour, fill_opacity = colour, style.fill_opacity * REGION_FILL_SCALE
+    return folium.Polygon(
+        locations=_rings(feature.place.geometry),
+        color=colour,
+        weight=style.weight,
+        dash_array=style.dash,
+        fill=True,
+        fill_color=fill_colour,
+        fill_opacity=fill_opacity,
+        class_name=f"{FEATURE_CLASS} bm-region bm-layer-{feature.layer.slug}",
+        tooltip=_tooltip(feature),
+    )
+
+
+# ------------------------------------------------------------------- arrows
+
+
+def _anchor(place: Place) -> tuple[float, float]:
+    """(lat, lon) where an arrow should touch a place."""
+    point = place.geometry if place.is_point else place.geometry.representative_point()
+    return point.y, point.x
+
+
+def arrowhead(
+    tip: tuple[float, float], tail: tuple[float, float], size_deg: float = 0.14
+) -> list[tuple[float, float]]:
+    """A triangle at ``tip`` pointing away from ``tail``, in (lat, lon)."""
+    (lat1, lon1), (lat0, lon0) = tip, tail
+    k = math.cos(math.radians(lat1))  # a degree of longitude is shorter than one of latitude
+    dx, dy = (lon1 - lon0) * k, lat1 - lat0
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    bx, by = -ux * size_deg, -uy * size_deg  # back from the tip
+    px, py = -uy * size_deg * 0.55, ux * size_deg * 0.55  # across
+    return [
+        (lat1, lon1),
+        (lat1 + by + py, lon1 + (bx + px) / k),
+        (lat1 + by - py, lon1 + (bx - px) / k),
+    ]
+
+
+def _deployment_arrows(catalog: Catalog, features: list[MapFeature]) -> list[folium.Element]:
+    drawn: set[tuple[str, str]] = set()
+    elements: list[folium.Element] = []
+    for feature in features:
+        if feature.layer is not Layer.PROPOSED:
+            continue
+        for claim in sorted(feature.claims, key=lead_order):
+            if claim.origin is None or (claim.origin, feature.place.id) in drawn:
+                continue
+            drawn.add((claim.origin, feature.place.id))
+            tail, tip = _anchor(catalog.places[claim.origin]), _anchor(feature.place)
+            colour = catalog.meta.actor(claim.actors[0]).colour
+            named_by = catalog.sources[claim.origin_source].credit if claim.origin_source else ""
+            label = map_text(
+                f"Proposed: {catalog.places[claim.origin].name_en} to {feature.place.name_en}. "
+                f"Origin named by {named_by}: {claim.origin_note}. {claim.summary}"
+            )
+            elements.append(
+                folium.PolyLine(
+                    [tail, tip],
+                    color=colour,
+                    weight=3,
+                    dash_array="10 8",
+                    class_name="bm-arrow",
+                    tooltip=folium.Tooltip(label, class_name="bm-tooltip"),
+                )
+            )
+            elements.append(
+                folium.Polygon(
+                    arrowhead(tip, tail),
+                    color=colour,
+                    weight=1,
+                    fill=True,
+                    fill_color=colour,
+                    fill_opacity=1.0,
+                    class_name="bm-arrow",
+                )
+            )
+    return elements
+
+
+# ------------------------------------------------------------------- layers
+
+
+@dataclass(frozen=True)
+class MapExtras:
+    """What a briefing adds on top of the claims: highlights, changes, a footnote."""
+
+    highlight: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()
+    since: str | None = None
+    footnote: bool = True
+    presentation: bool = False  # keeps the legend open, not collapsible
+
+
+HIGHLIGHT_LAYER = "Highlighted in this scene"
+CHANGES_LAYER = "Changes since"
+CHANGE_BADGES: dict[ChangeKind, str] = {
+    ChangeKind.NEW: "NEW",
+    ChangeKind.UPGRADED: "▲ UP",
+    ChangeKind.DOWNGRADED: "▼ DOWN",
+    ChangeKind.RETIRED: "✕ GONE",
+}
+
+
+def build_layers(
+    catalog: Catalog, selection: Selection, extras: MapExtras | None = None
+) -> list[folium.FeatureGroup]:
+    """The selection as one ``FeatureGroup`` per layer, in :class:`Layer` order.
+
+    Every claim layer is always present (possibly empty) so the layer control
+    keeps the same entries whatever the filter; highlight and change layers are
+    added when a briefing asks for them. Element ids are derived from content,
+    so the same selection gives byte-for-byte the same script and the browser
+    has nothing to redraw on a rerun.
+    """
+    extras = extras or MapExtras()
+    features = plan_features(catalog, selection)
+    groups = {layer: SafeFeatureGroup(name=layer.value, show=True) for layer in Layer}
+    _draw(catalog, features, groups.__getitem__)
+    ordered = [groups[layer] for layer in Layer]
+    if features:
+        legend = legend_html(features, collapsible=not extras.presentation)
+        corner = "bottomright" if extras.presentation else "topright"
+        MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(ordered[0])
+    if extras.footnote:
+        note = footnote_html(catalog, selection, outlets=extras.presentation)
+        MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
+            ordered[0]
+        )
+    if extras.changes:
+        ordered.append(_changes_group(catalog, selection, extras))
+    shown = set(selection.place_ids)
+    highlighted = [catalog.places[p] for p in extras.highlight if p in catalog.places]
+    if highlighted:
+        group = SafeFeatureGroup(name=HIGHLIGHT_LAYER, show=True)
+        for place in highlighted:
+            _highlight(place, drawn=place.id in shown).add_to(group)
+        ordered.append(group)
+    for group in ordered:
+        _stable_ids(group, group.layer_name)
+    return ordered
+
+
+UPLOAD_LAYER = "Your upload"
+
+
+def build_upload_layer(catalog: Catalog, selection: Selection, label: str) -> folium.FeatureGroup:
+    """A user's uploaded claims as one labelled layer, kept apart from the briefing's data."""
+    # Leaflet's layer control writes layer names as HTML: the label is the user's
+    # file names, so it is escaped like any other data.
+    group = SafeFeatureGroup(name=f"{UPLOAD_LAYER}: {map_text(label)}", show=True)
+    _draw(catalog, plan_features(catalog, selection), lambda _layer: group)
+    _stable_ids(group, group.layer_name)
+    return group
+
+
+def _draw(
+    catalog: Catalog, features: list[MapFeature], group_of: Callable[[Layer], folium.FeatureGroup]
+) -> None:
+    """Draw features (and proposed-deployment arrows) into the groups ``group_of`` picks."""
+    crowded = sum(f.place.is_point for f in features) > LABEL_EVERY_POINT_UP_TO
+    for feature in features:
+        element = (
+            _point_marker(feature, crowded=crowded) if feature.place.is_point else _region(feature)
+        )
+        element.add_to(group_of(feature.layer))
+    for arrow in _deployment_arrows(catalog, features):
+        arrow.add_to(group_of(Layer.PROPOSED))
+
+
+def _stable_ids(element: Element, seed: str) -> None:
+    """Replace folium's random element ids by ones derived from position and seed."""
+    element._id = hashlib.sha1(seed.encode()).hexdigest()  # noqa: S324 - a name, not a secret
+    for index, child in enumerate(element._children.values()):
+        _stable_ids(child, f"{seed}/{index}/{type(child).__name__}")
+
+
+def _highlight(place: Place, drawn: bool) -> folium.Element:
+    # A thick black-and-white ring reads on any basemap and in greyscale.
+    tip = map_text(f"Highlighted: {place.name_en}" + ("" if drawn else " (no claim shown here)"))
+    if place.is_point:
+        return folium.CircleMarker(
+            location=(place.geometry.y, place.geometry.x),
+            radius=22,
+            color="#000000",
+            weight=4,
+            fill=False,
+            dash_array="1 0",
+            class_name="bm-highlight",
+            tooltip=folium.Tooltip(tip, class_name="bm-tooltip"),
+        )
+    return folium.Polygon(
+        locations=_rings(place.geometry),
+        color="#000000",
+        weight=5,
+        fill=False,
+        class_name="bm-highlight",
+        tooltip=folium.Tooltip(tip, class_name="bm-tooltip"),
+    )
+
+
+def _changes_group(
+    catalog: Catalog, selection: Selection, extras: MapExtras
+) -> folium.FeatureGroup:
+    group = SafeFeatureGroup(name=f"{CHANGES_LAYER} {extras.since or ''}".strip(), show=True)
+    shown = {c.id: selection.places_of[c.id] for c in selection.claims}
+    by_place: dict[str, list[Change]] = {}
+    for change in extras.changes:
+        for place_id in shown.get(change.claim.id, ()):
+            by_place.setdefault(place_id, []).append(change)
+    for place_id, changes in by_place.items():
+        place = catalog.places[place_id]
+        lat, lon = _anchor(place)
+        kinds = sorted({c.kind for c in changes}, key=list(ChangeKind).index)
+        badge = " ".join(CHANGE_BADGES[k] for k in kinds)
+        tip = "<br>".join(map_text(f"{c.describe()}: {c.claim.summary}") for c in changes)
+        folium.Marker(
+            location=(lat, lon),
+            icon=folium.DivIcon(
+                html=f'<span class="bm-change">{map_text(badge)}</span>',
+                icon_size=(1, 1),
+                icon_anchor=(-14, 26),
+                class_name="bm-change-icon",
+            ),
+            tooltip=folium.Tooltip(tip, class_name="bm-tooltip"),
+        ).add_to(group)
+    return group
+
+
+def footnote_html(catalog: Catalog, selection: Selection, *, outlets: bool = True) -> str:
+    """The map's footnote: the "as of" date and the sources of what is shown, escaped.
+
+    With ``outlets`` (presentation view, where the sidebar and pages are out of
+    sight) it names them; otherwise it counts them, to keep the map clear.
+    Both renderers use it; it is kept with the selection's plan for reruns.
+    """
+    plan = catalog.index.plan(selection)
+    key = ("footnote", catalog.as_of, outlets)
+    if key not in plan.built:
+        plan.built[key] = _footnote(catalog, selection, outlets)
+    return plan.built[key]
+
+
+def _footnote(catalog: Catalog, selection: Selection, outlets: bool) -> str:
+    cited = catalog.index.cited_sources(selection)
+    lines = [
+        f'<div class="bm-foot-asof">Data as of {map_text(catalog.as_of or "not stated")} · '
+        f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"
+    ]
+    if cited and not outlets:
+        lines.append(
+            f'<div class="bm-foot-sources">{len(cited)} sources: see Sources &amp; method</div>'
+        )
+    elif cited:
+        # Outlets by name only: the items themselves are a click away on the
+        # Sources & method page, and the map must stay visible.
+        outlets = list(dict.fromkeys(s.outlet for s in cited))
+        lines.append(f'<div class="bm-foot-sources">Sources: {map_text("; ".join(outlets))}</div>')
+    return "".join(lines)
+
+
+# --------------------------------------------------------------- base map
+
+
+# The map page's own styles (briefmap/drawing/web/map.css), inlined in its <head>.
+MAP_CSS = web_style("map.css")
+
+
+def map_bounds(catalog: Catalog) -> list[list[float]]:
+    """[[south, west], [north, east]] of every on-map place (none: the data's region)."""
+    bounds = [p.geometry.bounds for p in catalog.places.values() if not p.off_map]
+    if not bounds:
+        return catalog.meta.region.bounds
+    west = min(b[0] for b in bounds)
+    south = min(b[1] for b in bounds)
+    east = max(b[2] for b in bounds)
+    north = max(b[3] for b in bounds)
+    return [[south, west], [north, east]]
+
+
+# Presentation view's larger type on the map (briefmap/drawing/web/presentation.css).
+PRESENTATION_CSS = web_style("presentation.css")
+
+
+def build_base_map(
+    catalog: Catalog,
+    asset_base: str = COMPONENT_RELATIVE_BASE,
+    *,
+    presentation: bool = False,
+    bounds: list[list[float]] | None = None,
+) -> folium.Map:
+    """The fixed part of the map: basemaps, scale, view, offline assets.
+
+    It depends on the catalog only through the bounds of its places and its
+    actors' colours (``catalog.meta``, for the hatch patterns), so a filter
+    change leaves it unchanged. ``presentation`` sets type large enough
+    to read over a video call. The legend comes with the layers (it lists what
+    they draw). ``bounds``: :func:`map_bounds` of the catalog, if the caller has
+    it cached (at 100,000 places computing it is a third of a second).
+    """
+    bounds = bounds or map_bounds(catalog)
+    (south, west), (north, east) = bounds
+    fmap = folium.Map(
+        location=((south + north) / 2, (west + east) / 2),
+        zoom_start=7,
+        tiles=None,
+        control_scale=True,
+        min_zoom=3,
+        max_bounds=False,
+    )
+    fmap.default_js, fmap.default_css = asset_links(asset_base)
+    # Light grey first: actor colours stay readable on a washed-out projector.
+    # (CARTO's tiles, folium's usual light choice, now need an API key.)
+    # Provider objects, not names: looking a name up in xyzservices costs 3 ms a rerun.
+    folium.TileLayer(providers.Esri.WorldGrayCanvas, name="Light grey basemap").add_to(fmap)
+    folium.TileLayer(providers.OpenStreetMap.Mapnik, name="OpenStreetMap", show=False).add_to(fmap)
+    FitWhenSized(bounds).add_to(fmap)
+    fmap.get_root().header.add_child(RawText(MAP_CSS), name="briefmap_css")
+    if presentation:
+        fmap.get_root().header.add_child(RawText(PRESENTATION_CSS), name="briefmap_present_css")
+    HatchPatterns([actor.colour for actor in catalog.meta.actors]).add_to(fmap)
+    FocusWithoutScrolling().add_to(fmap)
+    ZoomClass().add_to(fmap)
+    return fmap
+
+
+def build_map(
+    catalog: Catalog,
+    selection: Selection,
+    asset_base: str = COMPONENT_RELATIVE_BASE,
+    *,
+    extras: MapExtras | None = None,
+    presentation: bool = False,
+    layers: Callable[[Catalog, Selection, MapExtras], list[folium.FeatureGroup]] | None = None,
+) -> folium.Map:
+    """Base map, layers and layer control in one ``folium.Map``, for export and tests.
+
+    ``layers`` builds the layers (:func:`build_layers` by default; the export
+    passes :func:`briefmap.drawing.bulk.build_layers_auto`, which this module cannot
+    import).
+    """
+    fmap = build_base_map(catalog, asset_base, presentation=presentation)
+    extras = replace(extras or MapExtras(), presentation=presentation)
+    for group in (layers or build_layers)(catalog, selection, extras):
+        group.add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap

@@ -1,0 +1,183 @@
+"""The map planned for a selection: one feature per place and layer, and its tooltip text.
+
+The plan itself is the index's (:meth:`briefmap.engine.index.CatalogIndex.plan`,
+parallel arrays): the canvas (:mod:`briefmap.drawing.bulk`) draws from them, the
+markers (:mod:`briefmap.drawing.mapping`) from :func:`plan_features` read from them,
+and both write tooltips with :func:`tooltip_lines` and :data:`TOOLTIP_TAGS`. ``tests/test_renderer_parity.py``
+checks that they show the same tooltips, legend, footnote, counts and click
+targets.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from briefmap.data.schema import (
+    DEFAULT_META,
+    Actor,
+    Catalog,
+    Claim,
+    ClaimStatus,
+    Place,
+    Posture,
+)
+from briefmap.engine.layers import Layer, layer_of, lead_order
+from briefmap.engine.query import Selection
+from briefmap.safe import map_text
+
+if TYPE_CHECKING:  # the index hands plans to this module
+    from briefmap.engine.index import Plan
+
+
+@dataclass(frozen=True)
+class MapFeature:
+    """One place as drawn in one layer, with the claims that put it there."""
+
+    place: Place
+    layer: Layer
+    claims: tuple[Claim, ...]
+    # The catalog's actors (catalog.meta): the lead claim's first actor gives the colour.
+    actors: Mapping[str, Actor] = field(
+        default_factory=lambda: DEFAULT_META.actor_table, compare=False, repr=False
+    )
+
+    @property
+    def lead(self) -> Claim:
+        """The claim that sets the feature's style: best sourced, then the report's own."""
+        return min(self.claims, key=lead_order)
+
+    @property
+    def actor(self) -> Actor:
+        """The lead claim's first actor, with its name and colour from the data."""
+        actor_id = self.lead.actors[0]
+        return self.actors.get(actor_id) or DEFAULT_META.actor(actor_id)
+
+
+def plan_features(catalog: Catalog, selection: Selection) -> list[MapFeature]:
+    """The features the map draws for a selection: one per place and layer.
+
+    Read from the index's plan (:meth:`briefmap.engine.index.CatalogIndex.plan`), the
+    arrays the canvas renderer draws from, so both renderers draw one plan.
+    Kept with the plan: a rerun with the same selection builds nothing again.
+    """
+    plan = catalog.index.plan(selection)
+    features = plan.built.get("features")
+    if features is None:
+        features = plan.built["features"] = _features_of(catalog, plan)
+    return list(features)
+
+
+def _features_of(catalog: Catalog, plan: Plan) -> list[MapFeature]:
+    index = catalog.index
+    ids, ordered, pair_claim = index.places.ids, index.claims.ordered, index.claims.pair_claim
+    layers = list(Layer)
+    features = []
+    for layer, place, first, count in zip(
+        plan.layer.tolist(),
+        plan.place.tolist(),
+        plan.first.tolist(),
+        plan.count.tolist(),
+        strict=True,
+    ):
+        members = pair_claim[plan.pairs[first : first + count]].tolist()
+        features.append(
+            MapFeature(
+                place=catalog.places[ids[place]],
+                layer=layers[layer],
+                claims=tuple(ordered[i] for i in members),
+                actors=catalog.meta.actor_table,
+            )
+        )
+    # Polygons first within a layer, so points stay clickable on top of them.
+    return sorted(features, key=lambda f: (layers.index(f.layer), f.place.is_point, f.place.id))
+
+
+# ------------------------------------------------------------------ tooltips
+
+# A tooltip's lines, in order, by the tag each opens with. Both renderers join
+# the same lines with this markup: :func:`tooltip_html` here, and the canvas
+# script from the tags its payload carries (:mod:`briefmap.drawing.canvas_payload`).
+TOOLTIP_TAGS: tuple[str, ...] = (
+    '<div class="bm-tip-name">',  # English name
+    '<div dir="rtl" lang="ar">',  # Arabic name
+    '<div lang="ru">',  # Russian name
+    '<div class="bm-tip-meta">',  # kind · precision · layer
+    '<div class="bm-tip-meta">',  # how many claims, by status
+    '<div class="bm-tip-meta">',  # former claims whose end no source dates
+    '<div class="bm-tip-lead">',  # the lead claim's summary
+)
+# Every tooltip ends by saying what a click does.
+TOOLTIP_HINT = "Click for the claim card"
+TOOLTIP_TAIL = f'<div class="bm-tip-hint">{TOOLTIP_HINT}</div>'
+
+
+def tooltip_markup(lines: Sequence[str | None]) -> str:
+    """Escaped lines (``None``: left out) joined in :data:`TOOLTIP_TAGS` markup, and the tail."""
+    body = "".join(
+        f"{tag}{text}</div>"
+        for tag, text in zip(TOOLTIP_TAGS, lines, strict=True)
+        if text is not None
+    )
+    return body + TOOLTIP_TAIL
+
+
+def tooltip_lines(feature: MapFeature, *, summary: bool = True) -> list[str | None]:
+    """A feature's tooltip lines, escaped: names in three scripts, what is claimed there."""
+    place = feature.place
+    counts = Counter(c.status for c in feature.claims)
+    undated = sum(1 for c in feature.claims if c.posture is Posture.FORMER and c.end_date_unknown)
+    return [
+        map_text(place.name_en),
+        map_text(place.name_ar) if place.name_ar else None,
+        map_text(place.name_ru) if place.name_ru else None,
+        meta_line(map_text(place.kind.label), map_text(place.precision.label), feature.layer),
+        tally_line([counts[s] for s in ClaimStatus]),
+        undated_end_text(undated) if undated else None,
+        map_text(feature.lead.summary) if summary else None,
+    ]
+
+
+def tooltip_html(feature: MapFeature) -> str:
+    """The marker renderer's tooltip for a feature."""
+    return tooltip_markup(tooltip_lines(feature))
+
+
+def meta_line(kind: str, precision: str, layer: Layer) -> str:
+    """Kind, precision and layer (kind and precision already escaped)."""
+    return f"{kind} · {precision} · {map_text(layer.value)}"
+
+
+def tally_line(counts: Sequence[int]) -> str:
+    """'3 claims: 2 confirmed, 1 reported' from claims per status, in ladder order."""
+    total = sum(counts)
+    noun = "claim" if total == 1 else "claims"
+    tally = ", ".join(
+        f"{n} {s.label.lower()}" for s, n in zip(ClaimStatus, counts, strict=True) if n
+    )
+    return f"{total} {noun}: {map_text(tally)}"
+
+
+def undated_end_text(n: int) -> str:
+    """The map's words for former claims whose end no source dates."""
+    return "Former: end date unknown" if n == 1 else f"{n} former claims: end date unknown"
+
+
+__all__ = [
+    "TOOLTIP_HINT",
+    "TOOLTIP_TAGS",
+    "TOOLTIP_TAIL",
+    "Layer",
+    "MapFeature",
+    "layer_of",
+    "lead_order",
+    "meta_line",
+    "plan_features",
+    "tally_line",
+    "tooltip_html",
+    "tooltip_lines",
+    "tooltip_markup",
+    "undated_end_text",
+]

@@ -1,0 +1,122 @@
+"""A PNG of an exported map, drawn by the server's own Chromium.
+
+The standalone HTML of :func:`briefmap.drawing.exports.standalone_html` is opened
+offline in headless Chromium (Playwright is imported only when a PNG is asked
+for) and captured once every place, marker or canvas point, has been drawn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from briefmap.drawing.mapping import FEATURE_CLASS
+from briefmap.screenshots import CHROMIUM_ARGS, INSTALL_HINT, chromium_executable
+
+# True once no map's shared point canvas (briefmap.drawing.bulk) is drawing or about to.
+CANVAS_SETTLED_JS = """() => Object.keys(window).filter((k) => k.startsWith("map_")).every((k) => {
+    const points = window[k] && window[k].__briefmapPoints;
+    return !points || (!points.drawing && !points._redrawRequest);
+})"""
+
+
+class SnapshotUnavailable(RuntimeError):
+    """No browser to draw a PNG with; the message says how to install one."""
+
+
+def snapshot_available(chromium: str | None = None) -> bool:
+    """Whether :func:`png_snapshot` can run: Playwright importable and Chromium found.
+
+    Parameters
+    ----------
+    chromium
+        Chromium binary; ``$BRIEFMAP_CHROMIUM`` or ``/usr/bin/chromium`` by default.
+
+    Returns
+    -------
+    bool
+        ``True`` if both are there.
+    """
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return chromium_executable(chromium) is not None
+
+
+def png_snapshot(
+    html: str,
+    width: int = 1600,
+    height: int = 1000,
+    chromium: str | None = None,
+    *,
+    blocked: list[str] | None = None,
+    timeout_ms: float = 30_000,
+) -> bytes:
+    """Draw a standalone map page in the system Chromium and return a PNG of it.
+
+    Every request but ``data:`` URLs is refused, basemap tiles included, so
+    the picture is the same with or without a network: layers, labels and
+    legend on a blank background.
+
+    Parameters
+    ----------
+    html
+        A page from :func:`standalone_html`.
+    width, height
+        Viewport size in CSS pixels (the PNG's size).
+    chromium
+        Chromium binary; else ``$BRIEFMAP_CHROMIUM``, else ``/usr/bin/chromium``.
+    blocked
+        If given, every refused request's URL is appended to it.
+    timeout_ms
+        How long to wait for the map and its features to draw.
+
+    Returns
+    -------
+    bytes
+        The PNG.
+
+    Raises
+    ------
+    SnapshotUnavailable
+        If Playwright or the Chromium binary is missing.
+    """
+    executable = chromium_executable(chromium)
+    if executable is None:
+        raise SnapshotUnavailable(f"Chromium not found. {INSTALL_HINT}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        raise SnapshotUnavailable(
+            f"Playwright for Python is not installed (pip install playwright). {INSTALL_HINT}"
+        ) from exc
+
+    def gate(route: Any) -> None:
+        url = route.request.url
+        if url.startswith("data:"):
+            route.continue_()
+            return
+        if blocked is not None:
+            blocked.append(url)
+        route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
+        try:
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, device_scale_factor=1
+            )
+            context.route("**/*", gate)
+            page = context.new_page()
+            page.set_content(html, wait_until="load", timeout=timeout_ms)
+            page.wait_for_selector(".leaflet-container", timeout=timeout_ms)
+            # A map with nothing selected has no features to wait for.
+            if f'"{FEATURE_CLASS} ' in html or f"'{FEATURE_CLASS} " in html:
+                page.wait_for_selector(f".{FEATURE_CLASS}", state="attached", timeout=timeout_ms)
+            # The map fits its bounds again 400 ms after load (FitWhenSized).
+            page.wait_for_timeout(700)
+            # Canvas layers (large selections) draw in slices: wait for the last.
+            page.wait_for_function(CANVAS_SETTLED_JS, timeout=timeout_ms, polling=50)
+            return page.screenshot(type="png")
+        finally:
+            browser.close()

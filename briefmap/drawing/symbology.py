@@ -1,0 +1,177 @@
+"""How a claim is drawn, and the legend that says so.
+
+Status is carried by line pattern, weight and fill (so the ladder reads in
+greyscale and on a washed-out projector), posture by the fill (current solid,
+proposed hatched, former hollow), the actor by colour, and a point's kind by
+its shape. :func:`legend_html` explains exactly what a map draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from briefmap.data.schema import ClaimStatus, PlaceKind, Posture
+from briefmap.safe import map_text
+
+if TYPE_CHECKING:
+    from briefmap.drawing.plan import MapFeature
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    """How a rung of the status ladder is drawn, without relying on colour."""
+
+    dash: str | None
+    weight: float
+    fill_opacity: float
+
+
+STATUS_STYLES: dict[ClaimStatus, StatusStyle] = {
+    ClaimStatus.CONFIRMED: StatusStyle(dash=None, weight=3.5, fill_opacity=0.9),
+    ClaimStatus.STATED: StatusStyle(dash=None, weight=2.5, fill_opacity=0.6),
+    ClaimStatus.REPORTED: StatusStyle(dash="7 4", weight=2.5, fill_opacity=0.35),
+    ClaimStatus.UNVERIFIED: StatusStyle(dash="2 4", weight=2.5, fill_opacity=0.15),
+    ClaimStatus.DENIED: StatusStyle(dash="1 6", weight=1.5, fill_opacity=0.0),
+}
+
+
+# Regions are large: the same ladder, lighter, so tiles and labels show through.
+REGION_FILL_SCALE = 0.45
+
+
+# Point symbols by kind, as SVG shapes on a 24x24 box.
+SYMBOLS: dict[PlaceKind, str] = {
+    PlaceKind.NAVAL_FACILITY: '<path d="M12 2 L22 12 L12 22 L2 12 Z"/>',
+    PlaceKind.AIR_BASE: '<rect x="3" y="3" width="18" height="18"/>',
+    PlaceKind.AIRPORT: '<path d="M7 3 H17 L22 12 L17 21 H7 L2 12 Z"/>',
+    PlaceKind.MILITARY_POST: '<path d="M12 2 L22 21 H2 Z"/>',
+    PlaceKind.CAPITAL: (
+        '<path d="M12 1.5 L14.8 8.6 L22.4 9.1 L16.5 14 L18.4 21.4 L12 17.3 '
+        'L5.6 21.4 L7.5 14 L1.6 9.1 L9.2 8.6 Z"/>'
+    ),
+    PlaceKind.GOVERNMENT_SITE: (
+        '<path d="M12 1.5 L14.8 8.6 L22.4 9.1 L16.5 14 L18.4 21.4 L12 17.3 '
+        'L5.6 21.4 L7.5 14 L1.6 9.1 L9.2 8.6 Z"/>'
+    ),
+    PlaceKind.CITY: '<circle cx="12" cy="12" r="8.5"/>',
+    PlaceKind.TOWN: '<circle cx="12" cy="12" r="6.5"/>',
+    PlaceKind.MOUNTAIN: '<path d="M1.5 21 L9 6 L13 13 L16 9 L22.5 21 Z"/>',
+    PlaceKind.GOVERNORATE: '<circle cx="12" cy="12" r="9" />',
+    PlaceKind.REGION: '<circle cx="12" cy="12" r="9" />',
+    PlaceKind.BUFFER_ZONE: '<circle cx="12" cy="12" r="9" />',
+}
+
+
+SYMBOL_PX = 26
+
+
+def symbol_svg(kind: PlaceKind, colour: str, status: ClaimStatus, posture: Posture) -> str:
+    """An SVG symbol: shape by kind, colour by actor, status and posture by fill and line."""
+    style = STATUS_STYLES[status]
+    if posture is Posture.FORMER:
+        fill, fill_opacity = "none", 0.0
+    elif posture is Posture.PROPOSED:
+        fill, fill_opacity = f"url(#{hatch_id(colour)})", 1.0
+    else:
+        fill, fill_opacity = colour, style.fill_opacity
+    dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
+    shape = SYMBOLS[kind]
+    # A white halo under the coloured line keeps symbols legible on any basemap.
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{SYMBOL_PX}" height="{SYMBOL_PX}" '
+        f'viewBox="-1 -1 26 26" aria-hidden="true">'
+        f"{hatch_defs(colour) if posture is Posture.PROPOSED else ''}"
+        f'<g fill="none" stroke="#ffffff" stroke-width="{style.weight + 2.5}">{shape}</g>'
+        f'<g fill="{fill}" fill-opacity="{fill_opacity}" stroke="{colour}" '
+        f'stroke-width="{style.weight}"{dash} stroke-linejoin="round">{shape}</g></svg>'
+    )
+
+
+def hatch_id(colour: str) -> str:
+    return f"bm-hatch-{colour.lstrip('#').lower()}"
+
+
+def hatch_defs(colour: str) -> str:
+    return (
+        f'<defs><pattern id="{hatch_id(colour)}" patternUnits="userSpaceOnUse" width="6" '
+        f'height="6" patternTransform="rotate(45)"><rect width="2.5" height="6" '
+        f'fill="{colour}"/></pattern></defs>'
+    )
+
+
+def legend_html(
+    features: Iterable[MapFeature], collapsible: bool = True, *, symbols: bool = True
+) -> str:
+    """The legend for what is drawn: its actors, statuses, postures and symbols.
+
+    ``symbols=False`` for the canvas renderer, which draws every place as a
+    circle: the key of symbols by kind gives way to a line saying so.
+
+    Only vocabulary labels and the data's actor names (escaped) reach it, and
+    only entries that appear on the map, so it stays small enough to leave the map visible.
+    """
+    swatch = '<svg width="18" height="18" viewBox="-1 -1 26 26">{}</svg>'
+    features = list(features)
+    drawn = {f.actor for f in features}
+    # The data's order (briefmap.json), as the sidebar lists them.
+    order = {actor_id: i for i, actor_id in enumerate(features[0].actors)} if features else {}
+    actors = sorted(drawn, key=lambda a: (order.get(a.id, len(order)), a.id))
+    statuses = {f.lead.status for f in features}
+    postures = {f.lead.posture for f in features}
+    kinds = {f.place.kind for f in features if f.place.is_point}
+    # Not collapsible means presentation: a compact strip without the symbol
+    # key (every point is labelled on the map), so the map stays visible.
+    opening = "<details open><summary>Legend</summary>" if collapsible else '<div class="bm-strip">'
+    parts = [opening, '<h4>Actor (colour)</h4><div class="grid">']
+    for actor in actors:
+        parts.append(
+            f'<div class="row">{swatch.format(_swatch(actor.colour, ClaimStatus.CONFIRMED, Posture.CURRENT))}'
+            f"{map_text(actor.label)}</div>"
+        )
+    parts.append('</div><h4>Status (fill and line)</h4><div class="grid">')
+    for status in (s for s in ClaimStatus if s in statuses):
+        parts.append(
+            f'<div class="row">{swatch.format(_swatch("#555555", status, Posture.CURRENT))}'
+            f"{map_text(status.label)}</div>"
+        )
+    parts.append("</div><h4>Posture</h4>")
+    for posture, text in (
+        (Posture.CURRENT, "Current: filled"),
+        (Posture.PROPOSED, "Proposed: hatched; dashed arrow from a base a source names"),
+        (Posture.FORMER, "Former: hollow"),
+    ):
+        if posture not in postures:
+            continue
+        parts.append(
+            f'<div class="row">{swatch.format(_swatch("#555555", ClaimStatus.STATED, posture))}'
+            f"{map_text(text)}</div>"
+        )
+    if not collapsible:
+        parts.append("</div></div>")
+        return "".join(parts)
+    if not symbols:
+        parts.append("<h4>Symbol</h4><div>Each place is a circle; hover one for its kind.</div>")
+        parts.append("</details>")
+        return "".join(parts)
+    parts.append('<h4>Symbol (kind of place)</h4><div class="grid">')
+    shown: set[str] = set()
+    for kind in (k for k in PlaceKind if k in kinds):
+        shape = SYMBOLS[kind]
+        if shape in shown:
+            continue
+        shown.add(shape)
+        names = [k.label for k in PlaceKind if SYMBOLS[k] == shape and k in kinds]
+        parts.append(
+            f'<div class="row"><svg width="18" height="18" viewBox="-1 -1 26 26"><g fill="#ffffff" '
+            f'stroke="#333333" stroke-width="2.5">{shape}</g></svg>{map_text(" / ".join(names))}</div>'
+        )
+    parts.append("</div></details>")
+    return "".join(parts)
+
+
+def _swatch(colour: str, status: ClaimStatus, posture: Posture) -> str:
+    # Reuse the symbol renderer's fill rules on a plain square.
+    inner = symbol_svg(PlaceKind.AIR_BASE, colour, status, posture)
+    return inner[inner.index(">") + 1 : inner.rindex("</svg>")]

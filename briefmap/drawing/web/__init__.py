@@ -1,0 +1,20 @@
+"""Briefmap's own JavaScript and CSS, as files (read by :func:`briefmap.drawing.assets.web_text`).
+
+- ``canvas.js``: the canvas renderer of the bulk layers (``briefmap/drawing/bulk.py``);
+  its pure helpers are exported under Node for ``tests/js/``.
+- ``canvas-engine.js``, ``circles-engine.js``: the per-layer scripts of
+  :class:`briefmap.drawing.bulk.BulkLayer`'s two engines.
+- ``map.css``, ``presentation.css``: the map page's styles, and the larger type
+  of presentation view (``briefmap/drawing/mapping.py``).
+- ``presentation-page.css``: presentation view's Streamlit page around the map
+  (``briefmap/app/scenes.py``).
+- ``map-control.js``, ``fit-when-sized.js``, ``focus-without-scrolling.js``,
+  ``zoom-class.js``, ``hatch-patterns.js``: the small scripts of
+  ``briefmap/drawing/map_elements.py``, each a function called with the map
+  and JSON arguments (tested under Node in ``tests/js/map-elements.test.js``).
+- ``export.css``: the offline HTML export's page (``briefmap/drawing/exports.py``).
+- ``map-settled.js``: for tools, not the page; the screenshots and browser
+  tests wait with it until the map has stopped moving.
+
+Python inlines them unchanged: none is a template, and nothing is substituted.
+"""

@@ -1,0 +1,13 @@
+// The per-layer script of the "canvas" engine (BulkLayer in briefmap/drawing/bulk.py):
+// a function expression that the layer's script calls with the map, the
+// layer's feature group and its payload. Outlines become SVG paths, points go
+// on the map's one canvas (canvas.js).
+(function (map, group, d) {
+    var B = window.__briefmapBulk, count = d.x.length + d.g.length;
+    var parts = [B.outlines(d), new B.PointSet(d, d.scale)];
+    var drawn = window.__briefmapDrawn = window.__briefmapDrawn || {};
+    parts[1].on("add", function () { drawn[d.layer] = count; });
+    parts[1].on("remove", function () { drawn[d.layer] = 0; });
+    (window.__briefmapLayers = window.__briefmapLayers || {})[d.layer] = parts;
+    parts.forEach(function (part) { part.addTo(group); });
+})

@@ -1,0 +1,16 @@
+// A Leaflet control holding fixed HTML (MapControl in briefmap/drawing/map_elements.py):
+// the legend, the footnote. It runs each time streamlit-folium swaps the layers
+// in, so it removes the control of the same slot first.
+(function (map, slot, position, cssClass, html) {
+    if (map[slot]) { map.removeControl(map[slot]); }
+    var control = L.control({position: position});
+    control.onAdd = function () {
+        var div = L.DomUtil.create("div", cssClass);
+        div.innerHTML = html;
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+    };
+    control.addTo(map);
+    map[slot] = control;
+})

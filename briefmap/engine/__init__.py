@@ -1,0 +1,17 @@
+"""The engine: what a loaded catalog answers, fast and in one place.
+
+- ``index``: :class:`~briefmap.engine.index.CatalogIndex`, built once per
+  catalog (``catalog.index``) and the only cache besides Streamlit's:
+  selection, the plan of what to draw, bounds, drawn and off-map places,
+  monthly counts, cited sources, place search; ``catalog_arrays`` holds its arrays;
+- ``layers``: the map's layers, which layer a claim is drawn in, which claim
+  leads a place;
+- ``query``: the filter (:class:`~briefmap.engine.query.ClaimFilter`) and
+  the plain selection the index is checked against;
+- ``timeline``: a catalog as of a day, and what changed between two days;
+- ``state``: the view a link carries, parsed and written;
+- ``interaction``: what a click on the map points at;
+- ``tables``: claims and sources as tables for pages and CSV;
+- ``briefings``: briefings' scenes (a filter, a view, a day, highlights),
+  read and checked.
+"""

@@ -1,0 +1,166 @@
+"""Briefings: ordered scenes, each a filter, a map view, highlighted places and talking points.
+
+One JSON file per briefing in ``<data>/briefings/``; validated like the rest of
+the data, with errors that name the file, the scene and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefmap.data.readers import read_json
+from briefmap.data.schema import Catalog, ClaimStatus, PlaceKind
+from briefmap.data.validate import Collector, Record, ValidationIssue
+from briefmap.engine.query import ClaimFilter, Deployments
+from briefmap.engine.state import ZOOM_RANGE, MapView
+
+BRIEFINGS_DIR = "briefings"
+BRIEFING_FIELDS = ("id", "title", "summary", "scenes")
+SCENE_FIELDS = ("title", "talking_points", "filters", "as_of", "since", "view", "highlight")
+FILTER_FIELDS = ("actors", "statuses", "deployments", "kinds", "search", "from", "to")
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One step of a briefing."""
+
+    title: str
+    talking_points: tuple[str, ...]
+    claim_filter: ClaimFilter
+    as_of: str | None = None
+    since: str | None = None
+    view: MapView | None = None
+    highlight: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """An ordered list of scenes on one subject."""
+
+    id: str
+    title: str
+    scenes: tuple[Scene, ...]
+    summary: str | None = None
+
+
+def _filter(rec: Record, raw: Any, actor_ids: tuple[str, ...]) -> ClaimFilter:
+    if raw is None:
+        return ClaimFilter()
+    if not isinstance(raw, dict):
+        rec.fail("filters", "must be an object")
+        return ClaimFilter()
+    sub = Record(raw, rec.rid, rec.out, prefix=f"{rec.prefix}filters.")
+    sub.no_unknown_fields(FILTER_FIELDS)
+    actors = frozenset(sub.id_choices("actors", actor_ids)) if "actors" in raw else None
+    statuses = frozenset(sub.choices("statuses", ClaimStatus)) if "statuses" in raw else None
+    kinds = frozenset(sub.choices("kinds", PlaceKind)) if "kinds" in raw else None
+    deployments = sub.choice("deployments", Deployments, default=Deployments.INCLUDE_PROPOSED)
+    search = sub.text("search", required=False) or ""
+    reported_from = sub.date("from") if "from" in raw else None
+    reported_to = sub.date("to") if "to" in raw else None
+    rec.failed = rec.failed or sub.failed
+    return ClaimFilter(
+        actors=actors,
+        statuses=statuses,
+        deployments=deployments or Deployments.INCLUDE_PROPOSED,
+        kinds=kinds,
+        search=search,
+        reported_from=reported_from,
+        reported_to=reported_to,
+    )
+
+
+def _view(rec: Record, raw: Any) -> MapView | None:
+    if raw is None:
+        return None
+    center = raw.get("center") if isinstance(raw, dict) else None
+    zoom = raw.get("zoom") if isinstance(raw, dict) else None
+    numbers = (
+        isinstance(center, list)
+        and len(center) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in center)
+    )
+    if not numbers or not isinstance(zoom, int) or not ZOOM_RANGE[0] <= zoom <= ZOOM_RANGE[1]:
+        rec.fail(
+            "view",
+            f"must be {{'center': [lat, lon], 'zoom': {ZOOM_RANGE[0]}..{ZOOM_RANGE[1]}}}",
+        )
+        return None
+    lat, lon = center
+    if not (-85 <= lat <= 85 and -180 <= lon <= 180):
+        rec.fail("view", "centre is outside WGS84 (latitude first, then longitude)")
+        return None
+    return MapView(center=(float(lat), float(lon)), zoom=zoom)
+
+
+def _scene(rec: Record, catalog: Catalog) -> Scene:
+    rec.no_unknown_fields(SCENE_FIELDS)
+    title = rec.text("title") or ""
+    points = rec.texts("talking_points")
+    claim_filter = _filter(rec, rec.data.get("filters"), catalog.meta.actor_ids)
+    as_of = rec.date("as_of") if "as_of" in rec.data else None
+    since = rec.date("since") if "since" in rec.data else None
+    view = _view(rec, rec.data.get("view"))
+    highlight = rec.texts("highlight", required=False)
+    for place_id in highlight:
+        if place_id not in catalog.places:
+            rec.fail("highlight", f"{place_id!r} is not a place in the data")
+    return Scene(title, points, claim_filter, as_of, since, view, highlight)
+
+
+def _briefing(path: Path, catalog: Catalog, out: Collector) -> Briefing | None:
+    payload = read_json(path, out)
+    if payload is None:
+        return None
+    if not isinstance(payload, dict):
+        out.add("-", "-", "a briefing file is a JSON object with id, title and scenes")
+        return None
+    rid = payload.get("id") if isinstance(payload.get("id"), str) else path.stem
+    rec = Record(payload, rid, out)
+    rec.no_unknown_fields(BRIEFING_FIELDS)
+    briefing_id = rec.text("id")
+    title = rec.text("title")
+    summary = rec.text("summary", required=False)
+    raw_scenes = payload.get("scenes")
+    if not isinstance(raw_scenes, list) or not raw_scenes:
+        rec.fail("scenes", "must be a non-empty list of scenes")
+        return None
+    scenes = []
+    for number, raw in enumerate(raw_scenes, start=1):
+        if not isinstance(raw, dict):
+            rec.fail(f"scenes[{number}]", "must be an object")
+            continue
+        scene_rec = Record(raw, rid, out, prefix=f"scenes[{number}].")
+        scene = _scene(scene_rec, catalog)
+        rec.failed = rec.failed or scene_rec.failed
+        scenes.append(scene)
+    if rec.failed or briefing_id is None or title is None:
+        return None
+    return Briefing(id=briefing_id, title=title, scenes=tuple(scenes), summary=summary)
+
+
+def load_briefings(
+    data_dir: Path, catalog: Catalog
+) -> tuple[dict[str, Briefing], list[ValidationIssue]]:
+    """Every valid briefing in ``<data_dir>/briefings/``, and the issues of the rest.
+
+    A briefing with any error is left out whole: a briefer should not walk into
+    a meeting with a scene missing from the middle of the story.
+    """
+    folder = Path(data_dir) / BRIEFINGS_DIR
+    briefings: dict[str, Briefing] = {}
+    issues: list[ValidationIssue] = []
+    if not folder.is_dir():
+        return briefings, issues
+    for path in sorted(folder.glob("*.json")):
+        out = Collector(f"{BRIEFINGS_DIR}/{path.name}")
+        briefing = _briefing(path, catalog, out)
+        if briefing is not None and briefing.id in briefings:
+            out.add(briefing.id, "id", "duplicate briefing id")
+            briefing = None
+        issues += out.issues
+        if briefing is not None:
+            briefings[briefing.id] = briefing
+    return briefings, issues

@@ -1,0 +1,163 @@
+"""Time: the picture as it was known on a given day, and what changed between two days."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from briefmap.data.schema import Catalog, Claim, ClaimStatus, Posture, StatusChange
+
+
+@dataclass(frozen=True)
+class ClaimState:
+    """A claim's status and posture on one day."""
+
+    status: ClaimStatus
+    posture: Posture
+
+
+def _applies(change: StatusChange, day: str, known_by: str | None) -> bool:
+    # An end no source dates is known to have happened by the data's own
+    # "as of" day, and not before: earlier days show the posture reported then.
+    if not change.dated:
+        return known_by is not None and day >= known_by
+    return change.date <= day
+
+
+def state_on(claim: Claim, day: str, known_by: str | None = None) -> ClaimState | None:
+    """The claim's status and posture as known on ``day``; ``None`` before it was reported.
+
+    ``known_by`` is the data's own "as of" day, from which an end dated
+    "unknown" counts as known.
+    """
+    if claim.reported > day:
+        return None
+    if not claim.history:
+        return ClaimState(claim.status, claim.posture)
+    status, posture = claim.status, claim.posture
+    first = True
+    for change in claim.history:
+        if not _applies(change, day, known_by):
+            break
+        if first:
+            status, posture = change.status or status, change.posture or posture
+            first = False
+            continue
+        status = change.status or status
+        posture = change.posture or posture
+    return ClaimState(status, posture)
+
+
+def as_of(catalog: Catalog, day: str | None) -> Catalog:
+    """The catalog as known on ``day``: later claims hidden, each at the status it had then.
+
+    ``None`` means today: the catalog unchanged.
+    """
+    if day is None:
+        return catalog
+    claims: dict[str, Claim] = {}
+    for cid, claim in catalog.claims.items():
+        state = state_on(claim, day, catalog.as_of)
+        if state is not None:
+            # Cut the history at the day too, so the rewound catalog is valid data
+            # in its own right (an export of it loads back unchanged).
+            proposed = state.posture is Posture.PROPOSED
+            claims[cid] = replace(
+                claim,
+                status=state.status,
+                posture=state.posture,
+                history=tuple(h for h in claim.history if _applies(h, day, catalog.as_of)),
+                origin=claim.origin if proposed else None,
+                origin_source=claim.origin_source if proposed else None,
+                origin_note=claim.origin_note if proposed else None,
+            )
+    return catalog.rewound(claims, day)
+
+
+def date_span(catalog: Catalog) -> tuple[str, str] | None:
+    """The first and last day anything in the catalog was reported or changed."""
+    days = [c.reported for c in catalog.claims.values()]
+    days += [h.date for c in catalog.claims.values() for h in c.history if h.dated]
+    if not days:
+        return None
+    return min(days), max(days)
+
+
+class ChangeKind(str, Enum):
+    """How a claim moved between two "as of" days."""
+
+    NEW = "new"
+    UPGRADED = "upgraded"
+    DOWNGRADED = "downgraded"
+    RETIRED = "retired"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One claim that is new, better or worse sourced, or no longer current."""
+
+    claim: Claim
+    kind: ChangeKind
+    before: ClaimState | None
+    after: ClaimState
+
+    def describe(self) -> str:
+        """A one-line account of the change, in plain words."""
+        before = self.before
+        if self.kind is ChangeKind.NEW or before is None:
+            return f"New: {self.after.status.label.lower()}, {self.after.posture.label.lower()}"
+        if self.kind is ChangeKind.RETIRED:
+            return f"Retired: {before.posture.label.lower()} to {self.after.posture.label.lower()}"
+        return (
+            f"{self.kind.label}: {before.status.label.lower()} to {self.after.status.label.lower()}"
+        )
+
+
+def changes_between(catalog: Catalog, earlier: str, later: str) -> list[Change]:
+    """What changed from ``earlier`` to ``later``, in the order it happened.
+
+    A claim is *new* if it was reported in between; *upgraded* or *downgraded*
+    if its status rose or fell on the ladder; *retired* if it stopped being
+    current or proposed and became former. A claim whose status and posture
+    both changed is listed once, by its status change.
+    """
+    if earlier > later:
+        earlier, later = later, earlier
+    changes: list[Change] = []
+    for claim in catalog.claims.values():
+        # An end no source dates is not known to fall between the two days, so
+        # it is never a change between them.
+        before, after = state_on(claim, earlier), state_on(claim, later)
+        if after is None:
+            continue
+        if before is None:
+            kind = ChangeKind.NEW
+        elif after.status.rank < before.status.rank:
+            kind = ChangeKind.UPGRADED
+        elif after.status.rank > before.status.rank:
+            kind = ChangeKind.DOWNGRADED
+        elif before.posture is not Posture.FORMER and after.posture is Posture.FORMER:
+            kind = ChangeKind.RETIRED
+        else:
+            continue
+        changes.append(Change(claim, kind, before, after))
+    return sorted(changes, key=lambda c: (_changed_on(c.claim, earlier), c.claim.id))
+
+
+def _changed_on(claim: Claim, after_day: str) -> str:
+    days = [claim.reported, *(h.date for h in claim.history if h.dated)]
+    return min((d for d in days if d > after_day), default=claim.reported)
+
+
+def monthly_counts(claims: list[Claim] | tuple[Claim, ...]) -> list[dict[str, object]]:
+    """Rows for the timeline chart: claims per reported month and status."""
+    counts: Counter[tuple[str, ClaimStatus]] = Counter((c.reported[:7], c.status) for c in claims)
+    return [
+        {"month": f"{month}-01", "status": status.label, "rank": status.rank, "claims": n}
+        for (month, status), n in sorted(counts.items(), key=lambda i: (i[0][0], i[0][1].rank))
+    ]

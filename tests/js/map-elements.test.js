@@ -1,0 +1,74 @@
+// The small map scripts of briefmap/drawing/map_elements.py (MapScript), under
+// Node with a stand-in for Leaflet: each file is one function expression that
+// the page calls with the map and JSON arguments.
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+
+const WEB = path.join(__dirname, "..", "..", "briefmap", "drawing", "web");
+const ELEMENTS = ["map-control.js", "fit-when-sized.js", "focus-without-scrolling.js", "zoom-class.js", "hatch-patterns.js"];
+
+// Evaluate a file in a context with the given globals; it must yield a function.
+function load(name, globals) {
+    const fn = vm.runInNewContext(fs.readFileSync(path.join(WEB, name), "utf8"), globals || {});
+    assert.equal(typeof fn, "function", name);
+    return fn;
+}
+
+test("every map element script is one function expression", () => {
+    for (const name of ELEMENTS) {
+        load(name);
+    }
+});
+
+// A Leaflet stand-in: controls that record where they were added and removed.
+function fakeLeaflet() {
+    const made = [];
+    const L = {
+        control(options) {
+            const control = {options, addTo(map) { map.controls.push(this); this.div = this.onAdd(); return this; }};
+            made.push(control);
+            return control;
+        },
+        DomUtil: {create(tag, cls) { return {tag, className: cls, innerHTML: ""}; }},
+        DomEvent: {disableClickPropagation() {}, disableScrollPropagation() {}},
+    };
+    const map = {
+        controls: [],
+        removeControl(control) { this.controls = this.controls.filter((c) => c !== control); },
+    };
+    return {L, map, made};
+}
+
+test("map-control puts its HTML in a control and replaces the one in the same slot", () => {
+    const {L, map} = fakeLeaflet();
+    const control = load("map-control.js", {L});
+    control(map, "__briefmap_legend", "topright", "bm-legend", "<b>one</b>");
+    control(map, "__briefmap_legend", "topright", "bm-legend", "<b>two</b>");
+    control(map, "__briefmap_footnote", "bottomleft", "bm-footnote", "note");
+    assert.deepEqual(map.controls.map((c) => [c.options.position, c.div.className, c.div.innerHTML]), [
+        ["topright", "bm-legend", "<b>two</b>"],
+        ["bottomleft", "bm-footnote", "note"],
+    ]);
+    assert.equal(map.__briefmap_legend.div.innerHTML, "<b>two</b>");
+});
+
+test("zoom-class marks the container bm-far below the zoom it is given, and follows zooms", () => {
+    const classes = new Set();
+    let zoom = 7;
+    const handlers = {};
+    const map = {
+        getZoom: () => zoom,
+        on(name, fn) { handlers[name] = fn; },
+        getContainer: () => ({classList: {toggle(name, on) { if (on) { classes.add(name); } else { classes.delete(name); } }}}),
+    };
+    load("zoom-class.js")(map, 9);
+    assert.ok(classes.has("bm-far"));
+    zoom = 9;
+    handlers.zoomend();
+    assert.ok(!classes.has("bm-far"));
+});
