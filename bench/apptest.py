@@ -60,6 +60,7 @@ def _patch_naive_path() -> None:
     on every call, as they were before the fast path. The index's methods are
     replaced on its class, the renderer's name in the module that calls it.
     """
+    from bench import naive
     from briefmap.app import data, map_panel, scenes
     from briefmap.data.schema import PlaceKind
     from briefmap.drawing import mapping
@@ -68,7 +69,7 @@ def _patch_naive_path() -> None:
 
     CatalogIndex.select = lambda self, flt: query.select(self.catalog, flt)  # type: ignore[method-assign]
     map_panel.build_layers_auto = mapping.build_layers  # type: ignore[attr-defined]
-    CatalogIndex.map_bounds = property(lambda self: mapping.map_bounds(self.catalog))  # type: ignore[assignment]
+    CatalogIndex.map_bounds = property(lambda self: naive.map_bounds(self.catalog))  # type: ignore[assignment]
     CatalogIndex.date_span = property(lambda self: timeline.date_span(self.catalog))  # type: ignore[assignment]
     CatalogIndex.kinds = property(  # type: ignore[assignment]
         lambda self: [

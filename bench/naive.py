@@ -70,3 +70,15 @@ def geojson_layers(catalog: Catalog, selection: Selection) -> list[folium.Featur
         tooltip=folium.GeoJsonTooltip(fields=TOOLTIP_FIELDS),
     ).add_to(group)
     return [group]
+
+
+def map_bounds(catalog: Catalog) -> list[list[float]]:
+    """[[south, west], [north, east]] of every on-map place, place by place (none: the region)."""
+    bounds = [p.geometry.bounds for p in catalog.places.values() if not p.off_map]
+    if not bounds:
+        return catalog.meta.region.bounds
+    west = min(b[0] for b in bounds)
+    south = min(b[1] for b in bounds)
+    east = max(b[2] for b in bounds)
+    north = max(b[3] for b in bounds)
+    return [[south, west], [north, east]]

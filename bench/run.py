@@ -128,18 +128,8 @@ def serialise(catalog: Catalog, groups: list[folium.FeatureGroup]) -> str:
 
 
 def base_map(catalog: Catalog) -> folium.Map:
-    """``mapping.build_base_map``, with the map's bounds from bulk's per-catalog cache.
-
-    The base map is not part of the layers (the app builds it on every rerun
-    whatever draws the layers); uncached, its bounds alone take 0.3 s at
-    100,000 places, which would blur the layer timings.
-    """
-    original = mapping.map_bounds
-    mapping.map_bounds = lambda c: c.index.map_bounds  # type: ignore[assignment]
-    try:
-        return mapping.build_base_map(catalog)
-    finally:
-        mapping.map_bounds = original  # type: ignore[assignment]
+    """``mapping.build_base_map``: the app builds it on every rerun whatever draws the layers."""
+    return mapping.build_base_map(catalog)
 
 
 BUILDERS: dict[str, Callable[[Catalog, Selection], list[folium.FeatureGroup]]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -127,7 +128,16 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
     monkeypatch.setattr(Form, "read", count("read", Form.read))
     monkeypatch.setattr(session, "to_params", count("to_params", session.to_params))
     monkeypatch.setattr(session, "parse", count("parse", session.parse))
-    monkeypatch.setattr(view, "select", count("upload select", view.select))
+    filter_upload = view.BriefingView.upload_selection.func
+
+    def counted_upload(self: view.BriefingView) -> Any:
+        if self.upload is not None:
+            calls["upload select"] += 1
+        return filter_upload(self)
+
+    upload_selection = functools.cached_property(counted_upload)
+    upload_selection.__set_name__(view.BriefingView, "upload_selection")
+    monkeypatch.setattr(view.BriefingView, "upload_selection", upload_selection)
     with pages_mode.navigation_only():
         yield calls
 

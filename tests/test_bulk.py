@@ -14,6 +14,7 @@ import folium
 import pytest
 from streamlit_folium import _get_feature_group_string
 
+from bench import naive
 from bench.synth import generate
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog, ClaimStatus, PlaceKind, Posture
@@ -432,7 +433,7 @@ def test_legend_footnote_and_extras(real_catalog: Catalog) -> None:
 
 
 def test_bounds_are_mappings(catalog: Catalog) -> None:
-    assert catalog.index.map_bounds == mapping.map_bounds(catalog)
+    assert catalog.index.map_bounds == naive.map_bounds(catalog)
     selection = select(catalog, ClaimFilter(actors=frozenset({"russia"})))
     on_map = [catalog.places[p] for p in selection.place_ids if not catalog.places[p].off_map]
     boxes = [p.geometry.bounds for p in on_map]

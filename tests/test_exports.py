@@ -16,12 +16,12 @@ from typing import Any
 
 import canvas_reading
 import pytest
+import xstatic.pkg.leaflet
 from needs import missing_browser_stack
 
 from briefmap.data.loader import LoadResult, load_catalog
 from briefmap.data.schema import PLACE_FIELDS, Catalog, ClaimStatus, Posture
 from briefmap.drawing import exports, png_export
-from briefmap.drawing.assets import leaflet_version
 from briefmap.engine.query import ClaimFilter, Deployments, Selection, select
 from briefmap.engine.timeline import as_of, state_on
 from briefmap.safe import map_text
@@ -275,7 +275,9 @@ def test_html_is_offline_only(real_catalog: Catalog) -> None:
     assert not re.search(r"<script\b[^>]*\bsrc\s*=", html, re.IGNORECASE)
     assert not re.search(r"<link\b[^>]*stylesheet", html, re.IGNORECASE)
     assert not re.search(r"<link\b", html, re.IGNORECASE)
-    assert f"Leaflet {leaflet_version()}" in html  # Leaflet's own banner: the code is inlined
+    assert (
+        f"Leaflet {xstatic.pkg.leaflet.VERSION}" in html
+    )  # Leaflet's own banner: the code is inlined
     assert "L.map(" in html
     assert ".leaflet-control-layers-toggle" in html  # Leaflet's CSS is inlined
     assert "url(images/" not in html

@@ -20,7 +20,6 @@ from briefmap.drawing.mapping import (
     build_base_map,
     build_layers,
     build_map,
-    map_bounds,
     plan_features,
     tooltip_html,
 )
@@ -193,7 +192,7 @@ def test_base_map_controls_and_view(real_catalog: Catalog) -> None:
     assert (
         "fitBounds" in html and "bm-legend" in html
     )  # the legend's style; the legend rides with the layers
-    (south, west), (north, east) = map_bounds(real_catalog)
+    (south, west), (north, east) = real_catalog.index.map_bounds
     # Moscow is drawn but kept out of the view's bounds.
     assert north < 38 and east < 43
     assert south > 32 and west > 35

@@ -23,7 +23,7 @@ from briefmap.app.sidebar import sidebar
 from briefmap.data.loader import LoadResult
 from briefmap.data.schema import Catalog
 from briefmap.engine.briefings import Briefing, Scene
-from briefmap.engine.query import ClaimFilter, Selection, select
+from briefmap.engine.query import ClaimFilter, Selection
 from briefmap.engine.state import BriefingState
 from briefmap.engine.timeline import Change, as_of, changes_between
 
@@ -72,7 +72,7 @@ class BriefingView:
         """The user's upload under the same filters (for its panel and its layer)."""
         if self.upload is None:
             return None
-        return select(self.upload.result.catalog, self.claim_filter)
+        return self.upload.result.catalog.index.select(self.claim_filter)
 
 
 def build_view() -> BriefingView:

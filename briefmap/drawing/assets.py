@@ -38,10 +38,6 @@ def leaflet_source_dir() -> Path:
     return Path(xleaflet.BASE_DIR)
 
 
-def leaflet_version() -> str:
-    return str(xleaflet.VERSION)
-
-
 def install_static_assets(static_dir: Path) -> Path:
     """Copy Leaflet's files into ``static_dir`` (idempotent); return the target folder."""
     source = leaflet_source_dir()

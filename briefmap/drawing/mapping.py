@@ -378,18 +378,6 @@ def _footnote(catalog: Catalog, selection: Selection, outlets: bool) -> str:
 MAP_CSS = web_style("map.css")
 
 
-def map_bounds(catalog: Catalog) -> list[list[float]]:
-    """[[south, west], [north, east]] of every on-map place (none: the data's region)."""
-    bounds = [p.geometry.bounds for p in catalog.places.values() if not p.off_map]
-    if not bounds:
-        return catalog.meta.region.bounds
-    west = min(b[0] for b in bounds)
-    south = min(b[1] for b in bounds)
-    east = max(b[2] for b in bounds)
-    north = max(b[3] for b in bounds)
-    return [[south, west], [north, east]]
-
-
 # Presentation view's larger type on the map (briefmap/drawing/web/presentation.css).
 PRESENTATION_CSS = web_style("presentation.css")
 
@@ -407,10 +395,10 @@ def build_base_map(
     actors' colours (``catalog.meta``, for the hatch patterns), so a filter
     change leaves it unchanged. ``presentation`` sets type large enough
     to read over a video call. The legend comes with the layers (it lists what
-    they draw). ``bounds``: :func:`map_bounds` of the catalog, if the caller has
-    it cached (at 100,000 places computing it is a third of a second).
+    they draw). ``bounds``: where to fit the view; by default around every
+    on-map place (:attr:`briefmap.engine.index.CatalogIndex.map_bounds`).
     """
-    bounds = bounds or map_bounds(catalog)
+    bounds = bounds or catalog.index.map_bounds
     (south, west), (north, east) = bounds
     fmap = folium.Map(
         location=((south + north) / 2, (west + east) / 2),
