@@ -297,7 +297,7 @@ def test_html_has_title_as_of_and_footnote(real_catalog: Catalog) -> None:
     assert '<h1 class="bm-export-title">Israel &amp; the Golan</h1>' in html
     assert f"As of {real_catalog.as_of}" in html
     footer = html[html.index('<footer class="bm-export-foot">') :]
-    cited = exports.cited_sources(real_catalog, selection)
+    cited = real_catalog.index.cited_sources(selection)
     assert f"Sources cited ({len(cited)})" in footer
     for source in cited:
         assert f"<li>{map_text(source.credit)}, {source.date}</li>" in footer

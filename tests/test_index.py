@@ -83,3 +83,7 @@ def test_the_planned_features_group_claims_as_the_plain_way_does(
             assert len(features) == catalog.index.count_features(selection)
             for f in features:
                 assert f.lead == min(f.claims, key=lead_order)
+            cited = {sid for claim in selection.claims for sid in claim.sources}
+            assert catalog.index.cited_sources(selection) == sorted(
+                (catalog.sources[sid] for sid in cited), key=lambda s: (s.date, s.id)
+            )

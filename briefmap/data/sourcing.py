@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from briefmap.data.schema import Catalog, Claim, ClaimStatus, Posture, Source
+from briefmap.data.schema import Claim, ClaimStatus, Posture, Source
 
 # Words that say an outlet is not known. A source whose outlet is unknown must
 # say so in its ``outlet`` text, so a reader never mistakes it for a name.
@@ -114,9 +114,3 @@ def needs_confirmation_check(claim: Claim) -> bool:
 def ended_on_record(claim: Claim) -> bool:
     """A former claim says when it ended: a history entry turns it former (dated or 'unknown')."""
     return any(change.posture is Posture.FORMER for change in claim.history)
-
-
-def cited_sources_of(catalog: Catalog, claims: Iterable[Claim]) -> list[Source]:
-    """Each source the ``claims`` cite, once, oldest first (then by id)."""
-    ids = {sid for claim in claims for sid in claim.sources}
-    return sorted((catalog.sources[sid] for sid in ids), key=lambda s: (s.date, s.id))

@@ -26,7 +26,6 @@ from shapely.geometry import mapping as shapely_mapping
 from briefmap.data.loader import BUNDLE_MEMBER, BUNDLE_META
 from briefmap.data.meta import meta_json
 from briefmap.data.schema import Catalog, Claim, Place, Source, StatusChange
-from briefmap.data.sourcing import cited_sources_of
 from briefmap.drawing.assets import (
     LEAFLET_CSS,
     LEAFLET_JS,
@@ -189,19 +188,9 @@ def bundle(catalog: Catalog, selection: Selection) -> dict[str, Any]:
 
 
 def bundle_json(catalog: Catalog, selection: Selection) -> str:
-    """:func:`bundle` as UTF-8-ready JSON text (non-ASCII kept, stable key order).
+    """:func:`bundle` as indented JSON text ending in a newline (non-ASCII kept).
 
-    Parameters
-    ----------
-    catalog
-        The catalog on screen.
-    selection
-        The claims drawn from it.
-
-    Returns
-    -------
-    str
-        Indented JSON ending in a newline; the same inputs give the same text.
+    The same inputs give the same text, key order included.
     """
     return json.dumps(bundle(catalog, selection), ensure_ascii=False, indent=2) + "\n"
 
@@ -328,24 +317,6 @@ def _inline_leaflet(html: str) -> str:
     )
 
 
-def cited_sources(catalog: Catalog, selection: Selection) -> list[Source]:
-    """The sources the selected claims cite, oldest first.
-
-    Parameters
-    ----------
-    catalog
-        The catalog on screen.
-    selection
-        The claims drawn from it.
-
-    Returns
-    -------
-    list[Source]
-        Each cited source once, by date, then id.
-    """
-    return cited_sources_of(catalog, selection.claims)
-
-
 def _header(catalog: Catalog, selection: Selection, title: str) -> str:
     as_of = f"As of {catalog.as_of}" if catalog.as_of else "As of: date not stated"
     return (
@@ -358,7 +329,7 @@ def _header(catalog: Catalog, selection: Selection, title: str) -> str:
 
 
 def _footer(catalog: Catalog, selection: Selection) -> str:
-    sources = cited_sources(catalog, selection)
+    sources = catalog.index.cited_sources(selection)
     items = "".join(
         f"<li>{map_text(source.credit)}, {map_text(source.date)}</li>" for source in sources
     )

@@ -321,7 +321,7 @@ class CatalogIndex:
         return len(self.plan(selection).layer)
 
     def cited_sources(self, selection: Selection) -> list[Source]:
-        """The sources the drawn claims cite, as :func:`sourcing.cited_sources_of` orders them."""
+        """Each source the drawn claims cite, once, oldest first (then by id)."""
         claims, plan = self.claims, self.plan(selection)
         drawn = np.unique(claims.pair_claim[plan.pairs])
         starts, ends = claims.source_start[drawn], claims.source_start[drawn + 1]

@@ -110,5 +110,5 @@ def test_export_menu_downloads_what_the_map_shows(app: BrowserPage) -> None:
     html = page.decode("utf-8")
     assert "<title>Russia in Syria after the Putin–al-Sharaa meeting</title>" in html
     assert f"As of {catalog.as_of}" in html
-    assert f"Sources cited ({len(exports.cited_sources(catalog, selection))})" in html
+    assert f"Sources cited ({len(catalog.index.cited_sources(selection))})" in html
     assert "L.map(" in html
