@@ -73,8 +73,10 @@ def test_widget_values_state_and_link_round_trip(values: dict[str, Any]) -> None
     assert again == state
     # ...and back to the same widget values.
     assert FORM.filter_values(again.claim_filter) == {k: values[k] for k in session.FILTER_KEYS}
-    assert session.day(again.as_of) == values[session.KEY_AS_OF]
-    assert session.day(again.since) == values[session.KEY_SINCE]
+    moved: list[str] = []
+    assert FORM.day_value(again.as_of, "as of", moved) == values[session.KEY_AS_OF]
+    assert FORM.day_value(again.since, "since", moved) == values[session.KEY_SINCE]
+    assert moved == []  # the widgets' days are inside the data's dates
     assert (again.view, again.place, again.present) == (
         values[session.KEY_MAP_VIEW],
         values[session.KEY_SELECTED_PLACE],

@@ -178,3 +178,83 @@ def test_a_claim_with_several_sources_credits_each() -> None:
     card = _card(at, "moscow_kremlin")
     assert "Sources:** Reuters (via Dawn) (2025-10-15); news report, outlet not identified" in card
     assert "Open source" in [b.proto.label for b in at.get("link_button")]
+
+
+# ------------------------------------------------- hostile dates in a link
+
+IMPOSSIBLE_OR_FOREIGN = [
+    {"asof": "2025-02-31"},
+    {"from": "2025-02-30"},
+    {"since": "2025-04-31"},
+    {"asof": "٢٠٢٥-١٠-١٥"},  # Arabic-Indic digits
+    {"to": "２０２５-１０-１５"},  # full-width digits
+    {"asof": "20251015"},
+]
+
+
+@pytest.mark.parametrize("params", IMPOSSIBLE_OR_FOREIGN, ids=lambda p: repr(p))
+def test_a_link_with_an_impossible_day_gets_a_notice_not_a_traceback(
+    params: dict[str, str],
+) -> None:
+    at = _app(**params)
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert "Parts of the link could not be used" in warning
+    assert "not a date in the form YYYY" in warning
+    assert at.sidebar.date_input(key="as_of_day").value is None  # nothing taken from it
+
+
+@pytest.mark.parametrize(
+    ("params", "key", "moved_to"),
+    [
+        ({"asof": "1900-01-01"}, "as_of_day", "first"),
+        ({"asof": "9999-12-31"}, "as_of_day", "last"),
+        ({"since": "1900-01-01"}, "since_day", "first"),
+    ],
+)
+def test_a_day_outside_the_data_is_moved_inside_with_a_notice(
+    real_catalog: Catalog, params: dict[str, str], key: str, moved_to: str
+) -> None:
+    first, last = (dt.date.fromisoformat(d) for d in real_catalog.index.date_span)
+    at = _app(**params)
+    assert not at.exception
+    assert at.sidebar.date_input(key=key).value == (first if moved_to == "first" else last)
+    assert "outside the data's dates" in " ".join(w.value for w in at.warning)
+
+
+def _briefing_issues(tmp_path: Path, catalog: Catalog, briefing: dict[str, Any]) -> list[Any]:
+    folder = tmp_path / "briefings"
+    folder.mkdir()
+    (folder / "b.json").write_text(json.dumps(briefing), encoding="utf-8")
+    briefings, issues = load_briefings(tmp_path, catalog)
+    assert not briefings, "a briefing with an error is left out whole"
+    return issues
+
+
+def test_validate_refuses_a_briefing_id_a_link_cannot_name(
+    tmp_path: Path, real_catalog: Catalog
+) -> None:
+    briefing = {
+        "id": "moscow meeting",
+        "title": "T",
+        "scenes": [{"title": "One", "talking_points": ["a"]}],
+    }
+    (issue,) = _briefing_issues(tmp_path, real_catalog, briefing)
+    assert (issue.file, issue.record, issue.field) == ("briefings/b.json", "moscow meeting", "id")
+    assert "so a link can name it" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("field", "day"), [("as_of", "1999-01-01"), ("since", "2031-01-01"), ("as_of", "2025-02-29")]
+)
+def test_validate_refuses_a_scene_day_the_app_could_not_show(
+    tmp_path: Path, real_catalog: Catalog, field: str, day: str
+) -> None:
+    briefing = {
+        "id": "b",
+        "title": "T",
+        "scenes": [{"title": "One", "talking_points": ["a"], field: day}],
+    }
+    (issue,) = _briefing_issues(tmp_path, real_catalog, briefing)
+    assert issue.field == f"scenes[1].{field}"
+    assert "outside the data's dates" in issue.message or "not a date" in issue.message

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefmap.data.schema import DEFAULT_META, ClaimStatus, PlaceKind
+from briefmap.data.validate import real_day
 from briefmap.engine.query import ClaimFilter, Deployments
-from briefmap.engine.state import BriefingState, MapView, parse, to_params
+from briefmap.engine.state import KNOWN, BriefingState, MapView, parse, to_params
 
 FULL = BriefingState(
     claim_filter=ClaimFilter(
@@ -81,3 +86,47 @@ def test_valid_parts_survive_next_to_junk() -> None:
 def test_list_values_take_the_last_and_search_is_capped() -> None:
     state, _ = parse({"q": ["a", "b" * 1000]})
     assert state.claim_filter.search == "b" * 200
+
+
+# ------------------------------------------------------- arbitrary links
+
+DIGITS = "0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९０１２３４５６７８９"
+
+
+@st.composite
+def day_like(draw: st.DrawFn) -> str:
+    """Strings shaped like YYYY-MM-DD: impossible days, other scripts' digits, both."""
+    year = draw(st.integers(0, 9999))
+    month = draw(st.integers(0, 19))
+    day = draw(st.integers(0, 39))
+    text = f"{year:04d}-{month:02d}-{day:02d}"
+    if draw(st.booleans()):
+        swap = str.maketrans(
+            "0123456789", draw(st.sampled_from(["٠١٢٣٤٥٦٧٨٩", "０１２３４５６７８９"]))
+        )
+        text = text.translate(swap)
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from([*sorted(KNOWN), "www.evil.example", "x"]),
+        st.one_of(day_like(), st.text(alphabet=st.characters() | st.sampled_from(DIGITS))),
+        max_size=8,
+    )
+)
+def test_any_link_parses_to_real_days_or_notices(params: dict[str, str]) -> None:
+    state, notices = parse(params)
+    days = [
+        state.as_of,
+        state.since,
+        state.claim_filter.reported_from,
+        state.claim_filter.reported_to,
+    ]
+    for day in days:
+        if day is not None:
+            assert real_day(day) == day
+            dt.date.fromisoformat(day)  # what the app does with it next
+    ignored = [k for k in params if k not in KNOWN]
+    assert len(notices) >= len(ignored)

@@ -22,7 +22,6 @@ from briefmap.app.session import (
     KEY_URL_READ,
     KEY_URL_WRITTEN,
     Form,
-    day,
     request_view,
     set_values,
 )
@@ -49,9 +48,9 @@ def read_link_once(data: Data, form: Form) -> None:
     if set(params) & set(FILTER_PARAMS):
         set_values(form.filter_values(state.claim_filter))
     if state.as_of:
-        st.session_state[KEY_AS_OF] = day(state.as_of)
+        st.session_state[KEY_AS_OF] = form.day_value(state.as_of, "'as of' date", notices)
     if state.since:
-        st.session_state[KEY_SINCE] = day(state.since)
+        st.session_state[KEY_SINCE] = form.day_value(state.since, "comparison date", notices)
     if state.view is not None:
         request_view(state.view)
     if state.place is not None:
@@ -61,7 +60,8 @@ def read_link_once(data: Data, form: Form) -> None:
             notices.append(f"Ignored place {state.place!r}: there is no such place.")
     if state.present:
         st.session_state[KEY_PRESENT] = True
-    st.session_state[KEY_NOTICES] = notices
+    # After any scene's own notices (apply_scene above).
+    st.session_state[KEY_NOTICES] = [*(st.session_state.get(KEY_NOTICES) or []), *notices]
 
 
 def write_link(params: dict[str, str]) -> None:

@@ -10,11 +10,11 @@ from briefmap.app.data import Data
 from briefmap.app.session import (
     KEY_AS_OF,
     KEY_BRIEFING,
+    KEY_NOTICES,
     KEY_SCENE,
     KEY_SELECTED_PLACE,
     KEY_SINCE,
     Form,
-    day,
     exit_presentation,
     request_fit,
     request_view,
@@ -40,16 +40,20 @@ def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None
     number = min(max(number or 1, 1), len(briefing.scenes))
     scene = briefing.scenes[number - 1]
     catalog = data.loaded.catalog
+    form = Form.of(catalog)
+    notices: list[str] = []
     set_values(
         {
             KEY_BRIEFING: briefing.id,
             KEY_SCENE: number,
-            **Form.of(catalog).filter_values(scene.claim_filter),
-            KEY_AS_OF: day(scene.as_of),
-            KEY_SINCE: day(scene.since),
+            **form.filter_values(scene.claim_filter),
+            KEY_AS_OF: form.day_value(scene.as_of, "scene's 'as of' date", notices),
+            KEY_SINCE: form.day_value(scene.since, "scene's comparison date", notices),
             KEY_SELECTED_PLACE: None,
         }
     )
+    if notices:
+        st.session_state[KEY_NOTICES] = [*(st.session_state.get(KEY_NOTICES) or []), *notices]
     if scene.view is not None:
         request_view(scene.view)
         return

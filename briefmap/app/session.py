@@ -21,6 +21,7 @@ from typing import Any
 import streamlit as st
 
 from briefmap.data.schema import Actor, Catalog, ClaimStatus, PlaceKind
+from briefmap.data.validate import real_day
 from briefmap.engine.briefings import Briefing
 from briefmap.engine.interaction import view_for_bounds
 from briefmap.engine.query import ClaimFilter, Deployments
@@ -136,6 +137,23 @@ class Form:
             scene=scene,
         )
 
+    def day_value(self, iso: str | None, what: str, notices: list[str]) -> dt.date | None:
+        """A day's widget value, inside the data's dates (a day outside is moved in, with a notice).
+
+        The date widgets refuse a value outside their range with an exception,
+        so every day that reaches them (from a link or a scene) passes here.
+        """
+        if real_day(iso) is None:
+            return None
+        value = dt.date.fromisoformat(iso)
+        inside = min(max(value, self.first), self.last)
+        if inside != value:
+            notices.append(
+                f"The {what} {iso} is outside the data's dates ({self.first} to {self.last}); "
+                f"showing {inside}."
+            )
+        return inside
+
     def params(self, state: BriefingState) -> dict[str, str]:
         """The link's parameters for a state; what a fresh visitor sees is left out."""
         return to_params(state, defaults=self.defaults, actor_ids=self.actor_ids)
@@ -151,11 +169,6 @@ class Form:
             kinds=base.kinds if flt.kinds is None else flt.kinds,
         )
         return replace(state, claim_filter=flt), notices
-
-
-def day(iso: str | None) -> dt.date | None:
-    """A day's widget value."""
-    return dt.date.fromisoformat(iso) if iso else None
 
 
 def _iso(value: object) -> str | None:

@@ -16,7 +16,23 @@ from typing import Any, TypeVar
 
 URL_SCHEMES = ("http://", "https://")
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: in Python's re, \d also takes other scripts' digits (٢٠٢٥).
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def real_day(text: object) -> str | None:
+    """``text`` if it is a real calendar day written YYYY-MM-DD, else ``None``.
+
+    The one date parser for data, briefings and links: 2025-02-31, 20251015,
+    week dates and other scripts' digits are all refused.
+    """
+    if not isinstance(text, str) or not ISO_DATE.fullmatch(text):
+        return None
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return text
 
 # Longest text a field may hold. A briefing map shows short text; a 100 kB
 # "name" is a mistake or an attack, and either way it gets a clear error.
@@ -166,12 +182,7 @@ class Record:
         value = self.text(name)
         if value is None:
             return None
-        try:
-            # fromisoformat alone also takes 20251015 and week dates like 2025-W42-3.
-            if not ISO_DATE.fullmatch(value):
-                raise ValueError(value)
-            dt.date.fromisoformat(value)
-        except ValueError:
+        if real_day(value) is None:
             self.fail(name, f"{short(value)} is not a date in the form YYYY-MM-DD")
             return None
         return value

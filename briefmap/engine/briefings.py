@@ -14,7 +14,7 @@ from briefmap.data.readers import read_json
 from briefmap.data.schema import Catalog, ClaimStatus, PlaceKind
 from briefmap.data.validate import Collector, Record, ValidationIssue
 from briefmap.engine.query import ClaimFilter, Deployments
-from briefmap.engine.state import ZOOM_RANGE, MapView
+from briefmap.engine.state import SLUG, ZOOM_RANGE, MapView
 
 BRIEFINGS_DIR = "briefings"
 BRIEFING_FIELDS = ("id", "title", "summary", "scenes")
@@ -102,6 +102,11 @@ def _scene(rec: Record, catalog: Catalog) -> Scene:
     claim_filter = _filter(rec, rec.data.get("filters"), catalog.meta.actor_ids)
     as_of = rec.date("as_of") if "as_of" in rec.data else None
     since = rec.date("since") if "since" in rec.data else None
+    span = catalog.index.date_span
+    for name, day in (("as_of", as_of), ("since", since)):
+        # The app's date widgets only take days inside the data's dates.
+        if day is not None and span is not None and not span[0] <= day <= span[1]:
+            rec.fail(name, f"{day} is outside the data's dates ({span[0]} to {span[1]})")
     view = _view(rec, rec.data.get("view"))
     highlight = rec.texts("highlight", required=False)
     for place_id in highlight:
@@ -121,6 +126,10 @@ def _briefing(path: Path, catalog: Catalog, out: Collector) -> Briefing | None:
     rec = Record(payload, rid, out)
     rec.no_unknown_fields(BRIEFING_FIELDS)
     briefing_id = rec.text("id")
+    if briefing_id is not None and not SLUG.fullmatch(briefing_id):
+        # A link names the briefing by its id: one a link cannot carry is no use.
+        rec.fail("id", "use only letters, digits, '-' and '_' (at most 80), so a link can name it")
+        briefing_id = None
     title = rec.text("title")
     summary = rec.text("summary", required=False)
     raw_scenes = payload.get("scenes")

@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 
 from briefmap.data.schema import Catalog, Claim, ClaimStatus, Place, Posture, Role
-from briefmap.data.validate import ISO_DATE
+from briefmap.data.validate import real_day
 from briefmap.engine.layers import Layer
 from briefmap.safe import map_text
 
@@ -177,7 +177,7 @@ def claim_table(catalog: Catalog, places: PlaceTable) -> ClaimTable:
             actor_col.append(actor_code[actor])
         s, p = status_code[claim.status], posture_code[claim.posture]
         status[i], posture[i] = s, p
-        day[i] = day_number(claim.reported) if ISO_DATE.fullmatch(claim.reported) else 0
+        day[i] = day_number(claim.reported) if real_day(claim.reported) else 0
         context[i] = claim.role is Role.CONTEXT
         style[i] = (actor_code[claim.actors[0]] * len(STATUSES) + s) * len(POSTURES) + p
         n_places[i] = len(claim.places)

@@ -33,7 +33,7 @@ from briefmap.data.schema import (
     PlaceKind,
     Source,
 )
-from briefmap.data.validate import ISO_DATE
+from briefmap.data.validate import real_day
 from briefmap.engine.catalog_arrays import (
     POSTURES,
     STATUSES,
@@ -164,7 +164,7 @@ class CatalogIndex:
     def _select(self, flt: ClaimFilter) -> tuple[Selection, np.ndarray]:
         catalog, places, claims = self.catalog, self.places, self.claims
         for day in (flt.reported_from, flt.reported_to):
-            if day is not None and not ISO_DATE.fullmatch(day):
+            if day is not None and real_day(day) is None:
                 selection = select(catalog, flt)
                 return selection, self._pairs_of(selection)
         keep = np.ones(len(claims.ordered), bool)

@@ -15,11 +15,11 @@ from enum import Enum
 from typing import TypeVar
 
 from briefmap.data.schema import DEFAULT_META, ClaimStatus, PlaceKind
+from briefmap.data.validate import real_day
 from briefmap.engine.query import ClaimFilter, Deployments
 
 E = TypeVar("E", bound=Enum)
 
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 SLUG = re.compile(r"[A-Za-z0-9_-]{1,80}")
 MAX_SEARCH = 200
 ZOOM_RANGE = (2, 18)
@@ -102,10 +102,8 @@ def _id_set(raw: str, ids: Iterable[str], name: str, notices: list[str]) -> froz
 
 
 def _day(raw: str, name: str, notices: list[str]) -> str | None:
-    if ISO_DAY.fullmatch(raw):
-        year, month, day = (int(x) for x in raw.split("-"))
-        if 1 <= month <= 12 and 1 <= day <= 31 and year >= 1900:
-            return raw
+    if real_day(raw) is not None:
+        return raw
     notices.append(f"Ignored {name} {raw[:40]!r}: not a date in the form YYYY-MM-DD.")
     return None
 
