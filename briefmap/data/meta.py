@@ -17,7 +17,6 @@ already taken, is left out (and claims citing it get their own error).
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -32,7 +31,7 @@ from briefmap.data.schema import (
     DataMeta,
     Region,
 )
-from briefmap.data.validate import Collector, Record, check_unique, short
+from briefmap.data.validate import Collector, Record, check_unique, finite_number, short
 
 COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 LIMITS = {"west": (-180, 180), "east": (-180, 180), "south": (-90, 90), "north": (-90, 90)}
@@ -48,12 +47,13 @@ def _region(rec: Record, raw: Any) -> Region | None:
     for name in REGION_FIELDS:
         value = raw.get(name)
         low, high = LIMITS[name]
+        number = finite_number(value)
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             sub.fail(name, f"must be a number of degrees, got {short(value)}")
-        elif not math.isfinite(value) or not low <= value <= high:
+        elif number is None or not low <= number <= high:
             sub.fail(name, f"{short(value)} is outside {low}..{high} degrees (WGS84)")
         else:
-            values[name] = float(value)
+            values[name] = number
     if len(values) == len(REGION_FIELDS):
         if values["west"] >= values["east"]:
             sub.fail("west", f"{values['west']} is not west of east ({values['east']})")

@@ -7,8 +7,6 @@ region of interest unless the place is marked ``off_map``.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
 from typing import Any
 
 import shapely
@@ -17,21 +15,33 @@ from shapely.validation import explain_validity
 
 from briefmap.data.projection import crs_name, reproject
 from briefmap.data.schema import DEFAULT_META, PLACE_FIELDS, Place, PlaceKind, Precision, Region
-from briefmap.data.validate import Collector, Record, check_unique, records_of, short
+from briefmap.data.validate import (
+    Collector,
+    Record,
+    check_unique,
+    finite_number,
+    records_of,
+    short,
+)
 
 # One place, one shape: a region in several parts is several places.
 ALLOWED_GEOMETRIES = ("Point", "Polygon")
 
 
-def _all_coordinates(geometry: dict[str, Any]) -> Iterable[Any]:
-    def walk(node: Any) -> Iterable[Any]:
-        if isinstance(node, list) and node and not isinstance(node[0], list):
-            yield node
-        elif isinstance(node, list):
-            for child in node:
-                yield from walk(child)
+def _positions(kind: str, coordinates: list[Any]) -> list[Any] | None:
+    """A Point's or Polygon's positions, read by the shape GeoJSON gives them (no recursion).
 
-    return walk(geometry.get("coordinates"))
+    ``None`` when the nesting is not that shape: a Polygon is a list of rings,
+    each a list of positions.
+    """
+    if kind == "Point":
+        return [coordinates] if coordinates else []  # [] is an empty Point: said below
+    positions: list[Any] = []
+    for ring in coordinates:
+        if not isinstance(ring, list):
+            return None
+        positions.extend(ring)
+    return positions
 
 
 def _check_geometry(rec: Record, raw: Any, off_map: bool, region: Region) -> Any:
@@ -50,14 +60,20 @@ def _check_geometry(rec: Record, raw: Any, off_map: bool, region: Region) -> Any
     if kind == "Point" and any(isinstance(v, list) for v in raw["coordinates"]):
         rec.fail("geometry", "a Point's coordinates are one [longitude, latitude] pair")
         return None
-    for position in _all_coordinates(raw):
-        if len(position) < 2 or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in position[:2]
+    positions = _positions(kind, raw["coordinates"])
+    if positions is None:
+        rec.fail("geometry", f"a {kind}'s coordinates are a list of rings of positions")
+        return None
+    for position in positions:
+        if (
+            not isinstance(position, list)
+            or len(position) < 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position)
         ):
             rec.fail("geometry", f"position {short(position)} is not a pair of numbers")
             return None
-        lon, lat = position[0], position[1]
-        if not (math.isfinite(lon) and math.isfinite(lat)):
+        lon, lat = finite_number(position[0]), finite_number(position[1])
+        if lon is None or lat is None:
             rec.fail("geometry", f"position {short(position)} is not finite")
             return None
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from briefmap.data.validate import Collector, short
+from briefmap.data.validate import Collector, finite_number, short
 
 WGS84_NAMES = ("CRS84", "EPSG:4326", "EPSG::4326", "4326")
 
@@ -52,23 +52,32 @@ def reproject(payload: dict[str, Any], name: str, out: Collector) -> dict[str, A
         )
         return None
 
-    def convert(node: Any) -> Any:
-        if (
-            isinstance(node, list)
-            and len(node) >= 2
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in node[:2])
-        ):
-            x, y = transformer.transform(node[0], node[1])
-            return [x, y, *node[2:]]
-        if isinstance(node, list):
-            return [convert(child) for child in node]
-        return node
+    def position(node: Any) -> Any:
+        # Anything else is left as it is, for the place check to report.
+        if not isinstance(node, list) or len(node) < 2:
+            return node
+        x, y = finite_number(node[0]), finite_number(node[1])
+        if x is None or y is None:
+            return node
+        lon, lat = transformer.transform(x, y)
+        return [lon, lat, *node[2:]]
+
+    def convert(kind: Any, coordinates: Any) -> Any:
+        # By the shape GeoJSON gives each type: no recursion into arbitrary nesting.
+        if kind == "Point":
+            return position(coordinates)
+        if kind == "Polygon" and isinstance(coordinates, list):
+            return [
+                [position(p) for p in ring] if isinstance(ring, list) else ring
+                for ring in coordinates
+            ]
+        return coordinates
 
     features = []
     for feature in payload.get("features", []) if isinstance(payload.get("features"), list) else []:
         if isinstance(feature, dict) and isinstance(feature.get("geometry"), dict):
             geometry = dict(feature["geometry"])
-            geometry["coordinates"] = convert(geometry.get("coordinates"))
+            geometry["coordinates"] = convert(geometry.get("type"), geometry.get("coordinates"))
             feature = {**feature, "geometry": geometry}
         features.append(feature)
     return {**payload, "crs": None, "features": features}

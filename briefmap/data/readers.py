@@ -17,7 +17,7 @@ from briefmap.data.schema import (
     CLAIM_REQUIRED_COLUMNS,
     LEGACY_SOURCE_FIELD,
 )
-from briefmap.data.validate import Collector
+from briefmap.data.validate import MAX_DEPTH, Collector, depth_over
 
 
 def read_json(path: Path, out: Collector) -> Any:
@@ -43,10 +43,21 @@ def parse_json(raw: bytes, out: Collector) -> Any:
     try:
         # NaN and Infinity parse (Python's json accepts them) so that the geometry
         # check can report them on the record that holds them, not fail the file.
-        return json.loads(text)
+        payload = json.loads(text)
     except ValueError as exc:
         out.add("-", "-", f"not valid JSON: {exc}")
         return None
+    except RecursionError:  # json.loads gives up near Python's recursion limit
+        out.add("-", "-", TOO_DEEP)
+        return None
+    if depth_over(payload):
+        # Anything deeper would only make the checks after this recurse.
+        out.add("-", "-", TOO_DEEP)
+        return None
+    return payload
+
+
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: not a Briefmap data file"
 
 
 def parse_claims_csv(raw: bytes, out: Collector) -> dict[str, Any] | None:

@@ -8,7 +8,9 @@ record and the field, and what is wrong, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -33,6 +35,7 @@ def real_day(text: object) -> str | None:
     except ValueError:
         return None
     return text
+
 
 # Longest text a field may hold. A briefing map shows short text; a 100 kB
 # "name" is a mistake or an attack, and either way it gets a clear error.
@@ -121,7 +124,14 @@ class Record:
         if len(value) > limit:
             self.fail(name, f"is {len(value):,} characters long; at most {limit:,}")
             return None
-        return value
+        try:
+            # JSON's \ud800 escapes make lone surrogates: no page can show them.
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            self.fail(name, f"holds a character that is not text (U+{ord(value[exc.start]):04X})")
+            return None
+        # One spelling per text: composed characters, so search and duplicates agree.
+        return unicodedata.normalize("NFC", value)
 
     def texts(self, name: str, *, required: bool = True) -> tuple[str, ...]:
         value = self.data.get(name)
@@ -203,8 +213,46 @@ class Record:
 
 def short(value: object, limit: int = 60, *, quote: bool = True) -> str:
     """A value for an error message, cut short: a 100 kB value must not make a 100 kB message."""
-    text = repr(value) if quote else str(value)
+    try:
+        text = repr(value) if quote else str(value)
+    except (RecursionError, ValueError):  # lists nested thousands deep; 5,000-digit ints
+        return "(a value too deeply nested or too long to show)"
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+# Deepest nesting a data file may have. Briefmap's own formats need about 8
+# (a polygon's positions inside its rings, geometry, feature, collection).
+MAX_DEPTH = 32
+
+
+def depth_over(payload: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether ``payload`` nests lists and objects more than ``limit`` deep (no recursion)."""
+    stack = [(payload, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            node = node.values()
+        elif not isinstance(node, list):
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in node if isinstance(child, (list, dict)))
+    return False
+
+
+def finite_number(value: object) -> float | None:
+    """``value`` as a float if it is a finite JSON number (not a bool), else ``None``.
+
+    A 400-digit integer is a number to JSON but no float: it is refused here
+    rather than overflowing later.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def allowed(vocab: type[Enum]) -> str:
