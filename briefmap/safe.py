@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 # Characters that mean something to a JS template literal or to HTML,
 # replaced by numeric character references that the browser shows literally.
@@ -64,12 +65,27 @@ def map_text(value: object) -> str:
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:&")
 
 
+# Escaping stops Markdown's own syntax, but Streamlit still turns bare
+# addresses into links (http://, www. and e-mail addresses, GFM's autolinks)
+# and renders :icon: and :colour[...] syntax. A word joiner (U+2060: no width,
+# no line break, nothing a reader sees) after each ':' and '@', and between
+# "www" and its dot, breaks every one of those patterns.
+WORD_JOINER = "\u2060"
+_BREAK_AFTER = frozenset(":@")
+_WWW_DOT = re.compile(r"(www)(?=\\?\.)", re.IGNORECASE)
+
+
 def markdown_text(value: object) -> str:
-    """Escape a value for Streamlit Markdown: no links, emphasis, HTML or LaTeX."""
+    """Escape a value for Streamlit Markdown: no links, autolinks, icons, emphasis, HTML or LaTeX."""
     if value is None:
         return ""
     text = str(value).translate(_BIDI_CONTROLS)
-    escaped = "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in text)
+    escaped = "".join(
+        (f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch)
+        + (WORD_JOINER if ch in _BREAK_AFTER else "")
+        for ch in text
+    )
+    escaped = _WWW_DOT.sub(r"\1" + WORD_JOINER, escaped)
     # Any line break could start a heading or a list: keep the text on one line.
     return " ".join(escaped.splitlines())
 

@@ -16,6 +16,7 @@ from briefmap.data.loader import load_catalog
 from briefmap.data.sourcing import RULES
 from briefmap.drawing.mapping import plan_features
 from briefmap.engine.query import ClaimFilter, Deployments, select
+from briefmap.safe import WORD_JOINER
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ["pages/map.py", "pages/claims.py", "pages/sources.py"]
@@ -259,6 +260,6 @@ def test_sources_page_states_the_as_of_date(real_catalog: Any) -> None:
     assert real_catalog.as_of.replace("-", "\\-") in text or real_catalog.as_of in text
     assert len(at.dataframe) == 3  # ladder, precision, sources
     # The rules in whole sentences, every one of them.
-    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    text = " ".join(m.value for m in at.markdown).replace("\\", "").replace(WORD_JOINER, "")
     for rule, meaning in RULES:
         assert f"**{rule}.** {meaning}" in text

@@ -16,6 +16,7 @@ import html
 import importlib
 import json
 import math
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -32,7 +33,7 @@ from briefmap.data.loader import LoadResult, load_catalog
 from briefmap.data.schema import DEFAULT_META, ClaimStatus, PlaceKind, Posture
 from briefmap.engine.query import ClaimFilter, Deployments
 from briefmap.engine.state import KNOWN, BriefingState, MapView, parse, to_params
-from briefmap.safe import map_text, markdown_text
+from briefmap.safe import WORD_JOINER, map_text, markdown_text
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 PLACES, CLAIMS, SOURCES, CLAIMS_CSV = "places.geojson", "claims.json", "sources.json", "claims.csv"
@@ -479,12 +480,15 @@ def test_map_text_takes_any_value(value: Any) -> None:
 MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:&")
 
 
-def _markdown_unescape(out: str) -> str:
+def _markdown_unescape(out: str, *, keep_joiners: bool = False) -> str:
     """Undo the backslash escapes; fail on any special character left bare."""
     plain: list[str] = []
     index = 0
     while index < len(out):
         ch = out[index]
+        if ch == WORD_JOINER and not keep_joiners:  # breaks autolinks and icons; unseen
+            index += 1
+            continue
         if ch == "\\":
             assert index + 1 < len(out) and out[index + 1] in MARKDOWN_SPECIALS, out
             plain.append(out[index + 1])
@@ -505,3 +509,32 @@ def test_markdown_text_escapes_every_special(value: str) -> None:
     assert "\n" not in out and "\r" not in out, repr(out)
     plain = _markdown_unescape(out)
     assert " ".join(plain.split()) == " ".join(value.translate(NO_BIDI).split())
+
+
+# Streamlit's Markdown makes links of bare addresses (GFM's autolink literals:
+# http(s)://, www., e-mail addresses, and in newer versions mailto: and xmpp:)
+# and renders :icon:, :material/...: and :colour[...] syntax. Looked for in the
+# text Markdown sees once the backslash escapes are resolved.
+AUTOLINK_OR_ICON = re.compile(
+    r"(?i)(?:https?|mailto|xmpp)://?"
+    r"|www\."
+    r"|[\w.+-]@[A-Za-z0-9_-]"
+    r"|:[\w/-]+:"
+    r"|:(?:red|orange|yellow|green|blue|violet|gray|grey|rainbow|primary)(?:-background)?\["
+)
+ADDRESSES = st.lists(
+    st.sampled_from(
+        ["https://", "http://", "HTTPS://", "www.", "WWW.", "@", "user", "evil", ".example",
+         "/login", ":material/home:", ":streamlit:", ":red[", "]", "mailto:", " ", "x"]
+    ),
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+@SETTINGS
+@given(st.one_of(ADDRESSES, DANGEROUS_TEXT, st.text(alphabet=":/@.wW ex-_mail", max_size=40)))
+def test_markdown_text_leaves_no_autolink_or_icon(value: str) -> None:
+    seen = _markdown_unescape(markdown_text(value), keep_joiners=True)
+    assert not AUTOLINK_OR_ICON.search(seen), (value, seen)
+    # ...and the reader sees the text itself: the joiners are invisible.
+    assert seen.replace(WORD_JOINER, "") == " ".join(value.translate(NO_BIDI).splitlines())
