@@ -168,3 +168,37 @@ def test_directory_with_claims_csv_loads(tmp_path: Path, real_catalog: Catalog) 
 )
 def test_upload_name(name: str, kind: str | None) -> None:
     assert upload_name(name) == kind
+
+
+@pytest.mark.parametrize("as_csv", [False, True])
+def test_a_refused_file_counts_every_record_as_left_out(
+    monkeypatch: pytest.MonkeyPatch, real_catalog: Catalog, as_csv: bool
+) -> None:
+    monkeypatch.setattr(uploads, "MAX_FEATURES", 5)
+    claim = _claims(1)["claims"][0]
+    many = [dict(claim, id=f"c{i}") for i in range(6)]
+    name, raw = (
+        (CLAIMS_CSV, _claims_csv(many))
+        if as_csv
+        else ("claims.json", json.dumps({"claims": many}).encode())
+    )
+    result = load_upload({name: raw}, base=real_catalog)
+    assert result.left_out()["claims.json"] == 6  # the panel's "record(s) were left out"
+
+
+def test_a_second_file_of_a_kind_is_named_not_dropped(real_catalog: Catalog) -> None:
+    first = _claims(2)
+    second = _claims(3)
+    result = uploads.load_uploaded_files(
+        [
+            ("mine.json", json.dumps(first).encode()),
+            ("also-mine.json", json.dumps(second).encode()),
+            ("notes.txt", b"hello"),
+        ],
+        base=real_catalog,
+    )
+    by_file = {i.file: i for i in result.issues}
+    assert set(by_file) == {"also-mine.json", "notes.txt"}
+    assert "'mine.json' is this upload's claims.json already" in by_file["also-mine.json"].message
+    assert "not a Briefmap file" in by_file["notes.txt"].message
+    assert len(result.catalog.claims) == 2  # the first file, whole

@@ -16,7 +16,7 @@ from briefmap.data.loader import (
     default_data_dir,
     load_catalog,
 )
-from briefmap.data.uploads import load_upload, upload_name
+from briefmap.data.uploads import load_uploaded_files
 from briefmap.drawing.assets import install_static_assets
 from briefmap.engine.briefings import Briefing, load_briefings
 from briefmap.engine.index import warm
@@ -74,19 +74,15 @@ def current_upload(data: Data) -> Upload | None:
     if not files:
         st.session_state.pop(KEY_UPLOAD, None)
         return None
-    contents: dict[str, bytes] = {}
-    names: list[str] = []
-    for uploaded in files:
-        kind = upload_name(uploaded.name) or uploaded.name
-        contents[kind] = uploaded.getvalue()
-        names.append(uploaded.name)
+    named = [(uploaded.name, uploaded.getvalue()) for uploaded in files]
+    names = [name for name, _ in named]
     digest = hashlib.sha256(
-        b"".join(k.encode() + hashlib.sha256(v).digest() for k, v in sorted(contents.items()))
+        b"".join(n.encode() + b"\0" + hashlib.sha256(v).digest() for n, v in named)
     ).hexdigest()
     held: Upload | None = st.session_state.get(KEY_UPLOAD)
     if held is None or held.digest != digest:
         # Parsed in memory and kept in this session's state: never written to
         # disk, never cached where another session could see it.
-        held = Upload(tuple(names), digest, load_upload(contents, base=data.loaded.catalog))
+        held = Upload(tuple(names), digest, load_uploaded_files(named, base=data.loaded.catalog))
         st.session_state[KEY_UPLOAD] = held
     return held

@@ -8,6 +8,8 @@ layer, in the uploading session only.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from briefmap.data.loader import LoadResult, assemble
@@ -68,6 +70,7 @@ def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadRes
         use, and every issue, named by file, record and field.
     """
     issues: list[ValidationIssue] = []
+    refused: dict[str, int] = {}  # records in files refused for their count: all left out
     unknown = sorted(set(files) - set(UPLOAD_NAMES))
     if unknown:
         out = Collector(", ".join(unknown))
@@ -89,6 +92,8 @@ def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadRes
                 key,
                 f"{_count(payload, key):,} records is over the limit of {MAX_FEATURES:,} per upload",
             )
+            part = CLAIMS_FILE if name == CLAIMS_CSV else name
+            refused[part] = _count(payload, key)
             payload = None
         issues.extend(out.issues)
         return name, payload
@@ -114,7 +119,44 @@ def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadRes
             f"{META_FILE} was not read",
         )
         issues += out.issues
-    return assemble([places, claims, sources], issues, base=base, meta=meta)
+    result = assemble([places, claims, sources], issues, base=base, meta=meta)
+    if refused:
+        read = {**result.records_read}
+        for part, n in refused.items():
+            read[part] = read.get(part, 0) + n
+        result = dataclasses.replace(result, records_read=read)
+    return result
+
+
+def load_uploaded_files(
+    uploaded: Iterable[tuple[str, bytes]], base: Catalog | None = None
+) -> LoadResult:
+    """:func:`load_upload` of files as the user named them.
+
+    Each file is taken for a Briefmap file by its name (:func:`upload_name`).
+    A second file of a kind already uploaded, or a file of no kind, is not
+    read, and says so under its own name: nothing is dropped silently.
+    """
+    files: dict[str, bytes] = {}
+    owner: dict[str, str] = {}
+    issues: list[ValidationIssue] = []
+    for filename, raw in uploaded:
+        kind = upload_name(filename)
+        out = Collector(filename)
+        if kind is None:
+            out.add("-", "-", f"not a Briefmap file by its name; upload {', '.join(UPLOAD_NAMES)}")
+        elif kind in files:
+            out.add(
+                "-",
+                "-",
+                f"not read: {owner[kind]!r} is this upload's {kind} already; "
+                "upload one file of each kind",
+            )
+        else:
+            files[kind], owner[kind] = raw, filename
+        issues += out.issues
+    result = load_upload(files, base)
+    return dataclasses.replace(result, issues=(*issues, *result.issues))
 
 
 def upload_name(filename: str) -> str | None:
