@@ -7,6 +7,8 @@ import io
 import json
 import re
 import struct
+import threading
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -491,3 +493,43 @@ def test_rows_for_screen_keeps_the_latest_and_says_so(real_catalog: Catalog) -> 
     shown, note = tables.rows_for_screen(frame, limit=3)
     assert list(shown["Claim id"]) == list(frame["Claim id"])[-3:]
     assert note is not None and f"3 most recently reported of {len(frame):,}" in note
+
+
+def test_at_most_two_png_snapshots_at_once_and_the_rest_are_told_busy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    def slow_draw(*args: object) -> bytes:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.4)
+        with lock:
+            running -= 1
+        return b"png"
+
+    monkeypatch.setattr(png_export, "chromium_executable", lambda _c=None: "/usr/bin/chromium")
+    monkeypatch.setattr(png_export, "_draw", slow_draw)
+    monkeypatch.setattr(png_export, "SNAPSHOT_WAIT_S", 0.1)
+    outcomes: list[object] = []
+
+    def click() -> None:
+        try:
+            outcomes.append(png_export.png_snapshot("<html></html>"))
+        except png_export.SnapshotBusy as exc:
+            outcomes.append(exc)
+
+    clicks = [threading.Thread(target=click) for _ in range(8)]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join()
+    assert most == png_export.MAX_CONCURRENT_SNAPSHOTS == 2
+    made = [o for o in outcomes if o == b"png"]
+    busy = [o for o in outcomes if isinstance(o, png_export.SnapshotBusy)]
+    assert len(made) == 2 and len(busy) == 6
+    assert "try again" in str(busy[0])
+    assert png_export.png_snapshot("<html></html>") == b"png"  # every slot given back

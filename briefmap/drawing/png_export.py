@@ -7,6 +7,7 @@ for) and captured once every place, marker or canvas point, has been drawn.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from briefmap.drawing.mapping import FEATURE_CLASS
@@ -21,6 +22,18 @@ CANVAS_SETTLED_JS = """() => Object.keys(window).filter((k) => k.startsWith("map
 
 class SnapshotUnavailable(RuntimeError):
     """No browser to draw a PNG with; the message says how to install one."""
+
+
+# Each snapshot is a Chromium process (about 140 MB): at most this many at once
+# per server, whoever asks. Eight quick clicks once started eight.
+MAX_CONCURRENT_SNAPSHOTS = 2
+# How long a request waits for a free slot before it is turned away.
+SNAPSHOT_WAIT_S = 20.0
+_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_SNAPSHOTS)
+
+
+class SnapshotBusy(SnapshotUnavailable):
+    """Every snapshot slot stayed taken for the whole wait."""
 
 
 def snapshot_available(chromium: str | None = None) -> bool:
@@ -80,10 +93,32 @@ def png_snapshot(
     ------
     SnapshotUnavailable
         If Playwright or the Chromium binary is missing.
+    SnapshotBusy
+        If :data:`MAX_CONCURRENT_SNAPSHOTS` snapshots are being drawn and none
+        ends within :data:`SNAPSHOT_WAIT_S`.
     """
     executable = chromium_executable(chromium)
     if executable is None:
         raise SnapshotUnavailable(f"Chromium not found. {INSTALL_HINT}")
+    if not _SLOTS.acquire(timeout=SNAPSHOT_WAIT_S):
+        raise SnapshotBusy(
+            f"The server is already drawing {MAX_CONCURRENT_SNAPSHOTS} PNG snapshots; "
+            "try again in a few seconds."
+        )
+    try:
+        return _draw(executable, html, width, height, blocked, timeout_ms)
+    finally:
+        _SLOTS.release()
+
+
+def _draw(
+    executable: str,
+    html: str,
+    width: int,
+    height: int,
+    blocked: list[str] | None,
+    timeout_ms: float,
+) -> bytes:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
