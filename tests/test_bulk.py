@@ -565,3 +565,42 @@ def test_both_renderers_write_the_same_footnote(catalog: Catalog, presentation: 
     slow = footnote(mapping.build_layers(catalog, selection, extras))
     assert fast == slow
     assert ("Sources:" in fast) == presentation
+
+
+# ------------------------------------------------------------------ uploads
+
+
+def test_a_large_upload_is_drawn_on_the_canvas_once_per_selection(
+    tmp_path: Path, real_catalog: Catalog
+) -> None:
+    from briefmap.data.uploads import load_uploaded_files
+
+    data = generate(tmp_path / "data", 1500)
+    files = [(p.name, p.read_bytes()) for p in sorted(data.path.iterdir()) if p.is_file()]
+    upload = load_uploaded_files(files, real_catalog)
+    assert not upload.issues
+    catalog = upload.catalog
+    selection = catalog.index.select(ClaimFilter())
+    group = bulk.build_upload_layer_auto(catalog, selection, "mine <b>.geojson")
+    assert group.layer_name == "Your upload: mine &lt;b&gt;.geojson"
+    payloads = [json.loads(c.payload_json) for c in group._children.values()]
+    assert len(payloads) == len(Layer)
+    # Every upload feature drawn, under names of its own, above the briefing's layers.
+    assert sum(len(p["x"]) + len(p["g"]) for p in payloads) == catalog.index.count_features(
+        selection
+    )
+    assert all(p["layer"].startswith(group.layer_name + " / ") for p in payloads)
+    assert min(p["rank"] for p in payloads) >= len(Layer)
+    # No legend or footnote: those describe the briefing's own data.
+    assert not any(isinstance(c, MapControl) for c in group._children.values())
+    # A rerun with the same selection serialises nothing again.
+    again = bulk.build_upload_layer_auto(catalog, selection, "mine <b>.geojson")
+    assert [c.payload_json for c in again._children.values()] == [
+        json.dumps(p, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+        for p in payloads
+    ]
+    first, second = (next(iter(g._children.values())).payload_json for g in (group, again))
+    assert first is second
+    # A small upload keeps its markers.
+    few = bulk.build_upload_layer_auto(catalog, selection, "x", threshold=10**9)
+    assert not any(isinstance(c, bulk.BulkLayer) for c in few._children.values())

@@ -21,8 +21,8 @@ from briefmap.app.session import (
     select_place,
 )
 from briefmap.app.view import BriefingView, publish
-from briefmap.drawing.bulk import build_layers_auto
-from briefmap.drawing.mapping import MapExtras, build_base_map, build_upload_layer
+from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto
+from briefmap.drawing.mapping import MapExtras, build_base_map
 from briefmap.engine.interaction import MapClick, place_at
 from briefmap.engine.state import MapView
 from briefmap.safe import markdown_text
@@ -49,7 +49,7 @@ def briefing_map(view: BriefingView) -> BriefingView:
     mine = view.upload_selection  # filtered once, for the upload panel too
     if view.upload is not None and mine is not None and mine.total_claims:
         layers.append(
-            build_upload_layer(view.upload.result.catalog, mine, ", ".join(view.upload.names))
+            build_upload_layer_auto(view.upload.result.catalog, mine, ", ".join(view.upload.names))
         )
     returned = st_folium(
         build_base_map(

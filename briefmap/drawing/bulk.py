@@ -225,6 +225,45 @@ def build_bulk_layers(
     return groups
 
 
+def build_bulk_upload_layer(catalog: Catalog, selection: Selection, label: str) -> SafeFeatureGroup:
+    """:func:`mapping.build_upload_layer` for large uploads: one group, a canvas per map layer.
+
+    Drawn above the briefing's own layers, with no legend or footnote of its
+    own (those describe the briefing's data). Serialised once per selection,
+    like the briefing's layers, so a rerun costs an upload what it costs the
+    app's own data.
+    """
+    index = catalog.index
+    plan = index.plan(selection)
+    group = SafeFeatureGroup(name=mapping.upload_layer_name(label), show=True)
+    for layer in LAYERS:
+        key = ("upload", layer, label)
+        if key not in plan.built:
+            payload, _ = layer_payload_of(catalog, layer, index.places, index.claims, plan)
+            count = len(payload["x"]) + len(payload["g"])
+            # Its own names for the page's drawn-count and layer tables, drawn on top.
+            payload.update(
+                layer=f"{group.layer_name} / {layer.value}",
+                slug=f"upload-{layer.slug}",
+                rank=len(LAYERS) + LAYER_CODE[layer],
+            )
+            plan.built[key] = (BulkLayer.serialise(payload), count)
+        text, count = plan.built[key]
+        # The library too: the briefing's own layers may be markers.
+        BulkLayer(text, count=count).add_to(group)
+    mapping._stable_ids(group, "bulk/" + group.layer_name)
+    return group
+
+
+def build_upload_layer_auto(
+    catalog: Catalog, selection: Selection, label: str, *, threshold: int = BULK_THRESHOLD
+) -> SafeFeatureGroup:
+    """An upload's layer: markers up to ``threshold`` features, the canvas above."""
+    if catalog.index.count_features(selection) > threshold:
+        return build_bulk_upload_layer(catalog, selection, label)
+    return mapping.build_upload_layer(catalog, selection, label)
+
+
 def build_layers_auto(
     catalog: Catalog,
     selection: Selection,
@@ -243,5 +282,7 @@ __all__ = [
     "SUMMARY_LIMIT",
     "BulkLayer",
     "build_bulk_layers",
+    "build_bulk_upload_layer",
     "build_layers_auto",
+    "build_upload_layer_auto",
 ]

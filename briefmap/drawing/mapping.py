@@ -256,11 +256,15 @@ def build_layers(
 UPLOAD_LAYER = "Your upload"
 
 
+def upload_layer_name(label: str) -> str:
+    """The upload layer's name in the layer control, from the user's file names, escaped."""
+    # Leaflet's layer control writes layer names as HTML.
+    return f"{UPLOAD_LAYER}: {map_text(label)}"
+
+
 def build_upload_layer(catalog: Catalog, selection: Selection, label: str) -> folium.FeatureGroup:
     """A user's uploaded claims as one labelled layer, kept apart from the briefing's data."""
-    # Leaflet's layer control writes layer names as HTML: the label is the user's
-    # file names, so it is escaped like any other data.
-    group = SafeFeatureGroup(name=f"{UPLOAD_LAYER}: {map_text(label)}", show=True)
+    group = SafeFeatureGroup(name=upload_layer_name(label), show=True)
     _draw(catalog, plan_features(catalog, selection), lambda _layer: group)
     _stable_ids(group, group.layer_name)
     return group
