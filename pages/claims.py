@@ -26,3 +26,4 @@ if not app.empty_result_notice(view.selection):
     app.deferred_download(
         "Download CSV", lambda: to_csv(table), file_name="briefmap-claims.csv", mime="text/csv"
     )
+app.upload_claims(view)

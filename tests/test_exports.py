@@ -533,3 +533,23 @@ def test_at_most_two_png_snapshots_at_once_and_the_rest_are_told_busy(
     assert len(made) == 2 and len(busy) == 6
     assert "try again" in str(busy[0])
     assert png_export.png_snapshot("<html></html>") == b"png"  # every slot given back
+
+
+def test_the_html_export_holds_the_upload_on_screen(real_catalog: Catalog, tmp_path: Path) -> None:
+    from bench.synth import generate
+    from briefmap.data.uploads import load_uploaded_files
+
+    data = generate(tmp_path / "data", 40)
+    files = [(p.name, p.read_bytes()) for p in sorted(data.path.iterdir()) if p.is_file()]
+    mine = load_uploaded_files(files, real_catalog).catalog
+    overlay = exports.Overlay(mine, mine.index.select(ClaimFilter()), "field <notes>.geojson")
+    selection = select(real_catalog, ClaimFilter())
+    html = exports.standalone_html(real_catalog, selection, "T", overlay)
+    plain = exports.standalone_html(real_catalog, selection, "T")
+    name = "Your upload: field &lt;notes&gt;.geojson"
+    assert name in html and name not in plain
+    assert overlay.selection.summary_line in html  # counted in the header
+    # Its sources listed apart from the briefing's, and every upload place drawn.
+    assert f"{name}, sources cited ({len(mine.index.cited_sources(overlay.selection))})" in html
+    drawn = html.count('"className": "bm-feature ') - plain.count('"className": "bm-feature ')
+    assert drawn == mine.index.count_features(overlay.selection)

@@ -29,6 +29,7 @@ from briefmap.app.panels import (
     deferred_download,
     empty_result_notice,
     timeline_chart,
+    upload_claims,
     upload_panel,
 )
 from briefmap.app.scenes import page_heading, presentation_frame, talking_points
@@ -52,5 +53,6 @@ __all__ = [
     "talking_points",
     "timeline_chart",
     "update_link",
+    "upload_claims",
     "upload_panel",
 ]

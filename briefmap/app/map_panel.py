@@ -46,11 +46,9 @@ def briefing_map(view: BriefingView) -> BriefingView:
     # Up to a few hundred places: one marker each (symbols by kind); beyond,
     # one canvas layer per map layer (see briefmap/drawing/bulk.py and BENCHMARKS.md).
     layers = build_layers_auto(catalog, selection, extras)
-    mine = view.upload_selection  # filtered once, for the upload panel too
-    if view.upload is not None and mine is not None and mine.total_claims:
-        layers.append(
-            build_upload_layer_auto(view.upload.result.catalog, mine, ", ".join(view.upload.names))
-        )
+    mine = view.overlay  # filtered once, for the upload panel and exports too
+    if mine is not None:
+        layers.append(build_upload_layer_auto(mine.catalog, mine.selection, mine.label))
     returned = st_folium(
         build_base_map(
             view.data.loaded.catalog,

@@ -13,6 +13,7 @@ from briefmap.data.schema import ClaimStatus
 from briefmap.data.uploads import describe
 from briefmap.data.validate import ValidationIssue
 from briefmap.engine.query import Selection
+from briefmap.engine.tables import claims_table, rows_for_screen, to_csv
 from briefmap.safe import markdown_text
 
 
@@ -160,7 +161,7 @@ def export_menu(view: BriefingView) -> None:
     """Downloads of exactly what is on screen; each file is made only when asked for."""
     from briefmap.drawing import exports, png_export
 
-    catalog, selection = view.catalog, view.selection
+    catalog, selection, overlay = view.catalog, view.selection, view.overlay
     stem = f"briefmap-{catalog.as_of or 'latest'}"
     title = catalog.meta.title
     with st.popover("Export", icon=":material/download:", width="stretch"):
@@ -181,7 +182,7 @@ def export_menu(view: BriefingView) -> None:
         )
         deferred_download(
             "HTML map (opens offline)",
-            lambda: exports.standalone_html(catalog, selection, title),
+            lambda: exports.standalone_html(catalog, selection, title, overlay),
             file_name=f"{stem}.html",
             mime="text/html",
             width="stretch",
@@ -189,16 +190,67 @@ def export_menu(view: BriefingView) -> None:
         available = png_export.snapshot_available()
         deferred_download(
             "PNG snapshot",
-            lambda: png_export.png_snapshot(exports.standalone_html(catalog, selection, title)),
+            lambda: png_export.png_snapshot(
+                exports.standalone_html(catalog, selection, title, overlay)
+            ),
             file_name=f"{stem}.png",
             mime="image/png",
             width="stretch",
             disabled=not available,
             help=None if available else "Needs Chromium and Playwright on the server.",
         )
+        if overlay is not None:
+            # The upload's own records, apart: ids may clash with the briefing's.
+            st.caption(
+                f"{markdown_text(overlay.heading)}: {overlay.selection.summary_line}. "
+                "The HTML and PNG draw it as its own layer; its records come apart:"
+            )
+            deferred_download(
+                "Your upload: GeoJSON",
+                lambda: exports.bundle_json(overlay.catalog, overlay.selection).encode("utf-8"),
+                file_name=f"{stem}-upload.geojson",
+                mime="application/geo+json",
+                width="stretch",
+            )
+            deferred_download(
+                "Your upload: CSV of its claims",
+                lambda: exports.claims_csv(overlay.catalog, overlay.selection),
+                file_name=f"{stem}-upload.csv",
+                mime="text/csv",
+                width="stretch",
+            )
         if not available:
             st.caption(
                 "PNG snapshots are drawn by Chromium on the server, through Playwright; one of "
                 "them is missing here (`apt-get install -y chromium` and `pip install playwright`, "
                 "or set BRIEFMAP_CHROMIUM). The HTML map works without them."
             )
+
+
+def upload_claims(view: BriefingView) -> None:
+    """The Claims page's second table: the user's upload, marked as theirs, with its own CSV."""
+    overlay = view.overlay
+    if overlay is None:
+        return
+    st.subheader(markdown_text(overlay.heading))
+    st.caption(
+        f"{overlay.selection.summary_line}. Your own data, shown to you only; not part of "
+        "the briefing's sources."
+    )
+    table = claims_table(overlay.catalog, overlay.selection)
+    shown, note = rows_for_screen(table)
+    if note:
+        st.caption(note)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")},
+        key="upload_claims_table",
+    )
+    deferred_download(
+        "Download your upload's CSV",
+        lambda: to_csv(table),
+        file_name="briefmap-upload-claims.csv",
+        mime="text/csv",
+    )

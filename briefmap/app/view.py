@@ -22,6 +22,7 @@ from briefmap.app.session import KEY_VIEW, Form, init
 from briefmap.app.sidebar import sidebar
 from briefmap.data.loader import LoadResult
 from briefmap.data.schema import Catalog
+from briefmap.drawing.exports import Overlay
 from briefmap.engine.briefings import Briefing, Scene
 from briefmap.engine.query import ClaimFilter, Selection
 from briefmap.engine.state import BriefingState
@@ -73,6 +74,14 @@ class BriefingView:
         if self.upload is None:
             return None
         return self.upload.result.catalog.index.select(self.claim_filter)
+
+    @cached_property
+    def overlay(self) -> Overlay | None:
+        """The upload as drawn beside the briefing (map, exports, Claims), if it has claims."""
+        mine = self.upload_selection
+        if self.upload is None or mine is None or not mine.total_claims:
+            return None
+        return Overlay(self.upload.result.catalog, mine, ", ".join(self.upload.names))
 
 
 def build_view() -> BriefingView:

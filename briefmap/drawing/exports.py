@@ -18,9 +18,11 @@ import base64
 import json
 import mimetypes
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import folium
 from shapely.geometry import mapping as shapely_mapping
 
 from briefmap.data.loader import BUNDLE_MEMBER, BUNDLE_META
@@ -33,8 +35,8 @@ from briefmap.drawing.assets import (
     leaflet_source_dir,
     web_text,
 )
-from briefmap.drawing.bulk import build_layers_auto
-from briefmap.drawing.mapping import MapExtras, build_map
+from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto
+from briefmap.drawing.mapping import UPLOAD_LAYER, MapExtras, build_map
 from briefmap.engine.query import Selection
 from briefmap.engine.tables import LIST_SEPARATOR, claims_table, to_csv
 from briefmap.safe import map_text
@@ -317,26 +319,56 @@ def _inline_leaflet(html: str) -> str:
     )
 
 
-def _header(catalog: Catalog, selection: Selection, title: str) -> str:
+@dataclass(frozen=True)
+class Overlay:
+    """A user's upload as it is shown beside the briefing: its own layer, under the same filters."""
+
+    catalog: Catalog
+    selection: Selection
+    label: str  # the uploaded files' names, as the user gave them
+
+    @property
+    def heading(self) -> str:
+        return f"{UPLOAD_LAYER}: {self.label}"
+
+
+def _header(
+    catalog: Catalog, selection: Selection, title: str, overlay: Overlay | None = None
+) -> str:
     as_of = f"As of {catalog.as_of}" if catalog.as_of else "As of: date not stated"
+    mine = (
+        f'<span class="bm-export-count">{map_text(overlay.heading)}: '
+        f"{map_text(overlay.selection.summary_line)}</span>"
+        if overlay
+        else ""
+    )
     return (
         '<header class="bm-export-head">'
         f'<h1 class="bm-export-title">{map_text(title)}</h1>'
         f'<span class="bm-export-asof">{map_text(as_of)}</span>'
         f'<span class="bm-export-count">{map_text(selection.summary_line)}</span>'
-        "</header>"
+        f"{mine}</header>"
     )
 
 
-def _footer(catalog: Catalog, selection: Selection) -> str:
+def _cited(heading: str, catalog: Catalog, selection: Selection) -> str:
     sources = catalog.index.cited_sources(selection)
     items = "".join(
         f"<li>{map_text(source.credit)}, {map_text(source.date)}</li>" for source in sources
     )
     listing = f"<ol>{items}</ol>" if items else " none (no claim selected)."
+    return f"<strong>{map_text(heading)} ({len(sources)}):</strong>{listing}"
+
+
+def _footer(catalog: Catalog, selection: Selection, overlay: Overlay | None = None) -> str:
+    mine = (
+        _cited(f"{overlay.heading}, sources cited", overlay.catalog, overlay.selection)
+        if overlay
+        else ""
+    )
     return (
         '<footer class="bm-export-foot">'
-        f"<strong>Sources cited ({len(sources)}):</strong>{listing}"
+        f"{_cited('Sources cited', catalog, selection)}{mine}"
         '<div class="bm-export-note">Exported from Briefmap. Everything but the basemap '
         "is in this file; without a network connection the layers draw on a blank "
         "background.</div>"
@@ -344,7 +376,9 @@ def _footer(catalog: Catalog, selection: Selection) -> str:
     )
 
 
-def standalone_html(catalog: Catalog, selection: Selection, title: str) -> str:
+def standalone_html(
+    catalog: Catalog, selection: Selection, title: str, overlay: Overlay | None = None
+) -> str:
     """The map as one HTML file that opens offline, with title, date and sources.
 
     The map is :func:`briefmap.drawing.mapping.build_map`'s, with Leaflet's JavaScript
@@ -361,6 +395,9 @@ def standalone_html(catalog: Catalog, selection: Selection, title: str) -> str:
         The claims drawn from it.
     title
         The map's title, as the user typed it (escaped here).
+    overlay
+        The user's upload, if one is on screen: drawn as its own layer, counted
+        in the header and its sources listed apart in the footer.
 
     Returns
     -------
@@ -372,15 +409,24 @@ def standalone_html(catalog: Catalog, selection: Selection, title: str) -> str:
     RuntimeError
         If the rendered map links a script or stylesheet that could not be inlined.
     """
+
     # The page's own footer lists the sources in full, so no on-map footnote.
     # Markers up to a few hundred places, canvas layers beyond (as on screen):
     # a marker per place made 100,000 claims a 166 MB page.
+    def layers(cat: Catalog, sel: Selection, extras: MapExtras) -> list[folium.FeatureGroup]:
+        groups = build_layers_auto(cat, sel, extras)
+        if overlay is not None:
+            groups.append(
+                build_upload_layer_auto(overlay.catalog, overlay.selection, overlay.label)
+            )
+        return groups
+
     fmap = build_map(
         catalog,
         selection,
         asset_base=_INLINE_BASE,
         extras=MapExtras(footnote=False),
-        layers=build_layers_auto,
+        layers=layers,
     )
     html = _inline_leaflet(fmap.get_root().render())
     # folium's page puts <head>, <body> and </body> before any data-bearing
@@ -391,8 +437,8 @@ def standalone_html(catalog: Catalog, selection: Selection, title: str) -> str:
         f"<style>{EXPORT_CSS}</style>",
         1,
     )
-    html = html.replace("<body>", f"<body>\n{_header(catalog, selection, title)}", 1)
-    html = html.replace("</body>", f"{_footer(catalog, selection)}\n</body>", 1)
+    html = html.replace("<body>", f"<body>\n{_header(catalog, selection, title, overlay)}", 1)
+    html = html.replace("</body>", f"{_footer(catalog, selection, overlay)}\n</body>", 1)
     if _EXTERNAL_SCRIPT.search(html) or _STYLESHEET_LINK.search(html):
         raise RuntimeError("the exported map still links an outside script or stylesheet")
     return html
