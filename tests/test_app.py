@@ -235,7 +235,6 @@ def test_claims_page_shows_the_latest_rows_and_says_the_csv_has_all(
                 "GeoJSON (loads back into Briefmap)",
                 "CSV of the claims",
                 "HTML map (opens offline)",
-                "PNG snapshot",
             },
         ),
         ("pages/claims.py", {"Download CSV"}),
@@ -263,3 +262,35 @@ def test_sources_page_states_the_as_of_date(real_catalog: Any) -> None:
     text = " ".join(m.value for m in at.markdown).replace("\\", "").replace(WORD_JOINER, "")
     for rule, meaning in RULES:
         assert f"**{rule}.** {meaning}" in text
+
+
+@pytest.mark.parametrize("busy", [False, True])
+def test_a_png_is_drawn_on_request_and_a_busy_server_says_so(
+    monkeypatch: pytest.MonkeyPatch, busy: bool
+) -> None:
+    from briefmap.drawing import png_export
+
+    def draw(html: str) -> bytes:
+        if busy:
+            raise png_export.SnapshotBusy(
+                "The server is already drawing 2 PNG snapshots; try again"
+            )
+        assert "<html" in html
+        return b"\x89PNG fake"
+
+    monkeypatch.setattr(png_export, "snapshot_available", lambda: True)
+    monkeypatch.setattr(png_export, "png_snapshot", draw)
+    at = _app()
+    assert "Save the PNG" not in {b.proto.label for b in at.get("download_button")}
+    at.button(key="png_draw").click().run()
+    assert not at.exception
+    saves = [b for b in at.get("download_button") if b.proto.label == "Save the PNG"]
+    if busy:
+        assert not saves
+        assert any("try again" in w.value for w in at.warning)
+    else:
+        (save,) = saves
+        assert save.proto.ignore_rerun
+        # Another filter: the PNG drawn before no longer shows what is on screen.
+        at.sidebar.multiselect(key="filter_actors").set_value(["israel"]).run()
+        assert "Save the PNG" not in {b.proto.label for b in at.get("download_button")}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import streamlit as st
 
-from briefmap.app.session import reset_filters
+from briefmap.app.session import KEY_PNG, reset_filters
 from briefmap.app.view import BriefingView
 from briefmap.data.schema import ClaimStatus
 from briefmap.data.uploads import describe
@@ -159,7 +160,7 @@ def deferred_download(
 
 def export_menu(view: BriefingView) -> None:
     """Downloads of exactly what is on screen; each file is made only when asked for."""
-    from briefmap.drawing import exports, png_export
+    from briefmap.drawing import exports
 
     catalog, selection, overlay = view.catalog, view.selection, view.overlay
     stem = f"briefmap-{catalog.as_of or 'latest'}"
@@ -187,18 +188,7 @@ def export_menu(view: BriefingView) -> None:
             mime="text/html",
             width="stretch",
         )
-        available = png_export.snapshot_available()
-        deferred_download(
-            "PNG snapshot",
-            lambda: png_export.png_snapshot(
-                exports.standalone_html(catalog, selection, title, overlay)
-            ),
-            file_name=f"{stem}.png",
-            mime="image/png",
-            width="stretch",
-            disabled=not available,
-            help=None if available else "Needs Chromium and Playwright on the server.",
-        )
+        _png_snapshot(view, lambda: exports.standalone_html(catalog, selection, title, overlay))
         if overlay is not None:
             # The upload's own records, apart: ids may clash with the briefing's.
             st.caption(
@@ -219,12 +209,46 @@ def export_menu(view: BriefingView) -> None:
                 mime="text/csv",
                 width="stretch",
             )
-        if not available:
-            st.caption(
-                "PNG snapshots are drawn by Chromium on the server, through Playwright; one of "
-                "them is missing here (`apt-get install -y chromium` and `pip install playwright`, "
-                "or set BRIEFMAP_CHROMIUM). The HTML map works without them."
-            )
+
+
+def _png_snapshot(view: BriefingView, page: Callable[[], str]) -> None:
+    """Draw a PNG on request, then offer it; a busy server says so and asks to try again.
+
+    Two steps, not a deferred download: Chromium draws it on the server, at
+    most two at a time (:data:`png_export.MAX_CONCURRENT_SNAPSHOTS`), and a
+    deferred download could only fail silently when none is free.
+    """
+    from briefmap.drawing import png_export
+
+    if not png_export.snapshot_available():
+        st.button("PNG snapshot", disabled=True, width="stretch", key="png_draw")
+        st.caption(
+            "PNG snapshots are drawn by Chromium on the server, through Playwright; one of "
+            "them is missing here (`apt-get install -y chromium` and `pip install playwright`, "
+            "or set BRIEFMAP_CHROMIUM). The HTML map works without them."
+        )
+        return
+    # The PNG belongs to what is on screen: another filter, day or upload needs a new one.
+    shown = json.dumps([view.params, view.overlay.label if view.overlay else None])
+    if st.button(
+        "PNG snapshot",
+        width="stretch",
+        key="png_draw",
+        help="Drawn by Chromium on the server; takes a few seconds.",
+    ):
+        try:
+            st.session_state[KEY_PNG] = (shown, png_export.png_snapshot(page()))
+        except png_export.SnapshotUnavailable as exc:  # busy, or Chromium failed
+            st.warning(str(exc), icon=":material/hourglass_top:")
+    held = st.session_state.get(KEY_PNG)
+    if held is not None and held[0] == shown:
+        deferred_download(
+            "Save the PNG",
+            lambda: held[1],
+            file_name=f"briefmap-{view.catalog.as_of or 'latest'}.png",
+            mime="image/png",
+            width="stretch",
+        )
 
 
 def upload_claims(view: BriefingView) -> None:

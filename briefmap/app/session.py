@@ -51,6 +51,7 @@ KEY_LAST_REPORTED_VIEW = "map_view_reported"  # the map's last report of its vie
 KEY_LAST_CLICK = "last_handled_click"
 KEY_URL_READ = "url_read"
 KEY_NOTICES = "link_notices"
+KEY_PNG = "png_snapshot"  # (what was on screen, the PNG drawn of it)
 KEY_URL_WRITTEN = "url_written"
 KEY_UPLOAD = "upload_result"
 KEY_VIEW = "briefing_view"  # the view app.py computed, for the page
