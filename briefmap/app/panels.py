@@ -14,6 +14,7 @@ from briefmap.data.schema import ClaimStatus
 from briefmap.data.uploads import describe
 from briefmap.data.validate import ValidationIssue
 from briefmap.engine.query import Selection
+from briefmap.engine.state import VIEW_PARAMS
 from briefmap.engine.tables import claims_table, rows_for_screen, to_csv
 from briefmap.safe import markdown_text
 
@@ -228,8 +229,10 @@ def _png_snapshot(view: BriefingView, page: Callable[[], str]) -> None:
             "or set BRIEFMAP_CHROMIUM). The HTML map works without them."
         )
         return
-    # The PNG belongs to what is on screen: another filter, day or upload needs a new one.
-    shown = json.dumps([view.params, view.overlay.label if view.overlay else None])
+    # The PNG belongs to what it draws: another filter, day or upload needs a new one;
+    # a pan or a click does not (the PNG fits the map to what is shown).
+    drawn = {k: v for k, v in view.params.items() if k not in VIEW_PARAMS}
+    shown = json.dumps([drawn, view.overlay.label if view.overlay else None], sort_keys=True)
     if st.button(
         "PNG snapshot",
         width="stretch",

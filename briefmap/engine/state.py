@@ -28,6 +28,8 @@ ZOOM_RANGE = (2, 18)
 P_ACTORS, P_STATUSES, P_DEPLOY, P_KINDS, P_SEARCH = "actor", "status", "deploy", "kind", "q"
 P_FROM, P_TO, P_AS_OF, P_SINCE = "from", "to", "asof", "since"
 P_LAT, P_LNG, P_ZOOM, P_PLACE = "lat", "lng", "z", "place"
+# Where the map looks and what is clicked: not what is drawn.
+VIEW_PARAMS = frozenset({P_LAT, P_LNG, P_ZOOM, P_PLACE})
 P_PRESENT, P_BRIEFING, P_SCENE = "present", "briefing", "scene"
 FILTER_PARAMS = (P_ACTORS, P_STATUSES, P_DEPLOY, P_KINDS, P_SEARCH, P_FROM, P_TO)
 KNOWN = (
