@@ -86,3 +86,30 @@ def test_python_version_and_static_serving() -> None:
 def test_copied_assets_are_not_committed() -> None:
     ignored = (REPO / ".gitignore").read_text(encoding="utf-8").split()
     assert "static/vendor/" in ignored
+
+
+def test_the_readme_security_limits_are_the_codes() -> None:
+    from briefmap.data.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
+    from briefmap.data.validate import DEFAULT_TEXT_LIMIT, MAX_DEPTH, TEXT_LIMITS
+    from briefmap.drawing.bulk import BULK_THRESHOLD
+    from briefmap.drawing.png_export import MAX_CONCURRENT_SNAPSHOTS, SNAPSHOT_WAIT_S
+    from briefmap.engine.state import MAX_SEARCH
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("**Limits, and what happens at each:**", 1)[1].split("\n- ", 1)[0]
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[2].strip()
+        for line in table.splitlines()
+        if line.strip().startswith("|") and "---" not in line
+    }
+    assert rows["nesting of a JSON file"] == f"{MAX_DEPTH} levels"
+    texts = [*TEXT_LIMITS.values(), DEFAULT_TEXT_LIMIT]
+    assert f"{min(texts)} to {max(texts):,} characters" in rows["text"]
+    assert rows["an upload"].startswith(
+        f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB and {MAX_FEATURES:,} records a file"
+    )
+    assert rows["an upload's drawing"] == f"{BULK_THRESHOLD} places"
+    assert rows["PNG snapshots"] == (
+        f"{MAX_CONCURRENT_SNAPSHOTS} at once per server, a {SNAPSHOT_WAIT_S:g} s wait for a slot"
+    )
+    assert rows["a link's search"] == f"{MAX_SEARCH} characters"
