@@ -604,3 +604,20 @@ def test_a_large_upload_is_drawn_on_the_canvas_once_per_selection(
     # A small upload keeps its markers.
     few = bulk.build_upload_layer_auto(catalog, selection, "x", threshold=10**9)
     assert not any(isinstance(c, bulk.BulkLayer) for c in few._children.values())
+
+
+def test_an_upload_leaves_summaries_out_by_the_same_rule_as_the_briefing(
+    tmp_path: Path, real_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefmap.data.uploads import load_uploaded_files
+
+    data = generate(tmp_path / "data", 800)
+    files = [(p.name, p.read_bytes()) for p in sorted(data.path.iterdir()) if p.is_file()]
+    catalog = load_uploaded_files(files, real_catalog).catalog
+    selection = catalog.index.select(ClaimFilter())
+    features = catalog.index.count_features(selection)
+    # A map over the limit as a whole, though each of its layers is under it.
+    monkeypatch.setattr(bulk, "SUMMARY_LIMIT", features - 1)
+    group = bulk.build_bulk_upload_layer(catalog, selection, "mine.json")
+    recipes = [r for c in group._children.values() for r in json.loads(c.payload_json)["P"]]
+    assert recipes and all(len(r) < 7 for r in recipes), "a summary line in a crowded map"

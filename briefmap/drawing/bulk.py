@@ -236,10 +236,14 @@ def build_bulk_upload_layer(catalog: Catalog, selection: Selection, label: str) 
     index = catalog.index
     plan = index.plan(selection)
     group = SafeFeatureGroup(name=mapping.upload_layer_name(label), show=True)
+    # One rule for the whole layer, as for the briefing's: summaries only on a small map.
+    summaries = len(plan.layer) <= SUMMARY_LIMIT
     for layer in LAYERS:
         key = ("upload", layer, label)
         if key not in plan.built:
-            payload, _ = layer_payload_of(catalog, layer, index.places, index.claims, plan)
+            payload, _ = layer_payload_of(
+                catalog, layer, index.places, index.claims, plan, summaries=summaries
+            )
             count = len(payload["x"]) + len(payload["g"])
             # Its own names for the page's drawn-count and layer tables, drawn on top.
             payload.update(
