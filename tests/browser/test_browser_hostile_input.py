@@ -202,9 +202,12 @@ def test_hostile_uploads_are_errors_under_their_names(
     )
     twice = tmp_path / "more-places.geojson"
     twice.write_bytes((GEODATA / "places.geojson").read_bytes())
+    # A file name is text from the user too: an address in it stays text.
+    named = tmp_path / f"user@{EVIL}.sources.json"
+    named.write_bytes((GEODATA / "sources.json").read_bytes())
     app: BrowserPage = open_page(app_server)
     app.goto("/")
-    _upload(app, [nested, places, twice])
+    _upload(app, [nested, places, twice, named])
     _no_traceback(app)
     notice = app.main.locator('[data-testid="stAlert"]').filter(has_text="Your upload (")
     expect(notice).to_be_visible()
@@ -215,6 +218,9 @@ def test_hostile_uploads_are_errors_under_their_names(
     text = app.text_showing(problems, "nested more than", "not finite", "already")
     assert "nested more than" in text and "not finite" in text
     assert "more-places.geojson" in text and "already" in text
+    expect(notice).to_contain_text(f"user@\u2060{EVIL}")  # the name, as text
+    outside, _ = _links_and_icons(app)
+    assert outside == []
 
 
 def test_a_large_upload_draws_on_the_canvas_and_shows_in_claims_and_exports(
@@ -244,6 +250,15 @@ def test_a_large_upload_draws_on_the_canvas_and_shows_in_claims_and_exports(
             break
         app.page.wait_for_timeout(500)
     assert drawn == count
+    # The offline HTML holds it, as its own layer.
+    app.main.locator('[data-testid="stPopover"]').filter(has_text="Export").click()
+    html = app.download(
+        app.page.locator('[data-testid="stPopoverBody"]').get_by_role(
+            "button", name="HTML map (opens offline)"
+        )
+    ).decode("utf-8")
+    assert "Your upload: " in html and "sources cited" in html
+    app.page.keyboard.press("Escape")
     # In the same session (a new page load would be a new session, without the upload).
     app.sidebar.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Claims").click()
     app.page.wait_for_url("**/claims")
@@ -274,3 +289,41 @@ def test_a_png_is_drawn_on_request_and_saved_from_the_same_menu(
     png = app.download(save)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     _no_traceback(app)
+
+
+# ----------------------------------------------- 5. text that is not text
+
+
+@pytest.fixture(scope="module")
+def surrogate_server(
+    chromium_path: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    """geodata/ with a lone surrogate in a place name (valid JSON: "\\ud800")."""
+    root = tmp_path_factory.mktemp("surrogate") / "geodata"
+    shutil.copytree(GEODATA, root)
+    places = (root / "places.geojson").read_bytes()
+    (root / "places.geojson").write_bytes(
+        places.replace(b'"Khmeimim Air Base"', b'"Khmeimim \\ud800 Air Base"', 1)
+    )
+    issues = load_catalog(root).issues
+    # The place is left out, and with it the claims that need it, each named.
+    assert (NAMED, "name_en") in [(i.record, i.field) for i in issues]
+    with serving(tmp_path_factory, "surrogate", root) as server:
+        yield server
+
+
+def test_a_lone_surrogate_is_an_error_on_its_field_and_every_page_runs(
+    open_page, surrogate_server: AppServer
+) -> None:
+    app: BrowserPage = open_page(surrogate_server)
+    for path in ("/", f"/?place={NAMED}", "/claims", "/sources"):
+        app.goto(path)
+        _no_traceback(app)
+    app.goto("/")
+    panel = app.main.locator('[data-testid="stAlert"]').filter(has_text="The data has")
+    expect(panel).to_be_visible()
+    app.main.get_by_text("What failed validation").click()
+    problems = app.main.locator('[data-testid="stExpander"]').filter(
+        has_text="What failed validation"
+    )
+    assert "not text (U+D800)" in app.text_showing(problems, "U+D800")
