@@ -25,6 +25,7 @@ from briefmap.app.link import link_notices
 from briefmap.app.map_panel import briefing_map, map_footer
 from briefmap.app.panels import (
     changes_panel,
+    claims_panel,
     data_problems,
     deferred_download,
     empty_result_notice,
@@ -41,6 +42,7 @@ __all__ = [
     "build_view",
     "changes_panel",
     "claim_card",
+    "claims_panel",
     "current_view",
     "data_problems",
     "deferred_download",

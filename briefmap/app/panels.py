@@ -10,7 +10,7 @@ import streamlit as st
 
 from briefmap.app.session import KEY_PNG, reset_filters
 from briefmap.app.view import BriefingView
-from briefmap.data.schema import ClaimStatus
+from briefmap.data.schema import Catalog, ClaimStatus
 from briefmap.data.uploads import describe
 from briefmap.data.validate import ValidationIssue
 from briefmap.engine.query import Selection
@@ -254,6 +254,24 @@ def _png_snapshot(view: BriefingView, page: Callable[[], str]) -> None:
         )
 
 
+def claims_panel(
+    catalog: Catalog, selection: Selection, *, csv_name: str, label: str = "Download CSV"
+) -> None:
+    """A claims table (the latest rows on screen, every row in its CSV) and its download."""
+    table = claims_table(catalog, selection)
+    shown, note = rows_for_screen(table)
+    if note:
+        st.caption(note)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")},
+        key=f"table_{csv_name}",
+    )
+    deferred_download(label, lambda: to_csv(table), file_name=csv_name, mime="text/csv")
+
+
 def upload_claims(view: BriefingView) -> None:
     """The Claims page's second table: the user's upload, marked as theirs, with its own CSV."""
     overlay = view.overlay
@@ -264,20 +282,9 @@ def upload_claims(view: BriefingView) -> None:
         f"{overlay.selection.summary_line}. Your own data, shown to you only; not part of "
         "the briefing's sources."
     )
-    table = claims_table(overlay.catalog, overlay.selection)
-    shown, note = rows_for_screen(table)
-    if note:
-        st.caption(note)
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")},
-        key="upload_claims_table",
-    )
-    deferred_download(
-        "Download your upload's CSV",
-        lambda: to_csv(table),
-        file_name="briefmap-upload-claims.csv",
-        mime="text/csv",
+    claims_panel(
+        overlay.catalog,
+        overlay.selection,
+        csv_name="briefmap-upload-claims.csv",
+        label="Download your upload's CSV",
     )
