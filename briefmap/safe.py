@@ -68,11 +68,12 @@ _MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:&")
 # Escaping stops Markdown's own syntax, but Streamlit still turns bare
 # addresses into links (http://, www. and e-mail addresses, GFM's autolinks)
 # and renders :icon: and :colour[...] syntax. A word joiner (U+2060: no width,
-# no line break, nothing a reader sees) after each ':' and '@', and between
-# "www" and its dot, breaks every one of those patterns.
+# no line break, nothing a reader sees) after each '@', after each ':' that
+# something other than a space follows, and between "www" and its dot, breaks
+# every one of those patterns ("Note: ..." is left as it is).
 WORD_JOINER = "\u2060"
-_BREAK_AFTER = frozenset(":@")
 _WWW_DOT = re.compile(r"(www)(?=\\?\.)", re.IGNORECASE)
+_COLON_OR_AT = re.compile(r"(\\:)(?=\S)|(@)")
 
 
 def markdown_text(value: object) -> str:
@@ -80,11 +81,8 @@ def markdown_text(value: object) -> str:
     if value is None:
         return ""
     text = str(value).translate(_BIDI_CONTROLS)
-    escaped = "".join(
-        (f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch)
-        + (WORD_JOINER if ch in _BREAK_AFTER else "")
-        for ch in text
-    )
+    escaped = "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in text)
+    escaped = _COLON_OR_AT.sub(lambda m: m.group(0) + WORD_JOINER, escaped)
     escaped = _WWW_DOT.sub(r"\1" + WORD_JOINER, escaped)
     # Any line break could start a heading or a list: keep the text on one line.
     return " ".join(escaped.splitlines())

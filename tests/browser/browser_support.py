@@ -25,10 +25,21 @@ from briefmap.data.schema import Catalog
 from briefmap.data.validate import DEFAULT_TEXT_LIMIT, TEXT_LIMITS
 from briefmap.drawing.mapping import FEATURE_CLASS, Layer, build_layers, plan_features
 from briefmap.engine.query import ClaimFilter, Selection, select
+from briefmap.safe import WORD_JOINER
 from briefmap.screenshots import MAP_FRAME_URL_PART, AppServer, is_tile_url, start_app
 
 if TYPE_CHECKING:  # Playwright is a test extra: without it the suite skips, not crashes
     from playwright.sync_api import ConsoleMessage, Frame, FrameLocator, Locator, Page, Request
+
+
+def unjoined(text: str) -> str:
+    """Text as a reader sees it: without the word joiners ``safe.markdown_text`` adds."""
+    return text.replace(WORD_JOINER, "")
+
+
+def loosely(text: str) -> re.Pattern[str]:
+    """A pattern for ``text`` shown through Markdown, word joiners or not, for ``has_text``."""
+    return re.compile("".join(re.escape(ch) + f"{WORD_JOINER}?" for ch in text))
 
 
 def expect(target: Any) -> Any:
@@ -238,11 +249,12 @@ class BrowserPage:
         Streamlit can finish drawing an element after the page says the script has
         stopped, so one read straight after ``wait_idle`` may miss a line. At the
         timeout the text is returned as it is, for the caller's assertions to name
-        what is missing.
+        what is missing. Markdown's invisible word joiners are taken out (see
+        :func:`unjoined`).
         """
         deadline = time.monotonic() + WAIT_MS / 1000
         while True:
-            text = locator.inner_text()
+            text = unjoined(locator.inner_text())
             if all(t in text for t in texts) or time.monotonic() > deadline:
                 return text
             self.page.wait_for_timeout(100)
