@@ -87,3 +87,20 @@ def test_the_planned_features_group_claims_as_the_plain_way_does(
             assert catalog.index.cited_sources(selection) == sorted(
                 (catalog.sources[sid] for sid in cited), key=lambda s: (s.date, s.id)
             )
+
+
+def test_per_place_counts_and_claims_come_from_the_arrays_as_the_plain_scan_gives_them(
+    real_catalog: Catalog, tmp_path
+) -> None:
+    synthetic = load_catalog(generate(tmp_path / "data", 600).path).catalog
+    for catalog in (real_catalog, synthetic):
+        for flt in (ClaimFilter(), ClaimFilter(search="a"), ClaimFilter(statuses=frozenset())):
+            selection = catalog.index.select(flt)
+            for place_id in catalog.places:
+                assert catalog.index.claims_at(selection, place_id) == selection.claims_at(place_id)
+            assert catalog.index.off_map_counts(selection) == [
+                (p, len(selection.claims_at(p))) for p in catalog.index.off_map_place_ids(selection)
+            ]
+    assert real_catalog.index.off_map_counts(real_catalog.index.select(ClaimFilter())) == [
+        ("moscow_kremlin", 8)
+    ]

@@ -76,7 +76,7 @@ def claim_card(view: BriefingView) -> None:
             f"{markdown_text(place.kind.label)} · precision: {markdown_text(place.precision.label)}"
             + (f" · {markdown_text(place.note)}" if place.note else "")
         )
-        for claim in selection.claims_at(place_id):
+        for claim in view.catalog.index.claims_at(selection, place_id):
             _claim_entry(view, claim)
 
 

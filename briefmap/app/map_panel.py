@@ -113,10 +113,9 @@ def map_footer(view: BriefingView) -> None:
         copy_link(view.params)
     with export:
         export_menu(view)
-    for place in (
-        view.catalog.places[p] for p in view.catalog.index.off_map_place_ids(view.selection)
-    ):
-        n = len(view.selection.claims_at(place.id))
+    # Counted for every place in one pass: a scan per place cost 90 ms each at 100,000 claims.
+    for place_id, n in view.catalog.index.off_map_counts(view.selection):
+        place = view.catalog.places[place_id]
         st.button(
             f"Off the map: {markdown_text(place.name_en)} ({n} claim{'s' if n != 1 else ''})",
             key=f"offmap_{place.id}",

@@ -29,6 +29,7 @@ import numpy as np
 
 from briefmap.data.schema import (
     Catalog,
+    Claim,
     ClaimStatus,
     PlaceKind,
     Source,
@@ -364,6 +365,33 @@ class CatalogIndex:
         if not places.off_map.any():
             return []
         return [p for p in self.drawn_place_ids(selection) if places.off_map[places.index[p]]]
+
+    def claims_per_place(self, selection: Selection) -> np.ndarray:
+        """How many of the selection's claims each place draws, in one pass (place order)."""
+        plan = self.plan(selection)
+        counts = plan.built.get("claims_per_place")
+        if counts is None:
+            placed = self.claims.pair_place[plan.pairs]
+            counts = plan.built["claims_per_place"] = np.bincount(
+                placed, minlength=len(self.places.ids)
+            )
+        return counts
+
+    def off_map_counts(self, selection: Selection) -> list[tuple[str, int]]:
+        """(place id, claims drawn there) for the drawn off-map places, as the footer lists them."""
+        counts = self.claims_per_place(selection)
+        index = self.places.index
+        return [(p, int(counts[index[p]])) for p in self.off_map_place_ids(selection)]
+
+    def claims_at(self, selection: Selection, place_id: str) -> list[Claim]:
+        """``selection.claims_at(place_id)`` from the arrays: the claims drawn there, in order."""
+        at = self.places.index.get(place_id)
+        if at is None:
+            return []
+        claims = self.claims
+        pairs = self.plan(selection).pairs
+        here = np.sort(claims.pair_claim[pairs[claims.pair_place[pairs] == at]])
+        return [claims.ordered[i] for i in here.tolist()]
 
     def monthly_counts(self, selection: Selection) -> list[dict[str, object]]:
         """:func:`timeline.monthly_counts` of ``selection.claims``, from the arrays.
