@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from briefmap.data.schema import DATA_FILES, META_FILE
+from briefmap.data.schema import CLAIMS_CSV, DATA_FILES, META_FILE
 
 # Each file's content hash, kept while its size, modification time and inode
 # stay the same: the app asks for the fingerprint on every rerun, and hashing
@@ -44,6 +44,7 @@ def data_fingerprint(data_dir: Path | str) -> str:
     # Briefings live beside the data and are cached with it.
     names = [
         *DATA_FILES,
+        CLAIMS_CSV,  # claims may come as CSV instead of JSON
         META_FILE,  # title, region and actors: a change reloads the data
         *sorted(p.relative_to(root).as_posix() for p in root.glob("briefings/*.json")),
     ]
