@@ -49,6 +49,7 @@ from typing import Any
 import folium
 
 from bench import naive
+from bench.realistic import generate_realistic
 from bench.synth import generate
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog, ClaimStatus
@@ -214,10 +215,15 @@ class SizeResult:
     apptest: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+# The data the bench draws: even (bench.synth) or lopsided like real reporting (bench.realistic).
+SHAPES = {"uniform": generate, "realistic": generate_realistic}
+
+
 def measure(
     n: int,
     root: Path,
     *,
+    shape: str = "uniform",
     methods: tuple[str, ...] = METHODS,
     apptest: tuple[str, ...] = ("app",),
     rss: bool = True,
@@ -226,8 +232,8 @@ def measure(
 ) -> SizeResult:
     """Every measurement for one N."""
     out = SizeResult(n)
-    data = root / f"n{n}"
-    info = generate(data, n)
+    data = root / f"{shape}-n{n}"
+    info = SHAPES[shape](data, n)
     out.places = info.places
     out.load, loaded = timed(lambda: load_catalog(data), runs or (1 if n >= 100_000 else 3))
     if loaded.issues:
@@ -401,6 +407,7 @@ def run(
     naive_sizes: tuple[int, ...] = (),
     rss_sizes: tuple[int, ...] | None = None,
     runs: int | None = None,
+    shape: str = "uniform",
     log: Callable[[str], None] = print,
 ) -> tuple[list[SizeResult], str]:
     """Measure every size; return the results and the tables.
@@ -428,6 +435,7 @@ def run(
                 measure(
                     n,
                     Path(tmp),
+                    shape=shape,
                     methods=chosen,
                     apptest=modes,
                     rss=n in rss_sizes,
@@ -455,12 +463,19 @@ def main(argv: list[str] | None = None) -> int:
         default=METHODS,
         help=f"drawing methods to compare (default: {','.join(METHODS)})",
     )
+    parser.add_argument(
+        "--shape",
+        choices=sorted(SHAPES),
+        default="uniform",
+        help="synthetic data: even (uniform) or lopsided like real reporting (realistic)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
     sizes = args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES)
     started = time.perf_counter()
     print(
-        f"Briefmap benchmark, {'quick' if args.quick else 'full'}: N = {', '.join(f'{n:,d}' for n in sizes)}"
+        f"Briefmap benchmark, {'quick' if args.quick else 'full'}, {args.shape} data: "
+        f"N = {', '.join(f'{n:,d}' for n in sizes)}"
     )
     print(f"Machine: {machine()}")
     largest = max(sizes)
@@ -487,6 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         apptest_sizes=apptest_sizes,
         naive_sizes=naive_sizes,
         rss_sizes=rss_sizes,
+        shape=args.shape,
     )
     real: dict[str, dict[str, Any]] = {}
     if not args.no_apptest and not args.quick:

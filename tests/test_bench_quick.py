@@ -122,3 +122,25 @@ def test_real_data_sessions_are_pooled() -> None:
     assert merged["same_filter_rerun_s"] == pytest.approx(0.06) and merged["sessions"] == 2
     assert bench._merged([{"error": "boom"}]) == {"error": "boom"}
     assert "median of" in bench.format_real({"app": merged})
+
+
+def test_realistic_data_is_valid_seeded_and_lopsided(tmp_path: Path) -> None:
+    from collections import Counter
+
+    from bench.realistic import OFF_MAP, generate_realistic
+
+    info = generate_realistic(tmp_path / "a", 4000)
+    again = generate_realistic(tmp_path / "b", 4000)
+    assert (info.path / "claims.json").read_bytes() == (again.path / "claims.json").read_bytes()
+    loaded = load_catalog(info.path)
+    assert not loaded.issues, loaded.issues[:3]
+    catalog = loaded.catalog
+    per_place = Counter(p for claim in catalog.claims.values() for p in claim.places)
+    busiest = per_place.most_common(1)[0][1]
+    assert busiest > 0.05 * len(catalog.claims)  # heavy reuse, not a site per claim
+    assert sum(p.off_map for p in catalog.places.values()) == len(OFF_MAP)
+    assert any(per_place[pid] for pid, *_ in OFF_MAP)
+    assert sum(not p.is_point for p in catalog.places.values()) == info.polygons
+    assert sum(c.origin is not None for c in catalog.claims.values()) > 0.01 * len(catalog.claims)
+    burst = sum(c.reported >= "2025-01-01" for c in catalog.claims.values())
+    assert burst > 0.3 * len(catalog.claims)
