@@ -419,17 +419,39 @@ def test_legend_footnote_and_extras(real_catalog: Catalog) -> None:
         for layers in (fast, slow)
     ]
     assert notes[0] == notes[1] == [mapping.footnote_html(real_catalog, selection, outlets=False)]
-    arrows = sum(
-        isinstance(c, folium.PolyLine) and "bm-arrow" in c.options.get("className", "")
-        for g in fast
-        for c in g._children.values()
-    )
-    expected_arrows = sum(
-        isinstance(c, folium.PolyLine) and "bm-arrow" in c.options.get("className", "")
+
+
+@pytest.mark.parametrize("which", ["named_origin", "synthetic"])
+def test_the_canvas_carries_the_arrows_the_markers_draw(
+    which: str, named_origin_catalog: Catalog, synthetic: Catalog
+) -> None:
+    catalog = named_origin_catalog if which == "named_origin" else synthetic
+    selection = select(catalog, ClaimFilter())
+    slow = mapping.build_layers(catalog, selection)
+    shafts = [
+        c
         for g in slow
         for c in g._children.values()
-    )
-    assert arrows == expected_arrows
+        if isinstance(c, folium.PolyLine) and "bm-arrow" in c.options.get("className", "")
+    ]
+    assert shafts, "the catalog has an arrow to draw"
+    fast = bulk.build_bulk_layers(catalog, selection, summaries=True)
+    (proposed,) = [
+        canvas_reading.layer_payload(g) for g in fast if g.layer_name == Layer.PROPOSED.value
+    ]
+    assert proposed is not None
+    # No folium path per arrow: one row each in the payload, with the same ends and label.
+    assert not any(isinstance(c, folium.PolyLine) for g in fast for c in g._children.values())
+
+    def key(ends: list[float]) -> tuple[float, ...]:
+        return tuple(round(v, 5) for v in ends)
+
+    drawn = {key(row[:4]): (proposed["ac"][row[8]], proposed["T"][row[9]]) for row in proposed["a"]}
+    assert len(drawn) == len(proposed["a"]) == len(shafts)
+    for shaft in shafts:
+        (tail, tip) = shaft.locations
+        (tooltip,) = [c for c in shaft._children.values() if isinstance(c, folium.Tooltip)]
+        assert drawn[key([*tail, *tip])] == (shaft.options["color"], tooltip.text)
 
 
 def test_bounds_are_mappings(catalog: Catalog) -> None:

@@ -57,12 +57,13 @@ from jinja2 import Template
 from briefmap.data.schema import Catalog
 from briefmap.drawing import mapping
 from briefmap.drawing.assets import web_text
-from briefmap.drawing.canvas_payload import SUMMARY_LIMIT, dumps, layer_payload_of
+from briefmap.drawing.canvas_payload import SUMMARY_LIMIT, add_arrows, dumps, layer_payload_of
 from briefmap.drawing.map_elements import MapControl, SafeFeatureGroup
 from briefmap.drawing.mapping import MapExtras
 from briefmap.drawing.plan import Layer, MapFeature
 from briefmap.drawing.symbology import legend_html
 from briefmap.engine.catalog_arrays import LAYER_CODE, LAYERS, SCALE
+from briefmap.engine.index import Plan
 from briefmap.engine.query import Selection
 
 # Above this many drawn features, build_layers_auto takes the bulk path.
@@ -167,6 +168,8 @@ def build_bulk_layers(
             payload, used = layer_payload_of(
                 catalog, layer, places, claims, plan, summaries=summaries
             )
+            if layer is Layer.PROPOSED:
+                add_arrows(payload, _arrows(catalog, plan, summaries))
             count = len(payload["x"]) + len(payload["g"])
             plan.built[key] = (BulkLayer.serialise(payload), count, used)
         text, count, used = plan.built[key]
@@ -181,26 +184,6 @@ def build_bulk_layers(
         ]
         BulkLayer(text, engine=engine, library=not groups, count=count).add_to(group)
         groups.append(group)
-    # Arrows from a proposed deployment's origin: few, drawn as mapping draws them.
-    proposed = np.flatnonzero(plan.layer == LAYER_CODE[Layer.PROPOSED])
-    if len(proposed):
-        origin_pairs = claims.has_origin[claims.pair_claim[plan.pairs]].astype(np.int64)
-        proposed = proposed[np.add.reduceat(origin_pairs, plan.first)[proposed] > 0]
-    with_origin = []
-    for row in proposed.tolist():
-        start, n = plan.first[row], plan.count[row]
-        members = claims.pair_claim[plan.pairs[start : start + n]]
-        place = catalog.places[places.ids[plan.place[row]]]
-        with_origin.append(
-            MapFeature(
-                place,
-                Layer.PROPOSED,
-                tuple(claims.ordered[i] for i in members.tolist()),
-                actors=catalog.meta.actor_table,
-            )
-        )
-    for arrow in mapping._deployment_arrows(catalog, with_origin):
-        arrow.add_to(groups[LAYER_CODE[Layer.PROPOSED]])
     if samples:
         # Each place is a circle: no key of symbols by kind.
         legend = legend_html(samples, collapsible=not extras.presentation, symbols=False)
@@ -225,6 +208,29 @@ def build_bulk_layers(
     return groups
 
 
+def _arrows(catalog: Catalog, plan: Plan, summaries: bool) -> list[mapping.Arrow]:
+    """The plan's proposed features that have an origin, as :func:`mapping.deployment_arrows`."""
+    index = catalog.index
+    places, claims = index.places, index.claims
+    proposed = np.flatnonzero(plan.layer == LAYER_CODE[Layer.PROPOSED])
+    if len(proposed):
+        origin_pairs = claims.has_origin[claims.pair_claim[plan.pairs]].astype(np.int64)
+        proposed = proposed[np.add.reduceat(origin_pairs, plan.first)[proposed] > 0]
+    with_origin = []
+    for row in proposed.tolist():
+        start, n = plan.first[row], plan.count[row]
+        members = claims.pair_claim[plan.pairs[start : start + n]]
+        with_origin.append(
+            MapFeature(
+                catalog.places[places.ids[plan.place[row]]],
+                Layer.PROPOSED,
+                tuple(claims.ordered[i] for i in members.tolist()),
+                actors=catalog.meta.actor_table,
+            )
+        )
+    return mapping.deployment_arrows(catalog, with_origin, summaries=summaries)
+
+
 def build_bulk_upload_layer(catalog: Catalog, selection: Selection, label: str) -> SafeFeatureGroup:
     """:func:`mapping.build_upload_layer` for large uploads: one group, a canvas per map layer.
 
@@ -244,6 +250,8 @@ def build_bulk_upload_layer(catalog: Catalog, selection: Selection, label: str) 
             payload, _ = layer_payload_of(
                 catalog, layer, index.places, index.claims, plan, summaries=summaries
             )
+            if layer is Layer.PROPOSED:
+                add_arrows(payload, _arrows(catalog, plan, summaries))
             count = len(payload["x"]) + len(payload["g"])
             # Its own names for the page's drawn-count and layer tables, drawn on top.
             payload.update(

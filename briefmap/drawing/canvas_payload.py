@@ -25,6 +25,11 @@ The payload of a layer (see :func:`layer_payload_of`):
   are drawn on top.
 - ``g``, ``gs``, ``gt``, the outlines: rings of [lon, lat] rounded to 5
   decimals, with their style and tooltip index.
+- ``a`` (the proposed layer, when a source names a base): arrows as
+  ``[tail lat, tail lon, tip lat, tip lon, head lat, head lon, head lat, head lon,
+  colour, label]``, rounded to 5 decimals; the tip is the head's first corner.
+  ``colour`` indexes ``ac``, ``label`` the string table (the escaped tooltip of
+  :class:`briefmap.drawing.mapping.Arrow`).
 
 Names, kinds and tallies repeat, so the tables stay small and a point costs
 about 23 bytes. A map of more than :data:`SUMMARY_LIMIT` places leaves the lead
@@ -217,6 +222,28 @@ def layer_payload_of(
         "gt": tip_index[outlines].tolist(),
     }
     return payload, samples
+
+
+def add_arrows(payload: dict[str, Any], arrows: list[Any]) -> None:
+    """Put :class:`~briefmap.drawing.mapping.Arrow` s in a layer's payload (``a``, ``ac``)."""
+    if not arrows:
+        return
+    strings = {text: i for i, text in enumerate(payload["T"])}
+    colours: dict[str, int] = {}
+    rows = []
+    for arrow in arrows:
+        label = strings.setdefault(arrow.label, len(strings))
+        colour = colours.setdefault(arrow.colour, len(colours))
+        (_, _), (lat1, lon1), (lat2, lon2) = arrow.head
+        rows.append(
+            [
+                *(round(v, 5) for v in (*arrow.tail, *arrow.tip, lat1, lon1, lat2, lon2)),
+                colour,
+                label,
+            ]
+        )
+    payload["T"] = list(strings)
+    payload["a"], payload["ac"] = rows, list(colours)
 
 
 def dumps(payload: dict[str, Any]) -> str:

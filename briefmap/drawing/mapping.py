@@ -149,9 +149,28 @@ def arrowhead(
     ]
 
 
-def _deployment_arrows(catalog: Catalog, features: list[MapFeature]) -> list[folium.Element]:
+@dataclass(frozen=True)
+class Arrow:
+    """A proposed deployment's arrow, from the base a source names to the place proposed."""
+
+    tail: tuple[float, float]  # (lat, lon)
+    tip: tuple[float, float]
+    head: tuple[tuple[float, float], ...]  # the triangle at the tip, (lat, lon) each
+    colour: str
+    label: str  # escaped: the tooltip's text
+
+
+def deployment_arrows(
+    catalog: Catalog, features: list[MapFeature], *, summaries: bool = True
+) -> list[Arrow]:
+    """One arrow per (origin, place) the proposed features' claims name, best sourced first.
+
+    Both renderers draw these: the markers as folium paths, the canvas from
+    its payload. ``summaries``: whether the label ends with the claim's summary
+    (the canvas leaves it out on a crowded map, as in its tooltips).
+    """
     drawn: set[tuple[str, str]] = set()
-    elements: list[folium.Element] = []
+    arrows: list[Arrow] = []
     for feature in features:
         if feature.layer is not Layer.PROPOSED:
             continue
@@ -160,34 +179,43 @@ def _deployment_arrows(catalog: Catalog, features: list[MapFeature]) -> list[fol
                 continue
             drawn.add((claim.origin, feature.place.id))
             tail, tip = _anchor(catalog.places[claim.origin]), _anchor(feature.place)
-            colour = catalog.meta.actor(claim.actors[0]).colour
             named_by = catalog.sources[claim.origin_source].credit if claim.origin_source else ""
-            label = map_text(
+            label = (
                 f"Proposed: {catalog.places[claim.origin].name_en} to {feature.place.name_en}. "
-                f"Origin named by {named_by}: {claim.origin_note}. {claim.summary}"
+                f"Origin named by {named_by}: {claim.origin_note}."
             )
-            elements.append(
-                folium.PolyLine(
-                    [tail, tip],
-                    color=colour,
-                    weight=3,
-                    dash_array="10 8",
-                    class_name="bm-arrow",
-                    tooltip=folium.Tooltip(label, class_name="bm-tooltip"),
+            arrows.append(
+                Arrow(
+                    tail=tail,
+                    tip=tip,
+                    head=tuple(arrowhead(tip, tail)),
+                    colour=catalog.meta.actor(claim.actors[0]).colour,
+                    label=map_text(f"{label} {claim.summary}" if summaries else label),
                 )
             )
-            elements.append(
-                folium.Polygon(
-                    arrowhead(tip, tail),
-                    color=colour,
-                    weight=1,
-                    fill=True,
-                    fill_color=colour,
-                    fill_opacity=1.0,
-                    class_name="bm-arrow",
-                )
-            )
-    return elements
+    return arrows
+
+
+def _arrow_elements(arrow: Arrow) -> list[folium.Element]:
+    return [
+        folium.PolyLine(
+            [arrow.tail, arrow.tip],
+            color=arrow.colour,
+            weight=3,
+            dash_array="10 8",
+            class_name="bm-arrow",
+            tooltip=folium.Tooltip(arrow.label, class_name="bm-tooltip"),
+        ),
+        folium.Polygon(
+            list(arrow.head),
+            color=arrow.colour,
+            weight=1,
+            fill=True,
+            fill_color=arrow.colour,
+            fill_opacity=1.0,
+            class_name="bm-arrow",
+        ),
+    ]
 
 
 # ------------------------------------------------------------------- layers
@@ -280,8 +308,9 @@ def _draw(
             _point_marker(feature, crowded=crowded) if feature.place.is_point else _region(feature)
         )
         element.add_to(group_of(feature.layer))
-    for arrow in _deployment_arrows(catalog, features):
-        arrow.add_to(group_of(Layer.PROPOSED))
+    for arrow in deployment_arrows(catalog, features):
+        for element in _arrow_elements(arrow):
+            element.add_to(group_of(Layer.PROPOSED))
 
 
 def _stable_ids(element: Element, seed: str) -> None:

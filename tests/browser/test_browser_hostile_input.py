@@ -22,6 +22,8 @@ from browser_support import BrowserPage, expect, expected_for, serving
 from bench.synth import generate
 from briefmap.data.loader import load_catalog
 from briefmap.data.uploads import load_uploaded_files
+from briefmap.drawing.mapping import deployment_arrows
+from briefmap.drawing.plan import plan_features
 from briefmap.engine.query import ClaimFilter
 from briefmap.screenshots import AppServer
 
@@ -250,7 +252,17 @@ def test_a_large_upload_draws_on_the_canvas_and_shows_in_claims_and_exports(
             break
         app.page.wait_for_timeout(500)
     assert drawn == count
-    # The offline HTML holds it, as its own layer.
+    # Its arrows too, from the payload (a shaft and a head each), not a folium path apiece.
+    arrows = len(
+        deployment_arrows(
+            mine.catalog, plan_features(mine.catalog, mine.catalog.index.select(ClaimFilter()))
+        )
+    )
+    assert arrows > 0
+    assert app.count_in_map(".bm-arrow") == 2 * arrows
+    # The offline HTML holds it, as its own layer. (After the map's last view report:
+    # a rerun during the click would drop the file's generator.)
+    app.settle()
     app.main.locator('[data-testid="stPopover"]').filter(has_text="Export").click()
     html = app.download(
         app.page.locator('[data-testid="stPopoverBody"]').get_by_role(

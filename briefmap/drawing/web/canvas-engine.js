@@ -8,6 +8,7 @@
     var drawn = window.__briefmapDrawn = window.__briefmapDrawn || {};
     parts[1].on("add", function () { drawn[d.layer] = count; });
     parts[1].on("remove", function () { drawn[d.layer] = 0; });
+    if (d.a && d.a.length) { parts.push(B.arrows(d)); }
     (window.__briefmapLayers = window.__briefmapLayers || {})[d.layer] = parts;
     parts.forEach(function (part) { part.addTo(group); });
 })

@@ -472,5 +472,20 @@
         return geo;
     }
 
-    window.__briefmapBulk = {tipHtml: tipHtml, sprite: sprite, Points: Points, PointSet: PointSet, outlines: outlines};
+    // A proposed deployment's arrows (payload "a", see canvas_payload.py): a dashed
+    // shaft with the tooltip, and a filled head, both of class bm-arrow.
+    function arrows(d) {
+        var group = L.layerGroup();
+        for (var i = 0; i < d.a.length; i++) {
+            var a = d.a[i], colour = d.ac[a[8]];
+            L.polyline([[a[0], a[1]], [a[2], a[3]]], {color: colour, weight: 3, dashArray: "10 8",
+                className: "bm-arrow"}).bindTooltip(d.T[a[9]], {className: "bm-tooltip"}).addTo(group);
+            L.polygon([[a[2], a[3]], [a[4], a[5]], [a[6], a[7]]], {color: colour, weight: 1,
+                fill: true, fillColor: colour, fillOpacity: 1, className: "bm-arrow"}).addTo(group);
+        }
+        return group;
+    }
+
+    window.__briefmapBulk = {tipHtml: tipHtml, sprite: sprite, Points: Points, PointSet: PointSet,
+        outlines: outlines, arrows: arrows};
 })();

@@ -32,6 +32,7 @@
     var drawn = window.__briefmapDrawn = window.__briefmapDrawn || {};
     geo.on("add", function (e) { if (e.target === geo) { drawn[d.layer] = count; } });
     geo.on("remove", function (e) { if (e.target === geo) { drawn[d.layer] = 0; } });
+    if (d.a && d.a.length) { parts.push(B.arrows(d)); }
     (window.__briefmapLayers = window.__briefmapLayers || {})[d.layer] = parts;
     parts.forEach(function (part) { part.addTo(group); });
 })
