@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_cli import run_validate
 
 from briefmap.data.loader import load_catalog
 from briefmap.data.readers import parse_json
@@ -148,15 +147,7 @@ def test_validate_reports_it_without_a_traceback(
     tmp_path: Path, made: dict[str, bytes], case: str
 ) -> None:
     target, _, _, fragment = HOSTILE[case]
-    done = subprocess.run(
-        [sys.executable, "-m", "briefmap", "validate", str(_folder(tmp_path, target, made[case]))],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    done = run_validate(str(_folder(tmp_path, target, made[case])))
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     assert target in done.stdout and fragment in done.stdout
