@@ -16,7 +16,7 @@ from briefmap.data.loader import load_catalog
 from briefmap.data.sourcing import RULES
 from briefmap.drawing.mapping import plan_features
 from briefmap.engine.query import ClaimFilter, Deployments, select
-from briefmap.safe import WORD_JOINER
+from briefmap.safe import WORD_JOINER, markdown_text
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ["pages/map.py", "pages/claims.py", "pages/sources.py"]
@@ -294,3 +294,26 @@ def test_a_png_is_drawn_on_request_and_a_busy_server_says_so(
         # Another filter: the PNG drawn before no longer shows what is on screen.
         at.sidebar.multiselect(key="filter_actors").set_value(["israel"]).run()
         assert "Save the PNG" not in {b.proto.label for b in at.get("download_button")}
+
+
+def test_a_busy_place_lists_its_latest_claims_and_says_how_many_more(
+    real_catalog: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefmap.app import card
+
+    on_place = sorted(
+        (c for c in real_catalog.claims.values() if "khmeimim_air_base" in c.places),
+        key=lambda c: (c.reported, c.id),
+    )
+    assert len(on_place) > 1
+    monkeypatch.setattr(card, "CARD_CLAIMS_LIMIT", 1)
+    at = _app()
+    at.selectbox(key="selected_place").set_value("khmeimim_air_base").run()
+    assert any(
+        f"The 1 most recently reported of {len(on_place)} claims here" in c.value
+        for c in at.caption
+    )
+    text = " ".join(m.value for m in at.markdown)
+    listed = [c for c in on_place if f"**Attribution:** {markdown_text(c.attribution)}" in text]
+    assert listed == on_place[-1:]
+    assert not at.exception

@@ -21,6 +21,9 @@ STATUS_BADGES: dict[ClaimStatus, str] = {
 # select box of 95,000 places cost a third of a second a rerun (BENCHMARKS.md).
 CARD_LIST_LIMIT = 1_000
 CARD_MATCHES = 100
+# Claims listed on one card: a place can carry thousands (a city in a war), and
+# a card of 10,000 bordered boxes freezes the page. The latest are shown.
+CARD_CLAIMS_LIMIT = 50
 
 
 def card_choices(view: BriefingView, shown: tuple[str, ...], text: str) -> list[str]:
@@ -76,7 +79,13 @@ def claim_card(view: BriefingView) -> None:
             f"{markdown_text(place.kind.label)} · precision: {markdown_text(place.precision.label)}"
             + (f" · {markdown_text(place.note)}" if place.note else "")
         )
-        for claim in view.catalog.index.claims_at(selection, place_id):
+        here = view.catalog.index.claims_at(selection, place_id)
+        if len(here) > CARD_CLAIMS_LIMIT:
+            st.caption(
+                f"The {CARD_CLAIMS_LIMIT} most recently reported of {len(here):,} claims here; "
+                "the Claims page lists them all."
+            )
+        for claim in here[-CARD_CLAIMS_LIMIT:]:
             _claim_entry(view, claim)
 
 
