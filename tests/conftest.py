@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from briefmap.data.loader import LoadResult, load_catalog
 from briefmap.data.schema import Catalog
+from briefmap.engine.stored import CACHE_ENV
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GEODATA = REPO_ROOT / "geodata"
+
+# The app stores validated data on disk (briefmap.engine.stored): the tests and
+# the servers they start keep theirs apart from the user's, for this run only.
+os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="briefmap-test-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from briefmap.data.uploads import load_uploaded_files
 from briefmap.drawing.assets import install_static_assets
 from briefmap.engine.briefings import Briefing, load_briefings
 from briefmap.engine.index import warm
+from briefmap.engine.stored import stored
 
 APP_DIR = Path(__file__).resolve().parents[2]
 
@@ -46,8 +47,12 @@ class Upload:
 def _load(data_dir: str, fingerprint: str) -> Data:
     # Keyed by the files' content hash, so an edit to geodata/ is picked up on
     # the next rerun; cache_resource shares one catalog across sessions.
-    del fingerprint
+    # On disk too: a server start reads what the last one validated (engine.stored).
     path = Path(data_dir)
+    return stored(path, fingerprint, lambda: _validated(path))
+
+
+def _validated(path: Path) -> Data:
     loaded = load_catalog(path)
     warm(loaded.catalog)  # the fast path's per-catalog tables, built once, shared
     if path.is_dir():

@@ -12,6 +12,8 @@
 - ``state``: the view a link carries, parsed and written;
 - ``interaction``: what a click on the map points at;
 - ``tables``: claims and sources as tables for pages and CSV;
+- ``stored``: the validated data and its index on disk, so a server start
+  need not validate again;
 - ``briefings``: briefings' scenes (a filter, a view, a day, highlights),
   read and checked.
 """

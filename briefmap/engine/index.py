@@ -135,6 +135,18 @@ class CatalogIndex:
         self._selections: list[tuple[ClaimFilter, Selection, np.ndarray, dict[str, Any]]] = []
         self._plans: list[tuple[Selection, Plan]] = []
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Stored on disk with its catalog (briefmap.engine.stored): the tables
+        # go along, the lock and what is kept per selection do not.
+        state = dict(self.__dict__)
+        del state["_lock"]
+        state["_selections"], state["_plans"] = [], []
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     @cached_property
     def claims(self) -> ClaimTable:
         return claim_table(self.catalog, self.places)
