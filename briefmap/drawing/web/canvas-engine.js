@@ -6,8 +6,11 @@
     var B = window.__briefmapBulk, count = d.x.length + d.g.length;
     var parts = [B.outlines(d), new B.PointSet(d, d.scale)];
     var drawn = window.__briefmapDrawn = window.__briefmapDrawn || {};
-    parts[1].on("add", function () { drawn[d.layer] = count; });
-    parts[1].on("remove", function () { drawn[d.layer] = 0; });
+    // A rerun may add a layer's new copy before it removes the old one: only the
+    // copy that last went on the map may say the layer is gone.
+    var owner = window.__briefmapDrawnBy = window.__briefmapDrawnBy || {};
+    parts[1].on("add", function () { drawn[d.layer] = count; owner[d.layer] = parts[1]; });
+    parts[1].on("remove", function () { if (owner[d.layer] === parts[1]) { drawn[d.layer] = 0; } });
     if (d.a && d.a.length) { parts.push(B.arrows(d)); }
     (window.__briefmapLayers = window.__briefmapLayers || {})[d.layer] = parts;
     parts.forEach(function (part) { part.addTo(group); });
