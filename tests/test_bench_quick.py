@@ -59,8 +59,15 @@ def test_every_size_has_every_measurement(quick: tuple[list[bench.SizeResult], s
         assert not app["exceptions"]
         assert app["count_line"].startswith("**Showing ")
         assert len(app["filter_rerun_s"]) == 2 and app["component_args_bytes"] > 0
-    # Both ways show the same claims.
-    assert small.apptest["app"]["count_line"] == small.apptest["naive"]["count_line"]
+    # Both ways show the same claims, and so does a server started again on the stored data.
+    restarted = small.apptest[bench.WARM_START]
+    assert "error" not in restarted, restarted.get("error")
+    assert not restarted["exceptions"]
+    assert (
+        small.apptest["app"]["count_line"]
+        == small.apptest["naive"]["count_line"]
+        == restarted["count_line"]
+    )
 
 
 def test_the_fast_path_is_smaller_than_folium_geojson(
