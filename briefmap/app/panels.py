@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import streamlit as st
@@ -212,6 +213,13 @@ def export_menu(view: BriefingView) -> None:
             )
 
 
+# PNGs are drawn off the script's thread: with Streamlit's fast reruns a newer
+# run (the map reporting its view) starts beside a running one and stops it at
+# its next Streamlit call, so a PNG drawn in the script could be lost unseen.
+# png_export still allows at most two Chromium processes at once.
+_PNG_WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefmap-png")
+
+
 def _png_snapshot(view: BriefingView, page: Callable[[], str]) -> None:
     """Draw a PNG on request, then offer it; a busy server says so and asks to try again.
 
@@ -233,24 +241,54 @@ def _png_snapshot(view: BriefingView, page: Callable[[], str]) -> None:
     # a pan or a click does not (the PNG fits the map to what is shown).
     drawn = {k: v for k, v in view.params.items() if k not in VIEW_PARAMS}
     shown = json.dumps([drawn, view.overlay.label if view.overlay else None], sort_keys=True)
-    if st.button(
+    st.button(
         "PNG snapshot",
         width="stretch",
         key="png_draw",
         help="Drawn by Chromium on the server; takes a few seconds.",
-    ):
-        try:
-            st.session_state[KEY_PNG] = (shown, png_export.png_snapshot(page()))
-        except png_export.SnapshotUnavailable as exc:  # busy, or Chromium failed
-            st.warning(str(exc), icon=":material/hourglass_top:")
+        on_click=_start_png,
+        args=(shown, page),
+    )
     held = st.session_state.get(KEY_PNG)
-    if held is not None and held[0] == shown:
+    pending = held is not None and held[0] == shown and not held[1].done()
+    # Polls only while a PNG is being drawn, then shows it (or why not).
+    st.fragment(run_every=0.5 if pending else None)(_png_result)(
+        shown, f"briefmap-{view.catalog.as_of or 'latest'}.png", pending
+    )
+
+
+def _start_png(shown: str, page: Callable[[], str]) -> None:
+    from briefmap.drawing import png_export
+
+    held = st.session_state.get(KEY_PNG)
+    if held is not None and held[0] == shown and not held[1].done():
+        return  # already being drawn
+    st.session_state[KEY_PNG] = (
+        shown,
+        _PNG_WORKERS.submit(lambda: png_export.png_snapshot(page())),
+    )
+
+
+def _png_result(shown: str, file_name: str, polling: bool) -> None:
+    from briefmap.drawing import png_export
+
+    held = st.session_state.get(KEY_PNG)
+    if held is None or held[0] != shown:
+        return
+    future = held[1]
+    if not future.done():
+        st.caption("Drawing the PNG…")
+        return
+    if polling:
+        st.rerun()  # the whole app, so the finished PNG shows without polling on
+    error = future.exception()
+    if isinstance(error, png_export.SnapshotUnavailable):  # busy, or Chromium failed
+        st.warning(str(error), icon=":material/hourglass_top:")
+    elif error is not None:
+        st.error(f"The PNG could not be drawn: {markdown_text(error)}")
+    else:
         deferred_download(
-            "Save the PNG",
-            lambda: held[1],
-            file_name=f"briefmap-{view.catalog.as_of or 'latest'}.png",
-            mime="image/png",
-            width="stretch",
+            "Save the PNG", future.result, file_name=file_name, mime="image/png", width="stretch"
         )
 
 
