@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.run import FILTER, base_map, machine, timed
+from bench.run import FILTER, machine, serialise, timed
 from bench.synth import generate
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog
@@ -30,20 +30,12 @@ from briefmap.engine.query import Selection
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _serialise(catalog: Catalog, groups: list[Any]) -> str:
-    from streamlit_folium import _get_feature_group_string
-
-    base = base_map(catalog)
-    base.get_root().render()
-    return "".join(_get_feature_group_string(g, map=base, idx=i) for i, g in enumerate(groups))
-
-
 def _folder_rerun(catalog: Catalog, fresh: bool) -> str:
     if fresh:
         catalog.index.forget_plans()
         catalog.index.forget_selections()
     selection = catalog.index.select(FILTER)
-    return _serialise(catalog, bulk.build_layers_auto(catalog, selection))
+    return serialise(catalog, bulk.build_layers_auto(catalog, selection))
 
 
 def _upload_rerun(base: Catalog, mine: Catalog, fresh: bool) -> str:
@@ -51,7 +43,7 @@ def _upload_rerun(base: Catalog, mine: Catalog, fresh: bool) -> str:
         mine.index.forget_plans()
         mine.index.forget_selections()
     selection: Selection = mine.index.select(FILTER)
-    return _serialise(base, [bulk.build_upload_layer_auto(mine, selection, "mine.json")])
+    return serialise(base, [bulk.build_upload_layer_auto(mine, selection, "mine.json")])
 
 
 def measure(n: int) -> dict[str, Any]:
@@ -86,7 +78,7 @@ def measure(n: int) -> dict[str, Any]:
         }
     selection = mine.index.select(FILTER)
     t_naive, naive_text = timed(
-        lambda: _serialise(base, [mapping.build_upload_layer(mine, selection, "mine.json")]), 1
+        lambda: serialise(base, [mapping.build_upload_layer(mine, selection, "mine.json")]), 1
     )
     out["naive_upload_layer"] = {"cpu": t_naive.cpu, "bytes": len(naive_text.encode())}
     return out

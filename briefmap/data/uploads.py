@@ -144,7 +144,7 @@ def load_uploaded_files(
         kind = upload_name(filename)
         out = Collector(filename)
         if kind is None:
-            out.add("-", "-", f"not a Briefmap file by its name; upload {', '.join(UPLOAD_NAMES)}")
+            files[filename] = raw  # load_upload names it as no Briefmap file
         elif kind in files:
             out.add(
                 "-",
