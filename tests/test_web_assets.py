@@ -21,13 +21,15 @@ from needs import NODE_HINT, missing_tool
 from bench.synth import generate
 from briefmap.app import scenes
 from briefmap.data.loader import load_catalog
-from briefmap.data.schema import Catalog
+from briefmap.data.schema import Catalog, ClaimStatus
 from briefmap.drawing import bulk, exports, mapping
 from briefmap.drawing.assets import web_style, web_text
+from briefmap.engine.layers import layer_of
 from briefmap.engine.query import ClaimFilter, select
 
 WEB = Path(bulk.__file__).parent / "web"
 SCRIPTS = (
+    "aggregate.js",
     "canvas.js",
     "canvas-engine.js",
     "circles-engine.js",
@@ -163,3 +165,52 @@ def test_canvas_js_draws_what_decode_says(
     if which == "real":
         # The real data has a former claim no source dates the end of: p[6] is exercised.
         assert any("end date unknown" in t for t in tips)
+
+
+# ------------------------------------------- the crowded areas' counts in JS
+
+TALLY_SCRIPT = """
+const c = require(process.argv[1]), ag = require(process.argv[2]);
+const payloads = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(payloads.map((d) => {
+    const p = c.decode(d, d.scale), t = ag.talliesOf(d, p.tipOf, p.style), sums = d.L.map(() => 0);
+    for (let i = 0; i < p.n; i++) {
+        if (t[i] < 0) { sums[-1 - t[i]] += 1; } else { d.C[t[i]].forEach((n, r) => { sums[r] += n; }); }
+    }
+    return sums;
+})));
+"""
+
+
+@pytest.mark.parametrize("which", ["real", "synthetic"])
+def test_the_boxes_count_the_claims_each_point_draws(
+    which: str, real_catalog: Catalog, synthetic: Catalog
+) -> None:
+    # What a crowded area's box adds up, per layer: the claims drawn at its
+    # points, by status. The oracle walks the selection claim by claim.
+    catalog = real_catalog if which == "real" else synthetic
+    selection = select(catalog, ClaimFilter())
+    groups = bulk.build_bulk_layers(catalog, selection)
+    payloads = [p for p in (canvas_reading.layer_payload(g) for g in groups) if p is not None]
+    node = shutil.which("node")
+    if node is None:
+        missing_tool("Node is not installed", NODE_HINT)
+    done = subprocess.run(
+        [node, "-e", TALLY_SCRIPT, str(WEB / "canvas.js"), str(WEB / "aggregate.js")],
+        input=json.dumps(payloads),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    got = dict(zip((p["layer"] for p in payloads), json.loads(done.stdout), strict=True))
+    ladder = list(ClaimStatus)
+    expected: dict[str, list[int]] = {}
+    for claim in selection.claims:
+        for place_id in selection.places_of[claim.id]:
+            place = catalog.places[place_id]
+            if place.is_point:
+                sums = expected.setdefault(layer_of(claim, place).value, [0] * len(ladder))
+                sums[ladder.index(claim.status)] += 1
+    assert {k: v for k, v in got.items() if any(v)} == expected
+    assert sum(map(sum, expected.values())) > 0

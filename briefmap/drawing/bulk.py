@@ -73,9 +73,10 @@ BULK_THRESHOLD = 500
 # --------------------------------------------------------------- elements
 
 
-# The script shared by every bulk layer on a page, defined once (window.__briefmapBulk).
+# The script shared by every bulk layer on a page, defined once (window.__briefmapBulk),
+# with the crowded areas' boxes it draws (window.__briefmapAggregate).
 # Shipped as written: comments and indentation cost about 8 KB a page.
-BULK_LIBRARY = web_text("canvas.js")
+BULK_LIBRARY = web_text("aggregate.js") + web_text("canvas.js")
 
 # Each engine's per-layer script: a function expression, called by BulkLayer's template.
 ENGINES = {"canvas": web_text("canvas-engine.js"), "circles": web_text("circles-engine.js")}

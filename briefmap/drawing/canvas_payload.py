@@ -30,6 +30,12 @@ The payload of a layer (see :func:`layer_payload_of`):
   colour, label]``, rounded to 5 decimals; the tip is the head's first corner.
   ``colour`` indexes ``ac``, ``label`` the string table (the escaped tooltip of
   :class:`briefmap.drawing.mapping.Arrow`).
+- ``Pc``, ``C``, ``L``, for the dense-area boxes (``briefmap/drawing/web/aggregate.js``):
+  each recipe's claims per status, as an index into ``C`` (rows of claims per
+  rung of the ladder, strongest first) or -1 for one claim of the style's
+  status (rung ``len(L) - 1 - z``); ``L`` the ladder, strongest first, as
+  ``[escaped label, fill]`` (:data:`briefmap.drawing.symbology.AGGREGATE_FILLS`),
+  drawn in the ink ``Lk``.
 
 Names, kinds and tallies repeat, so the tables stay small and a point costs
 about 23 bytes. A map of more than :data:`SUMMARY_LIMIT` places leaves the lead
@@ -52,7 +58,12 @@ from briefmap.drawing.plan import (
     tally_line,
     undated_end_text,
 )
-from briefmap.drawing.symbology import REGION_FILL_SCALE, STATUS_STYLES
+from briefmap.drawing.symbology import (
+    AGGREGATE_FILLS,
+    AGGREGATE_INK,
+    REGION_FILL_SCALE,
+    STATUS_STYLES,
+)
 from briefmap.engine.catalog_arrays import (
     LAYER_CODE,
     POSTURES,
@@ -70,6 +81,9 @@ POINT_RADIUS = 6  # px at zoom 8 and closer; smaller further out (<= 10 for "cir
 STYLE_TALLY = -2  # in a recipe's tally line: the style's one-claim tally
 
 FILL_NONE, FILL_SOLID, FILL_HATCH = 0, 1, 2
+
+# The status ladder as the dense-area boxes draw and name it, strongest first.
+LADDER = [[map_text(status.label), AGGREGATE_FILLS[status]] for status in STATUSES]
 
 
 # --------------------------------------------------------------------- style
@@ -169,6 +183,8 @@ def layer_payload_of(
         entry[5] = strings(entry[5])
     meta_of: dict[int, str] = {}
     recipes = []
+    recipe_tallies: list[int] = []  # per recipe: its row of `counts`, or -1
+    counts: dict[int, int] = {}  # plan.tallies index -> row of the payload's C
     firsts = np.unique(tip_index, return_index=True)[1]
     for at in firsts.tolist():
         label_id = int(places.label[place[at]])
@@ -179,6 +195,7 @@ def layer_payload_of(
         summary = map_text(claims.ordered[lead[at]].summary) if summaries else None
         code = int(tally_code[at])
         ended = int(undated[at])
+        recipe_tallies.append(counts.setdefault(code, len(counts)) if code >= 0 else -1)
         # The lines of plan.tooltip_lines, as indices into the string table.
         recipe = [
             strings(en),
@@ -220,6 +237,10 @@ def layer_payload_of(
         "g": [rings_of(places, catalog.places, int(place[i])) for i in outlines.tolist()],
         "gs": style_index[outlines].tolist(),
         "gt": tip_index[outlines].tolist(),
+        "Pc": recipe_tallies,
+        "C": [list(plan.tallies[code]) for code in counts],
+        "L": LADDER,
+        "Lk": AGGREGATE_INK,
     }
     return payload, samples
 

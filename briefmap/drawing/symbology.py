@@ -40,6 +40,19 @@ STATUS_STYLES: dict[ClaimStatus, StatusStyle] = {
 # Regions are large: the same ladder, lighter, so tiles and labels show through.
 REGION_FILL_SCALE = 0.45
 
+# Where places crowd, the canvas draws a box per square of the screen whose bar
+# splits its claims by status (briefmap/drawing/web/aggregate.js). The bar mixes
+# actors, so it carries the ladder in ink alone, darker for better sourced,
+# the way fill opacity carries it on a symbol: a solid ink or a pattern.
+AGGREGATE_INK = "#1a1a1a"
+AGGREGATE_FILLS: dict[ClaimStatus, str] = {
+    ClaimStatus.CONFIRMED: AGGREGATE_INK,
+    ClaimStatus.STATED: "#707070",
+    ClaimStatus.REPORTED: "hatch",
+    ClaimStatus.UNVERIFIED: "dots",
+    ClaimStatus.DENIED: "none",
+}
+
 
 # Point symbols by kind, as SVG shapes on a 24x24 box.
 SYMBOLS: dict[PlaceKind, str] = {
@@ -153,6 +166,11 @@ def legend_html(
         return "".join(parts)
     if not symbols:
         parts.append("<h4>Symbol</h4><div>Each place is a circle; hover one for its kind.</div>")
+        parts.append(
+            f'<h4>Crowded areas</h4><div class="row">{aggregate_key_svg()}'
+            '<span class="bm-note">A box: claims there, by status (dark confirmed,'
+            " blank denied). Click to zoom in.</span></div>"
+        )
         parts.append("</details>")
         return "".join(parts)
     parts.append('<h4>Symbol (kind of place)</h4><div class="grid">')
@@ -169,6 +187,29 @@ def legend_html(
         )
     parts.append("</div></details>")
     return "".join(parts)
+
+
+def aggregate_key_svg() -> str:
+    """A crowded area's bar with one claim of each status, as the canvas draws it."""
+    ink = AGGREGATE_INK
+    defs = (
+        f'<defs><pattern id="bm-agg-hatch" patternUnits="userSpaceOnUse" width="4" height="4">'
+        f'<path d="M-1 5 L5 -1" stroke="{ink}" stroke-width="1.2"/></pattern>'
+        f'<pattern id="bm-agg-dots" patternUnits="userSpaceOnUse" width="3" height="3">'
+        f'<rect x="1" y="1" width="1" height="1" fill="{ink}"/></pattern></defs>'
+    )
+    cells = []
+    for i, status in enumerate(ClaimStatus):
+        fill = AGGREGATE_FILLS[status]
+        paint = {"hatch": "url(#bm-agg-hatch)", "dots": "url(#bm-agg-dots)", "none": "#ffffff"}
+        cells.append(
+            f'<rect x="{1 + 8 * i}" y="1" width="8" height="8" fill="{paint.get(fill, fill)}"/>'
+        )
+    return (
+        f'<svg width="42" height="10" viewBox="0 0 42 10" aria-hidden="true">{defs}'
+        f'{"".join(cells)}<rect x="0.5" y="0.5" width="41" height="9" fill="none" '
+        f'stroke="{ink}"/></svg>'
+    )
 
 
 def _swatch(colour: str, status: ClaimStatus, posture: Posture) -> str:

@@ -71,11 +71,13 @@
     }
 
     // The topmost point (the last stamped) of decoded points `p` of payload `d`
-    // under layer point (px, py) of view v ({scale, ox, oy, zoom}), or -1.
-    function hitIndex(d, p, px, py, v) {
+    // under layer point (px, py) of view v ({scale, ox, oy, zoom}), or -1;
+    // points flagged in `hidden` (under a crowded area's box) are not drawn, so not hit.
+    function hitIndex(d, p, px, py, v, hidden) {
         var mx = p.mx, my = p.my, st = p.style, S = d.S;
         var r = radiusAt(d, v.zoom), dx, dy, reach;
         for (var i = p.n - 1; i >= 0; i--) {
+            if (hidden && hidden[i]) { continue; }
             dx = mx[i] * v.scale - v.ox - px;
             if (dx > 16 || dx < -16) { continue; }
             dy = my[i] * v.scale - v.oy - py;
@@ -100,6 +102,7 @@
 
     // From here on: drawing, which needs the page and Leaflet's global L.
     var DPR = L.Browser.retina ? 2 : 1;
+    var AG = window.__briefmapAggregate;  // aggregate.js, inlined before this file
 
     function hatch(g, colour) {
         var c = document.createElement("canvas"), h = c.getContext && c.getContext("2d");
@@ -109,6 +112,18 @@
         h.moveTo(-1, 7); h.lineTo(7, -1); h.moveTo(-4, 4); h.lineTo(4, -4); h.moveTo(2, 10); h.lineTo(10, 2);
         h.stroke();
         return g.createPattern(c, "repeat");
+    }
+
+    // A crowded area's box, on a canvas of its own with a pixel to spare around it.
+    function boxImage(box, agg) {
+        var c = document.createElement("canvas"), g = c.getContext && c.getContext("2d");
+        c.width = (AG.BOX_W + 2) * DPR;
+        c.height = (AG.BOX_H + 2) * DPR;
+        if (g) {
+            g.scale(DPR, DPR);
+            AG.drawBox(g, box, AG.BOX_W / 2 + 1, AG.BOX_H / 2 + 1, agg.ladder, agg.ink);
+        }
+        return c;
     }
 
     // One circle per style and radius, drawn once and stamped for every point:
@@ -157,6 +172,8 @@
             this._at = null;     // the canvas's frame: see _update
             this._dirty = null;  // rects of it not (yet) drawn: see _update
             this._kept = null;   // {at, canvas}: the image of another zoom, see _update
+            this._agg = null;    // the crowded areas at one zoom (aggregate.js bin)
+            this.boxesInView = 0;
         },
         onAdd: function (map) {
             L.Canvas.prototype.onAdd.call(this, map);
@@ -180,14 +197,14 @@
                 this._sets.push(set);
                 this._sets.sort(function (a, b) { return a.rank - b.rank; });
             }
-            this._kept = null;
+            this._kept = this._agg = null;
             this._later();
         },
         removeSet: function (set) {
             var i = this._sets.indexOf(set);
             if (i >= 0) { this._sets.splice(i, 1); }
-            if (this._over && this._over.set === set) { this._leave(); }
-            this._kept = null;
+            if (this._over) { this._leave(); }
+            this._kept = this._agg = null;
             this._later();
         },
         _later: function () {
@@ -275,6 +292,17 @@
             var o = this._map.getPixelOrigin(), z = this._map.getZoom();
             return {scale: 256 * Math.pow(2, z), ox: o.x, oy: o.y, zoom: z};
         },
+        // The crowded areas at zoom z, binned once per zoom and set of layers.
+        _aggregates: function (z) {
+            if (!this._agg || this._agg.zoom !== z) {
+                var first = this._sets[0], ladder = first && first.d.L;
+                this._agg = ladder ? AG.bin(this._sets, z, ladder.length)
+                    : {zoom: z, boxes: [], at: new Map(), hidden: []};
+                this._agg.ladder = ladder;
+                this._agg.ink = first && first.d.Lk;
+            }
+            return this._agg;
+        },
         _stop: function () {
             if (this._slice) { L.Util.cancelAnimFrame(this._slice); this._slice = null; }
         },
@@ -302,7 +330,8 @@
                     ctx.clearRect(r[0], r[1], r[2] - r[0], r[3] - r[1]);
                 }
             }
-            this._job = {v: v, b: b, rects: rects, k: 0, i: 0, started: performance.now()};
+            this._job = {v: v, b: b, rects: rects, k: 0, i: 0, started: performance.now(),
+                agg: this._aggregates(v.zoom)};
             this.drawnInView = 0;
             this.drawing = true;
             this._step();
@@ -318,11 +347,14 @@
             }
             while (job.k < this._sets.length) {
                 var set = this._sets[job.k];
-                var out = set._drawOn(ctx, job.v, b.min.x, b.min.y, b.max.x, b.max.y, job.i, until, r);
+                var out = set._drawOn(ctx, job.v, b.min.x, b.min.y, b.max.x, b.max.y, job.i, until, r,
+                    job.agg.hidden[job.k]);
                 this.drawnInView += out.drawn;
                 if (out.next < set.n) { job.i = out.next; break; }
                 job.k++; job.i = 0;
             }
+            // The boxes last, over every circle, clipped like them.
+            if (job.k >= this._sets.length) { this._drawBoxes(ctx, job); }
             if (r) { ctx.restore(); }
             if (job.k < this._sets.length) {
                 this._slice = L.Util.requestAnimFrame(this._step, this);
@@ -334,10 +366,36 @@
                 this.fire("drawn");
             }
         },
+        // The boxes in view, and in the dirty rects when only those are drawn.
+        _drawBoxes: function (ctx, job) {
+            var agg = job.agg, v = job.v, b = job.b, r = job.rects, drawn = 0, j, q;
+            var hw = AG.BOX_W / 2 + 2, hh = AG.BOX_H / 2 + 2;  // with its rounding and line
+            for (var i = 0; i < agg.boxes.length; i++) {
+                var box = agg.boxes[i], x = box.x - v.ox, y = box.y - v.oy;
+                if (x + hw < b.min.x || x - hw > b.max.x || y + hh < b.min.y || y - hh > b.max.y) { continue; }
+                drawn++;
+                if (r) {
+                    for (j = 0; j < r.length; j++) {
+                        q = r[j];
+                        if (x + hw >= q[0] && x - hw <= q[2] && y + hh >= q[1] && y - hh <= q[3]) { break; }
+                    }
+                    if (j === r.length) { continue; }
+                }
+                // Drawn once on a canvas of its own and stamped at whole pixels like
+                // the circles: a box redrawn after a pan is then the same pixels (its
+                // hatching, drawn as paths, came out shifted by Skia's tiling).
+                if (!box.image) { box.image = boxImage(box, agg); }
+                ctx.drawImage(box.image, Math.round(x - AG.BOX_W / 2) - 1, Math.round(y - AG.BOX_H / 2) - 1,
+                    AG.BOX_W + 2, AG.BOX_H + 2);
+            }
+            this.boxesInView = drawn;
+        },
         _hit: function (p) {
-            var v = this._view();
+            var v = this._view(), agg = this._aggregates(v.zoom);
+            var box = AG.boxAt(agg, p.x + v.ox, p.y + v.oy);
+            if (box >= 0) { return {box: box, set: null, i: -1}; }
             for (var k = this._sets.length - 1; k >= 0; k--) {
-                var i = this._sets[k]._hit(p.x, p.y, v);
+                var i = this._sets[k]._hit(p.x, p.y, v, agg.hidden[k]);
                 if (i >= 0) { return {set: this._sets[k], i: i}; }
             }
             return null;
@@ -347,9 +405,9 @@
             if (map.dragging && map.dragging.moving()) { return; }
             var hit = this._hit(e.layerPoint);
             if (!hit) { this._leave(); return; }
-            if (!this._over || this._over.set !== hit.set || this._over.i !== hit.i) {
+            if (!this._over || this._over.set !== hit.set || this._over.i !== hit.i || this._over.box !== hit.box) {
                 this._over = hit;
-                this._tip.setContent(hit.set.tip(hit.i));
+                this._tip.setContent(hit.set ? hit.set.tip(hit.i) : AG.boxTip(this._agg.boxes[hit.box], this._agg.ladder));
                 map.getContainer().style.cursor = "pointer";
                 L.DomUtil.addClass(map.getContainer(), "bm-over-point");
             }
@@ -365,8 +423,15 @@
             }
         },
         _onClick: function (e) {
-            var hit = this._hit(e.layerPoint);
+            var hit = this._hit(e.layerPoint), map = this._map;
             if (!hit) { return; }
+            if (!hit.set) {
+                // A crowded area: zoom to its places, two levels at least.
+                var box = this._agg.boxes[hit.box], z = map.getZoom();
+                var to = Math.max(Math.min(map.getBoundsZoom(box.bounds), map.getMaxZoom()), z + 2);
+                map.setView(L.latLngBounds(box.bounds).getCenter(), Math.min(to, map.getMaxZoom()));
+                return;
+            }
             // Reported like a marker's click: the circle's own position.
             var latlng = hit.set.latLngOf(hit.i);
             hit.set._latlng = latlng;
@@ -404,6 +469,7 @@
             this.d = d; this.n = p.n; this.rank = d.rank;
             this.mx = p.mx; this.my = p.my; this.lat = p.lat; this.lng = p.lng;
             this.style = p.style; this.tipOf = p.tipOf;
+            this.tally = d.L ? AG.talliesOf(d, p.tipOf, p.style) : null;
             this.sprites = {};
         },
         onAdd: function (map) { pointsOf(map).addSet(this); },
@@ -425,7 +491,7 @@
         // stamps at 100,000 points, and fewer where nothing covered it since),
         // drawImage without a size (no faster), and caching pixel positions per
         // zoom (the loop without drawImage takes 2 to 5 ms).
-        _drawOn: function (ctx, v, minx, miny, maxx, maxy, i, until, rects) {
+        _drawOn: function (ctx, v, minx, miny, maxx, maxy, i, until, rects, hidden) {
             var sp = this._spritesFor(radiusAt(this.d, v.zoom));
             var mx = this.mx, my = this.my, st = this.style, n = this.n, drawn = 0;
             var scale = v.scale, ox = v.ox, oy = v.oy, pad = 16, x, y, s, j, r, reach = 1;
@@ -437,6 +503,7 @@
                 x = mx[i] * scale - ox; y = my[i] * scale - oy;
                 if (x < minx - pad || x > maxx + pad || y < miny - pad || y > maxy + pad) { continue; }
                 drawn++;
+                if (hidden && hidden[i]) { continue; }
                 if (rects) {
                     for (j = 0; j < nr; j++) {
                         r = rects[j];
@@ -450,7 +517,7 @@
             return {next: i, drawn: drawn};
         },
         // The topmost point (the last stamped) under a layer point, or -1.
-        _hit: function (px, py, v) { return hitIndex(this.d, this, px, py, v); }
+        _hit: function (px, py, v, hidden) { return hitIndex(this.d, this, px, py, v, hidden); }
     });
 
     function outlines(d) {
