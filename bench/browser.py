@@ -35,7 +35,7 @@ from typing import Any
 import folium
 
 from bench import naive
-from bench.synth import generate
+from bench.run import SHAPES
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog
 from briefmap.drawing import bulk, mapping
@@ -195,6 +195,7 @@ PROBE = (
   await settled();
   out.drawn = window.__briefmapDrawn || null;
   out.in_view = map.__briefmapPoints ? map.__briefmapPoints.drawnInView : null;
+  out.boxes = map.__briefmapPoints ? map.__briefmapPoints.boxesInView : null;
   out.dom_nodes = document.getElementsByTagName("*").length;
   out.bm_feature_nodes = document.querySelectorAll(".bm-feature").length;
   out.leaflet_nodes = document.querySelectorAll(".leaflet-marker-icon, .leaflet-overlay-pane path").length;
@@ -301,6 +302,7 @@ def measure_page(page_file: Path, chromium: str, *, timeout_s: float = 180.0) ->
                 "zoom_new_ms": probe["zoom_new_ms"],
                 "drawn": probe["drawn"],
                 "in_view": probe["in_view"],
+                "boxes_in_view": probe["boxes"],
                 "map_layers": probe["map_layers"],
                 "dom_nodes": probe["dom_nodes"],
                 "bm_feature_nodes": probe["bm_feature_nodes"],
@@ -333,7 +335,9 @@ def measure_page(page_file: Path, chromium: str, *, timeout_s: float = 180.0) ->
 
 
 def main(
-    sizes: tuple[int, ...] = (1_000, 10_000, 100_000), methods: tuple[str, ...] | None = None
+    sizes: tuple[int, ...] = (1_000, 10_000, 100_000),
+    methods: tuple[str, ...] | None = None,
+    shape: str = "uniform",
 ) -> dict:
     chromium = chromium_executable()
     if chromium is None:
@@ -347,16 +351,17 @@ def main(
     results: dict[str, dict[str, Any]] = {}
     head = (
         f"{'N claims':>9} {'method':>8} {'page':>9} {'payload->drawn':>15} {'eval':>8} "
-        f"{'handlers':>9} {'pan':>8} {'zoom':>8} {'drag frame':>10} {'DOM nodes':>10} {'drawn':>8}  checks"
+        f"{'handlers':>9} {'pan':>8} {'zoom':>8} {'drag frame':>10} {'DOM nodes':>10} {'drawn':>8} "
+        f"{'open->drawn':>11} {'boxes':>6}  checks"
     )
     lines = [
-        "Headless Chromium: the component's work on the layers (network blocked)",
+        f"Headless Chromium: the component's work on the layers (network blocked), {shape} data",
         head,
         "-" * len(head),
     ]
     with tempfile.TemporaryDirectory(prefix="briefmap-browser-") as tmp:
         for n in sizes:
-            data = generate(Path(tmp) / f"n{n}", n).path
+            data = SHAPES[shape](Path(tmp) / f"n{n}", n).path
             catalog = load_catalog(data).catalog
             selection = catalog.index.select(ClaimFilter())
             chosen = methods or (
@@ -407,7 +412,8 @@ def _row(n: int, method: str, res: dict[str, Any]) -> str:
         f"{n:>9,d} {method:>8} {size:>9} {res['payload_to_drawn_ms'] / 1000:>14.2f}s "
         f"{res['eval_ms']:>6.0f}ms {res['handlers_ms']:>7.0f}ms {res['pan_ms']:>6.0f}ms "
         f"{res['zoom_ms']:>6.0f}ms {max(res['drag_max_frame_ms'], res['release_max_frame_ms']):>8.0f}ms "
-        f"{res['dom_nodes']:>10,d} {drawn:>8,d}  {', '.join(checks)}"
+        f"{res['dom_nodes']:>10,d} {drawn:>8,d} {res['navigation_to_drawn_ms'] / 1000:>10.2f}s "
+        f"{res.get('boxes_in_view') or 0:>6,d}  {', '.join(checks)}"
     )
 
 
@@ -419,8 +425,9 @@ if __name__ == "__main__":
         default=(1_000, 10_000, 100_000),
     )
     parser.add_argument("--methods", type=lambda s: tuple(s.split(",")), default=None)
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="uniform")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    out = main(args.sizes, args.methods)
+    out = main(args.sizes, args.methods, args.shape)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")

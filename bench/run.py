@@ -540,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench import browser as browser_bench
 
         print()
-        browser = browser_bench.main(sizes=tuple(n for n in sizes if n >= 1_000))
+        browser = browser_bench.main(sizes=tuple(n for n in sizes if n >= 1_000), shape=args.shape)
     print()
     print(format_targets(results, real, browser))
     print()

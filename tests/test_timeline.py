@@ -9,6 +9,7 @@ import pytest
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog, ClaimStatus, Posture, StatusChange
 from briefmap.engine.timeline import (
+    REWOUND_KEPT,
     ChangeKind,
     ClaimState,
     as_of,
@@ -246,3 +247,22 @@ def test_an_undated_end_is_never_a_change_between_two_days(real_catalog: Catalog
     dated = changes["ctx-2019-qamishli-airport-deployment"]
     assert dated.kind is ChangeKind.RETIRED
     assert dated.describe() == "Retired: current to former"
+
+
+def test_a_rewound_catalog_is_kept_for_the_next_rerun(real_catalog: Catalog) -> None:
+    catalog = replace(real_catalog)  # a copy of its own: the kept days live with it
+    days = ["2025-01-01", "2025-06-01", "2025-10-15", "2025-12-01"]
+    first = as_of(catalog, days[0])
+    index = first.index
+    # Asked again: the same catalog and its index, nothing rebuilt.
+    assert as_of(catalog, days[0]) is first
+    assert as_of(catalog, days[0]).index is index
+    # Kept or not, the answer is the same claims at the same statuses.
+    fresh = as_of(replace(real_catalog), days[0])
+    assert fresh is not first
+    assert fresh.claims == first.claims and fresh.as_of == first.as_of == days[0]
+    # Only the last few days are kept: the oldest goes first.
+    for day in days[1 : REWOUND_KEPT + 1]:
+        as_of(catalog, day)
+    assert as_of(catalog, days[0]) is not first
+    assert as_of(catalog, None) is catalog
