@@ -26,12 +26,11 @@ from briefmap.data.schema import (
     CLAIM_LIST_COLUMNS,
     GIS_ALIASES,
     GIS_CLAIM_ID,
-    GIS_DESCRIPTION,
     HISTORY_FIELDS,
     PLACE_FIELDS,
     SOURCE_FIELDS,
 )
-from briefmap.data.validate import TEXT_LIMITS, Collector, short
+from briefmap.data.validate import Collector, short
 
 # Fields whose cell is a list: "a;b", or a JSON array when an item holds a ";".
 LIST_FIELDS = frozenset((*CLAIM_LIST_COLUMNS, "alt_names"))
@@ -148,7 +147,7 @@ def slug(text: str) -> str:
     return _SLUG.sub("-", text).strip("-") or "row"
 
 
-PLACE_COLUMNS = (*PLACE_FIELDS, *ROW_CLAIM_FIELDS, GIS_CLAIM_ID, GIS_DESCRIPTION)
+PLACE_COLUMNS = (*PLACE_FIELDS, *ROW_CLAIM_FIELDS, GIS_CLAIM_ID)
 
 
 def place_row(
@@ -188,17 +187,6 @@ def place_row(
     rid = rid if isinstance(rid, str) else f"{slug(stem)}-{number}"
     record = mapped(row, rid, PLACE_COLUMNS, out, ignored=structure)
     record["id"] = rid
-    description = record.pop(GIS_DESCRIPTION, None)
-    if "note" not in record and isinstance(description, str):
-        if len(description) <= TEXT_LIMITS["note"]:
-            record["note"] = description
-        else:
-            out.add(
-                rid,
-                GIS_DESCRIPTION,
-                f"is {len(description):,} characters long, more than a note's "
-                f"{TEXT_LIMITS['note']:,}; not read (the place still loads)",
-            )
     claim = {f: record.pop(f) for f in ROW_CLAIM_FIELDS if f in record}
     claim_id = record.pop(GIS_CLAIM_ID, None)
     feature = {"type": "Feature", "properties": record, "geometry": geometry}

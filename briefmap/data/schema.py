@@ -439,10 +439,10 @@ GIS_ALIASES = {
     "origin_not": "origin_note",
 }
 GIS_CLAIM_ID = "claim_id"
-# KML's <description> is the place's note when there is no note column.
-GIS_DESCRIPTION = "description"
-# What GDAL's KML drivers give every placemark besides its data: format, not data.
+# What GDAL's KML drivers give every placemark besides its data: format, not
+# data, and not read. A description is a Google Earth balloon (HTML), not a note.
 KML_STRUCTURE = (
+    "description",
     "timestamp",
     "begin",
     "end",

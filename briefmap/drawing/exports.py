@@ -68,7 +68,8 @@ def exported_claims(catalog: Catalog, selection: Selection) -> tuple[Claim, ...]
     return tuple(selection.claims)
 
 
-def _referenced_place_ids(claims: tuple[Claim, ...]) -> set[str]:
+def referenced_place_ids(claims: tuple[Claim, ...]) -> set[str]:
+    """The places claims are about, and their origins."""
     ids: set[str] = set()
     for claim in claims:
         ids.update(claim.places)
@@ -77,7 +78,8 @@ def _referenced_place_ids(claims: tuple[Claim, ...]) -> set[str]:
     return ids
 
 
-def _place_feature(place: Place) -> dict[str, Any]:
+def place_feature(place: Place) -> dict[str, Any]:
+    """A place as ``places.geojson`` holds it (a GeoJSON feature)."""
     properties = {
         "id": place.id,
         "name_en": place.name_en,
@@ -94,7 +96,8 @@ def _place_feature(place: Place) -> dict[str, Any]:
     return {"type": "Feature", "properties": properties, "geometry": geometry}
 
 
-def _change_record(change: StatusChange) -> dict[str, Any]:
+def change_record(change: StatusChange) -> dict[str, Any]:
+    """A history step as ``claims.json`` holds it."""
     # The loader reads a present-but-null status or posture as an error: omit them.
     record: dict[str, Any] = {"date": change.date}
     if change.status is not None:
@@ -108,7 +111,8 @@ def _change_record(change: StatusChange) -> dict[str, Any]:
     return record
 
 
-def _claim_record(claim: Claim) -> dict[str, Any]:
+def claim_record(claim: Claim) -> dict[str, Any]:
+    """A claim as ``claims.json`` holds it."""
     record: dict[str, Any] = {
         "id": claim.id,
         "places": list(claim.places),
@@ -127,11 +131,12 @@ def _claim_record(claim: Claim) -> dict[str, Any]:
         record["origin_source"] = claim.origin_source
         record["origin_note"] = claim.origin_note
     if claim.history:  # an empty history list is an error for the loader
-        record["history"] = [_change_record(change) for change in claim.history]
+        record["history"] = [change_record(change) for change in claim.history]
     return record
 
 
-def _source_record(source: Source) -> dict[str, Any]:
+def source_record(source: Source) -> dict[str, Any]:
+    """A source as ``sources.json`` holds it."""
     return {
         "id": source.id,
         "outlet": source.outlet,
@@ -169,18 +174,18 @@ def bundle(catalog: Catalog, selection: Selection) -> dict[str, Any]:
         selection order, keys in the data files' field order.
     """
     claims = exported_claims(catalog, selection)
-    place_ids = _referenced_place_ids(claims)
+    place_ids = referenced_place_ids(claims)
     source_ids = {sid for claim in claims for sid in claim.sources}
     return {
         "type": "FeatureCollection",
         "features": [
-            _place_feature(place) for pid, place in catalog.places.items() if pid in place_ids
+            place_feature(place) for pid, place in catalog.places.items() if pid in place_ids
         ],
         BUNDLE_MEMBER: {
             "as_of": catalog.as_of,
-            "claims": [_claim_record(claim) for claim in claims],
+            "claims": [claim_record(claim) for claim in claims],
             "sources": [
-                _source_record(source)
+                source_record(source)
                 for sid, source in catalog.sources.items()
                 if sid in source_ids
             ],
