@@ -162,7 +162,7 @@ def deferred_download(
 
 def export_menu(view: BriefingView) -> None:
     """Downloads of exactly what is on screen; each file is made only when asked for."""
-    from briefmap.drawing import exports
+    from briefmap.drawing import exports, gis_exports
 
     catalog, selection, overlay = view.catalog, view.selection, view.overlay
     stem = f"briefmap-{catalog.as_of or 'latest'}"
@@ -190,6 +190,20 @@ def export_menu(view: BriefingView) -> None:
             mime="text/html",
             width="stretch",
         )
+        deferred_download(
+            "KMZ (Google Earth)",
+            lambda: gis_exports.kmz(catalog, selection),
+            file_name=f"{stem}.kmz",
+            mime="application/vnd.google-earth.kmz",
+            width="stretch",
+        )
+        deferred_download(
+            "GeoPackage (QGIS; loads back into Briefmap)",
+            lambda: gis_exports.geopackage(catalog, selection),
+            file_name=f"{stem}.gpkg",
+            mime="application/geopackage+sqlite3",
+            width="stretch",
+        )
         _png_snapshot(view, lambda: exports.standalone_html(catalog, selection, title, overlay))
         if overlay is not None:
             # The upload's own records, apart: ids may clash with the briefing's.
@@ -209,6 +223,13 @@ def export_menu(view: BriefingView) -> None:
                 lambda: exports.claims_csv(overlay.catalog, overlay.selection),
                 file_name=f"{stem}-upload.csv",
                 mime="text/csv",
+                width="stretch",
+            )
+            deferred_download(
+                "Your upload: GeoPackage",
+                lambda: gis_exports.geopackage(overlay.catalog, overlay.selection),
+                file_name=f"{stem}-upload.gpkg",
+                mime="application/geopackage+sqlite3",
                 width="stretch",
             )
 
