@@ -38,7 +38,7 @@ def unpack(
     raw: bytes,
     out: Collector,
     wanted: Callable[[str], bool],
-    max_bytes: int = MAX_UNPACKED_BYTES,
+    max_bytes: int | None = None,
 ) -> dict[str, bytes] | None:
     """The members of a zip archive that ``wanted`` picks, read into memory.
 
@@ -51,7 +51,8 @@ def unpack(
     wanted
         Picks members by name (directories are never picked).
     max_bytes
-        Most bytes the picked members may unpack to, together.
+        Most bytes the picked members may unpack to, together;
+        :data:`MAX_UNPACKED_BYTES` by default.
 
     Returns
     -------
@@ -60,6 +61,7 @@ def unpack(
         is refused (not a zip, encrypted, an unsafe name anywhere in it, too many
         members, or more than ``max_bytes`` declared or read).
     """
+    max_bytes = MAX_UNPACKED_BYTES if max_bytes is None else max_bytes
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         members = archive.infolist()
