@@ -243,7 +243,7 @@ def test_garbage_is_one_error_on_the_file(real_catalog: Catalog, name: str) -> N
 
 
 @pytest.mark.parametrize(
-    "member", ["../../etc/evil.kml", "/tmp/evil.kml", "C:/evil.kml", "a/../../evil.kml"]
+    "member", ["../../etc/evil.kml", "/etc/evil.kml", "C:/evil.kml", "a/../../evil.kml"]
 )
 def test_an_archive_with_a_name_outside_its_folder_is_refused(
     real_catalog: Catalog, tmp_path: Path, member: str
