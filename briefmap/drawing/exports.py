@@ -149,6 +149,23 @@ def source_record(source: Source) -> dict[str, Any]:
     }
 
 
+def exported_records(
+    catalog: Catalog, selection: Selection
+) -> tuple[tuple[Claim, ...], list[Place], list[Source]]:
+    """What an export of the selection holds: its claims, and the places and sources they cite.
+
+    Every place the claims reference (their places and origins, not only those
+    the filter drew) and every source they cite, in catalog order; the claims in
+    the selection's order (:func:`exported_claims`).
+    """
+    claims = exported_claims(catalog, selection)
+    place_ids = referenced_place_ids(claims)
+    source_ids = {sid for claim in claims for sid in claim.sources}
+    places = [place for pid, place in catalog.places.items() if pid in place_ids]
+    sources = [source for sid, source in catalog.sources.items() if sid in source_ids]
+    return claims, places, sources
+
+
 def bundle(catalog: Catalog, selection: Selection) -> dict[str, Any]:
     """The selection as a one-file bundle: GeoJSON places plus claims and sources.
 
@@ -173,22 +190,14 @@ def bundle(catalog: Catalog, selection: Selection) -> dict[str, Any]:
         A JSON-ready object; places and sources in catalog order, claims in
         selection order, keys in the data files' field order.
     """
-    claims = exported_claims(catalog, selection)
-    place_ids = referenced_place_ids(claims)
-    source_ids = {sid for claim in claims for sid in claim.sources}
+    claims, places, sources = exported_records(catalog, selection)
     return {
         "type": "FeatureCollection",
-        "features": [
-            place_feature(place) for pid, place in catalog.places.items() if pid in place_ids
-        ],
+        "features": [place_feature(place) for place in places],
         BUNDLE_MEMBER: {
             "as_of": catalog.as_of,
             "claims": [claim_record(claim) for claim in claims],
-            "sources": [
-                source_record(source)
-                for sid, source in catalog.sources.items()
-                if sid in source_ids
-            ],
+            "sources": [source_record(source) for source in sources],
             BUNDLE_META: meta_json(catalog.meta),
         },
     }

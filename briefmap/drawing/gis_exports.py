@@ -46,9 +46,8 @@ from briefmap.data.schema import (
 )
 from briefmap.drawing.exports import (
     claim_record,
-    exported_claims,
+    exported_records,
     place_feature,
-    referenced_place_ids,
     source_record,
 )
 from briefmap.drawing.plan import ENDED_UNDATED, MapFeature, card_lines, plan_features
@@ -222,9 +221,7 @@ def _frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame
 
 
 def _layers(catalog: Catalog, selection: Selection) -> dict[str, pd.DataFrame]:
-    claims = exported_claims(catalog, selection)
-    place_ids = referenced_place_ids(claims)
-    places = [p for pid, p in catalog.places.items() if pid in place_ids]
+    claims, places, sources = exported_records(catalog, selection)
     place_rows = [_cells(place_feature(p)["properties"]) for p in places]
     claim_rows = []
     history_rows = []
@@ -233,8 +230,6 @@ def _layers(catalog: Catalog, selection: Selection) -> dict[str, pd.DataFrame]:
         steps = record.pop("history", [])
         claim_rows.append(_cells(record))
         history_rows += [{GIS_CLAIM_ID: claim.id, **_cells(step)} for step in steps]
-    source_ids = {sid for claim in claims for sid in claim.sources}
-    sources = [_cells(source_record(s)) for sid, s in catalog.sources.items() if sid in source_ids]
     # The claims CSV's columns but "ended", the CSV's stand-in for a history:
     # here the history is a table of its own.
     claim_columns = tuple(c for c in CLAIM_COLUMNS if c != "ended")
@@ -251,7 +246,7 @@ def _layers(catalog: Catalog, selection: Selection) -> dict[str, pd.DataFrame]:
             crs="EPSG:4326",
         ),
         GPKG_HISTORY: _frame(history_rows, (GIS_CLAIM_ID, *HISTORY_FIELDS)),
-        GPKG_SOURCES: _frame(sources, SOURCE_FIELDS),
+        GPKG_SOURCES: _frame([_cells(source_record(s)) for s in sources], SOURCE_FIELDS),
         GPKG_META_TABLE: _frame(
             [
                 {"key": "as_of", "value": catalog.as_of},
