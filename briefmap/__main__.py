@@ -1,4 +1,4 @@
-"""Command line: ``python -m briefmap validate [DIR]``."""
+"""Command line: ``python -m briefmap validate [DIR or FILE] [--layer NAME]``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,10 @@ def main(argv: list[str] | None = None) -> int:
         "data_dir",
         nargs="?",
         type=Path,
-        help=f"data directory or exported .geojson bundle (default: ${DATA_ENV_VAR} or the repository's geodata/)",
+        help=f"data directory, exported .geojson bundle, or a KML, KMZ, GeoPackage or zipped Shapefile (default: ${DATA_ENV_VAR} or the repository's geodata/)",
+    )
+    validate.add_argument(
+        "--layer", help="a GeoPackage's layer of places, by name (default: its first)"
     )
     shots = commands.add_parser(
         "screenshots", help="write PNGs of every page at 1920x1080 and 1280x720 (needs Chromium)"
@@ -47,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         if not directory.exists():
             print(f"{directory}: not a directory", file=sys.stderr)
             return 2
-        result = load_catalog(directory)
+        result = load_catalog(directory, layer=args.layer)
         print(f"Validating {directory}")
         print(result.report())
         briefing_issues = []

@@ -236,6 +236,8 @@ def test_claims_page_shows_the_latest_rows_and_says_the_csv_has_all(
                 "GeoJSON (loads back into Briefmap)",
                 "CSV of the claims",
                 "HTML map (opens offline)",
+                "KMZ (Google Earth)",
+                "GeoPackage (QGIS; loads back into Briefmap)",
             },
         ),
         ("pages/claims.py", {"Download CSV"}),

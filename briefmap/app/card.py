@@ -7,6 +7,7 @@ import streamlit as st
 from briefmap.app.session import KEY_CARD_SEARCH, KEY_SELECTED_PLACE
 from briefmap.app.view import BriefingView
 from briefmap.data.schema import Claim, ClaimStatus, Posture
+from briefmap.drawing.plan import ENDED_UNDATED, card_lines
 from briefmap.safe import markdown_text, plain_text
 
 STATUS_BADGES: dict[ClaimStatus, str] = {
@@ -92,23 +93,10 @@ def claim_card(view: BriefingView) -> None:
 def _claim_entry(view: BriefingView, claim: Claim) -> None:
     """One claim on the card: status, posture, summary, who says it and where it was read."""
     sources = [view.catalog.sources[sid] for sid in claim.sources]
-    cited = "; ".join(f"{markdown_text(s.credit)} ({markdown_text(s.date)})" for s in sources)
     lines = [
-        f"**Claimant:** {markdown_text(claim.claimant)}",
-        f"**Attribution:** {markdown_text(claim.attribution)}",
-        f"**Reported:** {markdown_text(claim.reported)}",
-        f"**{'Source' if len(sources) == 1 else 'Sources'}:** {cited}",
+        f"**{label}:** {markdown_text(text)}"
+        for label, text in card_lines(view.catalog, claim, _undated_end(view, claim))
     ]
-    ended = _undated_end(view, claim)
-    if ended:
-        lines.append(f"**Ended:** {ended}")
-    if claim.origin and claim.origin_source:
-        origin = view.catalog.places[claim.origin]
-        lines.append(
-            f"**From:** {markdown_text(origin.name_en)}, as named by "
-            f"{markdown_text(view.catalog.sources[claim.origin_source].credit)}: "
-            f"{markdown_text(claim.origin_note)}"
-        )
     with st.container(border=True):
         st.markdown(f"{STATUS_BADGES[claim.status]} :gray[{markdown_text(claim.posture.label)}]")
         st.markdown(markdown_text(claim.summary))
@@ -122,15 +110,15 @@ def _claim_entry(view: BriefingView, claim: Claim) -> None:
 
 
 def _undated_end(view: BriefingView, claim: Claim) -> str | None:
-    """What the card says of an end no source dates, in the view's own time."""
+    """What the card says of an end no source dates, in the view's own time (plain text)."""
     full = view.loaded.catalog.claims.get(claim.id, claim)
     if not full.end_date_unknown:
         return None
     if claim.posture is Posture.FORMER:
-        return "date unknown: no source on record gives the day"
+        return ENDED_UNDATED
     by = view.loaded.catalog.as_of
     return (
         "at a date no source gives"
-        + (f", by {markdown_text(by)}" if by else "")
+        + (f", by {by}" if by else "")
         + "; it may already have ended on the day shown"
     )

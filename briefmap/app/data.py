@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from briefmap.app.session import KEY_UPLOAD, KEY_UPLOAD_FILES
+from briefmap.app.session import KEY_UPLOAD, KEY_UPLOAD_FILES, KEY_UPLOAD_LAYER
 from briefmap.data.loader import (
     LoadResult,
     ValidationIssue,
@@ -81,13 +81,17 @@ def current_upload(data: Data) -> Upload | None:
         return None
     named = [(uploaded.name, uploaded.getvalue()) for uploaded in files]
     names = [name for name, _ in named]
+    layer = st.session_state.get(KEY_UPLOAD_LAYER)
     digest = hashlib.sha256(
         b"".join(n.encode() + b"\0" + hashlib.sha256(v).digest() for n, v in named)
+        + (layer or "").encode()
     ).hexdigest()
     held: Upload | None = st.session_state.get(KEY_UPLOAD)
     if held is None or held.digest != digest:
         # Parsed in memory and kept in this session's state: never written to
         # disk, never cached where another session could see it.
-        held = Upload(tuple(names), digest, load_uploaded_files(named, base=data.loaded.catalog))
+        held = Upload(
+            tuple(names), digest, load_uploaded_files(named, base=data.loaded.catalog, layer=layer)
+        )
         st.session_state[KEY_UPLOAD] = held
     return held

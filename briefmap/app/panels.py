@@ -160,56 +160,77 @@ def deferred_download(
     )
 
 
+GEOJSON_MIME = "application/geo+json"
+KMZ_MIME = "application/vnd.google-earth.kmz"
+GPKG_MIME = "application/geopackage+sqlite3"
+
+
 def export_menu(view: BriefingView) -> None:
     """Downloads of exactly what is on screen; each file is made only when asked for."""
-    from briefmap.drawing import exports
+    from briefmap.drawing import exports, gis_exports
 
     catalog, selection, overlay = view.catalog, view.selection, view.overlay
     stem = f"briefmap-{catalog.as_of or 'latest'}"
     title = catalog.meta.title
-    with st.popover("Export", icon=":material/download:", width="stretch"):
-        st.caption(f"{selection.summary_line}, as of {catalog.as_of or 'today'}.")
-        deferred_download(
+    # (label, the file's maker, its name's suffix, its type): made only when clicked.
+    briefing = [
+        (
             "GeoJSON (loads back into Briefmap)",
             lambda: exports.bundle_json(catalog, selection).encode("utf-8"),
-            file_name=f"{stem}.geojson",
-            mime="application/geo+json",
-            width="stretch",
-        )
-        deferred_download(
-            "CSV of the claims",
-            lambda: exports.claims_csv(catalog, selection),
-            file_name=f"{stem}.csv",
-            mime="text/csv",
-            width="stretch",
-        )
-        deferred_download(
+            ".geojson",
+            GEOJSON_MIME,
+        ),
+        ("CSV of the claims", lambda: exports.claims_csv(catalog, selection), ".csv", "text/csv"),
+        (
             "HTML map (opens offline)",
             lambda: exports.standalone_html(catalog, selection, title, overlay),
-            file_name=f"{stem}.html",
-            mime="text/html",
-            width="stretch",
-        )
+            ".html",
+            "text/html",
+        ),
+        ("KMZ (Google Earth)", lambda: gis_exports.kmz(catalog, selection), ".kmz", KMZ_MIME),
+        (
+            "GeoPackage (QGIS; loads back into Briefmap)",
+            lambda: gis_exports.geopackage(catalog, selection),
+            ".gpkg",
+            GPKG_MIME,
+        ),
+    ]
+    with st.popover("Export", icon=":material/download:", width="stretch"):
+        st.caption(f"{selection.summary_line}, as of {catalog.as_of or 'today'}.")
+        for label, make, suffix, mime in briefing:
+            deferred_download(label, make, file_name=f"{stem}{suffix}", mime=mime, width="stretch")
         _png_snapshot(view, lambda: exports.standalone_html(catalog, selection, title, overlay))
-        if overlay is not None:
-            # The upload's own records, apart: ids may clash with the briefing's.
-            st.caption(
-                f"{markdown_text(overlay.heading)}: {overlay.selection.summary_line}. "
-                "The HTML and PNG draw it as its own layer; its records come apart:"
-            )
-            deferred_download(
+        if overlay is None:
+            return
+        # The upload's own records, apart: ids may clash with the briefing's.
+        st.caption(
+            f"{markdown_text(overlay.heading)}: {overlay.selection.summary_line}. "
+            "The HTML and PNG draw it as its own layer; its records come apart:"
+        )
+        mine, shown = overlay.catalog, overlay.selection
+        upload = [
+            (
                 "Your upload: GeoJSON",
-                lambda: exports.bundle_json(overlay.catalog, overlay.selection).encode("utf-8"),
-                file_name=f"{stem}-upload.geojson",
-                mime="application/geo+json",
-                width="stretch",
-            )
-            deferred_download(
+                lambda: exports.bundle_json(mine, shown).encode("utf-8"),
+                ".geojson",
+                GEOJSON_MIME,
+            ),
+            (
                 "Your upload: CSV of its claims",
-                lambda: exports.claims_csv(overlay.catalog, overlay.selection),
-                file_name=f"{stem}-upload.csv",
-                mime="text/csv",
-                width="stretch",
+                lambda: exports.claims_csv(mine, shown),
+                ".csv",
+                "text/csv",
+            ),
+            (
+                "Your upload: GeoPackage",
+                lambda: gis_exports.geopackage(mine, shown),
+                ".gpkg",
+                GPKG_MIME,
+            ),
+        ]
+        for label, make, suffix, mime in upload:
+            deferred_download(
+                label, make, file_name=f"{stem}-upload{suffix}", mime=mime, width="stretch"
             )
 
 

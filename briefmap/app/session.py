@@ -43,6 +43,7 @@ KEY_BRIEFING = "briefing"
 KEY_SELECTED_PLACE = "selected_place"  # the claim card's place
 KEY_CARD_SEARCH = "card_search"
 KEY_UPLOAD_FILES = "upload_files"
+KEY_UPLOAD_LAYER = "upload_layer"  # an uploaded GeoPackage's layer of places
 # Set by the app.
 KEY_SCENE = "scene"  # the running briefing's scene number, 1-based
 KEY_VIEW_REQUEST = "map_view_request"  # the view the app last asked the map for

@@ -18,9 +18,11 @@ from briefmap.app.session import (
     KEY_SINCE,
     KEY_STATUSES,
     KEY_UPLOAD_FILES,
+    KEY_UPLOAD_LAYER,
     Form,
     reset_filters,
 )
+from briefmap.data.gis_files import GIS_FORMATS, geopackage_layers, gis_format
 from briefmap.data.schema import ClaimStatus
 from briefmap.data.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
 from briefmap.engine.query import Deployments
@@ -82,14 +84,30 @@ def sidebar(data: Data, form: Form) -> None:
         )
         st.button("Reset filters", on_click=reset_filters, width="stretch")
         with st.expander("Your own data"):
-            st.file_uploader(
-                "Places (GeoJSON), claims (JSON or CSV), sources (JSON)",
-                type=["geojson", "json", "csv"],
+            files = st.file_uploader(
+                "Places (GeoJSON, KML, KMZ, GeoPackage or a zipped Shapefile), "
+                "claims (JSON or CSV), sources (JSON)",
+                type=["geojson", "json", "csv", *(s.lstrip(".") for s in GIS_FORMATS)],
                 accept_multiple_files=True,
                 key=KEY_UPLOAD_FILES,
                 help=(
                     f"Checked like geodata/ and shown as their own layer, to you only. "
                     f"Up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB and {MAX_FEATURES:,} records a file. "
-                    "Claims may cite the briefing's own places and sources by id."
+                    "Claims may cite the briefing's own places and sources by id. "
+                    "GIS files: columns name, kind, precision, and for a claim status, "
+                    "posture, actors... (the README's field convention)."
                 ),
             )
+            _layer_choice(files or [])
+
+
+def _layer_choice(files: list) -> None:
+    """A choice of layer when the uploaded GeoPackage has more than one layer of places."""
+    layers = next(
+        (geopackage_layers(f.getvalue()) for f in files if gis_format(f.name) == "GeoPackage"),
+        [],
+    )
+    if len(layers) > 1:
+        st.selectbox("GeoPackage layer of places", layers, key=KEY_UPLOAD_LAYER)
+    else:
+        st.session_state.pop(KEY_UPLOAD_LAYER, None)

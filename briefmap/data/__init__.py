@@ -12,7 +12,10 @@
 - ``sourcing``: the rules that tie a claim's status to its sources;
 - ``loader``: a data folder or bundle in, a :class:`~briefmap.data.schema.Catalog` out;
 - ``briefings``, ``uploads``: briefing scenes, and files a user uploads;
-- ``fingerprint``: the version of the data files, for caches.
+- ``fingerprint``: the version of the data files, for caches;
+- ``gis_files``, ``convention``, ``archives``: KML, KMZ, GeoPackage and zipped
+  Shapefiles read by GDAL (pyogrio) in memory, their rows read as places and
+  claims by the field convention, and zip archives checked before GDAL sees them.
 
 Nothing here imports Streamlit or folium.
 """

@@ -19,6 +19,7 @@ from typing import Any
 
 from briefmap.data.claim_records import load_claims
 from briefmap.data.fingerprint import data_fingerprint
+from briefmap.data.gis_files import gis_format, read_gis
 from briefmap.data.meta import load_meta
 from briefmap.data.place_records import load_places, place_id
 from briefmap.data.readers import parse_claims_csv, read_json
@@ -192,7 +193,21 @@ def _read_bundle(
     return [(path.name, places), (path.name, claims), (path.name, sources)], out.issues, meta
 
 
-def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
+def _read_gis_file(
+    path: Path, layer: str | None
+) -> tuple[list[tuple[str, Any]], list[ValidationIssue], tuple[str, Any]]:
+    """A GIS file's payloads, named like a bundle's (:func:`_read_bundle`)."""
+    out = Collector(path.name)
+    data = read_gis(path.name, path.read_bytes(), out, layer=layer)
+    named = [
+        (path.name, data.places if data else None),
+        (path.name, (data.claims if data else None) or {"claims": []}),
+        (path.name, (data.sources if data else None) or {"sources": []}),
+    ]
+    return named, out.issues, (path.name, data.meta if data else None)
+
+
+def load_catalog(data_dir: Path | str | None = None, layer: str | None = None) -> LoadResult:
     """Load and validate a data directory, or a one-file bundle as exported.
 
     Parameters
@@ -201,7 +216,10 @@ def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
         Directory holding ``places.geojson``, ``claims.json``, ``sources.json``
         and optionally ``briefmap.json`` (title, region, actors; without it the
         built-in :data:`~briefmap.data.schema.DEFAULT_META`), or a ``.geojson``
-        bundle file; defaults to :func:`default_data_dir`.
+        bundle file, or a GIS file (KML, KMZ, GeoPackage, zipped Shapefile:
+        :mod:`briefmap.data.gis_files`); defaults to :func:`default_data_dir`.
+    layer
+        A GeoPackage's layer of places, by name; its first by default.
 
     Returns
     -------
@@ -210,7 +228,9 @@ def load_catalog(data_dir: Path | str | None = None) -> LoadResult:
     """
     path = Path(data_dir) if data_dir is not None else default_data_dir()
     file_issues: list[ValidationIssue] = []
-    if path.is_file():
+    if path.is_file() and gis_format(path.name):
+        named, file_issues, meta = _read_gis_file(path, layer)
+    elif path.is_file():
         named, file_issues, meta = _read_bundle(path)
     else:
         meta = (META_FILE, None)

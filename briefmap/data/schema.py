@@ -423,3 +423,45 @@ HISTORY_FIELDS = ("date", "status", "posture", "note", "sources")
 META_FIELDS = ("title", "subtitle", "region_of_interest", "actors")
 REGION_FIELDS = ("west", "south", "east", "north")
 ACTOR_FIELDS = ("id", "name_en", "name_ar", "name_ru", "colour")
+
+# GIS files (KML and KMZ, GeoPackage, zipped Shapefile): a row is a place with
+# PLACE_FIELDS as columns, and also a claim about it when it has claim columns
+# (CLAIM_FIELDS but id, places and history; the claim's id is GIS_CLAIM_ID, else
+# the place's). Columns are matched without regard to case, and these other
+# names are read as the field they stand for:
+GIS_ALIASES = {
+    "name": "name_en",  # KML's <name>, and most GIS layers' label column
+    "actor": "actors",
+    "source": "sources",
+    # Shapefile (dBase) cuts column names at ten characters.
+    "attributio": "attribution",
+    "origin_sou": "origin_source",
+    "origin_not": "origin_note",
+}
+GIS_CLAIM_ID = "claim_id"
+# What GDAL's KML drivers give every placemark besides its data: format, not
+# data, and not read. A description is a Google Earth balloon (HTML), not a note.
+KML_STRUCTURE = (
+    "description",
+    "timestamp",
+    "begin",
+    "end",
+    "altitudemode",
+    "tessellate",
+    "extrude",
+    "visibility",
+    "draworder",
+    "icon",
+    "snippet",
+)
+# A GeoPackage as Briefmap exports it: the places layer, the claims layer (each
+# claim on its places' geometry), and the tables of history (one row a step,
+# HISTORY_FIELDS with the claim's id under GIS_CLAIM_ID, in order), sources
+# (SOURCE_FIELDS) and the data set (GPKG_META_TABLE: key and value rows, "as_of"
+# and "meta", briefmap.json's content as JSON).
+GPKG_PLACES = "places"
+GPKG_CLAIMS = "claims"
+GPKG_HISTORY = "history"
+GPKG_SOURCES = "sources"
+GPKG_META_TABLE = "briefmap"
+GPKG_TABLES = (GPKG_CLAIMS, GPKG_HISTORY, GPKG_SOURCES, GPKG_META_TABLE)

@@ -1,7 +1,7 @@
 """Bring-your-own data: files a user uploads, through the same validator as geodata/.
 
 Uploads are untrusted. They are parsed from memory (nothing is written to disk),
-size-limited before parsing, validated with the same checks and messages as
+size-limited before parsing (archives by what they unpack to, too), validated with the same checks and messages as
 the repository's data, and kept apart from it: the app shows them as their own
 layer, in the uploading session only.
 """
@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
+from briefmap.data.gis_files import GIS_FORMATS, GisData, gis_format, read_gis
 from briefmap.data.loader import LoadResult, assemble
 from briefmap.data.readers import parse_claims_csv, parse_json
 from briefmap.data.schema import (
@@ -49,7 +50,9 @@ def _count(payload: Any, key: str) -> int:
     )
 
 
-def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadResult:
+def load_upload(
+    files: dict[str, bytes], base: Catalog | None = None, layer: str | None = None
+) -> LoadResult:
     """Validate uploaded files.
 
     Parameters
@@ -59,9 +62,14 @@ def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadRes
         and optionally ``sources.json``. A missing places or sources file means
         "none of my own"; claims may then cite the ``base`` data's. A
         ``briefmap.json`` (title, region, actors) is read only without a ``base``.
+        One GIS file (KML, KMZ, GeoPackage, zipped Shapefile) under its own
+        name gives the places, and the claims and sources it holds, in place
+        of those files (:mod:`briefmap.data.gis_files`).
     base
         The trusted catalog uploaded claims may refer to; its region and actors
         are the upload's (its claims' actors must be among them).
+    layer
+        The GeoPackage's layer of places, by name; its first by default.
 
     Returns
     -------
@@ -71,11 +79,13 @@ def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadRes
     """
     issues: list[ValidationIssue] = []
     refused: dict[str, int] = {}  # records in files refused for their count: all left out
-    unknown = sorted(set(files) - set(UPLOAD_NAMES))
+    gis_names = [name for name in files if gis_format(name)]
+    unknown = sorted(set(files) - set(UPLOAD_NAMES) - set(gis_names))
     if unknown:
         out = Collector(", ".join(unknown))
-        out.add("-", "-", f"not a Briefmap file; upload {', '.join(UPLOAD_NAMES)}")
+        out.add("-", "-", f"not a Briefmap file; upload {', '.join(UPLOAD_NAMES)} or {GIS_TYPES}")
         issues += out.issues
+    gis = _gis(gis_names, files, layer, issues, refused)
 
     def parsed(name: str, empty: dict[str, Any] | None) -> tuple[str, Any]:
         if name not in files:
@@ -98,8 +108,24 @@ def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadRes
         issues.extend(out.issues)
         return name, payload
 
-    places = parsed(PLACES_FILE, {"type": "FeatureCollection", "features": []})
-    if CLAIMS_FILE in files and CLAIMS_CSV in files:
+    def given(name: str, part: Any, kind: str) -> tuple[str, Any] | None:
+        # What the GIS file holds, in place of the file of its kind.
+        if gis is None or part is None:
+            return None
+        gis_name, _ = gis
+        for other in (name, CLAIMS_CSV) if name == CLAIMS_FILE else (name,):
+            if other in files:
+                out = Collector(other)
+                out.add("-", "-", f"{gis_name} holds the upload's {kind} already; not read")
+                issues.extend(out.issues)
+        return gis_name, part
+
+    data = gis[1] if gis else None
+    places = given(PLACES_FILE, data and data.places, "places") or parsed(
+        PLACES_FILE, {"type": "FeatureCollection", "features": []}
+    )
+    from_gis = given(CLAIMS_FILE, data and data.claims, "claims")
+    if from_gis is None and CLAIMS_FILE in files and CLAIMS_CSV in files:
         out = Collector(CLAIMS_CSV)
         out.add(
             "-",
@@ -107,9 +133,13 @@ def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadRes
             f"upload either {CLAIMS_FILE} or {CLAIMS_CSV}, not both; {CLAIMS_CSV} was not read",
         )
         issues += out.issues
-    claims = parsed(CLAIMS_FILE if CLAIMS_FILE in files else CLAIMS_CSV, {"claims": []})
-    sources = parsed(SOURCES_FILE, {"sources": []})
+    claims = from_gis or parsed(CLAIMS_FILE if CLAIMS_FILE in files else CLAIMS_CSV, {"claims": []})
+    sources = given(SOURCES_FILE, data and data.sources, "sources") or parsed(
+        SOURCES_FILE, {"sources": []}
+    )
     meta = parsed(META_FILE, None) if META_FILE in files and base is None else None
+    if meta is None and base is None and data is not None and data.meta is not None:
+        meta = (gis[0], data.meta) if gis else None
     if META_FILE in files and base is not None:
         out = Collector(META_FILE)
         out.add(
@@ -128,8 +158,37 @@ def load_upload(files: dict[str, bytes], base: Catalog | None = None) -> LoadRes
     return result
 
 
+GIS_TYPES = ", ".join(f"{kind} ({suffix})" for suffix, kind in GIS_FORMATS.items())
+
+
+def _gis(
+    names: list[str],
+    files: dict[str, bytes],
+    layer: str | None,
+    issues: list[ValidationIssue],
+    refused: dict[str, int],
+) -> tuple[str, GisData] | None:
+    """The upload's one GIS file read, by name; a second is named as not read."""
+    if not names:
+        return None
+    first, *others = names
+    for name in others:
+        out = Collector(name)
+        out.add("-", "-", f"not read: {first!r} is this upload's GIS file; upload one")
+        issues += out.issues
+    out = Collector(first)
+    data = None
+    if not _too_big(first, files[first], out):
+        data = read_gis(first, files[first], out, layer=layer, max_rows=MAX_FEATURES)
+    issues += out.issues
+    if data is not None and data.rows > MAX_FEATURES:
+        refused[PLACES_FILE] = data.rows  # every row of the file is left out
+        return None
+    return (first, data) if data is not None else None
+
+
 def load_uploaded_files(
-    uploaded: Iterable[tuple[str, bytes]], base: Catalog | None = None
+    uploaded: Iterable[tuple[str, bytes]], base: Catalog | None = None, layer: str | None = None
 ) -> LoadResult:
     """:func:`load_upload` of files as the user named them.
 
@@ -144,7 +203,7 @@ def load_uploaded_files(
         kind = upload_name(filename)
         out = Collector(filename)
         if kind is None:
-            files[filename] = raw  # load_upload names it as no Briefmap file
+            files[filename] = raw  # load_upload reads a GIS file, names any other
         elif kind in files:
             out.add(
                 "-",
@@ -155,7 +214,7 @@ def load_uploaded_files(
         else:
             files[kind], owner[kind] = raw, filename
         issues += out.issues
-    result = load_upload(files, base)
+    result = load_upload(files, base, layer)
     return dataclasses.replace(result, issues=(*issues, *result.issues))
 
 

@@ -10,7 +10,7 @@
 - ``web/``: the map's JavaScript and CSS as files; ``assets`` serves them and
   Leaflet's own files;
 - ``exports``, ``png_export``: what is on screen as a bundle, GeoJSON, CSV,
-  offline HTML and PNG.
+  offline HTML and PNG; ``gis_exports``: as a KMZ (Google Earth) and a GeoPackage.
 
 Pure builders: data in, folium objects out; nothing here imports Streamlit.
 """

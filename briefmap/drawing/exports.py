@@ -68,7 +68,8 @@ def exported_claims(catalog: Catalog, selection: Selection) -> tuple[Claim, ...]
     return tuple(selection.claims)
 
 
-def _referenced_place_ids(claims: tuple[Claim, ...]) -> set[str]:
+def referenced_place_ids(claims: tuple[Claim, ...]) -> set[str]:
+    """The places claims are about, and their origins."""
     ids: set[str] = set()
     for claim in claims:
         ids.update(claim.places)
@@ -77,7 +78,8 @@ def _referenced_place_ids(claims: tuple[Claim, ...]) -> set[str]:
     return ids
 
 
-def _place_feature(place: Place) -> dict[str, Any]:
+def place_feature(place: Place) -> dict[str, Any]:
+    """A place as ``places.geojson`` holds it (a GeoJSON feature)."""
     properties = {
         "id": place.id,
         "name_en": place.name_en,
@@ -94,7 +96,8 @@ def _place_feature(place: Place) -> dict[str, Any]:
     return {"type": "Feature", "properties": properties, "geometry": geometry}
 
 
-def _change_record(change: StatusChange) -> dict[str, Any]:
+def change_record(change: StatusChange) -> dict[str, Any]:
+    """A history step as ``claims.json`` holds it."""
     # The loader reads a present-but-null status or posture as an error: omit them.
     record: dict[str, Any] = {"date": change.date}
     if change.status is not None:
@@ -108,7 +111,8 @@ def _change_record(change: StatusChange) -> dict[str, Any]:
     return record
 
 
-def _claim_record(claim: Claim) -> dict[str, Any]:
+def claim_record(claim: Claim) -> dict[str, Any]:
+    """A claim as ``claims.json`` holds it."""
     record: dict[str, Any] = {
         "id": claim.id,
         "places": list(claim.places),
@@ -127,11 +131,12 @@ def _claim_record(claim: Claim) -> dict[str, Any]:
         record["origin_source"] = claim.origin_source
         record["origin_note"] = claim.origin_note
     if claim.history:  # an empty history list is an error for the loader
-        record["history"] = [_change_record(change) for change in claim.history]
+        record["history"] = [change_record(change) for change in claim.history]
     return record
 
 
-def _source_record(source: Source) -> dict[str, Any]:
+def source_record(source: Source) -> dict[str, Any]:
+    """A source as ``sources.json`` holds it."""
     return {
         "id": source.id,
         "outlet": source.outlet,
@@ -142,6 +147,23 @@ def _source_record(source: Source) -> dict[str, Any]:
         "date": source.date,
         "url": source.url,
     }
+
+
+def exported_records(
+    catalog: Catalog, selection: Selection
+) -> tuple[tuple[Claim, ...], list[Place], list[Source]]:
+    """What an export of the selection holds: its claims, and the places and sources they cite.
+
+    Every place the claims reference (their places and origins, not only those
+    the filter drew) and every source they cite, in catalog order; the claims in
+    the selection's order (:func:`exported_claims`).
+    """
+    claims = exported_claims(catalog, selection)
+    place_ids = referenced_place_ids(claims)
+    source_ids = {sid for claim in claims for sid in claim.sources}
+    places = [place for pid, place in catalog.places.items() if pid in place_ids]
+    sources = [source for sid, source in catalog.sources.items() if sid in source_ids]
+    return claims, places, sources
 
 
 def bundle(catalog: Catalog, selection: Selection) -> dict[str, Any]:
@@ -168,22 +190,14 @@ def bundle(catalog: Catalog, selection: Selection) -> dict[str, Any]:
         A JSON-ready object; places and sources in catalog order, claims in
         selection order, keys in the data files' field order.
     """
-    claims = exported_claims(catalog, selection)
-    place_ids = _referenced_place_ids(claims)
-    source_ids = {sid for claim in claims for sid in claim.sources}
+    claims, places, sources = exported_records(catalog, selection)
     return {
         "type": "FeatureCollection",
-        "features": [
-            _place_feature(place) for pid, place in catalog.places.items() if pid in place_ids
-        ],
+        "features": [place_feature(place) for place in places],
         BUNDLE_MEMBER: {
             "as_of": catalog.as_of,
-            "claims": [_claim_record(claim) for claim in claims],
-            "sources": [
-                _source_record(source)
-                for sid, source in catalog.sources.items()
-                if sid in source_ids
-            ],
+            "claims": [claim_record(claim) for claim in claims],
+            "sources": [source_record(source) for source in sources],
             BUNDLE_META: meta_json(catalog.meta),
         },
     }

@@ -165,12 +165,60 @@ def undated_end_text(n: int) -> str:
     return "Former: end date unknown" if n == 1 else f"{n} former claims: end date unknown"
 
 
+# ------------------------------------------------------------------ claim card
+
+# What the claim card says of a former claim whose end no source dates.
+ENDED_UNDATED = "date unknown: no source on record gives the day"
+
+
+def card_lines(catalog: Catalog, claim: Claim, ended: str | None = None) -> list[tuple[str, str]]:
+    """The claim card's labelled lines for a claim, as plain (unescaped) text.
+
+    The card in the app and each KMZ placemark's description show these, each
+    escaping them for where they go.
+
+    Parameters
+    ----------
+    catalog
+        The catalog the claim is from (its sources and origin place).
+    claim
+        The claim.
+    ended
+        What to say of an end no source dates, if anything.
+
+    Returns
+    -------
+    list[tuple[str, str]]
+        ``(label, text)``: claimant, attribution, reported, sources, then the
+        end and the origin when there are.
+    """
+    sources = [catalog.sources[sid] for sid in claim.sources]
+    lines = [
+        ("Claimant", claim.claimant),
+        ("Attribution", claim.attribution),
+        ("Reported", claim.reported),
+        (
+            "Source" if len(sources) == 1 else "Sources",
+            "; ".join(f"{s.credit} ({s.date})" for s in sources),
+        ),
+    ]
+    if ended:
+        lines.append(("Ended", ended))
+    if claim.origin and claim.origin_source:
+        origin = catalog.places[claim.origin]
+        credit = catalog.sources[claim.origin_source].credit
+        lines.append(("From", f"{origin.name_en}, as named by {credit}: {claim.origin_note}"))
+    return lines
+
+
 __all__ = [
+    "ENDED_UNDATED",
     "TOOLTIP_HINT",
     "TOOLTIP_TAGS",
     "TOOLTIP_TAIL",
     "Layer",
     "MapFeature",
+    "card_lines",
     "layer_of",
     "lead_order",
     "meta_line",

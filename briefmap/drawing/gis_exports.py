@@ -1,0 +1,298 @@
+"""Exports of what is on screen for GIS tools: a KMZ for Google Earth and a GeoPackage.
+
+- :func:`kmz`: the map as Google Earth shows it: a folder per map layer, a
+  placemark per place and layer, styled by its lead claim's status, posture
+  and actor the way the map draws it, with the claim card of every claim there
+  in its description (escaped: data never becomes markup).
+- :func:`geopackage`: the data for QGIS or ArcGIS, and for Briefmap itself:
+  the places and the claims as layers, the claims' history, the sources and
+  the data set as tables (:data:`~briefmap.data.schema.GPKG_TABLES`), in the
+  field convention :mod:`briefmap.data.convention` reads back without loss.
+
+Both take the catalog and selection on screen, like :mod:`briefmap.drawing.exports`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+from shapely.geometry import GeometryCollection
+
+from briefmap.data.convention import LIST_FIELDS, list_text
+from briefmap.data.meta import meta_json
+from briefmap.data.schema import (
+    CLAIM_COLUMNS,
+    GIS_CLAIM_ID,
+    GPKG_CLAIMS,
+    GPKG_HISTORY,
+    GPKG_META_TABLE,
+    GPKG_PLACES,
+    GPKG_SOURCES,
+    HISTORY_FIELDS,
+    PLACE_FIELDS,
+    SOURCE_FIELDS,
+    Catalog,
+    Claim,
+    Posture,
+)
+from briefmap.drawing.exports import (
+    claim_record,
+    exported_records,
+    place_feature,
+    source_record,
+)
+from briefmap.drawing.plan import ENDED_UNDATED, MapFeature, card_lines, plan_features
+from briefmap.drawing.symbology import REGION_FILL_SCALE, STATUS_STYLES
+from briefmap.engine.layers import Layer, lead_order
+from briefmap.engine.query import Selection
+from briefmap.safe import map_text
+
+# ------------------------------------------------------------------- KMZ
+
+KML_NS = "http://www.opengis.net/kml/2.2"
+# KML cannot hatch: a proposed deployment is a light fill (the map hatches it).
+PROPOSED_FILL = 0.25
+# Fixed, so one selection always gives the same bytes.
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def _kml_colour(colour: str, opacity: float) -> str:
+    """``#RRGGBB`` and an opacity as KML's ``aabbggrr``."""
+    rgb = colour.lstrip("#").lower()
+    return f"{round(opacity * 255):02x}{rgb[4:6]}{rgb[2:4]}{rgb[0:2]}"
+
+
+def _style_id(feature: MapFeature) -> str:
+    lead, region = feature.lead, not feature.place.is_point
+    return (
+        f"bm-{lead.status.value}-{lead.posture.value}-"
+        f"{feature.actor.colour.lstrip('#').lower()}-{'region' if region else 'point'}"
+    )
+
+
+def _style(feature: MapFeature) -> ET.Element:
+    """The map's style for a feature in KML: line by status, fill by status and posture."""
+    lead, colour = feature.lead, feature.actor.colour
+    status = STATUS_STYLES[lead.status]
+    fill = status.fill_opacity * (1.0 if feature.place.is_point else REGION_FILL_SCALE)
+    if lead.posture is Posture.FORMER:
+        fill = 0.0  # hollow
+    elif lead.posture is Posture.PROPOSED:
+        fill = PROPOSED_FILL
+    style = ET.Element("Style", id=_style_id(feature))
+    icon = ET.SubElement(style, "IconStyle")
+    # A point's icon: the actor's colour, fainter down the ladder, faint when former.
+    ET.SubElement(icon, "color").text = _kml_colour(colour, max(fill, 0.4))
+    line = ET.SubElement(style, "LineStyle")
+    ET.SubElement(line, "color").text = _kml_colour(colour, 1.0)
+    ET.SubElement(line, "width").text = str(status.weight)
+    poly = ET.SubElement(style, "PolyStyle")
+    ET.SubElement(poly, "color").text = _kml_colour(colour, fill)
+    ET.SubElement(poly, "fill").text = "1" if fill > 0 else "0"
+    return style
+
+
+def _claim_html(catalog: Catalog, claim: Claim) -> str:
+    """One claim's card as HTML for a placemark's balloon; every value escaped."""
+    ended = ENDED_UNDATED if claim.end_date_unknown and claim.posture is Posture.FORMER else None
+    lines = "<br/>".join(
+        f"<b>{map_text(label)}:</b> {map_text(text)}"
+        for label, text in card_lines(catalog, claim, ended)
+    )
+    return (
+        f"<p><b>{map_text(claim.status.label)}</b> · {map_text(claim.posture.label)}"
+        f" · claim {map_text(claim.id)}</p><p>{map_text(claim.summary)}</p><p>{lines}</p>"
+    )
+
+
+def _coordinates(positions: Any) -> str:
+    return " ".join(f"{x!r},{y!r}" for x, y, *_ in positions)
+
+
+def _kml_geometry(parent: ET.Element, geometry: Any) -> None:
+    if geometry.geom_type == "Point":
+        point = ET.SubElement(parent, "Point")
+        ET.SubElement(point, "coordinates").text = _coordinates(geometry.coords)
+        return
+    polygon = ET.SubElement(parent, "Polygon")
+    rings = [("outerBoundaryIs", geometry.exterior)] + [
+        ("innerBoundaryIs", ring) for ring in geometry.interiors
+    ]
+    for tag, ring in rings:
+        boundary = ET.SubElement(ET.SubElement(polygon, tag), "LinearRing")
+        ET.SubElement(boundary, "coordinates").text = _coordinates(ring.coords)
+
+
+def _placemark(catalog: Catalog, feature: MapFeature, pid: str) -> ET.Element:
+    place = feature.place
+    mark = ET.Element("Placemark", id=pid)
+    ET.SubElement(mark, "name").text = place.name_en
+    ET.SubElement(mark, "styleUrl").text = f"#{_style_id(feature)}"
+    claims = sorted(feature.claims, key=lead_order)
+    ET.SubElement(mark, "description").text = "<hr/>".join(
+        _claim_html(catalog, claim) for claim in claims
+    )
+    # The place's own fields, so the KMZ reads back into Briefmap as the places.
+    data = ET.SubElement(mark, "ExtendedData")
+    fields = _cells(place_feature(place)["properties"])
+    for name in PLACE_FIELDS:
+        value = fields.get(name)
+        if name in ("id", "name_en") or value in (None, False):
+            continue  # the placemark's id and name; off_map only when true
+        text = "true" if value is True else str(value)
+        ET.SubElement(ET.SubElement(data, "Data", name=name), "value").text = text
+    _kml_geometry(mark, place.geometry)
+    return mark
+
+
+def kml_document(catalog: Catalog, selection: Selection) -> bytes:
+    """The map on screen as a KML document (UTF-8); :func:`kmz` zips it."""
+    ET.register_namespace("", KML_NS)
+    features = plan_features(catalog, selection)
+    root = ET.Element("kml", xmlns=KML_NS)
+    document = ET.SubElement(root, "Document")
+    ET.SubElement(document, "name").text = catalog.meta.title
+    ET.SubElement(document, "description").text = map_text(
+        f"{selection.summary_line}, as of {catalog.as_of or 'today'}. "
+        "Colour: actor; line width and fill: status (KML draws no dashes); "
+        "former: hollow; proposed: a light fill (the map hatches it)."
+    )
+    styles = {_style_id(f): _style(f) for f in features}
+    document.extend(styles.values())
+    # A place in two layers gets the layer in its second placemark's id.
+    seen: set[str] = set()
+    for layer in Layer:
+        here = [f for f in features if f.layer is layer]
+        if not here:
+            continue
+        folder = ET.SubElement(document, "Folder")
+        ET.SubElement(folder, "name").text = layer.value
+        for feature in here:
+            pid = feature.place.id
+            pid = pid if pid not in seen else f"{pid}--{layer.slug}"
+            seen.add(pid)
+            folder.append(_placemark(catalog, feature, pid))
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def kmz(catalog: Catalog, selection: Selection) -> bytes:
+    """The map on screen as a KMZ (``doc.kml`` zipped), for Google Earth.
+
+    Parameters
+    ----------
+    catalog
+        The catalog on screen (rewound to its "as of" day if one was picked).
+    selection
+        The claims drawn from it.
+
+    Returns
+    -------
+    bytes
+        A zip holding ``doc.kml``: a folder per map layer, a placemark per
+        place and layer (its lead claim's style; every claim's card in its
+        description), the places' kind and precision as extended data.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("doc.kml", _ZIP_TIME), kml_document(catalog, selection))
+    return out.getvalue()
+
+
+# ------------------------------------------------------------- GeoPackage
+
+
+def _cells(record: dict[str, Any]) -> dict[str, Any]:
+    """A record's lists as single cells, by the convention."""
+    return {k: list_text(v) if k in LIST_FIELDS else v for k, v in record.items()}
+
+
+def _frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
+    # Every column, even when no row fills it (an empty table keeps its columns).
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def _layers(catalog: Catalog, selection: Selection) -> dict[str, pd.DataFrame]:
+    claims, places, sources = exported_records(catalog, selection)
+    place_rows = [_cells(place_feature(p)["properties"]) for p in places]
+    claim_rows = []
+    history_rows = []
+    for claim in claims:
+        record = claim_record(claim)
+        steps = record.pop("history", [])
+        claim_rows.append(_cells(record))
+        history_rows += [{GIS_CLAIM_ID: claim.id, **_cells(step)} for step in steps]
+    # The claims CSV's columns but "ended", the CSV's stand-in for a history:
+    # here the history is a table of its own.
+    claim_columns = tuple(c for c in CLAIM_COLUMNS if c != "ended")
+    return {
+        GPKG_PLACES: gpd.GeoDataFrame(
+            _frame(place_rows, PLACE_FIELDS),
+            geometry=[p.geometry for p in places],
+            crs="EPSG:4326",
+        ),
+        GPKG_CLAIMS: gpd.GeoDataFrame(
+            _frame(claim_rows, claim_columns),
+            # A claim is where its places are: one geometry, or a collection of them.
+            geometry=[_claim_geometry(catalog, c) for c in claims],
+            crs="EPSG:4326",
+        ),
+        GPKG_HISTORY: _frame(history_rows, (GIS_CLAIM_ID, *HISTORY_FIELDS)),
+        GPKG_SOURCES: _frame([_cells(source_record(s)) for s in sources], SOURCE_FIELDS),
+        GPKG_META_TABLE: _frame(
+            [
+                {"key": "as_of", "value": catalog.as_of},
+                {"key": "meta", "value": json.dumps(meta_json(catalog.meta), ensure_ascii=False)},
+            ],
+            ("key", "value"),
+        ),
+    }
+
+
+def _claim_geometry(catalog: Catalog, claim: Claim) -> Any:
+    shapes = [catalog.places[pid].geometry for pid in claim.places]
+    return shapes[0] if len(shapes) == 1 else GeometryCollection(shapes)
+
+
+def geopackage(catalog: Catalog, selection: Selection) -> bytes:
+    """The selection as a GeoPackage that Briefmap reads back without loss.
+
+    Parameters
+    ----------
+    catalog
+        The catalog on screen (rewound to its "as of" day if one was picked).
+    selection
+        The claims drawn from it.
+
+    Returns
+    -------
+    bytes
+        A GeoPackage with the layers ``places`` and ``claims`` (WGS 84) and the
+        tables ``history``, ``sources`` and ``briefmap`` (``as_of`` and the
+        data set's ``briefmap.json``), lists as ``a;b`` cells (a JSON array
+        when an item holds a ``;``).
+    """
+    # GDAL writes a GeoPackage's layers one by one into a file (it cannot add
+    # a layer to an in-memory one): a private temporary folder, removed after.
+    with tempfile.TemporaryDirectory(prefix="briefmap-gpkg-") as folder:
+        path = Path(folder) / "export.gpkg"
+        for name, frame in _layers(catalog, selection).items():
+            spatial = isinstance(frame, gpd.GeoDataFrame)
+            pyogrio.write_dataframe(
+                frame,
+                path,
+                layer=name,
+                driver="GPKG",
+                append=path.exists(),
+                # Points and polygons share a layer: GDAL's "any geometry".
+                **({"geometry_type": "Unknown"} if spatial else {}),
+            )
+        return path.read_bytes()

@@ -1,0 +1,192 @@
+"""GIS files out: the GeoPackage reads back without loss; the KMZ opens in a KML reader.
+
+Both are read back with pyogrio (GDAL), as QGIS and Google Earth's KML
+readers would, and through Briefmap's own import.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pyogrio
+import pytest
+
+from briefmap.data.loader import load_catalog
+from briefmap.data.schema import Catalog, ClaimStatus, Posture
+from briefmap.drawing import gis_exports
+from briefmap.drawing.exports import referenced_place_ids
+from briefmap.drawing.plan import plan_features
+from briefmap.engine.query import ClaimFilter, select
+from briefmap.engine.timeline import as_of
+
+SCRIPT = "<script>window.__pwned=1</script>"
+CDATA_END = "]]><evil/>"
+
+
+def _quiet(call, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GDAL on in-memory files' names
+        return call(*args, **kwargs)
+
+
+def _geopackage_back(catalog: Catalog, claim_filter: ClaimFilter, tmp_path: Path) -> Catalog:
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(gis_exports.geopackage(catalog, select(catalog, claim_filter)))
+    result = load_catalog(path)
+    assert result.ok, result.report()
+    return result.catalog
+
+
+def _doc_kml(catalog: Catalog, claim_filter: ClaimFilter | None = None) -> bytes:
+    raw = gis_exports.kmz(catalog, select(catalog, claim_filter or ClaimFilter()))
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        assert archive.namelist() == ["doc.kml"]
+        return archive.read("doc.kml")
+
+
+def _tree(kml: bytes) -> ET.Element:
+    # Our own export, parsed to check its structure: no untrusted XML here.
+    return ET.fromstring(kml)  # noqa: S314
+
+
+def _placemarks(kml: bytes) -> list[dict]:
+    """Every placemark as GDAL's KML reader gives it, with its folder."""
+    rows = []
+    for index, (name, _) in enumerate(_quiet(pyogrio.list_layers, kml)):
+        frame = _quiet(pyogrio.read_dataframe, kml, layer=index)
+        rows += [dict(row, folder=str(name)) for row in frame.to_dict("records")]
+    return rows
+
+
+# -------------------------------------------------------------- GeoPackage
+
+
+def test_geopackage_round_trip_is_lossless(named_origin_catalog: Catalog, tmp_path: Path) -> None:
+    catalog = named_origin_catalog
+    back = _geopackage_back(catalog, ClaimFilter(), tmp_path)
+    assert back.claims == catalog.claims  # history, origins, roles and all
+    assert back.sources == catalog.sources
+    wanted = referenced_place_ids(tuple(catalog.claims.values()))
+    assert back.places == {pid: p for pid, p in catalog.places.items() if pid in wanted}
+    assert (back.as_of, back.meta) == (catalog.as_of, catalog.meta)
+    # What the real data exercises, so a loss would show.
+    assert any(c.history for c in back.claims.values())
+    assert any(c.end_date_unknown for c in back.claims.values())
+    assert any(c.origin_note for c in back.claims.values())
+    assert any(not s.outlet_known for s in back.sources.values())
+    assert any(p.alt_names for p in back.places.values())
+    assert any(not p.is_point for p in back.places.values())
+
+
+def test_geopackage_round_trip_keeps_separators_and_rewound_days(
+    real_catalog: Catalog, tmp_path: Path
+) -> None:
+    place = next(p for p in real_catalog.places.values() if p.alt_names)
+    odd = replace(place, alt_names=("Semi;colon", "[bracketed]", "plain"), off_map=True)
+    catalog = as_of(
+        replace(real_catalog, places={**real_catalog.places, place.id: odd}), "2025-10-16"
+    )
+    back = _geopackage_back(catalog, ClaimFilter(), tmp_path)
+    assert back.places[place.id].alt_names == ("Semi;colon", "[bracketed]", "plain")
+    assert back.places[place.id].off_map
+    assert back.as_of == "2025-10-16" and back.claims == catalog.claims
+
+
+def test_geopackage_has_places_and_claims_layers_and_tables(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter(actors=frozenset({"israel"})))
+    raw = gis_exports.geopackage(real_catalog, selection)
+    layers = dict(_quiet(pyogrio.list_layers, raw).tolist())
+    assert layers["places"] and layers["claims"]  # spatial
+    assert layers["history"] is None and layers["sources"] is None and layers["briefmap"] is None
+    claims = _quiet(pyogrio.read_dataframe, raw, layer="claims")
+    assert sorted(claims["id"]) == sorted(c.id for c in selection.claims)
+    assert str(claims.crs) == "EPSG:4326"
+    history = _quiet(pyogrio.read_dataframe, raw, layer="history", read_geometry=False)
+    steps = [(c.id, h.date) for c in selection.claims for h in c.history]
+    assert list(zip(history["claim_id"], history["date"], strict=True)) == steps
+
+
+# --------------------------------------------------------------------- KMZ
+
+
+def test_kmz_opens_in_a_kml_reader_with_every_shown_claim(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    marks = _placemarks(_doc_kml(real_catalog))
+    features = plan_features(real_catalog, selection)
+    assert len(marks) == len(features)  # a placemark per place and layer, as drawn
+    described = " ".join(m["description"] for m in marks)
+    for claim in selection.claims:
+        assert f"claim {claim.id}" in described
+    assert {m["folder"] for m in marks} == {f.layer.value for f in features}
+
+
+def test_kmz_holds_only_the_filtered_claims(real_catalog: Catalog) -> None:
+    only = ClaimFilter(statuses=frozenset({ClaimStatus.CONFIRMED}))
+    described = " ".join(m["description"] for m in _placemarks(_doc_kml(real_catalog, only)))
+    for claim in real_catalog.claims.values():
+        assert (f"claim {claim.id}<" in described) == (claim.status is ClaimStatus.CONFIRMED)
+
+
+def test_kmz_styles_follow_the_map(real_catalog: Catalog) -> None:
+    kml = _doc_kml(real_catalog)
+    ns = {"k": gis_exports.KML_NS}
+    styles = {s.get("id"): s for s in _tree(kml).iter(f"{{{ns['k']}}}Style")}
+    former = [s for sid, s in styles.items() if "-former-" in sid]
+    current = [s for sid, s in styles.items() if "-confirmed-current-" in sid and "point" in sid]
+    assert former and current
+    for style in former:  # hollow
+        assert style.find("k:PolyStyle/k:fill", ns).text == "0"
+    for style in current:  # filled, in the actor's colour, a confirmed line's weight
+        assert style.find("k:PolyStyle/k:fill", ns).text == "1"
+        assert style.find("k:LineStyle/k:width", ns).text == "3.5"
+        colour = style.get("id").split("-")[3]  # rrggbb -> KML's aabbggrr
+        assert (
+            style.find("k:LineStyle/k:color", ns).text == f"ff{colour[4:]}{colour[2:4]}{colour[:2]}"
+        )
+    marks = _tree(kml).iter(f"{{{ns['k']}}}Placemark")
+    assert all(m.find("k:styleUrl", ns).text.lstrip("#") in styles for m in marks)
+
+
+def test_kmz_escapes_text(real_catalog: Catalog) -> None:
+    claim = next(c for c in real_catalog.claims.values() if c.posture is Posture.CURRENT)
+    place = real_catalog.places[claim.places[0]]
+    hostile = replace(claim, summary=f"Summary {SCRIPT} {CDATA_END} & ${{x}}")
+    catalog = replace(
+        real_catalog,
+        claims={claim.id: hostile},
+        places={**real_catalog.places, place.id: replace(place, name_en=f"Name {SCRIPT}")},
+    )
+    kml = _doc_kml(catalog)
+    _tree(kml)  # still well-formed XML
+    (mark,) = _placemarks(kml)
+    assert mark["Name"] == f"Name {SCRIPT}"  # a name is plain text in KML
+    # The balloon is HTML: the payload is there only as text, never as markup.
+    assert SCRIPT not in mark["description"] and "<evil/>" not in mark["description"]
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in mark["description"]
+
+
+def test_kmz_reads_back_into_briefmap_as_its_places(real_catalog: Catalog, tmp_path: Path) -> None:
+    path = tmp_path / "map.kmz"
+    only = ClaimFilter(actors=frozenset({"israel"}))
+    path.write_bytes(gis_exports.kmz(real_catalog, select(real_catalog, only)))
+    result = load_catalog(path)
+    assert result.ok, result.report()
+    for pid, place in result.catalog.places.items():
+        assert place == real_catalog.places[pid.split("--")[0]] or pid.count("--") == 1
+        assert place.kind == real_catalog.places[pid.split("--")[0]].kind
+
+
+@pytest.mark.parametrize("export", [gis_exports.kmz, gis_exports.geopackage])
+def test_exports_of_nothing_shown_are_valid_files(real_catalog: Catalog, export, tmp_path) -> None:
+    nothing = select(real_catalog, ClaimFilter(search="no place is called this"))
+    assert not nothing.claims
+    path = tmp_path / ("empty.kmz" if export is gis_exports.kmz else "empty.gpkg")
+    path.write_bytes(export(real_catalog, nothing))
+    result = load_catalog(path)
+    assert result.ok, result.report()
+    assert not result.catalog.claims
