@@ -334,3 +334,27 @@ def test_validate_reads_a_gis_file_and_its_layer(
     assert main(["validate", str(path), "--layer", "nope"]) == 1
     assert "mine.gpkg: record '-', field 'layer'" in capsys.readouterr().out
     assert load_catalog(path, layer="sites").ok
+
+
+def test_somebody_elses_layer_called_claims_is_a_layer_of_places(
+    real_catalog: Catalog, tmp_path: Path
+) -> None:
+    # Only Briefmap's own export (with its `briefmap` table) has a claims layer
+    # read as claims; in any other GeoPackage the name means nothing.
+    raw = _written(_frame(real_catalog), tmp_path, "mine.gpkg", "GPKG", layer="claims")
+    result = load_upload({"mine.gpkg": raw}, base=real_catalog)
+    assert not result.issues, result.issues
+    assert {"my_post", "my_town"} <= set(result.catalog.places)
+    assert [c.places for c in result.catalog.claims.values()] == [("my_post",)]
+
+
+def test_a_kml_id_in_extended_data_wins_over_the_placemarks_own(
+    real_catalog: Catalog, tmp_path: Path
+) -> None:
+    # GDAL writes (and reads) a placemark's own id="..." as `id`, and the
+    # extended data's `id` as `id2`: the analyst's id is the place's id.
+    raw = _written(_frame(real_catalog), tmp_path, "mine.kml", "KML")
+    assert b'<Placemark id="' in raw
+    result = load_upload({"mine.kml": raw}, base=real_catalog)
+    assert not result.issues, result.issues
+    assert {"my_post", "my_town"} <= set(result.catalog.places)

@@ -172,11 +172,23 @@ def _kml(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> GisData
     rows = _count(raw, layers)
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
-    frames = [_quiet(pyogrio.read_dataframe, raw, layer=layer) for layer in layers]
+    frames = [_extended_id(_quiet(pyogrio.read_dataframe, raw, layer=layer)) for layer in layers]
     places, claims = _places(frames, "KML", stem, out, KML_STRUCTURE)
     if places is None:
         return None
     return GisData(places, {"claims": claims} if claims else None, rows=rows)
+
+
+def _extended_id(frame: Any) -> Any:
+    """A KML's rows with the ``id`` of their extended data, where they have one.
+
+    GDAL names a placemark's own ``id="..."`` attribute ``id`` and an ``id`` in
+    its extended data (the convention's) ``id2``: the one the analyst wrote wins.
+    """
+    if "id2" not in frame.columns or "id" not in frame.columns:
+        return frame
+    own = frame["id2"].where(frame["id2"].notna() & (frame["id2"].astype(str) != ""), frame["id"])
+    return frame.drop(columns=["id2"]).assign(id=own)
 
 
 def _kmz(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> GisData | None:
@@ -227,12 +239,22 @@ def _shapefile(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> G
 
 
 def geopackage_layers(raw: bytes) -> list[str]:
-    """A GeoPackage's layers that can hold places (spatial, not Briefmap's claims); [] if unreadable."""
+    """A GeoPackage's layers that can hold places (spatial, not Briefmap's claims); [] if unreadable.
+
+    Briefmap's own export (it has the ``briefmap`` table) also draws its claims
+    as a layer: that one is read as claims, not places. In anybody else's
+    GeoPackage a layer called "claims" is just a layer.
+    """
     try:
         listed = _quiet(pyogrio.list_layers, raw)
     except _GDAL_ERRORS:
         return []
-    return [str(name) for name, kind in listed if kind is not None and name not in GPKG_TABLES]
+    ours = GPKG_META_TABLE in {str(name) for name, _ in listed}
+    return [
+        str(name)
+        for name, kind in listed
+        if kind is not None and not (ours and name in GPKG_TABLES)
+    ]
 
 
 def _table(raw: bytes, name: str) -> list[dict[str, Any]]:
@@ -242,8 +264,10 @@ def _table(raw: bytes, name: str) -> list[dict[str, Any]]:
 def _geopackage(
     raw: bytes, stem: str, out: Collector, max_rows: int | None, layer: str | None
 ) -> GisData | None:
-    names = [str(n) for n in _quiet(pyogrio.list_layers, raw)[:, 0]]
     spatial = geopackage_layers(raw)
+    # Briefmap's tables (claims, history, sources, briefmap) by name, unless the
+    # name is a layer of places (somebody else's spatial "claims").
+    names = [str(n) for n in _quiet(pyogrio.list_layers, raw)[:, 0] if str(n) not in spatial]
     if layer is not None and layer not in spatial:
         out.add(
             "-",
