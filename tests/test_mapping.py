@@ -24,7 +24,13 @@ from briefmap.drawing.mapping import (
     tooltip_html,
 )
 from briefmap.drawing.plan import layer_of
-from briefmap.drawing.symbology import STATUS_STYLES, legend_html, symbol_svg
+from briefmap.drawing.symbology import (
+    AGGREGATE_FILLS,
+    STATUS_STYLES,
+    aggregate_key_svg,
+    legend_html,
+    symbol_svg,
+)
 from briefmap.engine.query import ClaimFilter, Deployments, select
 from briefmap.safe import map_text
 
@@ -212,6 +218,24 @@ def test_legend_lists_what_is_drawn_and_nothing_else(real_catalog: Catalog) -> N
     narrow = legend_html(israel)
     assert "Israel" in narrow and "Russia" not in narrow
     assert "Proposed" not in narrow
+
+
+def test_the_canvas_legend_explains_crowded_areas_the_markers_do_not(
+    real_catalog: Catalog,
+) -> None:
+    features = plan_features(real_catalog, select(real_catalog, ClaimFilter()))
+    # Markers (symbols) never draw boxes; the canvas does, in the legend and the strip.
+    assert "Crowded areas" not in legend_html(features)
+    for collapsible in (True, False):
+        html = legend_html(features, collapsible=collapsible, symbols=False)
+        assert "Crowded areas" in html
+        assert html.count("<div") == html.count("</div>"), "unbalanced legend markup"
+    # The key's bar: one cell per rung, in the fills the canvas draws with.
+    key = aggregate_key_svg()
+    fills = re.findall(r'<rect x="[^"]+" y="1" width="8" height="8" fill="([^"]+)"', key)
+    paint = {"hatch": "url(#bm-agg-hatch)", "dots": "url(#bm-agg-dots)", "none": "#ffffff"}
+    assert fills == [paint.get(AGGREGATE_FILLS[s], AGGREGATE_FILLS[s]) for s in ClaimStatus]
+    assert len(set(fills)) == len(ClaimStatus), "two rungs would look alike"
 
 
 def test_legend_and_footnote_ride_with_the_layers(real_catalog: Catalog) -> None:

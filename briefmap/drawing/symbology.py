@@ -161,16 +161,20 @@ def legend_html(
             f'<div class="row">{swatch.format(_swatch("#555555", ClaimStatus.STATED, posture))}'
             f"{map_text(text)}</div>"
         )
+    # The canvas (symbols=False) draws crowded areas as boxes: say how they read.
+    crowded = (
+        f'<h4>Crowded areas</h4><div class="row">{aggregate_key_svg()}'
+        '<span class="bm-note">A box: claims there, by status (dark confirmed,'
+        " blank denied). Click to zoom in.</span></div>"
+    )
     if not collapsible:
-        parts.append("</div></div>")
+        if not symbols:
+            parts.append(crowded)
+        parts.append("</div>")  # the strip
         return "".join(parts)
     if not symbols:
         parts.append("<h4>Symbol</h4><div>Each place is a circle; hover one for its kind.</div>")
-        parts.append(
-            f'<h4>Crowded areas</h4><div class="row">{aggregate_key_svg()}'
-            '<span class="bm-note">A box: claims there, by status (dark confirmed,'
-            " blank denied). Click to zoom in.</span></div>"
-        )
+        parts.append(crowded)
         parts.append("</details>")
         return "".join(parts)
     parts.append('<h4>Symbol (kind of place)</h4><div class="grid">')
