@@ -586,3 +586,33 @@ def serving(
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def offline_bench_page(
+    browser: Any, page_file: Path, *, width: int = 1280, height: int = 800, scale: float = 1
+) -> Iterator[Any]:
+    """bench/browser.py's offline page open in a fresh context, drawn and settled.
+
+    Only the page itself loads (no tiles, no CDN); a script error on the page
+    fails the test when the block ends.
+    """
+    from bench.browser import SETTLED
+
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=scale
+    )
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_file.as_uri())
+    page.wait_for_function("window.__bmDone === true", timeout=120_000, polling=50)
+    page.wait_for_timeout(600)  # FitWhenSized fits once more after 400 ms
+    page.evaluate(SETTLED)
+    yield page
+    assert not errors, errors
+    context.close()

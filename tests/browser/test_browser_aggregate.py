@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import offline_bench_page
 
 from bench.browser import SETTLED, page_html
 from bench.realistic import generate_realistic
@@ -68,21 +69,8 @@ def crowded_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def page(browser: Any, crowded_page: Path) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(crowded_page.as_uri())
-    page.wait_for_function("window.__bmDone === true", timeout=120_000, polling=50)
-    page.wait_for_timeout(600)  # FitWhenSized fits once more after 400 ms
-    page.evaluate(SETTLED)
-    yield page
-    assert not errors, errors
-    context.close()
+    with offline_bench_page(browser, crowded_page) as page:
+        yield page
 
 
 def test_a_crowded_area_is_one_box_with_its_status_split(page: Any) -> None:

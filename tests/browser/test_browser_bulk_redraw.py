@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import offline_bench_page
 
 from bench.browser import SETTLED, page_html
 from bench.synth import generate
@@ -113,27 +114,8 @@ def bench_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(params=[1, 2], ids=["dpr1", "dpr2"])
 def page(browser: Any, bench_page: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, device_scale_factor=request.param
-    )
-
-    def gate(route: Any) -> None:  # no tiles, no CDN: the page itself only
-        if route.request.url.startswith("file:"):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", gate)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(bench_page.as_uri())
-    page.wait_for_function("window.__bmDone === true", timeout=120_000, polling=50)
-    page.wait_for_timeout(600)  # FitWhenSized fits once more after 400 ms
-    page.evaluate(SETTLED)
-    yield page
-    assert not errors, errors
-    context.close()
+    with offline_bench_page(browser, bench_page, scale=request.param) as page:
+        yield page
 
 
 def test_pan_shifts_and_fills_to_the_image_of_a_full_redraw(page: Any) -> None:
