@@ -1,0 +1,179 @@
+"""The real app in headless Chromium: a restart, the page opened, the map drawn, a pan.
+
+``python -m bench.app_browser [--shape realistic] [--sizes 100000]``
+
+bench/browser.py times the component's work in an offline page; this times
+what a briefer waits for. For each N it writes the data, starts ``streamlit
+run app.py`` once so the disk cache of the validated data and its index is
+written (and a first page drawn), stops it, and starts it again, as a deploy
+or a crash would. Then, with only the app's own requests let through (no
+tiles):
+
+- ``server start``: the process started until ``/_stcore/health`` answers;
+- ``page open -> map drawn``: ``page.goto`` until the map's iframe has its
+  points drawn (the canvas's drawing finished, ``__briefmapDrawn`` counts
+  every layer's places) and two frames went by;
+- ``first visit``: the two added, what the first briefer after a restart waits;
+- ``pan``: a pan of the map by 300 px in the iframe until the canvas has
+  redrawn what it exposed (median of five), and the boxes of crowded areas in view;
+- ``server peak RSS``: the server's VmHWM after all that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.run import SHAPES
+from briefmap.engine.stored import CACHE_ENV
+from briefmap.screenshots import (
+    CHROMIUM_ARGS,
+    MAP_FRAME_URL_PART,
+    chromium_executable,
+    running_app,
+    wait_for_map,
+)
+
+VIEWPORT = {"width": 1280, "height": 800}
+TIMEOUT_MS = 180_000
+
+# In the map's iframe: resolves once the points are drawn and two frames went by.
+DRAWN = """() => new Promise((res) => {
+  const frames = () => requestAnimationFrame(() => requestAnimationFrame(() => res(performance.now())));
+  const check = () => {
+    const P = window.map && window.map.__briefmapPoints, drawn = window.__briefmapDrawn;
+    if (!P || !drawn || !Object.values(drawn).some((n) => n > 0)) { setTimeout(check, 20); return; }
+    if (P.drawing || P._redrawRequest) { P.once("drawn", frames); } else { frames(); }
+  };
+  check();
+})"""
+
+# In the map's iframe: five pans of 300 px, each timed until its redraw is on screen.
+PANS = """async () => {
+  const map = window.map, P = map.__briefmapPoints, out = [];
+  const drawn = () => new Promise((res) => {
+    const frames = () => requestAnimationFrame(() => requestAnimationFrame(res));
+    if (P.drawing || P._redrawRequest) { P.once("drawn", frames); } else { frames(); }
+  });
+  for (const [dx, dy] of [[300, 0], [0, 200], [-300, 0], [0, -200], [300, 120]]) {
+    const t = performance.now();
+    map.panBy([dx, dy], {animate: false});
+    await drawn();
+    out.push(performance.now() - t);
+  }
+  return {pans: out, boxes: P.boxesInView, in_view: P.drawnInView};
+}"""
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _open(browser: Any, origin: str) -> tuple[Any, float, float]:
+    """A fresh page on the app: (page, ms from goto to the map drawn, navigation start)."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(origin) else route.abort(),
+    )
+    started = time.perf_counter()
+    page.goto(origin, wait_until="commit", timeout=TIMEOUT_MS)
+    wait_for_map(page, timeout_ms=TIMEOUT_MS)
+    frame = next(f for f in page.frames if MAP_FRAME_URL_PART in f.url)
+    frame.evaluate(DRAWN)
+    return page, (time.perf_counter() - started) * 1000, started
+
+
+def measure(data: Path, cache: Path, chromium: str) -> dict[str, Any]:
+    """Fill the cache with one server, then time a restarted one."""
+    from playwright.sync_api import sync_playwright
+
+    env = {CACHE_ENV: str(cache)}
+    result: dict[str, Any] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
+        try:
+            started = time.perf_counter()
+            with running_app(data_dir=data, extra_env=env, timeout=600) as server:
+                result["first_server_start_s"] = time.perf_counter() - started
+                page, ms, _ = _open(browser, server.url)
+                result["first_ever_page_to_drawn_s"] = ms / 1000
+                page.close()
+            started = time.perf_counter()
+            with running_app(data_dir=data, extra_env=env, timeout=600) as server:
+                result["server_start_s"] = time.perf_counter() - started
+                page, ms, _ = _open(browser, server.url)
+                result["page_to_drawn_s"] = ms / 1000
+                result["first_visit_s"] = result["server_start_s"] + ms / 1000
+                page.wait_for_timeout(1500)  # the view's first report and its rerun
+                frame = next(f for f in page.frames if MAP_FRAME_URL_PART in f.url)
+                frame.evaluate(DRAWN)
+                pans = frame.evaluate(PANS)
+                result["pan_ms"] = statistics.median(pans["pans"])
+                result["pans_ms"] = pans["pans"]
+                result["boxes_in_view"] = pans["boxes"]
+                result["points_in_view"] = pans["in_view"]
+                page.close()
+                # A second visitor on the same server: the data is in memory.
+                page, ms, _ = _open(browser, server.url)
+                result["second_visitor_page_to_drawn_s"] = ms / 1000
+                page.close()
+                result["server_peak_rss_mb"] = _peak_rss_mb(server.process.pid)
+        finally:
+            browser.close()
+    return result
+
+
+def main(sizes: tuple[int, ...], shape: str) -> dict[str, Any]:
+    chromium = chromium_executable()
+    if chromium is None:
+        print("Chromium not found: skipping.")
+        return {}
+    rows: dict[str, Any] = {}
+    head = (
+        f"{'N claims':>9} {'shape':>10} {'restart':>8} {'open->drawn':>12} {'first visit':>12} "
+        f"{'2nd visitor':>12} {'pan':>7} {'boxes':>6} {'peak RSS':>9}"
+    )
+    lines = [f"The app in headless Chromium after a restart on a warm disk cache ({shape})", head]
+    lines.append("-" * len(head))
+    with tempfile.TemporaryDirectory(prefix="briefmap-app-browser-") as tmp:
+        for n in sizes:
+            data = SHAPES[shape](Path(tmp) / f"{shape}-{n}", n).path
+            res = measure(data, Path(tmp) / f"cache-{n}", chromium)
+            rows[f"{shape}-{n}"] = res
+            rss = res.get("server_peak_rss_mb")
+            lines.append(
+                f"{n:>9,d} {shape:>10} {res['server_start_s']:>7.2f}s {res['page_to_drawn_s']:>11.2f}s "
+                f"{res['first_visit_s']:>11.2f}s {res['second_visitor_page_to_drawn_s']:>11.2f}s "
+                f"{res['pan_ms']:>5.0f}ms {res['boxes_in_view']:>6,d} "
+                f"{(f'{rss:.0f} MB' if rss else '?'):>9}"
+            )
+            print(lines[-1], flush=True)
+    table = "\n".join(lines)
+    print()
+    print(table)
+    return {"rows": rows, "table": table}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", type=lambda s: tuple(int(v) for v in s.split(",")), default=(100_000,)
+    )
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="realistic")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    out = main(args.sizes, args.shape)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")
