@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -68,10 +69,12 @@ def as_of(catalog: Catalog, day: str | None) -> Catalog:
     found = kept.get(day)
     if found is None:
         found = kept[day] = _rewind(catalog, day)
+    # Sessions share the catalog (one per server): another may have evicted
+    # the day meanwhile, or be evicting now; neither may fail this rerun.
+    with suppress(KeyError):
+        kept.move_to_end(day)
         while len(kept) > REWOUND_KEPT:
             kept.popitem(last=False)
-    else:
-        kept.move_to_end(day)
     return found
 
 
