@@ -34,6 +34,7 @@ from briefmap.drawing.map_elements import (
     SafeFeatureGroup,
     ZoomClass,
 )
+from briefmap.drawing.outlines import outline_layer
 from briefmap.drawing.plan import (
     Layer,
     MapFeature,
@@ -447,6 +448,8 @@ def build_base_map(
     # Provider objects, not names: looking a name up in xyzservices costs 3 ms a rerun.
     folium.TileLayer(providers.Esri.WorldGrayCanvas, name="Light grey basemap").add_to(fmap)
     folium.TileLayer(providers.OpenStreetMap.Mapnik, name="OpenStreetMap", show=False).add_to(fmap)
+    # Coast, borders and cities of our own, shown when the tiles cannot be loaded.
+    outline_layer(catalog.index.places).add_to(fmap)
     FitWhenSized(bounds).add_to(fmap)
     fmap.get_root().header.add_child(RawText(MAP_CSS), name="briefmap_css")
     if presentation:
