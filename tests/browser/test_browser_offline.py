@@ -85,3 +85,12 @@ def test_blocked_tiles_leave_the_map_its_own_geography(open_page: Any, app_serve
     toggle.locator("input").check()
     assert paths.count() >= 100
     assert app.page_errors == []
+
+
+def test_a_briefing_screen_has_no_deploy_button(app: BrowserPage) -> None:
+    # .streamlit/config.toml's toolbarMode "viewer" (the test server runs with it).
+    app.goto("/")
+    app.map()
+    expect(app.page.get_by_test_id("stToolbar")).to_have_count(1)
+    expect(app.page.get_by_role("button", name="Deploy")).to_have_count(0)
+    expect(app.page.get_by_text("Deploy", exact=True)).to_have_count(0)
