@@ -303,11 +303,8 @@ def take_screenshots(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    # "minimal" hides the developer's Deploy button and menu, as a briefer sees it.
-    with (
-        running_app(extra_args=("--client.toolbarMode", "minimal")) as server,
-        sync_playwright() as pw,
-    ):
+    # .streamlit/config.toml's toolbarMode "viewer" already hides the Deploy button.
+    with running_app() as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
         try:
             for width, height in VIEWPORTS:

@@ -99,7 +99,7 @@ def test_a_rerun_with_the_same_filter_sends_the_same_layers() -> None:
 
 def test_filters_hold_across_pages() -> None:
     at = _app()
-    at.sidebar.radio(key="filter_deployments").set_value(Deployments.PROPOSED_ONLY).run()
+    at.sidebar.selectbox(key="filter_deployments").set_value(Deployments.PROPOSED_ONLY).run()
     line = _count_line(at)
     at.switch_page("pages/claims.py").run()
     assert not at.exception

@@ -63,6 +63,17 @@ def widget_values(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+OPTIONS = {
+    session.KEY_ACTORS: list(DEFAULT_META.actor_ids),
+    session.KEY_STATUSES: list(ClaimStatus),
+    session.KEY_KINDS: list(FORM.kinds),
+}
+
+
+def _all_as_empty(key: str, value: Any) -> Any:
+    return [] if key in OPTIONS and value == OPTIONS[key] else value
+
+
 @SETTINGS
 @given(widget_values())
 def test_widget_values_state_and_link_round_trip(values: dict[str, Any]) -> None:
@@ -71,8 +82,11 @@ def test_widget_values_state_and_link_round_trip(values: dict[str, Any]) -> None
     again, notices = FORM.parse(params)
     assert notices == []
     assert again == state
-    # ...and back to the same widget values.
-    assert FORM.filter_values(again.claim_filter) == {k: values[k] for k in session.FILTER_KEYS}
+    # ...and back to the same widget values, where choosing every option reads
+    # as choosing none: both are "all", shown as an empty widget.
+    assert FORM.filter_values(again.claim_filter) == {
+        k: _all_as_empty(k, values[k]) for k in session.FILTER_KEYS
+    }
     moved: list[str] = []
     assert FORM.day_value(again.as_of, "as of", moved) == values[session.KEY_AS_OF]
     assert FORM.day_value(again.since, "since", moved) == values[session.KEY_SINCE]
@@ -86,6 +100,28 @@ def test_widget_values_state_and_link_round_trip(values: dict[str, Any]) -> None
         values[session.KEY_BRIEFING],
         values[session.KEY_SCENE],
     )
+
+
+def test_an_empty_filter_widget_means_all_and_all_shows_empty() -> None:
+    # "Empty means all" keeps the sidebar short (issue 13, finding 8).
+    everything = FORM.read({}, BRIEFINGS).claim_filter
+    assert everything == FORM.defaults
+    assert (
+        FORM.read({session.KEY_ACTORS: []}, BRIEFINGS).claim_filter.actors == FORM.defaults.actors
+    )
+    shown = FORM.filter_values(FORM.defaults)
+    assert (
+        shown[session.KEY_ACTORS] == shown[session.KEY_STATUSES] == shown[session.KEY_KINDS] == []
+    )
+    # A link naming every actor (as older links did) shows an empty widget too,
+    # and one naming a few shows those.
+    state, _ = FORM.parse({P_ACTORS: ",".join(DEFAULT_META.actor_ids)})
+    assert FORM.filter_values(state.claim_filter)[session.KEY_ACTORS] == []
+    state, _ = FORM.parse({P_ACTORS: "syria,israel"})
+    assert FORM.filter_values(state.claim_filter)[session.KEY_ACTORS] == ["syria", "israel"]
+    assert FORM.params(FORM.read(FORM.filter_values(state.claim_filter), BRIEFINGS)) == {
+        P_ACTORS: "syria,israel"
+    }
 
 
 def test_a_fresh_visitor_has_an_empty_link() -> None:

@@ -141,7 +141,8 @@ def test_changes_since_are_listed_and_marked() -> None:
     at = _app(since="2025-10-15")
     text = " ".join(m.value for m in at.markdown)
     assert "What changed from 2025" in text
-    assert "Retired" in text  # Russia left Qamishli airport in January 2026
+    # Russia left Qamishli airport in January 2026, in plain words.
+    assert "26 Jan 2026 · Qamishli International Airport: Russia — ended" in text.replace("\\", "")
     args = _map_args(at)
     assert "bm-change" in args["feature_group"] and "GONE" in args["feature_group"]
     assert "Changes since 2025-10-15" in args["layer_control"]

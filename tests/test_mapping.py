@@ -16,6 +16,7 @@ from briefmap.drawing.mapping import (
     FEATURE_CLASS,
     LABEL_EVERY_POINT_UP_TO,
     Layer,
+    MapExtras,
     arrowhead,
     build_base_map,
     build_layers,
@@ -246,6 +247,34 @@ def test_legend_and_footnote_ride_with_the_layers(real_catalog: Catalog) -> None
     html = _render(fmap)
     assert html.count('"__briefmap_legend"') == 1 and html.count('"__briefmap_footnote"') == 1
     assert "Data as of 2026-01-26" in html
+
+
+@pytest.mark.parametrize("bulk_renderer", [False, True])
+def test_an_as_of_day_puts_a_banner_on_the_map_and_today_takes_it_away(
+    real_catalog: Catalog, bulk_renderer: bool
+) -> None:
+    from briefmap.drawing import bulk
+    from briefmap.engine.timeline import as_of, as_of_banner
+
+    build = bulk.build_bulk_layers if bulk_renderer else build_layers
+    then = as_of(real_catalog, "2025-10-15")
+    rewound = _render_layers(
+        build(then, select(then, ClaimFilter()), MapExtras(as_of="2025-10-15"))
+    )
+    assert rewound.count('"__briefmap_asof"') == 1
+    assert map_text(as_of_banner("2025-10-15")) in rewound
+    assert "bm-asof-banner" in rewound
+    # Today's view still sends the slot, empty, so a banner left from before goes.
+    today = _render_layers(build(real_catalog, select(real_catalog, ClaimFilter())))
+    assert re.search(r'"__briefmap_asof", "topleft", "bm-asof-banner", ""\)', today), today[-400:]
+    assert "As of " not in today
+
+
+def _render_layers(groups: list[folium.FeatureGroup]) -> str:
+    fmap = folium.Map(tiles=None)
+    for group in groups:
+        group.add_to(fmap)
+    return _render(fmap)
 
 
 def test_every_drawn_place_is_countable_in_the_browser(real_catalog: Catalog) -> None:

@@ -18,10 +18,10 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 def _sidebar_after_switching_to_claims() -> list[str]:
     at = AppTest.from_file(APP, default_timeout=60).run()
-    assert [h.value for h in at.sidebar.header][:1] == ["Filters"]
+    assert [h.value for h in at.sidebar.subheader][:1] == ["Filters"]
     at.switch_page("pages/claims.py").run()
     assert [t.value for t in at.title] == ["Claims"]
-    return [h.value for h in at.sidebar.header]
+    return [h.value for h in at.sidebar.subheader]
 
 
 def test_without_the_workaround_a_page_runs_alone() -> None:

@@ -83,6 +83,13 @@ def test_python_version_and_static_serving() -> None:
     assert config["server"]["enableStaticServing"] is True
 
 
+def test_briefing_screens_hide_streamlits_developer_chrome() -> None:
+    # "viewer": no Deploy button and no developer menu (finding 12 of issue 13);
+    # tests/browser/test_browser_offline.py checks the page itself.
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["toolbarMode"] == "viewer"
+
+
 def test_copied_assets_are_not_committed() -> None:
     ignored = (REPO / ".gitignore").read_text(encoding="utf-8").split()
     assert "static/vendor/" in ignored

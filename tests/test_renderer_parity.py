@@ -12,6 +12,7 @@ not the package's internals.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -134,7 +135,9 @@ def _control(groups: list[folium.FeatureGroup], slot: str) -> str:
 
 
 def _without_symbol_key(legend: str) -> str:
-    # Markers key their symbols by kind; the canvas says every place is a circle.
+    # Markers key their symbols by kind; the canvas says every place is a circle
+    # and keys its boxes of crowded areas. What comes before is the same.
+    legend = re.sub(r'<h4>Crowded areas</h4><div class="row">.*?</span></div>', "", legend)
     cut = legend.find("<h4>Symbol")
     return legend if cut < 0 else legend[:cut]
 

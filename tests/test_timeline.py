@@ -13,8 +13,10 @@ from briefmap.engine.timeline import (
     ChangeKind,
     ClaimState,
     as_of,
+    as_of_banner,
     changes_between,
     date_span,
+    plain_day,
     state_on,
 )
 
@@ -69,7 +71,10 @@ def test_downgrade_is_detected(real_catalog: Catalog) -> None:
     catalog = replace(real_catalog, claims={claim.id: denied})
     (change,) = changes_between(catalog, "2025-10-20", "2025-11-02")
     assert change.kind is ChangeKind.DOWNGRADED
-    assert change.describe() == "Downgraded: stated on the record to denied"
+    assert change.describe(catalog) == (
+        "1 Nov 2025 · Russian naval facility, Tartus: Russia, Syria (Damascus) — "
+        "now denied, was stated on the record"
+    )
 
 
 def test_date_span(real_catalog: Catalog) -> None:
@@ -246,7 +251,47 @@ def test_an_undated_end_is_never_a_change_between_two_days(real_catalog: Catalog
     assert "ctx-2019-amuda-mp-base" not in changes
     dated = changes["ctx-2019-qamishli-airport-deployment"]
     assert dated.kind is ChangeKind.RETIRED
-    assert dated.describe() == "Retired: current to former"
+    assert dated.describe(real_catalog) == (
+        "26 Jan 2026 · Qamishli International Airport: Russia — ended"
+    )
+    # Beside the place on the map, the place is left out.
+    assert dated.describe(real_catalog, place=False) == "26 Jan 2026 · Russia — ended"
+
+
+def test_each_kind_of_change_is_worded_from_the_data(real_catalog: Catalog) -> None:
+    changes = {c.claim.id: c for c in changes_between(real_catalog, "2024-12-08", "2026-01-26")}
+    up = changes["ctx-2024-israel-buffer-zone"]
+    assert up.what() == "now confirmed, was stated on the record"
+    assert up.day == "2024-12-09"
+    new = changes["c05-military-police-south"]
+    assert new.what() == "new proposal, " + new.after.status.label.lower()
+    assert new.describe(real_catalog).startswith(f"{plain_day(new.claim.reported)} · ")
+    # No words of the old "Retired: current to former" kind.
+    for change in changes.values():
+        line = change.describe(real_catalog)
+        for jargon in ("Retired", "Upgraded", "Downgraded", "current to", "former"):
+            assert jargon not in line, line
+
+
+def test_a_claim_new_since_the_earlier_day_that_ended_later_says_so(real_catalog: Catalog) -> None:
+    # Reported in November 2019, ended in January 2026: new since 2019, since ended.
+    changes = {c.claim.id: c for c in changes_between(real_catalog, "2019-01-01", "2026-01-26")}
+    assert changes["ctx-2019-qamishli-airport-deployment"].what() == (
+        "new claim, stated on the record, since ended"
+    )
+    # Reported as already over: a claim about the past.
+    past = [
+        c for c in changes.values() if state_on(c.claim, c.claim.reported).posture is Posture.FORMER
+    ]
+    assert past and all(c.what().startswith("new claim about the past, ") for c in past)
+
+
+def test_plain_days_and_the_as_of_banner() -> None:
+    assert plain_day("2026-01-26") == "26 Jan 2026"
+    assert plain_day("2025-10-05") == "5 Oct 2025"
+    assert as_of_banner("2025-10-15") == (
+        "As of 15 Oct 2025: the claims as known that day, later reports hidden"
+    )
 
 
 def test_a_rewound_catalog_is_kept_for_the_next_rerun(real_catalog: Catalog) -> None:

@@ -38,6 +38,7 @@ SCRIPTS = (
     "focus-without-scrolling.js",
     "zoom-class.js",
     "hatch-patterns.js",
+    "outlines.js",
     "map-settled.js",
 )
 STYLES = ("map.css", "presentation.css", "presentation-page.css", "export.css")

@@ -42,6 +42,7 @@ def briefing_map(view: BriefingView) -> BriefingView:
         changes=view.changes,
         since=view.state.since,
         presentation=view.state.present,
+        as_of=view.state.as_of,
     )
     # Up to a few hundred places: one marker each (symbols by kind); beyond,
     # one canvas layer per map layer (see briefmap/drawing/bulk.py and BENCHMARKS.md).

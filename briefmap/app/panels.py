@@ -98,7 +98,8 @@ def changes_panel(view: BriefingView) -> None:
         return
     for change in view.changes:
         st.markdown(
-            f"- **{markdown_text(change.describe())}** — {markdown_text(change.claim.summary)}"
+            f"- **{markdown_text(change.describe(view.catalog))}**  \n"
+            f"{markdown_text(change.claim.summary)}"
         )
 
 

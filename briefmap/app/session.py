@@ -97,15 +97,15 @@ class Form:
         )
 
     def filter_values(self, flt: ClaimFilter) -> dict[str, object]:
-        """The filter widgets' values for a filter (``None``: everything)."""
+        """The filter widgets' values for a filter (``None``, or every option: empty)."""
         first, last = self.first, self.last
         start = dt.date.fromisoformat(flt.reported_from) if flt.reported_from else first
         end = dt.date.fromisoformat(flt.reported_to) if flt.reported_to else last
         return {
-            KEY_ACTORS: [a for a in self.actor_ids if flt.actors is None or a in flt.actors],
-            KEY_STATUSES: [s for s in ClaimStatus if flt.statuses is None or s in flt.statuses],
+            KEY_ACTORS: _chips(self.actor_ids, flt.actors),
+            KEY_STATUSES: _chips(tuple(ClaimStatus), flt.statuses),
             KEY_DEPLOYMENTS: flt.deployments,
-            KEY_KINDS: [k for k in self.kinds if flt.kinds is None or k in flt.kinds],
+            KEY_KINDS: _chips(self.kinds, flt.kinds),
             KEY_SEARCH: flt.search,
             KEY_DATES: (max(first, min(start, last)), min(last, max(end, first))),
         }
@@ -113,11 +113,12 @@ class Form:
     def read(self, values: Mapping[str, Any], briefings: Mapping[str, Briefing]) -> BriefingState:
         """The state the widget values (and the map's last report) hold."""
         start, end = values.get(KEY_DATES, (self.first, self.last))
+        # An empty choice is everything (the widgets start empty: "All ...").
         flt = ClaimFilter(
-            actors=frozenset(values.get(KEY_ACTORS, [])),
-            statuses=frozenset(values.get(KEY_STATUSES, [])),
+            actors=frozenset(values.get(KEY_ACTORS) or self.actor_ids),
+            statuses=frozenset(values.get(KEY_STATUSES) or ClaimStatus),
             deployments=values.get(KEY_DEPLOYMENTS, Deployments.INCLUDE_PROPOSED),
-            kinds=frozenset(values.get(KEY_KINDS, [])),
+            kinds=frozenset(values.get(KEY_KINDS) or self.kinds),
             search=values.get(KEY_SEARCH) or "",
             reported_from=start.isoformat() if start > self.first else None,
             reported_to=end.isoformat() if end < self.last else None,
@@ -171,6 +172,17 @@ class Form:
             kinds=base.kinds if flt.kinds is None else flt.kinds,
         )
         return replace(state, claim_filter=flt), notices
+
+
+def _chips(options: tuple[Any, ...], picked: frozenset[Any] | None) -> list[Any]:
+    """A multiselect's value for a set: empty for all of ``options`` ("empty means all").
+
+    Six actors, five statuses and a dozen kinds as chips pushed the time
+    controls below the fold; empty, each filter is one line.
+    """
+    if picked is None or set(options) <= picked:
+        return []
+    return [o for o in options if o in picked]
 
 
 def _iso(value: object) -> str | None:

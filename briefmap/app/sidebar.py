@@ -45,31 +45,46 @@ def sidebar(data: Data, form: Form) -> None:
                 on_change=on_briefing_change,
                 args=(data,),
             )
-        st.header("Filters")
+        st.subheader("Filters")
         st.text_input(
             "Search places",
             key=KEY_SEARCH,
             placeholder="Khmeimim, حميميم, Хмеймим, Qamişlo...",
             help="Matches English, Arabic and Russian names and alternative spellings.",
         )
-        st.multiselect("Actor", list(form.actor_ids), key=KEY_ACTORS, format_func=form.actor_label)
+        # Empty means all: a filter is one line until the user narrows it, so
+        # the time controls stay in view (session.Form reads empty as everything).
+        st.multiselect(
+            "Actor",
+            list(form.actor_ids),
+            key=KEY_ACTORS,
+            format_func=form.actor_label,
+            placeholder="All actors",
+        )
         st.multiselect(
             "Claim status",
             list(ClaimStatus),
             key=KEY_STATUSES,
             format_func=lambda s: s.label,
+            placeholder="All statuses",
             help="How well sourced a claim is; see Sources & method for definitions.",
         )
-        st.radio(
+        # One line, like the filters around it (a radio took four).
+        st.selectbox(
             "Proposed deployments",
             list(Deployments),
             key=KEY_DEPLOYMENTS,
             format_func=lambda d: d.label,
         )
-        st.multiselect("Place kind", list(form.kinds), key=KEY_KINDS, format_func=lambda k: k.label)
-        st.header("Time")
+        st.multiselect(
+            "Place kind",
+            list(form.kinds),
+            key=KEY_KINDS,
+            format_func=lambda k: k.label,
+            placeholder="All kinds of place",
+        )
+        st.subheader("Time")
         days = {"min_value": form.first, "max_value": form.last}
-        st.slider("Reported between", key=KEY_DATES, format="YYYY-MM-DD", **days)
         st.date_input(
             "As of",
             key=KEY_AS_OF,
@@ -82,6 +97,8 @@ def sidebar(data: Data, form: Form) -> None:
             help="Marks claims that are new, upgraded, downgraded or retired since this day.",
             **days,
         )
+        # After the two days a briefer sets most, which stay above the fold at 1080p.
+        st.slider("Reported between", key=KEY_DATES, format="YYYY-MM-DD", **days)
         st.button("Reset filters", on_click=reset_filters, width="stretch")
         with st.expander("Your own data"):
             files = st.file_uploader(

@@ -168,19 +168,21 @@ class DataMeta:
 # just off the coastline (35.55 E) catches a swapped pair there (Tartus
 # 34.915 N, 35.8745 E swapped lands at 34.9 E, at sea).
 #
-# Colours: Okabe & Ito (2008), a palette distinguishable under the common forms
-# of colour-blindness. Status is never carried by colour alone (see symbology).
+# Colours: Okabe & Ito's (2008) hues, distinguishable under the common forms of
+# colour-blindness, darkened to six distinct greys with 3:1 or more against the
+# map (checked by briefmap.drawing.symbology.colour_problems in
+# tests/test_colours.py). Status is never carried by colour alone (see symbology).
 DEFAULT_META = DataMeta(
     title="Russia in Syria after the Putin–al-Sharaa meeting",
     subtitle="Moscow, 15 October 2025, and what was reported around it.",
     region=Region(west=35.55, south=32.2, east=42.5, north=37.5),
     actors=(
-        Actor("russia", "Russia", "#D55E00"),  # vermillion
-        Actor("syria", "Syria (Damascus)", "#009E73"),  # bluish green
-        Actor("israel", "Israel", "#0072B2"),  # blue
-        Actor("sdf", "SDF (Kurdish-led)", "#E69F00"),  # orange
-        Actor("un", "United Nations", "#56B4E9"),  # sky blue
-        Actor("arab_states", "Arab League states", "#CC79A7"),  # reddish purple
+        Actor("russia", "Russia", "#9E4600"),  # vermillion, darkened
+        Actor("syria", "Syria (Damascus)", "#005A42"),  # bluish green, dark
+        Actor("israel", "Israel", "#002F49"),  # blue, darkest
+        Actor("sdf", "SDF (Kurdish-led)", "#B17A00"),  # ochre, the lightest
+        Actor("un", "United Nations", "#1779B0"),  # blue, lighter
+        Actor("arab_states", "Arab League states", "#66274A"),  # plum
     ),
 )
 

@@ -7,6 +7,8 @@
   and the compact payload it draws from;
 - ``symbology``: symbols, status and posture styles, the legend;
 - ``map_elements``: the small Leaflet elements the map adds to folium;
+- ``outlines``: coast, borders, governorates and cities of the map's own
+  (``web/outlines.json``), shown when the basemap's tiles cannot be loaded;
 - ``web/``: the map's JavaScript and CSS as files; ``assets`` serves them and
   Leaflet's own files;
 - ``exports``, ``png_export``: what is on screen as a bundle, GeoJSON, CSV,

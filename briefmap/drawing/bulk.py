@@ -190,11 +190,7 @@ def build_bulk_layers(
         legend = legend_html(samples, collapsible=not extras.presentation, symbols=False)
         corner = "bottomright" if extras.presentation else "topright"
         MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(groups[0])
-    if extras.footnote:
-        note = mapping.footnote_html(catalog, selection, outlets=extras.presentation)
-        MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
-            groups[0]
-        )
+    mapping.add_map_notes(catalog, selection, extras, groups[0])
     if extras.changes:
         groups.append(mapping._changes_group(catalog, selection, extras))
     highlighted = [catalog.places[p] for p in extras.highlight if p in catalog.places]

@@ -27,6 +27,7 @@ _SCRIPTS = {
         "focus-without-scrolling.js",
         "zoom-class.js",
         "hatch-patterns.js",
+        "outlines.js",
     )
 }
 

@@ -34,6 +34,7 @@ from briefmap.drawing.map_elements import (
     SafeFeatureGroup,
     ZoomClass,
 )
+from briefmap.drawing.outlines import outline_layer
 from briefmap.drawing.plan import (
     Layer,
     MapFeature,
@@ -50,7 +51,7 @@ from briefmap.drawing.symbology import (
     symbol_svg,
 )
 from briefmap.engine.query import Selection
-from briefmap.engine.timeline import Change, ChangeKind
+from briefmap.engine.timeline import Change, ChangeKind, as_of_banner
 from briefmap.safe import map_text
 
 LABEL_LEFT = frozenset({PlaceKind.CITY, PlaceKind.TOWN, PlaceKind.CAPITAL})
@@ -230,6 +231,7 @@ class MapExtras:
     since: str | None = None
     footnote: bool = True
     presentation: bool = False  # keeps the legend open, not collapsible
+    as_of: str | None = None  # an "as of" day picked by the user: a banner says so
 
 
 HIGHLIGHT_LAYER = "Highlighted in this scene"
@@ -262,11 +264,7 @@ def build_layers(
         legend = legend_html(features, collapsible=not extras.presentation)
         corner = "bottomright" if extras.presentation else "topright"
         MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(ordered[0])
-    if extras.footnote:
-        note = footnote_html(catalog, selection, outlets=extras.presentation)
-        MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
-            ordered[0]
-        )
+    add_map_notes(catalog, selection, extras, ordered[0])
     if extras.changes:
         ordered.append(_changes_group(catalog, selection, extras))
     shown = set(selection.place_ids)
@@ -358,7 +356,9 @@ def _changes_group(
         lat, lon = _anchor(place)
         kinds = sorted({c.kind for c in changes}, key=list(ChangeKind).index)
         badge = " ".join(CHANGE_BADGES[k] for k in kinds)
-        tip = "<br>".join(map_text(f"{c.describe()}: {c.claim.summary}") for c in changes)
+        tip = "<br>".join(
+            map_text(f"{c.describe(catalog, place=False)}: {c.claim.summary}") for c in changes
+        )
         folium.Marker(
             location=(lat, lon),
             icon=folium.DivIcon(
@@ -370,6 +370,23 @@ def _changes_group(
             tooltip=folium.Tooltip(tip, class_name="bm-tooltip"),
         ).add_to(group)
     return group
+
+
+def add_map_notes(
+    catalog: Catalog, selection: Selection, extras: MapExtras, group: folium.FeatureGroup
+) -> None:
+    """The footnote and the "as of" banner, as controls that come with the layers (both renderers).
+
+    The banner's control is always sent, empty when no "as of" day is picked,
+    so a rerun that leaves "as of" mode takes the banner away.
+    """
+    if extras.footnote:
+        note = footnote_html(catalog, selection, outlets=extras.presentation)
+        MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
+            group
+        )
+    banner = f"<strong>{map_text(as_of_banner(extras.as_of))}</strong>" if extras.as_of else ""
+    MapControl(banner, slot="asof", css_class="bm-asof-banner", position="topleft").add_to(group)
 
 
 def footnote_html(catalog: Catalog, selection: Selection, *, outlets: bool = True) -> str:
@@ -447,6 +464,8 @@ def build_base_map(
     # Provider objects, not names: looking a name up in xyzservices costs 3 ms a rerun.
     folium.TileLayer(providers.Esri.WorldGrayCanvas, name="Light grey basemap").add_to(fmap)
     folium.TileLayer(providers.OpenStreetMap.Mapnik, name="OpenStreetMap", show=False).add_to(fmap)
+    # Coast, borders and cities of our own, shown when the tiles cannot be loaded.
+    outline_layer(catalog.index.places).add_to(fmap)
     FitWhenSized(bounds).add_to(fmap)
     fmap.get_root().header.add_child(RawText(MAP_CSS), name="briefmap_css")
     if presentation:

@@ -4,6 +4,8 @@ Status is carried by line pattern, weight and fill (so the ladder reads in
 greyscale and on a washed-out projector), posture by the fill (current solid,
 proposed hatched, former hollow), the actor by colour, and a point's kind by
 its shape. :func:`legend_html` explains exactly what a map draws.
+:func:`colour_problems` checks a set of actor colours against the map's
+background and against each other, in greyscale.
 """
 
 from __future__ import annotations
@@ -17,6 +19,60 @@ from briefmap.safe import map_text
 
 if TYPE_CHECKING:
     from briefmap.drawing.plan import MapFeature
+
+
+# ----------------------------------------------------------------- colours
+
+# The map's own background (``.leaflet-container`` in web/map.css): what the
+# symbols sit on without tiles, and close to the light grey basemap's land.
+MAP_BACKGROUND = "#e9ecef"
+# WCAG 2.1 success criterion 1.4.11 (non-text contrast): 3:1 for graphics.
+MIN_CONTRAST_ON_MAP = 3.0
+# Between two actors' colours, so they print as different greys: a luminance
+# ratio of 1.25 is about 8 points of CIE lightness among dark colours.
+MIN_GREYSCALE_STEP = 1.25
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of a ``#RRGGBB`` colour, 0 (black) to 1 (white)."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.1 contrast ratio of two ``#RRGGBB`` colours, 1 to 21."""
+    darker, lighter = sorted((relative_luminance(first), relative_luminance(second)))
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def colour_problems(colours: dict[str, str], background: str = MAP_BACKGROUND) -> list[str]:
+    """What makes a set of actor colours (name: ``#RRGGBB``) hard to read, in words.
+
+    Each colour needs :data:`MIN_CONTRAST_ON_MAP` against ``background``, and
+    each pair :data:`MIN_GREYSCALE_STEP` between them, so that no two actors
+    print as the same grey. An empty list: none.
+    """
+    problems = [
+        f"{name} ({colour}) has {contrast_ratio(colour, background):.2f}:1 against the map, "
+        f"under {MIN_CONTRAST_ON_MAP:g}:1"
+        for name, colour in colours.items()
+        if contrast_ratio(colour, background) < MIN_CONTRAST_ON_MAP
+    ]
+    names = list(colours)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            ratio = contrast_ratio(colours[first], colours[second])
+            if ratio < MIN_GREYSCALE_STEP:
+                problems.append(
+                    f"{first} and {second} print as near the same grey ({ratio:.2f}:1, "
+                    f"under {MIN_GREYSCALE_STEP:g}:1)"
+                )
+    return problems
 
 
 @dataclass(frozen=True)

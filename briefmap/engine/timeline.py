@@ -120,25 +120,66 @@ class ChangeKind(str, Enum):
         return self.value.capitalize()
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def plain_day(day: str) -> str:
+    """``2026-01-26`` as "26 Jan 2026" (a day the validator has already checked)."""
+    year, month, date = day.split("-")
+    return f"{int(date)} {MONTHS[int(month) - 1]} {year}"
+
+
+def as_of_banner(day: str) -> str:
+    """What the map says over an "as of" view, so nobody takes it for today's picture."""
+    return f"As of {plain_day(day)}: the claims as known that day, later reports hidden"
+
+
 @dataclass(frozen=True)
 class Change:
-    """One claim that is new, better or worse sourced, or no longer current."""
+    """One claim that is new, better or worse sourced, or no longer current.
+
+    ``day``: the first day after the earlier one on which the claim was
+    reported or its change was (the day its sources date it).
+    """
 
     claim: Claim
     kind: ChangeKind
     before: ClaimState | None
     after: ClaimState
+    day: str = ""
 
-    def describe(self) -> str:
-        """A one-line account of the change, in plain words."""
-        before = self.before
+    def what(self) -> str:
+        """What changed, in the data's own terms: "ended", "now confirmed, was reported"."""
+        after, before = self.after, self.before
         if self.kind is ChangeKind.NEW or before is None:
-            return f"New: {self.after.status.label.lower()}, {self.after.posture.label.lower()}"
+            status = after.status.label.lower()
+            first = state_on(self.claim, self.claim.reported)
+            if first is not None and first.posture is Posture.FORMER:
+                return f"new claim about the past, {status}"
+            if after.posture is Posture.FORMER:
+                return f"new claim, {status}, since ended"
+            opening = "new proposal" if after.posture is Posture.PROPOSED else "new claim"
+            return f"{opening}, {status}"
         if self.kind is ChangeKind.RETIRED:
-            return f"Retired: {before.posture.label.lower()} to {self.after.posture.label.lower()}"
-        return (
-            f"{self.kind.label}: {before.status.label.lower()} to {self.after.status.label.lower()}"
-        )
+            return "proposal ended" if before.posture is Posture.PROPOSED else "ended"
+        return f"now {after.status.label.lower()}, was {before.status.label.lower()}"
+
+    def describe(self, catalog: Catalog, *, place: bool = True) -> str:
+        """The change in one plain line, dated first, as in a log.
+
+        "26 Jan 2026 · Qamishli International Airport: Russia — ended". Without
+        ``place`` (beside the place on the map) the place names are left out.
+        Only the data's own words: the day its sources date the change, place
+        and actor names, the status ladder's labels and the posture.
+        """
+        actors = ", ".join(catalog.meta.actor(a).name_en for a in self.claim.actors)
+        line = f"{actors} — {self.what()}"
+        if place:
+            names = ", ".join(
+                catalog.places[p].name_en for p in self.claim.places if p in catalog.places
+            )
+            line = f"{names}: {line}" if names else line
+        return f"{plain_day(self.day)} · {line}" if self.day else line
 
 
 def changes_between(catalog: Catalog, earlier: str, later: str) -> list[Change]:
@@ -168,13 +209,22 @@ def changes_between(catalog: Catalog, earlier: str, later: str) -> list[Change]:
             kind = ChangeKind.RETIRED
         else:
             continue
-        changes.append(Change(claim, kind, before, after))
-    return sorted(changes, key=lambda c: (_changed_on(c.claim, earlier), c.claim.id))
+        changes.append(Change(claim, kind, before, after, _day_of(claim, kind, earlier, later)))
+    return sorted(changes, key=lambda c: (c.day, c.claim.id))
 
 
-def _changed_on(claim: Claim, after_day: str) -> str:
-    days = [claim.reported, *(h.date for h in claim.history if h.dated)]
-    return min((d for d in days if d > after_day), default=claim.reported)
+def _day_of(claim: Claim, kind: ChangeKind, earlier: str, later: str) -> str:
+    """The day the sources date this change: reported, or the history entry that made it."""
+    if kind is ChangeKind.NEW:
+        return claim.reported
+    between = [h for h in claim.history if h.dated and earlier < h.date <= later]
+    if kind is ChangeKind.RETIRED:
+        # The first entry that made it former.
+        days = [h.date for h in between if h.posture is Posture.FORMER]
+        return min(days, default=between[0].date if between else claim.reported)
+    # The last entry that moved the status: the one the claim is at now.
+    days = [h.date for h in between if h.status is not None]
+    return max(days, default=between[-1].date if between else claim.reported)
 
 
 def monthly_counts(claims: list[Claim] | tuple[Claim, ...]) -> list[dict[str, object]]:

@@ -306,10 +306,20 @@ class BrowserPage:
         )
 
     def keep_only(self, label: str, keep: str) -> None:
-        """Remove every tag but ``keep`` from a multiselect, one click (and rerun) at a time."""
+        """Narrow a multiselect to ``keep`` alone, one click (and rerun) at a time.
+
+        An empty multiselect means "all" (the sidebar starts so): ``keep`` is
+        picked from its list; tags already there other than ``keep`` are removed.
+        """
         widget = self.multiselect(label)
         tags = widget.locator("[data-tag]")
-        expect(tags.first).to_be_visible(timeout=WAIT_MS)
+        names = tags.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+        if keep not in names:
+            with self.rerun():
+                widget.get_by_role("combobox", name=label, exact=True).click()
+                self.page.get_by_role("option", name=keep, exact=True).click()
+            self.page.keyboard.press("Escape")
+            expect(tags).to_have_count(len(names) + 1, timeout=WAIT_MS)
         while True:
             names = tags.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
             others = [n for n in names if n != keep]

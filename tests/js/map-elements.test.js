@@ -72,3 +72,15 @@ test("zoom-class marks the container bm-far below the zoom it is given, and foll
     handlers.zoomend();
     assert.ok(!classes.has("bm-far"));
 });
+
+test("map-control with empty HTML takes the slot's control away and adds none", () => {
+    const {L, map} = fakeLeaflet();
+    const control = load("map-control.js", {L});
+    control(map, "__briefmap_asof", "topleft", "bm-asof-banner", "<strong>As of 15 Oct 2025</strong>");
+    assert.equal(map.controls.length, 1);
+    control(map, "__briefmap_asof", "topleft", "bm-asof-banner", "");
+    assert.deepEqual(map.controls, []);
+    assert.equal(map.__briefmap_asof, null);
+    control(map, "__briefmap_asof", "topleft", "bm-asof-banner", "");  // and again: nothing to remove
+    assert.deepEqual(map.controls, []);
+});

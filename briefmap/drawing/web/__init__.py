@@ -12,6 +12,10 @@
   ``zoom-class.js``, ``hatch-patterns.js``: the small scripts of
   ``briefmap/drawing/map_elements.py``, each a function called with the map
   and JSON arguments (tested under Node in ``tests/js/map-elements.test.js``).
+- ``outlines.js``, ``outlines.json``: the outline geography of
+  ``briefmap/drawing/outlines.py`` (tested in ``tests/js/outlines.test.js``);
+  the data is built by ``scripts/build_outlines.py`` from Natural Earth (public
+  domain) and GeoNames (CC BY 4.0).
 - ``export.css``: the offline HTML export's page (``briefmap/drawing/exports.py``).
 - ``map-settled.js``: for tools, not the page; the screenshots and browser
   tests wait with it until the map has stopped moving.
