@@ -135,7 +135,7 @@ def _control(groups: list[folium.FeatureGroup], slot: str) -> str:
 
 def _without_symbol_key(legend: str) -> str:
     # Markers key their symbols by kind; the canvas says every place is a circle.
-    cut = legend.find("<h4>Symbol")
+    cut = legend.find("<h2>Symbol")
     return legend if cut < 0 else legend[:cut]
 
 
