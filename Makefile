@@ -6,21 +6,31 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test validate lint screenshots bench clean
 
+# Test-time Node packages (axe-core for the accessibility browser test), exactly as
+# package-lock.json pins them. Never served by the app.
+NODE_STAMP := node_modules/.package-lock.json
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# npm ci writes node_modules/.package-lock.json; it is redone when the lockfile changes.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 ## Install and start the app on http://localhost:8501
 run: $(STAMP)
 	$(BIN)/streamlit run app.py
 
 ## Install and run the whole test suite: the Node tests of the map's JavaScript, then
-## pytest (browser tests need Debian's chromium). Both always run; the target fails
+## pytest (browser tests need Debian's chromium; the accessibility test needs axe-core,
+## installed here with npm ci). Both always run; the target fails
 ## if either does, with pytest's exit code first (5: no tests collected).
 ## The test files are listed by the shell: Node 21 and later take no directory.
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	node_status=0; node --test tests/js/*.test.js || node_status=$$?; \
 	$(BIN)/python -m pytest; pytest_status=$$?; \
 	exit $$(( pytest_status ? pytest_status : node_status ))
@@ -41,4 +51,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)
 
 clean:
-	rm -rf $(VENV) static/vendor artifacts .pytest_cache
+	rm -rf $(VENV) node_modules static/vendor artifacts .pytest_cache

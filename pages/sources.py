@@ -19,7 +19,7 @@ st.markdown(
     "how well it is sourced (its status) and whether it is current, proposed or former. "
     "Summaries are Briefmap's own paraphrase of the reporting, with the outlet and date kept."
 )
-st.subheader("Sourcing rules")
+st.header("Sourcing rules")
 st.markdown(
     "The map says only what its sources say, where they say it. The validator checks "
     "these rules on this data, on every upload and on every data folder, and names the "
@@ -28,11 +28,11 @@ st.markdown(
 # Whole sentences, not table cells: a briefer must be able to read each rule in full.
 for rule, meaning in RULES:
     st.markdown(f"**{markdown_text(rule)}.** {markdown_text(meaning)}")
-st.subheader("Status ladder")
+st.header("Status ladder")
 st.dataframe(ladder_table(), hide_index=True, width="stretch")
-st.subheader("Location precision")
+st.header("Location precision")
 st.dataframe(precision_table(), hide_index=True, width="stretch")
-st.subheader("Sources")
+st.header("Sources")
 st.dataframe(
     sources_table(view.catalog),
     hide_index=True,

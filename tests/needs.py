@@ -24,3 +24,9 @@ def missing_tool(reason: str, hint: str) -> None:
 def missing_browser_stack(reason: str) -> None:
     """:func:`missing_tool` for Chromium or Playwright."""
     missing_tool(reason, INSTALL_HINT)
+
+
+AXE_HINT = (
+    "axe-core comes from the npm registry as a test-time dependency: run `npm ci` in the "
+    "repository (make test does; .ci/run installs Debian's npm when it is missing)."
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -54,7 +55,7 @@ def test_ci_runs_the_readmes_test_command() -> None:
     assert commands[-1] == test_command
     # A fresh machine gets Debian's chromium, Node, make and venv support.
     assert 'apt-get install -y -qq "${missing[@]}"' in ci
-    for package in ("chromium", "nodejs", "make", "python3-venv"):
+    for package in ("chromium", "nodejs", "npm", "make", "python3-venv"):
         assert f"missing+=({package})" in ci
     assert "set -euo pipefail" in ci
     # Nothing may swallow pytest's exit code (5 = no tests collected).
@@ -75,6 +76,22 @@ def test_make_test_runs_the_node_tests_and_pytest() -> None:
     assert "node --test tests/js/*.test.js" in recipe
     assert "$(BIN)/python -m pytest" in recipe
     assert list((REPO / "tests" / "js").glob("*.test.js")), "the pattern names no test file"
+
+
+def test_make_test_installs_axe_core_from_the_lockfile() -> None:
+    # The accessibility browser test injects axe-core; a fresh clone gets it from
+    # `make test`, pinned by the lockfile, and never commits node_modules/.
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    prerequisites = re.search(r"^test:(.*)$", makefile, re.MULTILINE)
+    assert prerequisites and "$(NODE_STAMP)" in prerequisites.group(1)
+    assert re.search(r"^\$\(NODE_STAMP\):.*package-lock\.json\n\tnpm ci", makefile, re.MULTILINE)
+    package = json.loads((REPO / "package.json").read_text(encoding="utf-8"))
+    wanted = package["devDependencies"]["axe-core"]
+    assert re.fullmatch(r"4\.\d+\.\d+", wanted), f"axe-core {wanted!r} is not an exact 4.x"
+    lock = json.loads((REPO / "package-lock.json").read_text(encoding="utf-8"))
+    assert lock["packages"]["node_modules/axe-core"]["version"] == wanted
+    assert "dependencies" not in package, "Node packages are for tests only, never the app"
+    assert "node_modules/" in (REPO / ".gitignore").read_text(encoding="utf-8").split()
 
 
 def test_python_version_and_static_serving() -> None:

@@ -137,8 +137,8 @@ def _control(groups: list[folium.FeatureGroup], slot: str) -> str:
 def _without_symbol_key(legend: str) -> str:
     # Markers key their symbols by kind; the canvas says every place is a circle
     # and keys its boxes of crowded areas. What comes before is the same.
-    legend = re.sub(r'<h4>Crowded areas</h4><div class="row">.*?</span></div>', "", legend)
-    cut = legend.find("<h4>Symbol")
+    legend = re.sub(r'<h2>Crowded areas</h2><div class="row">.*?</span></div>', "", legend)
+    cut = legend.find("<h2>Symbol")
     return legend if cut < 0 else legend[:cut]
 
 

@@ -193,19 +193,19 @@ def legend_html(
     # Not collapsible means presentation: a compact strip without the symbol
     # key (every point is labelled on the map), so the map stays visible.
     opening = "<details open><summary>Legend</summary>" if collapsible else '<div class="bm-strip">'
-    parts = [opening, '<h4>Actor (colour)</h4><div class="grid">']
+    parts = [opening, '<h2>Actor (colour)</h2><div class="grid">']
     for actor in actors:
         parts.append(
             f'<div class="row">{swatch.format(_swatch(actor.colour, ClaimStatus.CONFIRMED, Posture.CURRENT))}'
             f"{map_text(actor.label)}</div>"
         )
-    parts.append('</div><h4>Status (fill and line)</h4><div class="grid">')
+    parts.append('</div><h2>Status (fill and line)</h2><div class="grid">')
     for status in (s for s in ClaimStatus if s in statuses):
         parts.append(
             f'<div class="row">{swatch.format(_swatch("#555555", status, Posture.CURRENT))}'
             f"{map_text(status.label)}</div>"
         )
-    parts.append("</div><h4>Posture</h4>")
+    parts.append("</div><h2>Posture</h2>")
     for posture, text in (
         (Posture.CURRENT, "Current: filled"),
         (Posture.PROPOSED, "Proposed: hatched; dashed arrow from a base a source names"),
@@ -219,7 +219,7 @@ def legend_html(
         )
     # The canvas (symbols=False) draws crowded areas as boxes: say how they read.
     crowded = (
-        f'<h4>Crowded areas</h4><div class="row">{aggregate_key_svg()}'
+        f'<h2>Crowded areas</h2><div class="row">{aggregate_key_svg()}'
         '<span class="bm-note">A box: claims there, by status (dark confirmed,'
         " blank denied). Click to zoom in.</span></div>"
     )
@@ -229,11 +229,11 @@ def legend_html(
         parts.append("</div>")  # the strip
         return "".join(parts)
     if not symbols:
-        parts.append("<h4>Symbol</h4><div>Each place is a circle; hover one for its kind.</div>")
+        parts.append("<h2>Symbol</h2><div>Each place is a circle; hover one for its kind.</div>")
         parts.append(crowded)
         parts.append("</details>")
         return "".join(parts)
-    parts.append('<h4>Symbol (kind of place)</h4><div class="grid">')
+    parts.append('<h2>Symbol (kind of place)</h2><div class="grid">')
     shown: set[str] = set()
     for kind in (k for k in PlaceKind if k in kinds):
         shape = SYMBOLS[kind]
