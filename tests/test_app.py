@@ -59,8 +59,8 @@ def test_map_page_shows_everything_by_default(real_catalog: Any) -> None:
     n = len(real_catalog.claims)
     assert _count_line(at) == f"**Showing {n} of {n} claims**"
     args = _map_args(at)
-    # Clicks open the card; centre and zoom keep the shareable link current.
-    assert args["returned_objects"] == ["last_object_clicked", "center", "zoom"]
+    # Clicks open the card; the area the user moved to keeps the shareable link current.
+    assert args["returned_objects"] == ["last_object_clicked", "bounds"]
     assert all("cdn" not in link for link in args["js_links"] + args["css_links"])
     assert args["feature_group"].count('"className": "bm-feature ') == len(
         plan_features(real_catalog, select(real_catalog, ClaimFilter()))

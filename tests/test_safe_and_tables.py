@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from briefmap.data.schema import Catalog
-from briefmap.engine.interaction import MapClick, place_at, view_for_bounds
+from briefmap.engine.interaction import MapClick, place_at
 from briefmap.engine.query import ClaimFilter, select
 from briefmap.engine.tables import CLAIM_COLUMNS, claims_table, ladder_table, sources_table, to_csv
 from briefmap.safe import map_text, markdown_text
@@ -105,14 +105,6 @@ def test_click_resolves_points_then_smallest_outline(real_catalog: Catalog) -> N
     assert place_at(real_catalog, shown, MapClick(daraa.y, daraa.x)) == "daraa_governorate"
     # Open desert: nothing.
     assert place_at(real_catalog, shown, MapClick(34.5, 39.5)) is None
-
-
-def test_view_for_bounds_fits_syria() -> None:
-    view = view_for_bounds([[32.3, 35.6], [37.3, 42.4]], width_px=900, height_px=640)
-    assert view.center == pytest.approx((34.8, 39.0))
-    # 6.8 degrees of longitude at zoom 7 are 619 px (fits 820); at zoom 8, 1238 px.
-    assert view.zoom == 7
-    assert view_for_bounds([[35.4, 35.9], [35.41, 35.95]]).zoom > 10
 
 
 def test_the_claims_table_is_kept_with_the_indexs_selection(real_catalog: Catalog) -> None:

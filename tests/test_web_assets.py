@@ -35,6 +35,7 @@ SCRIPTS = (
     "circles-engine.js",
     "map-control.js",
     "fit-when-sized.js",
+    "frame.js",
     "focus-without-scrolling.js",
     "zoom-class.js",
     "hatch-patterns.js",

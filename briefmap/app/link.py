@@ -22,10 +22,11 @@ from briefmap.app.session import (
     KEY_URL_READ,
     KEY_URL_WRITTEN,
     Form,
+    request_fit,
     request_view,
     set_values,
 )
-from briefmap.engine.state import FILTER_PARAMS
+from briefmap.engine.state import FILTER_PARAMS, MapArea
 from briefmap.safe import markdown_text
 
 
@@ -51,7 +52,9 @@ def read_link_once(data: Data, form: Form) -> None:
         st.session_state[KEY_AS_OF] = form.day_value(state.as_of, "'as of' date", notices)
     if state.since:
         st.session_state[KEY_SINCE] = form.day_value(state.since, "comparison date", notices)
-    if state.view is not None:
+    if isinstance(state.view, MapArea):
+        request_fit(state.view.bounds, area=state.view)
+    elif state.view is not None:
         request_view(state.view)
     if state.place is not None:
         if state.place in data.loaded.catalog.places:

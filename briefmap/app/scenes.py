@@ -22,6 +22,7 @@ from briefmap.app.session import (
 )
 from briefmap.data.schema import Place
 from briefmap.drawing.assets import web_style
+from briefmap.engine.interaction import PLACES_MAX_ZOOM
 from briefmap.safe import markdown_text
 
 if TYPE_CHECKING:
@@ -54,15 +55,15 @@ def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None
     )
     if notices:
         st.session_state[KEY_NOTICES] = [*(st.session_state.get(KEY_NOTICES) or []), *notices]
-    if scene.view is not None:
-        request_view(scene.view)
-        return
-    bounds = bounds_of(
-        [catalog.places[p] for p in scene.highlight] or list(catalog.places.values())
-    )
+    # A scene frames its highlighted places in the map's own size; its centre
+    # and zoom (written for one screen) only bound how close that comes.
+    bounds = bounds_of([catalog.places[p] for p in scene.highlight])
     if bounds is not None:
-        # One highlighted point alone would fit at street level.
-        request_fit(bounds, max_zoom=9)
+        request_fit(bounds, max_zoom=scene.view.zoom if scene.view else PLACES_MAX_ZOOM)
+    elif scene.view is not None:
+        request_view(scene.view)
+    else:
+        request_fit(catalog.index.map_bounds)
 
 
 def on_briefing_change(data: Data) -> None:

@@ -23,9 +23,9 @@ import streamlit as st
 from briefmap.data.schema import Actor, Catalog, ClaimStatus, PlaceKind
 from briefmap.data.validate import real_day
 from briefmap.engine.briefings import Briefing
-from briefmap.engine.interaction import view_for_bounds
+from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame
 from briefmap.engine.query import ClaimFilter, Deployments
-from briefmap.engine.state import BriefingState, MapView, parse, to_params
+from briefmap.engine.state import BriefingState, MapArea, MapView, parse, to_params
 
 # The sidebar's widgets: the filter, the days, presentation view, the briefing.
 KEY_ACTORS = "filter_actors"
@@ -46,9 +46,12 @@ KEY_UPLOAD_FILES = "upload_files"
 KEY_UPLOAD_LAYER = "upload_layer"  # an uploaded GeoPackage's layer of places
 # Set by the app.
 KEY_SCENE = "scene"  # the running briefing's scene number, 1-based
-KEY_VIEW_REQUEST = "map_view_request"  # the view the app last asked the map for
-KEY_MAP_VIEW = "map_view_now"  # the view on screen, for the link
-KEY_LAST_REPORTED_VIEW = "map_view_reported"  # the map's last report of its view
+KEY_VIEW_REQUEST = (
+    "map_view_request"  # what the app last asked the map for: a Frame, or an old link's MapView
+)
+KEY_FRAME_SERIAL = "map_frame_serial"  # how many frames the app has asked for
+KEY_MAP_VIEW = "map_view_now"  # the view for the link: only the user's own (or a link's)
+KEY_LAST_REPORTED_VIEW = "map_view_reported"  # the map's last report of an area the user moved to
 KEY_LAST_CLICK = "last_handled_click"
 KEY_URL_READ = "url_read"
 KEY_NOTICES = "link_notices"
@@ -132,7 +135,7 @@ class Form:
             claim_filter=flt,
             as_of=_iso(values.get(KEY_AS_OF)),
             since=_iso(values.get(KEY_SINCE)),
-            view=values.get(KEY_MAP_VIEW) or values.get(KEY_VIEW_REQUEST),
+            view=values.get(KEY_MAP_VIEW),
             place=values.get(KEY_SELECTED_PLACE),
             present=bool(values.get(KEY_PRESENT)),
             briefing=briefing_id,
@@ -215,7 +218,7 @@ def exit_presentation() -> None:
 
 
 def request_view(view: MapView) -> None:
-    """Ask the map for a view on the next run."""
+    """Ask the map for an old link's centre and zoom on the next run (``st_folium`` sets it)."""
     previous = st.session_state.get(KEY_VIEW_REQUEST)
     # st_folium only moves the map when centre or zoom differ from the last
     # request, so asking for the same view twice nudges the centre invisibly.
@@ -226,9 +229,22 @@ def request_view(view: MapView) -> None:
     st.session_state[KEY_MAP_VIEW] = view
 
 
-def request_fit(bounds: list[list[float]], *, max_zoom: int | None = None) -> None:
-    """Ask the map for the view that fits ``[[south, west], [north, east]]``."""
-    view = view_for_bounds(bounds, height_px=MAP_HEIGHT)
-    if max_zoom is not None:
-        view = MapView(center=view.center, zoom=min(view.zoom, max_zoom))
-    request_view(view)
+def request_fit(
+    bounds: list[list[float]],
+    *,
+    max_zoom: int | None = PLACES_MAX_ZOOM,
+    area: MapArea | None = None,
+) -> None:
+    """Ask the map to frame ``[[south, west], [north, east]]`` in its own size, on the next run.
+
+    The browser fits it (``briefmap/drawing/web/fit-when-sized.js``): only it knows
+    the map's size. A frame the app asks for is not a view for the link,
+    unless it is a link's own ``area`` (framed exactly, and kept in the link).
+    """
+    serial = int(st.session_state.get(KEY_FRAME_SERIAL) or 0) + 1
+    st.session_state[KEY_FRAME_SERIAL] = serial
+    exact = area is not None
+    st.session_state[KEY_VIEW_REQUEST] = Frame.of(
+        bounds, serial, None if exact else max_zoom, exact=exact
+    )
+    st.session_state[KEY_MAP_VIEW] = area

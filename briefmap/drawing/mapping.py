@@ -28,6 +28,7 @@ from briefmap.drawing.assets import COMPONENT_RELATIVE_BASE, asset_links, web_st
 from briefmap.drawing.map_elements import (
     FitWhenSized,
     FocusWithoutScrolling,
+    FrameView,
     HatchPatterns,
     MapControl,
     RawText,
@@ -49,6 +50,7 @@ from briefmap.drawing.symbology import (
     legend_html,
     symbol_svg,
 )
+from briefmap.engine.interaction import Frame
 from briefmap.engine.query import Selection
 from briefmap.engine.timeline import Change, ChangeKind
 from briefmap.safe import map_text
@@ -230,6 +232,7 @@ class MapExtras:
     since: str | None = None
     footnote: bool = True
     presentation: bool = False  # keeps the legend open, not collapsible
+    frame: Frame | None = None  # what the map should frame (once per request)
 
 
 HIGHLIGHT_LAYER = "Highlighted in this scene"
@@ -258,15 +261,8 @@ def build_layers(
     groups = {layer: SafeFeatureGroup(name=layer.value, show=True) for layer in Layer}
     _draw(catalog, features, groups.__getitem__)
     ordered = [groups[layer] for layer in Layer]
-    if features:
-        legend = legend_html(features, collapsible=not extras.presentation)
-        corner = "bottomright" if extras.presentation else "topright"
-        MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(ordered[0])
-    if extras.footnote:
-        note = footnote_html(catalog, selection, outlets=extras.presentation)
-        MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
-            ordered[0]
-        )
+    legend = legend_html(features, collapsible=not extras.presentation) if features else None
+    add_controls(ordered[0], catalog, selection, extras, legend)
     if extras.changes:
         ordered.append(_changes_group(catalog, selection, extras))
     shown = set(selection.place_ids)
@@ -279,6 +275,29 @@ def build_layers(
     for group in ordered:
         _stable_ids(group, group.layer_name)
     return ordered
+
+
+def add_controls(
+    group: folium.FeatureGroup,
+    catalog: Catalog,
+    selection: Selection,
+    extras: MapExtras,
+    legend: str | None,
+) -> None:
+    """The legend, the footnote and what to frame, carried by a renderer's first layer.
+
+    The frame comes last: it measures the controls it keeps the places clear of.
+    """
+    if legend is not None:
+        corner = "bottomright" if extras.presentation else "topright"
+        MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(group)
+    if extras.footnote:
+        note = footnote_html(catalog, selection, outlets=extras.presentation)
+        MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
+            group
+        )
+    if extras.frame is not None:
+        FrameView(extras.frame).add_to(group)
 
 
 UPLOAD_LAYER = "Your upload"
@@ -428,8 +447,9 @@ def build_base_map(
     actors' colours (``catalog.meta``, for the hatch patterns), so a filter
     change leaves it unchanged. ``presentation`` sets type large enough
     to read over a video call. The legend comes with the layers (it lists what
-    they draw). ``bounds``: where to fit the view; by default around every
-    on-map place (:attr:`briefmap.engine.index.CatalogIndex.map_bounds`).
+    they draw), and so does what to frame (:class:`MapExtras` ``frame``).
+    ``bounds``: where the map starts before it is framed; by default around
+    every on-map place (:attr:`briefmap.engine.index.CatalogIndex.map_bounds`).
     """
     bounds = bounds or catalog.index.map_bounds
     (south, west), (north, east) = bounds
@@ -447,7 +467,7 @@ def build_base_map(
     # Provider objects, not names: looking a name up in xyzservices costs 3 ms a rerun.
     folium.TileLayer(providers.Esri.WorldGrayCanvas, name="Light grey basemap").add_to(fmap)
     folium.TileLayer(providers.OpenStreetMap.Mapnik, name="OpenStreetMap", show=False).add_to(fmap)
-    FitWhenSized(bounds).add_to(fmap)
+    FitWhenSized().add_to(fmap)
     fmap.get_root().header.add_child(RawText(MAP_CSS), name="briefmap_css")
     if presentation:
         fmap.get_root().header.add_child(RawText(PRESENTATION_CSS), name="briefmap_present_css")

@@ -8,8 +8,8 @@
   of presentation view (``briefmap/drawing/mapping.py``).
 - ``presentation-page.css``: presentation view's Streamlit page around the map
   (``briefmap/app/scenes.py``).
-- ``map-control.js``, ``fit-when-sized.js``, ``focus-without-scrolling.js``,
-  ``zoom-class.js``, ``hatch-patterns.js``: the small scripts of
+- ``map-control.js``, ``fit-when-sized.js``, ``frame.js``,
+  ``focus-without-scrolling.js``, ``zoom-class.js``, ``hatch-patterns.js``: the small scripts of
   ``briefmap/drawing/map_elements.py``, each a function called with the map
   and JSON arguments (tested under Node in ``tests/js/map-elements.test.js``).
 - ``export.css``: the offline HTML export's page (``briefmap/drawing/exports.py``).

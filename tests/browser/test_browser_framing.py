@@ -1,0 +1,119 @@
+"""The map on any screen: framing, and links that frame the same ground.
+
+At 1920x1080, 1280x720 (a shared screen) and 390x844 (a phone): the shown
+places lie inside the map and none under the legend; a link made at one size
+frames the same places at another.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import (
+    BrowserPage,
+    expect,
+    expected_for,
+    path_and_query,
+    query_of,
+    wait_for_query,
+)
+
+from briefmap.drawing.plan import plan_features
+
+GEODATA = Path(__file__).resolve().parents[2] / "geodata"
+SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720), "390x844": (390, 844)}
+
+# Each point marker: its place, its symbol's box, whether it lies inside the
+# map and whether it touches the legend's box.
+MARKERS_JS = """() => {
+    const box = map.getContainer().getBoundingClientRect();
+    const legend = document.querySelector('.bm-legend');
+    const key = legend ? legend.getBoundingClientRect() : null;
+    return [...document.querySelectorAll('.leaflet-marker-icon.bm-point')].map((el) => {
+        const r = el.getBoundingClientRect();
+        return {
+            place: el.querySelector('.bm-label').textContent,
+            inside: r.left >= box.left && r.right <= box.right
+                && r.top >= box.top && r.bottom <= box.bottom,
+            underLegend: !!key && !(r.right <= key.left || r.left >= key.right
+                || r.bottom <= key.top || r.top >= key.bottom),
+        };
+    });
+}"""
+
+
+def _viewport(size: str) -> dict[str, int]:
+    width, height = SIZES[size]
+    return {"width": width, "height": height}
+
+
+def _on_map_places() -> set[str]:
+    expected = expected_for(GEODATA)
+    return {
+        f.place.name_en
+        for f in plan_features(expected.catalog, expected.selection)
+        if f.place.is_point and not f.place.off_map
+    }
+
+
+def _opened(open_page: Any, app_server: Any, size: str, path: str = "/") -> BrowserPage:
+    app = open_page(app_server, viewport=_viewport(size))
+    app.goto(path)
+    app.wait_features(expected_for(GEODATA).features)
+    app.settle()
+    app.wait_view_settled()
+    return app
+
+
+def _markers(app: BrowserPage) -> dict[str, dict[str, Any]]:
+    return {m["place"]: m for m in app.map_frame().evaluate(MARKERS_JS)}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_opening_view_frames_every_shown_place_clear_of_the_legend(
+    open_page: Any, app_server: Any, size: str
+) -> None:
+    app = _opened(open_page, app_server, size)
+    markers = _markers(app)
+    wanted = _on_map_places()
+    assert wanted <= set(markers)
+    outside = sorted(p for p in wanted if not markers[p]["inside"])
+    covered = sorted(p for p in wanted if markers[p]["underLegend"])
+    assert not outside, f"at {size} these places are outside the map: {outside}"
+    assert not covered, f"at {size} the legend covers {covered}"
+    # The legend starts as a small key that opens on a click.
+    frame = app.map()
+    legend = frame.locator(".bm-legend details")
+    expect(legend).not_to_have_attribute("open", "")
+    frame.locator(".bm-legend summary").click()
+    expect(legend).to_have_attribute("open", "")
+    # Nobody moved the map: the link carries no view.
+    assert not {"area", "lat", "lng", "z"} & set(query_of(app.page.url))
+
+
+@pytest.mark.parametrize(("made", "opened"), [("1920x1080", "390x844"), ("390x844", "1280x720")])
+def test_a_link_made_at_one_size_frames_the_same_places_at_another(
+    open_page: Any, app_server: Any, made: str, opened: str
+) -> None:
+    sender = _opened(open_page, app_server, made)
+    # The user drags the map a little: now the link carries the area shown.
+    box = sender.page.locator("iframe").first.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + min(box["height"], 500) * 0.5
+    sender.page.mouse.move(x, y)
+    sender.page.mouse.down()
+    sender.page.mouse.move(x - 40, y - 30, steps=8)
+    sender.page.mouse.up()
+    sender.wait_view_settled()
+    link = wait_for_query(sender, has={"area": None}, lacks=("lat", "lng", "z"))
+    seen = {p for p, m in _markers(sender).items() if m["inside"]}
+    assert seen, f"no place in view at {made} after the drag"
+
+    receiver = _opened(open_page, app_server, opened, path_and_query(sender.page.url))
+    markers = _markers(receiver)
+    lost = sorted(p for p in seen if not markers[p]["inside"])
+    assert not lost, f"seen at {made}, outside the map at {opened}: {lost}"
+    # The link's area is kept until the receiver moves the map themselves.
+    assert query_of(receiver.page.url)["area"] == link["area"]
