@@ -124,8 +124,20 @@ class MapArea:
         )
 
     def param(self) -> str:
-        """The link's value: south,west,north,east to 4 decimals (about 10 m)."""
-        return ",".join(f"{v:.4f}" for v in (self.south, self.west, self.north, self.east))
+        """The link's value: south,west,north,east to 4 decimals (about 10 m), rounded inwards.
+
+        Inwards, so that the area still fits the map it came from at its zoom:
+        the same screen opens the link at the same zoom, not one further out.
+        """
+        # round(..., 6) first: 50.5151 * 1e4 is 505150.99999..., which must stay
+        # 505151, or the area would shrink each time a link is read and written.
+        inward = (
+            math.ceil(round(self.south * 1e4, 6)),
+            math.ceil(round(self.west * 1e4, 6)),
+            math.floor(round(self.north * 1e4, 6)),
+            math.floor(round(self.east * 1e4, 6)),
+        )
+        return ",".join(f"{v / 1e4:.4f}" for v in inward)
 
 
 def _area(raw: str, notices: list[str]) -> MapArea | None:

@@ -28,14 +28,28 @@
         var size = map.getSize();
         var top = Math.max(reach("top left").y, reach("top right").y) + 8;
         var bottom = Math.max(reach("bottom left").y, reach("bottom right").y) + 8;
-        var side = request.exact ? 8 : Math.min(labelRoom, 0.15 * size.x) + 16;
+        // A link's area is the ground its sender saw, controls and all: framed as it is.
+        if (request.exact) { return {padding: [0, 0]}; }
+        var side = Math.min(labelRoom, 0.15 * size.x) + 16;
         var scale = Math.min(1, 0.5 * size.y / Math.max(top + bottom, 1));
         return {
             paddingTopLeft: [side, top * scale],
             paddingBottomRight: [side, bottom * scale],
         };
     }
+    // Leaflet's stylesheet loads beside the map's script: until it applies,
+    // the corners are not in their corners and cannot be measured.
+    function styled() {
+        var corner = map.getContainer().querySelector(".leaflet-top");
+        return !corner || window.getComputedStyle(corner).position === "absolute";
+    }
     function fit(request) {
+        if (!styled()) {
+            setTimeout(function () {
+                if (current === request && !state.moved) { fit(request); }
+            }, 100);
+            return;
+        }
         var bounds = request.bounds;
         var options = padding(request);
         options.animate = false;
