@@ -36,6 +36,7 @@ SCRIPTS = (
     "map-control.js",
     "fit-when-sized.js",
     "frame.js",
+    "open-places.js",
     "focus-without-scrolling.js",
     "zoom-class.js",
     "hatch-patterns.js",

@@ -31,8 +31,8 @@ PRESENT_MAP_HEIGHT = 560  # fills a 1280x720 shared screen under one row of cont
 # Clicks open a claim card; the area the user moved to goes into the link. The
 # layers' script is deterministic, so these reruns redraw nothing.
 # bounds: the area shown, for the link once the user moved the map (the map's
-# script adds whether they did: REPORT_KEY).
-RETURNED_OBJECTS = ["last_object_clicked", "bounds"]
+# script adds whether they did, and the clicked marker's place: REPORT_KEY).
+RETURNED_OBJECTS = ["last_object_clicked", "last_object_clicked_count", "bounds"]
 
 
 def briefing_map(view: BriefingView) -> BriefingView:

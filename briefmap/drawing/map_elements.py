@@ -26,6 +26,7 @@ _SCRIPTS = {
         "map-control.js",
         "fit-when-sized.js",
         "frame.js",
+        "open-places.js",
         "focus-without-scrolling.js",
         "zoom-class.js",
         "hatch-patterns.js",
@@ -124,6 +125,18 @@ class FrameView(MapScript):
                 "exact": frame.exact,
             }
         )
+
+
+class OpenPlaces(MapScript):
+    """Clicks and keys on place markers open the place that was clicked.
+
+    A click names the marker's place in the report (resolving a click by
+    position picked a neighbour where markers sit close); Enter or Space on a
+    focused marker clicks it (Leaflet's own Enter click carries no position);
+    a click closes the marker's tooltip, which would otherwise stay up.
+    """
+
+    script = "open-places.js"
 
 
 class FocusWithoutScrolling(MapScript):

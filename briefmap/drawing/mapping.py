@@ -31,6 +31,7 @@ from briefmap.drawing.map_elements import (
     FrameView,
     HatchPatterns,
     MapControl,
+    OpenPlaces,
     RawText,
     SafeFeatureGroup,
     ZoomClass,
@@ -38,7 +39,10 @@ from briefmap.drawing.map_elements import (
 from briefmap.drawing.plan import (
     Layer,
     MapFeature,
+    footnote_html,
     lead_order,
+    one_per_place,
+    place_tooltip_html,
     plan_features,
     tooltip_html,
 )
@@ -57,6 +61,9 @@ from briefmap.safe import map_text
 
 LABEL_LEFT = frozenset({PlaceKind.CITY, PlaceKind.TOWN, PlaceKind.CAPITAL})
 
+# Leaflet's z-index offsets (it stacks markers by latitude otherwise), by symbol size.
+SMALL_ON_TOP = {PlaceKind.TOWN: 2000, PlaceKind.CITY: 1000}
+
 FEATURE_CLASS = "bm-feature"  # every drawn place carries it: browser tests count these
 
 
@@ -73,7 +80,10 @@ def _tooltip(feature: MapFeature) -> folium.Tooltip:
 LABEL_EVERY_POINT_UP_TO = 60
 
 
-def _point_marker(feature: MapFeature, *, crowded: bool = False) -> folium.Marker:
+def _point_marker(
+    feature: MapFeature, *, crowded: bool = False, also: tuple[MapFeature, ...] = ()
+) -> folium.Marker:
+    """A point place's one marker, drawn as ``feature``; ``also``: its claims in other layers."""
     place, lead = feature.place, feature.lead
     svg = symbol_svg(place.kind, feature.actor.colour, lead.status, lead.posture)
     # Towns are labelled to the left and installations to the right: the bases
@@ -81,7 +91,11 @@ def _point_marker(feature: MapFeature, *, crowded: bool = False) -> folium.Marke
     # facility in Tartus, the airport by Qamishli), so the labels part ways.
     side = " bm-label-left" if place.kind in LABEL_LEFT else ""
     when = " bm-label-near" if crowded else ""
-    label = f'<span class="bm-label{side}{when}">{map_text(place.name_en)}</span>'
+    # data-place: the map's script reports which place a click or a key opened.
+    label = (
+        f'<span class="bm-label{side}{when}" data-place="{map_text(place.id)}">'
+        f"{map_text(place.name_en)}</span>"
+    )
     icon = folium.DivIcon(
         html=f"{svg}{label}",
         icon_size=(SYMBOL_PX, SYMBOL_PX),
@@ -89,7 +103,19 @@ def _point_marker(feature: MapFeature, *, crowded: bool = False) -> folium.Marke
         class_name=f"{FEATURE_CLASS} bm-point bm-layer-{feature.layer.slug}",
     )
     point = place.geometry
-    return folium.Marker(location=(point.y, point.x), icon=icon, tooltip=_tooltip(feature))
+    tooltip = folium.Tooltip(
+        place_tooltip_html((feature, *also)), sticky=True, class_name="bm-tooltip"
+    )
+    # Tabbing onto a place off the map's view (the Kremlin) must not pan to it.
+    # Smaller symbols on top: a town beside its airport stays clickable inside
+    # the airport's larger symbol, which is still clickable around it.
+    return folium.Marker(
+        location=(point.y, point.x),
+        icon=icon,
+        tooltip=tooltip,
+        auto_pan_on_focus=False,
+        z_index_offset=SMALL_ON_TOP.get(place.kind, 0),
+    )
 
 
 # ----------------------------------------------------------------- polygons
@@ -322,9 +348,11 @@ def _draw(
 ) -> None:
     """Draw features (and proposed-deployment arrows) into the groups ``group_of`` picks."""
     crowded = sum(f.place.is_point for f in features) > LABEL_EVERY_POINT_UP_TO
-    for feature in features:
+    for feature, *also in one_per_place(features):
         element = (
-            _point_marker(feature, crowded=crowded) if feature.place.is_point else _region(feature)
+            _point_marker(feature, crowded=crowded, also=tuple(also))
+            if feature.place.is_point
+            else _region(feature)
         )
         element.add_to(group_of(feature.layer))
     for arrow in deployment_arrows(catalog, features):
@@ -391,38 +419,6 @@ def _changes_group(
     return group
 
 
-def footnote_html(catalog: Catalog, selection: Selection, *, outlets: bool = True) -> str:
-    """The map's footnote: the "as of" date and the sources of what is shown, escaped.
-
-    With ``outlets`` (presentation view, where the sidebar and pages are out of
-    sight) it names them; otherwise it counts them, to keep the map clear.
-    Both renderers use it; it is kept with the selection's plan for reruns.
-    """
-    plan = catalog.index.plan(selection)
-    key = ("footnote", catalog.as_of, outlets)
-    if key not in plan.built:
-        plan.built[key] = _footnote(catalog, selection, outlets)
-    return plan.built[key]
-
-
-def _footnote(catalog: Catalog, selection: Selection, outlets: bool) -> str:
-    cited = catalog.index.cited_sources(selection)
-    lines = [
-        f'<div class="bm-foot-asof">Data as of {map_text(catalog.as_of or "not stated")} · '
-        f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"
-    ]
-    if cited and not outlets:
-        lines.append(
-            f'<div class="bm-foot-sources">{len(cited)} sources: see Sources &amp; method</div>'
-        )
-    elif cited:
-        # Outlets by name only: the items themselves are a click away on the
-        # Sources & method page, and the map must stay visible.
-        outlets = list(dict.fromkeys(s.outlet for s in cited))
-        lines.append(f'<div class="bm-foot-sources">Sources: {map_text("; ".join(outlets))}</div>')
-    return "".join(lines)
-
-
 # --------------------------------------------------------------- base map
 
 
@@ -468,6 +464,7 @@ def build_base_map(
     folium.TileLayer(providers.Esri.WorldGrayCanvas, name="Light grey basemap").add_to(fmap)
     folium.TileLayer(providers.OpenStreetMap.Mapnik, name="OpenStreetMap", show=False).add_to(fmap)
     FitWhenSized().add_to(fmap)
+    OpenPlaces().add_to(fmap)
     fmap.get_root().header.add_child(RawText(MAP_CSS), name="briefmap_css")
     if presentation:
         fmap.get_root().header.add_child(RawText(PRESENTATION_CSS), name="briefmap_present_css")

@@ -2,7 +2,8 @@
 
 ``st_folium`` reports the map's view and its last object click; the map's own
 script (``briefmap/drawing/web/fit-when-sized.js``) adds :data:`REPORT_KEY`: whether
-the user moved the map since it was last framed.
+the user moved the map since it was last framed, and the place id of the
+marker last clicked or opened from the keyboard.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from briefmap.engine.state import MapArea
 
 # The map script's own part of the component's report.
 REPORT_KEY = "briefmap"
+MAX_PLACE_ID = 200  # longer is not an id of ours
 
 # A marker click reports the marker's own position; this tolerance (about a
 # metre) absorbs float round-tripping through JSON, nothing more.
@@ -31,10 +33,18 @@ def _report(payload: Any) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class MapClick:
-    """A click on a map object, as reported by ``st_folium``'s ``last_object_clicked``."""
+    """A click on a map object (or Enter on a focused marker), as the component reports it.
 
-    lat: float
-    lng: float
+    ``place`` is the clicked marker's place id, from the map's script; the
+    canvas renderer and outlines have none, and are found by position. ``count``
+    (the component's ``last_object_clicked_count``) tells a second click on the
+    same place from the component repeating its last report.
+    """
+
+    lat: float | None
+    lng: float | None
+    place: str | None = None
+    count: int = 0
 
     @classmethod
     def from_component(cls, payload: Any) -> MapClick | None:
@@ -42,12 +52,24 @@ class MapClick:
         if not isinstance(payload, dict):
             return None
         clicked = payload.get("last_object_clicked")
-        if not isinstance(clicked, dict):
-            return None
-        lat, lng = clicked.get("lat"), clicked.get("lng")
+        lat, lng = (
+            (clicked.get("lat"), clicked.get("lng")) if isinstance(clicked, dict) else (None, None)
+        )
         if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in (lat, lng)):
+            lat = lng = None
+        place = _report(payload).get("place")
+        if not isinstance(place, str) or not 0 < len(place) <= MAX_PLACE_ID:
+            place = None
+        count = payload.get("last_object_clicked_count")
+        count = count if isinstance(count, int) and not isinstance(count, bool) else 0
+        if lat is None and place is None:
             return None
-        return cls(lat=float(lat), lng=float(lng))
+        return cls(
+            lat=None if lat is None else float(lat),
+            lng=None if lng is None else float(lng),
+            place=place,
+            count=count,
+        )
 
 
 def moved_area(payload: Any) -> MapArea | None:
@@ -95,7 +117,15 @@ PLACES_MAX_ZOOM = 9
 def place_at(
     catalog: Catalog, place_ids: tuple[str, ...] | list[str], click: MapClick
 ) -> str | None:
-    """The drawn place a click landed on: a point at that spot, else the smallest outline around it."""
+    """The drawn place a click landed on.
+
+    The clicked marker's own place when the map names it; else a point at the
+    spot clicked, else the smallest outline around it.
+    """
+    if click.place is not None and click.place in set(place_ids):
+        return click.place
+    if click.lat is None or click.lng is None:
+        return None
     points = [catalog.places[p] for p in place_ids if catalog.places[p].is_point]
     for place in points:
         if (

@@ -1,8 +1,9 @@
-"""The map on any screen: framing, and links that frame the same ground.
+"""The map on any screen: framing, links that frame the same ground, clicks and keys on markers.
 
 At 1920x1080, 1280x720 (a shared screen) and 390x844 (a phone): the shown
 places lie inside the map and none under the legend; a link made at one size
-frames the same places at another.
+frames the same places at another; a click on each marker, or Enter on a
+focused one, opens that place's claim card.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from browser_support import (
+    WAIT_MS,
     BrowserPage,
     expect,
     expected_for,
@@ -19,8 +21,6 @@ from browser_support import (
     query_of,
     wait_for_query,
 )
-
-from briefmap.drawing.plan import plan_features
 
 GEODATA = Path(__file__).resolve().parents[2] / "geodata"
 SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720), "390x844": (390, 844)}
@@ -34,7 +34,7 @@ MARKERS_JS = """() => {
     return [...document.querySelectorAll('.leaflet-marker-icon.bm-point')].map((el) => {
         const r = el.getBoundingClientRect();
         return {
-            place: el.querySelector('.bm-label').textContent,
+            place: el.querySelector('[data-place]').getAttribute('data-place'),
             inside: r.left >= box.left && r.right <= box.right
                 && r.top >= box.top && r.bottom <= box.bottom,
             underLegend: !!key && !(r.right <= key.left || r.left >= key.right
@@ -51,11 +51,7 @@ def _viewport(size: str) -> dict[str, int]:
 
 def _on_map_places() -> set[str]:
     expected = expected_for(GEODATA)
-    return {
-        f.place.name_en
-        for f in plan_features(expected.catalog, expected.selection)
-        if f.place.is_point and not f.place.off_map
-    }
+    return {f.place.id for f in expected.drawn if f.place.is_point and not f.place.off_map}
 
 
 def _opened(open_page: Any, app_server: Any, size: str, path: str = "/") -> BrowserPage:
@@ -117,3 +113,55 @@ def test_a_link_made_at_one_size_frames_the_same_places_at_another(
     assert not lost, f"seen at {made}, outside the map at {opened}: {lost}"
     # The link's area is kept until the receiver moves the map themselves.
     assert query_of(receiver.page.url)["area"] == link["area"]
+
+
+def _open_by(app: BrowserPage, place_id: str, how: str) -> None:
+    name = expected_for(GEODATA).catalog.places[place_id].name_en
+    marker = app.map().locator(f'.leaflet-marker-icon:has([data-place="{place_id}"])')
+    expect(marker).to_have_count(1)
+    if how == "click":
+        # A point of the marker that no other marker covers.
+        spot = marker.evaluate(
+            """(el) => {
+                const r = el.getBoundingClientRect();
+                const spots = [];
+                for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) spots.push([i / 12, j / 12]);
+                spots.sort((a, b) => Math.hypot(a[0] - 0.5, a[1] - 0.5) - Math.hypot(b[0] - 0.5, b[1] - 0.5));
+                for (const [fx, fy] of spots) {
+                    const hit = document.elementFromPoint(r.left + r.width * fx, r.top + r.height * fy);
+                    if (hit && hit.closest('.leaflet-marker-icon') === el)
+                        return {x: r.width * fx, y: r.height * fy};
+                }
+                return null;
+            }"""
+        )
+        assert spot is not None, f"{name}'s marker is covered by others"
+        marker.click(position=spot)
+    else:
+        marker.focus()
+        app.page.keyboard.press(how)
+    card = app.claim_card()
+    expect(card.get_by_role("combobox", name="Claim card")).to_have_value(name, timeout=WAIT_MS)
+    # The click closed the tooltip rather than leaving it up over the map.
+    expect(app.map().locator(".leaflet-tooltip")).to_have_count(0)
+
+
+@pytest.mark.parametrize("size", ["1280x720"])
+def test_a_click_on_each_marker_opens_that_places_card(
+    open_page: Any, app_server: Any, size: str
+) -> None:
+    app = _opened(open_page, app_server, size)
+    for place_id in sorted(_on_map_places()):
+        _open_by(app, place_id, "click")
+
+
+@pytest.mark.parametrize("key", ["Enter", " "])
+def test_a_key_on_a_focused_marker_opens_its_card(
+    open_page: Any, app_server: Any, key: str
+) -> None:
+    app = _opened(open_page, app_server, "1280x720")
+    view = app.view()
+    for place_id in ("qamishli", "qamishli_airport", "moscow_kremlin"):
+        _open_by(app, place_id, key)
+    # Focusing the Kremlin, far off the map's view, did not pan the map to Moscow.
+    assert app.view() == view
