@@ -103,9 +103,9 @@ def page_heading(view: BriefingView, title: str, caption: str) -> None:
         if briefing and scene
         else title
     )
-    text, back, forward, leave = st.columns([6, 1, 1, 1.4], vertical_alignment="center")
+    text, back, forward, leave = st.columns([5, 1.3, 1.3, 1], vertical_alignment="center")
     text.markdown(f"#### {markdown_text(heading)}")
-    _scene_buttons(view, back, forward, compact=True)
+    _scene_buttons(view, back, forward)
     leave.button(
         "Exit", on_click=exit_presentation, width="stretch", help="Leave presentation view"
     )
@@ -124,25 +124,28 @@ def scene_bar(view: BriefingView) -> None:
     _scene_buttons(view, back, forward)
 
 
-def _scene_buttons(view: BriefingView, back: Any, forward: Any, *, compact: bool = False) -> None:
+def _scene_buttons(view: BriefingView, back: Any, forward: Any) -> None:
     briefing, number = view.briefing, view.state.scene
     if briefing is None or number is None:
         return
+    # Words, not only arrows: a button's label is its name for a screen reader.
     back.button(
-        "◀" if compact else "◀ Previous",
+        "◀ Previous",
         on_click=apply_scene,
         args=(view.data, briefing.id, number - 1),
         disabled=number <= 1,
         width="stretch",
         key="scene_previous",
+        help="Previous scene",
     )
     forward.button(
-        "▶" if compact else "Next ▶",
+        "Next ▶",
         on_click=apply_scene,
         args=(view.data, briefing.id, number + 1),
         disabled=number >= len(briefing.scenes),
         width="stretch",
         key="scene_next",
+        help="Next scene",
     )
 
 

@@ -146,7 +146,7 @@ def _open_by(app: BrowserPage, place_id: str, how: str) -> None:
     expect(app.map().locator(".leaflet-tooltip")).to_have_count(0)
 
 
-@pytest.mark.parametrize("size", ["1280x720"])
+@pytest.mark.parametrize("size", list(SIZES))
 def test_a_click_on_each_marker_opens_that_places_card(
     open_page: Any, app_server: Any, size: str
 ) -> None:
@@ -155,13 +155,68 @@ def test_a_click_on_each_marker_opens_that_places_card(
         _open_by(app, place_id, "click")
 
 
-@pytest.mark.parametrize("key", ["Enter", " "])
+@pytest.mark.parametrize(("size", "key"), [(size, "Enter") for size in SIZES] + [("1280x720", " ")])
 def test_a_key_on_a_focused_marker_opens_its_card(
-    open_page: Any, app_server: Any, key: str
+    open_page: Any, app_server: Any, size: str, key: str
 ) -> None:
-    app = _opened(open_page, app_server, "1280x720")
+    app = _opened(open_page, app_server, size)
     view = app.view()
     for place_id in ("qamishli", "qamishli_airport", "moscow_kremlin"):
         _open_by(app, place_id, key)
     # Focusing the Kremlin, far off the map's view, did not pan the map to Moscow.
     assert app.view() == view
+
+
+# Each scene's highlight rings: inside the map, clear of the legend.
+HIGHLIGHTS_JS = """() => {
+    const box = map.getContainer().getBoundingClientRect();
+    const legend = document.querySelector('.bm-legend');
+    const key = legend ? legend.getBoundingClientRect() : null;
+    return [...document.querySelectorAll('.bm-highlight')].map((el) => {
+        const r = el.getBoundingClientRect();
+        return {
+            inside: r.left >= box.left - 1 && r.right <= box.right + 1
+                && r.top >= box.top - 1 && r.bottom <= box.bottom + 1,
+            underLegend: !!key && !(r.right <= key.left || r.left >= key.right
+                || r.bottom <= key.top || r.top >= key.bottom),
+        };
+    });
+}"""
+
+
+@pytest.mark.parametrize(
+    ("size", "present"),
+    [("1280x720", True), ("1920x1080", True), ("1280x720", False), ("390x844", False)],
+)
+def test_each_scene_frames_its_highlighted_places_clear_of_the_legend(
+    open_page: Any, app_server: Any, size: str, present: bool
+) -> None:
+    briefing = "moscow-meeting"
+    app = open_page(app_server, viewport=_viewport(size))
+    app.goto(f"/?briefing={briefing}&scene=1" + ("&present=1" if present else ""))
+    number = 1
+    while True:
+        wait_for_query(app, {"briefing": briefing, "scene": str(number)})
+        app.map()
+        app.settle()
+        app.wait_view_settled(quiet_s=0.5)
+        rings = app.map_frame().evaluate(HIGHLIGHTS_JS)
+        assert rings, f"scene {number} highlights nothing"
+        assert all(r["inside"] for r in rings), f"scene {number} at {size}: {rings}"
+        assert not any(r["underLegend"] for r in rings), f"scene {number} at {size}: {rings}"
+        forward = app.main.get_by_role("button", name="Next ▶")
+        back = app.main.get_by_role("button", name="◀ Previous")
+        for button in (back, forward):
+            expect(button).to_be_visible()
+            # Named in words, and the words fit the button (not "◀ Pre").
+            fits = button.evaluate(
+                """(b) => { const r = document.createRange(); r.selectNodeContents(b);
+                    const t = r.getBoundingClientRect(), o = b.getBoundingClientRect();
+                    return t.left >= o.left - 1 && t.right <= o.right + 1; }"""
+            )
+            assert fits, f"{button} is clipped at {size}"
+        if forward.is_disabled():
+            break
+        forward.click()
+        number += 1
+    assert number >= 3
