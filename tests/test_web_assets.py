@@ -42,7 +42,7 @@ SCRIPTS = (
     "hatch-patterns.js",
     "map-settled.js",
 )
-STYLES = ("map.css", "presentation.css", "presentation-page.css", "export.css")
+STYLES = ("map.css", "presentation.css", "presentation-page.css", "map-page.css", "export.css")
 
 
 def test_every_file_is_read_and_none_is_left_over() -> None:

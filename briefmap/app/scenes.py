@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 # Presentation view's page around the map (briefmap/drawing/web/presentation-page.css).
 PRESENTATION_PAGE_CSS = web_style("presentation-page.css")
+# The Map page's compact header and window-tall map (briefmap/drawing/web/map-page.css).
+MAP_PAGE_CSS = web_style("map-page.css")
 
 
 def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None:
@@ -93,6 +95,8 @@ def presentation_frame(view: BriefingView) -> None:
 def page_heading(view: BriefingView, title: str, caption: str) -> None:
     """The page title, or in presentation view one compact row with the controls."""
     if not view.state.present:
+        # Our own constant CSS: no data reaches this string.
+        st.markdown(MAP_PAGE_CSS, unsafe_allow_html=True)
         st.title(markdown_text(title))
         st.caption(markdown_text(caption))
         scene_bar(view)

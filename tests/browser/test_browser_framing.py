@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from browser_support import (
+    MAP_IFRAME,
     WAIT_MS,
     BrowserPage,
     expect,
@@ -79,6 +80,16 @@ def test_the_opening_view_frames_every_shown_place_clear_of_the_legend(
     covered = sorted(p for p in wanted if markers[p]["underLegend"])
     assert not outside, f"at {size} these places are outside the map: {outside}"
     assert not covered, f"at {size} the legend covers {covered}"
+    # The map is on screen, not below the fold: sized to the window under a compact header.
+    box = app.page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None and box["height"] >= 360
+    height = SIZES[size][1]
+    shown = min(box["y"] + box["height"], height) - max(box["y"], 0)
+    assert shown >= 0.75 * box["height"], (
+        f"at {size} only {shown:.0f} of {box['height']:.0f} px show"
+    )
+    if size != "390x844":  # a phone's title takes three lines
+        assert box["y"] + box["height"] <= height, f"at {size} the map ends below the fold"
     # The legend starts as a small key that opens on a click.
     frame = app.map()
     legend = frame.locator(".bm-legend details")
