@@ -26,18 +26,19 @@ from browser_support import (
 GEODATA = Path(__file__).resolve().parents[2] / "geodata"
 SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720), "390x844": (390, 844)}
 
-# Each point marker: its place, its symbol's box, whether it lies inside the
-# map and whether it touches the legend's box.
-MARKERS_JS = """() => {
+# Each element matching a selector (markers, highlight rings): its place (a
+# marker's), whether it lies inside the map and whether it touches the legend.
+IN_VIEW_JS = """(selector) => {
     const box = map.getContainer().getBoundingClientRect();
     const legend = document.querySelector('.bm-legend');
     const key = legend ? legend.getBoundingClientRect() : null;
-    return [...document.querySelectorAll('.leaflet-marker-icon.bm-point')].map((el) => {
+    return [...document.querySelectorAll(selector)].map((el) => {
         const r = el.getBoundingClientRect();
+        const named = el.querySelector('[data-place]');
         return {
-            place: el.querySelector('[data-place]').getAttribute('data-place'),
-            inside: r.left >= box.left && r.right <= box.right
-                && r.top >= box.top && r.bottom <= box.bottom,
+            place: named ? named.getAttribute('data-place') : null,
+            inside: r.left >= box.left - 1 && r.right <= box.right + 1
+                && r.top >= box.top - 1 && r.bottom <= box.bottom + 1,
             underLegend: !!key && !(r.right <= key.left || r.left >= key.right
                 || r.bottom <= key.top || r.top >= key.bottom),
         };
@@ -65,7 +66,9 @@ def _opened(open_page: Any, app_server: Any, size: str, path: str = "/") -> Brow
 
 
 def _markers(app: BrowserPage) -> dict[str, dict[str, Any]]:
-    return {m["place"]: m for m in app.map_frame().evaluate(MARKERS_JS)}
+    return {
+        m["place"]: m for m in app.map_frame().evaluate(IN_VIEW_JS, ".leaflet-marker-icon.bm-point")
+    }
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -178,23 +181,6 @@ def test_a_key_on_a_focused_marker_opens_its_card(
     assert app.view() == view
 
 
-# Each scene's highlight rings: inside the map, clear of the legend.
-HIGHLIGHTS_JS = """() => {
-    const box = map.getContainer().getBoundingClientRect();
-    const legend = document.querySelector('.bm-legend');
-    const key = legend ? legend.getBoundingClientRect() : null;
-    return [...document.querySelectorAll('.bm-highlight')].map((el) => {
-        const r = el.getBoundingClientRect();
-        return {
-            inside: r.left >= box.left - 1 && r.right <= box.right + 1
-                && r.top >= box.top - 1 && r.bottom <= box.bottom + 1,
-            underLegend: !!key && !(r.right <= key.left || r.left >= key.right
-                || r.bottom <= key.top || r.top >= key.bottom),
-        };
-    });
-}"""
-
-
 @pytest.mark.parametrize(
     ("size", "present"),
     [("1280x720", True), ("1920x1080", True), ("1280x720", False), ("390x844", False)],
@@ -211,7 +197,7 @@ def test_each_scene_frames_its_highlighted_places_clear_of_the_legend(
         app.map()
         app.settle()
         app.wait_view_settled(quiet_s=0.5)
-        rings = app.map_frame().evaluate(HIGHLIGHTS_JS)
+        rings = app.map_frame().evaluate(IN_VIEW_JS, ".bm-highlight")
         assert rings, f"scene {number} highlights nothing"
         assert all(r["inside"] for r in rings), f"scene {number} at {size}: {rings}"
         assert not any(r["underLegend"] for r in rings), f"scene {number} at {size}: {rings}"
