@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -308,3 +309,24 @@ def test_validate_refuses_a_scene_day_the_app_could_not_show(
     (issue,) = _briefing_issues(tmp_path, real_catalog, briefing)
     assert issue.field == f"scenes[1].{field}"
     assert "outside the data's dates" in issue.message or "not a date" in issue.message
+
+
+def test_a_scene_without_highlights_uses_its_view_but_not_in_the_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "geodata", data)
+    path = data / "briefings" / "moscow-meeting.json"
+    briefing = json.loads(path.read_text(encoding="utf-8"))
+    briefing["scenes"][0].pop("highlight", None)
+    briefing["scenes"][0]["view"] = {"center": [35.0, 36.5], "zoom": 8}
+    path.write_text(json.dumps(briefing), encoding="utf-8")
+    monkeypatch.setenv("BRIEFMAP_DATA", str(data))
+    at = _app(briefing="moscow-meeting", scene="1")
+    assert not at.exception
+    args = _map_args(at)
+    assert args["center"] == [35.0, 36.5] and args["zoom"] == 8
+    assert not {"area", "lat", "lng", "z"} & set(at.query_params)
+    # An old link's centre and zoom still reach the map, and stay in the link.
+    old = _app(lat="35.4117", lng="35.945", z="10")
+    assert old.query_params["z"] == "10" and old.query_params["lat"] == "35.4117"

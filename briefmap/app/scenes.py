@@ -63,7 +63,7 @@ def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None
     if bounds is not None:
         request_fit(bounds, max_zoom=scene.view.zoom if scene.view else PLACES_MAX_ZOOM)
     elif scene.view is not None:
-        request_view(scene.view)
+        request_view(scene.view, in_link=False)
     else:
         request_fit(catalog.index.map_bounds)
 

@@ -62,7 +62,8 @@ KEY_VIEW = "briefing_view"  # the view app.py computed, for the page
 
 FILTER_KEYS = (KEY_ACTORS, KEY_STATUSES, KEY_DEPLOYMENTS, KEY_KINDS, KEY_SEARCH, KEY_DATES)
 
-# The map's height in pixels, which the views asked for are fitted to.
+# The map frame's height in pixels before the page's CSS sizes it to the window
+# (briefmap/drawing/web/map-page.css).
 MAP_HEIGHT = 640
 
 
@@ -217,8 +218,12 @@ def exit_presentation() -> None:
     st.session_state[KEY_PRESENT] = False
 
 
-def request_view(view: MapView) -> None:
-    """Ask the map for an old link's centre and zoom on the next run (``st_folium`` sets it)."""
+def request_view(view: MapView, *, in_link: bool = True) -> None:
+    """Ask the map for a centre and zoom on the next run (``st_folium`` sets it).
+
+    An old link's view stays in the link (``in_link``); a scene's does not:
+    its link names the scene.
+    """
     previous = st.session_state.get(KEY_VIEW_REQUEST)
     # st_folium only moves the map when centre or zoom differ from the last
     # request, so asking for the same view twice nudges the centre invisibly.
@@ -226,7 +231,7 @@ def request_view(view: MapView) -> None:
         lat, lng = view.center
         view = MapView(center=(lat + 1e-7, lng), zoom=view.zoom)
     st.session_state[KEY_VIEW_REQUEST] = view
-    st.session_state[KEY_MAP_VIEW] = view
+    st.session_state[KEY_MAP_VIEW] = view if in_link else None
 
 
 def request_fit(
