@@ -27,7 +27,8 @@ from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, MapClick, moved_
 from briefmap.engine.state import MapView
 from briefmap.safe import markdown_text
 
-PRESENT_MAP_HEIGHT = 560  # fills a 1280x720 shared screen under one row of controls
+# The frame's height until the page's CSS sizes it to the window (presentation-page.css).
+PRESENT_MAP_HEIGHT = 560
 # Clicks open a claim card; the area the user moved to goes into the link. The
 # layers' script is deterministic, so these reruns redraw nothing.
 # bounds: the area shown, for the link once the user moved the map (the map's

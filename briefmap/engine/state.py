@@ -44,28 +44,10 @@ LATITUDES, LONGITUDES = (-85.0, 85.0), (-180.0, 180.0)
 
 @dataclass(frozen=True)
 class MapView:
-    """A centre and zoom level, as ``st_folium`` takes them."""
+    """A centre and zoom level, as ``st_folium`` takes them (old links, scenes without highlights)."""
 
     center: tuple[float, float]
     zoom: int
-
-    @classmethod
-    def from_component(cls, payload: Mapping[str, object]) -> MapView | None:
-        """The view ``st_folium`` reports (``center`` and ``zoom``), or ``None``."""
-        center, zoom = payload.get("center"), payload.get("zoom")
-        if (
-            not isinstance(center, Mapping)
-            or isinstance(zoom, bool)
-            or not isinstance(zoom, (int, float))
-        ):
-            return None
-        lat, lng = center.get("lat"), center.get("lng")
-        numbers = all(isinstance(v, (int, float)) and math.isfinite(v) for v in (lat, lng, zoom))
-        if not numbers or not (-90 <= lat <= 90):  # type: ignore[operator]
-            return None
-        # Leaflet lets longitude run past +-180 when the world wraps; fold it back.
-        lng = (float(lng) + 180.0) % 360.0 - 180.0  # type: ignore[arg-type]
-        return cls(center=(float(lat), lng), zoom=round(zoom))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
