@@ -17,6 +17,7 @@ from briefmap.app import pages_mode
 from briefmap.app.scenes import bounds_of
 from briefmap.data.schema import Catalog
 from briefmap.engine.briefings import load_briefings
+from briefmap.engine.state import MapArea
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -330,3 +331,20 @@ def test_a_scene_without_highlights_uses_its_view_but_not_in_the_link(
     # An old link's centre and zoom still reach the map, and stay in the link.
     old = _app(lat="35.4117", lng="35.945", z="10")
     assert old.query_params["z"] == "10" and old.query_params["lat"] == "35.4117"
+
+
+def test_back_on_the_map_page_the_map_shows_the_area_the_user_moved_to() -> None:
+    at = _app()
+    first = _frame(_map_args(at))
+    # As if the user had moved the map (the map reports it; AppTest has no browser).
+    at.session_state["map_view_now"] = MapArea(34.0, 36.0, 36.0, 39.0)
+    at.run()
+    assert _frame(_map_args(at)) == first  # the map on screen keeps its own view
+    at.switch_page("pages/claims.py").run()
+    at.switch_page("pages/map.py").run()
+    back = _frame(_map_args(at))
+    assert back["bounds"] == [[34.0, 36.0], [36.0, 39.0]] and back["exact"] is True
+    assert back["serial"] == first["serial"]  # not framed again on the next run
+    assert at.query_params["area"] == "34.0000,36.0000,36.0000,39.0000"
+    at.run()
+    assert _frame(_map_args(at)) == first

@@ -20,7 +20,6 @@ from briefmap.app.session import (
     KEY_SELECTED_PLACE,
     KEY_SINCE,
     KEY_URL_READ,
-    KEY_URL_WRITTEN,
     Form,
     request_fit,
     request_view,
@@ -68,10 +67,13 @@ def read_link_once(data: Data, form: Form) -> None:
 
 
 def write_link(params: dict[str, str]) -> None:
-    """Keep the URL in step with what is on screen, so a copied link reproduces it."""
-    if params != st.session_state.get(KEY_URL_WRITTEN):
+    """Keep the URL in step with what is on screen, so a copied link reproduces it.
+
+    Compared with the URL as it is, not as last written: moving to another
+    page empties the URL's query, and the link must come back.
+    """
+    if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
-        st.session_state[KEY_URL_WRITTEN] = params
 
 
 def link_notices() -> None:

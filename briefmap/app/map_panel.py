@@ -17,6 +17,7 @@ from briefmap.app.session import (
     KEY_SELECTED_PLACE,
     KEY_VIEW_REQUEST,
     MAP_HEIGHT,
+    map_drawn_afresh,
     request_fit,
     select_place,
 )
@@ -24,7 +25,7 @@ from briefmap.app.view import BriefingView, publish
 from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto
 from briefmap.drawing.mapping import MapExtras, build_base_map
 from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, MapClick, moved_area, place_at
-from briefmap.engine.state import MapView
+from briefmap.engine.state import MapArea, MapView
 from briefmap.safe import markdown_text
 
 # The frame's height until the page's CSS sizes it to the window (presentation-page.css).
@@ -47,6 +48,12 @@ def briefing_map(view: BriefingView) -> BriefingView:
     if frame is None and centred is None:
         shown = catalog.index.selection_bounds(selection) or catalog.index.map_bounds
         frame = Frame.of(shown, max_zoom=PLACES_MAX_ZOOM)
+    area = st.session_state.get(KEY_MAP_VIEW)
+    if map_drawn_afresh(view.state.present) and frame is not None and isinstance(area, MapArea):
+        # Back on the Map page after the user moved the map: the new map shows
+        # the area the link carries, not the places framed before. The same
+        # serial, so the next run's usual frame is not framed again.
+        frame = Frame.of(area.bounds, frame.serial, exact=True)
     extras = MapExtras(
         highlight=view.scene.highlight if view.scene else (),
         changes=view.changes,

@@ -53,10 +53,11 @@ KEY_FRAME_SERIAL = "map_frame_serial"  # how many frames the app has asked for
 KEY_MAP_VIEW = "map_view_now"  # the view for the link: only the user's own (or a link's)
 KEY_LAST_REPORTED_VIEW = "map_view_reported"  # the map's last report of an area the user moved to
 KEY_LAST_CLICK = "last_handled_click"
+KEY_RUN = "run_number"  # counts the session's runs
+KEY_MAP_DRAWN = "map_drawn"  # (run, presentation) of the last run that drew the map
 KEY_URL_READ = "url_read"
 KEY_NOTICES = "link_notices"
 KEY_PNG = "png_snapshot"  # (what it draws, the Future of the PNG being drawn)
-KEY_URL_WRITTEN = "url_written"
 KEY_UPLOAD = "upload_result"
 KEY_VIEW = "briefing_view"  # the view app.py computed, for the page
 
@@ -192,6 +193,20 @@ def init(form: Form) -> None:
     }
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
+    st.session_state[KEY_RUN] = int(st.session_state.get(KEY_RUN) or 0) + 1
+
+
+def map_drawn_afresh(present: bool) -> bool:
+    """Whether this run draws the map anew (the last run drew another page, or the other view).
+
+    Streamlit drops a component that a run does not draw, so coming back to
+    the Map page, or switching presentation view (another base map), mounts a
+    new map: it frames again what it is asked for.
+    """
+    run = int(st.session_state.get(KEY_RUN) or 0)
+    afresh = st.session_state.get(KEY_MAP_DRAWN) != (run - 1, present)
+    st.session_state[KEY_MAP_DRAWN] = (run, present)
+    return afresh
 
 
 # ------------------------------------------------------ writers (callback-safe)

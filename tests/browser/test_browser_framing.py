@@ -108,16 +108,7 @@ def test_a_link_made_at_one_size_frames_the_same_places_at_another(
     open_page: Any, app_server: Any, made: str, opened: str
 ) -> None:
     sender = _opened(open_page, app_server, made)
-    # The user drags the map a little: now the link carries the area shown.
-    box = sender.page.locator("iframe").first.bounding_box()
-    assert box is not None
-    x, y = box["x"] + box["width"] * 0.5, box["y"] + min(box["height"], 500) * 0.5
-    sender.page.mouse.move(x, y)
-    sender.page.mouse.down()
-    sender.page.mouse.move(x - 40, y - 30, steps=8)
-    sender.page.mouse.up()
-    sender.wait_view_settled()
-    link = wait_for_query(sender, has={"area": None}, lacks=("lat", "lng", "z"))
+    link = _drag(sender)  # now the link carries the area shown
     seen = {p for p, m in _markers(sender).items() if m["inside"]}
     assert seen, f"no place in view at {made} after the drag"
 
@@ -127,6 +118,41 @@ def test_a_link_made_at_one_size_frames_the_same_places_at_another(
     assert not lost, f"seen at {made}, outside the map at {opened}: {lost}"
     # The link's area is kept until the receiver moves the map themselves.
     assert query_of(receiver.page.url)["area"] == link["area"]
+
+
+def _drag(app: BrowserPage) -> dict[str, str]:
+    """Drag the map a little, as a user does; the link once it carries the area shown."""
+    box = app.page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + min(box["height"], 500) * 0.5
+    app.page.mouse.move(x, y)
+    app.page.mouse.down()
+    app.page.mouse.move(x - 40, y - 30, steps=8)
+    app.page.mouse.up()
+    app.wait_view_settled()
+    return wait_for_query(app, has={"area": None}, lacks=("lat", "lng", "z"))
+
+
+def test_back_from_another_page_the_map_shows_the_area_in_the_link(
+    open_page: Any, app_server: Any
+) -> None:
+    app = _opened(open_page, app_server, "1280x720")
+    link = _drag(app)
+    area = [float(v) for v in link["area"].split(",")]
+    nav = app.sidebar.locator('[data-testid="stSidebarNavLink"]')
+    nav.filter(has_text="Claims").click()
+    app.page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    # The link holds on the other page too (Streamlit empties the URL's query on the way).
+    wait_for_query(app, has={"area": link["area"]})
+    nav.filter(has_text="Map").click()
+    app.map()
+    app.settle()
+    app.wait_view_settled()
+    shown = app.map_frame().evaluate(
+        "() => { const b = map.getBounds(); return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"
+    )
+    assert shown == pytest.approx(area, abs=1e-3), (shown, area)
+    assert query_of(app.page.url).get("area") == link["area"], app.page.url
 
 
 def _open_by(app: BrowserPage, place_id: str, how: str) -> None:

@@ -65,9 +65,9 @@
     // Called by frame.js each time the layers are swapped in: a request is
     // framed once, and a new one forgets that the user had moved the map.
     map.__bmFrame = function (request) {
-        current = request;
         if (applied === request.serial) { return; }
         applied = request.serial;
+        current = request;
         state.moved = false;
         // After the layer control, which streamlit-folium adds just after the layers.
         setTimeout(function () { fit(request); }, 0);
