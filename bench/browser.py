@@ -40,6 +40,8 @@ from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog
 from briefmap.drawing import bulk, mapping
 from briefmap.drawing.assets import LEAFLET_CSS, LEAFLET_JS, leaflet_source_dir
+from briefmap.drawing.map_elements import FrameView
+from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame
 from briefmap.engine.query import ClaimFilter
 from briefmap.screenshots import CHROMIUM_ARGS, chromium_executable
 
@@ -120,6 +122,8 @@ def page_html(catalog: Catalog, groups: list[folium.FeatureGroup]) -> str:
     )
 
     base = mapping.build_base_map(catalog, asset_base=INLINE)
+    # Framed as the app frames its opening view (the app's frame comes with its layers).
+    FrameView(Frame.of(catalog.index.map_bounds, max_zoom=PLACES_MAX_ZOOM)).add_to(base)
     base.get_root().render()
     html, header = _get_html(base), _get_header(base)
     script = _get_map_string(base)

@@ -64,7 +64,8 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("sources", "/sources"),
     ("present", "/?present=1&briefing=moscow-meeting&scene=2"),
 )
-VIEWPORTS: tuple[tuple[int, int], ...] = ((1920, 1080), (1280, 720))
+# A wall display, the usual shared screen, a phone.
+VIEWPORTS: tuple[tuple[int, int], ...] = ((1920, 1080), (1280, 720), (390, 844))
 
 
 def is_tile_url(url: str) -> bool:

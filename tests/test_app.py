@@ -16,6 +16,7 @@ from briefmap.app import pages_mode
 from briefmap.data.loader import load_catalog
 from briefmap.data.sourcing import RULES
 from briefmap.drawing.mapping import plan_features
+from briefmap.drawing.plan import one_per_place
 from briefmap.engine.query import ClaimFilter, Deployments, select
 from briefmap.safe import WORD_JOINER, markdown_text
 
@@ -59,12 +60,17 @@ def test_map_page_shows_everything_by_default(real_catalog: Any) -> None:
     n = len(real_catalog.claims)
     assert _count_line(at) == f"**Showing {n} of {n} claims**"
     args = _map_args(at)
-    # Clicks open the card; centre and zoom keep the shareable link current.
-    assert args["returned_objects"] == ["last_object_clicked", "center", "zoom"]
+    # Clicks open the card; the area the user moved to keeps the shareable link current.
+    assert args["returned_objects"] == [
+        "last_object_clicked",
+        "last_object_clicked_count",
+        "bounds",
+    ]
     assert all("cdn" not in link for link in args["js_links"] + args["css_links"])
-    assert args["feature_group"].count('"className": "bm-feature ') == len(
-        plan_features(real_catalog, select(real_catalog, ClaimFilter()))
-    )
+    # One marker per place, however many layers it has claims in.
+    features = plan_features(real_catalog, select(real_catalog, ClaimFilter()))
+    assert args["feature_group"].count('"className": "bm-feature ') == len(one_per_place(features))
+    assert len(one_per_place(features)) < len(features)
 
 
 def test_filter_change_swaps_layers_but_keeps_the_base_map(real_catalog: Any) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,8 +14,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from briefmap.app import pages_mode
+from briefmap.app.scenes import bounds_of
 from briefmap.data.schema import Catalog
 from briefmap.engine.briefings import load_briefings
+from briefmap.engine.state import MapArea
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -105,12 +109,60 @@ def test_every_scene_has_its_own_url(real_catalog: Catalog) -> None:
     assert at.query_params["scene"] == str(len(briefing.scenes) - 1)
 
 
-def test_scene_highlights_and_view_reach_the_map() -> None:
+def _frame(args: dict[str, Any]) -> dict[str, Any]:
+    """What the layers ask the map to frame (frame.js's argument)."""
+    frames = re.findall(r'\(map_\w+, (\{"bounds".*?\})\);', args["feature_group"])
+    assert len(frames) == 1, frames
+    return json.loads(frames[0])
+
+
+def test_scene_frames_its_highlighted_places(real_catalog: Catalog) -> None:
+    briefings, _ = load_briefings(REPO / "geodata", real_catalog)
+    scene = briefings["moscow-meeting"].scenes[0]
     at = _app(briefing="moscow-meeting", scene="1")
     args = _map_args(at)
     assert "bm-highlight" in args["feature_group"]
     assert "Highlighted in this scene" in args["layer_control"]
-    assert args["zoom"] == 9
+    # Framed by the map in its own size: no centre and zoom for one screen.
+    assert args["center"] is None and args["zoom"] is None
+    frame = _frame(args)
+    assert frame["bounds"] == bounds_of([real_catalog.places[p] for p in scene.highlight])
+    assert frame["maxZoom"] == scene.view.zoom and frame["exact"] is False
+    # A view the app framed is not the user's: the link names the scene, not a view.
+    assert not {"area", "lat", "lng", "z"} & set(at.query_params)
+    at.button(key="scene_next").click().run()
+    assert _frame(_map_args(at))["serial"] == frame["serial"] + 1
+
+
+def test_default_map_frames_the_shown_places(real_catalog: Catalog) -> None:
+    at = _app(actor="israel")
+    frame = _frame(_map_args(at))
+    selection = real_catalog.index.select(at.session_state["briefing_view"].claim_filter)
+    assert frame["bounds"] == real_catalog.index.selection_bounds(selection)
+    assert frame["serial"] == 0
+    assert not {"area", "lat", "lng", "z"} & set(at.query_params)
+
+
+def test_an_area_in_the_link_is_framed_exactly_and_kept() -> None:
+    at = _app(area="34.5,35.5,36.0,37.25")
+    assert not at.exception and not at.warning
+    args = _map_args(at)
+    frame = _frame(args)
+    assert frame["bounds"] == [[34.5, 35.5], [36.0, 37.25]] and frame["exact"] is True
+    assert args["center"] is None
+    assert at.query_params["area"] == "34.5000,35.5000,36.0000,37.2500"
+
+
+@pytest.mark.parametrize(
+    "area",
+    ["banana", "1,2,3", "36,35,34,37", "34,37,36,35", "nan,35,36,37", "34,35,99,37", "1,2,3,4,5"],
+)
+def test_a_bad_area_gets_a_notice(area: str) -> None:
+    at = _app(area=area)
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert "map area" in warning and "south,west,north,east" in warning
+    assert "area" not in at.query_params
 
 
 def test_presentation_view() -> None:
@@ -259,3 +311,41 @@ def test_validate_refuses_a_scene_day_the_app_could_not_show(
     (issue,) = _briefing_issues(tmp_path, real_catalog, briefing)
     assert issue.field == f"scenes[1].{field}"
     assert "outside the data's dates" in issue.message or "not a date" in issue.message
+
+
+def test_a_scene_without_highlights_uses_its_view_but_not_in_the_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "geodata", data)
+    path = data / "briefings" / "moscow-meeting.json"
+    briefing = json.loads(path.read_text(encoding="utf-8"))
+    briefing["scenes"][0].pop("highlight", None)
+    briefing["scenes"][0]["view"] = {"center": [35.0, 36.5], "zoom": 8}
+    path.write_text(json.dumps(briefing), encoding="utf-8")
+    monkeypatch.setenv("BRIEFMAP_DATA", str(data))
+    at = _app(briefing="moscow-meeting", scene="1")
+    assert not at.exception
+    args = _map_args(at)
+    assert args["center"] == [35.0, 36.5] and args["zoom"] == 8
+    assert not {"area", "lat", "lng", "z"} & set(at.query_params)
+    # An old link's centre and zoom still reach the map, and stay in the link.
+    old = _app(lat="35.4117", lng="35.945", z="10")
+    assert old.query_params["z"] == "10" and old.query_params["lat"] == "35.4117"
+
+
+def test_back_on_the_map_page_the_map_shows_the_area_the_user_moved_to() -> None:
+    at = _app()
+    first = _frame(_map_args(at))
+    # As if the user had moved the map (the map reports it; AppTest has no browser).
+    at.session_state["map_view_now"] = MapArea(34.0, 36.0, 36.0, 39.0)
+    at.run()
+    assert _frame(_map_args(at)) == first  # the map on screen keeps its own view
+    at.switch_page("pages/claims.py").run()
+    at.switch_page("pages/map.py").run()
+    back = _frame(_map_args(at))
+    assert back["bounds"] == [[34.0, 36.0], [36.0, 39.0]] and back["exact"] is True
+    assert back["serial"] == first["serial"]  # not framed again on the next run
+    assert at.query_params["area"] == "34.0000,36.0000,36.0000,39.0000"
+    at.run()
+    assert _frame(_map_args(at)) == first

@@ -21,6 +21,7 @@ from briefmap.data.schema import Catalog, ClaimStatus, PlaceKind, Posture
 from briefmap.drawing import bulk, canvas_payload, mapping
 from briefmap.drawing.map_elements import MapControl, SafeFeatureGroup
 from briefmap.drawing.mapping import Layer, MapExtras, plan_features, tooltip_html
+from briefmap.drawing.plan import footnote_html, one_per_place
 from briefmap.drawing.symbology import REGION_FILL_SCALE, STATUS_STYLES
 from briefmap.engine.interaction import MapClick, place_at
 from briefmap.engine.query import ClaimFilter, Deployments, select
@@ -418,7 +419,7 @@ def test_legend_footnote_and_extras(real_catalog: Catalog) -> None:
         [c.html for c in layers[0]._children.values() if getattr(c, "slot", "") == "footnote"]
         for layers in (fast, slow)
     ]
-    assert notes[0] == notes[1] == [mapping.footnote_html(real_catalog, selection, outlets=False)]
+    assert notes[0] == notes[1] == [footnote_html(real_catalog, selection, outlets=False)]
 
 
 @pytest.mark.parametrize("which", ["named_origin", "synthetic"])
@@ -512,7 +513,7 @@ def test_auto_keeps_markers_for_few_places_and_goes_bulk_for_many(
     assert all(isinstance(g, SafeFeatureGroup) for g in few)
     assert not canvas_reading.drawn_counts(few)
     assert _serialised(real_catalog, few).count('"className": "bm-feature ') == len(
-        plan_features(real_catalog, select(real_catalog, ClaimFilter()))
+        one_per_place(plan_features(real_catalog, select(real_catalog, ClaimFilter())))
     )
     many = bulk.build_layers_auto(synthetic, select(synthetic, ClaimFilter()), threshold=100)
     assert sum(canvas_reading.drawn_counts(many).values()) == synthetic.index.count_features(

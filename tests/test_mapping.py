@@ -24,7 +24,7 @@ from briefmap.drawing.mapping import (
     plan_features,
     tooltip_html,
 )
-from briefmap.drawing.plan import layer_of
+from briefmap.drawing.plan import TOOLTIP_HINT, layer_of, one_per_place, place_tooltip_html
 from briefmap.drawing.symbology import (
     AGGREGATE_FILLS,
     STATUS_STYLES,
@@ -57,7 +57,7 @@ def test_layers_hold_the_planned_features(real_catalog: Catalog) -> None:
     selection = select(real_catalog, ClaimFilter())
     groups = build_layers(real_catalog, selection)
     assert [g.layer_name for g in groups] == [layer.value for layer in Layer]
-    planned = plan_features(real_catalog, selection)
+    planned = [group[0] for group in one_per_place(plan_features(real_catalog, selection))]
     for group, layer in zip(groups, Layer, strict=True):
         markers = _children(group, folium.Marker)
         polygons = [
@@ -281,7 +281,39 @@ def test_every_drawn_place_is_countable_in_the_browser(real_catalog: Catalog) ->
     selection = select(real_catalog, ClaimFilter())
     html = _render(build_map(real_catalog, selection))
     drawn = html.count(f'"className": "{FEATURE_CLASS} ')
-    assert drawn == len(plan_features(real_catalog, selection))
+    assert drawn == len(one_per_place(plan_features(real_catalog, selection)))
+
+
+def test_one_marker_per_place_carries_all_its_layers(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    features = plan_features(real_catalog, selection)
+    layers_of: dict[str, set[Layer]] = {}
+    for f in features:
+        if f.place.is_point:
+            layers_of.setdefault(f.place.id, set()).add(f.layer)
+    stacked = {p for p, layers in layers_of.items() if len(layers) > 1}
+    assert {"khmeimim_air_base", "moscow_kremlin"} <= stacked  # what the issue found stacked
+    markers = [
+        m for g in build_layers(real_catalog, selection) for m in _children(g, folium.Marker)
+    ]
+    places = [
+        re.search(r'data-place="([^"]+)"', m.icon.options["html"]).group(1)
+        for m in markers
+        if "bm-point" in m.icon.options.get("class_name", "")
+    ]
+    assert sorted(places) == sorted(layers_of)  # each point place once
+    for place_id in stacked:
+        (group,) = [g for g in one_per_place(features) if g[0].place.id == place_id]
+        # Drawn in its strongest layer, its tooltip naming every layer's claims.
+        assert group[0].layer == max((f.layer for f in group), key=list(Layer).index)
+        tip = place_tooltip_html(group)
+        for f in group:
+            assert map_text(f.layer.value) in tip
+        assert tip.count(map_text(group[0].place.name_en)) == 1
+        assert tip.count(TOOLTIP_HINT) == 1
+    # Tabbing onto a marker off the map's view does not pan the map to it.
+    points = [m for m in markers if "bm-point" in m.icon.options.get("class_name", "")]
+    assert points and all(m.options.get("auto_pan_on_focus") is False for m in points)
 
 
 @pytest.mark.parametrize(

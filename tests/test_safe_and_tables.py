@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from briefmap.data.schema import Catalog
-from briefmap.engine.interaction import MapClick, place_at, view_for_bounds
+from briefmap.engine.interaction import MapClick, place_at
 from briefmap.engine.query import ClaimFilter, select
 from briefmap.engine.tables import CLAIM_COLUMNS, claims_table, ladder_table, sources_table, to_csv
 from briefmap.safe import map_text, markdown_text
@@ -107,12 +107,36 @@ def test_click_resolves_points_then_smallest_outline(real_catalog: Catalog) -> N
     assert place_at(real_catalog, shown, MapClick(34.5, 39.5)) is None
 
 
-def test_view_for_bounds_fits_syria() -> None:
-    view = view_for_bounds([[32.3, 35.6], [37.3, 42.4]], width_px=900, height_px=640)
-    assert view.center == pytest.approx((34.8, 39.0))
-    # 6.8 degrees of longitude at zoom 7 are 619 px (fits 820); at zoom 8, 1238 px.
-    assert view.zoom == 7
-    assert view_for_bounds([[35.4, 35.9], [35.41, 35.95]]).zoom > 10
+def test_click_names_the_marker_clicked_and_counts_clicks() -> None:
+    report = {
+        "last_object_clicked": {"lat": 37.03, "lng": 41.2},
+        "last_object_clicked_count": 3,
+        "briefmap": {"place": "qamishli", "moved": False},
+    }
+    assert MapClick.from_component(report) == MapClick(37.03, 41.2, "qamishli", 3)
+    # Enter on a marker in Leaflet's own way carries no position, but the place.
+    keyed = {**report, "last_object_clicked": None}
+    assert MapClick.from_component(keyed) == MapClick(None, None, "qamishli", 3)
+    # Junk in our part of the report is dropped, not trusted.
+    for junk in (5, "", "x" * 500, None, ["qamishli"]):
+        odd = {**report, "briefmap": {"place": junk}}
+        assert MapClick.from_component(odd) == MapClick(37.03, 41.2, None, 3)
+    assert MapClick.from_component({**report, "briefmap": "qamishli"}).place is None
+    assert MapClick.from_component({**report, "last_object_clicked_count": True}).count == 0
+
+
+def test_click_resolves_to_the_marker_clicked_before_the_position(real_catalog: Catalog) -> None:
+    shown = select(real_catalog, ClaimFilter()).place_ids
+    airport = real_catalog.places["qamishli_airport"].geometry
+    # A click reported at the airport's spot on the town's marker opens the town.
+    assert place_at(real_catalog, shown, MapClick(airport.y, airport.x, "qamishli")) == "qamishli"
+    assert place_at(real_catalog, shown, MapClick(None, None, "qamishli")) == "qamishli"
+    # A place that is not drawn falls back to the position.
+    assert (
+        place_at(real_catalog, shown, MapClick(airport.y, airport.x, "nowhere"))
+        == "qamishli_airport"
+    )
+    assert place_at(real_catalog, shown, MapClick(None, None, "nowhere")) is None
 
 
 def test_the_claims_table_is_kept_with_the_indexs_selection(real_catalog: Catalog) -> None:

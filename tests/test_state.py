@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from briefmap.data.schema import DEFAULT_META, ClaimStatus, PlaceKind
 from briefmap.data.validate import real_day
 from briefmap.engine.query import ClaimFilter, Deployments
-from briefmap.engine.state import KNOWN, BriefingState, MapView, parse, to_params
+from briefmap.engine.state import KNOWN, BriefingState, MapArea, MapView, parse, to_params
 
 FULL = BriefingState(
     claim_filter=ClaimFilter(
@@ -130,3 +130,29 @@ def test_any_link_parses_to_real_days_or_notices(params: dict[str, str]) -> None
             dt.date.fromisoformat(day)  # what the app does with it next
     ignored = [k for k in params if k not in KNOWN]
     assert len(notices) >= len(ignored)
+
+
+def test_an_area_round_trips_unchanged_and_is_rounded_inwards() -> None:
+    for raw in ("28.1883,28.0372,39.8085,50.5151", "-12.5,-180,0.1,179.9999", "34,35,36,37"):
+        state, notices = parse({"area": raw})
+        assert notices == [] and isinstance(state.view, MapArea)
+        once = to_params(state)["area"]
+        again, _ = parse({"area": once})
+        assert to_params(again)["area"] == once
+    # The map's own report, rounded inwards to 4 decimals (it still fits the map it came from).
+    area = MapArea.from_component(
+        {
+            "bounds": {
+                "_southWest": {"lat": 34.00001, "lng": 35.99999},
+                "_northEast": {"lat": 36.99999, "lng": 38.00001},
+            }
+        }
+    )
+    assert area is not None and area.param() == "34.0001,36.0000,36.9999,38.0000"
+    # A map zoomed out past the world reports more than the world: the world is kept.
+    world = MapArea.from_component(
+        {"bounds": {"_southWest": {"lat": -89, "lng": -300}, "_northEast": {"lat": 89, "lng": 300}}}
+    )
+    assert world == MapArea(-85.0, -180.0, 85.0, 180.0)
+    assert MapArea.from_component({"bounds": {"_southWest": {"lat": "x"}}}) is None
+    assert MapArea.from_component({}) is None

@@ -35,13 +35,15 @@ SCRIPTS = (
     "circles-engine.js",
     "map-control.js",
     "fit-when-sized.js",
+    "frame.js",
+    "open-places.js",
     "focus-without-scrolling.js",
     "zoom-class.js",
     "hatch-patterns.js",
     "outlines.js",
     "map-settled.js",
 )
-STYLES = ("map.css", "presentation.css", "presentation-page.css", "export.css")
+STYLES = ("map.css", "presentation.css", "presentation-page.css", "map-page.css", "export.css")
 
 
 def test_every_file_is_read_and_none_is_left_over() -> None:

@@ -20,12 +20,12 @@ from briefmap.app.session import (
     KEY_SELECTED_PLACE,
     KEY_SINCE,
     KEY_URL_READ,
-    KEY_URL_WRITTEN,
     Form,
+    request_fit,
     request_view,
     set_values,
 )
-from briefmap.engine.state import FILTER_PARAMS
+from briefmap.engine.state import FILTER_PARAMS, MapArea
 from briefmap.safe import markdown_text
 
 
@@ -51,7 +51,9 @@ def read_link_once(data: Data, form: Form) -> None:
         st.session_state[KEY_AS_OF] = form.day_value(state.as_of, "'as of' date", notices)
     if state.since:
         st.session_state[KEY_SINCE] = form.day_value(state.since, "comparison date", notices)
-    if state.view is not None:
+    if isinstance(state.view, MapArea):
+        request_fit(state.view.bounds, area=state.view)
+    elif state.view is not None:
         request_view(state.view)
     if state.place is not None:
         if state.place in data.loaded.catalog.places:
@@ -65,10 +67,13 @@ def read_link_once(data: Data, form: Form) -> None:
 
 
 def write_link(params: dict[str, str]) -> None:
-    """Keep the URL in step with what is on screen, so a copied link reproduces it."""
-    if params != st.session_state.get(KEY_URL_WRITTEN):
+    """Keep the URL in step with what is on screen, so a copied link reproduces it.
+
+    Compared with the URL as it is, not as last written: moving to another
+    page empties the URL's query, and the link must come back.
+    """
+    if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
-        st.session_state[KEY_URL_WRITTEN] = params
 
 
 def link_notices() -> None:

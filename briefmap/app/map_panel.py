@@ -17,32 +17,50 @@ from briefmap.app.session import (
     KEY_SELECTED_PLACE,
     KEY_VIEW_REQUEST,
     MAP_HEIGHT,
+    map_drawn_afresh,
     request_fit,
     select_place,
 )
 from briefmap.app.view import BriefingView, publish
 from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto
 from briefmap.drawing.mapping import MapExtras, build_base_map
-from briefmap.engine.interaction import MapClick, place_at
-from briefmap.engine.state import MapView
+from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, MapClick, moved_area, place_at
+from briefmap.engine.state import MapArea, MapView
 from briefmap.safe import markdown_text
 
-PRESENT_MAP_HEIGHT = 560  # fills a 1280x720 shared screen under one row of controls
-# Clicks open a claim card; centre and zoom go into the shareable link. The
+# The frame's height until the page's CSS sizes it to the window (presentation-page.css).
+PRESENT_MAP_HEIGHT = 560
+# Clicks open a claim card; the area the user moved to goes into the link. The
 # layers' script is deterministic, so these reruns redraw nothing.
-RETURNED_OBJECTS = ["last_object_clicked", "center", "zoom"]
+# bounds: the area shown, for the link once the user moved the map (the map's
+# script adds whether they did, and the clicked marker's place: REPORT_KEY).
+RETURNED_OBJECTS = ["last_object_clicked", "last_object_clicked_count", "bounds"]
 
 
 def briefing_map(view: BriefingView) -> BriefingView:
     """Draw the map; return the view with what the map reported (its view, a click) in it."""
     catalog, selection = view.catalog, view.selection
-    requested: MapView | None = st.session_state.get(KEY_VIEW_REQUEST)
+    requested = st.session_state.get(KEY_VIEW_REQUEST)
+    # An old link's centre and zoom go to st_folium as they are; anything else
+    # is framed by the map in its own size: what was asked, or the shown places.
+    centred = requested if isinstance(requested, MapView) else None
+    frame = requested if isinstance(requested, Frame) else None
+    if frame is None and centred is None:
+        shown = catalog.index.selection_bounds(selection) or catalog.index.map_bounds
+        frame = Frame.of(shown, max_zoom=PLACES_MAX_ZOOM)
+    area = st.session_state.get(KEY_MAP_VIEW)
+    if map_drawn_afresh(view.state.present) and frame is not None and isinstance(area, MapArea):
+        # Back on the Map page after the user moved the map: the new map shows
+        # the area the link carries, not the places framed before. The same
+        # serial, so the next run's usual frame is not framed again.
+        frame = Frame.of(area.bounds, frame.serial, exact=True)
     extras = MapExtras(
         highlight=view.scene.highlight if view.scene else (),
         changes=view.changes,
         since=view.state.since,
         presentation=view.state.present,
         as_of=view.state.as_of,
+        frame=frame,
     )
     # Up to a few hundred places: one marker each (symbols by kind); beyond,
     # one canvas layer per map layer (see briefmap/drawing/bulk.py and BENCHMARKS.md).
@@ -67,14 +85,15 @@ def briefing_map(view: BriefingView) -> BriefingView:
         # as a template again (a quarter of the real data's rerun). The
         # component's arguments are the same (tests/test_app.py).
         render=False,
-        center=requested.center if requested else None,
-        zoom=requested.zoom if requested else None,
+        center=centred.center if centred else None,
+        zoom=centred.zoom if centred else None,
     )
     state = view.state
-    now = MapView.from_component(returned) if isinstance(returned, dict) else None
-    # The component repeats its last report on every rerun; only a new report
-    # is a move by the user. Otherwise a view just asked for (a scene's, a
-    # link's) would be overwritten by the one the map showed before it.
+    # Only an area the user moved to goes into the link. The component repeats
+    # its last report on every rerun; only a new report is a new move.
+    # Otherwise a view just asked for (a scene's, a link's) would be
+    # overwritten by the one the map showed before it.
+    now = moved_area(returned)
     if now is not None and now != st.session_state.get(KEY_LAST_REPORTED_VIEW):
         st.session_state[KEY_LAST_REPORTED_VIEW] = now
         st.session_state[KEY_MAP_VIEW] = now

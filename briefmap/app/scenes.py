@@ -22,6 +22,7 @@ from briefmap.app.session import (
 )
 from briefmap.data.schema import Place
 from briefmap.drawing.assets import web_style
+from briefmap.engine.interaction import PLACES_MAX_ZOOM
 from briefmap.safe import markdown_text
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 # Presentation view's page around the map (briefmap/drawing/web/presentation-page.css).
 PRESENTATION_PAGE_CSS = web_style("presentation-page.css")
+# The Map page's compact header and window-tall map (briefmap/drawing/web/map-page.css).
+MAP_PAGE_CSS = web_style("map-page.css")
 
 
 def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None:
@@ -54,15 +57,15 @@ def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None
     )
     if notices:
         st.session_state[KEY_NOTICES] = [*(st.session_state.get(KEY_NOTICES) or []), *notices]
-    if scene.view is not None:
-        request_view(scene.view)
-        return
-    bounds = bounds_of(
-        [catalog.places[p] for p in scene.highlight] or list(catalog.places.values())
-    )
+    # A scene frames its highlighted places in the map's own size; its centre
+    # and zoom (written for one screen) only bound how close that comes.
+    bounds = bounds_of([catalog.places[p] for p in scene.highlight])
     if bounds is not None:
-        # One highlighted point alone would fit at street level.
-        request_fit(bounds, max_zoom=9)
+        request_fit(bounds, max_zoom=scene.view.zoom if scene.view else PLACES_MAX_ZOOM)
+    elif scene.view is not None:
+        request_view(scene.view, in_link=False)
+    else:
+        request_fit(catalog.index.map_bounds)
 
 
 def on_briefing_change(data: Data) -> None:
@@ -92,6 +95,8 @@ def presentation_frame(view: BriefingView) -> None:
 def page_heading(view: BriefingView, title: str, caption: str) -> None:
     """The page title, or in presentation view one compact row with the controls."""
     if not view.state.present:
+        # Our own constant CSS: no data reaches this string.
+        st.markdown(MAP_PAGE_CSS, unsafe_allow_html=True)
         st.title(markdown_text(title))
         st.caption(markdown_text(caption))
         scene_bar(view)
@@ -102,9 +107,9 @@ def page_heading(view: BriefingView, title: str, caption: str) -> None:
         if briefing and scene
         else title
     )
-    text, back, forward, leave = st.columns([6, 1, 1, 1.4], vertical_alignment="center")
+    text, back, forward, leave = st.columns([5, 1.3, 1.3, 1], vertical_alignment="center")
     text.markdown(f"#### {markdown_text(heading)}")
-    _scene_buttons(view, back, forward, compact=True)
+    _scene_buttons(view, back, forward)
     leave.button(
         "Exit", on_click=exit_presentation, width="stretch", help="Leave presentation view"
     )
@@ -123,25 +128,28 @@ def scene_bar(view: BriefingView) -> None:
     _scene_buttons(view, back, forward)
 
 
-def _scene_buttons(view: BriefingView, back: Any, forward: Any, *, compact: bool = False) -> None:
+def _scene_buttons(view: BriefingView, back: Any, forward: Any) -> None:
     briefing, number = view.briefing, view.state.scene
     if briefing is None or number is None:
         return
+    # Words, not only arrows: a button's label is its name for a screen reader.
     back.button(
-        "◀" if compact else "◀ Previous",
+        "◀ Previous",
         on_click=apply_scene,
         args=(view.data, briefing.id, number - 1),
         disabled=number <= 1,
         width="stretch",
         key="scene_previous",
+        help="Previous scene",
     )
     forward.button(
-        "▶" if compact else "Next ▶",
+        "Next ▶",
         on_click=apply_scene,
         args=(view.data, briefing.id, number + 1),
         disabled=number >= len(briefing.scenes),
         width="stretch",
         key="scene_next",
+        help="Next scene",
     )
 
 

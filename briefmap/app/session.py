@@ -23,9 +23,9 @@ import streamlit as st
 from briefmap.data.schema import Actor, Catalog, ClaimStatus, PlaceKind
 from briefmap.data.validate import real_day
 from briefmap.engine.briefings import Briefing
-from briefmap.engine.interaction import view_for_bounds
+from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame
 from briefmap.engine.query import ClaimFilter, Deployments
-from briefmap.engine.state import BriefingState, MapView, parse, to_params
+from briefmap.engine.state import BriefingState, MapArea, MapView, parse, to_params
 
 # The sidebar's widgets: the filter, the days, presentation view, the briefing.
 KEY_ACTORS = "filter_actors"
@@ -46,20 +46,25 @@ KEY_UPLOAD_FILES = "upload_files"
 KEY_UPLOAD_LAYER = "upload_layer"  # an uploaded GeoPackage's layer of places
 # Set by the app.
 KEY_SCENE = "scene"  # the running briefing's scene number, 1-based
-KEY_VIEW_REQUEST = "map_view_request"  # the view the app last asked the map for
-KEY_MAP_VIEW = "map_view_now"  # the view on screen, for the link
-KEY_LAST_REPORTED_VIEW = "map_view_reported"  # the map's last report of its view
+KEY_VIEW_REQUEST = (
+    "map_view_request"  # what the app last asked the map for: a Frame, or an old link's MapView
+)
+KEY_FRAME_SERIAL = "map_frame_serial"  # how many frames the app has asked for
+KEY_MAP_VIEW = "map_view_now"  # the view for the link: only the user's own (or a link's)
+KEY_LAST_REPORTED_VIEW = "map_view_reported"  # the map's last report of an area the user moved to
 KEY_LAST_CLICK = "last_handled_click"
+KEY_RUN = "run_number"  # counts the session's runs
+KEY_MAP_DRAWN = "map_drawn"  # (run, presentation) of the last run that drew the map
 KEY_URL_READ = "url_read"
 KEY_NOTICES = "link_notices"
 KEY_PNG = "png_snapshot"  # (what it draws, the Future of the PNG being drawn)
-KEY_URL_WRITTEN = "url_written"
 KEY_UPLOAD = "upload_result"
 KEY_VIEW = "briefing_view"  # the view app.py computed, for the page
 
 FILTER_KEYS = (KEY_ACTORS, KEY_STATUSES, KEY_DEPLOYMENTS, KEY_KINDS, KEY_SEARCH, KEY_DATES)
 
-# The map's height in pixels, which the views asked for are fitted to.
+# The map frame's height in pixels before the page's CSS sizes it to the window
+# (briefmap/drawing/web/map-page.css).
 MAP_HEIGHT = 640
 
 
@@ -133,7 +138,7 @@ class Form:
             claim_filter=flt,
             as_of=_iso(values.get(KEY_AS_OF)),
             since=_iso(values.get(KEY_SINCE)),
-            view=values.get(KEY_MAP_VIEW) or values.get(KEY_VIEW_REQUEST),
+            view=values.get(KEY_MAP_VIEW),
             place=values.get(KEY_SELECTED_PLACE),
             present=bool(values.get(KEY_PRESENT)),
             briefing=briefing_id,
@@ -200,6 +205,20 @@ def init(form: Form) -> None:
     }
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
+    st.session_state[KEY_RUN] = int(st.session_state.get(KEY_RUN) or 0) + 1
+
+
+def map_drawn_afresh(present: bool) -> bool:
+    """Whether this run draws the map anew (the last run drew another page, or the other view).
+
+    Streamlit drops a component that a run does not draw, so coming back to
+    the Map page, or switching presentation view (another base map), mounts a
+    new map: it frames again what it is asked for.
+    """
+    run = int(st.session_state.get(KEY_RUN) or 0)
+    afresh = st.session_state.get(KEY_MAP_DRAWN) != (run - 1, present)
+    st.session_state[KEY_MAP_DRAWN] = (run, present)
+    return afresh
 
 
 # ------------------------------------------------------ writers (callback-safe)
@@ -226,8 +245,12 @@ def exit_presentation() -> None:
     st.session_state[KEY_PRESENT] = False
 
 
-def request_view(view: MapView) -> None:
-    """Ask the map for a view on the next run."""
+def request_view(view: MapView, *, in_link: bool = True) -> None:
+    """Ask the map for a centre and zoom on the next run (``st_folium`` sets it).
+
+    An old link's view stays in the link (``in_link``); a scene's does not:
+    its link names the scene.
+    """
     previous = st.session_state.get(KEY_VIEW_REQUEST)
     # st_folium only moves the map when centre or zoom differ from the last
     # request, so asking for the same view twice nudges the centre invisibly.
@@ -235,12 +258,25 @@ def request_view(view: MapView) -> None:
         lat, lng = view.center
         view = MapView(center=(lat + 1e-7, lng), zoom=view.zoom)
     st.session_state[KEY_VIEW_REQUEST] = view
-    st.session_state[KEY_MAP_VIEW] = view
+    st.session_state[KEY_MAP_VIEW] = view if in_link else None
 
 
-def request_fit(bounds: list[list[float]], *, max_zoom: int | None = None) -> None:
-    """Ask the map for the view that fits ``[[south, west], [north, east]]``."""
-    view = view_for_bounds(bounds, height_px=MAP_HEIGHT)
-    if max_zoom is not None:
-        view = MapView(center=view.center, zoom=min(view.zoom, max_zoom))
-    request_view(view)
+def request_fit(
+    bounds: list[list[float]],
+    *,
+    max_zoom: int | None = PLACES_MAX_ZOOM,
+    area: MapArea | None = None,
+) -> None:
+    """Ask the map to frame ``[[south, west], [north, east]]`` in its own size, on the next run.
+
+    The browser fits it (``briefmap/drawing/web/fit-when-sized.js``): only it knows
+    the map's size. A frame the app asks for is not a view for the link,
+    unless it is a link's own ``area`` (framed exactly, and kept in the link).
+    """
+    serial = int(st.session_state.get(KEY_FRAME_SERIAL) or 0) + 1
+    st.session_state[KEY_FRAME_SERIAL] = serial
+    exact = area is not None
+    st.session_state[KEY_VIEW_REQUEST] = Frame.of(
+        bounds, serial, None if exact else max_zoom, exact=exact
+    )
+    st.session_state[KEY_MAP_VIEW] = area

@@ -1,12 +1,14 @@
 """Drawing: the map planned once and drawn by one of two renderers, and its exports.
 
 - ``plan``: the map's layers, one feature per place and layer (read from the
-  index's plan), and every tooltip's lines;
+  index's plan), one marker per point place for the markers, every tooltip's
+  lines and the footnote;
 - ``mapping``: the marker renderer (a few hundred places) and the base map;
 - ``bulk``, ``canvas_payload``: the canvas renderer (thousands of places)
   and the compact payload it draws from;
 - ``symbology``: symbols, status and posture styles, the legend;
-- ``map_elements``: the small Leaflet elements the map adds to folium;
+- ``map_elements``: the small Leaflet elements the map adds to folium (among
+  them the framing in the map's own size, and clicks and keys on markers);
 - ``outlines``: coast, borders, governorates and cities of the map's own
   (``web/outlines.json``), shown when the basemap's tiles cannot be loaded;
 - ``web/``: the map's JavaScript and CSS as files; ``assets`` serves them and

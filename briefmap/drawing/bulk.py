@@ -58,7 +58,7 @@ from briefmap.data.schema import Catalog
 from briefmap.drawing import mapping
 from briefmap.drawing.assets import web_text
 from briefmap.drawing.canvas_payload import SUMMARY_LIMIT, add_arrows, dumps, layer_payload_of
-from briefmap.drawing.map_elements import MapControl, SafeFeatureGroup
+from briefmap.drawing.map_elements import SafeFeatureGroup
 from briefmap.drawing.mapping import MapExtras
 from briefmap.drawing.plan import Layer, MapFeature
 from briefmap.drawing.symbology import legend_html
@@ -185,12 +185,13 @@ def build_bulk_layers(
         ]
         BulkLayer(text, engine=engine, library=not groups, count=count).add_to(group)
         groups.append(group)
-    if samples:
-        # Each place is a circle: no key of symbols by kind.
-        legend = legend_html(samples, collapsible=not extras.presentation, symbols=False)
-        corner = "bottomright" if extras.presentation else "topright"
-        MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(groups[0])
-    mapping.add_map_notes(catalog, selection, extras, groups[0])
+    # Each place is a circle: no key of symbols by kind.
+    legend = (
+        legend_html(samples, collapsible=not extras.presentation, symbols=False)
+        if samples
+        else None
+    )
+    mapping.add_controls(groups[0], catalog, selection, extras, legend)
     if extras.changes:
         groups.append(mapping._changes_group(catalog, selection, extras))
     highlighted = [catalog.places[p] for p in extras.highlight if p in catalog.places]

@@ -16,6 +16,7 @@ from jinja2 import Template
 
 from briefmap.drawing.assets import web_text
 from briefmap.drawing.symbology import hatch_defs
+from briefmap.engine.interaction import Frame
 from briefmap.safe import script_json
 
 # Each MapScript's function expression, read once.
@@ -24,6 +25,8 @@ _SCRIPTS = {
     for name in (
         "map-control.js",
         "fit-when-sized.js",
+        "frame.js",
+        "open-places.js",
         "focus-without-scrolling.js",
         "zoom-class.js",
         "hatch-patterns.js",
@@ -33,6 +36,8 @@ _SCRIPTS = {
 
 # Crowded maps label their places from this zoom in (see mapping.LABEL_EVERY_POINT_UP_TO).
 LABELS_FROM_ZOOM = 9
+# Labels run about this far beside their symbol: framed places keep room for them.
+LABEL_ROOM_PX = 110
 
 
 class MapScript(MacroElement):
@@ -80,18 +85,59 @@ class MapControl(MapScript):
 
 
 class FitWhenSized(MapScript):
-    """Fit the view to bounds once the map has its real size.
+    """Frame what the app asks for in the map's own size, and report the user's moves.
 
-    streamlit-folium creates the map before its iframe reaches full width, so a
-    plain ``fit_bounds`` fits a narrower box. Fitting again on the first resize
-    (and once after load) gives the view a briefer expects; later resizes and
-    the user's own pan and zoom are left alone.
+    Only the browser knows how big the map is (a phone, a shared 1280x720
+    screen, a wall display), so the app asks for places or an area
+    (:class:`FrameView`) and the map fits them here, padded for the controls
+    in its corners (the collapsed legend key, the zoom buttons, the footnote)
+    and for labels, never by more than a share of its own size.
+    streamlit-folium creates the map before its frame reaches full width, so
+    it frames again on the first resize and once after load, unless the user
+    has moved the map since.
+
+    The component's report gets :data:`briefmap.engine.interaction.REPORT_KEY`:
+    whether the user moved the map since it was last framed (only then does
+    the view go into the link) and the place of the marker last clicked.
     """
 
     script = "fit-when-sized.js"
 
-    def __init__(self, bounds: list[list[float]]) -> None:
-        super().__init__(bounds)
+    def __init__(self, label_room_px: int = LABEL_ROOM_PX) -> None:
+        super().__init__(int(label_room_px))
+
+
+class FrameView(MapScript):
+    """A :class:`~briefmap.engine.interaction.Frame` for the map, carried with the layers.
+
+    Its script runs each time the layers are swapped in; the map frames each
+    request (by its serial) once, so a filter change keeps the user's view.
+    """
+
+    script = "frame.js"
+
+    def __init__(self, frame: Frame) -> None:
+        (south, west), (north, east) = frame.bounds
+        super().__init__(
+            {
+                "bounds": [[south, west], [north, east]],
+                "serial": frame.serial,
+                "maxZoom": frame.max_zoom,
+                "exact": frame.exact,
+            }
+        )
+
+
+class OpenPlaces(MapScript):
+    """Clicks and keys on place markers open the place that was clicked.
+
+    A click names the marker's place in the report (resolving a click by
+    position picked a neighbour where markers sit close); Enter or Space on a
+    focused marker clicks it (Leaflet's own Enter click carries no position);
+    a click closes the marker's tooltip, which would otherwise stay up.
+    """
+
+    script = "open-places.js"
 
 
 class FocusWithoutScrolling(MapScript):

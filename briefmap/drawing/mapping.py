@@ -28,8 +28,10 @@ from briefmap.drawing.assets import COMPONENT_RELATIVE_BASE, asset_links, web_st
 from briefmap.drawing.map_elements import (
     FitWhenSized,
     FocusWithoutScrolling,
+    FrameView,
     HatchPatterns,
     MapControl,
+    OpenPlaces,
     RawText,
     SafeFeatureGroup,
     ZoomClass,
@@ -38,7 +40,10 @@ from briefmap.drawing.outlines import outline_layer
 from briefmap.drawing.plan import (
     Layer,
     MapFeature,
+    footnote_html,
     lead_order,
+    one_per_place,
+    place_tooltip_html,
     plan_features,
     tooltip_html,
 )
@@ -50,11 +55,15 @@ from briefmap.drawing.symbology import (
     legend_html,
     symbol_svg,
 )
+from briefmap.engine.interaction import Frame
 from briefmap.engine.query import Selection
 from briefmap.engine.timeline import Change, ChangeKind, as_of_banner
 from briefmap.safe import map_text
 
 LABEL_LEFT = frozenset({PlaceKind.CITY, PlaceKind.TOWN, PlaceKind.CAPITAL})
+
+# Leaflet's z-index offsets (it stacks markers by latitude otherwise), by symbol size.
+SMALL_ON_TOP = {PlaceKind.TOWN: 2000, PlaceKind.CITY: 1000}
 
 FEATURE_CLASS = "bm-feature"  # every drawn place carries it: browser tests count these
 
@@ -72,7 +81,10 @@ def _tooltip(feature: MapFeature) -> folium.Tooltip:
 LABEL_EVERY_POINT_UP_TO = 60
 
 
-def _point_marker(feature: MapFeature, *, crowded: bool = False) -> folium.Marker:
+def _point_marker(
+    feature: MapFeature, *, crowded: bool = False, also: tuple[MapFeature, ...] = ()
+) -> folium.Marker:
+    """A point place's one marker, drawn as ``feature``; ``also``: its claims in other layers."""
     place, lead = feature.place, feature.lead
     svg = symbol_svg(place.kind, feature.actor.colour, lead.status, lead.posture)
     # Towns are labelled to the left and installations to the right: the bases
@@ -80,7 +92,11 @@ def _point_marker(feature: MapFeature, *, crowded: bool = False) -> folium.Marke
     # facility in Tartus, the airport by Qamishli), so the labels part ways.
     side = " bm-label-left" if place.kind in LABEL_LEFT else ""
     when = " bm-label-near" if crowded else ""
-    label = f'<span class="bm-label{side}{when}">{map_text(place.name_en)}</span>'
+    # data-place: the map's script reports which place a click or a key opened.
+    label = (
+        f'<span class="bm-label{side}{when}" data-place="{map_text(place.id)}">'
+        f"{map_text(place.name_en)}</span>"
+    )
     icon = folium.DivIcon(
         html=f"{svg}{label}",
         icon_size=(SYMBOL_PX, SYMBOL_PX),
@@ -88,7 +104,19 @@ def _point_marker(feature: MapFeature, *, crowded: bool = False) -> folium.Marke
         class_name=f"{FEATURE_CLASS} bm-point bm-layer-{feature.layer.slug}",
     )
     point = place.geometry
-    return folium.Marker(location=(point.y, point.x), icon=icon, tooltip=_tooltip(feature))
+    tooltip = folium.Tooltip(
+        place_tooltip_html((feature, *also)), sticky=True, class_name="bm-tooltip"
+    )
+    # Tabbing onto a place off the map's view (the Kremlin) must not pan to it.
+    # Smaller symbols on top: a town beside its airport stays clickable inside
+    # the airport's larger symbol, which is still clickable around it.
+    return folium.Marker(
+        location=(point.y, point.x),
+        icon=icon,
+        tooltip=tooltip,
+        auto_pan_on_focus=False,
+        z_index_offset=SMALL_ON_TOP.get(place.kind, 0),
+    )
 
 
 # ----------------------------------------------------------------- polygons
@@ -232,6 +260,7 @@ class MapExtras:
     footnote: bool = True
     presentation: bool = False  # keeps the legend open, not collapsible
     as_of: str | None = None  # an "as of" day picked by the user: a banner says so
+    frame: Frame | None = None  # what the map should frame (once per request)
 
 
 HIGHLIGHT_LAYER = "Highlighted in this scene"
@@ -260,11 +289,8 @@ def build_layers(
     groups = {layer: SafeFeatureGroup(name=layer.value, show=True) for layer in Layer}
     _draw(catalog, features, groups.__getitem__)
     ordered = [groups[layer] for layer in Layer]
-    if features:
-        legend = legend_html(features, collapsible=not extras.presentation)
-        corner = "bottomright" if extras.presentation else "topright"
-        MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(ordered[0])
-    add_map_notes(catalog, selection, extras, ordered[0])
+    legend = legend_html(features, collapsible=not extras.presentation) if features else None
+    add_controls(ordered[0], catalog, selection, extras, legend)
     if extras.changes:
         ordered.append(_changes_group(catalog, selection, extras))
     shown = set(selection.place_ids)
@@ -277,6 +303,33 @@ def build_layers(
     for group in ordered:
         _stable_ids(group, group.layer_name)
     return ordered
+
+
+def add_controls(
+    group: folium.FeatureGroup,
+    catalog: Catalog,
+    selection: Selection,
+    extras: MapExtras,
+    legend: str | None,
+) -> None:
+    """The legend, the footnote, the "as of" banner and what to frame, on a renderer's first layer.
+
+    The banner's control is always sent, empty when no "as of" day is picked,
+    so a rerun that leaves "as of" mode takes the banner away. The frame comes
+    last: it measures the controls it keeps the places clear of.
+    """
+    if legend is not None:
+        corner = "bottomright" if extras.presentation else "topright"
+        MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(group)
+    if extras.footnote:
+        note = footnote_html(catalog, selection, outlets=extras.presentation)
+        MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
+            group
+        )
+    banner = f"<strong>{map_text(as_of_banner(extras.as_of))}</strong>" if extras.as_of else ""
+    MapControl(banner, slot="asof", css_class="bm-asof-banner", position="topleft").add_to(group)
+    if extras.frame is not None:
+        FrameView(extras.frame).add_to(group)
 
 
 UPLOAD_LAYER = "Your upload"
@@ -301,9 +354,11 @@ def _draw(
 ) -> None:
     """Draw features (and proposed-deployment arrows) into the groups ``group_of`` picks."""
     crowded = sum(f.place.is_point for f in features) > LABEL_EVERY_POINT_UP_TO
-    for feature in features:
+    for feature, *also in one_per_place(features):
         element = (
-            _point_marker(feature, crowded=crowded) if feature.place.is_point else _region(feature)
+            _point_marker(feature, crowded=crowded, also=tuple(also))
+            if feature.place.is_point
+            else _region(feature)
         )
         element.add_to(group_of(feature.layer))
     for arrow in deployment_arrows(catalog, features):
@@ -372,55 +427,6 @@ def _changes_group(
     return group
 
 
-def add_map_notes(
-    catalog: Catalog, selection: Selection, extras: MapExtras, group: folium.FeatureGroup
-) -> None:
-    """The footnote and the "as of" banner, as controls that come with the layers (both renderers).
-
-    The banner's control is always sent, empty when no "as of" day is picked,
-    so a rerun that leaves "as of" mode takes the banner away.
-    """
-    if extras.footnote:
-        note = footnote_html(catalog, selection, outlets=extras.presentation)
-        MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
-            group
-        )
-    banner = f"<strong>{map_text(as_of_banner(extras.as_of))}</strong>" if extras.as_of else ""
-    MapControl(banner, slot="asof", css_class="bm-asof-banner", position="topleft").add_to(group)
-
-
-def footnote_html(catalog: Catalog, selection: Selection, *, outlets: bool = True) -> str:
-    """The map's footnote: the "as of" date and the sources of what is shown, escaped.
-
-    With ``outlets`` (presentation view, where the sidebar and pages are out of
-    sight) it names them; otherwise it counts them, to keep the map clear.
-    Both renderers use it; it is kept with the selection's plan for reruns.
-    """
-    plan = catalog.index.plan(selection)
-    key = ("footnote", catalog.as_of, outlets)
-    if key not in plan.built:
-        plan.built[key] = _footnote(catalog, selection, outlets)
-    return plan.built[key]
-
-
-def _footnote(catalog: Catalog, selection: Selection, outlets: bool) -> str:
-    cited = catalog.index.cited_sources(selection)
-    lines = [
-        f'<div class="bm-foot-asof">Data as of {map_text(catalog.as_of or "not stated")} · '
-        f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"
-    ]
-    if cited and not outlets:
-        lines.append(
-            f'<div class="bm-foot-sources">{len(cited)} sources: see Sources &amp; method</div>'
-        )
-    elif cited:
-        # Outlets by name only: the items themselves are a click away on the
-        # Sources & method page, and the map must stay visible.
-        outlets = list(dict.fromkeys(s.outlet for s in cited))
-        lines.append(f'<div class="bm-foot-sources">Sources: {map_text("; ".join(outlets))}</div>')
-    return "".join(lines)
-
-
 # --------------------------------------------------------------- base map
 
 
@@ -445,8 +451,9 @@ def build_base_map(
     actors' colours (``catalog.meta``, for the hatch patterns), so a filter
     change leaves it unchanged. ``presentation`` sets type large enough
     to read over a video call. The legend comes with the layers (it lists what
-    they draw). ``bounds``: where to fit the view; by default around every
-    on-map place (:attr:`briefmap.engine.index.CatalogIndex.map_bounds`).
+    they draw), and so does what to frame (:class:`MapExtras` ``frame``).
+    ``bounds``: where the map starts before it is framed; by default around
+    every on-map place (:attr:`briefmap.engine.index.CatalogIndex.map_bounds`).
     """
     bounds = bounds or catalog.index.map_bounds
     (south, west), (north, east) = bounds
@@ -466,7 +473,8 @@ def build_base_map(
     folium.TileLayer(providers.OpenStreetMap.Mapnik, name="OpenStreetMap", show=False).add_to(fmap)
     # Coast, borders and cities of our own, shown when the tiles cannot be loaded.
     outline_layer(catalog.index.places).add_to(fmap)
-    FitWhenSized(bounds).add_to(fmap)
+    FitWhenSized().add_to(fmap)
+    OpenPlaces().add_to(fmap)
     fmap.get_root().header.add_child(RawText(MAP_CSS), name="briefmap_css")
     if presentation:
         fmap.get_root().header.add_child(RawText(PRESENTATION_CSS), name="briefmap_present_css")

@@ -1,4 +1,4 @@
-"""The map planned for a selection: one feature per place and layer, and its tooltip text.
+"""The map planned for a selection: one feature per place and layer, its tooltip text, its footnote.
 
 The plan itself is the index's (:meth:`briefmap.engine.index.CatalogIndex.plan`,
 parallel arrays): the canvas (:mod:`briefmap.drawing.bulk`) draws from them, the
@@ -114,14 +114,51 @@ TOOLTIP_HINT = "Click for the claim card"
 TOOLTIP_TAIL = f'<div class="bm-tip-hint">{TOOLTIP_HINT}</div>'
 
 
-def tooltip_markup(lines: Sequence[str | None]) -> str:
+def tooltip_markup(lines: Sequence[str | None], *, tail: bool = True) -> str:
     """Escaped lines (``None``: left out) joined in :data:`TOOLTIP_TAGS` markup, and the tail."""
     body = "".join(
         f"{tag}{text}</div>"
         for tag, text in zip(TOOLTIP_TAGS, lines, strict=True)
         if text is not None
     )
-    return body + TOOLTIP_TAIL
+    return body + (TOOLTIP_TAIL if tail else "")
+
+
+NAME_LINES = 3  # the first tooltip lines name the place (English, Arabic, Russian)
+
+
+def place_tooltip_html(features: Sequence[MapFeature]) -> str:
+    """One tooltip for a place drawn in several layers: its names once, then each layer's claims."""
+    blocks = [tooltip_lines(f) for f in features]
+    later = [[None] * NAME_LINES + lines[NAME_LINES:] for lines in blocks[1:]]
+    return (
+        "".join(tooltip_markup(lines, tail=False) for lines in [blocks[0], *later]) + TOOLTIP_TAIL
+    )
+
+
+def one_per_place(features: Sequence[MapFeature]) -> list[tuple[MapFeature, ...]]:
+    """Features as drawn by the markers: one marker per point place, outlines per layer.
+
+    A point place with claims in several layers is one marker, not a stack of
+    them (a click on a stack opened whichever was on top): drawn in its
+    strongest layer (current sites over proposed over former over context),
+    first in its tuple, with the place's other layers after it for its tooltip.
+    Kept in drawing order (:func:`plan_features`).
+    """
+    strongest = {layer: rank for rank, layer in enumerate(reversed(Layer))}
+    by_place: dict[str, list[MapFeature]] = {}
+    for feature in features:
+        if feature.place.is_point:
+            by_place.setdefault(feature.place.id, []).append(feature)
+    drawn: list[tuple[MapFeature, ...]] = []
+    for feature in features:
+        if not feature.place.is_point:
+            drawn.append((feature,))
+            continue
+        group = sorted(by_place[feature.place.id], key=lambda f: strongest[f.layer])
+        if group[0] is feature:
+            drawn.append(tuple(group))
+    return drawn
 
 
 def tooltip_lines(feature: MapFeature, *, summary: bool = True) -> list[str | None]:
@@ -229,3 +266,38 @@ __all__ = [
     "tooltip_markup",
     "undated_end_text",
 ]
+
+
+# ------------------------------------------------------------------ footnote
+
+
+def footnote_html(catalog: Catalog, selection: Selection, *, outlets: bool = True) -> str:
+    """The map's footnote: the "as of" date and the sources of what is shown, escaped.
+
+    With ``outlets`` (presentation view, where the sidebar and pages are out of
+    sight) it names them; otherwise it counts them, to keep the map clear.
+    Both renderers use it; it is kept with the selection's plan for reruns.
+    """
+    plan = catalog.index.plan(selection)
+    key = ("footnote", catalog.as_of, outlets)
+    if key not in plan.built:
+        plan.built[key] = _footnote(catalog, selection, outlets)
+    return plan.built[key]
+
+
+def _footnote(catalog: Catalog, selection: Selection, outlets: bool) -> str:
+    cited = catalog.index.cited_sources(selection)
+    lines = [
+        f'<div class="bm-foot-asof">Data as of {map_text(catalog.as_of or "not stated")} · '
+        f"{len(selection.claims)} of {selection.total_claims} claims shown</div>"
+    ]
+    if cited and not outlets:
+        lines.append(
+            f'<div class="bm-foot-sources">{len(cited)} sources: see Sources &amp; method</div>'
+        )
+    elif cited:
+        # Outlets by name only: the items themselves are a click away on the
+        # Sources & method page, and the map must stay visible.
+        outlets = list(dict.fromkeys(s.outlet for s in cited))
+        lines.append(f'<div class="bm-foot-sources">Sources: {map_text("; ".join(outlets))}</div>')
+    return "".join(lines)

@@ -192,7 +192,8 @@ def legend_html(
     kinds = {f.place.kind for f in features if f.place.is_point}
     # Not collapsible means presentation: a compact strip without the symbol
     # key (every point is labelled on the map), so the map stays visible.
-    opening = "<details open><summary>Legend</summary>" if collapsible else '<div class="bm-strip">'
+    # Collapsed to its key by default: open, it would cover the places framed.
+    opening = "<details><summary>Legend</summary>" if collapsible else '<div class="bm-strip">'
     parts = [opening, '<h2>Actor (colour)</h2><div class="grid">']
     for actor in actors:
         parts.append(

@@ -10,7 +10,8 @@
   the plain selection the index is checked against;
 - ``timeline``: a catalog as of a day, and what changed between two days;
 - ``state``: the view a link carries, parsed and written;
-- ``interaction``: what a click on the map points at;
+- ``interaction``: what the map reports (a click and the place it points at,
+  whether the user moved it) and what it is asked to frame;
 - ``tables``: claims and sources as tables for pages and CSV;
 - ``stored``: the validated data and its index on disk, so a server start
   need not validate again;

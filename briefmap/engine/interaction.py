@@ -1,4 +1,10 @@
-"""What the browser sends back, parsed in one place, and what it points at."""
+"""What the browser sends back, parsed in one place, what it points at, and what the map is asked to frame.
+
+``st_folium`` reports the map's view and its last object click; the map's own
+script (``briefmap/drawing/web/fit-when-sized.js``) adds :data:`REPORT_KEY`: whether
+the user moved the map since it was last framed, and the place id of the
+marker last clicked or opened from the keyboard.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +15,36 @@ from typing import Any
 from shapely.geometry import Point
 
 from briefmap.data.schema import Catalog
-from briefmap.engine.state import MapView
+from briefmap.engine.state import MapArea
+
+# The map script's own part of the component's report.
+REPORT_KEY = "briefmap"
+MAX_PLACE_ID = 200  # longer is not an id of ours
 
 # A marker click reports the marker's own position; this tolerance (about a
 # metre) absorbs float round-tripping through JSON, nothing more.
 POINT_TOLERANCE_DEG = 1e-5
 
 
+def _report(payload: Any) -> dict[str, Any]:
+    own = payload.get(REPORT_KEY) if isinstance(payload, dict) else None
+    return own if isinstance(own, dict) else {}
+
+
 @dataclass(frozen=True)
 class MapClick:
-    """A click on a map object, as reported by ``st_folium``'s ``last_object_clicked``."""
+    """A click on a map object (or Enter on a focused marker), as the component reports it.
 
-    lat: float
-    lng: float
+    ``place`` is the clicked marker's place id, from the map's script; the
+    canvas renderer and outlines have none, and are found by position. ``count``
+    (the component's ``last_object_clicked_count``) tells a second click on the
+    same place from the component repeating its last report.
+    """
+
+    lat: float | None
+    lng: float | None
+    place: str | None = None
+    count: int = 0
 
     @classmethod
     def from_component(cls, payload: Any) -> MapClick | None:
@@ -29,18 +52,80 @@ class MapClick:
         if not isinstance(payload, dict):
             return None
         clicked = payload.get("last_object_clicked")
-        if not isinstance(clicked, dict):
-            return None
-        lat, lng = clicked.get("lat"), clicked.get("lng")
+        lat, lng = (
+            (clicked.get("lat"), clicked.get("lng")) if isinstance(clicked, dict) else (None, None)
+        )
         if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in (lat, lng)):
+            lat = lng = None
+        place = _report(payload).get("place")
+        if not isinstance(place, str) or not 0 < len(place) <= MAX_PLACE_ID:
+            place = None
+        count = payload.get("last_object_clicked_count")
+        count = count if isinstance(count, int) and not isinstance(count, bool) else 0
+        if lat is None and place is None:
             return None
-        return cls(lat=float(lat), lng=float(lng))
+        return cls(
+            lat=None if lat is None else float(lat),
+            lng=None if lng is None else float(lng),
+            place=place,
+            count=count,
+        )
+
+
+def moved_area(payload: Any) -> MapArea | None:
+    """The area the map shows, if the user moved it since it was last framed; else ``None``.
+
+    A view the app asked for (a scene, the fit button, a link) is not the
+    user's, so it does not go into the link.
+    """
+    if _report(payload).get("moved") is not True:
+        return None
+    return MapArea.from_component(payload)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the map is asked to frame, fitted in the browser to the map's own size.
+
+    ``serial`` tells a new request from the same one repeated on a rerun (the
+    map frames each serial once). ``exact``: an area from a link, framed as it
+    is; otherwise places, with room for their labels.
+    """
+
+    bounds: tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east))
+    serial: int = 0
+    max_zoom: int | None = None
+    exact: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        bounds: list[list[float]],
+        serial: int = 0,
+        max_zoom: int | None = None,
+        *,
+        exact: bool = False,
+    ) -> Frame:
+        (south, west), (north, east) = bounds
+        return cls(((south, west), (north, east)), serial, max_zoom, exact)
+
+
+# A place framed alone (or two close by) would fit at street level.
+PLACES_MAX_ZOOM = 9
 
 
 def place_at(
     catalog: Catalog, place_ids: tuple[str, ...] | list[str], click: MapClick
 ) -> str | None:
-    """The drawn place a click landed on: a point at that spot, else the smallest outline around it."""
+    """The drawn place a click landed on.
+
+    The clicked marker's own place when the map names it; else a point at the
+    spot clicked, else the smallest outline around it.
+    """
+    if click.place is not None and click.place in set(place_ids):
+        return click.place
+    if click.lat is None or click.lng is None:
+        return None
     points = [catalog.places[p] for p in place_ids if catalog.places[p].is_point]
     for place in points:
         if (
@@ -57,24 +142,3 @@ def place_at(
     if around:
         return min(around, key=lambda p: p.geometry.area).id
     return None
-
-
-def view_for_bounds(
-    bounds: list[list[float]], width_px: int = 900, height_px: int = 620, padding_px: int = 40
-) -> MapView:
-    """The centre and the largest whole zoom that fits ``[[south, west], [north, east]]``.
-
-    The same arithmetic as Leaflet's ``getBoundsZoom`` in Web Mercator, so the
-    server can ask for a fitted view without a round trip to the browser.
-    """
-    (south, west), (north, east) = bounds
-
-    def mercator_y(lat: float) -> float:
-        lat = max(min(lat, 85.0), -85.0)
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
-
-    span_x = max((east - west) / 360.0, 1e-9)
-    span_y = max(mercator_y(north) - mercator_y(south), 1e-9)
-    usable_w, usable_h = max(width_px - 2 * padding_px, 50), max(height_px - 2 * padding_px, 50)
-    zoom = math.floor(min(math.log2(usable_w / 256 / span_x), math.log2(usable_h / 256 / span_y)))
-    return MapView(center=((south + north) / 2, (west + east) / 2), zoom=max(2, min(zoom, 14)))

@@ -28,39 +28,115 @@ ZOOM_RANGE = (2, 18)
 P_ACTORS, P_STATUSES, P_DEPLOY, P_KINDS, P_SEARCH = "actor", "status", "deploy", "kind", "q"
 P_FROM, P_TO, P_AS_OF, P_SINCE = "from", "to", "asof", "since"
 P_LAT, P_LNG, P_ZOOM, P_PLACE = "lat", "lng", "z", "place"
+# The area the map shows, as south,west,north,east: the same ground on any
+# screen. (lat, lng and z, a centre and zoom, are still read from old links.)
+P_AREA = "area"
 # Where the map looks and what is clicked: not what is drawn.
-VIEW_PARAMS = frozenset({P_LAT, P_LNG, P_ZOOM, P_PLACE})
+VIEW_PARAMS = frozenset({P_AREA, P_LAT, P_LNG, P_ZOOM, P_PLACE})
 P_PRESENT, P_BRIEFING, P_SCENE = "present", "briefing", "scene"
 FILTER_PARAMS = (P_ACTORS, P_STATUSES, P_DEPLOY, P_KINDS, P_SEARCH, P_FROM, P_TO)
 KNOWN = (
-    *FILTER_PARAMS, P_AS_OF, P_SINCE, P_LAT, P_LNG, P_ZOOM, P_PLACE, P_PRESENT, P_BRIEFING, P_SCENE,
+    *FILTER_PARAMS, P_AS_OF, P_SINCE, P_AREA, P_LAT, P_LNG, P_ZOOM, P_PLACE, P_PRESENT,
+    P_BRIEFING, P_SCENE,
 )  # fmt: skip
+LATITUDES, LONGITUDES = (-85.0, 85.0), (-180.0, 180.0)
 
 
 @dataclass(frozen=True)
 class MapView:
-    """A centre and zoom level, as ``st_folium`` takes them."""
+    """A centre and zoom level, as ``st_folium`` takes them (old links, scenes without highlights)."""
 
     center: tuple[float, float]
     zoom: int
 
+
+@dataclass(frozen=True)
+class MapArea:
+    """The ground a map shows, ``[[south, west], [north, east]]``: what a link carries.
+
+    An area, not a centre and zoom, so that a link opened on another screen
+    frames the same ground (a zoom level shows more or less of it by screen size).
+    """
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+    @property
+    def bounds(self) -> list[list[float]]:
+        return [[self.south, self.west], [self.north, self.east]]
+
     @classmethod
-    def from_component(cls, payload: Mapping[str, object]) -> MapView | None:
-        """The view ``st_folium`` reports (``center`` and ``zoom``), or ``None``."""
-        center, zoom = payload.get("center"), payload.get("zoom")
-        if (
-            not isinstance(center, Mapping)
-            or isinstance(zoom, bool)
-            or not isinstance(zoom, (int, float))
+    def checked(cls, south: float, west: float, north: float, east: float) -> MapArea | None:
+        """An area from finite numbers inside WGS84 with south below north and west of east."""
+        numbers = (south, west, north, east)
+        if not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            for v in numbers
         ):
             return None
-        lat, lng = center.get("lat"), center.get("lng")
-        numbers = all(isinstance(v, (int, float)) and math.isfinite(v) for v in (lat, lng, zoom))
-        if not numbers or not (-90 <= lat <= 90):  # type: ignore[operator]
+        inside = all(LATITUDES[0] <= v <= LATITUDES[1] for v in (south, north)) and all(
+            LONGITUDES[0] <= v <= LONGITUDES[1] for v in (west, east)
+        )
+        if not inside or south >= north or west >= east:
             return None
-        # Leaflet lets longitude run past +-180 when the world wraps; fold it back.
-        lng = (float(lng) + 180.0) % 360.0 - 180.0  # type: ignore[arg-type]
-        return cls(center=(float(lat), lng), zoom=round(zoom))  # type: ignore[arg-type]
+        return cls(*(float(v) for v in numbers))
+
+    @classmethod
+    def from_component(cls, payload: Mapping[str, object]) -> MapArea | None:
+        """The area ``st_folium`` reports (``bounds``), clipped to WGS84, or ``None``."""
+        bounds = payload.get("bounds")
+        if not isinstance(bounds, Mapping):
+            return None
+        corners = bounds.get("_southWest"), bounds.get("_northEast")
+        if not all(isinstance(c, Mapping) for c in corners):
+            return None
+        (sw, ne) = corners
+        values = (sw.get("lat"), sw.get("lng"), ne.get("lat"), ne.get("lng"))  # type: ignore[union-attr]
+        if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in values):
+            return None
+        south, west, north, east = (float(v) for v in values)  # type: ignore[arg-type]
+        # A map zoomed out past the world reports more than the world: keep the world.
+        return cls.checked(
+            max(south, LATITUDES[0]),
+            max(west, LONGITUDES[0]),
+            min(north, LATITUDES[1]),
+            min(east, LONGITUDES[1]),
+        )
+
+    def param(self) -> str:
+        """The link's value: south,west,north,east to 4 decimals (about 10 m), rounded inwards.
+
+        Inwards, so that the area still fits the map it came from at its zoom:
+        the same screen opens the link at the same zoom, not one further out.
+        """
+        # round(..., 6) first: 50.5151 * 1e4 is 505150.99999..., which must stay
+        # 505151, or the area would shrink each time a link is read and written.
+        inward = (
+            math.ceil(round(self.south * 1e4, 6)),
+            math.ceil(round(self.west * 1e4, 6)),
+            math.floor(round(self.north * 1e4, 6)),
+            math.floor(round(self.east * 1e4, 6)),
+        )
+        return ",".join(f"{v / 1e4:.4f}" for v in inward)
+
+
+def _area(raw: str, notices: list[str]) -> MapArea | None:
+    parts = raw.split(",")
+    numbers: list[float] = []
+    for part in parts if len(parts) == 4 else ():
+        try:
+            numbers.append(float(part))
+        except ValueError:
+            break
+    area = MapArea.checked(*numbers) if len(numbers) == 4 else None
+    if area is None:
+        notices.append(
+            f"Ignored the map area {raw[:60]!r}: expected south,west,north,east in degrees, "
+            "south below north and west of east."
+        )
+    return area
 
 
 @dataclass(frozen=True)
@@ -70,7 +146,7 @@ class BriefingState:
     claim_filter: ClaimFilter = field(default_factory=ClaimFilter)
     as_of: str | None = None  # None: the data as it stands
     since: str | None = None  # compare with this earlier day
-    view: MapView | None = None
+    view: MapArea | MapView | None = None  # set only once the user moved the map
     place: str | None = None
     present: bool = False
     briefing: str | None = None
@@ -190,7 +266,9 @@ def parse(
     if P_SINCE in raw:
         state = replace(state, since=_day(raw[P_SINCE], "comparison date", notices))
 
-    if any(k in raw for k in (P_LAT, P_LNG, P_ZOOM)):
+    if P_AREA in raw:
+        state = replace(state, view=_area(raw[P_AREA], notices))
+    elif any(k in raw for k in (P_LAT, P_LNG, P_ZOOM)):
         lat = _number(raw.get(P_LAT, ""), "latitude", -85, 85, notices)
         lng = _number(raw.get(P_LNG, ""), "longitude", -180, 180, notices)
         zoom = _number(raw.get(P_ZOOM, ""), "zoom", *ZOOM_RANGE, notices)
@@ -267,7 +345,9 @@ def to_params(
         out[P_AS_OF] = state.as_of
     if state.since:
         out[P_SINCE] = state.since
-    if state.view is not None:
+    if isinstance(state.view, MapArea):
+        out[P_AREA] = state.view.param()
+    elif state.view is not None:
         out[P_LAT] = f"{state.view.center[0]:.4f}"
         out[P_LNG] = f"{state.view.center[1]:.4f}"
         out[P_ZOOM] = str(state.view.zoom)

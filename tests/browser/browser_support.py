@@ -24,6 +24,7 @@ from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog
 from briefmap.data.validate import DEFAULT_TEXT_LIMIT, TEXT_LIMITS
 from briefmap.drawing.mapping import FEATURE_CLASS, Layer, build_layers, plan_features
+from briefmap.drawing.plan import MapFeature, one_per_place
 from briefmap.engine.query import ClaimFilter, Selection, select
 from briefmap.safe import WORD_JOINER
 from briefmap.screenshots import MAP_FRAME_URL_PART, AppServer, is_tile_url, start_app
@@ -67,12 +68,17 @@ class Expected:
     selection: Selection
 
     @property
+    def drawn(self) -> list[MapFeature]:
+        """What the markers draw: one per point place (in its strongest layer), outlines per layer."""
+        return [group[0] for group in one_per_place(plan_features(self.catalog, self.selection))]
+
+    @property
     def features(self) -> int:
-        return len(plan_features(self.catalog, self.selection))
+        return len(self.drawn)
 
     @property
     def per_layer(self) -> dict[Layer, int]:
-        counts = Counter(f.layer for f in plan_features(self.catalog, self.selection))
+        counts = Counter(f.layer for f in self.drawn)
         return {layer: counts.get(layer, 0) for layer in Layer}
 
     @property
@@ -91,9 +97,7 @@ class Expected:
     @property
     def point_names(self) -> list[str]:
         """The English name of every point feature drawn, as its marker labels it."""
-        return [
-            f.place.name_en for f in plan_features(self.catalog, self.selection) if f.place.is_point
-        ]
+        return [f.place.name_en for f in self.drawn if f.place.is_point]
 
     @property
     def summary_line(self) -> str:
@@ -409,10 +413,13 @@ class BrowserPage:
 
         The spot is put at ``at`` (fractions of the map's width and height), in
         the upper left, clear of the legend and the panels along the bottom.
+        A key press on the map first makes it the user's own move (the map's
+        script tells those from the app's frames by the user's input just before).
         """
         self.wait_view_settled()  # after the app's own first fit
         self.map_frame().evaluate(
             """([lat, lng, zoom, fx, fy]) => {
+                map.getContainer().dispatchEvent(new KeyboardEvent('keydown', {key: 'Shift'}));
                 map.setView([lat, lng], zoom, {animate: false});
                 const size = map.getSize();
                 map.panBy([size.x * (0.5 - fx), size.y * (0.5 - fy)], {animate: false});

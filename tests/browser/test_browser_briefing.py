@@ -22,6 +22,7 @@ from browser_support import (
 
 from briefmap.data.loader import load_catalog
 from briefmap.drawing.mapping import Layer, plan_features
+from briefmap.drawing.plan import one_per_place
 from briefmap.engine.briefings import load_briefings
 from briefmap.engine.query import ClaimFilter, select
 from briefmap.engine.timeline import as_of
@@ -41,16 +42,23 @@ def _scene_line(app: BrowserPage, number: int, total: int) -> object:
     )
 
 
-def _assert_view(view: dict[str, float], link: dict[str, str]) -> None:
-    """The map shows the link's zoom, and its centre to 1e-3 degrees (or a pixel, if coarser).
+def _assert_view(view: dict[str, float], wanted: dict[str, float]) -> None:
+    """The map shows ``wanted``'s zoom, and its centre to a pixel or two.
 
     Leaflet snaps the centre to whole pixels, which at zoom 7 is about 0.01 degrees.
     """
-    zoom = int(link["z"])
-    assert view["zoom"] == zoom, (view, link)
-    tolerance = max(1e-3, 360 / (256 * 2**zoom))
-    assert view["lat"] == pytest.approx(float(link["lat"]), abs=tolerance), (view, link)
-    assert view["lng"] == pytest.approx(float(link["lng"]), abs=tolerance), (view, link)
+    zoom = int(wanted["zoom"])
+    assert view["zoom"] == zoom, (view, wanted)
+    tolerance = max(1e-3, 2 * 360 / (256 * 2**zoom))
+    assert view["lat"] == pytest.approx(wanted["lat"], abs=tolerance), (view, wanted)
+    assert view["lng"] == pytest.approx(wanted["lng"], abs=tolerance), (view, wanted)
+
+
+def _area_of(app: BrowserPage) -> list[float]:
+    """The ground the map shows: south, west, north, east."""
+    return app.map_frame().evaluate(
+        "() => { const b = map.getBounds(); return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"
+    )
 
 
 def _copied_link(app: BrowserPage) -> str:
@@ -100,10 +108,13 @@ def test_copied_link_reproduces_filters_view_and_place_in_a_fresh_browser(
     sender.wait_idle()
     link = wait_for_query(
         sender,
-        {"actor": "israel", "q": "Hermon", "place": place_id, "z": str(view["zoom"])},
+        {"actor": "israel", "q": "Hermon", "place": place_id, "area": None},
+        lacks=("lat", "lng", "z"),
     )
-    assert {"lat", "lng"} <= set(link), link
-    _assert_view(view, link)  # the link says what the sender's map shows
+    # The link says what ground the sender's map shows (to 4 decimals, rounded inwards).
+    shown = _area_of(sender)
+    area = [float(v) for v in link["area"].split(",")]
+    assert area == pytest.approx(shown, abs=1.5e-4), (area, shown)
     url = sender.page.url
     assert query_of(url) == link
     # The "Copy link" control offers the same link.
@@ -116,7 +127,7 @@ def test_copied_link_reproduces_filters_view_and_place_in_a_fresh_browser(
     receiver.goto(path_and_query(url))
     receiver.expect_summary(narrowed.summary_line)
     receiver.wait_features(drawn)
-    _assert_view(receiver.wait_view_settled(), link)
+    _assert_view(receiver.wait_view_settled(), view)  # the same screen: the same view
     card = receiver.claim_card()
     expect(card.locator("h3").filter(has_text=place.name_en)).to_be_visible()
     expect(card.get_by_role("combobox", name="Claim card")).to_have_value(place.name_en)
@@ -142,7 +153,7 @@ def test_every_scene_has_a_url_that_reopens_it(open_page, app_server: AppServer)
     for scene in briefing.scenes:
         shown = as_of(loaded.catalog, scene.as_of)
         selection = select(shown, scene.claim_filter)
-        expected.append((selection, len(plan_features(shown, selection))))
+        expected.append((selection, len(one_per_place(plan_features(shown, selection)))))
     first_total = expected[0][0].total_claims
     # Scene 3 is the picture as known on the day of the meeting: fewer claims existed.
     assert briefing.scenes[2].as_of and expected[2][0].total_claims < first_total
@@ -161,15 +172,17 @@ def test_every_scene_has_a_url_that_reopens_it(open_page, app_server: AppServer)
 
     presenter: BrowserPage = open_page(app_server)
     presenter.goto(f"/?briefing={BRIEFING}&scene=1")
-    urls = []
+    urls, views = [], []
     for number in range(1, total + 1):
         wait_for_query(presenter, {"briefing": BRIEFING, "scene": str(number)})
         check(presenter, number)
         # Let the map arrive at the scene's view and report it before moving on:
         # a report still in flight when Next is clicked races the click's rerun.
-        presenter.wait_view_settled(quiet_s=0.5)
+        views.append(presenter.wait_view_settled(quiet_s=0.5))
         presenter.wait_idle()
         urls.append(presenter.page.url)
+        # The scene frames its places itself: its link names the scene, not a view.
+        assert not {"area", "lat", "lng", "z"} & set(query_of(urls[-1])), urls[-1]
         next_button = presenter.main.get_by_role("button", name="Next ▶")
         if number < total:
             next_button.click()
@@ -184,8 +197,7 @@ def test_every_scene_has_a_url_that_reopens_it(open_page, app_server: AppServer)
     for number, app in enumerate(fresh, start=1):
         app.wait_idle()
         check(app, number)
-        link = query_of(urls[number - 1])
-        _assert_view(app.wait_view_settled(quiet_s=0.5), link)
+        _assert_view(app.wait_view_settled(quiet_s=0.5), views[number - 1])
         assert query_of(app.page.url)["scene"] == str(number)
         expect(app.exceptions()).to_have_count(0)
     assert presenter.page_errors == []
@@ -256,8 +268,8 @@ def test_junk_link_parameters_get_a_notice_and_the_map_still_draws(
     assert all(layer.value in names for layer in Layer), names
     expect(app.summary()).to_be_visible()
     # The unknown parameter is not carried into the link the app writes back.
-    written = wait_for_query(app, {"z": None}, lacks=("utm_source",))
-    assert written["z"].isdigit(), written  # the map's own zoom, not "banana"
+    # Nor the ignored zoom: nobody moved the map, so the link has no view.
+    wait_for_query(app, {}, lacks=("utm_source", "z", "area"))
     assert app.page_errors == []
 
 
@@ -270,7 +282,7 @@ def test_link_with_only_unknown_actors_shows_every_actor(open_page, app_server: 
     app.goto("/?actor=martians")
     app.map()
     expect(app.summary()).to_have_text(everything.summary_line, timeout=1_500)
-    wait_for_query(app, {"z": None}, lacks=("actor",), timeout_ms=2_000)
+    wait_for_query(app, {}, lacks=("actor",), timeout_ms=2_000)
 
 
 def test_link_follows_the_map_view_and_a_clicked_place(open_page, app_server: AppServer) -> None:
@@ -280,7 +292,9 @@ def test_link_follows_the_map_view_and_a_clicked_place(open_page, app_server: Ap
     app.goto("/")
     app.wait_features(expected.features)
     app.focus_on(place.geometry.y, place.geometry.x, zoom=10)
-    wait_for_query(app, {"z": "10"}, timeout_ms=2_000)
+    link = wait_for_query(app, {"area": None}, lacks=("z",), timeout_ms=2_000)
+    south, west, north, east = (float(v) for v in link["area"].split(","))
+    assert south < place.geometry.y < north and west < place.geometry.x < east
     app.topmost_marker(place.name_en).click()
     expect(app.claim_card().locator("h3").filter(has_text=place.name_en)).to_be_visible()
     wait_for_query(app, {"place": place.id}, timeout_ms=2_000)

@@ -1,27 +1,108 @@
-// Fit the view to bounds once the map has its real size (FitWhenSized in
-// briefmap/drawing/map_elements.py says why).
-(function (map, bounds) {
-    var touched = false;
-    function options() {
-        // Keep the places clear of the legend on the right.
-        var legend = map.getContainer().querySelector(".bm-legend");
-        // Labels run about 110 px to the right of their symbol; the
-        // footnote sits at the bottom.
-        var right = (legend ? legend.offsetWidth : 0) + 110;
-        var note = map.getContainer().querySelector(".bm-footnote");
-        var bottom = (note ? note.offsetHeight : 0) + 24;
-        return {paddingTopLeft: [24, 24], paddingBottomRight: [right, bottom]};
+// Frame what the app asks for in the map's own size, refit once the map has
+// its real size, and tell the app whether the user moved the map (FitWhenSized
+// in briefmap/drawing/map_elements.py says why; frame.js passes the requests).
+(function (map, labelRoom) {
+    var state = {moved: false, place: null, framing: false, lastInput: 0};
+    var current = null;  // the request framed last
+    var applied = null;  // its serial
+    map.__bmReport = state;
+
+    // How far the controls in each corner reach into the map, in pixels.
+    function reach(corner) {
+        var box = map.getContainer().querySelector(".leaflet-" + corner.replace(" ", ".leaflet-"));
+        var size = {x: 0, y: 0};
+        if (!box) { return size; }
+        var outer = map.getContainer().getBoundingClientRect();
+        Array.prototype.forEach.call(box.children, function (control) {
+            var r = control.getBoundingClientRect();
+            if (!r.width || !r.height) { return; }
+            size.x = Math.max(size.x, corner.indexOf("left") >= 0 ? r.right - outer.left : outer.right - r.left);
+            size.y = Math.max(size.y, corner.indexOf("top") >= 0 ? r.bottom - outer.top : outer.bottom - r.top);
+        });
+        return size;
     }
-    function fit() {
-        // Leave the view alone once the user, or a link, has set one.
-        var requested = window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.last_center;
-        if (touched || requested) { return; }
-        map.invalidateSize();
-        map.fitBounds(bounds, options());
+    // Padding that keeps framed places off the controls (the collapsed legend
+    // key, zoom buttons, footnote) and leaves room for labels, never more than
+    // a share of the map, whatever its size.
+    function padding(request) {
+        var size = map.getSize();
+        var top = Math.max(reach("top left").y, reach("top right").y) + 8;
+        var bottom = Math.max(reach("bottom left").y, reach("bottom right").y) + 8;
+        // A link's area is the ground its sender saw, controls and all: framed as it is.
+        if (request.exact) { return {padding: [0, 0]}; }
+        var side = Math.min(labelRoom, 0.15 * size.x) + 16;
+        var scale = Math.min(1, 0.5 * size.y / Math.max(top + bottom, 1));
+        return {
+            paddingTopLeft: [side, top * scale],
+            paddingBottomRight: [side, bottom * scale],
+        };
     }
-    map.fitBounds(bounds, {padding: [24, 24]});
-    ["pointerdown", "wheel", "keydown"].forEach(function (name) {
-        map.getContainer().addEventListener(name, function () { touched = true; });
+    // Leaflet's stylesheet loads beside the map's script: until it applies,
+    // the corners are not in their corners and cannot be measured.
+    function styled() {
+        var corner = map.getContainer().querySelector(".leaflet-top");
+        return !corner || window.getComputedStyle(corner).position === "absolute";
+    }
+    function fit(request) {
+        if (!styled()) {
+            setTimeout(function () {
+                if (current === request && !state.moved) { fit(request); }
+            }, 100);
+            return;
+        }
+        var bounds = request.bounds;
+        var options = padding(request);
+        options.animate = false;
+        if (request.maxZoom) { options.maxZoom = request.maxZoom; }
+        state.framing = true;
+        try {
+            map.invalidateSize({pan: false});
+            map.fitBounds(bounds, options);
+        } finally {
+            state.framing = false;
+        }
+    }
+    // Called by frame.js each time the layers are swapped in: a request is
+    // framed once, and a new one forgets that the user had moved the map.
+    map.__bmFrame = function (request) {
+        if (applied === request.serial) { return; }
+        applied = request.serial;
+        current = request;
+        state.moved = false;
+        // After the layer control, which streamlit-folium adds just after the layers.
+        setTimeout(function () { fit(request); }, 0);
+    };
+
+    // A move that follows the user's own input (drag, wheel, keys, the zoom
+    // buttons) is theirs; the app's frames and the map's resizes are not.
+    ["pointerdown", "wheel", "keydown", "dblclick"].forEach(function (name) {
+        map.getContainer().addEventListener(name, function () { state.lastInput = Date.now(); }, true);
     });
-    setTimeout(fit, 400);
+    map.on("movestart", function () {
+        if (!state.framing && Date.now() - state.lastInput < 1000) { state.moved = true; }
+    });
+    // streamlit-folium creates the map before its frame has its full width:
+    // frame again once it has, unless the user has moved the map since.
+    map.on("resize", function () { if (current && !state.moved) { fit(current); } });
+    setTimeout(function () { if (current && !state.moved) { fit(current); } }, 400);
+
+    // The component's report gets our part (REPORT_KEY in
+    // briefmap/engine/interaction.py). A report that only says the app's own
+    // frame moved the map is not sent: it would rerun the app for nothing.
+    var lib = window.Streamlit;
+    if (!lib || lib.__bmWrapped) { return; }
+    var send = lib.setComponentValue;
+    var sent = null;
+    lib.__bmWrapped = true;
+    lib.setComponentValue = function (data) {
+        if (!data || typeof data !== "object") { return send.call(lib, data); }
+        var report = map.__bmReport || state;
+        var ours = Object.assign({}, data, {briefmap: {moved: report.moved, place: report.place}});
+        var rest = Object.assign({}, ours);
+        ["bounds", "center", "zoom"].forEach(function (key) { delete rest[key]; });
+        var key = JSON.stringify(rest);
+        if (!report.moved && key === sent) { return undefined; }
+        sent = key;
+        return send.call(lib, ours);
+    };
 })

@@ -1,0 +1,245 @@
+"""The map on any screen: framing, links that frame the same ground, clicks and keys on markers.
+
+At 1920x1080, 1280x720 (a shared screen) and 390x844 (a phone): the shown
+places lie inside the map and none under the legend; a link made at one size
+frames the same places at another; a click on each marker, or Enter on a
+focused one, opens that place's claim card.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import (
+    MAP_IFRAME,
+    WAIT_MS,
+    BrowserPage,
+    expect,
+    expected_for,
+    path_and_query,
+    query_of,
+    wait_for_query,
+)
+
+GEODATA = Path(__file__).resolve().parents[2] / "geodata"
+SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720), "390x844": (390, 844)}
+
+# Each element matching a selector (markers, highlight rings): its place (a
+# marker's), whether it lies inside the map and whether it touches the legend.
+IN_VIEW_JS = """(selector) => {
+    const box = map.getContainer().getBoundingClientRect();
+    const legend = document.querySelector('.bm-legend');
+    const key = legend ? legend.getBoundingClientRect() : null;
+    return [...document.querySelectorAll(selector)].map((el) => {
+        const r = el.getBoundingClientRect();
+        const named = el.querySelector('[data-place]');
+        return {
+            place: named ? named.getAttribute('data-place') : null,
+            inside: r.left >= box.left - 1 && r.right <= box.right + 1
+                && r.top >= box.top - 1 && r.bottom <= box.bottom + 1,
+            underLegend: !!key && !(r.right <= key.left || r.left >= key.right
+                || r.bottom <= key.top || r.top >= key.bottom),
+        };
+    });
+}"""
+
+
+def _viewport(size: str) -> dict[str, int]:
+    width, height = SIZES[size]
+    return {"width": width, "height": height}
+
+
+def _on_map_places() -> set[str]:
+    expected = expected_for(GEODATA)
+    return {f.place.id for f in expected.drawn if f.place.is_point and not f.place.off_map}
+
+
+def _opened(open_page: Any, app_server: Any, size: str, path: str = "/") -> BrowserPage:
+    app = open_page(app_server, viewport=_viewport(size))
+    app.goto(path)
+    app.wait_features(expected_for(GEODATA).features)
+    app.settle()
+    app.wait_view_settled()
+    return app
+
+
+def _markers(app: BrowserPage) -> dict[str, dict[str, Any]]:
+    return {
+        m["place"]: m for m in app.map_frame().evaluate(IN_VIEW_JS, ".leaflet-marker-icon.bm-point")
+    }
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_opening_view_frames_every_shown_place_clear_of_the_legend(
+    open_page: Any, app_server: Any, size: str
+) -> None:
+    app = _opened(open_page, app_server, size)
+    markers = _markers(app)
+    wanted = _on_map_places()
+    assert wanted <= set(markers)
+    outside = sorted(p for p in wanted if not markers[p]["inside"])
+    covered = sorted(p for p in wanted if markers[p]["underLegend"])
+    assert not outside, f"at {size} these places are outside the map: {outside}"
+    assert not covered, f"at {size} the legend covers {covered}"
+    # The map is on screen, not below the fold: sized to the window under a compact header.
+    box = app.page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None and box["height"] >= 360
+    height = SIZES[size][1]
+    shown = min(box["y"] + box["height"], height) - max(box["y"], 0)
+    assert shown >= 0.75 * box["height"], (
+        f"at {size} only {shown:.0f} of {box['height']:.0f} px show"
+    )
+    if size != "390x844":  # a phone's title takes three lines
+        assert box["y"] + box["height"] <= height, f"at {size} the map ends below the fold"
+    # The legend starts as a small key that opens on a click.
+    frame = app.map()
+    legend = frame.locator(".bm-legend details")
+    expect(legend).not_to_have_attribute("open", "")
+    frame.locator(".bm-legend summary").click()
+    expect(legend).to_have_attribute("open", "")
+    # Nobody moved the map: the link carries no view.
+    assert not {"area", "lat", "lng", "z"} & set(query_of(app.page.url))
+
+
+@pytest.mark.parametrize(("made", "opened"), [("1920x1080", "390x844"), ("390x844", "1280x720")])
+def test_a_link_made_at_one_size_frames_the_same_places_at_another(
+    open_page: Any, app_server: Any, made: str, opened: str
+) -> None:
+    sender = _opened(open_page, app_server, made)
+    link = _drag(sender)  # now the link carries the area shown
+    seen = {p for p, m in _markers(sender).items() if m["inside"]}
+    assert seen, f"no place in view at {made} after the drag"
+
+    receiver = _opened(open_page, app_server, opened, path_and_query(sender.page.url))
+    markers = _markers(receiver)
+    lost = sorted(p for p in seen if not markers[p]["inside"])
+    assert not lost, f"seen at {made}, outside the map at {opened}: {lost}"
+    # The link's area is kept until the receiver moves the map themselves.
+    assert query_of(receiver.page.url)["area"] == link["area"]
+
+
+def _drag(app: BrowserPage) -> dict[str, str]:
+    """Drag the map a little, as a user does; the link once it carries the area shown."""
+    box = app.page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + min(box["height"], 500) * 0.5
+    app.page.mouse.move(x, y)
+    app.page.mouse.down()
+    app.page.mouse.move(x - 40, y - 30, steps=8)
+    app.page.mouse.up()
+    app.wait_view_settled()
+    return wait_for_query(app, has={"area": None}, lacks=("lat", "lng", "z"))
+
+
+def test_back_from_another_page_the_map_shows_the_area_in_the_link(
+    open_page: Any, app_server: Any
+) -> None:
+    app = _opened(open_page, app_server, "1280x720")
+    link = _drag(app)
+    area = [float(v) for v in link["area"].split(",")]
+    nav = app.sidebar.locator('[data-testid="stSidebarNavLink"]')
+    nav.filter(has_text="Claims").click()
+    app.page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    # The link holds on the other page too (Streamlit empties the URL's query on the way).
+    wait_for_query(app, has={"area": link["area"]})
+    nav.filter(has_text="Map").click()
+    app.map()
+    app.settle()
+    app.wait_view_settled()
+    shown = app.map_frame().evaluate(
+        "() => { const b = map.getBounds(); return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"
+    )
+    assert shown == pytest.approx(area, abs=1e-3), (shown, area)
+    assert query_of(app.page.url).get("area") == link["area"], app.page.url
+
+
+def _open_by(app: BrowserPage, place_id: str, how: str) -> None:
+    name = expected_for(GEODATA).catalog.places[place_id].name_en
+    marker = app.map().locator(f'.leaflet-marker-icon:has([data-place="{place_id}"])')
+    expect(marker).to_have_count(1)
+    if how == "click":
+        # A point of the marker that no other marker covers.
+        spot = marker.evaluate(
+            """(el) => {
+                const r = el.getBoundingClientRect();
+                const spots = [];
+                for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) spots.push([i / 12, j / 12]);
+                spots.sort((a, b) => Math.hypot(a[0] - 0.5, a[1] - 0.5) - Math.hypot(b[0] - 0.5, b[1] - 0.5));
+                for (const [fx, fy] of spots) {
+                    const hit = document.elementFromPoint(r.left + r.width * fx, r.top + r.height * fy);
+                    if (hit && hit.closest('.leaflet-marker-icon') === el)
+                        return {x: r.width * fx, y: r.height * fy};
+                }
+                return null;
+            }"""
+        )
+        assert spot is not None, f"{name}'s marker is covered by others"
+        marker.click(position=spot)
+    else:
+        marker.focus()
+        app.page.keyboard.press(how)
+    card = app.claim_card()
+    expect(card.get_by_role("combobox", name="Claim card")).to_have_value(name, timeout=WAIT_MS)
+    # The click closed the tooltip rather than leaving it up over the map.
+    expect(app.map().locator(".leaflet-tooltip")).to_have_count(0)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_click_on_each_marker_opens_that_places_card(
+    open_page: Any, app_server: Any, size: str
+) -> None:
+    app = _opened(open_page, app_server, size)
+    for place_id in sorted(_on_map_places()):
+        _open_by(app, place_id, "click")
+
+
+@pytest.mark.parametrize(("size", "key"), [(size, "Enter") for size in SIZES] + [("1280x720", " ")])
+def test_a_key_on_a_focused_marker_opens_its_card(
+    open_page: Any, app_server: Any, size: str, key: str
+) -> None:
+    app = _opened(open_page, app_server, size)
+    view = app.view()
+    for place_id in ("qamishli", "qamishli_airport", "moscow_kremlin"):
+        _open_by(app, place_id, key)
+    # Focusing the Kremlin, far off the map's view, did not pan the map to Moscow.
+    assert app.view() == view
+
+
+@pytest.mark.parametrize(
+    ("size", "present"),
+    [("1280x720", True), ("1920x1080", True), ("1280x720", False), ("390x844", False)],
+)
+def test_each_scene_frames_its_highlighted_places_clear_of_the_legend(
+    open_page: Any, app_server: Any, size: str, present: bool
+) -> None:
+    briefing = "moscow-meeting"
+    app = open_page(app_server, viewport=_viewport(size))
+    app.goto(f"/?briefing={briefing}&scene=1" + ("&present=1" if present else ""))
+    number = 1
+    while True:
+        wait_for_query(app, {"briefing": briefing, "scene": str(number)})
+        app.map()
+        app.settle()
+        app.wait_view_settled(quiet_s=0.5)
+        rings = app.map_frame().evaluate(IN_VIEW_JS, ".bm-highlight")
+        assert rings, f"scene {number} highlights nothing"
+        assert all(r["inside"] for r in rings), f"scene {number} at {size}: {rings}"
+        assert not any(r["underLegend"] for r in rings), f"scene {number} at {size}: {rings}"
+        forward = app.main.get_by_role("button", name="Next ▶")
+        back = app.main.get_by_role("button", name="◀ Previous")
+        for button in (back, forward):
+            expect(button).to_be_visible()
+            # Named in words, and the words fit the button (not "◀ Pre").
+            fits = button.evaluate(
+                """(b) => { const r = document.createRange(); r.selectNodeContents(b);
+                    const t = r.getBoundingClientRect(), o = b.getBoundingClientRect();
+                    return t.left >= o.left - 1 && t.right <= o.right + 1; }"""
+            )
+            assert fits, f"{button} is clipped at {size}"
+        if forward.is_disabled():
+            break
+        forward.click()
+        number += 1
+    assert number >= 3

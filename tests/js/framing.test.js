@@ -1,0 +1,183 @@
+// The map's framing and its report (fit-when-sized.js, frame.js) and its
+// clicks and keys on markers (open-places.js), under Node with a stand-in
+// for Leaflet, the map's corners and streamlit-folium's Streamlit object.
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+
+const WEB = path.join(__dirname, "..", "..", "briefmap", "drawing", "web");
+
+// Values made in the script's own context, compared as plain data.
+const plain = (value) => JSON.parse(JSON.stringify(value));
+
+function load(name, globals) {
+    return vm.runInNewContext(fs.readFileSync(path.join(WEB, name), "utf8"), globals);
+}
+
+// A map of the given size whose corners hold controls of the given heights.
+function fakeMap(size, corners) {
+    const listeners = {};
+    const domListeners = {};
+    const fits = [];
+    const rect = (left, top, width, height) => ({left, top, width, height, right: left + width, bottom: top + height});
+    const outer = rect(0, 0, size.x, size.y);
+    const box = (corner) => {
+        const heights = corners[corner] || [];
+        let y = 10;
+        const children = heights.map((h) => {
+            const top = corner.startsWith("top") ? y : size.y - y - h;
+            y += h + 10;
+            return {getBoundingClientRect: () => rect(corner.endsWith("left") ? 10 : size.x - 60, top, 50, h)};
+        });
+        return {children, position: "absolute"};
+    };
+    const container = {
+        getBoundingClientRect: () => outer,
+        querySelector(selector) {
+            const match = /leaflet-(top|bottom)(?:\.leaflet-(left|right))?/.exec(selector);
+            if (!match) { return null; }
+            return box(`${match[1]} ${match[2] || "left"}`);
+        },
+        addEventListener(name, fn) { (domListeners[name] = domListeners[name] || []).push(fn); },
+    };
+    const map = {
+        fits,
+        getContainer: () => container,
+        getSize: () => size,
+        invalidateSize() {},
+        fitBounds(bounds, options) {
+            (listeners.movestart || []).forEach((fn) => fn());
+            fits.push({bounds, options});
+        },
+        on(name, fn) { (listeners[name] = listeners[name] || []).push(fn); },
+        fire(name) { (listeners[name] || []).forEach((fn) => fn()); },
+        dom(name, event) { (domListeners[name] || []).forEach((fn) => fn(event || {})); },
+    };
+    return map;
+}
+
+// Timers run when the test says so.
+function fakeClock() {
+    const queue = [];
+    let now = 1000;
+    return {
+        setTimeout(fn) { queue.push(fn); },
+        flush() { while (queue.length) { queue.shift()(); } },
+        Date: {now: () => now},
+        advance(ms) { now += ms; },
+    };
+}
+
+function framed(size, corners) {
+    const clock = fakeClock();
+    const sent = [];
+    const Streamlit = {setComponentValue(value) { sent.push(value); }};
+    const window = {Streamlit, getComputedStyle: (el) => ({position: el.position})};
+    const map = fakeMap(size, corners);
+    load("fit-when-sized.js", {window, setTimeout: clock.setTimeout, Date: clock.Date})(map, 110);
+    const frame = load("frame.js", {});
+    return {map, clock, sent, Streamlit, frame};
+}
+
+const PLACES = {bounds: [[35, 36], [37, 41]], serial: 0, maxZoom: 9, exact: false};
+
+test("places are framed once per request, padded for the corners and the labels", () => {
+    const {map, clock, frame} = framed({x: 800, y: 640}, {"top left": [65], "top right": [25, 48], "bottom left": [35, 43]});
+    frame(map, PLACES);
+    frame(map, PLACES);  // the same request on a rerun: not framed again
+    clock.flush();
+    assert.equal(map.fits.length, 2);  // the request, and once after load
+    const {options} = map.fits[0];
+    assert.deepEqual(plain(options.paddingTopLeft), [110 + 16, 10 + 25 + 10 + 48 + 8]);
+    assert.deepEqual(plain(options.paddingBottomRight), [110 + 16, 10 + 35 + 10 + 43 + 8]);
+    assert.equal(options.maxZoom, 9);
+    frame(map, {...PLACES, serial: 1});
+    clock.flush();
+    assert.equal(map.fits.length, 3);
+});
+
+test("on a phone the padding is a share of the map, never the whole of it", () => {
+    const {map, clock, frame} = framed({x: 390, y: 400}, {"top right": [300], "bottom left": [200]});
+    frame(map, PLACES);
+    clock.flush();
+    const {paddingTopLeft, paddingBottomRight} = map.fits[0].options;
+    assert.equal(paddingTopLeft[0], 0.15 * 390 + 16);
+    assert.ok(paddingTopLeft[1] + paddingBottomRight[1] <= 0.5 * 400 + 1e-9);
+    assert.ok(paddingTopLeft[1] > paddingBottomRight[1]);
+});
+
+test("a link's area is framed as it is, with no padding", () => {
+    const {map, clock, frame} = framed({x: 800, y: 640}, {"top left": [65]});
+    frame(map, {bounds: [[34, 35], [36, 37]], serial: 2, maxZoom: null, exact: true});
+    clock.flush();
+    assert.deepEqual(plain(map.fits[0].options.padding), [0, 0]);
+    assert.equal(map.fits[0].options.maxZoom, undefined);
+});
+
+test("the report says moved only after the user's own input, and skips the app's own frames", () => {
+    const {map, clock, frame, sent, Streamlit} = framed({x: 800, y: 640}, {});
+    frame(map, PLACES);
+    clock.flush();
+    Streamlit.setComponentValue({bounds: 1, zoom: 7, last_object_clicked: null});
+    assert.equal(sent.length, 1);
+    assert.deepEqual(plain(sent[0].briefmap), {moved: false, place: null});
+    // The app's frame moved the map: nothing new for the app, nothing sent.
+    Streamlit.setComponentValue({bounds: 2, zoom: 8, last_object_clicked: null});
+    assert.equal(sent.length, 1);
+    // A move long after any input (a resize) is not the user's either.
+    clock.advance(5000);
+    map.fire("movestart");
+    assert.equal(map.__bmReport.moved, false);
+    // A drag: input, then the move.
+    map.dom("pointerdown");
+    map.fire("movestart");
+    Streamlit.setComponentValue({bounds: 3, zoom: 8, last_object_clicked: null});
+    assert.equal(sent.length, 2);
+    assert.equal(sent[1].briefmap.moved, true);
+    // A new frame forgets the move.
+    frame(map, {...PLACES, serial: 5});
+    assert.equal(map.__bmReport.moved, false);
+});
+
+test("Enter on a focused marker clicks it with its position; a click names its place", () => {
+    const report = {};
+    const listeners = {};
+    const clicks = [];
+    let tooltipClosed = 0;
+    const label = {getAttribute: () => "qamishli"};
+    const icon = {querySelector: (sel) => (sel === "[data-place]" ? label : null)};
+    icon.closest = () => icon;
+    const marker = {
+        _icon: icon,
+        getLatLng: () => ({lat: 37.05, lng: 41.22}),
+        fire(name, data) { clicks.push([name, data.latlng]); },
+        closeTooltip() { tooltipClosed += 1; },
+    };
+    const map = {
+        __bmReport: report,
+        eachLayer(fn) { fn({}); fn(marker); },
+        getContainer: () => ({addEventListener(name, fn) { listeners[name] = fn; }}),
+    };
+    const clock = fakeClock();
+    load("open-places.js", {setTimeout: clock.setTimeout})(map);
+    let prevented = 0;
+    const key = (k) => ({key: k, target: icon, preventDefault() { prevented += 1; }, stopPropagation() {}});
+    listeners.keydown(key("Tab"));
+    assert.deepEqual(clicks, []);
+    listeners.keydown(key("Enter"));
+    listeners.keydown(key(" "));
+    assert.deepEqual(clicks, [["click", {lat: 37.05, lng: 41.22}], ["click", {lat: 37.05, lng: 41.22}]]);
+    assert.equal(prevented, 2);
+    assert.equal(report.place, "qamishli");
+    // A click elsewhere (a canvas point, an outline) names no place.
+    listeners.click({target: {closest: () => null}});
+    assert.equal(report.place, null);
+    listeners.click({target: icon});
+    clock.flush();
+    assert.equal(report.place, "qamishli");
+    assert.equal(tooltipClosed, 3);
+});
