@@ -6,6 +6,7 @@ readers would, and through Briefmap's own import.
 
 from __future__ import annotations
 
+import html
 import io
 import warnings
 import xml.etree.ElementTree as ET
@@ -18,9 +19,10 @@ import pytest
 
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog, ClaimStatus, Posture
-from briefmap.drawing import gis_exports
+from briefmap.drawing import gis_exports, mapping
 from briefmap.drawing.exports import referenced_place_ids
 from briefmap.drawing.plan import plan_features
+from briefmap.engine.layers import Layer
 from briefmap.engine.query import ClaimFilter, select
 from briefmap.engine.timeline import as_of
 
@@ -190,3 +192,29 @@ def test_exports_of_nothing_shown_are_valid_files(real_catalog: Catalog, export,
     result = load_catalog(path)
     assert result.ok, result.report()
     assert not result.catalog.claims
+
+
+def test_kmz_draws_the_arrow_from_the_base_a_source_names(
+    named_origin_catalog: Catalog, tmp_path: Path
+) -> None:
+    catalog = named_origin_catalog
+    selection = select(catalog, ClaimFilter())
+    features = plan_features(catalog, selection)
+    arrows = mapping.deployment_arrows(catalog, [f for f in features if f.layer is Layer.PROPOSED])
+    assert arrows, "the fixture names an origin"
+    marks = _placemarks(_doc_kml(catalog))
+    lines = [m for m in marks if m["geometry"].geom_type == "LineString"]
+    assert len(lines) == len(arrows)
+    for line, arrow in zip(lines, arrows, strict=True):
+        (lon0, lat0, *_), (lon1, lat1, *_) = line["geometry"].coords
+        assert (round(lat0, 5), round(lon0, 5)) == tuple(round(v, 5) for v in arrow.tail)
+        assert (round(lat1, 5), round(lon1, 5)) == tuple(round(v, 5) for v in arrow.tip)
+        assert line["folder"] == Layer.PROPOSED.value
+        # The balloon is HTML: the label escaped once, as on the map.
+        assert html.unescape(line["description"]) == html.unescape(arrow.label)
+    # Read back into Briefmap, the line is a drawing, not a place: no issue, no extra place.
+    path = tmp_path / "map.kmz"
+    path.write_bytes(gis_exports.kmz(catalog, selection))
+    result = load_catalog(path)
+    assert result.ok, result.report()
+    assert len(result.catalog.places) == len(marks) - len(lines)

@@ -27,6 +27,7 @@ from briefmap.data.archives import unpack
 from briefmap.data.convention import cell, claim_rows, place_row, source_rows
 from briefmap.data.readers import parse_json
 from briefmap.data.schema import (
+    DRAWING_FIELD,
     GPKG_CLAIMS,
     GPKG_HISTORY,
     GPKG_META_TABLE,
@@ -135,6 +136,8 @@ def _places(
         geometries = frame.geometry if "geometry" in frame else [None] * len(frame)
         for row, geometry in zip(_rows_of(frame), geometries, strict=True):
             number += 1
+            if str(row.get(DRAWING_FIELD) or "").lower() == "arrow":
+                continue  # our own export's arrow: a drawing of claims, not a place
             feature, claim = place_row(
                 row, _geometry(geometry), number, stem, out, structure=structure
             )

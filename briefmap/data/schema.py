@@ -456,6 +456,9 @@ KML_STRUCTURE = (
     "icon",
     "snippet",
 )
+# Briefmap's own drawings in a KML it exported (a proposed deployment's arrow:
+# this field "arrow"): pictures of claims its placemarks already carry, not places.
+DRAWING_FIELD = "briefmap_drawing"
 # A GeoPackage as Briefmap exports it: the places layer, the claims layer (each
 # claim on its places' geometry), and the tables of history (one row a step,
 # HISTORY_FIELDS with the claim's id under GIS_CLAIM_ID, in order), sources

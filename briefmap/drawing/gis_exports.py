@@ -31,6 +31,7 @@ from briefmap.data.convention import LIST_FIELDS, list_text
 from briefmap.data.meta import meta_json
 from briefmap.data.schema import (
     CLAIM_COLUMNS,
+    DRAWING_FIELD,
     GIS_CLAIM_ID,
     GPKG_CLAIMS,
     GPKG_HISTORY,
@@ -50,6 +51,7 @@ from briefmap.drawing.exports import (
     place_feature,
     source_record,
 )
+from briefmap.drawing.mapping import Arrow, deployment_arrows
 from briefmap.drawing.plan import ENDED_UNDATED, MapFeature, card_lines, plan_features
 from briefmap.drawing.symbology import REGION_FILL_SCALE, STATUS_STYLES
 from briefmap.engine.layers import Layer, lead_order
@@ -181,7 +183,39 @@ def kml_document(catalog: Catalog, selection: Selection) -> bytes:
             pid = pid if pid not in seen else f"{pid}--{layer.slug}"
             seen.add(pid)
             folder.append(_placemark(catalog, feature, pid))
+        if layer is Layer.PROPOSED:
+            # The map's arrows: only from a base a source names (deployment_arrows).
+            for arrow in deployment_arrows(catalog, here):
+                document.insert(len(styles), _arrow_style(arrow.colour))
+                folder.append(_arrow_placemark(arrow))
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _arrow_style(colour: str) -> ET.Element:
+    style = ET.Element("Style", id=f"bm-arrow-{colour.lstrip('#').lower()}")
+    line = ET.SubElement(style, "LineStyle")
+    ET.SubElement(line, "color").text = _kml_colour(colour, 1.0)
+    ET.SubElement(line, "width").text = "3"
+    return style
+
+
+def _arrow_placemark(arrow: Arrow) -> ET.Element:
+    """A proposed deployment's arrow as a line from the named base to the place.
+
+    Marked as Briefmap's drawing (``briefmap_drawing`` = ``arrow``), so reading
+    the KMZ back does not take the line for a place.
+    """
+    mark = ET.Element("Placemark")
+    ET.SubElement(mark, "name").text = "Proposed deployment, from the base a source names"
+    ET.SubElement(mark, "styleUrl").text = f"#bm-arrow-{arrow.colour.lstrip('#').lower()}"
+    ET.SubElement(mark, "description").text = arrow.label  # escaped by deployment_arrows
+    data = ET.SubElement(mark, "ExtendedData")
+    ET.SubElement(ET.SubElement(data, "Data", name=DRAWING_FIELD), "value").text = "arrow"
+    line = ET.SubElement(mark, "LineString")
+    ET.SubElement(line, "coordinates").text = _coordinates(
+        [(lon, lat) for lat, lon in (arrow.tail, arrow.tip)]
+    )
+    return mark
 
 
 def kmz(catalog: Catalog, selection: Selection) -> bytes:
