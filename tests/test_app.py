@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from briefmap.app import pages_mode
+from briefmap.app.panels import TIMELINE_LABEL
 from briefmap.data.loader import load_catalog
 from briefmap.data.sourcing import RULES
 from briefmap.drawing.mapping import plan_features
@@ -71,6 +73,24 @@ def test_map_page_shows_everything_by_default(real_catalog: Any) -> None:
     features = plan_features(real_catalog, select(real_catalog, ClaimFilter()))
     assert args["feature_group"].count('"className": "bm-feature ') == len(one_per_place(features))
     assert len(one_per_place(features)) < len(features)
+
+
+def test_the_timeline_waits_in_a_closed_expander_and_counts_the_shown_claims(
+    real_catalog: Any,
+) -> None:
+    # Closed, so the browser draws the map's frame first (BENCHMARKS.md).
+    at = _app()
+    (box,) = [e for e in at.expander if e.label == TIMELINE_LABEL]
+    assert box.proto.expanded is False
+    (chart,) = [c for c in box.children.values() if c.type == "vega_lite_chart"]
+    rows = pa.ipc.open_stream(chart.proto.data.data).read_all().to_pandas()
+    assert rows["claims"].sum() == len(real_catalog.claims)
+    at.sidebar.multiselect(key="filter_actors").set_value(["israel"]).run()
+    (box,) = [e for e in at.expander if e.label == TIMELINE_LABEL]
+    (chart,) = [c for c in box.children.values() if c.type == "vega_lite_chart"]
+    rows = pa.ipc.open_stream(chart.proto.data.data).read_all().to_pandas()
+    shown = select(real_catalog, ClaimFilter(actors=frozenset({"israel"})))
+    assert rows["claims"].sum() == len(shown.claims) < len(real_catalog.claims)
 
 
 def test_filter_change_swaps_layers_but_keeps_the_base_map(real_catalog: Any) -> None:

@@ -137,11 +137,20 @@ TIMELINE_SPEC: dict = {
 }
 
 
+TIMELINE_LABEL = "Claims by month and status"
+
+
 def timeline_chart(view: BriefingView) -> None:
-    """Claims over time by status, for the claims shown (in step with every filter)."""
+    """Claims over time by status, for the claims shown (in step with every filter).
+
+    In a closed expander: the browser draws a chart only when it is opened, and
+    drawing it beside the map held the map's frame back by about 1.2 s of the
+    page's opening (BENCHMARKS.md, "The whole app in Chromium").
+    """
     rows = view.catalog.index.monthly_counts(view.selection)
     if rows:
-        st.vega_lite_chart(rows, TIMELINE_SPEC, width="stretch")
+        with st.expander(TIMELINE_LABEL, expanded=False):
+            st.vega_lite_chart(rows, TIMELINE_SPEC, width="stretch")
 
 
 def deferred_download(
