@@ -73,7 +73,9 @@ def claim_card(view: BriefingView) -> None:
     place = catalog.places[place_id]
     names = " · ".join(markdown_text(n) for n in (place.name_ar, place.name_ru) if n)
     with st.container(border=True):
-        st.markdown(f"### {markdown_text(place.name_en)}")
+        # The page's h1, then this: with the map's legend closed (its h2s hidden),
+        # an h3 would skip a level (axe-core's heading-order).
+        st.markdown(f"## {markdown_text(place.name_en)}")
         if names:
             st.markdown(names)
         st.caption(

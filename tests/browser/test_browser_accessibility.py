@@ -134,7 +134,7 @@ def test_no_serious_or_critical_axe_violations(
     has_map = _open(app, path)
     if "place=" in path:  # the card is what this page is here to check
         name = load_catalog(GEODATA).catalog.places[CARD_PLACE].name_en
-        expect(app.claim_card().locator("h3").filter(has_text=name)).to_be_visible()
+        expect(app.claim_card().locator("h2").filter(has_text=name)).to_be_visible()
     failing = _failing(_axe(app, axe_source, has_map))
     assert not failing, f"axe-core found violations on {path}:\n{_describe(failing)}"
 

@@ -104,7 +104,7 @@ def test_copied_link_reproduces_filters_view_and_place_in_a_fresh_browser(
     card = sender.claim_card()
     card.get_by_role("combobox", name="Claim card").click()
     sender.page.get_by_role("option", name=place.name_en, exact=True).click()
-    expect(card.locator("h3").filter(has_text=place.name_en)).to_be_visible()
+    expect(card.locator("h2").filter(has_text=place.name_en)).to_be_visible()
     sender.wait_idle()
     link = wait_for_query(
         sender,
@@ -129,7 +129,7 @@ def test_copied_link_reproduces_filters_view_and_place_in_a_fresh_browser(
     receiver.wait_features(drawn)
     _assert_view(receiver.wait_view_settled(), view)  # the same screen: the same view
     card = receiver.claim_card()
-    expect(card.locator("h3").filter(has_text=place.name_en)).to_be_visible()
+    expect(card.locator("h2").filter(has_text=place.name_en)).to_be_visible()
     expect(card.get_by_role("combobox", name="Claim card")).to_have_value(place.name_en)
     tags = receiver.multiselect("Actor").locator("[data-tag]")
     expect(tags).to_have_count(1)
@@ -296,5 +296,5 @@ def test_link_follows_the_map_view_and_a_clicked_place(open_page, app_server: Ap
     south, west, north, east = (float(v) for v in link["area"].split(","))
     assert south < place.geometry.y < north and west < place.geometry.x < east
     app.topmost_marker(place.name_en).click()
-    expect(app.claim_card().locator("h3").filter(has_text=place.name_en)).to_be_visible()
+    expect(app.claim_card().locator("h2").filter(has_text=place.name_en)).to_be_visible()
     wait_for_query(app, {"place": place.id}, timeout_ms=2_000)

@@ -56,7 +56,7 @@ def test_payloads_show_literally_and_never_run(
     # The claim card shows every field as text.
     marker.click()
     card = app.claim_card()
-    expect(card.locator("h3").filter(has_text=loosely(place.name_en))).to_be_visible()
+    expect(card.locator("h2").filter(has_text=loosely(place.name_en))).to_be_visible()
     app.wait_idle()
     expect(card.get_by_role("combobox", name="Claim card")).to_have_value(place.name_en)
     text = app.text_showing(card, place.name_en, place.name_ar, place.name_ru)

@@ -96,7 +96,7 @@ def test_clicking_khmeimim_opens_its_claim_card(app: BrowserPage) -> None:
     app.topmost_marker(place.name_en).click()
 
     card = app.claim_card()
-    expect(card.locator("h3").filter(has_text=place.name_en)).to_be_visible()
+    expect(card.locator("h2").filter(has_text=place.name_en)).to_be_visible()
     app.wait_idle()
     expect(card.get_by_role("combobox", name="Claim card")).to_have_value(place.name_en)
     text = app.text_showing(card, *(claim.summary for claim in claims))

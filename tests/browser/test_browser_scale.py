@@ -149,7 +149,7 @@ def test_a_click_on_a_canvas_point_opens_its_claim_card(
     _wait_drawn(app, _features(catalog, ClaimFilter()))
     _click_place(app, catalog, place_id)
     card = app.claim_card()
-    expect(card.locator("h3").filter(has_text=name)).to_be_visible(timeout=30_000)
+    expect(card.locator("h2").filter(has_text=name)).to_be_visible(timeout=30_000)
     app.wait_idle()
     claims = select(catalog, ClaimFilter()).claims_at(place_id)
     text = app.text_showing(card, *(claim.summary for claim in claims))
@@ -181,4 +181,4 @@ def test_with_thousands_of_places_the_card_is_found_by_name(
     first = catalog.places[matches[0]].name_en
     options.filter(has_text=first).first.click()
     app.wait_idle()
-    expect(card.locator("h3").filter(has_text=first)).to_be_visible(timeout=30_000)
+    expect(card.locator("h2").filter(has_text=first)).to_be_visible(timeout=30_000)

@@ -168,7 +168,7 @@ def _open_card(app: BrowserPage, name: str) -> Any:
     card = app.claim_card()
     card.get_by_role("combobox", name="Claim card").click()
     app.page.get_by_role("option", name=name, exact=True).click()
-    expect(card.locator("h3")).to_have_count(1)
+    expect(card.locator("h2")).to_have_count(1)
     app.wait_idle()
     return card
 
@@ -220,7 +220,7 @@ def test_corpus_script_payloads_show_literally_and_never_run(
     # Claim card: names, and each claim's texts and outlet.
     marker.click()
     card = app.claim_card()
-    expect(card.locator("h3")).to_have_text(tartus.name_en)
+    expect(card.locator("h2")).to_have_text(tartus.name_en)
     app.wait_idle()
     text = app.text_showing(card, tartus.name_ar, tartus.name_ru)
     for shown in (tartus.name_ar, tartus.name_ru):
@@ -232,7 +232,7 @@ def test_corpus_script_payloads_show_literally_and_never_run(
 
     # A region's card too.
     card = _open_card(app, golan.name_en)
-    expect(card.locator("h3")).to_have_text(golan.name_en)
+    expect(card.locator("h2")).to_have_text(golan.name_en)
     assert golan.name_ru in app.text_showing(card, golan.name_ru)
 
     assert_nothing_ran(app)
@@ -277,7 +277,7 @@ def test_corpus_bidi_names_and_unsafe_links(open_page, variants: dict[str, Varia
     assert not any(ch in tip for ch in BIDI_CONTROLS), "a direction override reached the tooltip"
     marker.click()
     card = app.claim_card()
-    expect(card.locator("h3")).to_have_text(name)
+    expect(card.locator("h2")).to_have_text(name)
     app.wait_idle()
     shown = app.text_showing(card, _visible(tartus.name_ru))
     assert _visible(tartus.name_ru) in shown
