@@ -37,6 +37,7 @@ SCRIPTS = (
     "fit-when-sized.js",
     "frame.js",
     "open-places.js",
+    "label-room.js",
     "focus-without-scrolling.js",
     "zoom-class.js",
     "hatch-patterns.js",

@@ -27,6 +27,7 @@ _SCRIPTS = {
         "fit-when-sized.js",
         "frame.js",
         "open-places.js",
+        "label-room.js",
         "focus-without-scrolling.js",
         "zoom-class.js",
         "hatch-patterns.js",
@@ -138,6 +139,18 @@ class OpenPlaces(MapScript):
     """
 
     script = "open-places.js"
+
+
+class LabelRoom(MapScript):
+    """Hide a label that would overlap a stronger one (``web/label-room.js``).
+
+    Strength is the place's lead claim's rung of the ladder (``data-rank`` on
+    the label), then the order of the page; the outline's city names yield to
+    every place. Part of the fixed base map, it runs after every zoom, move
+    and layer swap.
+    """
+
+    script = "label-room.js"
 
 
 class FocusWithoutScrolling(MapScript):

@@ -30,6 +30,7 @@ from briefmap.drawing.map_elements import (
     FocusWithoutScrolling,
     FrameView,
     HatchPatterns,
+    LabelRoom,
     MapControl,
     OpenPlaces,
     RawText,
@@ -94,7 +95,8 @@ def _point_marker(
     when = " bm-label-near" if crowded else ""
     # data-place: the map's script reports which place a click or a key opened.
     label = (
-        f'<span class="bm-label{side}{when}" data-place="{map_text(place.id)}">'
+        f'<span class="bm-label{side}{when}" data-place="{map_text(place.id)}" '
+        f'data-rank="{lead.status.rank}">'
         f"{map_text(place.name_en)}</span>"
     )
     icon = folium.DivIcon(
@@ -475,6 +477,7 @@ def build_base_map(
     outline_layer(catalog.index.places).add_to(fmap)
     FitWhenSized().add_to(fmap)
     OpenPlaces().add_to(fmap)
+    LabelRoom().add_to(fmap)
     fmap.get_root().header.add_child(RawText(MAP_CSS), name="briefmap_css")
     if presentation:
         fmap.get_root().header.add_child(RawText(PRESENTATION_CSS), name="briefmap_present_css")

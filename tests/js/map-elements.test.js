@@ -10,7 +10,8 @@ const path = require("node:path");
 const vm = require("node:vm");
 
 const WEB = path.join(__dirname, "..", "..", "briefmap", "drawing", "web");
-const ELEMENTS = ["map-control.js", "fit-when-sized.js", "focus-without-scrolling.js", "zoom-class.js", "hatch-patterns.js"];
+const ELEMENTS = ["map-control.js", "fit-when-sized.js", "focus-without-scrolling.js", "zoom-class.js", "hatch-patterns.js",
+    "label-room.js"];
 
 // Evaluate a file in a context with the given globals; it must yield a function.
 function load(name, globals) {
@@ -83,4 +84,59 @@ test("map-control with empty HTML takes the slot's control away and adds none", 
     assert.equal(map.__briefmap_asof, null);
     control(map, "__briefmap_asof", "topleft", "bm-asof-banner", "");  // and again: nothing to remove
     assert.deepEqual(map.controls, []);
+});
+
+// A label stand-in: a box on the page, classes, and a data-rank.
+function label(cls, box, rank) {
+    const classes = new Set([cls]);
+    return {
+        classList: {
+            contains: (c) => classes.has(c),
+            toggle: (c, on) => (on ? classes.add(c) : classes.delete(c)),
+            remove: (c) => classes.delete(c),
+        },
+        hidden: () => classes.has("bm-label-crowded"),
+        getAttribute: (name) => (name === "data-rank" && rank !== undefined ? String(rank) : null),
+        getBoundingClientRect: () => ({...box, right: box.left + box.width, bottom: box.top + box.height}),
+    };
+}
+
+function roomFor(labels) {
+    const events = [];
+    const map = {
+        getContainer: () => ({querySelectorAll: () => labels}),
+        on(names, fn) { events.push(names); },
+    };
+    const frames = [];
+    const room = load("label-room.js", {requestAnimationFrame: (fn) => frames.push(fn)});
+    room(map);
+    frames.shift()();  // the first pass, one frame after the map is set up
+    return {map, events};
+}
+
+test("label-room hides a label that overlaps a stronger one, and the city names first", () => {
+    const box = (left, top, width = 60) => ({left, top, width, height: 14});
+    const reported = label("bm-label", box(100, 100), 2);  // Amuda, reported
+    const confirmed = label("bm-label", box(130, 105), 0);  // Qamishli, confirmed, drawn later
+    const apart = label("bm-label", box(400, 100), 3);
+    const city = label("bm-outline-name", box(405, 108));  // a city of the outline under a place
+    const far = label("bm-label", {left: 0, top: 0, width: 0, height: 0}, 0);  // display: none
+    const {map, events} = roomFor([reported, confirmed, apart, city, far]);
+    assert.equal(reported.hidden(), true, "the weaker of two overlapping labels yields");
+    assert.equal(confirmed.hidden(), false);
+    assert.equal(apart.hidden(), false);
+    assert.equal(city.hidden(), true, "an outline's city yields to a place");
+    assert.equal(far.hidden(), false, "a label that takes no room hides nothing and is not hidden");
+    assert.equal(map.__briefmapLabelsHidden, 2);
+    assert.match(events.join(" "), /zoomend/);
+    assert.match(events.join(" "), /layeradd/);
+});
+
+test("label-room: among equals the first keeps its room; labels apart all show", () => {
+    const box = (left) => ({left, top: 10, width: 50, height: 14});
+    const first = label("bm-label", box(0), 1);
+    const second = label("bm-label", box(30), 1);
+    const third = label("bm-label", box(200), 1);
+    roomFor([first, second, third]);
+    assert.deepEqual([first.hidden(), second.hidden(), third.hidden()], [false, true, false]);
 });
