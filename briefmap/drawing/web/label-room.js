@@ -3,9 +3,9 @@
 // Hermon, a city of the outline geography over a place of the data. A label's
 // weight is its data-rank (a place's lead claim's rung of the status ladder, 0
 // the strongest); the outline's city names come after every place. Among equals
-// the first in the page keeps its room. Hidden labels keep their layout
-// (visibility), so the next pass measures them where they would be; the
-// tooltip still names every place.
+// the first in the page keeps its room. A hidden label only turns transparent:
+// it keeps its layout, so the next pass measures it where it would be, and
+// screen readers still hear the marker's name; the tooltip shows it too.
 (function (map) {
     var PAD = 2;  // px kept between two labels
     var CITY_RANK = 100;
