@@ -68,7 +68,9 @@ def _patch_naive_path() -> None:
     from briefmap.engine.index import CatalogIndex
 
     CatalogIndex.select = lambda self, flt: query.select(self.catalog, flt)  # type: ignore[method-assign]
-    map_panel.build_layers_auto = mapping.build_layers  # type: ignore[attr-defined]
+    map_panel.build_layers_auto = lambda catalog, selection, extras, publish=None: (  # type: ignore[attr-defined]
+        mapping.build_layers(catalog, selection, extras)
+    )
     CatalogIndex.map_bounds = property(lambda self: naive.map_bounds(self.catalog))  # type: ignore[assignment]
     CatalogIndex.date_span = property(lambda self: timeline.date_span(self.catalog))  # type: ignore[assignment]
     CatalogIndex.kinds = property(  # type: ignore[assignment]

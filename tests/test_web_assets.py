@@ -31,6 +31,7 @@ WEB = Path(bulk.__file__).parent / "web"
 SCRIPTS = (
     "aggregate.js",
     "canvas.js",
+    "payload-fetch.js",
     "canvas-engine.js",
     "circles-engine.js",
     "map-control.js",

@@ -13,6 +13,8 @@ loaded, held in the session, laid out and linked:
 - ``sidebar``: the shared sidebar;
 - ``scenes``: briefings' scenes and presentation view;
 - ``map_panel``: the map and its footer;
+- ``layer_files``: a large map's layers as files under ``static/layers/``, which
+  the map's frame fetches instead of receiving them through Streamlit;
 - ``card``: the claim card;
 - ``panels``: data problems, the upload, changes, the timeline chart, downloads;
 - ``pages_mode``: the one workaround for Streamlit's ``pages/`` folder mode.

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from briefmap.app.layer_files import LAYERS_SUBDIR, LayerFiles
 from briefmap.app.session import KEY_UPLOAD, KEY_UPLOAD_FILES, KEY_UPLOAD_LAYER
 from briefmap.data.loader import (
     LoadResult,
@@ -64,6 +65,12 @@ def _validated(path: Path) -> Data:
 @st.cache_resource(show_spinner=False)
 def _install_assets() -> Path:
     return install_static_assets(APP_DIR / "static")
+
+
+@st.cache_resource(show_spinner=False)
+def layer_files() -> LayerFiles:
+    """Where the map's large layers are published for its frame to fetch (one per server)."""
+    return LayerFiles(APP_DIR / "static" / LAYERS_SUBDIR)
 
 
 def load() -> Data:

@@ -8,6 +8,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from briefmap.app.data import layer_files
 from briefmap.app.link import copy_link
 from briefmap.app.panels import export_menu
 from briefmap.app.session import (
@@ -64,7 +65,8 @@ def briefing_map(view: BriefingView) -> BriefingView:
     )
     # Up to a few hundred places: one marker each (symbols by kind); beyond,
     # one canvas layer per map layer (see briefmap/drawing/bulk.py and BENCHMARKS.md).
-    layers = build_layers_auto(catalog, selection, extras)
+    # A large map's layers are files the map's frame fetches (app/layer_files.py).
+    layers = build_layers_auto(catalog, selection, extras, publish=layer_files().publish)
     mine = view.overlay  # filtered once, for the upload panel and exports too
     if mine is not None:
         layers.append(build_upload_layer_auto(mine.catalog, mine.selection, mine.label))

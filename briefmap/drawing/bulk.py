@@ -47,6 +47,7 @@ each once more as a Jinja template (which also made data such as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import folium
@@ -65,9 +66,14 @@ from briefmap.drawing.symbology import legend_html
 from briefmap.engine.catalog_arrays import LAYER_CODE, LAYERS, SCALE
 from briefmap.engine.index import Plan
 from briefmap.engine.query import Selection
+from briefmap.safe import script_json
 
 # Above this many drawn features, build_layers_auto takes the bulk path.
 BULK_THRESHOLD = 500
+
+# A layer's serialised payload -> the URL the map's frame fetches it from, or
+# None to inline it (briefmap/app/layer_files.py).
+Publish = Callable[[str], str | None]
 
 
 # --------------------------------------------------------------- elements
@@ -76,7 +82,7 @@ BULK_THRESHOLD = 500
 # The script shared by every bulk layer on a page, defined once (window.__briefmapBulk),
 # with the crowded areas' boxes it draws (window.__briefmapAggregate).
 # Shipped as written: comments and indentation cost about 8 KB a page.
-BULK_LIBRARY = web_text("aggregate.js") + web_text("canvas.js")
+BULK_LIBRARY = web_text("aggregate.js") + web_text("payload-fetch.js") + web_text("canvas.js")
 
 # Each engine's per-layer script: a function expression, called by BulkLayer's template.
 ENGINES = {"canvas": web_text("canvas-engine.js"), "circles": web_text("circles-engine.js")}
@@ -91,10 +97,16 @@ class BulkLayer(MacroElement):
     measure the difference. Outlines are ``L.geoJSON`` SVG paths either way.
     """
 
+    # With an href the payload stays out of the page: the script fetches the file
+    # (payload-fetch.js); the standalone export and the tests inline it.
     _template = Template(
         "{% macro script(this, kwargs) %}{{ this.library }}\n"
+        "{% if this.href %}window.__briefmapFetchPayload({{ this.map_name() }}, "
+        "{{ this.key_json() }}, {{ this.href_json() }}, function (d) {\n"
+        "({{ this.engine_js }})({{ this.map_name() }}, {{ this._parent.get_name() }}, d);\n});"
+        "{% else %}"
         "{{ this.engine_js }}({{ this.map_name() }}, {{ this._parent.get_name() }}, "
-        "{{ this.payload_json }});\n{% endmacro %}"
+        "{{ this.payload_json }});{% endif %}\n{% endmacro %}"
     )
 
     def __init__(
@@ -104,11 +116,17 @@ class BulkLayer(MacroElement):
         *,
         library: bool = True,
         count: int | None = None,
+        href: str | None = None,
     ) -> None:
-        """``payload``: a layer's payload, or :meth:`serialise` of one (then give ``count``)."""
+        """``payload``: a layer's payload, or :meth:`serialise` of one (then give ``count``).
+
+        ``href``: where the page fetches that payload from (see ``payload-fetch.js``),
+        instead of carrying it in its script.
+        """
         super().__init__()
         self._name = "BulkLayer"
         self.payload_json = payload if isinstance(payload, str) else self.serialise(payload)
+        self.href = href
         # The shared script, once per page: build_bulk_layers puts it in the first layer.
         self.library = BULK_LIBRARY if library else ""
         self.engine = engine
@@ -118,6 +136,14 @@ class BulkLayer(MacroElement):
     @staticmethod
     def serialise(payload: dict[str, Any]) -> str:
         return dumps({**payload, "scale": SCALE})
+
+    def href_json(self) -> str:
+        return script_json(self.href)
+
+    def key_json(self) -> str:
+        # The feature group's name is stable across reruns (mapping._stable_ids):
+        # a rerun's copy of this layer replaces the one before under the same key.
+        return script_json(self._parent.get_name())
 
     def map_name(self) -> str:
         node = self._parent
@@ -136,6 +162,7 @@ def build_bulk_layers(
     *,
     summaries: bool | None = None,
     engine: str = "canvas",
+    publish: Publish | None = None,
 ) -> list[folium.FeatureGroup]:
     """:func:`mapping.build_layers` for large selections: one canvas element per layer.
 
@@ -153,6 +180,9 @@ def build_bulk_layers(
     engine
         ``"canvas"`` (points drawn from typed arrays on one canvas) or
         ``"circles"`` (an ``L.circleMarker`` per point), see :class:`BulkLayer`.
+    publish
+        Given a layer's serialised payload, where the page can fetch it from
+        (``briefmap/app/layer_files.py``); without it the payload is inlined.
     """
     extras = extras or MapExtras()
     index = catalog.index
@@ -183,7 +213,13 @@ def build_bulk_layers(
             )
             for c, p in used
         ]
-        BulkLayer(text, engine=engine, library=not groups, count=count).add_to(group)
+        BulkLayer(
+            text,
+            engine=engine,
+            library=not groups,
+            count=count,
+            href=publish(text) if publish else None,
+        ).add_to(group)
         groups.append(group)
     # Each place is a circle: no key of symbols by kind.
     legend = (
@@ -280,10 +316,11 @@ def build_layers_auto(
     extras: MapExtras | None = None,
     *,
     threshold: int = BULK_THRESHOLD,
+    publish: Publish | None = None,
 ) -> list[folium.FeatureGroup]:
     """:func:`mapping.build_layers` up to ``threshold`` features, :func:`build_bulk_layers` above."""
     if catalog.index.count_features(selection) > threshold:
-        return build_bulk_layers(catalog, selection, extras)
+        return build_bulk_layers(catalog, selection, extras, publish=publish)
     return mapping.build_layers(catalog, selection, extras)
 
 
@@ -291,6 +328,7 @@ __all__ = [
     "BULK_THRESHOLD",
     "SUMMARY_LIMIT",
     "BulkLayer",
+    "Publish",
     "build_bulk_layers",
     "build_bulk_upload_layer",
     "build_layers_auto",

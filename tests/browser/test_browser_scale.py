@@ -115,6 +115,12 @@ def test_thousands_of_claims_draw_on_canvas_and_filter(
     # markers are the map's own, not places of the data).
     assert app.count_in_map(CLAIM_MARKERS) == 0
     assert app.map_frame().evaluate("() => map.__briefmapPoints.drawnInView") > 0
+    # The points came as files the frame fetched (app/layer_files.py), not in its script.
+    fetched = app.map_frame().evaluate(
+        "() => performance.getEntriesByType('resource').map((e) => e.name)"
+        ".filter((u) => u.includes('/app/static/layers/'))"
+    )
+    assert fetched and all(u.endswith(".json.gz") for u in fetched), fetched
 
     # Fewer than BULK_THRESHOLD places: back to a marker per place, canvas emptied.
     israel = ClaimFilter(actors=frozenset({"israel"}))

@@ -2,6 +2,8 @@
 
 - ``canvas.js``: the canvas renderer of the bulk layers (``briefmap/drawing/bulk.py``);
   its pure helpers are exported under Node for ``tests/js/``.
+- ``payload-fetch.js``: a bulk layer's payload fetched as a gzipped file, as the
+  app serves large maps' layers (``briefmap/app/layer_files.py``).
 - ``canvas-engine.js``, ``circles-engine.js``: the per-layer scripts of
   :class:`briefmap.drawing.bulk.BulkLayer`'s two engines.
 - ``map.css``, ``presentation.css``: the map page's styles, and the larger type

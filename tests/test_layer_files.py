@@ -1,0 +1,147 @@
+"""The map's large layers as files its frame fetches (briefmap/app/layer_files.py)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import threading
+import time
+from pathlib import Path
+
+import folium
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bench.synth import generate
+from briefmap.app.layer_files import SUFFIX, LayerFiles
+from briefmap.data.loader import load_catalog
+from briefmap.drawing.bulk import BulkLayer, build_bulk_layers
+from briefmap.engine.query import ClaimFilter, select
+from tests.canvas_reading import layer_payload
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def _read(path: Path) -> str:
+    return gzip.decompress(path.read_bytes()).decode("utf-8")
+
+
+def test_a_payload_is_written_once_gzipped_under_its_content_hash(tmp_path: Path) -> None:
+    files = LayerFiles(tmp_path / "layers", "base")
+    text = json.dumps({"x": [1, 2], "name": "Tartus \u2013 ﻃﺮﻃﻮﺱ"}, ensure_ascii=False)
+    url = files.publish(text)
+    assert url is not None and url.startswith("base/") and url.endswith(SUFFIX)
+    path = tmp_path / "layers" / url.removeprefix("base/")
+    assert _read(path) == text
+    # The same content is the same file, also from another server's LayerFiles.
+    assert files.publish(text) == url
+    assert LayerFiles(tmp_path / "layers", "base").publish(str(text)) == url
+    assert len(list((tmp_path / "layers").iterdir())) == 1
+    other = files.publish(text + " ")
+    assert other != url and _read(tmp_path / "layers" / other.removeprefix("base/")) == text + " "
+
+
+def test_a_file_removed_meanwhile_is_written_again(tmp_path: Path) -> None:
+    files = LayerFiles(tmp_path, "b")
+    text = "{}" * 100
+    url = files.publish(text)
+    assert url is not None
+    path = tmp_path / url.removeprefix("b/")
+    path.unlink()
+    assert files.publish(text) == url
+    assert _read(path) == text
+
+
+def test_an_unwritable_folder_means_inline_layers_not_an_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert LayerFiles(blocker / "layers").publish("{}") is None
+
+
+def test_writers_racing_on_one_payload_leave_one_whole_file(tmp_path: Path) -> None:
+    text = json.dumps(list(range(200_000)))
+    urls: list[str | None] = []
+
+    def write() -> None:
+        # A LayerFiles each: as two servers sharing the folder.
+        urls.append(LayerFiles(tmp_path, "b").publish(text))
+
+    threads = [threading.Thread(target=write) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(urls)) == 1 and urls[0] is not None
+    assert [p.name for p in tmp_path.iterdir()] == [urls[0].removeprefix("b/")]
+    assert _read(tmp_path / urls[0].removeprefix("b/")) == text
+
+
+def test_pruning_keeps_the_newest_and_whatever_was_asked_for_lately(tmp_path: Path) -> None:
+    files = LayerFiles(tmp_path, "b", keep=2, idle_s=60)
+    names = []
+    for i in range(5):
+        url = files.publish(f'{{"n": {i}}}')
+        assert url is not None
+        names.append(url.removeprefix("b/"))
+    # All written just now: nothing is idle, nothing goes.
+    assert files.prune() == []
+    old = time.time() - 3600
+    for i, name in enumerate(names[:4]):
+        os.utime(tmp_path / name, (old + i, old + i))
+    stale = tmp_path / ".tmp-dead.json.gz"
+    stale.write_bytes(b"half")
+    os.utime(stale, (old, old))
+    removed = set(files.prune())
+    # Kept: the two newest (names[4] and one idle one); the idle rest and the dead temporary go.
+    assert removed == {names[0], names[1], names[2], stale.name}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[3:])
+
+
+def test_a_layer_with_an_href_carries_no_payload_in_its_script(tmp_path: Path) -> None:
+    catalog = load_catalog(generate(tmp_path / "data", 1_200).path).catalog
+    selection = select(catalog, ClaimFilter())
+    inline = build_bulk_layers(catalog, selection)
+    files = LayerFiles(tmp_path / "layers", "../../app/static/layers")
+    fetched = build_bulk_layers(catalog, selection, publish=files.publish)
+    shown = folium.Map()
+    for group in fetched:
+        group.add_to(shown)
+    for plain, by_file in zip(inline, fetched, strict=True):
+        payload = layer_payload(plain)
+        layer = next((c for c in by_file._children.values() if isinstance(c, BulkLayer)), None)
+        if payload is None:
+            assert layer is None
+            continue
+        assert layer is not None and layer.href is not None
+        script = layer._template.module.script(layer)
+        assert layer.href in script and "window.__briefmapFetchPayload(" in script
+        assert layer.payload_json not in script and '"x":[' not in script
+        name = layer.href.removeprefix("../../app/static/layers/")
+        assert json.loads(_read(tmp_path / "layers" / name)) == payload
+
+
+def test_the_app_sends_the_map_layers_as_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the app, a large map's component arguments name files and carry no points."""
+    data = generate(tmp_path / "data", 1_500).path
+    monkeypatch.setenv("BRIEFMAP_DATA", str(data))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    assert not at.exception
+    (component,) = [
+        e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")
+    ]
+    script = json.loads(component.proto.json_args)["feature_group"]
+    hrefs = re.findall(r'"(\.\./\.\./app/static/layers/[0-9a-f]{40}\.json\.gz)"', script)
+    assert hrefs, "no layer file named in the map's script"
+    static = APP.parent / "static"
+    catalog = load_catalog(data).catalog
+    drawn = sum(
+        len(p["x"]) + len(p["g"])
+        for p in (json.loads(_read(static / h.removeprefix("../../app/static/"))) for h in hrefs)
+    )
+    assert drawn == catalog.index.count_features(select(catalog, ClaimFilter()))
+    assert '"x":[' not in script
