@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 from briefmap import app
 
 view = app.current_view()
@@ -20,7 +18,9 @@ app.link_notices()
 app.data_problems(view)
 app.upload_panel(view)
 app.empty_result_notice(view.selection)
-map_column, side_column = st.columns([3, 1.25])
+# The side column comes first in the page (the card before the map for Tab);
+# the map is drawn first, so the card shows the place just clicked.
+map_column, side_column = app.map_columns()
 with map_column:
     view = app.briefing_map(view)  # with the map's view and any click in it
     app.map_footer(view)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 from collections import Counter
@@ -51,8 +52,9 @@ def widget_values(draw: st.DrawFn) -> dict[str, Any]:
         session.KEY_KINDS: draw(_chosen(FORM.kinds)),
         session.KEY_SEARCH: draw(st.text(max_size=MAX_SEARCH)),
         session.KEY_DATES: (start, end),
-        session.KEY_AS_OF: draw(st.one_of(st.none(), in_range)),
-        session.KEY_SINCE: draw(st.one_of(st.none(), in_range)),
+        # The day fields are text, empty for no day.
+        session.KEY_AS_OF: draw(st.one_of(st.just(""), in_range.map(dt.date.isoformat))),
+        session.KEY_SINCE: draw(st.one_of(st.just(""), in_range.map(dt.date.isoformat))),
         session.KEY_MAP_VIEW: draw(st.one_of(st.none(), views)),
         session.KEY_SELECTED_PLACE: draw(
             st.one_of(st.none(), st.sampled_from(sorted(CATALOG.places)))

@@ -18,6 +18,7 @@ from briefmap.app.scenes import bounds_of
 from briefmap.data.schema import Catalog
 from briefmap.engine.briefings import load_briefings
 from briefmap.engine.state import MapArea
+from briefmap.safe import WORD_JOINER
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -104,7 +105,7 @@ def test_every_scene_has_its_own_url(real_catalog: Catalog) -> None:
     # Opening a scene's link directly gives that scene.
     direct = _app(**seen[2])
     assert "scene 3 of" in " ".join(m.value for m in direct.markdown)
-    assert direct.session_state["as_of_day"] == dt.date(2025, 10, 15)
+    assert direct.session_state["as_of_day"] == "2025-10-15"
     at.button(key="scene_previous").click().run()
     assert at.query_params["scene"] == str(len(briefing.scenes) - 1)
 
@@ -254,7 +255,7 @@ def test_a_link_with_an_impossible_day_gets_a_notice_not_a_traceback(
     warning = " ".join(w.value for w in at.warning)
     assert "Parts of the link could not be used" in warning
     assert "not a date in the form YYYY" in warning
-    assert at.sidebar.date_input(key="as_of_day").value is None  # nothing taken from it
+    assert at.sidebar.text_input(key="as_of_day").value == ""  # nothing taken from it
 
 
 @pytest.mark.parametrize(
@@ -271,8 +272,47 @@ def test_a_day_outside_the_data_is_moved_inside_with_a_notice(
     first, last = (dt.date.fromisoformat(d) for d in real_catalog.index.date_span)
     at = _app(**params)
     assert not at.exception
-    assert at.sidebar.date_input(key=key).value == (first if moved_to == "first" else last)
+    moved = first if moved_to == "first" else last
+    assert at.sidebar.text_input(key=key).value == moved.isoformat()
     assert "outside the data's dates" in " ".join(w.value for w in at.warning)
+
+
+# ------------------------------------------------- typed days in the sidebar
+
+
+def test_a_typed_day_applies_and_goes_into_the_link() -> None:
+    at = _app()
+    at.sidebar.text_input(key="as_of_day").set_value("2025-10-15").run()
+    assert not at.exception
+    assert at.query_params["asof"] == "2025-10-15"
+    assert not at.sidebar.error
+    at.sidebar.text_input(key="since_day").set_value(" 2025-10-01 ").run()
+    assert at.query_params["since"] == "2025-10-01"
+
+
+@pytest.mark.parametrize(
+    ("typed", "wrong"),
+    [
+        ("2025-02-31", "is not a day"),
+        ("15/10/2025", "is not a day"),
+        ("٢٠٢٥-١٠-١٥", "is not a day"),
+        ("[x](javascript:alert(1)) **bold**", "is not a day"),
+        ("1999-01-01", "outside the data's dates"),
+    ],
+)
+def test_a_wrong_typed_day_is_named_not_used_and_raises_nothing(typed: str, wrong: str) -> None:
+    at = _app()
+    for key, field in (("as_of_day", "As of"), ("since_day", "What changed since")):
+        at.sidebar.text_input(key=key).set_value(typed).run()
+        assert not at.exception
+        (error,) = at.sidebar.error
+        plain = error.value.replace("\\", "").replace(WORD_JOINER, "")
+        assert plain.startswith(f"{field}:") and wrong in plain, error.value
+        # Shown as text: the typed Markdown is escaped, not rendered.
+        assert "](" not in error.value and "**" not in error.value
+        assert "asof" not in at.query_params and "since" not in at.query_params
+        at.sidebar.text_input(key=key).set_value("").run()
+        assert not at.sidebar.error
 
 
 def _briefing_issues(tmp_path: Path, catalog: Catalog, briefing: dict[str, Any]) -> list[Any]:

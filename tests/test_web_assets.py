@@ -38,6 +38,7 @@ SCRIPTS = (
     "fit-when-sized.js",
     "frame.js",
     "open-places.js",
+    "tab-stops.js",
     "label-room.js",
     "focus-without-scrolling.js",
     "zoom-class.js",
@@ -45,7 +46,14 @@ SCRIPTS = (
     "outlines.js",
     "map-settled.js",
 )
-STYLES = ("map.css", "presentation.css", "presentation-page.css", "map-page.css", "export.css")
+STYLES = (
+    "map.css",
+    "presentation.css",
+    "presentation-page.css",
+    "map-page.css",
+    "map-columns.css",
+    "export.css",
+)
 
 
 def test_every_file_is_read_and_none_is_left_over() -> None:

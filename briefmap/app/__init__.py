@@ -24,7 +24,7 @@ loaded, held in the session, laid out and linked:
 
 from briefmap.app.card import claim_card
 from briefmap.app.link import link_notices
-from briefmap.app.map_panel import briefing_map, map_footer
+from briefmap.app.map_panel import briefing_map, map_columns, map_footer
 from briefmap.app.panels import (
     changes_panel,
     claims_panel,
@@ -50,6 +50,7 @@ __all__ = [
     "deferred_download",
     "empty_result_notice",
     "link_notices",
+    "map_columns",
     "map_footer",
     "page_heading",
     "presentation_frame",

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import folium
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from briefmap.app.data import layer_files
@@ -23,6 +24,7 @@ from briefmap.app.session import (
     select_place,
 )
 from briefmap.app.view import BriefingView, publish
+from briefmap.drawing.assets import web_style
 from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto
 from briefmap.drawing.mapping import MapExtras, build_base_map
 from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, MapClick, moved_area, place_at
@@ -36,6 +38,23 @@ PRESENT_MAP_HEIGHT = 560
 # bounds: the area shown, for the link once the user moved the map (the map's
 # script adds whether they did, and the clicked marker's place: REPORT_KEY).
 RETURNED_OBJECTS = ["last_object_clicked", "last_object_clicked_count", "bounds"]
+# The container of the map's column, which map-columns.css shows first.
+MAP_COLUMN_KEY = "bm-map-column"
+MAP_COLUMNS_CSS = web_style("map-columns.css")
+
+
+def map_columns() -> tuple[DeltaGenerator, DeltaGenerator]:
+    """The map's column and the side column (talking points, changes, claim card).
+
+    The side column comes first in the page, so the claim card is reached
+    with Tab before the map (issue 13, finding 7); the page's CSS shows the
+    map first. Draw the map before the card all the same: the card shows the
+    place the map reports clicked in the same run.
+    """
+    # Style only: Streamlit puts it in its event container, taking no room.
+    st.html(MAP_COLUMNS_CSS)
+    side, main = st.columns([1.25, 3])
+    return main.container(key=MAP_COLUMN_KEY), side
 
 
 def briefing_map(view: BriefingView) -> BriefingView:

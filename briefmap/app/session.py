@@ -136,8 +136,8 @@ class Form:
             briefing_id, scene = briefing.id, min(max(number, 1), len(briefing.scenes))
         return BriefingState(
             claim_filter=flt,
-            as_of=_iso(values.get(KEY_AS_OF)),
-            since=_iso(values.get(KEY_SINCE)),
+            as_of=self.typed_day(values.get(KEY_AS_OF), "As of")[0],
+            since=self.typed_day(values.get(KEY_SINCE), "What changed since")[0],
             view=values.get(KEY_MAP_VIEW),
             place=values.get(KEY_SELECTED_PLACE),
             present=bool(values.get(KEY_PRESENT)),
@@ -145,14 +145,13 @@ class Form:
             scene=scene,
         )
 
-    def day_value(self, iso: str | None, what: str, notices: list[str]) -> dt.date | None:
-        """A day's widget value, inside the data's dates (a day outside is moved in, with a notice).
+    def day_value(self, iso: str | None, what: str, notices: list[str]) -> str:
+        """A day field's text for a link's or scene's day, inside the data's dates.
 
-        The date widgets refuse a value outside their range with an exception,
-        so every day that reaches them (from a link or a scene) passes here.
+        A day outside them is moved in, with a notice; no day is ``""``.
         """
         if real_day(iso) is None:
-            return None
+            return ""
         value = dt.date.fromisoformat(iso)
         inside = min(max(value, self.first), self.last)
         if inside != value:
@@ -160,7 +159,30 @@ class Form:
                 f"The {what} {iso} is outside the data's dates ({self.first} to {self.last}); "
                 f"showing {inside}."
             )
-        return inside
+        return inside.isoformat()
+
+    def typed_day(self, text: object, field: str) -> tuple[str | None, str | None]:
+        """A typed day field: the day it holds, or what is wrong with it, naming ``field``.
+
+        The fields are text, typed as YYYY-MM-DD (Streamlit applies a text
+        field on Enter; its date field only on blur). Empty is no day; a
+        day that is not one, or outside the data's dates, is not used.
+        """
+        typed = text.strip() if isinstance(text, str) else ""
+        if not typed:
+            return None, None
+        # Untrusted: quoted back cut short; the sidebar escapes it for Markdown.
+        shown = f"“{typed[:20]}{'…' if len(typed) > 20 else ''}”"
+        if real_day(typed) is None:
+            return None, (
+                f"{field}: {shown} is not a day. Type it as YYYY-MM-DD, e.g. {self.last}."
+            )
+        if not self.first.isoformat() <= typed <= self.last.isoformat():
+            return None, (
+                f"{field}: {typed} is outside the data's dates; "
+                f"type a day from {self.first} to {self.last}."
+            )
+        return typed, None
 
     def params(self, state: BriefingState) -> dict[str, str]:
         """The link's parameters for a state; what a fresh visitor sees is left out."""
@@ -190,16 +212,12 @@ def _chips(options: tuple[Any, ...], picked: frozenset[Any] | None) -> list[Any]
     return [o for o in options if o in picked]
 
 
-def _iso(value: object) -> str | None:
-    return value.isoformat() if isinstance(value, dt.date) else None
-
-
 def init(form: Form) -> None:
     """At the top of every run: the sidebar's widgets start at "everything, today"."""
     defaults: dict[str, object] = {
         **form.filter_values(form.defaults),
-        KEY_AS_OF: None,
-        KEY_SINCE: None,
+        KEY_AS_OF: "",
+        KEY_SINCE: "",
         KEY_PRESENT: False,
         KEY_BRIEFING: None,
     }

@@ -26,6 +26,7 @@ from briefmap.data.gis_files import GIS_FORMATS, geopackage_layers, gis_format
 from briefmap.data.schema import ClaimStatus
 from briefmap.data.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
 from briefmap.engine.query import Deployments
+from briefmap.safe import markdown_text
 
 
 def sidebar(data: Data, form: Form) -> None:
@@ -84,21 +85,30 @@ def sidebar(data: Data, form: Form) -> None:
             placeholder="All kinds of place",
         )
         st.subheader("Time")
-        days = {"min_value": form.first, "max_value": form.last}
-        st.date_input(
+        # Text fields, not st.date_input: Streamlit applies a text field on
+        # Enter, its date field only when focus leaves it (issue 13, finding 8).
+        _day_field(
+            form,
             "As of",
-            key=KEY_AS_OF,
-            help="The picture as it was known that day: later claims hidden, each at the status it had then. Empty: today.",
-            **days,
+            KEY_AS_OF,
+            "The picture as it was known that day: later claims hidden, each at the "
+            "status it had then. Type YYYY-MM-DD and press Enter; empty: today.",
         )
-        st.date_input(
+        _day_field(
+            form,
             "What changed since",
-            key=KEY_SINCE,
-            help="Marks claims that are new, upgraded, downgraded or retired since this day.",
-            **days,
+            KEY_SINCE,
+            "Marks claims that are new, upgraded, downgraded or retired since this day. "
+            "Type YYYY-MM-DD and press Enter; empty: no comparison.",
         )
         # After the two days a briefer sets most, which stay above the fold at 1080p.
-        st.slider("Reported between", key=KEY_DATES, format="YYYY-MM-DD", **days)
+        st.slider(
+            "Reported between",
+            key=KEY_DATES,
+            format="YYYY-MM-DD",
+            min_value=form.first,
+            max_value=form.last,
+        )
         st.button("Reset filters", on_click=reset_filters, width="stretch")
         with st.expander("Your own data"):
             files = st.file_uploader(
@@ -116,6 +126,16 @@ def sidebar(data: Data, form: Form) -> None:
                 ),
             )
             _layer_choice(files or [])
+
+
+def _day_field(form: Form, label: str, key: str, help_text: str) -> None:
+    """A day typed as YYYY-MM-DD, applied on Enter; what is wrong with it, named, below it."""
+    st.text_input(
+        label, key=key, placeholder=f"YYYY-MM-DD, e.g. {form.last}", max_chars=40, help=help_text
+    )
+    _, problem = form.typed_day(st.session_state.get(key), label)
+    if problem:
+        st.error(markdown_text(problem), icon=":material/event_busy:")
 
 
 def _layer_choice(files: list) -> None:

@@ -27,6 +27,7 @@ _SCRIPTS = {
         "fit-when-sized.js",
         "frame.js",
         "open-places.js",
+        "tab-stops.js",
         "label-room.js",
         "focus-without-scrolling.js",
         "zoom-class.js",
@@ -37,6 +38,8 @@ _SCRIPTS = {
 
 # Crowded maps label their places from this zoom in (see mapping.LABEL_EVERY_POINT_UP_TO).
 LABELS_FROM_ZOOM = 9
+# The map's name for screen readers, and how to use it from the keyboard (Leaflet's keys).
+MAP_REGION_LABEL = "Map. Arrow keys move it, plus and minus zoom, Tab goes to its places."
 # Labels run about this far beside their symbol: framed places keep room for them.
 LABEL_ROOM_PX = 110
 
@@ -139,6 +142,25 @@ class OpenPlaces(MapScript):
     """
 
     script = "open-places.js"
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The rest of the map's keyboard path comes with it (added where it is).
+        self.add_child(TabStops(MAP_REGION_LABEL))
+
+
+class TabStops(MapScript):
+    """The map's tab stops: the map itself (named), its place markers, its controls.
+
+    Shapes are not tab stops (Leaflet's tooltips made each area, outline and
+    arrow one, unnamed, ahead of the markers): from the map's own focus the
+    first place is one Tab away.
+    """
+
+    script = "tab-stops.js"
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label)
 
 
 class LabelRoom(MapScript):

@@ -1,4 +1,4 @@
-"""The sidebar at 1080p: the filters start compact, so the time controls show without scrolling."""
+"""The sidebar: compact filters keep the time controls in view at 1080p; a typed day applies on Enter."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from browser_support import BrowserPage, expect
 pytestmark = pytest.mark.browser
 
 FULL_HD = {"width": 1920, "height": 1080}
+SHARED_SCREEN = {"width": 1280, "height": 720}
+DAY_FIELDS = ("As of", "What changed since")
 
 
 def test_time_controls_are_in_view_at_1080p(open_page: Any, app_server: Any) -> None:
@@ -33,11 +35,50 @@ def test_time_controls_are_in_view_at_1080p(open_page: Any, app_server: Any) -> 
         """el => [...el.querySelectorAll('*')].reduce((top, e) => Math.max(top, e.scrollTop), 0)"""
     )
     assert scrolled == 0, "the sidebar was scrolled"
-    for name in ("As of", "What changed since"):
-        field = app.sidebar.locator('[data-testid="stDateInput"]').filter(
-            has=app.page.get_by_role("group", name=name, exact=True)
-        )
+    for name in DAY_FIELDS:
+        field = app.sidebar.get_by_role("textbox", name=name, exact=True)
         expect(field).to_be_visible()
         box = field.bounding_box()
         assert box is not None
         assert box["y"] >= 0 and box["y"] + box["height"] <= FULL_HD["height"], (name, box)
+
+
+def _focused_label(app: BrowserPage) -> str | None:
+    return app.page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+
+
+def test_a_typed_day_applies_on_enter_without_leaving_the_field(
+    open_page: Any, app_server: Any
+) -> None:
+    app: BrowserPage = open_page(app_server, viewport=SHARED_SCREEN)
+    app.goto("/")
+    app.map()
+    app.settle()
+    banner = app.map().locator(".bm-asof-banner")
+    expect(banner).to_have_count(0)
+
+    as_of = app.sidebar.get_by_role("textbox", name="As of", exact=True)
+    as_of.click()
+    app.page.keyboard.type("2025-10-15")
+    with app.rerun():
+        app.page.keyboard.press("Enter")
+    expect(banner).to_contain_text("As of 15 Oct 2025")
+    assert _focused_label(app) == "As of", "the day applied only once focus left the field"
+
+    since = app.sidebar.get_by_role("textbox", name="What changed since", exact=True)
+    since.click()
+    app.page.keyboard.type("2025-10-01")
+    with app.rerun():
+        app.page.keyboard.press("Enter")
+    expect(app.main.get_by_text("What changed from 2025-10-01 to 2025-10-15")).to_be_visible()
+    assert _focused_label(app) == "What changed since"
+    query = app.page.evaluate("() => location.search")
+    assert "asof=2025-10-15" in query and "since=2025-10-01" in query, query
+
+    # A day that is not one is named, with its field, and nothing breaks.
+    as_of.fill("2025-02-31")
+    with app.rerun():
+        as_of.press("Enter")
+    expect(app.sidebar.get_by_text("As of: “2025-02-31” is not a day")).to_be_visible()
+    expect(banner).to_have_count(0)
+    expect(app.exceptions()).to_have_count(0)

@@ -11,7 +11,7 @@ const vm = require("node:vm");
 
 const WEB = path.join(__dirname, "..", "..", "briefmap", "drawing", "web");
 const ELEMENTS = ["map-control.js", "fit-when-sized.js", "focus-without-scrolling.js", "zoom-class.js", "hatch-patterns.js",
-    "label-room.js"];
+    "label-room.js", "tab-stops.js"];
 
 // Evaluate a file in a context with the given globals; it must yield a function.
 function load(name, globals) {
@@ -139,4 +139,31 @@ test("label-room: among equals the first keeps its room; labels apart all show",
     const third = label("bm-label", box(200), 1);
     roomFor([first, second, third]);
     assert.deepEqual([first.hidden(), second.hidden(), third.hidden()], [false, true, false]);
+});
+
+test("tab-stops names the map and takes every shape, now and later, out of the tab order", () => {
+    const element = () => {
+        const attrs = {};
+        return {attrs, setAttribute(name, value) { attrs[name] = String(value); }};
+    };
+    const container = element();
+    const area = {_path: element()};
+    const marker = {_icon: element()};  // no _path: a marker stays a tab stop
+    const handlers = {};
+    const map = {
+        getContainer: () => container,
+        eachLayer(fn) { [area, marker].forEach(fn); },
+        on(name, fn) { handlers[name] = fn; },
+    };
+    load("tab-stops.js")(map, "Map. Tab goes to its places.");
+    assert.equal(container.attrs.role, "region");
+    assert.equal(container.attrs["aria-label"], "Map. Tab goes to its places.");
+    assert.equal(area._path.attrs.tabindex, "-1");
+    assert.deepEqual(marker._icon.attrs, {});
+    // A shape of layers swapped in later (a filter change), and a layer without one.
+    const arrow = {_path: element()};
+    handlers.layeradd({layer: arrow});
+    handlers.layeradd({layer: {}});
+    assert.equal(arrow._path.attrs.tabindex, "-1");
+    assert.equal(arrow._path.attrs.focusable, "false");
 });

@@ -10,7 +10,7 @@
   of presentation view (``briefmap/drawing/mapping.py``).
 - ``presentation-page.css``, ``map-page.css``: presentation view's and the Map
   page's Streamlit page around the map (``briefmap/app/scenes.py``).
-- ``map-control.js``, ``fit-when-sized.js``, ``frame.js``, ``open-places.js``,
+- ``map-control.js``, ``fit-when-sized.js``, ``frame.js``, ``open-places.js``, ``tab-stops.js``,
   ``focus-without-scrolling.js``, ``zoom-class.js``, ``hatch-patterns.js``: the small scripts of
   ``briefmap/drawing/map_elements.py``, each a function called with the map
   and JSON arguments (tested under Node in ``tests/js/map-elements.test.js``).
