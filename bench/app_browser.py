@@ -6,8 +6,10 @@ bench/browser.py times the component's work in an offline page; this times
 what a briefer waits for. For each N it writes the data, starts ``streamlit
 run app.py`` once so the disk cache of the validated data and its index is
 written (and a first page drawn), stops it, and starts it again, as a deploy
-or a crash would. Then, with only the app's own requests let through (no
-tiles):
+or a crash would. Then, with only the app's own host reachable (no tiles; Chromium resolves no
+other name, so no request is intercepted: Playwright's request routing passes
+each of the page's 100-odd requests through this process and added about a
+second):
 
 - ``server start``: the process started until ``/_stcore/health`` answers;
 - ``page open -> map drawn``: ``page.goto`` until the map's iframe has its
@@ -17,6 +19,11 @@ tiles):
 - ``pan``: a pan of the map by 300 px in the iframe until the canvas has
   redrawn what it exposed (median of five), and the boxes of crowded areas in view;
 - ``server peak RSS``: the server's VmHWM after all that.
+
+Each size is measured twice in the same run: as shipped, the layers fetched by
+the map's frame as files (``briefmap/app/layer_files.py``), and with
+``BRIEFMAP_LAYER_FILES=off``, the layers sent with the page through Streamlit
+as before; the table gives both and their ratio.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.run import SHAPES
+from briefmap.app.layer_files import LAYER_FILES_ENV
 from briefmap.engine.stored import CACHE_ENV
 from briefmap.screenshots import (
     CHROMIUM_ARGS,
@@ -80,13 +88,13 @@ def _peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+# Only the app's own host resolves: no tiles, and no request interception.
+OFFLINE_ARGS = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",)
+
+
 def _open(browser: Any, origin: str) -> tuple[Any, float, float]:
     """A fresh page on the app: (page, ms from goto to the map drawn, navigation start)."""
     page = browser.new_page(viewport=VIEWPORT)
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(origin) else route.abort(),
-    )
     started = time.perf_counter()
     page.goto(origin, wait_until="commit", timeout=TIMEOUT_MS)
     wait_for_map(page, timeout_ms=TIMEOUT_MS)
@@ -95,14 +103,18 @@ def _open(browser: Any, origin: str) -> tuple[Any, float, float]:
     return page, (time.perf_counter() - started) * 1000, started
 
 
-def measure(data: Path, cache: Path, chromium: str) -> dict[str, Any]:
+# method -> the server's environment: the layers as files (as shipped), or with the page.
+METHODS = {"files": {}, "inline": {LAYER_FILES_ENV: "off"}}
+
+
+def measure(data: Path, cache: Path, chromium: str, method: str = "files") -> dict[str, Any]:
     """Fill the cache with one server, then time a restarted one."""
     from playwright.sync_api import sync_playwright
 
-    env = {CACHE_ENV: str(cache)}
+    env = {CACHE_ENV: str(cache), **METHODS[method]}
     result: dict[str, Any] = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
+        browser = pw.chromium.launch(executable_path=chromium, args=[*CHROMIUM_ARGS, *OFFLINE_ARGS])
         try:
             started = time.perf_counter()
             with running_app(data_dir=data, extra_env=env, timeout=600) as server:
@@ -142,7 +154,7 @@ def main(sizes: tuple[int, ...], shape: str) -> dict[str, Any]:
         return {}
     rows: dict[str, Any] = {}
     head = (
-        f"{'N claims':>9} {'shape':>10} {'restart':>8} {'open->drawn':>12} {'first visit':>12} "
+        f"{'N claims':>9} {'shape':>10} {'layers':>7} {'restart':>8} {'open->drawn':>12} {'first visit':>12} "
         f"{'2nd visitor':>12} {'pan':>7} {'boxes':>6} {'peak RSS':>9}"
     )
     lines = [f"The app in headless Chromium after a restart on a warm disk cache ({shape})", head]
@@ -150,20 +162,33 @@ def main(sizes: tuple[int, ...], shape: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="briefmap-app-browser-") as tmp:
         for n in sizes:
             data = SHAPES[shape](Path(tmp) / f"{shape}-{n}", n).path
-            res = measure(data, Path(tmp) / f"cache-{n}", chromium)
-            rows[f"{shape}-{n}"] = res
-            rss = res.get("server_peak_rss_mb")
+            for method in METHODS:
+                res = measure(data, Path(tmp) / f"cache-{n}", chromium, method)
+                rows[f"{shape}-{n}-{method}"] = res
+                lines.append(_row(n, shape, method, res))
+                print(lines[-1], flush=True)
+            files, inline = rows[f"{shape}-{n}-files"], rows[f"{shape}-{n}-inline"]
             lines.append(
-                f"{n:>9,d} {shape:>10} {res['server_start_s']:>7.2f}s {res['page_to_drawn_s']:>11.2f}s "
-                f"{res['first_visit_s']:>11.2f}s {res['second_visitor_page_to_drawn_s']:>11.2f}s "
-                f"{res['pan_ms']:>5.0f}ms {res['boxes_in_view']:>6,d} "
-                f"{(f'{rss:.0f} MB' if rss else '?'):>9}"
+                f"{'':>9} {'':>10} {'ratio':>7} {'':>8} "
+                f"{inline['page_to_drawn_s'] / files['page_to_drawn_s']:>11.2f}x "
+                f"{inline['first_visit_s'] / files['first_visit_s']:>11.2f}x "
+                f"{inline['second_visitor_page_to_drawn_s'] / files['second_visitor_page_to_drawn_s']:>11.2f}x"
             )
             print(lines[-1], flush=True)
     table = "\n".join(lines)
     print()
     print(table)
     return {"rows": rows, "table": table}
+
+
+def _row(n: int, shape: str, method: str, res: dict[str, Any]) -> str:
+    rss = res.get("server_peak_rss_mb")
+    return (
+        f"{n:>9,d} {shape:>10} {method:>7} {res['server_start_s']:>7.2f}s {res['page_to_drawn_s']:>11.2f}s "
+        f"{res['first_visit_s']:>11.2f}s {res['second_visitor_page_to_drawn_s']:>11.2f}s "
+        f"{res['pan_ms']:>5.0f}ms {res['boxes_in_view']:>6,d} "
+        f"{(f'{rss:.0f} MB' if rss else '?'):>9}"
+    )
 
 
 if __name__ == "__main__":

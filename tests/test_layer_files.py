@@ -145,3 +145,13 @@ def test_the_app_sends_the_map_layers_as_files(
     )
     assert drawn == catalog.index.count_features(select(catalog, ClaimFilter()))
     assert '"x":[' not in script
+
+    # Switched off: the same layers travel in the script.
+    monkeypatch.setenv("BRIEFMAP_LAYER_FILES", "off")
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    (component,) = [
+        e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")
+    ]
+    script = json.loads(component.proto.json_args)["feature_group"]
+    assert "/app/static/layers/" not in script and '"x":[' in script

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import streamlit as st
 
-from briefmap.app.layer_files import LAYERS_SUBDIR, LayerFiles
+from briefmap.app.layer_files import LAYER_FILES_ENV, LAYERS_SUBDIR, LayerFiles
 from briefmap.app.session import KEY_UPLOAD, KEY_UPLOAD_FILES, KEY_UPLOAD_LAYER
 from briefmap.data.loader import (
     LoadResult,
@@ -68,9 +69,20 @@ def _install_assets() -> Path:
 
 
 @st.cache_resource(show_spinner=False)
-def layer_files() -> LayerFiles:
-    """Where the map's large layers are published for its frame to fetch (one per server)."""
+def _layer_files() -> LayerFiles:
     return LayerFiles(APP_DIR / "static" / LAYERS_SUBDIR)
+
+
+def layer_files() -> LayerFiles | None:
+    """Where the map's large layers are published for its frame to fetch (one per server).
+
+    ``None`` when ``$BRIEFMAP_LAYER_FILES`` is ``off``: the layers then travel
+    with the page (for a host that does not serve ``static/``, and for the
+    benchmark's comparison).
+    """
+    if os.environ.get(LAYER_FILES_ENV, "").strip().lower() == "off":
+        return None
+    return _layer_files()
 
 
 def load() -> Data:

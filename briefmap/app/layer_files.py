@@ -34,6 +34,8 @@ from pathlib import Path
 from briefmap.drawing.assets import COMPONENT_RELATIVE_BASE
 
 LAYERS_SUBDIR = "layers"
+# Set to "off" to send the layers with the page instead (briefmap/app/data.py).
+LAYER_FILES_ENV = "BRIEFMAP_LAYER_FILES"
 SUFFIX = ".json.gz"
 # Files kept whatever their age, and how long a file beyond those stays untouched
 # before it may go: a page that fetched a file an hour ago has long drawn it.

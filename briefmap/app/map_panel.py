@@ -85,7 +85,8 @@ def briefing_map(view: BriefingView) -> BriefingView:
     # Up to a few hundred places: one marker each (symbols by kind); beyond,
     # one canvas layer per map layer (see briefmap/drawing/bulk.py and BENCHMARKS.md).
     # A large map's layers are files the map's frame fetches (app/layer_files.py).
-    layers = build_layers_auto(catalog, selection, extras, publish=layer_files().publish)
+    files = layer_files()
+    layers = build_layers_auto(catalog, selection, extras, publish=files.publish if files else None)
     mine = view.overlay  # filtered once, for the upload panel and exports too
     if mine is not None:
         layers.append(build_upload_layer_auto(mine.catalog, mine.selection, mine.label))

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from briefmap.app.session import KEY_PNG, reset_filters
+from briefmap.app.session import KEY_PNG, KEY_TIMELINE, reset_filters
 from briefmap.app.view import BriefingView
 from briefmap.data.schema import Catalog, ClaimStatus
 from briefmap.data.uploads import describe
@@ -143,14 +143,18 @@ TIMELINE_LABEL = "Claims by month and status"
 def timeline_chart(view: BriefingView) -> None:
     """Claims over time by status, for the claims shown (in step with every filter).
 
-    In a closed expander: the browser draws a chart only when it is opened, and
-    drawing it beside the map held the map's frame back by about 1.2 s of the
-    page's opening (BENCHMARKS.md, "The whole app in Chromium").
+    Behind a switch, not in a closed expander: Streamlit loads a chart's scripts
+    (about 20 files, 0.8 MB of Vega) for a chart in a closed expander too, and
+    the page's six connections to the server fetched them ahead of the map's
+    frame, holding the map back (BENCHMARKS.md, "The whole app in Chromium").
     """
+    if not st.toggle(TIMELINE_LABEL, key=KEY_TIMELINE):
+        return
     rows = view.catalog.index.monthly_counts(view.selection)
     if rows:
-        with st.expander(TIMELINE_LABEL, expanded=False):
-            st.vega_lite_chart(rows, TIMELINE_SPEC, width="stretch")
+        st.vega_lite_chart(rows, TIMELINE_SPEC, width="stretch")
+    else:
+        st.caption("No dated claims among those shown.")
 
 
 def deferred_download(

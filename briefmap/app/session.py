@@ -37,6 +37,7 @@ KEY_DATES = "filter_dates"
 KEY_AS_OF = "as_of_day"
 KEY_SINCE = "since_day"
 KEY_PRESENT = "presentation"
+KEY_TIMELINE = "show_timeline"  # the timeline chart is drawn only when asked for
 KEY_BRIEFING = "briefing"
 # Widgets that own their value: never set before they are drawn (Streamlit
 # refuses to set an uploader's, and the card resets its own place).
