@@ -186,11 +186,7 @@ def build_bulk_layers(
         BulkLayer(text, engine=engine, library=not groups, count=count).add_to(group)
         groups.append(group)
     # Each place is a circle: no key of symbols by kind.
-    legend = (
-        legend_html(samples, collapsible=not extras.presentation, symbols=False)
-        if samples
-        else None
-    )
+    legend = legend_html(samples, symbols=False) if samples else None
     mapping.add_controls(groups[0], catalog, selection, extras, legend)
     if extras.changes:
         groups.append(scene_marks.changes_group(catalog, selection, extras.changes, extras.since))

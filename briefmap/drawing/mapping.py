@@ -276,7 +276,7 @@ def build_layers(
     groups = {layer: SafeFeatureGroup(name=layer.value, show=True) for layer in Layer}
     _draw(catalog, features, groups.__getitem__)
     ordered = [groups[layer] for layer in Layer]
-    legend = legend_html(features, collapsible=not extras.presentation) if features else None
+    legend = legend_html(features) if features else None
     add_controls(ordered[0], catalog, selection, extras, legend)
     if extras.changes:
         ordered.append(changes_group(catalog, selection, extras.changes, extras.since))
@@ -303,11 +303,13 @@ def add_controls(
 
     The banner's control is always sent, empty when no "as of" day is picked,
     so a rerun that leaves "as of" mode takes the banner away. The frame comes
-    last: it measures the controls it keeps the places clear of.
+    last: it measures the controls it keeps the places clear of. Presentation
+    view has no legend on the map: its page shows a key strip beside it
+    (:func:`briefmap.drawing.symbology.legend_strip_html`), so nothing covers
+    the places a briefer talks about.
     """
-    if legend is not None:
-        corner = "bottomright" if extras.presentation else "topright"
-        MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(group)
+    if legend is not None and not extras.presentation:
+        MapControl(legend, slot="legend", css_class="bm-legend", position="topright").add_to(group)
     if extras.footnote:
         note = footnote_html(catalog, selection, outlets=extras.presentation)
         MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
