@@ -320,7 +320,8 @@ def take_screenshots(
                     wait_for_app(page)
                     if name in ("map", "present"):
                         frame = wait_for_map(page)
-                        frame.locator(".bm-legend").wait_for()
+                        # The footnote: presentation view has no legend on the map.
+                        frame.locator(".bm-footnote").wait_for()
                         wait_map_settled(page)
                     else:
                         page.locator('[data-testid="stDataFrame"]').first.wait_for()

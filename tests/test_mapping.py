@@ -250,6 +250,39 @@ def test_legend_and_footnote_ride_with_the_layers(real_catalog: Catalog) -> None
 
 
 @pytest.mark.parametrize("bulk_renderer", [False, True])
+def test_presentation_view_has_no_legend_on_the_map(
+    real_catalog: Catalog, bulk_renderer: bool
+) -> None:
+    from briefmap.drawing import bulk
+
+    build = bulk.build_bulk_layers if bulk_renderer else build_layers
+    selection = select(real_catalog, ClaimFilter())
+    for presentation in (False, True):
+        fmap = build_base_map(real_catalog, presentation=presentation)
+        for group in build(real_catalog, selection, MapExtras(presentation=presentation)):
+            group.add_to(fmap)
+        html = _render(fmap)
+        # Its key is a strip under the map (legend_strip_html), never over the places.
+        assert html.count('"__briefmap_legend"') == (0 if presentation else 1)
+        assert html.count('"__briefmap_footnote"') == 1
+
+
+def test_the_key_strip_lists_what_it_is_given_escaped() -> None:
+    from briefmap.data.schema import Actor
+    from briefmap.drawing.symbology import legend_strip_html
+
+    hostile = Actor("x", "<img src=x onerror=alert(1)>", "#123456")
+    html = legend_strip_html([hostile], {ClaimStatus.REPORTED}, {Posture.PROPOSED})
+    assert "<img" not in html and map_text(hostile.label) in html
+    assert ClaimStatus.REPORTED.label in html and ClaimStatus.CONFIRMED.label not in html
+    assert "proposed" in html and "former" not in html
+    # The proposed swatch's hatch is defined in its own SVG, once: the page has no map's defs.
+    assert 'fill="url(#bm-hatch-555555)"' in html and html.count('id="bm-hatch-555555"') == 1
+    assert html.count("<span") == html.count("</span>")
+    assert "Posture" not in legend_strip_html([hostile], {ClaimStatus.REPORTED}, set())
+
+
+@pytest.mark.parametrize("bulk_renderer", [False, True])
 def test_an_as_of_day_puts_a_banner_on_the_map_and_today_takes_it_away(
     real_catalog: Catalog, bulk_renderer: bool
 ) -> None:

@@ -27,6 +27,7 @@ from briefmap.app.view import BriefingView, publish
 from briefmap.drawing.assets import web_style
 from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto
 from briefmap.drawing.mapping import MapExtras, build_base_map
+from briefmap.drawing.symbology import legend_strip_html
 from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, MapClick, moved_area, place_at
 from briefmap.engine.state import MapArea, MapView
 from briefmap.safe import markdown_text
@@ -141,8 +142,15 @@ def fit_to_shown(view: BriefingView) -> None:
 
 
 def map_footer(view: BriefingView) -> None:
-    """The count line, the fit button, the link and exports, and the places off the map."""
-    left, fit, share, export = st.columns([2.4, 1.2, 1, 1])
+    """The count line, the fit button, the link and exports, and the places off the map.
+
+    In presentation view the map's key comes first, as a strip under the map.
+    """
+    if view.state.present:
+        legend_strip(view)
+    # Presentation view's larger type needs wider buttons: the count line wraps instead.
+    widths = [1.3, 1.6, 1.1, 1] if view.state.present else [2.4, 1.2, 1, 1]
+    left, fit, share, export = st.columns(widths)
     left.markdown(f"**{view.selection.summary_line}**")
     fit.button(
         "Fit map to shown places",
@@ -165,3 +173,18 @@ def map_footer(view: BriefingView) -> None:
             args=(place.id,),
             help="Drawn at its real position, outside the map's view of Syria. Open its claim card.",
         )
+
+
+def legend_strip(view: BriefingView) -> None:
+    """Presentation view's key of the shown claims' actors, statuses and postures, under the map."""
+    claims = view.selection.claims
+    meta = view.catalog.meta
+    used = {claim.actors[0] for claim in claims}
+    strip = legend_strip_html(
+        [actor for actor in meta.actors if actor.id in used],
+        {claim.status for claim in claims},
+        {claim.posture for claim in claims},
+    )
+    # One HTML block without blank lines, so Markdown passes it through as it is
+    # (st.html would drop the swatches' SVG); its data is escaped by legend_strip_html.
+    st.markdown(strip, unsafe_allow_html=True)

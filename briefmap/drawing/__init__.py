@@ -6,6 +6,8 @@
 - ``mapping``: the marker renderer (a few hundred places) and the base map;
 - ``bulk``, ``canvas_payload``: the canvas renderer (thousands of places)
   and the compact payload it draws from;
+- ``scene_marks``: what a briefing marks over the claims (highlight rings,
+  change badges), for both renderers;
 - ``symbology``: symbols, status and posture styles, the legend;
 - ``map_elements``: the small Leaflet elements the map adds to folium (among
   them the framing in the map's own size, and clicks and keys on markers);

@@ -56,7 +56,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from briefmap.data.schema import Catalog
-from briefmap.drawing import mapping
+from briefmap.drawing import mapping, scene_marks
 from briefmap.drawing.assets import web_text
 from briefmap.drawing.canvas_payload import SUMMARY_LIMIT, add_arrows, dumps, layer_payload_of
 from briefmap.drawing.map_elements import SafeFeatureGroup
@@ -222,20 +222,16 @@ def build_bulk_layers(
         ).add_to(group)
         groups.append(group)
     # Each place is a circle: no key of symbols by kind.
-    legend = (
-        legend_html(samples, collapsible=not extras.presentation, symbols=False)
-        if samples
-        else None
-    )
+    legend = legend_html(samples, symbols=False) if samples else None
     mapping.add_controls(groups[0], catalog, selection, extras, legend)
     if extras.changes:
-        groups.append(mapping._changes_group(catalog, selection, extras))
+        groups.append(scene_marks.changes_group(catalog, selection, extras.changes, extras.since))
     highlighted = [catalog.places[p] for p in extras.highlight if p in catalog.places]
     if highlighted:
         shown = {places.ids[p] for p in plan.place.tolist()}
-        group = SafeFeatureGroup(name=mapping.HIGHLIGHT_LAYER, show=True)
+        group = SafeFeatureGroup(name=scene_marks.HIGHLIGHT_LAYER, show=True)
         for place in highlighted:
-            mapping._highlight(place, drawn=place.id in shown).add_to(group)
+            scene_marks.highlight(place, drawn=place.id in shown).add_to(group)
         groups.append(group)
     for group in groups:
         mapping._stable_ids(group, "bulk/" + group.layer_name)

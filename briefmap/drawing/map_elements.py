@@ -164,12 +164,16 @@ class TabStops(MapScript):
 
 
 class LabelRoom(MapScript):
-    """Hide a label that would overlap a stronger one (``web/label-room.js``).
+    """Labels and change badges share the map's room (``web/label-room.js``).
 
-    Strength is the place's lead claim's rung of the ladder (``data-rank`` on
+    Change badges come first: one that would overlap another is stacked
+    beside it, or merged into it (counted) when there is no room near its
+    place. A label that would overlap a badge or a stronger label is hidden;
+    strength is the place's lead claim's rung of the ladder (``data-rank`` on
     the label), then the order of the page; the outline's city names yield to
-    every place. Part of the fixed base map, it runs after every zoom, move
-    and layer swap.
+    every place. A label the map's edge would cut flips to its marker's other
+    side, or is hidden. Part of the fixed base map, it runs after every zoom,
+    move and layer swap.
     """
 
     script = "label-room.js"

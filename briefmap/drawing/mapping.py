@@ -20,7 +20,6 @@ from xyzservices import providers
 
 from briefmap.data.schema import (
     Catalog,
-    Place,
     PlaceKind,
     Posture,
 )
@@ -48,6 +47,13 @@ from briefmap.drawing.plan import (
     plan_features,
     tooltip_html,
 )
+from briefmap.drawing.scene_marks import (
+    HIGHLIGHT_LAYER,
+    anchor,
+    changes_group,
+    highlight,
+    rings,
+)
 from briefmap.drawing.symbology import (
     REGION_FILL_SCALE,
     STATUS_STYLES,
@@ -58,7 +64,7 @@ from briefmap.drawing.symbology import (
 )
 from briefmap.engine.interaction import Frame
 from briefmap.engine.query import Selection
-from briefmap.engine.timeline import Change, ChangeKind, as_of_banner
+from briefmap.engine.timeline import Change, as_of_banner
 from briefmap.safe import map_text
 
 LABEL_LEFT = frozenset({PlaceKind.CITY, PlaceKind.TOWN, PlaceKind.CAPITAL})
@@ -124,11 +130,6 @@ def _point_marker(
 # ----------------------------------------------------------------- polygons
 
 
-def _rings(polygon: object) -> list[list[tuple[float, float]]]:
-    """(lat, lon) rings of a Polygon, outer ring first, as folium wants them."""
-    return [[(y, x) for x, y in ring.coords] for ring in (polygon.exterior, *polygon.interiors)]
-
-
 def _region(feature: MapFeature) -> folium.Polygon:
     lead = feature.lead
     style = STATUS_STYLES[lead.status]
@@ -141,7 +142,7 @@ def _region(feature: MapFeature) -> folium.Polygon:
     else:
         fill_colour, fill_opacity = colour, style.fill_opacity * REGION_FILL_SCALE
     return folium.Polygon(
-        locations=_rings(feature.place.geometry),
+        locations=rings(feature.place.geometry),
         color=colour,
         weight=style.weight,
         dash_array=style.dash,
@@ -154,12 +155,6 @@ def _region(feature: MapFeature) -> folium.Polygon:
 
 
 # ------------------------------------------------------------------- arrows
-
-
-def _anchor(place: Place) -> tuple[float, float]:
-    """(lat, lon) where an arrow should touch a place."""
-    point = place.geometry if place.is_point else place.geometry.representative_point()
-    return point.y, point.x
 
 
 def arrowhead(
@@ -209,7 +204,7 @@ def deployment_arrows(
             if claim.origin is None or (claim.origin, feature.place.id) in drawn:
                 continue
             drawn.add((claim.origin, feature.place.id))
-            tail, tip = _anchor(catalog.places[claim.origin]), _anchor(feature.place)
+            tail, tip = anchor(catalog.places[claim.origin]), anchor(feature.place)
             named_by = catalog.sources[claim.origin_source].credit if claim.origin_source else ""
             label = (
                 f"Proposed: {catalog.places[claim.origin].name_en} to {feature.place.name_en}. "
@@ -265,16 +260,6 @@ class MapExtras:
     frame: Frame | None = None  # what the map should frame (once per request)
 
 
-HIGHLIGHT_LAYER = "Highlighted in this scene"
-CHANGES_LAYER = "Changes since"
-CHANGE_BADGES: dict[ChangeKind, str] = {
-    ChangeKind.NEW: "NEW",
-    ChangeKind.UPGRADED: "▲ UP",
-    ChangeKind.DOWNGRADED: "▼ DOWN",
-    ChangeKind.RETIRED: "✕ GONE",
-}
-
-
 def build_layers(
     catalog: Catalog, selection: Selection, extras: MapExtras | None = None
 ) -> list[folium.FeatureGroup]:
@@ -291,16 +276,16 @@ def build_layers(
     groups = {layer: SafeFeatureGroup(name=layer.value, show=True) for layer in Layer}
     _draw(catalog, features, groups.__getitem__)
     ordered = [groups[layer] for layer in Layer]
-    legend = legend_html(features, collapsible=not extras.presentation) if features else None
+    legend = legend_html(features) if features else None
     add_controls(ordered[0], catalog, selection, extras, legend)
     if extras.changes:
-        ordered.append(_changes_group(catalog, selection, extras))
+        ordered.append(changes_group(catalog, selection, extras.changes, extras.since))
     shown = set(selection.place_ids)
     highlighted = [catalog.places[p] for p in extras.highlight if p in catalog.places]
     if highlighted:
         group = SafeFeatureGroup(name=HIGHLIGHT_LAYER, show=True)
         for place in highlighted:
-            _highlight(place, drawn=place.id in shown).add_to(group)
+            highlight(place, drawn=place.id in shown).add_to(group)
         ordered.append(group)
     for group in ordered:
         _stable_ids(group, group.layer_name)
@@ -318,11 +303,13 @@ def add_controls(
 
     The banner's control is always sent, empty when no "as of" day is picked,
     so a rerun that leaves "as of" mode takes the banner away. The frame comes
-    last: it measures the controls it keeps the places clear of.
+    last: it measures the controls it keeps the places clear of. Presentation
+    view has no legend on the map: its page shows a key strip beside it
+    (:func:`briefmap.drawing.symbology.legend_strip_html`), so nothing covers
+    the places a briefer talks about.
     """
-    if legend is not None:
-        corner = "bottomright" if extras.presentation else "topright"
-        MapControl(legend, slot="legend", css_class="bm-legend", position=corner).add_to(group)
+    if legend is not None and not extras.presentation:
+        MapControl(legend, slot="legend", css_class="bm-legend", position="topright").add_to(group)
     if extras.footnote:
         note = footnote_html(catalog, selection, outlets=extras.presentation)
         MapControl(note, slot="footnote", css_class="bm-footnote", position="bottomleft").add_to(
@@ -373,60 +360,6 @@ def _stable_ids(element: Element, seed: str) -> None:
     element._id = hashlib.sha1(seed.encode()).hexdigest()  # noqa: S324 - a name, not a secret
     for index, child in enumerate(element._children.values()):
         _stable_ids(child, f"{seed}/{index}/{type(child).__name__}")
-
-
-def _highlight(place: Place, drawn: bool) -> folium.Element:
-    # A thick black-and-white ring reads on any basemap and in greyscale.
-    tip = map_text(f"Highlighted: {place.name_en}" + ("" if drawn else " (no claim shown here)"))
-    if place.is_point:
-        return folium.CircleMarker(
-            location=(place.geometry.y, place.geometry.x),
-            radius=22,
-            color="#000000",
-            weight=4,
-            fill=False,
-            dash_array="1 0",
-            class_name="bm-highlight",
-            tooltip=folium.Tooltip(tip, class_name="bm-tooltip"),
-        )
-    return folium.Polygon(
-        locations=_rings(place.geometry),
-        color="#000000",
-        weight=5,
-        fill=False,
-        class_name="bm-highlight",
-        tooltip=folium.Tooltip(tip, class_name="bm-tooltip"),
-    )
-
-
-def _changes_group(
-    catalog: Catalog, selection: Selection, extras: MapExtras
-) -> folium.FeatureGroup:
-    group = SafeFeatureGroup(name=f"{CHANGES_LAYER} {extras.since or ''}".strip(), show=True)
-    shown = {c.id: selection.places_of[c.id] for c in selection.claims}
-    by_place: dict[str, list[Change]] = {}
-    for change in extras.changes:
-        for place_id in shown.get(change.claim.id, ()):
-            by_place.setdefault(place_id, []).append(change)
-    for place_id, changes in by_place.items():
-        place = catalog.places[place_id]
-        lat, lon = _anchor(place)
-        kinds = sorted({c.kind for c in changes}, key=list(ChangeKind).index)
-        badge = " ".join(CHANGE_BADGES[k] for k in kinds)
-        tip = "<br>".join(
-            map_text(f"{c.describe(catalog, place=False)}: {c.claim.summary}") for c in changes
-        )
-        folium.Marker(
-            location=(lat, lon),
-            icon=folium.DivIcon(
-                html=f'<span class="bm-change">{map_text(badge)}</span>',
-                icon_size=(1, 1),
-                icon_anchor=(-14, 26),
-                class_name="bm-change-icon",
-            ),
-            tooltip=folium.Tooltip(tip, class_name="bm-tooltip"),
-        ).add_to(group)
-    return group
 
 
 # --------------------------------------------------------------- base map

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefmap.data.schema import ClaimStatus, PlaceKind, Posture
+from briefmap.data.schema import Actor, ClaimStatus, PlaceKind, Posture
 from briefmap.safe import map_text
 
 if TYPE_CHECKING:
@@ -247,6 +247,59 @@ def legend_html(
             f'stroke="#333333" stroke-width="2.5">{shape}</g></svg>{map_text(" / ".join(names))}</div>'
         )
     parts.append("</div></details>")
+    return "".join(parts)
+
+
+def legend_strip_html(
+    actors: Iterable[Actor], statuses: Iterable[ClaimStatus], postures: Iterable[Posture]
+) -> str:
+    """Presentation view's key beside the map: actors, statuses and postures in one strip.
+
+    Outside the map (the page puts it under it), so it never covers a place;
+    the in-map legend is left out there. Only vocabulary labels and the
+    data's actor names (escaped) reach it.
+    """
+    # A proposed swatch carries its hatch's defs (symbol_svg): the page has no map's to use.
+    swatch = '<svg width="16" height="16" viewBox="-1 -1 26 26" aria-hidden="true">{}</svg>'
+    statuses, postures = set(statuses), set(postures)
+    groups: list[tuple[str, list[str]]] = [
+        (
+            "Actor",
+            [
+                f"{swatch.format(_swatch(a.colour, ClaimStatus.CONFIRMED, Posture.CURRENT))}"
+                f"{map_text(a.label)}"
+                for a in actors
+            ],
+        ),
+        (
+            "Status",
+            [
+                f"{swatch.format(_swatch('#555555', s, Posture.CURRENT))}{map_text(s.label)}"
+                for s in ClaimStatus
+                if s in statuses
+            ],
+        ),
+        (
+            "Posture",
+            [
+                f"{swatch.format(_swatch('#555555', ClaimStatus.STATED, p))}{map_text(text)}"
+                # The swatch shows filled, hatched or hollow: the word names the posture.
+                for p, text in (
+                    (Posture.CURRENT, "current"),
+                    (Posture.PROPOSED, "proposed"),
+                    (Posture.FORMER, "former"),
+                )
+                if p in postures
+            ],
+        ),
+    ]
+    parts = ['<div class="bm-keystrip" role="group" aria-label="Map key">']
+    for title, items in groups:
+        if items:
+            parts.append(f'<span class="bm-keystrip-group"><strong>{title}</strong>')
+            parts.extend(f'<span class="bm-keystrip-item">{item}</span>' for item in items)
+            parts.append("</span>")
+    parts.append("</div>")
     return "".join(parts)
 
 

@@ -98,7 +98,8 @@ def _open(app: BrowserPage, path: str) -> bool:
     app.goto(path)
     has_map = not path.startswith(("/claims", "/sources"))
     if has_map:
-        app.map().locator(".bm-legend").wait_for()
+        # The footnote, not the legend: presentation view has its key under the map.
+        app.map().locator(".bm-footnote").wait_for()
         wait_map_settled(app.page)
     else:
         app.main.locator('[data-testid="stDataFrame"]').first.wait_for()

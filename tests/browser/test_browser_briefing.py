@@ -221,14 +221,20 @@ def test_presentation_view_fits_a_1280x720_screen(open_page, app_server: AppServ
     assert box["x"] >= 0 and box["x"] + box["width"] <= PRESENT_VIEWPORT["width"]
 
     frame = app.map()
-    for selector in (".bm-legend", ".bm-footnote"):
-        element = frame.locator(selector)
-        expect(element).to_be_visible()
-        inner = element.bounding_box()
-        assert inner is not None
-        # On the screen, inside the map: nothing to scroll to during a call.
-        assert box["y"] <= inner["y"] and inner["y"] + inner["height"] <= bottom, selector
-        assert box["x"] <= inner["x"] and inner["x"] + inner["width"] <= box["x"] + box["width"]
+    element = frame.locator(".bm-footnote")
+    expect(element).to_be_visible()
+    inner = element.bounding_box()
+    assert inner is not None
+    # On the screen, inside the map: nothing to scroll to during a call.
+    assert box["y"] <= inner["y"] and inner["y"] + inner["height"] <= bottom
+    assert box["x"] <= inner["x"] and inner["x"] + inner["width"] <= box["x"] + box["width"]
+    # The key is a strip on the page under the map (test_browser_layout.py), not on it.
+    expect(frame.locator(".bm-legend")).to_have_count(0)
+    key = app.main.locator(".bm-keystrip")
+    expect(key).to_be_visible()
+    strip = key.bounding_box()
+    assert strip is not None
+    assert bottom <= strip["y"] and strip["y"] + strip["height"] <= PRESENT_VIEWPORT["height"]
     expect(frame.locator(".bm-footnote")).to_contain_text("Data as of")
     as_of_day = expected.catalog.as_of
     assert as_of_day, "the data states no 'as of' date"

@@ -86,25 +86,57 @@ test("map-control with empty HTML takes the slot's control away and adds none", 
     assert.deepEqual(map.controls, []);
 });
 
-// A label stand-in: a box on the page, classes, and a data-rank.
-function label(cls, box, rank) {
+// A label stand-in: a box on the page (another once flipped), classes, and a data-rank.
+function label(cls, box, rank, flipped) {
     const classes = new Set([cls]);
+    const rect = (b) => ({...b, right: b.left + b.width, bottom: b.top + b.height});
     return {
         classList: {
             contains: (c) => classes.has(c),
             toggle: (c, on) => (on ? classes.add(c) : classes.delete(c)),
+            add: (c) => classes.add(c),
             remove: (c) => classes.delete(c),
         },
         hidden: () => classes.has("bm-label-crowded"),
+        flipped: () => classes.has("bm-label-flip"),
         getAttribute: (name) => (name === "data-rank" && rank !== undefined ? String(rank) : null),
-        getBoundingClientRect: () => ({...box, right: box.left + box.width, bottom: box.top + box.height}),
+        getBoundingClientRect: () => rect(classes.has("bm-label-flip") && flipped ? flipped : box),
     };
 }
 
-function roomFor(labels) {
+// A change badge stand-in: its box moves with the transform label-room gives it;
+// its icon sits 14 px right of the badge's place, as Leaflet's negative margin says.
+function badge(box) {
+    const classes = new Set(["bm-change"]);
+    const attributes = {};
+    const el = {
+        style: {transform: ""},
+        classList: {add: (c) => classes.add(c), remove: (c) => classes.delete(c), contains: (c) => classes.has(c)},
+        merged: () => classes.has("bm-change-merged"),
+        setAttribute: (k, v) => { attributes[k] = v; },
+        removeAttribute: (k) => { delete attributes[k]; },
+        attribute: (k) => attributes[k],
+        offset() {
+            const m = /translate\((-?[\d.]+)px, (-?[\d.]+)px\)/.exec(el.style.transform);
+            return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+        },
+        getBoundingClientRect() {
+            const [dx, dy] = el.offset();
+            const left = box.left + dx, top = box.top + dy;
+            return {left, top, width: box.width, height: box.height, right: left + box.width, bottom: top + box.height};
+        },
+        parentNode: {style: {marginLeft: "14px"}, getBoundingClientRect: () => ({left: box.left, top: box.top})},
+    };
+    return el;
+}
+
+function roomFor(labels, badges = [], frame = {left: 0, top: 0, right: 2000, bottom: 2000}) {
     const events = [];
     const map = {
-        getContainer: () => ({querySelectorAll: () => labels}),
+        getContainer: () => ({
+            querySelectorAll: (sel) => (sel === ".bm-change" ? badges : labels),
+            getBoundingClientRect: () => frame,
+        }),
         on(names, fn) { events.push(names); },
     };
     const frames = [];
@@ -139,6 +171,65 @@ test("label-room: among equals the first keeps its room; labels apart all show",
     const third = label("bm-label", box(200), 1);
     roomFor([first, second, third]);
     assert.deepEqual([first.hidden(), second.hidden(), third.hidden()], [false, true, false]);
+});
+
+const overlapping = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+test("label-room stacks badges that would overlap, and labels give way to badges", () => {
+    const first = badge({left: 100, top: 100, width: 40, height: 21});
+    const second = badge({left: 110, top: 104, width: 40, height: 21});  // a neighbour's badge
+    const name = label("bm-label", {left: 300, top: 90, width: 80, height: 14}, 0);
+    const under = badge({left: 290, top: 85, width: 40, height: 21});
+    roomFor([name], [first, second, under]);
+    assert.deepEqual(first.offset(), [0, 0], "the first badge keeps its place");
+    assert.equal(second.offset()[0], 0);
+    assert.ok(second.offset()[1] < 0, "the second is stacked above it");
+    assert.ok(!overlapping(first.getBoundingClientRect(), second.getBoundingClientRect()));
+    // The third badge found no spot off the name within its steps clear of both: it keeps
+    // a spot clear of badges, and the strongest place's name still yields to it.
+    const moved = under.getBoundingClientRect();
+    assert.equal(name.hidden(), overlapping(moved, name.getBoundingClientRect()));
+});
+
+test("label-room moves a badge off a place name when it can", () => {
+    const name = label("bm-label", {left: 100, top: 120, width: 120, height: 14}, 0);
+    const own = badge({left: 100, top: 110, width: 40, height: 21});  // on its place's own label
+    roomFor([name], [own]);
+    assert.ok(!overlapping(own.getBoundingClientRect(), name.getBoundingClientRect()));
+    assert.equal(name.hidden(), false);
+});
+
+test("label-room merges a badge with no room near its place into the one in its way", () => {
+    const pile = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(() => badge({left: 500, top: 500, width: 40, height: 21}));
+    roomFor([], pile);
+    const shown = pile.filter((b) => !b.merged());
+    const merged = pile.filter((b) => b.merged());
+    assert.equal(shown.length, 10, "its own place, two up, two down, and the same on the other side");
+    assert.equal(merged.length, 2);
+    assert.equal(pile[0].attribute("data-more"), "+2", "the first badge counts the two merged into it");
+    shown.forEach((a, i) => shown.slice(i + 1).forEach((b) => {
+        assert.ok(!overlapping(a.getBoundingClientRect(), b.getBoundingClientRect()));
+    }));
+    roomFor([], pile);  // every pass starts afresh
+    assert.equal(pile[0].attribute("data-more"), "+2");
+});
+
+test("label-room flips a label the map's edge would cut, and hides it if neither side fits", () => {
+    const frame = {left: 0, top: 0, right: 500, bottom: 400};
+    const h = 14;
+    // Kobani by the right edge: to its marker's left it fits.
+    const kobani = label("bm-label", {left: 470, top: 50, width: 50, height: h}, 1, {left: 390, top: 50, width: 50, height: h});
+    // Latakia by the left edge, labelled left of its marker: flipped, it fits on the right.
+    const latakia = label("bm-label", {left: -20, top: 100, width: 50, height: h}, 1, {left: 60, top: 100, width: 50, height: h});
+    // Too long for either side of a marker near the edge.
+    const long = label("bm-label", {left: 450, top: 200, width: 300, height: h}, 1, {left: -10, top: 200, width: 300, height: h});
+    const away = label("bm-label", {left: 900, top: 50, width: 50, height: h}, 1, {left: 820, top: 50, width: 50, height: h});
+    const {map} = roomFor([kobani, latakia, long, away], [], frame);
+    assert.deepEqual([kobani.flipped(), kobani.hidden()], [true, false]);
+    assert.deepEqual([latakia.flipped(), latakia.hidden()], [true, false]);
+    assert.deepEqual([long.flipped(), long.hidden()], [false, true], "no room either side: hidden where it was");
+    assert.deepEqual([away.flipped(), away.hidden()], [false, false], "a label wholly off the map is left alone");
+    assert.equal(map.__briefmapLabelsHidden, 1);
 });
 
 test("tab-stops names the map and takes every shape, now and later, out of the tab order", () => {
