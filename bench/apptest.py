@@ -99,6 +99,10 @@ TIMED = {
     "map_footer": "briefmap.app",
     "timeline_chart": "briefmap.app",
     "claim_card": "briefmap.app",
+    "talking_points": "briefmap.app",
+    "changes_panel": "briefmap.app",
+    "end_of_run": "briefmap.app",
+    "sidebar": "briefmap.app.view",
 }
 
 
