@@ -20,6 +20,11 @@ second):
   redrawn what it exposed (median of five), and the boxes of crowded areas in view;
 - ``server peak RSS``: the server's VmHWM after all that.
 
+Before the sizes, the floor: ``bench/floor_app.py`` (Streamlit's page with
+Briefmap's base map in ``st_folium`` and nothing else), opened five times on
+one server, the median time from page open to that map loaded. Nothing the app
+draws can come sooner.
+
 Each size is measured twice in the same run: as shipped, the layers fetched by
 the map's frame as files (``briefmap/app/layer_files.py``), and with
 ``BRIEFMAP_LAYER_FILES=off``, the layers sent with the page through Streamlit
@@ -47,6 +52,7 @@ from briefmap.screenshots import (
     wait_for_map,
 )
 
+REPO = Path(__file__).resolve().parent.parent
 VIEWPORT = {"width": 1280, "height": 800}
 TIMEOUT_MS = 180_000
 
@@ -107,6 +113,46 @@ def _open(browser: Any, origin: str) -> tuple[Any, float, float]:
 METHODS = {"files": {}, "inline": {LAYER_FILES_ENV: "off"}}
 
 
+FLOOR_SCRIPT = Path(__file__).with_name("floor_app.py")
+# In the map's iframe: resolves once Leaflet has its view and two frames went by.
+LOADED = """() => new Promise((res) => {
+  const check = () => {
+    if (!window.map || !window.map._loaded) { setTimeout(check, 20); return; }
+    requestAnimationFrame(() => requestAnimationFrame(() => res(performance.now())));
+  };
+  check();
+})"""
+
+
+def measure_floor(chromium: str, visits: int = 5) -> dict[str, Any]:
+    """Median seconds from page open to the floor app's map loaded (after one warm-up visit)."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="briefmap-floor-") as tmp:
+        # Streamlit serves static/ beside the main script: the app's own, linked.
+        script = Path(tmp) / "app.py"
+        script.write_text(FLOOR_SCRIPT.read_text(encoding="utf-8"), encoding="utf-8")
+        (Path(tmp) / "static").symlink_to(REPO / "static", target_is_directory=True)
+        times = []
+        with sync_playwright() as pw, running_app(script=script, timeout=600) as server:
+            browser = pw.chromium.launch(
+                executable_path=chromium, args=[*CHROMIUM_ARGS, *OFFLINE_ARGS]
+            )
+            try:
+                for _ in range(visits + 1):
+                    page = browser.new_page(viewport=VIEWPORT)
+                    started = time.perf_counter()
+                    page.goto(server.url, wait_until="commit", timeout=TIMEOUT_MS)
+                    wait_for_map(page, timeout_ms=TIMEOUT_MS)
+                    frame = next(f for f in page.frames if MAP_FRAME_URL_PART in f.url)
+                    frame.evaluate(LOADED)
+                    times.append(time.perf_counter() - started)
+                    page.close()
+            finally:
+                browser.close()
+    return {"floor_s": statistics.median(times[1:]), "floor_visits_s": times}
+
+
 def measure(data: Path, cache: Path, chromium: str, method: str = "files") -> dict[str, Any]:
     """Fill the cache with one server, then time a restarted one."""
     from playwright.sync_api import sync_playwright
@@ -157,8 +203,16 @@ def main(sizes: tuple[int, ...], shape: str) -> dict[str, Any]:
         f"{'N claims':>9} {'shape':>10} {'layers':>7} {'restart':>8} {'open->drawn':>12} {'first visit':>12} "
         f"{'2nd visitor':>12} {'pan':>7} {'boxes':>6} {'peak RSS':>9}"
     )
-    lines = [f"The app in headless Chromium after a restart on a warm disk cache ({shape})", head]
+    floor = measure_floor(chromium)
+    rows["floor"] = floor
+    lines = [
+        f"The floor: Streamlit's page with the base map only, page open to map loaded: "
+        f"{floor['floor_s']:.2f} s (median of {len(floor['floor_visits_s']) - 1} visits)",
+        f"The app in headless Chromium after a restart on a warm disk cache ({shape})",
+        head,
+    ]
     lines.append("-" * len(head))
+    print(lines[0], flush=True)
     with tempfile.TemporaryDirectory(prefix="briefmap-app-browser-") as tmp:
         for n in sizes:
             data = SHAPES[shape](Path(tmp) / f"{shape}-{n}", n).path

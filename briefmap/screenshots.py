@@ -149,6 +149,7 @@ def start_app(
     timeout: float = START_TIMEOUT_S,
     extra_env: Mapping[str, str] | None = None,
     extra_args: Sequence[str] = (),
+    script: Path = APP_SCRIPT,
 ) -> AppServer:
     """Start ``streamlit run app.py`` headless and wait until ``/_stcore/health`` says ok.
 
@@ -166,6 +167,9 @@ def start_app(
         More environment variables for the server.
     extra_args
         More ``streamlit run`` options, such as ``("--client.toolbarMode", "minimal")``.
+    script
+        Another main script (the benchmark's floor); run from the repository too,
+        so it reads the same ``.streamlit/config.toml``.
 
     Raises
     ------
@@ -184,7 +188,7 @@ def start_app(
         env[DATA_ENV_VAR] = str(data_dir)
     env.setdefault("PYTHONUNBUFFERED", "1")
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
+        sys.executable, "-m", "streamlit", "run", str(script),
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",
