@@ -23,6 +23,5 @@ page = st.navigation(
     ]
 )
 page.run()
-# Last: the sidebar (after the map, so the browser fetches the map first), then
-# the link, so it holds what the page left on screen (the map reports its view).
-app.end_of_run()
+# Last, so the link holds what the page left on screen (the map reports its view).
+app.update_link()

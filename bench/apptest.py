@@ -101,7 +101,6 @@ TIMED = {
     "claim_card": "briefmap.app",
     "talking_points": "briefmap.app",
     "changes_panel": "briefmap.app",
-    "end_of_run": "briefmap.app",
     "sidebar": "briefmap.app.view",
 }
 

@@ -36,14 +36,7 @@ from briefmap.app.panels import (
     upload_panel,
 )
 from briefmap.app.scenes import page_heading, presentation_frame, talking_points
-from briefmap.app.view import (
-    BriefingView,
-    build_view,
-    current_view,
-    end_of_run,
-    publish,
-    update_link,
-)
+from briefmap.app.view import BriefingView, build_view, current_view, publish, update_link
 
 __all__ = [
     "BriefingView",
@@ -56,7 +49,6 @@ __all__ = [
     "data_problems",
     "deferred_download",
     "empty_result_notice",
-    "end_of_run",
     "link_notices",
     "map_columns",
     "map_footer",

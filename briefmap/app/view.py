@@ -1,10 +1,10 @@
 """The view of one run: the data, the state, what it selects; built once, handed to the page.
 
-``app.py`` builds it (:func:`build_view`: load, read the link, read the state
-once) and publishes it; the page takes it with :func:`current_view`; the map
-may hand on a view with its own report in it; at the end of the run
-:func:`end_of_run` lays out the sidebar and writes the link for the view the
-page left.
+``app.py`` builds it (:func:`build_view`: load, read the link, lay out the
+sidebar, read the state once) and publishes it; the page takes it with
+:func:`current_view`; the map may hand on a view with its own report in it; at
+the end of the run :func:`update_link` writes the link for the view the page
+left.
 """
 
 from __future__ import annotations
@@ -85,16 +85,12 @@ class BriefingView:
 
 
 def build_view() -> BriefingView:
-    """Load data, read the link, apply the sidebar's filters and time.
-
-    The sidebar's values are read from the session state (:func:`init` puts
-    every one there first); its widgets are laid out at the end of the run
-    by :func:`end_of_run`.
-    """
+    """Load data, read the link, lay out the sidebar, apply filters and time."""
     data = load()
     form = Form.of(data.loaded.catalog)
     init(form)
     read_link_once(data, form)
+    sidebar(data, form)
     state = form.read(st.session_state, data.briefings)
     shown = as_of(data.loaded.catalog, state.as_of)
     # The same result as query.select, from arrays cached per catalog: at
@@ -124,24 +120,10 @@ def current_view() -> BriefingView:
         # and app.py does not write the link after it.
         pages_mode.leave_pages_folder_mode()
         publish(build_view())
-        end_of_run()
+        update_link()
     return st.session_state[KEY_VIEW]
 
 
 def update_link() -> None:
     """At the end of a run: the link for the view the page left (the map may have moved)."""
     write_link(st.session_state[KEY_VIEW].params)
-
-
-def end_of_run() -> None:
-    """After the page: the sidebar's widgets, then the link.
-
-    The sidebar comes after the page so that the browser asks for the map's
-    frame before the code of a dozen kinds of widget: Streamlit loads each
-    kind's script when the first one arrives, and over the page's six
-    connections the map's frame waited behind them (BENCHMARKS.md). Where
-    the widgets sit on screen does not depend on when they are sent.
-    """
-    view = st.session_state[KEY_VIEW]
-    sidebar(view.data, view.form)
-    update_link()
