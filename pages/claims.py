@@ -7,7 +7,7 @@ import streamlit as st
 from briefmap import app
 
 view = app.current_view()
-app.presentation_frame(view)
+app.presentation_frame(view, map_page=False)
 st.title("Claims")
 app.data_problems(view)
 st.caption(view.selection.summary_line)

@@ -10,7 +10,7 @@ from briefmap.engine.tables import ladder_table, precision_table, sources_table
 from briefmap.safe import markdown_text
 
 view = app.current_view()
-app.presentation_frame(view)
+app.presentation_frame(view, map_page=False)
 st.title("Sources & method")
 app.data_problems(view)
 st.markdown(f"**Data as of:** {markdown_text(view.catalog.as_of or 'not stated')}")

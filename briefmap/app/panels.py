@@ -16,7 +16,7 @@ from briefmap.data.uploads import describe
 from briefmap.data.validate import ValidationIssue
 from briefmap.engine.query import Selection
 from briefmap.engine.state import VIEW_PARAMS
-from briefmap.engine.tables import claims_table, rows_for_screen, to_csv
+from briefmap.engine.tables import CLAIM_COLUMNS, claims_table, rows_for_screen, to_csv
 from briefmap.safe import markdown_text
 
 
@@ -138,6 +138,13 @@ TIMELINE_SPEC: dict = {
 
 
 TIMELINE_LABEL = "Claims by month and status"
+
+# The claims table's columns on screen: CLAIM_COLUMNS with the places second.
+SCREEN_COLUMNS = (
+    "Reported",
+    "Places",
+    *(c for c in CLAIM_COLUMNS if c not in ("Reported", "Places")),
+)
 
 
 def timeline_chart(view: BriefingView) -> None:
@@ -339,6 +346,9 @@ def claims_panel(
         shown,
         hide_index=True,
         width="stretch",
+        # Where before what: the places next to the date, not past the wide summary
+        # (at 1280 px they were off-screen). The CSV keeps CLAIM_COLUMNS' order.
+        column_order=SCREEN_COLUMNS,
         column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")},
         key=f"table_{csv_name}",
     )

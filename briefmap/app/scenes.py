@@ -28,6 +28,8 @@ from briefmap.safe import markdown_text
 if TYPE_CHECKING:
     from briefmap.app.view import BriefingView
 
+# The Map page as app.py registers it with st.navigation (for st.page_link).
+MAP_PAGE = "pages/map.py"
 # Presentation view's page around the map (briefmap/drawing/web/presentation-page.css).
 PRESENTATION_PAGE_CSS = web_style("presentation-page.css")
 # The Map page's compact header and window-tall map (briefmap/drawing/web/map-page.css).
@@ -84,12 +86,26 @@ def bounds_of(places: list[Place]) -> list[list[float]] | None:
     ]
 
 
-def presentation_frame(view: BriefingView) -> None:
-    """In presentation view: hide the sidebar, enlarge type, offer a way out."""
+def presentation_frame(view: BriefingView, *, map_page: bool = True) -> None:
+    """In presentation view: hide the sidebar, enlarge type, offer a way out.
+
+    The sidebar and its page list are hidden there, so a page other than the
+    map offers the way back to it itself (the map page's own row has Exit).
+    """
     if not view.state.present:
         return
     # Our own constant CSS: no data reaches this string.
     st.markdown(PRESENTATION_PAGE_CSS, unsafe_allow_html=True)
+    if not map_page:
+        back, leave, _ = st.columns([1.4, 1.4, 4], vertical_alignment="center")
+        with back:
+            st.page_link(MAP_PAGE, label="Back to the map", icon=":material/map:")
+        leave.button(
+            "Exit presentation view",
+            on_click=exit_presentation,
+            width="stretch",
+            key="exit_presentation_page",
+        )
 
 
 def page_heading(view: BriefingView, title: str, caption: str) -> None:

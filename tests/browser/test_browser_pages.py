@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -112,3 +113,32 @@ def test_export_menu_downloads_what_the_map_shows(app: BrowserPage) -> None:
     assert f"As of {catalog.as_of}" in html
     assert f"Sources cited ({len(catalog.index.cited_sources(selection))})" in html
     assert "L.map(" in html
+
+
+@pytest.mark.parametrize("path", ["/claims?present=1", "/sources?present=1"])
+def test_presentation_view_pages_lead_back_to_the_map(app: BrowserPage, path: str) -> None:
+    # The sidebar and its page list are hidden in presentation view.
+    app.page.set_viewport_size({"width": 1280, "height": 720})
+    app.goto(path)
+    expect(app.sidebar).to_be_hidden()
+    back = app.main.get_by_role("link", name="Back to the map")
+    expect(back).to_be_visible()
+    back.click()
+    app.map().locator(".leaflet-container").wait_for()
+    expect(app.main.locator("h1")).to_have_count(0)  # presentation view's compact heading
+    assert "present=1" in app.page.url
+    app.goto(path)
+    app.main.get_by_role("button", name="Exit presentation view").click()
+    expect(app.sidebar).to_be_visible()
+    expect(app.page).not_to_have_url(re.compile(r"present="))
+
+
+def test_the_claims_table_shows_places_without_scrolling_sideways(app: BrowserPage) -> None:
+    app.page.set_viewport_size({"width": 1280, "height": 720})
+    app.goto("/claims")
+    grid = app.main.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    # The grid draws on a canvas; its accessible table holds the columns in view.
+    in_view = grid.locator("th")
+    expect(in_view.first).to_be_attached()
+    assert "Places" in in_view.all_text_contents()[:3], in_view.all_text_contents()
