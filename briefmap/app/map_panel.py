@@ -25,7 +25,7 @@ from briefmap.app.session import (
 )
 from briefmap.app.view import BriefingView, publish
 from briefmap.drawing.assets import web_style, web_text
-from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto
+from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto, drawn_on_canvas
 from briefmap.drawing.mapping import MapExtras, build_base_map
 from briefmap.drawing.symbology import legend_strip_html
 from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, MapClick, moved_area, place_at
@@ -192,10 +192,16 @@ def legend_strip(view: BriefingView) -> None:
     claims = view.selection.claims
     meta = view.catalog.meta
     used = {claim.actors[0] for claim in claims}
+    mine = view.overlay
+    # The same rule as the map's builders: a canvas map draws crowded areas as boxes.
+    crowded = drawn_on_canvas(view.catalog, view.selection) or (
+        mine is not None and drawn_on_canvas(mine.catalog, mine.selection)
+    )
     strip = legend_strip_html(
         [actor for actor in meta.actors if actor.id in used],
         {claim.status for claim in claims},
         {claim.posture for claim in claims},
+        crowded=crowded,
     )
     # One HTML block without blank lines, so Markdown passes it through as it is
     # (st.html would drop the swatches' SVG); its data is escaped by legend_strip_html.
