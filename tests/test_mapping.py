@@ -282,6 +282,32 @@ def test_the_key_strip_lists_what_it_is_given_escaped() -> None:
     assert "Posture" not in legend_strip_html([hostile], {ClaimStatus.REPORTED}, set())
 
 
+def test_the_key_strip_explains_crowded_areas_only_on_a_canvas_map(
+    real_catalog: Catalog, tmp_path: Path
+) -> None:
+    from bench.synth import generate
+    from briefmap.data.loader import load_catalog
+    from briefmap.drawing import bulk
+    from briefmap.drawing.symbology import aggregate_key_svg, legend_strip_html
+
+    many = load_catalog(generate(tmp_path / "data", bulk.BULK_THRESHOLD + 100).path).catalog
+    for catalog, canvas in ((real_catalog, False), (many, True)):
+        selection = select(catalog, ClaimFilter())
+        # The strip's rule is the builders': boxes exist only where the canvas draws.
+        assert bulk.drawn_on_canvas(catalog, selection) is canvas
+        layers = bulk.build_layers_auto(catalog, selection)
+        assert (
+            any(isinstance(c, bulk.BulkLayer) for g in layers for c in g._children.values())
+            is canvas
+        )
+    plain = legend_strip_html([], {ClaimStatus.REPORTED}, {Posture.CURRENT})
+    assert "Crowded" not in plain and "bm-agg-hatch" not in plain
+    html = legend_strip_html([], {ClaimStatus.REPORTED}, {Posture.CURRENT}, crowded=True)
+    assert "<strong>Crowded area</strong>" in html and aggregate_key_svg() in html
+    assert "click to zoom in" in html
+    assert html.count("<span") == html.count("</span>")
+
+
 @pytest.mark.parametrize("bulk_renderer", [False, True])
 def test_an_as_of_day_puts_a_banner_on_the_map_and_today_takes_it_away(
     real_catalog: Catalog, bulk_renderer: bool

@@ -45,6 +45,7 @@ SCRIPTS = (
     "hatch-patterns.js",
     "outlines.js",
     "map-settled.js",
+    "map-size.js",
 )
 STYLES = (
     "map.css",

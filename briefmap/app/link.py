@@ -91,6 +91,6 @@ def copy_link(params: dict[str, str]) -> None:
     """A "Copy link" control: the link in a code box with Streamlit's copy button."""
     current = urlsplit(str(st.context.url or ""))
     url = urlunsplit((current.scheme, current.netloc, current.path or "/", urlencode(params), ""))
-    with st.popover("Copy link", icon=":material/link:", width="stretch"):
+    with st.popover("Copy link", icon=":material/link:", width="content"):
         st.caption("Anyone with the link sees these filters, this view and this scene.")
         st.code(url, language=None, wrap_lines=True)

@@ -24,8 +24,8 @@ from briefmap.app.session import (
     select_place,
 )
 from briefmap.app.view import BriefingView, publish
-from briefmap.drawing.assets import web_style
-from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto
+from briefmap.drawing.assets import web_style, web_text
+from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto, drawn_on_canvas
 from briefmap.drawing.mapping import MapExtras, build_base_map
 from briefmap.drawing.symbology import legend_strip_html
 from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, MapClick, moved_area, place_at
@@ -42,6 +42,11 @@ RETURNED_OBJECTS = ["last_object_clicked", "last_object_clicked_count", "bounds"
 # The container of the map's column, which map-columns.css shows first.
 MAP_COLUMN_KEY = "bm-map-column"
 MAP_COLUMNS_CSS = web_style("map-columns.css")
+# The footer under the map (its key strip and row of buttons), which map-size.js
+# measures, and the hidden container of that script (map-columns.css hides it).
+MAP_FOOTER_KEY = "bm-map-footer"
+MAP_SIZE_KEY = "bm-map-size"
+MAP_SIZE_SCRIPT = f"<script>{web_text('map-size.js')}</script>"
 
 
 def map_columns() -> tuple[DeltaGenerator, DeltaGenerator]:
@@ -146,23 +151,30 @@ def map_footer(view: BriefingView) -> None:
 
     In presentation view the map's key comes first, as a strip under the map.
     """
-    if view.state.present:
-        legend_strip(view)
-    # Presentation view's larger type needs wider buttons: the count line wraps instead.
-    widths = [1.3, 1.6, 1.1, 1] if view.state.present else [2.4, 1.2, 1, 1]
-    left, fit, share, export = st.columns(widths)
-    left.markdown(f"**{view.selection.summary_line}**")
-    fit.button(
-        "Fit map to shown places",
-        on_click=fit_to_shown,
-        args=(view,),
-        width="stretch",
-        disabled=view.catalog.index.selection_bounds(view.selection) is None,
-    )
-    with share:
-        copy_link(view.params)
-    with export:
-        export_menu(view)
+    with st.container(key=MAP_FOOTER_KEY, gap="small"):
+        if view.state.present:
+            legend_strip(view)
+        # One row that wraps rather than columns of fixed shares: a column's share
+        # of a 570 px map column cut the buttons' text at 1280x720 ("Fit map to s…",
+        # "C…"); here each item is as wide as its text and moves to the next line
+        # when the row is full. map-size.js keeps the map tall enough for either.
+        row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        row.markdown(f"**{view.selection.summary_line}**", width="content")
+        row.button(
+            "Fit map",
+            icon=":material/fit_screen:",
+            on_click=fit_to_shown,
+            args=(view,),
+            help="Fit the map to the places shown",
+            disabled=view.catalog.index.selection_bounds(view.selection) is None,
+        )
+        with row:
+            copy_link(view.params)
+            export_menu(view)
+    # Sizes the map to the window around the header and this footer, as measured
+    # (a title that wraps, a row that wraps): not a guess in CSS.
+    with st.container(key=MAP_SIZE_KEY):
+        st.html(MAP_SIZE_SCRIPT, unsafe_allow_javascript=True)
     # Counted for every place in one pass: a scan per place cost 90 ms each at 100,000 claims.
     for place_id, n in view.catalog.index.off_map_counts(view.selection):
         place = view.catalog.places[place_id]
@@ -180,10 +192,16 @@ def legend_strip(view: BriefingView) -> None:
     claims = view.selection.claims
     meta = view.catalog.meta
     used = {claim.actors[0] for claim in claims}
+    mine = view.overlay
+    # The same rule as the map's builders: a canvas map draws crowded areas as boxes.
+    crowded = drawn_on_canvas(view.catalog, view.selection) or (
+        mine is not None and drawn_on_canvas(mine.catalog, mine.selection)
+    )
     strip = legend_strip_html(
         [actor for actor in meta.actors if actor.id in used],
         {claim.status for claim in claims},
         {claim.posture for claim in claims},
+        crowded=crowded,
     )
     # One HTML block without blank lines, so Markdown passes it through as it is
     # (st.html would drop the swatches' SVG); its data is escaped by legend_strip_html.

@@ -216,7 +216,7 @@ def export_menu(view: BriefingView) -> None:
             GPKG_MIME,
         ),
     ]
-    with st.popover("Export", icon=":material/download:", width="stretch"):
+    with st.popover("Export", icon=":material/download:", width="content"):
         st.caption(f"{selection.summary_line}, as of {catalog.as_of or 'today'}.")
         for label, make, suffix, mime in briefing:
             deferred_download(label, make, file_name=f"{stem}{suffix}", mime=mime, width="stretch")

@@ -297,11 +297,18 @@ def build_bulk_upload_layer(catalog: Catalog, selection: Selection, label: str) 
     return group
 
 
+def drawn_on_canvas(
+    catalog: Catalog, selection: Selection, *, threshold: int = BULK_THRESHOLD
+) -> bool:
+    """Whether the ``*_auto`` builders draw ``selection`` on the canvas, crowded areas as boxes."""
+    return catalog.index.count_features(selection) > threshold
+
+
 def build_upload_layer_auto(
     catalog: Catalog, selection: Selection, label: str, *, threshold: int = BULK_THRESHOLD
 ) -> SafeFeatureGroup:
     """An upload's layer: markers up to ``threshold`` features, the canvas above."""
-    if catalog.index.count_features(selection) > threshold:
+    if drawn_on_canvas(catalog, selection, threshold=threshold):
         return build_bulk_upload_layer(catalog, selection, label)
     return mapping.build_upload_layer(catalog, selection, label)
 
@@ -315,7 +322,7 @@ def build_layers_auto(
     publish: Publish | None = None,
 ) -> list[folium.FeatureGroup]:
     """:func:`mapping.build_layers` up to ``threshold`` features, :func:`build_bulk_layers` above."""
-    if catalog.index.count_features(selection) > threshold:
+    if drawn_on_canvas(catalog, selection, threshold=threshold):
         return build_bulk_layers(catalog, selection, extras, publish=publish)
     return mapping.build_layers(catalog, selection, extras)
 
@@ -329,4 +336,5 @@ __all__ = [
     "build_bulk_upload_layer",
     "build_layers_auto",
     "build_upload_layer_auto",
+    "drawn_on_canvas",
 ]

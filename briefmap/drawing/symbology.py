@@ -250,14 +250,24 @@ def legend_html(
     return "".join(parts)
 
 
+# The strip's word for a crowded area's box (aggregate_key_svg): short, to keep the strip to a line or two.
+CROWDED_STRIP_NOTE = "claims there by status; click to zoom in"
+
+
 def legend_strip_html(
-    actors: Iterable[Actor], statuses: Iterable[ClaimStatus], postures: Iterable[Posture]
+    actors: Iterable[Actor],
+    statuses: Iterable[ClaimStatus],
+    postures: Iterable[Posture],
+    *,
+    crowded: bool = False,
 ) -> str:
     """Presentation view's key beside the map: actors, statuses and postures in one strip.
 
     Outside the map (the page puts it under it), so it never covers a place;
     the in-map legend is left out there. Only vocabulary labels and the
-    data's actor names (escaped) reach it.
+    data's actor names (escaped) reach it. ``crowded``: the map is drawn on the
+    canvas (``bulk.drawn_on_canvas``), whose boxes for crowded areas the strip
+    then explains, as the in-map legend's "Crowded areas" does.
     """
     # A proposed swatch carries its hatch's defs (symbol_svg): the page has no map's to use.
     swatch = '<svg width="16" height="16" viewBox="-1 -1 26 26" aria-hidden="true">{}</svg>'
@@ -293,6 +303,8 @@ def legend_strip_html(
             ],
         ),
     ]
+    if crowded:
+        groups.append(("Crowded area", [f"{aggregate_key_svg()}{map_text(CROWDED_STRIP_NOTE)}"]))
     parts = ['<div class="bm-keystrip" role="group" aria-label="Map key">']
     for title, items in groups:
         if items:

@@ -2,23 +2,36 @@
 
 At 1280x720 (a shared screen) and 1920x1080, with nothing scrolled: the map
 lies wholly on screen and is the main thing on it, the row of Fit map / Copy
-link / Export under it is on screen too, and in presentation view no
-button's text is cut, nothing leaves a blank band at the bottom, and the
-map's key is a strip under the map, not a legend over it.
+link / Export under it is on screen too, also when the data's title and
+subtitle wrap onto several lines, and no button's text is cut (at 390x844
+neither); in presentation view nothing leaves a blank band at the bottom, and
+the map's key is a strip under the map, not a legend over it.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import MAP_IFRAME, BrowserPage, expect
+from browser_support import MAP_IFRAME, BrowserPage, expect, serving
+
+from briefmap.screenshots import AppServer
+
+GEODATA = Path(__file__).resolve().parents[2] / "geodata"
 
 pytestmark = pytest.mark.browser
 
 SIZES = [(1280, 720), (1920, 1080)]
 SIZE_IDS = ["720p", "1080p"]
-FOOTER = ("Fit map to shown places", "Copy link", "Export")
+PHONE = (390, 844)
+FOOTER = ("Fit map", "Copy link", "Export")
+# A data set's own title and subtitle, long enough to wrap onto three lines or more at 1280 px.
+LONG_TITLE = "Russian, Syrian, Israeli and Kurdish positions " * 3
+LONG_SUBTITLE = "Every place reported around the Moscow meeting, with its sources. " * 3
 
 # Every element inside a button whose text overflows its box ("Fit map to sh…").
 CUT_TEXT = """button => [button, ...button.querySelectorAll('*')]
@@ -51,17 +64,44 @@ def _on_screen(box: dict[str, float], size: tuple) -> bool:
 
 
 def _footer_button(app: BrowserPage, name: str) -> Any:
-    return app.main.locator("button").filter(has_text=name).first
+    # Visible ones only: Streamlit keeps a hidden copy of a button with help text.
+    return app.main.locator("button:visible").filter(has_text=name).first
 
 
-def _assert_map_and_footer_fit(app: BrowserPage, size: tuple) -> dict[str, float]:
+@pytest.fixture(scope="module")
+def long_title_server(
+    chromium_path: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    """The app on a copy of the data whose title and subtitle wrap onto several lines."""
+    data = tmp_path_factory.mktemp("long-title") / "geodata"
+    shutil.copytree(GEODATA, data)
+    meta_path = data / "briefmap.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta.update(title=LONG_TITLE.strip(), subtitle=LONG_SUBTITLE.strip())
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    with serving(tmp_path_factory, "long-title", data) as server:
+        yield server
+
+
+def _assert_nothing_cut(app: BrowserPage, names: list[str], size: tuple) -> None:
+    for name in names:
+        button = _footer_button(app, name)
+        _box(button)
+        assert button.evaluate(CUT_TEXT) == [], f"at {size} the text of {name!r} is cut"
+
+
+def _assert_map_and_footer_fit(
+    app: BrowserPage, size: tuple, least: float | None = None
+) -> dict[str, float]:
+    """The map (at least ``least`` px tall, half the screen unless given) and its footer on screen."""
     scrolled = app.page.evaluate(
         "() => [window.scrollY, document.querySelector('[data-testid=\"stMain\"]').scrollTop]"
     )
     assert scrolled == [0, 0], scrolled
     map_box = _box(app.page.locator(MAP_IFRAME))
     assert _on_screen(map_box, size), f"at {size} the map is at {map_box}"
-    assert map_box["height"] >= size[1] / 2, f"at {size} the map is {map_box['height']:.0f} px tall"
+    least = size[1] / 2 if least is None else least
+    assert map_box["height"] >= least, f"at {size} the map is {map_box['height']:.0f} px tall"
     for name in FOOTER:
         box = _box(_footer_button(app, name))
         assert _on_screen(box, size), f"at {size} {name!r} is at {box}, off the screen"
@@ -78,6 +118,25 @@ def test_map_page_shows_the_map_and_its_buttons_without_scrolling(
 ) -> None:
     app = _open(open_page, app_server, size, path)
     _assert_map_and_footer_fit(app, size)
+    _assert_nothing_cut(app, list(FOOTER), size)
+
+
+def test_a_title_that_wraps_leaves_the_buttons_on_screen(
+    open_page: Any, long_title_server: AppServer
+) -> None:
+    # The map's height is measured around the header, not guessed (map-size.js).
+    size = SIZES[0]
+    app = _open(open_page, long_title_server, size, "/")
+    # The header takes more of the screen; the map keeps at least map-size.js's minimum.
+    map_box = _assert_map_and_footer_fit(app, size, least=320)
+    # More than the 250 px the page's CSS once guessed for the header and footer together.
+    assert map_box["y"] > 250, f"at {size} the header ends at {map_box['y']:.0f} px: not long"
+
+
+@pytest.mark.parametrize("path", ["/", "/?present=1"], ids=["map-page", "presentation"])
+def test_nothing_is_cut_on_a_phone(open_page: Any, app_server: Any, path: str) -> None:
+    app = _open(open_page, app_server, PHONE, path)
+    _assert_nothing_cut(app, [*FOOTER, *(["Exit"] if "present" in path else [])], PHONE)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
@@ -91,11 +150,10 @@ def test_presentation_view_fits_with_nothing_cut_or_blank(
     map_box = _assert_map_and_footer_fit(app, size)
     buttons = [*FOOTER, "Exit"] + (["Previous", "Next"] if "scene" in path else [])
     lowest = 0.0
+    _assert_nothing_cut(app, buttons, size)
     for name in buttons:
-        button = _footer_button(app, name)
-        box = _box(button)
+        box = _box(_footer_button(app, name))
         assert _on_screen(box, size), (name, box)
-        assert button.evaluate(CUT_TEXT) == [], f"at {size} the text of {name!r} is cut"
         lowest = max(lowest, box["y"] + box["height"])
     # No blank band: the map, its key and the row of buttons reach the screen's foot.
     assert lowest >= 0.85 * size[1], f"at {size} everything ends at {lowest:.0f} px"

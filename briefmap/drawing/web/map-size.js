@@ -1,0 +1,57 @@
+// The Map page's map as tall as the window leaves room for (briefmap/app/map_panel.py
+// map_footer), measured rather than guessed: the CSS once took the window's height
+// less 250 px, and a data set whose title or caption wrapped onto more lines, or a
+// footer row that wrapped, pushed Fit map / Copy link / Export below the fold again
+// (issue 13, finding 6). This sets --bm-map-height on the page's root, which
+// map-columns.css gives the map's frame; until it runs, that CSS's guess holds.
+// Run in the page (st.html), once per visit of the Map page; under Node (tests/js/)
+// it exports mapHeight.
+(function () {
+    // Below this the map is too small to brief from: the page scrolls instead.
+    var MIN_HEIGHT = 320;
+    // Air between the footer and the window's foot.
+    var MARGIN = 8;
+
+    // The map's height in a window `windowHeight` tall, the map's top `mapTop` from
+    // the page's top, and `below` from the map's foot to its footer's.
+    function mapHeight(windowHeight, mapTop, below) {
+        return Math.max(MIN_HEIGHT, Math.floor(windowHeight - mapTop - below - MARGIN));
+    }
+
+    if (typeof window === "undefined") {
+        if (typeof module !== "undefined") { module.exports = {mapHeight: mapHeight, MIN_HEIGHT: MIN_HEIGHT}; }
+        return;
+    }
+
+    var FRAME = 'iframe[src*="streamlit_folium.st_folium"]';
+
+    function resize() {
+        var frame = document.querySelector(FRAME);
+        var footer = document.querySelector(".st-key-bm-map-footer");
+        if (!frame || !footer) { return; }  // another page, or the map not there yet
+        // Streamlit scrolls its main area, not the window: measure as at scroll 0.
+        var main = document.querySelector('[data-testid="stMain"]');
+        var scrolled = window.scrollY + (main ? main.scrollTop : 0);
+        var map = frame.getBoundingClientRect();
+        var foot = footer.getBoundingClientRect();
+        var value = mapHeight(window.innerHeight, map.top + scrolled, foot.bottom - map.bottom) + "px";
+        var root = document.documentElement.style;
+        // Only a change: setting it again would resize the page and call this again.
+        if (root.getPropertyValue("--bm-map-height") !== value) {
+            root.setProperty("--bm-map-height", value);
+        }
+    }
+
+    // Streamlit mounts this again on each visit of the Map page, and may replace
+    // the elements observed: observe the current ones, with one observer per page.
+    var state = window.__bmMapSize;
+    if (!state) {
+        state = window.__bmMapSize = {observer: new ResizeObserver(resize)};
+        window.addEventListener("resize", resize);
+    }
+    state.observer.disconnect();
+    // The main block grows when the header or the footer wraps onto more lines.
+    var block = document.querySelector('[data-testid="stMainBlockContainer"]');
+    if (block) { state.observer.observe(block); }
+    resize();
+})();
