@@ -25,10 +25,22 @@
 
     var FRAME = 'iframe[src*="streamlit_folium.st_folium"]';
 
+    var tries = 0;
     function resize() {
         var frame = document.querySelector(FRAME);
         var footer = document.querySelector(".st-key-bm-map-footer");
-        if (!frame || !footer) { return; }  // another page, or the map not there yet
+        if (!frame || !footer) {
+            // The map not there yet (or another page): look again for a while.
+            if (tries++ < 50) { setTimeout(resize, 100); }
+            return;
+        }
+        // The page settles after this first runs (the frame gets its height, the
+        // card and notices arrive): measure again whenever the map or its footer
+        // changes size, not only the page's block (observing is idempotent).
+        if (window.__bmMapSize) {
+            window.__bmMapSize.observer.observe(frame);
+            window.__bmMapSize.observer.observe(footer);
+        }
         // Streamlit scrolls its main area, not the window: measure as at scroll 0.
         var main = document.querySelector('[data-testid="stMain"]');
         var scrolled = window.scrollY + (main ? main.scrollTop : 0);
@@ -50,6 +62,7 @@
         window.addEventListener("resize", resize);
     }
     state.observer.disconnect();
+    tries = 0;
     // The main block grows when the header or the footer wraps onto more lines.
     var block = document.querySelector('[data-testid="stMainBlockContainer"]');
     if (block) { state.observer.observe(block); }
