@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from briefmap.app import pages_mode
+from briefmap.app.panels import CHANGES_SHOWN
 from briefmap.app.scenes import bounds_of
 from briefmap.data.schema import Catalog
 from briefmap.engine.briefings import load_briefings
@@ -199,6 +200,21 @@ def test_changes_since_are_listed_and_marked() -> None:
     args = _map_args(at)
     assert "bm-change" in args["feature_group"] and "GONE" in args["feature_group"]
     assert "Changes since 2025-10-15" in args["layer_control"]
+
+
+def test_a_long_change_list_keeps_the_claim_card_near_the_top() -> None:
+    """Issue 13, finding 9: past the first few, changes wait in an expander."""
+    at = _app(since="2019-01-01")
+    (more,) = [e for e in at.expander if e.label.endswith("more changes")]
+    hidden = [m for m in more.markdown if m.value.startswith("- **")]
+    shown = [
+        m for m in at.markdown if m.value.startswith("- **") and m not in more.markdown
+    ]
+    assert len(shown) == CHANGES_SHOWN
+    assert more.label == f"{len(hidden)} more changes" and len(hidden) > 0
+    # Every change is still listed once, the card still after them.
+    every = [m.value for m in shown + hidden]
+    assert len(set(every)) == len(every)
 
 
 def test_date_range_filter_changes_the_count(real_catalog: Catalog) -> None:

@@ -17,6 +17,7 @@ from briefmap.data.validate import ValidationIssue
 from briefmap.engine.query import Selection
 from briefmap.engine.state import VIEW_PARAMS
 from briefmap.engine.tables import CLAIM_COLUMNS, claims_table, rows_for_screen, to_csv
+from briefmap.engine.timeline import Change
 from briefmap.safe import markdown_text
 
 
@@ -85,6 +86,10 @@ def empty_result_notice(selection: Selection) -> bool:
     return True
 
 
+# Changes listed in full beside the map before the rest go into an expander.
+CHANGES_SHOWN = 4
+
+
 def changes_panel(view: BriefingView) -> None:
     """What changed since the comparison day, beside the map."""
     if not view.state.since:
@@ -96,11 +101,22 @@ def changes_panel(view: BriefingView) -> None:
     if not view.changes:
         st.caption("Nothing among the claims shown.")
         return
-    for change in view.changes:
-        st.markdown(
-            f"- **{markdown_text(change.describe(view.catalog))}**  \n"
-            f"{markdown_text(change.claim.summary)}"
-        )
+    # The first few in full; the rest wait in an expander, so that a long list
+    # does not push the claim card below the fold (issue 13, finding 9).
+    first, rest = view.changes[:CHANGES_SHOWN], view.changes[CHANGES_SHOWN:]
+    for change in first:
+        _change_item(view, change)
+    if rest:
+        with st.expander(f"{len(rest)} more change{'s' if len(rest) != 1 else ''}"):
+            for change in rest:
+                _change_item(view, change)
+
+
+def _change_item(view: BriefingView, change: Change) -> None:
+    st.markdown(
+        f"- **{markdown_text(change.describe(view.catalog))}**  \n"
+        f"{markdown_text(change.claim.summary)}"
+    )
 
 
 # Status shades for the timeline: dark to light, so the ladder reads in greyscale too.

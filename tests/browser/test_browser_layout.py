@@ -168,3 +168,14 @@ def test_presentation_view_fits_with_nothing_cut_or_blank(
         expect(strip).to_contain_text(word)
     expect(app.map().locator(".bm-legend")).to_have_count(0)
     expect(app.map().locator(".bm-footnote")).to_be_visible()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_a_long_change_list_leaves_the_claim_card_on_screen(
+    open_page: Any, app_server: Any, size: tuple
+) -> None:
+    # Issue 13, finding 9: every change since 2019 pushed the card to y = 1365 at 1080p.
+    app = _open(open_page, app_server, size, "/?since=2019-01-01")
+    expect(app.main.get_by_text("more changes")).to_be_visible()
+    card = _box(app.main.get_by_role("combobox", name="Claim card"))
+    assert card["y"] + card["height"] <= size[1], f"at {size} the claim card is at {card}"
