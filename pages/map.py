@@ -27,5 +27,6 @@ with map_column:
     app.timeline_chart(view)
 with side_column:
     app.talking_points(view)
-    app.changes_panel(view)
+    # The card before the change list: a long list pushed it below the fold.
     app.claim_card(view)
+    app.changes_panel(view)

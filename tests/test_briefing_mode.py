@@ -207,9 +207,7 @@ def test_a_long_change_list_keeps_the_claim_card_near_the_top() -> None:
     at = _app(since="2019-01-01")
     (more,) = [e for e in at.expander if e.label.endswith("more changes")]
     hidden = [m for m in more.markdown if m.value.startswith("- **")]
-    shown = [
-        m for m in at.markdown if m.value.startswith("- **") and m not in more.markdown
-    ]
+    shown = [m for m in at.markdown if m.value.startswith("- **") and m not in more.markdown]
     assert len(shown) == CHANGES_SHOWN
     assert more.label == f"{len(hidden)} more changes" and len(hidden) > 0
     # Every change is still listed once, the card still after them.

@@ -102,7 +102,7 @@ def changes_panel(view: BriefingView) -> None:
         st.caption("Nothing among the claims shown.")
         return
     # The first few in full; the rest wait in an expander, so that a long list
-    # does not push the claim card below the fold (issue 13, finding 9).
+    # does not run on for screens (issue 13, finding 9; the card comes first).
     first, rest = view.changes[:CHANGES_SHOWN], view.changes[CHANGES_SHOWN:]
     for change in first:
         _change_item(view, change)

@@ -74,12 +74,13 @@ def test_payloads_show_literally_and_never_run(
     grid = app.main.locator('[data-testid="stDataFrame"]').first
     grid.wait_for()
     # st.dataframe draws on a canvas; its accessible grid carries the text of the
-    # cells in view (the columns right of Claimant are scrolled out of it).
+    # cells in view (Places comes second; the columns right of Summary are
+    # scrolled out of it, and checked in the CSV below).
     cells = grid.locator('[role="gridcell"]')
     expect(cells.first).to_be_attached()
     shown = set(cells.evaluate_all("els => els.map(e => e.textContent)"))
     first = table.iloc[0]
-    for column in ("Summary", "Claimant"):
+    for column in ("Places", "Summary"):
         assert first[column] in shown, f"{column} of the first row is not literally in the grid"
     runs = app.script_runs()
     downloaded = app.download(app.main.get_by_role("button", name="Download CSV"))

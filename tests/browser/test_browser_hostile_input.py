@@ -114,7 +114,7 @@ def test_hostile_links_give_notices_and_no_link_or_icon(open_page, app_server: A
         assert outside == [], (params, outside)
         assert "home" not in icons, (params, icons)  # :material/home: stayed text
     # The search box keeps the icon syntax as the text it is.
-    expect(app.sidebar.locator('[data-testid="stTextInput"] input')).to_have_value(
+    expect(app.sidebar.get_by_role("textbox", name="Search places")).to_have_value(
         ":material/home: :red[x]"
     )
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from browser_support import BrowserPage, expect, unjoined
 
+from briefmap.app.panels import CHANGES_SHOWN
 from briefmap.data.loader import load_catalog
 from briefmap.engine.timeline import as_of_banner, changes_between
 
@@ -26,6 +28,10 @@ def test_as_of_banner_on_the_map_and_plain_changes_beside_it(app: BrowserPage) -
     expect(banner).to_be_visible()
     panel = app.main.locator('[data-testid="stMarkdown"]').filter(has_text="What changed from")
     expect(panel.first).to_be_visible()
+    # Past the first few, the changes wait in an expander: open it to read them all.
+    more = app.main.get_by_text(re.compile(r"^\d+ more changes?$"))
+    if len(expected) > CHANGES_SHOWN:
+        more.click()
     text = app.text_showing(app.main, *expected)
     for line in expected:
         assert line in text, line
