@@ -28,6 +28,8 @@ from briefmap.safe import markdown_text
 if TYPE_CHECKING:
     from briefmap.app.view import BriefingView
 
+# The container of presentation view's heading row (presentation-page.css).
+PRESENT_HEAD_KEY = "bm-present-head"
 # The Map page as app.py registers it with st.navigation (for st.page_link).
 MAP_PAGE = "pages/map.py"
 # Presentation view's page around the map (briefmap/drawing/web/presentation-page.css).
@@ -123,12 +125,15 @@ def page_heading(view: BriefingView, title: str, caption: str) -> None:
         if briefing and scene
         else title
     )
-    text, back, forward, leave = st.columns([5, 1.3, 1.3, 1], vertical_alignment="center")
-    text.markdown(f"#### {markdown_text(heading)}")
-    _scene_buttons(view, back, forward)
-    leave.button(
-        "Exit", on_click=exit_presentation, width="stretch", help="Leave presentation view"
-    )
+    # Keyed, so that on a phone presentation-page.css keeps the buttons in one row
+    # under the title rather than stacked full-width above the map.
+    with st.container(key=PRESENT_HEAD_KEY):
+        text, back, forward, leave = st.columns([5, 1.3, 1.3, 1], vertical_alignment="center")
+        text.markdown(f"#### {markdown_text(heading)}")
+        _scene_buttons(view, back, forward)
+        leave.button(
+            "Exit", on_click=exit_presentation, width="stretch", help="Leave presentation view"
+        )
 
 
 def scene_bar(view: BriefingView) -> None:

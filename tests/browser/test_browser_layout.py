@@ -179,3 +179,17 @@ def test_a_long_change_list_leaves_the_claim_card_on_screen(
     expect(app.main.get_by_text("more changes")).to_be_visible()
     card = _box(app.main.get_by_role("combobox", name="Claim card"))
     assert card["y"] + card["height"] <= size[1], f"at {size} the claim card is at {card}"
+
+
+def test_presentation_view_on_a_phone_keeps_its_buttons_in_one_row(
+    open_page: Any, app_server: Any
+) -> None:
+    # Issue 13, finding 11: stacked full-width, Previous, Next and Exit took 200 px above the map.
+    app = _open(open_page, app_server, PHONE, "/?present=1&briefing=moscow-meeting&scene=2")
+    title = _box(app.main.locator("h4").first)
+    boxes = [_box(_footer_button(app, name)) for name in ("Previous", "Next", "Exit")]
+    assert max(b["y"] for b in boxes) - min(b["y"] for b in boxes) < 2, boxes
+    assert all(b["y"] >= title["y"] + title["height"] for b in boxes), (title, boxes)
+    assert all(_on_screen(b, PHONE) for b in boxes), boxes
+    map_box = _box(app.page.locator(MAP_IFRAME))
+    assert map_box["y"] <= 200, f"the map starts at y = {map_box['y']:.0f}"
