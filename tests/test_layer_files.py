@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench.synth import generate
-from briefmap.app.layer_files import SUFFIX, LayerFiles
+from briefmap.app.layer_files import REMEMBERED, SUFFIX, LayerFiles
 from briefmap.data.loader import load_catalog
 from briefmap.drawing.bulk import BulkLayer, build_bulk_layers
 from briefmap.engine.query import ClaimFilter, select
@@ -155,3 +155,11 @@ def test_the_app_sends_the_map_layers_as_files(
     ]
     script = json.loads(component.proto.json_args)["feature_group"]
     assert "/app/static/layers/" not in script and '"x":[' in script
+
+
+def test_it_remembers_only_a_few_payloads(tmp_path: Path) -> None:
+    # Each remembered payload keeps its text alive: the memory must stay bounded.
+    files = LayerFiles(tmp_path, "b")
+    for i in range(3 * REMEMBERED):
+        assert files.publish(f'{{"n": {i}}}') is not None
+    assert len(files._known) <= REMEMBERED

@@ -41,6 +41,9 @@ SUFFIX = ".json.gz"
 # before it may go: a page that fetched a file an hour ago has long drawn it.
 KEEP = 64
 IDLE_S = 3600.0
+# Payload texts remembered with their file name, so that a rerun with the same
+# layers hashes nothing: a few selections' worth of layers.
+REMEMBERED = 16
 # A file re-asked for is touched at most this often (its age is what pruning reads).
 TOUCH_S = 60.0
 # Level 1: 2.3 MB of layers become about 0.6 MB in about 15 ms, once per payload
@@ -87,9 +90,10 @@ class LayerFiles:
                 log.warning("layers inlined: cannot write %s: %s", self.folder, error)
                 return None
             self._known[id(text)] = (text, name, now)
-            if len(self._known) > 4 * self.keep:
-                # Forget the oldest half; a forgotten text is only hashed again.
-                for key in sorted(self._known, key=lambda k: self._known[k][2])[: 2 * self.keep]:
+            if len(self._known) > REMEMBERED:
+                # Forget the oldest half: each entry holds its text (up to a megabyte at
+                # 100,000 claims) alive, and a forgotten text is only hashed again (2 ms).
+                for key in sorted(self._known, key=lambda k: self._known[k][2])[: REMEMBERED // 2]:
                     del self._known[key]
             return self._url(name)
 
