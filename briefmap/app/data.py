@@ -21,6 +21,7 @@ from briefmap.data.loader import (
 from briefmap.data.uploads import load_uploaded_files
 from briefmap.drawing.assets import install_static_assets
 from briefmap.engine.briefings import Briefing, load_briefings
+from briefmap.engine.heap import kept_for_good
 from briefmap.engine.index import warm
 from briefmap.engine.stored import stored
 
@@ -50,8 +51,10 @@ def _load(data_dir: str, fingerprint: str) -> Data:
     # Keyed by the files' content hash, so an edit to geodata/ is picked up on
     # the next rerun; cache_resource shares one catalog across sessions.
     # On disk too: a server start reads what the last one validated (engine.stored).
+    # Kept out of the garbage collector's passes: Streamlit's collection after
+    # every run would otherwise walk the whole catalog (engine.heap).
     path = Path(data_dir)
-    return stored(path, fingerprint, lambda: _validated(path))
+    return kept_for_good(stored(path, fingerprint, lambda: _validated(path)))
 
 
 def _validated(path: Path) -> Data:

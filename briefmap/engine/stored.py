@@ -24,6 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from briefmap.engine.heap import collector_paused
+
 CACHE_ENV = "BRIEFMAP_CACHE_DIR"
 FORMAT = "1"  # bump when what is stored changes shape without a code change
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -62,13 +64,14 @@ def stored(data_dir: Path, fingerprint: str, build: Callable[[], T]) -> T:
     key = hashlib.sha256(f"{fingerprint}|{code_version()}".encode()).hexdigest()[:32]
     path = folder / f"{stem}-{key}.pickle"
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, collector_paused():
             return pickle.load(handle)  # noqa: S301 - the server's own file, see above
     except FileNotFoundError:
         pass
     except Exception as exc:
         _LOG.warning("ignoring the stored data at %s: %s", path, exc)
-    value = build()
+    with collector_paused():
+        value = build()
     _store(folder, stem, path, value)
     return value
 

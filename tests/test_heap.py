@@ -1,0 +1,83 @@
+"""The long-lived data and the garbage collector (briefmap.engine.heap, its use in stored and the app)."""
+
+from __future__ import annotations
+
+import gc
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from briefmap.engine import heap, stored
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    """The collector as it was, enabled and with nothing frozen, after each test."""
+    was = gc.isenabled()
+    yield
+    gc.unfreeze()
+    if was:
+        gc.enable()
+
+
+def test_the_collector_is_paused_inside_the_block_and_restored_after(collector: None) -> None:
+    gc.enable()
+    with heap.collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="fails"), heap.collector_paused():
+        raise ValueError("a build that fails")
+    assert gc.isenabled()  # restored on the way out of a failure too
+    gc.disable()
+    with heap.collector_paused():
+        pass
+    assert not gc.isenabled()  # a caller's own pause is not undone
+
+
+def test_kept_data_is_frozen_out_of_the_collectors_passes(collector: None) -> None:
+    gc.unfreeze()
+    data = {f"claim-{i}": [i, {"places": [i]}] for i in range(5_000)}
+    cycle: list[object] = []
+    cycle.append(cycle)
+    del cycle  # garbage of the build: collected first, not frozen with the data
+    assert heap.kept_for_good(data) is data
+    assert gc.get_freeze_count() >= 10_000  # the lists and dicts above
+    assert not any(gc.is_tracked(o) and o is data for o in gc.get_objects())
+
+
+def test_the_data_is_built_and_read_back_with_the_collector_paused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collector: None
+) -> None:
+    monkeypatch.setenv(stored.CACHE_ENV, str(tmp_path / "cache"))
+    gc.enable()
+    seen: list[bool] = []
+
+    def build() -> list[int]:
+        seen.append(gc.isenabled())
+        return [1, 2, 3]
+
+    assert stored.stored(tmp_path, "fp", build) == [1, 2, 3]
+    real_load = pickle.load
+
+    def load(handle):
+        seen.append(gc.isenabled())
+        return real_load(handle)
+
+    monkeypatch.setattr(stored.pickle, "load", load)
+    assert stored.stored(tmp_path, "fp", build) == [1, 2, 3]
+    assert seen == [False, False]  # built, then read back, each with the collector paused
+    assert gc.isenabled()
+
+
+def test_the_apps_data_is_kept_for_good(monkeypatch: pytest.MonkeyPatch, collector: None) -> None:
+    from briefmap.app import data
+
+    kept: list[object] = []
+    monkeypatch.setattr(data, "kept_for_good", lambda value: kept.append(value) or value)
+    data._load.clear()
+    loaded = data.load()
+    data._load.clear()
+    assert kept == [loaded]
+    assert loaded.loaded.catalog.claims
