@@ -3,7 +3,7 @@
 ``python -m bench.browser [--sizes 1000,10000,100000]`` (or ``python -m bench
 --browser``) writes, for each N and drawing method, one offline HTML page that
 does what the component does with ``st_folium``'s arguments: Leaflet (inlined
-from XStatic-Leaflet), the base map's script, then ``eval`` of the feature
+from XStatic-Leaflet; its stylesheet comes in the map's header), the base map's script, then ``eval`` of the feature
 groups and layer control and a click handler on every layer
 (``initComponent``/``finalizeOnRender`` in streamlit_folium's frontend). Every
 request other than the page itself is aborted (no tiles, no CDN).
@@ -39,7 +39,7 @@ from bench.run import SHAPES
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog
 from briefmap.drawing import bulk, mapping
-from briefmap.drawing.assets import LEAFLET_CSS, LEAFLET_JS, leaflet_source_dir
+from briefmap.drawing.assets import LEAFLET_JS, leaflet_source_dir
 from briefmap.drawing.map_elements import FrameView
 from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame
 from briefmap.engine.query import ClaimFilter
@@ -52,7 +52,6 @@ INLINE = "inline-assets"
 
 PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Briefmap bench</title>
-<style>{leaflet_css}</style>
 <script>{leaflet_js}</script>
 {header}
 </head><body style="margin:0">
@@ -137,7 +136,6 @@ def page_html(catalog: Catalog, groups: list[folium.FeatureGroup]) -> str:
         return json.dumps(text).replace("</", "<\\/")
 
     return PAGE.format(
-        leaflet_css=(source / LEAFLET_CSS).read_text(encoding="utf-8"),
         leaflet_js=(source / LEAFLET_JS)
         .read_text(encoding="utf-8")
         .replace("</script", "<\\/script"),

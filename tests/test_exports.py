@@ -284,6 +284,7 @@ def test_html_is_offline_only(real_catalog: Catalog) -> None:
     assert "L.map(" in html
     assert ".leaflet-control-layers-toggle" in html  # Leaflet's CSS is inlined
     assert "url(images/" not in html
+    assert "briefmap-inline-assets" not in html  # no image left at the page's placeholder base
     assert "data:image/png;base64," in html  # its images too
     assert "sourceMappingURL" not in html
     for url in set(URL.findall(html)):

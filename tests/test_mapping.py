@@ -175,6 +175,24 @@ def test_base_map_loads_assets_from_the_app_not_a_cdn(real_catalog: Catalog) -> 
     assert "cdn" not in " ".join(sources)
 
 
+def test_leaflets_stylesheet_comes_inline_in_the_maps_header(real_catalog: Catalog) -> None:
+    # streamlit-folium adds stylesheet links only after the scripts and draws
+    # the map without waiting for them: the map could not be framed until the
+    # file came, and 100,000 claims were drawn twice. Inline, it applies first.
+    from streamlit_folium import _get_header
+
+    fmap = build_base_map(real_catalog)
+    fmap.render()
+    assert fmap.default_css == []
+    header = _get_header(fmap)
+    assert ".leaflet-control-layers-toggle" in header
+    assert 'url("../../app/static/vendor/leaflet/images/layers.png")' in header
+    assert "url(images/" not in header  # relative to a file no longer loaded
+    assert not re.search(r"<link\b[^>]*stylesheet", header)
+    # Before Briefmap's own stylesheet, which overrides some of Leaflet's rules.
+    assert header.index(".leaflet-control-layers-toggle") < header.index(".bm-legend")
+
+
 def test_base_map_is_the_same_whatever_the_filter(real_catalog: Catalog) -> None:
     # streamlit-folium remounts the map (losing zoom and pan) when the base
     # script changes; build_layers must not touch the base map.

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import filecmp
 import functools
+import re
 import shutil
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -32,6 +34,10 @@ COMPONENT_RELATIVE_BASE = "../../app/static"
 LEAFLET_JS = "leaflet.js"
 LEAFLET_CSS = "leaflet.css"
 
+# An image Leaflet's stylesheet names (relative to the stylesheet), and its comments.
+_CSS_IMAGE = re.compile(r"url\(\s*(['\"]?)(images/[^'\")\s]+)\1\s*\)")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
 
 def leaflet_source_dir() -> Path:
     """Where the installed XStatic-Leaflet keeps its files."""
@@ -39,12 +45,14 @@ def leaflet_source_dir() -> Path:
 
 
 def install_static_assets(static_dir: Path) -> Path:
-    """Copy Leaflet's files into ``static_dir`` (idempotent); return the target folder."""
+    """Copy Leaflet's script and images into ``static_dir`` (idempotent); return the target folder.
+
+    Its stylesheet is not among them: the map carries it inline (:func:`leaflet_style`).
+    """
     source = leaflet_source_dir()
     target = static_dir / VENDOR_SUBDIR
     for relative in (
         LEAFLET_JS,
-        LEAFLET_CSS,
         *(f"images/{p.name}" for p in (source / "images").iterdir()),
     ):
         src, dst = source / relative, target / relative
@@ -55,12 +63,32 @@ def install_static_assets(static_dir: Path) -> Path:
     return target
 
 
-def asset_links(
-    base: str = COMPONENT_RELATIVE_BASE,
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """folium-style ``(name, url)`` lists of the JS and CSS the map needs."""
+def leaflet_script(base: str = COMPONENT_RELATIVE_BASE) -> list[tuple[str, str]]:
+    """folium-style ``(name, url)`` list of the map's one script, Leaflet, under ``base``."""
+    return [("leaflet", f"{base}/{VENDOR_SUBDIR.as_posix()}/{LEAFLET_JS}")]
+
+
+def leaflet_css(image_url: Callable[[str], str]) -> str:
+    """Leaflet's stylesheet as text to inline, each image it names at ``image_url(images/...)``."""
+    css = (leaflet_source_dir() / LEAFLET_CSS).read_text(encoding="utf-8")
+    css = _CSS_COMMENT.sub("", css)  # comments carry bug-tracker links, nothing else
+    css = _CSS_IMAGE.sub(lambda m: f'url("{image_url(m.group(2))}")', css)
+    return re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
+
+
+@functools.cache
+def leaflet_style(base: str = COMPONENT_RELATIVE_BASE) -> str:
+    """Leaflet's stylesheet as a ``<style>`` element, its images under ``base``.
+
+    The map's frame gets it inline rather than as a link: streamlit-folium adds
+    stylesheet links only after every script has loaded and draws the map
+    without waiting for them, so the map was laid out unstyled and could not
+    be framed (its corners unmeasurable) until the file came, by which time
+    100,000 claims had been drawn once at the wrong zoom (BENCHMARKS.md,
+    "the first map's wasted draws").
+    """
     prefix = f"{base}/{VENDOR_SUBDIR.as_posix()}"
-    return [("leaflet", f"{prefix}/{LEAFLET_JS}")], [("leaflet_css", f"{prefix}/{LEAFLET_CSS}")]
+    return f"<style>\n{leaflet_css(lambda image: f'{prefix}/{image}')}</style>\n"
 
 
 @functools.cache

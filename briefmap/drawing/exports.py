@@ -31,8 +31,10 @@ from briefmap.data.schema import Catalog, Claim, Place, Source, StatusChange
 from briefmap.drawing.assets import (
     LEAFLET_CSS,
     LEAFLET_JS,
-    asset_links,
+    leaflet_css,
+    leaflet_script,
     leaflet_source_dir,
+    leaflet_style,
     web_text,
 )
 from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto
@@ -274,8 +276,6 @@ def claims_csv(catalog: Catalog, selection: Selection) -> bytes:
 
 # A base URL no real page uses, so the asset tags to inline are found exactly.
 _INLINE_BASE = "briefmap-inline-assets"
-_CSS_URL = re.compile(r"url\(\s*(['\"]?)(images/[^'\")\s]+)\1\s*\)")
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=.*$", re.MULTILINE)
 _EXTERNAL_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=", re.IGNORECASE)
 _STYLESHEET_LINK = re.compile(r"<link\b[^>]*\bstylesheet\b", re.IGNORECASE)
@@ -298,15 +298,8 @@ def _data_uri(path: Path) -> str:
 
 
 def _leaflet_css() -> str:
-    folder = leaflet_source_dir()
-    css = (folder / LEAFLET_CSS).read_text(encoding="utf-8")
-    css = _CSS_COMMENT.sub("", css)  # comments carry bug-tracker links, nothing else
-
-    def inline(match: re.Match[str]) -> str:
-        return f'url("{_data_uri(folder / match.group(2))}")'
-
-    css = _CSS_URL.sub(inline, css)
-    return re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
+    # Every image as a data: URI, so the page needs no file beside it.
+    return leaflet_css(lambda image: _data_uri(leaflet_source_dir() / image))
 
 
 def _replace_once(html: str, pattern: str, replacement: str, what: str) -> str:
@@ -317,8 +310,7 @@ def _replace_once(html: str, pattern: str, replacement: str, what: str) -> str:
 
 
 def _inline_leaflet(html: str) -> str:
-    js_links, css_links = asset_links(_INLINE_BASE)
-    js_url, css_url = js_links[0][1], css_links[0][1]
+    js_url = leaflet_script(_INLINE_BASE)[0][1]
     html = _replace_once(
         html,
         rf"<script\b[^>]*\bsrc=\"{re.escape(js_url)}\"[^>]*>\s*</script>",
@@ -327,8 +319,8 @@ def _inline_leaflet(html: str) -> str:
     )
     return _replace_once(
         html,
-        rf"<link\b[^>]*\bhref=\"{re.escape(css_url)}\"[^>]*>",
-        f"<style>{_leaflet_css()}</style>",
+        re.escape(leaflet_style(_INLINE_BASE)),
+        f"<style>\n{_leaflet_css()}</style>\n",
         LEAFLET_CSS,
     )
 

@@ -23,7 +23,12 @@ from briefmap.data.schema import (
     PlaceKind,
     Posture,
 )
-from briefmap.drawing.assets import COMPONENT_RELATIVE_BASE, asset_links, web_style
+from briefmap.drawing.assets import (
+    COMPONENT_RELATIVE_BASE,
+    leaflet_script,
+    leaflet_style,
+    web_style,
+)
 from briefmap.drawing.map_elements import (
     FitWhenSized,
     FocusWithoutScrolling,
@@ -400,7 +405,9 @@ def build_base_map(
         min_zoom=3,
         max_bounds=False,
     )
-    fmap.default_js, fmap.default_css = asset_links(asset_base)
+    # Leaflet's stylesheet inline, before ours: the map is styled when it is drawn.
+    fmap.default_js, fmap.default_css = leaflet_script(asset_base), []
+    fmap.get_root().header.add_child(RawText(leaflet_style(asset_base)), name="leaflet_css")
     # Light grey first: actor colours stay readable on a washed-out projector.
     # (CARTO's tiles, folium's usual light choice, now need an API key.)
     # Provider objects, not names: looking a name up in xyzservices costs 3 ms a rerun.

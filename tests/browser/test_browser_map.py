@@ -24,13 +24,20 @@ def test_map_draws_the_default_filter(app: BrowserPage) -> None:
     assert frame.evaluate("() => typeof window.L === 'object' && window.map instanceof L.Map")
     app.wait_features(expected.features)
     app.expect_summary(expected.summary_line)
-    # Leaflet came from the app itself, not from a CDN.
+    # Leaflet came from the app itself, not from a CDN: its script as a file,
+    # its stylesheet inline in the map's frame (applied before the map is
+    # drawn), with the images it names still served by the app.
     vendor = f"/app/static/{VENDOR_SUBDIR.as_posix()}/"
-    for name in (LEAFLET_JS, LEAFLET_CSS):
+    for name in (LEAFLET_JS, "images/layers.png"):
         assert any(
             url.startswith(app.server.origin) and url.endswith(vendor + name)
             for url in app.requests
         ), f"{name} was not loaded from the app's {vendor}"
+    assert not any(url.endswith(LEAFLET_CSS) for url in app.requests)
+    assert (
+        frame.evaluate("() => getComputedStyle(document.querySelector('.leaflet-top')).position")
+        == "absolute"
+    )
 
 
 def test_actor_filter_narrows_the_map_and_the_count_line(app: BrowserPage) -> None:

@@ -72,23 +72,45 @@ function fakeClock() {
     };
 }
 
-function framed(size, corners) {
+// A map that knows where a fit would take it (Leaflet's _getBoundsCenterZoom)
+// and shows `view` now: a fit to the bounds `same` lands where it already is.
+function viewedMap(size, view, same) {
+    const map = fakeMap(size, {});
+    const fitBounds = map.fitBounds;
+    map._loaded = true;
+    map.getZoom = () => view.zoom;
+    map.getCenter = () => view.center;
+    map.project = (latlng, zoom) => ({x: latlng.lng * 2 ** zoom, y: latlng.lat * 2 ** zoom,
+        distanceTo(o) { return Math.hypot(this.x - o.x, this.y - o.y); }});
+    map._getBoundsCenterZoom = (bounds) => (bounds.same ? view : {center: {lat: 0, lng: 0}, zoom: view.zoom + 1});
+    map.fitBounds = function (bounds, options) {
+        fitBounds(bounds, options);
+        if (!bounds.same) { view = {center: {lat: 0, lng: 0}, zoom: view.zoom + 1}; }
+    };
+    return {map, L: {latLngBounds: (b) => ({same: b === same})}};
+}
+
+// Microtasks (the request's fit) run, timers do not.
+const microtasks = () => new Promise((resolve) => setImmediate(resolve));
+
+function framed(size, corners, ready) {
     const clock = fakeClock();
     const sent = [];
     const Streamlit = {setComponentValue(value) { sent.push(value); }};
     const window = {Streamlit, getComputedStyle: (el) => ({position: el.position})};
-    const map = fakeMap(size, corners);
-    load("fit-when-sized.js", {window, setTimeout: clock.setTimeout, Date: clock.Date})(map, 110);
+    const {map, L} = ready || {map: fakeMap(size, corners), L: {}};
+    load("fit-when-sized.js", {window, L, setTimeout: clock.setTimeout, Date: clock.Date})(map, 110);
     const frame = load("frame.js", {});
     return {map, clock, sent, Streamlit, frame};
 }
 
 const PLACES = {bounds: [[35, 36], [37, 41]], serial: 0, maxZoom: 9, exact: false};
 
-test("places are framed once per request, padded for the corners and the labels", () => {
+test("places are framed once per request, padded for the corners and the labels", async () => {
     const {map, clock, frame} = framed({x: 800, y: 640}, {"top left": [65], "top right": [25, 48], "bottom left": [35, 43]});
     frame(map, PLACES);
     frame(map, PLACES);  // the same request on a rerun: not framed again
+    await microtasks();
     clock.flush();
     assert.equal(map.fits.length, 2);  // the request, and once after load
     const {options} = map.fits[0];
@@ -96,13 +118,38 @@ test("places are framed once per request, padded for the corners and the labels"
     assert.deepEqual(plain(options.paddingBottomRight), [110 + 16, 10 + 35 + 10 + 43 + 8]);
     assert.equal(options.maxZoom, 9);
     frame(map, {...PLACES, serial: 1});
-    clock.flush();
+    await microtasks();
     assert.equal(map.fits.length, 3);
 });
 
-test("on a phone the padding is a share of the map, never the whole of it", () => {
+test("a request is framed as soon as the script that brought it ends, before any timer", async () => {
+    // A timer would let a fetched layer draw first, at the wrong zoom, and again after the fit.
+    const {map, frame} = framed({x: 800, y: 640}, {"top left": [65]});
+    frame(map, PLACES);
+    assert.equal(map.fits.length, 0);  // not inside the layers' own script: the layer control comes after
+    await microtasks();
+    assert.equal(map.fits.length, 1);
+});
+
+test("a fit to the view the map already shows is not made (Leaflet would redraw every layer)", async () => {
+    const bounds = [[35, 36], [37, 41]];
+    const ready = viewedMap({x: 800, y: 640}, {center: {lat: 36, lng: 38.5}, zoom: 7}, bounds);
+    const {map, clock, frame} = framed(null, null, ready);
+    frame(map, {...PLACES, bounds});
+    await microtasks();
+    clock.flush();  // and the refit after load
+    map.fire("resize");  // a resize that leaves the fitted view as it is
+    assert.equal(map.fits.length, 0);
+    // Bounds the map does not show yet are fitted, once.
+    frame(map, {...PLACES, bounds: [[30, 30], [31, 31]], serial: 3});
+    await microtasks();
+    assert.equal(map.fits.length, 1);
+});
+
+test("on a phone the padding is a share of the map, never the whole of it", async () => {
     const {map, clock, frame} = framed({x: 390, y: 400}, {"top right": [300], "bottom left": [200]});
     frame(map, PLACES);
+    await microtasks();
     clock.flush();
     const {paddingTopLeft, paddingBottomRight} = map.fits[0].options;
     assert.equal(paddingTopLeft[0], 0.15 * 390 + 16);
@@ -110,17 +157,19 @@ test("on a phone the padding is a share of the map, never the whole of it", () =
     assert.ok(paddingTopLeft[1] > paddingBottomRight[1]);
 });
 
-test("a link's area is framed as it is, with no padding", () => {
+test("a link's area is framed as it is, with no padding", async () => {
     const {map, clock, frame} = framed({x: 800, y: 640}, {"top left": [65]});
     frame(map, {bounds: [[34, 35], [36, 37]], serial: 2, maxZoom: null, exact: true});
+    await microtasks();
     clock.flush();
     assert.deepEqual(plain(map.fits[0].options.padding), [0, 0]);
     assert.equal(map.fits[0].options.maxZoom, undefined);
 });
 
-test("the report says moved only after the user's own input, and skips the app's own frames", () => {
+test("the report says moved only after the user's own input, and skips the app's own frames", async () => {
     const {map, clock, frame, sent, Streamlit} = framed({x: 800, y: 640}, {});
     frame(map, PLACES);
+    await microtasks();
     clock.flush();
     Streamlit.setComponentValue({bounds: 1, zoom: 7, last_object_clicked: null});
     assert.equal(sent.length, 1);
