@@ -166,17 +166,21 @@ test("a link's area is framed as it is, with no padding", async () => {
     assert.equal(map.fits[0].options.maxZoom, undefined);
 });
 
-test("the report says moved only after the user's own input, and skips the app's own frames", async () => {
+test("the report says moved only after the user's own input, and skips the map's load and the app's own frames", async () => {
     const {map, clock, frame, sent, Streamlit} = framed({x: 800, y: 640}, {});
     frame(map, PLACES);
     await microtasks();
     clock.flush();
+    // The map's report of its own load: nothing for the app, nothing sent.
     Streamlit.setComponentValue({bounds: 1, zoom: 7, last_object_clicked: null});
-    assert.equal(sent.length, 1);
-    assert.deepEqual(plain(sent[0].briefmap), {moved: false, place: null});
+    assert.equal(sent.length, 0);
     // The app's frame moved the map: nothing new for the app, nothing sent.
     Streamlit.setComponentValue({bounds: 2, zoom: 8, last_object_clicked: null});
+    assert.equal(sent.length, 0);
+    // A click is news.
+    Streamlit.setComponentValue({bounds: 2, zoom: 8, last_object_clicked: {lat: 1, lng: 2}});
     assert.equal(sent.length, 1);
+    assert.deepEqual(plain(sent[0].briefmap), {moved: false, place: null});
     // A move long after any input (a resize) is not the user's either.
     clock.advance(5000);
     map.fire("movestart");
@@ -184,9 +188,12 @@ test("the report says moved only after the user's own input, and skips the app's
     // A drag: input, then the move.
     map.dom("pointerdown");
     map.fire("movestart");
-    Streamlit.setComponentValue({bounds: 3, zoom: 8, last_object_clicked: null});
+    Streamlit.setComponentValue({bounds: 3, zoom: 8, last_object_clicked: {lat: 1, lng: 2}});
     assert.equal(sent.length, 2);
+    Streamlit.setComponentValue({bounds: 4, zoom: 8, last_object_clicked: {lat: 1, lng: 2}});
+    assert.equal(sent.length, 3);  // another move, the same click: still sent
     assert.equal(sent[1].briefmap.moved, true);
+    assert.equal(sent[2].bounds, 4);
     // A new frame forgets the move.
     frame(map, {...PLACES, serial: 5});
     assert.equal(map.__bmReport.moved, false);

@@ -102,6 +102,9 @@
     // The component's report gets our part (REPORT_KEY in
     // briefmap/engine/interaction.py). A report that only says the app's own
     // frame moved the map is not sent: it would rerun the app for nothing.
+    // Nor is the first, the map's report of its own load, unless it carries a
+    // click: that rerun came while 100,000 claims were being drawn and
+    // redrew the whole page beside them.
     var lib = window.Streamlit;
     if (!lib || lib.__bmWrapped) { return; }
     var send = lib.setComponentValue;
@@ -114,6 +117,7 @@
         var rest = Object.assign({}, ours);
         ["bounds", "center", "zoom"].forEach(function (key) { delete rest[key]; });
         var key = JSON.stringify(rest);
+        if (sent === null && !report.moved && !data.last_object_clicked) { sent = key; }
         if (!report.moved && key === sent) { return undefined; }
         sent = key;
         return send.call(lib, ours);
