@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from briefmap.app import pages_mode
+from briefmap.app import map_panel, pages_mode, scenes
 from briefmap.app.session import KEY_TIMELINE
 from briefmap.data.loader import load_catalog
 from briefmap.data.sourcing import RULES
@@ -92,6 +92,17 @@ def test_the_timeline_waits_behind_a_switch_and_counts_the_shown_claims(
     rows = pa.ipc.open_stream(chart.proto.data.data).read_all().to_pandas()
     shown = select(real_catalog, ClaimFilter(actors=frozenset({"israel"})))
     assert rows["claims"].sum() == len(shown.claims) < len(real_catalog.claims)
+
+
+def test_the_map_page_sends_no_html_in_markdown() -> None:
+    # Markdown with HTML in it makes the browser load an HTML parser (190 KB
+    # of Streamlit's code, three requests) before the map's frame: the page's
+    # own CSS goes as style-only st.html, which also takes no room.
+    at = _app()
+    assert [m.value[:60] for m in at.markdown if m.proto.allow_html] == []
+    styles = [h.proto.body.strip() for h in at.get("html")]
+    assert scenes.MAP_PAGE_CSS.strip() in styles
+    assert map_panel.MAP_COLUMNS_CSS.strip() in styles
 
 
 def test_filter_change_swaps_layers_but_keeps_the_base_map(real_catalog: Any) -> None:
