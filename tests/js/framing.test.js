@@ -146,6 +146,18 @@ test("a fit to the view the map already shows is not made (Leaflet would redraw 
     assert.equal(map.fits.length, 1);
 });
 
+test("a control that comes or goes in a corner frames the request again at once", async () => {
+    const {map, frame} = framed({x: 800, y: 640}, {"bottom right": [30]});
+    frame(map, PLACES);
+    await microtasks();
+    map.fire("bmcorners");  // outlines.js's basemap note
+    assert.equal(map.fits.length, 2);
+    map.dom("pointerdown");
+    map.fire("movestart");  // the user's own move: theirs to keep
+    map.fire("bmcorners");
+    assert.equal(map.fits.length, 2);
+});
+
 test("on a phone the padding is a share of the map, never the whole of it", async () => {
     const {map, clock, frame} = framed({x: 390, y: 400}, {"top right": [300], "bottom left": [200]});
     frame(map, PLACES);

@@ -141,15 +141,19 @@ test("nothing changes while the tiles load", () => {
 
 test("a basemap whose tiles fail shows the outlines and the note, and loses its attribution", () => {
     const {map, group, tiles} = setUp();
+    let corners = 0;  // the map is framed again around the note (fit-when-sized.js)
+    map.on("bmcorners", () => { corners += 1; });
     tiles.fire("tileerror");
     tiles.fire("tileerror");
     assert.deepEqual(notes(map), [NOTE]);
+    assert.equal(corners, 1);
     assert.equal(map.controls[0].options.position, "bottomright");
     assert.ok(map.hasLayer(group));
     assert.equal(map.attributions["Tiles © Esri"], 0);
     // The network comes back: everything as it was.
     tiles.fire("tileload");
     assert.deepEqual(notes(map), []);
+    assert.equal(corners, 2);
     assert.ok(!map.hasLayer(group));
     assert.equal(map.attributions["Tiles © Esri"], 1);
 });

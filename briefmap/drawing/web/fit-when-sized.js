@@ -51,7 +51,8 @@
         if (!map._loaded || !map._getBoundsCenterZoom) { return false; }
         var target = map._getBoundsCenterZoom(L.latLngBounds(bounds), options);
         if (target.zoom !== map.getZoom()) { return false; }
-        return map.project(target.center, target.zoom).distanceTo(map.project(map.getCenter(), target.zoom)) < 0.5;
+        // Within a pixel: the map's own centre is read back from its rounded pixel origin.
+        return map.project(target.center, target.zoom).distanceTo(map.project(map.getCenter(), target.zoom)) < 1;
     }
     function fit(request) {
         if (!styled()) {
@@ -97,6 +98,10 @@
     // streamlit-folium creates the map before its frame has its full width:
     // frame again once it has, unless the user has moved the map since.
     map.on("resize", function () { if (current && !state.moved) { fit(current); } });
+    // A control came or went in a corner (outlines.js's basemap note): the
+    // padding changed. At once, not at the timer below: offline the note comes
+    // before the layers are drawn, and a later refit drew them all again.
+    map.on("bmcorners", function () { if (current && !state.moved) { fit(current); } });
     setTimeout(function () { if (current && !state.moved) { fit(current); } }, 400);
 
     // The component's report gets our part (REPORT_KEY in

@@ -75,10 +75,12 @@
         var failing = down.some(function (layer) { return map.hasLayer(layer); });
         if (failing && !noticeShown) {
             notice.addTo(map);
+            map.fire("bmcorners");  // fit-when-sized.js frames around the note at once
             noticeShown = true;
             if (!map.hasLayer(group)) { group.addTo(map); shownByUs = true; }
         } else if (!failing && noticeShown) {
             notice.remove();
+            map.fire("bmcorners");
             noticeShown = false;
             if (shownByUs) { map.removeLayer(group); shownByUs = false; }
         }
