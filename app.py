@@ -22,6 +22,9 @@ page = st.navigation(
         st.Page("pages/sources.py", title="Sources & method", icon=":material/menu_book:"),
     ]
 )
-page.run()
-# Last, so the link holds what the page left on screen (the map reports its view).
-app.update_link()
+try:
+    page.run()
+finally:
+    # Last, so the link holds what the page left on screen (the map reports its
+    # view); on a session's first run the sidebar too, even if the page failed.
+    app.end_of_run()

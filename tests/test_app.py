@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from briefmap.app import map_panel, pages_mode, scenes
+from briefmap.app import map_panel, pages_mode, scenes, view
 from briefmap.app.session import KEY_TIMELINE
 from briefmap.data.loader import load_catalog
 from briefmap.data.sourcing import RULES
@@ -103,6 +103,33 @@ def test_the_map_page_sends_no_html_in_markdown() -> None:
     styles = [h.proto.body.strip() for h in at.get("html")]
     assert scenes.MAP_PAGE_CSS.strip() in styles
     assert map_panel.MAP_COLUMNS_CSS.strip() in styles
+
+
+def test_a_sessions_first_run_sends_the_map_before_the_sidebar(
+    monkeypatch: pytest.MonkeyPatch, real_catalog: Any
+) -> None:
+    # So the browser fetches the map's code before the sidebar's widgets' code;
+    # later runs lay the sidebar out first, so it is never the previous run's.
+    order: list[str] = []
+
+    def recording(name: str, real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            order.append(name)
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(view, "sidebar", recording("sidebar", view.sidebar))
+    monkeypatch.setattr(map_panel, "st_folium", recording("map", map_panel.st_folium))
+    at = _app()
+    assert order == ["map", "sidebar"]
+    assert at.sidebar.multiselect(key="filter_actors").value == []
+    order.clear()
+    at.sidebar.multiselect(key="filter_actors").set_value(["israel"]).run()
+    assert order == ["sidebar", "map"]
+    shown = select(real_catalog, ClaimFilter(actors=frozenset({"israel"})))
+    n = len(real_catalog.claims)
+    assert _count_line(at) == f"**Showing {len(shown.claims)} of {n} claims**"
 
 
 def test_filter_change_swaps_layers_but_keeps_the_base_map(real_catalog: Any) -> None:

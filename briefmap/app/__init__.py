@@ -36,7 +36,7 @@ from briefmap.app.panels import (
     upload_panel,
 )
 from briefmap.app.scenes import page_heading, presentation_frame, talking_points
-from briefmap.app.view import BriefingView, build_view, current_view, publish, update_link
+from briefmap.app.view import BriefingView, build_view, current_view, end_of_run, publish
 
 __all__ = [
     "BriefingView",
@@ -49,6 +49,7 @@ __all__ = [
     "data_problems",
     "deferred_download",
     "empty_result_notice",
+    "end_of_run",
     "link_notices",
     "map_columns",
     "map_footer",
@@ -57,7 +58,6 @@ __all__ = [
     "publish",
     "talking_points",
     "timeline_chart",
-    "update_link",
     "upload_claims",
     "upload_panel",
 ]

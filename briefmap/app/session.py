@@ -5,7 +5,7 @@ the keys below), as a :class:`~briefmap.engine.state.BriefingState` (what they m
 with its :class:`~briefmap.engine.query.ClaimFilter`), and as link parameters (named in
 ``briefmap/engine/state.py``). :class:`Form` converts between them for one catalog,
 whose place kinds and reporting dates bound the widgets. A run reads the state
-once (``view.build_view``) and writes the link once (``view.update_link``).
+once (``view.build_view``) and writes the link once (``view.end_of_run``).
 
 The functions at the end only write state, so callbacks may call them.
 """
@@ -55,6 +55,7 @@ KEY_MAP_VIEW = "map_view_now"  # the view for the link: only the user's own (or 
 KEY_LAST_REPORTED_VIEW = "map_view_reported"  # the map's last report of an area the user moved to
 KEY_LAST_CLICK = "last_handled_click"
 KEY_RUN = "run_number"  # counts the session's runs
+KEY_SIDEBAR_RUN = "sidebar_run"  # the run that last laid out the sidebar (view.sidebar_first)
 KEY_MAP_DRAWN = "map_drawn"  # (run, presentation) of the last run that drew the map
 KEY_URL_READ = "url_read"
 KEY_NOTICES = "link_notices"

@@ -3,8 +3,8 @@
 ``app.py`` builds it (:func:`build_view`: load, read the link, lay out the
 sidebar, read the state once) and publishes it; the page takes it with
 :func:`current_view`; the map may hand on a view with its own report in it; at
-the end of the run :func:`update_link` writes the link for the view the page
-left.
+the end of the run :func:`end_of_run` writes the link for the view the page
+left (and, on a session's first run, lays out the sidebar: :func:`sidebar_first`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import streamlit as st
 from briefmap.app import pages_mode
 from briefmap.app.data import Data, Upload, current_upload, load
 from briefmap.app.link import read_link_once, write_link
-from briefmap.app.session import KEY_VIEW, Form, init
+from briefmap.app.session import KEY_RUN, KEY_SIDEBAR_RUN, KEY_VIEW, Form, init
 from briefmap.app.sidebar import sidebar
 from briefmap.data.loader import LoadResult
 from briefmap.data.schema import Catalog
@@ -84,13 +84,34 @@ class BriefingView:
         return Overlay(self.upload.result.catalog, mine, ", ".join(self.upload.names))
 
 
+def sidebar_first() -> bool:
+    """Whether this run lays out the sidebar before the page: every run but a session's first.
+
+    On a visitor's first run the page goes first, so that the browser asks for
+    the map's code and frame before the code of the sidebar's dozen kinds of
+    widget: Streamlit fetches each kind's code as its first widget arrives,
+    over six connections, and the map waited behind them (BENCHMARKS.md). No
+    sidebar is on screen yet, so none of its widgets can be stale or clicked
+    meanwhile. Later runs lay it out first: laid out last, the sidebar was the
+    previous run's for the length of every run, and a click on it could be lost.
+    The sidebar's values come from the session state either way (``init``).
+    """
+    return int(st.session_state.get(KEY_RUN) or 0) > 1
+
+
+def _lay_out_sidebar(data: Data, form: Form) -> None:
+    sidebar(data, form)
+    st.session_state[KEY_SIDEBAR_RUN] = st.session_state.get(KEY_RUN)
+
+
 def build_view() -> BriefingView:
-    """Load data, read the link, lay out the sidebar, apply filters and time."""
+    """Load data, read the link, lay out the sidebar (see :func:`sidebar_first`), apply filters and time."""
     data = load()
     form = Form.of(data.loaded.catalog)
     init(form)
     read_link_once(data, form)
-    sidebar(data, form)
+    if sidebar_first():
+        _lay_out_sidebar(data, form)
     state = form.read(st.session_state, data.briefings)
     shown = as_of(data.loaded.catalog, state.as_of)
     # The same result as query.select, from arrays cached per catalog: at
@@ -120,10 +141,16 @@ def current_view() -> BriefingView:
         # and app.py does not write the link after it.
         pages_mode.leave_pages_folder_mode()
         publish(build_view())
-        update_link()
+        end_of_run()
     return st.session_state[KEY_VIEW]
 
 
-def update_link() -> None:
-    """At the end of a run: the link for the view the page left (the map may have moved)."""
-    write_link(st.session_state[KEY_VIEW].params)
+def end_of_run() -> None:
+    """After the page: the sidebar if this run has not laid it out yet, then the link.
+
+    The link is the view the page left (the map may have moved).
+    """
+    view: BriefingView = st.session_state[KEY_VIEW]
+    if st.session_state.get(KEY_SIDEBAR_RUN) != st.session_state.get(KEY_RUN):
+        _lay_out_sidebar(view.data, view.form)
+    write_link(view.params)

@@ -382,6 +382,52 @@ class BrowserPage:
             "() => [...document.querySelectorAll('.bm-point .bm-label')].map(e => e.textContent)"
         )
 
+    def canvas_arrows(self, layer_prefix: str) -> dict[str, Any]:
+        """The canvas engine's arrows in layers named ``layer_prefix``...
+
+        Shafts and heads; whether all are on their layer's own canvas, and
+        that canvas's pointer-events (per layer); how many
+        pixels sampled along the shafts in view that canvas has inked; and
+        ``hover``, a point on a shaft with no point or shape over it (in the map
+        container's pixels) with that shaft's tooltip as text, or None.
+        """
+        return self.map_frame().evaluate(
+            """(prefix) => {
+                const out = {shafts: 0, heads: 0, on_canvas: true, inked: 0, hover: null, pointer: []};
+                const R = L.Browser.retina ? 2 : 1, P = map.__briefmapPoints, size = map.getSize();
+                for (const [name, parts] of Object.entries(window.__briefmapLayers || {})) {
+                    if (!name.startsWith(prefix) || !parts[2]) { continue; }
+                    const group = parts[2], r = group.renderer, ctx = r._ctx;
+                    out.pointer.push(getComputedStyle(r._container).pointerEvents);
+                    group.eachLayer((l) => {
+                        if (!(r instanceof L.Canvas) || l._renderer !== r) { out.on_canvas = false; }
+                        if (l instanceof L.Polygon) { out.heads += 1; return; }
+                        out.shafts += 1;
+                        const [a, b] = l.getLatLngs().map((ll) => map.latLngToLayerPoint(ll));
+                        for (let k = 0; k <= 40; k++) {
+                            const x = (a.x + (b.x - a.x) * k / 40 - r._bounds.min.x) * R;
+                            const y = (a.y + (b.y - a.y) * k / 40 - r._bounds.min.y) * R;
+                            if (x < 0 || y < 0 || x >= r._container.width || y >= r._container.height) { continue; }
+                            if (ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data[3] > 0) { out.inked += 1; }
+                            const at = map.layerPointToLatLng([a.x + (b.x - a.x) * k / 40, a.y + (b.y - a.y) * k / 40]);
+                            const c = map.latLngToContainerPoint(at);
+                            if (out.hover || k < 10 || k > 30 || c.x < 20 || c.y < 60 || c.x > size.x - 20 || c.y > size.y - 60) { continue; }
+                            const el = document.elementFromPoint(c.x, c.y);
+                            if (P && P._hit(map.latLngToLayerPoint(at))) { continue; }
+                            if (el && el.closest && el.closest('.leaflet-interactive, .leaflet-marker-icon, .leaflet-control')) { continue; }
+                            const i = group.shaftAt(at);
+                            if (i < 0) { continue; }
+                            const tip = document.createElement('div');
+                            tip.innerHTML = group.tipOf(i);
+                            out.hover = {x: c.x, y: c.y, text: tip.textContent};
+                        }
+                    });
+                }
+                return out;
+            }""",
+            layer_prefix,
+        )
+
     def count_in_map(self, selector: str) -> int:
         return int(
             self.map_frame().evaluate("sel => document.querySelectorAll(sel).length", selector)

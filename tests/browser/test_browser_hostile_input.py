@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from browser_support import BrowserPage, expect, expected_for, serving
+from browser_support import MAP_IFRAME, BrowserPage, expect, expected_for, serving
 
 from bench.synth import generate
 from briefmap.data.loader import load_catalog
@@ -252,14 +252,27 @@ def test_a_large_upload_draws_on_the_canvas_and_shows_in_claims_and_exports(
             break
         app.page.wait_for_timeout(500)
     assert drawn == count
-    # Its arrows too, from the payload (a shaft and a head each), not a folium path apiece.
+    # Its arrows too, from the payload (a shaft and a head each), not a folium path
+    # apiece, on the layer's own canvas, not as SVG elements (two per arrow); the
+    # canvas takes no pointer, yet a shaft shows its tooltip.
     arrows = len(
         deployment_arrows(
             mine.catalog, plan_features(mine.catalog, mine.catalog.index.select(ClaimFilter()))
         )
     )
     assert arrows > 0
-    assert app.count_in_map(".bm-arrow") == 2 * arrows
+    drawn_arrows = app.canvas_arrows("Your upload")
+    assert drawn_arrows["shafts"] == drawn_arrows["heads"] == arrows
+    assert drawn_arrows["on_canvas"]
+    assert set(drawn_arrows["pointer"]) == {"none"}  # the shapes under it keep their tooltips
+    assert drawn_arrows["inked"] > 0, drawn_arrows
+    assert app.count_in_map(".bm-arrow") == 0
+    hover = drawn_arrows["hover"]
+    assert hover is not None, "no shaft in view to hover"
+    box = app.page.locator(MAP_IFRAME).bounding_box()
+    app.page.mouse.move(box["x"] + hover["x"], box["y"] + hover["y"])
+    expect(app.map().locator(".bm-tooltip").filter(has_text=hover["text"][:40])).to_be_visible()
+    app.page.mouse.move(box["x"] + 2, box["y"] + box["height"] / 2)
     # The offline HTML holds it, as its own layer. (After the map's last view report:
     # a rerun during the click would drop the file's generator.)
     app.settle()

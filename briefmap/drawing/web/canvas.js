@@ -543,16 +543,73 @@
     }
 
     // A proposed deployment's arrows (payload "a", see canvas_payload.py): a dashed
-    // shaft with the tooltip, and a filled head, both of class bm-arrow.
+    // shaft and a filled head, on a canvas of the layer's own (Leaflet's canvas
+    // renderer), not as SVG: a thousand arrows were two thousand SVG elements to
+    // add and lay out on the first map. That canvas takes no pointer, or it would
+    // cover the claims' shapes beneath it; the shaft under the pointer is found
+    // here from the map's own mousemove, and its tooltip (the string table's) shown.
+    var ARROW_REACH = 6;  // px from a shaft that still counts as on it
     function arrows(d) {
-        var group = L.layerGroup();
+        var renderer = L.canvas(), group = L.layerGroup(), map = null;
+        var tip = L.tooltip({className: "bm-tooltip", direction: "top", offset: [0, -8]});
+        var ends = null, endsZoom = null, over = -1;
         for (var i = 0; i < d.a.length; i++) {
             var a = d.a[i], colour = d.ac[a[8]];
             L.polyline([[a[0], a[1]], [a[2], a[3]]], {color: colour, weight: 3, dashArray: "10 8",
-                className: "bm-arrow"}).bindTooltip(d.T[a[9]], {className: "bm-tooltip"}).addTo(group);
+                renderer: renderer, interactive: false}).addTo(group);
             L.polygon([[a[2], a[3]], [a[4], a[5]], [a[6], a[7]]], {color: colour, weight: 1,
-                fill: true, fillColor: colour, fillOpacity: 1, className: "bm-arrow"}).addTo(group);
+                fill: true, fillColor: colour, fillOpacity: 1, renderer: renderer, interactive: false}).addTo(group);
         }
+        renderer.on("add", function () { renderer._container.style.pointerEvents = "none"; });
+        // The shaft nearest the top (drawn last) within reach of a point at the
+        // map's zoom, or -1. Ends in absolute pixels, projected once per zoom.
+        function shaftAt(latlng) {
+            var z = map.getZoom(), p = map.project(latlng, z), best = -1, j;
+            if (endsZoom !== z) {
+                ends = [];
+                for (j = 0; j < d.a.length; j++) {
+                    ends.push(map.project([d.a[j][0], d.a[j][1]], z), map.project([d.a[j][2], d.a[j][3]], z));
+                }
+                endsZoom = z;
+            }
+            for (j = 0; j < d.a.length; j++) {
+                if (L.LineUtil.pointToSegmentDistance(p, ends[2 * j], ends[2 * j + 1]) <= ARROW_REACH) { best = j; }
+            }
+            return best;
+        }
+        function hide() {
+            over = -1;
+            if (map && map.hasLayer(tip)) { map.closeTooltip(tip); }
+        }
+        function move(e) {
+            var target = e.originalEvent && e.originalEvent.target;
+            // A point's tooltip (canvas.js), or a claim's shape under the pointer, comes first.
+            if ((map.dragging && map.dragging.moving()) ||
+                    L.DomUtil.hasClass(map.getContainer(), "bm-over-point") ||
+                    (target && target.classList && target.classList.contains("leaflet-interactive"))) {
+                hide();
+                return;
+            }
+            var i = shaftAt(e.latlng);
+            if (i < 0) { hide(); return; }
+            if (i !== over) { over = i; tip.setContent(d.T[d.a[i][9]]); }
+            tip.setLatLng(e.latlng);
+            if (!map.hasLayer(tip)) { map.openTooltip(tip); }
+        }
+        group.on("add", function () {
+            map = group._map;
+            map.on("mousemove", move);
+            map.on("mouseout movestart zoomstart", hide);
+        });
+        group.on("remove", function () {
+            hide();
+            map.off("mousemove", move);
+            map.off("mouseout movestart zoomstart", hide);
+            if (renderer._map) { renderer.remove(); }
+        });
+        group.renderer = renderer;
+        group.shaftAt = function (latlng) { return map ? shaftAt(latlng) : -1; };
+        group.tipOf = function (i) { return d.T[d.a[i][9]]; };
         return group;
     }
 
