@@ -41,10 +41,12 @@ def collector_paused() -> Iterator[None]:
 
 
 def kept_for_good(value: T) -> T:
-    """``value``, with every object alive now out of the collector's passes.
+    """``value``, with every object tracked now out of the collector's passes.
 
-    A full collection first, so no garbage of the build is frozen with it.
+    No collection first: it would find next to nothing (no cyclic garbage
+    after validating 10,000 claims, under a thousand objects from the imports
+    after reading 100,000 from the disk cache), yet a full pass over the fresh
+    catalog took 0.5 s of the first visitor's wait after a restart.
     """
-    gc.collect()
     gc.freeze()
     return value
