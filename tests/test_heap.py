@@ -78,3 +78,20 @@ def test_the_apps_data_is_kept_for_good(monkeypatch: pytest.MonkeyPatch, collect
     data._load.clear()
     assert kept == [loaded]
     assert loaded.loaded.catalog.claims
+
+
+def test_the_app_keeps_two_versions_of_the_data_at_most(
+    monkeypatch: pytest.MonkeyPatch, collector: None
+) -> None:
+    # An edited folder's old version is never asked for again: kept, it would
+    # hold its whole catalog until the server stops.
+    from briefmap.app import data
+
+    built: list[str] = []
+    monkeypatch.setattr(data, "stored", lambda path, fingerprint, build: built.append(fingerprint))
+    data._load.clear()
+    for fingerprint in ("v1", "v2", "v3", "v3", "v2", "v1"):
+        data._load("/data", fingerprint)
+    data._load.clear()
+    assert data.DATA_VERSIONS_KEPT == 2
+    assert built == ["v1", "v2", "v3", "v1"]  # v1 had gone, v2 and v3 were kept

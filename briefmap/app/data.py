@@ -46,7 +46,13 @@ class Upload:
     result: LoadResult
 
 
-@st.cache_resource(show_spinner=False)
+# Two versions at most: keyed by content, an edited folder's old version is never
+# asked for again, and kept it would hold its catalog (400 MB at 100,000 claims)
+# until the server stops. Two, not one, so two data folders may alternate.
+DATA_VERSIONS_KEPT = 2
+
+
+@st.cache_resource(show_spinner=False, max_entries=DATA_VERSIONS_KEPT)
 def _load(data_dir: str, fingerprint: str) -> Data:
     # Keyed by the files' content hash, so an edit to geodata/ is picked up on
     # the next rerun; cache_resource shares one catalog across sessions.
