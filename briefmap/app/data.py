@@ -47,7 +47,7 @@ class Upload:
 
 
 # Two versions at most: keyed by content, an edited folder's old version is never
-# asked for again, and kept it would hold its catalog (400 MB at 100,000 claims)
+# asked for again, and kept it would hold its catalog (hundreds of MB at 100,000 claims)
 # until the server stops. Two, not one, so two data folders may alternate.
 DATA_VERSIONS_KEPT = 2
 
