@@ -85,7 +85,7 @@ def leaflet_style(base: str = COMPONENT_RELATIVE_BASE) -> str:
     without waiting for them, so the map was laid out unstyled and could not
     be framed (its corners unmeasurable) until the file came, by which time
     100,000 claims had been drawn once at the wrong zoom (BENCHMARKS.md,
-    "the first map's wasted draws").
+    "Issue 12: the whole app's first map, continued").
     """
     prefix = f"{base}/{VENDOR_SUBDIR.as_posix()}"
     return f"<style>\n{leaflet_css(lambda image: f'{prefix}/{image}')}</style>\n"

@@ -63,6 +63,19 @@ test("layers fetched together are drawn together, in the order they were asked f
     assert.deepEqual(drawn, ["p", "q", "HTTP 404"]);
 });
 
+test("a layer that fails to draw does not keep the ones fetched with it off the map", async () => {
+    const {fetchFn, release} = server({"bad.json.gz": {v: "bad"}, "good.json.gz": {v: "good"}});
+    const drawn = [];
+    const bad = fetchPayload(fetchFn, "group_bad", "bad.json.gz", () => { throw new Error("broken layer"); }, assert.fail);
+    const good = fetchPayload(fetchFn, "group_good", "good.json.gz", (d) => drawn.push(d.v), assert.fail);
+    release(0);
+    release(1);
+    const settled = await Promise.allSettled([bad, good]);
+    assert.deepEqual(drawn, ["good"]);
+    // Not swallowed: the fetch that drew the batch rejects with it.
+    assert.deepEqual(settled.filter((r) => r.status === "rejected").map((r) => r.reason.message), ["broken layer"]);
+});
+
 test("a layer slow to come does not hold the others back for long", async () => {
     const {fetchFn, release} = server({"fast.json.gz": {v: "fast"}, "slow.json.gz": {v: "slow"}});
     const drawn = [];

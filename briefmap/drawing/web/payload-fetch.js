@@ -23,9 +23,15 @@
 
     function flush() {
         if (holding !== null) { clearTimeout(holding); holding = null; }
-        var waiting = [];
-        queue.forEach(function (entry) { if (entry.run) { entry.run(); } else { waiting.push(entry); } });
+        var waiting = [], failed = null;
+        queue.forEach(function (entry) {
+            if (!entry.run) { waiting.push(entry); return; }
+            // One layer that fails to draw does not keep the others off the map;
+            // its error is thrown after them (the fetch's promise rejects with it).
+            try { entry.run(); } catch (error) { failed = failed || error; }
+        });
         queue = waiting;
+        if (failed) { throw failed; }
     }
 
     function settle(entry, run) {
