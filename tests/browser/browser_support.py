@@ -27,7 +27,13 @@ from briefmap.drawing.mapping import FEATURE_CLASS, Layer, build_layers, plan_fe
 from briefmap.drawing.plan import MapFeature, one_per_place
 from briefmap.engine.query import ClaimFilter, Selection, select
 from briefmap.safe import WORD_JOINER
-from briefmap.screenshots import MAP_FRAME_URL_PART, AppServer, is_tile_url, start_app
+from briefmap.screenshots import (
+    MAP_FRAME_URL_PART,
+    SIDEBAR_LAID_OUT,
+    AppServer,
+    is_tile_url,
+    start_app,
+)
 
 if TYPE_CHECKING:  # Playwright is a test extra: without it the suite skips, not crashes
     from playwright.sync_api import ConsoleMessage, Frame, FrameLocator, Locator, Page, Request
@@ -217,15 +223,20 @@ class BrowserPage:
         self.wait_idle()
 
     def wait_idle(self) -> None:
-        """Wait until Streamlit is connected and its script is not running."""
+        """Wait until Streamlit is connected, its script not running and the sidebar laid out.
+
+        The sidebar: a session's first run on the Map page leaves it to the
+        run the drawn map asks for (``SIDEBAR_LAID_OUT``).
+        """
         self.page.wait_for_function(
-            """() => {
+            """(sidebar) => {
                 const app = document.querySelector('[data-testid="stApp"]');
                 return !!app
                     && app.getAttribute('data-test-connection-state') === 'CONNECTED'
                     && app.getAttribute('data-test-script-state') === 'notRunning'
-                    && !!document.querySelector('[data-testid="stSidebar"]');
+                    && !!document.querySelector(sidebar);
             }""",
+            arg=SIDEBAR_LAID_OUT,
             timeout=WAIT_MS,
         )
 

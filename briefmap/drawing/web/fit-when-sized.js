@@ -2,7 +2,7 @@
 // its real size, and tell the app whether the user moved the map (FitWhenSized
 // in briefmap/drawing/map_elements.py says why; frame.js passes the requests).
 (function (map, labelRoom) {
-    var state = {moved: false, place: null, framing: false, lastInput: 0};
+    var state = {moved: false, place: null, framing: false, lastInput: 0, drawn: false};
     var current = null;  // the request framed last
     var applied = null;  // its serial
     map.__bmReport = state;
@@ -114,17 +114,51 @@
     if (!lib || lib.__bmWrapped) { return; }
     var send = lib.setComponentValue;
     var sent = null;
+    var last = null;  // streamlit-folium's last report
     lib.__bmWrapped = true;
     lib.setComponentValue = function (data) {
         if (!data || typeof data !== "object") { return send.call(lib, data); }
+        last = data;
         var report = map.__bmReport || state;
-        var ours = Object.assign({}, data, {briefmap: {moved: report.moved, place: report.place}});
-        var rest = Object.assign({}, ours);
-        ["bounds", "center", "zoom"].forEach(function (key) { delete rest[key]; });
-        var key = JSON.stringify(rest);
+        var ours = Object.assign({}, data, {
+            briefmap: {moved: report.moved, place: report.place, drawn: state.drawn || false},
+        });
+        // What the app reads of a report that is not a move (the view is read
+        // only from a move: interaction.moved_area).
+        var key = JSON.stringify([
+            data.last_object_clicked || null, data.last_object_clicked_count || 0, ours.briefmap,
+        ]);
         if (sent === null && !report.moved && !data.last_object_clicked) { sent = key; }
         if (!report.moved && key === sent) { return undefined; }
         sent = key;
         return send.call(lib, ours);
     };
+
+    // The first map a visit draws says so once its claims are on screen: on a
+    // session's first run the app leaves its sidebar to the run this report
+    // starts, so that the browser draws the map first (sidebar_after_map in
+    // briefmap/app/view.py). Once a visit (one page of the app's, which the
+    // frames of later maps share), so a map drawn again does not rerun the app.
+    var host = null;
+    try { host = window.parent !== window && window.parent.document ? window.parent : null; } catch (e) { host = null; }
+    function reportDrawn() {
+        if (host && host.__briefmapMapDrawn) { return; }
+        if (host) { host.__briefmapMapDrawn = true; }
+        state.drawn = true;
+        lib.setComponentValue(last || {});
+    }
+    // After the map's script has run (its layers have asked for their files),
+    // once those have come, the canvas has drawn them (it draws in steps, over
+    // frames: canvas-engine.js) and two more frames have painted.
+    function painted() {
+        var points = map.__briefmapPoints;
+        if (points && (points.drawing || points._redrawRequest)) {
+            points.once("drawn", painted);
+            return;
+        }
+        requestAnimationFrame(function () { requestAnimationFrame(reportDrawn); });
+    }
+    setTimeout(function () {
+        (window.__briefmapAfterFetches || function (callback) { callback(); })(painted);
+    }, 0);
 })
