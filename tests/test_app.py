@@ -11,10 +11,11 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from app_runs import opened
 from streamlit.testing.v1 import AppTest
 
 from briefmap.app import map_panel, pages_mode, scenes, view
-from briefmap.app.session import KEY_TIMELINE
+from briefmap.app.session import KEY_SIDEBAR_WAITS, KEY_TIMELINE
 from briefmap.data.loader import load_catalog
 from briefmap.data.sourcing import RULES
 from briefmap.drawing.mapping import plan_features
@@ -33,8 +34,12 @@ def _navigation_not_pages_folder() -> Iterator[None]:
         yield
 
 
-def _app() -> AppTest:
+def _first_run() -> AppTest:
     return AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+
+
+def _app() -> AppTest:
+    return opened(AppTest.from_file(str(REPO / "app.py"), default_timeout=60))
 
 
 def _map_args(at: AppTest) -> dict[str, Any]:
@@ -105,11 +110,12 @@ def test_the_map_page_sends_no_html_in_markdown() -> None:
     assert map_panel.MAP_COLUMNS_CSS.strip() in styles
 
 
-def test_a_sessions_first_run_sends_the_map_before_the_sidebar(
+def test_a_sessions_first_run_draws_the_map_and_leaves_the_sidebar_to_the_next(
     monkeypatch: pytest.MonkeyPatch, real_catalog: Any
 ) -> None:
-    # So the browser fetches the map's code before the sidebar's widgets' code;
-    # later runs lay the sidebar out first, so it is never the previous run's.
+    # So the browser draws the map before it renders the sidebar's widgets and
+    # fetches their code; later runs lay the sidebar out first, so it is never
+    # the previous run's.
     order: list[str] = []
 
     def recording(name: str, real: Any) -> Any:
@@ -121,15 +127,50 @@ def test_a_sessions_first_run_sends_the_map_before_the_sidebar(
 
     monkeypatch.setattr(view, "sidebar", recording("sidebar", view.sidebar))
     monkeypatch.setattr(map_panel, "st_folium", recording("map", map_panel.st_folium))
-    at = _app()
-    assert order == ["map", "sidebar"]
+    at = _first_run()
+    assert not at.exception
+    assert order == ["map"]
+    assert len(at.sidebar.multiselect) == 0
+    assert at.session_state[KEY_SIDEBAR_WAITS] is True
+    order.clear()
+    at.run()  # what the map's report of its first drawing starts
+    assert order == ["sidebar", "map"]
     assert at.sidebar.multiselect(key="filter_actors").value == []
+    assert at.session_state[KEY_SIDEBAR_WAITS] is False
     order.clear()
     at.sidebar.multiselect(key="filter_actors").set_value(["israel"]).run()
     assert order == ["sidebar", "map"]
     shown = select(real_catalog, ClaimFilter(actors=frozenset({"israel"})))
     n = len(real_catalog.claims)
     assert _count_line(at) == f"**Showing {len(shown.claims)} of {n} claims**"
+
+
+@pytest.mark.parametrize("page", ["pages/claims.py", "pages/sources.py"])
+def test_a_first_run_on_a_page_without_the_map_lays_out_the_sidebar(page: str) -> None:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="filter_actors").value == []
+    assert at.session_state[KEY_SIDEBAR_WAITS] is False
+
+
+def test_the_fallback_timer_reruns_the_app_only_while_the_sidebar_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its one call as the first run lays it out does nothing; its timer's
+    # calls rerun the whole app until a run has laid the sidebar out.
+    state: dict[str, Any] = {}
+    monkeypatch.setattr(view.st, "session_state", state)
+    reruns: list[bool] = []
+    monkeypatch.setattr(view.st, "rerun", lambda: reruns.append(True))
+    view._sidebar_fallback()
+    assert reruns == []
+    state[KEY_SIDEBAR_WAITS] = True
+    view._sidebar_fallback()
+    assert reruns == [True]
+    state[KEY_SIDEBAR_WAITS] = False
+    view._sidebar_fallback()
+    assert reruns == [True]
 
 
 def test_filter_change_swaps_layers_but_keeps_the_base_map(real_catalog: Any) -> None:

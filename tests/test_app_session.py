@@ -183,6 +183,8 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
 
 
 def _app() -> AppTest:
+    # One run: what these tests count is counted per run. A session's first
+    # run on the Map page lays out no sidebar (view.sidebar_after_map).
     return AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_runs import opened
 from streamlit.testing.v1 import AppTest
 
 from briefmap.app import pages_mode
@@ -35,7 +36,7 @@ def _app(**params: str) -> AppTest:
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
-    return at.run()
+    return opened(at)
 
 
 def _count_line(at: AppTest) -> str:

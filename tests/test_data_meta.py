@@ -14,6 +14,7 @@ from typing import Any
 
 import canvas_reading
 import pytest
+from app_runs import open_app
 
 from briefmap.app.session import Form
 from briefmap.data.loader import LoadResult, load_catalog
@@ -308,7 +309,6 @@ def test_the_map_page_takes_its_title_and_actors_from_the_data(
     data_copy: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from streamlit.testing.v1 import AppTest
 
     from briefmap.app import pages_mode
 
@@ -319,7 +319,7 @@ def test_the_map_page_takes_its_title_and_actors_from_the_data(
     monkeypatch.setenv("BRIEFMAP_DATA", str(data_copy))
     repo = Path(__file__).resolve().parent.parent
     with pages_mode.navigation_only():
-        at = AppTest.from_file(str(repo / "app.py"), default_timeout=60).run()
+        at = open_app(app=repo / "app.py")
     assert not at.exception, at.exception
     assert at.title[0].value.replace("\\", "") == meta["title"]
     assert at.caption[0].value.replace("\\", "").startswith("A test subject. Data as of ")

@@ -17,8 +17,9 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def _sidebar_after_switching_to_claims() -> list[str]:
+    # The Map page's first run, which leaves the sidebar to the next run.
     at = AppTest.from_file(APP, default_timeout=60).run()
-    assert [h.value for h in at.sidebar.subheader][:1] == ["Filters"]
+    assert not at.exception
     at.switch_page("pages/claims.py").run()
     assert [t.value for t in at.title] == ["Claims"]
     return [h.value for h in at.sidebar.subheader]
