@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from browser_support import BrowserPage, expect
+
+from briefmap.app import view
+from briefmap.screenshots import MAP_FRAME_URL_PART, SIDEBAR_LAID_OUT
 
 pytestmark = pytest.mark.browser
 
@@ -82,3 +86,66 @@ def test_a_typed_day_applies_on_enter_without_leaving_the_field(
     expect(app.sidebar.get_by_text("As of: “2025-02-31” is not a day")).to_be_visible()
     expect(banner).to_have_count(0)
     expect(app.exceptions()).to_have_count(0)
+
+
+# In the page around the map: when the map's frame, the map's report that it
+# has drawn (fit-when-sized.js sets __briefmapMapDrawn on this page) and the
+# sidebar's first widget came. ``preset``: a report already made, as if the
+# map's frame never sent one.
+ARRIVALS_JS = """
+(preset) => {
+  if (window.parent !== window) return;
+  const arrived = window.__bmArrived = {};
+  let drawn = preset || undefined;
+  if (preset) arrived.report = 0;
+  Object.defineProperty(window, "__briefmapMapDrawn", {
+    configurable: true,
+    get() { return drawn; },
+    set(value) { drawn = value; arrived.report = performance.now(); },
+  });
+  const look = () => {
+    const now = performance.now();
+    if (arrived.map === undefined && document.querySelector(MAP_FRAME)) arrived.map = now;
+    if (arrived.sidebar === undefined && document.querySelector(SIDEBAR)) arrived.sidebar = now;
+    if (arrived.sidebar === undefined) setTimeout(look, 5);
+  };
+  look();
+}
+"""
+
+
+def _arrivals(app: BrowserPage, preset: bool) -> dict[str, float]:
+    frame = f'iframe[src*="{MAP_FRAME_URL_PART}"]'
+    script = ARRIVALS_JS.replace("MAP_FRAME", json.dumps(frame))
+    script = script.replace("SIDEBAR", json.dumps(SIDEBAR_LAID_OUT))
+    app.page.add_init_script(f"({script})({'true' if preset else 'false'})")
+    app.goto("/")  # returns once the sidebar is laid out
+    app.map()
+    return app.page.evaluate("() => window.__bmArrived")
+
+
+def test_the_first_map_is_drawn_before_the_sidebar_which_it_then_asks_for(
+    open_page: Any, app_server: Any
+) -> None:
+    # The browser renders the sidebar's widgets on the thread that draws the
+    # map: a session's first run draws the map alone, and the map, once drawn,
+    # asks for the run that lays out the sidebar (app/view.py, sidebar_after_map).
+    app: BrowserPage = open_page(app_server, viewport=SHARED_SCREEN)
+    arrived = _arrivals(app, preset=False)
+    assert arrived["map"] < arrived["report"] < arrived["sidebar"], arrived
+    assert arrived["sidebar"] - arrived["report"] < view.SIDEBAR_FALLBACK_S * 1000, arrived
+    assert app.script_runs() == 2  # the first run, then the one the map asked for
+    expect(app.multiselect("Actor")).to_be_visible()
+    # The map's report changed nothing else: no move, no click in the link.
+    assert "lat" not in app.page.url and "place" not in app.page.url
+
+
+def test_a_map_that_never_reports_still_gets_its_sidebar(open_page: Any, app_server: Any) -> None:
+    # Its script failed, or it is still drawing a million claims: a timer in
+    # the first run asks for the sidebar's run instead.
+    app: BrowserPage = open_page(app_server, viewport=SHARED_SCREEN)
+    arrived = _arrivals(app, preset=True)
+    waited = arrived["sidebar"] - arrived["map"]
+    assert waited >= (view.SIDEBAR_FALLBACK_S - 1) * 1000, arrived
+    assert app.script_runs() == 2
+    expect(app.multiselect("Actor")).to_be_visible()

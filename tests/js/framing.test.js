@@ -60,13 +60,16 @@ function fakeMap(size, corners) {
     return map;
 }
 
-// Timers run when the test says so.
+// Timers run when the test says so; animation frames too, one at a time.
 function fakeClock() {
     const queue = [];
+    const frames = [];
     let now = 1000;
     return {
         setTimeout(fn) { queue.push(fn); },
         flush() { while (queue.length) { queue.shift()(); } },
+        requestAnimationFrame(fn) { frames.push(fn); },
+        paint() { frames.splice(0).forEach((fn) => fn()); },
         Date: {now: () => now},
         advance(ms) { now += ms; },
     };
@@ -93,13 +96,17 @@ function viewedMap(size, view, same) {
 // Microtasks (the request's fit) run, timers do not.
 const microtasks = () => new Promise((resolve) => setImmediate(resolve));
 
-function framed(size, corners, ready) {
+function framed(size, corners, ready, page) {
     const clock = fakeClock();
     const sent = [];
     const Streamlit = {setComponentValue(value) { sent.push(value); }};
-    const window = {Streamlit, getComputedStyle: (el) => ({position: el.position})};
+    const window = {Streamlit, getComputedStyle: (el) => ({position: el.position}), ...page};
+    if (page && page.parent === "self") { window.parent = window; }
     const {map, L} = ready || {map: fakeMap(size, corners), L: {}};
-    load("fit-when-sized.js", {window, L, setTimeout: clock.setTimeout, Date: clock.Date})(map, 110);
+    load("fit-when-sized.js", {
+        window, L, setTimeout: clock.setTimeout, Date: clock.Date,
+        requestAnimationFrame: clock.requestAnimationFrame,
+    })(map, 110);
     const frame = load("frame.js", {});
     return {map, clock, sent, Streamlit, frame};
 }
@@ -192,7 +199,7 @@ test("the report says moved only after the user's own input, and skips the map's
     // A click is news.
     Streamlit.setComponentValue({bounds: 2, zoom: 8, last_object_clicked: {lat: 1, lng: 2}});
     assert.equal(sent.length, 1);
-    assert.deepEqual(plain(sent[0].briefmap), {moved: false, place: null});
+    assert.deepEqual(plain(sent[0].briefmap), {moved: false, place: null, drawn: false});
     // A move long after any input (a resize) is not the user's either.
     clock.advance(5000);
     map.fire("movestart");
@@ -209,6 +216,53 @@ test("the report says moved only after the user's own input, and skips the map's
     // A new frame forgets the move.
     frame(map, {...PLACES, serial: 5});
     assert.equal(map.__bmReport.moved, false);
+});
+
+test("the first map a page draws reports once, after its layers' files are drawn and painted", async () => {
+    // The app's first run leaves its sidebar to the run this report starts
+    // (sidebar_after_map in briefmap/app/view.py).
+    const app = {document: {}};  // the page around the map's frame
+    let idle = null;
+    const points = {drawing: false, _redrawRequest: null, once(name, fn) { this.pending = fn; }};
+    const page = {parent: app, __briefmapAfterFetches: (fn) => { idle = fn; }};
+    const {map, clock, sent, Streamlit} = framed({x: 800, y: 640}, {}, null, page);
+    map.__briefmapPoints = points;
+    Streamlit.setComponentValue({bounds: 1, zoom: 7, last_object_clicked: null});
+    clock.flush();
+    clock.paint();
+    assert.equal(sent.length, 0);  // the layers' files are still on their way
+    points.drawing = true;  // they came; the canvas draws them, in steps
+    idle();
+    clock.paint();
+    assert.equal(sent.length, 0);
+    points.drawing = false;
+    points.pending();  // its "drawn"
+    clock.paint();
+    assert.equal(sent.length, 0);  // one frame: not yet painted for sure
+    clock.paint();
+    assert.equal(sent.length, 1);
+    assert.deepEqual(plain(sent[0]), {bounds: 1, zoom: 7, last_object_clicked: null,
+        briefmap: {moved: false, place: null, drawn: true}});
+    assert.equal(app.__briefmapMapDrawn, true);
+    // streamlit-folium's later reports of the view the app framed: nothing new.
+    Streamlit.setComponentValue({bounds: 2, zoom: 8, last_object_clicked: null});
+    assert.equal(sent.length, 1);
+
+    // Another map on the same page (back on the Map page) does not rerun the app again.
+    const again = framed({x: 800, y: 640}, {}, null, {parent: app});
+    again.clock.flush();
+    again.clock.paint();
+    again.clock.paint();
+    assert.equal(again.sent.length, 0);
+});
+
+test("a map with no files to fetch reports at once; one whose page it cannot see, all the same", () => {
+    const {clock, sent} = framed({x: 800, y: 640}, {}, null, {parent: "self"});
+    clock.flush();
+    clock.paint();
+    clock.paint();
+    assert.equal(sent.length, 1);
+    assert.deepEqual(plain(sent[0]), {briefmap: {moved: false, place: null, drawn: true}});
 });
 
 test("Enter on a focused marker clicks it with its position; a click names its place", () => {

@@ -128,7 +128,7 @@
         var key = JSON.stringify([
             data.last_object_clicked || null, data.last_object_clicked_count || 0, ours.briefmap,
         ]);
-        if (sent === null && !report.moved && !data.last_object_clicked) { sent = key; }
+        if (sent === null && !report.moved && !data.last_object_clicked && !state.drawn) { sent = key; }
         if (!report.moved && key === sent) { return undefined; }
         sent = key;
         return send.call(lib, ours);
@@ -140,7 +140,7 @@
     // briefmap/app/view.py). Once a visit (one page of the app's, which the
     // frames of later maps share), so a map drawn again does not rerun the app.
     var host = null;
-    try { host = window.parent !== window && window.parent.document ? window.parent : null; } catch (e) { host = null; }
+    try { host = window.parent !== window && window.parent.document ? window.parent : null; } catch (e) { /* another origin */ }
     function reportDrawn() {
         if (host && host.__briefmapMapDrawn) { return; }
         if (host) { host.__briefmapMapDrawn = true; }
