@@ -91,8 +91,9 @@ def sidebar_first() -> bool:
     On a visitor's first run the page goes first, so that the browser asks for
     the map's code and frame before the code of the sidebar's dozen kinds of
     widget: Streamlit fetches each kind's code as its first widget arrives,
-    over six connections, and the map waited behind them (BENCHMARKS.md). No
-    sidebar is on screen yet, so none of its widgets can be stale or clicked
+    over six connections, and the map waited behind them (BENCHMARKS.md). On
+    the Map page that run leaves the sidebar to the next (:func:`sidebar_after_map`).
+    No sidebar is on screen yet, so none of its widgets can be stale or clicked
     meanwhile. Later runs lay it out first: laid out last, the sidebar was the
     previous run's for the length of every run, and a click on it could be lost.
     The sidebar's values come from the session state either way (``init``).
