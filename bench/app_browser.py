@@ -12,17 +12,19 @@ each of the page's 100-odd requests through this process and added about a
 second):
 
 - ``server start``: the process started until ``/_stcore/health`` answers;
-- ``page open -> map drawn``: from the page's navigation to the first frame
-  painted after the map's points are drawn (the canvas's drawing finished,
-  ``__briefmapDrawn`` counts the layers' places), in the page's own clock.
+- ``page open -> map drawn``: from the page's navigation to the start of the
+  first animation frame after the map's points are drawn (the canvas's drawing
+  finished, ``__briefmapDrawn`` counts the layers' places; the frame that drew
+  them has been painted), in the page's own clock.
   A script watches from the moment the map's frame starts (``WATCH``): asked
   from this process after the page is up, as before 30 November 2026, the
   answer also waited for whatever the page ran next, and since the sidebar
   comes after the map (``sidebar_after_map`` in ``briefmap/app/view.py``)
   that is its widgets. That older figure is still kept (``polled``) and
   printed for the second visitor;
-- ``sidebar``: from the page's navigation until the sidebar's first widget is
-  in the page (median of the later visitors);
+- ``sidebar`` and ``complete``: from the page's navigation until the
+  sidebar's first widget, and its last (the file uploader), is in the page
+  (median of the later visitors);
 - ``first visit``: the two added, what the first briefer after a restart waits;
 - ``pan``: a pan of the map by 300 px in the iframe until the canvas has
   redrawn what it exposed (median of five), and the boxes of crowded areas in view;
@@ -83,13 +85,17 @@ DRAWN = """() => new Promise((res) => {
 })"""
 
 # An init script, so it runs in every frame from its start. In the map's frame:
-# the page's clock at the first animation frame after ``ready()`` holds (polled
-# every 5 ms). In the page: when the sidebar's first widget came, if asked.
+# the page's clock when the first animation frame after ``ready()`` held begins
+# (polled every 5 ms; the frame that drew the points has been painted by then).
+# In the page: when the sidebar's first widget came, and its last (the file
+# uploader), if asked.
 WATCH = """(args) => {
   if (window.parent === window) {
     if (!args.sidebar) return;
     const look = () => {
-      if (document.querySelector(args.sidebar)) { window.__bmSidebarAt = performance.now(); return; }
+      const now = performance.now();
+      if (window.__bmSidebarAt === undefined && document.querySelector(args.sidebar)) window.__bmSidebarAt = now;
+      if (document.querySelector(args.sidebarDone)) { window.__bmSidebarDoneAt = now; return; }
       setTimeout(look, 5);
     };
     look();
@@ -111,19 +117,27 @@ POINTS_DRAWN = """() => {
 MAP_LOADED = "() => !!(window.map && window.map._loaded)"
 
 
-def watch(page: Any, ready: str, sidebar: str | None = None) -> None:
+# The sidebar's last widget, in the "Your own data" expander.
+SIDEBAR_DONE = '[data-testid="stSidebarUserContent"] [data-testid="stFileUploader"]'
+
+
+def watch(page: Any, ready: str, sidebar: bool = False) -> None:
     """Before ``goto``: time ``ready`` in the map's frame (and the sidebar) from their start."""
-    page.add_init_script(f"({WATCH})({json.dumps({'ready': ready, 'sidebar': sidebar})})")
+    args = {"ready": ready}
+    if sidebar:
+        args |= {"sidebar": SIDEBAR_LAID_OUT, "sidebarDone": SIDEBAR_DONE}
+    page.add_init_script(f"({WATCH})({json.dumps(args)})")
 
 
-def watched(page: Any, frame: Any, sidebar: bool = False) -> tuple[float, float | None]:
-    """Milliseconds from the page's navigation to ``ready`` painted, and to the sidebar."""
+def watched(page: Any, frame: Any, sidebar: bool = False) -> dict[str, float]:
+    """Milliseconds from the page's navigation to ``ready`` painted (``drawn``), and to the sidebar."""
     frame.wait_for_function("() => window.__bmReadyAt !== undefined", timeout=TIMEOUT_MS)
-    ready_ms = float(frame.evaluate("() => window.__bmReadyAt"))
-    if not sidebar:
-        return ready_ms, None
-    page.wait_for_function("() => window.__bmSidebarAt !== undefined", timeout=TIMEOUT_MS)
-    return ready_ms, float(page.evaluate("() => window.__bmSidebarAt"))
+    times = {"drawn": float(frame.evaluate("() => window.__bmReadyAt"))}
+    if sidebar:
+        page.wait_for_function("() => window.__bmSidebarDoneAt !== undefined", timeout=TIMEOUT_MS)
+        times["sidebar"] = float(page.evaluate("() => window.__bmSidebarAt"))
+        times["sidebar_done"] = float(page.evaluate("() => window.__bmSidebarDoneAt"))
+    return times
 
 
 # In the map's iframe: five pans of 300 px, each timed until its redraw is on screen.
@@ -158,22 +172,21 @@ OFFLINE_ARGS = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLU
 
 
 def _open(browser: Any, origin: str, context: Any = None) -> tuple[Any, dict[str, float]]:
-    """A page on the app and its times in ms: ``drawn``, ``sidebar`` (``WATCH``) and ``polled``.
+    """A page on the app and its times in ms: ``drawn``, ``sidebar``, ``sidebar_done`` (``WATCH``) and ``polled``.
 
     In a fresh browser profile, or in ``context`` (a profile that may have been
     there before). ``polled``: from ``goto`` until DRAWN, evaluated once the
     map's frame is up, resolves (the measure before 30 November 2026).
     """
     page = context.new_page() if context is not None else browser.new_page(viewport=VIEWPORT)
-    watch(page, POINTS_DRAWN, SIDEBAR_LAID_OUT)
+    watch(page, POINTS_DRAWN, sidebar=True)
     started = time.perf_counter()
     page.goto(origin, wait_until="commit", timeout=TIMEOUT_MS)
     wait_for_map(page, timeout_ms=TIMEOUT_MS)
     frame = next(f for f in page.frames if MAP_FRAME_URL_PART in f.url)
     frame.evaluate(DRAWN)
     polled = (time.perf_counter() - started) * 1000
-    drawn, sidebar = watched(page, frame, sidebar=True)
-    return page, {"drawn": drawn, "sidebar": sidebar or 0.0, "polled": polled}
+    return page, {**watched(page, frame, sidebar=True), "polled": polled}
 
 
 # method -> the server's environment: the layers as files (as shipped), or with the page.
@@ -204,7 +217,7 @@ def measure_floor(chromium: str, visits: int = 5) -> dict[str, Any]:
                     page.goto(server.url, wait_until="commit", timeout=TIMEOUT_MS)
                     wait_for_map(page, timeout_ms=TIMEOUT_MS)
                     frame = next(f for f in page.frames if MAP_FRAME_URL_PART in f.url)
-                    times.append(watched(page, frame)[0] / 1000)
+                    times.append(watched(page, frame)["drawn"] / 1000)
                     page.close()
             finally:
                 browser.close()
@@ -248,7 +261,7 @@ def measure(data: Path, cache: Path, chromium: str, method: str = "files") -> di
                     page, ms = _open(browser, server.url)
                     later.append({k: v / 1000 for k, v in ms.items()})
                     page.close()
-                for key in ("drawn", "sidebar", "polled"):
+                for key in ("drawn", "sidebar", "sidebar_done", "polled"):
                     result[f"second_visitor_page_to_{key}_s"] = statistics.median(
                         v[key] for v in later
                     )
@@ -277,7 +290,7 @@ def main(sizes: tuple[int, ...], shape: str) -> dict[str, Any]:
     rows: dict[str, Any] = {}
     head = (
         f"{'N claims':>9} {'shape':>10} {'layers':>7} {'restart':>8} {'open->drawn':>12} {'first visit':>12} "
-        f"{'2nd visitor':>12} {'sidebar':>8} {'returning':>10} {'pan':>7} {'boxes':>6} {'peak RSS':>9}"
+        f"{'2nd visitor':>12} {'sidebar':>8} {'complete':>9} {'returning':>10} {'pan':>7} {'boxes':>6} {'peak RSS':>9}"
     )
     floor = measure_floor(chromium)
     rows["floor"] = floor
@@ -323,6 +336,7 @@ def _row(n: int, shape: str, method: str, res: dict[str, Any]) -> str:
         f"{n:>9,d} {shape:>10} {method:>7} {res['server_start_s']:>7.2f}s {res['page_to_drawn_s']:>11.2f}s "
         f"{res['first_visit_s']:>11.2f}s {res['second_visitor_page_to_drawn_s']:>11.2f}s "
         f"{res['second_visitor_page_to_sidebar_s']:>7.2f}s "
+        f"{res['second_visitor_page_to_sidebar_done_s']:>8.2f}s "
         f"{res['returning_page_to_drawn_s']:>9.2f}s {res['pan_ms']:>5.0f}ms {res['boxes_in_view']:>6,d} "
         f"{(f'{rss:.0f} MB' if rss else '?'):>9}"
     )

@@ -17,9 +17,11 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def _sidebar_after_switching_to_claims() -> list[str]:
-    # The Map page's first run, which leaves the sidebar to the next run.
+    # The Map page's first run: its map, and the sidebar left to the next run.
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
+    assert [e for e in at.get("component_instance") if "st_folium" in e.proto.component_name]
+    assert list(at.sidebar.subheader) == []
     at.switch_page("pages/claims.py").run()
     assert [t.value for t in at.title] == ["Claims"]
     return [h.value for h in at.sidebar.subheader]

@@ -102,7 +102,9 @@ def sidebar_first() -> bool:
 
 
 # If the map's frame never asks for the run that lays out the sidebar (its
-# script failed, or it is still drawing a million claims), this asks instead.
+# script failed, it is still drawing a million claims, its tab is in the
+# background, or a reconnected session's first run finds the map already
+# drawn), this asks instead; a report that comes later reruns the app once more.
 SIDEBAR_FALLBACK_S = 4.0
 
 
@@ -126,8 +128,9 @@ def sidebar_after_map() -> None:
 
 
 def _sidebar_fallback() -> None:
-    # Also called once as the first run lays the fragment out: only its timer's
-    # runs, after the first run has finished waiting, ask for the whole app.
+    # Also called once as the first run lays the fragment out, before that run
+    # sets the flag: that call does nothing. The timer's calls come after it,
+    # and ask for the whole app while no run has laid the sidebar out since.
     if st.session_state.get(KEY_SIDEBAR_WAITS):
         st.rerun()
 

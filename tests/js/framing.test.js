@@ -221,7 +221,8 @@ test("the report says moved only after the user's own input, and skips the map's
 test("the first map a page draws reports once, after its layers' files are drawn and painted", async () => {
     // The app's first run leaves its sidebar to the run this report starts
     // (sidebar_after_map in briefmap/app/view.py).
-    const app = {document: {}};  // the page around the map's frame
+    let sidebar = null;  // the page around the map's frame, and its sidebar
+    const app = {document: {querySelector: (selector) => (selector.includes("stSidebarUserContent") ? sidebar : null)}};
     let idle = null;
     const points = {drawing: false, _redrawRequest: null, once(name, fn) { this.pending = fn; }};
     const page = {parent: app, __briefmapAfterFetches: (fn) => { idle = fn; }};
@@ -248,15 +249,45 @@ test("the first map a page draws reports once, after its layers' files are drawn
     Streamlit.setComponentValue({bounds: 2, zoom: 8, last_object_clicked: null});
     assert.equal(sent.length, 1);
 
-    // Another map on the same page (back on the Map page) does not rerun the app again.
+    // Another map on the same page (back on the Map page) does not rerun the
+    // app again, and its own load report is still held back.
     const again = framed({x: 800, y: 640}, {}, null, {parent: app});
+    again.Streamlit.setComponentValue({bounds: 1, zoom: 7, last_object_clicked: null});
     again.clock.flush();
     again.clock.paint();
     again.clock.paint();
     assert.equal(again.sent.length, 0);
 });
 
-test("a map with no files to fetch reports at once; one whose page it cannot see, all the same", () => {
+test("no report when the page already shows the sidebar, or the user has moved the map", () => {
+    // A visit that began on another page, or a click that reran the app
+    // first: the run would change nothing. A move: its own report carries the
+    // bounds the move left, the last report the old ones.
+    const shown = {document: {querySelector: () => ({})}};
+    const first = framed({x: 800, y: 640}, {}, null, {parent: shown});
+    first.clock.flush();
+    first.clock.paint();
+    first.clock.paint();
+    assert.equal(first.sent.length, 0);
+
+    const bare = {document: {querySelector: () => null}};
+    const moving = framed({x: 800, y: 640}, {}, null, {parent: bare});
+    moving.Streamlit.setComponentValue({bounds: 1, zoom: 7, last_object_clicked: null});
+    moving.clock.advance(5000);
+    moving.map.dom("pointerdown");
+    moving.map.fire("movestart");
+    moving.clock.flush();
+    moving.clock.paint();
+    moving.clock.paint();
+    assert.equal(moving.sent.length, 0);
+    moving.Streamlit.setComponentValue({bounds: 2, zoom: 7, last_object_clicked: null});
+    assert.equal(moving.sent.length, 1);  // the move's own report
+    assert.equal(moving.sent[0].bounds, 2);
+    assert.equal(moving.sent[0].briefmap.moved, true);
+    assert.equal(bare.__briefmapMapDrawn, true);  // and none later from this page
+});
+
+test("a map with no files to fetch reports at once; one that is not in a page of the app's, all the same", () => {
     const {clock, sent} = framed({x: 800, y: 640}, {}, null, {parent: "self"});
     clock.flush();
     clock.paint();

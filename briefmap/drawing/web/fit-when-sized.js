@@ -137,13 +137,19 @@
     // The first map a visit draws says so once its claims are on screen: on a
     // session's first run the app leaves its sidebar to the run this report
     // starts, so that the browser draws the map first (sidebar_after_map in
-    // briefmap/app/view.py). Once a visit (one page of the app's, which the
-    // frames of later maps share), so a map drawn again does not rerun the app.
+    // briefmap/app/view.py). Not when the page already shows the sidebar (a
+    // visit that began on another page, a click or a move that reran the app
+    // first, presentation view, which hides it): that run would change
+    // nothing. Not after the user moved the map: that report is on its way,
+    // with the bounds the move left (the last report still has the old ones).
+    // And once a visit (one page of the app's, shared by the frames of later maps).
+    var SIDEBAR = '[data-testid="stSidebarUserContent"] [data-testid="stCheckbox"]';  // SIDEBAR_LAID_OUT in screenshots.py
     var host = null;
     try { host = window.parent !== window && window.parent.document ? window.parent : null; } catch (e) { /* another origin */ }
     function reportDrawn() {
-        if (host && host.__briefmapMapDrawn) { return; }
+        if (host && (host.__briefmapMapDrawn || host.document.querySelector(SIDEBAR))) { return; }
         if (host) { host.__briefmapMapDrawn = true; }
+        if ((map.__bmReport || state).moved) { return; }
         state.drawn = true;
         lib.setComponentValue(last || {});
     }
