@@ -29,6 +29,9 @@ from briefmap.engine.query import Deployments
 from briefmap.safe import markdown_text
 
 
+NO_BRIEFING = "None: explore freely"
+
+
 def sidebar(data: Data, form: Form) -> None:
     """Lay out the shared sidebar; the widgets hold their values in the session."""
     with st.sidebar:
@@ -40,9 +43,9 @@ def sidebar(data: Data, form: Form) -> None:
                 "Briefing",
                 [None, *data.briefings],
                 key=KEY_BRIEFING,
-                format_func=lambda b: (
-                    "None: explore freely" if b is None else data.briefings[b].title
-                ),
+                format_func=lambda b: NO_BRIEFING if b is None else data.briefings[b].title,
+                # Streamlit shows a None value as the placeholder, not as its option.
+                placeholder=NO_BRIEFING,
                 on_change=on_briefing_change,
                 args=(data,),
             )

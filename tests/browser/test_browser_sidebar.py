@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from browser_support import BrowserPage, expect
 
-from briefmap.app import view
+from briefmap.app import sidebar, view
 from briefmap.screenshots import MAP_FRAME_URL_PART, SIDEBAR_LAID_OUT
 
 pytestmark = pytest.mark.browser
@@ -173,3 +173,13 @@ def test_a_map_that_never_reports_still_gets_its_sidebar(open_page: Any, app_ser
     # The timer stopped with the app's run: it does not rerun the app again.
     app.page.wait_for_timeout((view.SIDEBAR_FALLBACK_S + 1.5) * 1000)
     assert app.script_runs() == runs
+
+
+def test_with_no_briefing_chosen_the_briefing_box_says_so(open_page: Any, app_server: Any) -> None:
+    # Streamlit shows a None value as the box's placeholder ("Choose an
+    # option" by default), not as the option that stands for it.
+    app: BrowserPage = open_page(app_server, viewport=SHARED_SCREEN)
+    app.goto("/")
+    briefing = app.sidebar.get_by_role("combobox", name="Briefing")
+    expect(briefing).to_have_attribute("placeholder", sidebar.NO_BRIEFING)
+    expect(briefing).to_have_value("")
