@@ -28,7 +28,6 @@ from briefmap.data.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
 from briefmap.engine.query import Deployments
 from briefmap.safe import markdown_text
 
-
 NO_BRIEFING = "None: explore freely"
 
 

@@ -114,11 +114,12 @@ def sidebar_after_map() -> None:
     A first-time visitor's browser renders the sidebar's dozen widgets (and
     fetches their code) on the same thread as it draws the map: laid out in the
     same run, they held the first map back by about 0.2 s at 100,000 claims;
-    waiting, the whole sidebar is in about 0.1 s later (BENCHMARKS.md). So the page and its map come first; the map's frame, once
-    its claims are drawn, sends one report (``fit-when-sized.js``), which
-    reruns the app, and that run lays out the sidebar. A timer in a fragment
-    stands in for a frame that never reports. Only the first run waits: every
-    later one lays the sidebar out before the page (:func:`sidebar_first`).
+    waiting, the whole sidebar is in about 0.1 s later (BENCHMARKS.md). So the
+    page and its map come first; the map's frame, once its claims are drawn,
+    sends one report (``fit-when-sized.js``), which reruns the app, and that
+    run lays out the sidebar. A timer in a fragment stands in for a frame that
+    never reports. Only the first run waits: every later one lays the sidebar
+    out before the page (:func:`sidebar_first`).
     """
     if int(st.session_state.get(KEY_RUN) or 0) != 1:
         return
