@@ -20,6 +20,11 @@ def opened(at: AppTest) -> AppTest:
     return at.run().run()
 
 
+def first_run(timeout: float = 60, app: Path = APP) -> AppTest:
+    """A new session's first run: on the Map page, the map and no sidebar yet."""
+    return AppTest.from_file(str(app), default_timeout=timeout).run()
+
+
 def open_app(timeout: float = 60, app: Path = APP) -> AppTest:
     """The app opened in a new session: the sidebar laid out, on the Map page."""
-    return opened(AppTest.from_file(str(app), default_timeout=timeout))
+    return first_run(timeout, app).run()

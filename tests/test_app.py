@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from app_runs import opened
+from app_runs import first_run, open_app
 from streamlit.testing.v1 import AppTest
 
 from briefmap.app import map_panel, pages_mode, scenes, view
@@ -34,12 +34,8 @@ def _navigation_not_pages_folder() -> Iterator[None]:
         yield
 
 
-def _first_run() -> AppTest:
-    return AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-
-
 def _app() -> AppTest:
-    return opened(AppTest.from_file(str(REPO / "app.py"), default_timeout=60))
+    return open_app()
 
 
 def _map_args(at: AppTest) -> dict[str, Any]:
@@ -127,7 +123,7 @@ def test_a_sessions_first_run_draws_the_map_and_leaves_the_sidebar_to_the_next(
 
     monkeypatch.setattr(view, "sidebar", recording("sidebar", view.sidebar))
     monkeypatch.setattr(map_panel, "st_folium", recording("map", map_panel.st_folium))
-    at = _first_run()
+    at = first_run()
     assert not at.exception
     assert order == ["map"]
     assert len(at.sidebar.multiselect) == 0

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_runs import first_run
 from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -185,7 +186,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
 def _app() -> AppTest:
     # One run: what these tests count is counted per run. A session's first
     # run on the Map page lays out no sidebar (view.sidebar_after_map).
-    return AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    return first_run()
 
 
 def test_a_map_page_rerun_converts_the_state_once(counted: Counter[str]) -> None:
