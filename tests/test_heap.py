@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import gc
 import pickle
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from briefmap.engine import heap, stored
+
+GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 
 
 @pytest.fixture
@@ -95,3 +98,51 @@ def test_the_app_keeps_two_versions_of_the_data_at_most(
     data._load.clear()
     assert data.DATA_VERSIONS_KEPT == 2
     assert built == ["v1", "v2", "v3", "v1"]  # v1 had gone, v2 and v3 were kept
+
+
+def _version_refs(directory: Path, fingerprint: str) -> list[weakref.ref]:
+    """Load a data version as the app does; weak references to what it built."""
+    from briefmap.app import data
+    from briefmap.engine.query import ClaimFilter
+    from briefmap.engine.timeline import as_of
+
+    version = data._load(str(directory), fingerprint)
+    catalog = version.loaded.catalog
+    catalog.index.select(ClaimFilter())  # a selection and its plan kept by the index
+    shown = as_of(catalog, "2020-01-01")  # a rewound day shares the index's place table
+    shown.index.select(ClaimFilter())
+    return [weakref.ref(o) for o in (version, catalog, catalog.index, shown, shown.index)]
+
+
+@pytest.mark.parametrize("read_back", [False, True], ids=["validated", "from-disk-cache"])
+def test_a_replaced_data_version_is_freed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collector: None, read_back: bool
+) -> None:
+    # The catalog and its index refer to each other, and the data is frozen out
+    # of the collector: a strong cycle there kept every replaced version for the
+    # server's life (issue 23). Freed by reference counting alone, frozen or not.
+    from briefmap.app import data
+
+    monkeypatch.setenv(stored.CACHE_ENV, str(tmp_path / "cache"))
+    gc.unfreeze()
+    data._load.clear()
+    if read_back:
+        data._load(str(GEODATA), "v1")
+        data._load.clear()  # stored on disk; the next load reads it back
+    refs = _version_refs(GEODATA, "v1")
+    assert all(ref() is not None for ref in refs)
+    assert gc.get_freeze_count() > 0  # kept for good, as the app keeps it
+    data._load(str(GEODATA), "v2")
+    data._load(str(GEODATA), "v3")  # two newer versions: v1 is out of the cache
+    gc.collect()
+    assert [ref() is None for ref in refs] == [True] * len(refs)
+    data._load.clear()
+
+
+def test_an_index_outliving_its_catalog_says_so() -> None:
+    from briefmap.data.loader import load_catalog
+
+    index = load_catalog(GEODATA).catalog.index
+    gc.collect()
+    with pytest.raises(ReferenceError, match="catalog of this index has been freed"):
+        _ = index.catalog

@@ -14,8 +14,10 @@ as long as the server. The collector gains nothing from visiting them, yet:
 So the collector is paused while the data is built and, once it is built, the
 data is moved out of the collector's sight (:func:`gc.freeze`). Reference
 counting still frees it when nothing holds it any more; only a reference
-cycle inside frozen data would outlive it, and the catalog's records hold none
-that matter (they are kept for the server's life anyway).
+cycle inside frozen data would outlive it. So the data holds none: the
+catalog's index refers back to its catalog weakly (``CatalogIndex``), and a
+replaced data version is freed the moment the last session lets go of it
+(``tests/test_heap.py`` holds weak references to check).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import operator
 import threading
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -125,25 +126,42 @@ class CatalogIndex:
     Built on first use by ``catalog.index``. The per-place table may be shared
     with the catalog this one was rewound from (:meth:`Catalog.rewound`): an
     "as of" day changes claims, never places.
+
+    It holds its catalog weakly: the catalog holds it (``catalog.index``), and
+    the data is frozen out of the garbage collector (:mod:`briefmap.engine.heap`),
+    so a strong reference back would be a cycle nothing ever frees. With it,
+    a replaced data version (an edited folder, a store's new version) stayed
+    in memory for the server's life, a whole catalog per version.
     """
 
     def __init__(self, catalog: Catalog, places: PlaceTable | None = None) -> None:
-        self.catalog = catalog
+        self._catalog = weakref.ref(catalog)
         self.places = places if places is not None else place_table(catalog.places)
         # Streamlit runs sessions in threads; two may ask for the same thing at once.
         self._lock = threading.Lock()
         self._selections: list[tuple[ClaimFilter, Selection, np.ndarray, dict[str, Any]]] = []
         self._plans: list[tuple[Selection, Plan]] = []
 
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog this index is of (alive as long as anyone asks its index)."""
+        catalog = self._catalog()
+        if catalog is None:
+            raise ReferenceError("the catalog of this index has been freed; keep the catalog")
+        return catalog
+
     def __getstate__(self) -> dict[str, Any]:
         # Stored on disk with its catalog (briefmap.engine.stored): the tables
-        # go along, the lock and what is kept per selection do not.
+        # go along (the catalog itself as a plain reference, which pickle
+        # restores as the same object), the lock and what is kept per selection do not.
         state = dict(self.__dict__)
         del state["_lock"]
+        state["_catalog"] = self.catalog
         state["_selections"], state["_plans"] = [], []
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        state["_catalog"] = weakref.ref(state["_catalog"])
         self.__dict__.update(state)
         self._lock = threading.Lock()
 
