@@ -13,6 +13,8 @@
   them the framing in the map's own size, and clicks and keys on markers);
 - ``outlines``: coast, borders, governorates and cities of the map's own
   (``web/outlines.json``), shown when the basemap's tiles cannot be loaded;
+- ``branca_internals``: the one place that reads folium's element tree
+  where branca has no public API (children, parent, id, template macros);
 - ``web/``: the map's JavaScript and CSS as files; ``assets`` serves them and
   Leaflet's own files;
 - ``exports``, ``png_export``: what is on screen as a bundle, GeoJSON, CSV,
