@@ -52,14 +52,13 @@ from typing import Any
 
 import folium
 import numpy as np
-from branca.element import MacroElement
 from jinja2 import Template
 
 from briefmap.data.schema import Catalog
 from briefmap.drawing import mapping, scene_marks
 from briefmap.drawing.assets import web_text
 from briefmap.drawing.canvas_payload import SUMMARY_LIMIT, add_arrows, dumps, layer_payload_of
-from briefmap.drawing.map_elements import SafeFeatureGroup
+from briefmap.drawing.map_elements import MapElement, SafeFeatureGroup, parent_name_of
 from briefmap.drawing.mapping import MapExtras
 from briefmap.drawing.plan import Layer, MapFeature
 from briefmap.drawing.symbology import legend_html
@@ -88,7 +87,7 @@ BULK_LIBRARY = web_text("aggregate.js") + web_text("payload-fetch.js") + web_tex
 ENGINES = {"canvas": web_text("canvas-engine.js"), "circles": web_text("circles-engine.js")}
 
 
-class BulkLayer(MacroElement):
+class BulkLayer(MapElement):
     """One map layer's places: a compact JSON payload and the script that draws it.
 
     ``engine="canvas"`` (the default) draws the points with one shared canvas
@@ -103,9 +102,9 @@ class BulkLayer(MacroElement):
         "{% macro script(this, kwargs) %}{{ this.library }}\n"
         "{% if this.href %}window.__briefmapFetchPayload({{ this.map_name() }}, "
         "{{ this.key_json() }}, {{ this.href_json() }}, function (d) {\n"
-        "({{ this.engine_js }})({{ this.map_name() }}, {{ this._parent.get_name() }}, d);\n});"
+        "({{ this.engine_js }})({{ this.map_name() }}, {{ this.parent_name() }}, d);\n});"
         "{% else %}"
-        "{{ this.engine_js }}({{ this.map_name() }}, {{ this._parent.get_name() }}, "
+        "{{ this.engine_js }}({{ this.map_name() }}, {{ this.parent_name() }}, "
         "{{ this.payload_json }});{% endif %}\n{% endmacro %}"
     )
 
@@ -141,15 +140,9 @@ class BulkLayer(MacroElement):
         return script_json(self.href)
 
     def key_json(self) -> str:
-        # The feature group's name is stable across reruns (mapping._stable_ids):
+        # The feature group's name is stable across reruns (mapping.stable_ids):
         # a rerun's copy of this layer replaces the one before under the same key.
-        return script_json(self._parent.get_name())
-
-    def map_name(self) -> str:
-        node = self._parent
-        while not isinstance(node, folium.Map):
-            node = node._parent
-        return node.get_name()
+        return script_json(parent_name_of(self))
 
 
 # -------------------------------------------------------------------- layers
@@ -234,7 +227,7 @@ def build_bulk_layers(
             scene_marks.highlight(place, drawn=place.id in shown).add_to(group)
         groups.append(group)
     for group in groups:
-        mapping._stable_ids(group, "bulk/" + group.layer_name)
+        mapping.stable_ids(group, "bulk/" + group.layer_name)
     return groups
 
 
@@ -293,7 +286,7 @@ def build_bulk_upload_layer(catalog: Catalog, selection: Selection, label: str) 
         text, count = plan.built[key]
         # The library too: the briefing's own layers may be markers.
         BulkLayer(text, count=count).add_to(group)
-    mapping._stable_ids(group, "bulk/" + group.layer_name)
+    mapping.stable_ids(group, "bulk/" + group.layer_name)
     return group
 
 

@@ -15,6 +15,7 @@ from folium.elements import ElementAddToElement
 from jinja2 import Template
 
 from briefmap.drawing.assets import web_text
+from briefmap.drawing.branca_internals import children_of, parent_of, template_macros
 from briefmap.drawing.symbology import hatch_defs
 from briefmap.engine.interaction import Frame
 from briefmap.safe import script_json
@@ -44,7 +45,40 @@ MAP_REGION_LABEL = "Map. Arrow keys move it, plus and minus zoom, Tab goes to it
 LABEL_ROOM_PX = 110
 
 
-class MapScript(MacroElement):
+def parent_name_of(element: Element) -> str:
+    """The name of the element ``element`` was added to (its layer, or the map)."""
+    parent = parent_of(element)
+    if parent is None:
+        raise ValueError(f"{type(element).__name__} is not on a map yet")
+    return parent.get_name()
+
+
+def map_name_of(element: Element) -> str:
+    """The name of the ``folium.Map`` ``element`` is on, however deep in its layers."""
+    node = parent_of(element)
+    while not isinstance(node, folium.Map):
+        if node is None:
+            raise ValueError(f"{type(element).__name__} is not on a map yet")
+        node = parent_of(node)
+    return node.get_name()
+
+
+class MapElement(MacroElement):
+    """A ``MacroElement`` whose template names its map and the layer it is in.
+
+    branca has no public way from an element to its parent, so the template
+    calls ``this.map_name()`` and ``this.parent_name()`` rather than reading
+    ``this._parent`` as folium's own templates do.
+    """
+
+    def map_name(self) -> str:
+        return map_name_of(self)
+
+    def parent_name(self) -> str:
+        return parent_name_of(self)
+
+
+class MapScript(MapElement):
     """A script of ``briefmap/drawing/web/`` called with the map and JSON arguments.
 
     Each such file is one JavaScript function expression; the page gets
@@ -64,12 +98,6 @@ class MapScript(MacroElement):
         self._name = type(self).__name__
         self.code = _SCRIPTS[self.script]
         self.arguments = "".join(f", {script_json(a)}" for a in arguments)
-
-    def map_name(self) -> str:
-        node = self._parent
-        while not isinstance(node, folium.Map):
-            node = node._parent
-        return node.get_name()
 
 
 class MapControl(MapScript):
@@ -244,7 +272,7 @@ class SafeFeatureGroup(folium.FeatureGroup):
         if self.show:
             self.add_child(
                 ElementAddToElement(
-                    element_name=self.get_name(), element_parent_name=self._parent.get_name()
+                    element_name=self.get_name(), element_parent_name=parent_name_of(self)
                 ),
                 name=self.get_name() + "_add",
             )
@@ -254,23 +282,23 @@ class SafeFeatureGroup(folium.FeatureGroup):
         _render_raw(self, figure, kwargs)
 
 
-def _render_raw(element: Element, figure: Figure, kwargs: dict[str, Any]) -> None:
-    module = element._template.module.__dict__
+def _render_raw(element: MacroElement, figure: Figure, kwargs: dict[str, Any]) -> None:
+    macros = template_macros(element)
     for part, target in (
         ("header", figure.header),
         ("html", figure.html),
         ("script", figure.script),
     ):
-        macro = module.get(part)
+        macro = macros.get(part)
         if macro is not None:
             target.add_child(RawText(macro(element, kwargs)), name=element.get_name())
-    for child in list(element._children.values()):
+    for child in children_of(element):
         how = type(child).render
         if how is folium.Marker.render:
             # What Marker.render adds before rendering as a MacroElement.
             if child.location is None:
                 raise ValueError(
-                    f"{child._name} location must be assigned when added directly to map."
+                    f"{type(child).__name__} location must be assigned when added directly to map."
                 )
             if child.icon:
                 child.add_child(child.SetIcon(marker=child, icon=child.icon))

@@ -29,6 +29,7 @@ from briefmap.drawing.assets import (
     leaflet_style,
     web_style,
 )
+from briefmap.drawing.branca_internals import children_of, set_id
 from briefmap.drawing.map_elements import (
     FitWhenSized,
     FocusWithoutScrolling,
@@ -293,7 +294,7 @@ def build_layers(
             highlight(place, drawn=place.id in shown).add_to(group)
         ordered.append(group)
     for group in ordered:
-        _stable_ids(group, group.layer_name)
+        stable_ids(group, group.layer_name)
     return ordered
 
 
@@ -339,7 +340,7 @@ def build_upload_layer(catalog: Catalog, selection: Selection, label: str) -> fo
     """A user's uploaded claims as one labelled layer, kept apart from the briefing's data."""
     group = SafeFeatureGroup(name=upload_layer_name(label), show=True)
     _draw(catalog, plan_features(catalog, selection), lambda _layer: group)
-    _stable_ids(group, group.layer_name)
+    stable_ids(group, group.layer_name)
     return group
 
 
@@ -360,11 +361,11 @@ def _draw(
             element.add_to(group_of(Layer.PROPOSED))
 
 
-def _stable_ids(element: Element, seed: str) -> None:
+def stable_ids(element: Element, seed: str) -> None:
     """Replace folium's random element ids by ones derived from position and seed."""
-    element._id = hashlib.sha1(seed.encode()).hexdigest()  # noqa: S324 - a name, not a secret
-    for index, child in enumerate(element._children.values()):
-        _stable_ids(child, f"{seed}/{index}/{type(child).__name__}")
+    set_id(element, hashlib.sha1(seed.encode()).hexdigest())  # noqa: S324 - a name, not a secret
+    for index, child in enumerate(children_of(element)):
+        stable_ids(child, f"{seed}/{index}/{type(child).__name__}")
 
 
 # --------------------------------------------------------------- base map

@@ -79,7 +79,7 @@ class OutlineScript(MapScript):
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
-        "{{ this.code }}({{ this.map_name() }}, {{ this._parent.get_name() }}, "
+        "{{ this.code }}({{ this.map_name() }}, {{ this.parent_name() }}, "
         "{{ this.outlines }}{{ this.arguments }});\n"
         "{% endmacro %}"
     )
