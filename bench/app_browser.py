@@ -18,9 +18,8 @@ second):
   them has been painted), in the page's own clock.
   A script watches from the moment the map's frame starts (``WATCH``): asked
   from this process after the page is up, as before 30 November 2026, the
-  answer also waited for whatever the page ran next, and since the sidebar
-  comes after the map (``sidebar_after_map`` in ``briefmap/app/view.py``)
-  that is its widgets. That older figure is still kept (``polled``) and
+  answer also waited for whatever the page ran next (the sidebar's widgets,
+  while the sidebar came after the map, until December 2026). That older figure is still kept (``polled``) and
   printed for the second visitor;
 - ``sidebar`` and ``complete``: from the page's navigation until the
   sidebar's first widget, and its last (the file uploader), is in the page

@@ -176,9 +176,6 @@ def _measure(args: argparse.Namespace) -> dict[str, Any]:
     rss_start = _rss_mb()
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=900)
     first = _timed_run(at, spent)
-    # The run the map's report of its first drawing starts in a browser: the
-    # first run left the sidebar to it (app/view.py, sidebar_after_map).
-    sidebar_run = _timed_run(at, spent)
     error = [str(e.value) for e in at.exception]
     at.sidebar.multiselect(key="filter_statuses").set_value(list(ClaimStatus)[:4])
     change1 = _timed_run(at, spent)
@@ -193,14 +190,13 @@ def _measure(args: argparse.Namespace) -> dict[str, Any]:
     others = []
     for _ in range(args.sessions - 1):
         other = AppTest.from_file(str(REPO / "app.py"), default_timeout=900)
-        other.run().run()  # opened as above: the first run, then the sidebar's
+        other.run()  # opened as above
         others.append(other)  # keep the session alive while measuring
         rss_sessions.append(_rss_mb())
     result = {
         "mode": "naive" if args.naive else "app",
         "first_run_s": first[0],
         "first_run_cpu_s": first[1],
-        "sidebar_run_s": sidebar_run[0],
         "filter_rerun_s": [change1[0], change2[0]],
         "filter_rerun_cpu_s": [change1[1], change2[1]],
         "first_run_parts_s": first[2],

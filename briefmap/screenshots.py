@@ -240,9 +240,9 @@ def wait_for_map(page: Any, timeout_ms: float = 30_000) -> Any:
 
 
 # The sidebar's first widget (the presentation toggle), in the page even when
-# presentation view hides the sidebar. A session's first run on the Map page
-# leaves the sidebar to the run the drawn map asks for (app/view.py,
-# sidebar_after_map): until it is there, the app has one more run to come.
+# presentation view hides the sidebar. A session's first run lays the sidebar
+# out at its end (app/view.py, sidebar_first): until it is there, that run
+# has not finished drawing.
 SIDEBAR_LAID_OUT = '[data-testid="stSidebarUserContent"] [data-testid="stCheckbox"]'
 
 

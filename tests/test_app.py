@@ -11,11 +11,11 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from app_runs import first_run, open_app
+from app_runs import open_app
 from streamlit.testing.v1 import AppTest
 
 from briefmap.app import map_panel, pages_mode, scenes, view
-from briefmap.app.session import KEY_SIDEBAR_WAITS, KEY_TIMELINE
+from briefmap.app.session import KEY_TIMELINE
 from briefmap.data.loader import load_catalog
 from briefmap.data.sourcing import RULES
 from briefmap.drawing.mapping import plan_features
@@ -106,12 +106,12 @@ def test_the_map_page_sends_no_html_in_markdown() -> None:
     assert map_panel.MAP_COLUMNS_CSS.strip() in styles
 
 
-def test_a_sessions_first_run_draws_the_map_and_leaves_the_sidebar_to_the_next(
+def test_a_sessions_first_run_draws_the_map_then_the_sidebar_and_later_runs_the_sidebar_first(
     monkeypatch: pytest.MonkeyPatch, real_catalog: Any
 ) -> None:
-    # So the browser draws the map before it renders the sidebar's widgets and
-    # fetches their code; later runs lay the sidebar out first, so it is never
-    # the previous run's.
+    # So the browser asks for the map's code and frame before the sidebar's
+    # widgets' code; later runs lay the sidebar out first, so it is never the
+    # previous run's.
     order: list[str] = []
 
     def recording(name: str, real: Any) -> Any:
@@ -123,16 +123,10 @@ def test_a_sessions_first_run_draws_the_map_and_leaves_the_sidebar_to_the_next(
 
     monkeypatch.setattr(view, "sidebar", recording("sidebar", view.sidebar))
     monkeypatch.setattr(map_panel, "st_folium", recording("map", map_panel.st_folium))
-    at = first_run()
+    at = open_app()
     assert not at.exception
-    assert order == ["map"]
-    assert len(at.sidebar.multiselect) == 0
-    assert at.session_state[KEY_SIDEBAR_WAITS] is True
-    order.clear()
-    at.run()  # what the map's report of its first drawing starts
-    assert order == ["sidebar", "map"]
+    assert order == ["map", "sidebar"]
     assert at.sidebar.multiselect(key="filter_actors").value == []
-    assert at.session_state[KEY_SIDEBAR_WAITS] is False
     order.clear()
     at.sidebar.multiselect(key="filter_actors").set_value(["israel"]).run()
     assert order == ["sidebar", "map"]
@@ -147,26 +141,6 @@ def test_a_first_run_on_a_page_without_the_map_lays_out_the_sidebar(page: str) -
     at.switch_page(page).run()
     assert not at.exception
     assert at.sidebar.multiselect(key="filter_actors").value == []
-    assert at.session_state[KEY_SIDEBAR_WAITS] is False
-
-
-def test_the_fallback_timer_reruns_the_app_only_while_the_sidebar_waits(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Its one call as the first run lays it out does nothing; its timer's
-    # calls rerun the whole app until a run has laid the sidebar out.
-    state: dict[str, Any] = {}
-    monkeypatch.setattr(view.st, "session_state", state)
-    reruns: list[bool] = []
-    monkeypatch.setattr(view.st, "rerun", lambda: reruns.append(True))
-    view._sidebar_fallback()
-    assert reruns == []
-    state[KEY_SIDEBAR_WAITS] = True
-    view._sidebar_fallback()
-    assert reruns == [True]
-    state[KEY_SIDEBAR_WAITS] = False
-    view._sidebar_fallback()
-    assert reruns == [True]
 
 
 def test_filter_change_swaps_layers_but_keeps_the_base_map(real_catalog: Any) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_runs import first_run
+from app_runs import open_app
 from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -21,7 +21,7 @@ from briefmap.app import pages_mode, session, view
 from briefmap.app.data import Upload
 from briefmap.app.session import Form
 from briefmap.data.loader import load_catalog
-from briefmap.data.schema import DEFAULT_META, ClaimStatus
+from briefmap.data.schema import ClaimStatus
 from briefmap.data.uploads import load_upload
 from briefmap.engine.briefings import load_briefings
 from briefmap.engine.query import Deployments
@@ -47,7 +47,7 @@ def widget_values(draw: st.DrawFn) -> dict[str, Any]:
     briefing = draw(st.one_of(st.none(), st.sampled_from(sorted(BRIEFINGS))))
     scenes = len(BRIEFINGS[briefing].scenes) if briefing else 0
     return {
-        session.KEY_ACTORS: draw(_chosen(DEFAULT_META.actor_ids)),
+        session.KEY_ACTORS: draw(_chosen(FORM.actor_ids)),
         session.KEY_STATUSES: draw(_chosen(ClaimStatus)),
         session.KEY_DEPLOYMENTS: draw(st.sampled_from(list(Deployments))),
         session.KEY_KINDS: draw(_chosen(FORM.kinds)),
@@ -67,7 +67,7 @@ def widget_values(draw: st.DrawFn) -> dict[str, Any]:
 
 
 OPTIONS = {
-    session.KEY_ACTORS: list(DEFAULT_META.actor_ids),
+    session.KEY_ACTORS: list(FORM.actor_ids),
     session.KEY_STATUSES: list(ClaimStatus),
     session.KEY_KINDS: list(FORM.kinds),
 }
@@ -118,7 +118,7 @@ def test_an_empty_filter_widget_means_all_and_all_shows_empty() -> None:
     )
     # A link naming every actor (as older links did) shows an empty widget too,
     # and one naming a few shows those.
-    state, _ = FORM.parse({P_ACTORS: ",".join(DEFAULT_META.actor_ids)})
+    state, _ = FORM.parse({P_ACTORS: ",".join(FORM.actor_ids)})
     assert FORM.filter_values(state.claim_filter)[session.KEY_ACTORS] == []
     state, _ = FORM.parse({P_ACTORS: "syria,israel"})
     assert FORM.filter_values(state.claim_filter)[session.KEY_ACTORS] == ["syria", "israel"]
@@ -184,9 +184,8 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
 
 
 def _app() -> AppTest:
-    # One run: what these tests count is counted per run. A session's first
-    # run on the Map page lays out no sidebar (view.sidebar_after_map).
-    return first_run()
+    # One run: what these tests count is counted per run.
+    return open_app()
 
 
 def test_a_map_page_rerun_converts_the_state_once(counted: Counter[str]) -> None:

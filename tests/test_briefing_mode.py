@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_runs import opened
 from streamlit.testing.v1 import AppTest
 
 from briefmap.app import pages_mode
@@ -36,7 +35,7 @@ def _app(**params: str) -> AppTest:
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
-    return opened(at)
+    return at.run()
 
 
 def _count_line(at: AppTest) -> str:

@@ -23,7 +23,7 @@ from briefmap.app.session import (
     request_fit,
     select_place,
 )
-from briefmap.app.view import BriefingView, publish, sidebar_after_map
+from briefmap.app.view import BriefingView, publish
 from briefmap.drawing.assets import web_style, web_text
 from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto, drawn_on_canvas
 from briefmap.drawing.mapping import MapExtras, build_base_map
@@ -116,7 +116,6 @@ def briefing_map(view: BriefingView) -> BriefingView:
         center=centred.center if centred else None,
         zoom=centred.zoom if centred else None,
     )
-    sidebar_after_map()
     state = view.state
     # Only an area the user moved to goes into the link. The component repeats
     # its last report on every rerun; only a new report is a new move.
@@ -184,7 +183,7 @@ def map_footer(view: BriefingView) -> None:
             key=f"offmap_{place.id}",
             on_click=select_place,
             args=(place.id,),
-            help="Drawn at its real position, outside the map's view of Syria. Open its claim card.",
+            help="Drawn at its real position, outside the data's region. Open its claim card.",
         )
 
 

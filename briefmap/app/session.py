@@ -56,9 +56,6 @@ KEY_LAST_REPORTED_VIEW = "map_view_reported"  # the map's last report of an area
 KEY_LAST_CLICK = "last_handled_click"
 KEY_RUN = "run_number"  # counts the session's runs
 KEY_SIDEBAR_RUN = "sidebar_run"  # the run that last laid out the sidebar (view.sidebar_first)
-KEY_SIDEBAR_WAITS = (
-    "sidebar_waits"  # the first run left the sidebar to the map (view.sidebar_after_map)
-)
 KEY_MAP_DRAWN = "map_drawn"  # (run, presentation) of the last run that drew the map
 KEY_URL_READ = "url_read"
 KEY_NOTICES = "link_notices"

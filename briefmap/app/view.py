@@ -4,8 +4,7 @@
 sidebar, read the state once) and publishes it; the page takes it with
 :func:`current_view`; the map may hand on a view with its own report in it; at
 the end of the run :func:`end_of_run` writes the link for the view the page
-left (and, on a session's first run, lays out the sidebar: :func:`sidebar_first`,
-unless the page drew the map: :func:`sidebar_after_map`).
+left (and, on a session's first run, lays out the sidebar: :func:`sidebar_first`).
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import streamlit as st
 from briefmap.app import pages_mode
 from briefmap.app.data import Data, Upload, current_upload, load
 from briefmap.app.link import read_link_once, write_link
-from briefmap.app.session import KEY_RUN, KEY_SIDEBAR_RUN, KEY_SIDEBAR_WAITS, KEY_VIEW, Form, init
+from briefmap.app.session import KEY_RUN, KEY_SIDEBAR_RUN, KEY_VIEW, Form, init
 from briefmap.app.sidebar import sidebar
 from briefmap.data.loader import LoadResult
 from briefmap.data.schema import Catalog
@@ -91,9 +90,9 @@ def sidebar_first() -> bool:
     On a visitor's first run the page goes first, so that the browser asks for
     the map's code and frame before the code of the sidebar's dozen kinds of
     widget: Streamlit fetches each kind's code as its first widget arrives,
-    over six connections, and the map waited behind them (BENCHMARKS.md). On
-    the Map page that run leaves the sidebar to the next (:func:`sidebar_after_map`).
-    No sidebar is on screen yet, so none of its widgets can be stale or clicked
+    over six connections, and the map waited behind them (BENCHMARKS.md). The
+    same run lays the sidebar out at its end (:func:`end_of_run`). No sidebar
+    is on screen until then, so none of its widgets can be stale or clicked
     meanwhile. Later runs lay it out first: laid out last, the sidebar was the
     previous run's for the length of every run, and a click on it could be lost.
     The sidebar's values come from the session state either way (``init``).
@@ -101,45 +100,9 @@ def sidebar_first() -> bool:
     return int(st.session_state.get(KEY_RUN) or 0) > 1
 
 
-# If the map's frame never asks for the run that lays out the sidebar (its
-# script failed, it is still drawing a million claims, its tab is in the
-# background, or a reconnected session's first run finds the map already
-# drawn), this asks instead; a report that comes later reruns the app once more.
-SIDEBAR_FALLBACK_S = 4.0
-
-
-def sidebar_after_map() -> None:
-    """On a session's first run, leave the sidebar to the run the map asks for once it has drawn.
-
-    A first-time visitor's browser renders the sidebar's dozen widgets (and
-    fetches their code) on the same thread as it draws the map: laid out in the
-    same run, they held the first map back by about 0.2 s at 100,000 claims;
-    waiting, the whole sidebar is in about 0.1 s later (BENCHMARKS.md). So the
-    page and its map come first; the map's frame, once its claims are drawn,
-    sends one report (``fit-when-sized.js``), which reruns the app, and that
-    run lays out the sidebar. A timer in a fragment stands in for a frame that
-    never reports. Only the first run waits: every later one lays the sidebar
-    out before the page (:func:`sidebar_first`).
-    """
-    if int(st.session_state.get(KEY_RUN) or 0) != 1:
-        return
-    with st.sidebar:  # where the sidebar will be: no room taken beside the map
-        st.fragment(run_every=SIDEBAR_FALLBACK_S)(_sidebar_fallback)()
-    st.session_state[KEY_SIDEBAR_WAITS] = True
-
-
-def _sidebar_fallback() -> None:
-    # Also called once as the first run lays the fragment out, before that run
-    # sets the flag: that call does nothing. The timer's calls come after it,
-    # and ask for the whole app while no run has laid the sidebar out since.
-    if st.session_state.get(KEY_SIDEBAR_WAITS):
-        st.rerun()
-
-
 def _lay_out_sidebar(data: Data, form: Form) -> None:
     sidebar(data, form)
     st.session_state[KEY_SIDEBAR_RUN] = st.session_state.get(KEY_RUN)
-    st.session_state[KEY_SIDEBAR_WAITS] = False
 
 
 def build_view() -> BriefingView:
@@ -184,12 +147,11 @@ def current_view() -> BriefingView:
 
 
 def end_of_run() -> None:
-    """After the page: the sidebar if this run has not laid it out (nor left it to the map), then the link.
+    """After the page: the sidebar if this run has not laid it out, then the link.
 
     The link is the view the page left (the map may have moved).
     """
     view: BriefingView = st.session_state[KEY_VIEW]
-    waits = st.session_state.get(KEY_SIDEBAR_WAITS)
-    if st.session_state.get(KEY_SIDEBAR_RUN) != st.session_state.get(KEY_RUN) and not waits:
+    if st.session_state.get(KEY_SIDEBAR_RUN) != st.session_state.get(KEY_RUN):
         _lay_out_sidebar(view.data, view.form)
     write_link(view.params)

@@ -225,8 +225,8 @@ class BrowserPage:
     def wait_idle(self) -> None:
         """Wait until Streamlit is connected, its script not running and the sidebar laid out.
 
-        The sidebar: a session's first run on the Map page leaves it to the
-        run the drawn map asks for (``SIDEBAR_LAID_OUT``).
+        The sidebar: a session's first run lays it out at its end
+        (``SIDEBAR_LAID_OUT``).
         """
         self.page.wait_for_function(
             """(sidebar) => {

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from browser_support import BrowserPage, expect
 
-from briefmap.app import sidebar, view
+from briefmap.app import sidebar
 from briefmap.screenshots import MAP_FRAME_URL_PART, SIDEBAR_LAID_OUT
 
 pytestmark = pytest.mark.browser
@@ -88,21 +88,12 @@ def test_a_typed_day_applies_on_enter_without_leaving_the_field(
     expect(app.exceptions()).to_have_count(0)
 
 
-# In the page around the map: when the map's frame, the map's report that it
-# has drawn (fit-when-sized.js sets __briefmapMapDrawn on this page) and the
-# sidebar's first widget came. ``preset``: a report already made, as if the
-# map's frame never sent one.
+# In the page around the map: when the map's frame and the sidebar's first
+# widget came.
 ARRIVALS_JS = """
-(preset) => {
+() => {
   if (window.parent !== window) return;
   const arrived = window.__bmArrived = {};
-  let drawn = preset || undefined;
-  if (preset) arrived.report = 0;
-  Object.defineProperty(window, "__briefmapMapDrawn", {
-    configurable: true,
-    get() { return drawn; },
-    set(value) { drawn = value; arrived.report = performance.now(); },
-  });
   const look = () => {
     const now = performance.now();
     if (arrived.map === undefined && document.querySelector(MAP_FRAME)) arrived.map = now;
@@ -114,65 +105,24 @@ ARRIVALS_JS = """
 """
 
 
-def _arrivals(app: BrowserPage, preset: bool) -> dict[str, float]:
+def test_a_first_visit_gets_the_map_then_the_sidebar_in_one_run(
+    open_page: Any, app_server: Any
+) -> None:
+    # A session's first run lays out the page, then the sidebar at its end
+    # (view.sidebar_first): the browser asks for the map's code and frame
+    # before the code of the sidebar's widgets. One run, no waiting on the map.
+    app: BrowserPage = open_page(app_server, viewport=SHARED_SCREEN)
     frame = f'iframe[src*="{MAP_FRAME_URL_PART}"]'
     script = ARRIVALS_JS.replace("MAP_FRAME", json.dumps(frame))
     script = script.replace("SIDEBAR", json.dumps(SIDEBAR_LAID_OUT))
-    app.page.add_init_script(f"({script})({'true' if preset else 'false'})")
-    app.goto("/")  # returns once the sidebar is laid out
+    app.page.add_init_script(f"({script})()")
+    app.goto("/")  # returns once the sidebar is laid out and the run has ended
     app.map()
-    return app.page.evaluate("() => window.__bmArrived")
-
-
-def test_the_first_map_is_drawn_before_the_sidebar_which_it_then_asks_for(
-    open_page: Any, app_server: Any
-) -> None:
-    # The browser renders the sidebar's widgets on the thread that draws the
-    # map: a session's first run draws the map alone, and the map, once drawn,
-    # asks for the run that lays out the sidebar (app/view.py, sidebar_after_map).
-    app: BrowserPage = open_page(app_server, viewport=SHARED_SCREEN)
-    arrived = _arrivals(app, preset=False)
-    assert arrived["map"] < arrived["report"] < arrived["sidebar"], arrived
-    assert arrived["sidebar"] - arrived["report"] < view.SIDEBAR_FALLBACK_S * 1000, arrived
+    arrived = app.page.evaluate("() => window.__bmArrived")
+    assert arrived["map"] <= arrived["sidebar"], arrived
     expect(app.multiselect("Actor")).to_be_visible()
-    app.settle()
-    assert app.script_runs() == 2  # the first run, then the one the map asked for
-    # The map's report changed nothing else: no area, no place in the link.
+    assert app.script_runs() == 1
     assert "area=" not in app.page.url and "place=" not in app.page.url
-
-
-def test_a_visit_that_begins_on_another_page_gets_no_run_from_the_map(
-    open_page: Any, app_server: Any
-) -> None:
-    # The sidebar is already there when the map is first drawn: its report
-    # would only rerun the app for nothing.
-    app: BrowserPage = open_page(app_server, viewport=SHARED_SCREEN)
-    app.goto("/claims")
-    app.settle()
-    runs = app.script_runs()
-    with app.rerun():
-        app.sidebar.get_by_role("link", name="Map").click()
-    app.map()
-    app.settle()
-    assert app.script_runs() == runs + 1
-    assert app.page.evaluate("() => window.__briefmapMapDrawn") is not True
-
-
-def test_a_map_that_never_reports_still_gets_its_sidebar(open_page: Any, app_server: Any) -> None:
-    # Its script failed, or it is still drawing a million claims: a timer in
-    # the first run asks for the sidebar's run instead.
-    app: BrowserPage = open_page(app_server, viewport=SHARED_SCREEN)
-    arrived = _arrivals(app, preset=True)
-    waited = arrived["sidebar"] - arrived["map"]
-    assert waited >= (view.SIDEBAR_FALLBACK_S - 1) * 1000, arrived
-    # How many runs the page counts varies: the first one and the timer's
-    # fragment run may each merge with the next. What counts is that the
-    # sidebar came, after the timer, and that no rerun follows.
-    runs = app.script_runs()
-    expect(app.multiselect("Actor")).to_be_visible()
-    # The timer stopped with the app's run: it does not rerun the app again.
-    app.page.wait_for_timeout((view.SIDEBAR_FALLBACK_S + 1.5) * 1000)
-    assert app.script_runs() == runs
 
 
 def test_with_no_briefing_chosen_the_briefing_box_says_so(open_page: Any, app_server: Any) -> None:

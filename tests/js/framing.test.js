@@ -48,6 +48,7 @@ function fakeMap(size, corners) {
         fits,
         getContainer: () => container,
         getSize: () => size,
+        getZoom: () => undefined,  // no view set yet, as Leaflet's map before its first
         invalidateSize() {},
         fitBounds(bounds, options) {
             (listeners.movestart || []).forEach((fn) => fn());
@@ -75,22 +76,38 @@ function fakeClock() {
     };
 }
 
-// A map that knows where a fit would take it (Leaflet's _getBoundsCenterZoom)
-// and shows `view` now: a fit to the bounds `same` lands where it already is.
+// Leaflet's points, as far as fit-when-sized.js uses them.
+function point(x, y) {
+    if (Array.isArray(x)) { [x, y] = x; } else if (typeof x === "object") { ({x, y} = x); }
+    return {
+        x, y,
+        add(o) { return point(this.x + o.x, this.y + o.y); },
+        subtract(o) { return point(this.x - o.x, this.y - o.y); },
+        divideBy(n) { return point(this.x / n, this.y / n); },
+        distanceTo(o) { return Math.hypot(this.x - o.x, this.y - o.y); },
+    };
+}
+
+// A map that shows `view` now, with Leaflet's public methods for where a fit
+// would take it: the bounds `same` fit at its zoom, any others one zoom in.
 function viewedMap(size, view, same) {
     const map = fakeMap(size, {});
     const fitBounds = map.fitBounds;
-    map._loaded = true;
     map.getZoom = () => view.zoom;
     map.getCenter = () => view.center;
-    map.project = (latlng, zoom) => ({x: latlng.lng * 2 ** zoom, y: latlng.lat * 2 ** zoom,
-        distanceTo(o) { return Math.hypot(this.x - o.x, this.y - o.y); }});
-    map._getBoundsCenterZoom = (bounds) => (bounds.same ? view : {center: {lat: 0, lng: 0}, zoom: view.zoom + 1});
+    map.project = (latlng, zoom) => point(latlng.lng * 2 ** zoom, latlng.lat * 2 ** zoom);
+    map.unproject = (p, zoom) => ({lat: p.y / 2 ** zoom, lng: p.x / 2 ** zoom});
+    map.getBoundsZoom = (bounds) => (bounds.same ? view.zoom : view.zoom + 1);
     map.fitBounds = function (bounds, options) {
         fitBounds(bounds, options);
         if (!bounds.same) { view = {center: {lat: 0, lng: 0}, zoom: view.zoom + 1}; }
     };
-    return {map, L: {latLngBounds: (b) => ({same: b === same})}};
+    const latLngBounds = (b) => ({
+        same: b === same,
+        getSouthWest: () => ({lat: b[0][0], lng: b[0][1]}),
+        getNorthEast: () => ({lat: b[1][0], lng: b[1][1]}),
+    });
+    return {map, L: {latLngBounds, point}};
 }
 
 // Microtasks (the request's fit) run, timers do not.
@@ -199,7 +216,7 @@ test("the report says moved only after the user's own input, and skips the map's
     // A click is news.
     Streamlit.setComponentValue({bounds: 2, zoom: 8, last_object_clicked: {lat: 1, lng: 2}});
     assert.equal(sent.length, 1);
-    assert.deepEqual(plain(sent[0].briefmap), {moved: false, place: null, drawn: false});
+    assert.deepEqual(plain(sent[0].briefmap), {moved: false, place: null});
     // A move long after any input (a resize) is not the user's either.
     clock.advance(5000);
     map.fire("movestart");
@@ -216,84 +233,6 @@ test("the report says moved only after the user's own input, and skips the map's
     // A new frame forgets the move.
     frame(map, {...PLACES, serial: 5});
     assert.equal(map.__bmReport.moved, false);
-});
-
-test("the first map a page draws reports once, after its layers' files are drawn and painted", async () => {
-    // The app's first run leaves its sidebar to the run this report starts
-    // (sidebar_after_map in briefmap/app/view.py).
-    let sidebar = null;  // the page around the map's frame, and its sidebar
-    const app = {document: {querySelector: (selector) => (selector.includes("stSidebarUserContent") ? sidebar : null)}};
-    let idle = null;
-    const points = {drawing: false, _redrawRequest: null, once(name, fn) { this.pending = fn; }};
-    const page = {parent: app, __briefmapAfterFetches: (fn) => { idle = fn; }};
-    const {map, clock, sent, Streamlit} = framed({x: 800, y: 640}, {}, null, page);
-    map.__briefmapPoints = points;
-    Streamlit.setComponentValue({bounds: 1, zoom: 7, last_object_clicked: null});
-    clock.flush();
-    clock.paint();
-    assert.equal(sent.length, 0);  // the layers' files are still on their way
-    points.drawing = true;  // they came; the canvas draws them, in steps
-    idle();
-    clock.paint();
-    assert.equal(sent.length, 0);
-    points.drawing = false;
-    points.pending();  // its "drawn"
-    clock.paint();
-    assert.equal(sent.length, 0);  // one frame: not yet painted for sure
-    clock.paint();
-    assert.equal(sent.length, 1);
-    assert.deepEqual(plain(sent[0]), {bounds: 1, zoom: 7, last_object_clicked: null,
-        briefmap: {moved: false, place: null, drawn: true}});
-    assert.equal(app.__briefmapMapDrawn, true);
-    // streamlit-folium's later reports of the view the app framed: nothing new.
-    Streamlit.setComponentValue({bounds: 2, zoom: 8, last_object_clicked: null});
-    assert.equal(sent.length, 1);
-
-    // Another map on the same page (back on the Map page) does not rerun the
-    // app again, and its own load report is still held back.
-    const again = framed({x: 800, y: 640}, {}, null, {parent: app});
-    again.Streamlit.setComponentValue({bounds: 1, zoom: 7, last_object_clicked: null});
-    again.clock.flush();
-    again.clock.paint();
-    again.clock.paint();
-    assert.equal(again.sent.length, 0);
-});
-
-test("no report when the page already shows the sidebar, or the user has moved the map", () => {
-    // A visit that began on another page, or a click that reran the app
-    // first: the run would change nothing. A move: its own report carries the
-    // bounds the move left, the last report the old ones.
-    const shown = {document: {querySelector: () => ({})}};
-    const first = framed({x: 800, y: 640}, {}, null, {parent: shown});
-    first.clock.flush();
-    first.clock.paint();
-    first.clock.paint();
-    assert.equal(first.sent.length, 0);
-
-    const bare = {document: {querySelector: () => null}};
-    const moving = framed({x: 800, y: 640}, {}, null, {parent: bare});
-    moving.Streamlit.setComponentValue({bounds: 1, zoom: 7, last_object_clicked: null});
-    moving.clock.advance(5000);
-    moving.map.dom("pointerdown");
-    moving.map.fire("movestart");
-    moving.clock.flush();
-    moving.clock.paint();
-    moving.clock.paint();
-    assert.equal(moving.sent.length, 0);
-    moving.Streamlit.setComponentValue({bounds: 2, zoom: 7, last_object_clicked: null});
-    assert.equal(moving.sent.length, 1);  // the move's own report
-    assert.equal(moving.sent[0].bounds, 2);
-    assert.equal(moving.sent[0].briefmap.moved, true);
-    assert.equal(bare.__briefmapMapDrawn, true);  // and none later from this page
-});
-
-test("a map with no files to fetch reports at once; one that is not in a page of the app's, all the same", () => {
-    const {clock, sent} = framed({x: 800, y: 640}, {}, null, {parent: "self"});
-    clock.flush();
-    clock.paint();
-    clock.paint();
-    assert.equal(sent.length, 1);
-    assert.deepEqual(plain(sent[0]), {briefmap: {moved: false, place: null, drawn: true}});
 });
 
 test("Enter on a focused marker clicks it with its position; a click names its place", () => {

@@ -7,7 +7,7 @@ const assert = require("node:assert/strict");
 const path = require("node:path");
 const zlib = require("node:zlib");
 
-const {fetchPayload, afterFetches} = require(path.join(__dirname, "..", "..", "briefmap", "drawing", "web", "payload-fetch.js"));
+const {fetchPayload} = require(path.join(__dirname, "..", "..", "briefmap", "drawing", "web", "payload-fetch.js"));
 
 // A fetch that answers each href with its gzipped JSON (or a status), when released.
 function server(files) {
@@ -102,26 +102,4 @@ test("a missing or broken file is reported, not drawn", async () => {
     assert.equal(reports.length, 2);
     assert.match(reports[0], /HTTP 404/);
     assert.ok(reports[1].length > 0);
-});
-
-test("what waits for the layers runs once every file has come and been drawn, or failed", async () => {
-    // The map's first report waits for it (fit-when-sized.js): it reruns the app
-    // to lay out the sidebar, which must not be rendered beside the drawing.
-    const now = [];
-    afterFetches(() => now.push("idle"));
-    assert.deepEqual(now, ["idle"]);  // nothing in flight: at once
-
-    const {fetchFn, release} = server({"s.json.gz": {v: "s"}});
-    const events = [];
-    const s = fetchPayload(fetchFn, "group_s", "s.json.gz", (d) => events.push(d.v), assert.fail);
-    const t = fetchPayload(fetchFn, "group_t", "gone.json.gz", assert.fail, () => events.push("failed"));
-    afterFetches(() => events.push("idle"));
-    release(0);
-    await s;
-    assert.deepEqual(events, []);  // t is still on its way
-    release(1);
-    await t;
-    assert.deepEqual(events, ["s", "failed", "idle"]);
-    afterFetches(() => events.push("again"));
-    assert.deepEqual(events, ["s", "failed", "idle", "again"]);
 });

@@ -2,7 +2,7 @@
 // its real size, and tell the app whether the user moved the map (FitWhenSized
 // in briefmap/drawing/map_elements.py says why; frame.js passes the requests).
 (function (map, labelRoom) {
-    var state = {moved: false, place: null, framing: false, lastInput: 0, drawn: false};
+    var state = {moved: false, place: null, framing: false, lastInput: 0};
     var current = null;  // the request framed last
     var applied = null;  // its serial
     map.__bmReport = state;
@@ -45,12 +45,25 @@
     }
     // Leaflet redraws every layer on a view set without animation, even the
     // view it already shows: at 100,000 claims a refit to the same view cost
-    // a fifth of a second. `_getBoundsCenterZoom` is what fitBounds itself
-    // computes (Leaflet 1.x; without it, every fit is made).
+    // a fifth of a second. So the view fitBounds would set is worked out first,
+    // as Leaflet 1.x does it but with its public methods only: the zoom at
+    // which the bounds fit inside the padding, and their centre shifted by half
+    // the difference between the paddings.
+    function fittedView(bounds, options) {
+        var topLeft = L.point(options.paddingTopLeft || options.padding || [0, 0]);
+        var bottomRight = L.point(options.paddingBottomRight || options.padding || [0, 0]);
+        var zoom = map.getBoundsZoom(bounds, false, topLeft.add(bottomRight));
+        if (options.maxZoom !== undefined) { zoom = Math.min(options.maxZoom, zoom); }
+        if (zoom === Infinity) { return null; }
+        var offset = bottomRight.subtract(topLeft).divideBy(2);
+        var south = map.project(bounds.getSouthWest(), zoom);
+        var north = map.project(bounds.getNorthEast(), zoom);
+        return {center: map.unproject(south.add(north).divideBy(2).add(offset), zoom), zoom: zoom};
+    }
     function alreadyShows(bounds, options) {
-        if (!map._loaded || !map._getBoundsCenterZoom) { return false; }
-        var target = map._getBoundsCenterZoom(L.latLngBounds(bounds), options);
-        if (target.zoom !== map.getZoom()) { return false; }
+        if (map.getZoom() === undefined) { return false; }  // no view set yet
+        var target = fittedView(L.latLngBounds(bounds), options);
+        if (!target || target.zoom !== map.getZoom()) { return false; }
         // Within a pixel: the map's own centre is read back from its rounded pixel origin.
         return map.project(target.center, target.zoom).distanceTo(map.project(map.getCenter(), target.zoom)) < 1;
     }
@@ -109,62 +122,27 @@
     // frame moved the map is not sent: it would rerun the app for nothing.
     // Nor is the first, the map's report of its own load, unless it carries a
     // click: that rerun came while 100,000 claims were being drawn and
-    // redrew the whole page beside them.
+    // redrew the whole page beside them. streamlit-folium offers no public way
+    // to add to its report or hold one back, so its setComponentValue is wrapped.
     var lib = window.Streamlit;
     if (!lib || lib.__bmWrapped) { return; }
     var send = lib.setComponentValue;
     var sent = null;
-    var last = null;  // streamlit-folium's last report
     lib.__bmWrapped = true;
     lib.setComponentValue = function (data) {
         if (!data || typeof data !== "object") { return send.call(lib, data); }
-        last = data;
         var report = map.__bmReport || state;
         var ours = Object.assign({}, data, {
-            briefmap: {moved: report.moved, place: report.place, drawn: state.drawn || false},
+            briefmap: {moved: report.moved, place: report.place},
         });
         // What the app reads of a report that is not a move (the view is read
         // only from a move: interaction.moved_area).
         var key = JSON.stringify([
             data.last_object_clicked || null, data.last_object_clicked_count || 0, ours.briefmap,
         ]);
-        if (sent === null && !report.moved && !data.last_object_clicked && !state.drawn) { sent = key; }
+        if (sent === null && !report.moved && !data.last_object_clicked) { sent = key; }
         if (!report.moved && key === sent) { return undefined; }
         sent = key;
         return send.call(lib, ours);
     };
-
-    // The first map a visit draws says so once its claims are on screen: on a
-    // session's first run the app leaves its sidebar to the run this report
-    // starts, so that the browser draws the map first (sidebar_after_map in
-    // briefmap/app/view.py). Not when the page already shows the sidebar (a
-    // visit that began on another page, a click or a move that reran the app
-    // first, presentation view, which hides it): that run would change
-    // nothing. Not after the user moved the map: that report is on its way,
-    // with the bounds the move left (the last report still has the old ones).
-    // And once a visit (one page of the app's, shared by the frames of later maps).
-    var SIDEBAR = '[data-testid="stSidebarUserContent"] [data-testid="stCheckbox"]';  // SIDEBAR_LAID_OUT in screenshots.py
-    var host = null;
-    try { host = window.parent !== window && window.parent.document ? window.parent : null; } catch (e) { /* another origin */ }
-    function reportDrawn() {
-        if (host && (host.__briefmapMapDrawn || host.document.querySelector(SIDEBAR))) { return; }
-        if (host) { host.__briefmapMapDrawn = true; }
-        if ((map.__bmReport || state).moved) { return; }
-        state.drawn = true;
-        lib.setComponentValue(last || {});
-    }
-    // After the map's script has run (its layers have asked for their files),
-    // once those have come, the canvas has drawn them (it draws in steps, over
-    // frames: canvas-engine.js) and two more frames have painted.
-    function painted() {
-        var points = map.__briefmapPoints;
-        if (points && (points.drawing || points._redrawRequest)) {
-            points.once("drawn", painted);
-            return;
-        }
-        requestAnimationFrame(function () { requestAnimationFrame(reportDrawn); });
-    }
-    setTimeout(function () {
-        (window.__briefmapAfterFetches || function (callback) { callback(); })(painted);
-    }, 0);
 })

@@ -6,8 +6,7 @@
 // (briefmap/app/layer_files.py); the layer's script fetches it from here. The app's
 // static route sends files as they are, so the browser gunzips it itself.
 // Inlined before canvas.js; defines window.__briefmapFetchPayload once. Under Node
-// (tests/js/) it exports fetchPayload, which takes fetch and a status reporter,
-// and afterFetches.
+// (tests/js/) it exports fetchPayload, which takes fetch and a status reporter.
 (function () {
     // The newest href asked for under each key (the layer's feature group): a
     // rerun's layer may be fetched while the one it replaces still loads, and
@@ -22,10 +21,6 @@
     var HOLD_MS = 1000;
     var holding = null;
 
-    // Called back once no fetch is in flight: the map's first report waits
-    // for its layers (fit-when-sized.js).
-    var whenIdle = [];
-
     function flush() {
         if (holding !== null) { clearTimeout(holding); holding = null; }
         var waiting = [], failed = null;
@@ -36,19 +31,7 @@
             try { entry.run(); } catch (error) { failed = failed || error; }
         });
         queue = waiting;
-        if (!queue.length) {
-            var idle = whenIdle;
-            whenIdle = [];
-            idle.forEach(function (callback) {
-                try { callback(); } catch (error) { failed = failed || error; }
-            });
-        }
         if (failed) { throw failed; }
-    }
-
-    // callback() now if no payload is being fetched, else once all are drawn (or failed).
-    function afterFetches(callback) {
-        if (queue.length) { whenIdle.push(callback); } else { callback(); }
     }
 
     function settle(entry, run) {
@@ -84,12 +67,11 @@
 
     if (typeof window === "undefined") {
         if (typeof module !== "undefined") {
-            module.exports = {fetchPayload: fetchPayload, afterFetches: afterFetches};
+            module.exports = {fetchPayload: fetchPayload};
         }
         return;
     }
     if (window.__briefmapFetchPayload) { return; }
-    window.__briefmapAfterFetches = afterFetches;
 
     function reporter(map) {
         return function (message) {
