@@ -12,6 +12,7 @@ from typing import Any
 
 import folium
 
+from briefmap.drawing.branca_internals import children_of
 from briefmap.drawing.bulk import BulkLayer
 from briefmap.drawing.canvas_payload import STYLE_TALLY
 from briefmap.engine.catalog_arrays import SCALE
@@ -19,7 +20,7 @@ from briefmap.engine.catalog_arrays import SCALE
 
 def layer_payload(group: folium.FeatureGroup) -> dict[str, Any] | None:
     """The payload of a canvas layer, parsed back from its JSON; ``None`` for other groups."""
-    for child in group._children.values():
+    for child in children_of(group):
         if isinstance(child, BulkLayer):
             return json.loads(child.payload_json)
     return None

@@ -19,6 +19,7 @@ from bench.synth import generate
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog, ClaimStatus, PlaceKind, Posture
 from briefmap.drawing import bulk, canvas_payload, mapping
+from briefmap.drawing.branca_internals import children_of
 from briefmap.drawing.map_elements import MapControl, SafeFeatureGroup
 from briefmap.drawing.mapping import Layer, MapExtras, plan_features, tooltip_html
 from briefmap.drawing.plan import footnote_html, one_per_place
@@ -417,7 +418,7 @@ def test_legend_footnote_and_extras(real_catalog: Catalog) -> None:
     assert "bm-legend" in script and "bm-footnote" in script
     assert "Symbol (kind of place)" not in script, "circles have no symbols by kind"
     notes = [
-        [c.html for c in layers[0]._children.values() if getattr(c, "slot", "") == "footnote"]
+        [c.html for c in children_of(layers[0]) if getattr(c, "slot", "") == "footnote"]
         for layers in (fast, slow)
     ]
     assert notes[0] == notes[1] == [footnote_html(real_catalog, selection, outlets=False)]
@@ -433,7 +434,7 @@ def test_the_canvas_carries_the_arrows_the_markers_draw(
     shafts = [
         c
         for g in slow
-        for c in g._children.values()
+        for c in children_of(g)
         if isinstance(c, folium.PolyLine) and "bm-arrow" in c.options.get("className", "")
     ]
     assert shafts, "the catalog has an arrow to draw"
@@ -443,7 +444,7 @@ def test_the_canvas_carries_the_arrows_the_markers_draw(
     ]
     assert proposed is not None
     # No folium path per arrow: one row each in the payload, with the same ends and label.
-    assert not any(isinstance(c, folium.PolyLine) for g in fast for c in g._children.values())
+    assert not any(isinstance(c, folium.PolyLine) for g in fast for c in children_of(g))
 
     def key(ends: list[float]) -> tuple[float, ...]:
         return tuple(round(v, 5) for v in ends)
@@ -452,7 +453,7 @@ def test_the_canvas_carries_the_arrows_the_markers_draw(
     assert len(drawn) == len(proposed["a"]) == len(shafts)
     for shaft in shafts:
         (tail, tip) = shaft.locations
-        (tooltip,) = [c for c in shaft._children.values() if isinstance(c, folium.Tooltip)]
+        (tooltip,) = [c for c in children_of(shaft) if isinstance(c, folium.Tooltip)]
         assert drawn[key([*tail, *tip])] == (shaft.options["color"], tooltip.text)
 
 
@@ -580,7 +581,7 @@ def test_both_renderers_write_the_same_footnote(catalog: Catalog, presentation: 
         (note,) = [
             c.html
             for g in groups
-            for c in g._children.values()
+            for c in children_of(g)
             if isinstance(c, MapControl) and c.slot == "footnote"
         ]
         return note
@@ -607,7 +608,7 @@ def test_a_large_upload_is_drawn_on_the_canvas_once_per_selection(
     selection = catalog.index.select(ClaimFilter())
     group = bulk.build_upload_layer_auto(catalog, selection, "mine <b>.geojson")
     assert group.layer_name == "Your upload: mine &lt;b&gt;.geojson"
-    payloads = [json.loads(c.payload_json) for c in group._children.values()]
+    payloads = [json.loads(c.payload_json) for c in children_of(group)]
     assert len(payloads) == len(Layer)
     # Every upload feature drawn, under names of its own, above the briefing's layers.
     assert sum(len(p["x"]) + len(p["g"]) for p in payloads) == catalog.index.count_features(
@@ -616,18 +617,18 @@ def test_a_large_upload_is_drawn_on_the_canvas_once_per_selection(
     assert all(p["layer"].startswith(group.layer_name + " / ") for p in payloads)
     assert min(p["rank"] for p in payloads) >= len(Layer)
     # No legend or footnote: those describe the briefing's own data.
-    assert not any(isinstance(c, MapControl) for c in group._children.values())
+    assert not any(isinstance(c, MapControl) for c in children_of(group))
     # A rerun with the same selection serialises nothing again.
     again = bulk.build_upload_layer_auto(catalog, selection, "mine <b>.geojson")
-    assert [c.payload_json for c in again._children.values()] == [
+    assert [c.payload_json for c in children_of(again)] == [
         json.dumps(p, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
         for p in payloads
     ]
-    first, second = (next(iter(g._children.values())).payload_json for g in (group, again))
+    first, second = (children_of(g)[0].payload_json for g in (group, again))
     assert first is second
     # A small upload keeps its markers.
     few = bulk.build_upload_layer_auto(catalog, selection, "x", threshold=10**9)
-    assert not any(isinstance(c, bulk.BulkLayer) for c in few._children.values())
+    assert not any(isinstance(c, bulk.BulkLayer) for c in children_of(few))
 
 
 def test_an_upload_leaves_summaries_out_by_the_same_rule_as_the_briefing(
@@ -643,5 +644,5 @@ def test_an_upload_leaves_summaries_out_by_the_same_rule_as_the_briefing(
     # A map over the limit as a whole, though each of its layers is under it.
     monkeypatch.setattr(bulk, "SUMMARY_LIMIT", features - 1)
     group = bulk.build_bulk_upload_layer(catalog, selection, "mine.json")
-    recipes = [r for c in group._children.values() for r in json.loads(c.payload_json)["P"]]
+    recipes = [r for c in children_of(group) for r in json.loads(c.payload_json)["P"]]
     assert recipes and all(len(r) < 7 for r in recipes), "a summary line in a crowded map"

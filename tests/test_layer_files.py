@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from bench.synth import generate
 from briefmap.app.layer_files import REMEMBERED, SUFFIX, LayerFiles
 from briefmap.data.loader import load_catalog
+from briefmap.drawing.branca_internals import children_of, template_macros
 from briefmap.drawing.bulk import BulkLayer, build_bulk_layers
 from briefmap.engine.query import ClaimFilter, select
 from tests.canvas_reading import layer_payload
@@ -110,12 +111,12 @@ def test_a_layer_with_an_href_carries_no_payload_in_its_script(tmp_path: Path) -
         group.add_to(shown)
     for plain, by_file in zip(inline, fetched, strict=True):
         payload = layer_payload(plain)
-        layer = next((c for c in by_file._children.values() if isinstance(c, BulkLayer)), None)
+        layer = next((c for c in children_of(by_file) if isinstance(c, BulkLayer)), None)
         if payload is None:
             assert layer is None
             continue
         assert layer is not None and layer.href is not None
-        script = layer._template.module.script(layer)
+        script = template_macros(layer)["script"](layer, {})
         assert layer.href in script and "window.__briefmapFetchPayload(" in script
         assert layer.payload_json not in script and '"x":[' not in script
         name = layer.href.removeprefix("../../app/static/layers/")

@@ -11,6 +11,7 @@ import pytest
 
 from briefmap.data.schema import Catalog, ClaimStatus, PlaceKind, Posture
 from briefmap.drawing.assets import web_text
+from briefmap.drawing.branca_internals import children_of
 from briefmap.drawing.map_elements import LABELS_FROM_ZOOM
 from briefmap.drawing.mapping import (
     FEATURE_CLASS,
@@ -37,7 +38,7 @@ from briefmap.safe import map_text
 
 
 def _children(element: folium.Element, kind: type) -> list:
-    return [c for c in element._children.values() if isinstance(c, kind)]
+    return [c for c in children_of(element) if isinstance(c, kind)]
 
 
 def _render(fmap: folium.Map) -> str:
@@ -112,8 +113,8 @@ def test_proposed_deployments_have_dashed_arrows_from_their_base(
 def test_current_only_draws_no_proposed_layer_content(real_catalog: Catalog) -> None:
     selection = select(real_catalog, ClaimFilter(deployments=Deployments.CURRENT_ONLY))
     groups = dict(zip(Layer, build_layers(real_catalog, selection), strict=True))
-    assert groups[Layer.PROPOSED]._children == {}
-    assert groups[Layer.SITES]._children
+    assert children_of(groups[Layer.PROPOSED]) == []
+    assert children_of(groups[Layer.SITES])
 
 
 def test_status_is_encoded_without_colour() -> None:
@@ -314,10 +315,7 @@ def test_the_key_strip_explains_crowded_areas_only_on_a_canvas_map(
         # The strip's rule is the builders': boxes exist only where the canvas draws.
         assert bulk.drawn_on_canvas(catalog, selection) is canvas
         layers = bulk.build_layers_auto(catalog, selection)
-        assert (
-            any(isinstance(c, bulk.BulkLayer) for g in layers for c in g._children.values())
-            is canvas
-        )
+        assert any(isinstance(c, bulk.BulkLayer) for g in layers for c in children_of(g)) is canvas
     plain = legend_strip_html([], {ClaimStatus.REPORTED}, {Posture.CURRENT})
     assert "Crowded" not in plain and "bm-agg-hatch" not in plain
     html = legend_strip_html([], {ClaimStatus.REPORTED}, {Posture.CURRENT}, crowded=True)
@@ -433,7 +431,7 @@ def test_template_syntax_in_data_is_neither_evaluated_nor_fatal(real_catalog: Ca
 def _labels(groups: list[folium.FeatureGroup]) -> list[str]:
     html = []
     for group in groups:
-        for child in group._children.values():
+        for child in children_of(group):
             if isinstance(child, folium.Marker) and child.icon is not None:
                 html += re.findall(r'<span class="(bm-label[^"]*)"', child.icon.options["html"])
     return html

@@ -14,6 +14,7 @@ from shapely.geometry import box, shape
 from briefmap.data.schema import Catalog
 from briefmap.drawing import exports, mapping, outlines
 from briefmap.drawing.assets import web_text
+from briefmap.drawing.branca_internals import children_of
 from briefmap.engine.catalog_arrays import place_table
 from briefmap.engine.query import ClaimFilter, select
 
@@ -56,9 +57,7 @@ def test_there_are_coasts_borders_governorates_and_cities_around_syria() -> None
 
 def test_the_base_map_carries_the_outlines_off_by_default(real_catalog: Catalog) -> None:
     fmap = mapping.build_base_map(real_catalog)
-    groups = [
-        c for c in fmap._children.values() if getattr(c, "layer_name", None) == "Outline geography"
-    ]
+    groups = [c for c in children_of(fmap) if getattr(c, "layer_name", None) == "Outline geography"]
     assert len(groups) == 1
     assert groups[0].show is False  # shown by its script when the tiles fail, or by the user
     page = fmap.get_root().render()

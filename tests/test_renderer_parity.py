@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from briefmap.data.loader import assemble
 from briefmap.data.schema import Catalog
 from briefmap.drawing import bulk, mapping
+from briefmap.drawing.branca_internals import children_of
 from briefmap.drawing.map_elements import MapControl
 from briefmap.engine.interaction import MapClick, place_at
 from briefmap.engine.query import ClaimFilter, select
@@ -129,7 +130,7 @@ def _control(groups: list[folium.FeatureGroup], slot: str) -> str | None:
     found = [
         child.html
         for group in groups
-        for child in group._children.values()
+        for child in children_of(group)
         if isinstance(child, MapControl) and child.slot == slot
     ]
     assert len(found) <= 1, found
