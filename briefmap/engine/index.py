@@ -464,7 +464,7 @@ class CatalogIndex:
 
 def _make_plan(index: CatalogIndex, selection: Selection) -> Plan:
     places, claims = index.places, index.claims
-    picked = np.flatnonzero(index._pairs_of(selection))
+    picked = np.flatnonzero(index._pairs_of(selection))  # noqa: SLF001 - its own class
     n_places = max(len(places.ids), 1)
     key = claims.pair_layer[picked].astype(np.int64) * n_places + claims.pair_place[picked]
     order = np.lexsort((claims.lead[claims.pair_claim[picked]], key))

@@ -23,6 +23,7 @@ import pytest
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog
 from briefmap.data.validate import DEFAULT_TEXT_LIMIT, TEXT_LIMITS
+from briefmap.drawing.branca_internals import children_of
 from briefmap.drawing.mapping import FEATURE_CLASS, Layer, build_layers, plan_features
 from briefmap.drawing.plan import MapFeature, one_per_place
 from briefmap.engine.query import ClaimFilter, Selection, select
@@ -92,7 +93,7 @@ class Expected:
         """Drawn paths with class ``bm-arrow`` (shaft and head are one each)."""
         total = 0
         for group in build_layers(self.catalog, self.selection):
-            for child in group._children.values():
+            for child in children_of(group):
                 if isinstance(child, folium.Marker):
                     continue
                 options = getattr(child, "options", {}) or {}
