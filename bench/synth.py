@@ -20,9 +20,9 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-# Syria's box for the synthetic points (inside the default region of interest,
-# schema.DEFAULT_META: the synthetic data has no briefmap.json and uses the
-# built-in title, region and actors, whose ids ACTORS below are).
+# Syria's box for the synthetic points. The synthetic data has no briefmap.json:
+# its title, region of interest and actors (the ids of ACTORS below, named by
+# their ids) come from the data itself (briefmap.data.meta.derived_meta).
 LON_MIN, LON_MAX = 35.8, 42.2
 LAT_MIN, LAT_MAX = 32.4, 37.2
 AS_OF = "2025-10-31"

@@ -7,7 +7,22 @@ import sys
 from pathlib import Path
 
 from briefmap.data.loader import DATA_ENV_VAR, default_data_dir, load_catalog
+from briefmap.data.schema import DataMeta
 from briefmap.engine.briefings import load_briefings
+
+
+def describe_meta(meta: DataMeta) -> str:
+    """One line: the data set's title, region of interest and actors, as loaded.
+
+    Without a ``briefmap.json`` these come from the data itself, so the line
+    shows what the app will show.
+    """
+    west, south, east, north = meta.region.box
+    actors = ", ".join(meta.actor_ids) or "none"
+    return (
+        f'Data set "{meta.title}": region of interest lon {west:g}..{east:g}, '
+        f"lat {south:g}..{north:g}; actors: {actors}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         result = load_catalog(directory, layer=args.layer)
         print(f"Validating {directory}")
+        print(describe_meta(result.catalog.meta))
         print(result.report())
         briefing_issues = []
         if directory.is_dir():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefmap.data.schema import DEFAULT_META
+from briefmap.data.meta import ACTOR_PALETTE, actors_for
 from briefmap.drawing.assets import web_text
 from briefmap.drawing.symbology import (
     MAP_BACKGROUND,
@@ -42,11 +42,12 @@ def _shipped() -> dict[str, dict[str, str]]:
     data = json.loads((GEODATA / "briefmap.json").read_text(encoding="utf-8"))
     return {
         "geodata/briefmap.json": {a["id"]: a["colour"] for a in data["actors"]},
-        "DEFAULT_META": {a.id: a.colour for a in DEFAULT_META.actors},
+        # The colours of actors a data set without briefmap.json names.
+        "ACTOR_PALETTE": {f"actor {n}": colour for n, colour in enumerate(ACTOR_PALETTE)},
     }
 
 
-@pytest.mark.parametrize("where", ["geodata/briefmap.json", "DEFAULT_META"])
+@pytest.mark.parametrize("where", ["geodata/briefmap.json", "ACTOR_PALETTE"])
 def test_every_actor_colour_is_a_grey_of_its_own_and_stands_out_on_the_map(where: str) -> None:
     colours = _shipped()[where]
     assert len(colours) == 6
@@ -69,3 +70,15 @@ def test_the_old_palette_is_caught() -> None:
     assert any(p.startswith("sdf and un print") for p in problems), problems
     assert any(p.startswith("sdf (#E69F00) has 1.9") for p in problems), problems
     assert any(p.startswith("un (#56B4E9) has 1.9") for p in problems), problems
+
+
+def test_actors_without_briefmap_json_take_the_palette_in_sorted_order() -> None:
+    six = actors_for(["wagner", "lna", "gnu", "lna", "un", "au", "eu"])
+    assert [a.id for a in six] == ["au", "eu", "gnu", "lna", "un", "wagner"]
+    assert [a.colour for a in six] == list(ACTOR_PALETTE)
+    assert colour_problems({a.id: a.colour for a in six}) == []
+    # The same ids, in any order, get the same colours.
+    assert actors_for(["eu", "au", "wagner", "un", "gnu", "lna"]) == six
+    # A seventh starts the palette again.
+    seven = actors_for([*(a.id for a in six), "zz"])
+    assert seven[-1].colour == ACTOR_PALETTE[0]

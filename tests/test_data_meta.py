@@ -1,9 +1,10 @@
 """The data set's own metadata (briefmap.json): title, region of interest and actors.
 
 A data folder with more actors than the first subject's six loads, filters and
-draws them in their own colours; a bad briefmap.json gets located errors and
-the defaults; claims and places are checked against the data's own actors and
-region; bundles carry the metadata.
+draws them in their own colours; a bad briefmap.json gets located errors, and
+what it lacks is taken from the data; claims and places are checked against
+the data's own actors and region; bundles carry the metadata.
+(tests/test_data_defaults.py: data sets without a briefmap.json.)
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from typing import Any
 import canvas_reading
 import pytest
 from app_runs import open_app
+from shipped import SHIPPED_META
 
 from briefmap.app.session import Form
 from briefmap.data.loader import LoadResult, load_catalog
-from briefmap.data.meta import meta_json
+from briefmap.data.meta import derived_meta, meta_json, read_meta, region_around
 from briefmap.data.schema import (
     CLAIMS_FILE,
-    DEFAULT_META,
     META_FILE,
     PLACES_FILE,
     UNKNOWN_ACTOR_COLOUR,
@@ -82,21 +83,23 @@ def nine_actors(data_copy: Path) -> tuple[LoadResult, dict[str, str]]:
     return load_catalog(data_copy), given
 
 
-def test_the_real_data_has_the_built_in_values(real_catalog: Any) -> None:
-    meta = real_catalog.meta
-    assert meta.title == DEFAULT_META.title
-    assert meta.subtitle == DEFAULT_META.subtitle
-    assert meta.region == DEFAULT_META.region
-    assert [(a.id, a.label, a.colour) for a in meta.actors] == [
-        (a.id, a.label, a.colour) for a in DEFAULT_META.actors
-    ]
+def test_the_real_data_has_its_briefmap_json_values(real_catalog: Any) -> None:
+    assert real_catalog.meta == SHIPPED_META
+    assert len(SHIPPED_META.actors) == 6
 
 
-def test_a_folder_without_briefmap_json_gets_the_defaults(data_copy: Path) -> None:
+def test_a_folder_without_briefmap_json_speaks_for_itself(
+    data_copy: Path, real_catalog: Any
+) -> None:
     (data_copy / META_FILE).unlink()
     result = load_catalog(data_copy)
     assert result.ok, result.report()
-    assert result.catalog.meta == DEFAULT_META
+    meta = result.catalog.meta
+    assert meta.title == "Geodata"  # the folder's name
+    assert meta.subtitle == ""
+    assert meta.region == region_around(real_catalog.places.values())
+    assert set(meta.actor_ids) == set(SHIPPED_META.actor_ids)  # all six are cited
+    assert result.catalog.claims == real_catalog.claims
 
 
 def test_nine_actors_load_filter_and_draw_in_their_colours(
@@ -168,16 +171,18 @@ def test_a_bundle_carries_the_metadata(
     assert again.catalog.claims == catalog.claims
 
 
-def test_an_old_bundle_without_metadata_gets_the_defaults(
+def test_an_old_bundle_without_metadata_speaks_for_itself(
     real_catalog: Any, tmp_path: Path
 ) -> None:
     payload = json.loads(bundle_json(real_catalog, real_catalog.index.select(ClaimFilter())))
     del payload["briefmap"]["meta"]
-    path = tmp_path / "old.geojson"
+    path = tmp_path / "old_bundle.geojson"
     _write(path, payload)
     again = load_catalog(path)
     assert again.ok, again.report()
-    assert again.catalog.meta == DEFAULT_META
+    assert again.catalog.meta.title == "Old bundle"  # the file's name
+    assert again.catalog.meta.region == region_around(real_catalog.places.values())
+    assert set(again.catalog.meta.actor_ids) == set(SHIPPED_META.actor_ids)
 
 
 def test_uploads_use_the_base_catalogs_actors(
@@ -206,7 +211,7 @@ def _read_claims_json(catalog: Any) -> list[dict[str, Any]]:
     return [c for c in payload["briefmap"]["claims"] if c["status"] == "reported"]
 
 
-def test_a_bad_briefmap_json_gives_located_errors_and_the_defaults(data_copy: Path) -> None:
+def test_a_bad_briefmap_json_gives_located_errors_and_the_datas_own(data_copy: Path) -> None:
     meta = _meta(data_copy)
     meta["colours"] = "okabe-ito"  # unknown field
     meta["region_of_interest"] = {"west": 42.5, "south": 37.5, "east": 35.55, "north": 32.2}
@@ -229,14 +234,15 @@ def test_a_bad_briefmap_json_gives_located_errors_and_the_defaults(data_copy: Pa
     assert "42.5 is not west of east (35.55)" in messages
     assert "duplicate id" in messages
     assert "unknown field" in messages
-    # The rest loads: the default region, the valid actors, every place and claim.
+    # The rest loads: the region the places span, the valid actors, every place and claim.
     catalog = result.catalog
-    assert catalog.meta.region == DEFAULT_META.region
+    real = load_catalog(Path(__file__).resolve().parent.parent / "geodata").catalog
+    assert catalog.meta.region == region_around(real.places.values())
+    assert catalog.meta.title == SHIPPED_META.title
     # The duplicate is left out; the actor with a bad colour is kept, grey.
-    assert catalog.meta.actor_ids == (*DEFAULT_META.actor_ids, "turkey")
+    assert catalog.meta.actor_ids == (*SHIPPED_META.actor_ids, "turkey")
     assert catalog.meta.actor("russia").label == "Russia"
     assert catalog.meta.actor("turkey").colour == UNKNOWN_ACTOR_COLOUR
-    real = load_catalog(Path(__file__).resolve().parent.parent / "geodata").catalog
     assert catalog.claims == real.claims and set(catalog.places) == set(real.places)
 
 
@@ -261,7 +267,7 @@ def test_region_sanity_checks(
     expected = "region_of_interest" + (f".{field}" if field else "")
     assert (issue.file, issue.record, issue.field) == (META_FILE, "-", expected)
     assert fragment in issue.message
-    assert result.catalog.meta.region == DEFAULT_META.region
+    assert result.catalog.meta.region == region_around(result.catalog.places.values())
 
 
 def test_a_claim_citing_an_actor_not_in_the_data_is_located(data_copy: Path) -> None:
@@ -272,7 +278,7 @@ def test_a_claim_citing_an_actor_not_in_the_data_is_located(data_copy: Path) -> 
     result = load_catalog(data_copy)
     (issue,) = result.issues
     assert (issue.file, issue.record, issue.field) == (CLAIMS_FILE, target["id"], "actors")
-    allowed = ", ".join(DEFAULT_META.actor_ids)
+    allowed = ", ".join(SHIPPED_META.actor_ids)
     assert issue.message == f"unknown value 'turkey'; allowed: {allowed}"
     assert target["id"] not in result.catalog.claims
 
@@ -296,11 +302,11 @@ def test_the_region_check_uses_the_datas_region(data_copy: Path) -> None:
 
 
 def test_meta_json_round_trips(real_catalog: Any) -> None:
-    from briefmap.data.meta import load_meta
     from briefmap.data.validate import Collector
 
     out = Collector(META_FILE)
-    assert load_meta(meta_json(real_catalog.meta), out) == real_catalog.meta
+    given = read_meta(meta_json(real_catalog.meta), out)
+    assert derived_meta(given, "any name", (), ()) == real_catalog.meta
     assert out.issues == []
 
 

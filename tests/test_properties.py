@@ -27,12 +27,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shipped import SHIPPED_META
 
 from briefmap.data import sourcing
 from briefmap.data.loader import LoadResult, load_catalog
-from briefmap.data.schema import DEFAULT_META, ClaimStatus, PlaceKind, Posture
+from briefmap.data.schema import ClaimStatus, PlaceKind, Posture
+from briefmap.engine import state as links
 from briefmap.engine.query import ClaimFilter, Deployments
-from briefmap.engine.state import KNOWN, BriefingState, MapView, parse, to_params
+from briefmap.engine.state import KNOWN, BriefingState, MapView
 from briefmap.safe import WORD_JOINER, map_text, markdown_text
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
@@ -51,6 +53,15 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 FEW = settings(SETTINGS, max_examples=40)
+
+
+# Links are read against a data set's actors: here the shipped data's.
+def parse(params: dict[str, Any]) -> tuple[BriefingState, list[str]]:
+    return links.parse(params, SHIPPED_META.actor_ids)
+
+
+def to_params(state: BriefingState) -> dict[str, str]:
+    return links.to_params(state, actor_ids=SHIPPED_META.actor_ids)
 
 
 # ------------------------------------------------------------------ strategies
@@ -387,7 +398,7 @@ days = st.dates(min_value=dt.date(1900, 1, 1)).map(lambda d: d.isoformat())
 slugs = st.from_regex(r"[A-Za-z0-9_-]{1,80}", fullmatch=True)
 claim_filters = st.builds(
     ClaimFilter,
-    actors=_subset(DEFAULT_META.actor_ids),
+    actors=_subset(SHIPPED_META.actor_ids),
     statuses=_subset(ClaimStatus),
     deployments=st.sampled_from(list(Deployments)),
     kinds=_subset(PlaceKind),

@@ -1,15 +1,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shipped import SHIPPED_META
 
-from briefmap.data.schema import DEFAULT_META, ClaimStatus, PlaceKind
+from briefmap.data.schema import ClaimStatus, PlaceKind
 from briefmap.data.validate import real_day
+from briefmap.engine import state as links
 from briefmap.engine.query import ClaimFilter, Deployments
-from briefmap.engine.state import KNOWN, BriefingState, MapArea, MapView, parse, to_params
+from briefmap.engine.state import KNOWN, BriefingState, MapArea, MapView
+
+
+# Links are read against a data set's actors: here the shipped data's.
+def parse(
+    params: Mapping[str, str | list[str]],
+) -> tuple[BriefingState, list[str]]:
+    return links.parse(params, SHIPPED_META.actor_ids)
+
+
+def to_params(state: BriefingState, defaults: ClaimFilter | None = None) -> dict[str, str]:
+    return links.to_params(state, defaults, SHIPPED_META.actor_ids)
+
 
 FULL = BriefingState(
     claim_filter=ClaimFilter(
@@ -39,7 +54,7 @@ def test_round_trip() -> None:
 
 def test_defaults_make_an_empty_link() -> None:
     everything = ClaimFilter(
-        actors=frozenset(DEFAULT_META.actor_ids), statuses=frozenset(ClaimStatus)
+        actors=frozenset(SHIPPED_META.actor_ids), statuses=frozenset(ClaimStatus)
     )
     assert to_params(BriefingState(claim_filter=everything), defaults=everything) == {}
 

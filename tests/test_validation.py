@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from expectations import Expected
+from shipped import SHIPPED_META
 
 from briefmap.data.loader import (
     CLAIMS_FILE,
@@ -31,7 +32,6 @@ from briefmap.data.loader import (
     load_catalog,
 )
 from briefmap.data.schema import (
-    DEFAULT_META,
     ClaimStatus,
     PlaceKind,
     Posture,
@@ -786,7 +786,7 @@ def test_off_map_not_boolean(data: Data, real_load: LoadResult, value: Any) -> N
 def test_kremlin_off_map_is_accepted_outside_region(real_load: LoadResult) -> None:
     kremlin = real_load.catalog.places["moscow_kremlin"]
     assert kremlin.off_map is True
-    _, min_lat, _, max_lat = DEFAULT_META.region.box
+    _, min_lat, _, max_lat = SHIPPED_META.region.box
     assert not (min_lat <= kremlin.geometry.y <= max_lat)  # really outside the region
     assert kremlin.geometry.x == pytest.approx(37.6178)
     assert kremlin.geometry.y == pytest.approx(55.7517)

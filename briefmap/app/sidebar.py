@@ -52,7 +52,7 @@ def sidebar(data: Data, form: Form) -> None:
         st.text_input(
             "Search places",
             key=KEY_SEARCH,
-            placeholder="Khmeimim, حميميم, Хмеймим, Qamişlo...",
+            placeholder="Any name or spelling of a place",
             help="Matches English, Arabic and Russian names and alternative spellings.",
         )
         # Empty means all: a filter is one line until the user narrows it, so

@@ -7,7 +7,7 @@
 - ``readers``, ``projection``: reading JSON, GeoJSON and CSV; coordinates
   reprojected to WGS 84;
 - ``meta``: ``briefmap.json``, what belongs to a data set (title, region,
-  actors and their colours);
+  actors and their colours), or what the data gives without one;
 - ``place_records``, ``claim_records``: one place or claim record checked and built;
 - ``sourcing``: the rules that tie a claim's status to its sources;
 - ``loader``: a data folder or bundle in, a :class:`~briefmap.data.schema.Catalog` out;

@@ -11,7 +11,6 @@ from typing import Any
 
 from briefmap.data.schema import (
     CLAIM_FIELDS,
-    DEFAULT_META,
     HISTORY_FIELDS,
     LEGACY_SOURCE_FIELD,
     PLACES_FILE,
@@ -39,7 +38,7 @@ def load_claims(
     known_place_ids: set[str],
     known_source_ids: set[str],
     files: tuple[str, str] = (PLACES_FILE, SOURCES_FILE),
-    actor_ids: tuple[str, ...] = DEFAULT_META.actor_ids,
+    actor_ids: tuple[str, ...] = (),
 ) -> tuple[dict[str, Claim], int, str | None]:
     as_of = None
     if isinstance(payload, dict) and payload.get("as_of") is not None:

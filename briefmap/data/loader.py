@@ -20,7 +20,7 @@ from typing import Any
 from briefmap.data.claim_records import load_claims
 from briefmap.data.fingerprint import data_fingerprint
 from briefmap.data.gis_files import gis_format, read_gis
-from briefmap.data.meta import load_meta
+from briefmap.data.meta import GivenMeta, actor_ids_cited, derived_meta, read_meta
 from briefmap.data.place_records import load_places, place_id
 from briefmap.data.readers import parse_claims_csv, read_json
 from briefmap.data.schema import (
@@ -32,6 +32,7 @@ from briefmap.data.schema import (
     SOURCE_FIELDS,
     SOURCES_FILE,
     Catalog,
+    Region,
     Source,
 )
 from briefmap.data.sourcing import outlet_says_unknown
@@ -214,10 +215,12 @@ def load_catalog(data_dir: Path | str | None = None, layer: str | None = None) -
     ----------
     data_dir
         Directory holding ``places.geojson``, ``claims.json``, ``sources.json``
-        and optionally ``briefmap.json`` (title, region, actors; without it the
-        built-in :data:`~briefmap.data.schema.DEFAULT_META`), or a ``.geojson``
+        and optionally ``briefmap.json`` (title, region, actors; without it they
+        come from the data: the folder's name, the places' bounds, the ids the
+        claims use, :func:`briefmap.data.meta.derived_meta`), or a ``.geojson``
         bundle file, or a GIS file (KML, KMZ, GeoPackage, zipped Shapefile:
-        :mod:`briefmap.data.gis_files`); defaults to :func:`default_data_dir`.
+        :mod:`briefmap.data.gis_files`), named by its file name without the
+        extension; defaults to :func:`default_data_dir`.
     layer
         A GeoPackage's layer of places, by name; its first by default.
 
@@ -228,6 +231,8 @@ def load_catalog(data_dir: Path | str | None = None, layer: str | None = None) -
     """
     path = Path(data_dir) if data_dir is not None else default_data_dir()
     file_issues: list[ValidationIssue] = []
+    # For a title when no briefmap.json gives one ("." names its folder too).
+    data_name = path.stem if path.is_file() else path.resolve().name
     if path.is_file() and gis_format(path.name):
         named, file_issues, meta = _read_gis_file(path, layer)
     elif path.is_file():
@@ -259,7 +264,7 @@ def load_catalog(data_dir: Path | str | None = None, layer: str | None = None) -
                         f"both {CLAIMS_FILE} and {CLAIMS_CSV} exist; {CLAIMS_CSV} was not read",
                     )
             file_issues += reader.issues
-    return assemble(named, file_issues, meta=meta)
+    return assemble(named, file_issues, meta=meta, name=data_name)
 
 
 def assemble(
@@ -267,6 +272,7 @@ def assemble(
     file_issues: list[ValidationIssue] | None = None,
     base: Catalog | None = None,
     meta: tuple[str, Any] | None = None,
+    name: str = "",
 ) -> LoadResult:
     """Validate parsed payloads (places, claims, sources, in that order) into a catalog.
 
@@ -283,7 +289,13 @@ def assemble(
         metadata (region, actors) is the upload's too.
     meta
         ``(file name, parsed briefmap.json)``; no file, or ``None`` for the
-        payload, means the built-in defaults. Ignored when there is a ``base``.
+        payload, means the data speaks for itself (a title from ``name``, the
+        region around the places, the actors the claims name:
+        :func:`briefmap.data.meta.derived_meta`), as it does for any part the
+        file lacks. Ignored when there is a ``base``.
+    name
+        The data set's name, its folder's or its file's without the extension,
+        for a title when ``briefmap.json`` gives none.
     """
     (
         (places_file, places_payload),
@@ -296,14 +308,24 @@ def assemble(
         Collector(sources_file),
     )
     meta_issues: list[ValidationIssue] = []
+    given = GivenMeta()
+    region: Region | None
     if base is not None:
-        data_meta = base.meta
+        region, actor_ids = base.meta.region, base.meta.actor_ids
     else:
         meta_out = Collector(meta[0] if meta else META_FILE)
-        data_meta = load_meta(meta[1] if meta else None, meta_out)
+        given = read_meta(meta[1] if meta else None, meta_out)
         meta_issues = meta_out.issues
-    sources, n_sources = _load_sources(sources_payload, source_out, data_meta.actor_ids)
-    places, n_places = load_places(places_payload, place_out, data_meta.region)
+        # Without a region, the places are not checked against one: theirs is
+        # what they span. Without actors, the ids the data uses are its actors.
+        region = given.region
+        actor_ids = (
+            tuple(a.id for a in given.actors)
+            if given.actors is not None
+            else tuple(sorted(actor_ids_cited(claims_payload, sources_payload)))
+        )
+    sources, n_sources = _load_sources(sources_payload, source_out, actor_ids)
+    places, n_places = load_places(places_payload, place_out, region)
     usable_places = {**(base.places if base else {}), **places}
     usable_sources = {**(base.sources if base else {}), **sources}
     claims, n_claims, as_of = load_claims(
@@ -314,8 +336,15 @@ def assemble(
         _ids(places_payload, "features", place_id) | set(usable_places),
         _ids(sources_payload, "sources", lambda s: s.get("id")) | set(usable_sources),
         (places_file, sources_file),
-        data_meta.actor_ids,
+        actor_ids,
     )
+    if base is not None:
+        data_meta = base.meta
+    else:
+        # The actors the valid claims and sources use: none without a record.
+        used = {a for claim in claims.values() for a in claim.actors}
+        used |= {s.official_of for s in sources.values() if s.official_of}
+        data_meta = derived_meta(given, name, places.values(), used)
     kept = {PLACES_FILE: len(places), CLAIMS_FILE: len(claims), SOURCES_FILE: len(sources)}
     if base is not None:
         # Bring in the trusted places and sources the claims refer to, so they draw.

@@ -2,7 +2,7 @@
 
 Each feature is checked field by field (:mod:`briefmap.data.validate`); its geometry
 must be one Point or Polygon of finite WGS84 positions, valid, and inside the
-region of interest unless the place is marked ``off_map``.
+region of interest, when the data gives one, unless the place is marked ``off_map``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from briefmap.data.projection import crs_name, reproject
-from briefmap.data.schema import DEFAULT_META, PLACE_FIELDS, Place, PlaceKind, Precision, Region
+from briefmap.data.schema import PLACE_FIELDS, Place, PlaceKind, Precision, Region
 from briefmap.data.validate import (
     Collector,
     Record,
@@ -44,7 +44,7 @@ def _positions(kind: str, coordinates: list[Any]) -> list[Any] | None:
     return positions
 
 
-def _check_geometry(rec: Record, raw: Any, off_map: bool, region: Region) -> Any:
+def _check_geometry(rec: Record, raw: Any, off_map: bool, region: Region | None) -> Any:
     if not isinstance(raw, dict):
         rec.fail("geometry", "is missing or not a GeoJSON geometry object")
         return None
@@ -93,7 +93,7 @@ def _check_geometry(rec: Record, raw: Any, off_map: bool, region: Region) -> Any
     if not geometry.is_valid:
         rec.fail("geometry", f"is not a valid {kind}: {explain_validity(geometry)}")
         return None
-    if not off_map:
+    if region is not None and not off_map:
         min_lon, min_lat, max_lon, max_lat = region.box
         g_min_lon, g_min_lat, g_max_lon, g_max_lat = geometry.bounds
         if g_min_lon < min_lon or g_max_lon > max_lon or g_min_lat < min_lat or g_max_lat > max_lat:
@@ -114,9 +114,13 @@ def place_id(feature: dict[str, Any]) -> Any:
 
 
 def load_places(
-    payload: Any, out: Collector, region: Region = DEFAULT_META.region
+    payload: Any, out: Collector, region: Region | None = None
 ) -> tuple[dict[str, Place], int]:
-    """The valid places; ``region``: the data's region of interest (briefmap.json)."""
+    """The valid places; ``region``: the data's region of interest (briefmap.json).
+
+    Without a region, places are not checked against one: the data's region is
+    then the one its places span (:func:`briefmap.data.meta.region_around`).
+    """
     if isinstance(payload, dict) and payload.get("type") not in (None, "FeatureCollection"):
         out.add("-", "type", "the file must be a GeoJSON FeatureCollection")
     records = records_of(payload, "features", out, place_id)

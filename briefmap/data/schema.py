@@ -6,8 +6,8 @@ on a fixed ladder (how well sourced it is) and a *posture* (current,
 proposed or former). The method's vocabularies live here so that loaders,
 builders, pages and tests all agree on them; what belongs to a data set (its
 title, region of interest and actors) is :class:`DataMeta`, read from its
-``briefmap.json`` (:mod:`briefmap.data.meta`), with :data:`DEFAULT_META` for data
-without one.
+``briefmap.json`` or, without one, taken from the data itself
+(:mod:`briefmap.data.meta`). No subject lives in the code.
 """
 
 from __future__ import annotations
@@ -107,6 +107,11 @@ class Actor:
     def label(self) -> str:
         return self.name_en
 
+    @classmethod
+    def stand_in(cls, actor_id: str) -> Actor:
+        """A grey actor labelled by its id, for an id the data does not define."""
+        return cls(actor_id, actor_id, UNKNOWN_ACTOR_COLOUR)
+
 
 # The colour of an actor id the data does not define (never for valid data).
 UNKNOWN_ACTOR_COLOUR = "#555555"
@@ -130,6 +135,10 @@ class Region:
     def bounds(self) -> list[list[float]]:
         """[[south, west], [north, east]], as Leaflet wants it."""
         return [[self.south, self.west], [self.north, self.east]]
+
+
+# The region of a data set with no places to take one from: all of WGS84.
+WORLD = Region(west=-180.0, south=-90.0, east=180.0, north=90.0)
 
 
 @dataclass(frozen=True)
@@ -156,35 +165,16 @@ class DataMeta:
     def actor(self, actor_id: str) -> Actor:
         """The actor with this id; an unknown id gets a grey stand-in labelled by its id."""
         found = self.actor_table.get(actor_id)
-        return found if found is not None else Actor(actor_id, actor_id, UNKNOWN_ACTOR_COLOUR)
+        return found if found is not None else Actor.stand_in(actor_id)
 
 
-# The built-in metadata, for a data folder, bundle or upload without a
-# ``briefmap.json``: the values of the first subject, the October 2025 reporting
-# on Russia in Syria (geodata/briefmap.json holds the same).
-#
-# Region of interest: Syria and the Golan. The box is drawn tight on purpose: on
-# Syria's coast latitude and longitude are both near 35, so only a western edge
-# just off the coastline (35.55 E) catches a swapped pair there (Tartus
-# 34.915 N, 35.8745 E swapped lands at 34.9 E, at sea).
-#
-# Colours: Okabe & Ito's (2008) hues, distinguishable under the common forms of
-# colour-blindness, darkened to six distinct greys with 3:1 or more against the
-# map (checked by briefmap.drawing.symbology.colour_problems in
-# tests/test_colours.py). Status is never carried by colour alone (see symbology).
-DEFAULT_META = DataMeta(
-    title="Russia in Syria after the Putin–al-Sharaa meeting",
-    subtitle="Moscow, 15 October 2025, and what was reported around it.",
-    region=Region(west=35.55, south=32.2, east=42.5, north=37.5),
-    actors=(
-        Actor("russia", "Russia", "#9E4600"),  # vermillion, darkened
-        Actor("syria", "Syria (Damascus)", "#005A42"),  # bluish green, dark
-        Actor("israel", "Israel", "#002F49"),  # blue, darkest
-        Actor("sdf", "SDF (Kurdish-led)", "#B17A00"),  # ochre, the lightest
-        Actor("un", "United Nations", "#1779B0"),  # blue, lighter
-        Actor("arab_states", "Arab League states", "#66274A"),  # plum
-    ),
-)
+# The title of a data set with no name to take one from.
+UNTITLED = "Untitled data"
+
+# The metadata of a catalog built in code without any (a test's, a scratch
+# one): untitled, the whole world, no actors. A catalog loaded from files has
+# its own, from its briefmap.json or from the data (briefmap.data.meta).
+NO_META = DataMeta(title=UNTITLED, subtitle="", region=WORLD, actors=())
 
 
 class PlaceKind(str, Enum):
@@ -247,7 +237,7 @@ class Source:
     outlet not identified"): an outlet is never guessed. ``via`` is where the
     item was read when that is not the outlet itself ("Dawn" carrying a Reuters
     story); it never counts as a second outlet. ``official_of`` marks the
-    official record of a party (the Kremlin's readout is Russia's).
+    official record of a party (a government's readout is its country's).
     """
 
     id: str
@@ -348,8 +338,8 @@ class Catalog:
     claims: dict[str, Claim] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     as_of: str | None = None
-    # Title, region of interest and actors (briefmap.json, or DEFAULT_META).
-    meta: DataMeta = DEFAULT_META
+    # Title, region of interest and actors (briefmap.json, or taken from the data).
+    meta: DataMeta = NO_META
 
     def claims_at(self, place_id: str) -> list[Claim]:
         return [c for c in self.claims.values() if place_id in c.places]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 from typing import Any
 
 from briefmap.data.gis_files import GIS_FORMATS, GisData, gis_format, read_gis
@@ -28,6 +29,9 @@ from briefmap.data.validate import Collector, ValidationIssue
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_FEATURES = 50_000
 UPLOAD_NAMES = (PLACES_FILE, CLAIMS_FILE, CLAIMS_CSV, SOURCES_FILE, META_FILE)
+# The name of an upload without a base whose files are named by their kind, for
+# its title when it has no briefmap.json (a GIS file's own name serves instead).
+UPLOAD_NAME = "uploaded data"
 
 
 def _too_big(name: str, raw: bytes, out: Collector) -> bool:
@@ -61,7 +65,10 @@ def load_upload(
         File contents by name: ``places.geojson``, ``claims.json`` or ``claims.csv``,
         and optionally ``sources.json``. A missing places or sources file means
         "none of my own"; claims may then cite the ``base`` data's. A
-        ``briefmap.json`` (title, region, actors) is read only without a ``base``.
+        ``briefmap.json`` (title, region, actors) is read only without a ``base``;
+        without a ``base`` or that file, they come from the upload itself (the
+        GIS file's name or :data:`UPLOAD_NAME`, its places' bounds, the ids its
+        claims use: :func:`briefmap.data.meta.derived_meta`).
         One GIS file (KML, KMZ, GeoPackage, zipped Shapefile) under its own
         name gives the places, and the claims and sources it holds, in place
         of those files (:mod:`briefmap.data.gis_files`).
@@ -149,7 +156,8 @@ def load_upload(
             f"{META_FILE} was not read",
         )
         issues += out.issues
-    result = assemble([places, claims, sources], issues, base=base, meta=meta)
+    name = PurePosixPath(gis[0]).stem if gis else UPLOAD_NAME
+    result = assemble([places, claims, sources], issues, base=base, meta=meta, name=name)
     if refused:
         read = {**result.records_read}
         for part, n in refused.items():

@@ -89,7 +89,7 @@ def _tooltip(feature: MapFeature) -> folium.Tooltip:
 
 
 # Up to this many points every one is labelled at every zoom; beyond, labels
-# show from map_elements.LABELS_FROM_ZOOM in (hundreds of names over the whole of Syria are
+# show from map_elements.LABELS_FROM_ZOOM in (hundreds of names over a whole country are
 # a black smear; the tooltips still name every place).
 LABEL_EVERY_POINT_UP_TO = 60
 
@@ -101,8 +101,9 @@ def _point_marker(
     place, lead = feature.place, feature.lead
     svg = symbol_svg(place.kind, feature.actor.colour, lead.status, lead.posture)
     # Towns are labelled to the left and installations to the right: the bases
-    # sit next to their towns (Khmeimim by Latakia and Jableh, the naval
-    # facility in Tartus, the airport by Qamishli), so the labels part ways.
+    # sit next to their towns (an air base by the town it is named for, a naval
+    # facility in its port city, an airport by the city it serves), so the
+    # labels part ways.
     side = " bm-label-left" if place.kind in LABEL_LEFT else ""
     when = " bm-label-near" if crowded else ""
     # data-place: the map's script reports which place a click or a key opened.
@@ -121,7 +122,7 @@ def _point_marker(
     tooltip = folium.Tooltip(
         place_tooltip_html((feature, *also)), sticky=True, class_name="bm-tooltip"
     )
-    # Tabbing onto a place off the map's view (the Kremlin) must not pan to it.
+    # Tabbing onto a place off the map's view (a capital far away) must not pan to it.
     # Smaller symbols on top: a town beside its airport stays clickable inside
     # the airport's larger symbol, which is still clickable around it.
     return folium.Marker(

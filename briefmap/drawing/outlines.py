@@ -1,9 +1,9 @@
 """Outline geography drawn by the map itself, so it has a coast and borders offline.
 
 ``briefmap/drawing/web/outlines.json`` holds Natural Earth's coastline, land
-borders and Syria's governorate lines and GeoNames' major cities, clipped and
-simplified around Syria by ``scripts/build_outlines.py`` (which says where each
-comes from). :func:`outline_layer` puts them in the layer control as
+borders and first-level administrative lines and GeoNames' major cities, clipped
+and simplified around the area ``scripts/build_outlines.py`` names (which says
+where each comes from). :func:`outline_layer` puts them in the layer control as
 "Outline geography", off by default; its script (``web/outlines.js``) turns it
 on, says the basemap is unavailable and drops the tiles' attribution when the
 basemap's tiles fail to load.
@@ -28,7 +28,7 @@ OUTLINE_LAYER = "Outline geography"
 OUTLINES_FILE = "outlines.json"
 BASEMAP_UNAVAILABLE = "Basemap unavailable: outline geography shown"
 # A city with one of the data's places this close (in degrees, about 13 km)
-# is left to that place's label: "Latakia" once, in the data's spelling.
+# is left to that place's label: the city's name once, in the data's spelling.
 NAMED_BY_DATA_DEG = 0.12
 
 
@@ -58,7 +58,7 @@ def cities_named_by_data(places: PlaceTable) -> tuple[int, ...]:
         kept = _named.get(id(places))
         if kept is not None and kept[0] is places:
             return kept[1]
-    # Off-map places too: the Kremlin is drawn at its real position, on Moscow.
+    # Off-map places too: each is drawn at its real position, perhaps on a city.
     points = places.bounds[places.is_point][:, :2]
     hidden = []
     for number, feature in enumerate(outlines()["features"]):

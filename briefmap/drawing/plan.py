@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from briefmap.data.schema import (
-    DEFAULT_META,
     Actor,
     Catalog,
     Claim,
@@ -40,9 +39,7 @@ class MapFeature:
     layer: Layer
     claims: tuple[Claim, ...]
     # The catalog's actors (catalog.meta): the lead claim's first actor gives the colour.
-    actors: Mapping[str, Actor] = field(
-        default_factory=lambda: DEFAULT_META.actor_table, compare=False, repr=False
-    )
+    actors: Mapping[str, Actor] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def lead(self) -> Claim:
@@ -53,7 +50,7 @@ class MapFeature:
     def actor(self) -> Actor:
         """The lead claim's first actor, with its name and colour from the data."""
         actor_id = self.lead.actors[0]
-        return self.actors.get(actor_id) or DEFAULT_META.actor(actor_id)
+        return self.actors.get(actor_id) or Actor.stand_in(actor_id)
 
 
 def plan_features(catalog: Catalog, selection: Selection) -> list[MapFeature]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TypeVar
 
-from briefmap.data.schema import DEFAULT_META, ClaimStatus, PlaceKind
+from briefmap.data.schema import ClaimStatus, PlaceKind
 from briefmap.data.validate import real_day
 from briefmap.engine.query import ClaimFilter, Deployments
 
@@ -205,7 +205,7 @@ def _number(raw: str, name: str, low: float, high: float, notices: list[str]) ->
 
 
 def parse(
-    params: Mapping[str, str | list[str]], actor_ids: Iterable[str] = DEFAULT_META.actor_ids
+    params: Mapping[str, str | list[str]], actor_ids: Iterable[str]
 ) -> tuple[BriefingState, list[str]]:
     """Read a state from query parameters; return it with notices about what was ignored.
 
@@ -312,7 +312,7 @@ def _join_ids(values: frozenset[str] | None, ids: Iterable[str]) -> str | None:
 def to_params(
     state: BriefingState,
     defaults: ClaimFilter | None = None,
-    actor_ids: Iterable[str] = DEFAULT_META.actor_ids,
+    actor_ids: Iterable[str] = (),
 ) -> dict[str, str]:
     """Query parameters for a state; values equal to the defaults are left out.
 
@@ -324,7 +324,8 @@ def to_params(
         The filter a fresh visitor gets; parameters that match it are omitted so
         links stay short.
     actor_ids
-        The data's actor ids, the order actors are written in.
+        The data's actor ids, the order actors are written in (any others after
+        them, sorted).
     """
     base = defaults or ClaimFilter()
     flt = state.claim_filter

@@ -167,7 +167,7 @@ class Change:
     def describe(self, catalog: Catalog, *, place: bool = True) -> str:
         """The change in one plain line, dated first, as in a log.
 
-        "26 Jan 2026 · Qamishli International Airport: Russia — ended". Without
+        "26 Jan 2026 · <place>: <actor> — ended". Without
         ``place`` (beside the place on the map) the place names are left out.
         Only the data's own words: the day its sources date the change, place
         and actor names, the status ladder's labels and the posture.

@@ -7,14 +7,14 @@
 //   also steps off the place labels. With no room near its place it merges
 //   into the badge in its way, which counts it.
 // - Labels that would overlap a badge or another label are hidden, weakest
-//   first: Amuda over Qamishli, Damascus under Mount Hermon, a city of the
-//   outline geography over a place of the data. A label's weight is its
+//   first: a place with weaker claims under a better sourced one, a city of
+//   the outline geography under a place of the data. A label's weight is its
 //   data-rank (a place's lead claim's rung of the status ladder, 0 the
 //   strongest); the outline's city names come after every place. Among equals
 //   the first in the page keeps its room.
 // - A label that would cross the map's edge flips to the other side of its
 //   marker (bm-label-flip), and is hidden if it does not fit there either:
-//   the map's frame would cut it ("Latak", "Koba").
+//   the map's frame would cut it short.
 //
 // A hidden label only turns transparent: screen readers still hear the
 // marker's name, and its tooltip shows it. Each pass first puts every label

@@ -1,5 +1,5 @@
 // Outline geography under the claims (OutlineLayer in briefmap/drawing/outlines.py):
-// coastline, borders, Syria's governorates and major cities from the package's
+// coastline, borders, first-level admin lines and major cities from the package's
 // own outlines.json, drawn into the layer control's "Outline geography" group.
 // When a basemap's tiles cannot be loaded (an air-gapped room), the group is
 // shown, a note says the basemap is unavailable and the tiles' attribution is
