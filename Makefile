@@ -4,17 +4,41 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test validate lint screenshots bench clean
+.PHONY: run test relock validate lint screenshots bench clean
 
 # Test-time Node packages (axe-core for the accessibility browser test), exactly as
 # package-lock.json pins them. Never served by the app.
 NODE_STAMP := node_modules/.package-lock.json
 
-$(STAMP): pyproject.toml
+# The lock files, written by `make relock`: requirements.txt pins every package the
+# app needs (Streamlit Community Cloud installs it); requirements-test.txt pins the
+# same versions plus the test tools, pip and setuptools, and is what .venv gets.
+LOCK      := requirements.txt
+TEST_LOCK := requirements-test.txt
+
+# uv writes the locks; it is pinned here and lives in a venv of its own.
+UV_VERSION := 0.13.10
+UV_VENV    := $(VENV)/uv-$(UV_VERSION)
+UV         := $(UV_VENV)/bin/uv
+# One resolution for every platform and every Python that pyproject.toml allows
+# (Community Cloud runs 3.12, .venv may run 3.11), with one version of each package
+# for all of them (fork-strategy fewest), so the tests run what Cloud deploys.
+COMPILE := $(UV) pip compile pyproject.toml --universal --fork-strategy fewest \
+	--upgrade --quiet --custom-compile-command "make relock"
+
+# pip and setuptools first, at their locked versions; then the lock; then Briefmap
+# itself, without dependencies and built by the locked setuptools (no build
+# isolation, which would fetch the newest setuptools each time).
+$(STAMP): pyproject.toml $(TEST_LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c $(TEST_LOCK) pip setuptools
+	$(BIN)/python -m pip install --quiet -r $(TEST_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+$(UV):
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION)
 
 # npm ci writes node_modules/.package-lock.json; it is redone when the lockfile changes.
 $(NODE_STAMP): package.json package-lock.json
@@ -34,6 +58,13 @@ test: $(STAMP) $(NODE_STAMP)
 	node_status=0; node --test tests/js/*.test.js || node_status=$$?; \
 	$(BIN)/python -m pytest; pytest_status=$$?; \
 	exit $$(( pytest_status ? pytest_status : node_status ))
+
+## Re-lock every package at its newest release within pyproject.toml's ranges, then
+## reinstall .venv from the new locks and run the whole test suite
+relock: $(UV)
+	$(COMPILE) -o $(LOCK)
+	$(COMPILE) --extra test --group install -c $(LOCK) -o $(TEST_LOCK)
+	$(MAKE) test
 
 ## Check geodata/ (or DIR=...) and print every error
 validate: $(STAMP)

@@ -5,9 +5,18 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import Version
+
 REPO = Path(__file__).resolve().parent.parent
+# What Streamlit Community Cloud installs, and what .venv gets (the Makefile).
+LOCK = REPO / "requirements.txt"
+TEST_LOCK = REPO / "requirements-test.txt"
 
 
 def _pyproject() -> dict:
@@ -27,11 +36,141 @@ def _quick_start_commands() -> list[str]:
     return [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
 
 
-def test_requirements_txt_matches_pyproject() -> None:
-    # Community Cloud installs from requirements.txt; the two must not drift.
-    normalise = lambda s: re.sub(r"\s+", "", s).lower()  # noqa: E731
-    declared = sorted(normalise(d) for d in _pyproject()["project"]["dependencies"])
-    assert sorted(normalise(r) for r in _requirement_lines(REPO / "requirements.txt")) == declared
+def _pins(path: Path) -> dict[NormalizedName, Requirement]:
+    """Every package a lock file pins, by name: each once, at one exact version."""
+    pins: dict[NormalizedName, Requirement] = {}
+    for line in _requirement_lines(path):
+        pin = Requirement(line)
+        name = canonicalize_name(pin.name)
+        # Twice would mean a version per Python or platform: the tests would not run
+        # what Cloud deploys (the Makefile's relock asks uv for one version of each).
+        assert name not in pins, f"{path.name} pins {name} twice"
+        (spec,) = pin.specifier
+        assert spec.operator == "==" and "*" not in spec.version, f"{path.name}: {line}"
+        assert pin.url is None and not pin.extras, f"{path.name}: {line}"
+        pins[name] = pin
+    return pins
+
+
+def _pinned_version(pin: Requirement) -> Version:
+    return Version(next(iter(pin.specifier)).version)
+
+
+def _applies_here(pin: Requirement) -> bool:
+    return pin.marker is None or pin.marker.evaluate()
+
+
+def _declared(with_test_tools: bool) -> list[Requirement]:
+    """What pyproject.toml asks for: the app's dependencies, and for the tests the test
+    extra, the build backend and the Makefile's install group (pip, setuptools)."""
+    pyproject = _pyproject()
+    wanted = list(pyproject["project"]["dependencies"])
+    if with_test_tools:
+        wanted += pyproject["project"]["optional-dependencies"]["test"]
+        wanted += pyproject["build-system"]["requires"]
+        wanted += pyproject["dependency-groups"]["install"]
+    return [Requirement(w) for w in wanted]
+
+
+def _installed(name: str) -> metadata.Distribution:
+    try:
+        return metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        pytest.fail(f"{name} is not installed: make test reinstalls .venv from the lock")
+
+
+def _needed_here(roots: list[Requirement]) -> set[NormalizedName]:
+    """The packages ``roots`` need on this machine, following installed metadata."""
+    seen: set[tuple[NormalizedName, frozenset[str]]] = set()
+    todo = [r for r in roots if _applies_here(r)]
+    while todo:
+        wanted = todo.pop()
+        name, extras = canonicalize_name(wanted.name), frozenset(wanted.extras)
+        if (name, extras) in seen:
+            continue
+        seen.add((name, extras))
+        for line in _installed(name).requires or []:
+            dependency = Requirement(line)
+            if dependency.marker is None or any(
+                dependency.marker.evaluate({"extra": extra}) for extra in extras | {""}
+            ):
+                todo.append(dependency)
+    return {name for name, _ in seen}
+
+
+def test_the_locks_pin_every_declared_package_within_pyprojects_range() -> None:
+    # Community Cloud installs requirements.txt; .venv installs requirements-test.txt.
+    for path, with_test_tools in ((LOCK, False), (TEST_LOCK, True)):
+        pins = _pins(path)
+        declared = _declared(with_test_tools)
+        assert len(declared) > 8
+        for wanted in declared:
+            pin = pins.get(canonicalize_name(wanted.name))
+            assert pin is not None, f"{path.name} does not pin {wanted.name}: run make relock"
+            assert wanted.specifier.contains(_pinned_version(pin), prereleases=True), (
+                f"{path.name} pins {pin}, outside pyproject.toml's {wanted}: run make relock"
+            )
+
+
+def test_the_test_lock_pins_the_apps_lock_as_it_is() -> None:
+    # The tests run the versions Cloud deploys.
+    app, test = _pins(LOCK), _pins(TEST_LOCK)
+    assert len(app) > 20
+    assert {name: str(pin) for name, pin in app.items()} == {
+        name: str(test[name]) for name in app if name in test
+    }
+    assert app.keys() <= test.keys()
+
+
+def test_the_locks_hold_every_package_needed_and_no_other() -> None:
+    # Every dependency of a locked package is locked too (here, where the installed
+    # metadata is the locked versions' own), and nothing is locked that nothing needs.
+    for path, with_test_tools in ((LOCK, False), (TEST_LOCK, True)):
+        here = {name for name, pin in _pins(path).items() if _applies_here(pin)}
+        needed = _needed_here(_declared(with_test_tools))
+        assert len(needed) > 20
+        assert needed == here, (
+            f"{path.name}: needed but not locked {sorted(needed - here)}, "
+            f"locked but not needed {sorted(here - needed)}: run make relock"
+        )
+
+
+def test_the_locked_versions_are_the_installed_ones() -> None:
+    pins = {name: pin for name, pin in _pins(TEST_LOCK).items() if _applies_here(pin)}
+    assert len(pins) > 20
+    locked = {name: _pinned_version(pin) for name, pin in pins.items()}
+    installed = {name: Version(_installed(name).version) for name in pins}
+    assert installed == locked, "this environment is not the lock: make test reinstalls it"
+
+
+def test_make_installs_from_the_lock_and_relock_relocks_then_tests() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^TEST_LOCK\s*:=\s*requirements-test\.txt$", makefile, re.MULTILINE)
+    assert re.search(r"^LOCK\s*:=\s*requirements\.txt$", makefile, re.MULTILINE)
+    # The install step reruns when the lock changes, and installs nothing but the lock.
+    stamp = re.search(r"^\$\(STAMP\):(.*)\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert stamp and "$(TEST_LOCK)" in stamp.group(1).split()
+    pip_installs = [
+        line.split("pip install", 1)[1]
+        for line in stamp.group(2).splitlines()
+        if "pip install" in line
+    ]
+    assert pip_installs == [
+        " --quiet -c $(TEST_LOCK) pip setuptools",
+        " --quiet -r $(TEST_LOCK)",
+        " --quiet --no-deps --no-build-isolation -e .",
+    ]
+    # uv, which writes the locks, is pinned too.
+    assert re.search(r"^UV_VERSION\s*:=\s*\d+\.\d+\.\d+$", makefile, re.MULTILINE)
+    assert "uv==$(UV_VERSION)" in makefile
+    relock = makefile.split("\nrelock:", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    assert relock[0] == "\t$(COMPILE) -o $(LOCK)"
+    assert relock[1] == "\t$(COMPILE) --extra test --group install -c $(LOCK) -o $(TEST_LOCK)"
+    assert relock[-1] == "\t$(MAKE) test"
+    assert "--upgrade" in makefile.split("\nCOMPILE :=", 1)[1].split("\n\n", 1)[0]
+    for path in (LOCK, TEST_LOCK):
+        assert "#    make relock" in path.read_text(encoding="utf-8").splitlines()[:3]
+    assert "make relock" in (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def test_no_uv_lock_to_shadow_requirements() -> None:
