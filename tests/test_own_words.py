@@ -2,7 +2,8 @@
 
 The report is read from ``shared/report-2025-10-15.txt`` beside the repository
 (for checking only; it is never part of the project). Outside that checkout the
-file is absent and the test is skipped with a message.
+file is absent and the test is skipped with a message; under ``CI=true`` it fails
+instead, as the browser tests do without Chromium (``tests/needs.py``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from needs import missing_tool
 
 REPO = Path(__file__).resolve().parent.parent
 REPORT = REPO.parent / "shared" / "report-2025-10-15.txt"
+REPORT_HINT = (
+    "The report lies in shared/ beside the repository's checkout; CI runs in that "
+    "checkout, so there it must be present."
+)
 DATA = REPO / "geodata"
 RUN = 8  # words in a row that make a copied sentence
 
@@ -63,6 +69,13 @@ def authored_texts() -> Iterator[tuple[str, str]]:
                 yield f"{path.name} scene {n} talking point {k}", point
 
 
+def report_text(path: Path = REPORT) -> str:
+    """The report's text; without the file, skip, or fail under CI."""
+    if not path.is_file():
+        missing_tool(f"{path} is not here (outside the project's checkout)", REPORT_HINT)
+    return path.read_text(encoding="utf-8")
+
+
 def copied(text: str, report: str) -> list[str]:
     """The eight-word runs ``text`` shares with ``report``."""
     return sorted(" ".join(run) for run in runs(text) & runs(report))
@@ -74,10 +87,32 @@ def test_runs_catch_a_copied_sentence_whatever_its_case_and_punctuation() -> Non
     assert not copied("Putin praised the ties between the two countries warmly", report)
 
 
+def test_a_missing_report_skips_outside_ci_and_fails_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def outcome(path: Path) -> str:
+        # Caught here, so that a skip cannot skip this test itself.
+        try:
+            report_text(path)
+        except pytest.skip.Exception:
+            return "skipped"
+        except pytest.fail.Exception:
+            return "failed"
+        return "read"
+
+    report = tmp_path / "report-2025-10-15.txt"
+    monkeypatch.setenv("CI", "true")
+    assert outcome(report) == "failed"
+    monkeypatch.setenv("CI", "")
+    assert outcome(report) == "skipped"
+    report.write_text("the report", encoding="utf-8")
+    assert outcome(report) == "read"
+    monkeypatch.setenv("CI", "true")
+    assert outcome(report) == "read"
+
+
 def test_no_authored_text_copies_eight_words_of_the_report() -> None:
-    if not REPORT.is_file():
-        pytest.skip(f"{REPORT} is not here (outside the project's checkout): nothing to compare")
-    report = REPORT.read_text(encoding="utf-8")
+    report = report_text()
     assert len(runs(report)) > 300  # really the report, not an empty file
     texts = list(authored_texts())
     assert len(texts) > 100
