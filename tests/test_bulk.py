@@ -12,6 +12,7 @@ from typing import Any
 import canvas_reading
 import folium
 import pytest
+from needs import missing_browser_stack
 from streamlit_folium import _get_feature_group_string
 
 from bench import naive
@@ -139,6 +140,7 @@ def test_select_fast_keeps_only_the_places_a_search_admits(synthetic: Catalog) -
 def test_tooltips_are_mapping_tooltips(catalog: Catalog) -> None:
     selection = select(catalog, ClaimFilter())
     groups = bulk.build_bulk_layers(catalog, selection, summaries=True)
+    compared = 0
     for group in groups:
         payload = canvas_reading.layer_payload(group)
         assert payload is not None
@@ -149,6 +151,9 @@ def test_tooltips_are_mapping_tooltips(catalog: Catalog) -> None:
             if f.layer.value == group.layer_name
         )
         assert got == expected, group.layer_name
+        compared += len(got)
+    # Every planned feature's tooltip was compared, in one layer or another.
+    assert compared == len(plan_features(catalog, selection)) > 0
 
 
 def test_without_summaries_tooltips_still_name_the_place(synthetic: Catalog) -> None:
@@ -170,19 +175,23 @@ def test_payload_parses_and_coordinates_are_rounded(synthetic: Catalog) -> None:
     groups = bulk.build_bulk_layers(synthetic, selection)
     script = _serialised(synthetic, groups)
     payloads = [canvas_reading.layer_payload(g) for g in groups]
-    assert all(p is not None for p in payloads)
+    assert payloads and all(p is not None for p in payloads)
+    kinds: Counter[str] = Counter()
     for payload in payloads:
         # The JSON in the script is the payload, compact (no whitespace between tokens).
         text = canvas_payload.dumps(payload)
         assert text in script
         assert not re.search(r"\s", re.sub(r'"(?:[^"\\]|\\.)*"', '""', text))
         for feature in canvas_reading.decode(payload):
+            kinds[feature["kind"]] += 1
             if feature["kind"] == "point":
                 for value in (feature["lat"], feature["lon"]):
                     assert round(value, 5) == value
             else:
                 for ring in feature["rings"]:
                     assert all(round(v, 5) == v for point in ring for v in point)
+    # Both branches ran: the synthetic data has points and outlines.
+    assert kinds["point"] and sum(kinds.values()) > kinds["point"], kinds
 
 
 def test_points_are_within_a_metre_and_a_click_finds_their_place(synthetic: Catalog) -> None:
@@ -317,15 +326,19 @@ def test_hostile_text_never_appears_raw_in_the_serialised_layers(real_catalog: C
 def test_hostile_text_in_tooltips_is_entities_only(real_catalog: Catalog) -> None:
     hostile = _hostile(real_catalog)
     groups = bulk.build_bulk_layers(hostile, select(hostile, ClaimFilter()), summaries=True)
+    texts = tooltips = 0
     for group in groups:
         payload = canvas_reading.layer_payload(group)
         assert payload is not None
         for text in payload["T"]:
             assert not set(text) & set("<>`$\\{}\u2028"), text
+            texts += 1
         for feature in canvas_reading.decode(payload):
             # Markup comes only from the fixed recipe: these tags and nothing else.
             tags = set(re.findall(r"<(/?[a-z]+)", feature["tooltip"]))
             assert tags <= {"div", "/div"}
+            tooltips += 1
+    assert texts and tooltips
 
 
 def test_jinja_syntax_in_data_is_not_evaluated_when_a_map_is_rendered(
@@ -395,12 +408,16 @@ def test_a_layers_styles_differ_for_every_status_once_colour_is_removed(syntheti
 
 def test_best_sourced_points_come_last_so_they_are_drawn_on_top(synthetic: Catalog) -> None:
     groups = bulk.build_bulk_layers(synthetic, select(synthetic, ClaimFilter()))
+    ranks: set[Any] = set()
     for group in groups:
         payload = canvas_reading.layer_payload(group)
         assert payload is not None
         m = max(len(payload["S"]), 1)
         z = [payload["S"][k % m][6] for k in payload["k"]]
         assert z == sorted(z)
+        ranks.update(z)
+    # Points of more than one rank were drawn, so the order was really checked.
+    assert len(ranks) > 1
 
 
 # ----------------------------------------------------------- the rest of the map
@@ -526,7 +543,7 @@ def test_auto_keeps_markers_for_few_places_and_goes_bulk_for_many(
 def test_safe_groups_render_the_same_script_without_re_reading_it(real_catalog: Catalog) -> None:
     selection = select(real_catalog, ClaimFilter())
     safe_groups = mapping.build_layers(real_catalog, selection)
-    assert all(type(g) is SafeFeatureGroup for g in safe_groups)
+    assert safe_groups and all(type(g) is SafeFeatureGroup for g in safe_groups)
     plain_groups = mapping.build_layers(real_catalog, selection)
     for group in plain_groups:
         group.__class__ = folium.FeatureGroup  # folium's own rendering, as the oracle
@@ -546,13 +563,16 @@ def test_empty_selection_draws_empty_layers(real_catalog: Catalog) -> None:
 
 @pytest.mark.browser
 def test_chromium_draws_hovers_and_clicks_the_points(tmp_path: Path, synthetic: Catalog) -> None:
-    pytest.importorskip("playwright.sync_api")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing_browser_stack("Playwright for Python is not installed")
     from bench.browser import measure_page, page_html
     from briefmap.screenshots import chromium_executable
 
     chromium = chromium_executable()
     if chromium is None:
-        pytest.skip("Chromium not found")
+        missing_browser_stack("Chromium not found")
     selection = select(synthetic, ClaimFilter())
     page = tmp_path / "bulk.html"
     page.write_text(

@@ -634,7 +634,9 @@ def test_payload_kept_literally_and_escaped_for_markdown(load_case, case_file: s
     result = load_case(CASE_BY_FILE[case_file])
     catalog = result.catalog
     part = getattr(catalog, CATALOG_PART[target_of(case_file)])
-    for (rid, name), value in corpus_values(case_file).items():
+    values = corpus_values(case_file)
+    assert values, f"{case_file} has no text to check"
+    for (rid, name), value in values.items():
         kept = getattr(part[rid], name)
         assert kept == (tuple(value) if isinstance(value, list) else value), (rid, name)
         for text in value if isinstance(value, list) else [value]:
@@ -654,6 +656,7 @@ def test_sources_table_links_are_only_http(load_case) -> None:
     assert len(links) == 4
     assert all(u.startswith(("http://", "https://")) for u in links)
     frame = tables.claims_table(result.catalog, select(result.catalog, ClaimFilter()))
+    assert any(isinstance(link, str) for link in frame["Link"]), "no claim row has a link"
     for link in frame["Link"]:
         assert not isinstance(link, str) or link.startswith(("http://", "https://"))
 
@@ -670,9 +673,11 @@ def test_bidi_controls_never_reach_the_map_or_markdown(
     page = "".join(pages.values())
     for ch in BIDI_CONTROLS:
         assert ch not in page, f"U+{ord(ch):04X} on the map"
-    for (rid, name), value in corpus_values(case_file).items():
-        if not name.startswith("name_"):
-            continue
+    names = {
+        key: value for key, value in corpus_values(case_file).items() if key[1].startswith("name_")
+    }
+    assert names, f"{case_file} has no names to check"
+    for (rid, name), value in names.items():
         assert any(ch in value for ch in BIDI_CONTROLS)  # the corpus really has them
         visible = value.translate(dict.fromkeys(map(ord, BIDI_CONTROLS)))
         assert map_text(visible) in page, (rid, name)

@@ -109,18 +109,21 @@ def test_a_layer_with_an_href_carries_no_payload_in_its_script(tmp_path: Path) -
     shown = folium.Map()
     for group in fetched:
         group.add_to(shown)
+    published = 0
     for plain, by_file in zip(inline, fetched, strict=True):
         payload = layer_payload(plain)
         layer = next((c for c in children_of(by_file) if isinstance(c, BulkLayer)), None)
         if payload is None:
             assert layer is None
             continue
+        published += 1
         assert layer is not None and layer.href is not None
         script = template_macros(layer)["script"](layer, {})
         assert layer.href in script and "window.__briefmapFetchPayload(" in script
         assert layer.payload_json not in script and '"x":[' not in script
         name = layer.href.removeprefix("../../app/static/layers/")
         assert json.loads(_read(tmp_path / "layers" / name)) == payload
+    assert published, "no layer was drawn on the canvas, so none was published"
 
 
 def test_the_app_sends_the_map_layers_as_files(

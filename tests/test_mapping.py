@@ -396,7 +396,7 @@ def test_one_marker_per_place_carries_all_its_layers(real_catalog: Catalog) -> N
 )
 def test_arrowhead_points_at_the_tip(tip: tuple[float, float], tail: tuple[float, float]) -> None:
     head = arrowhead(tip, tail)
-    assert head[0] == tip
+    assert len(head) == 3 and head[0] == tip
 
     # Both back corners are nearer the tail than the tip is.
     def dist(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -423,7 +423,9 @@ def test_template_syntax_in_data_is_neither_evaluated_nor_fatal(real_catalog: Ca
     assert "&#123;&#123; &quot;jinja&quot; ~ &quot;ran&quot; &#125;&#125;" in html
     base = build_base_map(catalog)
     base.render()
-    for index, group in enumerate(build_layers(catalog, selection)):
+    groups = build_layers(catalog, selection)
+    assert groups
+    for index, group in enumerate(groups):
         script = _get_feature_group_string(group, base, index)
         assert "jinjaran" not in script and "{{ cycler" not in script
 

@@ -148,17 +148,23 @@ def raw_places() -> dict[str, dict[str, Any]]:
     """Features of places.geojson keyed by id, read without the loader."""
     payload = _read("places.geojson")
     assert payload["type"] == "FeatureCollection"
+    # Never empty (here and below): the tests that check every record then check some.
+    assert payload["features"]
     return {f["properties"]["id"]: f for f in payload["features"]}
 
 
 @pytest.fixture(scope="module")
 def raw_claims() -> dict[str, Any]:
-    return _read("claims.json")
+    payload = _read("claims.json")
+    assert payload["claims"]
+    return payload
 
 
 @pytest.fixture(scope="module")
 def raw_sources() -> dict[str, dict[str, Any]]:
-    return {s["id"]: s for s in _read("sources.json")["sources"]}
+    sources = _read("sources.json")["sources"]
+    assert sources
+    return {s["id"]: s for s in sources}
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +172,9 @@ def loaded() -> Any:
     """The project loader's result for the real data."""
     from briefmap.data.loader import load_catalog
 
-    return load_catalog(DATA)
+    result = load_catalog(DATA)
+    assert result.catalog.places and result.catalog.claims and result.catalog.sources
+    return result
 
 
 # ------------------------------------------------------- through the loader

@@ -46,11 +46,10 @@ def test_claims_may_cite_the_briefings_places_and_sources(real_catalog: Catalog)
 
 
 def test_csv_claims_equal_json_claims(real_catalog: Catalog) -> None:
-    claims = _claims(26)["claims"]
-    from_csv = load_upload(
-        {CLAIMS_CSV: _claims_csv([c for c in claims if "history" not in c])}, base=real_catalog
-    )
+    claims = [c for c in _claims(26)["claims"] if "history" not in c]
+    from_csv = load_upload({CLAIMS_CSV: _claims_csv(claims)}, base=real_catalog)
     assert from_csv.ok, from_csv.report()
+    assert claims and set(from_csv.catalog.claims) == {c["id"] for c in claims}
     for cid, claim in from_csv.catalog.claims.items():
         assert claim == real_catalog.claims[cid]
 

@@ -179,7 +179,7 @@ def test_canvas_js_draws_what_decode_says(
         assert js["outlines"] == outlines, payload["layer"]
         assert js["points"] == points, payload["layer"]
         tips += outlines + [p[2] for p in points]
-    assert len(tips) == catalog.index.count_features(select(catalog, ClaimFilter()))
+    assert len(tips) == catalog.index.count_features(select(catalog, ClaimFilter())) > 0
     if which == "real":
         # The real data has a former claim no source dates the end of: p[6] is exercised.
         assert any("end date unknown" in t for t in tips)
