@@ -36,6 +36,17 @@ ARTIFACTS = REPO_ROOT / "artifacts" / "browser"
 VIEWPORT = {"width": 1600, "height": 1000}
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every test in this folder is a browser test, marked so whether or not its
+    # file says so (17 once ran under -m "not browser" for want of it): before
+    # -m selects, hence tryfirst.
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
     # Lets fixtures see, at teardown, whether their test failed.
