@@ -59,6 +59,7 @@ def test_every_layer_draws_with_tiles_blocked(app: BrowserPage) -> None:
     for layer in Layer:
         assert layer.value in names, f"the layer control has no {layer.value!r}"
     checked = overlays.locator("input").evaluate_all("els => els.map(e => e.checked)")
+    assert len(checked) == len(names) >= len(Layer)
     assert all(checked), f"some overlays are switched off: {dict(zip(names, checked, strict=True))}"
 
     # The basemap asked for tiles (and was refused): that is the only outside traffic.
