@@ -9,7 +9,8 @@ import pytest
 from browser_support import BrowserPage, expect
 
 from briefmap.app import sidebar
-from briefmap.screenshots import MAP_FRAME_URL_PART, SIDEBAR_LAID_OUT
+from briefmap.app.streamlit_internals import SIDEBAR_LAID_OUT
+from briefmap.screenshots import MAP_FRAME_URL_PART
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +65,7 @@ def test_a_typed_day_applies_on_enter_without_leaving_the_field(
     as_of = app.sidebar.get_by_role("textbox", name="As of", exact=True)
     as_of.click()
     app.page.keyboard.type("2025-10-15")
-    with app.rerun():
+    with app.rerun(retry=lambda: app.page.keyboard.press("Enter"), what="the typed As of day"):
         app.page.keyboard.press("Enter")
     expect(banner).to_contain_text("As of 15 Oct 2025")
     assert _focused_label(app) == "As of", "the day applied only once focus left the field"
@@ -72,7 +73,7 @@ def test_a_typed_day_applies_on_enter_without_leaving_the_field(
     since = app.sidebar.get_by_role("textbox", name="What changed since", exact=True)
     since.click()
     app.page.keyboard.type("2025-10-01")
-    with app.rerun():
+    with app.rerun(retry=lambda: app.page.keyboard.press("Enter"), what="the typed since day"):
         app.page.keyboard.press("Enter")
     expect(app.main.get_by_text("What changed from 2025-10-01 to 2025-10-15")).to_be_visible()
     assert _focused_label(app) == "What changed since"
@@ -81,7 +82,7 @@ def test_a_typed_day_applies_on_enter_without_leaving_the_field(
 
     # A day that is not one is named, with its field, and nothing breaks.
     as_of.fill("2025-02-31")
-    with app.rerun():
+    with app.rerun(retry=lambda: as_of.press("Enter"), what="a day that is not one"):
         as_of.press("Enter")
     expect(app.sidebar.get_by_text("As of: “2025-02-31” is not a day")).to_be_visible()
     expect(banner).to_have_count(0)
