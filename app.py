@@ -5,12 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from briefmap import app
-from briefmap.app import pages_mode
+from briefmap.app import streamlit_internals
 
-pages_mode.leave_pages_folder_mode()
+streamlit_internals.leave_pages_folder_mode()
 # The favicon stays an emoji: Streamlit fetches a :material: favicon from Google's
 # font CDN, which an air-gapped room cannot reach.
 st.set_page_config(page_title="Briefmap", page_icon="🗺️", layout="wide")
+# The few rules that restyle Streamlit's own elements, each for its own page.
+streamlit_internals.style_streamlit_elements()
 
 # The sidebar lives here, not in the pages, so filters hold across pages.
 app.publish(app.build_view())

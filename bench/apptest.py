@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from briefmap.app import pages_mode
+from briefmap.app import streamlit_internals
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--sessions", type=int, default=1, help="sessions to open in all")
     args = parser.parse_args(argv)
     os.environ["BRIEFMAP_DATA"] = str(Path(args.data_dir).resolve())
-    with pages_mode.navigation_only():
+    with streamlit_internals.navigation_only():
         return _measure(args)
 
 

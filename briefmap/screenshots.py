@@ -25,6 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+# Streamlit's elements that the waits below look for (test ids, not an API).
+from briefmap.app.streamlit_internals import (
+    APP,
+    DATA_FRAME,
+    NOT_RUNNING,
+    SCRIPT_STATE_ATTRIBUTE,
+    SIDEBAR_LAID_OUT,
+)
 from briefmap.data.loader import DATA_ENV_VAR
 from briefmap.drawing.assets import web_text
 
@@ -239,22 +247,16 @@ def wait_for_map(page: Any, timeout_ms: float = 30_000) -> Any:
     return frame
 
 
-# The sidebar's first widget (the presentation toggle), in the page even when
-# presentation view hides the sidebar. A session's first run lays the sidebar
-# out at its end (app/view.py, sidebar_first): until it is there, that run
-# has not finished drawing.
-SIDEBAR_LAID_OUT = '[data-testid="stSidebarUserContent"] [data-testid="stCheckbox"]'
-
-
 def wait_for_app(page: Any, timeout_ms: float = 30_000) -> None:
     """Wait until Streamlit has rendered the page, laid out its sidebar and finished running its script."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    page.wait_for_selector(APP, timeout=timeout_ms)
     page.wait_for_selector(SIDEBAR_LAID_OUT, state="attached", timeout=timeout_ms)
     page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning';
+        """([app, attribute, notRunning]) => {
+            const element = document.querySelector(app);
+            return element && element.getAttribute(attribute) === notRunning;
         }""",
+        arg=[APP, SCRIPT_STATE_ATTRIBUTE, NOT_RUNNING],
         timeout=timeout_ms,
     )
 
@@ -335,7 +337,7 @@ def take_screenshots(
                         frame.locator(".bm-footnote").wait_for()
                         wait_map_settled(page)
                     else:
-                        page.locator('[data-testid="stDataFrame"]').first.wait_for()
+                        page.locator(DATA_FRAME).first.wait_for()
                     # Let fonts, canvases (st.dataframe) and tiles settle.
                     page.wait_for_load_state("networkidle")
                     page.wait_for_timeout(800)

@@ -14,7 +14,7 @@ import pytest
 from app_runs import open_app
 from streamlit.testing.v1 import AppTest
 
-from briefmap.app import map_panel, pages_mode, scenes, view
+from briefmap.app import map_panel, scenes, streamlit_internals, view
 from briefmap.app.session import KEY_TIMELINE
 from briefmap.data.loader import load_catalog
 from briefmap.data.sourcing import RULES
@@ -29,8 +29,8 @@ PAGES = ["pages/map.py", "pages/claims.py", "pages/sources.py"]
 
 @pytest.fixture(autouse=True)
 def _navigation_not_pages_folder() -> Iterator[None]:
-    # AppTest would replay Streamlit's pages/ folder mode (see briefmap/app/pages_mode.py).
-    with pages_mode.navigation_only():
+    # AppTest would replay Streamlit's pages/ folder mode (see briefmap/app/streamlit_internals.py).
+    with streamlit_internals.navigation_only():
         yield
 
 
@@ -104,6 +104,7 @@ def test_the_map_page_sends_no_html_in_markdown() -> None:
     styles = [h.proto.body.strip() for h in at.get("html")]
     assert scenes.MAP_PAGE_CSS.strip() in styles
     assert map_panel.MAP_COLUMNS_CSS.strip() in styles
+    assert streamlit_internals.STREAMLIT_DOM_CSS.strip() in styles
 
 
 def test_a_sessions_first_run_draws_the_map_then_the_sidebar_and_later_runs_the_sidebar_first(

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 from test_properties import SETTINGS, views
 
-from briefmap.app import pages_mode, session, view
+from briefmap.app import session, streamlit_internals, view
 from briefmap.app.data import Upload
 from briefmap.app.session import Form
 from briefmap.data.loader import load_catalog
@@ -179,7 +179,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
     upload_selection = functools.cached_property(counted_upload)
     upload_selection.__set_name__(view.BriefingView, "upload_selection")
     monkeypatch.setattr(view.BriefingView, "upload_selection", upload_selection)
-    with pages_mode.navigation_only():
+    with streamlit_internals.navigation_only():
         yield calls
 
 

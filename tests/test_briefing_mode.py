@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from briefmap.app import pages_mode
+from briefmap.app import streamlit_internals
 from briefmap.app.panels import CHANGES_SHOWN
 from briefmap.app.scenes import bounds_of
 from briefmap.data.schema import Catalog
@@ -26,8 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def _navigation_not_pages_folder() -> Iterator[None]:
-    # AppTest would replay Streamlit's pages/ folder mode (see briefmap/app/pages_mode.py).
-    with pages_mode.navigation_only():
+    # AppTest would replay Streamlit's pages/ folder mode (see briefmap/app/streamlit_internals.py).
+    with streamlit_internals.navigation_only():
         yield
 
 

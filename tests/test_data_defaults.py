@@ -184,10 +184,10 @@ def test_validate_prints_the_datas_own_title_and_region(libya: Path) -> None:
 def test_the_app_shows_the_datas_title_and_nothing_of_the_shipped_subject(
     libya: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from briefmap.app import pages_mode
+    from briefmap.app import streamlit_internals
 
     monkeypatch.setenv(DATA_ENV_VAR, str(libya))
-    with pages_mode.navigation_only():
+    with streamlit_internals.navigation_only():
         at = open_app(app=REPO / "app.py")
     assert not at.exception, at.exception
     assert at.title[0].value.replace("\\", "") == "Libya 2020"

@@ -316,7 +316,7 @@ def test_the_map_page_takes_its_title_and_actors_from_the_data(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
 
-    from briefmap.app import pages_mode
+    from briefmap.app import streamlit_internals
 
     meta = _meta(data_copy)
     meta["title"] = "Turkey, Iran and the United States in Syria"
@@ -324,7 +324,7 @@ def test_the_map_page_takes_its_title_and_actors_from_the_data(
     _write(data_copy / META_FILE, meta)
     monkeypatch.setenv("BRIEFMAP_DATA", str(data_copy))
     repo = Path(__file__).resolve().parent.parent
-    with pages_mode.navigation_only():
+    with streamlit_internals.navigation_only():
         at = open_app(app=repo / "app.py")
     assert not at.exception, at.exception
     assert at.title[0].value.replace("\\", "") == meta["title"]

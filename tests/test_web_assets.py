@@ -53,6 +53,7 @@ STYLES = (
     "presentation-page.css",
     "map-page.css",
     "map-columns.css",
+    "streamlit-dom.css",
     "export.css",
 )
 

@@ -17,7 +17,8 @@ loaded, held in the session, laid out and linked:
   the map's frame fetches instead of receiving them through Streamlit;
 - ``card``: the claim card;
 - ``panels``: data problems, the upload, changes, the timeline chart, downloads;
-- ``pages_mode``: the one workaround for Streamlit's ``pages/`` folder mode.
+- ``streamlit_internals``: the Streamlit internals the app relies on (its
+  ``pages/`` folder mode, its elements' test ids), in one place.
 
 ``app.py`` and ``pages/`` use only the names below.
 """

@@ -32,15 +32,17 @@ from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, MapClick, moved_
 from briefmap.engine.state import MapArea, MapView
 from briefmap.safe import markdown_text
 
-# The frame's height until the page's CSS sizes it to the window (presentation-page.css).
+# The frame's height until the page's CSS sizes it to the window (map-columns.css).
 PRESENT_MAP_HEIGHT = 560
 # Clicks open a claim card; the area the user moved to goes into the link. The
 # layers' script is deterministic, so these reruns redraw nothing.
 # bounds: the area shown, for the link once the user moved the map (the map's
 # script adds whether they did, and the clicked marker's place: REPORT_KEY).
 RETURNED_OBJECTS = ["last_object_clicked", "last_object_clicked_count", "bounds"]
-# The container of the map's column, which map-columns.css shows first.
+# The container of the map's column, which streamlit-dom.css shows first.
 MAP_COLUMN_KEY = "bm-map-column"
+# The container of the map's frame, which map-columns.css sizes to the window.
+MAP_KEY = "bm-map"
 MAP_COLUMNS_CSS = web_style("map-columns.css")
 # The footer under the map (its key strip and row of buttons), which map-size.js
 # measures, and the hidden container of that script (map-columns.css hides it).
@@ -96,26 +98,29 @@ def briefing_map(view: BriefingView) -> BriefingView:
     mine = view.overlay  # filtered once, for the upload panel and exports too
     if mine is not None:
         layers.append(build_upload_layer_auto(mine.catalog, mine.selection, mine.label))
-    returned = st_folium(
-        build_base_map(
-            view.data.loaded.catalog,
-            presentation=view.state.present,
-            bounds=view.data.loaded.catalog.index.map_bounds,
-        ),
-        key="briefing_map",
-        height=PRESENT_MAP_HEIGHT if view.state.present else MAP_HEIGHT,
-        use_container_width=True,
-        feature_group_to_add=layers,
-        layer_control=folium.LayerControl(collapsed=True),
-        returned_objects=RETURNED_OBJECTS,
-        # No full-page render first: st_folium renders the map and reads its
-        # header either way, and the page render compiled every base-map script
-        # as a template again (a quarter of the real data's rerun). The
-        # component's arguments are the same (tests/test_app.py).
-        render=False,
-        center=centred.center if centred else None,
-        zoom=centred.zoom if centred else None,
-    )
+    # Keyed, so the page's CSS and map-size.js find the map's frame by a class of
+    # ours (st.container documents st-key-<key>), not by Streamlit's markup.
+    with st.container(key=MAP_KEY):
+        returned = st_folium(
+            build_base_map(
+                view.data.loaded.catalog,
+                presentation=view.state.present,
+                bounds=view.data.loaded.catalog.index.map_bounds,
+            ),
+            key="briefing_map",
+            height=PRESENT_MAP_HEIGHT if view.state.present else MAP_HEIGHT,
+            use_container_width=True,
+            feature_group_to_add=layers,
+            layer_control=folium.LayerControl(collapsed=True),
+            returned_objects=RETURNED_OBJECTS,
+            # No full-page render first: st_folium renders the map and reads its
+            # header either way, and the page render compiled every base-map script
+            # as a template again (a quarter of the real data's rerun). The
+            # component's arguments are the same (tests/test_app.py).
+            render=False,
+            center=centred.center if centred else None,
+            zoom=centred.zoom if centred else None,
+        )
     state = view.state
     # Only an area the user moved to goes into the link. The component repeats
     # its last report on every rerun; only a new report is a new move.

@@ -28,13 +28,19 @@ from briefmap.safe import markdown_text
 if TYPE_CHECKING:
     from briefmap.app.view import BriefingView
 
-# The container of presentation view's heading row (presentation-page.css).
+# The containers of presentation view's heading row on the Map page, and of its
+# way back to the map on the others: streamlit-dom.css restyles Streamlit's page
+# (sidebar, header, background) where either is present.
 PRESENT_HEAD_KEY = "bm-present-head"
+PRESENT_NAV_KEY = "bm-present-nav"
+# The container of the Map page's header outside presentation view, compact
+# (map-page.css; streamlit-dom.css takes in the page's top padding where it is).
+MAP_HEAD_KEY = "bm-map-head"
 # The Map page as app.py registers it with st.navigation (for st.page_link).
 MAP_PAGE = "pages/map.py"
 # Presentation view's page around the map (briefmap/drawing/web/presentation-page.css).
 PRESENTATION_PAGE_CSS = web_style("presentation-page.css")
-# The Map page's compact header and window-tall map (briefmap/drawing/web/map-page.css).
+# The Map page's compact header (briefmap/drawing/web/map-page.css).
 MAP_PAGE_CSS = web_style("map-page.css")
 
 
@@ -101,15 +107,16 @@ def presentation_frame(view: BriefingView, *, map_page: bool = True) -> None:
     # in the page (190 KB the first map waited behind).
     st.html(PRESENTATION_PAGE_CSS)
     if not map_page:
-        back, leave, _ = st.columns([1.4, 1.4, 4], vertical_alignment="center")
-        with back:
-            st.page_link(MAP_PAGE, label="Back to the map", icon=":material/map:")
-        leave.button(
-            "Exit presentation view",
-            on_click=exit_presentation,
-            width="stretch",
-            key="exit_presentation_page",
-        )
+        with st.container(key=PRESENT_NAV_KEY):
+            back, leave, _ = st.columns([1.4, 1.4, 4], vertical_alignment="center")
+            with back:
+                st.page_link(MAP_PAGE, label="Back to the map", icon=":material/map:")
+            leave.button(
+                "Exit presentation view",
+                on_click=exit_presentation,
+                width="stretch",
+                key="exit_presentation_page",
+            )
 
 
 def page_heading(view: BriefingView, title: str, caption: str) -> None:
@@ -117,9 +124,10 @@ def page_heading(view: BriefingView, title: str, caption: str) -> None:
     if not view.state.present:
         # Our own constant CSS, style only (see presentation_frame).
         st.html(MAP_PAGE_CSS)
-        st.title(markdown_text(title))
-        st.caption(markdown_text(caption))
-        scene_bar(view)
+        with st.container(key=MAP_HEAD_KEY):
+            st.title(markdown_text(title))
+            st.caption(markdown_text(caption))
+            scene_bar(view)
         return
     briefing, scene = view.briefing, view.scene
     heading = (
@@ -127,7 +135,7 @@ def page_heading(view: BriefingView, title: str, caption: str) -> None:
         if briefing and scene
         else title
     )
-    # Keyed, so that on a phone presentation-page.css keeps the buttons in one row
+    # Keyed, so that on a phone streamlit-dom.css keeps the buttons in one row
     # under the title rather than stacked full-width above the map.
     with st.container(key=PRESENT_HEAD_KEY):
         text, back, forward, leave = st.columns([5, 1.3, 1.3, 1], vertical_alignment="center")

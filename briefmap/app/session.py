@@ -66,7 +66,7 @@ KEY_VIEW = "briefing_view"  # the view app.py computed, for the page
 FILTER_KEYS = (KEY_ACTORS, KEY_STATUSES, KEY_DEPLOYMENTS, KEY_KINDS, KEY_SEARCH, KEY_DATES)
 
 # The map frame's height in pixels before the page's CSS sizes it to the window
-# (briefmap/drawing/web/map-page.css).
+# (briefmap/drawing/web/map-columns.css).
 MAP_HEIGHT = 640
 
 

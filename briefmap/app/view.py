@@ -15,7 +15,7 @@ from functools import cached_property
 
 import streamlit as st
 
-from briefmap.app import pages_mode
+from briefmap.app import streamlit_internals
 from briefmap.app.data import Data, Upload, current_upload, load
 from briefmap.app.link import read_link_once, write_link
 from briefmap.app.session import KEY_RUN, KEY_SIDEBAR_RUN, KEY_VIEW, Form, init
@@ -140,7 +140,7 @@ def current_view() -> BriefingView:
     if KEY_VIEW not in st.session_state:
         # Only in Streamlit's pages/ folder mode does a page run before app.py,
         # and app.py does not write the link after it.
-        pages_mode.leave_pages_folder_mode()
+        streamlit_internals.leave_pages_folder_mode()
         publish(build_view())
         end_of_run()
     return st.session_state[KEY_VIEW]

@@ -10,9 +10,13 @@
   of presentation view (``briefmap/drawing/mapping.py``).
 - ``presentation-page.css``, ``map-page.css``: presentation view's and the Map
   page's Streamlit page around the map (``briefmap/app/scenes.py``).
-- ``map-columns.css``, ``map-size.js``: the Map page's columns, and the map's
+- ``map-columns.css``, ``map-size.js``: the Map page's map column, and the map's
   height measured to fit the window around its header and footer
   (``briefmap/app/map_panel.py``; ``mapHeight`` tested in ``tests/js/map-size.test.js``).
+- ``streamlit-dom.css``: the only rules that select Streamlit's own elements (by
+  their test ids), each scoped to its page by a container the app keys
+  (``briefmap/app/streamlit_internals.py``). The other files select only the
+  app's own ``st-key-`` classes and elements.
 - ``map-control.js``, ``fit-when-sized.js``, ``frame.js``, ``open-places.js``, ``tab-stops.js``,
   ``focus-without-scrolling.js``, ``zoom-class.js``, ``hatch-patterns.js``: the small scripts of
   ``briefmap/drawing/map_elements.py``, each a function called with the map

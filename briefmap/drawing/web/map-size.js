@@ -3,7 +3,8 @@
 // less 250 px, and a data set whose title or caption wrapped onto more lines, or a
 // footer row that wrapped, pushed Fit map / Copy link / Export below the fold again
 // (issue 13, finding 6). This sets --bm-map-height on the page's root, which
-// map-columns.css gives the map's frame; until it runs, that CSS's guess holds.
+// map-columns.css gives the map's frame; until it runs, that CSS's guess holds. It names
+// only the app's own keyed containers, none of Streamlit's elements.
 // Run in the page (st.html), once per visit of the Map page; under Node (tests/js/)
 // it exports mapHeight.
 (function () {
@@ -23,27 +24,38 @@
         return;
     }
 
-    var FRAME = 'iframe[src*="streamlit_folium.st_folium"]';
+    // The map's frame and the footer under it, by the containers map_panel.py keys.
+    var FRAME = ".st-key-bm-map iframe";
+    var FOOTER = ".st-key-bm-map-footer";
+
+    // Every box the frame lies in, up to the page's root: the frame moves down when
+    // one of them grows above it (a title that wraps), and one of them scrolls.
+    function around(element) {
+        var boxes = [];
+        for (var box = element.parentElement; box; box = box.parentElement) { boxes.push(box); }
+        return boxes;
+    }
 
     var tries = 0;
     function resize() {
         var frame = document.querySelector(FRAME);
-        var footer = document.querySelector(".st-key-bm-map-footer");
+        var footer = document.querySelector(FOOTER);
         if (!frame || !footer) {
             // The map not there yet (or another page): look again for a while.
             if (tries++ < 50) { setTimeout(resize, 100); }
             return;
         }
+        var boxes = around(frame);
         // The page settles after this first runs (the frame gets its height, the
-        // card and notices arrive): measure again whenever the map or its footer
-        // changes size, not only the page's block (observing is idempotent).
+        // card and notices arrive, the header or the footer wraps onto more lines):
+        // measure again whenever the map, its footer or a box around them changes
+        // size (observing is idempotent).
         if (window.__bmMapSize) {
-            window.__bmMapSize.observer.observe(frame);
-            window.__bmMapSize.observer.observe(footer);
+            [frame, footer].concat(boxes).forEach(function (box) { window.__bmMapSize.observer.observe(box); });
         }
-        // Streamlit scrolls its main area, not the window: measure as at scroll 0.
-        var main = document.querySelector('[data-testid="stMain"]');
-        var scrolled = window.scrollY + (main ? main.scrollTop : 0);
+        // Streamlit scrolls a box of its own, not the window: measure as at scroll 0
+        // (the root's scrollTop is the window's).
+        var scrolled = boxes.reduce(function (sum, box) { return sum + box.scrollTop; }, 0);
         var map = frame.getBoundingClientRect();
         var foot = footer.getBoundingClientRect();
         var value = mapHeight(window.innerHeight, map.top + scrolled, foot.bottom - map.bottom) + "px";
@@ -63,8 +75,5 @@
     }
     state.observer.disconnect();
     tries = 0;
-    // The main block grows when the header or the footer wraps onto more lines.
-    var block = document.querySelector('[data-testid="stMainBlockContainer"]');
-    if (block) { state.observer.observe(block); }
     resize();
 })();

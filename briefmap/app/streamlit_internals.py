@@ -1,0 +1,115 @@
+"""Streamlit's private names that Briefmap relies on, in one place.
+
+Streamlit's public API covers what the app does but for two things:
+
+- Its old ``pages/`` folder mode. The layout keeps a ``pages/`` folder beside
+  ``app.py``, and Streamlit takes such a folder as its v1 multipage app: until
+  ``st.navigation`` has run once, a page file runs alone, without ``app.py``
+  and its sidebar, and its widgets get other ids than in every later run
+  (``PagesManager.uses_pages_directory`` in
+  ``streamlit/runtime/pages_manager.py``). A server leaves the mode for good
+  after its first run; AppTest resets it before every run.
+- Its own elements in the page. The app selects its own containers by the
+  ``st-key-<key>`` class that ``st.container(key=...)`` documents; Streamlit's
+  elements (a column, the sidebar, the main block) carry only ``data-testid``
+  attributes, test hooks rather than an API. The few rules that must reach
+  them are in one stylesheet, ``briefmap/drawing/web/streamlit-dom.css``, each
+  scoped with ``:has()`` to a page by a container key the app owns, and sent
+  on every page by :func:`style_streamlit_elements`. The screenshots and
+  browser tests wait on the selectors below.
+
+``tests/test_streamlit_internals.py`` fails when the installed (or locked)
+Streamlit is not the release in :data:`WRITTEN_AGAINST`, when a test id named
+here or in ``streamlit-dom.css`` is no longer in Streamlit's frontend, and
+when a release no longer replays the ``pages/`` folder mode (then
+:func:`leave_pages_folder_mode` and :func:`navigation_only` can go).
+``tests/test_internals_stay_inside.py`` fails when another module names them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from briefmap.drawing.assets import web_style
+
+# The release this module (and streamlit-dom.css) was written against and checked with.
+WRITTEN_AGAINST = {"streamlit": "1.67.0"}
+
+# The stylesheet of every rule that selects one of Streamlit's own elements.
+STREAMLIT_DOM_STYLESHEET = "streamlit-dom.css"
+STREAMLIT_DOM_CSS = web_style(STREAMLIT_DOM_STYLESHEET)
+
+
+def by_test_id(name: str) -> str:
+    """A CSS selector for Streamlit's element marked ``data-testid="<name>"``."""
+    return f'[data-testid="{name}"]'
+
+
+# The whole app; it carries the script's state (SCRIPT_STATE_ATTRIBUTE).
+APP = by_test_id("stApp")
+# The main area, which scrolls (not the window), and the sidebar.
+MAIN = by_test_id("stMain")
+SIDEBAR = by_test_id("stSidebar")
+# The sidebar's first widget (the presentation toggle), in the page even when
+# presentation view hides the sidebar. A session's first run lays the sidebar
+# out at its end (app/view.py, sidebar_first): until it is there, that run
+# has not finished drawing.
+SIDEBAR_LAID_OUT = f"{by_test_id('stSidebarUserContent')} {by_test_id('stCheckbox')}"
+# A table drawn (st.dataframe), and an exception shown in the page.
+DATA_FRAME = by_test_id("stDataFrame")
+EXCEPTION = by_test_id("stException")
+# APP's attribute saying whether the script runs: "running", then NOT_RUNNING.
+SCRIPT_STATE_ATTRIBUTE = "data-test-script-state"
+NOT_RUNNING = "notRunning"
+
+
+def style_streamlit_elements() -> None:
+    """Send ``streamlit-dom.css``: once per run, on every page, before the page's elements.
+
+    Style only, so Streamlit puts it in its event container, taking no room.
+    Each rule applies only on the page whose own keyed container it names.
+    """
+    import streamlit as st
+
+    st.html(STREAMLIT_DOM_CSS)
+
+
+def leave_pages_folder_mode() -> None:
+    """On a server: rerun at once if Streamlit is replaying the old ``pages/`` folder mode.
+
+    A server's first session runs in the old mode until ``st.navigation`` has
+    been called once, so values a shared link sets are lost on the next rerun.
+    Switching the mode off and rerunning before any widget is drawn makes the
+    first run like all the others.
+    """
+    import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+@contextmanager
+def navigation_only() -> Iterator[None]:
+    """AppTest runs that go through ``app.py`` every time, as a server's reruns do.
+
+    AppTest builds a new ``PagesManager`` for every run, which looks at the
+    ``pages/`` folder again; switching the mode off right after it is built
+    makes each run start at ``app.py``, where ``st.navigation`` picks the page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        PagesManager.__init__ = original  # type: ignore[method-assign]
