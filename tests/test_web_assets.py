@@ -36,6 +36,7 @@ SCRIPTS = (
     "circles-engine.js",
     "map-control.js",
     "fit-when-sized.js",
+    "streamlit-folium-report.js",
     "frame.js",
     "open-places.js",
     "tab-stops.js",

@@ -26,6 +26,7 @@ _SCRIPTS = {
     for name in (
         "map-control.js",
         "fit-when-sized.js",
+        "streamlit-folium-report.js",
         "frame.js",
         "open-places.js",
         "tab-stops.js",
@@ -130,13 +131,22 @@ class FitWhenSized(MapScript):
 
     The component's report gets :data:`briefmap.engine.interaction.REPORT_KEY`:
     whether the user moved the map since it was last framed (only then does
-    the view go into the link) and the place of the marker last clicked.
+    the view go into the link) and the place of the marker last clicked. That
+    part is added by a second script run right after, ``streamlit-folium-report.js``,
+    the one file that reaches into streamlit-folium's frame.
     """
 
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this.code }}({{ this.map_name() }}{{ this.arguments }});\n"
+        "{{ this.report }}({{ this.map_name() }});\n"
+        "{% endmacro %}"
+    )
     script = "fit-when-sized.js"
 
     def __init__(self, label_room_px: int = LABEL_ROOM_PX) -> None:
         super().__init__(int(label_room_px))
+        self.report = _SCRIPTS["streamlit-folium-report.js"]
 
 
 class FrameView(MapScript):

@@ -1,9 +1,9 @@
 """What the browser sends back, parsed in one place, what it points at, and what the map is asked to frame.
 
 ``st_folium`` reports the map's view and its last object click; the map's own
-script (``briefmap/drawing/web/fit-when-sized.js``) adds :data:`REPORT_KEY`: whether
-the user moved the map since it was last framed, and the place id of the
-marker last clicked or opened from the keyboard.
+script (``briefmap/drawing/web/streamlit-folium-report.js``) adds :data:`REPORT_KEY`:
+whether the user moved the map since it was last framed, and the place id of
+the marker last clicked or opened from the keyboard.
 """
 
 from __future__ import annotations

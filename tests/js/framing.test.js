@@ -1,6 +1,7 @@
-// The map's framing and its report (fit-when-sized.js, frame.js) and its
-// clicks and keys on markers (open-places.js), under Node with a stand-in
-// for Leaflet, the map's corners and streamlit-folium's Streamlit object.
+// The map's framing and its report (fit-when-sized.js, frame.js,
+// streamlit-folium-report.js) and its clicks and keys on markers
+// (open-places.js), under Node with a stand-in for Leaflet, the map's corners
+// and streamlit-folium's Streamlit object.
 "use strict";
 
 const test = require("node:test");
@@ -113,17 +114,18 @@ function viewedMap(size, view, same) {
 // Microtasks (the request's fit) run, timers do not.
 const microtasks = () => new Promise((resolve) => setImmediate(resolve));
 
-function framed(size, corners, ready, page) {
+function framed(size, corners, ready) {
     const clock = fakeClock();
     const sent = [];
     const Streamlit = {setComponentValue(value) { sent.push(value); }};
-    const window = {Streamlit, getComputedStyle: (el) => ({position: el.position}), ...page};
-    if (page && page.parent === "self") { window.parent = window; }
+    const window = {Streamlit, getComputedStyle: (el) => ({position: el.position})};
     const {map, L} = ready || {map: fakeMap(size, corners), L: {}};
     load("fit-when-sized.js", {
         window, L, setTimeout: clock.setTimeout, Date: clock.Date,
         requestAnimationFrame: clock.requestAnimationFrame,
     })(map, 110);
+    // Run right after it on the page (FitWhenSized), in streamlit-folium's frame.
+    load("streamlit-folium-report.js", {window})(map);
     const frame = load("frame.js", {});
     return {map, clock, sent, Streamlit, frame};
 }

@@ -10,8 +10,8 @@ const path = require("node:path");
 const vm = require("node:vm");
 
 const WEB = path.join(__dirname, "..", "..", "briefmap", "drawing", "web");
-const ELEMENTS = ["map-control.js", "fit-when-sized.js", "focus-without-scrolling.js", "zoom-class.js", "hatch-patterns.js",
-    "label-room.js", "tab-stops.js"];
+const ELEMENTS = ["map-control.js", "fit-when-sized.js", "streamlit-folium-report.js", "focus-without-scrolling.js",
+    "zoom-class.js", "hatch-patterns.js", "label-room.js", "tab-stops.js"];
 
 // Evaluate a file in a context with the given globals; it must yield a function.
 function load(name, globals) {

@@ -21,6 +21,10 @@
   ``focus-without-scrolling.js``, ``zoom-class.js``, ``hatch-patterns.js``: the small scripts of
   ``briefmap/drawing/map_elements.py``, each a function called with the map
   and JSON arguments (tested under Node in ``tests/js/map-elements.test.js``).
+- ``streamlit-folium-report.js``: the one file that reaches into streamlit-folium's
+  frame (the Streamlit object its bundle reports through), to add the app's
+  part to the map's report and hold back reports with nothing new (run after
+  ``fit-when-sized.js``; ``tests/test_streamlit_folium_internals.py``).
 - ``outlines.js``, ``outlines.json``: the outline geography of
   ``briefmap/drawing/outlines.py`` (tested in ``tests/js/outlines.test.js``);
   the data is built by ``scripts/build_outlines.py`` from Natural Earth (public

@@ -1,6 +1,7 @@
 // Frame what the app asks for in the map's own size, refit once the map has
-// its real size, and tell the app whether the user moved the map (FitWhenSized
-// in briefmap/drawing/map_elements.py says why; frame.js passes the requests).
+// its real size, and keep whether the user moved the map on map.__bmReport,
+// which streamlit-folium-report.js adds to the map's report (FitWhenSized in
+// briefmap/drawing/map_elements.py says why; frame.js passes the requests).
 (function (map, labelRoom) {
     var state = {moved: false, place: null, framing: false, lastInput: 0};
     var current = null;  // the request framed last
@@ -116,33 +117,4 @@
     // before the layers are drawn, and a later refit drew them all again.
     map.on("bmcorners", function () { if (current && !state.moved) { fit(current); } });
     setTimeout(function () { if (current && !state.moved) { fit(current); } }, 400);
-
-    // The component's report gets our part (REPORT_KEY in
-    // briefmap/engine/interaction.py). A report that only says the app's own
-    // frame moved the map is not sent: it would rerun the app for nothing.
-    // Nor is the first, the map's report of its own load, unless it carries a
-    // click: that rerun came while 100,000 claims were being drawn and
-    // redrew the whole page beside them. streamlit-folium offers no public way
-    // to add to its report or hold one back, so its setComponentValue is wrapped.
-    var lib = window.Streamlit;
-    if (!lib || lib.__bmWrapped) { return; }
-    var send = lib.setComponentValue;
-    var sent = null;
-    lib.__bmWrapped = true;
-    lib.setComponentValue = function (data) {
-        if (!data || typeof data !== "object") { return send.call(lib, data); }
-        var report = map.__bmReport || state;
-        var ours = Object.assign({}, data, {
-            briefmap: {moved: report.moved, place: report.place},
-        });
-        // What the app reads of a report that is not a move (the view is read
-        // only from a move: interaction.moved_area).
-        var key = JSON.stringify([
-            data.last_object_clicked || null, data.last_object_clicked_count || 0, ours.briefmap,
-        ]);
-        if (sent === null && !report.moved && !data.last_object_clicked) { sent = key; }
-        if (!report.moved && key === sent) { return undefined; }
-        sent = key;
-        return send.call(lib, ours);
-    };
 })
