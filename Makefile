@@ -54,9 +54,12 @@ run: $(STAMP)
 ## installed here with npm ci). Both always run; the target fails
 ## if either does, with pytest's exit code first (5: no tests collected).
 ## The test files are listed by the shell: Node 21 and later take no directory.
+## pytest runs in one worker process per core, at most four (pytest-xdist): each
+## worker starts its own app servers and Chromium. TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= auto --maxprocesses=4
 test: $(STAMP) $(NODE_STAMP)
 	node_status=0; node --test tests/js/*.test.js || node_status=$$?; \
-	$(BIN)/python -m pytest; pytest_status=$$?; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS); pytest_status=$$?; \
 	exit $$(( pytest_status ? pytest_status : node_status ))
 
 ## Re-lock every package at its newest release within pyproject.toml's ranges, then

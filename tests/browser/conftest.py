@@ -3,8 +3,9 @@
 - ``app_server`` (session): the app on a free port with the real data.
 - ``payload_server`` (session, started only if asked for): the app on a copy of
   the data whose text fields carry script payloads.
-- ``open_page(server)``: a fresh browser context and page (so a fresh Streamlit
-  session) whose every request to anywhere but the app is aborted and recorded.
+- ``open_page(server)``: a fresh page (so a fresh Streamlit session) in the
+  module's browser, whose every request to anywhere but the app fails and is
+  recorded; ``browser`` for a context of one's own.
 - ``app``: ``open_page(app_server)``.
 
 For a failing test the page's screenshot and the server's log are kept in
@@ -90,15 +91,52 @@ def _fresh_artifacts() -> None:
 
 
 @pytest.fixture(scope="module")
-def browser(chromium_path: str, _fresh_artifacts: None) -> Iterator[Any]:
+def playwright(chromium_path: str, _fresh_artifacts: None) -> Iterator[Any]:
     # Module scope, not session: a running sync_playwright() owns an asyncio loop
     # in this thread, and other test files start their own Playwright.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=list(CHROMIUM_ARGS))
-        yield browser
-        browser.close()
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Any, chromium_path: str) -> Iterator[Any]:
+    """A Chromium for tests that make contexts of their own (another scale, file: pages)."""
+    browser = playwright.chromium.launch(executable_path=chromium_path, args=list(CHROMIUM_ARGS))
+    yield browser
+    browser.close()
+
+
+# Outside requests fail in Chromium's own resolver, as the bench's do: Playwright's
+# request routing (which aborted them before) turns off the HTTP cache, so every
+# page fetched Streamlit's hundred-odd scripts afresh (about 0.7 s a test).
+OFFLINE_ARGS = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",)
+
+
+@pytest.fixture(scope="session")
+def profile_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One Chromium profile per test process: its HTTP and code caches outlive each module's browser."""
+    return tmp_path_factory.mktemp("chromium-profile")
+
+
+@pytest.fixture(scope="module")
+def shared_context(playwright: Any, chromium_path: str, profile_dir: Path) -> Iterator[Any]:
+    """The pages' browser: one profile, so Streamlit's own files are fetched once per process.
+
+    Every page is still a Streamlit session of its own (a session is a page's
+    connection, not its cookies); the app keeps nothing in the browser's storage.
+    """
+    context = playwright.chromium.launch_persistent_context(
+        str(profile_dir),
+        executable_path=chromium_path,
+        args=[*CHROMIUM_ARGS, *OFFLINE_ARGS],
+        viewport=VIEWPORT,
+        accept_downloads=True,
+    )
+    context.set_default_timeout(30_000)
+    yield context
+    context.close()
 
 
 # ------------------------------------------------------------------- servers
@@ -136,27 +174,23 @@ def payload_server(
 
 
 @pytest.fixture
-def open_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
-    """Open a page on a server in a fresh context; outside requests are aborted."""
-    opened: list[tuple[Any, BrowserPage]] = []
+def open_page(shared_context: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """Open a page (a fresh Streamlit session) on a server; outside requests fail and are recorded."""
+    opened: list[BrowserPage] = []
 
     def _open(server: AppServer, viewport: dict[str, int] | None = None) -> BrowserPage:
-        context = browser.new_context(viewport=viewport or VIEWPORT, accept_downloads=True)
-        context.set_default_timeout(30_000)
-        aborted: list[str] = []
+        page = shared_context.new_page()
+        page.set_viewport_size(viewport or VIEWPORT)
+        wrapper = BrowserPage(page=page, server=server)
 
-        def gate(route: Any) -> None:
-            url = route.request.url
-            if url.startswith(server.origin + "/") or url.startswith(("data:", "blob:")):
-                route.continue_()
-            else:
-                aborted.append(url)
-                route.abort()
+        def outside(failed: Any) -> None:
+            url = failed.url
+            if not url.startswith((server.origin + "/", "data:", "blob:")):
+                wrapper.aborted.append(url)
 
-        context.route("**/*", gate)  # before the first page exists
-        wrapper = BrowserPage(page=context.new_page(), server=server, aborted=aborted)
+        page.on("requestfailed", outside)  # before the first request
         wrapper.attach()
-        opened.append((context, wrapper))
+        opened.append(wrapper)
         return wrapper
 
     yield _open
@@ -165,7 +199,7 @@ def open_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         slug = _slug(request.node.nodeid)
         logs: dict[Path, AppServer] = {}
-        for index, (_, wrapper) in enumerate(opened):
+        for index, wrapper in enumerate(opened):
             try:
                 wrapper.page.screenshot(path=str(ARTIFACTS / f"{slug}-{index}.png"), full_page=True)
             except Exception as exc:  # a dead page must not hide the failure
@@ -174,8 +208,8 @@ def open_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable
         for log_path in logs:
             if log_path.is_file():
                 shutil.copyfile(log_path, ARTIFACTS / f"{slug}-{log_path.parent.name}.log")
-    for context, _ in opened:
-        context.close()
+    for wrapper in opened:
+        wrapper.page.close()
 
 
 @pytest.fixture

@@ -195,6 +195,9 @@ def test_every_scene_has_a_url_that_reopens_it(open_page, app_server: AppServer)
     for app, url in zip(fresh, urls, strict=True):
         app.page.goto(url, wait_until="commit")
     for number, app in enumerate(fresh, start=1):
+        # Looked at one at a time, as a briefer would: the pages are tabs of one
+        # browser, and a tab in the background draws nothing until it is shown.
+        app.page.bring_to_front()
         app.wait_idle()
         check(app, number)
         _assert_view(app.wait_view_settled(quiet_s=0.5), views[number - 1])
