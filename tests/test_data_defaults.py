@@ -9,10 +9,7 @@ the shipped subject shows anywhere (validator, app, exports, uploads).
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -161,18 +158,9 @@ def test_only_the_actors_of_valid_records_are_listed(libya: Path) -> None:
 
 
 def test_validate_prints_the_datas_own_title_and_region(libya: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != DATA_ENV_VAR}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    run = subprocess.run(
-        [sys.executable, "-m", "briefmap", "validate", str(libya)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    from test_cli import run_validate
+
+    run = run_validate(str(libya))
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
     assert "0 error(s); 4 places, 3 claims, 2 sources valid" in run.stdout
