@@ -55,8 +55,9 @@ run: $(STAMP)
 ## if either does, with pytest's exit code first (5: no tests collected).
 ## The test files are listed by the shell: Node 21 and later take no directory.
 ## pytest runs in one worker process per core, at most four (pytest-xdist): each
-## worker starts its own app servers and Chromium. TEST_WORKERS=0 runs it in this process.
-TEST_WORKERS ?= auto --maxprocesses=4
+## worker starts its own app servers and Chromium; a worker that runs out of tests takes
+## some of another's (worksteal). TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= auto --maxprocesses=4 --dist worksteal
 test: $(STAMP) $(NODE_STAMP)
 	node_status=0; node --test tests/js/*.test.js || node_status=$$?; \
 	$(BIN)/python -m pytest -n $(TEST_WORKERS); pytest_status=$$?; \
