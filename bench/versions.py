@@ -114,12 +114,16 @@ def main() -> None:
     print(f"Server RSS after each of {args.versions} versions of {args.claims:,d} claims (MB):")
     for way, rss in results.items():
         print(f"  {way:>5}: " + " ".join(f"{r:,.0f}" for r in rss))
+    from briefmap.app.data import DATA_VERSIONS_KEPT
+
     app, naive = results["app"], results["naive"]
-    per_version = (naive[-1] - naive[1]) / max(1, len(naive) - 2)
+    full = DATA_VERSIONS_KEPT  # the index of the first version loaded with the cache full
+    steps = max(1, len(app) - 1 - full)
     print(
         f"  after the last: app {app[-1]:,.0f} MB, naive {naive[-1]:,.0f} MB "
-        f"({naive[-1] / app[-1]:.2f}x); app's growth from the second version on "
-        f"{app[-1] - app[1]:+,.0f} MB; naive grows {per_version:,.0f} MB a version"
+        f"({naive[-1] / app[-1]:.2f}x); from version {full + 1} on (the cache full), "
+        f"app {(app[-1] - app[full]) / steps:+,.1f} MB a version, "
+        f"naive {(naive[-1] - naive[full]) / steps:+,.0f} MB a version"
     )
     print(json.dumps({"claims": args.claims, "versions": args.versions, **results}))
 
