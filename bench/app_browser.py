@@ -93,8 +93,10 @@ WATCH = """(args) => {
     if (!args.sidebar) return;
     const look = () => {
       const now = performance.now();
-      if (window.__bmSidebarAt === undefined && document.querySelector(args.sidebar)) window.__bmSidebarAt = now;
-      if (document.querySelector(args.sidebarDone)) { window.__bmSidebarDoneAt = now; return; }
+      const done = document.querySelector(args.sidebarDone);
+      // The first widget is in by the time the last is (seen together when the page is busy).
+      if (window.__bmSidebarAt === undefined && (done || document.querySelector(args.sidebar))) window.__bmSidebarAt = now;
+      if (done) { window.__bmSidebarDoneAt = now; return; }
       setTimeout(look, 5);
     };
     look();
