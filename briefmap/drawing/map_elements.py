@@ -289,10 +289,10 @@ class SafeFeatureGroup(folium.FeatureGroup):
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise TypeError("You cannot render this Element if it is not in a Figure.")
-        _render_raw(self, figure, kwargs)
+        _render_macros(self, figure, kwargs)
 
 
-def _render_raw(element: MacroElement, figure: Figure, kwargs: dict[str, Any]) -> None:
+def _render_macros(element: MacroElement, figure: Figure, kwargs: dict[str, Any]) -> None:
     macros = template_macros(element)
     for part, target in (
         ("header", figure.header),
@@ -312,8 +312,8 @@ def _render_raw(element: MacroElement, figure: Figure, kwargs: dict[str, Any]) -
                 )
             if child.icon:
                 child.add_child(child.SetIcon(marker=child, icon=child.icon))
-            _render_raw(child, figure, kwargs)
+            _render_macros(child, figure, kwargs)
         elif how is MacroElement.render:
-            _render_raw(child, figure, kwargs)
+            _render_macros(child, figure, kwargs)
         else:
             child.render(**kwargs)
