@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 import pytest
@@ -171,3 +172,53 @@ def test_an_area_round_trips_unchanged_and_is_rounded_inwards() -> None:
     assert world == MapArea(-85.0, -180.0, 85.0, 180.0)
     assert MapArea.from_component({"bounds": {"_southWest": {"lat": "x"}}}) is None
     assert MapArea.from_component({}) is None
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"z": "１８", "lat": "34", "lng": "36"},
+        {"z": "7", "lat": "٣٤", "lng": "36"},
+        {"z": "7", "lat": "34", "lng": "३६"},
+        {"z": "1_8", "lat": "34", "lng": "36"},
+        {"z": " 7", "lat": "34", "lng": "36"},
+        {"z": "7", "lat": "3.4e1", "lng": "36"},
+        {"area": "３３,35,36,37"},
+        {"area": "33,35,36,3_7"},
+        {"area": "33,35,36,۳۷"},
+        {"scene": "２"},
+        {"scene": "1_0"},
+        {"scene": "٢"},
+        {"scene": "2.0"},
+    ],
+)
+def test_link_numbers_are_ascii_digits_only_as_days(params: dict[str, str]) -> None:
+    """float() reads fullwidth, Arabic-Indic and Devanagari digits and underscores: a link may not."""
+    state, notices = parse(params)
+    assert state.view is None and state.scene is None
+    assert notices, "an ignored number gets a notice"
+
+
+def test_link_numbers_in_ascii_digits_still_read() -> None:
+    state, notices = parse({"z": "+7.0", "lat": "-34.", "lng": ".5"})
+    assert notices == [] and state.view == MapView(center=(-34.0, 0.5), zoom=7)
+    state, notices = parse({"area": "-33.5,+35,36.25,37"})
+    assert notices == [] and state.view == MapArea(-33.5, 35.0, 36.25, 37.0)
+    assert parse({"briefing": "b", "scene": "12"})[0].scene == 12
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["z", "lat", "lng", "scene", "area"]),
+    st.text(alphabet=st.sampled_from([*DIGITS, "_", ".", "-", "+", "e", " ", ","]), max_size=30),
+)
+def test_any_number_read_from_a_link_is_written_in_ascii(name: str, raw: str) -> None:
+    params = {"lat": "34", "lng": "36", "z": "7", "briefing": "b", name: raw}
+    state, notices = parse(params)
+    used = (name == "scene" and state.scene is not None) or (
+        name != "scene" and state.view is not None
+    )
+    if used:
+        assert re.fullmatch(r"[0-9.,+-]+", raw), raw
+    else:
+        assert notices

@@ -40,6 +40,11 @@ KNOWN = (
     P_BRIEFING, P_SCENE,
 )  # fmt: skip
 LATITUDES, LONGITUDES = (-85.0, 85.0), (-180.0, 180.0)
+# A number in a link: ASCII digits with an optional sign and decimal point, as the
+# app writes them. float() and int() also read "１８", "٣٣", "1_000", " 18", "1e1"
+# and "inf"; days refuse other scripts' digits (real_day), and so do numbers.
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+WHOLE = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -126,10 +131,9 @@ def _area(raw: str, notices: list[str]) -> MapArea | None:
     parts = raw.split(",")
     numbers: list[float] = []
     for part in parts if len(parts) == 4 else ():
-        try:
-            numbers.append(float(part))
-        except ValueError:
+        if not DECIMAL.fullmatch(part):
             break
+        numbers.append(float(part))
     area = MapArea.checked(*numbers) if len(numbers) == 4 else None
     if area is None:
         notices.append(
@@ -194,10 +198,7 @@ def _slug(raw: str, name: str, notices: list[str]) -> str | None:
 
 
 def _number(raw: str, name: str, low: float, high: float, notices: list[str]) -> float | None:
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
+    value = float(raw) if DECIMAL.fullmatch(raw) else math.nan
     if math.isfinite(value) and low <= value <= high:
         return value
     notices.append(f"Ignored {name} {raw[:40]!r}: expected a number from {low} to {high}.")
@@ -288,7 +289,7 @@ def parse(
         state = replace(state, briefing=_slug(raw[P_BRIEFING], "briefing", notices))
     if P_SCENE in raw:
         scene = _number(raw[P_SCENE], "scene", 1, 999, notices)
-        if scene is not None and scene == int(scene):
+        if scene is not None and WHOLE.fullmatch(raw[P_SCENE]):
             state = replace(state, scene=int(scene))
         elif scene is not None:
             notices.append(f"Ignored scene {raw[P_SCENE][:40]!r}: not a whole number.")
