@@ -79,25 +79,90 @@ def test_writers_racing_on_one_payload_leave_one_whole_file(tmp_path: Path) -> N
     assert _read(tmp_path / urls[0].removeprefix("b/")) == text
 
 
-def test_pruning_keeps_the_newest_and_whatever_was_asked_for_lately(tmp_path: Path) -> None:
-    files = LayerFiles(tmp_path, "b", keep=2, idle_s=60)
+def _age(path: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def _folder(folder: Path) -> tuple[int, int]:
+    files = list(folder.iterdir())
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def test_the_folder_stays_within_its_budget_least_recently_published_going_first(
+    tmp_path: Path,
+) -> None:
+    """A flood of distinct layers (a tab opening link after link) never grows the folder past it."""
+    budget, most = 4_000, 6
+    files = LayerFiles(tmp_path, "b", max_bytes=budget, max_files=most, grace_s=60)
+    texts = [
+        json.dumps({"n": i, "x": list(range(i * 7, i * 7 + 40 * (i % 5 + 1)))}) for i in range(40)
+    ]
     names = []
-    for i in range(5):
-        url = files.publish(f'{{"n": {i}}}')
+    for i, text in enumerate(texts):
+        url = files.publish(text)
         assert url is not None
         names.append(url.removeprefix("b/"))
-    # All written just now: nothing is idle, nothing goes.
-    assert files.prune() == []
-    old = time.time() - 3600
-    for i, name in enumerate(names[:4]):
-        os.utime(tmp_path / name, (old + i, old + i))
+        _age(tmp_path / names[-1], 1000 - i)  # each published a second after the one before
+        count, size = _folder(tmp_path)
+        assert count <= most and size <= budget
+        # What is left is what was published last, as much of it as fits.
+        left = {p.name for p in tmp_path.iterdir()}
+        assert left == set(names[len(names) - len(left) :])
+    # Published again (by another server sharing the folder, as the same one would
+    # after TOUCH_S), so recently used: the least recently published goes instead.
+    again = names[-len(left)]
+    assert LayerFiles(tmp_path, "b").publish(texts[-len(left)]) == "b/" + again
+    for text in texts[:5]:
+        assert files.publish(text) is not None
+        assert _folder(tmp_path)[0] <= most and _folder(tmp_path)[1] <= budget
+    assert (tmp_path / again).exists()
+
+
+def test_at_the_budget_a_file_a_page_may_still_fetch_stays_and_the_layer_is_inlined(
+    tmp_path: Path,
+) -> None:
+    """Never a missing file for a page just drawn: the new layer travels with its page."""
+    files = LayerFiles(tmp_path, "b", max_bytes=10**6, max_files=3, grace_s=60)
+    shown = [files.publish(f'{{"n": {i}}}') for i in range(3)]
+    assert all(shown)
+    assert files.publish('{"n": 3}') is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        u.removeprefix("b/") for u in shown if u
+    )
+    # Those pages drew long ago: now the oldest goes and the new one is a file.
+    for i, url in enumerate(shown):
+        assert url is not None
+        _age(tmp_path / url.removeprefix("b/"), 600 - i)
+    assert files.publish('{"n": 3}') is not None
+    assert _folder(tmp_path)[0] == 3 and not (tmp_path / shown[0].removeprefix("b/")).exists()
+    # A payload bigger than the whole budget is never a file.
+    assert LayerFiles(tmp_path, "b", max_bytes=100).publish(json.dumps(list(range(1000)))) is None
+
+
+def test_a_rerun_writes_an_evicted_file_again_under_the_same_name(tmp_path: Path) -> None:
+    """A page whose file went (its run was long ago) gets it back from the next run that names it."""
+    files = LayerFiles(tmp_path, "b", max_bytes=10**6, max_files=1, grace_s=60)
+    text = '{"shown": true}'
+    url = files.publish(text)
+    assert url is not None
+    _age(tmp_path / url.removeprefix("b/"), 600)
+    assert files.publish('{"other": 1}') is not None
+    assert not (tmp_path / url.removeprefix("b/")).exists()
+    _age(next(tmp_path.iterdir()), 600)
+    assert files.publish(text) == url  # the same text: the run remembered it
+    assert _read(tmp_path / url.removeprefix("b/")) == text
+
+
+def test_a_dead_writers_temporary_file_goes(tmp_path: Path) -> None:
+    files = LayerFiles(tmp_path, "b", grace_s=60)
     stale = tmp_path / ".tmp-dead.json.gz"
     stale.write_bytes(b"half")
-    os.utime(stale, (old, old))
-    removed = set(files.prune())
-    # Kept: the two newest (names[4] and one idle one); the idle rest and the dead temporary go.
-    assert removed == {names[0], names[1], names[2], stale.name}
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[3:])
+    _age(stale, 600)
+    fresh = tmp_path / ".tmp-writing.json.gz"
+    fresh.write_bytes(b"half")
+    assert files.publish("{}") is not None
+    assert not stale.exists() and fresh.exists()
 
 
 def test_a_layer_with_an_href_carries_no_payload_in_its_script(tmp_path: Path) -> None:
@@ -149,6 +214,15 @@ def test_the_app_sends_the_map_layers_as_files(
     )
     assert drawn == catalog.index.count_features(select(catalog, ClaimFilter()))
     assert '"x":[' not in script
+
+    # Evicted meanwhile (other sessions filled the budget): the next run that
+    # shows them writes them again under the same names.
+    for href in hrefs:
+        (static / href.removeprefix("../../app/static/")).unlink()
+    at.run()
+    assert not at.exception
+    for href in hrefs:
+        assert (static / href.removeprefix("../../app/static/")).exists(), href
 
     # Switched off: the same layers travel in the script.
     monkeypatch.setenv("BRIEFMAP_LAYER_FILES", "off")

@@ -11,8 +11,16 @@ the frame fetches each file itself (``briefmap/drawing/web/payload-fetch.js``).
   every server sharing the folder, and a name never points at other content.
 - Written to a temporary name and renamed into place, so a reader never sees
   half a file, also when two servers write the same one.
-- Old files are pruned, but only beyond the newest :data:`KEEP` and only when
-  nobody asked for them for :data:`IDLE_S` seconds.
+- Bounded at all times by a budget of bytes and files per folder (:data:`MAX_BYTES`,
+  :data:`MAX_FILES`): before a file is written, the least recently published go
+  to make room, but never one published in the last :data:`GRACE_S` seconds.
+  That is the time between a run that names a file and its frame fetching it;
+  the frame fetches a file once (the page holds the payload after that) and
+  fetches again only on a run that publishes it again, which rewrites a file
+  evicted meanwhile. When no room can be made (every file that recent), the
+  layer is inlined with the page instead: slower, never a missing file.
+  Servers sharing the folder each hold it to the budget when they write; two
+  writing at the same moment may pass it by a file each until the next write.
 - Where the folder cannot be written, :meth:`LayerFiles.publish` says so by
   returning ``None`` and the layers are inlined as before.
 
@@ -37,15 +45,21 @@ LAYERS_SUBDIR = "layers"
 # Set to "off" to send the layers with the page instead (briefmap/app/data.py).
 LAYER_FILES_ENV = "BRIEFMAP_LAYER_FILES"
 SUFFIX = ".json.gz"
-# Files kept whatever their age, and how long a file beyond those stays untouched
-# before it may go: a page that fetched a file an hour ago has long drawn it.
-KEEP = 64
-IDLE_S = 3600.0
+# The folder's budget. 64 MB is about a hundred selections' layers at 100,000
+# claims (0.6 MB a set), a file count the same order at 5,000 claims (30 KB a
+# file, three files a selection). Streamlit Community Cloud may stop an app that
+# writes many or large files under static/.
+MAX_BYTES = 64 * 1024 * 1024
+MAX_FILES = 256
+# A file published this recently is never evicted: its page may not have fetched
+# it yet (a run to a frame's fetch takes seconds). Longer than TOUCH_S, so that a
+# page that reruns keeps its files fresh.
+GRACE_S = 120.0
 # Payload texts remembered with their file name, so that a rerun with the same
 # layers hashes nothing: a few selections' worth of layers.
 REMEMBERED = 16
-# A file re-asked for is touched at most this often (its age is what pruning reads).
-TOUCH_S = 60.0
+# A file re-asked for is touched at most this often (its age is what eviction reads).
+TOUCH_S = 15.0
 # Level 1: 2.3 MB of layers become about 0.6 MB in about 15 ms, once per payload
 # (level 6 saved another 0.1 MB for 90 ms, paid on every filter change).
 GZIP_LEVEL = 1
@@ -61,13 +75,15 @@ class LayerFiles:
         folder: Path,
         url_base: str = f"{COMPONENT_RELATIVE_BASE}/{LAYERS_SUBDIR}",
         *,
-        keep: int = KEEP,
-        idle_s: float = IDLE_S,
+        max_bytes: int = MAX_BYTES,
+        max_files: int = MAX_FILES,
+        grace_s: float = GRACE_S,
     ) -> None:
         self.folder = folder
         self.url_base = url_base
-        self.keep = keep
-        self.idle_s = idle_s
+        self.max_bytes = max_bytes
+        self.max_files = max_files
+        self.grace_s = grace_s
         self._lock = threading.Lock()
         # id of a payload text -> (the text, its file name, when last touched). The
         # text is held so its id cannot be reused; the plan's cache holds it anyway.
@@ -85,9 +101,12 @@ class LayerFiles:
                     return self._url(name)
             name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:40] + SUFFIX
             try:
-                self._write(name, text)
+                written = self._write(name, text)
             except OSError as error:
                 log.warning("layers inlined: cannot write %s: %s", self.folder, error)
+                return None
+            if not written:
+                log.info("a layer inlined: %s is full of files published lately", self.folder)
                 return None
             self._known[id(text)] = (text, name, now)
             if len(self._known) > REMEMBERED:
@@ -100,13 +119,16 @@ class LayerFiles:
     def _url(self, name: str) -> str:
         return f"{self.url_base}/{name}"
 
-    def _write(self, name: str, text: str) -> None:
+    def _write(self, name: str, text: str) -> bool:
+        """Write ``name`` unless it is there; ``False`` if the budget has no room for it."""
         path = self.folder / name
         if path.exists():
-            os.utime(path)  # asked for again: not idle
-            return
+            os.utime(path)  # asked for again: recently used
+            return True
         self.folder.mkdir(parents=True, exist_ok=True)
         data = gzip.compress(text.encode("utf-8"), compresslevel=GZIP_LEVEL, mtime=0)
+        if not self.make_room(len(data)):
+            return False
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=SUFFIX)
         try:
             os.chmod(temporary, 0o644)  # mkstemp makes it private; the server serves it
@@ -116,24 +138,39 @@ class LayerFiles:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        self.prune()
+        return True
 
-    def prune(self) -> list[str]:
-        """Remove files beyond the newest :attr:`keep` that were idle :attr:`idle_s`; return their names."""
-        cutoff = time.time() - self.idle_s
+    def make_room(self, size: int) -> bool:
+        """Evict the least recently published files until one of ``size`` bytes fits the budget.
+
+        Files published in the last :attr:`grace_s` seconds stay; if the room
+        needs them, nothing is evicted and the answer is ``False``.
+        """
         entries = []
         for path in self.folder.iterdir():
             try:
-                entries.append((path.stat().st_mtime, path))
+                stat = path.stat()
             except OSError:
                 continue  # removed meanwhile by another server
-        entries.sort(reverse=True)
-        published = [(t, p) for t, p in entries if not p.name.startswith(".tmp-")]
-        # A temporary file idle that long was left by a writer that died.
-        stale = [(t, p) for t, p in entries if p.name.startswith(".tmp-")]
-        removed = []
-        for mtime, path in published[self.keep :] + stale:
-            if mtime < cutoff and path.name.endswith(SUFFIX):
-                path.unlink(missing_ok=True)
-                removed.append(path.name)
-        return removed
+            entries.append((stat.st_mtime, stat.st_size, path))
+        entries.sort()  # least recently published first
+        cutoff = time.time() - self.grace_s
+        published = []
+        for mtime, n, path in entries:
+            if not path.name.startswith(".tmp-"):
+                published.append((mtime, n, path))
+            elif mtime < cutoff:
+                path.unlink(missing_ok=True)  # left by a writer that died
+        count = len(published) + 1
+        used = sum(n for _, n, _ in published) + size
+        evict = []
+        for mtime, n, path in published:
+            if (count <= self.max_files and used <= self.max_bytes) or mtime >= cutoff:
+                break
+            evict.append(path)
+            count, used = count - 1, used - n
+        if count > self.max_files or used > self.max_bytes:
+            return False
+        for path in evict:
+            path.unlink(missing_ok=True)
+        return True
