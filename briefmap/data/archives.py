@@ -58,8 +58,8 @@ def unpack(
     -------
     dict[str, bytes] | None
         Member name to content, in the archive's order; ``None`` when the archive
-        is refused (not a zip, encrypted, an unsafe name anywhere in it, too many
-        members, or more than ``max_bytes`` declared or read).
+        is refused (not a zip, encrypted, an unsafe name anywhere in it, one name
+        twice, too many members, or more than ``max_bytes`` declared or read).
     """
     max_bytes = MAX_UNPACKED_BYTES if max_bytes is None else max_bytes
     try:
@@ -81,6 +81,10 @@ def unpack(
         )
         return None
     picked = [m for m in members if not m.is_dir() and wanted(m.filename)]
+    twice = _duplicate(members, picked)
+    if twice is not None:
+        out.add("-", "-", f"the archive holds {twice}; which one is meant is unclear: not read")
+        return None
     if any(m.flag_bits & 0x1 for m in picked):
         out.add("-", "-", "the archive is encrypted; not read")
         return None
@@ -108,6 +112,39 @@ def unpack(
             return None
         contents[member.filename] = data
     return contents
+
+
+def _duplicate(members: list[zipfile.ZipInfo], picked: list[zipfile.ZipInfo]) -> str | None:
+    r"""Two members by one name, said for an error message; ``None`` when every name is unique.
+
+    Any two members named alike, or alike but for ``\`` against ``/`` (old
+    Windows tools wrote ``\``; Python's zipfile on Windows reads it as ``/``):
+    no zip tool writes one name twice, so such an archive was made for readers
+    to disagree on which is meant (zipfile's last, another tool's first). Among
+    the members read, names alike but for case too: Briefmap picks them by
+    suffix whatever the case, and on most desktops they are one file.
+    """
+
+    def first_repeat(names: list[str], key: Callable[[str], str]) -> tuple[str, str] | None:
+        seen: dict[str, str] = {}
+        for name in names:
+            if key(name) in seen:
+                return seen[key(name)], name
+            seen[key(name)] = name
+        return None
+
+    def slashes(name: str) -> str:
+        return name.replace("\\", "/")
+
+    repeat = first_repeat([m.filename for m in members], slashes)
+    if repeat is None:
+        repeat = first_repeat([m.filename for m in picked], lambda n: slashes(n).casefold())
+    if repeat is None:
+        return None
+    first, second = repeat
+    if first == second:
+        return f"two files named {short(first)}"
+    return f"two files named {short(first)} and {short(second)}, one name to a reader"
 
 
 def _too_large(size: int, limit: int) -> str:
