@@ -278,6 +278,59 @@ def test_a_header_that_understates_the_size_is_not_trusted() -> None:
     assert len(out.issues) == 1
 
 
+def _zipped_twice(members: list[tuple[str, bytes]]) -> bytes:
+    """A zip that may hold one name twice, as no zip tool writes it."""
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile's "Duplicate name"
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in members:
+                archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "said"),
+    [
+        ("doc.kml", "doc.kml", "two files named 'doc.kml';"),
+        ("doc.kml", "DOC.KML", "two files named 'doc.kml' and 'DOC.KML', one name to a reader"),
+        ("a/doc.kml", "a\\doc.kml", "'a/doc.kml' and 'a\\\\doc.kml', one name to a reader"),
+    ],
+)
+def test_an_archive_with_one_name_twice_is_refused(
+    real_catalog: Catalog,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    first: str,
+    second: str,
+    said: str,
+) -> None:
+    kml = _written(_frame(real_catalog), tmp_path, "doc.kml", "LIBKML")
+    other = kml.replace(b"my_town", b"their_town")
+    raw = _zipped_twice([(first, kml), (second, other)])
+    result = load_upload({"twice.kmz": raw}, base=real_catalog)
+    assert _located(result) == [("twice.kmz", "-", "-")]
+    assert said in result.issues[0].message and "not read" in result.issues[0].message
+    assert result.catalog.places == {}
+    # The validate command says the same, naming the file.
+    path = tmp_path / "twice.kmz"
+    path.write_bytes(raw)
+    assert main(["validate", str(path)]) == 1
+    said_there = capsys.readouterr().out
+    assert f"twice.kmz: record '-', field '-': {result.issues[0].message}" in said_there
+
+
+def test_a_zipped_shapefile_with_a_part_twice_is_refused(
+    real_catalog: Catalog, tmp_path: Path
+) -> None:
+    parts = _shapefile(_frame(real_catalog), tmp_path)
+    # Briefmap finds a Shapefile's parts by suffix whatever its case: .dbf and .DBF are one.
+    raw = _zipped_twice([*parts.items(), ("sites.DBF", parts["sites.dbf"])])
+    result = load_upload({"sites.zip": raw}, base=real_catalog)
+    assert _located(result) == [("sites.zip", "-", "-")]
+    assert "two files named 'sites.dbf' and 'sites.DBF'" in result.issues[0].message
+
+
 def test_a_kml_with_entity_declarations_is_refused(real_catalog: Catalog) -> None:
     kml = (
         b'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY a "aaaaaaaaaa">'
