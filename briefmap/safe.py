@@ -41,6 +41,28 @@ def plain_text(value: object) -> str:
     return "" if value is None else str(value).translate(_BIDI_CONTROLS)
 
 
+def markup_free_text(value: object) -> str:
+    """Text for a field a viewer may show as plain text or render as HTML (KML names, data).
+
+    ``<``, ``>`` and ``&`` become character references and bidi controls are
+    dropped, so a viewer that renders the text as HTML shows the characters,
+    never markup. Quotes are kept: the text is never an attribute value, and
+    transliterated names are full of apostrophes that a plain-text viewer
+    would otherwise show as ``&#x27;``.
+
+    Parameters
+    ----------
+    value
+        Any value; ``None`` becomes an empty string.
+
+    Returns
+    -------
+    str
+        The text with no tag, no entity and no bidi control left in it.
+    """
+    return html.escape(plain_text(value), quote=False)
+
+
 def map_text(value: object) -> str:
     """Escape a value from data or from a user for HTML inside a JS template literal.
 

@@ -133,6 +133,14 @@ def test_bundle_round_trip(named_origin_catalog: Catalog, tmp_path: Path, name: 
     _round_trip(named_origin_catalog, selection, tmp_path)
 
 
+def test_bundle_keeps_payloads_as_data(data_copy: Path, tmp_path: Path) -> None:
+    # The bundle is data that loads back without loss: its text is not escaped
+    # (every page that shows it escapes it there).
+    catalog = _with_payloads(data_copy)
+    _round_trip(catalog, select(catalog, ClaimFilter()), tmp_path)
+    assert SCRIPT_PAYLOAD in exports.bundle_json(catalog, select(catalog, ClaimFilter()))
+
+
 def test_bundle_round_trip_full_selection_is_the_catalog(
     named_origin_catalog: Catalog, tmp_path: Path
 ) -> None:
@@ -329,8 +337,9 @@ def test_html_with_nothing_selected(real_catalog: Catalog) -> None:
 
 def test_html_escapes_payloads(data_copy: Path) -> None:
     catalog = _with_payloads(data_copy)
-    title = f"Title {SCRIPT_PAYLOAD} {TEMPLATE_PAYLOAD}"
+    title = f"Title {SCRIPT_PAYLOAD} {TEMPLATE_PAYLOAD} \u202egnp.exe"
     html = exports.standalone_html(catalog, select(catalog, ClaimFilter()), title)
+    assert "\u202e" not in html  # bidi controls dropped, as on the map
     assert SCRIPT_PAYLOAD not in html
     assert "<script>window.__pwned" not in html
     assert "${" not in html

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import io
+import json
+import re
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
@@ -168,10 +170,102 @@ def test_kmz_escapes_text(real_catalog: Catalog) -> None:
     kml = _doc_kml(catalog)
     _tree(kml)  # still well-formed XML
     (mark,) = _placemarks(kml)
-    assert mark["Name"] == f"Name {SCRIPT}"  # a name is plain text in KML
     # The balloon is HTML: the payload is there only as text, never as markup.
     assert SCRIPT not in mark["description"] and "<evil/>" not in mark["description"]
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in mark["description"]
+
+
+IMG = "<img src=x onerror=alert(1)>"
+SVG = "<svg/onload=alert(2)>"
+RLO = "\u202e"  # right-to-left override: "gnp.exe" shows as "exe.png"
+
+
+def _hostile_place(catalog: Catalog, pid: str) -> Catalog:
+    """The catalog with one current claim about a place whose every text is a payload."""
+    claim = next(c for c in catalog.claims.values() if c.posture is Posture.CURRENT)
+    place = catalog.places[claim.places[0]]
+    hostile = replace(
+        place,
+        id=pid,
+        name_en=f"Name {IMG} {RLO}gnp.exe & Ma'arrat",
+        name_ar=f"اسم {SVG}",
+        name_ru=f"Имя {RLO}{IMG}",
+        alt_names=(f"Alt {SVG}", "A & B"),
+        note=f"Note {IMG}",
+    )
+    return replace(
+        catalog,
+        claims={claim.id: replace(claim, places=(pid,))},
+        places={pid: hostile},
+        meta=replace(catalog.meta, title=f"Title {SVG}{RLO}"),
+    )
+
+
+def test_kmz_escapes_names_ids_and_extended_data(real_catalog: Catalog) -> None:
+    pid = f"post{SVG}"  # no space, so a valid place id
+    catalog = _hostile_place(real_catalog, pid)
+    place = catalog.places[pid]
+    kml = _doc_kml(catalog)
+    tree = _tree(kml)
+    # After XML parsing, no text and no attribute holds a tag or a bidi control:
+    # a viewer that renders any of them as HTML shows characters, never markup.
+    for element in tree.iter():
+        for text in (element.text or "", *element.attrib.values()):
+            if element.tag.endswith("description"):
+                continue  # HTML by design, its values escaped (test_kmz_escapes_text)
+            assert "<" not in text and RLO not in text, (element.tag, text)
+    ns = {"k": gis_exports.KML_NS}
+    (mark,) = tree.iter(f"{{{ns['k']}}}Placemark")
+    assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", mark.get("id"))  # an XML id
+    assert tree.find("k:Document/k:name", ns).text == "Title &lt;svg/onload=alert(2)&gt;"
+    # As GDAL reads it: the name and each value escaped once, apostrophes kept.
+    (read,) = _placemarks(kml)
+    assert read["Name"] == "Name &lt;img src=x onerror=alert(1)&gt; gnp.exe &amp; Ma'arrat"
+    assert read["name_ar"] == "اسم &lt;svg/onload=alert(2)&gt;"
+    assert read["note"] == "Note &lt;img src=x onerror=alert(1)&gt;"
+    # A viewer that renders them as HTML shows the analyst's text, bidi controls dropped.
+    fields = {"Name": place.name_en, "name_ar": place.name_ar, "name_ru": place.name_ru}
+    fields |= {"note": place.note, "id": pid}
+    for column, written in fields.items():
+        assert html.unescape(read[column]) == written.replace(RLO, ""), column
+    # A list's items escaped one by one: "&amp;" holds ";", so the cell is a JSON array.
+    assert [html.unescape(a) for a in json.loads(read["alt_names"])] == list(place.alt_names)
+
+
+def test_a_geopackage_keeps_text_as_the_analyst_wrote_it(
+    real_catalog: Catalog, tmp_path: Path
+) -> None:
+    # Cells are data, not markup (QGIS and ArcGIS show them as text), and the
+    # GeoPackage is the export that loads back without loss: nothing escaped.
+    catalog = _hostile_place(real_catalog, f"post{SVG}")
+    back = _geopackage_back(catalog, ClaimFilter(), tmp_path)
+    assert back.places == catalog.places
+    assert back.meta.title == catalog.meta.title
+
+
+def test_a_placemark_id_that_is_no_xml_id_is_made_up_and_kept_as_data(
+    real_catalog: Catalog, tmp_path: Path
+) -> None:
+    pid = "مطار_الشعيرات"  # a place id in Arabic: fine in Briefmap, no ASCII XML id
+    catalog = _hostile_place(real_catalog, pid)
+    tree = _tree(_doc_kml(catalog))
+    (mark,) = tree.iter(f"{{{gis_exports.KML_NS}}}Placemark")
+    assert mark.get("id") == "bm-place-1"
+    path = tmp_path / "map.kmz"
+    path.write_bytes(gis_exports.kmz(catalog, select(catalog, ClaimFilter())))
+    result = load_catalog(path)
+    assert result.ok, result.report()
+    # Read back, the id is the analyst's; names come back escaped, without bidi controls.
+    (back,) = result.catalog.places.values()
+    written = catalog.places[pid]
+    assert back.id == pid
+    assert back.name_en == html.escape(written.name_en.replace(RLO, ""), quote=False)
+    assert back.alt_names == tuple(html.escape(a, quote=False) for a in written.alt_names)
+    assert (back.kind, back.precision, back.off_map) == (
+        written.kind,
+        written.precision,
+        written.off_map,
+    )
 
 
 def test_kmz_reads_back_into_briefmap_as_its_places(real_catalog: Catalog, tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ from briefmap.data.schema import ClaimStatus, PlaceKind, Posture
 from briefmap.engine import state as links
 from briefmap.engine.query import ClaimFilter, Deployments
 from briefmap.engine.state import KNOWN, BriefingState, MapView
-from briefmap.safe import WORD_JOINER, map_text, markdown_text
+from briefmap.safe import WORD_JOINER, map_text, markdown_text, markup_free_text
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 PLACES, CLAIMS, SOURCES, CLAIMS_CSV = "places.geojson", "claims.json", "sources.json", "claims.csv"
@@ -475,6 +475,17 @@ def test_map_text_is_inert_and_lossless(value: str) -> None:
         assert bad not in out, bad
     assert not any(ch in out for ch in BIDI_CONTROLS)
     # Shown literally: the browser decodes the references back to the text.
+    assert html.unescape(out) == value.translate(NO_BIDI)
+
+
+@SETTINGS
+@given(DANGEROUS_TEXT)
+def test_markup_free_text_is_inert_and_lossless(value: str) -> None:
+    out = markup_free_text(value)
+    assert "<" not in out and ">" not in out
+    assert not any(ch in out for ch in BIDI_CONTROLS)
+    # Every "&" starts a reference this function wrote: the text's own entities are text.
+    assert re.sub(r"&(amp|lt|gt);", "", out).count("&") == 0
     assert html.unescape(out) == value.translate(NO_BIDI)
 
 

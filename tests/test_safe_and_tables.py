@@ -69,6 +69,13 @@ def test_csv_defuses_spreadsheet_formulas() -> None:
     assert list(back["Summary"]) == ['\'=HYPERLINK("x")', "'+1", "plain", "'-2", "'@SUM(A1)"]
 
 
+def test_csv_drops_bidi_controls_even_before_a_formula() -> None:
+    # A spreadsheet shows "\u202egnp.exe" as "exe.png"; one in front of "=" hid the formula.
+    frame = pd.DataFrame({"Summary": ["\u202egnp.exe", '\u2066=HYPERLINK("x")\u2069', "plain"]})
+    back = pd.read_csv(io.BytesIO(to_csv(frame)))
+    assert list(back["Summary"]) == ["gnp.exe", '\'=HYPERLINK("x")', "plain"]
+
+
 def test_sources_and_ladder_tables(real_catalog: Catalog) -> None:
     sources = sources_table(real_catalog)
     assert sources["Claims"].sum() == sum(len(c.sources) for c in real_catalog.claims.values())

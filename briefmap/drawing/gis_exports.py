@@ -3,7 +3,8 @@
 - :func:`kmz`: the map as Google Earth shows it: a folder per map layer, a
   placemark per place and layer, styled by its lead claim's status, posture
   and actor the way the map draws it, with the claim card of every claim there
-  in its description (escaped: data never becomes markup).
+  in its description. Every text from the data is escaped, names and extended
+  data too: Google Earth's default balloon puts them into its HTML.
 - :func:`geopackage`: the data for QGIS or ArcGIS, and for Briefmap itself:
   the places and the claims as layers, the claims' history, the sources and
   the data set as tables (:data:`~briefmap.data.schema.GPKG_TABLES`), in the
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
@@ -56,7 +58,7 @@ from briefmap.drawing.plan import ENDED_UNDATED, MapFeature, card_lines, plan_fe
 from briefmap.drawing.symbology import REGION_FILL_SCALE, STATUS_STYLES
 from briefmap.engine.layers import Layer, lead_order
 from briefmap.engine.query import Selection
-from briefmap.safe import map_text
+from briefmap.safe import map_text, markup_free_text
 
 # ------------------------------------------------------------------- KMZ
 
@@ -65,6 +67,8 @@ KML_NS = "http://www.opengis.net/kml/2.2"
 PROPOSED_FILL = 0.25
 # Fixed, so one selection always gives the same bytes.
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+# A placemark's id attribute is an XML id (an NCName, kept to ASCII here).
+_XML_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
 def _kml_colour(colour: str, opacity: float) -> str:
@@ -134,10 +138,36 @@ def _kml_geometry(parent: ET.Element, geometry: Any) -> None:
         ET.SubElement(boundary, "coordinates").text = _coordinates(ring.coords)
 
 
-def _placemark(catalog: Catalog, feature: MapFeature, pid: str) -> ET.Element:
+def _xml_id(pid: str, taken: set[str]) -> str:
+    """``pid`` if it is an XML id not yet used, else a made-up one (``bm-place-3``)."""
+    xml_id, number = pid, len(taken)
+    while not _XML_ID.fullmatch(xml_id) or xml_id in taken:
+        number += 1
+        xml_id = f"bm-place-{number}"
+    taken.add(xml_id)
+    return xml_id
+
+
+def _data(parent: ET.Element, name: str, value: str) -> None:
+    ET.SubElement(ET.SubElement(parent, "Data", name=name), "value").text = value
+
+
+def _escaped(value: Any) -> Any:
+    """A field's text, or each item of its list, as :func:`markup_free_text`; flags as they are."""
+    if isinstance(value, list):
+        return [markup_free_text(item) for item in value]
+    return value if value is None or isinstance(value, bool) else markup_free_text(value)
+
+
+def _placemark(catalog: Catalog, feature: MapFeature, pid: str, xml_id: str) -> ET.Element:
+    """A place's placemark; ``pid`` its id in the KMZ, ``xml_id`` its id attribute.
+
+    Google Earth's default balloon is HTML made of the name, the description
+    and a table of the extended data, so each of them is escaped as text.
+    """
     place = feature.place
-    mark = ET.Element("Placemark", id=pid)
-    ET.SubElement(mark, "name").text = place.name_en
+    mark = ET.Element("Placemark", id=xml_id)
+    ET.SubElement(mark, "name").text = markup_free_text(place.name_en)
     ET.SubElement(mark, "styleUrl").text = f"#{_style_id(feature)}"
     claims = sorted(feature.claims, key=lead_order)
     ET.SubElement(mark, "description").text = "<hr/>".join(
@@ -145,13 +175,17 @@ def _placemark(catalog: Catalog, feature: MapFeature, pid: str) -> ET.Element:
     )
     # The place's own fields, so the KMZ reads back into Briefmap as the places.
     data = ET.SubElement(mark, "ExtendedData")
-    fields = _cells(place_feature(place)["properties"])
+    if xml_id != pid:
+        # An id that is no XML id (markup, another script) is data: Briefmap's
+        # import reads an id in extended data before the placemark's own.
+        _data(data, "id", markup_free_text(pid))
+    # A list's items escaped before they are joined: "&amp;" holds the separator.
+    fields = _cells({k: _escaped(v) for k, v in place_feature(place)["properties"].items()})
     for name in PLACE_FIELDS:
         value = fields.get(name)
         if name in ("id", "name_en") or value in (None, False):
             continue  # the placemark's id and name; off_map only when true
-        text = "true" if value is True else str(value)
-        ET.SubElement(ET.SubElement(data, "Data", name=name), "value").text = text
+        _data(data, name, "true" if value is True else str(value))
     _kml_geometry(mark, place.geometry)
     return mark
 
@@ -162,7 +196,7 @@ def kml_document(catalog: Catalog, selection: Selection) -> bytes:
     features = plan_features(catalog, selection)
     root = ET.Element("kml", xmlns=KML_NS)
     document = ET.SubElement(root, "Document")
-    ET.SubElement(document, "name").text = catalog.meta.title
+    ET.SubElement(document, "name").text = markup_free_text(catalog.meta.title)
     ET.SubElement(document, "description").text = map_text(
         f"{selection.summary_line}, as of {catalog.as_of or 'today'}. "
         "Colour: actor; line width and fill: status (KML draws no dashes); "
@@ -172,6 +206,7 @@ def kml_document(catalog: Catalog, selection: Selection) -> bytes:
     document.extend(styles.values())
     # A place in two layers gets the layer in its second placemark's id.
     seen: set[str] = set()
+    xml_ids: set[str] = set()
     for layer in Layer:
         here = [f for f in features if f.layer is layer]
         if not here:
@@ -182,7 +217,7 @@ def kml_document(catalog: Catalog, selection: Selection) -> bytes:
             pid = feature.place.id
             pid = pid if pid not in seen else f"{pid}--{layer.slug}"
             seen.add(pid)
-            folder.append(_placemark(catalog, feature, pid))
+            folder.append(_placemark(catalog, feature, pid, _xml_id(pid, xml_ids)))
         if layer is Layer.PROPOSED:
             # The map's arrows: only from a base a source names (deployment_arrows).
             for arrow in deployment_arrows(catalog, here):
@@ -209,8 +244,7 @@ def _arrow_placemark(arrow: Arrow) -> ET.Element:
     ET.SubElement(mark, "name").text = "Proposed deployment, from the base a source names"
     ET.SubElement(mark, "styleUrl").text = f"#bm-arrow-{arrow.colour.lstrip('#').lower()}"
     ET.SubElement(mark, "description").text = arrow.label  # escaped by deployment_arrows
-    data = ET.SubElement(mark, "ExtendedData")
-    ET.SubElement(ET.SubElement(data, "Data", name=DRAWING_FIELD), "value").text = "arrow"
+    _data(ET.SubElement(mark, "ExtendedData"), DRAWING_FIELD, "arrow")
     line = ET.SubElement(mark, "LineString")
     ET.SubElement(line, "coordinates").text = _coordinates(
         [(lon, lat) for lat, lon in (arrow.tail, arrow.tip)]

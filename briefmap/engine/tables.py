@@ -6,6 +6,7 @@ import pandas as pd
 
 from briefmap.data.schema import PRECISION_DEFINITIONS, STATUS_DEFINITIONS, Catalog, Claim, Posture
 from briefmap.engine.query import Selection
+from briefmap.safe import plain_text
 
 CLAIM_COLUMNS = (
     "Reported",
@@ -143,12 +144,18 @@ def precision_table() -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV for download, with cells that a spreadsheet would run as formulas defused."""
+    """CSV for download: bidi controls dropped, cells a spreadsheet would run as formulas defused.
+
+    A spreadsheet shows a cell as plain text, so markup in it is inert; a bidi
+    control would still reorder what it shows. Dropped first, so that one in
+    front of a formula cannot hide it from the defusing.
+    """
 
     def defuse(value: object) -> object:
-        if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-            return "'" + value
-        return value
+        if not isinstance(value, str):
+            return value
+        value = plain_text(value)
+        return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
 
     safe = frame.apply(lambda column: column.map(defuse))
     return safe.to_csv(index=False).encode("utf-8")
