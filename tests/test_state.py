@@ -222,3 +222,16 @@ def test_any_number_read_from_a_link_is_written_in_ascii(name: str, raw: str) ->
         assert re.fullmatch(r"[0-9.,+-]+", raw), raw
     else:
         assert notices
+
+
+def test_a_link_cut_by_the_browser_says_so_and_a_forged_count_is_ignored() -> None:
+    state, notices = parse({"actor": "russia", "dropped": "1204"})
+    assert state.claim_filter.actors == frozenset({"russia"})
+    assert notices == [
+        "The link was too long for the server to read (1,204 parameters): only the map's own "
+        "parameters in it were read, the last of each, from the browser."
+    ]
+    for forged in ("１２", "1e9", "9" * 13, "<b>"):
+        assert parse({"dropped": forged})[1] == [
+            f"Ignored dropped={forged[:40]!r}: not a number of parameters."
+        ]

@@ -132,3 +132,17 @@ def test_with_the_workaround_every_run_starts_at_app_py() -> None:
     with streamlit_internals.navigation_only():
         assert "Filters" in _sidebar_after_switching_to_claims()
     assert PagesManager.__init__ is original
+
+
+def test_streamlit_drops_a_query_past_the_limits_the_page_checks_against() -> None:
+    """link-too-long.js counts fields as ampersands plus one and characters as Streamlit does."""
+    from streamlit.runtime.state.query_params import sanitize_query_string
+
+    fields, length = streamlit_internals.query_string_limits()
+    assert (fields, length) == (1000, 512 * 1024)
+    at_limit = "&".join(["a=1"] * fields)
+    assert sanitize_query_string(at_limit) == at_limit
+    assert sanitize_query_string(at_limit + "&a=1") == ""
+    longest = "q=" + "a" * (length - 2)
+    assert sanitize_query_string(longest) == longest
+    assert sanitize_query_string(longest + "a") == ""

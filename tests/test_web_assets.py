@@ -47,6 +47,7 @@ SCRIPTS = (
     "outlines.js",
     "map-settled.js",
     "map-size.js",
+    "link-too-long.js",
 )
 STYLES = (
     "map.css",

@@ -3,6 +3,8 @@
 A link is untrusted input: what in it cannot be used is dropped with a notice
 (:func:`link_notices`), never an exception. The parameters' names live in
 ``briefmap/engine/state.py``; :class:`~briefmap.app.session.Form` converts them.
+A link too long for Streamlit reaches the server empty; the page reads it again
+(:func:`check_link_in_browser`).
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
+from briefmap.app import streamlit_internals
 from briefmap.app.data import Data
 from briefmap.app.scenes import apply_scene
 from briefmap.app.session import (
     KEY_AS_OF,
+    KEY_LINK_CHECK,
     KEY_NOTICES,
     KEY_PRESENT,
     KEY_SELECTED_PLACE,
@@ -25,8 +29,17 @@ from briefmap.app.session import (
     request_view,
     set_values,
 )
-from briefmap.engine.state import FILTER_PARAMS, MapArea
-from briefmap.safe import markdown_text
+from briefmap.drawing.assets import web_text
+from briefmap.engine.state import FILTER_PARAMS, KNOWN, P_DROPPED, MapArea
+from briefmap.safe import markdown_text, script_json
+
+# The container of the script that reads a link too long for Streamlit; it takes no room.
+LINK_CHECK_KEY = "bm-link-check"
+# The longest value the page keeps of each parameter of such a link: longer than
+# any the app writes (a search is cut at 200 characters).
+KEPT_VALUE = 1000
+# Streamlit's own parameters, kept too: an embedded app stays embedded.
+STREAMLIT_PARAMS = ("embed", "embed_options")
 
 
 def read_link_once(data: Data, form: Form) -> None:
@@ -35,6 +48,7 @@ def read_link_once(data: Data, form: Form) -> None:
         return
     st.session_state[KEY_URL_READ] = True
     params = {key: st.query_params.get_all(key) for key in st.query_params}
+    st.session_state[KEY_LINK_CHECK] = not params
     state, notices = form.parse(params)
     if state.briefing is not None:
         briefing = data.briefings.get(state.briefing)
@@ -64,6 +78,41 @@ def read_link_once(data: Data, form: Form) -> None:
         st.session_state[KEY_PRESENT] = True
     # After any scene's own notices (apply_scene above).
     st.session_state[KEY_NOTICES] = [*(st.session_state.get(KEY_NOTICES) or []), *notices]
+
+
+def link_check_html() -> str:
+    """The page's script that opens a link too long for Streamlit again, cut to what the app reads.
+
+    With Streamlit's limits (``streamlit_internals.query_string_limits``) and the
+    app's parameter names (``briefmap/drawing/web/link-too-long.js``).
+    """
+    fields, length = streamlit_internals.query_string_limits()
+    limits = {
+        "fields": fields,
+        "length": length,
+        "known": [*(k for k in KNOWN if k != P_DROPPED), *STREAMLIT_PARAMS],
+        "marker": P_DROPPED,
+        "value": KEPT_VALUE,
+    }
+    return (
+        f"<style>.st-key-{LINK_CHECK_KEY} {{ display: none; }}</style>"
+        f"<script>window.__bmLinkLimits = {script_json(limits)};\n"
+        f"{web_text('link-too-long.js')}</script>"
+    )
+
+
+def check_link_in_browser() -> None:
+    """At the end of a session's first run, when the server read no link: the page checks its own.
+
+    Streamlit drops a query over its limits whole before the script runs, so
+    the server cannot tell that link from a bare one. The page can: it opens
+    the link again with only the app's parameters and ``dropped``, which the
+    link's notice reports. At the end of the run, so that no element after it moves.
+    """
+    if not st.session_state.pop(KEY_LINK_CHECK, False):
+        return
+    with st.container(key=LINK_CHECK_KEY):
+        st.html(link_check_html(), unsafe_allow_javascript=True)
 
 
 def write_link(params: dict[str, str]) -> None:

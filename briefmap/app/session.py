@@ -58,6 +58,9 @@ KEY_RUN = "run_number"  # counts the session's runs
 KEY_SIDEBAR_RUN = "sidebar_run"  # the run that last laid out the sidebar (view.sidebar_first)
 KEY_MAP_DRAWN = "map_drawn"  # (run, presentation) of the last run that drew the map
 KEY_URL_READ = "url_read"
+# Set on a session's first run when the server read no link: the page checks for
+# one too long for Streamlit (app/link.py, check_link_in_browser).
+KEY_LINK_CHECK = "link_check"
 KEY_NOTICES = "link_notices"
 KEY_PNG = "png_snapshot"  # (what it draws, the Future of the PNG being drawn)
 KEY_UPLOAD = "upload_result"

@@ -17,6 +17,9 @@ Streamlit's public API covers what the app does but for two things:
   scoped with ``:has()`` to a page by a container key the app owns, and sent
   on every page by :func:`style_streamlit_elements`. The screenshots and
   browser tests wait on the selectors below.
+- The limits past which it drops a link's query whole and in silence
+  (:func:`query_string_limits`): the page reads such a link again
+  (``briefmap/drawing/web/link-too-long.js``).
 
 ``tests/test_streamlit_internals.py`` fails when the installed (or locked)
 Streamlit is not the release in :data:`WRITTEN_AGAINST`, when a test id named
@@ -63,6 +66,22 @@ EXCEPTION = by_test_id("stException")
 # APP's attribute saying whether the script runs: "running", then NOT_RUNNING.
 SCRIPT_STATE_ATTRIBUTE = "data-test-script-state"
 NOT_RUNNING = "notRunning"
+
+
+def query_string_limits() -> tuple[int, int]:
+    """The most fields and characters of a link's query Streamlit reads; beyond either, none.
+
+    ``sanitize_query_string`` in ``streamlit/runtime/state/query_params.py``
+    (1.67: 1,000 fields, counted as ampersands plus one, and 512 Ki characters)
+    turns a longer query into an empty one before the script runs, logging only
+    on the server; ``st.query_params`` and ``st.context.url`` then say nothing of it.
+    """
+    from streamlit.runtime.state import query_params
+
+    return (
+        query_params.CLIENT_STATE_QUERY_STRING_MAX_FIELDS,
+        query_params.CLIENT_STATE_QUERY_STRING_MAX_LENGTH,
+    )
 
 
 def style_streamlit_elements() -> None:

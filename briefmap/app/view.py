@@ -17,7 +17,7 @@ import streamlit as st
 
 from briefmap.app import streamlit_internals
 from briefmap.app.data import Data, Upload, current_upload, load
-from briefmap.app.link import read_link_once, write_link
+from briefmap.app.link import check_link_in_browser, read_link_once, write_link
 from briefmap.app.session import KEY_RUN, KEY_SIDEBAR_RUN, KEY_VIEW, Form, init
 from briefmap.app.sidebar import sidebar
 from briefmap.data.loader import LoadResult
@@ -154,4 +154,5 @@ def end_of_run() -> None:
     view: BriefingView = st.session_state[KEY_VIEW]
     if st.session_state.get(KEY_SIDEBAR_RUN) != st.session_state.get(KEY_RUN):
         _lay_out_sidebar(view.data, view.form)
+    check_link_in_browser()
     write_link(view.params)

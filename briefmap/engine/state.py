@@ -34,10 +34,14 @@ P_AREA = "area"
 # Where the map looks and what is clicked: not what is drawn.
 VIEW_PARAMS = frozenset({P_AREA, P_LAT, P_LNG, P_ZOOM, P_PLACE})
 P_PRESENT, P_BRIEFING, P_SCENE = "present", "briefing", "scene"
+# Written by the browser, never by the app: the number of fields of a link too
+# long for Streamlit to read, which the browser cut down to the parameters above
+# (briefmap/drawing/web/link-too-long.js).
+P_DROPPED = "dropped"
 FILTER_PARAMS = (P_ACTORS, P_STATUSES, P_DEPLOY, P_KINDS, P_SEARCH, P_FROM, P_TO)
 KNOWN = (
     *FILTER_PARAMS, P_AS_OF, P_SINCE, P_AREA, P_LAT, P_LNG, P_ZOOM, P_PLACE, P_PRESENT,
-    P_BRIEFING, P_SCENE,
+    P_BRIEFING, P_SCENE, P_DROPPED,
 )  # fmt: skip
 LATITUDES, LONGITUDES = (-85.0, 85.0), (-180.0, 180.0)
 # A number in a link: ASCII digits with an optional sign and decimal point, as the
@@ -293,6 +297,15 @@ def parse(
             state = replace(state, scene=int(scene))
         elif scene is not None:
             notices.append(f"Ignored scene {raw[P_SCENE][:40]!r}: not a whole number.")
+    if P_DROPPED in raw:
+        fields = raw[P_DROPPED]
+        if WHOLE.fullmatch(fields) and len(fields) <= 12:
+            notices.append(
+                f"The link was too long for the server to read ({int(fields):,} parameters): "
+                "only the map's own parameters in it were read, the last of each, from the browser."
+            )
+        else:
+            notices.append(f"Ignored {P_DROPPED}={fields[:40]!r}: not a number of parameters.")
     return state, notices
 
 

@@ -14,7 +14,7 @@ import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from browser_support import MAP_IFRAME, BrowserPage, expect, expected_for, serving
@@ -117,6 +117,26 @@ def test_hostile_links_give_notices_and_no_link_or_icon(open_page, app_server: A
     expect(app.sidebar.get_by_role("textbox", name="Search places")).to_have_value(
         ":material/home: :red[x]"
     )
+
+
+def test_a_link_too_long_for_streamlit_is_read_from_the_browser_with_a_notice(
+    open_page, app_server: AppServer
+) -> None:
+    """Streamlit drops a query of over 1,000 fields whole; the page opens it again, cut."""
+    app: BrowserPage = open_page(app_server)
+    padding = [(f"utm_{i}", "x") for i in range(1200)]
+    app.goto("/?" + urlencode([("actor", "israel"), *padding, ("actor", "russia"), ("z", "７")]))
+    warning = app.main.locator('[data-testid="stAlert"]').filter(
+        has_text="too long for the server to read (1,203 parameters)"
+    )
+    expect(warning).to_be_visible()
+    app.wait_idle()
+    _no_traceback(app)
+    # The z of other digits was ignored like any other bad value, with its notice.
+    expect(warning).to_contain_text("Ignored zoom")
+    # The filter the link asked for holds, and the link is the app's own again.
+    query = parse_qs(urlsplit(app.page.url).query)
+    assert query == {"actor": ["russia"]}, query
 
 
 # ------------------------------------------------------- 2. the data's text

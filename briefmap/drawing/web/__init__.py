@@ -13,6 +13,9 @@
 - ``map-columns.css``, ``map-size.js``: the Map page's map column, and the map's
   height measured to fit the window around its header and footer
   (``briefmap/app/map_panel.py``; ``mapHeight`` tested in ``tests/js/map-size.test.js``).
+- ``link-too-long.js``: a link too long for Streamlit to read, opened again by the
+  page with only the app's parameters (``briefmap/app/link.py``; ``keptQuery``
+  tested in ``tests/js/link-too-long.test.js``).
 - ``streamlit-dom.css``: the only rules that select Streamlit's own elements (by
   their test ids), each scoped to its page by a container the app keys
   (``briefmap/app/streamlit_internals.py``). The other files select only the
