@@ -13,6 +13,7 @@ thing, loads it and checks three things:
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
@@ -690,16 +691,62 @@ def test_swapped_lat_lon_inland(data: Data, real_load: LoadResult) -> None:
     assert_only(result, real_load, expected)
 
 
-@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+# What a tool writes (Python's json NaN and Infinity; 1e400, a float no double
+# holds, which Python's json reads as inf) -> the message's value and its words.
+NON_FINITE = {
+    "NaN": ("nan", "NaN (not a number)"),
+    "Infinity": ("inf", "infinite (inf)"),
+    "-Infinity": ("-inf", "infinite (-inf)"),
+    "1e400": ("inf", "infinite (inf)"),
+}
+# A number no place has, replaced in the file's text by the literal.
+_STAND_IN = 12345.678
+
+
+@pytest.mark.parametrize("literal", list(NON_FINITE))
 def test_non_finite_coordinate(data: Data, real_load: LoadResult, literal: str) -> None:
-    # json.dumps writes NaN/Infinity literals; many tools (and Python) emit them.
     lat = data.item(PLACES_FILE, QUIET_PLACE)["geometry"]["coordinates"][1]
-    _point(data, QUIET_PLACE, [float(literal.lower().replace("infinity", "inf")), lat])
+    _point(data, QUIET_PLACE, [_STAND_IN, lat])
     data.save()
-    assert literal in (data.root / PLACES_FILE).read_text(encoding="utf-8")
+    path = data.root / PLACES_FILE
+    text = path.read_text(encoding="utf-8")
+    assert text.count(str(_STAND_IN)) == 1
+    path.write_text(text.replace(str(_STAND_IN), literal), encoding="utf-8")
     result = load_catalog(data.root)
-    expected = Expected(PLACES_FILE, QUIET_PLACE, "geometry", "is not finite")
-    assert_only(result, real_load, expected)
+    shown, said = NON_FINITE[literal]
+    # Named as not finite, with the coordinate that is not: never "[None, 33.0]".
+    fragment = f"position [{shown}, {lat}] is not finite: its longitude is {said}"
+    assert_only(result, real_load, Expected(PLACES_FILE, QUIET_PLACE, "geometry", fragment))
+
+
+def test_non_finite_latitude_in_a_polygon_names_its_ring_and_position(
+    data: Data, real_load: LoadResult
+) -> None:
+    pid = "golan_heights"
+    ring = data.item(PLACES_FILE, pid)["geometry"]["coordinates"][0]
+    ring[1] = [ring[1][0], math.nan]
+    cascade = data.cascade(PLACES_FILE, pid)
+    result = data.load()
+    fragment = "(ring 1, position 2) is not finite: its latitude is NaN (not a number)"
+    assert_only(
+        result, real_load, Expected(PLACES_FILE, pid, "geometry", fragment), cascade=cascade
+    )
+
+
+@pytest.mark.parametrize(
+    ("altitude", "said"),
+    [(math.inf, "infinite (inf)"), (10**400, "too large for a number")],
+    ids=["inf", "400-digits"],
+)
+def test_an_altitude_must_be_finite_too(
+    data: Data, real_load: LoadResult, altitude: float, said: str
+) -> None:
+    # shapely kept an infinite altitude; a 400-digit one overflowed it (a traceback).
+    lon, lat = data.item(PLACES_FILE, QUIET_PLACE)["geometry"]["coordinates"]
+    _point(data, QUIET_PLACE, [lon, lat, altitude])
+    result = data.load()
+    fragment = f"is not finite: its altitude is {said}"
+    assert_only(result, real_load, Expected(PLACES_FILE, QUIET_PLACE, "geometry", fragment))
 
 
 BOW_TIE = [[[36.0, 33.0], [36.2, 33.2], [36.2, 33.0], [36.0, 33.2], [36.0, 33.0]]]

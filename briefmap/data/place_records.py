@@ -7,6 +7,7 @@ region of interest, when the data gives one, unless the place is marked ``off_ma
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import shapely
@@ -28,20 +29,54 @@ from briefmap.data.validate import (
 ALLOWED_GEOMETRIES = ("Point", "Polygon")
 
 
-def _positions(kind: str, coordinates: list[Any]) -> list[Any] | None:
+# A position's numbers, in GeoJSON's order.
+AXES = ("longitude", "latitude", "altitude")
+
+
+def _positions(kind: str, coordinates: list[Any]) -> list[tuple[str, Any]] | None:
     """A Point's or Polygon's positions, read by the shape GeoJSON gives them (no recursion).
 
-    ``None`` when the nesting is not that shape: a Polygon is a list of rings,
-    each a list of positions.
+    Each with where it is, for a message: ``""`` in a Point, ``" (ring 1,
+    position 4)"`` in a Polygon. ``None`` when the nesting is not that shape: a
+    Polygon is a list of rings, each a list of positions.
     """
     if kind == "Point":
-        return [coordinates] if coordinates else []  # [] is an empty Point: said below
-    positions: list[Any] = []
-    for ring in coordinates:
+        return [("", coordinates)] if coordinates else []  # [] is an empty Point: said below
+    positions: list[tuple[str, Any]] = []
+    for r, ring in enumerate(coordinates, start=1):
         if not isinstance(ring, list):
             return None
-        positions.extend(ring)
+        positions += [(f" (ring {r}, position {i})", p) for i, p in enumerate(ring, start=1)]
     return positions
+
+
+def _not_a_number(value: Any) -> str | None:
+    """What is wrong with one coordinate, said after "its longitude is"; ``None`` if nothing."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "null" if value is None else f"{short(value)}, not a number"
+    if finite_number(value) is not None:
+        return None
+    if isinstance(value, int):  # a 400-digit integer: a number to JSON, no float
+        return "too large for a number"
+    return "NaN (not a number)" if math.isnan(value) else f"infinite ({value})"
+
+
+def _position_problem(position: Any, where: str) -> str | None:
+    """Why ``position`` is not a usable [longitude, latitude], naming the coordinate."""
+    if not isinstance(position, list) or len(position) < 2:
+        return f"position {short(position)}{where} is not a pair of numbers"
+    for index, value in enumerate(position):
+        problem = _not_a_number(value)
+        if problem is None:
+            continue
+        # Python's json reads 1e400 as inf, and NaN and Infinity as written; a
+        # GIS file's float can be any of them. An altitude too: shapely would
+        # keep an infinite one, and a 400-digit one would overflow it.
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        said = "is not finite" if number else "is not a pair of numbers"
+        axis = AXES[index] if index < len(AXES) else f"value {index + 1}"
+        return f"position {short(position)}{where} {said}: its {axis} is {problem}"
+    return None
 
 
 def _check_geometry(rec: Record, raw: Any, off_map: bool, region: Region | None) -> Any:
@@ -64,18 +99,12 @@ def _check_geometry(rec: Record, raw: Any, off_map: bool, region: Region | None)
     if positions is None:
         rec.fail("geometry", f"a {kind}'s coordinates are a list of rings of positions")
         return None
-    for position in positions:
-        if (
-            not isinstance(position, list)
-            or len(position) < 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position)
-        ):
-            rec.fail("geometry", f"position {short(position)} is not a pair of numbers")
+    for where, position in positions:
+        problem = _position_problem(position, where)
+        if problem is not None:
+            rec.fail("geometry", problem)
             return None
-        lon, lat = finite_number(position[0]), finite_number(position[1])
-        if lon is None or lat is None:
-            rec.fail("geometry", f"position {short(position)} is not finite")
-            return None
+        lon, lat = float(position[0]), float(position[1])
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             rec.fail(
                 "geometry",
