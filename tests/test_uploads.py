@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from briefmap.__main__ import main
 from briefmap.data import uploads
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import CLAIM_COLUMNS, CLAIM_LIST_COLUMNS, CLAIMS_CSV, Catalog
@@ -84,8 +85,9 @@ def test_unknown_vocabulary_in_an_upload_says_what_is_allowed(real_catalog: Cata
     )
 
 
-def test_own_places_and_sources(real_catalog: Catalog) -> None:
-    places = {
+def _own_places(coordinates: list[float]) -> dict:
+    """A places file of one place of the user's own, at ``coordinates``."""
+    return {
         "type": "FeatureCollection",
         "features": [
             {
@@ -96,10 +98,14 @@ def test_own_places_and_sources(real_catalog: Catalog) -> None:
                     "kind": "military_post",
                     "precision": "site",
                 },
-                "geometry": {"type": "Point", "coordinates": [36.5, 34.0]},
+                "geometry": {"type": "Point", "coordinates": coordinates},
             }
         ],
     }
+
+
+def test_own_places_and_sources(real_catalog: Catalog) -> None:
+    places = _own_places([36.5, 34.0])
     sources = {"sources": [{"id": "my_source", "outlet": "My notes", "date": "2026-01-01"}]}
     claim = dict(_claims(1)["claims"][0], id="mine", places=["my_post"], sources=["my_source"])
     result = load_upload(
@@ -113,6 +119,28 @@ def test_own_places_and_sources(real_catalog: Catalog) -> None:
     assert result.ok, result.report()
     assert set(result.catalog.places) == {"my_post"}
     assert describe(result) == "1 claims on 1 places from 1 sources"
+
+
+@pytest.mark.parametrize("literal", ["1e400", "-Infinity", "NaN"])
+def test_a_coordinate_not_finite_in_an_upload_is_named_as_validate_names_it(
+    real_catalog: Catalog,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    literal: str,
+) -> None:
+    # Python's json reads 1e400 as inf, and NaN and Infinity as written.
+    text = json.dumps(_own_places([36.5, 12345.678])).replace("12345.678", literal)
+    result = load_upload({"places.geojson": text.encode()}, base=real_catalog)
+    (issue,) = result.issues
+    said = {"1e400": "infinite (inf)", "-Infinity": "infinite (-inf)", "NaN": "NaN (not a number)"}
+    assert (issue.record, issue.field) == ("my_post", "geometry")
+    assert issue.message.endswith(f"is not finite: its latitude is {said[literal]}")
+    # The data folder, through the validate command, says it in the same words.
+    (tmp_path / "places.geojson").write_text(text, encoding="utf-8")
+    for name in ("claims.json", "sources.json"):
+        (tmp_path / name).write_text(json.dumps({name[:-5]: []}), encoding="utf-8")
+    assert main(["validate", str(tmp_path)]) == 1
+    assert str(issue) in capsys.readouterr().out
 
 
 def test_size_limit(monkeypatch: pytest.MonkeyPatch, real_catalog: Catalog) -> None:
