@@ -1,7 +1,9 @@
-"""GIS files in: KML, KMZ, GeoPackage and zipped Shapefiles, read by GDAL (pyogrio).
+"""GIS files in: KML, KMZ, GeoPackage and zipped Shapefiles.
 
-Every format is read from memory (pyogrio hands bytes to GDAL as an in-memory
-file): nothing is written to disk. Archives are opened by
+GeoPackages and Shapefiles are read by GDAL (pyogrio), KML by Briefmap's own
+reader in one pass (:mod:`briefmap.data.kml_files`). Every format is read from
+memory (pyogrio hands bytes to GDAL as an in-memory file): nothing is written
+to disk. Archives are opened by
 :mod:`briefmap.data.archives` first, so GDAL only ever sees members whose names
 and unpacked sizes were checked. Rows become records by the field convention
 (:mod:`briefmap.data.convention`), then the one validator checks them like any
@@ -25,6 +27,7 @@ from pyogrio.errors import DataLayerError, DataSourceError, FieldError, Geometry
 
 from briefmap.data.archives import unpack
 from briefmap.data.convention import cell, claim_rows, place_row, source_rows
+from briefmap.data.kml_files import geojson, read_kml
 from briefmap.data.readers import parse_json
 from briefmap.data.schema import (
     DRAWING_FIELD,
@@ -56,9 +59,6 @@ _GDAL_ERRORS = (
     ValueError,
     OSError,
 )
-# Markup a KML never needs, through which XML makes one kilobyte into gigabytes
-# ("billion laughs") or reads other files: refused before GDAL parses anything.
-_XML_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
 
 
 def gis_format(filename: str) -> str | None:
@@ -165,33 +165,27 @@ def _over(rows: int, max_rows: int | None, out: Collector) -> bool:
 
 
 def _kml(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> GisData | None:
-    if any(d in raw for d in _XML_DECLARATIONS):
-        out.add(
-            "-", "-", "holds a DOCTYPE or ENTITY declaration, which a KML never needs; not read"
-        )
+    # Read in one pass by Briefmap's reader, not GDAL's (quadratic in folders,
+    # and blind to <Data> beside a <Schema>): see briefmap.data.kml_files.
+    placemarks = read_kml(raw, out)
+    if placemarks is None:
         return None
-    # Each folder is a layer (the document's own placemarks the first): read them all.
-    layers = list(range(len(_quiet(pyogrio.list_layers, raw))))
-    rows = _count(raw, layers)
+    rows = len(placemarks)
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
-    frames = [_extended_id(_quiet(pyogrio.read_dataframe, raw, layer=layer)) for layer in layers]
-    places, claims = _places(frames, "KML", stem, out, KML_STRUCTURE)
-    if places is None:
-        return None
+    features, claims = [], []
+    for number, placemark in enumerate(placemarks, start=1):
+        row = placemark.fields
+        if str(row.get(DRAWING_FIELD) or "").lower() == "arrow":
+            continue  # our own export's arrow: a drawing of claims, not a place
+        feature, claim = place_row(
+            row, geojson(placemark.shape), number, stem, out, structure=KML_STRUCTURE
+        )
+        features.append(feature)
+        if claim is not None:
+            claims.append(claim)
+    places = {"type": "FeatureCollection", "features": features}
     return GisData(places, {"claims": claims} if claims else None, rows=rows)
-
-
-def _extended_id(frame: Any) -> Any:
-    """A KML's rows with the ``id`` of their extended data, where they have one.
-
-    GDAL names a placemark's own ``id="..."`` attribute ``id`` and an ``id`` in
-    its extended data (the convention's) ``id2``: the one the analyst wrote wins.
-    """
-    if "id2" not in frame.columns or "id" not in frame.columns:
-        return frame
-    own = frame["id2"].where(frame["id2"].notna() & (frame["id2"].astype(str) != ""), frame["id"])
-    return frame.drop(columns=["id2"]).assign(id=own)
 
 
 def _kmz(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> GisData | None:
