@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from briefmap.data.loader import DATA_ENV_VAR, default_data_dir, load_catalog
 from briefmap.data.schema import DataMeta
+from briefmap.data.validate import IssueGroup, group_issues
 from briefmap.engine.briefings import load_briefings
 
 
@@ -23,6 +25,18 @@ def describe_meta(meta: DataMeta) -> str:
         f'Data set "{meta.title}": region of interest lon {west:g}..{east:g}, '
         f"lat {south:g}..{north:g}; actors: {actors}"
     )
+
+
+def print_groups(groups: Sequence[IssueGroup]) -> None:
+    """The errors by file, field and message, as the app's error panel groups them.
+
+    Only when some error repeats: otherwise the full list above says it all.
+    """
+    if not any(group.count > 1 for group in groups):
+        return
+    print(f"By file, field and message ({len(groups):,} group(s), as the app shows them):")
+    for group in groups:
+        print(f"  {group}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{len(briefings)} briefing(s) valid, {len(briefing_issues)} error(s) in briefings"
             )
+        print_groups((*result.groups, *group_issues(briefing_issues)))
         return 0 if result.ok and not briefing_issues else 1
     return 2  # pragma: no cover - argparse rejects unknown commands
 

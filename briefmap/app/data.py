@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import streamlit as st
@@ -19,6 +21,7 @@ from briefmap.data.loader import (
     load_catalog,
 )
 from briefmap.data.uploads import load_uploaded_files
+from briefmap.data.validate import IssueGroup, PackedIssues, group_issues
 from briefmap.drawing.assets import install_static_assets
 from briefmap.engine.briefings import Briefing, load_briefings
 from briefmap.engine.heap import kept_for_good
@@ -35,6 +38,16 @@ class Data:
     loaded: LoadResult
     briefings: dict[str, Briefing] = field(default_factory=dict)
     briefing_issues: tuple[ValidationIssue, ...] = ()
+
+    @cached_property
+    def briefing_groups(self) -> tuple[IssueGroup, ...]:
+        """The briefings' issues by file, field and message, grouped once for every rerun."""
+        return group_issues(self.briefing_issues)
+
+    @cached_property
+    def issue_groups(self) -> tuple[IssueGroup, ...]:
+        """Every issue of the data and its briefings, grouped, as the error panel shows them."""
+        return (*self.loaded.groups, *self.briefing_groups)
 
 
 @dataclass(frozen=True)
@@ -118,8 +131,9 @@ def current_upload(data: Data) -> Upload | None:
     if held is None or held.digest != digest:
         # Parsed in memory and kept in this session's state: never written to
         # disk, never cached where another session could see it.
-        held = Upload(
-            tuple(names), digest, load_uploaded_files(named, base=data.loaded.catalog, layer=layer)
-        )
+        result = load_uploaded_files(named, base=data.loaded.catalog, layer=layer)
+        # Its errors as rows the garbage collector soon stops visiting (PackedIssues).
+        result = dataclasses.replace(result, issues=PackedIssues(result.issues))
+        held = Upload(tuple(names), digest, result)
         st.session_state[KEY_UPLOAD] = held
     return held

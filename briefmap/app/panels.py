@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -13,38 +13,87 @@ from briefmap.app.session import KEY_PNG, KEY_TIMELINE, reset_filters
 from briefmap.app.view import BriefingView
 from briefmap.data.schema import Catalog, ClaimStatus
 from briefmap.data.uploads import describe
-from briefmap.data.validate import ValidationIssue
+from briefmap.data.validate import IssueGroup, ValidationIssue, examples_text
 from briefmap.engine.query import Selection
 from briefmap.engine.state import VIEW_PARAMS
-from briefmap.engine.tables import CLAIM_COLUMNS, claims_table, rows_for_screen, to_csv
+from briefmap.engine.tables import (
+    CLAIM_COLUMNS,
+    claims_table,
+    issues_table,
+    rows_for_screen,
+    to_csv,
+)
 from briefmap.engine.timeline import Change
 from briefmap.safe import markdown_text
 
+# Groups of errors drawn in a panel, whatever their number: one element each
+# was a flood (50,000 markdown elements kept a tab busy for over 200 s). The
+# full list is one download away, and printed by `python -m briefmap validate`.
+GROUPS_SHOWN = 20
 
-def _issue_list(title: str, issues: Iterable[ValidationIssue]) -> None:
+
+def _group_line(group: IssueGroup) -> str:
+    """A group of errors as one Markdown list item; every part from the data escaped."""
+    where = f"- **{markdown_text(group.file)}**"
+    field = f"field **{markdown_text(group.field)}**: {markdown_text(group.message)}"
+    if group.count == 1:
+        return f"{where}, record **{markdown_text(group.records[0])}**, {field}"
+    records = (
+        ""
+        if group.records == ("-",)
+        else f", in records {markdown_text(examples_text(group.records, group.count))}"
+    )
+    return f"{where}, {field} (**{group.count:,}** errors{records})"
+
+
+def _issue_list(
+    title: str,
+    groups: Sequence[IssueGroup],
+    every_issue: Callable[[], Iterable[ValidationIssue]],
+    *,
+    csv_name: str,
+) -> None:
+    """The first groups of errors, and the full list as a CSV made only when asked for."""
     with st.expander(title):
-        for issue in issues:
-            st.markdown(
-                f"- **{markdown_text(issue.file)}**, record **{markdown_text(issue.record)}**, "
-                f"field **{markdown_text(issue.field)}**: {markdown_text(issue.message)}"
+        for group in groups[:GROUPS_SHOWN]:
+            st.markdown(_group_line(group))
+        hidden = len(groups) - GROUPS_SHOWN
+        if hidden > 0:
+            st.caption(
+                f"And {hidden:,} more group{'s' if hidden != 1 else ''} of errors: "
+                "download the full list."
             )
+        deferred_download(
+            "Download every error (CSV)",
+            lambda: to_csv(issues_table(every_issue())),
+            file_name=csv_name,
+            mime="text/csv",
+            key=f"errors_{csv_name}",
+        )
 
 
 def data_problems(view: BriefingView) -> None:
     """The error panel: what failed validation and how much was left out."""
-    loaded = view.loaded
-    issues = [*loaded.issues, *view.data.briefing_issues]
-    if not issues:
+    data = view.data
+    loaded = data.loaded
+    # Counted, never copied: a rerun costs the same with 100,000 errors as with none.
+    count = len(loaded.issues) + len(data.briefing_issues)
+    if not count:
         return
     left = sum(loaded.left_out().values())
-    briefings = len({i.file for i in view.data.briefing_issues})
+    briefings = len({group.file for group in data.briefing_groups})
     st.error(
-        f"The data has {len(issues)} error(s); {left} record(s) were left out"
+        f"The data has {count:,} error(s); {left:,} record(s) were left out"
         + (f" and {briefings} briefing(s)" if briefings else "")
         + " and everything else is shown. Run `python -m briefmap validate` for the full report.",
         icon=":material/warning:",
     )
-    _issue_list("What failed validation", issues)
+    _issue_list(
+        "What failed validation",
+        data.issue_groups,
+        lambda: (*loaded.issues, *data.briefing_issues),
+        csv_name="briefmap-errors.csv",
+    )
 
 
 def upload_panel(view: BriefingView) -> None:
@@ -56,11 +105,16 @@ def upload_panel(view: BriefingView) -> None:
     label = markdown_text(", ".join(upload.names))
     if result.issues:
         st.error(
-            f"Your upload ({label}) has {len(result.issues)} error(s); "
-            f"{sum(result.left_out().values())} record(s) were left out and the rest is on the map.",
+            f"Your upload ({label}) has {len(result.issues):,} error(s); "
+            f"{sum(result.left_out().values()):,} record(s) were left out and the rest is on the map.",
             icon=":material/warning:",
         )
-        _issue_list("What in your upload failed", result.issues)
+        _issue_list(
+            "What in your upload failed",
+            result.groups,
+            lambda: result.issues,
+            csv_name="briefmap-upload-errors.csv",
+        )
     else:
         st.success(
             f"Your upload ({label}): {markdown_text(describe(result))}.",

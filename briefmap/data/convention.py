@@ -6,8 +6,9 @@ becomes a record shaped like the JSON files' (``places.geojson``'s features,
 ``claims.json``'s claims, ``sources.json``'s sources), so the one validator
 checks it with the same messages. Which column is which field is
 :data:`~briefmap.data.schema.GIS_ALIASES` and the schema's field lists; a
-column that is none of them is reported on each record that fills it, with
-the file, the record and the column, and the record still loads.
+column that is none of them is reported once for the file, on the first
+record that fills it, with how many records fill it, and the records still
+load.
 """
 
 from __future__ import annotations
@@ -123,7 +124,9 @@ def mapped(
     """A row's cells under their Briefmap field names, typed as the JSON files type them.
 
     Every filled cell whose column is neither ``known`` nor ``ignored`` is
-    reported on the record (``rid``) and the column, and left out.
+    left out, and counted for its column: the column is reported once per
+    file (:meth:`~briefmap.data.validate.Collector.add_per_column`), on the
+    first record (``rid``) that fills it.
     """
     known, ignored = frozenset(known), frozenset(ignored)
     record: dict[str, Any] = {}
@@ -132,7 +135,7 @@ def mapped(
         if value is None or name in ignored:
             continue
         if name not in known:
-            out.add(
+            out.add_per_column(
                 rid,
                 short(column, quote=False),
                 "not a field of Briefmap's convention (see the README's GIS files); not read",

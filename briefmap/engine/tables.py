@@ -1,10 +1,13 @@
-"""Tables of claims and sources, as pandas DataFrames for the pages and CSV export."""
+"""Tables of claims, sources and errors, as pandas DataFrames for the pages and CSV export."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import pandas as pd
 
 from briefmap.data.schema import PRECISION_DEFINITIONS, STATUS_DEFINITIONS, Catalog, Claim, Posture
+from briefmap.data.validate import ValidationIssue
 from briefmap.engine.query import Selection
 from briefmap.safe import plain_text
 
@@ -140,6 +143,16 @@ def precision_table() -> pd.DataFrame:
     """What each location precision means."""
     return pd.DataFrame(
         [{"Precision": p.label, "Meaning": PRECISION_DEFINITIONS[p]} for p in PRECISION_DEFINITIONS]
+    )
+
+
+ISSUE_COLUMNS = ("File", "Record", "Field", "Message")
+
+
+def issues_table(issues: Iterable[ValidationIssue]) -> pd.DataFrame:
+    """One row per issue, in the order found: the full list behind the grouped panel."""
+    return pd.DataFrame(
+        [(i.file, i.record, i.field, i.message) for i in issues], columns=list(ISSUE_COLUMNS)
     )
 
 
