@@ -64,6 +64,7 @@ KEY_LINK_CHECK = "link_check"
 KEY_NOTICES = "link_notices"
 KEY_PNG = "png_snapshot"  # (what it draws, the Future of the PNG being drawn)
 KEY_UPLOAD = "upload_result"
+KEY_UPLOAD_LAYERS = "upload_layers"  # (content hash, layers) of the uploaded GeoPackage
 KEY_VIEW = "briefing_view"  # the view app.py computed, for the page
 
 FILTER_KEYS = (KEY_ACTORS, KEY_STATUSES, KEY_DEPLOYMENTS, KEY_KINDS, KEY_SEARCH, KEY_DATES)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from briefmap.app.data import Data
@@ -19,10 +21,16 @@ from briefmap.app.session import (
     KEY_STATUSES,
     KEY_UPLOAD_FILES,
     KEY_UPLOAD_LAYER,
+    KEY_UPLOAD_LAYERS,
     Form,
     reset_filters,
 )
-from briefmap.data.gis_files import GIS_FORMATS, geopackage_layers, gis_format
+from briefmap.data.gis_files import (
+    GIS_FORMATS,
+    GeoPackageLayers,
+    geopackage_layers,
+    gis_format,
+)
 from briefmap.data.schema import ClaimStatus
 from briefmap.data.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
 from briefmap.engine.query import Deployments
@@ -141,12 +149,33 @@ def _day_field(form: Form, label: str, key: str, help_text: str) -> None:
 
 
 def _layer_choice(files: list) -> None:
-    """A choice of layer when the uploaded GeoPackage has more than one layer of places."""
-    layers = next(
-        (geopackage_layers(f.getvalue()) for f in files if gis_format(f.name) == "GeoPackage"),
-        [],
-    )
-    if len(layers) > 1:
-        st.selectbox("GeoPackage layer of places", layers, key=KEY_UPLOAD_LAYER)
+    """A choice of layer when the uploaded GeoPackage has more than one layer of places.
+
+    Its tables come first, the first the default; its views are marked and read
+    only when chosen (a view may be a query without end). With no table, nothing
+    is chosen until the user picks a view.
+    """
+    upload = next((f for f in files if gis_format(f.name) == "GeoPackage"), None)
+    layers = _geopackage_layers(upload.getvalue()) if upload is not None else GeoPackageLayers()
+    if len(layers.names) > 1 or layers.views:
+        views = set(layers.views)
+        st.selectbox(
+            "GeoPackage layer of places",
+            layers.names,
+            index=0 if layers.tables else None,
+            format_func=lambda name: f"{name} (view)" if name in views else name,
+            placeholder="Choose a view to read",
+            key=KEY_UPLOAD_LAYER,
+        )
     else:
         st.session_state.pop(KEY_UPLOAD_LAYER, None)
+
+
+def _geopackage_layers(raw: bytes) -> GeoPackageLayers:
+    """The uploaded GeoPackage's layers, listed once per file (a listing is a budgeted read)."""
+    digest = hashlib.sha256(raw).hexdigest()
+    held = st.session_state.get(KEY_UPLOAD_LAYERS)
+    if held is None or held[0] != digest:
+        held = (digest, geopackage_layers(raw))
+        st.session_state[KEY_UPLOAD_LAYERS] = held
+    return held[1]

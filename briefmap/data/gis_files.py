@@ -9,23 +9,33 @@ and unpacked sizes were checked. Rows become records by the field convention
 (:mod:`briefmap.data.convention`), then the one validator checks them like any
 other file's. A file GDAL cannot read, a layer that is not there, a missing
 coordinate reference system or too many records is one issue on the file.
+
+Each file is read within a budget of time and memory, in a child process that
+is stopped at the limit (:mod:`briefmap.data.budget`): a file made to read for
+ever (a GeoPackage view without end) is one issue on the file, and the thread
+that asked returns. A GeoPackage's views are read only when chosen. A text cell
+that is not in the file's declared encoding is an issue on its record and
+field; the rest of the file loads.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+import pandas as pd
 import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
 from briefmap.data.archives import unpack
+from briefmap.data.budget import Stopped, within_budget
 from briefmap.data.convention import cell, claim_rows, place_row, source_rows
 from briefmap.data.kml_files import geojson, read_kml
 from briefmap.data.readers import parse_json
@@ -38,7 +48,7 @@ from briefmap.data.schema import (
     GPKG_TABLES,
     KML_STRUCTURE,
 )
-from briefmap.data.validate import Collector, short
+from briefmap.data.validate import Collector, ValidationIssue, short
 
 # Suffix to format; a .zip is a zipped Shapefile.
 GIS_FORMATS = {
@@ -59,6 +69,9 @@ _GDAL_ERRORS = (
     ValueError,
     OSError,
 )
+# A cell not in the file's declared encoding is read again in this one, which
+# takes every byte as one character: the cell's bytes are then exactly recovered.
+_EVERY_BYTE = "ISO-8859-1"
 
 
 def gis_format(filename: str) -> str | None:
@@ -122,6 +135,70 @@ def _rows_of(frame: Any) -> list[dict[str, Any]]:
     return frame[columns].to_dict("records")
 
 
+@dataclass(frozen=True)
+class _NotText:
+    """A cell whose bytes are not text in the encoding the file declares."""
+
+    data: bytes
+    encoding: str
+
+
+def _decoded(text: str, encoding: str) -> str | _NotText:
+    data = text.encode(_EVERY_BYTE)
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return _NotText(data, encoding)
+
+
+def _read_frame(raw: bytes, **options: Any) -> Any:
+    """A layer as a data frame; a text cell not in the declared encoding is a :class:`_NotText`.
+
+    pyogrio decodes every text cell in the encoding the file declares (UTF-8
+    for a GeoPackage, the ``.cpg`` file's for a Shapefile) and one bad byte
+    fails the whole layer. Then the layer is read again taking each byte for
+    one character (:data:`_EVERY_BYTE`), and each cell is decoded on its own in
+    the declared encoding: only the cells that fail are lost, and their bytes
+    are kept to be shown.
+    """
+    try:
+        return _quiet(pyogrio.read_dataframe, raw, **options)
+    except UnicodeDecodeError as exc:
+        declared = exc.encoding
+    frame = _quiet(pyogrio.read_dataframe, raw, encoding=_EVERY_BYTE, **options)
+    names = {}
+    for column in frame.columns:
+        name = _decoded(column, declared) if isinstance(column, str) else column
+        names[column] = name if not isinstance(name, _NotText) else repr(name.data)[2:-1]
+    frame = frame.rename(columns=names)
+    for column in frame.columns:
+        if column != "geometry":  # text is "str" or "object" by pandas' version: test cells
+            frame[column] = pd.Series(
+                [_decoded(v, declared) if isinstance(v, str) else v for v in frame[column]],
+                index=frame.index,
+                dtype=object,
+            )
+    return frame
+
+
+def _text_cells(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, _NotText]]:
+    """A row with its cells that are not text emptied, and those cells by column."""
+    bad = {column: v for column, v in row.items() if isinstance(v, _NotText)}
+    if not bad:
+        return row, bad
+    return {**row, **dict.fromkeys(bad)}, bad
+
+
+def _report_not_text(bad: dict[str, _NotText], rid: str, out: Collector) -> None:
+    for column, value in bad.items():
+        out.add(
+            rid,
+            short(column, quote=False),
+            f"is not {value.encoding.upper()} text, the encoding the file declares "
+            f"(bytes {short(value.data)}); the cell was not read",
+        )
+
+
 def _places(
     frames: list[Any], kind: str, stem: str, out: Collector, structure: tuple[str, ...] = ()
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -136,11 +213,13 @@ def _places(
         geometries = frame.geometry if "geometry" in frame else [None] * len(frame)
         for row, geometry in zip(_rows_of(frame), geometries, strict=True):
             number += 1
+            row, not_text = _text_cells(row)
             if str(row.get(DRAWING_FIELD) or "").lower() == "arrow":
                 continue  # our own export's arrow: a drawing of claims, not a place
             feature, claim = place_row(
                 row, _geometry(geometry), number, stem, out, structure=structure
             )
+            _report_not_text(not_text, feature["properties"]["id"], out)
             features.append(feature)
             if claim is not None:
                 claims.append(claim)
@@ -227,73 +306,133 @@ def _shapefile(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> G
     rows = _count(packed, [0])
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
-    places, claims = _places(
-        [_quiet(pyogrio.read_dataframe, packed)], "zipped Shapefile", stem, out
-    )
+    places, claims = _places([_read_frame(packed)], "zipped Shapefile", stem, out)
     if places is None:
         return None
     return GisData(places, {"claims": claims} if claims else None, rows=rows)
 
 
-def geopackage_layers(raw: bytes) -> list[str]:
-    """A GeoPackage's layers that can hold places (spatial, not Briefmap's claims); [] if unreadable.
+@dataclass(frozen=True)
+class GeoPackageLayers:
+    """A GeoPackage's layers that can hold places: its tables first, then its views.
+
+    A view is a query SQLite runs when it is read, and a query may run for
+    ever: views are read only when chosen by name, never by default.
+    """
+
+    tables: tuple[str, ...] = ()
+    views: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every layer of places, the default (the first table) first."""
+        return (*self.tables, *self.views)
+
+
+def _views(raw: bytes) -> frozenset[str]:
+    """The names of a GeoPackage's views (SQLite's own list of them), lower case."""
+    data = bytearray(raw)
+    if data[18:20] == b"\x02\x02":  # a write-ahead-log database: read as one without
+        data[18:20] = b"\x01\x01"
+    database = sqlite3.connect(":memory:")
+    try:
+        database.deserialize(bytes(data))
+        rows = database.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall()
+    except sqlite3.Error:
+        return frozenset()  # GDAL says what is wrong with the file
+    finally:
+        database.close()
+    return frozenset(str(name).lower() for (name,) in rows)
+
+
+def _layers(raw: bytes) -> tuple[GeoPackageLayers, list[str]]:
+    """A GeoPackage's layers of places, and the names of its other layers (tables of rows).
 
     Briefmap's own export (it has the ``briefmap`` table) also draws its claims
     as a layer: that one is read as claims, not places. In anybody else's
     GeoPackage a layer called "claims" is just a layer.
     """
-    try:
-        listed = _quiet(pyogrio.list_layers, raw)
-    except _GDAL_ERRORS:
-        return []
-    ours = GPKG_META_TABLE in {str(name) for name, _ in listed}
-    return [
-        str(name)
-        for name, kind in listed
-        if kind is not None and not (ours and name in GPKG_TABLES)
+    listed = [(str(name), kind) for name, kind in _quiet(pyogrio.list_layers, raw)]
+    ours = GPKG_META_TABLE in {name for name, _ in listed}
+    spatial = [
+        name for name, kind in listed if kind is not None and not (ours and name in GPKG_TABLES)
     ]
+    views = _views(raw)
+    layers = GeoPackageLayers(
+        tuple(n for n in spatial if n.lower() not in views),
+        tuple(n for n in spatial if n.lower() in views),
+    )
+    return layers, [name for name, _ in listed if name not in spatial]
 
 
-def _table(raw: bytes, name: str) -> list[dict[str, Any]]:
-    return _rows_of(_quiet(pyogrio.read_dataframe, raw, layer=name, read_geometry=False))
+def _listed(raw: bytes) -> GeoPackageLayers | None:
+    try:
+        return _layers(raw)[0]
+    except _GDAL_ERRORS:
+        return None
+
+
+def geopackage_layers(raw: bytes) -> GeoPackageLayers:
+    """A GeoPackage's layers of places (none if it cannot be read), listed within the budget.
+
+    Listing runs SQLite over the file's own tables, which may be views too: it
+    runs in a child process like a read (:mod:`briefmap.data.budget`).
+    """
+    listed = within_budget(_listed, raw)
+    return listed if isinstance(listed, GeoPackageLayers) else GeoPackageLayers()
+
+
+def _table(raw: bytes, name: str, out: Collector, record: str = "#") -> list[dict[str, Any]]:
+    """A table's rows; a cell that is not text is reported on ``record`` and its number."""
+    rows = _rows_of(_read_frame(raw, layer=name, read_geometry=False))
+    for number, row in enumerate(rows, start=1):
+        text, not_text = _text_cells(row)
+        if not_text:
+            rid = cell(text.get("id")) if record == "#" else None
+            _report_not_text(not_text, str(rid or f"{record}{number}"), out)
+            row.update(text)
+    return rows
 
 
 def _geopackage(
     raw: bytes, stem: str, out: Collector, max_rows: int | None, layer: str | None
 ) -> GisData | None:
-    spatial = geopackage_layers(raw)
+    layers, names = _layers(raw)
     # Briefmap's tables (claims, history, sources, briefmap) by name, unless the
     # name is a layer of places (somebody else's spatial "claims").
-    names = [str(n) for n in _quiet(pyogrio.list_layers, raw)[:, 0] if str(n) not in spatial]
-    if layer is not None and layer not in spatial:
+    if layer is not None and layer not in layers.names:
         out.add(
             "-",
             "layer",
             f"no layer of places named {short(layer)}; the GeoPackage has "
-            f"{', '.join(short(s) for s in spatial) or 'none'}",
+            f"{', '.join(short(s) for s in layers.names) or 'none'}",
         )
         return None
-    if not spatial:
-        out.add("-", "layer", "the GeoPackage has no layer with geometries to read places from")
+    if layer is None and not layers.tables:
+        views = ", ".join(short(v) for v in layers.views)
+        out.add(
+            "-",
+            "layer",
+            "the GeoPackage has no table with geometries to read places from"
+            + (f"; its views ({views}) are read only when chosen as the layer" if views else ""),
+        )
         return None
-    chosen = layer or spatial[0]
+    chosen = layer or layers.tables[0]
     tables = [t for t in (GPKG_CLAIMS, GPKG_HISTORY, GPKG_SOURCES) if t in names]
     rows = _count(raw, [chosen, *tables])
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
-    places, row_claims = _places(
-        [_quiet(pyogrio.read_dataframe, raw, layer=chosen)], "GeoPackage", stem, out
-    )
+    places, row_claims = _places([_read_frame(raw, layer=chosen)], "GeoPackage", stem, out)
     if places is None:
         return None
     claims = row_claims + claim_rows(
-        _table(raw, GPKG_CLAIMS) if GPKG_CLAIMS in names else [],
-        _table(raw, GPKG_HISTORY) if GPKG_HISTORY in names else [],
+        _table(raw, GPKG_CLAIMS, out) if GPKG_CLAIMS in names else [],
+        _table(raw, GPKG_HISTORY, out, "history #") if GPKG_HISTORY in names else [],
         out,
     )
-    sources = source_rows(_table(raw, GPKG_SOURCES), out) if GPKG_SOURCES in names else None
+    sources = source_rows(_table(raw, GPKG_SOURCES, out), out) if GPKG_SOURCES in names else None
     settings = (
-        {cell(r.get("key")): cell(r.get("value")) for r in _table(raw, GPKG_META_TABLE)}
+        {cell(r.get("key")): cell(r.get("value")) for r in _table(raw, GPKG_META_TABLE, out)}
         if GPKG_META_TABLE in names
         else {}
     )
@@ -310,6 +449,26 @@ def _geopackage(
     )
 
 
+def _read_here(
+    filename: str, raw: bytes, layer: str | None, max_rows: int | None
+) -> tuple[GisData | None, list[ValidationIssue]]:
+    """:func:`read_gis`'s work, in this process: what the child of a read runs."""
+    out = Collector(filename)
+    kind = gis_format(filename)
+    stem = PurePosixPath(filename).stem
+    readers = {"KML": _kml, "KMZ": _kmz, "zipped Shapefile": _shapefile}
+    try:
+        if kind == "GeoPackage":
+            return _geopackage(raw, stem, out, max_rows, layer), out.issues
+        if kind in readers:
+            return readers[kind](raw, stem, out, max_rows), out.issues
+    except _GDAL_ERRORS as exc:
+        out.add("-", "-", f"not a readable {kind}: {short(str(exc), 200, quote=False)}")
+        return None, out.issues
+    out.add("-", "-", f"not a GIS file; Briefmap reads {', '.join(sorted(GIS_FORMATS))}")
+    return None, out.issues
+
+
 def read_gis(
     filename: str,
     raw: bytes,
@@ -319,6 +478,10 @@ def read_gis(
     max_rows: int | None = None,
 ) -> GisData | None:
     """A KML, KMZ, GeoPackage or zipped Shapefile as the payloads of Briefmap's files.
+
+    The file is read in a child process within Briefmap's budget of time and
+    memory (:mod:`briefmap.data.budget`): at a limit the read is abandoned,
+    and the limit named, as one issue on the file.
 
     Parameters
     ----------
@@ -330,26 +493,26 @@ def read_gis(
     out
         Where problems with the file, and columns outside the convention, are reported.
     layer
-        A GeoPackage's layer of places, by name; the first spatial one by default.
+        A GeoPackage's layer of places, by name (a view only so); its first
+        table by default.
     max_rows
         Most rows the file may hold (all its layers and tables); ``None``: no limit.
 
     Returns
     -------
     GisData | None
-        The payloads; ``None`` when the file could not be read at all (reported).
-        A file over ``max_rows`` gives empty places and its row count.
+        The payloads; ``None`` when the file could not be read at all, or not
+        within the budget (reported). A file over ``max_rows`` gives empty
+        places and its row count.
     """
-    kind = gis_format(filename)
-    stem = PurePosixPath(filename).stem
-    readers = {"KML": _kml, "KMZ": _kmz, "zipped Shapefile": _shapefile}
-    try:
-        if kind == "GeoPackage":
-            return _geopackage(raw, stem, out, max_rows, layer)
-        if kind in readers:
-            return readers[kind](raw, stem, out, max_rows)
-    except _GDAL_ERRORS as exc:
-        out.add("-", "-", f"not a readable {kind}: {short(str(exc), 200, quote=False)}")
-        return None
-    out.add("-", "-", f"not a GIS file; Briefmap reads {', '.join(sorted(GIS_FORMATS))}")
-    return None
+    if gis_format(filename) is None:
+        data, issues = _read_here(filename, raw, layer, max_rows)  # names the formats
+    else:
+        done = within_budget(_read_here, filename, raw, layer, max_rows)
+        if isinstance(done, Stopped):
+            out.add("-", "-", done.reason)
+            return None
+        data, issues = done
+    for issue in issues:
+        out.add(issue.record, issue.field, issue.message)
+    return data
