@@ -208,6 +208,23 @@ def test_validate_stops_a_chosen_view_without_end(
     assert "hostile.gpkg: record '-', field '-': stopped after 1.5 s" in capsys.readouterr().out
 
 
+def test_a_view_that_needs_more_memory_than_the_budget_is_stopped(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(budget, "READ_MEMORY_BYTES", 100 * 1024 * 1024)
+    # Twelve rows of a 20 MB name each, from a file of a few kilobytes.
+    greedy = ENDLESS.replace("SELECT i + 1 FROM n)", "SELECT i + 1 FROM n WHERE i < 12)")
+    raw = _with_view(tmp_path, greedy.replace("'Somewhere'", "printf('%.*c', 20000000, 'x')"))
+    assert len(raw) < 200_000
+    result = _returns_within(
+        SECONDS + SLACK, lambda: load_upload({"hostile.gpkg": raw}, layer="endless")
+    )
+    assert [str(i) for i in result.issues] == [
+        "hostile.gpkg: record '-', field '-': stopped: reading the file needed more memory "
+        "than Briefmap's limit of 100 MB for one file; nothing from it was loaded"
+    ]
+
+
 # ------------------------------------------------------- the budget itself
 
 

@@ -46,8 +46,9 @@ READ_SECONDS = 60.0
 # 480 MB of address space with GDAL, pandas and shapely loaded). That
 # 50,000-row GeoPackage (38 MB) took about 300 MB more.
 READ_MEMORY_BYTES = 1024 * 1024 * 1024
-# What each child needs, imported once in the fork server (so each read forks warm).
-PRELOAD = ("briefmap.data.gis_files",)
+# What each child needs, imported once in the fork server (so each read forks
+# warm); gis_warm also opens GDAL's drivers and PROJ's database there.
+PRELOAD = ("briefmap.data.gis_files", "briefmap.data.gis_warm")
 # The modules whose limits a child takes from the parent (see _limits).
 _LIMITED_MODULES = "briefmap.data."
 
@@ -216,8 +217,13 @@ def within_budget(
     outcome: tuple[str, Any] = ("time", None)
     try:
         # Returns once the child exists: the fork server's own start (the first
-        # read's, 1.4 s) is not the file's to pay for.
+        # read's, about 1 s) is not the file's to pay for.
         child.start()
+    except (OSError, EOFError) as exc:  # no fork server, or it could not fork
+        send_end.close()
+        answer.close()
+        return Stopped(f"could not be read: no reader could be started ({exc})")
+    try:
         started = time.monotonic()
         send_end.close()  # the child's end: once the child is gone, reading ends (EOF)
         if answer.poll(max(0.0, seconds - (time.monotonic() - started))):
