@@ -12,9 +12,9 @@ Children come from a ``forkserver``: forking the threaded Streamlit server
 itself could copy a lock another thread holds and hang the child. The fork
 server is one small process, started on the first read (about 1.3 s, once per
 server), which imports the GIS modules (:data:`PRELOAD`) so that each read forks
-warm. A read still costs its child some 40 ms to 150 ms more than the same
-read in the server (GDAL and PROJ start afresh in each process), once per
-uploaded file.
+warm (:mod:`briefmap.data.gis_warm`). A read still costs some 25 to 50 ms
+more than in the server (a 10-row KML 26 ms against 1 ms, a 10-row GeoPackage
+69 ms against 22 ms), once per uploaded file.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from briefmap.data.validate import short
 from briefmap.engine.heap import collector_paused
 
 # Longest one file may take to read, from its reader's start to its answer. A
-# GeoPackage at an upload's limit of rows (50,000) took 15 to 19 s on the 2-core
-# test machine under load (6 to 11 s read in the server): a margin of 3.
+# GeoPackage at an upload's limit of rows (50,000) took 5 to 19 s in its child
+# on the shared 2-core test machine, by load (4 to 11 s read in the server).
 READ_SECONDS = 60.0
 # Most memory one read may take beyond its reader's own at its start (about
 # 480 MB of address space with GDAL, pandas and shapely loaded). That
