@@ -325,6 +325,8 @@ def test_a_cell_not_in_utf8_is_an_error_on_its_record_and_the_rest_loads(tmp_pat
     assert set(places) == {"p0", "mine-3", "p3"}
     assert places["p0"].name_en == "Ḥimṣ"  # good text around the bad cell reads as before
     assert places["mine-3"].note is None and places["p3"].note == "A note."
+    # validate, and a data folder of this file, say the same.
+    assert [str(i) for i in load_catalog(path).issues] == [str(i) for i in result.issues]
 
 
 def test_a_shapefile_whose_cpg_says_utf8_over_latin1_loses_only_its_bad_cells(
