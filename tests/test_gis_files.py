@@ -8,6 +8,8 @@ and field; hostile archives and markup are refused before GDAL reads them.
 from __future__ import annotations
 
 import io
+import math
+import struct
 import warnings
 import zipfile
 from pathlib import Path
@@ -218,6 +220,54 @@ def test_a_multi_geometry_of_one_part_is_that_part(real_catalog: Catalog, tmp_pa
     assert result.catalog.places["my_post"].geometry.geom_type == "Point"
     assert _located(result) == [("multi.gpkg", "my_town", "geometry")]
     assert "MultiPoint" in result.issues[0].message
+
+
+def _point_at(frame: gpd.GeoDataFrame, x: float, y: float) -> gpd.GeoDataFrame:
+    frame = frame.copy()
+    frame.geometry = [Point(x, y), Point(36.5, 34.0)]
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "said"),
+    [
+        (math.inf, 34.0, "[inf, 34.0] is not finite: its longitude is infinite (inf)"),
+        (36.5, -math.inf, "[36.5, -inf] is not finite: its latitude is infinite (-inf)"),
+        (36.5, math.nan, "[36.5, nan] is not finite: its latitude is NaN (not a number)"),
+    ],
+)
+def test_a_geopackage_point_not_finite_is_named_so(
+    real_catalog: Catalog,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    x: float,
+    y: float,
+    said: str,
+) -> None:
+    frame = _point_at(_places_only(real_catalog), x, y)
+    raw = _written(frame, tmp_path, "mine.gpkg", "GPKG")
+    result = load_upload({"mine.gpkg": raw}, base=real_catalog)
+    # Not "position [None, 34.0]": shapely's GeoJSON writes inf and nan as null.
+    assert _located(result) == [("mine.gpkg", "my_post", "geometry")]
+    assert f"position {said}" in result.issues[0].message
+    assert "my_town" in result.catalog.places  # the rest loads
+    path = tmp_path / "mine.gpkg"
+    assert main(["validate", str(path)]) == 1
+    assert f"mine.gpkg: record 'my_post', field 'geometry': position {said}" in (
+        capsys.readouterr().out
+    )
+
+
+def test_a_shapefile_point_not_finite_is_named_so(real_catalog: Catalog, tmp_path: Path) -> None:
+    parts = _shapefile(_places_only(real_catalog), tmp_path)
+    # GDAL writes no infinite coordinate: the first point's x set in the .shp's
+    # bytes (100-byte header, 8-byte record header, 4-byte shape type).
+    shp = bytearray(parts["sites.shp"])
+    assert struct.unpack_from("<i", shp, 108) == (1,)  # a Point
+    struct.pack_into("<d", shp, 112, math.inf)
+    result = load_upload({"sites.zip": _zipped({**parts, "sites.shp": bytes(shp)})}, real_catalog)
+    assert _located(result) == [("sites.zip", "my_post", "geometry")]
+    assert "is not finite: its longitude is infinite (inf)" in result.issues[0].message
 
 
 def test_claims_csv_may_cite_a_gis_files_places(real_catalog: Catalog, tmp_path: Path) -> None:

@@ -25,10 +25,12 @@ import json
 import sqlite3
 import warnings
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+import numpy
 import pandas as pd
 import pyogrio
 import shapely
@@ -109,7 +111,12 @@ def _geometry(geometry: Any) -> dict[str, Any] | None:
     geometry = shapely.force_2d(geometry)
     if geometry.geom_type.startswith("Multi") and len(geometry.geoms) == 1:
         geometry = geometry.geoms[0]
-    return json.loads(shapely.to_geojson(geometry))
+    if numpy.isfinite(shapely.get_coordinates(geometry)).all():
+        return json.loads(shapely.to_geojson(geometry))
+    # shapely.to_geojson writes inf and nan as null: the place check could then
+    # only say "[None, 34.0]". mapping() keeps them, for it to name them not
+    # finite (slower: only here); the JSON round trip makes its tuples lists.
+    return json.loads(json.dumps(shapely.geometry.mapping(geometry)))
 
 
 def _missing_crs(kind: str, out: Collector) -> None:
@@ -199,33 +206,42 @@ def _report_not_text(bad: dict[str, _NotText], rid: str, out: Collector) -> None
         )
 
 
-def _places(
-    frames: list[Any], kind: str, stem: str, out: Collector, structure: tuple[str, ...] = ()
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """The places payload and the claims the rows make, from one or more layers."""
-    crs: Any = None
+def _place_rows(
+    rows: Iterable[tuple[dict[str, Any], dict[str, Any] | None]],
+    stem: str,
+    out: Collector,
+    structure: tuple[str, ...] = (),
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The places payload and the claims its rows make, from (cells, GeoJSON geometry) in file order.
+
+    A cell that is not text in the file's encoding is reported on its record
+    and left out; the rest of the row is read.
+    """
     features, claims = [], []
-    number = 0
-    for frame in frames:
-        crs = _crs_member(frame, kind, out)
-        if crs is False:
-            return None, []
-        geometries = frame.geometry if "geometry" in frame else [None] * len(frame)
-        for row, geometry in zip(_rows_of(frame), geometries, strict=True):
-            number += 1
-            row, not_text = _text_cells(row)
-            if str(row.get(DRAWING_FIELD) or "").lower() == "arrow":
-                continue  # our own export's arrow: a drawing of claims, not a place
-            feature, claim = place_row(
-                row, _geometry(geometry), number, stem, out, structure=structure
-            )
-            _report_not_text(not_text, feature["properties"]["id"], out)
-            features.append(feature)
-            if claim is not None:
-                claims.append(claim)
-    payload: dict[str, Any] = {"type": "FeatureCollection", "features": features}
-    if crs is not None:
-        payload["crs"] = crs
+    for number, (cells, geometry) in enumerate(rows, start=1):
+        row, not_text = _text_cells(cells)
+        if str(row.get(DRAWING_FIELD) or "").lower() == "arrow":
+            continue  # our own export's arrow: a drawing of claims, not a place
+        feature, claim = place_row(row, geometry, number, stem, out, structure=structure)
+        _report_not_text(not_text, feature["properties"]["id"], out)
+        features.append(feature)
+        if claim is not None:
+            claims.append(claim)
+    return {"type": "FeatureCollection", "features": features}, claims
+
+
+def _places(
+    frame: Any, kind: str, stem: str, out: Collector
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The places payload and the claims the rows make, from one GDAL layer."""
+    crs = _crs_member(frame, kind, out)
+    if crs is False:
+        return None, []
+    geometries = frame.geometry if "geometry" in frame else [None] * len(frame)
+    payload, claims = _place_rows(
+        zip(_rows_of(frame), (_geometry(g) for g in geometries), strict=True), stem, out
+    )
+    payload["crs"] = crs
     return payload, claims
 
 
@@ -252,18 +268,9 @@ def _kml(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> GisData
     rows = len(placemarks)
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
-    features, claims = [], []
-    for number, placemark in enumerate(placemarks, start=1):
-        row = placemark.fields
-        if str(row.get(DRAWING_FIELD) or "").lower() == "arrow":
-            continue  # our own export's arrow: a drawing of claims, not a place
-        feature, claim = place_row(
-            row, geojson(placemark.shape), number, stem, out, structure=KML_STRUCTURE
-        )
-        features.append(feature)
-        if claim is not None:
-            claims.append(claim)
-    places = {"type": "FeatureCollection", "features": features}
+    places, claims = _place_rows(
+        ((p.fields, geojson(p.shape)) for p in placemarks), stem, out, KML_STRUCTURE
+    )
     return GisData(places, {"claims": claims} if claims else None, rows=rows)
 
 
@@ -306,7 +313,7 @@ def _shapefile(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> G
     rows = _count(packed, [0])
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
-    places, claims = _places([_read_frame(packed)], "zipped Shapefile", stem, out)
+    places, claims = _places(_read_frame(packed), "zipped Shapefile", stem, out)
     if places is None:
         return None
     return GisData(places, {"claims": claims} if claims else None, rows=rows)
@@ -422,7 +429,7 @@ def _geopackage(
     rows = _count(raw, [chosen, *tables])
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
-    places, row_claims = _places([_read_frame(raw, layer=chosen)], "GeoPackage", stem, out)
+    places, row_claims = _places(_read_frame(raw, layer=chosen), "GeoPackage", stem, out)
     if places is None:
         return None
     claims = row_claims + claim_rows(
