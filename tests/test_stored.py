@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import pickle
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from briefmap.data.budget import Stopped, within_budget
 from briefmap.data.loader import load_catalog
 from briefmap.engine import stored
 from briefmap.engine.query import ClaimFilter
@@ -103,3 +105,23 @@ def test_servers_sharing_the_folder_never_read_half_a_file(folder: Path) -> None
     (path,) = folder.glob("*.pickle")
     assert pickle.loads(path.read_bytes()) == big  # noqa: S301 - our own file
     assert not [p for p in os.listdir(folder) if p.startswith(".")]  # no temporary left
+
+
+def test_what_was_built_while_a_read_was_stopped_at_a_limit_is_not_stored(folder: Path) -> None:
+    # A data folder whose file hit the time limit on a busy machine would
+    # otherwise be refused at every start, however quiet the machine since.
+    calls: list[int] = []
+
+    def build() -> object:
+        calls.append(1)
+        return within_budget(time.sleep, 30, seconds=0.2)
+
+    assert isinstance(stored.stored(REPO / "geodata", "stopped", build), Stopped)
+    assert not list(folder.glob("*.pickle"))
+    stored.stored(REPO / "geodata", "stopped", build)
+    assert calls == [1, 1]  # built again, not read back
+    # A build whose reads all ended is stored, as before.
+    calls.clear()
+    assert stored.stored(REPO / "geodata", "read", lambda: calls.append(1) or "kept") == "kept"
+    assert stored.stored(REPO / "geodata", "read", lambda: calls.append(1) or "kept") == "kept"
+    assert calls == [1]

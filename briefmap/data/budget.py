@@ -54,6 +54,11 @@ _LIMITED_MODULES = "briefmap.data."
 
 T = TypeVar("T")
 
+# Reads this process has stopped at a limit (or lost to a dead reader), so far:
+# what was built while one was stopped holds a refusal that may not hold on a
+# quieter machine, and is not to be kept on disk (see reads_stopped).
+_stops = 0
+
 
 @dataclass(frozen=True)
 class Stopped:
@@ -245,6 +250,8 @@ def within_budget(
     kind, value = outcome
     if kind == "read":
         return value
+    global _stops  # one counter per process, only ever increased
+    _stops += 1
     mb = f"{memory / (1024 * 1024):,.0f} MB"
     if kind == "time":
         reason = (
@@ -264,3 +271,13 @@ def within_budget(
     else:
         reason = f"could not be read: {value}"
     return Stopped(f"{reason}; nothing from it was loaded")
+
+
+def reads_stopped() -> int:
+    """How many reads this process has stopped at a limit, or lost to a dead reader.
+
+    A time limit hit under load may not be hit on a quieter machine: compare the
+    count before and after building something to know whether it holds such a
+    refusal (the data stored on disk must not, see :mod:`briefmap.engine.stored`).
+    """
+    return _stops

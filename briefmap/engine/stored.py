@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from briefmap.data.budget import reads_stopped
 from briefmap.engine.heap import collector_paused
 
 CACHE_ENV = "BRIEFMAP_CACHE_DIR"
@@ -58,6 +59,8 @@ def stored(data_dir: Path, fingerprint: str, build: Callable[[], T]) -> T:
 
     Anything wrong with the stored file (missing, cut short, from other code)
     means building afresh; a folder that cannot be written means no cache.
+    What was built while a file's read was stopped at a limit is not stored: a
+    time limit hit under load would otherwise refuse that file at every start.
     """
     folder = cache_dir()
     stem = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:16]
@@ -70,9 +73,11 @@ def stored(data_dir: Path, fingerprint: str, build: Callable[[], T]) -> T:
         pass
     except Exception as exc:
         _LOG.warning("ignoring the stored data at %s: %s", path, exc)
+    stops = reads_stopped()
     with collector_paused():
         value = build()
-    _store(folder, stem, path, value)
+    if reads_stopped() == stops:
+        _store(folder, stem, path, value)
     return value
 
 
