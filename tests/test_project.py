@@ -252,6 +252,10 @@ def test_copied_assets_are_not_committed() -> None:
 
 
 def test_the_readme_security_limits_are_the_codes() -> None:
+    from briefmap.app.layer_files import GRACE_S, MAX_BYTES, MAX_FILES
+    from briefmap.app.panels import GROUPS_SHOWN
+    from briefmap.data.budget import READ_MEMORY_BYTES, READ_SECONDS
+    from briefmap.data.kml_files import MAX_KML_DEPTH
     from briefmap.data.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
     from briefmap.data.validate import DEFAULT_TEXT_LIMIT, MAX_DEPTH, TEXT_LIMITS
     from briefmap.drawing.bulk import BULK_THRESHOLD
@@ -276,3 +280,12 @@ def test_the_readme_security_limits_are_the_codes() -> None:
         f"{MAX_CONCURRENT_SNAPSHOTS} at once per server, a {SNAPSHOT_WAIT_S:g} s wait for a slot"
     )
     assert rows["a link's search"] == f"{MAX_SEARCH} characters"
+    assert rows["reading a GIS file (KML, KMZ, GeoPackage, zipped Shapefile)"].startswith(
+        f"{READ_SECONDS:g} s and {READ_MEMORY_BYTES // 2**30} GiB of memory"
+    )
+    assert f"nested at most {MAX_KML_DEPTH} deep" in rows["a KML"]
+    assert rows["errors shown"].startswith(f"{GROUPS_SHOWN} groups a panel")
+    assert rows["the map's layer files (`static/layers/`)"].startswith(
+        f"{MAX_BYTES // 2**20} MB and {MAX_FILES} files a server's folder; a file "
+        f"published in the last {GRACE_S / 60:g} minutes is never removed"
+    )
