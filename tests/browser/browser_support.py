@@ -24,6 +24,7 @@ import pytest
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog
 from briefmap.data.validate import DEFAULT_TEXT_LIMIT, TEXT_LIMITS
+from briefmap.drawing.assets import web_text
 from briefmap.drawing.branca_internals import children_of
 from briefmap.drawing.mapping import FEATURE_CLASS, Layer, build_layers, plan_features
 from briefmap.drawing.plan import MapFeature, one_per_place
@@ -58,6 +59,8 @@ def expect(target: Any) -> Any:
 
 
 MAP_IFRAME = f'iframe[src*="{MAP_FRAME_URL_PART}"]'
+# A predicate of the map's frame: true once the map has settled (see the file).
+MAP_SETTLED_JS = web_text("map-settled.js")
 SUMMARY_RE = re.compile(r"^Showing \d+ of \d+ claims$")
 
 # Streamlit reruns, component round trips and Leaflet animations all finish
@@ -282,21 +285,18 @@ class BrowserPage:
                 return text
             self.page.wait_for_timeout(100)
 
-    def settle(self, quiet_ms: int = 1000) -> None:
-        """Wait until the app is idle and has not rerun for ``quiet_ms``.
+    def settle(self) -> None:
+        """Wait until the app is idle and the page's map, if it has one, has settled.
 
-        A fresh map reports its view back to the server, which reruns the app a few
-        times after the first draw; a test that counts reruns starts after those.
+        After that nothing reruns the app by itself: the map reports only the
+        user's own moves and clicks (``streamlit-folium-report.js`` holds back
+        its load and the app's own frames), so a test that counts reruns, or
+        clicks where a rerun would lose the click, starts here.
         """
-        deadline = time.monotonic() + WAIT_MS / 1000
-        while True:
-            self.wait_idle()
-            runs = self.script_runs()
-            self.page.wait_for_timeout(quiet_ms)
-            if self.script_runs() == runs:
-                self.wait_idle()
-                return
-            assert time.monotonic() < deadline, "the app kept rerunning"
+        self.wait_idle()
+        if self.page.locator(MAP_IFRAME).count():
+            self.wait_view_settled()
+        self.wait_idle()
 
     @contextmanager
     def rerun(self, retry: Callable[[], None] | None = None, what: str = "") -> Iterator[None]:
@@ -356,6 +356,7 @@ class BrowserPage:
         widget = self.multiselect(label)
         tags = widget.locator("[data-tag]")
         names = tags.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+
         def pick() -> None:
             widget.get_by_role("combobox", name=label, exact=True).click()
             self.page.get_by_role("option", name=keep, exact=True).click()
@@ -486,19 +487,31 @@ class BrowserPage:
             "() => ({zoom: map.getZoom(), lat: map.getCenter().lat, lng: map.getCenter().lng})"
         )
 
-    def wait_view_settled(self, quiet_s: float = 1.0) -> dict[str, float]:
-        """Wait until the map's view stops changing (the app fits it once the map is sized)."""
-        deadline = time.monotonic() + WAIT_MS / 1000
-        last = self.view()
-        since = time.monotonic()
-        while time.monotonic() < deadline:
-            self.page.wait_for_timeout(150)
-            now = self.view()
-            if now != last:
-                last, since = now, time.monotonic()
-            elif time.monotonic() - since >= quiet_s:
-                return now
-        raise AssertionError(f"the map's view kept changing; last {last}")
+    def wait_view_settled(self) -> dict[str, float]:
+        """Wait until the map has settled (``map-settled.js``); its view then.
+
+        Settled: the map has framed what the app asked for at its present size
+        (or the user has moved it since), its refit after load has come, and no
+        move is under way: an event of the map's own, not a quiet time.
+        """
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+        frame = self.map_frame()
+        try:
+            frame.wait_for_function(MAP_SETTLED_JS, arg=0, polling=50, timeout=WAIT_MS)
+        except PlaywrightTimeoutError:
+            state = frame.evaluate(
+                """() => window.map && [map.__bmFraming, map.__bmReport, map.getSize(),
+                    [map.getContainer().clientWidth, map.getContainer().clientHeight]]"""
+            )
+            raise AssertionError(f"the map never settled: {state}") from None
+        return self.view()
+
+    def wait_labels_laid_out(self) -> None:
+        """Wait for the map's next animation frame: label-room.js lays the labels out in the one after a move."""
+        self.map_frame().evaluate(
+            "() => new Promise((done) => requestAnimationFrame(() => done()))"
+        )
 
     def focus_on(
         self, lat: float, lng: float, zoom: int, at: tuple[float, float] = (0.35, 0.25)
@@ -520,7 +533,7 @@ class BrowserPage:
             }""",
             [lat, lng, zoom, *at],
         )
-        settled = self.wait_view_settled(quiet_s=0.5)
+        settled = self.wait_view_settled()
         assert settled["zoom"] == zoom, f"the map did not stay at zoom {zoom}: {settled}"
 
     def zoom_in_with_control(self) -> None:

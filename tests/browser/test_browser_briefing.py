@@ -178,7 +178,7 @@ def test_every_scene_has_a_url_that_reopens_it(open_page, app_server: AppServer)
         check(presenter, number)
         # Let the map arrive at the scene's view and report it before moving on:
         # a report still in flight when Next is clicked races the click's rerun.
-        views.append(presenter.wait_view_settled(quiet_s=0.5))
+        views.append(presenter.wait_view_settled())
         presenter.wait_idle()
         urls.append(presenter.page.url)
         # The scene frames its places itself: its link names the scene, not a view.
@@ -200,7 +200,7 @@ def test_every_scene_has_a_url_that_reopens_it(open_page, app_server: AppServer)
         app.page.bring_to_front()
         app.wait_idle()
         check(app, number)
-        _assert_view(app.wait_view_settled(quiet_s=0.5), views[number - 1])
+        _assert_view(app.wait_view_settled(), views[number - 1])
         assert query_of(app.page.url)["scene"] == str(number)
         expect(app.exceptions()).to_have_count(0)
     assert presenter.page_errors == []

@@ -82,7 +82,7 @@ def test_tab_reaches_the_card_before_the_map_and_a_place_soon_after(
     app.goto("/")
     app.wait_features(expected_for(GEODATA).features)
     app.settle()
-    view = app.wait_view_settled()
+    view = app.view()
 
     stops = _walk(app, lambda s: s["place"] is not None)
 

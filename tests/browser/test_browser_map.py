@@ -70,7 +70,7 @@ def test_zoom_and_centre_survive_a_filter_change(app: BrowserPage) -> None:
 
     app.zoom_in_with_control()
     app.zoom_in_with_control()
-    zoomed = app.wait_view_settled(quiet_s=0.5)
+    zoomed = app.wait_view_settled()
     assert zoomed["zoom"] == start["zoom"] + 2
 
     app.keep_only("Actor", "Israel")

@@ -148,6 +148,29 @@ test("places are framed once per request, padded for the corners and the labels"
     assert.equal(map.fits.length, 3);
 });
 
+test("the map tells tools when it has settled: the request framed, the refit after load come, no move under way", async () => {
+    // map-settled.js reads this; the browser tests and screenshots wait on it
+    // instead of a quiet time.
+    const {map, clock, frame} = framed({x: 800, y: 640}, {"top left": [65]});
+    const progress = () => plain(map.__bmFraming);
+    assert.deepEqual(progress(), {asked: null, framed: null, refitted: false, moving: false});
+    frame(map, PLACES);
+    assert.deepEqual(progress(), {asked: 0, framed: null, refitted: false, moving: false});
+    await microtasks();
+    assert.equal(progress().framed, 0);
+    assert.equal(progress().refitted, false);
+    clock.flush();  // the refit after load
+    assert.equal(progress().refitted, true);
+    frame(map, {...PLACES, serial: 4});
+    assert.deepEqual([progress().asked, progress().framed], [4, 0]);  // asked, not yet framed
+    await microtasks();
+    assert.deepEqual([progress().asked, progress().framed], [4, 4]);
+    map.fire("movestart");  // a drag's glide, a zoom's animation
+    assert.equal(progress().moving, true);
+    map.fire("moveend");
+    assert.equal(progress().moving, false);
+});
+
 test("a request is framed as soon as the script that brought it ends, before any timer", async () => {
     // A timer would let a fetched layer draw first, at the wrong zoom, and again after the fit.
     const {map, frame} = framed({x: 800, y: 640}, {"top left": [65]});

@@ -7,6 +7,11 @@
     var current = null;  // the request framed last
     var applied = null;  // its serial
     map.__bmReport = state;
+    // For tools, not the page (map-settled.js, which the screenshots and browser
+    // tests wait on instead of a quiet time): the serial of the request asked for
+    // and of the one last framed, whether the refit after load has come, and
+    // whether a move (a drag's glide, a zoom's animation) is under way.
+    var progress = map.__bmFraming = {asked: null, framed: null, refitted: false, moving: false};
 
     // How far the controls in each corner reach into the map, in pixels.
     function reach(corner) {
@@ -83,6 +88,7 @@
         try {
             map.invalidateSize({pan: false});
             if (!alreadyShows(bounds, options)) { map.fitBounds(bounds, options); }
+            progress.framed = request.serial;
         } finally {
             state.framing = false;
         }
@@ -92,6 +98,7 @@
     map.__bmFrame = function (request) {
         if (applied === request.serial) { return; }
         applied = request.serial;
+        progress.asked = request.serial;
         current = request;
         state.moved = false;
         // After the layer control, which streamlit-folium adds in the same
@@ -107,8 +114,10 @@
         map.getContainer().addEventListener(name, function () { state.lastInput = Date.now(); }, true);
     });
     map.on("movestart", function () {
+        progress.moving = true;
         if (!state.framing && Date.now() - state.lastInput < 1000) { state.moved = true; }
     });
+    map.on("moveend", function () { progress.moving = false; });
     // streamlit-folium creates the map before its frame has its full width:
     // frame again once it has, unless the user has moved the map since.
     map.on("resize", function () { if (current && !state.moved) { fit(current); } });
@@ -116,5 +125,8 @@
     // padding changed. At once, not at the timer below: offline the note comes
     // before the layers are drawn, and a later refit drew them all again.
     map.on("bmcorners", function () { if (current && !state.moved) { fit(current); } });
-    setTimeout(function () { if (current && !state.moved) { fit(current); } }, 400);
+    setTimeout(function () {
+        progress.refitted = true;
+        if (current && !state.moved) { fit(current); }
+    }, 400);
 })
