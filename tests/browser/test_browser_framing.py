@@ -61,7 +61,6 @@ def _opened(open_page: Any, app_server: Any, size: str, path: str = "/") -> Brow
     app.goto(path)
     app.wait_features(expected_for(GEODATA).features)
     app.settle()
-    app.wait_view_settled()
     return app
 
 
@@ -71,11 +70,41 @@ def _markers(app: BrowserPage) -> dict[str, dict[str, Any]]:
     }
 
 
+# Enter on a focused marker at every size; the space bar too at the screenshare size.
+KEYS = {"1920x1080": ("Enter",), "1280x720": ("Enter", " "), "390x844": ("Enter",)}
+
+
 @pytest.mark.parametrize("size", list(SIZES))
-def test_the_opening_view_frames_every_shown_place_clear_of_the_legend(
+def test_the_opening_view_frames_every_place_and_each_marker_opens_its_card(
     open_page: Any, app_server: Any, size: str
 ) -> None:
+    # One page per size, in the order a briefer meets it: the opening view, then
+    # keys on focused markers, a click on each marker, and the legend last (open,
+    # it lies over some markers). Each step expects a card the step before did not
+    # leave open: the keys' first place is not the last one clicked, and so on.
     app = _opened(open_page, app_server, size)
+    _assert_the_opening_view_frames_every_shown_place(app, size)
+    view = app.view()
+    for key in KEYS[size]:
+        for place_id in ("qamishli", "qamishli_airport", "moscow_kremlin"):
+            _open_by(app, place_id, key)
+        # Focusing the Kremlin, far off the map's view, did not pan the map to Moscow.
+        assert app.view() == view, key
+    places = sorted(_on_map_places())
+    assert len(places) >= 5, places  # the shipped data's places on the map, not none
+    assert places[0] != "moscow_kremlin"  # the card the keys left open
+    for place_id in places:
+        _open_by(app, place_id, "click")  # expects the card to name that place
+    # The legend starts as a small key that opens on a click.
+    frame = app.map()
+    legend = frame.locator(".bm-legend details")
+    expect(legend).not_to_have_attribute("open", "")
+    frame.locator(".bm-legend summary").click()
+    expect(legend).to_have_attribute("open", "")
+
+
+def _assert_the_opening_view_frames_every_shown_place(app: BrowserPage, size: str) -> None:
+    """Every shown place inside the map and clear of the legend; the map on screen; no view in the link."""
     markers = _markers(app)
     wanted = _on_map_places()
     assert wanted <= set(markers)
@@ -93,12 +122,6 @@ def test_the_opening_view_frames_every_shown_place_clear_of_the_legend(
     )
     if size != "390x844":  # a phone's title takes three lines
         assert box["y"] + box["height"] <= height, f"at {size} the map ends below the fold"
-    # The legend starts as a small key that opens on a click.
-    frame = app.map()
-    legend = frame.locator(".bm-legend details")
-    expect(legend).not_to_have_attribute("open", "")
-    frame.locator(".bm-legend summary").click()
-    expect(legend).to_have_attribute("open", "")
     # Nobody moved the map: the link carries no view.
     assert not {"area", "lat", "lng", "z"} & set(query_of(app.page.url))
 
@@ -147,7 +170,6 @@ def test_back_from_another_page_the_map_shows_the_area_in_the_link(
     nav.filter(has_text="Map").click()
     app.map()
     app.settle()
-    app.wait_view_settled()
     shown = app.map_frame().evaluate(
         "() => { const b = map.getBounds(); return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"
     )
@@ -186,29 +208,6 @@ def _open_by(app: BrowserPage, place_id: str, how: str) -> None:
     expect(app.map().locator(".leaflet-tooltip")).to_have_count(0)
 
 
-@pytest.mark.parametrize("size", list(SIZES))
-def test_a_click_on_each_marker_opens_that_places_card(
-    open_page: Any, app_server: Any, size: str
-) -> None:
-    app = _opened(open_page, app_server, size)
-    places = sorted(_on_map_places())
-    assert len(places) >= 5, places  # the shipped data's places on the map, not none
-    for place_id in places:
-        _open_by(app, place_id, "click")  # expects the card to name that place
-
-
-@pytest.mark.parametrize(("size", "key"), [(size, "Enter") for size in SIZES] + [("1280x720", " ")])
-def test_a_key_on_a_focused_marker_opens_its_card(
-    open_page: Any, app_server: Any, size: str, key: str
-) -> None:
-    app = _opened(open_page, app_server, size)
-    view = app.view()
-    for place_id in ("qamishli", "qamishli_airport", "moscow_kremlin"):
-        _open_by(app, place_id, key)
-    # Focusing the Kremlin, far off the map's view, did not pan the map to Moscow.
-    assert app.view() == view
-
-
 @pytest.mark.parametrize(
     ("size", "present"),
     [("1280x720", True), ("1920x1080", True), ("1280x720", False), ("390x844", False)],
@@ -224,7 +223,6 @@ def test_each_scene_frames_its_highlighted_places_clear_of_the_legend(
         wait_for_query(app, {"briefing": briefing, "scene": str(number)})
         app.map()
         app.settle()
-        app.wait_view_settled(quiet_s=0.5)
         rings = app.map_frame().evaluate(IN_VIEW_JS, ".bm-highlight")
         assert rings, f"scene {number} highlights nothing"
         assert all(r["inside"] for r in rings), f"scene {number} at {size}: {rings}"
