@@ -735,7 +735,8 @@ def offline_bench_page(
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(page_file.as_uri())
     page.wait_for_function("window.__bmDone === true", timeout=120_000, polling=50)
-    page.wait_for_timeout(600)  # FitWhenSized fits once more after 400 ms
+    # FitWhenSized frames once more 400 ms after load: after that, and its redraw.
+    page.wait_for_function(MAP_SETTLED_JS, arg=0, polling=50, timeout=WAIT_MS)
     page.evaluate(SETTLED)
     yield page
     assert not errors, errors
