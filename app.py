@@ -7,26 +7,37 @@ import streamlit as st
 from briefmap import app
 from briefmap.app import streamlit_internals
 
-streamlit_internals.leave_pages_folder_mode()
-# The favicon stays an emoji: Streamlit fetches a :material: favicon from Google's
-# font CDN, which an air-gapped room cannot reach.
-st.set_page_config(page_title="Briefmap", page_icon="🗺️", layout="wide")
-# The few rules that restyle Streamlit's own elements, each for its own page.
-streamlit_internals.style_streamlit_elements()
 
-# The sidebar lives here, not in the pages, so filters hold across pages.
-app.publish(app.build_view())
+def main() -> None:
+    """One run of the app: the page set up, the shared sidebar, the page chosen."""
+    streamlit_internals.leave_pages_folder_mode()
+    # The favicon stays an emoji: Streamlit fetches a :material: favicon from Google's
+    # font CDN, which an air-gapped room cannot reach.
+    st.set_page_config(page_title="Briefmap", page_icon="🗺️", layout="wide")
+    # The few rules that restyle Streamlit's own elements, each for its own page.
+    streamlit_internals.style_streamlit_elements()
 
-page = st.navigation(
-    [
-        st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
-        st.Page("pages/claims.py", title="Claims", icon=":material/table:"),
-        st.Page("pages/sources.py", title="Sources & method", icon=":material/menu_book:"),
-    ]
-)
-try:
-    page.run()
-finally:
-    # Last, so the link holds what the page left on screen (the map reports its
-    # view); on a session's first run the sidebar too, even if the page failed.
-    app.end_of_run()
+    # The sidebar lives here, not in the pages, so filters hold across pages.
+    app.publish(app.build_view())
+
+    page = st.navigation(
+        [
+            st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+            st.Page("pages/claims.py", title="Claims", icon=":material/table:"),
+            st.Page("pages/sources.py", title="Sources & method", icon=":material/menu_book:"),
+        ]
+    )
+    try:
+        page.run()
+    finally:
+        # Last, so the link holds what the page left on screen (the map reports its
+        # view); on a session's first run the sidebar too, even if the page failed.
+        app.end_of_run()
+
+
+# Streamlit runs this file as __main__. A GIS read's child process
+# (briefmap.data.budget, multiprocessing) runs the main file again as
+# __mp_main__, where it must do nothing: else each read would run the whole app
+# first, and a data folder's read would start a read of its own and fail.
+if __name__ == "__main__":
+    main()

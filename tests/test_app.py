@@ -18,6 +18,7 @@ from briefmap.app import map_panel, scenes, streamlit_internals, view
 from briefmap.app.session import KEY_TIMELINE
 from briefmap.data.loader import load_catalog
 from briefmap.data.sourcing import RULES
+from briefmap.drawing.gis_exports import kml_document
 from briefmap.drawing.mapping import plan_features
 from briefmap.drawing.plan import one_per_place
 from briefmap.engine.query import ClaimFilter, Deployments, select
@@ -278,6 +279,26 @@ def test_bad_data_shows_an_error_panel_and_the_valid_rest(
     assert "claims.json" in details and "rumoured" in details
     valid = len(load_catalog(data).catalog.claims)
     assert _count_line(at) == f"**Showing {valid} of {valid} claims**"
+
+
+def test_a_gis_file_as_the_data_loads_in_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_catalog: Any
+) -> None:
+    # A GIS file is read in a child process (briefmap.data.budget), which runs
+    # the main file again: app.py must then do nothing. It ran the whole app,
+    # whose data load started a read of its own in the child and failed
+    # ("could not be read: no reader could be started").
+    kml = tmp_path / "field-notes.kml"
+    kml.write_bytes(kml_document(real_catalog, select(real_catalog, ClaimFilter())))
+    monkeypatch.setenv("BRIEFMAP_DATA", str(kml))
+    at = _app()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    loaded = load_catalog(kml)
+    assert loaded.ok and loaded.catalog.places, loaded.report()
+    # The page is the file's: its title is the file's name (no briefmap.json).
+    shown = " ".join(e.value for e in (*at.title, *at.markdown))
+    assert loaded.catalog.meta.title == "Field notes" and "Field notes" in shown
 
 
 def test_claims_page_table_and_csv(real_catalog: Any) -> None:
