@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from briefmap.data.validate import short
-from briefmap.engine.heap import collector_paused
+from briefmap.heap import collector_paused
 
 # Longest one file may take to read, from its reader's start to its answer. A
 # GeoPackage at an upload's limit of rows (50,000) took 5 to 19 s in its child
@@ -227,7 +227,7 @@ def within_budget(
     except (OSError, EOFError) as exc:  # no fork server, or it could not fork
         send_end.close()
         answer.close()
-        return Stopped(f"could not be read: no reader could be started ({exc})")
+        return _stopped(f"could not be read: no reader could be started ({exc})")
     try:
         started = time.monotonic()
         send_end.close()  # the child's end: once the child is gone, reading ends (EOF)
@@ -250,8 +250,6 @@ def within_budget(
     kind, value = outcome
     if kind == "read":
         return value
-    global _stops  # one counter per process, only ever increased
-    _stops += 1
     mb = f"{memory / (1024 * 1024):,.0f} MB"
     if kind == "time":
         reason = (
@@ -270,7 +268,14 @@ def within_budget(
         )
     else:
         reason = f"could not be read: {value}"
-    return Stopped(f"{reason}; nothing from it was loaded")
+    return _stopped(f"{reason}; nothing from it was loaded")
+
+
+def _stopped(reason: str) -> Stopped:
+    """A read stopped, counted (:func:`reads_stopped`)."""
+    global _stops  # one counter per process, only ever increased
+    _stops += 1
+    return Stopped(reason)
 
 
 def reads_stopped() -> int:
