@@ -13,7 +13,9 @@ The package in four folders, each depending only on the ones above it
   ``web/``, exports.
 - ``app/``: the Streamlit side, the only folder that imports Streamlit.
 
-Beside them: ``safe`` (escaping, used by every folder) and ``screenshots``
+Beside them: ``safe`` (escaping, used by every folder), ``heap`` (long-lived
+data kept out of the garbage collector's passes, while it is built, read or
+received, and after: used by data, engine and app alike) and ``screenshots``
 (runs the app for the README's pictures and the browser tests).
 """
 

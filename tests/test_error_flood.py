@@ -37,8 +37,8 @@ from briefmap.data.loader import LoadResult, load_catalog
 from briefmap.data.schema import Catalog
 from briefmap.data.uploads import load_upload
 from briefmap.data.validate import ValidationIssue, group_issues
-from briefmap.engine.heap import collector_paused
 from briefmap.engine.tables import issues_table, to_csv
+from briefmap.heap import collector_paused
 from briefmap.safe import markdown_text
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"

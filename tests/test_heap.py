@@ -1,4 +1,4 @@
-"""The long-lived data and the garbage collector (briefmap.engine.heap, its use in stored and the app)."""
+"""The long-lived data and the garbage collector (briefmap.heap, its use in stored and the app)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from briefmap.engine import heap, stored
+from briefmap import heap
+from briefmap.engine import stored
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 

@@ -24,9 +24,9 @@ from briefmap.data.uploads import load_uploaded_files
 from briefmap.data.validate import IssueGroup, PackedIssues, group_issues
 from briefmap.drawing.assets import install_static_assets
 from briefmap.engine.briefings import Briefing, load_briefings
-from briefmap.engine.heap import kept_for_good
 from briefmap.engine.index import warm
 from briefmap.engine.stored import stored
+from briefmap.heap import kept_for_good
 
 APP_DIR = Path(__file__).resolve().parents[2]
 
@@ -71,7 +71,7 @@ def _load(data_dir: str, fingerprint: str) -> Data:
     # the next rerun; cache_resource shares one catalog across sessions.
     # On disk too: a server start reads what the last one validated (engine.stored).
     # Kept out of the garbage collector's passes: Streamlit's collection after
-    # every run would otherwise walk the whole catalog (engine.heap).
+    # every run would otherwise walk the whole catalog (briefmap.heap).
     path = Path(data_dir)
     return kept_for_good(stored(path, fingerprint, lambda: _validated(path)))
 

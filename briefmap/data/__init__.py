@@ -14,8 +14,14 @@
 - ``briefings``, ``uploads``: briefing scenes, and files a user uploads;
 - ``fingerprint``: the version of the data files, for caches;
 - ``gis_files``, ``convention``, ``archives``: KML, KMZ, GeoPackage and zipped
-  Shapefiles read by GDAL (pyogrio) in memory, their rows read as places and
-  claims by the field convention, and zip archives checked before GDAL sees them.
+  Shapefiles read in memory, their rows read as places and claims by the
+  field convention, and zip archives checked before any reader sees them;
+- ``kml_files``: KML read in one pass by Briefmap's own reader (every folder,
+  extended data whatever its ``<Schema>`` says);
+- ``gdal_rows``: GeoPackage and Shapefile layers read by GDAL (pyogrio), each
+  text cell decoded on its own, so one bad byte loses one cell, not the file;
+- ``budget``, ``gis_warm``: every GIS read in a child process that is killed
+  at its budget of time and memory, forked warm from a fork server.
 
 Nothing here imports Streamlit or folium.
 """

@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
-import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +30,6 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import numpy
-import pandas as pd
 import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
@@ -39,6 +37,7 @@ from pyogrio.errors import DataLayerError, DataSourceError, FieldError, Geometry
 from briefmap.data.archives import unpack
 from briefmap.data.budget import Stopped, within_budget
 from briefmap.data.convention import cell, claim_rows, place_row, source_rows
+from briefmap.data.gdal_rows import quiet, read_frame, report_not_text, rows_of, text_cells
 from briefmap.data.kml_files import geojson, read_kml
 from briefmap.data.readers import parse_json
 from briefmap.data.schema import (
@@ -71,9 +70,6 @@ _GDAL_ERRORS = (
     ValueError,
     OSError,
 )
-# A cell not in the file's declared encoding is read again in this one, which
-# takes every byte as one character: the cell's bytes are then exactly recovered.
-_EVERY_BYTE = "ISO-8859-1"
 
 
 def gis_format(filename: str) -> str | None:
@@ -95,13 +91,6 @@ class GisData:
     sources: dict[str, Any] | None = None
     meta: Any = None
     rows: int = 0
-
-
-def _quiet(call: Any, *args: Any, **kwargs: Any) -> Any:
-    # GDAL warns about in-memory files' names (no .gpkg suffix): not the user's concern.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return call(*args, **kwargs)
 
 
 def _geometry(geometry: Any) -> dict[str, Any] | None:
@@ -137,75 +126,6 @@ def _crs_member(frame: Any, kind: str, out: Collector) -> dict[str, Any] | bool:
     return {"type": "name", "properties": {"name": frame.crs.to_string()}}
 
 
-def _rows_of(frame: Any) -> list[dict[str, Any]]:
-    columns = [c for c in frame.columns if c != "geometry"]
-    return frame[columns].to_dict("records")
-
-
-@dataclass(frozen=True)
-class _NotText:
-    """A cell whose bytes are not text in the encoding the file declares."""
-
-    data: bytes
-    encoding: str
-
-
-def _decoded(text: str, encoding: str) -> str | _NotText:
-    data = text.encode(_EVERY_BYTE)
-    try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return _NotText(data, encoding)
-
-
-def _read_frame(raw: bytes, **options: Any) -> Any:
-    """A layer as a data frame; a text cell not in the declared encoding is a :class:`_NotText`.
-
-    pyogrio decodes every text cell in the encoding the file declares (UTF-8
-    for a GeoPackage, the ``.cpg`` file's for a Shapefile) and one bad byte
-    fails the whole layer. Then the layer is read again taking each byte for
-    one character (:data:`_EVERY_BYTE`), and each cell is decoded on its own in
-    the declared encoding: only the cells that fail are lost, and their bytes
-    are kept to be shown.
-    """
-    try:
-        return _quiet(pyogrio.read_dataframe, raw, **options)
-    except UnicodeDecodeError as exc:
-        declared = exc.encoding
-    frame = _quiet(pyogrio.read_dataframe, raw, encoding=_EVERY_BYTE, **options)
-    names = {}
-    for column in frame.columns:
-        name = _decoded(column, declared) if isinstance(column, str) else column
-        names[column] = name if not isinstance(name, _NotText) else repr(name.data)[2:-1]
-    frame = frame.rename(columns=names)
-    for column in frame.columns:
-        if column != "geometry":  # text is "str" or "object" by pandas' version: test cells
-            frame[column] = pd.Series(
-                [_decoded(v, declared) if isinstance(v, str) else v for v in frame[column]],
-                index=frame.index,
-                dtype=object,
-            )
-    return frame
-
-
-def _text_cells(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, _NotText]]:
-    """A row with its cells that are not text emptied, and those cells by column."""
-    bad = {column: v for column, v in row.items() if isinstance(v, _NotText)}
-    if not bad:
-        return row, bad
-    return {**row, **dict.fromkeys(bad)}, bad
-
-
-def _report_not_text(bad: dict[str, _NotText], rid: str, out: Collector) -> None:
-    for column, value in bad.items():
-        out.add(
-            rid,
-            short(column, quote=False),
-            f"is not {value.encoding.upper()} text, the encoding the file declares "
-            f"(bytes {short(value.data)}); the cell was not read",
-        )
-
-
 def _place_rows(
     rows: Iterable[tuple[dict[str, Any], dict[str, Any] | None]],
     stem: str,
@@ -219,11 +139,11 @@ def _place_rows(
     """
     features, claims = [], []
     for number, (cells, geometry) in enumerate(rows, start=1):
-        row, not_text = _text_cells(cells)
+        row, not_text = text_cells(cells)
         if str(row.get(DRAWING_FIELD) or "").lower() == "arrow":
             continue  # our own export's arrow: a drawing of claims, not a place
         feature, claim = place_row(row, geometry, number, stem, out, structure=structure)
-        _report_not_text(not_text, feature["properties"]["id"], out)
+        report_not_text(not_text, feature["properties"]["id"], out)
         features.append(feature)
         if claim is not None:
             claims.append(claim)
@@ -239,7 +159,7 @@ def _places(
         return None, []
     geometries = frame.geometry if "geometry" in frame else [None] * len(frame)
     payload, claims = _place_rows(
-        zip(_rows_of(frame), (_geometry(g) for g in geometries), strict=True), stem, out
+        zip(rows_of(frame), (_geometry(g) for g in geometries), strict=True), stem, out
     )
     payload["crs"] = crs
     return payload, claims
@@ -247,7 +167,7 @@ def _places(
 
 def _count(raw: bytes, layers: list[Any]) -> int:
     return sum(
-        max(0, _quiet(pyogrio.read_info, raw, layer=layer, force_feature_count=True)["features"])
+        max(0, quiet(pyogrio.read_info, raw, layer=layer, force_feature_count=True)["features"])
         for layer in layers
     )
 
@@ -313,7 +233,7 @@ def _shapefile(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> G
     rows = _count(packed, [0])
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
-    places, claims = _places(_read_frame(packed), "zipped Shapefile", stem, out)
+    places, claims = _places(read_frame(packed), "zipped Shapefile", stem, out)
     if places is None:
         return None
     return GisData(places, {"claims": claims} if claims else None, rows=rows)
@@ -359,7 +279,7 @@ def _layers(raw: bytes) -> tuple[GeoPackageLayers, list[str]]:
     as a layer: that one is read as claims, not places. In anybody else's
     GeoPackage a layer called "claims" is just a layer.
     """
-    listed = [(str(name), kind) for name, kind in _quiet(pyogrio.list_layers, raw)]
+    listed = [(str(name), kind) for name, kind in quiet(pyogrio.list_layers, raw)]
     ours = GPKG_META_TABLE in {name for name, _ in listed}
     spatial = [
         name for name, kind in listed if kind is not None and not (ours and name in GPKG_TABLES)
@@ -391,12 +311,12 @@ def geopackage_layers(raw: bytes) -> GeoPackageLayers:
 
 def _table(raw: bytes, name: str, out: Collector, record: str = "#") -> list[dict[str, Any]]:
     """A table's rows; a cell that is not text is reported on ``record`` and its number."""
-    rows = _rows_of(_read_frame(raw, layer=name, read_geometry=False))
+    rows = rows_of(read_frame(raw, layer=name, read_geometry=False))
     for number, row in enumerate(rows, start=1):
-        text, not_text = _text_cells(row)
+        text, not_text = text_cells(row)
         if not_text:
             rid = cell(text.get("id")) if record == "#" else None
-            _report_not_text(not_text, str(rid or f"{record}{number}"), out)
+            report_not_text(not_text, str(rid or f"{record}{number}"), out)
             row.update(text)
     return rows
 
@@ -429,7 +349,7 @@ def _geopackage(
     rows = _count(raw, [chosen, *tables])
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
-    places, row_claims = _places(_read_frame(raw, layer=chosen), "GeoPackage", stem, out)
+    places, row_claims = _places(read_frame(raw, layer=chosen), "GeoPackage", stem, out)
     if places is None:
         return None
     claims = row_claims + claim_rows(

@@ -15,8 +15,6 @@
 - ``tables``: claims and sources as tables for pages and CSV;
 - ``stored``: the validated data and its index on disk, so a server start
   need not validate again;
-- ``heap``: that data kept out of the garbage collector's passes, while it
-  is built and after;
 - ``briefings``: briefings' scenes (a filter, a view, a day, highlights),
   read and checked.
 """

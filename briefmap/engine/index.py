@@ -128,7 +128,7 @@ class CatalogIndex:
     "as of" day changes claims, never places.
 
     It holds its catalog weakly: the catalog holds it (``catalog.index``), and
-    the data is frozen out of the garbage collector (:mod:`briefmap.engine.heap`),
+    the data is frozen out of the garbage collector (:mod:`briefmap.heap`),
     so a strong reference back would be a cycle nothing ever frees. With it,
     a replaced data version (an edited folder, a store's new version) stayed
     in memory for the server's life, a whole catalog per version.

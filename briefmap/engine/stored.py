@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from briefmap.data.budget import reads_stopped
-from briefmap.engine.heap import collector_paused
+from briefmap.heap import collector_paused
 
 CACHE_ENV = "BRIEFMAP_CACHE_DIR"
 FORMAT = "1"  # bump when what is stored changes shape without a code change
