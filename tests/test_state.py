@@ -91,6 +91,17 @@ def test_junk_is_ignored_with_a_notice(params: dict[str, str], fragment: str) ->
     assert isinstance(state, BriefingState)
 
 
+def test_a_thousand_unknown_parameters_are_one_notice_not_a_thousand() -> None:
+    # Streamlit reads a link of up to 1,000 parameters; a notice each drew a
+    # list of 999 items above the map.
+    params = {"actor": "russia", **{f"x{i}": "1" for i in range(1, 1000)}}
+    state, notices = parse(params)
+    assert state.claim_filter.actors == frozenset({"russia"})
+    assert notices == [
+        "Ignored 999 unknown link parameters: 'x1', 'x2', 'x3', 'x4', 'x5' and 994 more."
+    ]
+
+
 def test_valid_parts_survive_next_to_junk() -> None:
     state, notices = parse({"actor": "israel,bogus", "z": "x", "q": "Golan"})
     assert state.claim_filter.actors == frozenset({"israel"})

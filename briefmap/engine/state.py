@@ -22,6 +22,8 @@ E = TypeVar("E", bound=Enum)
 
 SLUG = re.compile(r"[A-Za-z0-9_-]{1,80}")
 MAX_SEARCH = 200
+# Unknown link parameters named in their one notice; the rest are counted.
+UNKNOWN_SHOWN = 5
 ZOOM_RANGE = (2, 18)
 
 # Query-parameter names, short so links stay readable.
@@ -228,14 +230,26 @@ def parse(
     """
     notices: list[str] = []
     raw: dict[str, str] = {}
+    unknown: list[str] = []
     for key, value in params.items():
         text = value[-1] if isinstance(value, list) and value else value
         if not isinstance(text, str):
             continue
         if key not in KNOWN:
-            notices.append(f"Ignored unknown link parameter {str(key)[:40]!r}.")
+            unknown.append(repr(str(key)[:40]))
             continue
         raw[key] = text
+    if unknown:
+        # One notice for them all: a link may carry up to 1,000 parameters
+        # (Streamlit's limit), and a notice each drew a list of 1,000.
+        shown = ", ".join(unknown[:UNKNOWN_SHOWN])
+        more = len(unknown) - UNKNOWN_SHOWN
+        notices.append(
+            f"Ignored unknown link parameter {shown}."
+            if len(unknown) == 1
+            else f"Ignored {len(unknown):,} unknown link parameters: {shown}"
+            + (f" and {more:,} more." if more > 0 else ".")
+        )
 
     flt = ClaimFilter()
     # "actor=" (empty) means none; a list of only unknown values is ignored whole,
