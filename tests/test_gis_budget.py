@@ -329,6 +329,25 @@ def test_a_cell_not_in_utf8_is_an_error_on_its_record_and_the_rest_loads(tmp_pat
     assert [str(i) for i in load_catalog(path).issues] == [str(i) for i in result.issues]
 
 
+def test_bad_bytes_in_a_column_outside_the_convention_are_one_error_for_the_column(
+    tmp_path: Path,
+) -> None:
+    # The column is not read anyway: one error saying so, with its count, as for
+    # any filled column outside the convention (each cell was one error, and
+    # with other bytes in each a group of its own in the app's panel).
+    path = tmp_path / "mine.gpkg"
+    frame = _places(["Alpha", "Beta", "Gamma", "Delta"]).assign(remarks="ok")
+    frame.to_file(path, layer="sites", driver="GPKG", engine="pyogrio")
+    raw = _edited(
+        path, "UPDATE sites SET remarks = CAST(X'426574E9' || id AS TEXT) WHERE id != 'p0'"
+    )
+    result = load_upload({"mine.gpkg": raw})
+    assert _located(result) == [("mine.gpkg", "p0", "remarks")]
+    assert "filled in 4 records" in result.issues[0].message
+    assert set(result.catalog.places) == {"p0", "p1", "p2", "p3"}
+    assert [str(i) for i in load_catalog(path).issues] == [str(i) for i in result.issues]
+
+
 def test_a_shapefile_whose_cpg_says_utf8_over_latin1_loses_only_its_bad_cells(
     tmp_path: Path,
 ) -> None:

@@ -35,6 +35,10 @@ def rows_of(frame: Any) -> list[dict[str, Any]]:
     return frame[columns].to_dict("records")
 
 
+# What stands for a cell that is not text where only its being filled matters.
+NOT_TEXT = "(not text)"
+
+
 @dataclass(frozen=True)
 class NotText:
     """A cell whose bytes are not text in the encoding the file declares."""

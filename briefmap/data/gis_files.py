@@ -36,8 +36,22 @@ from pyogrio.errors import DataLayerError, DataSourceError, FieldError, Geometry
 
 from briefmap.data.archives import unpack
 from briefmap.data.budget import Stopped, within_budget
-from briefmap.data.convention import cell, claim_rows, place_row, source_rows
-from briefmap.data.gdal_rows import quiet, read_frame, report_not_text, rows_of, text_cells
+from briefmap.data.convention import (
+    PLACE_COLUMNS,
+    cell,
+    claim_rows,
+    field_of,
+    place_row,
+    source_rows,
+)
+from briefmap.data.gdal_rows import (
+    NOT_TEXT,
+    quiet,
+    read_frame,
+    report_not_text,
+    rows_of,
+    text_cells,
+)
 from briefmap.data.kml_files import geojson, read_kml
 from briefmap.data.readers import parse_json
 from briefmap.data.schema import (
@@ -135,11 +149,17 @@ def _place_rows(
     """The places payload and the claims its rows make, from (cells, GeoJSON geometry) in file order.
 
     A cell that is not text in the file's encoding is reported on its record
-    and left out; the rest of the row is read.
+    and left out; the rest of the row is read. In a column outside the
+    convention, which is not read anyway, it is a filled cell like any other:
+    reported once for the column, not once a cell.
     """
     features, claims = [], []
     for number, (cells, geometry) in enumerate(rows, start=1):
         row, not_text = text_cells(cells)
+        unread = [c for c in not_text if field_of(c) not in PLACE_COLUMNS]
+        if unread:
+            row = {**row, **dict.fromkeys(unread, NOT_TEXT)}
+            not_text = {c: v for c, v in not_text.items() if c not in unread}
         if str(row.get(DRAWING_FIELD) or "").lower() == "arrow":
             continue  # our own export's arrow: a drawing of claims, not a place
         feature, claim = place_row(row, geometry, number, stem, out, structure=structure)
