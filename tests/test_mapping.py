@@ -133,7 +133,8 @@ def test_symbols_encode_posture() -> None:
     former = symbol_svg(PlaceKind.AIR_BASE, "#D55E00", ClaimStatus.STATED, Posture.FORMER)
     assert 'fill="#D55E00"' in current
     assert "url(#bm-hatch-d55e00)" in proposed and "<pattern" in proposed
-    assert 'fill="none" fill-opacity="0.0"' in former
+    # Former is hollow yet painted with an invisible fill, so its inside takes a click.
+    assert 'fill="#D55E00" fill-opacity="0.0"' in former
     reported = symbol_svg(PlaceKind.AIR_BASE, "#D55E00", ClaimStatus.REPORTED, Posture.CURRENT)
     assert 'stroke-dasharray="7 4"' in reported and "stroke-dasharray" not in current
 

@@ -140,7 +140,10 @@ def symbol_svg(kind: PlaceKind, colour: str, status: ClaimStatus, posture: Postu
     """An SVG symbol: shape by kind, colour by actor, status and posture by fill and line."""
     style = STATUS_STYLES[status]
     if posture is Posture.FORMER:
-        fill, fill_opacity = "none", 0.0
+        # Hollow to the eye, but painted: a fill of opacity 0 still takes a
+        # click (pointer-events: visiblePainted, map.css), where fill="none"
+        # let a click in the middle through to the governorate under it.
+        fill, fill_opacity = colour, 0.0
     elif posture is Posture.PROPOSED:
         fill, fill_opacity = f"url(#{hatch_id(colour)})", 1.0
     else:
