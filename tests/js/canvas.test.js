@@ -297,6 +297,15 @@ test("hitIndex reaches the radius at the zoom, half the line and 2 px more", () 
     assert.equal(canvas.hitIndex(far.d, far.p, 100 + 8, 100, far.v), -1);
 });
 
+test("hitIndex takes a click inside a hollow (former) point, not only on its ring", () => {
+    // Style 1 is hollow (fill 0, weight 1.5): its centre and the inside still hit it.
+    const {d, p, v} = scene(8);
+    p.style[0] = p.style[1] = p.style[2] = 1;
+    assert.equal(d.S[1][3], 0, "style 1 is the hollow one");
+    assert.equal(canvas.hitIndex(d, p, 200, 100, v), 2);
+    assert.equal(canvas.hitIndex(d, p, 203, 97, v), 2);
+});
+
 // ---------------------------------------------------------- in a page's shape
 
 function web(name) {
