@@ -91,6 +91,7 @@ def test_each_rule_on_streamlits_elements_is_scoped_to_a_container_the_app_keys(
         scenes.MAP_HEAD_KEY,
         scenes.PRESENT_HEAD_KEY,
         scenes.PRESENT_NAV_KEY,
+        scenes.SCENE_KEYS_KEY,
     }
     selectors = _selectors(_stylesheet())
     assert len(selectors) >= 10

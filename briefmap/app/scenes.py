@@ -21,7 +21,7 @@ from briefmap.app.session import (
     set_values,
 )
 from briefmap.data.schema import Place
-from briefmap.drawing.assets import web_style
+from briefmap.drawing.assets import web_style, web_text
 from briefmap.engine.interaction import PLACES_MAX_ZOOM
 from briefmap.safe import markdown_text
 
@@ -42,6 +42,10 @@ MAP_PAGE = "pages/map.py"
 PRESENTATION_PAGE_CSS = web_style("presentation-page.css")
 # The Map page's compact header (briefmap/drawing/web/map-page.css).
 MAP_PAGE_CSS = web_style("map-page.css")
+# The container of the script that answers a presentation clicker's keys
+# (briefmap/drawing/web/scene-keys.js); it takes no room (presentation-page.css).
+SCENE_KEYS_KEY = "bm-scene-keys"
+SCENE_KEYS_SCRIPT = f"<script>{web_text('scene-keys.js')}</script>"
 
 
 def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None:
@@ -144,6 +148,10 @@ def page_heading(view: BriefingView, title: str, caption: str) -> None:
         leave.button(
             "Exit", on_click=exit_presentation, width="stretch", help="Leave presentation view"
         )
+    # PageDown/PageUp, the arrow keys and Space press the buttons above, as a
+    # clicker sends them; the script registers itself once per page.
+    with st.container(key=SCENE_KEYS_KEY):
+        st.html(SCENE_KEYS_SCRIPT, unsafe_allow_javascript=True)
 
 
 def scene_bar(view: BriefingView) -> None:

@@ -307,3 +307,51 @@ def test_link_follows_the_map_view_and_a_clicked_place(open_page, app_server: Ap
     app.topmost_marker(place.name_en).click()
     expect(app.claim_card().locator("h2").filter(has_text=place.name_en)).to_be_visible()
     wait_for_query(app, {"place": place.id}, timeout_ms=2_000)
+
+
+# ------------------------------------------------------------------ 5. a clicker's keys
+
+
+def _presented_scene(app: BrowserPage, number: int, total: int) -> None:
+    """Presentation view's heading row shows scene ``number`` of ``total``, and the app is idle."""
+    expect(app.main.locator(".st-key-bm-present-head h4")).to_contain_text(f"{number}/{total} ·")
+    wait_for_query(app, {"briefing": BRIEFING, "scene": str(number)})
+    # After the map's last view report: a key pressed during that rerun can be
+    # lost as a click can (Streamlit resets a button's trigger on a newer rerun).
+    app.settle()
+
+
+def test_a_clickers_keys_step_through_the_scenes(open_page, app_server: AppServer) -> None:
+    briefings, _ = load_briefings(GEODATA, load_catalog(GEODATA).catalog)
+    total = len(briefings[BRIEFING].scenes)
+    assert total >= 4, "the briefing needs four scenes for this test"
+    app: BrowserPage = open_page(app_server, viewport=PRESENT_VIEWPORT)
+    app.goto(f"/?briefing={BRIEFING}&scene=1&present=1")
+    _presented_scene(app, 1, total)
+
+    # What remotes send: forward as PageDown, Space or Right; back as PageUp or Left.
+    for key, number in [
+        ("PageDown", 2),
+        ("Space", 3),
+        ("ArrowRight", 4),
+        ("PageUp", 3),
+        ("ArrowLeft", 2),
+    ]:
+        app.page.keyboard.press(key)
+        _presented_scene(app, number, total)
+
+    # Typed into a form control (the claim card's box), the same keys stay there.
+    box = app.main.get_by_role("combobox", name="Claim card")
+    box.click()
+    for key in ["PageDown", "Space", "ArrowRight", "ArrowDown", "PageUp", "ArrowLeft"]:
+        box.press(key)
+    box.press_sequentially("Tartus")
+    box.press("Escape")
+    app.wait_idle()
+    expect(app.main.locator(".st-key-bm-present-head h4")).to_contain_text(f"2/{total} ·")
+    # Out of the box, one PageDown moves one scene: none of the keys above was kept for later.
+    app.main.locator(".st-key-bm-present-head h4").click()
+    app.page.keyboard.press("PageDown")
+    _presented_scene(app, 3, total)
+    expect(app.exceptions()).to_have_count(0)
+    assert app.page_errors == []

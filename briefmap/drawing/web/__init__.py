@@ -16,6 +16,9 @@
 - ``link-too-long.js``: a link too long for Streamlit to read, opened again by the
   page with only the app's parameters (``briefmap/app/link.py``; ``keptQuery``
   tested in ``tests/js/link-too-long.test.js``).
+- ``scene-keys.js``: a presentation clicker's keys (PageDown/PageUp, the arrow keys,
+  Space) pressing presentation view's Next/Previous buttons (``briefmap/app/scenes.py``;
+  ``sceneStep`` and ``focusKind`` tested in ``tests/js/scene-keys.test.js``).
 - ``streamlit-dom.css``: the only rules that select Streamlit's own elements (by
   their test ids), each scoped to its page by a container the app keys
   (``briefmap/app/streamlit_internals.py``). The other files select only the
