@@ -33,6 +33,12 @@ pytestmark = pytest.mark.browser
 GEODATA = Path(__file__).resolve().parents[2] / "geodata"
 BRIEFING = "moscow-meeting"
 PRESENT_VIEWPORT = {"width": 1280, "height": 720}
+# The smallest type presentation view shows, in CSS pixels at PRESENT_VIEWPORT.
+READABLE_PX = 16
+# The smallest computed font size of the text in an element and its descendants.
+SMALLEST_TEXT_JS = """root => Math.min(...[root, ...root.querySelectorAll("*")]
+    .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
 
 
 def _scene_line(app: BrowserPage, number: int, total: int) -> object:
@@ -242,6 +248,10 @@ def test_presentation_view_fits_a_1280x720_screen(open_page, app_server: AppServ
     as_of_day = expected.catalog.as_of
     assert as_of_day, "the data states no 'as of' date"
     expect(frame.locator(".bm-footnote")).to_contain_text(as_of_day)
+    # Readable over a call (issue 25, finding 5): the key and the footnote were 11-13 px.
+    for where, text in [("the key under the map", key), ("the footnote", element)]:
+        smallest = text.evaluate(SMALLEST_TEXT_JS)
+        assert smallest >= READABLE_PX, f"{where} has text of {smallest} px"
     wait_for_query(app, {"present": "1"})
 
     # After the map's last view report: a click during that rerun can be lost
