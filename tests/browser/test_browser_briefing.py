@@ -363,5 +363,13 @@ def test_a_clickers_keys_step_through_the_scenes(open_page, app_server: AppServe
     app.main.locator(".st-key-bm-present-head h4").click()
     app.page.keyboard.press("PageDown")
     _presented_scene(app, 3, total)
+
+    # Inside the map, the arrow keys pan it (Leaflet's keyboard) and leave the scene.
+    view = app.view()
+    app.map_frame().evaluate("() => map.getContainer().focus()")
+    app.page.keyboard.press("ArrowRight")
+    app.map_frame().wait_for_function("lng => map.getCenter().lng > lng", arg=view["lng"])
+    app.wait_idle()
+    expect(app.main.locator(".st-key-bm-present-head h4")).to_contain_text(f"3/{total} ·")
     expect(app.exceptions()).to_have_count(0)
     assert app.page_errors == []
