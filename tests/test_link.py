@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from briefmap.app import streamlit_internals
-from briefmap.app.link import LINK_CHECK_KEY, link_check_html
+from briefmap.app.link import LINK_CHECK_KEY, copy_link_html, link_check_html
 from briefmap.app.session import KEY_ACTORS
 from briefmap.drawing.assets import web_text
 from tests.app_runs import APP
@@ -67,3 +67,18 @@ def test_the_check_hides_its_container_and_names_the_limits() -> None:
     assert f".st-key-{LINK_CHECK_KEY} {{ display: none; }}" in html
     assert '"fields":1000' in html and '"marker":"dropped"' in html
     assert '"actor"' in html and '"embed"' in html and '"dropped"' not in html.split('"marker"')[0]
+
+
+def test_the_copy_link_box_escapes_the_link_it_shows_and_copies() -> None:
+    # The link holds the user's search text: shown as text, and the attribute
+    # the copy button reads cannot be left early.
+    url = 'http://localhost/?q="><img src=x onerror=alert(1)>&actor=israel'
+    box = copy_link_html(url)
+    assert "<img" not in box
+    assert (
+        'data-link="http://localhost/?q=&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&amp;actor=israel"'
+        in box
+    )
+    assert box.count("&lt;img") == 2  # the attribute and the shown text
+    assert web_text("copy-link.js") in box
+    assert 'role="status" aria-live="polite"' in box

@@ -48,6 +48,8 @@ SCRIPTS = (
     "map-settled.js",
     "map-size.js",
     "link-too-long.js",
+    "scene-keys.js",
+    "copy-link.js",
 )
 STYLES = (
     "map.css",
@@ -57,6 +59,7 @@ STYLES = (
     "map-columns.css",
     "streamlit-dom.css",
     "export.css",
+    "copy-link.css",
 )
 
 

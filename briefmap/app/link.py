@@ -9,6 +9,7 @@ A link too long for Streamlit reaches the server empty; the page reads it again
 
 from __future__ import annotations
 
+import html
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
@@ -29,7 +30,7 @@ from briefmap.app.session import (
     request_view,
     set_values,
 )
-from briefmap.drawing.assets import web_text
+from briefmap.drawing.assets import web_style, web_text
 from briefmap.engine.state import FILTER_PARAMS, KNOWN, P_DROPPED, MapArea
 from briefmap.safe import markdown_text, script_json
 
@@ -136,10 +137,29 @@ def link_notices() -> None:
         )
 
 
+def copy_link_html(url: str) -> str:
+    """The "Copy link" box: the link's text, a button that copies it in one tap, and a status line.
+
+    Streamlit's code box shows its copy button only while a mouse hovers over
+    it: none on a phone or tablet (issue 25, finding 10). The button's script is
+    ``briefmap/drawing/web/copy-link.js``. The link holds the user's search text,
+    so it is escaped both where it is shown and in the attribute the script reads.
+    """
+    shown = html.escape(url, quote=True)
+    return (
+        f"{web_style('copy-link.css')}"
+        f'<div class="bm-copy-link" data-link="{shown}">'
+        f'<code class="bm-copy-link-url">{shown}</code>'
+        '<button type="button" class="bm-copy-link-button">Copy link</button>'
+        '<p class="bm-copy-link-status" role="status" aria-live="polite"></p>'
+        f"</div><script>{web_text('copy-link.js')}</script>"
+    )
+
+
 def copy_link(params: dict[str, str]) -> None:
-    """A "Copy link" control: the link in a code box with Streamlit's copy button."""
+    """A "Copy link" control: the link, shown and copied by a button that works on touch screens."""
     current = urlsplit(str(st.context.url or ""))
     url = urlunsplit((current.scheme, current.netloc, current.path or "/", urlencode(params), ""))
     with st.popover("Copy link", icon=":material/link:", width="content"):
         st.caption("Anyone with the link sees these filters, this view and this scene.")
-        st.code(url, language=None, wrap_lines=True)
+        st.html(copy_link_html(url), unsafe_allow_javascript=True)

@@ -68,9 +68,9 @@ def _area_of(app: BrowserPage) -> list[float]:
 
 
 def _copied_link(app: BrowserPage) -> str:
-    """The URL in the "Copy link" popover's code box."""
+    """The URL shown in the "Copy link" popover."""
     app.main.get_by_role("button", name="Copy link").click()
-    code = app.page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]')
+    code = app.page.locator(".bm-copy-link-url")
     expect(code).to_be_visible()
     text = (code.inner_text() or "").strip()
     app.page.keyboard.press("Escape")

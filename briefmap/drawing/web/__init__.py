@@ -16,6 +16,9 @@
 - ``link-too-long.js``: a link too long for Streamlit to read, opened again by the
   page with only the app's parameters (``briefmap/app/link.py``; ``keptQuery``
   tested in ``tests/js/link-too-long.test.js``).
+- ``copy-link.js``, ``copy-link.css``: the "Copy link" box's button, which copies the
+  link in one tap, touch screens included, and says so in a live status line
+  (``briefmap/app/link.py``; ``copyText`` tested in ``tests/js/copy-link.test.js``).
 - ``scene-keys.js``: a presentation clicker's keys (PageDown/PageUp, the arrow keys,
   Space) pressing presentation view's Next/Previous buttons (``briefmap/app/scenes.py``;
   ``sceneStep`` and ``focusKind`` tested in ``tests/js/scene-keys.test.js``).
