@@ -252,11 +252,16 @@ def _answer(value: int) -> dict[str, int]:
 
 def test_a_read_past_its_time_is_killed_and_reaped(tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
-    started = time.monotonic()
-    stopped = budget.within_budget(_forever, str(pid_file), seconds=SECONDS)
-    assert time.monotonic() - started < SECONDS + SLACK
-    assert isinstance(stopped, budget.Stopped)
-    assert stopped.reason.startswith("stopped after 1.5 s")
+    # On a loaded machine a child may be killed before it has said who it is:
+    # then again with a longer budget, until it has (the budget being the point).
+    for seconds in (SECONDS, 4 * SECONDS, 16 * SECONDS):
+        started = time.monotonic()
+        stopped = budget.within_budget(_forever, str(pid_file), seconds=seconds)
+        assert time.monotonic() - started < seconds + SLACK
+        assert isinstance(stopped, budget.Stopped)
+        assert stopped.reason.startswith(f"stopped after {seconds:g} s")
+        if pid_file.exists():
+            break
     # Gone, not a zombie: the process table has no entry for it.
     assert not Path(f"/proc/{pid_file.read_text()}").exists()
 
