@@ -42,6 +42,23 @@ if TYPE_CHECKING:  # Playwright is a test extra: without it the suite skips, not
     from playwright.sync_api import ConsoleMessage, Frame, FrameLocator, Locator, Page, Request
 
 
+def only_the_app(origin: str) -> Callable[[Any], None]:
+    """A route handler for a browser context: requests to the app at ``origin`` go on, all others fail.
+
+    For contexts a test makes itself (a device's size and touch, permissions),
+    as the shared profile blocks outside hosts by its resolver rules.
+    """
+
+    def gate(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(origin + "/") or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    return gate
+
+
 def unjoined(text: str) -> str:
     """Text as a reader sees it: without the word joiners ``safe.markdown_text`` adds."""
     return text.replace(WORD_JOINER, "")

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import MAP_IFRAME, BrowserPage, expect, wait_for_query
+from browser_support import MAP_IFRAME, BrowserPage, expect, only_the_app, wait_for_query
 from needs import AXE_HINT, missing_tool
 
 from briefmap.data.loader import load_catalog
@@ -141,13 +141,6 @@ def page_at(browser: Any, app_server: AppServer) -> Iterator[Callable[[str], Bro
     """One page per size, reused for every view at that size; the last size's is closed."""
     opened: dict[str, tuple[Any, BrowserPage]] = {}
 
-    def gate(route: Any) -> None:  # nothing from outside the app, as in open_page
-        url = route.request.url
-        if url.startswith(app_server.origin + "/") or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            route.abort()
-
     def page_at(size: str) -> BrowserPage:
         if size not in opened:
             for context, _ in opened.values():
@@ -156,7 +149,7 @@ def page_at(browser: Any, app_server: AppServer) -> Iterator[Callable[[str], Bro
             width, height = SIZES[size]
             context = browser.new_context(viewport={"width": width, "height": height})
             context.set_default_timeout(30_000)
-            context.route("**/*", gate)
+            context.route("**/*", only_the_app(app_server.origin))
             app = BrowserPage(page=context.new_page(), server=app_server)
             app.attach()
             opened[size] = (context, app)

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import BrowserPage, expect, query_of, wait_for_query
+from browser_support import BrowserPage, expect, only_the_app, query_of, wait_for_query
 
 from briefmap.screenshots import AppServer
 
@@ -40,19 +40,12 @@ def page_on(browser: Any, app_server: AppServer) -> Iterator[Callable[..., Brows
     """A page in a context of its own: a device's size and touch, clipboard permissions."""
     contexts: list[Any] = []
 
-    def gate(route: Any) -> None:  # nothing from outside the app, as in open_page
-        url = route.request.url
-        if url.startswith(app_server.origin + "/") or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            route.abort()
-
     def _open(device: str, init_script: str | None = None) -> BrowserPage:
         context = browser.new_context(**DEVICES[device])
         contexts.append(context)
         context.set_default_timeout(30_000)
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_server.origin)
-        context.route("**/*", gate)
+        context.route("**/*", only_the_app(app_server.origin))
         if init_script:
             context.add_init_script(init_script)
         app = BrowserPage(page=context.new_page(), server=app_server)
