@@ -289,3 +289,19 @@ def test_the_readme_security_limits_are_the_codes() -> None:
         f"{MAX_BYTES // 2**20} MB and {MAX_FILES} files a server's folder; a file "
         f"published in the last {GRACE_S / 60:g} minutes is never removed"
     )
+
+
+def test_community_cloud_gets_what_the_png_and_pdf_exports_need() -> None:
+    # Community Cloud installs requirements.txt and apt-installs packages.txt (Debian),
+    # nothing else: Playwright must be in the app's lock, and Debian's chromium, whose
+    # binary is where briefmap.screenshots looks by default, in packages.txt.
+    from briefmap.screenshots import DEFAULT_CHROMIUM
+
+    packages = _requirement_lines(REPO / "packages.txt")
+    assert "chromium" in packages
+    # One Debian package name a line, nothing apt-get would not take.
+    for package in packages:
+        assert re.fullmatch(r"[a-z0-9][a-z0-9.+-]+", package), package
+    assert "playwright" in _pins(LOCK)
+    assert "playwright" in {Requirement(d).name for d in _pyproject()["project"]["dependencies"]}
+    assert DEFAULT_CHROMIUM == "/usr/bin/chromium"
