@@ -331,6 +331,8 @@ def test_claims_page_shows_the_latest_rows_and_says_the_csv_has_all(
         (
             "pages/map.py",
             {
+                "GeoJSON of the claims (GIS: one feature per claim)",
+                "GeoJSON of their places (GIS)",
                 "GeoJSON (loads back into Briefmap)",
                 "CSV of the claims",
                 "HTML map (opens offline)",

@@ -1,4 +1,4 @@
-"""Exports: bundle round trip, CSV, offline HTML, PNG snapshot."""
+"""Exports: bundle round trip, CSV, offline HTML at the view on screen, PNG snapshot, GIS GeoJSON."""
 
 from __future__ import annotations
 
@@ -20,13 +20,17 @@ import canvas_reading
 import pytest
 import xstatic.pkg.leaflet
 from needs import missing_browser_stack
+from shipped import GEODATA
 
 from briefmap.data.loader import LoadResult, load_catalog
 from briefmap.data.schema import PLACE_FIELDS, Catalog, ClaimStatus, Posture
 from briefmap.drawing import exports, png_export
 from briefmap.drawing.assets import web_text
+from briefmap.engine.briefings import Scene, load_briefings
+from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame
 from briefmap.engine.query import ClaimFilter, Deployments, Selection, select
-from briefmap.engine.timeline import as_of, state_on
+from briefmap.engine.state import MapArea, MapView
+from briefmap.engine.timeline import as_of, as_of_banner, state_on
 from briefmap.safe import map_text
 from briefmap.screenshots import chromium_executable, is_tile_url
 
@@ -564,3 +568,258 @@ def test_the_html_export_holds_the_upload_on_screen(real_catalog: Catalog, tmp_p
     assert f"{name}, sources cited ({len(mine.index.cited_sources(overlay.selection))})" in html
     drawn = html.count('"className": "bm-feature ') - plain.count('"className": "bm-feature ')
     assert drawn == mine.index.count_features(overlay.selection)
+
+
+# ------------------------------------------------------ the view on screen
+# Issue 25, finding 6: the HTML and PNG of scene 2 (the south) or of a panned
+# view showed the whole country, without the scene's highlights.
+
+BRIEFING = "moscow-meeting"
+SOUTH = 2  # the scene of the south, next to the Golan
+QAMISHLI = (37.05, 41.23)  # (lat, lon): the north-east, in no frame of the south
+# The frame.js call in an exported page: the frame it asks its map for.
+FRAME_CALL = re.compile(r"__bmFrame\(request\); \}\s*\}\)\s*\(map_\w+, (\{[^}]*\})\);")
+
+
+def _scene_view(catalog: Catalog, number: int) -> tuple[Scene, exports.ExportView]:
+    """A scene of the shipped briefing and the view the map shows for it."""
+    from briefmap.app.scenes import bounds_of
+
+    briefings, issues = load_briefings(GEODATA, catalog)
+    assert not issues
+    briefing = briefings[BRIEFING]
+    scene = briefing.scenes[number - 1]
+    # The frame apply_scene asks the map for when the scene opens.
+    bounds = bounds_of([catalog.places[p] for p in scene.highlight])
+    assert bounds is not None and scene.view is not None
+    requested = Frame.of(bounds, 7, max_zoom=scene.view.zoom)
+    heading = f"{briefing.title} · scene {number} of {len(briefing.scenes)}: {scene.title}"
+    return scene, exports.ExportView.on_screen(
+        None, requested, highlight=scene.highlight, scene=heading
+    )
+
+
+def _framed(html: str) -> dict[str, Any]:
+    calls = FRAME_CALL.findall(html)
+    assert len(calls) == 1, "expected one frame request in the exported page"
+    return json.loads(calls[0])
+
+
+def test_html_of_the_south_scene_frames_it_with_its_highlights(real_catalog: Catalog) -> None:
+    from briefmap.app.scenes import bounds_of
+
+    scene, view = _scene_view(real_catalog, SOUTH)
+    html = exports.standalone_html(
+        real_catalog, select(real_catalog, scene.claim_filter), "Syria", view=view
+    )
+    framed = _framed(html)
+    assert framed["bounds"] == bounds_of([real_catalog.places[p] for p in scene.highlight])
+    assert framed["maxZoom"] == scene.view.zoom and framed["exact"] is False
+    (south, west), (north, east) = framed["bounds"]
+    assert not (south <= QAMISHLI[0] <= north and west <= QAMISHLI[1] <= east)
+    # A ring per highlighted place, and the scene's heading above the map.
+    assert html.count('"bm-highlight"') == len(scene.highlight) == 4
+    assert f'<span class="bm-export-scene">{map_text(view.scene)}</span>' in html
+    assert f"As of {real_catalog.as_of}" in html
+
+
+def test_html_without_a_view_frames_the_places_shown(real_catalog: Catalog) -> None:
+    selection = select(real_catalog, FILTERS["israel"])
+    framed = _framed(exports.standalone_html(real_catalog, selection, "Israel"))
+    assert framed["bounds"] == real_catalog.index.selection_bounds(selection)
+    assert framed["maxZoom"] == PLACES_MAX_ZOOM
+    assert '"bm-highlight"' not in exports.standalone_html(
+        real_catalog, selection, "Israel", view=exports.ExportView()
+    )
+
+
+def test_export_view_is_the_users_area_first_then_the_apps_request() -> None:
+    area = MapArea(32.5, 35.5, 33.5, 36.9)
+    asked = Frame.of([[34.0, 35.0], [36.0, 39.0]], 3, max_zoom=9)
+    old_link = MapView((33.1, 36.2), 8)
+    moved = exports.ExportView.on_screen(area, asked)
+    assert moved.frame == Frame.of(area.bounds, exact=True) and moved.centre is None
+    assert exports.ExportView.on_screen(old_link, asked).centre == old_link
+    assert exports.ExportView.on_screen(None, asked).frame == asked
+    assert exports.ExportView.on_screen(None, old_link).centre == old_link
+    assert exports.ExportView.on_screen(None, None) == exports.ExportView()
+    # The PNG's key: another view is another picture.
+    keys = {json.dumps(v.key()) for v in (moved, exports.ExportView.on_screen(None, asked))}
+    assert len(keys) == 2
+
+
+def test_html_of_a_panned_view_frames_that_area_exactly(real_catalog: Catalog) -> None:
+    area = MapArea(32.5, 35.5, 33.5, 36.9)
+    html = exports.standalone_html(
+        real_catalog,
+        select(real_catalog, ClaimFilter()),
+        "Syria",
+        view=exports.ExportView.on_screen(area, None),
+    )
+    framed = _framed(html)
+    assert framed["bounds"] == area.bounds and framed["exact"] is True
+
+
+def test_html_of_an_old_links_centre_opens_there(real_catalog: Catalog) -> None:
+    view = exports.ExportView.on_screen(MapView((33.1, 36.2), 8), None)
+    html = exports.standalone_html(
+        real_catalog, select(real_catalog, ClaimFilter()), "S", view=view
+    )
+    assert "center: [33.1, 36.2]" in html and '"zoom": 8' in html
+    assert not FRAME_CALL.search(html)
+
+
+def test_whole_data_set_keeps_the_scene_and_frames_every_place(real_catalog: Catalog) -> None:
+    _scene, view = _scene_view(real_catalog, SOUTH)
+    whole = exports.whole_data_set(real_catalog, view)
+    assert whole.highlight == view.highlight and whole.scene == view.scene
+    html = exports.standalone_html(
+        real_catalog, select(real_catalog, ClaimFilter()), "S", view=whole
+    )
+    assert _framed(html)["bounds"] == real_catalog.index.map_bounds
+    assert whole.key() != view.key()
+
+
+def test_html_of_a_picked_day_says_it_over_the_map_too(real_catalog: Catalog) -> None:
+    rewound = as_of(real_catalog, AS_OF_DAY)
+    view = exports.ExportView(as_of=AS_OF_DAY)
+    html = exports.standalone_html(rewound, select(rewound, ClaimFilter()), "Then", view=view)
+    header = html[html.index('<header class="bm-export-head">') :]
+    assert f'<span class="bm-export-asof">As of {AS_OF_DAY}</span>' in header
+    assert map_text(as_of_banner(AS_OF_DAY)) in html
+
+
+def test_the_scene_heading_is_escaped(real_catalog: Catalog) -> None:
+    view = exports.ExportView(scene=f"Scene {SCRIPT_PAYLOAD} {TEMPLATE_PAYLOAD}")
+    html = exports.standalone_html(
+        real_catalog, select(real_catalog, ClaimFilter()), "S", view=view
+    )
+    assert SCRIPT_PAYLOAD not in html
+    assert map_text(view.scene) in html
+
+
+def _drawn_view(chromium: str, html: str) -> tuple[list[float], int]:
+    """[south, west, north, east] the exported map shows once framed, and its rings drawn."""
+    with _offline_page(chromium, html) as page:
+        page.wait_for_function(png_export.FRAMED_JS, polling=50)
+        shown = page.evaluate(
+            """() => { const m = window[Object.keys(window).find((k) => k.startsWith("map_"))];
+                const b = m.getBounds();
+                return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"""
+        )
+        return shown, page.locator("path.bm-highlight").count()
+
+
+@pytest.mark.browser
+def test_the_south_scene_is_drawn_at_its_frame_in_chromium(
+    real_catalog: Catalog, chromium: str
+) -> None:
+    scene, view = _scene_view(real_catalog, SOUTH)
+    selection = select(real_catalog, scene.claim_filter)
+    html = exports.standalone_html(real_catalog, selection, "Syria", view=view)
+    everything = exports.standalone_html(real_catalog, selection, "Syria")
+    (south, west), (north, east) = _framed(html)["bounds"]
+    shown, rings = _drawn_view(chromium, html)
+    whole, no_rings = _drawn_view(chromium, everything)
+    assert (rings, no_rings) == (len(scene.highlight), 0)
+    assert shown[0] <= south and shown[1] <= west and shown[2] >= north and shown[3] >= east
+    assert not (shown[0] <= QAMISHLI[0] <= shown[2] and shown[1] <= QAMISHLI[1] <= shown[3])
+    assert whole[0] <= QAMISHLI[0] <= whole[2] and whole[1] <= QAMISHLI[1] <= whole[3]
+
+    # Closer in than the whole country: a zoom level or more (half the ground each way).
+    def ground(b: list[float]) -> float:
+        return (b[2] - b[0]) * (b[3] - b[1])
+
+    assert ground(shown) < ground(whole) / 3
+    # The PNG is drawn from that page: another view, another picture.
+    assert _png_pixels(png_export.png_snapshot(html, chromium=chromium)) != _png_pixels(
+        png_export.png_snapshot(everything, chromium=chromium)
+    )
+
+
+# ------------------------------------------------------------ GIS GeoJSON
+# Issue 25, finding 6: the GeoJSON export opened in geopandas as places without
+# status, actor or posture columns.
+
+CLAIM_COLUMNS_FOR_GIS = (
+    "id", "status", "posture", "actors", "claimant", "reported", "summary",
+    "attribution", "sources", "as_of",
+)  # fmt: skip
+
+
+def _day(value: Any) -> Any:
+    return value.date().isoformat() if hasattr(value, "date") else value
+
+
+def _read(tmp_path: Path, name: str, text: str) -> Any:
+    import geopandas
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return geopandas.read_file(path)
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_geopandas_reads_one_row_per_shown_claim(
+    real_catalog: Catalog, tmp_path: Path, name: str
+) -> None:
+    selection = select(real_catalog, FILTERS[name])
+    frame = _read(tmp_path, "claims.geojson", exports.claims_geojson(real_catalog, selection))
+    assert set(CLAIM_COLUMNS_FOR_GIS) <= set(frame.columns)
+    assert list(frame["id"]) == [c.id for c in selection.claims]
+    for row, claim in zip(frame.itertuples(), selection.claims, strict=True):
+        assert row.status == claim.status.value and row.posture == claim.posture.value
+        assert row.actors == "; ".join(claim.actors)
+        # GDAL reads a column of ISO days as dates.
+        assert row.summary == claim.summary and _day(row.as_of) == real_catalog.as_of
+        assert _day(row.reported) == claim.reported
+        for sid in claim.sources:
+            assert real_catalog.sources[sid].credit in row.sources
+        shapes = [real_catalog.places[p].geometry for p in claim.places]
+        assert row.geometry.equals(shapes[0] if len(shapes) == 1 else row.geometry)
+        assert all(row.geometry.covers(shape) for shape in shapes)
+
+
+def test_claims_of_several_places_have_a_geometry_gis_tools_read(
+    real_catalog: Catalog, tmp_path: Path
+) -> None:
+    selection = select(real_catalog, ClaimFilter())
+    frame = _read(tmp_path, "claims.geojson", exports.claims_geojson(real_catalog, selection))
+    types = dict(zip(frame["id"], frame.geometry.geom_type, strict=True))
+    assert types["c03-khmeimim-access"] == "MultiPoint"  # two points
+    assert types["c05-military-police-south"] == "MultiPolygon"  # three areas
+    assert types["ctx-2025-israel-nine-sites"] == "GeometryCollection"  # a point and an area
+
+
+def test_geopandas_reads_the_places_with_their_claims(
+    real_catalog: Catalog, tmp_path: Path
+) -> None:
+    selection = select(real_catalog, FILTERS["israel"])
+    frame = _read(tmp_path, "places.geojson", exports.places_geojson(real_catalog, selection))
+    _claims, places, _sources = exports.exported_records(real_catalog, selection)
+    assert list(frame["id"]) == [p.id for p in places]
+    assert {"name_en", "name_ar", "name_ru", "kind", "precision", "claims"} <= set(frame.columns)
+    for row in frame.itertuples():
+        about = [c.id for c in selection.claims if row.id in c.places]
+        assert row.claims == "; ".join(about)
+
+
+def test_geopandas_reads_the_claims_of_a_generated_data_set(large: Catalog, tmp_path: Path) -> None:
+    selection = select(large, ClaimFilter(statuses=frozenset({ClaimStatus.CONFIRMED})))
+    assert 0 < len(selection.claims) < len(large.claims)
+    frame = _read(tmp_path, "claims.geojson", exports.claims_geojson(large, selection))
+    assert len(frame) == len(selection.claims)
+    assert set(frame["status"]) == {ClaimStatus.CONFIRMED.value}
+    assert set(CLAIM_COLUMNS_FOR_GIS) <= set(frame.columns)
+    places = _read(tmp_path, "places.geojson", exports.places_geojson(large, selection))
+    assert len(places) == len(exports.exported_records(large, selection)[1])
+
+
+def test_claims_geojson_keeps_payloads_as_text(data_copy: Path, tmp_path: Path) -> None:
+    catalog = _with_payloads(data_copy)
+    frame = _read(
+        tmp_path,
+        "claims.geojson",
+        exports.claims_geojson(catalog, select(catalog, ClaimFilter())),
+    )
+    assert any(SCRIPT_PAYLOAD in summary for summary in frame["summary"])

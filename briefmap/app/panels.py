@@ -9,11 +9,12 @@ from typing import Any
 
 import streamlit as st
 
-from briefmap.app.session import KEY_PNG, KEY_TIMELINE, reset_filters
+from briefmap.app.session import KEY_PNG, KEY_TIMELINE, KEY_VIEW_REQUEST, reset_filters
 from briefmap.app.view import BriefingView
 from briefmap.data.schema import Catalog, ClaimStatus
 from briefmap.data.uploads import describe
 from briefmap.data.validate import IssueGroup, ValidationIssue, examples_text
+from briefmap.drawing.exports import ExportView, whole_data_set
 from briefmap.engine.query import Selection
 from briefmap.engine.state import VIEW_PARAMS
 from briefmap.engine.tables import (
@@ -254,6 +255,33 @@ def deferred_download(
 GEOJSON_MIME = "application/geo+json"
 KMZ_MIME = "application/vnd.google-earth.kmz"
 GPKG_MIME = "application/geopackage+sqlite3"
+# The export menu's switch from the view on screen to the whole data set's area.
+KEY_EXPORT_WHOLE = "export_whole_data_set"
+WHOLE_DATA_SET_LABEL = "Map of the whole data set's area"
+
+
+def export_view(view: BriefingView) -> ExportView:
+    """Where the map on screen looks and what its scene marks, for the HTML and PNG exports.
+
+    The user's own area if they moved the map (it is in the link), else what
+    the app last asked the map to frame: a scene's highlighted places, the
+    Fit map button's places, a link's area.
+    """
+    briefing, scene, number = view.briefing, view.scene, view.state.scene
+    heading = (
+        f"{briefing.title} · scene {number} of {len(briefing.scenes)}: {scene.title}"
+        if briefing and scene
+        else None
+    )
+    return ExportView.on_screen(
+        view.state.view,
+        st.session_state.get(KEY_VIEW_REQUEST),
+        highlight=scene.highlight if scene else (),
+        changes=view.changes,
+        since=view.state.since,
+        as_of=view.state.as_of,
+        scene=heading,
+    )
 
 
 def export_menu(view: BriefingView) -> None:
@@ -263,8 +291,23 @@ def export_menu(view: BriefingView) -> None:
     catalog, selection, overlay = view.catalog, view.selection, view.overlay
     stem = f"briefmap-{catalog.as_of or 'latest'}"
     title = catalog.meta.title
+    shown = export_view(view)
+    if st.session_state.get(KEY_EXPORT_WHOLE):
+        shown = whole_data_set(catalog, shown)
     # (label, the file's maker, its name's suffix, its type): made only when clicked.
     briefing = [
+        (
+            "GeoJSON of the claims (GIS: one feature per claim)",
+            lambda: exports.claims_geojson(catalog, selection).encode("utf-8"),
+            "-claims.geojson",
+            GEOJSON_MIME,
+        ),
+        (
+            "GeoJSON of their places (GIS)",
+            lambda: exports.places_geojson(catalog, selection).encode("utf-8"),
+            "-places.geojson",
+            GEOJSON_MIME,
+        ),
         (
             "GeoJSON (loads back into Briefmap)",
             lambda: exports.bundle_json(catalog, selection).encode("utf-8"),
@@ -274,7 +317,7 @@ def export_menu(view: BriefingView) -> None:
         ("CSV of the claims", lambda: exports.claims_csv(catalog, selection), ".csv", "text/csv"),
         (
             "HTML map (opens offline)",
-            lambda: exports.standalone_html(catalog, selection, title, overlay),
+            lambda: exports.standalone_html(catalog, selection, title, overlay, shown),
             ".html",
             "text/html",
         ),
@@ -290,7 +333,15 @@ def export_menu(view: BriefingView) -> None:
         st.caption(f"{selection.summary_line}, as of {catalog.as_of or 'today'}.")
         for label, make, suffix, mime in briefing:
             deferred_download(label, make, file_name=f"{stem}{suffix}", mime=mime, width="stretch")
-        _png_snapshot(view, lambda: exports.standalone_html(catalog, selection, title, overlay))
+        _png_snapshot(
+            view, shown, lambda: exports.standalone_html(catalog, selection, title, overlay, shown)
+        )
+        st.toggle(
+            WHOLE_DATA_SET_LABEL,
+            key=KEY_EXPORT_WHOLE,
+            help="The HTML map and the PNG frame every place of the data, "
+            "not the view on screen (a scene's highlights stay).",
+        )
         if overlay is None:
             return
         # The upload's own records, apart: ids may clash with the briefing's.
@@ -332,7 +383,7 @@ def export_menu(view: BriefingView) -> None:
 _PNG_WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefmap-png")
 
 
-def _png_snapshot(view: BriefingView, page: Callable[[], str]) -> None:
+def _png_snapshot(view: BriefingView, shown_view: ExportView, page: Callable[[], str]) -> None:
     """Draw a PNG on request, then offer it; a busy server says so and asks to try again.
 
     Two steps, not a deferred download: Chromium draws it on the server, at
@@ -349,10 +400,14 @@ def _png_snapshot(view: BriefingView, page: Callable[[], str]) -> None:
             "or set BRIEFMAP_CHROMIUM). The HTML map works without them."
         )
         return
-    # The PNG belongs to what it draws: another filter, day or upload needs a new one;
-    # a pan or a click does not (the PNG fits the map to what is shown).
+    # The PNG belongs to what it draws: another filter, day, upload, scene or view
+    # needs a new one. A pan did not once, when the PNG framed the places shown
+    # whatever the map showed; it is drawn at the view on screen now, so a pan,
+    # a scene's frame or Fit map gives another picture. A click does not.
     drawn = {k: v for k, v in view.params.items() if k not in VIEW_PARAMS}
-    shown = json.dumps([drawn, view.overlay.label if view.overlay else None], sort_keys=True)
+    shown = json.dumps(
+        [drawn, view.overlay.label if view.overlay else None, shown_view.key()], sort_keys=True
+    )
     st.button(
         "PNG snapshot",
         width="stretch",

@@ -1,14 +1,18 @@
-"""Exports of what is on screen: a data bundle, a CSV, an offline HTML map and a PNG.
+"""Exports of what is on screen: GeoJSON, a data bundle, a CSV, an offline HTML map and a PNG.
 
 Every function takes the catalog the page shows (already rewound with
 :func:`briefmap.engine.timeline.as_of` when the user picked an "as of" day) and the
 :class:`~briefmap.engine.query.Selection` drawn from it, so an export holds exactly
 the claims on screen. Nothing here imports Streamlit.
 
+- :func:`claims_geojson` / :func:`places_geojson`: one feature per claim (its
+  fields as flat properties) and one per place, for GIS tools: each opens with
+  one ``geopandas.read_file`` call.
 - :func:`bundle` / :func:`bundle_json`: one GeoJSON file that
   :func:`briefmap.data.loader.load_catalog` reads back without loss.
 - :func:`claims_csv`: the claims table with place ids and coordinates.
-- :func:`standalone_html`: one HTML file, Leaflet inlined, that opens offline.
+- :func:`standalone_html`: one HTML file, Leaflet inlined, that opens offline at
+  the view on screen (:class:`ExportView`), with a scene's highlights.
 - :func:`briefmap.drawing.png_export.png_snapshot`: that HTML drawn by the system Chromium.
 """
 
@@ -18,11 +22,12 @@ import base64
 import json
 import mimetypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import folium
+from shapely.geometry import GeometryCollection, MultiPoint, MultiPolygon
 from shapely.geometry import mapping as shapely_mapping
 
 from briefmap.data.loader import BUNDLE_MEMBER, BUNDLE_META
@@ -39,8 +44,11 @@ from briefmap.drawing.assets import (
 )
 from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto
 from briefmap.drawing.mapping import UPLOAD_LAYER, MapExtras, build_map
+from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame
 from briefmap.engine.query import Selection
+from briefmap.engine.state import MapArea, MapView
 from briefmap.engine.tables import LIST_SEPARATOR, claims_table, to_csv
+from briefmap.engine.timeline import Change
 from briefmap.safe import map_text
 
 # ------------------------------------------------------------------ bundle
@@ -213,6 +221,131 @@ def bundle_json(catalog: Catalog, selection: Selection) -> str:
     return json.dumps(bundle(catalog, selection), ensure_ascii=False, indent=2) + "\n"
 
 
+# ------------------------------------------------------------ GIS GeoJSON
+
+# The claims and places as GIS tools read GeoJSON: the properties of a file's
+# features are its table, so the bundle, whose features are places and whose
+# claims sit in a foreign member, opened in geopandas and QGIS as places with
+# no status, posture or actors (issue 25, finding 6).
+
+
+def _geometry_json(geometry: Any) -> dict[str, Any]:
+    # mapping() gives tuples; JSON wants lists.
+    return json.loads(json.dumps(shapely_mapping(geometry)))
+
+
+def claim_geometry(catalog: Catalog, claim: Claim) -> Any:
+    """Where a claim is: its place's geometry, or its places' together.
+
+    Several points make a MultiPoint and several areas a MultiPolygon, types
+    every GIS tool reads; a claim about points and areas at once becomes a
+    GeometryCollection (geopandas reads it; QGIS lists it as a sublayer of its own).
+    """
+    shapes = [catalog.places[pid].geometry for pid in claim.places]
+    if len(shapes) == 1:
+        return shapes[0]
+    if all(shape.geom_type == "Point" for shape in shapes):
+        return MultiPoint(shapes)
+    if all(shape.geom_type in ("Polygon", "MultiPolygon") for shape in shapes):
+        parts = [g for shape in shapes for g in getattr(shape, "geoms", [shape])]
+        return MultiPolygon(parts)
+    return GeometryCollection(shapes)
+
+
+def claim_properties(catalog: Catalog, claim: Claim) -> dict[str, Any]:
+    """A claim's fields as one flat row: lists joined as text, vocabularies as their codes."""
+    sources = [catalog.sources[sid] for sid in claim.sources if sid in catalog.sources]
+    return {
+        "id": claim.id,
+        "status": claim.status.value,
+        "posture": claim.posture.value,
+        "actors": LIST_SEPARATOR.join(claim.actors),
+        "claimant": claim.claimant,
+        "reported": claim.reported,
+        "summary": claim.summary,
+        "attribution": claim.attribution,
+        "sources": LIST_SEPARATOR.join(f"{s.credit}, {s.date}" for s in sources),
+        "source_ids": LIST_SEPARATOR.join(claim.sources),
+        "places": LIST_SEPARATOR.join(claim.places),
+        "origin": claim.origin,
+        "role": claim.role.value,
+        "as_of": catalog.as_of,
+    }
+
+
+def claims_features(catalog: Catalog, selection: Selection) -> dict[str, Any]:
+    """The selected claims as a GeoJSON FeatureCollection, one feature each.
+
+    Parameters
+    ----------
+    catalog
+        The catalog on screen (rewound to its "as of" day if one was picked).
+    selection
+        The claims drawn from it: one feature each, in the selection's order.
+
+    Returns
+    -------
+    dict[str, Any]
+        A JSON-ready FeatureCollection whose features carry
+        :func:`claim_properties` and :func:`claim_geometry` (WGS 84).
+    """
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": claim_properties(catalog, claim),
+                "geometry": _geometry_json(claim_geometry(catalog, claim)),
+            }
+            for claim in exported_claims(catalog, selection)
+        ],
+    }
+
+
+def place_properties(place: Place, claims: list[str]) -> dict[str, Any]:
+    """A place's fields as one flat row, with the ids of the exported claims about it."""
+    return {
+        **{k: v for k, v in place_feature(place)["properties"].items() if k != "alt_names"},
+        "alt_names": LIST_SEPARATOR.join(place.alt_names),
+        "claims": LIST_SEPARATOR.join(claims),
+    }
+
+
+def places_features(catalog: Catalog, selection: Selection) -> dict[str, Any]:
+    """The places the selected claims reference, as a flat GeoJSON FeatureCollection.
+
+    The same places as :func:`bundle` (origins included), in catalog order;
+    ``claims`` lists the ids of the selected claims about each (a claim's
+    origin is not about it), to join with :func:`claims_features`.
+    """
+    claims, places, _sources = exported_records(catalog, selection)
+    about: dict[str, list[str]] = {}
+    for claim in claims:
+        for pid in claim.places:
+            about.setdefault(pid, []).append(claim.id)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": place_properties(place, about.get(place.id, [])),
+                "geometry": _geometry_json(place.geometry),
+            }
+            for place in places
+        ],
+    }
+
+
+def claims_geojson(catalog: Catalog, selection: Selection) -> str:
+    """:func:`claims_features` as JSON text (non-ASCII kept), ending in a newline."""
+    return json.dumps(claims_features(catalog, selection), ensure_ascii=False, indent=1) + "\n"
+
+
+def places_geojson(catalog: Catalog, selection: Selection) -> str:
+    """:func:`places_features` as JSON text (non-ASCII kept), ending in a newline."""
+    return json.dumps(places_features(catalog, selection), ensure_ascii=False, indent=1) + "\n"
+
+
 # --------------------------------------------------------------------- CSV
 
 PLACE_IDS_COLUMN = "Place ids"
@@ -325,6 +458,89 @@ def _inline_leaflet(html: str) -> str:
     )
 
 
+# The frame's serial in an exported page: the page frames its one request once.
+_EXPORT_FRAME_SERIAL = 1
+
+
+@dataclass(frozen=True)
+class ExportView:
+    """Where an exported map looks, and what a briefing's scene marks on it.
+
+    The same as the map on screen: the area the user moved to, or what the app
+    last asked the map to frame (a scene's highlighted places, the fitted
+    selection), fitted again in the exported page's own size (only the browser
+    knows it). ``centre`` is an old link's centre and zoom, set as it is.
+    Without either the page frames the places shown, as the map does at first.
+    """
+
+    frame: Frame | None = None
+    centre: MapView | None = None
+    highlight: tuple[str, ...] = ()  # a scene's highlighted places, ringed
+    changes: tuple[Change, ...] = ()  # what changed since ``since``, as badges
+    since: str | None = None
+    as_of: str | None = None  # an "as of" day the user picked: the map's banner says so
+    scene: str | None = None  # the scene's heading, for the page's header
+
+    @classmethod
+    def on_screen(
+        cls,
+        moved: MapArea | MapView | None,
+        requested: Frame | MapView | None,
+        **marks: Any,
+    ) -> ExportView:
+        """The view the map shows: the user's own area first, else the app's last request.
+
+        Parameters
+        ----------
+        moved
+            The area the user moved the map to (or a link's area or centre), if any.
+        requested
+            What the app last asked the map for (a scene's frame, the Fit map
+            button's, a link's), if anything.
+        **marks
+            The other fields (``highlight``, ``changes``, ``since``, ``as_of``, ``scene``).
+        """
+        if isinstance(moved, MapArea):
+            return cls(frame=Frame.of(moved.bounds, exact=True), **marks)
+        if isinstance(moved, MapView):
+            return cls(centre=moved, **marks)
+        if isinstance(requested, MapView):
+            return cls(centre=requested, **marks)
+        return cls(frame=requested, **marks)
+
+    def key(self) -> list[Any]:
+        """Where the map looks, as plain values: a picture of another view is another picture."""
+        frame = self.frame
+        return [
+            [frame.bounds, frame.max_zoom, frame.exact] if frame else None,
+            [self.centre.center, self.centre.zoom] if self.centre else None,
+            list(self.highlight),
+            self.scene,
+        ]
+
+    def extras(self, catalog: Catalog, selection: Selection) -> MapExtras:
+        """The map's extras for this view; no frame asked for: the places shown, as on screen."""
+        frame = self.frame
+        if frame is None and self.centre is None:
+            shown = catalog.index.selection_bounds(selection) or catalog.index.map_bounds
+            frame = Frame.of(shown, max_zoom=PLACES_MAX_ZOOM)
+        if frame is not None:
+            frame = Frame(frame.bounds, _EXPORT_FRAME_SERIAL, frame.max_zoom, frame.exact)
+        return MapExtras(
+            highlight=self.highlight,
+            changes=self.changes,
+            since=self.since,
+            footnote=False,  # the page's own footer lists the sources in full
+            as_of=self.as_of,
+            frame=frame,
+        )
+
+
+def whole_data_set(catalog: Catalog, view: ExportView) -> ExportView:
+    """``view`` framed around every on-map place of the data (the scene's marks kept)."""
+    return replace(view, frame=Frame.of(catalog.index.map_bounds), centre=None)
+
+
 @dataclass(frozen=True)
 class Overlay:
     """A user's upload as it is shown beside the briefing: its own layer, under the same filters."""
@@ -339,9 +555,14 @@ class Overlay:
 
 
 def _header(
-    catalog: Catalog, selection: Selection, title: str, overlay: Overlay | None = None
+    catalog: Catalog,
+    selection: Selection,
+    title: str,
+    overlay: Overlay | None = None,
+    scene: str | None = None,
 ) -> str:
     as_of = f"As of {catalog.as_of}" if catalog.as_of else "As of: date not stated"
+    shown = f'<span class="bm-export-scene">{map_text(scene)}</span>' if scene else ""
     mine = (
         f'<span class="bm-export-count">{map_text(overlay.heading)}: '
         f"{map_text(overlay.selection.summary_line)}</span>"
@@ -352,6 +573,7 @@ def _header(
         '<header class="bm-export-head">'
         f'<h1 class="bm-export-title">{map_text(title)}</h1>'
         f'<span class="bm-export-asof">{map_text(as_of)}</span>'
+        f"{shown}"
         f'<span class="bm-export-count">{map_text(selection.summary_line)}</span>'
         f"{mine}</header>"
     )
@@ -383,14 +605,20 @@ def _footer(catalog: Catalog, selection: Selection, overlay: Overlay | None = No
 
 
 def standalone_html(
-    catalog: Catalog, selection: Selection, title: str, overlay: Overlay | None = None
+    catalog: Catalog,
+    selection: Selection,
+    title: str,
+    overlay: Overlay | None = None,
+    view: ExportView | None = None,
 ) -> str:
     """The map as one HTML file that opens offline, with title, date and sources.
 
     The map is :func:`briefmap.drawing.mapping.build_map`'s, with Leaflet's JavaScript
     and CSS (from the installed XStatic-Leaflet, its images as ``data:`` URIs)
-    written into the page. Above the map are the title and the "as of" date,
-    below it the sources the selection cites (outlet and date). Only basemap
+    written into the page. Above the map are the title, the "as of" date and
+    the scene's heading, below it the sources the selection cites (outlet and
+    date). The map opens at ``view``: the area on screen fitted in the page's
+    own size, with the scene's highlights and change badges. Only basemap
     tiles are fetched from the network, when it is there.
 
     Parameters
@@ -404,6 +632,9 @@ def standalone_html(
     overlay
         The user's upload, if one is on screen: drawn as its own layer, counted
         in the header and its sources listed apart in the footer.
+    view
+        Where the map looks and what the scene marks; by default the places
+        shown, framed as the map frames them at first.
 
     Returns
     -------
@@ -427,13 +658,18 @@ def standalone_html(
             )
         return groups
 
+    view = view or ExportView()
     fmap = build_map(
         catalog,
         selection,
         asset_base=_INLINE_BASE,
-        extras=MapExtras(footnote=False),
+        extras=view.extras(catalog, selection),
         layers=layers,
     )
+    if view.centre is not None:
+        # An old link's centre and zoom: set as they are, as st_folium sets them.
+        fmap.location = list(view.centre.center)
+        fmap.options["zoom"] = view.centre.zoom
     html = _inline_leaflet(fmap.get_root().render())
     # folium's page puts <head>, <body> and </body> before any data-bearing
     # script, so the first of each is the template's own.
@@ -443,7 +679,9 @@ def standalone_html(
         f"<style>{EXPORT_CSS}</style>",
         1,
     )
-    html = html.replace("<body>", f"<body>\n{_header(catalog, selection, title, overlay)}", 1)
+    html = html.replace(
+        "<body>", f"<body>\n{_header(catalog, selection, title, overlay, view.scene)}", 1
+    )
     html = html.replace("</body>", f"{_footer(catalog, selection, overlay)}\n</body>", 1)
     if _EXTERNAL_SCRIPT.search(html) or _STYLESHEET_LINK.search(html):
         raise RuntimeError("the exported map still links an outside script or stylesheet")

@@ -2,7 +2,8 @@
 
 The standalone HTML of :func:`briefmap.drawing.exports.standalone_html` is opened
 offline in headless Chromium (Playwright is imported only when a PNG is asked
-for) and captured once every place, marker or canvas point, has been drawn.
+for) and captured once the map has framed its view (the view on screen when it
+was exported) and every place, marker or canvas point, has been drawn.
 """
 
 from __future__ import annotations
@@ -17,6 +18,14 @@ from briefmap.screenshots import CHROMIUM_ARGS, INSTALL_HINT, chromium_executabl
 CANVAS_SETTLED_JS = """() => Object.keys(window).filter((k) => k.startsWith("map_")).every((k) => {
     const points = window[k] && window[k].__briefmapPoints;
     return !points || (!points.drawing && !points._redrawRequest);
+})"""
+
+
+# True once every map has framed the view it was asked for (fit-when-sized.js's
+# map.__bmFraming), refitted after load, and is not moving.
+FRAMED_JS = """() => Object.keys(window).filter((k) => k.startsWith("map_")).every((k) => {
+    const progress = window[k] && window[k].__bmFraming;
+    return !progress || (progress.refitted && !progress.moving && progress.framed === progress.asked);
 })"""
 
 
@@ -148,8 +157,9 @@ def _draw(
             # A map with nothing selected has no features to wait for.
             if f'"{FEATURE_CLASS} ' in html or f"'{FEATURE_CLASS} " in html:
                 page.wait_for_selector(f".{FEATURE_CLASS}", state="attached", timeout=timeout_ms)
-            # The map fits its bounds again 400 ms after load (FitWhenSized).
-            page.wait_for_timeout(700)
+            # The map frames the view on screen in its own size, and again 400 ms
+            # after load (FitWhenSized): the picture is taken at that view.
+            page.wait_for_function(FRAMED_JS, timeout=timeout_ms, polling=50)
             # Canvas layers (large selections) draw in slices: wait for the last.
             page.wait_for_function(CANVAS_SETTLED_JS, timeout=timeout_ms, polling=50)
             return page.screenshot(type="png")
