@@ -20,6 +20,9 @@
   extended data whatever its ``<Schema>`` says);
 - ``gdal_rows``: GeoPackage and Shapefile layers read by GDAL (pyogrio), each
   text cell decoded on its own, so one bad byte loses one cell, not the file;
+- ``own_layer``, ``own_files``: files as other tools write them (KML from My
+  Maps or Google Earth, QGIS GeoPackages, geojson.io and uMap GeoJSON, CSV
+  with coordinates) read as the user's own layer, every column kept as text;
 - ``budget``, ``gis_warm``: every GIS read in a child process that is killed
   at its budget of time and memory, forked warm from a fork server.
 

@@ -52,7 +52,9 @@ from briefmap.data.gdal_rows import (
     rows_of,
     text_cells,
 )
-from briefmap.data.kml_files import geojson, read_kml
+from briefmap.data.kml_files import geojson, read_kml_document
+from briefmap.data.own_files import follows_convention, own_frames, own_kml
+from briefmap.data.own_layer import OwnLayer
 from briefmap.data.readers import parse_json
 from briefmap.data.schema import (
     DRAWING_FIELD,
@@ -97,7 +99,9 @@ class GisData:
 
     ``claims`` and ``sources`` are ``None`` when the file holds none (another
     file may then give them); ``meta`` is ``briefmap.json``'s content from a
-    GeoPackage Briefmap exported, else ``None``.
+    GeoPackage Briefmap exported, else ``None``. ``own`` is the file read as the
+    user's own layer when its rows are not in Briefmap's convention
+    (:mod:`briefmap.data.own_files`); its places are then none.
     """
 
     places: dict[str, Any]
@@ -105,6 +109,10 @@ class GisData:
     sources: dict[str, Any] | None = None
     meta: Any = None
     rows: int = 0
+    own: OwnLayer | None = None
+
+
+NO_PLACES: dict[str, Any] = {"type": "FeatureCollection", "features": []}
 
 
 def _geometry(geometry: Any) -> dict[str, Any] | None:
@@ -199,22 +207,25 @@ def _over(rows: int, max_rows: int | None, out: Collector) -> bool:
     return False
 
 
-def _kml(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> GisData | None:
+def _kml(raw: bytes, filename: str, out: Collector, max_rows: int | None) -> GisData | None:
     # Read in one pass by Briefmap's reader, not GDAL's (quadratic in folders,
     # and blind to <Data> beside a <Schema>): see briefmap.data.kml_files.
-    placemarks = read_kml(raw, out)
-    if placemarks is None:
+    document = read_kml_document(raw, out)
+    if document is None:
         return None
+    placemarks, stem = document.placemarks, PurePosixPath(filename).stem
     rows = len(placemarks)
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
+    if placemarks and not follows_convention(p.fields for p in placemarks):
+        return GisData(NO_PLACES, rows=rows, own=own_kml(document, filename, out))
     places, claims = _place_rows(
         ((p.fields, geojson(p.shape)) for p in placemarks), stem, out, KML_STRUCTURE
     )
     return GisData(places, {"claims": claims} if claims else None, rows=rows)
 
 
-def _kmz(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> GisData | None:
+def _kmz(raw: bytes, filename: str, out: Collector, max_rows: int | None) -> GisData | None:
     members = unpack(raw, out, lambda name: name.lower().endswith(".kml"))
     if members is None:
         return None
@@ -223,10 +234,10 @@ def _kmz(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> GisData
         return None
     # KMZ's rule: doc.kml at the top if there is one, else the first .kml.
     name = "doc.kml" if "doc.kml" in members else next(iter(members))
-    return _kml(members[name], stem, out, max_rows)
+    return _kml(members[name], filename, out, max_rows)
 
 
-def _shapefile(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> GisData | None:
+def _shapefile(raw: bytes, filename: str, out: Collector, max_rows: int | None) -> GisData | None:
     members = unpack(raw, out, lambda name: name.lower().endswith(SHAPEFILE_PARTS))
     if members is None:
         return None
@@ -253,7 +264,11 @@ def _shapefile(raw: bytes, stem: str, out: Collector, max_rows: int | None) -> G
     rows = _count(packed, [0])
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
-    places, claims = _places(read_frame(packed), "zipped Shapefile", stem, out)
+    frame = read_frame(packed)
+    if len(frame) and not follows_convention(rows_of(frame)):
+        own = own_frames([(PurePosixPath(base).name, frame)], filename, "zipped Shapefile", out)
+        return GisData(NO_PLACES, rows=rows, own=own)
+    places, claims = _places(frame, "zipped Shapefile", PurePosixPath(filename).stem, out)
     if places is None:
         return None
     return GisData(places, {"claims": claims} if claims else None, rows=rows)
@@ -342,7 +357,7 @@ def _table(raw: bytes, name: str, out: Collector, record: str = "#") -> list[dic
 
 
 def _geopackage(
-    raw: bytes, stem: str, out: Collector, max_rows: int | None, layer: str | None
+    raw: bytes, filename: str, out: Collector, max_rows: int | None, layer: str | None
 ) -> GisData | None:
     layers, names = _layers(raw)
     # Briefmap's tables (claims, history, sources, briefmap) by name, unless the
@@ -369,7 +384,10 @@ def _geopackage(
     rows = _count(raw, [chosen, *tables])
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
-    places, row_claims = _places(read_frame(raw, layer=chosen), "GeoPackage", stem, out)
+    frame = read_frame(raw, layer=chosen)
+    if GPKG_META_TABLE not in names and len(frame) and not follows_convention(rows_of(frame)):
+        return _own_geopackage(raw, filename, out, max_rows, [layer] if layer else layers.tables)
+    places, row_claims = _places(frame, "GeoPackage", PurePosixPath(filename).stem, out)
     if places is None:
         return None
     claims = row_claims + claim_rows(
@@ -396,19 +414,30 @@ def _geopackage(
     )
 
 
+def _own_geopackage(
+    raw: bytes, filename: str, out: Collector, max_rows: int | None, chosen: Iterable[str]
+) -> GisData:
+    """Every chosen layer of somebody else's GeoPackage (each table by default) as the own layer."""
+    chosen = list(chosen)
+    rows = _count(raw, chosen)
+    if _over(rows, max_rows, out):
+        return GisData(places={"features": []}, rows=rows)
+    frames = [(name, read_frame(raw, layer=name)) for name in chosen]
+    return GisData(NO_PLACES, rows=rows, own=own_frames(frames, filename, "GeoPackage", out))
+
+
 def _read_here(
     filename: str, raw: bytes, layer: str | None, max_rows: int | None
 ) -> tuple[GisData | None, list[ValidationIssue]]:
     """:func:`read_gis`'s work, in this process: what the child of a read runs."""
     out = Collector(filename)
     kind = gis_format(filename)
-    stem = PurePosixPath(filename).stem
     readers = {"KML": _kml, "KMZ": _kmz, "zipped Shapefile": _shapefile}
     try:
         if kind == "GeoPackage":
-            return _geopackage(raw, stem, out, max_rows, layer), out.issues
+            return _geopackage(raw, filename, out, max_rows, layer), out.issues
         if kind in readers:
-            return readers[kind](raw, stem, out, max_rows), out.issues
+            return readers[kind](raw, filename, out, max_rows), out.issues
     except _GDAL_ERRORS as exc:
         out.add("-", "-", f"not a readable {kind}: {short(str(exc), 200, quote=False)}")
         return None, out.issues

@@ -28,6 +28,7 @@ it is, which names the record (``position [inf, 34.0] is not finite``).
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -60,6 +61,11 @@ XML_DECLARATIONS = ("<!DOCTYPE", "<!ENTITY")
 # their place, as GDAL did (the analyst's ``id`` wins over the element's).
 OWN_FIELDS = ("id", "name", "description")
 CONTAINERS = frozenset({"Document", "Folder"})
+# Shared styles, defined once in the document and named by a placemark's <styleUrl>.
+STYLES = frozenset({"Style", "StyleMap"})
+# What a style says that a drawing keeps, by <LineStyle>, <PolyStyle> and
+# <IconStyle>: read as written (KML's aabbggrr colours, widths, 0/1 flags).
+STYLE_VALUES = frozenset({"color", "width", "fill", "outline"})
 GEOMETRIES = frozenset(
     {"Point", "LineString", "LinearRing", "Polygon", "MultiGeometry", "Track", "MultiTrack"}
 )
@@ -111,6 +117,42 @@ class Placemark:
     fields: dict[str, str | None]
     shape: tuple[Any, ...] | None
     folders: tuple[str, ...]
+    # Its <styleUrl> and its own <Style>'s values (see :func:`style_values`);
+    # not data, so not among its fields.
+    style_url: str | None = None
+    own_style: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class KmlDocument:
+    """A KML document read: its name, its placemarks and the styles they may name.
+
+    ``styles`` holds each shared ``<Style>``'s values by its id;
+    ``style_maps`` each ``<StyleMap>``'s normal style, as the ``styleUrl`` it
+    names or as the values of the ``<Style>`` it holds.
+    """
+
+    name: str
+    placemarks: list[Placemark]
+    styles: dict[str, dict[str, str]]
+    style_maps: dict[str, str | dict[str, str]]
+
+    def style_of(self, placemark: Placemark) -> dict[str, str]:
+        """The style values a placemark is drawn with: its shared style's, then its own.
+
+        Only a style of this document counts (``#id``); a URL to another
+        document is never fetched.
+        """
+        values: dict[str, str] = {}
+        url = (placemark.style_url or "").strip()
+        if url.startswith("#"):
+            shared = self.style_maps.get(url[1:], url)
+            if isinstance(shared, str):
+                key = shared.strip()[1:] if shared.strip().startswith("#") else None
+                values = dict(self.styles.get(key, {})) if key is not None else {}
+            else:
+                values = dict(shared)
+        return {**values, **(placemark.own_style or {})}
 
 
 def _decoded(raw: bytes) -> str:
@@ -210,13 +252,45 @@ def _extended_data(element: ET.Element, local: _Names) -> dict[str, str | None]:
     return data
 
 
+def style_values(element: ET.Element, local: _Names) -> dict[str, str]:
+    """A ``<Style>``'s values a drawing keeps: ``line_color``, ``poly_fill``, ``icon_color``..."""
+    values: dict[str, str] = {}
+    for part in element:
+        kind = local[part.tag]
+        if kind in ("LineStyle", "PolyStyle", "IconStyle"):
+            prefix = kind[: -len("Style")].lower()
+            for item in part:
+                name = local[item.tag]
+                if name in STYLE_VALUES:
+                    values[f"{prefix}_{name}"] = (_text(item) or "").strip()
+    return values
+
+
+def _style_map(element: ET.Element, local: _Names) -> str | dict[str, str] | None:
+    """A ``<StyleMap>``'s normal style (its highlight is for a mouse over Google Earth)."""
+    for pair in _children(element, "Pair", local):
+        key = _text(_child(pair, "key", local)) or ""
+        if key.strip() != "normal":
+            continue
+        inline = _child(pair, "Style", local)
+        if inline is not None:
+            return style_values(inline, local)
+        return _text(_child(pair, "styleUrl", local))
+    return None
+
+
 def _placemark(element: ET.Element, folders: tuple[str, ...], local: _Names) -> Placemark:
     fields: dict[str, str | None] = {"id": element.get("id"), "name": None, "description": None}
     shape = None
+    style_url, own_style = None, None
     for child in element:
         kind = local[child.tag]
         if kind in ("name", "description"):
             fields[kind] = _text(child)
+        elif kind == "styleUrl":
+            style_url = _text(child)
+        elif kind == "Style":
+            own_style = style_values(child, local)
         elif kind in GEOMETRIES and shape is None:
             shape = _shape(child, local)
         elif kind == "ExtendedData":
@@ -227,7 +301,7 @@ def _placemark(element: ET.Element, folders: tuple[str, ...], local: _Names) -> 
                         fields[own] = value
                 else:
                     fields[name] = value
-    return Placemark(fields, shape, folders)
+    return Placemark(fields, shape, folders, style_url, own_style)
 
 
 @dataclass
@@ -244,6 +318,12 @@ def read_kml(raw: bytes, out: Collector) -> list[Placemark] | None:
     other than ``<kml>``) is one issue on the file, naming the line where
     there is one.
     """
+    document = read_kml_document(raw, out)
+    return document.placemarks if document is not None else None
+
+
+def read_kml_document(raw: bytes, out: Collector) -> KmlDocument | None:
+    """:func:`read_kml`, with the document's name and styles too."""
     try:
         text = _decoded(raw)
         if any(d in text for d in XML_DECLARATIONS):
@@ -251,7 +331,7 @@ def read_kml(raw: bytes, out: Collector) -> list[Placemark] | None:
                 "-", "-", "holds a DOCTYPE or ENTITY declaration, which a KML never needs; not read"
             )
             return None
-        return _placemarks(text)
+        return _document(text)
     except KmlError as exc:
         out.add("-", "-", f"not a readable KML: {exc}")
         return None
@@ -272,8 +352,11 @@ def _events(text: str) -> Iterator[tuple[str, ET.Element]]:
         raise KmlError(f"not well-formed XML: {exc}") from None
 
 
-def _placemarks(text: str) -> list[Placemark]:
+def _document(text: str) -> KmlDocument:
     local = _Names()
+    styles: dict[str, dict[str, str]] = {}
+    style_maps: dict[str, str | dict[str, str]] = {}
+    in_style = 0  # inside a shared <Style> or <StyleMap>: kept whole until its end
     # Containers by the order they open; the document's own (0) first.
     containers = [_Container("", None)]
     open_containers = [0]
@@ -291,6 +374,8 @@ def _placemarks(text: str) -> list[Placemark]:
                 raise KmlError(f"its root element is {short(element.tag)}, not <kml>")
             if kind == "Placemark":
                 in_placemark += 1
+            elif kind in STYLES and not in_placemark:
+                in_style += 1
             elif kind in CONTAINERS and not in_placemark:
                 if kind == "Document" and not root_document and open_containers == [0]:
                     root_document = True
@@ -305,7 +390,17 @@ def _placemarks(text: str) -> list[Placemark]:
             in_placemark -= 1
         if in_placemark:
             continue  # part of a placemark, read at its end
-        if kind == "Placemark":
+        if kind in STYLES:
+            in_style -= 1
+        if in_style:
+            continue  # part of a shared style, read at its end
+        if kind == "Style" and element.get("id"):
+            styles[element.get("id") or ""] = style_values(element, local)
+        elif kind == "StyleMap" and element.get("id"):
+            normal = _style_map(element, local)
+            if normal is not None:
+                style_maps[element.get("id") or ""] = normal
+        elif kind == "Placemark":
             found.append((open_containers[-1], _placemark(element, (), local)))
         elif kind in CONTAINERS:
             open_containers.pop()
@@ -314,10 +409,11 @@ def _placemarks(text: str) -> list[Placemark]:
         # Done with it: only the open elements and the current placemark stay in memory.
         if parent is not None:
             del parent[:]
-    return [
-        Placemark(mark.fields, mark.shape, _folders(containers, index))
+    placemarks = [
+        dataclasses.replace(mark, folders=_folders(containers, index))
         for index, mark in sorted(found, key=lambda pair: pair[0])
     ]
+    return KmlDocument(containers[0].name, placemarks, styles, style_maps)
 
 
 def _folders(containers: list[_Container], index: int) -> tuple[str, ...]:

@@ -11,19 +11,27 @@ the three together.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from briefmap.data.claim_records import load_claims
 from briefmap.data.fingerprint import data_fingerprint
 from briefmap.data.gis_files import gis_format, read_gis
 from briefmap.data.meta import GivenMeta, actor_ids_cited, derived_meta, read_meta
+from briefmap.data.own_files import (
+    geojson_is_own_layer,
+    may_be_own_geojson,
+    read_own_csv,
+    read_own_geojson,
+)
+from briefmap.data.own_layer import OwnLayer, describe_own_layer
 from briefmap.data.place_records import load_places, place_id
-from briefmap.data.readers import parse_claims_csv, read_json
+from briefmap.data.readers import parse_claims_csv, parse_json, read_json
 from briefmap.data.schema import (
     CLAIMS_CSV,
     CLAIMS_FILE,
@@ -77,6 +85,11 @@ class LoadResult:
     records_read: dict[str, int] = field(default_factory=dict)
     # Valid records per file; None means "as many as the catalog holds".
     records_kept: dict[str, int] | None = None
+    # Files read as the user's own layer, not as places and claims (own_files).
+    own_layers: tuple[OwnLayer, ...] = ()
+    # The file each kind of record was read from, where it is not the kind's own
+    # file name (a KML's places, an uploaded "my-places.geojson").
+    file_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> Sequence[ValidationIssue]:
@@ -111,10 +124,27 @@ class LoadResult:
             f"{len(self.catalog.places)} places, {len(self.catalog.claims)} claims, "
             f"{len(self.catalog.sources)} sources valid"
         )
-        out = self.left_out()
-        left = ", ".join(f"{n} from {f}" for f, n in out.items() if n)
-        summary = f"{len(self.issues)} error(s); {kept}" + (f"; left out: {left}" if left else "")
-        return "\n".join([*lines, summary])
+        summary = f"{len(self.issues)} error(s); {kept}" + (
+            f"; left out: {self.left_out_text()}" if any(self.left_out().values()) else ""
+        )
+        return "\n".join([*lines, summary, *(describe_own_layer(o) for o in self.own_layers)])
+
+    def left_out_text(self) -> str:
+        """The records left out, by the file they were read from: ``3 from places.geojson``.
+
+        A file that is not its kind's own (a KML, an uploaded file under its
+        own name) is named with the kind: ``3 places from field.kml``.
+        """
+        parts = []
+        for name, count in self.left_out().items():
+            if not count:
+                continue
+            actual = self.file_names.get(name, name)
+            kind = PurePosixPath(name).stem
+            parts.append(
+                f"{count} from {name}" if actual == name else f"{count} {kind} from {actual}"
+            )
+        return ", ".join(parts)
 
 
 def default_data_dir() -> Path:
@@ -208,8 +238,8 @@ def _read_bundle(
 
 def _read_gis_file(
     path: Path, layer: str | None
-) -> tuple[list[tuple[str, Any]], list[ValidationIssue], tuple[str, Any]]:
-    """A GIS file's payloads, named like a bundle's (:func:`_read_bundle`)."""
+) -> tuple[list[tuple[str, Any]], list[ValidationIssue], tuple[str, Any], OwnLayer | None]:
+    """A GIS file's payloads, named like a bundle's (:func:`_read_bundle`), and its own layer."""
     out = Collector(path.name)
     data = read_gis(path.name, path.read_bytes(), out, layer=layer)
     named = [
@@ -217,7 +247,36 @@ def _read_gis_file(
         (path.name, (data.claims if data else None) or {"claims": []}),
         (path.name, (data.sources if data else None) or {"sources": []}),
     ]
-    return named, out.issues, (path.name, data.meta if data else None)
+    return named, out.issues, (path.name, data.meta if data else None), data and data.own
+
+
+OWN_TABLE_SUFFIXES = (".csv",)
+OWN_GEOJSON_SUFFIXES = (".geojson", ".json")
+
+
+def _read_own_file(path: Path) -> tuple[OwnLayer | None, list[ValidationIssue]] | None:
+    """A CSV with coordinates, or somebody else's GeoJSON, as the user's own layer.
+
+    ``None`` when the file is Briefmap's own (a bundle, or places in its convention).
+    """
+    out = Collector(path.name)
+    raw = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix in OWN_TABLE_SUFFIXES:
+        return read_own_csv(raw, path.name, out), out.issues
+    if suffix in OWN_GEOJSON_SUFFIXES and may_be_own_geojson(raw):
+        payload = parse_json(raw, Collector(path.name))
+        if geojson_is_own_layer(payload):
+            return read_own_geojson(payload, path.name, out), out.issues
+    return None
+
+
+def _empty(name: str) -> list[tuple[str, Any]]:
+    return [
+        (name, {"type": "FeatureCollection", "features": []}),
+        (name, {"claims": []}),
+        (name, {"sources": []}),
+    ]
 
 
 def load_catalog(data_dir: Path | str | None = None, layer: str | None = None) -> LoadResult:
@@ -245,8 +304,13 @@ def load_catalog(data_dir: Path | str | None = None, layer: str | None = None) -
     file_issues: list[ValidationIssue] = []
     # For a title when no briefmap.json gives one ("." names its folder too).
     data_name = path.stem if path.is_file() else path.resolve().name
-    if path.is_file() and gis_format(path.name):
-        named, file_issues, meta = _read_gis_file(path, layer)
+    own: OwnLayer | None = None
+    own_file = _read_own_file(path) if path.is_file() and not gis_format(path.name) else None
+    if own_file is not None:
+        own, file_issues = own_file
+        named, meta = _empty(path.name), (path.name, None)
+    elif path.is_file() and gis_format(path.name):
+        named, file_issues, meta, own = _read_gis_file(path, layer)
     elif path.is_file():
         named, file_issues, meta = _read_bundle(path)
     else:
@@ -276,7 +340,8 @@ def load_catalog(data_dir: Path | str | None = None, layer: str | None = None) -
                         f"both {CLAIMS_FILE} and {CLAIMS_CSV} exist; {CLAIMS_CSV} was not read",
                     )
             file_issues += reader.issues
-    return assemble(named, file_issues, meta=meta, name=data_name)
+    result = assemble(named, file_issues, meta=meta, name=data_name)
+    return dataclasses.replace(result, own_layers=(own,) if own is not None else ())
 
 
 def assemble(
@@ -377,4 +442,5 @@ def assemble(
         ),
         records_read={PLACES_FILE: n_places, CLAIMS_FILE: n_claims, SOURCES_FILE: n_sources},
         records_kept=kept,
+        file_names={PLACES_FILE: places_file, CLAIMS_FILE: claims_file, SOURCES_FILE: sources_file},
     )

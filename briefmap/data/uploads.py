@@ -15,6 +15,14 @@ from typing import Any
 
 from briefmap.data.gis_files import GIS_FORMATS, GisData, gis_format, read_gis
 from briefmap.data.loader import LoadResult, assemble
+from briefmap.data.own_files import (
+    csv_is_own_layer,
+    geojson_is_own_layer,
+    may_be_own_geojson,
+    read_own_csv,
+    read_own_geojson,
+)
+from briefmap.data.own_layer import OwnLayer, describe_own_layer
 from briefmap.data.readers import parse_claims_csv, parse_json
 from briefmap.data.schema import (
     CLAIMS_CSV,
@@ -158,6 +166,8 @@ def load_upload(
         issues += out.issues
     name = PurePosixPath(gis[0]).stem if gis else UPLOAD_NAME
     result = assemble([places, claims, sources], issues, base=base, meta=meta, name=name)
+    if gis and gis[1].own is not None:
+        result = dataclasses.replace(result, own_layers=(gis[1].own,))
     if refused:
         read = {**result.records_read}
         for part, n in refused.items():
@@ -207,10 +217,14 @@ def load_uploaded_files(
     files: dict[str, bytes] = {}
     owner: dict[str, str] = {}
     issues: list[ValidationIssue] = []
+    own: list[OwnLayer] = []
     for filename, raw in uploaded:
         kind = upload_name(filename)
         out = Collector(filename)
-        if kind is None:
+        mine = _own_layer(filename, kind, raw, out)
+        if mine is not False:
+            own += [mine] if isinstance(mine, OwnLayer) else []
+        elif kind is None:
             files[filename] = raw  # load_upload reads a GIS file, names any other
         elif kind in files:
             out.add(
@@ -223,7 +237,41 @@ def load_uploaded_files(
             files[kind], owner[kind] = raw, filename
         issues += out.issues
     result = load_upload(files, base, layer)
-    return dataclasses.replace(result, issues=(*issues, *result.issues))
+    # Left-out records named by the file the user gave, not the kind's name.
+    names = dict(result.file_names)
+    for kind, given in owner.items():
+        part = CLAIMS_FILE if kind == CLAIMS_CSV else kind
+        if names.get(part) == kind:
+            names[part] = given
+    return dataclasses.replace(
+        result,
+        issues=(*issues, *result.issues),
+        own_layers=(*own, *result.own_layers),
+        file_names=names,
+    )
+
+
+def _own_layer(
+    filename: str, kind: str | None, raw: bytes, out: Collector
+) -> OwnLayer | bool | None:
+    """An uploaded CSV or GeoJSON that is a map of the user's own, read as their own layer.
+
+    ``False`` when the file is not one (Briefmap's own places or claims, or
+    another kind of file); ``None`` when it is one that could not be read (reported).
+    """
+    if kind == CLAIMS_CSV and csv_is_own_layer(raw):
+        return (
+            None if _too_big(filename, raw, out) else read_own_csv(raw, filename, out, MAX_FEATURES)
+        )
+    if (
+        kind == PLACES_FILE
+        and may_be_own_geojson(raw)
+        and not _too_big(filename, raw, Collector(filename))
+    ):
+        payload = parse_json(raw, Collector(filename))
+        if geojson_is_own_layer(payload):
+            return read_own_geojson(payload, filename, out, MAX_FEATURES)
+    return False
 
 
 def upload_name(filename: str) -> str | None:
@@ -243,8 +291,10 @@ def upload_name(filename: str) -> str | None:
 
 
 def describe(result: LoadResult) -> str:
-    """One line: what the upload holds."""
+    """One line: what the upload holds (its claims, then each file read as the user's own layer)."""
     c = result.catalog
-    return f"{len(c.claims)} claims on {len(c.places)} places from {len(c.sources)} sources" + (
-        f"; {len(result.issues)} error(s)" if result.issues else ""
+    held = f"{len(c.claims)} claims on {len(c.places)} places from {len(c.sources)} sources"
+    return "; ".join(
+        [held, *(describe_own_layer(o) for o in result.own_layers)]
+        + ([f"{len(result.issues)} error(s)"] if result.issues else [])
     )
