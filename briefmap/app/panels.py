@@ -11,6 +11,7 @@ import streamlit as st
 
 from briefmap.app.session import KEY_PNG, KEY_TIMELINE, KEY_VIEW_REQUEST, reset_filters
 from briefmap.app.view import BriefingView
+from briefmap.data.own_layer import describe_own_layer
 from briefmap.data.schema import Catalog, ClaimStatus
 from briefmap.data.uploads import describe
 from briefmap.data.validate import IssueGroup, ValidationIssue, examples_text
@@ -110,6 +111,8 @@ def upload_panel(view: BriefingView) -> None:
             f"{sum(result.left_out().values()):,} record(s) were left out and the rest is on the map.",
             icon=":material/warning:",
         )
+        for own in result.own_layers:  # what loaded of it, in validate's words
+            st.caption(markdown_text(describe_own_layer(own)))
         _issue_list(
             "What in your upload failed",
             result.groups,
