@@ -50,6 +50,7 @@ SCRIPTS = (
     "link-too-long.js",
     "scene-keys.js",
     "copy-link.js",
+    "stacked-places.js",
 )
 STYLES = (
     "map.css",
@@ -60,6 +61,7 @@ STYLES = (
     "streamlit-dom.css",
     "export.css",
     "copy-link.css",
+    "stacked-places.css",
 )
 
 

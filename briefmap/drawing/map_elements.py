@@ -35,6 +35,7 @@ _SCRIPTS = {
         "zoom-class.js",
         "hatch-patterns.js",
         "outlines.js",
+        "stacked-places.js",
     )
 }
 
@@ -183,8 +184,26 @@ class OpenPlaces(MapScript):
 
     def __init__(self) -> None:
         super().__init__()
-        # The rest of the map's keyboard path comes with it (added where it is).
+        # The rest of the map's keyboard path comes with it (added where it is),
+        # and the chooser a click on stacked places opens.
         self.add_child(TabStops(MAP_REGION_LABEL))
+        self.add_child(StackedPlaces())
+
+
+class StackedPlaces(MapScript):
+    """A click on stacked places offers them: "2 places here: Tartus naval facility · Tartus".
+
+    Where a click falls inside more than one place's drawn symbol (a city
+    under its naval facility at the default zoom), a small chooser opens
+    beside it, each place a button that opens its card, reached by keyboard
+    (it takes the focus; Escape closes it). The canvas renderer offers its
+    stacked points through the same chooser (``canvas.js``).
+    """
+
+    script = "stacked-places.js"
+
+    def __init__(self) -> None:
+        super().__init__(web_text("stacked-places.css"))
 
 
 class TabStops(MapScript):

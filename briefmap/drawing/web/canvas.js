@@ -87,13 +87,34 @@
         return -1;
     }
 
+    // Every point of decoded points `p` under layer point (px, py), topmost (last
+    // stamped) first, each as hitIndex reaches it: where places are stacked, a
+    // click offers them all (stacked-places.js).
+    function hitAll(d, p, px, py, v, hidden) {
+        var mx = p.mx, my = p.my, st = p.style, S = d.S, out = [];
+        var r = radiusAt(d, v.zoom), dx, dy, reach;
+        for (var i = p.n - 1; i >= 0; i--) {
+            if (hidden && hidden[i]) { continue; }
+            dx = mx[i] * v.scale - v.ox - px;
+            if (dx > 16 || dx < -16) { continue; }
+            dy = my[i] * v.scale - v.oy - py;
+            reach = r + S[st[i]][1] / 2 + TOLERANCE;
+            if (dx * dx + dy * dy <= reach * reach) { out.push(i); }
+        }
+        return out;
+    }
+
+    // The English name of point i (its tooltip's first line, escaped on the server).
+    function nameIndex(d, p, i) { return d.P[p.tipOf[i]][0]; }
+
     // Node (tests/js/): no page to draw on, so the helpers are all there is. Only
     // where there is no window: streamlit-folium runs layer scripts with a direct
     // eval inside its own bundle, where a `module` in scope would not be ours.
     if (typeof window === "undefined") {
         if (typeof module !== "undefined" && module.exports) {
             module.exports = {tipHtml: tipHtml, radiusAt: radiusAt, MAX_DIRTY: MAX_DIRTY, frameOf: frameOf,
-                same: same, exposed: exposed, within: within, decode: decode, hitIndex: hitIndex};
+                same: same, exposed: exposed, within: within, decode: decode, hitIndex: hitIndex,
+                hitAll: hitAll, nameIndex: nameIndex};
         }
         return;
     }
@@ -424,8 +445,21 @@
                 if (this._tip && this._map.hasLayer(this._tip)) { this._map.closeTooltip(this._tip); }
             }
         },
+        // Every place under a layer point, topmost first: one entry per place
+        // (a place drawn in two layers is one place), each {set, i, name}.
+        _placesAt: function (p) {
+            var v = this._view(), agg = this._aggregates(v.zoom), out = [], seen = {};
+            for (var k = this._sets.length - 1; k >= 0; k--) {
+                var set = this._sets[k], found = hitAll(set.d, set, p.x, p.y, v, agg.hidden[k]);
+                for (var j = 0; j < found.length; j++) {
+                    var i = found[j], name = set.name(i), key = name + "|" + set.lat[i] + "|" + set.lng[i];
+                    if (!seen[key]) { seen[key] = true; out.push({set: set, i: i, name: name}); }
+                }
+            }
+            return out;
+        },
         _onClick: function (e) {
-            var hit = this._hit(e.layerPoint), map = this._map;
+            var hit = this._hit(e.layerPoint), map = this._map, self = this;
             if (!hit) { return; }
             if (!hit.set) {
                 // A crowded area: zoom to its places, two levels at least.
@@ -434,14 +468,25 @@
                 map.setView(L.latLngBounds(box.bounds).getCenter(), Math.min(to, map.getMaxZoom()));
                 return;
             }
-            // Reported like a marker's click: the circle's own position.
+            // Stacked places: offered, each opened as a click on it alone would.
+            var here = map.__bmStacked ? this._placesAt(e.layerPoint) : [];
+            if (here.length > 1) {
+                map.__bmStacked.offer(here.map(function (h) {
+                    return {name: h.name, open: function (event) { self._open(h, event); }};
+                }), e.containerPoint);
+                return;
+            }
+            this._open(hit, e.originalEvent);
+        },
+        // Reported like a marker's click: the circle's own position.
+        _open: function (hit, originalEvent) {
             var latlng = hit.set.latLngOf(hit.i);
             hit.set._latlng = latlng;
             hit.set.fire("click", {
                 latlng: latlng,
                 layerPoint: this._map.latLngToLayerPoint(latlng),
                 containerPoint: this._map.latLngToContainerPoint(latlng),
-                originalEvent: e.originalEvent
+                originalEvent: originalEvent
             }, true);
         }
     });
@@ -479,6 +524,13 @@
         getLatLng: function () { return this._latlng; },
         latLngOf: function (i) { return L.latLng(this.lat[i], this.lng[i]); },
         tip: function (i) { return tipHtml(this.d, this.tipOf[i], this.style[i]); },
+        // Point i's place name as text: the string table's is escaped HTML, which a
+        // textarea's content decodes without making elements of it.
+        name: function (i) {
+            var t = document.createElement("textarea");
+            t.innerHTML = this.d.T[nameIndex(this.d, this, i)];
+            return t.value;
+        },
         // The sprites of radius r, each drawn when a point first needs it: a
         // layer has 30 to 50 styles, and a view of crowded boxes stamps few of
         // them (drawing them all cost about 0.1 s of a 100,000-claim map's opening).

@@ -1,0 +1,107 @@
+"""A click on stacked places offers them (issue 25, finding 2).
+
+At the opening view Tartus city lies under the Russian naval facility at
+Tartus: a click where both symbols are drawn must offer both ("2 places here:
+…"), each a button that opens its own card, by mouse and by keyboard. A click
+on one place alone still opens it directly (tests/browser/test_browser_clicks.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import MAP_IFRAME, WAIT_MS, BrowserPage, expect, expected_for
+
+GEODATA = Path(__file__).resolve().parents[2] / "geodata"
+SIZES = {"1920x1080": (1920, 1080), "390x844": (390, 844)}
+NAVAL, CITY = "tartus_naval_facility", "tartus_city"
+
+# The point between two places' symbol centres nearest the first's that the
+# page's own hit-testing finds inside both markers' drawn shapes, and the places
+# of the markers there (topmost first); null if their symbols do not meet.
+OVERLAP_JS = """([a, b]) => {
+    const box = map.getContainer().getBoundingClientRect();
+    const pa = map.latLngToContainerPoint([a[0], a[1]]);
+    const pb = map.latLngToContainerPoint([b[0], b[1]]);
+    for (let t = 0; t <= 1.0001; t += 0.05) {
+        const x = box.left + pa.x + (pb.x - pa.x) * t, y = box.top + pa.y + (pb.y - pa.y) * t;
+        const places = [];
+        for (const el of document.elementsFromPoint(x, y)) {
+            const icon = el.closest('.leaflet-marker-icon');
+            const named = icon && icon.querySelector('[data-place]');
+            const place = named && named.getAttribute('data-place');
+            if (place && !places.includes(place)) places.push(place);
+        }
+        if (places.length === 2) return {x: x, y: y, places: places};
+    }
+    return null;
+}"""
+
+
+def _card(app: BrowserPage) -> Any:
+    return app.claim_card().get_by_role("combobox", name="Claim card")
+
+
+def _click_overlap(app: BrowserPage, spot: dict[str, Any]) -> None:
+    frame = app.page.locator(MAP_IFRAME).bounding_box()
+    assert frame is not None
+    app.page.mouse.click(frame["x"] + spot["x"], frame["y"] + spot["y"])
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_click_on_stacked_places_offers_each_and_each_opens_its_card(
+    open_page: Any, app_server: Any, size: str
+) -> None:
+    width, height = SIZES[size]
+    expected = expected_for(GEODATA)
+    naval, city = expected.catalog.places[NAVAL], expected.catalog.places[CITY]
+    app = open_page(app_server, viewport={"width": width, "height": height})
+    app.goto("/")
+    app.wait_features(expected.features)
+    app.settle()
+    spot = app.map_frame().evaluate(
+        OVERLAP_JS,
+        [[naval.geometry.y, naval.geometry.x], [city.geometry.y, city.geometry.x]],
+    )
+    # The finding's own case: at the opening view the two symbols overlap.
+    assert spot is not None, f"at {size} Tartus and its naval facility do not overlap"
+    assert set(spot["places"]) == {NAVAL, CITY}
+    card = _card(app)
+    chooser = app.map().locator(".bm-stacked")
+
+    # By mouse: the chooser names both, topmost first, and opens the one picked.
+    for place in (city, naval):
+        _click_overlap(app, spot)
+        expect(chooser).to_be_visible(timeout=WAIT_MS)
+        expect(chooser).to_contain_text("2 places here:")
+        choices = chooser.locator("button.bm-stacked-choice")
+        expect(choices).to_have_count(2)
+        names = {CITY: city.name_en, NAVAL: naval.name_en}
+        assert choices.all_text_contents() == [names[p] for p in spot["places"]]
+        # Nothing opened yet: the card still shows what it showed before the click.
+        assert card.input_value() != place.name_en
+        chooser.get_by_role("button", name=place.name_en, exact=True).click()
+        expect(card).to_have_value(place.name_en, timeout=WAIT_MS)
+        expect(chooser).to_have_count(0)
+        app.settle()
+
+    # By keyboard: the chooser takes the focus; the arrow keys move between its
+    # buttons, Enter picks one, Escape closes it and gives the focus back.
+    _click_overlap(app, spot)
+    expect(chooser).to_be_visible(timeout=WAIT_MS)
+    first = chooser.locator("button.bm-stacked-choice").first
+    expect(first).to_be_focused()
+    app.page.keyboard.press("Escape")
+    expect(chooser).to_have_count(0)
+    expect(card).to_have_value(naval.name_en)  # unchanged
+    _click_overlap(app, spot)
+    expect(first).to_be_focused(timeout=WAIT_MS)
+    # The card shows the naval facility: pick the city, wherever it is listed.
+    for _ in range(spot["places"].index(CITY)):
+        app.page.keyboard.press("ArrowRight")
+    expect(chooser.get_by_role("button", name=city.name_en, exact=True)).to_be_focused()
+    app.page.keyboard.press("Enter")
+    expect(card).to_have_value(city.name_en, timeout=WAIT_MS)
+    expect(chooser).to_have_count(0)
