@@ -45,6 +45,8 @@ SCRIPTS = (
     "zoom-class.js",
     "hatch-patterns.js",
     "outlines.js",
+    "pack.js",
+    "pack-handout.js",
     "map-settled.js",
     "map-size.js",
     "link-too-long.js",
@@ -60,6 +62,7 @@ STYLES = (
     "map-columns.css",
     "streamlit-dom.css",
     "export.css",
+    "pack.css",
     "copy-link.css",
     "stacked-places.css",
 )

@@ -18,7 +18,9 @@
 - ``web/``: the map's JavaScript and CSS as files; ``assets`` serves them and
   Leaflet's own files;
 - ``exports``, ``png_export``: what is on screen as a bundle, GeoJSON, CSV,
-  offline HTML and PNG; ``gis_exports``: as a KMZ (Google Earth) and a GeoPackage.
+  offline HTML and PNG; ``gis_exports``: as a KMZ (Google Earth) and a GeoPackage;
+- ``briefing_pack``, ``pack_pdf``: a briefing's every scene in one HTML file that
+  needs no network, and printed as a PDF handout, a page per scene.
 
 Pure builders: data in, folium objects out; nothing here imports Streamlit.
 """

@@ -43,6 +43,11 @@ def parent_of(element: Element) -> Element | None:
     return element._parent  # noqa: SLF001
 
 
+def remove_child(element: Element, child: Element) -> None:
+    """Take ``child`` out of ``element`` before it is rendered (the briefing pack's tiles)."""
+    element._children.pop(child.get_name(), None)  # noqa: SLF001
+
+
 def set_id(element: Element, element_id: str) -> None:
     """Give an element the id its name ends with (``get_name()``), in place of a random one."""
     element._id = element_id  # noqa: SLF001
