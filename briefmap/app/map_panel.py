@@ -27,7 +27,7 @@ from briefmap.app.view import BriefingView, publish
 from briefmap.drawing.assets import web_style, web_text
 from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto, drawn_on_canvas
 from briefmap.drawing.mapping import MapExtras, build_base_map
-from briefmap.drawing.symbology import legend_strip_html
+from briefmap.drawing.symbology import actor_marks, legend_strip_html
 from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, MapClick, moved_area, place_at
 from briefmap.engine.state import MapArea, MapView
 from briefmap.safe import markdown_text
@@ -207,6 +207,7 @@ def legend_strip(view: BriefingView) -> None:
         {claim.status for claim in claims},
         {claim.posture for claim in claims},
         crowded=crowded,
+        marks=actor_marks(meta.actors),
     )
     # One HTML block without blank lines, so Markdown passes it through as it is
     # (st.html would drop the swatches' SVG); its data is escaped by legend_strip_html.

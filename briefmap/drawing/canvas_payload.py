@@ -4,7 +4,10 @@ The payload of a layer (see :func:`layer_payload_of`):
 
 - ``S``, the style table, one entry per distinct (actor colour, status,
   posture, point or outline): ``[colour, weight, dash, fill, fill opacity,
-  one-claim tally, z]``, ``fill`` 0 hollow, 1 solid, 2 hatched. Status is
+  one-claim tally, z, mark]``, ``fill`` 0 hollow, 1 solid, 2 hatched; ``mark``
+  indexes ``K``, the actor marks (:func:`briefmap.drawing.symbology.actor_mark`)
+  as ``[SVG path data of its shape, letter code]`` (one of them empty), or is
+  -1 for an outline. Status is
   carried by weight, dash and fill opacity as :data:`symbology.STATUS_STYLES`
   says, posture by the fill (former hollow, proposed hatched in the actor's
   colour), never by colour alone; ``z`` orders drawing, weakest status first.
@@ -63,6 +66,8 @@ from briefmap.drawing.symbology import (
     AGGREGATE_INK,
     REGION_FILL_SCALE,
     STATUS_STYLES,
+    ActorMark,
+    actor_mark,
 )
 from briefmap.engine.catalog_arrays import (
     LAYER_CODE,
@@ -148,17 +153,22 @@ def layer_payload_of(
     style_key = claims.style[lead].astype(np.int64) * 2 + point
     style_codes, style_index = np.unique(style_key, return_inverse=True)
     style_table = []
+    actor_table = catalog.meta.actor_table
+    marks: dict[ActorMark, int] = {}
     samples: list[tuple[int, int]] = []
     first_of_style = np.unique(style_index, return_index=True)[1]
     for code, at in zip(style_codes.tolist(), first_of_style.tolist(), strict=True):
         actor, status, posture = _style_of_code(code // 2, claims)
         # Then the one-claim tally (made a string index below) and the drawing
         # order z: weakest status lowest, so the best sourced are drawn on top.
+        # Then the actor's mark, as the markers draw it: points only.
+        mark = marks.setdefault(actor_mark(actor_table, actor), len(marks)) if code % 2 else -1
         style_table.append(
             [
                 *style_entry(catalog.meta.actor(actor).colour, status, posture, bool(code % 2)),
                 tally_line(_one(status)),
                 len(STATUSES) - 1 - STATUSES.index(status),
+                mark,
             ]
         )
         samples.append((int(lead[at]), int(place[at])))
@@ -226,6 +236,7 @@ def layer_payload_of(
         "rank": LAYER_CODE[layer],
         "r": POINT_RADIUS,
         "S": style_table,
+        "K": [[mark.path, mark.code] for mark in marks],
         "T": list(strings.index),
         "P": recipes,
         "M": list(TOOLTIP_TAGS),

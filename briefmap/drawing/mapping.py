@@ -64,6 +64,7 @@ from briefmap.drawing.symbology import (
     REGION_FILL_SCALE,
     STATUS_STYLES,
     SYMBOL_PX,
+    actor_mark,
     hatch_id,
     legend_html,
     symbol_svg,
@@ -99,7 +100,8 @@ def _point_marker(
 ) -> folium.Marker:
     """A point place's one marker, drawn as ``feature``; ``also``: its claims in other layers."""
     place, lead = feature.place, feature.lead
-    svg = symbol_svg(place.kind, feature.actor.colour, lead.status, lead.posture)
+    mark = actor_mark(feature.actors, feature.actor.id)
+    svg = symbol_svg(place.kind, feature.actor.colour, lead.status, lead.posture, mark)
     # Towns are labelled to the left and installations to the right: the bases
     # sit next to their towns (an air base by the town it is named for, a naval
     # facility in its port city, an airport by the city it serves), so the

@@ -2,15 +2,17 @@
 
 Status is carried by line pattern, weight and fill (so the ladder reads in
 greyscale and on a washed-out projector), posture by the fill (current solid,
-proposed hatched, former hollow), the actor by colour, and a point's kind by
-its shape. :func:`legend_html` explains exactly what a map draws.
+proposed hatched, former hollow), the actor by colour and by a mark at the
+symbol's centre (:func:`actor_marks`: a shape, or a letter code, so actors
+part in greyscale too), and a point's kind by its shape. :func:`legend_html` explains exactly what a map draws.
 :func:`colour_problems` checks a set of actor colours against the map's
 background and against each other, in greyscale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -136,8 +138,130 @@ SYMBOLS: dict[PlaceKind, str] = {
 SYMBOL_PX = 26
 
 
-def symbol_svg(kind: PlaceKind, colour: str, status: ClaimStatus, posture: Posture) -> str:
-    """An SVG symbol: shape by kind, colour by actor, status and posture by fill and line."""
+# ------------------------------------------------------------ actor marks
+
+# Colour alone leaves actors apart only on a good screen: in greyscale, on a
+# washed-out projector or to a colour-blind reader, Syria's green, Israel's
+# navy and the Arab League's plum print as near the same dark grey (issue 25,
+# finding 9). So each actor also gets a mark at its symbols' centre, in ink
+# with a white halo: a shape from this list, in the order of the data's actor
+# table, then a letter code. Paths are about (0, 0), 8 units across: the
+# markers draw them in SVG, the canvas as a Path2D of the same text.
+MARK_SHAPES: tuple[tuple[str, str], ...] = (
+    ("dot", "M-3.2 0 A3.2 3.2 0 1 0 3.2 0 A3.2 3.2 0 1 0 -3.2 0 Z"),
+    ("bar", "M-4.2 -1.5 H4.2 V1.5 H-4.2 Z"),
+    ("upright", "M-1.5 -4.2 H1.5 V4.2 H-1.5 Z"),
+    ("plus", "M-1.3 -4.2 H1.3 V-1.3 H4.2 V1.3 H1.3 V4.2 H-1.3 V1.3 H-4.2 V-1.3 H-1.3 Z"),
+    (
+        "cross",
+        "M-3.9 -2.1 L-2.1 -3.9 L0 -1.8 L2.1 -3.9 L3.9 -2.1 L1.8 0 L3.9 2.1 L2.1 3.9 "
+        "L0 1.8 L-2.1 3.9 L-3.9 2.1 L-1.8 0 Z",
+    ),
+    ("triangle", "M0 -4 L4.2 3.2 H-4.2 Z"),
+)
+MARK_INK = "#1a1a1a"
+# Where a mark sits in a symbol's 24x24 box: its centre, lower in the shapes
+# whose middle is narrow at the top.
+MARK_CENTRE: dict[PlaceKind, tuple[float, float]] = {
+    PlaceKind.MILITARY_POST: (12.0, 14.5),
+    PlaceKind.MOUNTAIN: (12.0, 16.5),
+}
+CODE_LENGTH = 2  # letters of a code: what fits in a town's symbol
+
+
+@dataclass(frozen=True)
+class ActorMark:
+    """What tells an actor's symbols apart without colour: a shape, or else a letter code.
+
+    ``name`` names the shape (``"code"`` for a code), ``path`` is its SVG path
+    data about (0, 0) (empty for a code), ``code`` the letters drawn instead.
+    """
+
+    name: str
+    path: str = ""
+    code: str = ""
+
+
+def _code_of(label: str, taken: set[str]) -> str:
+    """Up to :data:`CODE_LENGTH` letters from a label's words, not yet ``taken``.
+
+    The initials of its words (``Arab League states``: AL), else its first
+    letters; a number then tells apart two actors whose letters are the same.
+    """
+    words = ["".join(c for c in word if c.isalnum()) for word in label.split()]
+    words = [w for w in words if w]
+    # Upper case first, then cut: some letters grow ("ß" is "SS").
+    initials = "".join(w[0] for w in words).upper()[:CODE_LENGTH]
+    if len(initials) < CODE_LENGTH and words:
+        initials = words[0].upper()[:CODE_LENGTH]
+    initials = initials or "?"
+    if initials not in taken:
+        return initials
+    for n in range(2, 10_000):
+        candidate = f"{initials[: CODE_LENGTH - len(str(n)) or 1]}{n}"
+        if candidate not in taken:
+            return candidate
+    raise ValueError("no letter code left")  # never for an actor table of any real size
+
+
+@functools.lru_cache(maxsize=64)
+def _marks_of(table: tuple[tuple[str, str], ...]) -> dict[str, ActorMark]:
+    marks: dict[str, ActorMark] = {}
+    taken: set[str] = set()
+    for i, (actor_id, label) in enumerate(table):
+        if i < len(MARK_SHAPES):
+            name, path = MARK_SHAPES[i]
+            marks[actor_id] = ActorMark(name, path)
+        else:
+            code = _code_of(label, taken)
+            taken.add(code)
+            marks[actor_id] = ActorMark("code", code=code)
+    return marks
+
+
+def actor_marks(actors: Iterable[Actor]) -> dict[str, ActorMark]:
+    """Each actor's mark, by id: the data's actor table in its order, shapes then codes.
+
+    Deterministic (the same table gives the same marks, whatever the filter
+    shows) and distinct: the first ``len(MARK_SHAPES)`` actors get a shape each,
+    the rest a letter code each, unique in the table.
+    """
+    return dict(_marks_of(tuple((a.id, a.label) for a in actors)))
+
+
+def actor_mark(actors: Mapping[str, Actor], actor_id: str) -> ActorMark:
+    """The mark of ``actor_id`` in the data's actor table ``actors`` (id: actor, in order)."""
+    marks = _marks_of(tuple((a.id, a.label) for a in actors.values()))
+    found = marks.get(actor_id)
+    if found is not None:
+        return found
+    # An id the table does not define (never in valid data): a code of its own.
+    return ActorMark("code", code=_code_of(actor_id, {m.code for m in marks.values()}))
+
+
+def mark_svg(mark: ActorMark, cx: float = 12.0, cy: float = 12.0) -> str:
+    """An actor's mark centred at (cx, cy) of a symbol's box, in ink with a white halo."""
+    head = (
+        f'<g class="bm-mark" data-mark="{map_text(mark.name)}" fill="{MARK_INK}" '
+        f'stroke="#ffffff" stroke-width="1.6" paint-order="stroke" stroke-linejoin="round"'
+    )
+    if mark.path:
+        return f'{head} transform="translate({cx:g} {cy:g})"><path d="{mark.path}"/></g>'
+    return (
+        f'{head} font-family="sans-serif" font-weight="700" font-size="9">'
+        f'<text x="{cx:g}" y="{cy:g}" text-anchor="middle" dominant-baseline="central" '
+        f'data-code="{map_text(mark.code)}">{map_text(mark.code)}</text></g>'
+    )
+
+
+def symbol_svg(
+    kind: PlaceKind,
+    colour: str,
+    status: ClaimStatus,
+    posture: Posture,
+    mark: ActorMark | None = None,
+) -> str:
+    """An SVG symbol: shape by kind, colour and ``mark`` by actor, status and posture by fill and line."""
     style = STATUS_STYLES[status]
     if posture is Posture.FORMER:
         # Hollow to the eye, but painted: a fill of opacity 0 still takes a
@@ -157,7 +281,8 @@ def symbol_svg(kind: PlaceKind, colour: str, status: ClaimStatus, posture: Postu
         f"{hatch_defs(colour) if posture is Posture.PROPOSED else ''}"
         f'<g fill="none" stroke="#ffffff" stroke-width="{style.weight + 2.5}">{shape}</g>'
         f'<g fill="{fill}" fill-opacity="{fill_opacity}" stroke="{colour}" '
-        f'stroke-width="{style.weight}"{dash} stroke-linejoin="round">{shape}</g></svg>'
+        f'stroke-width="{style.weight}"{dash} stroke-linejoin="round">{shape}</g>'
+        f"{mark_svg(mark, *MARK_CENTRE.get(kind, (12.0, 12.0))) if mark else ''}</svg>"
     )
 
 
@@ -190,6 +315,7 @@ def legend_html(
     # The data's order (briefmap.json), as the sidebar lists them.
     order = {actor_id: i for i, actor_id in enumerate(features[0].actors)} if features else {}
     actors = sorted(drawn, key=lambda a: (order.get(a.id, len(order)), a.id))
+    table = features[0].actors if features else {}
     statuses = {f.lead.status for f in features}
     postures = {f.lead.posture for f in features}
     kinds = {f.place.kind for f in features if f.place.is_point}
@@ -197,10 +323,12 @@ def legend_html(
     # key (every point is labelled on the map), so the map stays visible.
     # Collapsed to its key by default: open, it would cover the places framed.
     opening = "<details><summary>Legend</summary>" if collapsible else '<div class="bm-strip">'
-    parts = [opening, '<h2>Actor (colour)</h2><div class="grid">']
+    parts = [opening, '<h2>Actor (colour and mark)</h2><div class="grid">']
     for actor in actors:
+        mark = actor_mark(table, actor.id)
         parts.append(
-            f'<div class="row">{swatch.format(_swatch(actor.colour, ClaimStatus.CONFIRMED, Posture.CURRENT))}'
+            f'<div class="row">'
+            f"{swatch.format(_swatch(actor.colour, ClaimStatus.CONFIRMED, Posture.CURRENT, mark))}"
             f"{map_text(actor.label)}</div>"
         )
     parts.append('</div><h2>Status (fill and line)</h2><div class="grid">')
@@ -263,6 +391,7 @@ def legend_strip_html(
     postures: Iterable[Posture],
     *,
     crowded: bool = False,
+    marks: Mapping[str, ActorMark] | None = None,
 ) -> str:
     """Presentation view's key beside the map: actors, statuses and postures in one strip.
 
@@ -270,16 +399,20 @@ def legend_strip_html(
     the in-map legend is left out there. Only vocabulary labels and the
     data's actor names (escaped) reach it. ``crowded``: the map is drawn on the
     canvas (``bulk.drawn_on_canvas``), whose boxes for crowded areas the strip
-    then explains, as the in-map legend's "Crowded areas" does.
+    then explains, as the in-map legend's "Crowded areas" does. ``marks``: the
+    actors' marks from the data's whole actor table (:func:`actor_marks`);
+    by default from ``actors`` alone.
     """
     # A proposed swatch carries its hatch's defs (symbol_svg): the page has no map's to use.
     swatch = '<svg width="16" height="16" viewBox="-1 -1 26 26" aria-hidden="true">{}</svg>'
+    actors = list(actors)
+    marks = marks if marks is not None else actor_marks(actors)
     statuses, postures = set(statuses), set(postures)
     groups: list[tuple[str, list[str]]] = [
         (
             "Actor",
             [
-                f"{swatch.format(_swatch(a.colour, ClaimStatus.CONFIRMED, Posture.CURRENT))}"
+                f"{swatch.format(_swatch(a.colour, ClaimStatus.CONFIRMED, Posture.CURRENT, marks.get(a.id)))}"
                 f"{map_text(a.label)}"
                 for a in actors
             ],
@@ -341,7 +474,9 @@ def aggregate_key_svg() -> str:
     )
 
 
-def _swatch(colour: str, status: ClaimStatus, posture: Posture) -> str:
+def _swatch(
+    colour: str, status: ClaimStatus, posture: Posture, mark: ActorMark | None = None
+) -> str:
     # Reuse the symbol renderer's fill rules on a plain square.
-    inner = symbol_svg(PlaceKind.AIR_BASE, colour, status, posture)
+    inner = symbol_svg(PlaceKind.AIR_BASE, colour, status, posture, mark)
     return inner[inner.index(">") + 1 : inner.rindex("</svg>")]

@@ -147,11 +147,34 @@
         return c;
     }
 
+    // The actor's mark at a sprite's centre (the style's entry 7 indexes the
+    // payload's K: the SVG path of its shape about (0, 0), 8 units across, or its
+    // letter code), in ink with a white halo as symbology.mark_svg draws it on
+    // the markers, scaled to r.
+    var MARK_INK = "#1a1a1a";
+    function mark(g, K, s, m, r) {
+        var k = r / 8, q = K && s[7] >= 0 ? K[s[7]] : null;
+        if (!q) { return; }
+        g.save();
+        g.translate(m, m);
+        g.lineJoin = "round"; g.strokeStyle = "#ffffff"; g.fillStyle = MARK_INK;
+        if (q[0] && window.Path2D) {
+            var path = new Path2D(q[0]);
+            g.scale(k, k);
+            g.lineWidth = 1.6; g.stroke(path); g.fill(path);
+        } else if (q[1]) {
+            g.font = "700 " + Math.max(6, Math.round(9 * k)) + "px sans-serif";
+            g.textAlign = "center"; g.textBaseline = "middle";
+            g.lineWidth = 1.6 * k; g.strokeText(q[1], 0, 0); g.fillText(q[1], 0, 0);
+        }
+        g.restore();
+    }
+
     // One circle per style and radius, drawn once and stamped for every point:
-    // a white halo, the fill (solid, hatched or none), the (dashed) line.
+    // a white halo, the fill (solid, hatched or none), the (dashed) line, the actor's mark.
     function spriteWidth(s, r) { return Math.ceil(2 * r + s[1] + 2.5 + 2); }
     function spriteHalf(s, r) { return spriteWidth(s, r) / 2; }
-    function sprite(s, r) {
+    function sprite(s, r, K) {
         var halo = s[1] + 2.5, w = spriteWidth(s, r), m = w / 2;
         var c = document.createElement("canvas"), g = c.getContext && c.getContext("2d");
         c.width = c.height = w * DPR;
@@ -168,6 +191,8 @@
             }
             if (s[2] && g.setLineDash) { g.setLineDash(s[2].split(/[ ,]+/).map(Number)); }
             g.lineWidth = s[1]; g.strokeStyle = s[0]; g.stroke();
+            if (g.setLineDash) { g.setLineDash([]); }
+            mark(g, K, s, m, r);
         }
         var image = c;
         if (window.OffscreenCanvas) {  // an ImageBitmap stamps about a third faster
@@ -566,7 +591,7 @@
                     }
                     if (j === nr) { continue; }
                 }
-                s = sp[st[i]] || (sp[st[i]] = sprite(S[st[i]], radius));
+                s = sp[st[i]] || (sp[st[i]] = sprite(S[st[i]], radius, this.d.K));
                 ctx.drawImage(s.image, Math.round(x - s.h), Math.round(y - s.h), s.w, s.w);
             }
             return {next: i, drawn: drawn};
