@@ -105,3 +105,66 @@ def test_a_click_on_stacked_places_offers_each_and_each_opens_its_card(
     app.page.keyboard.press("Enter")
     expect(card).to_have_value(city.name_en, timeout=WAIT_MS)
     expect(chooser).to_have_count(0)
+
+
+# ------------------------------------------------------------ the canvas renderer
+
+# The container point of each place on the canvas page's map, and a record of
+# the clicks its point layers report (as a marker's reach the app).
+CANVAS_SETUP_JS = """(places) => {
+    window.__bmOpened = [];
+    for (const parts of Object.values(window.__briefmapLayers)) {
+        parts[1].on("click", (e) => window.__bmOpened.push([e.latlng.lat, e.latlng.lng]));
+    }
+    const box = map.getContainer().getBoundingClientRect();
+    return places.map(([lat, lng]) => {
+        const p = map.latLngToContainerPoint([lat, lng]);
+        return {x: box.left + p.x, y: box.top + p.y};
+    });
+}"""
+
+
+@pytest.fixture(scope="module")
+def canvas_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped data drawn by the canvas renderer, offline (bench/browser.py's page)."""
+    from bench.browser import page_html
+    from briefmap.drawing import bulk
+    from briefmap.engine.query import ClaimFilter, select
+
+    catalog = expected_for(GEODATA).catalog
+    selection = select(catalog, ClaimFilter())
+    path = tmp_path_factory.mktemp("stacked-canvas") / "page.html"
+    path.write_text(
+        page_html(catalog, bulk.build_bulk_layers(catalog, selection)), encoding="utf-8"
+    )
+    return path
+
+
+def test_the_canvas_renderer_offers_stacked_points_too(browser: Any, canvas_page: Path) -> None:
+    from browser_support import offline_bench_page
+
+    catalog = expected_for(GEODATA).catalog
+    naval, city = catalog.places[NAVAL], catalog.places[CITY]
+    with offline_bench_page(browser, canvas_page, width=1920, height=1080) as page:
+        a, b = page.evaluate(
+            CANVAS_SETUP_JS,
+            [[naval.geometry.y, naval.geometry.x], [city.geometry.y, city.geometry.x]],
+        )
+        # Drawn as circles of the canvas, closer than a symbol at the opening view.
+        assert ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5 < 8
+        page.mouse.click((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2)
+        chooser = page.locator(".bm-stacked")
+        expect(chooser).to_be_visible(timeout=WAIT_MS)
+        expect(chooser).to_contain_text("2 places here:")
+        names = chooser.locator("button.bm-stacked-choice").all_text_contents()
+        assert sorted(names) == sorted([naval.name_en, city.name_en])
+        assert page.evaluate("window.__bmOpened") == []  # nothing opened yet
+        # By keyboard: the first choice has the focus; Enter opens it.
+        expect(chooser.locator("button.bm-stacked-choice").first).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(chooser).to_have_count(0)
+        first = catalog.places[NAVAL if names[0] == naval.name_en else CITY]
+        opened = page.evaluate("window.__bmOpened")
+        assert opened == [
+            [pytest.approx(first.geometry.y, abs=1e-5), pytest.approx(first.geometry.x, abs=1e-5)]
+        ]
