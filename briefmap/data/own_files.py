@@ -195,8 +195,14 @@ def kml_style(values: dict[str, str]) -> OwnStyle | None:
     return None if style.empty else style
 
 
+# simplestyle-spec 1.1.0's properties that say how to draw, as geojson.io writes them.
+SIMPLESTYLE = ("stroke", "stroke-width", "stroke-opacity", "fill", "fill-opacity", "marker-color")
+
+
 def geojson_style(properties: Mapping[str, Any]) -> OwnStyle | None:
     """geojson.io's simplestyle properties, or uMap's ``_umap_options``, as an :class:`OwnStyle`."""
+    if not any(key in properties for key in (*SIMPLESTYLE, *UMAP_OPTIONS)):
+        return None
     umap = next((properties[k] for k in UMAP_OPTIONS if isinstance(properties.get(k), dict)), {})
     fill_flag = umap.get("fill")
     style = OwnStyle(
@@ -273,10 +279,26 @@ def _outside_wgs84(geometry: Any) -> str | None:
     return None
 
 
+def _point(lon: float, lat: float) -> tuple[Any, str | None]:
+    if not -90 <= lat <= 90:
+        return None, f"latitude {lat:g} (at longitude {lon:g}) is outside -90..90"
+    if not -180 <= lon <= 180:
+        return None, f"longitude {lon:g} (at latitude {lat:g}) is outside -180..180"
+    return shapely.Point(lon, lat), None
+
+
 def shape_of(raw: Any, transform: Transform | None = None) -> tuple[Any, str | None]:
     """A GeoJSON geometry as a 2-D shapely geometry in WGS 84, or ``None`` and why not."""
     if not isinstance(raw, dict):
         return None, "has no geometry"
+    position = raw.get("coordinates")
+    if (
+        transform is None
+        and raw.get("type") == "Point"
+        and isinstance(position, list)
+        and _position_problem(position) is None
+    ):
+        return _point(float(position[0]), float(position[1]))  # most features: the quick way
     problem = _coordinates_problem(raw)
     if problem is not None:
         return None, problem
@@ -336,11 +358,13 @@ def _feature(
     folder: tuple[str, ...],
     style: OwnStyle | None,
 ) -> OwnFeature:
-    text, links = description_parts(first_column(properties, DESCRIPTION_COLUMNS))
+    lower = {key.strip().lower(): value for key, value in reversed(properties.items())}
+    description = first_column(lower, DESCRIPTION_COLUMNS)
+    text, links = description_parts(description) if description else ("", ())
     return OwnFeature(
         id=fid,
         geometry=geometry,
-        name=first_column(properties, NAME_COLUMNS),
+        name=first_column(lower, NAME_COLUMNS),
         description_text=text,
         links=links,
         folder=folder,

@@ -170,6 +170,7 @@ _BREAKS = frozenset(
 _BARE_LINK = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\f\v\r\u00a0]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_IN_LINK = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 class _Reduced(html.parser.HTMLParser):
@@ -210,7 +211,7 @@ def web_link(text: str) -> str | None:
     if (
         not link.lower().startswith(URL_SCHEMES)
         or len(link) > MAX_LINK_CHARS
-        or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in link)
+        or _NOT_IN_LINK.search(link)
     ):
         return None
     return link
@@ -226,10 +227,13 @@ def description_parts(description: str) -> tuple[str, tuple[str, ...]]:
     links), each once.
     """
     reducer = _Reduced()
-    try:
-        reducer.feed(description)
-        reducer.close()
-    except (AssertionError, ValueError):  # very old html.parser on broken markup
+    if "<" in description or "&" in description:
+        try:
+            reducer.feed(description)
+            reducer.close()
+        except (AssertionError, ValueError):  # very old html.parser on broken markup
+            reducer.parts = [description]
+    else:  # plain text (most spreadsheets' notes): no markup to parse
         reducer.parts = [description]
     text = _CONTROL.sub("", "".join(reducer.parts))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
@@ -245,9 +249,12 @@ def description_parts(description: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(links[:MAX_LINKS])
 
 
-def first_column(properties: dict[str, str], names: tuple[str, ...]) -> str:
-    """The first filled column among ``names`` (any case), else ``""``."""
-    lower = {key.strip().lower(): value for key, value in properties.items()}
+def first_column(lower: dict[str, str], names: tuple[str, ...]) -> str:
+    """The first filled column among ``names``, in properties keyed by lower-case name; else ``""``.
+
+    (Keyed so by the caller once for all its questions: of two columns alike
+    but for case, the first in the file.)
+    """
     for name in names:
         value = lower.get(name)
         if value and value.strip():
