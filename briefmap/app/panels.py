@@ -294,9 +294,11 @@ def export_menu(view: BriefingView) -> None:
     catalog, selection, overlay = view.catalog, view.selection, view.overlay
     stem = f"briefmap-{catalog.as_of or 'latest'}"
     title = catalog.meta.title
-    shown = export_view(view)
+    # Not "shown": the upload's part below takes that name, and these makers
+    # read their names when clicked.
+    framing = export_view(view)
     if st.session_state.get(KEY_EXPORT_WHOLE):
-        shown = whole_data_set(catalog, shown)
+        framing = whole_data_set(catalog, framing)
     # (label, the file's maker, its name's suffix, its type): made only when clicked.
     briefing = [
         (
@@ -320,7 +322,7 @@ def export_menu(view: BriefingView) -> None:
         ("CSV of the claims", lambda: exports.claims_csv(catalog, selection), ".csv", "text/csv"),
         (
             "HTML map (opens offline)",
-            lambda: exports.standalone_html(catalog, selection, title, overlay, shown),
+            lambda: exports.standalone_html(catalog, selection, title, overlay, framing),
             ".html",
             "text/html",
         ),
@@ -337,7 +339,9 @@ def export_menu(view: BriefingView) -> None:
         for label, make, suffix, mime in briefing:
             deferred_download(label, make, file_name=f"{stem}{suffix}", mime=mime, width="stretch")
         _png_snapshot(
-            view, shown, lambda: exports.standalone_html(catalog, selection, title, overlay, shown)
+            view,
+            framing,
+            lambda: exports.standalone_html(catalog, selection, title, overlay, framing),
         )
         st.toggle(
             WHOLE_DATA_SET_LABEL,
@@ -355,7 +359,13 @@ def export_menu(view: BriefingView) -> None:
         mine, shown = overlay.catalog, overlay.selection
         upload = [
             (
-                "Your upload: GeoJSON",
+                "Your upload: GeoJSON of its claims (GIS)",
+                lambda: exports.claims_geojson(mine, shown).encode("utf-8"),
+                "-claims.geojson",
+                GEOJSON_MIME,
+            ),
+            (
+                "Your upload: GeoJSON (loads back into Briefmap)",
                 lambda: exports.bundle_json(mine, shown).encode("utf-8"),
                 ".geojson",
                 GEOJSON_MIME,
