@@ -17,6 +17,8 @@ loaded, held in the session, laid out and linked:
   the map's frame fetches instead of receiving them through Streamlit;
 - ``card``: the claim card;
 - ``panels``: data problems, the upload, changes, the timeline chart, downloads;
+- ``pack_panel``: Export briefing, the briefing picked as an offline HTML pack
+  and a PDF handout;
 - ``streamlit_internals``: the Streamlit internals the app relies on (its
   ``pages/`` folder mode, its elements' test ids), in one place.
 

@@ -7,6 +7,7 @@ import hashlib
 import streamlit as st
 
 from briefmap.app.data import Data
+from briefmap.app.pack_panel import briefing_export
 from briefmap.app.scenes import on_briefing_change
 from briefmap.app.session import (
     KEY_ACTORS,
@@ -56,6 +57,8 @@ def sidebar(data: Data, form: Form) -> None:
                 on_change=on_briefing_change,
                 args=(data,),
             )
+            # The briefing picked, every scene: an offline HTML pack and a PDF handout.
+            briefing_export(data, st.session_state.get(KEY_BRIEFING))
         st.subheader("Filters")
         st.text_input(
             "Search places",
