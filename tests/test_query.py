@@ -14,7 +14,8 @@ from briefmap.data.schema import (
     Role,
     Source,
 )
-from briefmap.engine.query import ClaimFilter, Deployments, fold, select
+from briefmap.engine.query import ClaimFilter, Deployments, select
+from briefmap.engine.spelling import normalise as fold
 
 
 def _place(pid: str, kind: PlaceKind = PlaceKind.AIR_BASE, **names: object) -> Place:

@@ -11,6 +11,7 @@ loaded, held in the session, laid out and linked:
 - ``view``: the view of one run (state, selection, changes), built once by
   ``app.py`` and handed to the page;
 - ``sidebar``: the shared sidebar;
+- ``search_results``: what the sidebar's search finds, listed under its box;
 - ``scenes``: briefings' scenes and presentation view;
 - ``map_panel``: the map and its footer;
 - ``layer_files``: a large map's layers as files under ``static/layers/``, which

@@ -9,6 +9,7 @@ import streamlit as st
 from briefmap.app.data import Data
 from briefmap.app.pack_panel import briefing_export
 from briefmap.app.scenes import on_briefing_change
+from briefmap.app.search_results import search_results
 from briefmap.app.session import (
     KEY_ACTORS,
     KEY_AS_OF,
@@ -35,6 +36,7 @@ from briefmap.data.gis_files import (
 from briefmap.data.schema import ClaimStatus
 from briefmap.data.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
 from briefmap.engine.query import Deployments
+from briefmap.engine.timeline import as_of
 from briefmap.safe import markdown_text
 
 NO_BRIEFING = "None: explore freely"
@@ -61,11 +63,18 @@ def sidebar(data: Data, form: Form) -> None:
             briefing_export(data, st.session_state.get(KEY_BRIEFING))
         st.subheader("Filters")
         st.text_input(
-            "Search places",
+            "Search places and claims",
             key=KEY_SEARCH,
-            placeholder="Any name or spelling of a place",
-            help="Matches English, Arabic and Russian names and alternative spellings.",
+            placeholder="A place in any language, or a claim's words",
+            help=(
+                "Finds places by their English, Arabic and Russian names and other "
+                "spellings, and claims by their summary, claimant and attribution; "
+                "forgiving of case, accents, script and small misspellings."
+            ),
         )
+        # Listed against the day shown ("As of"), as the map is.
+        day, _ = form.typed_day(st.session_state.get(KEY_AS_OF), "As of")
+        search_results(as_of(data.loaded.catalog, day), st.session_state.get(KEY_SEARCH) or "")
         # Empty means all: a filter is one line until the user narrows it, so
         # the time controls stay in view (session.Form reads empty as everything).
         st.multiselect(

@@ -3,11 +3,14 @@
 - ``index``: :class:`~briefmap.engine.index.CatalogIndex`, built once per
   catalog (``catalog.index``) and the only cache besides Streamlit's:
   selection, the plan of what to draw, bounds, drawn and off-map places,
-  monthly counts, cited sources, place search; ``catalog_arrays`` holds its arrays;
+  monthly counts, cited sources, search; ``catalog_arrays`` holds its arrays;
 - ``layers``: the map's layers, which layer a claim is drawn in, which claim
   leads a place;
 - ``query``: the filter (:class:`~briefmap.engine.query.ClaimFilter`) and
-  the plain selection the index is checked against;
+  the plain selection (and search) the index is checked against;
+- ``search``: search over places and claims, forgiving of script, spelling
+  and near misses (rapidfuzz), its index folded once per catalog;
+- ``spelling``: names and text folded for search: one form in Latin letters;
 - ``timeline``: a catalog as of a day, and what changed between two days;
 - ``state``: the view a link carries, parsed and written;
 - ``interaction``: what the map reports (a click and the place it points at,

@@ -46,7 +46,6 @@ class PlaceTable:
     kinds: frozenset
     kind_of: list[Any]
     rings: dict[int, list]  # outlines' rings, filled on first use
-    folded: dict[int, tuple[str, ...]]  # search names, filled on first search
 
 
 def place_table(places: dict[str, Place]) -> PlaceTable:
@@ -93,7 +92,6 @@ def place_table(places: dict[str, Place]) -> PlaceTable:
         kinds=frozenset(places[p].kind for p in ids),
         kind_of=[places[p].kind for p in ids],
         rings={},
-        folded={},
     )
 
 

@@ -45,7 +45,8 @@ from briefmap.engine.catalog_arrays import (
     day_number,
     place_table,
 )
-from briefmap.engine.query import ClaimFilter, Selection, fold, select
+from briefmap.engine.query import ClaimFilter, Selection, select
+from briefmap.engine.search import Match, SearchIndex, query_words
 
 # Selections and plans kept per index: the current filter, and a few before it.
 _KEEP_SELECTIONS = 4
@@ -116,8 +117,9 @@ def _box(bounds: np.ndarray) -> list[list[float]]:
 
 
 def warm(catalog: Catalog) -> None:
-    """Build the catalog's index now (when the data loads), not on the first view."""
+    """Build the catalog's index now (when the data loads), not on the first view or search."""
     _ = catalog.index.claims
+    _ = catalog.index.search
 
 
 class CatalogIndex:
@@ -134,8 +136,15 @@ class CatalogIndex:
     in memory for the server's life, a whole catalog per version.
     """
 
-    def __init__(self, catalog: Catalog, places: PlaceTable | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        places: PlaceTable | None = None,
+        search_of: CatalogIndex | None = None,
+    ) -> None:
         self._catalog = weakref.ref(catalog)
+        # A rewound day's claims say what the full catalog's say: its search is shared.
+        self._search_of = search_of
         self.places = places if places is not None else place_table(catalog.places)
         # Streamlit runs sessions in threads; two may ask for the same thing at once.
         self._lock = threading.Lock()
@@ -158,6 +167,7 @@ class CatalogIndex:
         del state["_lock"]
         state["_catalog"] = self.catalog
         state["_selections"], state["_plans"] = [], []
+        state["_search_of"] = None  # a rewound day is never stored; it would fold its own
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -171,7 +181,42 @@ class CatalogIndex:
 
     def for_catalog(self, catalog: Catalog) -> CatalogIndex:
         """An index of ``catalog``, which has this one's places (a rewound day)."""
-        return CatalogIndex(catalog, self.places)
+        return CatalogIndex(catalog, self.places, search_of=self)
+
+    @cached_property
+    def search(self) -> SearchIndex:
+        """The catalog's places and claims folded for search (:mod:`briefmap.engine.search`)."""
+        if self._search_of is not None:
+            return self._search_of.search
+        return SearchIndex(self.catalog.places, self.catalog.claims)
+
+    @cached_property
+    def _search_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        # The search's records (places, then claims) as rows of the place and
+        # claim tables; -1 for a claim this catalog (a rewound day) does not hold.
+        search, places, claims = self.search, self.places.index, self.claims.index
+        rows = [places[p] for p in search.ids[: search.n_places]]
+        return np.array(rows, np.int64), np.array(
+            [claims.get(c, -1) for c in search.ids[search.n_places :]], np.int64
+        )
+
+    def found(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Masks over the place and claim tables: places found by name, claims by their text."""
+        records, n = self.search.find(text).records, self.search.n_places
+        place_row, claim_row = self._search_rows
+        place_found = np.zeros(len(self.places.ids), bool)
+        place_found[place_row[records[records < n]]] = True
+        claim_found = np.zeros(len(self.claims.ordered), bool)
+        rows = claim_row[records[records >= n] - n]
+        claim_found[rows[rows >= 0]] = True
+        return place_found, claim_found
+
+    def search_matches(self, text: str, limit: int) -> tuple[list[Match], int]:
+        """The first ``limit`` places and claims ``text`` finds in this catalog, and how many."""
+        hits = self.search.find(text)
+        if self._search_of is not None:
+            hits = hits.among(self.catalog.claims)
+        return hits.matches(limit), len(hits)
 
     # ------------------------------------------------------------ selection
 
@@ -212,24 +257,17 @@ class CatalogIndex:
         postures = [i for i, p in enumerate(POSTURES) if flt.deployments.admits(p)]
         if len(postures) < len(POSTURES):
             keep &= np.isin(claims.posture, postures)
-        needle = fold(flt.search)
-        admitted: np.ndarray | None = None
-        if needle or not (flt.kinds is None or places.kinds <= flt.kinds):
-            admitted = np.ones(len(places.ids), bool)
-            if flt.kinds is not None:
-                admitted &= np.fromiter(
-                    (k in flt.kinds for k in places.kind_of), bool, len(places.ids)
-                )
-            if needle:
-                folded = self._folded()
-                admitted &= np.fromiter(
-                    (any(needle in name for name in folded[i]) for i in range(len(places.ids))),
-                    bool,
-                    len(places.ids),
-                )
+        searching = bool(query_words(flt.search))
+        narrowing = searching or not (flt.kinds is None or places.kinds <= flt.kinds)
         pair_keep = keep[claims.pair_claim]
-        if admitted is not None:
+        if flt.kinds is not None and narrowing:
+            admitted = np.fromiter((k in flt.kinds for k in places.kind_of), bool, len(places.ids))
             pair_keep &= admitted[claims.pair_place]
+        if searching:
+            # A place found by name, or any place of a claim found by its text.
+            place_found, claim_found = self.found(flt.search)
+            pair_keep &= place_found[claims.pair_place] | claim_found[claims.pair_claim]
+        if narrowing:
             kept_pairs = np.bincount(claims.pair_claim[pair_keep], minlength=len(claims.ordered))
             keep &= kept_pairs > 0
             partial = np.flatnonzero(keep & (kept_pairs < claims.n_places))
@@ -276,42 +314,16 @@ class CatalogIndex:
                     mask[start + offset] = False
         return mask
 
-    def _folded(self) -> dict[int, tuple[str, ...]]:
-        places = self.places
-        if not places.folded and places.ids:
-            memo: dict[str, str] = {}
-            folded: dict[int, tuple[str, ...]] = {}
-            for i, pid in enumerate(places.ids):
-                names = []
-                for name in self.catalog.places[pid].search_names():
-                    if name not in memo:
-                        memo[name] = fold(name)
-                    names.append(memo[name])
-                folded[i] = tuple(names)
-            places.folded = folded  # whole, so another session never sees half of it
-        return places.folded
-
     def find_places(self, place_ids: tuple[str, ...], text: str, limit: int = 100) -> list[str]:
-        """Up to ``limit`` of ``place_ids`` (in their order) whose names match ``text``.
+        """Up to ``limit`` of ``place_ids`` (in their order) whose names ``text`` finds.
 
-        Matching is the search filter's (:func:`query.fold`: any of the English,
-        Arabic or Russian names or alternative spellings contains the folded
-        text), on names folded once per catalog. For the claim card at 100,000
-        places, where listing every place in a select box would cost more than
-        the rest of the page.
+        The search filter's matching, on names folded once per catalog: for the
+        claim card at 100,000 places, where a select box of every place costs too much.
         """
-        needle = fold(text)
-        if not needle:
+        if not query_words(text):
             return []
-        places, folded = self.places, self._folded()
-        found: list[str] = []
-        for pid in place_ids:
-            i = places.index.get(pid)
-            if i is not None and any(needle in name for name in folded[i]):
-                found.append(pid)
-                if len(found) >= limit:
-                    break
-        return found
+        found = self.search.find(text).place_ids
+        return [pid for pid in place_ids if pid in found][:limit]
 
     def kept(self, selection: Selection) -> dict[str, Any]:
         """A place to keep what is built from ``selection`` for as long as the index keeps it.
