@@ -1,8 +1,15 @@
-"""Command line: ``python -m briefmap validate [DIR or FILE] [--layer NAME]``."""
+"""Command line: ``python -m briefmap validate [DIR or FILE] [--layer NAME]``, and ``pack``.
+
+``python -m briefmap pack BRIEFING [-o OUT.html] [--pdf OUT.pdf]`` writes a
+briefing's every scene as one HTML file that opens offline (and, with ``--pdf``,
+its handout): BRIEFING is a briefing's file in a data folder's ``briefings/``,
+or a briefing's id in ``$BRIEFMAP_DATA`` or the repository's ``geodata/``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,7 +17,7 @@ from pathlib import Path
 from briefmap.data.loader import DATA_ENV_VAR, default_data_dir, load_catalog
 from briefmap.data.schema import DataMeta
 from briefmap.data.validate import IssueGroup, group_issues
-from briefmap.engine.briefings import load_briefings
+from briefmap.engine.briefings import BRIEFINGS_DIR, load_briefings
 
 
 def describe_meta(meta: DataMeta) -> str:
@@ -39,6 +46,65 @@ def print_groups(groups: Sequence[IssueGroup]) -> None:
         print(f"  {group}")
 
 
+def write_pack(target: Path, out: Path | None, pdf: Path | None) -> int:
+    """``pack``: a briefing's offline HTML (and PDF handout); its errors, as validate prints them."""
+    if target.suffix == ".json":
+        if not target.is_file():
+            print(f"{target}: no such briefing file", file=sys.stderr)
+            return 2
+        folder = target.resolve().parent
+        if folder.name != BRIEFINGS_DIR:
+            print(
+                f"{target}: a briefing's file sits in a data folder's {BRIEFINGS_DIR}/",
+                file=sys.stderr,
+            )
+            return 2
+        directory, file_name = folder.parent, target.name
+        try:
+            wanted = json.loads(target.read_text(encoding="utf-8")).get("id")
+        except (ValueError, AttributeError, OSError):
+            wanted = None
+    else:
+        directory, file_name, wanted = default_data_dir(), None, str(target)
+    result = load_catalog(directory)
+    briefings, issues = load_briefings(directory, result.catalog)
+    briefing = briefings.get(wanted) if isinstance(wanted, str) else None
+    if briefing is None:
+        mine = [i for i in issues if file_name and i.file == f"{BRIEFINGS_DIR}/{file_name}"]
+        for issue in mine:
+            print(issue, file=sys.stderr)
+        if not mine:
+            known = ", ".join(briefings) or "none"
+            print(
+                f"{target}: no valid briefing of that id in {directory} (valid: {known})",
+                file=sys.stderr,
+            )
+        return 1
+    if not result.ok:
+        # The app shows the valid rest of the data; so does the pack. Say what was left out.
+        print(
+            f"{directory}: {len(result.errors)} data error(s); the pack holds the valid rest (see validate)",
+            file=sys.stderr,
+        )
+    from briefmap.drawing.briefing_pack import briefing_pack
+
+    html = briefing_pack(result.catalog, briefing)
+    out = out or Path(f"{briefing.id}.html")
+    out.write_text(html, encoding="utf-8")
+    print(f"{out} ({len(html.encode('utf-8')):,} bytes, {len(briefing.scenes)} scenes)")
+    if pdf is not None:
+        from briefmap.drawing.pack_pdf import pack_pdf
+        from briefmap.drawing.png_export import SnapshotUnavailable
+
+        try:
+            pdf.write_bytes(pack_pdf(html))
+        except SnapshotUnavailable as exc:
+            print(f"{pdf}: not written. {exc}", file=sys.stderr)
+            return 2
+        print(pdf)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m briefmap", description=__doc__)
@@ -62,7 +128,19 @@ def main(argv: list[str] | None = None) -> int:
     shots.add_argument(
         "--tiles", action="store_true", help="let basemap tiles load (needs the internet)"
     )
+    pack = commands.add_parser(
+        "pack", help="write a briefing's every scene as one HTML file that opens offline"
+    )
+    pack.add_argument(
+        "briefing",
+        type=Path,
+        help=f"a briefing's file (<data>/{BRIEFINGS_DIR}/NAME.json), or a briefing's id in ${DATA_ENV_VAR} or geodata/",
+    )
+    pack.add_argument("-o", "--out", type=Path, help="the HTML file to write (default: ID.html)")
+    pack.add_argument("--pdf", type=Path, help="also print the PDF handout here (needs Chromium)")
     args = parser.parse_args(argv)
+    if args.command == "pack":
+        return write_pack(args.briefing, args.out, args.pdf)
     if args.command == "screenshots":
         from briefmap.screenshots import take_screenshots
 
