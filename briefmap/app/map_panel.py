@@ -27,6 +27,7 @@ from briefmap.app.view import BriefingView, publish
 from briefmap.drawing.assets import web_style, web_text
 from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto, drawn_on_canvas
 from briefmap.drawing.mapping import MapExtras, build_base_map
+from briefmap.drawing.own_layer_map import build_own_layer
 from briefmap.drawing.symbology import actor_marks, legend_strip_html
 from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, MapClick, moved_area, place_at
 from briefmap.engine.state import MapArea, MapView
@@ -98,6 +99,8 @@ def briefing_map(view: BriefingView) -> BriefingView:
     mine = view.overlay  # filtered once, for the upload panel and exports too
     if mine is not None:
         layers.append(build_upload_layer_auto(mine.catalog, mine.selection, mine.label))
+    for own in view.upload.result.own_layers if view.upload else ():
+        layers.append(build_own_layer(own))  # the user's own files, as they are
     # Keyed, so the page's CSS and map-size.js find the map's frame by a class of
     # ours (st.container documents st-key-<key>), not by Streamlit's markup.
     with st.container(key=MAP_KEY):

@@ -16,6 +16,7 @@ from briefmap.data.schema import Catalog, ClaimStatus
 from briefmap.data.uploads import describe
 from briefmap.data.validate import IssueGroup, ValidationIssue, examples_text
 from briefmap.drawing.exports import ExportView, whole_data_set
+from briefmap.drawing.own_layer_map import own_layer_drawn
 from briefmap.engine.query import Selection
 from briefmap.engine.state import VIEW_PARAMS
 from briefmap.engine.tables import (
@@ -106,9 +107,11 @@ def upload_panel(view: BriefingView) -> None:
     result = upload.result
     label = markdown_text(", ".join(upload.names))
     if result.issues:
+        # Its own layer's records too: a bad row of a CSV is left out like a bad claim.
+        left = sum(result.left_out().values()) + sum(o.left_out for o in result.own_layers)
         st.error(
             f"Your upload ({label}) has {len(result.issues):,} error(s); "
-            f"{sum(result.left_out().values()):,} record(s) were left out and the rest is on the map.",
+            f"{left:,} record(s) were left out and the rest is on the map.",
             icon=":material/warning:",
         )
         for own in result.own_layers:  # what loaded of it, in validate's words
@@ -124,6 +127,13 @@ def upload_panel(view: BriefingView) -> None:
             f"Your upload ({label}): {markdown_text(describe(result))}.",
             icon=":material/attach_file:",
         )
+    for own in result.own_layers:
+        drawn = own_layer_drawn(own)
+        if drawn < len(own.features):
+            st.caption(
+                f"Your layer {markdown_text(own.name)}: the map draws the first {drawn:,} "
+                f"of its {len(own.features):,} features."
+            )
     if result.catalog.claims:
         st.caption(
             f"Your upload layer: {len(shown.claims)} of "

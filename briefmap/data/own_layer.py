@@ -114,6 +114,11 @@ class OwnLayer:
         return tuple(f for sub in self.sublayers for f in sub.features)
 
     @property
+    def left_out(self) -> int:
+        """Records of the file not drawn (each reported where it was read)."""
+        return self.records - len(self.features)
+
+    @property
     def bounds(self) -> tuple[float, float, float, float] | None:
         """West, south, east, north of every feature; ``None`` for an empty layer."""
         boxes = [f.geometry.bounds for f in self.features]
@@ -149,7 +154,7 @@ def describe_own_layer(layer: OwnLayer) -> str:
         for sub in layer.sublayers
     ]
     named = len(parts) > 1 or any(sub.path for sub in layer.sublayers)
-    left = layer.records - len(features)
+    left = layer.left_out
     return (
         f"{layer.source_file}: {count} read as {OWN_LAYER_NAME} ({OWN_LAYER_MARK})"
         + (f": {', '.join(parts)}" if named else "")
