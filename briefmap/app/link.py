@@ -21,10 +21,12 @@ from briefmap.app.session import (
     KEY_AS_OF,
     KEY_LINK_CHECK,
     KEY_NOTICES,
+    KEY_PAGE_KEPT,
     KEY_PRESENT,
     KEY_SELECTED_PLACE,
     KEY_SINCE,
     KEY_URL_READ,
+    SIDEBAR_KEYS,
     Form,
     request_fit,
     request_view,
@@ -44,10 +46,29 @@ STREAMLIT_PARAMS = ("embed", "embed_options")
 
 
 def read_link_once(data: Data, form: Form) -> None:
-    """On a session's first run, take filters, view, place, scene from the URL."""
+    """On a session's first run, take filters, view, place, scene from the URL.
+
+    Except what the page on screen holds in its sidebar. A page that outlived
+    its server opens a new session with its next change, sending the values of
+    all its widgets, that change among them; its URL is the link of the state
+    before it. Set from the link (or to the defaults), the sidebar's widgets
+    would take the old values and the change would be lost (issue 25, finding
+    7). So the values the page sent stand, and this run lays the sidebar out
+    first (``view.sidebar_first``), so that the state is read from them.
+    """
     if st.session_state.get(KEY_URL_READ):
         return
     st.session_state[KEY_URL_READ] = True
+    kept = streamlit_internals.keys_the_page_sent() & set(SIDEBAR_KEYS)
+    try:
+        _read_link(data, form)
+    finally:
+        for key in kept:
+            st.session_state.pop(key, None)
+        st.session_state[KEY_PAGE_KEPT] = bool(kept)
+
+
+def _read_link(data: Data, form: Form) -> None:
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     st.session_state[KEY_LINK_CHECK] = not params
     state, notices = form.parse(params)

@@ -58,6 +58,9 @@ KEY_RUN = "run_number"  # counts the session's runs
 KEY_SIDEBAR_RUN = "sidebar_run"  # the run that last laid out the sidebar (view.sidebar_first)
 KEY_MAP_DRAWN = "map_drawn"  # (run, presentation) of the last run that drew the map
 KEY_URL_READ = "url_read"
+# Set on a session's first run when the page on screen sent the sidebar's values:
+# a page that outlived its server (app/link.py, read_link_once).
+KEY_PAGE_KEPT = "page_kept"
 # Set on a session's first run when the server read no link: the page checks for
 # one too long for Streamlit (app/link.py, check_link_in_browser).
 KEY_LINK_CHECK = "link_check"
@@ -68,6 +71,8 @@ KEY_UPLOAD_LAYERS = "upload_layers"  # (content hash, layers) of the uploaded Ge
 KEY_VIEW = "briefing_view"  # the view app.py computed, for the page
 
 FILTER_KEYS = (KEY_ACTORS, KEY_STATUSES, KEY_DEPLOYMENTS, KEY_KINDS, KEY_SEARCH, KEY_DATES)
+# The sidebar's widgets whose values the session sets (init, a link, a scene).
+SIDEBAR_KEYS = (KEY_PRESENT, KEY_BRIEFING, *FILTER_KEYS, KEY_AS_OF, KEY_SINCE)
 
 # The map frame's height in pixels before the page's CSS sizes it to the window
 # (briefmap/drawing/web/map-columns.css).

@@ -124,12 +124,17 @@ def sidebar(data: Data, form: Form) -> None:
             "Type YYYY-MM-DD and press Enter; empty: no comparison.",
         )
         # After the two days a briefer sets most, which stay above the fold at 1080p.
+        # A range because the session holds one (session.init); but the range a page
+        # that outlived its server sent is read as a range only with a range for
+        # default (link.read_link_once), which the session must not hold as well.
+        dates = {} if KEY_DATES in st.session_state else {"value": (form.first, form.last)}
         st.slider(
             "Reported between",
             key=KEY_DATES,
             format="YYYY-MM-DD",
             min_value=form.first,
             max_value=form.last,
+            **dates,
         )
         st.button("Reset filters", on_click=reset_filters, width="stretch")
         with st.expander("Your own data"):

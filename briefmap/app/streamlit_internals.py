@@ -20,6 +20,9 @@ Streamlit's public API covers what the app does but for two things:
 - The limits past which it drops a link's query whole and in silence
   (:func:`query_string_limits`): the page reads such a link again
   (``briefmap/drawing/web/link-too-long.js``).
+- Which widgets' values a page sent to a session that has not drawn them yet
+  (:func:`keys_the_page_sent`): a page that outlived its server sends them
+  with its next change, to a new session (app/link.py, read_link_once).
 
 ``tests/test_streamlit_internals.py`` fails when the installed (or locked)
 Streamlit is not the release in :data:`WRITTEN_AGAINST`, when a test id named
@@ -81,6 +84,30 @@ def query_string_limits() -> tuple[int, int]:
     return (
         query_params.CLIENT_STATE_QUERY_STRING_MAX_FIELDS,
         query_params.CLIENT_STATE_QUERY_STRING_MAX_LENGTH,
+    )
+
+
+def keys_the_page_sent() -> frozenset[str]:
+    """The keys of the keyed widgets whose values the page sent with this run.
+
+    On a session's first run a page just opened sends none. A page that
+    outlived its server (a restart, or a session gone while the page was away)
+    reconnects to a new session, and Streamlit's frontend starts no run then
+    (``handleConnectionStateChanged``): the page's next change is the new
+    session's first run, and it carries the values of every widget on the page.
+    The session knows them only by widget id until the widget is drawn; the id
+    of a keyed widget ends in its key (``user_key_from_element_id`` in
+    ``streamlit/runtime/state/common.py``).
+    """
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+    from streamlit.runtime.state.common import is_keyed_element_id, user_key_from_element_id
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return frozenset()
+    ids = (state.id for state in ctx.session_state.get_widget_states())
+    return frozenset(
+        key for i in ids if is_keyed_element_id(i) and (key := user_key_from_element_id(i))
     )
 
 

@@ -18,7 +18,7 @@ import streamlit as st
 from briefmap.app import streamlit_internals
 from briefmap.app.data import Data, Upload, current_upload, load
 from briefmap.app.link import check_link_in_browser, read_link_once, write_link
-from briefmap.app.session import KEY_RUN, KEY_SIDEBAR_RUN, KEY_VIEW, Form, init
+from briefmap.app.session import KEY_PAGE_KEPT, KEY_RUN, KEY_SIDEBAR_RUN, KEY_VIEW, Form, init
 from briefmap.app.sidebar import sidebar
 from briefmap.data.loader import LoadResult
 from briefmap.data.schema import Catalog
@@ -96,8 +96,11 @@ def sidebar_first() -> bool:
     meanwhile. Later runs lay it out first: laid out last, the sidebar was the
     previous run's for the length of every run, and a click on it could be lost.
     The sidebar's values come from the session state either way (``init``).
+    A page that outlived its server is no visitor's first run: its sidebar is
+    on screen, its values are the ones it sent (``link.read_link_once``), and
+    the state is read from them, so the sidebar goes first then too.
     """
-    return int(st.session_state.get(KEY_RUN) or 0) > 1
+    return int(st.session_state.get(KEY_RUN) or 0) > 1 or bool(st.session_state.get(KEY_PAGE_KEPT))
 
 
 def _lay_out_sidebar(data: Data, form: Form) -> None:

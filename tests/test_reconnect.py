@@ -1,0 +1,85 @@
+"""A page that outlived its server: its next change opens a new session, and holds.
+
+Issue 25, finding 7. Streamlit's frontend starts no run when it reconnects to a
+new server; the page's next change is the new session's first run, carrying
+every widget's value and the URL the old session wrote. Here the same, in
+AppTest: the widget states of one session's page, changed, sent as the first
+run of another session with that page's link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from app_runs import APP, open_app
+from streamlit.testing.v1 import AppTest
+
+from briefmap.app import session, streamlit_internals
+from briefmap.data.schema import ClaimStatus
+from briefmap.engine.state import P_ACTORS, P_FROM, P_STATUSES
+
+
+@pytest.fixture(autouse=True)
+def _navigation_not_pages_folder() -> Iterator[None]:
+    with streamlit_internals.navigation_only():
+        yield
+
+
+def _new_session_with(old: AppTest, link: dict) -> AppTest:
+    """A new session whose first run gets ``old``'s page: its widgets' values, and ``link``.
+
+    ``old`` has run with the change, so that its widgets hold it as a browser
+    sends it (AppTest sends a value set but not yet run unformatted); ``link``
+    is the URL from before the change.
+    """
+    new = AppTest.from_file(str(APP), default_timeout=60)
+    new.query_params = dict(link)
+    new._run(widget_state=old._tree.get_widget_states())
+    return new
+
+
+def _query(at: AppTest) -> dict[str, str]:
+    return {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+
+
+def test_the_pages_change_stands_over_its_old_link() -> None:
+    old = open_app()
+    old.sidebar.multiselect(key=session.KEY_ACTORS).set_value(["israel"]).run()
+    assert _query(old)[P_ACTORS] == "israel"
+    # The server restarts; the page's next change goes to a new session.
+    link = dict(old.query_params)
+    old.sidebar.multiselect(key=session.KEY_STATUSES).set_value([ClaimStatus.CONFIRMED]).run()
+    new = _new_session_with(old, link)
+    assert not new.exception
+    query = _query(new)
+    assert query[P_ACTORS] == "israel"
+    assert query[P_STATUSES] == "confirmed"
+    assert new.session_state[session.KEY_STATUSES] == [ClaimStatus.CONFIRMED]
+    # And the next run keeps it.
+    new.run()
+    assert _query(new)[P_STATUSES] == "confirmed"
+
+
+def test_a_range_the_page_sent_is_read_as_a_range() -> None:
+    # The slider is a range only by its default's shape: the page's own range stands.
+    old = open_app()
+    first, last = old.sidebar.slider(key=session.KEY_DATES).value
+    start = first + dt.timedelta(days=1)
+    link = dict(old.query_params)
+    old.sidebar.slider(key=session.KEY_DATES).set_value((start, last)).run()
+    new = _new_session_with(old, link)
+    assert not new.exception
+    assert new.session_state[session.KEY_DATES] == (start, last)
+    assert _query(new)[P_FROM] == start.isoformat()
+
+
+def test_a_new_page_still_takes_its_link() -> None:
+    # A first run with no page behind it (a link opened) reads the link, as before.
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params = {P_ACTORS: "israel"}
+    at.run()
+    assert not at.exception
+    assert at.session_state[session.KEY_ACTORS] == ["israel"]
+    assert not at.session_state[session.KEY_PAGE_KEPT]
