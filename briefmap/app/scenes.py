@@ -149,9 +149,12 @@ def page_heading(view: BriefingView, title: str, caption: str) -> None:
             "Exit", on_click=exit_presentation, width="stretch", help="Leave presentation view"
         )
     # PageDown/PageUp, the arrow keys and Space press the buttons above, as a
-    # clicker sends them; the script registers itself once per page.
+    # clicker sends them; Home and End the First/Last pair here, which the row has
+    # no room to show (the container is hidden, and with it the pair, from screen
+    # readers too: Previous/Next do their work). The script registers itself once per page.
     with st.container(key=SCENE_KEYS_KEY):
         st.html(SCENE_KEYS_SCRIPT, unsafe_allow_javascript=True)
+        _scene_ends(view)
 
 
 def scene_bar(view: BriefingView) -> None:
@@ -190,6 +193,21 @@ def _scene_buttons(view: BriefingView, back: Any, forward: Any) -> None:
         key="scene_next",
         help="Next scene",
     )
+
+
+def _scene_ends(view: BriefingView) -> None:
+    briefing, number = view.briefing, view.state.scene
+    if briefing is None or number is None:
+        return
+    last = len(briefing.scenes)
+    for label, key, to in (("First scene", "scene_first", 1), ("Last scene", "scene_last", last)):
+        st.button(
+            label,
+            on_click=apply_scene,
+            args=(view.data, briefing.id, to),
+            disabled=number == to,
+            key=key,
+        )
 
 
 def talking_points(view: BriefingView) -> None:

@@ -6,7 +6,7 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const path = require("node:path");
 
-const {sceneStep, focusKind, NEXT, PREVIOUS} = require(
+const {sceneStep, focusKind, NEXT, PREVIOUS, FIRST, LAST} = require(
     path.join(__dirname, "..", "..", "briefmap", "drawing", "web", "scene-keys.js"));
 
 // A stand-in for the element that has the focus.
@@ -32,17 +32,27 @@ test("what a clicker sends back goes to the previous scene", () => {
 });
 
 test("other keys, and the browser's shortcuts with Ctrl, Alt or Meta, are left alone", () => {
-    for (const key of ["Enter", "Tab", "a", "Escape", "Home", "End"]) {
+    for (const key of ["Enter", "Tab", "a", "Escape", "Insert", "F5"]) {
         assert.equal(sceneStep(press(key), "page"), null, key);
     }
     for (const held of [{ctrlKey: true}, {altKey: true}, {metaKey: true}]) {
         assert.equal(sceneStep(press("PageDown", held), "page"), null, JSON.stringify(held));
         assert.equal(sceneStep(press("ArrowLeft", held), "page"), null, JSON.stringify(held));
+        assert.equal(sceneStep(press("Home", held), "page"), null, JSON.stringify(held));
+        assert.equal(sceneStep(press("End", held), "page"), null, JSON.stringify(held));
     }
 });
 
+test("Home and End go to the first and the last scene", () => {
+    assert.equal(sceneStep(press("Home"), "page"), FIRST);
+    assert.equal(sceneStep(press("End"), "page"), LAST);
+    // With Shift too (a clicker's "blank screen" keys are other keys), and on a focused button.
+    assert.equal(sceneStep(press("Home", {shiftKey: true}), "page"), FIRST);
+    assert.equal(sceneStep(press("End"), "press"), LAST);
+});
+
 test("nothing moves while the briefer types or picks in a form control", () => {
-    for (const key of ["PageDown", "PageUp", "ArrowRight", "ArrowLeft", "ArrowDown", " "]) {
+    for (const key of ["PageDown", "PageUp", "ArrowRight", "ArrowLeft", "ArrowDown", " ", "Home", "End"]) {
         assert.equal(sceneStep(press(key), "form"), null, key);
     }
 });

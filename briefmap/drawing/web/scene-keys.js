@@ -4,7 +4,8 @@
 // PageDown and Space go to the next scene; Left, Up, PageUp and Shift+Space to the
 // previous one, by clicking the page's own Next/Previous buttons, so that the app's
 // state moves exactly as when the briefer clicks them (and a disabled button, at
-// either end of the briefing, does nothing). Keys are left alone while the briefer
+// either end of the briefing, does nothing). Home and End go to the first and the
+// last scene by the row's hidden First/Last buttons (no room for them on screen). Keys are left alone while the briefer
 // types or picks in a form control, with Ctrl, Alt or Meta held (the browser's own
 // shortcuts), and Space on a focused button or link keeps pressing it. Inside the
 // map (its own frame) the arrow keys pan the map: the frame's keys never reach
@@ -15,8 +16,11 @@
 (function () {
     var NEXT = "next";
     var PREVIOUS = "previous";
+    var FIRST = "first";
+    var LAST = "last";
     var FORWARD = {PageDown: NEXT, ArrowRight: NEXT, ArrowDown: NEXT};
     var BACK = {PageUp: PREVIOUS, ArrowLeft: PREVIOUS, ArrowUp: PREVIOUS};
+    var ENDS = {Home: FIRST, End: LAST};
     // Elements and roles that take keys of their own: text, a choice, a value.
     var FORM_TAGS = ["INPUT", "SELECT", "TEXTAREA"];
     var FORM_ROLES = ["textbox", "searchbox", "combobox", "listbox", "option", "slider",
@@ -39,7 +43,7 @@
         return "page";
     }
 
-    // The scene step a key press asks for, NEXT, PREVIOUS or null. `press` holds the
+    // The scene step a key press asks for, NEXT, PREVIOUS, FIRST, LAST or null. `press` holds the
     // event's key, ctrlKey, altKey, metaKey and shiftKey; `focus` is focusKind's answer.
     function sceneStep(press, focus) {
         if (press.ctrlKey || press.altKey || press.metaKey || focus === "form") { return null; }
@@ -49,22 +53,27 @@
         }
         if (Object.prototype.hasOwnProperty.call(FORWARD, press.key)) { return FORWARD[press.key]; }
         if (Object.prototype.hasOwnProperty.call(BACK, press.key)) { return BACK[press.key]; }
+        if (Object.prototype.hasOwnProperty.call(ENDS, press.key)) { return ENDS[press.key]; }
         return null;
     }
 
     if (typeof window === "undefined") {
         if (typeof module !== "undefined") {
-            module.exports = {sceneStep: sceneStep, focusKind: focusKind, NEXT: NEXT, PREVIOUS: PREVIOUS};
+            module.exports = {sceneStep: sceneStep, focusKind: focusKind, NEXT: NEXT, PREVIOUS: PREVIOUS,
+                FIRST: FIRST, LAST: LAST};
         }
         return;
     }
     if (window.__bmSceneKeys) { return; }
     window.__bmSceneKeys = true;
 
-    // The buttons in presentation view's heading row (scenes.py keys the row and each button).
+    // The buttons in presentation view's heading row (scenes.py keys the row and each
+    // button), and the hidden First/Last pair beside this script.
     var BUTTONS = {};
     BUTTONS[NEXT] = ".st-key-bm-present-head .st-key-scene_next button";
     BUTTONS[PREVIOUS] = ".st-key-bm-present-head .st-key-scene_previous button";
+    BUTTONS[FIRST] = ".st-key-bm-scene-keys .st-key-scene_first button";
+    BUTTONS[LAST] = ".st-key-bm-scene-keys .st-key-scene_last button";
 
     document.addEventListener("keydown", function (event) {
         if (event.defaultPrevented || event.isComposing) { return; }
