@@ -25,3 +25,19 @@ def shipped_meta() -> DataMeta:
 
 
 SHIPPED_META = shipped_meta()
+
+
+# The places each scene of the shipped briefing (geodata/briefings/moscow-meeting.json)
+# speaks of, by scene number, as a reader takes its title and talking points: a
+# scene's subject, which its map must frame (issue 25, finding 5: scene 3 spoke of
+# Kobani, outside its frame). "Tartus" in scene 1 is the naval facility, "Damascus"
+# the government and "the Kremlin" a meeting, not places on the map.
+SCENE_SUBJECTS: dict[int, tuple[str, ...]] = {
+    1: ("tartus_naval_facility", "khmeimim_air_base"),
+    2: ("daraa_governorate", "quneitra_governorate", "suwayda_governorate", "golan_heights"),
+    3: ("qamishli", "qamishli_airport", "kobani", "amuda"),
+    4: ("qamishli_airport",),
+}
+# And what a scene names only as its backdrop, unhighlighted, which its frame still
+# shows (tests/browser/test_browser_scenes.py): scene 2's buffer zone and Mount Hermon.
+SCENE_BACKDROPS: dict[int, tuple[str, ...]] = {2: ("undof_area_of_separation", "mount_hermon")}

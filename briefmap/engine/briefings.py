@@ -110,8 +110,17 @@ def _scene(rec: Record, catalog: Catalog) -> Scene:
     view = _view(rec, rec.data.get("view"))
     highlight = rec.texts("highlight", required=False)
     for place_id in highlight:
-        if place_id not in catalog.places:
+        place = catalog.places.get(place_id)
+        if place is None:
             rec.fail("highlight", f"{place_id!r} is not a place in the data")
+        elif place.off_map:
+            # A scene frames its highlighted places (scenes.apply_scene); one drawn
+            # off the map would be left out of the frame while the scene speaks of it.
+            rec.fail(
+                "highlight",
+                f"{place_id!r} is marked off_map (outside the map's region), so the "
+                "scene's map cannot show it: name it in the talking points instead",
+            )
     return Scene(title, points, claim_filter, as_of, since, view, highlight)
 
 
