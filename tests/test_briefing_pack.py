@@ -120,7 +120,7 @@ def test_the_shipped_pack_is_under_its_budget(pack: str) -> None:
 HOSTILE = "</script><script>window.__pwned=1</script>${window.__pwned=2}`{{7*7}}\u202eevil"
 
 
-def _hostile(catalog: Catalog, briefing: Briefing) -> tuple[Catalog, Briefing]:
+def hostile_briefing(catalog: Catalog, briefing: Briefing) -> tuple[Catalog, Briefing]:
     claim = next(iter(catalog.claims.values()))
     source_id = claim.sources[0]
     claims = dict(catalog.claims)
@@ -147,7 +147,7 @@ def _hostile(catalog: Catalog, briefing: Briefing) -> tuple[Catalog, Briefing]:
 
 
 def test_hostile_text_stays_text(shipped: tuple[Catalog, Briefing]) -> None:
-    catalog, briefing = _hostile(*shipped)
+    catalog, briefing = hostile_briefing(*shipped)
     page = briefing_pack(catalog, briefing)
     # Nothing from the data ends an element, opens a tag, or reaches a script as code.
     assert "<script>window.__pwned" not in page

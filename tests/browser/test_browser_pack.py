@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,9 @@ def pack_html(shipped: tuple[Catalog, Briefing]) -> str:
     return briefing_pack(*shipped)
 
 
-@pytest.fixture
-def offline_page(browser: Any, tmp_path: Path, pack_html: str) -> Iterator[tuple[Any, list[str]]]:
-    """The pack from file://; every other request is refused and recorded; script errors fail."""
-    page_file = tmp_path / "briefing.html"
-    page_file.write_text(pack_html, encoding="utf-8")
+@contextmanager
+def _offline(browser: Any, page_file: Path) -> Iterator[tuple[Any, list[str]]]:
+    """``page_file`` from file://; every other request is refused and recorded; script errors fail."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     attempted: list[str] = []
 
@@ -61,9 +60,19 @@ def offline_page(browser: Any, tmp_path: Path, pack_html: str) -> Iterator[tuple
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: None if r.url.startswith("file:") else attempted.append(r.url))
     page.goto(page_file.as_uri())
-    yield page, attempted
-    context.close()
+    try:
+        yield page, attempted
+    finally:
+        context.close()
     assert errors == [], errors
+
+
+@pytest.fixture
+def offline_page(browser: Any, tmp_path: Path, pack_html: str) -> Iterator[tuple[Any, list[str]]]:
+    page_file = tmp_path / "briefing.html"
+    page_file.write_text(pack_html, encoding="utf-8")
+    with _offline(browser, page_file) as opened:
+        yield opened
 
 
 def _settled(page: Any) -> None:
@@ -132,6 +141,34 @@ def test_a_link_to_a_scene_opens_it(
     page.reload()
     _check_scene(page, catalog, briefing, 3)
     assert attempted == []
+
+
+def test_hostile_text_stays_text_in_the_browser(
+    browser: Any, tmp_path: Path, shipped: tuple[Catalog, Briefing]
+) -> None:
+    from test_briefing_pack import hostile_briefing
+
+    catalog, briefing = hostile_briefing(*shipped)
+    page_file = tmp_path / "hostile.html"
+    page_file.write_text(briefing_pack(catalog, briefing), encoding="utf-8")
+    with _offline(browser, page_file) as (page, attempted):
+        _check_hostile(page)
+    assert attempted == []
+
+
+def _check_hostile(page: Any) -> None:
+    from test_briefing_pack import HOSTILE
+
+    _settled(page)
+    shown = HOSTILE.replace("\u202e", "")  # bidi controls are dropped, the rest is text
+    assert page.locator(".bm-pack-scene-title").first.text_content() == f"title {shown}"
+    assert page.locator(".bm-pack-points li").first.text_content() == f"point {shown}"
+    assert page.evaluate("window.__pwned") is None
+    # The source with a javascript: address is text, not a link.
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert page.get_by_text(f"outlet {shown}", exact=False).count() >= 1
+    page.keyboard.press("End")  # the pack still steps (one scene: stays)
+    assert page.locator(".bm-pack-count").text_content() == "1 / 1"
 
 
 # ------------------------------------------------------------------------ PDF
