@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from briefmap.data.schema import Actor, Catalog, ClaimStatus, PlaceKind, Posture
 from briefmap.drawing import bulk, canvas_payload
 from briefmap.drawing.mapping import build_map
-from briefmap.drawing.plan import plan_features
+from briefmap.drawing.plan import one_per_place, plan_features
 from briefmap.drawing.symbology import (
     MARK_SHAPES,
     ActorMark,
@@ -158,3 +158,20 @@ def test_the_canvas_payload_carries_each_points_mark(real_catalog: Catalog) -> N
     assert len(seen) >= 4
     # The marks go through the payload's own JSON, which stays script-safe.
     assert "<" not in canvas_payload.dumps({"K": [[m.path, m.code] for m in marks.values()]})
+
+
+def test_the_exported_page_the_png_is_drawn_from_carries_the_marks(real_catalog: Catalog) -> None:
+    # png_export.png_snapshot photographs this page: what it draws, the PNG shows.
+    from briefmap.drawing.exports import standalone_html
+
+    selection = select(real_catalog, ClaimFilter())
+    html = standalone_html(real_catalog, selection, "Marks")
+    marks = actor_marks(real_catalog.meta.actors)
+    # The actor of each point marker: the place's lead feature (one marker a place).
+    drawn = one_per_place(plan_features(real_catalog, selection))
+    point_actors = {feature.actor.id for feature, *_ in drawn if feature.place.is_point}
+    assert len(point_actors) >= 3
+    for actor_id in point_actors:
+        # In the markers' script, as JSON: its quotes escaped.
+        assert re.search(rf'data-mark=\\?"{marks[actor_id].name}\\?"', html), actor_id
+        assert marks[actor_id].path in html
