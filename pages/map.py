@@ -20,13 +20,18 @@ app.upload_panel(view)
 app.empty_result_notice(view.selection)
 # The side column comes first in the page (the card before the map for Tab);
 # the map is drawn first, so the card shows the place just clicked.
-map_column, side_column = app.map_columns()
+map_column, side_column = app.map_columns(presenting=view.state.present)
 with map_column:
     view = app.briefing_map(view)  # with the map's view and any click in it
     app.map_footer(view)
     app.timeline_chart(view)
 with side_column:
-    app.talking_points(view)
-    # The card before the change list: a long list pushed it below the fold.
-    app.claim_card(view)
-    app.changes_panel(view)
+    if view.state.present:
+        # What the briefer speaks to first: the scene's talking points and change list.
+        app.scene_text(view)
+        app.claim_card(view)
+    else:
+        app.talking_points(view)
+        # The card before the change list: a long list pushed it below the fold.
+        app.claim_card(view)
+        app.changes_panel(view)

@@ -39,7 +39,7 @@ from briefmap.app.panels import (
     upload_claims,
     upload_panel,
 )
-from briefmap.app.scenes import page_heading, presentation_frame, talking_points
+from briefmap.app.scenes import page_heading, presentation_frame, scene_text, talking_points
 from briefmap.app.view import BriefingView, build_view, current_view, end_of_run, publish
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "page_heading",
     "presentation_frame",
     "publish",
+    "scene_text",
     "talking_points",
     "timeline_chart",
     "upload_claims",

@@ -52,17 +52,18 @@ MAP_SIZE_KEY = "bm-map-size"
 MAP_SIZE_SCRIPT = f"<script>{web_text('map-size.js')}</script>"
 
 
-def map_columns() -> tuple[DeltaGenerator, DeltaGenerator]:
+def map_columns(*, presenting: bool = False) -> tuple[DeltaGenerator, DeltaGenerator]:
     """The map's column and the side column (talking points, changes, claim card).
 
     The side column comes first in the page, so the claim card is reached
     with Tab before the map (issue 13, finding 7); the page's CSS shows the
     map first. Draw the map before the card all the same: the card shows the
-    place the map reports clicked in the same run.
+    place the map reports clicked in the same run. ``presenting``: a wider side
+    column, so that a scene's text fits beside the map at 1280x720.
     """
     # Style only: Streamlit puts it in its event container, taking no room.
     st.html(MAP_COLUMNS_CSS)
-    side, main = st.columns([1.25, 3])
+    side, main = st.columns([1.6, 3] if presenting else [1.25, 3])
     return main.container(key=MAP_COLUMN_KEY), side
 
 

@@ -46,6 +46,9 @@ MAP_PAGE_CSS = web_style("map-page.css")
 # (briefmap/drawing/web/scene-keys.js); it takes no room (presentation-page.css).
 SCENE_KEYS_KEY = "bm-scene-keys"
 SCENE_KEYS_SCRIPT = f"<script>{web_text('scene-keys.js')}</script>"
+# The container of a scene's text in presentation view (its talking points and its
+# change list), which presentation-page.css sets to fit beside the map.
+SCENE_TEXT_KEY = "bm-scene-text"
 
 
 def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None:
@@ -210,7 +213,23 @@ def _scene_ends(view: BriefingView) -> None:
         )
 
 
+def scene_text(view: BriefingView) -> None:
+    """Presentation view's text beside the map: the talking points, then what changed.
+
+    Both are what the briefer speaks to, so both come before the claim card; at
+    1280x720 scene 4's change list was under the card, below the fold (issue 25,
+    finding 5). presentation-page.css sizes the type to keep them on the screen.
+    """
+    # Imported here: panels imports view, which imports this module (for links' scenes).
+    from briefmap.app.panels import changes_panel
+
+    with st.container(key=SCENE_TEXT_KEY):
+        talking_points(view)
+        changes_panel(view)
+
+
 def talking_points(view: BriefingView) -> None:
+    """The running scene's talking points, as a list."""
     if view.scene is None:
         return
     st.markdown("**Talking points**")
