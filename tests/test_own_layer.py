@@ -452,6 +452,26 @@ def test_a_csv_with_wkt(real_catalog: Catalog) -> None:
     assert "not well-known text" in result.issues[0].message
 
 
+def test_excel_csv_quirks_and_rows_named_as_a_spreadsheet_numbers_them() -> None:
+    """Excel's sep= line (no row); an empty WKT cell beside coordinates; blank rows still count."""
+    text = (
+        "sep=;\n"
+        "Lat;Lng;Geometry;Name\n"
+        ";;;\n"
+        "34,5;36,2;;By coordinates\n"
+        ";;POINT (36.3 34.6);By WKT\n"
+        ";;;\n"
+        "91;36;;Too far\n"
+    )
+    out = Collector("excel.csv")
+    layer = read_own_csv(text.encode("utf-8-sig"), "excel.csv", out)
+    assert [(f.name, f.geometry.x, f.geometry.y) for f in layer.features] == [
+        ("By coordinates", 36.2, 34.5),
+        ("By WKT", 36.3, 34.6),
+    ]
+    assert [(i.record, i.field) for i in out.issues] == [("row 6", "Lat")]
+
+
 @pytest.mark.parametrize(
     ("name", "text", "count"),
     [("sites.csv", CSV_LAT_LON, 3), ("points.csv", CSV_SEMICOLONS, 2), ("shapes.csv", CSV_WKT, 3)],

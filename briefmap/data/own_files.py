@@ -508,19 +508,25 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
-def csv_coordinates(header: list[str]) -> tuple[int, int] | int | None:
-    """Where a header's coordinates are: the WKT column, or (latitude, longitude); ``None`` if nowhere."""
-    wkt = _column(header, WKT_COLUMNS)
-    if wkt is not None:
-        return wkt
+def csv_coordinates(header: list[str]) -> tuple[int | None, tuple[int, int] | None]:
+    """Where a header's coordinates are: its WKT column, and its (latitude, longitude) columns."""
     lat, lon = _column(header, LATITUDE_COLUMNS), _column(header, LONGITUDE_COLUMNS)
-    return (lat, lon) if lat is not None and lon is not None else None
+    return _column(header, WKT_COLUMNS), (lat, lon) if lat is not None and lon is not None else None
 
 
 def _csv_rows(text: str) -> tuple[list[str], Iterable[list[str]]]:
-    first = text.split("\n", 1)[0]
+    """The header and a reader of the rows after it.
+
+    Excel's ``sep=;`` first line, where there is one, says the delimiter (and
+    is no row: Excel does not show it).
+    """
+    first, _, rest = text.lstrip("\ufeff").partition("\n")
+    if first.lower().startswith("sep=") and len(first.strip()) == 5:
+        delimiter, text = first.strip()[4], rest
+    else:
+        delimiter = _delimiter(first)
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_CELL))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, [])
     return [h.lstrip("\ufeff") for h in header], reader
 
@@ -536,7 +542,7 @@ def csv_is_own_layer(raw: bytes) -> bool:
         return False
     if "places" in {h.strip().lower() for h in header}:
         return False
-    return csv_coordinates(header) is not None
+    return csv_coordinates(header) != (None, None)
 
 
 def _coordinate(text: str, column: str, low: float, high: float) -> tuple[float | None, str | None]:
@@ -563,21 +569,25 @@ def read_own_csv(
 
     The delimiter is the header's (``,``, ``;``, tab or ``|``); latitude and
     longitude columns are found by :data:`LATITUDE_COLUMNS` and
-    :data:`LONGITUDE_COLUMNS` in any case, a decimal comma is read; a WKT
-    column (:data:`WKT_COLUMNS`) is preferred when there is one. Rows are
-    named by their line in a spreadsheet (the header is row 1).
+    :data:`LONGITUDE_COLUMNS` in any case, a decimal comma is read; a filled
+    WKT cell (:data:`WKT_COLUMNS`) is preferred to them. Rows are named by
+    their row in a spreadsheet (the header is row 1); an empty row is none.
     """
     text = decode(raw, out)
     if text is None:
         return None
     try:
         header, reader = _csv_rows(text)
-        rows = list(reader)
+        numbered = [
+            (number, cells)
+            for number, cells in enumerate(reader, start=2)
+            if any(cell.strip() for cell in cells)
+        ]
     except csv.Error as exc:
         out.add("-", "-", f"not valid CSV: {exc}")
         return None
-    where = csv_coordinates(header)
-    if where is None:
+    wkt_at, lat_lon = csv_coordinates(header)
+    if (wkt_at, lat_lon) == (None, None):
         out.add(
             "-",
             "-",
@@ -585,22 +595,21 @@ def read_own_csv(
             "or give WKT in a column named wkt or geometry",
         )
         return None
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if over_limit(len(rows), max_rows, out):
-        return OwnLayer(PurePosixPath(filename).stem, filename, (), len(rows))
+    if over_limit(len(numbered), max_rows, out):
+        return OwnLayer(PurePosixPath(filename).stem, filename, (), len(numbered))
     names = _unique_columns(header)
     stem = slug(PurePosixPath(filename).stem)
     kept = []
-    for number, cells in enumerate(rows, start=1):
-        record = f"row {number + 1}"
+    for number, cells in numbered:
+        record = f"row {number}"
         properties = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(names)}
         if len(cells) > len(names):
             properties["(extra cells)"] = json.dumps(cells[len(names) :], ensure_ascii=False)
-        if isinstance(where, int):
-            column = names[where]
+        if wkt_at is not None and (lat_lon is None or properties[names[wkt_at]].strip()):
+            column = names[wkt_at]
             geometry, problem = _wkt(properties[column])
         else:
-            lat_i, lon_i = where
+            lat_i, lon_i = lat_lon
             lat, lat_problem = _coordinate(properties[names[lat_i]], "latitude", -90, 90)
             lon, lon_problem = _coordinate(properties[names[lon_i]], "longitude", -180, 180)
             column, problem = (
@@ -611,7 +620,7 @@ def read_own_csv(
             out.add(record, column, f"{problem}; not drawn")
             continue
         kept.append(_feature(properties, geometry, f"{stem}-{number}", (), None))
-    return OwnLayer(PurePosixPath(filename).stem, filename, sublayers_of(kept), len(rows))
+    return OwnLayer(PurePosixPath(filename).stem, filename, sublayers_of(kept), len(numbered))
 
 
 def _wkt(text: str) -> tuple[Any, str | None]:
