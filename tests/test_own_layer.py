@@ -379,6 +379,47 @@ def test_a_geojson_io_and_umap_geojson(
     assert "2 records left out" in printed
 
 
+def test_an_old_geojson_crs_member_is_honoured(real_catalog: Catalog) -> None:
+    mercator = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}},
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "Road"},
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[4007501.67, 4028802.03], [4118821.16, 4163881.14]],
+                },
+            }
+        ],
+    }
+    result = load_uploaded_files([("m.geojson", json.dumps(mercator).encode())], real_catalog)
+    (road,) = result.own_layers[0].features
+    assert road.geometry.coords[0] == pytest.approx((36.0, 34.0), abs=1e-4)
+
+
+def test_google_earth_tracks_and_a_kml_without_a_document(real_catalog: Catalog) -> None:
+    kml = (
+        b'<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">'
+        b"<Folder><name>Drive</name><Placemark><name>Track</name><gx:Track>"
+        b"<when>2025-01-01T10:00:00Z</when><when>2025-01-01T10:05:00Z</when>"
+        b"<gx:coord>36.1 34.1 10</gx:coord><gx:coord>36.2 34.2 12</gx:coord>"
+        b"</gx:Track></Placemark></Folder></kml>"
+    )
+    result = load_uploaded_files([("drive.kml", kml)], base=real_catalog)
+    assert result.ok, result.report()
+    (track,) = result.own_layers[0].features
+    assert track.geometry.geom_type == "LineString" and track.folder == ("Drive",)
+
+
+def test_a_chosen_geopackage_layer_is_read_alone(real_catalog: Catalog, tmp_path: Path) -> None:
+    raw = _qgis_geopackage(tmp_path)
+    result = load_uploaded_files([("survey.gpkg", raw)], base=real_catalog, layer="roads")
+    assert result.ok, result.report()
+    assert [f.name for f in result.own_layers[0].features] == ["Road 1"]
+
+
 def test_briefmaps_own_places_geojson_still_loads_as_places(real_catalog: Catalog) -> None:
     place = {
         "type": "Feature",
