@@ -124,6 +124,13 @@ CANVAS_SETUP_JS = """(places) => {
 }"""
 
 
+# axe-core's violations within the open chooser.
+AXE_CHOOSER_JS = """async () => {
+    const result = await axe.run('.bm-stacked', {resultTypes: ['violations']});
+    return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help}));
+}"""
+
+
 @pytest.fixture(scope="module")
 def canvas_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped data drawn by the canvas renderer, offline (bench/browser.py's page)."""
@@ -159,6 +166,12 @@ def test_the_canvas_renderer_offers_stacked_points_too(browser: Any, canvas_page
         names = chooser.locator("button.bm-stacked-choice").all_text_contents()
         assert sorted(names) == sorted([naval.name_en, city.name_en])
         assert page.evaluate("window.__bmOpened") == []  # nothing opened yet
+        # Named and operable for assistive technology: axe-core finds nothing serious in it.
+        axe = GEODATA.parent / "node_modules" / "axe-core" / "axe.min.js"
+        if axe.is_file():
+            page.add_script_tag(content=axe.read_text(encoding="utf-8"))
+            found = page.evaluate(AXE_CHOOSER_JS)
+            assert not [v for v in found if v["impact"] in ("serious", "critical")], found
         # By keyboard: the first choice has the focus; Enter opens it.
         expect(chooser.locator("button.bm-stacked-choice").first).to_be_focused()
         page.keyboard.press("Enter")
