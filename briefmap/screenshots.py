@@ -2,8 +2,9 @@
 
 One implementation of "start ``streamlit run app.py`` on a free port and wait
 until it answers", shared by :func:`take_screenshots` and the browser tests
-(``tests/browser/conftest.py``). Playwright is a test extra, so it is imported
-only when a browser is actually needed.
+(``tests/browser/conftest.py``); and whether this server has a browser to
+draw in (:func:`why_no_browser`). Playwright is imported only when a browser is
+actually needed.
 """
 
 from __future__ import annotations
@@ -94,6 +95,30 @@ def chromium_executable(explicit: str | None = None) -> str | None:
     if found and Path(found).is_file() and os.access(found, os.X_OK):
         return found
     return None
+
+
+def why_no_browser(what: str, chromium: str | None = None) -> str | None:
+    """Why this server cannot make ``what`` in Chromium, in plain words; ``None`` if it can.
+
+    For the app's PNG snapshot and PDF handout buttons, which are off then: it
+    says what is missing and how whoever runs the server adds it, on a server of
+    one's own and on Streamlit Community Cloud (which installs ``packages.txt``).
+    The binary's path is not shown: it is the server's business.
+    """
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = "Playwright for Python, which drives the browser, is not installed"
+        fix = "`pip install -r requirements.txt` installs it"
+    else:
+        if chromium_executable(chromium) is not None:
+            return None
+        missing = "it has no Chromium browser"
+        fix = (
+            f"install Debian's with `apt-get install chromium` (or set {CHROMIUM_ENV_VAR}); "
+            "on Streamlit Community Cloud, packages.txt lists it"
+        )
+    return f"{what} cannot be made on this server: {missing}. To turn it on, {fix}."
 
 
 def free_port() -> int:

@@ -414,14 +414,11 @@ def _png_snapshot(view: BriefingView, shown_view: ExportView, page: Callable[[],
     deferred download could only fail silently when none is free.
     """
     from briefmap.drawing import png_export
+    from briefmap.screenshots import why_no_browser
 
     if not png_export.snapshot_available():
         st.button("PNG snapshot", disabled=True, width="stretch", key="png_draw")
-        st.caption(
-            "PNG snapshots are drawn by Chromium on the server, through Playwright; one of "
-            "them is missing here (`apt-get install -y chromium` and `pip install playwright`, "
-            "or set BRIEFMAP_CHROMIUM). The HTML map works without them."
-        )
+        st.caption(f"{why_no_browser('A PNG snapshot')} The HTML map works without it.")
         return
     # The PNG belongs to what it draws: another filter, day, upload, scene or view
     # needs a new one. A pan did not once, when the PNG framed the places shown

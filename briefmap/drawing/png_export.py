@@ -1,9 +1,10 @@
 """A PNG of an exported map, drawn by the server's own Chromium.
 
 The standalone HTML of :func:`briefmap.drawing.exports.standalone_html` is opened
-offline in headless Chromium (Playwright is imported only when a PNG is asked
-for) and captured once the map has framed its view (the view on screen when it
-was exported) and every place, marker or canvas point, has been drawn.
+offline in headless Chromium (Playwright, an app dependency so that Community
+Cloud has it, is imported only when a PNG is asked for) and captured once the
+map has framed its view (the view on screen when it was exported) and every
+place, marker or canvas point, has been drawn.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import threading
 from typing import Any
 
 from briefmap.drawing.mapping import FEATURE_CLASS
-from briefmap.screenshots import CHROMIUM_ARGS, INSTALL_HINT, chromium_executable
+from briefmap.screenshots import CHROMIUM_ARGS, INSTALL_HINT, chromium_executable, why_no_browser
 
 # True once no map's shared point canvas (briefmap.drawing.bulk) is drawing or about to.
 CANVAS_SETTLED_JS = """() => Object.keys(window).filter((k) => k.startsWith("map_")).every((k) => {
@@ -56,13 +57,10 @@ def snapshot_available(chromium: str | None = None) -> bool:
     Returns
     -------
     bool
-        ``True`` if both are there.
+        ``True`` if both are there; else :func:`~briefmap.screenshots.why_no_browser` says
+        which is missing.
     """
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return False
-    return chromium_executable(chromium) is not None
+    return why_no_browser("A PNG snapshot", chromium) is None
 
 
 def png_snapshot(
