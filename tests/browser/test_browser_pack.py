@@ -113,6 +113,12 @@ def test_the_pack_steps_through_every_scene_offline(
     for number in range(2, count + 1):
         page.keyboard.press("PageDown")
         _check_scene(page, catalog, briefing, number)
+    # A scene's panel opens at its top, wherever the last one was scrolled to.
+    page.locator(".bm-pack-scenes").evaluate("(panel) => { panel.scrollTop = 300; }")
+    page.keyboard.press("Home")
+    _check_scene(page, catalog, briefing, 1)
+    assert page.locator(".bm-pack-scenes").evaluate("(panel) => panel.scrollTop") == 0
+    page.keyboard.press("End")
     page.keyboard.press("PageDown")  # at the end: stays
     _check_scene(page, catalog, briefing, count)
     page.keyboard.press("Home")

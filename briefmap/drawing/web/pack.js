@@ -12,6 +12,7 @@
     var previous = document.querySelector(".bm-pack-previous");
     var next = document.querySelector(".bm-pack-next");
     var count = document.querySelector(".bm-pack-count");
+    var panel = document.querySelector(".bm-pack-scenes");
     var current = -1;
     var serial = 0;
     // For tools (map-settled.js, the PDF handout, the browser tests), as in the app's frame.
@@ -36,6 +37,8 @@
         current = index;
         layersOf(index).forEach(function (layer) { layer.addTo(map); });
         Array.prototype.forEach.call(sections, function (section, at) { section.hidden = at !== index; });
+        // A new scene's panel starts at its title, not where the last one was scrolled to.
+        if (panel) { panel.scrollTop = 0; }
         count.textContent = (index + 1) + " / " + scenes.length;
         previous.disabled = index === 0;
         next.disabled = index === scenes.length - 1;
