@@ -22,6 +22,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 from briefmap.__main__ import main
 from briefmap.data import uploads
+from briefmap.data.gis_files import geopackage_layers
 from briefmap.data.loader import load_catalog
 from briefmap.data.own_files import read_own_csv
 from briefmap.data.own_layer import OWN_LAYER_MARK, OwnLayer, describe_own_layer, description_parts
@@ -294,6 +295,19 @@ def test_every_layer_of_a_qgis_geopackage_is_a_sublayer(
     assert status == 0, printed
     assert "copy.gpkg: 4 features read as your own layer" in printed
     assert "2 in 'wells', 1 in 'roads', 1 in 'fields'" in printed
+
+
+def test_the_app_offers_all_layers_of_somebody_elses_geopackage(tmp_path: Path) -> None:
+    """The sidebar's choice: "All layers" first where the GeoPackage is the user's own layer."""
+    layers = geopackage_layers(_qgis_geopackage(tmp_path))
+    assert layers.own and layers.tables == ("wells", "roads", "fields")
+    ours = gpd.GeoDataFrame(
+        {"name": ["P"], "kind": ["town"], "precision": ["town"]},
+        geometry=[Point(36.5, 34.0)],
+        crs="EPSG:4326",
+    )
+    ours.to_file(tmp_path / "ours.gpkg", layer="north", engine="pyogrio")
+    assert not geopackage_layers((tmp_path / "ours.gpkg").read_bytes()).own
 
 
 def test_a_zipped_shapefile_outside_the_convention(real_catalog: Catalog, tmp_path: Path) -> None:

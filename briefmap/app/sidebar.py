@@ -165,22 +165,31 @@ def _day_field(form: Form, label: str, key: str, help_text: str) -> None:
         st.error(markdown_text(problem), icon=":material/event_busy:")
 
 
+ALL_LAYERS = "All layers"
+
+
 def _layer_choice(files: list) -> None:
     """A choice of layer when the uploaded GeoPackage has more than one layer of places.
 
     Its tables come first, the first the default; its views are marked and read
     only when chosen (a view may be a query without end). With no table, nothing
-    is chosen until the user picks a view.
+    is chosen until the user picks a view. Somebody else's GeoPackage (the
+    user's own layer) has "All layers" first, the default.
     """
     upload = next((f for f in files if gis_format(f.name) == "GeoPackage"), None)
     layers = _geopackage_layers(upload.getvalue()) if upload is not None else GeoPackageLayers()
     if len(layers.names) > 1 or layers.views:
         views = set(layers.views)
+        # Somebody else's GeoPackage is the user's own layer: all its tables by
+        # default (None: no layer named), or one of them.
+        every = layers.own and len(layers.tables) > 1
         st.selectbox(
             "GeoPackage layer of places",
-            layers.names,
+            [None, *layers.names] if every else layers.names,
             index=0 if layers.tables else None,
-            format_func=lambda name: f"{name} (view)" if name in views else name,
+            format_func=lambda name: (
+                ALL_LAYERS if name is None else f"{name} (view)" if name in views else name
+            ),
             placeholder="Choose a view to read",
             key=KEY_UPLOAD_LAYER,
         )

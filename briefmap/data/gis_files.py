@@ -20,6 +20,7 @@ field; the rest of the file loads.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import sqlite3
@@ -53,7 +54,7 @@ from briefmap.data.gdal_rows import (
     text_cells,
 )
 from briefmap.data.kml_files import geojson, read_kml_document
-from briefmap.data.own_files import follows_convention, own_frames, own_kml
+from briefmap.data.own_files import CONVENTION_MARKS, follows_convention, own_frames, own_kml
 from briefmap.data.own_layer import OwnLayer
 from briefmap.data.readers import parse_json
 from briefmap.data.schema import (
@@ -279,11 +280,14 @@ class GeoPackageLayers:
     """A GeoPackage's layers that can hold places: its tables first, then its views.
 
     A view is a query SQLite runs when it is read, and a query may run for
-    ever: views are read only when chosen by name, never by default.
+    ever: views are read only when chosen by name, never by default. ``own``:
+    no table has a column of Briefmap's convention (``kind``, ``precision``),
+    so the file is the user's own layer, every table of it by default.
     """
 
     tables: tuple[str, ...] = ()
     views: tuple[str, ...] = ()
+    own: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -329,7 +333,14 @@ def _layers(raw: bytes) -> tuple[GeoPackageLayers, list[str]]:
 
 def _listed(raw: bytes) -> GeoPackageLayers | None:
     try:
-        return _layers(raw)[0]
+        layers, names = _layers(raw)
+        columns = (
+            str(column)
+            for table in layers.tables
+            for column in quiet(pyogrio.read_info, raw, layer=table)["fields"]
+        )
+        ours = GPKG_META_TABLE in names or any(field_of(c) in CONVENTION_MARKS for c in columns)
+        return dataclasses.replace(layers, own=not ours)
     except _GDAL_ERRORS:
         return None
 
