@@ -91,6 +91,20 @@ def test_each_scene_frames_its_ringed_places(shipped: tuple[Catalog, Briefing]) 
         assert frame["maxZoom"] == scene.view.zoom
 
 
+def test_a_scene_without_rings_takes_its_view_or_every_place(
+    shipped: tuple[Catalog, Briefing],
+) -> None:
+    catalog, briefing = shipped
+    scene = replace(briefing.scenes[0], highlight=())
+    assert scene.view is not None
+    assert scene_frame(catalog, scene) == {
+        "center": list(scene.view.center),
+        "zoom": scene.view.zoom,
+    }
+    bare = replace(scene, view=None)
+    assert scene_frame(catalog, bare)["bounds"] == catalog.index.map_bounds
+
+
 def test_the_pack_makes_no_request_and_draws_no_tiles(pack: str) -> None:
     assert not re.search(r"<script\b[^>]*\bsrc\s*=", pack, re.IGNORECASE)
     assert not re.search(r"<link\b", pack, re.IGNORECASE)
