@@ -87,11 +87,14 @@ def test_the_handout_is_printed_on_request_and_a_busy_server_says_so(
 
 
 def test_without_chromium_the_handout_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefmap.drawing import pack_pdf
+    from briefmap.screenshots import CHROMIUM_ENV_VAR
 
-    monkeypatch.setattr(pack_pdf, "handout_available", lambda: False)
+    # A server without the browser: the button is off and says what is missing.
+    monkeypatch.setenv(CHROMIUM_ENV_VAR, "/nonexistent/chromium")
     at = _panel()
     assert at.button(key="pack_pdf_draw").disabled
-    assert any("printed by Chromium on the server" in c.value for c in at.caption)
+    (why,) = [c.value for c in at.caption if "PDF handout cannot be made" in c.value]
+    assert "no Chromium browser" in why
+    assert "works without it" in why
     # The pack itself needs no browser on the server.
     assert PACK_LABEL in _labels(at)

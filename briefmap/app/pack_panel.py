@@ -49,14 +49,11 @@ def briefing_export(data: Data, briefing_id: str | None) -> None:
 def _pdf_handout(data: Data, briefing: Briefing) -> None:
     """Two steps, as the PNG: drawn by Chromium on request, then offered (or why not)."""
     from briefmap.drawing import pack_pdf
+    from briefmap.screenshots import why_no_browser
 
     if not pack_pdf.handout_available():
         st.button(PDF_LABEL, disabled=True, width="stretch", key="pack_pdf_draw")
-        st.caption(
-            "The handout is printed by Chromium on the server, through Playwright; one of "
-            "them is missing here (`apt-get install -y chromium` and `pip install playwright`, "
-            "or set BRIEFMAP_CHROMIUM). The HTML pack works without them."
-        )
+        st.caption(f"{why_no_browser('The PDF handout')} The HTML pack works without it.")
         return
     st.button(
         PDF_LABEL,

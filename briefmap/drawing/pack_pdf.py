@@ -26,7 +26,7 @@ from briefmap.drawing.png_export import (
     SnapshotBusy,
     SnapshotUnavailable,
 )
-from briefmap.screenshots import CHROMIUM_ARGS, INSTALL_HINT, chromium_executable
+from briefmap.screenshots import CHROMIUM_ARGS, INSTALL_HINT, chromium_executable, why_no_browser
 
 # The map as a scene shows it on a shared 1280x720 screen: its picture in the handout.
 CAPTURE_VIEWPORT = {"width": 1280, "height": 720}
@@ -42,12 +42,12 @@ HANDOUT_JS = web_text("pack-handout.js")
 
 
 def handout_available(chromium: str | None = None) -> bool:
-    """Whether :func:`pack_pdf` can run: Playwright importable and Chromium found."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return False
-    return chromium_executable(chromium) is not None
+    """Whether :func:`pack_pdf` can run: Playwright importable and Chromium found.
+
+    The same check as the PNG's (:func:`briefmap.screenshots.why_no_browser`
+    says what is missing).
+    """
+    return why_no_browser("The PDF handout", chromium) is None
 
 
 def pack_pdf(
