@@ -90,7 +90,14 @@ def referenced_place_ids(claims: tuple[Claim, ...]) -> set[str]:
 
 def place_feature(place: Place) -> dict[str, Any]:
     """A place as ``places.geojson`` holds it (a GeoJSON feature)."""
-    properties = {
+    # mapping() gives tuples; JSON wants lists (the loader checks for lists).
+    geometry = json.loads(json.dumps(shapely_mapping(place.geometry)))
+    return {"type": "Feature", "properties": place_fields(place), "geometry": geometry}
+
+
+def place_fields(place: Place) -> dict[str, Any]:
+    """A place's fields as ``places.geojson`` holds them (a feature's properties)."""
+    return {
         "id": place.id,
         "name_en": place.name_en,
         "name_ar": place.name_ar,
@@ -101,9 +108,6 @@ def place_feature(place: Place) -> dict[str, Any]:
         "off_map": place.off_map,
         "note": place.note,
     }
-    # mapping() gives tuples; JSON wants lists (the loader checks for lists).
-    geometry = json.loads(json.dumps(shapely_mapping(place.geometry)))
-    return {"type": "Feature", "properties": properties, "geometry": geometry}
 
 
 def change_record(change: StatusChange) -> dict[str, Any]:
@@ -229,11 +233,6 @@ def bundle_json(catalog: Catalog, selection: Selection) -> str:
 # no status, posture or actors (issue 25, finding 6).
 
 
-def _geometry_json(geometry: Any) -> dict[str, Any]:
-    # mapping() gives tuples; JSON wants lists.
-    return json.loads(json.dumps(shapely_mapping(geometry)))
-
-
 def claim_geometry(catalog: Catalog, claim: Claim) -> Any:
     """Where a claim is: its place's geometry, or its places' together.
 
@@ -295,7 +294,8 @@ def claims_features(catalog: Catalog, selection: Selection) -> dict[str, Any]:
             {
                 "type": "Feature",
                 "properties": claim_properties(catalog, claim),
-                "geometry": _geometry_json(claim_geometry(catalog, claim)),
+                # Tuples from mapping(): json.dumps writes them as lists.
+                "geometry": shapely_mapping(claim_geometry(catalog, claim)),
             }
             for claim in exported_claims(catalog, selection)
         ],
@@ -305,7 +305,7 @@ def claims_features(catalog: Catalog, selection: Selection) -> dict[str, Any]:
 def place_properties(place: Place, claims: list[str]) -> dict[str, Any]:
     """A place's fields as one flat row, with the ids of the exported claims about it."""
     return {
-        **{k: v for k, v in place_feature(place)["properties"].items() if k != "alt_names"},
+        **place_fields(place),
         "alt_names": LIST_SEPARATOR.join(place.alt_names),
         "claims": LIST_SEPARATOR.join(claims),
     }
@@ -329,7 +329,7 @@ def places_features(catalog: Catalog, selection: Selection) -> dict[str, Any]:
             {
                 "type": "Feature",
                 "properties": place_properties(place, about.get(place.id, [])),
-                "geometry": _geometry_json(place.geometry),
+                "geometry": shapely_mapping(place.geometry),
             }
             for place in places
         ],
