@@ -40,7 +40,14 @@ from briefmap.app.panels import (
     upload_panel,
 )
 from briefmap.app.scenes import page_heading, presentation_frame, scene_text, talking_points
-from briefmap.app.view import BriefingView, build_view, current_view, end_of_run, publish
+from briefmap.app.view import (
+    BriefingView,
+    build_view,
+    current_view,
+    embedded,
+    end_of_run,
+    publish,
+)
 
 __all__ = [
     "BriefingView",
@@ -52,6 +59,7 @@ __all__ = [
     "current_view",
     "data_problems",
     "deferred_download",
+    "embedded",
     "empty_result_notice",
     "end_of_run",
     "link_notices",

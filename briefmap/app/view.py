@@ -103,8 +103,18 @@ def sidebar_first() -> bool:
     return int(st.session_state.get(KEY_RUN) or 0) > 1 or bool(st.session_state.get(KEY_PAGE_KEPT))
 
 
+def embedded() -> bool:
+    """Whether the page is embedded in another site's with Streamlit's ``?embed=true``.
+
+    An embedded map has no sidebar: the link (its ``src``) sets its filters,
+    view and scene, and the page list is hidden too (``app.py``).
+    """
+    return bool(st.context.is_embedded)
+
+
 def _lay_out_sidebar(data: Data, form: Form) -> None:
-    sidebar(data, form)
+    if not embedded():
+        sidebar(data, form)
     st.session_state[KEY_SIDEBAR_RUN] = st.session_state.get(KEY_RUN)
 
 

@@ -9,17 +9,31 @@
 
 from __future__ import annotations
 
+import functools
+import html
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import pytest
-from browser_support import WAIT_MS, BrowserPage, expect, expected_for, wait_for_query
+from browser_support import (
+    MAP_SETTLED_JS,
+    SUMMARY_RE,
+    WAIT_MS,
+    BrowserPage,
+    expect,
+    expected_for,
+    wait_for_query,
+)
 
 from briefmap.data.schema import ClaimStatus, PlaceKind
+from briefmap.drawing.mapping import FEATURE_CLASS
 from briefmap.engine.query import ClaimFilter
-from briefmap.screenshots import AppServer, start_app
+from briefmap.screenshots import MAP_FRAME_URL_PART, AppServer, start_app
 
 GEODATA = Path(__file__).resolve().parents[2] / "geodata"
 
@@ -87,3 +101,81 @@ def test_the_first_change_after_a_server_restart_holds(
     )
     assert not app.page_errors
     expect(app.exceptions()).to_have_count(0)
+
+
+# ------------------------------------------------------------------ embedding
+
+# A link's state for the embedded map: a filter and a view.
+EMBED_LINK = {"actor": "israel", "lat": "33.3", "lng": "35.9", "z": "9"}
+
+
+@pytest.fixture
+def other_site(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Another origin (localhost on a port of its own): put a page there, get its URL."""
+    site = tmp_path / "site"
+    site.mkdir()
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def _page(html: str) -> str:
+        (site / "index.html").write_text(html, encoding="utf-8")
+        return f"http://localhost:{server.server_address[1]}/index.html"
+
+    yield _page
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_embedded_with_embed_true_the_map_shows_the_links_state_without_a_sidebar(
+    open_page: Callable[..., BrowserPage],
+    app_server: AppServer,
+    other_site: Callable[[str], str],
+) -> None:
+    src = f"{app_server.url}/?embed=true&{urlencode(EMBED_LINK)}"
+    page_url = other_site(
+        "<!doctype html><html><head><meta charset='utf-8'><title>A site</title></head>"
+        "<body style='margin:0'><h1>Our briefing</h1>"
+        f"<iframe id='briefmap' src='{html.escape(src, quote=True)}' "
+        "style='width:1200px;height:800px;border:0' title='Briefmap'></iframe></body></html>"
+    )
+    app = open_page(app_server)
+    app.page.goto(page_url)
+    embedded = app.page.frame_locator("#briefmap")
+    frame = next(f for f in app.page.frames if f.url.startswith(app_server.url))
+    frame.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return !!app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+                && app.getAttribute('data-test-script-state') === 'notRunning';
+        }""",
+        timeout=WAIT_MS,
+    )
+    # The map draws, with the link's filter and view.
+    expected = expected_for(GEODATA, ClaimFilter(actors=frozenset({"israel"})))
+    summary = embedded.locator('[data-testid="stMain"] strong').filter(has_text=SUMMARY_RE)
+    expect(summary).to_have_text(expected.summary_line, timeout=WAIT_MS)
+    map_frame = embedded.frame_locator(f'iframe[src*="{MAP_FRAME_URL_PART}"]')
+    map_frame.locator(".leaflet-container").wait_for(timeout=WAIT_MS)
+    inner = next(f for f in app.page.frames if MAP_FRAME_URL_PART in f.url)
+    inner.wait_for_function(MAP_SETTLED_JS, arg=0, polling=50, timeout=WAIT_MS)
+    assert inner.evaluate("() => map.getZoom()") == int(EMBED_LINK["z"])
+    inner.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel).length === n",
+        arg=[f".{FEATURE_CLASS}", expected.features],
+        timeout=WAIT_MS,
+    )
+    # No sidebar, nor a control to open one.
+    expect(embedded.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(embedded.locator('[data-testid="stExpandSidebarButton"]')).to_have_count(0)
+    # The embedding page is another origin: nothing the app runs may reach for it.
+    errors = [m.text for m in app.console if m.type == "error"]
+    assert not [e for e in errors if "cross-origin" in e or "SecurityError" in e], errors
+    assert not app.page_errors
