@@ -177,6 +177,28 @@ def _check_hostile(page: Any) -> None:
     assert page.locator(".bm-pack-count").text_content() == "1 / 1"
 
 
+def test_a_briefer_exports_the_pack_from_the_app_and_opens_it_offline(
+    app: Any, browser: Any, tmp_path: Path, shipped: tuple[Catalog, Briefing]
+) -> None:
+    from browser_support import expect
+
+    catalog, briefing = shipped
+    app.goto(f"/?briefing={briefing.id}&scene=2")
+    app.settle()
+    app.sidebar.locator('[data-testid="stPopover"]').filter(has_text="Export briefing").click()
+    menu = app.page.locator('[data-testid="stPopoverBody"]')
+    expect(menu).to_be_visible()
+    pack = app.download(menu.get_by_role("button", name="Briefing pack (HTML)"))
+    page_file = tmp_path / "downloaded.html"
+    page_file.write_bytes(pack)
+    with _offline(browser, page_file) as (page, attempted):
+        # Every scene of the briefing, whichever the app was showing.
+        for number in range(1, len(briefing.scenes) + 1):
+            _check_scene(page, catalog, briefing, number)
+            page.keyboard.press("PageDown")
+    assert attempted == []
+
+
 # ------------------------------------------------------------------------ PDF
 
 
