@@ -191,10 +191,10 @@ class OpenPlaces(MapScript):
 
 
 class StackedPlaces(MapScript):
-    """A click on stacked places offers them: "2 places here: Tartus naval facility · Tartus".
+    """A click on stacked places offers them: "2 places here: Port X naval base · Port X".
 
     Where a click falls inside more than one place's drawn symbol (a city
-    under its naval facility at the default zoom), a small chooser opens
+    under its naval base at the default zoom), a small chooser opens
     beside it, each place a button that opens its card, reached by keyboard
     (it takes the focus; Escape closes it). The canvas renderer offers its
     stacked points through the same chooser (``canvas.js``).

@@ -141,9 +141,8 @@ SYMBOL_PX = 26
 # ------------------------------------------------------------ actor marks
 
 # Colour alone leaves actors apart only on a good screen: in greyscale, on a
-# washed-out projector or to a colour-blind reader, Syria's green, Israel's
-# navy and the Arab League's plum print as near the same dark grey (issue 25,
-# finding 9). So each actor also gets a mark at its symbols' centre, in ink
+# washed-out projector or to a colour-blind reader, a dark green, a navy and a
+# plum print as near the same dark grey (issue 25, finding 9). So each actor also gets a mark at its symbols' centre, in ink
 # with a white halo: a shape from this list, in the order of the data's actor
 # table, then a letter code. Paths are about (0, 0), 8 units across: the
 # markers draw them in SVG, the canvas as a Path2D of the same text.

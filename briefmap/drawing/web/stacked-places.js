@@ -1,8 +1,8 @@
 // Stacked places (StackedPlaces in briefmap/drawing/map_elements.py): a click
 // whose point falls inside more than one place's drawn symbol offers them all,
-// "2 places here: Tartus naval facility · Tartus", each a button that opens its
-// place's card as a click on it alone does (issue 25, finding 2: Tartus city
-// lay under its naval facility, reachable only from the card's list).
+// "2 places here: Port X naval base · Port X", each a button that opens its
+// place's card as a click on it alone does (issue 25, finding 2: a city lay
+// under its naval base, reachable only from the card's list).
 //
 // The markers are hit where the browser hits them, on their painted shapes
 // (elementsFromPoint, as map.css sets their pointer events); the canvas
