@@ -10,6 +10,11 @@ frames a scene (``fit-when-sized.js``). The basemap's tiles are left out: the
 pack must make no request at all, so the map draws the outline geography the
 app shows offline (:mod:`briefmap.drawing.outlines`).
 
+Each claim a scene shows is listed in its panel (those about the ringed places
+first) and once more, numbered, in "Every claim shown" at the end, which only
+the printed handout shows (:mod:`briefmap.drawing.pack_pdf`): a scene's page
+there lists its ringed places' claims in full and the others by number.
+
 Next/Previous answer a clicker's keys by the rules of ``web/scene-keys.js``
 (the presentation view's file, loaded here as a module, not copied), plus Home
 and End. Every text from the data is escaped with :func:`briefmap.safe.map_text`;
