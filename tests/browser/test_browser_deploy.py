@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -175,7 +176,43 @@ def test_embedded_with_embed_true_the_map_shows_the_links_state_without_a_sideba
     # No sidebar, nor a control to open one.
     expect(embedded.locator('[data-testid="stSidebar"]')).to_be_hidden()
     expect(embedded.locator('[data-testid="stExpandSidebarButton"]')).to_have_count(0)
+    # Copy link works in the frame, on the frame's own document: it shows the app's
+    # link (to open unembedded), and copies it or, where the embedding page gives the
+    # frame no clipboard (no allow="clipboard-write"), says to copy it by hand.
+    embedded.get_by_role("button", name="Copy link").click()
+    box = embedded.locator(".bm-copy-link")
+    expect(box).to_be_visible()
+    shown = box.locator(".bm-copy-link-url").inner_text().strip()
+    assert shown.startswith(app_server.url + "/") and "actor=israel" in shown, shown
+    box.get_by_role("button", name="Copy link").click()
+    expect(box.get_by_role("status")).to_have_text(re.compile(r"^(Link copied|.*by hand\.)$"))
     # The embedding page is another origin: nothing the app runs may reach for it.
     errors = [m.text for m in app.console if m.type == "error"]
     assert not [e for e in errors if "cross-origin" in e or "SecurityError" in e], errors
+    assert not app.page_errors
+
+
+def test_embedded_presentation_answers_a_clickers_keys(
+    open_page: Callable[..., BrowserPage],
+    app_server: AppServer,
+    other_site: Callable[[str], str],
+) -> None:
+    # scene-keys.js listens on the app's own document: inside the frame, not the site's.
+    src = f"{app_server.url}/?embed=true&briefing=moscow-meeting&scene=1&present=1"
+    page_url = other_site(
+        "<!doctype html><html><head><meta charset='utf-8'><title>A site</title></head>"
+        f"<body><iframe id='briefmap' src='{html.escape(src, quote=True)}' "
+        "style='width:1280px;height:720px;border:0' title='Briefmap'></iframe></body></html>"
+    )
+    app = open_page(app_server)
+    app.page.goto(page_url)
+    embedded = app.page.frame_locator("#briefmap")
+    heading = embedded.locator(".st-key-bm-present-head h4")
+    expect(heading).to_contain_text("1/", timeout=WAIT_MS)
+    heading.click()  # the frame has the keyboard, as after a click on the slide
+    app.page.keyboard.press("PageDown")
+    expect(heading).to_contain_text("2/", timeout=WAIT_MS)
+    app.page.keyboard.press("PageUp")
+    expect(heading).to_contain_text("1/", timeout=WAIT_MS)
+    expect(embedded.locator('[data-testid="stSidebar"]')).to_be_hidden()
     assert not app.page_errors
