@@ -56,6 +56,7 @@ SCRIPTS = (
 )
 STYLES = (
     "map.css",
+    "map-corners.css",
     "presentation.css",
     "presentation-page.css",
     "map-page.css",

@@ -228,7 +228,8 @@ class LabelRoom(MapScript):
     place. A label that would overlap a badge or a stronger label is hidden;
     strength is the place's lead claim's rung of the ladder (``data-rank`` on
     the label), then the order of the page; the outline's city names yield to
-    every place. A label the map's edge would cut flips to its marker's other
+    every place. A label never crosses another place's marker or a control: one
+    that would, or that the map's edge would cut, flips to its marker's other
     side, or is hidden. Part of the fixed base map, it runs after every zoom,
     move and layer swap.
     """

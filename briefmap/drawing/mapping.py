@@ -374,8 +374,9 @@ def stable_ids(element: Element, seed: str) -> None:
 # --------------------------------------------------------------- base map
 
 
-# The map page's own styles (briefmap/drawing/web/map.css), inlined in its <head>.
-MAP_CSS = web_style("map.css")
+# The map page's own styles (briefmap/drawing/web/map.css), inlined in its <head>;
+# then map-corners.css, the bottom corners stacked on a narrow map.
+MAP_CSS = web_style("map.css") + web_style("map-corners.css")
 
 
 # Presentation view's larger type on the map (briefmap/drawing/web/presentation.css).

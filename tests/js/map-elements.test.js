@@ -87,10 +87,11 @@ test("map-control with empty HTML takes the slot's control away and adds none", 
 });
 
 // A label stand-in: a box on the page (another once flipped), classes, and a data-rank.
-function label(cls, box, rank, flipped) {
+function label(cls, box, rank, flipped, own) {
     const classes = new Set([cls]);
     const rect = (b) => ({...b, right: b.left + b.width, bottom: b.top + b.height});
     return {
+        closest: (sel) => (sel === ".bm-point" ? own || null : null),
         classList: {
             contains: (c) => classes.has(c),
             toggle: (c, on) => (on ? classes.add(c) : classes.delete(c)),
@@ -130,11 +131,23 @@ function badge(box) {
     return el;
 }
 
-function roomFor(labels, badges = [], frame = {left: 0, top: 0, right: 2000, bottom: 2000}) {
+// A place's marker stand-in: its drawn symbol's box (the svg it holds).
+function marker(box) {
+    const rect = {...box, right: box.left + box.width, bottom: box.top + box.height};
+    return {querySelector: (sel) => (sel === "svg" ? {getBoundingClientRect: () => rect} : null)};
+}
+
+// A control stand-in (the legend, the footnote): its box.
+function controlBox(box) {
+    return {getBoundingClientRect: () => ({...box, right: box.left + box.width, bottom: box.top + box.height})};
+}
+
+function roomFor(labels, badges = [], frame = {left: 0, top: 0, right: 2000, bottom: 2000}, markers = [], controls = []) {
     const events = [];
+    const bySelector = {".bm-change": badges, ".bm-point": markers, ".leaflet-control": controls};
     const map = {
         getContainer: () => ({
-            querySelectorAll: (sel) => (sel === ".bm-change" ? badges : labels),
+            querySelectorAll: (sel) => bySelector[sel] || labels,
             getBoundingClientRect: () => frame,
         }),
         on(names, fn) { events.push(names); },
@@ -257,4 +270,30 @@ test("tab-stops names the map and takes every shape, now and later, out of the t
     handlers.layeradd({layer: {}});
     assert.equal(arrow._path.attrs.tabindex, "-1");
     assert.equal(arrow._path.attrs.focusable, "false");
+});
+
+test("label-room keeps a label off other places' markers and the map's controls (issue 25)", () => {
+    const box = (left, top, width = 80) => ({left, top, width, height: 14});
+    // Qamishli airport's label, right of its own marker, runs through Qamishli's marker:
+    // it flips to its left, clear of both.
+    const airport = marker(box(100, 100, 24));
+    const town = marker(box(150, 98, 24));
+    const crossing = label("bm-label", box(128, 103), 0, box(-8, 103), airport);
+    // A label whose both sides cross a marker is hidden, however strong.
+    const boxed = marker(box(400, 100, 24));
+    const between = label("bm-label", box(428, 103), 0, box(292, 103), boxed);
+    const right = marker(box(480, 98, 24));
+    const left = marker(box(330, 98, 24));
+    // A label lying over its own marker only is where it belongs.
+    const ownMarker = marker(box(700, 100, 24));
+    const onOwn = label("bm-label", box(705, 103), 3, undefined, ownMarker);
+    // A label under a control (the footnote) flips off it.
+    const footnote = controlBox(box(900, 90, 100));
+    const under = label("bm-label", box(950, 100), 1, box(800, 100), marker(box(920, 100, 24)));
+    const frame = {left: -20, top: 0, right: 2000, bottom: 2000};
+    roomFor([crossing, between, onOwn, under], [], frame, [airport, town, boxed, right, left, ownMarker], [footnote]);
+    assert.deepEqual([crossing.hidden(), crossing.flipped()], [false, true]);
+    assert.equal(between.hidden(), true, "no side clear of a marker: hidden");
+    assert.deepEqual([onOwn.hidden(), onOwn.flipped()], [false, false]);
+    assert.deepEqual([under.hidden(), under.flipped()], [false, true]);
 });

@@ -12,9 +12,13 @@
 //   data-rank (a place's lead claim's rung of the status ladder, 0 the
 //   strongest); the outline's city names come after every place. Among equals
 //   the first in the page keeps its room.
-// - A label that would cross the map's edge flips to the other side of its
-//   marker (bm-label-flip), and is hidden if it does not fit there either:
-//   the map's frame would cut it short.
+// - A label never crosses another place's marker, nor one of the map's
+//   controls (legend, footnote, notes, scale): a marker is the place itself,
+//   and a control would cut the label short (issue 25, finding 8: Qamishli
+//   airport's label ran through Qamishli's marker).
+// - A label that would cross the map's edge, a marker, a control, a badge or a
+//   stronger label flips to the other side of its marker (bm-label-flip), and
+//   is hidden if it does not fit there either: the map's frame would cut it short.
 //
 // A hidden label only turns transparent: screen readers still hear the
 // marker's name, and its tooltip shows it. Each pass first puts every label
@@ -102,6 +106,22 @@
         });
     }
 
+    // Every place's drawn symbol on the map, with its marker (labels are the
+    // markers' children, the symbol its svg).
+    function markersIn(container, frame) {
+        return Array.prototype.slice.call(container.querySelectorAll(".bm-point")).map(function (el) {
+            var symbol = el.querySelector("svg");
+            return {el: el, box: symbol ? symbol.getBoundingClientRect() : null};
+        }).filter(function (m) { return m.box && laid(m.box) && meets(m.box, frame); });
+    }
+
+    // The boxes of the map's controls in its corners, as laid out now.
+    function controlsIn(container) {
+        return Array.prototype.slice.call(container.querySelectorAll(".leaflet-control")).map(function (el) {
+            return el.getBoundingClientRect();
+        }).filter(laid);
+    }
+
     function room() {
         var container = map.getContainer();
         var frame = container.getBoundingClientRect();
@@ -128,20 +148,28 @@
             return {el: el, box: at, laid: laid(box) && meets(box, frame)};
         }).filter(function (b) { return b.laid; });
         var taken = placeBadges(badges, labels, frame);
+        var symbols = markersIn(container, frame);
+        var controls = controlsIn(container);
         var shown = labels.filter(function (l) { return l.laid; });
         shown.sort(function (a, b) { return a.rank - b.rank || a.i - b.i; });
         var hidden = 0;
         shown.forEach(function (l) {
+            // Its own marker is where the label belongs; every other one is in its way.
+            var own = l.el.closest(".bm-point");
+            var fits = function (box) {
+                return inside(box, frame) && freeOf(box, taken) && freeOf(box, controls) &&
+                    symbols.every(function (s) { return s.el === own || !overlaps(s.box, box); });
+            };
             var box = l.box;
-            if (meets(box, frame) && !inside(box, frame)) {
+            if (meets(box, frame) && !fits(box)) {
                 l.el.classList.add("bm-label-flip");
                 box = l.el.getBoundingClientRect();
-                if (!inside(box, frame)) {  // no room either side: hidden where it was
+                if (!fits(box)) {  // no room either side: hidden where it was
                     l.el.classList.remove("bm-label-flip");
                     box = l.box;
                 }
             }
-            var free = !meets(box, frame) || (inside(box, frame) && freeOf(box, taken));
+            var free = !meets(box, frame) || fits(box);
             l.el.classList.toggle("bm-label-crowded", !free);
             if (!free) {
                 hidden += 1;
