@@ -32,6 +32,8 @@ BRIEFING = "moscow-meeting"
 SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720), "390x844": (390, 844)}
 # Where a scene's text must be on the screen as it opens; on a phone it follows the map.
 TEXT_BESIDE_THE_MAP = {"1920x1080", "1280x720"}
+# The smallest type presentation view shows (as test_browser_briefing.py's key and footnote).
+READABLE_PX = 16
 # A place's centre at least this far inside the map's edges (a highlight ring's radius).
 MARGIN_PX = 22
 LONG_TITLE = ("A scene whose title runs on: " + "the long way round the northern front, " * 3)[:120]
@@ -142,6 +144,9 @@ def _check_text_on_screen(app: BrowserPage, items: list[Any], where: str) -> Non
             f"{where}: {text!r} at {box} is off a {viewport} screen"
         )
         assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], f"{where}: {text!r}"
+        # Made to fit by smaller type, but never smaller than a call can carry.
+        px = item.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert px >= READABLE_PX, f"{where}: {text!r} in {px} px type"
 
 
 def _check_text_follows_the_map(
