@@ -116,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         "data_dir",
         nargs="?",
         type=Path,
-        help=f"data directory, exported .geojson bundle, or a KML, KMZ, GeoPackage or zipped Shapefile (default: ${DATA_ENV_VAR} or the repository's geodata/)",
+        help=(
+            "data directory, exported .geojson bundle, or a KML, KMZ, GeoPackage or zipped "
+            "Shapefile; any other GeoJSON, or a CSV with coordinates, is read as your own "
+            f"layer (default: ${DATA_ENV_VAR} or the repository's geodata/)"
+        ),
     )
     validate.add_argument(
         "--layer", help="a GeoPackage's layer of places, by name (default: its first)"

@@ -434,6 +434,12 @@ def test_a_chosen_geopackage_layer_is_read_alone(real_catalog: Catalog, tmp_path
     assert [f.name for f in result.own_layers[0].features] == ["Road 1"]
 
 
+def test_a_map_saved_as_json_is_no_claims_file(real_catalog: Catalog) -> None:
+    raw = json.dumps(GEOJSON_IO).encode()
+    result = load_uploaded_files([("umap_export.json", raw)], base=real_catalog)
+    assert len(result.own_layers[0].features) == 3 and not result.catalog.claims
+
+
 def test_briefmaps_own_places_geojson_still_loads_as_places(real_catalog: Catalog) -> None:
     place = {
         "type": "Feature",

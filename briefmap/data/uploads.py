@@ -263,8 +263,11 @@ def _own_layer(
         return (
             None if _too_big(filename, raw, out) else read_own_csv(raw, filename, out, MAX_FEATURES)
         )
+    # A map saved as .json (uMap, geojson.io) is taken for claims by its name: its
+    # "Feature" says otherwise.
+    geojson_named = kind == PLACES_FILE or (kind == CLAIMS_FILE and b'"Feature' in raw)
     if (
-        kind == PLACES_FILE
+        geojson_named
         and may_be_own_geojson(raw)
         and not _too_big(filename, raw, Collector(filename))
     ):
