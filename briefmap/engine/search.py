@@ -314,6 +314,11 @@ class SearchIndex:
             self._queries = {query: hits, **dict(list(self._queries.items())[: _KEEP_QUERIES - 1])}
         return hits
 
+    def forget_queries(self) -> None:
+        """Drop the kept queries: the next is searched as new (for benchmarks)."""
+        with self._lock:
+            self._queries = {}
+
     def _postings(self, words_: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The entries of some vocabulary words, and for each entry its word."""
         starts, ends = self.post_start[words_], self.post_start[words_ + 1]
