@@ -154,7 +154,7 @@ def _crc(ws: tuple[str, ...]) -> int:
 # ------------------------------------------------------------------- the index
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
 class Hits:
     """What one query found in a :class:`SearchIndex`: records ranked best first."""
 
