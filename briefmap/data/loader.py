@@ -26,8 +26,7 @@ from briefmap.data.meta import GivenMeta, actor_ids_cited, derived_meta, read_me
 from briefmap.data.own_files import (
     geojson_is_own_layer,
     may_be_own_geojson,
-    read_own_csv,
-    read_own_geojson,
+    read_own_file,
 )
 from briefmap.data.own_layer import OwnLayer, describe_own_layer
 from briefmap.data.place_records import load_places, place_id
@@ -263,11 +262,11 @@ def _read_own_file(path: Path) -> tuple[OwnLayer | None, list[ValidationIssue]] 
     raw = path.read_bytes()
     suffix = path.suffix.lower()
     if suffix in OWN_TABLE_SUFFIXES:
-        return read_own_csv(raw, path.name, out), out.issues
+        return read_own_file(path.name, raw, out), out.issues
     if suffix in OWN_GEOJSON_SUFFIXES and may_be_own_geojson(raw):
         payload = parse_json(raw, Collector(path.name))
         if geojson_is_own_layer(payload):
-            return read_own_geojson(payload, path.name, out), out.issues
+            return read_own_file(path.name, raw, out), out.issues
     return None
 
 

@@ -15,7 +15,9 @@ loads. Nothing is refused for lying outside the region of interest.
 
 GDAL's formats and KML are read in the budget's child process by
 :mod:`briefmap.data.gis_files`, which calls the builders here; GeoJSON and CSV
-are read here, in memory, as Briefmap's own JSON and CSV files are.
+are read here (:func:`read_own_file`), in the budget's child process too: a
+description's HTML is parsed by the standard library's ``html.parser``, which
+some markup makes slow.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import pandas as pd
 import shapely
 import shapely.geometry
 
+from briefmap.data.budget import Stopped, within_budget
 from briefmap.data.convention import field_of, slug
 from briefmap.data.gdal_rows import report_not_text, text_cells
 from briefmap.data.kml_files import KmlDocument, geojson
@@ -49,8 +52,8 @@ from briefmap.data.own_layer import (
     sublayers_of,
 )
 from briefmap.data.projection import WGS84_NAMES, crs_name
-from briefmap.data.readers import decode
-from briefmap.data.validate import Collector, short
+from briefmap.data.readers import decode, parse_json
+from briefmap.data.validate import Collector, ValidationIssue, short
 
 # Columns that make a row one of Briefmap's own places (its field convention).
 CONVENTION_MARKS = frozenset({"kind", "precision"})
@@ -648,3 +651,37 @@ def _unique_columns(header: list[str]) -> list[str]:
             unique, n = f"{name} ({n})", n + 1
         names.append(unique)
     return names
+
+
+# ------------------------------------------------------------ within the budget
+
+
+def _read_here(
+    filename: str, raw: bytes, max_rows: int | None
+) -> tuple[OwnLayer | None, list[ValidationIssue]]:
+    """:func:`read_own_file`'s work, in the child process of a read."""
+    out = Collector(filename)
+    if PurePosixPath(filename.lower()).suffix == ".csv":
+        return read_own_csv(raw, filename, out, max_rows), out.issues
+    payload = parse_json(raw, out)
+    layer = read_own_geojson(payload, filename, out, max_rows) if payload is not None else None
+    return layer, out.issues
+
+
+def read_own_file(
+    filename: str, raw: bytes, out: Collector, max_rows: int | None = None
+) -> OwnLayer | None:
+    """A CSV (by its ``.csv`` suffix) or a GeoJSON as the user's own layer, read within the budget.
+
+    Like a GIS file (:func:`briefmap.data.gis_files.read_gis`), in a child
+    process stopped at Briefmap's limits of time and memory for one file; a
+    read stopped is one issue on the file, naming the limit.
+    """
+    done = within_budget(_read_here, filename, raw, max_rows)
+    if isinstance(done, Stopped):
+        out.add("-", "-", done.reason)
+        return None
+    layer, issues = done
+    for issue in issues:
+        out.add(issue.record, issue.field, issue.message)
+    return layer

@@ -33,6 +33,9 @@ OWN_LAYER_NAME = "your own layer"
 # Longest description text and link kept, and most links a feature keeps: a
 # card shows a few lines; a 1 MB balloon is a mistake or an attack.
 MAX_DESCRIPTION_CHARS = 10_000
+# Longest description read for its text and links (ten times what is kept):
+# what markup is left unclosed past it is never parsed.
+MAX_DESCRIPTION_READ = 100_000
 MAX_LINK_CHARS = 2_000
 MAX_LINKS = 20
 # Columns read as a feature's name and description, in order of preference
@@ -175,6 +178,10 @@ _BREAKS = frozenset(
 _BARE_LINK = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\f\v\r\u00a0]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A "<" that no ">" closes before the next "<": no tag, only text. html.parser
+# rescans the rest of the text from each such "<" (quadratic: 30 KB of "<a "
+# took 16 s), so each is made text first, in one linear pass.
+_UNCLOSED = re.compile(r"<(?=[^<>]*(?:<|\Z))")
 _NOT_IN_LINK = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
@@ -231,10 +238,11 @@ def description_parts(description: str) -> tuple[str, tuple[str, ...]]:
     the text, http and https only (``javascript:`` and ``data:`` are not
     links), each once.
     """
+    description = description[:MAX_DESCRIPTION_READ]
     reducer = _Reduced()
     if "<" in description or "&" in description:
         try:
-            reducer.feed(description)
+            reducer.feed(_UNCLOSED.sub("&lt;", description))
             reducer.close()
         except (AssertionError, ValueError):  # very old html.parser on broken markup
             reducer.parts = [description]

@@ -19,8 +19,7 @@ from briefmap.data.own_files import (
     csv_is_own_layer,
     geojson_is_own_layer,
     may_be_own_geojson,
-    read_own_csv,
-    read_own_geojson,
+    read_own_file,
 )
 from briefmap.data.own_layer import OwnLayer, describe_own_layer
 from briefmap.data.readers import parse_claims_csv, parse_json
@@ -261,7 +260,9 @@ def _own_layer(
     """
     if kind == CLAIMS_CSV and csv_is_own_layer(raw):
         return (
-            None if _too_big(filename, raw, out) else read_own_csv(raw, filename, out, MAX_FEATURES)
+            None
+            if _too_big(filename, raw, out)
+            else read_own_file(filename, raw, out, MAX_FEATURES)
         )
     # A map saved as .json (uMap, geojson.io) is taken for claims by its name: its
     # "Feature" says otherwise.
@@ -273,7 +274,7 @@ def _own_layer(
     ):
         payload = parse_json(raw, Collector(filename))
         if geojson_is_own_layer(payload):
-            return read_own_geojson(payload, filename, out, MAX_FEATURES)
+            return read_own_file(filename, raw, out, MAX_FEATURES)
     return False
 
 
