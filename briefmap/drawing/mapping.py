@@ -375,7 +375,7 @@ def stable_ids(element: Element, seed: str) -> None:
 
 
 # The map page's own styles (briefmap/drawing/web/map.css), inlined in its <head>;
-# then map-corners.css, the bottom corners stacked on a narrow map.
+# then map-corners.css, the bottom corners side by side on a narrow map.
 MAP_CSS = web_style("map.css") + web_style("map-corners.css")
 
 

@@ -8,7 +8,7 @@
   :class:`briefmap.drawing.bulk.BulkLayer`'s two engines.
 - ``map.css``, ``presentation.css``: the map page's styles, and the larger type
   of presentation view (``briefmap/drawing/mapping.py``); ``map-corners.css``, the
-  map's two bottom corners stacked on a narrow map, so that none covers the other.
+  map's two bottom corners side by side on a narrow map, so that neither covers the other.
 - ``presentation-page.css``, ``map-page.css``: presentation view's and the Map
   page's Streamlit page around the map (``briefmap/app/scenes.py``).
 - ``map-columns.css``, ``map-size.js``: the Map page's map column, and the map's
