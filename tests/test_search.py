@@ -29,6 +29,7 @@ from briefmap.data.schema import (
 from briefmap.engine.query import ClaimFilter, scan, select
 from briefmap.engine.search import EXACT, SearchIndex, find
 from briefmap.engine.spelling import normalise, sound, to_latin, words
+from briefmap.engine.timeline import as_of
 
 SETTINGS = settings(
     max_examples=60,
@@ -331,3 +332,17 @@ def test_the_sidebar_escapes_what_it_lists() -> None:
     assert shown >= 4  # the name and the claim's text were listed, escaped
     nothing = result_lines(catalog, "*zz* <b>")
     assert nothing[0].startswith("Nothing matches") and not unescaped.search(nothing[0])
+
+
+def test_a_rewound_day_lists_only_the_claims_it_holds(real_catalog: Catalog) -> None:
+    _ = real_catalog.index.claims  # an index exists, so the day shares its search
+    past = as_of(real_catalog, "2020-01-01")
+    matches, total = past.index.search_matches("military police", 50)
+    assert {m.id for m in matches} == {
+        "ctx-2018-bravo-line-posts",
+        "ctx-2019-kobani-military-police",
+        "ctx-2019-amuda-mp-base",
+    }
+    assert total == 3 and past.index.search is real_catalog.index.search
+    flt = ClaimFilter(search="military police")
+    assert past.index.select(flt) == select(past, flt)
