@@ -14,8 +14,9 @@ def main() -> None:
     # The favicon stays an emoji: Streamlit fetches a :material: favicon from Google's
     # font CDN, which an air-gapped room cannot reach.
     st.set_page_config(page_title="Briefmap", page_icon="🗺️", layout="wide")
-    # The few rules that restyle Streamlit's own elements, each for its own page.
-    streamlit_internals.style_streamlit_elements()
+    # Every page's stylesheets, first, in one element (the few rules that restyle
+    # Streamlit's own elements among them, each for its own page).
+    app.style_pages()
 
     # The sidebar lives here, not in the pages, so filters hold across pages.
     app.publish(app.build_view())

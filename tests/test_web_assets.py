@@ -61,6 +61,7 @@ STYLES = (
     "presentation-page.css",
     "map-page.css",
     "map-columns.css",
+    "held.css",
     "streamlit-dom.css",
     "export.css",
     "pack.css",

@@ -20,6 +20,8 @@ loaded, held in the session, laid out and linked:
 - ``panels``: data problems, the upload, changes, the timeline chart, downloads;
 - ``pack_panel``: Export briefing, the briefing picked as an offline HTML pack
   and a PDF handout;
+- ``page_style``: the pages' stylesheets, sent first in every run, and the
+  content held out of sight until they apply;
 - ``streamlit_internals``: the Streamlit internals the app relies on (its
   ``pages/`` folder mode, its elements' test ids), in one place.
 
@@ -29,6 +31,7 @@ loaded, held in the session, laid out and linked:
 from briefmap.app.card import claim_card
 from briefmap.app.link import link_notices
 from briefmap.app.map_panel import briefing_map, map_columns, map_footer
+from briefmap.app.page_style import held, style_pages
 from briefmap.app.panels import (
     changes_panel,
     claims_panel,
@@ -62,6 +65,7 @@ __all__ = [
     "embedded",
     "empty_result_notice",
     "end_of_run",
+    "held",
     "link_notices",
     "map_columns",
     "map_footer",
@@ -69,6 +73,7 @@ __all__ = [
     "presentation_frame",
     "publish",
     "scene_text",
+    "style_pages",
     "talking_points",
     "timeline_chart",
     "upload_claims",

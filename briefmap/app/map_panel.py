@@ -61,8 +61,6 @@ def map_columns(*, presenting: bool = False) -> tuple[DeltaGenerator, DeltaGener
     place the map reports clicked in the same run. ``presenting``: a wider side
     column, so that a scene's text fits beside the map at 1280x720.
     """
-    # Style only: Streamlit puts it in its event container, taking no room.
-    st.html(MAP_COLUMNS_CSS)
     side, main = st.columns([1.6, 3] if presenting else [1.25, 3])
     return main.container(key=MAP_COLUMN_KEY), side
 

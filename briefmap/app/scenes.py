@@ -34,13 +34,14 @@ if TYPE_CHECKING:
 PRESENT_HEAD_KEY = "bm-present-head"
 PRESENT_NAV_KEY = "bm-present-nav"
 # The container of the Map page's header outside presentation view, compact
-# (map-page.css; streamlit-dom.css takes in the page's top padding where it is).
+# (map-page.css, sent first in every run by app/page_style.py).
 MAP_HEAD_KEY = "bm-map-head"
 # The Map page as app.py registers it with st.navigation (for st.page_link).
 MAP_PAGE = "pages/map.py"
 # Presentation view's page around the map (briefmap/drawing/web/presentation-page.css).
 PRESENTATION_PAGE_CSS = web_style("presentation-page.css")
-# The Map page's compact header (briefmap/drawing/web/map-page.css).
+# The Map page's compact header (briefmap/drawing/web/map-page.css), sent with
+# the app's other page stylesheets (app/page_style.py).
 MAP_PAGE_CSS = web_style("map-page.css")
 # The container of the script that answers a presentation clicker's keys
 # (briefmap/drawing/web/scene-keys.js); it takes no room (presentation-page.css).
@@ -129,8 +130,6 @@ def presentation_frame(view: BriefingView, *, map_page: bool = True) -> None:
 def page_heading(view: BriefingView, title: str, caption: str) -> None:
     """The page title, or in presentation view one compact row with the controls."""
     if not view.state.present:
-        # Our own constant CSS, style only (see presentation_frame).
-        st.html(MAP_PAGE_CSS)
         with st.container(key=MAP_HEAD_KEY):
             st.title(markdown_text(title))
             st.caption(markdown_text(caption))

@@ -15,7 +15,7 @@ Streamlit's public API covers what the app does but for two things:
   attributes, test hooks rather than an API. The few rules that must reach
   them are in one stylesheet, ``briefmap/drawing/web/streamlit-dom.css``, each
   scoped with ``:has()`` to a page by a container key the app owns, and sent
-  on every page by :func:`style_streamlit_elements`. The screenshots and
+  on every page by :func:`style_streamlit_elements`, with the app's own. The screenshots and
   browser tests wait on the selectors below.
 - The limits past which it drops a link's query whole and in silence
   (:func:`query_string_limits`): the page reads such a link again
@@ -111,15 +111,16 @@ def keys_the_page_sent() -> frozenset[str]:
     )
 
 
-def style_streamlit_elements() -> None:
-    """Send ``streamlit-dom.css``: once per run, on every page, before the page's elements.
+def style_streamlit_elements(own_css: str = "") -> None:
+    """Send ``streamlit-dom.css``, and ``own_css`` after it, in one element: once per run, first.
 
     Style only, so Streamlit puts it in its event container, taking no room.
     Each rule applies only on the page whose own keyed container it names.
+    One element, so that all of them apply in the same frame (app/page_style.py).
     """
     import streamlit as st
 
-    st.html(STREAMLIT_DOM_CSS)
+    st.html(STREAMLIT_DOM_CSS + own_css)
 
 
 def leave_pages_folder_mode() -> None:

@@ -11,6 +11,8 @@
   map's two bottom corners side by side on a narrow map, so that neither covers the other.
 - ``presentation-page.css``, ``map-page.css``: presentation view's and the Map
   page's Streamlit page around the map (``briefmap/app/scenes.py``).
+- ``held.css``: a page's body shown once the app's stylesheets apply
+  (``briefmap/app/page_style.py``), not drawn unstyled and then moved.
 - ``map-columns.css``, ``map-size.js``: the Map page's map column, and the map's
   height measured to fit the window around its header and footer
   (``briefmap/app/map_panel.py``; ``mapHeight`` tested in ``tests/js/map-size.test.js``).

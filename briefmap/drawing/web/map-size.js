@@ -25,7 +25,11 @@
     }
 
     // The map's frame and the footer under it, by the containers map_panel.py keys.
-    var FRAME = ".st-key-bm-map iframe";
+    // The frame's container, not the frame: map-columns.css keeps it at the map's
+    // height from the first paint, while the frame is first absent, then 0 px tall
+    // until its map has loaded; measured then, the map was sized to the minimum and
+    // the page jumped twice (issue 25, finding 4).
+    var FRAME = ".st-key-bm-map";
     var FOOTER = ".st-key-bm-map-footer";
 
     // Every box the frame lies in, up to the page's root: the frame moves down when

@@ -1,0 +1,41 @@
+"""The app's stylesheets, sent at the top of every run, and the content held until they apply.
+
+Streamlit draws a run's elements as they arrive, but inserts the styles sent
+with ``st.html`` only once that element's code has loaded, some 200-300 ms
+later (React shows the new elements' placeholders first). Content styled by
+those rules was drawn unstyled and then moved: the Map page jumped while it
+loaded (issue 25, finding 4). So every stylesheet of the app's own pages goes
+in one style element, first in the run, and a page's body is laid out in a
+:func:`held` container, kept out of sight until that element is in.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from briefmap.app import streamlit_internals
+from briefmap.app.map_panel import MAP_COLUMNS_CSS
+from briefmap.app.scenes import MAP_PAGE_CSS
+from briefmap.drawing.assets import web_style
+
+# What a held container's key starts with; held.css shows every such container.
+HELD_KEY_PREFIX = "bm-held-"
+# held.css, with the rules of the Map page (each scoped to a container it keys),
+# in the one style element that streamlit-dom.css leads.
+PAGE_CSS = web_style("held.css") + MAP_PAGE_CSS + MAP_COLUMNS_CSS
+
+
+def style_pages() -> None:
+    """Send the app's page stylesheets: once per run, before any element, on every page."""
+    streamlit_internals.style_streamlit_elements(PAGE_CSS)
+
+
+def held(name: str, parent: DeltaGenerator | None = None) -> DeltaGenerator:
+    """A container out of sight until the page's stylesheets apply, then as tall as its content.
+
+    One pixel tall and clipping until held.css (sent by :func:`style_pages`)
+    says otherwise; ``parent``: where to put it (the sidebar), else where the
+    script is writing.
+    """
+    return (parent or st).container(key=f"{HELD_KEY_PREFIX}{name}", height=1, border=False)
