@@ -5,18 +5,18 @@ every searched field: a place's English, Arabic and Russian names and its
 other spellings, a claim's summary, claimant and attribution. A field matches
 when each word of the query meets one of its words, scored:
 
-- the same word: :data:`WORD` ("Тартус" and "Tartus" are both ``tartus``);
+- the same word: :data:`WORD` ("Одеса" and "Odesa" are both ``odesa``);
 - the same near-miss key (:func:`spelling.sound`): :data:`SOUND`
-  ("Qamishly" and "Qamishli");
+  ("Mariupoll" and "Mariupol");
 - the start of a word, as typed so far: :data:`PREFIX`;
 - a near miss: rapidfuzz's ``fuzz.ratio`` of the keys, at least
-  :data:`NEAR_CUTOFF`, scaled by :data:`NEAR_WEIGHT` ("Khmeimin" and "Khmeimim").
+  :data:`NEAR_CUTOFF`, scaled by :data:`NEAR_WEIGHT` ("Kharkov" and "Kharkiv").
 
 A field's score is its words' mean; a whole field equal to the query scores
 :data:`EXACT`, so an exact name ranks first. A place whose whole name the
 query is also finds the places that carry one of its names in theirs
-(:data:`SHARED`): "طرطوس" is the city of Tartus, so the Russian naval
-facility at Tartus, which has no Arabic name, is found with it.
+(:data:`SHARED`): a search in the city's Arabic name finds the "Port X naval
+base" named after it, which has no Arabic name of its own.
 
 :class:`SearchIndex` folds every field once per data set (the catalog's index
 keeps it, and :mod:`briefmap.engine.stored` keeps that on disk under the

@@ -7,10 +7,10 @@ Three steps, each a pure function of text:
   й becomes и with them), the Arabic letter variants unified (alef with hamza
   or madda, alef maqsura, ta marbuta), punctuation as spaces;
 - :func:`to_latin`: Cyrillic and Arabic letters written in Latin, from the
-  tables below, so "Тартус" and "Tartus" meet;
+  tables below, so "Одеса" and "Odesa" meet;
 - :func:`sound`: a key that also folds the usual Latin variants of one name
-  (q/k, y/i, w/u, ou/u, doubled letters), so "Qamishly" meets "Qamishli" and
-  "Tartous" meets "Tartus". Only near-miss matching uses it.
+  (q/k, y/i, w/u, ou/u, doubled letters), so "Mariupoll" meets "Mariupol" and
+  "Odessa" meets "Odesa". Only near-miss matching uses it.
 
 The tables are our own and small on purpose: a search needs the same key for
 the spellings people type, not a scholarly romanisation. A library (ICU's
@@ -42,7 +42,7 @@ _UNIFY = str.maketrans(
 )
 
 # Cyrillic (Russian and Ukrainian letters) in a plain English-style Latin:
-# the spelling maps and news reports use ("Хмеймим" is "khmeimim").
+# the spelling maps and news reports use ("Харків" is "kharkiv").
 _CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
     "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
@@ -52,8 +52,8 @@ _CYRILLIC = {
 }  # fmt: skip
 
 # Arabic consonants in Latin; short vowels are not written in Arabic, so a
-# name comes out as its skeleton ("طرطوس" is "trtus"), which the near-miss
-# matcher still finds close to "tartus".
+# name comes out as its skeleton ("بغداد" is "bghdad"), which the near-miss
+# matcher still finds close to "baghdad".
 _ARABIC = {
     "ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d",
     "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t",

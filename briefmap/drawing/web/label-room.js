@@ -14,8 +14,8 @@
 //   the first in the page keeps its room.
 // - A label never crosses another place's marker, nor one of the map's
 //   controls (legend, footnote, notes, scale): a marker is the place itself,
-//   and a control would cut the label short (issue 25, finding 8: Qamishli
-//   airport's label ran through Qamishli's marker).
+//   and a control would cut the label short (issue 25, finding 8: an airport's
+//   label ran through the marker of the city beside it).
 // - A label that would cross the map's edge, a marker, a control, a badge or a
 //   stronger label flips to the other side of its marker (bm-label-flip), and
 //   is hidden if it does not fit there either: the map's frame would cut it short.
