@@ -259,7 +259,16 @@ def test_the_readme_security_limits_are_the_codes() -> None:
     from briefmap.data.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
     from briefmap.data.validate import DEFAULT_TEXT_LIMIT, MAX_DEPTH, TEXT_LIMITS
     from briefmap.drawing.bulk import BULK_THRESHOLD
+    from briefmap.drawing.own_layer_map import MAX_OWN_DRAWN
     from briefmap.drawing.png_export import MAX_CONCURRENT_SNAPSHOTS, SNAPSHOT_WAIT_S
+    from briefmap.app.search_results import SHOWN
+    from briefmap.data.own_layer import (
+        MAX_DESCRIPTION_CHARS,
+        MAX_DESCRIPTION_READ,
+        MAX_LINK_CHARS,
+        MAX_LINKS,
+    )
+    from briefmap.engine.search import MAX_WORDS, NEAR_CUTOFF, NEAR_MIN_LETTERS
     from briefmap.engine.state import MAX_SEARCH
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
@@ -276,9 +285,20 @@ def test_the_readme_security_limits_are_the_codes() -> None:
         f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB and {MAX_FEATURES:,} records a file"
     )
     assert rows["an upload's drawing"] == f"{BULK_THRESHOLD} places"
-    assert rows["PNG snapshots"] == (
+    assert rows["PNG snapshots and PDF handouts"].startswith(
         f"{MAX_CONCURRENT_SNAPSHOTS} at once per server, a {SNAPSHOT_WAIT_S:g} s wait for a slot"
     )
+    assert rows["a search"].startswith(
+        f"{MAX_WORDS} words; near misses for words of {NEAR_MIN_LETTERS} letters or more "
+        f"(rapidfuzz ratio ≥ {NEAR_CUTOFF:g})"
+    )
+    assert f"the sidebar lists {SHOWN} results" in readme
+    assert rows["a description in your own layer"].startswith(
+        f"read to its first {MAX_DESCRIPTION_READ:,} characters, kept to "
+        f"{MAX_DESCRIPTION_CHARS:,}; links http and https only, at most {MAX_LINKS} of "
+        f"{MAX_LINK_CHARS:,} characters each"
+    )
+    assert rows["drawing your own layer"] == f"its first {MAX_OWN_DRAWN:,} features"
     assert rows["a link's search"] == f"{MAX_SEARCH} characters"
     assert rows["reading a GIS file (KML, KMZ, GeoPackage, zipped Shapefile)"].startswith(
         f"{READ_SECONDS:g} s and {READ_MEMORY_BYTES // 2**30} GiB of memory"
