@@ -24,7 +24,7 @@ from briefmap.__main__ import main
 from briefmap.data import uploads
 from briefmap.data.gis_files import geopackage_layers
 from briefmap.data.loader import load_catalog
-from briefmap.data.own_files import read_own_csv
+from briefmap.data.own_csv import read_own_csv
 from briefmap.data.own_layer import OWN_LAYER_MARK, OwnLayer, describe_own_layer, description_parts
 from briefmap.data.schema import Catalog
 from briefmap.data.uploads import describe, load_uploaded_files

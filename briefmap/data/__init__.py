@@ -23,6 +23,8 @@
 - ``own_layer``, ``own_files``: files as other tools write them (KML from My
   Maps or Google Earth, QGIS GeoPackages, geojson.io and uMap GeoJSON, CSV
   with coordinates) read as the user's own layer, every column kept as text;
+  ``own_csv``: spreadsheets with coordinate columns or WKT; ``own_records``:
+  one record's cells as text, its style and its geometry checked, shared by both;
 - ``budget``, ``gis_warm``: every GIS read in a child process that is killed
   at its budget of time and memory, forked warm from a fork server.
 

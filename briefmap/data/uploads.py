@@ -15,12 +15,8 @@ from typing import Any
 
 from briefmap.data.gis_files import GIS_FORMATS, GisData, gis_format, read_gis
 from briefmap.data.loader import LoadResult, assemble
-from briefmap.data.own_files import (
-    csv_is_own_layer,
-    geojson_is_own_layer,
-    may_be_own_geojson,
-    read_own_file,
-)
+from briefmap.data.own_csv import csv_is_own_layer
+from briefmap.data.own_files import geojson_is_own_layer, may_be_own_geojson, read_own_file
 from briefmap.data.own_layer import OwnLayer, describe_own_layer
 from briefmap.data.readers import parse_claims_csv, parse_json
 from briefmap.data.schema import (
