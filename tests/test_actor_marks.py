@@ -162,7 +162,7 @@ def test_the_canvas_payload_carries_each_points_mark(real_catalog: Catalog) -> N
 
 def test_the_exported_page_the_png_is_drawn_from_carries_the_marks(real_catalog: Catalog) -> None:
     # png_export.png_snapshot photographs this page: what it draws, the PNG shows.
-    from briefmap.drawing.exports import standalone_html
+    from briefmap.drawing.html_export import standalone_html
 
     selection = select(real_catalog, ClaimFilter())
     html = standalone_html(real_catalog, selection, "Marks")

@@ -24,7 +24,7 @@ from shipped import GEODATA
 
 from briefmap.data.loader import LoadResult, load_catalog
 from briefmap.data.schema import PLACE_FIELDS, Catalog, ClaimStatus, Posture
-from briefmap.drawing import exports, png_export
+from briefmap.drawing import exports, html_export, png_export
 from briefmap.drawing.assets import web_text
 from briefmap.engine.briefings import Scene, load_briefings
 from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame
@@ -286,7 +286,7 @@ URL = re.compile(r"https?://[^\s\"'<>\\)]+")
 
 
 def test_html_is_offline_only(real_catalog: Catalog) -> None:
-    html = exports.standalone_html(real_catalog, select(real_catalog, ClaimFilter()), "Syria")
+    html = html_export.standalone_html(real_catalog, select(real_catalog, ClaimFilter()), "Syria")
     assert not re.search(r"<script\b[^>]*\bsrc\s*=", html, re.IGNORECASE)
     assert not re.search(r"<link\b[^>]*stylesheet", html, re.IGNORECASE)
     assert not re.search(r"<link\b", html, re.IGNORECASE)
@@ -308,7 +308,7 @@ def test_html_is_offline_only(real_catalog: Catalog) -> None:
 
 def test_html_has_title_as_of_and_footnote(real_catalog: Catalog) -> None:
     selection = select(real_catalog, FILTERS["israel"])
-    html = exports.standalone_html(real_catalog, selection, "Israel & the Golan")
+    html = html_export.standalone_html(real_catalog, selection, "Israel & the Golan")
     assert "<title>Israel &amp; the Golan</title>" in html
     assert '<h1 class="bm-export-title">Israel &amp; the Golan</h1>' in html
     assert f"As of {real_catalog.as_of}" in html
@@ -326,7 +326,7 @@ def test_html_has_title_as_of_and_footnote(real_catalog: Catalog) -> None:
 
 def test_html_of_a_rewound_catalog_says_its_day(real_catalog: Catalog) -> None:
     rewound = as_of(real_catalog, AS_OF_DAY)
-    html = exports.standalone_html(rewound, select(rewound, ClaimFilter()), "Then")
+    html = html_export.standalone_html(rewound, select(rewound, ClaimFilter()), "Then")
     assert f"As of {AS_OF_DAY}" in html
     assert f"As of {real_catalog.as_of}" not in html
 
@@ -334,7 +334,7 @@ def test_html_of_a_rewound_catalog_says_its_day(real_catalog: Catalog) -> None:
 def test_html_with_nothing_selected(real_catalog: Catalog) -> None:
     selection = select(real_catalog, ClaimFilter(search="no such place anywhere"))
     assert not selection.claims
-    html = exports.standalone_html(real_catalog, selection, "Empty")
+    html = html_export.standalone_html(real_catalog, selection, "Empty")
     assert "Sources cited (0)" in html
     assert "</html>" in html
 
@@ -342,7 +342,7 @@ def test_html_with_nothing_selected(real_catalog: Catalog) -> None:
 def test_html_escapes_payloads(data_copy: Path) -> None:
     catalog = _with_payloads(data_copy)
     title = f"Title {SCRIPT_PAYLOAD} {TEMPLATE_PAYLOAD} \u202egnp.exe"
-    html = exports.standalone_html(catalog, select(catalog, ClaimFilter()), title)
+    html = html_export.standalone_html(catalog, select(catalog, ClaimFilter()), title)
     assert "\u202e" not in html  # bidi controls dropped, as on the map
     assert SCRIPT_PAYLOAD not in html
     assert "<script>window.__pwned" not in html
@@ -365,7 +365,7 @@ def test_html_of_a_large_selection_draws_on_canvas(large: Catalog) -> None:
     from briefmap.drawing import bulk
 
     selection = select(large, ClaimFilter())
-    html = exports.standalone_html(large, selection, "Many")
+    html = html_export.standalone_html(large, selection, "Many")
     # The app's fast path, not a marker per place: one payload per layer.
     assert "__briefmapBulk" in html
     # (The outline geography's cities are markers of its own script.)
@@ -407,7 +407,7 @@ def test_snapshot_unavailable_says_how_to_install(
 
 @pytest.mark.browser
 def test_png_snapshot_of_the_real_selection(real_catalog: Catalog, chromium: str) -> None:
-    html = exports.standalone_html(real_catalog, select(real_catalog, ClaimFilter()), "Syria")
+    html = html_export.standalone_html(real_catalog, select(real_catalog, ClaimFilter()), "Syria")
     blocked: list[str] = []
     png = png_export.png_snapshot(html, width=1600, height=1000, chromium=chromium, blocked=blocked)
     assert _png_size(png) == (1600, 1000)
@@ -428,7 +428,7 @@ def test_png_snapshot_of_the_real_selection(real_catalog: Catalog, chromium: str
 @pytest.mark.browser
 def test_payloads_do_not_run_in_the_exported_page(data_copy: Path, chromium: str) -> None:
     catalog = _with_payloads(data_copy)
-    html = exports.standalone_html(
+    html = html_export.standalone_html(
         catalog, select(catalog, ClaimFilter()), f"T {SCRIPT_PAYLOAD} {TEMPLATE_PAYLOAD}"
     )
     with _offline_page(chromium, html) as page:
@@ -461,7 +461,7 @@ def test_png_snapshot_waits_for_canvas_layers_to_finish(large: Catalog, chromium
     from briefmap.drawing import bulk
 
     selection = select(large, ClaimFilter())
-    html = exports.standalone_html(large, selection, "Many")
+    html = html_export.standalone_html(large, selection, "Many")
     expected = sum(canvas_reading.drawn_counts(bulk.build_layers_auto(large, selection)).values())
     with _offline_page(chromium, html) as page:
         page.wait_for_timeout(700)
@@ -557,10 +557,10 @@ def test_the_html_export_holds_the_upload_on_screen(real_catalog: Catalog, tmp_p
     data = generate(tmp_path / "data", 40)
     files = [(p.name, p.read_bytes()) for p in sorted(data.path.iterdir()) if p.is_file()]
     mine = load_uploaded_files(files, real_catalog).catalog
-    overlay = exports.Overlay(mine, mine.index.select(ClaimFilter()), "field <notes>.geojson")
+    overlay = html_export.Overlay(mine, mine.index.select(ClaimFilter()), "field <notes>.geojson")
     selection = select(real_catalog, ClaimFilter())
-    html = exports.standalone_html(real_catalog, selection, "T", overlay)
-    plain = exports.standalone_html(real_catalog, selection, "T")
+    html = html_export.standalone_html(real_catalog, selection, "T", overlay)
+    plain = html_export.standalone_html(real_catalog, selection, "T")
     name = "Your upload: field &lt;notes&gt;.geojson"
     assert name in html and name not in plain
     assert overlay.selection.summary_line in html  # counted in the header
@@ -581,7 +581,7 @@ QAMISHLI = (37.05, 41.23)  # (lat, lon): the north-east, in no frame of the sout
 FRAME_CALL = re.compile(r"__bmFrame\(request\); \}\s*\}\)\s*\(map_\w+, (\{[^}]*\})\);")
 
 
-def _scene_view(catalog: Catalog, number: int) -> tuple[Scene, exports.ExportView]:
+def _scene_view(catalog: Catalog, number: int) -> tuple[Scene, html_export.ExportView]:
     """A scene of the shipped briefing and the view the map shows for it."""
     from briefmap.app.scenes import bounds_of
 
@@ -594,7 +594,7 @@ def _scene_view(catalog: Catalog, number: int) -> tuple[Scene, exports.ExportVie
     assert bounds is not None and scene.view is not None
     requested = Frame.of(bounds, 7, max_zoom=scene.view.zoom)
     heading = f"{briefing.title} · scene {number} of {len(briefing.scenes)}: {scene.title}"
-    return scene, exports.ExportView.on_screen(
+    return scene, html_export.ExportView.on_screen(
         None, requested, highlight=scene.highlight, scene=heading
     )
 
@@ -609,7 +609,7 @@ def test_html_of_the_south_scene_frames_it_with_its_highlights(real_catalog: Cat
     from briefmap.app.scenes import bounds_of
 
     scene, view = _scene_view(real_catalog, SOUTH)
-    html = exports.standalone_html(
+    html = html_export.standalone_html(
         real_catalog, select(real_catalog, scene.claim_filter), "Syria", view=view
     )
     framed = _framed(html)
@@ -625,11 +625,11 @@ def test_html_of_the_south_scene_frames_it_with_its_highlights(real_catalog: Cat
 
 def test_html_without_a_view_frames_the_places_shown(real_catalog: Catalog) -> None:
     selection = select(real_catalog, FILTERS["israel"])
-    framed = _framed(exports.standalone_html(real_catalog, selection, "Israel"))
+    framed = _framed(html_export.standalone_html(real_catalog, selection, "Israel"))
     assert framed["bounds"] == real_catalog.index.selection_bounds(selection)
     assert framed["maxZoom"] == PLACES_MAX_ZOOM
-    assert '"bm-highlight"' not in exports.standalone_html(
-        real_catalog, selection, "Israel", view=exports.ExportView()
+    assert '"bm-highlight"' not in html_export.standalone_html(
+        real_catalog, selection, "Israel", view=html_export.ExportView()
     )
 
 
@@ -637,32 +637,32 @@ def test_export_view_is_the_users_area_first_then_the_apps_request() -> None:
     area = MapArea(32.5, 35.5, 33.5, 36.9)
     asked = Frame.of([[34.0, 35.0], [36.0, 39.0]], 3, max_zoom=9)
     old_link = MapView((33.1, 36.2), 8)
-    moved = exports.ExportView.on_screen(area, asked)
+    moved = html_export.ExportView.on_screen(area, asked)
     assert moved.frame == Frame.of(area.bounds, exact=True) and moved.centre is None
-    assert exports.ExportView.on_screen(old_link, asked).centre == old_link
-    assert exports.ExportView.on_screen(None, asked).frame == asked
-    assert exports.ExportView.on_screen(None, old_link).centre == old_link
-    assert exports.ExportView.on_screen(None, None) == exports.ExportView()
+    assert html_export.ExportView.on_screen(old_link, asked).centre == old_link
+    assert html_export.ExportView.on_screen(None, asked).frame == asked
+    assert html_export.ExportView.on_screen(None, old_link).centre == old_link
+    assert html_export.ExportView.on_screen(None, None) == html_export.ExportView()
     # The PNG's key: another view is another picture.
-    keys = {json.dumps(v.key()) for v in (moved, exports.ExportView.on_screen(None, asked))}
+    keys = {json.dumps(v.key()) for v in (moved, html_export.ExportView.on_screen(None, asked))}
     assert len(keys) == 2
 
 
 def test_html_of_a_panned_view_frames_that_area_exactly(real_catalog: Catalog) -> None:
     area = MapArea(32.5, 35.5, 33.5, 36.9)
-    html = exports.standalone_html(
+    html = html_export.standalone_html(
         real_catalog,
         select(real_catalog, ClaimFilter()),
         "Syria",
-        view=exports.ExportView.on_screen(area, None),
+        view=html_export.ExportView.on_screen(area, None),
     )
     framed = _framed(html)
     assert framed["bounds"] == area.bounds and framed["exact"] is True
 
 
 def test_html_of_an_old_links_centre_opens_there(real_catalog: Catalog) -> None:
-    view = exports.ExportView.on_screen(MapView((33.1, 36.2), 8), None)
-    html = exports.standalone_html(
+    view = html_export.ExportView.on_screen(MapView((33.1, 36.2), 8), None)
+    html = html_export.standalone_html(
         real_catalog, select(real_catalog, ClaimFilter()), "S", view=view
     )
     assert "center: [33.1, 36.2]" in html and '"zoom": 8' in html
@@ -671,9 +671,9 @@ def test_html_of_an_old_links_centre_opens_there(real_catalog: Catalog) -> None:
 
 def test_whole_data_set_keeps_the_scene_and_frames_every_place(real_catalog: Catalog) -> None:
     _scene, view = _scene_view(real_catalog, SOUTH)
-    whole = exports.whole_data_set(real_catalog, view)
+    whole = html_export.whole_data_set(real_catalog, view)
     assert whole.highlight == view.highlight and whole.scene == view.scene
-    html = exports.standalone_html(
+    html = html_export.standalone_html(
         real_catalog, select(real_catalog, ClaimFilter()), "S", view=whole
     )
     assert _framed(html)["bounds"] == real_catalog.index.map_bounds
@@ -682,16 +682,16 @@ def test_whole_data_set_keeps_the_scene_and_frames_every_place(real_catalog: Cat
 
 def test_html_of_a_picked_day_says_it_over_the_map_too(real_catalog: Catalog) -> None:
     rewound = as_of(real_catalog, AS_OF_DAY)
-    view = exports.ExportView(as_of=AS_OF_DAY)
-    html = exports.standalone_html(rewound, select(rewound, ClaimFilter()), "Then", view=view)
+    view = html_export.ExportView(as_of=AS_OF_DAY)
+    html = html_export.standalone_html(rewound, select(rewound, ClaimFilter()), "Then", view=view)
     header = html[html.index('<header class="bm-export-head">') :]
     assert f'<span class="bm-export-asof">As of {AS_OF_DAY}</span>' in header
     assert map_text(as_of_banner(AS_OF_DAY)) in html
 
 
 def test_the_scene_heading_is_escaped(real_catalog: Catalog) -> None:
-    view = exports.ExportView(scene=f"Scene {SCRIPT_PAYLOAD} {TEMPLATE_PAYLOAD}")
-    html = exports.standalone_html(
+    view = html_export.ExportView(scene=f"Scene {SCRIPT_PAYLOAD} {TEMPLATE_PAYLOAD}")
+    html = html_export.standalone_html(
         real_catalog, select(real_catalog, ClaimFilter()), "S", view=view
     )
     assert SCRIPT_PAYLOAD not in html
@@ -716,8 +716,8 @@ def test_the_south_scene_is_drawn_at_its_frame_in_chromium(
 ) -> None:
     scene, view = _scene_view(real_catalog, SOUTH)
     selection = select(real_catalog, scene.claim_filter)
-    html = exports.standalone_html(real_catalog, selection, "Syria", view=view)
-    everything = exports.standalone_html(real_catalog, selection, "Syria")
+    html = html_export.standalone_html(real_catalog, selection, "Syria", view=view)
+    everything = html_export.standalone_html(real_catalog, selection, "Syria")
     (south, west), (north, east) = _framed(html)["bounds"]
     shown, rings = _drawn_view(chromium, html)
     whole, no_rings = _drawn_view(chromium, everything)

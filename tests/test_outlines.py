@@ -12,7 +12,7 @@ import shapely
 from shapely.geometry import box, shape
 
 from briefmap.data.schema import Catalog
-from briefmap.drawing import exports, mapping, outlines
+from briefmap.drawing import html_export, mapping, outlines
 from briefmap.drawing.assets import web_text
 from briefmap.drawing.branca_internals import children_of
 from briefmap.engine.catalog_arrays import place_table
@@ -66,7 +66,7 @@ def test_the_base_map_carries_the_outlines_off_by_default(real_catalog: Catalog)
 
 
 def test_the_offline_export_carries_the_outlines(real_catalog: Catalog) -> None:
-    html = exports.standalone_html(real_catalog, select(real_catalog, ClaimFilter()), "t")
+    html = html_export.standalone_html(real_catalog, select(real_catalog, ClaimFilter()), "t")
     assert web_text("outlines.js") in html
     assert '"attribution":"Outlines: Natural Earth' in html
 

@@ -22,7 +22,7 @@ from bench.synth import generate
 from briefmap.app import scenes
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog, ClaimStatus
-from briefmap.drawing import bulk, exports, mapping
+from briefmap.drawing import bulk, html_export, mapping
 from briefmap.drawing.assets import web_style, web_text
 from briefmap.engine.layers import layer_of
 from briefmap.engine.query import ClaimFilter, select
@@ -130,7 +130,9 @@ def test_scripts_are_inlined_once_per_page(real_catalog: Catalog, engine: str, s
 def test_the_offline_export_carries_the_renderer(tmp_path: Path) -> None:
     loaded = load_catalog(generate(tmp_path / "data", 1_000).path)
     assert not loaded.issues
-    html = exports.standalone_html(loaded.catalog, select(loaded.catalog, ClaimFilter()), "Many")
+    html = html_export.standalone_html(
+        loaded.catalog, select(loaded.catalog, ClaimFilter()), "Many"
+    )
     assert web_text("canvas.js") in html
     assert web_style("map.css") in html
 

@@ -15,7 +15,7 @@ from briefmap.data.own_layer import describe_own_layer
 from briefmap.data.schema import Catalog, ClaimStatus
 from briefmap.data.uploads import describe
 from briefmap.data.validate import IssueGroup, ValidationIssue, examples_text
-from briefmap.drawing.exports import ExportView, whole_data_set
+from briefmap.drawing.html_export import ExportView, whole_data_set
 from briefmap.drawing.own_layer_map import own_layer_drawn
 from briefmap.engine.query import Selection
 from briefmap.engine.state import VIEW_PARAMS
@@ -299,7 +299,7 @@ def export_view(view: BriefingView) -> ExportView:
 
 def export_menu(view: BriefingView) -> None:
     """Downloads of exactly what is on screen; each file is made only when asked for."""
-    from briefmap.drawing import exports, gis_exports
+    from briefmap.drawing import exports, gis_exports, html_export
 
     catalog, selection, overlay = view.catalog, view.selection, view.overlay
     stem = f"briefmap-{catalog.as_of or 'latest'}"
@@ -332,7 +332,7 @@ def export_menu(view: BriefingView) -> None:
         ("CSV of the claims", lambda: exports.claims_csv(catalog, selection), ".csv", "text/csv"),
         (
             "HTML map (opens offline)",
-            lambda: exports.standalone_html(catalog, selection, title, overlay, framing),
+            lambda: html_export.standalone_html(catalog, selection, title, overlay, framing),
             ".html",
             "text/html",
         ),
@@ -351,7 +351,7 @@ def export_menu(view: BriefingView) -> None:
         _png_snapshot(
             view,
             framing,
-            lambda: exports.standalone_html(catalog, selection, title, overlay, framing),
+            lambda: html_export.standalone_html(catalog, selection, title, overlay, framing),
         )
         st.toggle(
             WHOLE_DATA_SET_LABEL,

@@ -22,7 +22,7 @@ from briefmap.app.session import KEY_PAGE_KEPT, KEY_RUN, KEY_SIDEBAR_RUN, KEY_VI
 from briefmap.app.sidebar import sidebar
 from briefmap.data.loader import LoadResult
 from briefmap.data.schema import Catalog
-from briefmap.drawing.exports import Overlay
+from briefmap.drawing.html_export import Overlay
 from briefmap.engine.briefings import Briefing, Scene
 from briefmap.engine.query import ClaimFilter, Selection
 from briefmap.engine.state import BriefingState

@@ -13,7 +13,7 @@ description's HTML to text and links. The readers are in
 :mod:`briefmap.data.own_files`.
 
 Named "own layer" because "overlay" already means an upload of Briefmap's own
-files drawn beside the briefing (:class:`briefmap.drawing.exports.Overlay`):
+files drawn beside the briefing (:class:`briefmap.drawing.html_export.Overlay`):
 those are claims, checked and sourced; these are not.
 """
 

@@ -17,8 +17,12 @@
   where branca has no public API (children, parent, id, template macros);
 - ``web/``: the map's JavaScript and CSS as files; ``assets`` serves them and
   Leaflet's own files;
-- ``exports``, ``png_export``: what is on screen as a bundle, GeoJSON, CSV,
-  offline HTML and PNG; ``gis_exports``: as a KMZ (Google Earth) and a GeoPackage;
+- ``own_layer_map``: the user's own layer (a file from another tool) drawn
+  beside the briefing in one neutral style, so no one takes it for claims;
+- ``exports``: what is on screen as a bundle, GeoJSON (for GIS tools too) and
+  CSV; ``html_export``: as one offline HTML page (Leaflet inlined, the view on
+  screen); ``png_export``: that page as a PNG; ``gis_exports``: as a KMZ
+  (Google Earth) and a GeoPackage;
 - ``briefing_pack``, ``pack_pdf``: a briefing's every scene in one HTML file that
   needs no network, and printed as a PDF handout, a page per scene.
 

@@ -4,7 +4,7 @@
 title, talking points, and the claims it shows with their sources. The map is
 the app's own (:func:`briefmap.drawing.mapping.build_base_map` and each scene's
 layers from :func:`briefmap.drawing.bulk.build_layers_auto`), with Leaflet
-inlined as :func:`briefmap.drawing.exports.standalone_html` inlines it; a small
+inlined as :func:`briefmap.drawing.html_export.standalone_html` inlines it; a small
 script (``web/pack.js``) swaps the scene's layers in and frames them as the app
 frames a scene (``fit-when-sized.js``). The basemap's tiles are left out: the
 pack must make no request at all, so the map draws the outline geography the
@@ -35,7 +35,7 @@ from briefmap.data.validate import URL_SCHEMES
 from briefmap.drawing.assets import web_text
 from briefmap.drawing.branca_internals import children_of, remove_child
 from briefmap.drawing.bulk import build_layers_auto, drawn_on_canvas
-from briefmap.drawing.exports import _INLINE_BASE, _inline_leaflet
+from briefmap.drawing.html_export import INLINE_BASE, inline_leaflet
 from briefmap.drawing.mapping import MapExtras, build_base_map, stable_ids
 from briefmap.drawing.outlines import OUTLINE_LAYER
 from briefmap.drawing.scene_marks import CHANGE_BADGES
@@ -110,7 +110,7 @@ def scene_frame(catalog: Catalog, scene: Scene) -> dict[str, object]:
 
 def _offline_map(catalog: Catalog, shown: list[SceneShown]) -> tuple[folium.Map, list[dict]]:
     """One map for every scene: no tiles, outlines on, each scene's layers hidden until asked."""
-    fmap = build_base_map(catalog, _INLINE_BASE, presentation=True)
+    fmap = build_base_map(catalog, INLINE_BASE, presentation=True)
     for child in children_of(fmap):
         if isinstance(child, folium.TileLayer):
             # No tile is ever asked for: the pack makes no request.
@@ -316,7 +316,7 @@ def briefing_pack(catalog: Catalog, briefing: Briefing) -> str:
     """
     shown = [scene_shown(catalog, s, n) for n, s in enumerate(briefing.scenes, start=1)]
     fmap, scenes = _offline_map(catalog, shown)
-    html = _inline_leaflet(fmap.get_root().render())
+    html = inline_leaflet(fmap.get_root().render())
     count = len(briefing.scenes)
     appendix: dict[str, int] = {}
     panels = "".join(_scene_html(item, count, briefing.title, appendix) for item in shown)

@@ -1,6 +1,6 @@
 """A PNG of an exported map, drawn by the server's own Chromium.
 
-The standalone HTML of :func:`briefmap.drawing.exports.standalone_html` is opened
+The standalone HTML of :func:`briefmap.drawing.html_export.standalone_html` is opened
 offline in headless Chromium (Playwright, an app dependency so that Community
 Cloud has it, is imported only when a PNG is asked for) and captured once the
 map has framed its view (the view on screen when it was exported) and every

@@ -41,7 +41,7 @@
   ``briefmap/drawing/outlines.py`` (tested in ``tests/js/outlines.test.js``);
   the data is built by ``scripts/build_outlines.py`` from Natural Earth (public
   domain) and GeoNames (CC BY 4.0).
-- ``export.css``: the offline HTML export's page (``briefmap/drawing/exports.py``).
+- ``export.css``: the offline HTML export's page (``briefmap/drawing/html_export.py``).
 - ``map-settled.js``: for tools, not the page; the screenshots and browser
   tests wait with it until the map has stopped moving.
 
