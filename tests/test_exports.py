@@ -397,7 +397,11 @@ def test_snapshot_unavailable_says_how_to_install(
     assert not png_export.snapshot_available(missing)
     with pytest.raises(png_export.SnapshotUnavailable) as caught:
         png_export.png_snapshot("<html></html>", chromium=missing)
-    assert "apt-get install -y chromium" in str(caught.value)
+    # The PNG button's words (screenshots.why_no_browser), not a second wording.
+    assert str(caught.value).startswith(
+        "A PNG snapshot cannot be made on this server: it has no Chromium browser."
+    )
+    assert "apt-get install chromium" in str(caught.value)
     assert "BRIEFMAP_CHROMIUM" in str(caught.value)
     monkeypatch.setenv("BRIEFMAP_CHROMIUM", missing)
     assert not png_export.snapshot_available()
@@ -526,7 +530,7 @@ def test_at_most_two_png_snapshots_at_once_and_the_rest_are_told_busy(
             running -= 1
         return b"png"
 
-    monkeypatch.setattr(png_export, "chromium_executable", lambda _c=None: "/usr/bin/chromium")
+    monkeypatch.setattr(png_export, "browser_for", lambda _w, _c=None: "/usr/bin/chromium")
     monkeypatch.setattr(png_export, "_draw", slow_draw)
     monkeypatch.setattr(png_export, "SNAPSHOT_WAIT_S", 0.1)
     outcomes: list[object] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from app_runs import APP, open_app
@@ -98,3 +99,15 @@ def test_without_chromium_the_handout_says_why(monkeypatch: pytest.MonkeyPatch) 
     assert "works without it" in why
     # The pack itself needs no browser on the server.
     assert PACK_LABEL in _labels(at)
+
+
+def test_without_chromium_printing_says_why_in_the_buttons_words(tmp_path: Path) -> None:
+    from briefmap.drawing import pack_pdf, png_export
+    from briefmap.screenshots import why_no_browser
+
+    # The browser gone between the button and the print: the same words as the caption.
+    missing = str(tmp_path / "no-chromium-here")
+    with pytest.raises(png_export.SnapshotUnavailable) as caught:
+        pack_pdf.pack_pdf("<html></html>", chromium=missing)
+    assert str(caught.value) == why_no_browser(pack_pdf.HANDOUT, missing)
+    assert str(caught.value).startswith("The PDF handout cannot be made on this server")

@@ -53,7 +53,7 @@ def _pdf_handout(data: Data, briefing: Briefing) -> None:
 
     if not pack_pdf.handout_available():
         st.button(PDF_LABEL, disabled=True, width="stretch", key="pack_pdf_draw")
-        st.caption(f"{why_no_browser('The PDF handout')} The HTML pack works without it.")
+        st.caption(f"{why_no_browser(pack_pdf.HANDOUT)} The HTML pack works without it.")
         return
     st.button(
         PDF_LABEL,

@@ -18,15 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from briefmap.drawing.assets import web_text
-from briefmap.drawing.png_export import (
-    _SLOTS,
-    CANVAS_SETTLED_JS,
-    MAX_CONCURRENT_SNAPSHOTS,
-    SNAPSHOT_WAIT_S,
-    SnapshotBusy,
-    SnapshotUnavailable,
-)
-from briefmap.screenshots import CHROMIUM_ARGS, INSTALL_HINT, chromium_executable, why_no_browser
+from briefmap.drawing.png_export import CANVAS_SETTLED_JS, browser_for, browser_slot
+from briefmap.screenshots import CHROMIUM_ARGS, why_no_browser
+
+# What the handout is called where the server says it cannot make it.
+HANDOUT = "The PDF handout"
 
 # The map as a scene shows it on a shared 1280x720 screen: its picture in the handout.
 CAPTURE_VIEWPORT = {"width": 1280, "height": 720}
@@ -47,7 +43,7 @@ def handout_available(chromium: str | None = None) -> bool:
     The same check as the PNG's (:func:`briefmap.screenshots.why_no_browser`
     says what is missing).
     """
-    return why_no_browser("The PDF handout", chromium) is None
+    return why_no_browser(HANDOUT, chromium) is None
 
 
 def pack_pdf(
@@ -78,36 +74,23 @@ def pack_pdf(
     Raises
     ------
     SnapshotUnavailable
-        If Playwright or the Chromium binary is missing.
+        If Playwright or the Chromium binary is missing (in the button's words,
+        :func:`briefmap.screenshots.why_no_browser`).
     SnapshotBusy
         If every drawing slot of :mod:`briefmap.drawing.png_export` stays taken.
     """
-    executable = chromium_executable(chromium)
-    if executable is None:
-        raise SnapshotUnavailable(f"Chromium not found. {INSTALL_HINT}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        raise SnapshotUnavailable(
-            f"Playwright for Python is not installed (pip install playwright). {INSTALL_HINT}"
-        ) from exc
-    if not _SLOTS.acquire(timeout=SNAPSHOT_WAIT_S):
-        raise SnapshotBusy(
-            f"The server is already drawing {MAX_CONCURRENT_SNAPSHOTS} snapshots; "
-            "try again in a few seconds."
-        )
-    try:
-        with tempfile.TemporaryDirectory(prefix="briefmap-pack-") as folder:
-            page_file = Path(folder) / "pack.html"
-            page_file.write_text(pack_html, encoding="utf-8")
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
-                try:
-                    return _print(browser, page_file, attempted, timeout_ms)
-                finally:
-                    browser.close()
-    finally:
-        _SLOTS.release()
+    executable = browser_for(HANDOUT, chromium)
+    from playwright.sync_api import sync_playwright  # there: browser_for checked
+
+    with browser_slot(), tempfile.TemporaryDirectory(prefix="briefmap-pack-") as folder:
+        page_file = Path(folder) / "pack.html"
+        page_file.write_text(pack_html, encoding="utf-8")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
+            try:
+                return _print(browser, page_file, attempted, timeout_ms)
+            finally:
+                browser.close()
 
 
 def _print(browser: Any, page_file: Path, attempted: list[str] | None, timeout_ms: float) -> bytes:

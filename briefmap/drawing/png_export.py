@@ -10,10 +10,12 @@ place, marker or canvas point, has been drawn.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from briefmap.drawing.mapping import FEATURE_CLASS
-from briefmap.screenshots import CHROMIUM_ARGS, INSTALL_HINT, chromium_executable, why_no_browser
+from briefmap.screenshots import CHROMIUM_ARGS, chromium_executable, why_no_browser
 
 # True once no map's shared point canvas (briefmap.drawing.bulk) is drawing or about to.
 CANVAS_SETTLED_JS = """() => Object.keys(window).filter((k) => k.startsWith("map_")).every((k) => {
@@ -39,11 +41,49 @@ class SnapshotUnavailable(RuntimeError):
 MAX_CONCURRENT_SNAPSHOTS = 2
 # How long a request waits for a free slot before it is turned away.
 SNAPSHOT_WAIT_S = 20.0
-_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_SNAPSHOTS)
+# The server's Chromium processes drawing now, PNG snapshots and PDF handouts
+# (briefmap.drawing.pack_pdf) alike: take one with browser_slot.
+BROWSER_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_SNAPSHOTS)
 
 
 class SnapshotBusy(SnapshotUnavailable):
     """Every snapshot slot stayed taken for the whole wait."""
+
+
+def browser_for(what: str, chromium: str | None = None) -> str:
+    """The Chromium binary to draw ``what`` with (``"A PNG snapshot"``, ``"The PDF handout"``).
+
+    Raises
+    ------
+    SnapshotUnavailable
+        If Playwright or Chromium is missing, saying so in
+        :func:`~briefmap.screenshots.why_no_browser`'s words, as the button does.
+    """
+    why = why_no_browser(what, chromium)
+    executable = chromium_executable(chromium)
+    if why is not None or executable is None:
+        raise SnapshotUnavailable(why or f"{what} cannot be made on this server.")
+    return executable
+
+
+@contextmanager
+def browser_slot() -> Iterator[None]:
+    """One of :data:`BROWSER_SLOTS` held while a Chromium process draws.
+
+    Raises
+    ------
+    SnapshotBusy
+        If every slot stays taken for :data:`SNAPSHOT_WAIT_S`.
+    """
+    if not BROWSER_SLOTS.acquire(timeout=SNAPSHOT_WAIT_S):
+        raise SnapshotBusy(
+            f"The server is already drawing {MAX_CONCURRENT_SNAPSHOTS} PNG snapshots or PDF "
+            "handouts; try again in a few seconds."
+        )
+    try:
+        yield
+    finally:
+        BROWSER_SLOTS.release()
 
 
 def snapshot_available(chromium: str | None = None) -> bool:
@@ -104,18 +144,9 @@ def png_snapshot(
         If :data:`MAX_CONCURRENT_SNAPSHOTS` snapshots are being drawn and none
         ends within :data:`SNAPSHOT_WAIT_S`.
     """
-    executable = chromium_executable(chromium)
-    if executable is None:
-        raise SnapshotUnavailable(f"Chromium not found. {INSTALL_HINT}")
-    if not _SLOTS.acquire(timeout=SNAPSHOT_WAIT_S):
-        raise SnapshotBusy(
-            f"The server is already drawing {MAX_CONCURRENT_SNAPSHOTS} PNG snapshots; "
-            "try again in a few seconds."
-        )
-    try:
+    executable = browser_for("A PNG snapshot", chromium)
+    with browser_slot():
         return _draw(executable, html, width, height, blocked, timeout_ms)
-    finally:
-        _SLOTS.release()
 
 
 def _draw(
@@ -126,12 +157,7 @@ def _draw(
     blocked: list[str] | None,
     timeout_ms: float,
 ) -> bytes:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        raise SnapshotUnavailable(
-            f"Playwright for Python is not installed (pip install playwright). {INSTALL_HINT}"
-        ) from exc
+    from playwright.sync_api import sync_playwright  # there: browser_for checked
 
     def gate(route: Any) -> None:
         url = route.request.url
