@@ -15,9 +15,9 @@ from streamlit.testing.v1 import AppTest
 
 from briefmap.app import streamlit_internals
 from briefmap.app.panels import CHANGES_SHOWN
-from briefmap.app.scenes import bounds_of
 from briefmap.data.schema import Catalog
 from briefmap.engine.briefings import load_briefings
+from briefmap.engine.interaction import places_bounds
 from briefmap.engine.state import MapArea
 from briefmap.safe import WORD_JOINER
 
@@ -128,7 +128,7 @@ def test_scene_frames_its_highlighted_places(real_catalog: Catalog) -> None:
     # Framed by the map in its own size: no centre and zoom for one screen.
     assert args["center"] is None and args["zoom"] is None
     frame = _frame(args)
-    assert frame["bounds"] == bounds_of([real_catalog.places[p] for p in scene.highlight])
+    assert frame["bounds"] == places_bounds(real_catalog, scene.highlight)
     assert frame["maxZoom"] == scene.view.zoom and frame["exact"] is False
     # A view the app framed is not the user's: the link names the scene, not a view.
     assert not {"area", "lat", "lng", "z"} & set(at.query_params)

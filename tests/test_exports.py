@@ -587,14 +587,14 @@ FRAME_CALL = re.compile(r"__bmFrame\(request\); \}\s*\}\)\s*\(map_\w+, (\{[^}]*\
 
 def _scene_view(catalog: Catalog, number: int) -> tuple[Scene, html_export.ExportView]:
     """A scene of the shipped briefing and the view the map shows for it."""
-    from briefmap.app.scenes import bounds_of
+    from briefmap.engine.interaction import places_bounds
 
     briefings, issues = load_briefings(GEODATA, catalog)
     assert not issues
     briefing = briefings[BRIEFING]
     scene = briefing.scenes[number - 1]
     # The frame apply_scene asks the map for when the scene opens.
-    bounds = bounds_of([catalog.places[p] for p in scene.highlight])
+    bounds = places_bounds(catalog, scene.highlight)
     assert bounds is not None and scene.view is not None
     requested = Frame.of(bounds, 7, max_zoom=scene.view.zoom)
     heading = f"{briefing.title} · scene {number} of {len(briefing.scenes)}: {scene.title}"
@@ -610,14 +610,14 @@ def _framed(html: str) -> dict[str, Any]:
 
 
 def test_html_of_the_south_scene_frames_it_with_its_highlights(real_catalog: Catalog) -> None:
-    from briefmap.app.scenes import bounds_of
+    from briefmap.engine.interaction import places_bounds
 
     scene, view = _scene_view(real_catalog, SOUTH)
     html = html_export.standalone_html(
         real_catalog, select(real_catalog, scene.claim_filter), "Syria", view=view
     )
     framed = _framed(html)
-    assert framed["bounds"] == bounds_of([real_catalog.places[p] for p in scene.highlight])
+    assert framed["bounds"] == places_bounds(real_catalog, scene.highlight)
     assert framed["maxZoom"] == scene.view.zoom and framed["exact"] is False
     (south, west), (north, east) = framed["bounds"]
     assert not (south <= QAMISHLI[0] <= north and west <= QAMISHLI[1] <= east)

@@ -20,9 +20,9 @@ from briefmap.app.session import (
     request_view,
     set_values,
 )
-from briefmap.data.schema import Place
 from briefmap.drawing.assets import web_style, web_text
-from briefmap.engine.interaction import PLACES_MAX_ZOOM
+from briefmap.engine.briefings import scene_frame
+from briefmap.engine.interaction import Frame
 from briefmap.safe import markdown_text
 
 if TYPE_CHECKING:
@@ -75,31 +75,17 @@ def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None
     )
     if notices:
         st.session_state[KEY_NOTICES] = [*(st.session_state.get(KEY_NOTICES) or []), *notices]
-    # A scene frames its highlighted places in the map's own size; its centre
-    # and zoom (written for one screen) only bound how close that comes.
-    bounds = bounds_of([catalog.places[p] for p in scene.highlight])
-    if bounds is not None:
-        request_fit(bounds, max_zoom=scene.view.zoom if scene.view else PLACES_MAX_ZOOM)
-    elif scene.view is not None:
-        request_view(scene.view, in_link=False)
+    # The browser fits a frame in the map's own size; a centre and zoom are set.
+    framing = scene_frame(catalog, scene)
+    if isinstance(framing, Frame):
+        request_fit([list(corner) for corner in framing.bounds], max_zoom=framing.max_zoom)
     else:
-        request_fit(catalog.index.map_bounds)
+        request_view(framing, in_link=False)
 
 
 def on_briefing_change(data: Data) -> None:
     """Callback: a briefing picked in the sidebar starts at its first scene."""
     apply_scene(data, st.session_state.get(KEY_BRIEFING), 1)
-
-
-def bounds_of(places: list[Place]) -> list[list[float]] | None:
-    """``[[south, west], [north, east]]`` around the places drawn on the map's view."""
-    boxes = [p.geometry.bounds for p in places if not p.off_map]
-    if not boxes:
-        return None
-    return [
-        [min(b[1] for b in boxes), min(b[0] for b in boxes)],
-        [max(b[3] for b in boxes), max(b[2] for b in boxes)],
-    ]
 
 
 def presentation_frame(view: BriefingView, *, map_page: bool = True) -> None:

@@ -9,7 +9,6 @@ left (and, on a session's first run, lays out the sidebar: :func:`sidebar_first`
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -26,7 +25,7 @@ from briefmap.drawing.html_export import Overlay
 from briefmap.engine.briefings import Briefing, Scene
 from briefmap.engine.query import ClaimFilter, Selection
 from briefmap.engine.state import BriefingState
-from briefmap.engine.timeline import Change, as_of, changes_between
+from briefmap.engine.timeline import Change, shown_on
 
 
 @dataclass(frozen=True)
@@ -127,19 +126,9 @@ def build_view() -> BriefingView:
     if sidebar_first():
         _lay_out_sidebar(data, form)
     state = form.read(st.session_state, data.briefings)
-    shown = as_of(data.loaded.catalog, state.as_of)
-    # The same result as query.select, from arrays cached per catalog: at
-    # 100,000 claims a filter change costs 57 ms instead of 0.46 s (BENCHMARKS.md).
-    selection = shown.index.select(state.claim_filter)
-    changes: tuple[Change, ...] = ()
-    if state.since:
-        later = state.as_of or data.loaded.catalog.as_of or dt.date.today().isoformat()
-        kept = {c.id for c in selection.claims}
-        changes = tuple(
-            c
-            for c in changes_between(data.loaded.catalog, state.since, later)
-            if c.claim.id in kept
-        )
+    shown, selection, changes = shown_on(
+        data.loaded.catalog, state.claim_filter, state.as_of, state.since
+    )
     return BriefingView(data, form, state, shown, selection, changes, current_upload(data))
 
 

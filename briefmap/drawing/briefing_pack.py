@@ -24,7 +24,6 @@ Nothing here imports Streamlit.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -41,9 +40,10 @@ from briefmap.drawing.outlines import OUTLINE_LAYER
 from briefmap.drawing.scene_marks import CHANGE_BADGES
 from briefmap.drawing.symbology import legend_strip_html
 from briefmap.engine.briefings import Briefing, Scene
-from briefmap.engine.interaction import PLACES_MAX_ZOOM
+from briefmap.engine.briefings import scene_frame as frame_of_scene
 from briefmap.engine.query import Selection
-from briefmap.engine.timeline import Change, as_of, changes_between
+from briefmap.engine.state import MapView
+from briefmap.engine.timeline import Change, shown_on
 from briefmap.safe import map_text, script_json
 
 # The pack's page around the map (briefmap/drawing/web/pack.css) and its script.
@@ -70,39 +70,17 @@ class SceneShown:
 
 
 def scene_shown(catalog: Catalog, scene: Scene, number: int) -> SceneShown:
-    """The scene's catalog, claims and changes, as ``briefmap.app.view.build_view`` derives them."""
-    shown = as_of(catalog, scene.as_of)
-    selection = shown.index.select(scene.claim_filter)
-    changes: tuple[Change, ...] = ()
-    if scene.since:
-        later = scene.as_of or catalog.as_of or dt.date.today().isoformat()
-        kept = {claim.id for claim in selection.claims}
-        changes = tuple(
-            c for c in changes_between(catalog, scene.since, later) if c.claim.id in kept
-        )
+    """The scene's catalog, claims and changes: :func:`~briefmap.engine.timeline.shown_on`, as the app's."""
+    shown, selection, changes = shown_on(catalog, scene.claim_filter, scene.as_of, scene.since)
     return SceneShown(number, scene, shown, selection, changes)
 
 
 def scene_frame(catalog: Catalog, scene: Scene) -> dict[str, object]:
-    """What the map frames for a scene, as ``briefmap.app.scenes.apply_scene`` asks for it.
-
-    The highlighted places drawn on the map, no closer than the scene's zoom;
-    else the scene's centre and zoom; else every place.
-    """
-    boxes = [
-        catalog.places[p].geometry.bounds
-        for p in scene.highlight
-        if p in catalog.places and not catalog.places[p].off_map
-    ]
-    if boxes:
-        bounds = [
-            [min(b[1] for b in boxes), min(b[0] for b in boxes)],
-            [max(b[3] for b in boxes), max(b[2] for b in boxes)],
-        ]
-        return {"bounds": bounds, "maxZoom": scene.view.zoom if scene.view else PLACES_MAX_ZOOM}
-    if scene.view is not None:
-        return {"center": list(scene.view.center), "zoom": scene.view.zoom}
-    return {"bounds": catalog.index.map_bounds, "maxZoom": PLACES_MAX_ZOOM}
+    """What ``web/pack.js`` frames for a scene: :func:`briefmap.engine.briefings.scene_frame`, as the app's."""
+    framing = frame_of_scene(catalog, scene)
+    if isinstance(framing, MapView):
+        return {"center": list(framing.center), "zoom": framing.zoom}
+    return {"bounds": [list(corner) for corner in framing.bounds], "maxZoom": framing.max_zoom}
 
 
 # ------------------------------------------------------------------- the map

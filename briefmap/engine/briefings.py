@@ -13,6 +13,7 @@ from typing import Any
 from briefmap.data.readers import read_json
 from briefmap.data.schema import Catalog, ClaimStatus, PlaceKind
 from briefmap.data.validate import Collector, Record, ValidationIssue
+from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, places_bounds
 from briefmap.engine.query import ClaimFilter, Deployments
 from briefmap.engine.state import SLUG, ZOOM_RANGE, MapView
 
@@ -33,6 +34,21 @@ class Scene:
     since: str | None = None
     view: MapView | None = None
     highlight: tuple[str, ...] = ()
+
+
+def scene_frame(catalog: Catalog, scene: Scene) -> Frame | MapView:
+    """What the map frames when a scene opens, in the app and in the briefing pack alike.
+
+    The highlighted places drawn on the map, fitted in the map's own size no
+    closer than the scene's zoom (its centre and zoom were written for one
+    screen); else the scene's centre and zoom as they are; else every place.
+    """
+    bounds = places_bounds(catalog, scene.highlight)
+    if bounds is not None:
+        return Frame.of(bounds, max_zoom=scene.view.zoom if scene.view else PLACES_MAX_ZOOM)
+    if scene.view is not None:
+        return scene.view
+    return Frame.of(catalog.index.map_bounds, max_zoom=PLACES_MAX_ZOOM)
 
 
 @dataclass(frozen=True)
@@ -114,7 +130,7 @@ def _scene(rec: Record, catalog: Catalog) -> Scene:
         if place is None:
             rec.fail("highlight", f"{place_id!r} is not a place in the data")
         elif place.off_map:
-            # A scene frames its highlighted places (scenes.apply_scene); one drawn
+            # A scene frames its highlighted places (scene_frame); one drawn
             # off the map would be left out of the frame while the scene speaks of it.
             rec.fail(
                 "highlight",

@@ -114,6 +114,27 @@ class Frame:
 PLACES_MAX_ZOOM = 9
 
 
+def places_bounds(
+    catalog: Catalog, place_ids: tuple[str, ...] | list[str]
+) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` around the named places drawn on the map; ``None`` if none is.
+
+    Places off the map (and ids the catalog does not hold) are left out: the
+    frame is of what the map can show.
+    """
+    boxes = [
+        catalog.places[pid].geometry.bounds
+        for pid in place_ids
+        if pid in catalog.places and not catalog.places[pid].off_map
+    ]
+    if not boxes:
+        return None
+    return [
+        [min(b[1] for b in boxes), min(b[0] for b in boxes)],
+        [max(b[3] for b in boxes), max(b[2] for b in boxes)],
+    ]
+
+
 def place_at(
     catalog: Catalog, place_ids: tuple[str, ...] | list[str], click: MapClick
 ) -> str | None:

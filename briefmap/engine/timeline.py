@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, OrderedDict
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from briefmap.data.schema import Catalog, Claim, ClaimStatus, Posture, StatusChange
+
+if TYPE_CHECKING:
+    from briefmap.engine.query import ClaimFilter, Selection
 
 
 @dataclass(frozen=True)
@@ -234,3 +239,41 @@ def monthly_counts(claims: list[Claim] | tuple[Claim, ...]) -> list[dict[str, ob
         {"month": f"{month}-01", "status": status.label, "rank": status.rank, "claims": n}
         for (month, status), n in sorted(counts.items(), key=lambda i: (i[0][0], i[0][1].rank))
     ]
+
+
+def shown_on(
+    catalog: Catalog, claim_filter: ClaimFilter, day: str | None, since: str | None
+) -> tuple[Catalog, Selection, tuple[Change, ...]]:
+    """What a filter shows as of ``day``: the catalog then, the claims it selects, and their changes.
+
+    The one computation behind the app's view (``briefmap.app.view.build_view``)
+    and a briefing pack's scene (:mod:`briefmap.drawing.briefing_pack`), so the
+    pack shows what the app shows for the same scene.
+
+    Parameters
+    ----------
+    catalog
+        The catalog as loaded (today's).
+    claim_filter
+        The filter applied.
+    day
+        The "as of" day, or ``None`` for today.
+    since
+        The day changes are counted from (:func:`changes_between`), or ``None`` for none.
+
+    Returns
+    -------
+    tuple[Catalog, Selection, tuple[Change, ...]]
+        The catalog as of ``day``, the claims selected in it, and those of them
+        that changed from ``since`` to ``day`` (else the data's own day, else today).
+    """
+    shown = as_of(catalog, day)
+    # The same result as query.select, from arrays cached per catalog: at
+    # 100,000 claims a filter change costs 57 ms instead of 0.46 s (BENCHMARKS.md).
+    selection = shown.index.select(claim_filter)
+    if not since:
+        return shown, selection, ()
+    later = day or catalog.as_of or dt.date.today().isoformat()
+    kept = {claim.id for claim in selection.claims}
+    changes = tuple(c for c in changes_between(catalog, since, later) if c.claim.id in kept)
+    return shown, selection, changes

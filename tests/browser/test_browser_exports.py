@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from browser_support import WAIT_MS, BrowserPage, expect, wait_for_query
 
-from briefmap.app.scenes import bounds_of
 from briefmap.data.loader import load_catalog
 from briefmap.drawing.png_export import FRAMED_JS
 from briefmap.engine.briefings import load_briefings
+from briefmap.engine.interaction import places_bounds
 from briefmap.engine.state import MapArea
 
 pytestmark = pytest.mark.browser
@@ -45,7 +45,7 @@ def _south_scene() -> tuple[Any, list[list[float]]]:
     briefings, issues = load_briefings(GEODATA, catalog)
     assert not issues
     scene = briefings[BRIEFING].scenes[SOUTH - 1]
-    bounds = bounds_of([catalog.places[p] for p in scene.highlight])
+    bounds = places_bounds(catalog, scene.highlight)
     assert bounds is not None
     return scene, bounds
 
