@@ -413,6 +413,29 @@ def test_an_old_geojson_crs_member_is_honoured(real_catalog: Catalog) -> None:
     assert road.geometry.coords[0] == pytest.approx((36.0, 34.0), abs=1e-4)
 
 
+def test_a_geojson_crs_that_gives_no_map_position_is_refused_as_for_places(
+    real_catalog: Catalog,
+) -> None:
+    # Geocentric metres (EPSG:4978) are no longitude and latitude: the places
+    # loader refused them; the own layer read them as if they were (one check now).
+    geocentric = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "EPSG:4978"}},
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "Post"},
+                "geometry": {"type": "Point", "coordinates": [4100000.0, 3000000.0]},
+            }
+        ],
+    }
+    result = load_uploaded_files([("g.geojson", json.dumps(geocentric).encode())], real_catalog)
+    assert not any(layer.features for layer in result.own_layers)
+    (issue,) = [i for i in result.issues if i.field == "crs"]
+    assert issue.file == "g.geojson"
+    assert "not a map projection or a geographic system; nothing was loaded" in issue.message
+
+
 def test_google_earth_tracks_and_a_kml_without_a_document(real_catalog: Catalog) -> None:
     kml = (
         b'<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">'

@@ -31,7 +31,7 @@ from briefmap.data.own_layer import (
     description_parts,
     first_column,
 )
-from briefmap.data.projection import WGS84_NAMES
+from briefmap.data.projection import is_wgs84, wgs84_transformer
 from briefmap.data.validate import Collector, short
 
 # uMap's and Leaflet's drawing options, kept by uMap with each feature: format, not data.
@@ -247,19 +247,11 @@ def checked_shape(geometry: Any, transform: Transform | None = None) -> tuple[An
 
 
 def crs_transform(name: str | None, out: Collector) -> Transform | bool | None:
-    """The transform from a file's named CRS to WGS 84; ``None`` for WGS 84; ``False`` (reported) if unknown."""
-    if name is None or any(name.upper().endswith(w) for w in WGS84_NAMES):
+    """The transform from a file's named CRS to WGS 84; ``None`` for WGS 84; ``False`` (reported) if unknown or no map's."""
+    if name is None or is_wgs84(name):
         return None
-    from pyproj import CRS, Transformer  # geopandas brings pyproj
-    from pyproj.exceptions import CRSError, ProjError
-
-    try:
-        source = CRS.from_user_input(name)
-        transformer = Transformer.from_crs(source, CRS.from_epsg(4326), always_xy=True)
-    except (CRSError, ProjError):
-        out.add(
-            "-", "crs", f"unknown coordinate reference system {short(name)}; nothing was loaded"
-        )
+    transformer = wgs84_transformer(name, out, "nothing was loaded")
+    if transformer is None:
         return False
 
     def to_wgs84(geometry: Any) -> Any:

@@ -14,6 +14,37 @@ from briefmap.data.validate import Collector, finite_number, short
 WGS84_NAMES = ("CRS84", "EPSG:4326", "EPSG::4326", "4326")
 
 
+def is_wgs84(name: str) -> bool:
+    """Whether a CRS name is WGS 84 longitude and latitude, GeoJSON's own (nothing to reproject)."""
+    return any(name.upper().endswith(w) for w in WGS84_NAMES)
+
+
+def wgs84_transformer(name: str, out: Collector, nothing: str) -> Any | None:
+    """Pyproj's transformer from a named CRS to WGS 84 longitude and latitude (x, y order).
+
+    ``None``, reported on the file's ``crs`` as ``nothing`` (what was then not
+    loaded), for a name pyproj does not know, or a system that gives no
+    position on a map: only a map projection or a 2-D geographic system does;
+    geocentric or vertical systems would put places anywhere.
+    """
+    from pyproj import CRS, Transformer  # geopandas brings pyproj
+    from pyproj.exceptions import CRSError, ProjError
+
+    try:
+        source = CRS.from_user_input(name)
+        if not (source.is_projected or (source.is_geographic and len(source.axis_info) == 2)):
+            out.add(
+                "-",
+                "crs",
+                f"{short(name)} is not a map projection or a geographic system; {nothing}",
+            )
+            return None
+        return Transformer.from_crs(source, CRS.from_epsg(4326), always_xy=True)
+    except (CRSError, ProjError):
+        out.add("-", "crs", f"unknown coordinate reference system {short(name)}; {nothing}")
+        return None
+
+
 def crs_name(payload: dict[str, Any]) -> str | None:
     crs = payload.get("crs")
     if crs is None:
@@ -29,27 +60,10 @@ def reproject(payload: dict[str, Any], name: str, out: Collector) -> dict[str, A
     GeoJSON (RFC 7946) is WGS84 only, but older files still carry a ``crs``
     member; a named one is honoured rather than refused.
     """
-    if any(name.upper().endswith(w) for w in WGS84_NAMES):
+    if is_wgs84(name):
         return payload
-    from pyproj import CRS, Transformer  # geopandas brings pyproj
-    from pyproj.exceptions import CRSError, ProjError
-
-    try:
-        source = CRS.from_user_input(name)
-        # Only a map projection or a 2-D geographic system gives a position on a
-        # map; geocentric or vertical systems would put places anywhere.
-        if not (source.is_projected or (source.is_geographic and len(source.axis_info) == 2)):
-            out.add(
-                "-",
-                "crs",
-                f"{short(name)} is not a map projection or a geographic system; no place was loaded",
-            )
-            return None
-        transformer = Transformer.from_crs(source, CRS.from_epsg(4326), always_xy=True)
-    except (CRSError, ProjError):
-        out.add(
-            "-", "crs", f"unknown coordinate reference system {short(name)}; no place was loaded"
-        )
+    transformer = wgs84_transformer(name, out, "no place was loaded")
+    if transformer is None:
         return None
 
     def position(node: Any) -> Any:
