@@ -35,7 +35,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
-from briefmap.data.validate import short
+from briefmap.data.validate import Collector, ValidationIssue, short
 from briefmap.heap import collector_paused
 
 # Longest one file may take to read, from its reader's start to its answer. A
@@ -269,6 +269,29 @@ def within_budget(
     else:
         reason = f"could not be read: {value}"
     return _stopped(f"{reason}; nothing from it was loaded")
+
+
+def read_reported(
+    read: Callable[..., tuple[T, list[ValidationIssue]]],
+    out: Collector,
+    *args: Any,
+    budget: bool = True,
+) -> T | None:
+    """``read(*args)`` within the budget (:func:`within_budget`), its issues reported to ``out``.
+
+    ``read`` returns what it read and its issues, since a collector filled in
+    the child does not travel back; a read stopped at a limit is one issue on
+    the file, naming the limit, and ``None``. With ``budget`` false ``read``
+    runs here (a file no reader would open, only to be told so).
+    """
+    done = within_budget(read, *args) if budget else read(*args)
+    if isinstance(done, Stopped):
+        out.add("-", "-", done.reason)
+        return None
+    result, issues = done
+    for issue in issues:
+        out.add(issue.record, issue.field, issue.message)
+    return result
 
 
 def _stopped(reason: str) -> Stopped:

@@ -36,7 +36,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
 from briefmap.data.archives import unpack
-from briefmap.data.budget import Stopped, within_budget
+from briefmap.data.budget import read_reported, within_budget
 from briefmap.data.convention import (
     PLACE_COLUMNS,
     cell,
@@ -492,14 +492,6 @@ def read_gis(
         within the budget (reported). A file over ``max_rows`` gives empty
         places and its row count.
     """
-    if gis_format(filename) is None:
-        data, issues = _read_here(filename, raw, layer, max_rows)  # names the formats
-    else:
-        done = within_budget(_read_here, filename, raw, layer, max_rows)
-        if isinstance(done, Stopped):
-            out.add("-", "-", done.reason)
-            return None
-        data, issues = done
-    for issue in issues:
-        out.add(issue.record, issue.field, issue.message)
-    return data
+    # A file of no GIS format is only told so, by the formats' names: nothing to budget.
+    budget = gis_format(filename) is not None
+    return read_reported(_read_here, out, filename, raw, layer, max_rows, budget=budget)

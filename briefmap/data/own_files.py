@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-from briefmap.data.budget import Stopped, within_budget
+from briefmap.data.budget import read_reported
 from briefmap.data.convention import field_of, slug
 from briefmap.data.gdal_rows import report_not_text, text_cells
 from briefmap.data.kml_files import KmlDocument, geojson
@@ -237,11 +237,4 @@ def read_own_file(
     process stopped at Briefmap's limits of time and memory for one file; a
     read stopped is one issue on the file, naming the limit.
     """
-    done = within_budget(_read_here, filename, raw, max_rows)
-    if isinstance(done, Stopped):
-        out.add("-", "-", done.reason)
-        return None
-    layer, issues = done
-    for issue in issues:
-        out.add(issue.record, issue.field, issue.message)
-    return layer
+    return read_reported(_read_here, out, filename, raw, max_rows)
