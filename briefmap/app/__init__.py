@@ -20,6 +20,8 @@ loaded, held in the session, laid out and linked:
 - ``panels``: data problems, the upload, changes, the timeline chart, downloads;
 - ``pack_panel``: Export briefing, the briefing picked as an offline HTML pack
   and a PDF handout;
+- ``png_panel``: the PNG snapshot, drawn on request by the server's Chromium,
+  and a drawn file offered once done (the PDF handout's too);
 - ``page_style``: the pages' stylesheets, sent first in every run, and the
   content held out of sight until they apply;
 - ``streamlit_internals``: the Streamlit internals the app relies on (its

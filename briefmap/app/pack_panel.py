@@ -8,7 +8,6 @@ import streamlit as st
 
 from briefmap.app.data import Data
 from briefmap.engine.briefings import Briefing
-from briefmap.safe import markdown_text
 
 # (the briefing the PDF is of, the Future of its bytes): one per session.
 KEY_PACK_PDF = "pack_pdf"
@@ -83,28 +82,17 @@ def _start_pdf(data: Data, briefing: Briefing) -> None:
 
 
 def _pdf_result(briefing: Briefing, polling: bool) -> None:
-    from briefmap.app.panels import deferred_download
-    from briefmap.drawing.png_export import SnapshotUnavailable
+    from briefmap.app.png_panel import offer_drawn
 
     held = st.session_state.get(KEY_PACK_PDF)
     if held is None or held[0] != briefing:
         return
-    future = held[1]
-    if not future.done():
-        st.caption("Printing the handout…")
-        return
-    if polling:
-        st.rerun()  # the whole app, so the finished handout shows without polling on
-    error = future.exception()
-    if isinstance(error, SnapshotUnavailable):  # busy, or Chromium missing
-        st.warning(str(error), icon=":material/hourglass_top:")
-    elif error is not None:
-        st.error(f"The handout could not be printed: {markdown_text(error)}")
-    else:
-        deferred_download(
-            "Save the PDF",
-            future.result,
-            file_name=f"{briefing.id}.pdf",
-            mime="application/pdf",
-            width="stretch",
-        )
+    offer_drawn(
+        held[1],
+        polling,
+        drawing="Printing the handout…",
+        failed="The handout could not be printed",
+        save="Save the PDF",
+        file_name=f"{briefing.id}.pdf",
+        mime="application/pdf",
+    )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import streamlit as st
 
-from briefmap.app.session import KEY_PNG, KEY_TIMELINE, KEY_VIEW_REQUEST, reset_filters
+from briefmap.app.session import KEY_TIMELINE, KEY_VIEW_REQUEST, reset_filters
 from briefmap.app.view import BriefingView
 from briefmap.data.own_layer import describe_own_layer
 from briefmap.data.schema import Catalog, ClaimStatus
@@ -18,7 +16,6 @@ from briefmap.data.validate import IssueGroup, ValidationIssue, examples_text
 from briefmap.drawing.html_export import ExportView, whole_data_set
 from briefmap.drawing.own_layer_map import own_layer_drawn
 from briefmap.engine.query import Selection
-from briefmap.engine.state import VIEW_PARAMS
 from briefmap.engine.tables import (
     CLAIM_COLUMNS,
     claims_table,
@@ -299,6 +296,7 @@ def export_view(view: BriefingView) -> ExportView:
 
 def export_menu(view: BriefingView) -> None:
     """Downloads of exactly what is on screen; each file is made only when asked for."""
+    from briefmap.app.png_panel import png_snapshot
     from briefmap.drawing import exports, gis_exports, html_export
 
     catalog, selection, overlay = view.catalog, view.selection, view.overlay
@@ -348,7 +346,7 @@ def export_menu(view: BriefingView) -> None:
         st.caption(f"{selection.summary_line}, as of {catalog.as_of or 'today'}.")
         for label, make, suffix, mime in briefing:
             deferred_download(label, make, file_name=f"{stem}{suffix}", mime=mime, width="stretch")
-        _png_snapshot(
+        png_snapshot(
             view,
             framing,
             lambda: html_export.standalone_html(catalog, selection, title, overlay, framing),
@@ -397,86 +395,6 @@ def export_menu(view: BriefingView) -> None:
             deferred_download(
                 label, make, file_name=f"{stem}-upload{suffix}", mime=mime, width="stretch"
             )
-
-
-# PNGs are drawn off the script's thread: with Streamlit's fast reruns a newer
-# run (the map reporting its view) starts beside a running one and stops it at
-# its next Streamlit call, so a PNG drawn in the script could be lost unseen.
-# png_export still allows at most two Chromium processes at once.
-_PNG_WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefmap-png")
-
-
-def _png_snapshot(view: BriefingView, shown_view: ExportView, page: Callable[[], str]) -> None:
-    """Draw a PNG on request, then offer it; a busy server says so and asks to try again.
-
-    Two steps, not a deferred download: Chromium draws it on the server, at
-    most two at a time (:data:`png_export.MAX_CONCURRENT_SNAPSHOTS`), and a
-    deferred download could only fail silently when none is free.
-    """
-    from briefmap.drawing import png_export
-    from briefmap.screenshots import why_no_browser
-
-    if not png_export.snapshot_available():
-        st.button("PNG snapshot", disabled=True, width="stretch", key="png_draw")
-        st.caption(f"{why_no_browser('A PNG snapshot')} The HTML map works without it.")
-        return
-    # The PNG belongs to what it draws: another filter, day, upload, scene or view
-    # needs a new one. A pan did not once, when the PNG framed the places shown
-    # whatever the map showed; it is drawn at the view on screen now, so a pan,
-    # a scene's frame or Fit map gives another picture. A click does not.
-    drawn = {k: v for k, v in view.params.items() if k not in VIEW_PARAMS}
-    shown = json.dumps(
-        [drawn, view.overlay.label if view.overlay else None, shown_view.key()], sort_keys=True
-    )
-    st.button(
-        "PNG snapshot",
-        width="stretch",
-        key="png_draw",
-        help="Drawn by Chromium on the server; takes a few seconds.",
-        on_click=_start_png,
-        args=(shown, page),
-    )
-    held = st.session_state.get(KEY_PNG)
-    pending = held is not None and held[0] == shown and not held[1].done()
-    # Polls only while a PNG is being drawn, then shows it (or why not).
-    st.fragment(run_every=0.5 if pending else None)(_png_result)(
-        shown, f"briefmap-{view.catalog.as_of or 'latest'}.png", pending
-    )
-
-
-def _start_png(shown: str, page: Callable[[], str]) -> None:
-    from briefmap.drawing import png_export
-
-    held = st.session_state.get(KEY_PNG)
-    if held is not None and held[0] == shown and not held[1].done():
-        return  # already being drawn
-    st.session_state[KEY_PNG] = (
-        shown,
-        _PNG_WORKERS.submit(lambda: png_export.png_snapshot(page())),
-    )
-
-
-def _png_result(shown: str, file_name: str, polling: bool) -> None:
-    from briefmap.drawing import png_export
-
-    held = st.session_state.get(KEY_PNG)
-    if held is None or held[0] != shown:
-        return
-    future = held[1]
-    if not future.done():
-        st.caption("Drawing the PNG…")
-        return
-    if polling:
-        st.rerun()  # the whole app, so the finished PNG shows without polling on
-    error = future.exception()
-    if isinstance(error, png_export.SnapshotUnavailable):  # busy, or Chromium failed
-        st.warning(str(error), icon=":material/hourglass_top:")
-    elif error is not None:
-        st.error(f"The PNG could not be drawn: {markdown_text(error)}")
-    else:
-        deferred_download(
-            "Save the PNG", future.result, file_name=file_name, mime="image/png", width="stretch"
-        )
 
 
 def claims_panel(
