@@ -70,27 +70,12 @@
         return {n: n, mx: mx, my: my, lat: lats, lng: lngs, style: style, tipOf: tipOf};
     }
 
-    // The topmost point (the last stamped) of decoded points `p` of payload `d`
-    // under layer point (px, py) of view v ({scale, ox, oy, zoom}), or -1;
-    // points flagged in `hidden` (under a crowded area's box) are not drawn, so not hit.
-    function hitIndex(d, p, px, py, v, hidden) {
-        var mx = p.mx, my = p.my, st = p.style, S = d.S;
-        var r = radiusAt(d, v.zoom), dx, dy, reach;
-        for (var i = p.n - 1; i >= 0; i--) {
-            if (hidden && hidden[i]) { continue; }
-            dx = mx[i] * v.scale - v.ox - px;
-            if (dx > 16 || dx < -16) { continue; }
-            dy = my[i] * v.scale - v.oy - py;
-            reach = r + S[st[i]][1] / 2 + TOLERANCE;
-            if (dx * dx + dy * dy <= reach * reach) { return i; }
-        }
-        return -1;
-    }
-
-    // Every point of decoded points `p` under layer point (px, py), topmost (last
-    // stamped) first, each as hitIndex reaches it: where places are stacked, a
-    // click offers them all (stacked-places.js).
-    function hitAll(d, p, px, py, v, hidden) {
+    // The points of decoded points `p` of payload `d` under layer point (px, py)
+    // of view v ({scale, ox, oy, zoom}), topmost (the last stamped) first; with
+    // `first`, the topmost alone, the scan stopped there (a hover asks on every
+    // move). Points flagged in `hidden` (under a crowded area's box) are not
+    // drawn, so not hit.
+    function hits(d, p, px, py, v, hidden, first) {
         var mx = p.mx, my = p.my, st = p.style, S = d.S, out = [];
         var r = radiusAt(d, v.zoom), dx, dy, reach;
         for (var i = p.n - 1; i >= 0; i--) {
@@ -99,9 +84,24 @@
             if (dx > 16 || dx < -16) { continue; }
             dy = my[i] * v.scale - v.oy - py;
             reach = r + S[st[i]][1] / 2 + TOLERANCE;
-            if (dx * dx + dy * dy <= reach * reach) { out.push(i); }
+            if (dx * dx + dy * dy <= reach * reach) {
+                out.push(i);
+                if (first) { break; }
+            }
         }
         return out;
+    }
+
+    // The topmost point under (px, py), or -1.
+    function hitIndex(d, p, px, py, v, hidden) {
+        var found = hits(d, p, px, py, v, hidden, true);
+        return found.length ? found[0] : -1;
+    }
+
+    // Every point under (px, py), topmost first: where places are stacked, a
+    // click offers them all (stacked-places.js).
+    function hitAll(d, p, px, py, v, hidden) {
+        return hits(d, p, px, py, v, hidden, false);
     }
 
     // The English name of point i (its tooltip's first line, escaped on the server).
