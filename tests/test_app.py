@@ -376,6 +376,7 @@ def test_sources_page_states_the_as_of_date(real_catalog: Any) -> None:
 def test_a_png_is_drawn_on_request_and_a_busy_server_says_so(
     monkeypatch: pytest.MonkeyPatch, busy: bool
 ) -> None:
+    from briefmap import screenshots
     from briefmap.drawing import png_export
 
     def draw(html: str) -> bytes:
@@ -386,7 +387,7 @@ def test_a_png_is_drawn_on_request_and_a_busy_server_says_so(
         assert "<html" in html
         return b"\x89PNG fake"
 
-    monkeypatch.setattr(png_export, "snapshot_available", lambda: True)
+    monkeypatch.setattr(screenshots, "why_no_browser", lambda _what, _chromium=None: None)
     monkeypatch.setattr(png_export, "png_snapshot", draw)
     at = _app()
     assert "Save the PNG" not in {b.proto.label for b in at.get("download_button")}

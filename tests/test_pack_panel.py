@@ -55,6 +55,7 @@ def test_export_briefing_shows_only_with_a_briefing_picked() -> None:
 def test_the_handout_is_printed_on_request_and_a_busy_server_says_so(
     monkeypatch: pytest.MonkeyPatch, busy: bool
 ) -> None:
+    from briefmap import screenshots
     from briefmap.drawing import pack_pdf, png_export
 
     printed: list[str] = []
@@ -65,7 +66,7 @@ def test_the_handout_is_printed_on_request_and_a_busy_server_says_so(
         printed.append(html)
         return b"%PDF-1.4 fake"
 
-    monkeypatch.setattr(pack_pdf, "handout_available", lambda: True)
+    monkeypatch.setattr(screenshots, "why_no_browser", lambda _what, _chromium=None: None)
     monkeypatch.setattr(pack_pdf, "pack_pdf", fake)
     at = _panel()
     assert "Save the PDF" not in _labels(at)

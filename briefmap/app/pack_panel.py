@@ -50,9 +50,10 @@ def _pdf_handout(data: Data, briefing: Briefing) -> None:
     from briefmap.drawing import pack_pdf
     from briefmap.screenshots import why_no_browser
 
-    if not pack_pdf.handout_available():
+    missing = why_no_browser(pack_pdf.HANDOUT)  # the check and its words, once
+    if missing is not None:
         st.button(PDF_LABEL, disabled=True, width="stretch", key="pack_pdf_draw")
-        st.caption(f"{why_no_browser(pack_pdf.HANDOUT)} The HTML pack works without it.")
+        st.caption(f"{missing} The HTML pack works without it.")
         return
     st.button(
         PDF_LABEL,

@@ -35,12 +35,12 @@ def png_snapshot(view: BriefingView, shown_view: ExportView, page: Callable[[], 
     most two at a time (:data:`png_export.MAX_CONCURRENT_SNAPSHOTS`), and a
     deferred download could only fail silently when none is free.
     """
-    from briefmap.drawing import png_export
     from briefmap.screenshots import why_no_browser
 
-    if not png_export.snapshot_available():
+    missing = why_no_browser("A PNG snapshot")  # the check and its words, once
+    if missing is not None:
         st.button("PNG snapshot", disabled=True, width="stretch", key="png_draw")
-        st.caption(f"{why_no_browser('A PNG snapshot')} The HTML map works without it.")
+        st.caption(f"{missing} The HTML map works without it.")
         return
     # The PNG belongs to what it draws: another filter, day, upload, scene or view
     # needs a new one. A pan did not once, when the PNG framed the places shown

@@ -19,7 +19,7 @@ from typing import Any
 
 from briefmap.drawing.assets import web_text
 from briefmap.drawing.png_export import CANVAS_SETTLED_JS, browser_for, browser_slot
-from briefmap.screenshots import CHROMIUM_ARGS, why_no_browser
+from briefmap.screenshots import CHROMIUM_ARGS
 
 # What the handout is called where the server says it cannot make it.
 HANDOUT = "The PDF handout"
@@ -35,15 +35,6 @@ SMALLEST_TYPE_PX = 7.0
 
 # Pictures in, type fitted to the pages (briefmap/drawing/web/pack-handout.js).
 HANDOUT_JS = web_text("pack-handout.js")
-
-
-def handout_available(chromium: str | None = None) -> bool:
-    """Whether :func:`pack_pdf` can run: Playwright importable and Chromium found.
-
-    The same check as the PNG's (:func:`briefmap.screenshots.why_no_browser`
-    says what is missing).
-    """
-    return why_no_browser(HANDOUT, chromium) is None
 
 
 def pack_pdf(
