@@ -11,7 +11,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from browser_support import BrowserPage, expect
+from browser_support import WAIT_MS, BrowserPage, expect
 from shapely.geometry import Point
 
 from briefmap.data.loader import load_catalog
@@ -62,21 +62,22 @@ def test_a_geopackage_upload_offers_its_layers_and_exports_back(
     chooser.set_input_files([str(_geopackage(tmp_path))])
     app.wait_idle()
     notice = app.main.locator('[data-testid="stAlert"]').filter(has_text="Your upload (")
-    expect(notice).to_contain_text("1 claims on 1 places")
+    # Read in a child process of its own: seconds on a loaded machine.
+    expect(notice).to_contain_text("1 claims on 1 places", timeout=WAIT_MS)
     # The first layer by default; the other by choice.
     layers = app.sidebar.locator('[data-testid="stSelectbox"]').filter(
         has_text="GeoPackage layer of places"
     )
     box = layers.get_by_role("combobox")
-    expect(box).to_have_value("north")
+    expect(box).to_have_value("north", timeout=WAIT_MS)
     app.settle()  # a rerun during the click would close the list again
     # By keyboard: at the foot of the sidebar the list opens below the window.
     box.click()
     box.press("ArrowDown")
     box.press("Enter")
     app.wait_idle()
-    expect(box).to_have_value("south")
-    expect(notice).to_contain_text("1 claims on 1 places")
+    expect(box).to_have_value("south", timeout=WAIT_MS)
+    expect(notice).to_contain_text("1 claims on 1 places", timeout=WAIT_MS)
     app.settle()
     # The upload's own GeoPackage from the Export menu loads back: the south post's claim.
     app.main.locator('[data-testid="stPopover"]').filter(has_text="Export").click()
