@@ -254,20 +254,20 @@ def test_copied_assets_are_not_committed() -> None:
 def test_the_readme_security_limits_are_the_codes() -> None:
     from briefmap.app.layer_files import GRACE_S, MAX_BYTES, MAX_FILES
     from briefmap.app.panels import GROUPS_SHOWN
+    from briefmap.app.search_results import SHOWN
     from briefmap.data.budget import READ_MEMORY_BYTES, READ_SECONDS
     from briefmap.data.kml_files import MAX_KML_DEPTH
-    from briefmap.data.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
-    from briefmap.data.validate import DEFAULT_TEXT_LIMIT, MAX_DEPTH, TEXT_LIMITS
-    from briefmap.drawing.bulk import BULK_THRESHOLD
-    from briefmap.drawing.own_layer_map import MAX_OWN_DRAWN
-    from briefmap.drawing.png_export import MAX_CONCURRENT_SNAPSHOTS, SNAPSHOT_WAIT_S
-    from briefmap.app.search_results import SHOWN
     from briefmap.data.own_layer import (
         MAX_DESCRIPTION_CHARS,
         MAX_DESCRIPTION_READ,
         MAX_LINK_CHARS,
         MAX_LINKS,
     )
+    from briefmap.data.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
+    from briefmap.data.validate import DEFAULT_TEXT_LIMIT, MAX_DEPTH, TEXT_LIMITS
+    from briefmap.drawing.bulk import BULK_THRESHOLD
+    from briefmap.drawing.own_layer_map import MAX_OWN_DRAWN
+    from briefmap.drawing.png_export import MAX_CONCURRENT_SNAPSHOTS, SNAPSHOT_WAIT_S
     from briefmap.engine.search import MAX_WORDS, NEAR_CUTOFF, NEAR_MIN_LETTERS
     from briefmap.engine.state import MAX_SEARCH
 
