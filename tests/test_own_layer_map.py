@@ -4,40 +4,65 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import folium
 import pytest
 from app_runs import open_app
+from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 from test_own_layer import CSV_LAT_LON, HOSTILE, MY_MAPS
 
 from briefmap.app import streamlit_internals, view
 from briefmap.app.data import Upload
-from briefmap.data.own_layer import OWN_LAYER_MARK, describe_own_layer
+from briefmap.data.own_layer import (
+    OWN_LAYER_MARK,
+    OwnFeature,
+    OwnStyle,
+    describe_own_layer,
+    description_parts,
+)
 from briefmap.data.schema import Catalog
 from briefmap.data.uploads import load_uploaded_files
 from briefmap.drawing import own_layer_map
-from briefmap.drawing.own_layer_map import OWN_COLOUR, build_own_layer
+from briefmap.drawing.own_layer_map import (
+    OWN_BACKGROUNDS,
+    OWN_COLOUR,
+    OWN_LEGEND_TEXT,
+    OwnDrawing,
+    build_own_layers,
+    drawing_of,
+    own_card_html,
+    own_layers_bounds,
+    own_legend_group,
+    readable_colours,
+)
 from briefmap.safe import markdown_text
 
 
-def _rendered(group: folium.FeatureGroup) -> str:
+def _rendered(groups: list[folium.FeatureGroup]) -> str:
     m = folium.Map()
-    group.add_to(m)
+    for group in groups:
+        group.add_to(m)
     folium.LayerControl().add_to(m)
     return m.get_root().render()
 
 
-def test_points_lines_and_polygons_are_drawn_in_one_neutral_style(real_catalog: Catalog) -> None:
+def test_points_lines_and_polygons_are_drawn_unmistakably_as_the_users(
+    real_catalog: Catalog,
+) -> None:
     (layer,) = load_uploaded_files([("trip.kml", MY_MAPS)], base=real_catalog).own_layers
-    html = _rendered(build_own_layer(layer))
+    html = _rendered(build_own_layers(layer))
     # Two spots (a point and a line), the patrol route, the area with its hole.
     assert html.count("L.circleMarker(") == 1
     assert html.count("L.polyline(") == 2
     assert html.count("L.polygon(") == 1
-    assert OWN_COLOUR in html and "#1267ff" not in html  # no colour of the file's, no status's
-    assert f"Your layer: Field trip ({OWN_LAYER_MARK})".replace("—", "\\u2014") in html
+    # The route's blue is readable and kept; the area's black is too (a folder apart).
+    assert "#1267ff" in html
+    # Each folder a layer of its own in the layer control, marked.
+    for name in ("Field trip / Routes", "Field trip / Routes / Areas"):
+        assert f"Your layer: {name} ({OWN_LAYER_MARK})".replace("—", "\\u2014") in html
     # The hostile name, the balloon's script and its javascript: link stay out as markup.
     assert HOSTILE not in html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
     assert 'alert("run")' not in html and "javascript:" not in html
@@ -47,7 +72,7 @@ def test_points_lines_and_polygons_are_drawn_in_one_neutral_style(real_catalog: 
 def test_template_syntax_in_data_stays_text(real_catalog: Catalog) -> None:
     text = "name,latitude,longitude\n{{ 7*7 }} `${x}`,34.5,36.2\n"
     (layer,) = load_uploaded_files([("t.csv", text.encode())], base=real_catalog).own_layers
-    html = _rendered(build_own_layer(layer))
+    html = _rendered(build_own_layers(layer))
     assert "{{ 7*7 }}" not in html and "&#123;&#123; 7*7 &#125;&#125;" in html
     assert "`${x}`" not in html
 
@@ -58,7 +83,7 @@ def test_a_large_layer_draws_its_first_features(
     monkeypatch.setattr(own_layer_map, "MAX_OWN_DRAWN", 2)
     (layer,) = load_uploaded_files([("s.csv", CSV_LAT_LON.encode())], base=real_catalog).own_layers
     assert len(layer.features) == 3
-    assert _rendered(build_own_layer(layer)).count("L.circleMarker(") == 2
+    assert _rendered(build_own_layers(layer)).count("L.circleMarker(") == 2
 
 
 # --------------------------------------------------------------------- the app
@@ -107,3 +132,111 @@ def test_the_app_says_when_only_the_first_features_are_drawn(
     assert "Your layer sites: the map draws the first 2 of its 3 features." in [
         c.value for c in at.caption
     ]
+
+
+# ------------------------------------------------- colours kept where readable
+
+
+def test_a_colour_is_kept_only_where_it_reads_on_the_map_and_in_greyscale() -> None:
+    verdict = readable_colours(
+        ["#1267FF", "#ffff00", "#000000", "#1267ff", "#1a5eff", "#555555", "#666666"]
+    )
+    assert verdict == {
+        "#1267ff": True,  # blue: dark enough on the light grey map
+        "#ffff00": False,  # yellow: 1.1:1 on the map
+        "#000000": True,  # black: a grey well apart from the blue
+        "#1a5eff": False,  # a second blue: the same grey as the first in print
+        "#555555": True,  # dark grey: apart from the blue and from black
+        "#666666": False,  # a grey that prints as the blue does
+    }
+
+
+def test_the_rule_reads_against_every_background() -> None:
+    # #8a8a8a has over 3:1 on white, under 3:1 on the basemap's water.
+    assert readable_colours(["#8a8a8a"], ["#ffffff"]) == {"#8a8a8a": True}
+    assert readable_colours(["#8a8a8a"], OWN_BACKGROUNDS) == {"#8a8a8a": False}
+
+
+def test_a_features_drawing_is_its_files_where_readable_else_the_neutral_one() -> None:
+    style = OwnStyle(line_colour="#1267ff", line_width=40.0, fill_opacity=0.9)
+    drawn = drawing_of(style, {"#1267ff": True})
+    assert drawn.own and drawn.colour == "#1267ff"
+    assert drawn.weight == 6.0 and drawn.fill_opacity == 0.35  # clamped to stay readable
+    assert drawing_of(OwnStyle(line_colour="#ffff00"), {"#ffff00": False}) == OwnDrawing()
+    assert drawing_of(None, {}) == OwnDrawing() and OwnDrawing().colour == OWN_COLOUR
+
+
+# ------------------------------------------------------------------ the card
+
+
+def _feature(**changes: Any) -> OwnFeature:
+    text, links = description_parts(
+        'Seen <b>here</b><script>alert("x")</script> '
+        '<a href="https://example.org/a?b=1&amp;c=`2`">source</a> <a href="javascript:alert(1)">x</a>'
+    )
+    base = OwnFeature(
+        id="1",
+        geometry=Point(36, 34),
+        name=HOSTILE,
+        description_text=text,
+        links=links,
+        folder=("Sites", "${x}"),
+        style=None,
+        properties={"name": HOSTILE, "status": "confirmed", "Casualties": "<b>3</b>"},
+    )
+    return replace(base, **changes)
+
+
+def test_the_card_is_marked_escaped_and_links_are_links_to_a_new_tab() -> None:
+    card = own_card_html(_feature())
+    assert "Your data — not sourced claims" in card
+    assert HOSTILE not in card and "&lt;img src=x" in card
+    assert "<script" not in card and 'alert("x")' not in card and "javascript:" not in card
+    assert "Seen here" in card and "Sites / &#36;&#123;x&#125;" in card
+    assert (
+        '<a href="https://example.org/a?b=1&amp;c=&#96;2&#96;" target="_blank" '
+        'rel="noopener noreferrer">' in card
+    )
+    # Every other column in the table, escaped; no backtick or ${ for the template literal.
+    assert "<th>status</th><td>confirmed</td>" in card
+    assert "<th>Casualties</th><td>&lt;b&gt;3&lt;/b&gt;</td>" in card
+    assert "`" not in card and "${" not in card
+    # Never the claim card's styling.
+    assert "bm-card" not in card and "bm-own-card" in card
+
+
+def test_each_feature_opens_its_card_on_click(real_catalog: Catalog) -> None:
+    (layer,) = load_uploaded_files([("trip.kml", MY_MAPS)], base=real_catalog).own_layers
+    html = _rendered(build_own_layers(layer))
+    assert html.count(".bindPopup(`") == html.count("L.circleMarker(") + html.count(
+        "L.polyline("
+    ) + html.count("L.polygon(")
+    assert '<a href="https://example.org/report?id=1&amp;x=2" target="_blank"' in html
+
+
+# ------------------------------------------------- sub-layers, legend, framing
+
+
+def test_each_folder_is_a_layer_of_its_own(real_catalog: Catalog) -> None:
+    (layer,) = load_uploaded_files([("trip.kml", MY_MAPS)], base=real_catalog).own_layers
+    groups = build_own_layers(layer)
+    assert len(groups) == len(layer.sublayers) > 1
+    assert all(g.control and g.show for g in groups)
+
+
+def test_the_legend_marks_the_own_layer_and_goes_with_it(real_catalog: Catalog) -> None:
+    (layer,) = load_uploaded_files([("trip.kml", MY_MAPS)], base=real_catalog).own_layers
+    shown = _rendered([own_legend_group([layer])])
+    assert OWN_LEGEND_TEXT.replace("—", "\\u2014") in shown or OWN_LEGEND_TEXT in shown
+    # Without an own layer, or in presentation view, the slot is emptied (not left stale).
+    for empty in (own_legend_group([]), own_legend_group([layer], presentation=True)):
+        assert not empty.control
+        assert "not sourced claims" not in _rendered([empty])
+        assert "__briefmap_own-legend" in _rendered([empty])
+
+
+def test_the_frame_holds_every_feature_wherever_it_reaches(real_catalog: Catalog) -> None:
+    far = "name,latitude,longitude\nhere,34.5,36.2\nthere,30.1,31.2\n"
+    (layer,) = load_uploaded_files([("t.csv", far.encode())], base=real_catalog).own_layers
+    assert own_layers_bounds([layer]) == [[30.1, 31.2], [34.5, 36.2]]
+    assert own_layers_bounds([]) is None

@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from briefmap.app.layer_files import LAYER_FILES_ENV, LAYERS_SUBDIR, LayerFiles
-from briefmap.app.session import KEY_UPLOAD, KEY_UPLOAD_FILES, KEY_UPLOAD_LAYER
+from briefmap.app.session import KEY_UPLOAD, KEY_UPLOAD_FILES, KEY_UPLOAD_LAYER, request_fit
 from briefmap.data.loader import (
     LoadResult,
     ValidationIssue,
@@ -23,6 +23,7 @@ from briefmap.data.loader import (
 from briefmap.data.uploads import load_uploaded_files
 from briefmap.data.validate import IssueGroup, PackedIssues, group_issues
 from briefmap.drawing.assets import install_static_assets
+from briefmap.drawing.own_layer_map import own_layers_bounds
 from briefmap.engine.briefings import Briefing, load_briefings
 from briefmap.engine.index import warm
 from briefmap.engine.stored import stored
@@ -136,4 +137,8 @@ def current_upload(data: Data) -> Upload | None:
         result = dataclasses.replace(result, issues=PackedIssues(result.issues))
         held = Upload(tuple(names), digest, result)
         st.session_state[KEY_UPLOAD] = held
+        # A new own layer is framed whole, wherever it reaches (issue 26).
+        own = own_layers_bounds(result.own_layers)
+        if own is not None:
+            request_fit(own)
     return held

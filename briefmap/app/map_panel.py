@@ -27,7 +27,12 @@ from briefmap.app.view import BriefingView, publish
 from briefmap.drawing.assets import web_style, web_text
 from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto, drawn_on_canvas
 from briefmap.drawing.mapping import MapExtras, build_base_map
-from briefmap.drawing.own_layer_map import build_own_layer
+from briefmap.drawing.own_layer_map import (
+    build_own_layers,
+    own_key_strip_html,
+    own_layers_bounds,
+    own_legend_group,
+)
 from briefmap.drawing.symbology import actor_marks, legend_strip_html
 from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, MapClick, moved_area, place_at
 from briefmap.engine.state import MapArea, MapView
@@ -98,8 +103,11 @@ def briefing_map(view: BriefingView) -> BriefingView:
     mine = view.overlay  # filtered once, for the upload panel and exports too
     if mine is not None:
         layers.append(build_upload_layer_auto(mine.catalog, mine.selection, mine.label))
-    for own in view.upload.result.own_layers if view.upload else ():
-        layers.append(build_own_layer(own))  # the user's own files, as they are
+    own_layers = view.upload.result.own_layers if view.upload else ()
+    for own in own_layers:
+        layers.extend(build_own_layers(own))  # the user's own files, as they are
+    # Always sent (empty without an own layer), so its legend entry goes with the upload.
+    layers.append(own_legend_group(own_layers, presentation=view.state.present))
     # Keyed, so the page's CSS and map-size.js find the map's frame by a class of
     # ours (st.container documents st-key-<key>), not by Streamlit's markup.
     with st.container(key=MAP_KEY):
@@ -147,10 +155,17 @@ def briefing_map(view: BriefingView) -> BriefingView:
 
 
 def fit_to_shown(view: BriefingView) -> None:
-    """Callback: ask the map to fit the places now shown."""
+    """Callback: ask the map to fit the places now shown, and the user's own layers."""
     bounds = view.catalog.index.selection_bounds(view.selection)
-    if bounds is not None:
-        request_fit(bounds)
+    own = own_layers_bounds(view.upload.result.own_layers if view.upload else ())
+    if bounds is not None and own is not None:
+        (south, west), (north, east) = own
+        bounds = [
+            [min(bounds[0][0], south), min(bounds[0][1], west)],
+            [max(bounds[1][0], north), max(bounds[1][1], east)],
+        ]
+    if bounds is not None or own is not None:
+        request_fit(bounds or own)
 
 
 def map_footer(view: BriefingView) -> None:
@@ -173,7 +188,8 @@ def map_footer(view: BriefingView) -> None:
             on_click=fit_to_shown,
             args=(view,),
             help="Fit the map to the places shown",
-            disabled=view.catalog.index.selection_bounds(view.selection) is None,
+            disabled=view.catalog.index.selection_bounds(view.selection) is None
+            and not (view.upload and view.upload.result.own_layers),
         )
         with row:
             copy_link(view.params)
@@ -211,6 +227,8 @@ def legend_strip(view: BriefingView) -> None:
         crowded=crowded,
         marks=actor_marks(meta.actors),
     )
+    if view.upload and view.upload.result.own_layers:  # the user's own layer, marked as theirs
+        strip = strip.removesuffix("</div>") + own_key_strip_html() + "</div>"
     # One HTML block without blank lines, so Markdown passes it through as it is
     # (st.html would drop the swatches' SVG); its data is escaped by legend_strip_html.
     st.markdown(strip, unsafe_allow_html=True)
