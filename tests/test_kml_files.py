@@ -513,11 +513,6 @@ def test_shapes_are_read(real_catalog: Catalog, geometry: str, expected: dict) -
 @pytest.mark.parametrize(
     ("geometry", "kind"),
     [
-        ("<LineString><coordinates>36,34 37,34</coordinates></LineString>", "LineString"),
-        (
-            "<LinearRing><coordinates>36,34 37,34 37,35 36,34</coordinates></LinearRing>",
-            "LineString",
-        ),
         (
             "<MultiGeometry><Point><coordinates>36,34</coordinates></Point>"
             "<Point><coordinates>37,34</coordinates></Point></MultiGeometry>",
@@ -527,11 +522,6 @@ def test_shapes_are_read(real_catalog: Catalog, geometry: str, expected: dict) -
             "<MultiGeometry><Point><coordinates>36,34</coordinates></Point>"
             "<LineString><coordinates>36,34 37,34</coordinates></LineString></MultiGeometry>",
             "GeometryCollection",
-        ),
-        (
-            '<gx:Track xmlns:gx="http://www.google.com/kml/ext/2.2"><when>2025-10-01</when>'
-            "<gx:coord>36 34 0</gx:coord><gx:coord>37 34 0</gx:coord></gx:Track>",
-            "LineString",
         ),
     ],
 )

@@ -1,7 +1,8 @@
 """The places file's records: names, kind, precision and a geometry on the map.
 
 Each feature is checked field by field (:mod:`briefmap.data.validate`); its geometry
-must be one Point or Polygon of finite WGS84 positions, valid, and inside the
+must be one Point, LineString, MultiLineString or Polygon of finite WGS84
+positions, valid (a line has two distinct positions or more), and inside the
 region of interest, when the data gives one, unless the place is marked ``off_map``.
 """
 
@@ -25,29 +26,51 @@ from briefmap.data.validate import (
     short,
 )
 
-# One place, one shape: a region in several parts is several places.
-ALLOWED_GEOMETRIES = ("Point", "Polygon")
+# One place, one shape: a region in several parts is several places. A line
+# (a route, a line of contact) may come in parts: a front broken by a river.
+ALLOWED_GEOMETRIES = ("Point", "LineString", "MultiLineString", "Polygon")
 
 
 # A position's numbers, in GeoJSON's order.
 AXES = ("longitude", "latitude", "altitude")
 
 
-def _positions(kind: str, coordinates: list[Any]) -> list[tuple[str, Any]] | None:
-    """A Point's or Polygon's positions, read by the shape GeoJSON gives them (no recursion).
+# What a geometry's coordinates nest, for a message and for the count of parts.
+PARTS = {"Polygon": "ring", "MultiLineString": "line"}
 
-    Each with where it is, for a message: ``""`` in a Point, ``" (ring 1,
-    position 4)"`` in a Polygon. ``None`` when the nesting is not that shape: a
-    Polygon is a list of rings, each a list of positions.
+
+def _positions(kind: str, coordinates: list[Any]) -> list[tuple[str, Any]] | None:
+    """A geometry's positions, read by the shape GeoJSON gives them (no recursion).
+
+    Each with where it is, for a message: ``""`` in a Point, ``" (position 3)"``
+    in a LineString, ``" (ring 1, position 4)"`` in a Polygon, ``" (line 2,
+    position 1)"`` in a MultiLineString. ``None`` when the nesting is not that
+    shape: a Polygon is a list of rings, a MultiLineString a list of lines, each
+    a list of positions.
     """
     if kind == "Point":
         return [("", coordinates)] if coordinates else []  # [] is an empty Point: said below
+    if kind == "LineString":
+        return [(f" (position {i})", p) for i, p in enumerate(coordinates, start=1)]
     positions: list[tuple[str, Any]] = []
-    for r, ring in enumerate(coordinates, start=1):
-        if not isinstance(ring, list):
+    for r, part in enumerate(coordinates, start=1):
+        if not isinstance(part, list):
             return None
-        positions += [(f" (ring {r}, position {i})", p) for i, p in enumerate(ring, start=1)]
+        positions += [
+            (f" ({PARTS[kind]} {r}, position {i})", p) for i, p in enumerate(part, start=1)
+        ]
     return positions
+
+
+def _short_line(kind: str, coordinates: list[Any]) -> str | None:
+    """Which line of ``coordinates`` has fewer than two positions; ``None`` if none (or no line)."""
+    if kind == "LineString" and len(coordinates) < 2:
+        return f"a LineString needs two positions or more; it has {len(coordinates)}"
+    if kind == "MultiLineString":
+        for n, line in enumerate(coordinates, start=1):
+            if len(line) < 2:
+                return f"line {n} needs two positions or more; it has {len(line)}"
+    return None
 
 
 def _not_a_number(value: Any) -> str | None:
@@ -97,7 +120,11 @@ def _check_geometry(rec: Record, raw: Any, off_map: bool, region: Region | None)
         return None
     positions = _positions(kind, raw["coordinates"])
     if positions is None:
-        rec.fail("geometry", f"a {kind}'s coordinates are a list of rings of positions")
+        rec.fail("geometry", f"a {kind}'s coordinates are a list of {PARTS[kind]}s of positions")
+        return None
+    short_line = _short_line(kind, raw["coordinates"])
+    if short_line is not None:
+        rec.fail("geometry", short_line)
         return None
     for where, position in positions:
         problem = _position_problem(position, where)
@@ -120,6 +147,7 @@ def _check_geometry(rec: Record, raw: Any, off_map: bool, region: Region | None)
         rec.fail("geometry", "is empty")
         return None
     if not geometry.is_valid:
+        # A line whose positions are all one (shapely: "Too few points") has no length.
         rec.fail("geometry", f"is not a valid {kind}: {explain_validity(geometry)}")
         return None
     if region is not None and not off_map:

@@ -80,7 +80,9 @@ def reproject(payload: dict[str, Any], name: str, out: Collector) -> dict[str, A
         # By the shape GeoJSON gives each type: no recursion into arbitrary nesting.
         if kind == "Point":
             return position(coordinates)
-        if kind == "Polygon" and isinstance(coordinates, list):
+        if kind == "LineString" and isinstance(coordinates, list):
+            return [position(p) for p in coordinates]
+        if kind in ("Polygon", "MultiLineString") and isinstance(coordinates, list):
             return [
                 [position(p) for p in ring] if isinstance(ring, list) else ring
                 for ring in coordinates

@@ -192,6 +192,10 @@ class PlaceKind(str, Enum):
     BUFFER_ZONE = "buffer_zone"
     MOUNTAIN = "mountain"
     GOVERNMENT_SITE = "government_site"
+    # Line places: a route (a patrol, a convoy, a supply road) and a line (of
+    # contact, of control, a front): a line claimed, not an area or a site.
+    ROUTE = "route"
+    LINE = "line"
 
     @property
     def label(self) -> str:
@@ -255,9 +259,13 @@ class Source:
         return f"{self.outlet} (via {self.via})" if self.via else self.outlet
 
 
+# A place's geometry types that are lines (drawn as strokes, never filled).
+LINE_GEOMETRIES = frozenset({"LineString", "MultiLineString"})
+
+
 @dataclass(frozen=True)
 class Place:
-    """A mapped location: a point or an outline."""
+    """A mapped location: a point, a line (a route, a line of contact) or an outline."""
 
     id: str
     name_en: str
@@ -273,6 +281,11 @@ class Place:
     @property
     def is_point(self) -> bool:
         return self.geometry.geom_type == "Point"
+
+    @property
+    def is_line(self) -> bool:
+        """A LineString or MultiLineString: drawn as a stroke, with no fill."""
+        return self.geometry.geom_type in LINE_GEOMETRIES
 
     def search_names(self) -> tuple[str, ...]:
         """Every name a user might type for this place."""

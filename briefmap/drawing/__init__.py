@@ -9,6 +9,8 @@
 - ``scene_marks``: what a briefing marks over the claims (highlight rings,
   change badges), for both renderers;
 - ``symbology``: symbols, status and posture styles, the legend;
+- ``line_places``: how both renderers stroke a line place (a route, a line
+  of contact): the status's dash, the posture's make-up, a hit line;
 - ``map_elements``: the small Leaflet elements the map adds to folium (among
   them the framing in the map's own size, and clicks and keys on markers);
 - ``outlines``: coast, borders, governorates and cities of the map's own

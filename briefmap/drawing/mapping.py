@@ -30,6 +30,7 @@ from briefmap.drawing.assets import (
     web_style,
 )
 from briefmap.drawing.branca_internals import children_of, set_id
+from briefmap.drawing.line_places import line_elements
 from briefmap.drawing.map_elements import (
     FitWhenSized,
     FocusWithoutScrolling,
@@ -160,6 +161,18 @@ def _region(feature: MapFeature) -> folium.Polygon:
         fill_opacity=fill_opacity,
         class_name=f"{FEATURE_CLASS} bm-region bm-layer-{feature.layer.slug}",
         tooltip=_tooltip(feature),
+    )
+
+
+def _line(feature: MapFeature) -> list[folium.PolyLine]:
+    lead = feature.lead
+    return line_elements(
+        feature.place,
+        feature.actor.colour,
+        lead.status,
+        lead.posture,
+        _tooltip(feature),
+        f"{FEATURE_CLASS} bm-line bm-layer-{feature.layer.slug}",
     )
 
 
@@ -353,6 +366,10 @@ def _draw(
     """Draw features (and proposed-deployment arrows) into the groups ``group_of`` picks."""
     crowded = sum(f.place.is_point for f in features) > LABEL_EVERY_POINT_UP_TO
     for feature, *also in one_per_place(features):
+        if feature.place.is_line:
+            for element in _line(feature):
+                element.add_to(group_of(feature.layer))
+            continue
         element = (
             _point_marker(feature, crowded=crowded, also=tuple(also))
             if feature.place.is_point

@@ -11,6 +11,7 @@ from __future__ import annotations
 import folium
 
 from briefmap.data.schema import Catalog, Place
+from briefmap.drawing.line_places import line_paths
 from briefmap.drawing.map_elements import SafeFeatureGroup
 from briefmap.engine.query import Selection
 from briefmap.engine.timeline import Change, ChangeKind
@@ -49,6 +50,15 @@ def highlight(place: Place, drawn: bool) -> folium.Element:
             weight=4,
             fill=False,
             dash_array="1 0",
+            class_name="bm-highlight",
+            tooltip=folium.Tooltip(tip, class_name="bm-tooltip"),
+        )
+    if place.is_line:
+        return folium.PolyLine(
+            line_paths(place),
+            color="#000000",
+            weight=12,
+            opacity=0.6,
             class_name="bm-highlight",
             tooltip=folium.Tooltip(tip, class_name="bm-tooltip"),
         )

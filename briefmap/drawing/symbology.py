@@ -132,6 +132,10 @@ SYMBOLS: dict[PlaceKind, str] = {
     PlaceKind.GOVERNORATE: '<circle cx="12" cy="12" r="9" />',
     PlaceKind.REGION: '<circle cx="12" cy="12" r="9" />',
     PlaceKind.BUFFER_ZONE: '<circle cx="12" cy="12" r="9" />',
+    # Line kinds are drawn as their line; a symbol only where one point must
+    # stand for them (a kind given to a Point).
+    PlaceKind.ROUTE: '<path d="M2 19 L9 8 L15 16 L22 5"/>',
+    PlaceKind.LINE: '<path d="M2 19 L9 8 L15 16 L22 5"/>',
 }
 
 

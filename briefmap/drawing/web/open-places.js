@@ -8,10 +8,20 @@
         map.eachLayer(function (layer) { if (layer._icon === icon) { found = layer; } });
         return found;
     }
+    // A line place's hit line names its place in its options (line_places.py).
+    function lineOf(target) {
+        var found = null;
+        if (target && target.classList && target.classList.contains("bm-line")) {
+            map.eachLayer(function (layer) {
+                if (layer._path === target && layer.options.bmPlace) { found = layer.options.bmPlace; }
+            });
+        }
+        return found;
+    }
     function placeOf(target) {
         var icon = target && target.closest ? target.closest(".leaflet-marker-icon") : null;
         var named = icon ? icon.querySelector("[data-place]") : null;
-        return {icon: icon, place: named ? named.getAttribute("data-place") : null};
+        return {icon: icon, place: named ? named.getAttribute("data-place") : lineOf(target)};
     }
     // Before Leaflet's own handler (capture): whatever is clicked, the report
     // then names its place, or none (a canvas point, an outline: found by position).

@@ -1,0 +1,110 @@
+"""Line places (a route, a line of contact): how both renderers stroke them.
+
+A line has no fill to carry the status ladder, so its stroke carries it all:
+the status's dash and weight (:data:`~briefmap.drawing.symbology.STATUS_STYLES`,
+the same vocabulary outlines use), and the posture as the stroke's make-up:
+a former line is hollow (a white core in a coloured casing), a proposed one
+pale with an ink centre line, as a proposed area is pale and hatched. Each
+reads in greyscale. A wide stroke no one sees takes the pointer, so a thin
+line is as easy to click as a marker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+
+from briefmap.data.schema import ClaimStatus, Place, Posture
+from briefmap.drawing.symbology import MARK_INK, STATUS_STYLES
+
+# A line is all stroke: a step heavier than an outline of the same status.
+LINE_EXTRA_WEIGHT = 1.5
+# The width in pixels that takes the pointer, drawn without ink.
+HIT_WEIGHT = 16
+HOLLOW_CORE = "#ffffff"
+PROPOSED_OPACITY = 0.55
+
+
+@dataclass(frozen=True)
+class Stroke:
+    """One pass of a line's drawing: colour, width in pixels, dash, opacity."""
+
+    colour: str
+    weight: float
+    dash: str | None
+    opacity: float = 1.0
+
+
+def line_strokes(colour: str, status: ClaimStatus, posture: Posture) -> tuple[Stroke, ...]:
+    """The strokes a line place is drawn with, bottom first, for both renderers.
+
+    Parameters
+    ----------
+    colour
+        The lead actor's colour.
+    status, posture
+        The lead claim's.
+
+    Returns
+    -------
+    tuple of Stroke
+        One stroke for a current line; two for a former (casing and white core)
+        or a proposed one (pale line and ink centre), all with the status's dash.
+    """
+    style = STATUS_STYLES[status]
+    weight = style.weight + LINE_EXTRA_WEIGHT
+    if posture is Posture.FORMER:
+        return (
+            Stroke(colour, weight + 2.5, style.dash),
+            Stroke(HOLLOW_CORE, max(weight - 1.5, 1.5), style.dash),
+        )
+    if posture is Posture.PROPOSED:
+        return (
+            Stroke(colour, weight + 1.0, style.dash, PROPOSED_OPACITY),
+            Stroke(MARK_INK, 1.0, style.dash),
+        )
+    return (Stroke(colour, weight, style.dash),)
+
+
+def line_paths(place: Place) -> list[list[tuple[float, float]]]:
+    """A line place's parts as (lat, lon) paths, as folium wants them."""
+    geometry = place.geometry
+    parts = geometry.geoms if geometry.geom_type == "MultiLineString" else (geometry,)
+    return [[(y, x) for x, y, *_ in part.coords] for part in parts]
+
+
+def line_elements(
+    place: Place,
+    colour: str,
+    status: ClaimStatus,
+    posture: Posture,
+    tooltip: folium.Tooltip,
+    class_name: str,
+) -> list[Any]:
+    """A line place as folium polylines: its strokes, then the hit line on top.
+
+    The hit line carries the tooltip and ``class_name``, and names its place
+    in its options (``bmPlace``): the map's click script reports the place
+    from it (``open-places.js``), as a marker's label names its own.
+    """
+    paths = line_paths(place)
+    elements: list[Any] = []
+    for stroke in line_strokes(colour, status, posture):
+        line = folium.PolyLine(
+            paths,
+            color=stroke.colour,
+            weight=stroke.weight,
+            opacity=stroke.opacity,
+            dash_array=stroke.dash,
+            class_name="bm-line-stroke",
+        )
+        line.options["interactive"] = False  # the hit line above takes the pointer
+        elements.append(line)
+    hit = folium.PolyLine(
+        paths, color=colour, weight=HIT_WEIGHT, opacity=0.0, class_name=class_name, tooltip=tooltip
+    )
+    hit.options["bmPlace"] = place.id  # folium writes options as escaped JSON
+    elements.append(hit)
+    return elements

@@ -1,0 +1,179 @@
+"""Line places (issue 26): a route or a line of contact, checked, drawn and exported.
+
+The data is generated (``lines_data``): none of the shipped data's places.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import folium
+import pytest
+from lines_data import STATUSES, line_feature, write_lines_data
+
+from briefmap.data.loader import load_catalog
+from briefmap.data.schema import Catalog, ClaimStatus
+from briefmap.drawing.assets import web_text
+from briefmap.drawing.branca_internals import children_of
+from briefmap.drawing.mapping import build_layers, build_map
+from briefmap.drawing.symbology import STATUS_STYLES
+from briefmap.engine.query import ClaimFilter, select
+
+# ------------------------------------------------------------------ checks
+
+
+@pytest.fixture
+def lines_dir(tmp_path: Path) -> Path:
+    return write_lines_data(tmp_path / "lines")
+
+
+@pytest.fixture
+def lines_catalog(lines_dir: Path) -> Catalog:
+    result = load_catalog(lines_dir)
+    assert not result.issues, result.report()
+    return result.catalog
+
+
+def test_line_places_load(lines_catalog: Catalog) -> None:
+    route = lines_catalog.places["route_reported"]
+    contact = lines_catalog.places["contact_line"]
+    assert route.geometry.geom_type == "LineString" and route.is_line and not route.is_point
+    assert contact.geometry.geom_type == "MultiLineString" and contact.is_line
+    assert route.kind.value == "route" and contact.kind.value == "line"
+    assert not lines_catalog.places["depot"].is_line
+
+
+BAD_LINES = [
+    (
+        {"type": "LineString", "coordinates": [[11.0, 41.0]]},
+        "needs two positions or more; it has 1",
+    ),
+    ({"type": "LineString", "coordinates": []}, "needs two positions or more; it has 0"),
+    (
+        {"type": "LineString", "coordinates": [[11.0, 41.0], [11.0, 41.0]]},
+        "is not a valid LineString",
+    ),
+    (
+        {"type": "LineString", "coordinates": [[11.0, 41.0], [191.0, 41.0]]},
+        "is outside WGS84",
+    ),
+    (
+        {"type": "LineString", "coordinates": [[11.0, 41.0], ["x", 41.0]]},
+        "(position 2) is not a pair of numbers",
+    ),
+    (
+        {"type": "MultiLineString", "coordinates": [[[11.0, 41.0], [12.0, 41.0]], [[12.0, 42.0]]]},
+        "line 2 needs two positions or more; it has 1",
+    ),
+    (
+        {"type": "MultiLineString", "coordinates": [[[11.0, 41.0], [12.0, 41.0]], 5]},
+        "a MultiLineString's coordinates are a list of lines of positions",
+    ),
+    (
+        {"type": "LineString", "coordinates": [[11.0, 41.0], [30.0, 41.0]]},
+        "lies outside the region of interest",
+    ),
+]
+
+
+@pytest.mark.parametrize(("geometry", "said"), BAD_LINES)
+def test_a_bad_line_is_a_located_error_and_the_rest_loads(
+    lines_dir: Path, geometry: dict, said: str
+) -> None:
+    path = lines_dir / "places.geojson"
+    places = json.loads(path.read_text(encoding="utf-8"))
+    places["features"].append(line_feature("bad_line", "Bad line", geometry))
+    path.write_text(json.dumps(places), encoding="utf-8")
+    result = load_catalog(lines_dir)
+    located = [(i.file, i.record, i.field) for i in result.issues]
+    assert located == [("places.geojson", "bad_line", "geometry")], result.report()
+    assert said in result.issues[0].message
+    assert "route_confirmed" in result.catalog.places and "bad_line" not in result.catalog.places
+
+
+# ------------------------------------------------------------ the markers
+
+
+def _polylines(element: Any) -> list[folium.PolyLine]:
+    found = [element] if isinstance(element, folium.PolyLine) else []
+    for child in children_of(element):
+        found += _polylines(child)
+    return found
+
+
+def _drawn_lines(catalog: Catalog) -> dict[str, list[folium.PolyLine]]:
+    """Each line place's polylines (strokes, then its hit line), by place id."""
+    groups = build_layers(catalog, select(catalog, ClaimFilter()))
+    lines = [line for group in groups for line in _polylines(group)]
+    by_place: dict[str, list[folium.PolyLine]] = {}
+    pending: list[folium.PolyLine] = []
+    for line in lines:
+        pending.append(line)
+        if "bmPlace" in line.options:
+            by_place[line.options["bmPlace"]] = pending
+            pending = []
+    return by_place
+
+
+def test_the_markers_draw_each_line_with_its_status_dash(lines_catalog: Catalog) -> None:
+    drawn = _drawn_lines(lines_catalog)
+    assert set(drawn) == {f"route_{s}" for s in STATUSES} | {"contact_line"}
+    for status in STATUSES:
+        *strokes, hit = drawn[f"route_{status}"]
+        assert len(strokes) == 1
+        assert strokes[0].options["dashArray"] == STATUS_STYLES[ClaimStatus(status)].dash
+        assert strokes[0].options["color"] == "#1F4E9E"
+        assert strokes[0].options["interactive"] is False
+        # The hit line: wide, unseen, the place's tooltip and the class tests count.
+        assert hit.options["weight"] >= 12 and hit.options["opacity"] == 0
+        assert "bm-feature" in hit.options["className"] and "bm-line" in hit.options["className"]
+        assert f"Route {status}" in _tooltip_text(hit)
+    dashes = {drawn[f"route_{s}"][0].options["dashArray"] for s in STATUSES}
+    assert len(dashes) >= 4  # solid, dashed, dotted, sparse: the ladder without colour
+    contact = drawn["contact_line"][0]
+    assert len(contact.locations) == 2  # both parts of the line of contact
+
+
+def _tooltip_text(element: folium.PolyLine) -> str:
+    tips = [c for c in children_of(element) if isinstance(c, folium.Tooltip)]
+    return tips[0].text if tips else ""
+
+
+@pytest.mark.parametrize(("posture", "strokes"), [("former", 2), ("proposed", 2)])
+def test_a_lines_posture_reads_without_colour(lines_dir: Path, posture: str, strokes: int) -> None:
+    path = lines_dir / "claims.json"
+    claims = json.loads(path.read_text(encoding="utf-8"))
+    for claim in claims["claims"]:
+        if claim["id"] == "c_reported":
+            claim["posture"] = posture
+            if posture == "former":
+                claim["history"] = [
+                    {"date": "2025-03-02", "status": "reported", "posture": "current"},
+                    {
+                        "date": "2025-03-03",
+                        "status": "reported",
+                        "posture": "former",
+                        "sources": ["wire_a"],
+                    },
+                ]
+    path.write_text(json.dumps(claims), encoding="utf-8")
+    result = load_catalog(lines_dir)
+    assert not result.issues, result.report()
+    *drawn, _hit = _drawn_lines(result.catalog)["route_reported"]
+    assert len(drawn) == strokes
+    assert {line.options["dashArray"] for line in drawn} == {
+        STATUS_STYLES[ClaimStatus.REPORTED].dash
+    }
+    if posture == "former":  # hollow: a white core inside a wider coloured casing
+        assert drawn[1].options["color"] == "#ffffff"
+        assert drawn[1].options["weight"] < drawn[0].options["weight"]
+    else:  # pale, with an ink centre line
+        assert drawn[0].options["opacity"] < 1 and drawn[1].options["weight"] <= 1
+
+
+def test_the_map_page_names_a_clicked_line_place(lines_catalog: Catalog) -> None:
+    html = build_map(lines_catalog, select(lines_catalog, ClaimFilter())).get_root().render()
+    assert '"bmPlace": "route_confirmed"' in html
+    assert "bmPlace" in web_text("open-places.js")
