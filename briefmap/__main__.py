@@ -18,6 +18,7 @@ from briefmap.data.loader import DATA_ENV_VAR, default_data_dir, load_catalog
 from briefmap.data.schema import DataMeta
 from briefmap.data.validate import IssueGroup, group_issues
 from briefmap.engine.briefings import BRIEFINGS_DIR, load_briefings
+from briefmap.engine.own_claims import mapped_report
 
 
 def describe_meta(meta: DataMeta) -> str:
@@ -125,6 +126,22 @@ def main(argv: list[str] | None = None) -> int:
     validate.add_argument(
         "--layer", help="a GeoPackage's layer of places, by name (default: its first)"
     )
+    validate.add_argument(
+        "--mapping",
+        type=Path,
+        help=(
+            'turn your own layer\'s rows into claims by a JSON mapping file: {"columns": '
+            '{"status": "Status", ...}, "fixed": {"claimant": "...", ...}} or {"preset": "acled"} '
+            "(an ACLED export is mapped by its own columns without one)"
+        ),
+    )
+    validate.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="a column of your own layer as a claim's field (FIELD==VALUE: one value for every row); repeatable",
+    )
     shots = commands.add_parser(
         "screenshots", help="write PNGs of every page at 1920x1080 and 1280x720 (needs Chromium)"
     )
@@ -173,8 +190,13 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{len(briefings)} briefing(s) valid, {len(briefing_issues)} error(s) in briefings"
             )
-        print_groups((*result.groups, *group_issues(briefing_issues)))
-        return 0 if result.ok and not briefing_issues else 1
+        try:
+            mapped_ok, mapped_issues = mapped_report(result.own_layers, args.mapping, args.map)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print_groups((*result.groups, *group_issues(briefing_issues), *group_issues(mapped_issues)))
+        return 0 if result.ok and not briefing_issues and mapped_ok else 1
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

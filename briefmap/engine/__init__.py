@@ -19,5 +19,7 @@
 - ``stored``: the validated data and its index on disk, so a server start
   need not validate again;
 - ``briefings``: briefings' scenes (a filter, a view, a day, highlights),
-  read and checked.
+  read and checked;
+- ``own_claims``, ``acled``: the user's own layer's rows turned into claims by
+  a column mapping (checked as any claim is), and ACLED exports' ready mapping.
 """
