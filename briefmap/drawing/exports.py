@@ -21,7 +21,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shapely.geometry import GeometryCollection, MultiPoint, MultiPolygon
+import shapely
+from shapely.geometry import GeometryCollection, MultiLineString, MultiPoint, MultiPolygon
 from shapely.geometry import mapping as shapely_mapping
 
 from briefmap.data.loader import BUNDLE_MEMBER, BUNDLE_META
@@ -215,7 +216,8 @@ def bundle_json(catalog: Catalog, selection: Selection) -> str:
 def claim_geometry(catalog: Catalog, claim: Claim) -> Any:
     """Where a claim is: its place's geometry, or its places' together.
 
-    Several points make a MultiPoint and several areas a MultiPolygon, types
+    Several points make a MultiPoint, several areas a MultiPolygon and several
+    lines a MultiLineString, types
     every GIS tool reads; a claim about points and areas at once becomes a
     GeometryCollection (geopandas reads it; QGIS lists it as a sublayer of its own).
     """
@@ -227,6 +229,9 @@ def claim_geometry(catalog: Catalog, claim: Claim) -> Any:
     if all(shape.geom_type in ("Polygon", "MultiPolygon") for shape in shapes):
         parts = [g for shape in shapes for g in getattr(shape, "geoms", [shape])]
         return MultiPolygon(parts)
+    if all(shape.geom_type in ("LineString", "MultiLineString") for shape in shapes):
+        parts = [g for shape in shapes for g in getattr(shape, "geoms", [shape])]
+        return MultiLineString(parts)
     return GeometryCollection(shapes)
 
 
@@ -345,8 +350,12 @@ def place_coordinates(place: Place) -> str:
     -------
     str
         ``"34.915, 35.8745"`` for a point; ``"region (approximate) 33.1, 35.9"``
-        for an outline, whose centroid stands in for it.
+        for an outline, whose centroid stands in for it; a line's WKT
+        (``"LINESTRING (35.9 33.1, 36 33.2)"``, longitude first), since no one
+        point stands in for a route.
     """
+    if place.is_line:
+        return shapely.to_wkt(place.geometry, rounding_precision=COORDINATE_DECIMALS, trim=True)
     point = place.geometry if place.is_point else place.geometry.centroid
     text = f"{round(point.y, COORDINATE_DECIMALS)}, {round(point.x, COORDINATE_DECIMALS)}"
     return text if place.is_point else f"{REGION_PREFIX} {text}"

@@ -53,6 +53,7 @@ from briefmap.drawing.exports import (
     place_feature,
     source_record,
 )
+from briefmap.drawing.line_places import line_strokes
 from briefmap.drawing.mapping import Arrow, deployment_arrows
 from briefmap.drawing.plan import ENDED_UNDATED, MapFeature, card_lines, plan_features
 from briefmap.drawing.symbology import REGION_FILL_SCALE, STATUS_STYLES
@@ -78,10 +79,11 @@ def _kml_colour(colour: str, opacity: float) -> str:
 
 
 def _style_id(feature: MapFeature) -> str:
-    lead, region = feature.lead, not feature.place.is_point
+    place, lead = feature.place, feature.lead
+    shape = "point" if place.is_point else "line" if place.is_line else "region"
     return (
         f"bm-{lead.status.value}-{lead.posture.value}-"
-        f"{feature.actor.colour.lstrip('#').lower()}-{'region' if region else 'point'}"
+        f"{feature.actor.colour.lstrip('#').lower()}-{shape}"
     )
 
 
@@ -99,8 +101,15 @@ def _style(feature: MapFeature) -> ET.Element:
     # A point's icon: the actor's colour, fainter down the ladder, faint when former.
     ET.SubElement(icon, "color").text = _kml_colour(colour, max(fill, 0.4))
     line = ET.SubElement(style, "LineStyle")
-    ET.SubElement(line, "color").text = _kml_colour(colour, 1.0)
-    ET.SubElement(line, "width").text = str(status.weight)
+    if feature.place.is_line:
+        # KML has no dash: a line place keeps the map's width for its status and
+        # posture (line_places), its outer stroke, paler when proposed.
+        outer = line_strokes(colour, lead.status, lead.posture)[0]
+        ET.SubElement(line, "color").text = _kml_colour(colour, outer.opacity)
+        ET.SubElement(line, "width").text = str(outer.weight)
+    else:
+        ET.SubElement(line, "color").text = _kml_colour(colour, 1.0)
+        ET.SubElement(line, "width").text = str(status.weight)
     poly = ET.SubElement(style, "PolyStyle")
     ET.SubElement(poly, "color").text = _kml_colour(colour, fill)
     ET.SubElement(poly, "fill").text = "1" if fill > 0 else "0"
@@ -128,6 +137,15 @@ def _kml_geometry(parent: ET.Element, geometry: Any) -> None:
     if geometry.geom_type == "Point":
         point = ET.SubElement(parent, "Point")
         ET.SubElement(point, "coordinates").text = _coordinates(geometry.coords)
+        return
+    if geometry.geom_type == "MultiLineString":
+        parts = ET.SubElement(parent, "MultiGeometry")
+        for line in geometry.geoms:
+            _kml_geometry(parts, line)
+        return
+    if geometry.geom_type == "LineString":
+        line = ET.SubElement(parent, "LineString")
+        ET.SubElement(line, "coordinates").text = _coordinates(geometry.coords)
         return
     polygon = ET.SubElement(parent, "Polygon")
     rings = [("outerBoundaryIs", geometry.exterior)] + [
