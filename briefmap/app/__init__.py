@@ -18,6 +18,8 @@ loaded, held in the session, laid out and linked:
   the map's frame fetches instead of receiving them through Streamlit;
 - ``card``: the claim card;
 - ``panels``: data problems, the upload, changes, the timeline chart, downloads;
+- ``own_claims_panel``: the upload panel's "Turn rows into claims" (a column per
+  field, a live preview, Apply);
 - ``pack_panel``: Export briefing, the briefing picked as an offline HTML pack
   and a PDF handout;
 - ``png_panel``: the PNG snapshot, drawn on request by the server's Chromium,

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from briefmap.app.own_claims_panel import rows_to_claims
 from briefmap.app.session import KEY_TIMELINE, KEY_VIEW_REQUEST, reset_filters
 from briefmap.app.view import BriefingView
 from briefmap.data.own_layer import describe_own_layer
@@ -136,6 +137,7 @@ def upload_panel(view: BriefingView) -> None:
             f"Your upload layer: {len(shown.claims)} of "
             f"{len(result.catalog.claims)} of its claims match the filters."
         )
+    rows_to_claims(view)  # the own layer's rows as claims, on purpose (issue 26)
 
 
 def empty_result_notice(selection: Selection) -> bool:

@@ -9,7 +9,7 @@ left (and, on a session's first run, lays out the sidebar: :func:`sidebar_first`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import streamlit as st
@@ -72,7 +72,13 @@ class BriefingView:
         """The user's upload under the same filters (for its panel and its layer)."""
         if self.upload is None:
             return None
-        return self.upload.result.catalog.index.select(self.claim_filter)
+        mine, flt = self.upload.result.catalog, self.claim_filter
+        # Actors the user's rows brought (own_claims' new actors) have no checkbox
+        # in the sidebar's filter, so no filter leaves them out.
+        theirs = set(mine.meta.actor_ids) - set(self.catalog.meta.actor_ids)
+        if theirs and flt.actors is not None:
+            flt = replace(flt, actors=flt.actors | theirs)
+        return mine.index.select(flt)
 
     @cached_property
     def overlay(self) -> Overlay | None:

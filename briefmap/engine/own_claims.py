@@ -440,3 +440,20 @@ def mapped_report(
         print(describe_row_claims(made))
         issues += made.issues
     return not issues, issues
+
+
+def with_row_claims(catalog: Catalog, made: RowClaims) -> Catalog:
+    """``catalog`` (an upload's) with the claims a mapping made, their places, sources and new actors.
+
+    Applied twice, the same rows give the same ids: the claims are replaced, not doubled.
+    """
+    mapped = made.catalog
+    known = {a.id for a in catalog.meta.actors}
+    actors = (*catalog.meta.actors, *(a for a in made.new_actors if a.id not in known))
+    return Catalog(
+        places={**catalog.places, **mapped.places},
+        claims={**catalog.claims, **mapped.claims},
+        sources={**catalog.sources, **mapped.sources},
+        as_of=catalog.as_of,
+        meta=dataclasses.replace(catalog.meta, actors=actors),
+    )
