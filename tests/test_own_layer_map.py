@@ -119,6 +119,9 @@ def test_the_app_draws_an_uploaded_own_layer_and_says_what_loaded(
     assert "has 2 error(s); 2 record(s) were left out" in error.value
     line = markdown_text(describe_own_layer(result.own_layers[0]))
     assert line in [c.value for c in at.caption]
+    # The Export menu offers the layer's own GeoJSON, named as the user's.
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert f"GeoJSON of your layer ({OWN_LAYER_MARK})" in labels
 
 
 @pytest.mark.usefixtures("_navigation_only")

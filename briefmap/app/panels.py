@@ -10,7 +10,7 @@ import streamlit as st
 from briefmap.app.own_claims_panel import rows_to_claims
 from briefmap.app.session import KEY_TIMELINE, KEY_VIEW_REQUEST, reset_filters
 from briefmap.app.view import BriefingView
-from briefmap.data.own_layer import describe_own_layer
+from briefmap.data.own_layer import OWN_LAYER_MARK, describe_own_layer
 from briefmap.data.schema import Catalog, ClaimStatus
 from briefmap.data.uploads import describe
 from briefmap.data.validate import IssueGroup, ValidationIssue, examples_text
@@ -299,9 +299,10 @@ def export_view(view: BriefingView) -> ExportView:
 def export_menu(view: BriefingView) -> None:
     """Downloads of exactly what is on screen; each file is made only when asked for."""
     from briefmap.app.png_panel import png_snapshot
-    from briefmap.drawing import exports, gis_exports, html_export
+    from briefmap.drawing import exports, gis_exports, html_export, own_exports
 
     catalog, selection, overlay = view.catalog, view.selection, view.overlay
+    own = view.upload.result.own_layers if view.upload else ()
     stem = f"briefmap-{catalog.as_of or 'latest'}"
     title = catalog.meta.title
     # Not "shown": the upload's part below takes that name, and these makers
@@ -332,7 +333,9 @@ def export_menu(view: BriefingView) -> None:
         ("CSV of the claims", lambda: exports.claims_csv(catalog, selection), ".csv", "text/csv"),
         (
             "HTML map (opens offline)",
-            lambda: html_export.standalone_html(catalog, selection, title, overlay, framing),
+            lambda: html_export.standalone_html(
+                catalog, selection, title, overlay, framing, own_layers=own
+            ),
             ".html",
             "text/html",
         ),
@@ -348,10 +351,20 @@ def export_menu(view: BriefingView) -> None:
         st.caption(f"{selection.summary_line}, as of {catalog.as_of or 'today'}.")
         for label, make, suffix, mime in briefing:
             deferred_download(label, make, file_name=f"{stem}{suffix}", mime=mime, width="stretch")
+        if own:  # the user's own layers, apart and named as theirs
+            deferred_download(
+                f"GeoJSON of your layer ({OWN_LAYER_MARK})",
+                lambda: own_exports.own_geojson(own).encode("utf-8"),
+                file_name=f"{stem}-your-layer.geojson",
+                mime=GEOJSON_MIME,
+                width="stretch",
+            )
         png_snapshot(
             view,
             framing,
-            lambda: html_export.standalone_html(catalog, selection, title, overlay, framing),
+            lambda: html_export.standalone_html(
+                catalog, selection, title, overlay, framing, own_layers=own
+            ),
         )
         st.toggle(
             WHOLE_DATA_SET_LABEL,

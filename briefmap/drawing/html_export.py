@@ -16,12 +16,14 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import folium
 
+from briefmap.data.own_layer import OWN_LAYER_MARK, OwnLayer
 from briefmap.data.schema import Catalog
 from briefmap.drawing.assets import (
     LEAFLET_CSS,
@@ -34,6 +36,7 @@ from briefmap.drawing.assets import (
 )
 from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto
 from briefmap.drawing.mapping import UPLOAD_LAYER, MapExtras, build_map
+from briefmap.drawing.own_layer_map import OWN_LAYER_TITLE, build_own_layers, own_legend_group
 from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame
 from briefmap.engine.query import Selection
 from briefmap.engine.state import MapArea, MapView
@@ -201,6 +204,7 @@ def _header(
     title: str,
     overlay: Overlay | None = None,
     scene: str | None = None,
+    own_layers: Sequence[OwnLayer] = (),
 ) -> str:
     as_of = f"As of {catalog.as_of}" if catalog.as_of else "As of: date not stated"
     shown = f'<span class="bm-export-scene">{map_text(scene)}</span>' if scene else ""
@@ -209,6 +213,12 @@ def _header(
         f"{map_text(overlay.selection.summary_line)}</span>"
         if overlay
         else ""
+    )
+    # The user's own layers, marked as theirs (issue 26).
+    mine += "".join(
+        f'<span class="bm-export-count">{map_text(OWN_LAYER_TITLE)}: {map_text(own.name)}, '
+        f"{len(own.features):,} features ({map_text(OWN_LAYER_MARK)})</span>"
+        for own in own_layers
     )
     return (
         '<header class="bm-export-head">'
@@ -251,6 +261,7 @@ def standalone_html(
     title: str,
     overlay: Overlay | None = None,
     view: ExportView | None = None,
+    own_layers: Sequence[OwnLayer] = (),
 ) -> str:
     """The map as one HTML file that opens offline, with title, date and sources.
 
@@ -276,6 +287,10 @@ def standalone_html(
     view
         Where the map looks and what the scene marks; by default the places
         shown, framed as the map frames them at first.
+    own_layers
+        The user's own layers on screen: drawn as the app draws them (a layer
+        per folder, the legend's entry), named in the header as their data,
+        not sourced claims.
 
     Returns
     -------
@@ -297,6 +312,10 @@ def standalone_html(
             groups.append(
                 build_upload_layer_auto(overlay.catalog, overlay.selection, overlay.label)
             )
+        for own in own_layers:
+            groups.extend(build_own_layers(own))
+        if own_layers:
+            groups.append(own_legend_group(own_layers))
         return groups
 
     view = view or ExportView()
@@ -321,7 +340,9 @@ def standalone_html(
         1,
     )
     html = html.replace(
-        "<body>", f"<body>\n{_header(catalog, selection, title, overlay, view.scene)}", 1
+        "<body>",
+        f"<body>\n{_header(catalog, selection, title, overlay, view.scene, own_layers)}",
+        1,
     )
     html = html.replace("</body>", f"{_footer(catalog, selection, overlay)}\n</body>", 1)
     if _EXTERNAL_SCRIPT.search(html) or _STYLESHEET_LINK.search(html):

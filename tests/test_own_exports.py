@@ -1,0 +1,58 @@
+"""The user's own layer in exports: drawn and marked in the HTML map, apart in its GeoJSON.
+
+Read back, the GeoJSON is the user's own layer again, never claims.
+"""
+
+from __future__ import annotations
+
+import json
+
+from test_own_layer import HOSTILE, MY_MAPS
+
+from briefmap.data.own_layer import OWN_LAYER_MARK, OwnLayer
+from briefmap.data.schema import Catalog
+from briefmap.data.uploads import load_uploaded_files
+from briefmap.drawing.html_export import standalone_html
+from briefmap.drawing.own_exports import own_geojson
+from briefmap.drawing.own_layer_map import OWN_LEGEND_TEXT
+from briefmap.engine.query import ClaimFilter, select
+
+
+def _own(real_catalog: Catalog) -> OwnLayer:
+    (layer,) = load_uploaded_files([("trip.kml", MY_MAPS)], base=real_catalog).own_layers
+    return layer
+
+
+def test_the_html_map_draws_the_own_layer_marked(real_catalog: Catalog) -> None:
+    layer = _own(real_catalog)
+    selection = select(real_catalog, ClaimFilter())
+    page = standalone_html(real_catalog, selection, "Brief", own_layers=[layer])
+    assert page.count("L.polygon(") >= 1 and "bm-own-linestring" in page
+    head = page[page.index("<header") : page.index("</header>")]
+    assert "Your layer: Field trip, 3 features (your data — not sourced claims)" in head, head
+    assert OWN_LEGEND_TEXT.replace("—", "\\u2014") in page or OWN_LEGEND_TEXT in page
+    assert HOSTILE not in page
+    # Without one, nothing of it.
+    plain = standalone_html(real_catalog, selection, "Brief")
+    assert "bm-own" not in plain and OWN_LAYER_MARK not in plain
+
+
+def test_the_own_layers_geojson_is_apart_named_and_reads_back_as_the_users_own(
+    real_catalog: Catalog,
+) -> None:
+    layer = _own(real_catalog)
+    text = own_geojson([layer])
+    collection = json.loads(text)
+    assert collection["name"] == OWN_LAYER_MARK
+    assert len(collection["features"]) == len(layer.features)
+    kinds = {f["geometry"]["type"] for f in collection["features"]}
+    assert {"GeometryCollection", "LineString", "Polygon"} <= kinds
+    route = next(f for f in collection["features"] if f["properties"]["name"] == "Patrol & route")
+    assert route["properties"]["folder"] == "Routes"
+    assert route["properties"]["source_file"] == "trip.kml"
+    # Uploaded again: the user's own layer, every feature, and no claim.
+    result = load_uploaded_files([("back.geojson", text.encode())], base=real_catalog)
+    assert len(result.catalog.claims) == 0 and not result.errors
+    (again,) = result.own_layers
+    assert len(again.features) == len(layer.features)
+    assert {f.name for f in again.features} == {f.name for f in layer.features}
