@@ -243,3 +243,39 @@ def test_the_frame_holds_every_feature_wherever_it_reaches(real_catalog: Catalog
     (layer,) = load_uploaded_files([("t.csv", far.encode())], base=real_catalog).own_layers
     assert own_layers_bounds([layer]) == [[30.1, 31.2], [34.5, 36.2]]
     assert own_layers_bounds([]) is None
+
+
+@pytest.mark.usefixtures("_navigation_only")
+def test_a_png_drawn_before_an_own_layer_is_not_offered_for_it(
+    real_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefmap import screenshots
+    from briefmap.drawing import png_export
+
+    pages: list[str] = []
+
+    def draw(html: str) -> bytes:
+        pages.append(html)
+        return b"\x89PNG fake"
+
+    monkeypatch.setattr(screenshots, "why_no_browser", lambda _what, _chromium=None: None)
+    monkeypatch.setattr(png_export, "png_snapshot", draw)
+    monkeypatch.setattr(view, "current_upload", lambda data: None)
+    at = open_app()
+    at.button(key="png_draw").click().run()
+    for _ in range(50):  # drawn off the script's thread: the next runs show it once done
+        if not any(b.proto.label == "Save the PNG" for b in at.get("download_button")):
+            at.run()
+    assert any(b.proto.label == "Save the PNG" for b in at.get("download_button"))
+    # Then an own layer is uploaded: the PNG before it no longer shows what is on screen.
+    result = load_uploaded_files([("sites.csv", CSV_LAT_LON.encode())], base=real_catalog)
+    monkeypatch.setattr(view, "current_upload", lambda data: Upload(("sites.csv",), "d", result))
+    at.run()
+    assert not at.exception
+    assert "Save the PNG" not in {b.proto.label for b in at.get("download_button")}
+    # Drawn again, it draws the own layer.
+    at.button(key="png_draw").click().run()
+    for _ in range(50):
+        if not any(b.proto.label == "Save the PNG" for b in at.get("download_button")):
+            at.run()
+    assert "bm-own" in pages[-1] and "bm-own" not in pages[0]

@@ -48,7 +48,14 @@ def png_snapshot(view: BriefingView, shown_view: ExportView, page: Callable[[], 
     # a scene's frame or Fit map gives another picture. A click does not.
     drawn = {k: v for k, v in view.params.items() if k not in VIEW_PARAMS}
     shown = json.dumps(
-        [drawn, view.overlay.label if view.overlay else None, shown_view.key()], sort_keys=True
+        [
+            drawn,
+            view.overlay.label if view.overlay else None,
+            # The upload's contents: its own layers are drawn too (an own layer alone has no overlay).
+            view.upload.digest if view.upload else None,
+            shown_view.key(),
+        ],
+        sort_keys=True,
     )
     st.button(
         "PNG snapshot",
