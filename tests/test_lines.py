@@ -11,12 +11,16 @@ from typing import Any
 
 import folium
 import pytest
+from canvas_reading import layer_payload
 from lines_data import STATUSES, line_feature, write_lines_data
 
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog, ClaimStatus
+from briefmap.drawing import bulk
 from briefmap.drawing.assets import web_text
 from briefmap.drawing.branca_internals import children_of
+from briefmap.drawing.bulk import build_bulk_layers
+from briefmap.drawing.line_places import line_strokes
 from briefmap.drawing.mapping import build_layers, build_map
 from briefmap.drawing.symbology import STATUS_STYLES
 from briefmap.engine.query import ClaimFilter, select
@@ -177,3 +181,33 @@ def test_the_map_page_names_a_clicked_line_place(lines_catalog: Catalog) -> None
     html = build_map(lines_catalog, select(lines_catalog, ClaimFilter())).get_root().render()
     assert '"bmPlace": "route_confirmed"' in html
     assert "bmPlace" in web_text("open-places.js")
+
+
+# ------------------------------------------------------------- the canvas
+
+
+def test_the_canvas_payload_carries_each_line_with_the_markers_strokes(
+    lines_catalog: Catalog,
+) -> None:
+    selection = select(lines_catalog, ClaimFilter())
+    payloads = [layer_payload(g) for g in build_bulk_layers(lines_catalog, selection)]
+    lines: dict[str, tuple[list, list]] = {}
+    for d in payloads:
+        if d is None or "l" not in d:
+            continue
+        assert len(d["l"]) == len(d["ls"]) == len(d["lt"]) == len(d["lp"])
+        for i, pid in enumerate(d["lp"]):
+            lines[pid] = (d["l"][i], d["LS"][d["ls"][i]])
+        # A line is no outline: the outlines' SVG would fill it.
+        assert all(len(ring) > 2 for outline in d["g"] for ring in outline)
+    assert set(lines) == {f"route_{s}" for s in STATUSES} | {"contact_line"}
+    for status in STATUSES:
+        parts, strokes = lines[f"route_{status}"]
+        place = lines_catalog.places[f"route_{status}"]
+        assert parts == [[[round(v, 5) for v in p] for p in place.geometry.coords]]
+        lead = lines_catalog.claims[f"c_{status}"]
+        want = line_strokes("#1F4E9E", lead.status, lead.posture)
+        assert strokes == [[k.colour, k.weight, k.dash or "", k.opacity] for k in want]
+    assert len(lines["contact_line"][0]) == 2
+    assert web_text("line-places.js") in bulk.BULK_LIBRARY
+    assert "__briefmapLines.layer" in web_text("canvas-engine.js")

@@ -53,6 +53,7 @@ SCRIPTS = (
     "scene-keys.js",
     "copy-link.js",
     "stacked-places.js",
+    "line-places.js",
 )
 STYLES = (
     "map.css",

@@ -81,7 +81,12 @@ Publish = Callable[[str], str | None]
 # The script shared by every bulk layer on a page, defined once (window.__briefmapBulk),
 # with the crowded areas' boxes it draws (window.__briefmapAggregate).
 # Shipped as written: comments and indentation cost about 8 KB a page.
-BULK_LIBRARY = web_text("aggregate.js") + web_text("payload-fetch.js") + web_text("canvas.js")
+BULK_LIBRARY = (
+    web_text("aggregate.js")
+    + web_text("payload-fetch.js")
+    + web_text("canvas.js")
+    + web_text("line-places.js")
+)
 
 # Each engine's per-layer script: a function expression, called by BulkLayer's template.
 ENGINES = {"canvas": web_text("canvas-engine.js"), "circles": web_text("circles-engine.js")}
@@ -130,7 +135,11 @@ class BulkLayer(MapElement):
         self.library = BULK_LIBRARY if library else ""
         self.engine = engine
         self.engine_js = ENGINES[engine]
-        self.count = count if isinstance(payload, str) else len(payload["x"]) + len(payload["g"])
+        self.count = (
+            count
+            if isinstance(payload, str)
+            else len(payload["x"]) + len(payload["g"]) + len(payload.get("l", ()))
+        )
 
     @staticmethod
     def serialise(payload: dict[str, Any]) -> str:

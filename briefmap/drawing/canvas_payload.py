@@ -28,6 +28,11 @@ The payload of a layer (see :func:`layer_payload_of`):
   are drawn on top.
 - ``g``, ``gs``, ``gt``, the outlines: rings of [lon, lat] rounded to 5
   decimals, with their style and tooltip index.
+- ``l``, ``ls``, ``lt``, ``lp``, the line places (``web/line-places.js``):
+  each line's parts as paths of [lon, lat] rounded to 5 decimals, its style
+  and tooltip index and its place id; ``LS``, per style, the strokes a line of
+  it is drawn with (:func:`briefmap.drawing.line_places.line_strokes`: ``[colour,
+  weight, dash, opacity]``, bottom first), ``null`` where no line uses it.
 - ``a`` (the proposed layer, when a source names a base): arrows as
   ``[tail lat, tail lon, tip lat, tip lon, head lat, head lon, head lat, head lon,
   colour, label]``, rounded to 5 decimals; the tip is the head's first corner.
@@ -53,6 +58,7 @@ from typing import Any
 import numpy as np
 
 from briefmap.data.schema import Catalog, ClaimStatus, Posture
+from briefmap.drawing.line_places import line_payload, line_strokes
 from briefmap.drawing.plan import (
     TOOLTIP_TAGS,
     TOOLTIP_TAIL,
@@ -156,6 +162,7 @@ def layer_payload_of(
     actor_table = catalog.meta.actor_table
     marks: dict[ActorMark, int] = {}
     samples: list[tuple[int, int]] = []
+    looks: list[tuple[str, ClaimStatus, Posture]] = []  # per style, for a line's strokes
     first_of_style = np.unique(style_index, return_index=True)[1]
     for code, at in zip(style_codes.tolist(), first_of_style.tolist(), strict=True):
         actor, status, posture = _style_of_code(code // 2, claims)
@@ -172,6 +179,7 @@ def layer_payload_of(
             ]
         )
         samples.append((int(lead[at]), int(place[at])))
+        looks.append((catalog.meta.actor(actor).colour, status, posture))
     # Tallies: a single claim's ("1 claim: 1 confirmed") rides with its style;
     # features of several claims name their tally in their tooltip recipe.
     tally_code = plan.tally[rows]
@@ -229,6 +237,9 @@ def layer_payload_of(
     x0 = int(xs.min()) if len(pts) else 0
     y0 = int(ys.min()) if len(pts) else 0
     outlines = np.flatnonzero(~point)
+    shapes = [catalog.places[places.ids[int(place[i])]] for i in outlines.tolist()]
+    line = np.array([shape.is_line for shape in shapes], dtype=bool)
+    lines, outlines = outlines[line], outlines[~line]
     payload: dict[str, Any] = {
         "v": 1,
         "layer": layer.value,
@@ -253,7 +264,32 @@ def layer_payload_of(
         "L": LADDER,
         "Lk": AGGREGATE_INK,
     }
+    if len(lines):  # left out where there are none, as most layers have
+        payload.update(_lines_payload(catalog, looks, places.ids, place[lines], style_index[lines]))
+        payload["lt"] = tip_index[lines].tolist()
     return payload, samples
+
+
+def _lines_payload(
+    catalog: Catalog,
+    looks: list[tuple[str, ClaimStatus, Posture]],
+    ids: Any,
+    place: np.ndarray,
+    style: np.ndarray,
+) -> dict[str, Any]:
+    """``l``, ``ls``, ``lp`` and ``LS``: the layer's line places, for ``line-places.js``."""
+    strokes: list[Any] = [None] * len(looks)
+    for s in set(style.tolist()):
+        strokes[s] = [
+            [k.colour, k.weight, k.dash or "", k.opacity] for k in line_strokes(*looks[s])
+        ]
+    chosen = [catalog.places[ids[int(i)]] for i in place.tolist()]
+    return {
+        "l": [line_payload(p) for p in chosen],
+        "ls": style.tolist(),
+        "lp": [p.id for p in chosen],
+        "LS": strokes,
+    }
 
 
 def add_arrows(payload: dict[str, Any], arrows: list[Any]) -> None:

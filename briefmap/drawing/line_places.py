@@ -75,6 +75,11 @@ def line_paths(place: Place) -> list[list[tuple[float, float]]]:
     return [[(y, x) for x, y, *_ in part.coords] for part in parts]
 
 
+def line_payload(place: Place) -> list[list[list[float]]]:
+    """A line place's parts as [lon, lat] paths rounded to 5 decimals, for the canvas."""
+    return [[[round(lon, 5), round(lat, 5)] for lat, lon in path] for path in line_paths(place)]
+
+
 def line_elements(
     place: Place,
     colour: str,

@@ -28,11 +28,12 @@
         var q = layer.feature.properties;
         return B.tipHtml(d, q.t, q.s);
     }, {sticky: true, className: "bm-tooltip"});
-    var parts = [B.outlines(d), geo], count = d.x.length + d.g.length;
+    var parts = [B.outlines(d), geo], count = d.x.length + d.g.length + (d.l ? d.l.length : 0);
     var drawn = window.__briefmapDrawn = window.__briefmapDrawn || {};
     var owner = window.__briefmapDrawnBy = window.__briefmapDrawnBy || {};
     geo.on("add", function (e) { if (e.target === geo) { drawn[d.layer] = count; owner[d.layer] = geo; } });
     geo.on("remove", function (e) { if (e.target === geo && owner[d.layer] === geo) { drawn[d.layer] = 0; } });
+    if (d.l && d.l.length) { parts.push(window.__briefmapLines.layer(d, B.tipHtml)); }
     if (d.a && d.a.length) { parts.push(B.arrows(d)); }
     (window.__briefmapLayers = window.__briefmapLayers || {})[d.layer] = parts;
     parts.forEach(function (part) { part.addTo(group); });
