@@ -61,10 +61,10 @@ def _patch_naive_path() -> None:
     replaced on its class, the renderer's name in the module that calls it.
     """
     from bench import naive
-    from briefmap.app import data, map_panel, scenes
+    from briefmap.app import data, map_panel
     from briefmap.data.schema import PlaceKind
     from briefmap.drawing import mapping
-    from briefmap.engine import query, timeline
+    from briefmap.engine import interaction, query, timeline
     from briefmap.engine.index import CatalogIndex
 
     CatalogIndex.select = lambda self, flt: query.select(self.catalog, flt)  # type: ignore[method-assign]
@@ -78,8 +78,8 @@ def _patch_naive_path() -> None:
             k for k in PlaceKind if any(p.kind is k for p in self.catalog.places.values())
         ]
     )
-    CatalogIndex.selection_bounds = lambda self, selection: scenes.bounds_of(  # type: ignore[method-assign]
-        [self.catalog.places[p] for p in selection.place_ids]
+    CatalogIndex.selection_bounds = lambda self, selection: interaction.places_bounds(  # type: ignore[method-assign]
+        self.catalog, selection.place_ids
     )
     CatalogIndex.off_map_place_ids = lambda self, selection: [  # type: ignore[method-assign]
         p for p in selection.place_ids if self.catalog.places[p].off_map
