@@ -5,13 +5,17 @@ Read back, the GeoJSON is the user's own layer again, never claims.
 
 from __future__ import annotations
 
+import io
 import json
+import xml.etree.ElementTree as ET
+import zipfile
 
 from test_own_layer import HOSTILE, MY_MAPS
 
 from briefmap.data.own_layer import OWN_LAYER_MARK, OwnLayer
 from briefmap.data.schema import Catalog
 from briefmap.data.uploads import load_uploaded_files
+from briefmap.drawing.gis_exports import kmz
 from briefmap.drawing.html_export import standalone_html
 from briefmap.drawing.own_exports import own_geojson
 from briefmap.drawing.own_layer_map import OWN_LEGEND_TEXT
@@ -56,3 +60,34 @@ def test_the_own_layers_geojson_is_apart_named_and_reads_back_as_the_users_own(
     (again,) = result.own_layers
     assert len(again.features) == len(layer.features)
     assert {f.name for f in again.features} == {f.name for f in layer.features}
+
+
+def test_the_kmz_has_the_own_layer_in_a_folder_apart_never_read_back_as_claims(
+    real_catalog: Catalog,
+) -> None:
+    layer = _own(real_catalog)
+    selection = select(real_catalog, ClaimFilter())
+    raw = kmz(real_catalog, selection, [layer])
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        root = ET.fromstring(archive.read("doc.kml"))  # noqa: S314 - our own export
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    (mine,) = [
+        f
+        for f in root.iterfind("k:Document/k:Folder", ns)
+        if f.findtext("k:name", "", ns) == OWN_LAYER_MARK
+    ]
+    marks = mine.findall(".//k:Placemark", ns)
+    assert len(marks) == len(layer.features)
+    names = {m.findtext("k:name", "", ns) for m in marks}
+    assert "Patrol &amp; route" in names  # escaped: Google Earth's balloon is HTML
+    assert all(HOSTILE not in ET.tostring(m, encoding="unicode") for m in marks)
+    assert [f.findtext("k:name", "", ns) for f in mine.iterfind(".//k:Folder", ns)][:2] == [
+        "Field trip",
+        "Routes",
+    ]
+    # Read back: the briefing's places as exported, none of the user's features.
+    plain = load_uploaded_files([("b.kmz", kmz(real_catalog, selection))], base=real_catalog)
+    back = load_uploaded_files([("b.kmz", raw)], base=real_catalog)
+    assert len(back.catalog.places) == len(plain.catalog.places) > 0
+    assert len(back.catalog.claims) == len(plain.catalog.claims)
+    assert len(back.errors) == len(plain.errors)

@@ -339,7 +339,7 @@ def export_menu(view: BriefingView) -> None:
             ".html",
             "text/html",
         ),
-        ("KMZ (Google Earth)", lambda: gis_exports.kmz(catalog, selection), ".kmz", KMZ_MIME),
+        ("KMZ (Google Earth)", lambda: gis_exports.kmz(catalog, selection, own), ".kmz", KMZ_MIME),
         (
             "GeoPackage (QGIS; loads back into Briefmap)",
             lambda: gis_exports.geopackage(catalog, selection),

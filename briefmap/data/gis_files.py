@@ -169,8 +169,10 @@ def _place_rows(
         if unread:
             row = {**row, **dict.fromkeys(unread, NOT_TEXT)}
             not_text = {c: v for c, v in not_text.items() if c not in unread}
-        if str(row.get(DRAWING_FIELD) or "").lower() == "arrow":
-            continue  # our own export's arrow: a drawing of claims, not a place
+        if str(row.get(DRAWING_FIELD) or "").lower() in ("arrow", "own"):
+            # Our own export's arrow (a drawing of claims) or the user's own layer
+            # (their data, not sourced claims): not a place.
+            continue
         feature, claim = place_row(row, geometry, number, stem, out, structure=structure)
         report_not_text(not_text, feature["properties"]["id"], out)
         features.append(feature)

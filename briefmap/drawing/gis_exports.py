@@ -21,6 +21,7 @@ import re
 import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from shapely.geometry import GeometryCollection
 
 from briefmap.data.convention import LIST_FIELDS, list_text
 from briefmap.data.meta import meta_json
+from briefmap.data.own_layer import OwnLayer
 from briefmap.data.schema import (
     CLAIM_COLUMNS,
     DRAWING_FIELD,
@@ -55,6 +57,7 @@ from briefmap.drawing.exports import (
 )
 from briefmap.drawing.line_places import line_strokes
 from briefmap.drawing.mapping import Arrow, deployment_arrows
+from briefmap.drawing.own_exports import own_kml_folder
 from briefmap.drawing.plan import ENDED_UNDATED, MapFeature, card_lines, plan_features
 from briefmap.drawing.symbology import REGION_FILL_SCALE, STATUS_STYLES
 from briefmap.engine.layers import Layer, lead_order
@@ -208,8 +211,12 @@ def _placemark(catalog: Catalog, feature: MapFeature, pid: str, xml_id: str) -> 
     return mark
 
 
-def kml_document(catalog: Catalog, selection: Selection) -> bytes:
-    """The map on screen as a KML document (UTF-8); :func:`kmz` zips it."""
+def kml_document(catalog: Catalog, selection: Selection, own: Sequence[OwnLayer] = ()) -> bytes:
+    """The map on screen as a KML document (UTF-8); :func:`kmz` zips it.
+
+    ``own``: the user's own layers, in a folder of their own after the map's
+    (:func:`briefmap.drawing.own_exports.own_kml_folder`).
+    """
     ET.register_namespace("", KML_NS)
     features = plan_features(catalog, selection)
     root = ET.Element("kml", xmlns=KML_NS)
@@ -241,6 +248,8 @@ def kml_document(catalog: Catalog, selection: Selection) -> bytes:
             for arrow in deployment_arrows(catalog, here):
                 document.insert(len(styles), _arrow_style(arrow.colour))
                 folder.append(_arrow_placemark(arrow))
+    if own:
+        document.append(own_kml_folder(own))
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -270,7 +279,7 @@ def _arrow_placemark(arrow: Arrow) -> ET.Element:
     return mark
 
 
-def kmz(catalog: Catalog, selection: Selection) -> bytes:
+def kmz(catalog: Catalog, selection: Selection, own: Sequence[OwnLayer] = ()) -> bytes:
     """The map on screen as a KMZ (``doc.kml`` zipped), for Google Earth.
 
     Parameters
@@ -279,6 +288,9 @@ def kmz(catalog: Catalog, selection: Selection) -> bytes:
         The catalog on screen (rewound to its "as of" day if one was picked).
     selection
         The claims drawn from it.
+    own
+        The user's own layers on screen: a folder named "your data — not
+        sourced claims", apart from the map's layers.
 
     Returns
     -------
@@ -289,7 +301,9 @@ def kmz(catalog: Catalog, selection: Selection) -> bytes:
     """
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo("doc.kml", _ZIP_TIME), kml_document(catalog, selection))
+        archive.writestr(
+            zipfile.ZipInfo("doc.kml", _ZIP_TIME), kml_document(catalog, selection, own)
+        )
     return out.getvalue()
 
 

@@ -4,6 +4,8 @@
   "your data — not sourced claims", each feature with its original columns and
   its folder. Uploaded again, it is read as the user's own layer again (it has
   none of Briefmap's fields), never as claims.
+- :func:`own_kml_folder`: the same as a KML folder of that name, which
+  :func:`briefmap.drawing.gis_exports.kmz` puts beside the map's layers.
 
 The offline HTML map and its PNG draw the own layer as the app does
 (:func:`briefmap.drawing.html_export.standalone_html`, ``own_layers``).
@@ -12,16 +14,23 @@ The offline HTML map and its PNG draw the own layer as the app does
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from typing import Any
 
 from shapely.geometry import mapping
 
 from briefmap.data.own_layer import OWN_LAYER_MARK, OwnLayer
+from briefmap.data.schema import DRAWING_FIELD
+from briefmap.safe import markup_free_text
 
 # The column that carries a feature's folder path (outermost first, " / " between).
 FOLDER_COLUMN = "folder"
 # The column that carries the file a feature came from.
 FILE_COLUMN = "source_file"
+# DRAWING_FIELD's value on the own layer's features in a KMZ: read back, skipped
+# as Briefmap's drawing, as the deployment arrows are.
+OWN_DRAWING = "own"
 
 
 def own_geojson(layers: Sequence[OwnLayer]) -> str:
@@ -54,3 +63,72 @@ def own_geojson(layers: Sequence[OwnLayer]) -> str:
         {"type": "FeatureCollection", "name": OWN_LAYER_MARK, "features": features},
         ensure_ascii=False,
     )
+
+
+# ------------------------------------------------------------------ KML
+
+
+def _coordinates(positions: Any) -> str:
+    return " ".join(f"{x!r},{y!r}" for x, y, *_ in positions)
+
+
+def _kml_geometry(parent: ET.Element, geometry: Any) -> None:
+    """Any shapely geometry as KML: multi-geometries and collections as ``MultiGeometry``."""
+    kind = geometry.geom_type
+    if kind in ("MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection"):
+        parts = ET.SubElement(parent, "MultiGeometry")
+        for part in geometry.geoms:
+            _kml_geometry(parts, part)
+    elif kind == "Point":
+        ET.SubElement(ET.SubElement(parent, "Point"), "coordinates").text = _coordinates(
+            geometry.coords
+        )
+    elif kind in ("LineString", "LinearRing"):
+        ET.SubElement(ET.SubElement(parent, "LineString"), "coordinates").text = _coordinates(
+            geometry.coords
+        )
+    elif kind == "Polygon":
+        polygon = ET.SubElement(parent, "Polygon")
+        rings = [("outerBoundaryIs", geometry.exterior)] + [
+            ("innerBoundaryIs", ring) for ring in geometry.interiors
+        ]
+        for tag, ring in rings:
+            ring_element = ET.SubElement(ET.SubElement(polygon, tag), "LinearRing")
+            ET.SubElement(ring_element, "coordinates").text = _coordinates(ring.coords)
+
+
+def own_kml_folder(layers: Sequence[OwnLayer]) -> ET.Element:
+    """The user's own layers as one KML ``Folder`` named :data:`OWN_LAYER_MARK`.
+
+    A folder per layer, and in it one per KML folder or GeoPackage layer; a
+    placemark per feature with its name, its description as text and its
+    columns as extended data, every text escaped (Google Earth's balloon is
+    HTML), and :data:`~briefmap.data.schema.DRAWING_FIELD` ``own``: read back
+    by Briefmap, it is not taken for a place or a claim.
+    """
+    folder = ET.Element("Folder")
+    ET.SubElement(folder, "name").text = OWN_LAYER_MARK
+    for layer in layers:
+        mine = ET.SubElement(folder, "Folder")
+        ET.SubElement(mine, "name").text = markup_free_text(layer.name)
+        for sublayer in layer.sublayers:
+            into = mine
+            if sublayer.path:
+                into = ET.SubElement(mine, "Folder")
+                ET.SubElement(into, "name").text = markup_free_text(sublayer.name)
+            for feature in sublayer.features:
+                mark = ET.SubElement(into, "Placemark")
+                ET.SubElement(mark, "name").text = markup_free_text(feature.name)
+                ET.SubElement(mark, "description").text = markup_free_text(
+                    "\n".join([OWN_LAYER_MARK, feature.description_text, *feature.links])
+                )
+                data = ET.SubElement(mark, "ExtendedData")
+                for name, value in (*feature.properties.items(), (DRAWING_FIELD, OWN_DRAWING)):
+                    if name.lower() in ("name", "description") or (
+                        name == DRAWING_FIELD and value != OWN_DRAWING
+                    ):
+                        continue
+                    element = ET.SubElement(data, "Data", name=markup_free_text(name))
+                    ET.SubElement(element, "value").text = markup_free_text(value)
+                _kml_geometry(mark, feature.geometry)
+    return folder
