@@ -1,0 +1,65 @@
+"""Line places in the browser (issue 26): drawn with their status's dash, a click
+on one opens its card. On a generated data set (``lines_data``), served as the
+app's data folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from browser_support import MAP_IFRAME, WAIT_MS, AppServer, expect, serving
+from lines_data import STATUSES, write_lines_data
+
+from briefmap.data.schema import ClaimStatus
+from briefmap.drawing.symbology import STATUS_STYLES
+
+# The dash of each drawn stroke (Leaflet writes it as the path's attribute).
+STROKES_JS = """() => Array.from(document.querySelectorAll('path.bm-line-stroke'))
+    .map(p => p.getAttribute('stroke-dasharray'))"""
+
+# Where a spot on the map is, in the map's frame.
+SPOT_JS = """([lat, lng]) => {
+    const p = map.latLngToContainerPoint([lat, lng]);
+    const box = map.getContainer().getBoundingClientRect();
+    return {x: box.left + p.x, y: box.top + p.y};
+}"""
+
+
+@pytest.fixture(scope="module")
+def lines_server(
+    chromium_path: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    data = write_lines_data(tmp_path_factory.mktemp("lines") / "data")
+    with serving(tmp_path_factory, "lines", data) as server:
+        yield server
+
+
+def _card_name(app: Any) -> str:
+    return app.claim_card().get_by_role("combobox", name="Claim card").input_value()
+
+
+def test_a_line_place_is_drawn_takes_a_click_and_opens_its_card(
+    open_page: Any, lines_server: AppServer
+) -> None:
+    app = open_page(lines_server)
+    app.goto("/")
+    app.wait_features(7)  # six line places (their hit lines) and the depot's marker
+    app.settle()
+    frame = app.map_frame()
+    assert frame.locator("path.bm-feature.bm-line").count() == 6
+    dashes = frame.evaluate(STROKES_JS)
+    for status in STATUSES:
+        dash = STATUS_STYLES[ClaimStatus(status)].dash
+        assert (dash in dashes) if dash else (None in dashes), (status, dashes)
+    # A click a few pixels off the line still lands on its wide hit line.
+    box = app.page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    for status in ("reported", "confirmed"):
+        name = f"Route {status}"
+        assert _card_name(app) != name, "the card already shows it: proves nothing"
+        lon = 10.5 + STATUSES.index(status) * 0.7 + 0.1  # half way along the first segment
+        spot = frame.evaluate(SPOT_JS, [41.5, lon])
+        app.page.mouse.click(box["x"] + spot["x"] + 4, box["y"] + spot["y"])
+        card = app.claim_card().get_by_role("combobox", name="Claim card")
+        expect(card).to_have_value(name, timeout=WAIT_MS)
