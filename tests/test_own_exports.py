@@ -9,13 +9,17 @@ import io
 import json
 import xml.etree.ElementTree as ET
 import zipfile
+from pathlib import Path
 
+import geopandas as gpd
+import pyogrio
 from test_own_layer import HOSTILE, MY_MAPS
 
+from briefmap.data.gis_files import geopackage_layers
 from briefmap.data.own_layer import OWN_LAYER_MARK, OwnLayer
 from briefmap.data.schema import Catalog
 from briefmap.data.uploads import load_uploaded_files
-from briefmap.drawing.gis_exports import kmz
+from briefmap.drawing.gis_exports import geopackage, kmz
 from briefmap.drawing.html_export import standalone_html
 from briefmap.drawing.own_exports import own_geojson
 from briefmap.drawing.own_layer_map import OWN_LEGEND_TEXT
@@ -91,3 +95,30 @@ def test_the_kmz_has_the_own_layer_in_a_folder_apart_never_read_back_as_claims(
     assert len(back.catalog.places) == len(plain.catalog.places) > 0
     assert len(back.catalog.claims) == len(plain.catalog.claims)
     assert len(back.errors) == len(plain.errors)
+
+
+def test_the_geopackage_has_the_own_layer_apart_never_read_back_as_places(
+    real_catalog: Catalog, tmp_path: Path
+) -> None:
+    layer = _own(real_catalog)
+    selection = select(real_catalog, ClaimFilter())
+    raw = geopackage(real_catalog, selection, [layer])
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(raw)
+    assert OWN_LAYER_MARK in {str(name) for name, _ in pyogrio.list_layers(path)}
+    mine = gpd.read_file(path, layer=OWN_LAYER_MARK)
+    assert len(mine) == len(layer.features)
+    assert set(mine["briefmap_drawing"]) == {"own"}
+    route = mine[mine["name"] == "Patrol & route"].iloc[0]
+    assert route["folder"] == "Routes" and route["source_file"] == "trip.kml"
+    assert "https://example.org/report?id=1&x=2" in route["links"]
+    # Read back: the briefing's places and claims as exported; the own layer is no
+    # layer of places to choose, and none of it is a claim.
+    plain = load_uploaded_files(
+        [("b.gpkg", geopackage(real_catalog, selection))], base=real_catalog
+    )
+    back = load_uploaded_files([("b.gpkg", raw)], base=real_catalog)
+    assert len(back.catalog.claims) == len(plain.catalog.claims) > 0
+    assert len(back.catalog.places) == len(plain.catalog.places)
+    assert len(back.errors) == len(plain.errors) and not back.own_layers
+    assert OWN_LAYER_MARK not in geopackage_layers(raw).names

@@ -342,7 +342,7 @@ def export_menu(view: BriefingView) -> None:
         ("KMZ (Google Earth)", lambda: gis_exports.kmz(catalog, selection, own), ".kmz", KMZ_MIME),
         (
             "GeoPackage (QGIS; loads back into Briefmap)",
-            lambda: gis_exports.geopackage(catalog, selection),
+            lambda: gis_exports.geopackage(catalog, selection, own),
             ".gpkg",
             GPKG_MIME,
         ),

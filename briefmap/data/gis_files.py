@@ -55,7 +55,7 @@ from briefmap.data.gdal_rows import (
 )
 from briefmap.data.kml_files import geojson, read_kml_document
 from briefmap.data.own_files import CONVENTION_MARKS, follows_convention, own_frames, own_kml
-from briefmap.data.own_layer import OwnLayer
+from briefmap.data.own_layer import OWN_LAYER_MARK, OwnLayer
 from briefmap.data.readers import parse_json
 from briefmap.data.schema import (
     DRAWING_FIELD,
@@ -322,8 +322,11 @@ def _layers(raw: bytes) -> tuple[GeoPackageLayers, list[str]]:
     """
     listed = [(str(name), kind) for name, kind in quiet(pyogrio.list_layers, raw)]
     ours = GPKG_META_TABLE in {name for name, _ in listed}
+    # Briefmap's export also holds the user's own layer, their data: not places.
     spatial = [
-        name for name, kind in listed if kind is not None and not (ours and name in GPKG_TABLES)
+        name
+        for name, kind in listed
+        if kind is not None and not (ours and name in (*GPKG_TABLES, OWN_LAYER_MARK))
     ]
     views = _views(raw)
     layers = GeoPackageLayers(

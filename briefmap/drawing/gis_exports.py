@@ -32,7 +32,7 @@ from shapely.geometry import GeometryCollection
 
 from briefmap.data.convention import LIST_FIELDS, list_text
 from briefmap.data.meta import meta_json
-from briefmap.data.own_layer import OwnLayer
+from briefmap.data.own_layer import OWN_LAYER_MARK, OwnLayer
 from briefmap.data.schema import (
     CLAIM_COLUMNS,
     DRAWING_FIELD,
@@ -57,7 +57,7 @@ from briefmap.drawing.exports import (
 )
 from briefmap.drawing.line_places import line_strokes
 from briefmap.drawing.mapping import Arrow, deployment_arrows
-from briefmap.drawing.own_exports import own_kml_folder
+from briefmap.drawing.own_exports import own_frame, own_kml_folder
 from briefmap.drawing.plan import ENDED_UNDATED, MapFeature, card_lines, plan_features
 from briefmap.drawing.symbology import REGION_FILL_SCALE, STATUS_STYLES
 from briefmap.engine.layers import Layer, lead_order
@@ -362,7 +362,7 @@ def _claim_geometry(catalog: Catalog, claim: Claim) -> Any:
     return shapes[0] if len(shapes) == 1 else GeometryCollection(shapes)
 
 
-def geopackage(catalog: Catalog, selection: Selection) -> bytes:
+def geopackage(catalog: Catalog, selection: Selection, own: Sequence[OwnLayer] = ()) -> bytes:
     """The selection as a GeoPackage that Briefmap reads back without loss.
 
     Parameters
@@ -371,6 +371,10 @@ def geopackage(catalog: Catalog, selection: Selection) -> bytes:
         The catalog on screen (rewound to its "as of" day if one was picked).
     selection
         The claims drawn from it.
+    own
+        The user's own layers on screen: a layer of their own named "your data
+        — not sourced claims" (:func:`briefmap.drawing.own_exports.own_frame`),
+        which Briefmap does not read back as places or claims.
 
     Returns
     -------
@@ -394,5 +398,15 @@ def geopackage(catalog: Catalog, selection: Selection) -> bytes:
                 append=path.exists(),
                 # Points and polygons share a layer: GDAL's "any geometry".
                 **({"geometry_type": "Unknown"} if spatial else {}),
+            )
+        mine = own_frame(own)
+        if mine is not None:
+            pyogrio.write_dataframe(
+                mine,
+                path,
+                layer=OWN_LAYER_MARK,
+                driver="GPKG",
+                append=True,
+                geometry_type="Unknown",
             )
         return path.read_bytes()

@@ -6,6 +6,8 @@
   none of Briefmap's fields), never as claims.
 - :func:`own_kml_folder`: the same as a KML folder of that name, which
   :func:`briefmap.drawing.gis_exports.kmz` puts beside the map's layers.
+- :func:`own_frame`: the same as a table, which
+  :func:`briefmap.drawing.gis_exports.geopackage` writes as a layer of that name.
 
 The offline HTML map and its PNG draw the own layer as the app does
 (:func:`briefmap.drawing.html_export.standalone_html`, ``own_layers``).
@@ -18,6 +20,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import Any
 
+import geopandas as gpd
+import pandas as pd
 from shapely.geometry import mapping
 
 from briefmap.data.own_layer import OWN_LAYER_MARK, OwnLayer
@@ -132,3 +136,46 @@ def own_kml_folder(layers: Sequence[OwnLayer]) -> ET.Element:
                     ET.SubElement(element, "value").text = markup_free_text(value)
                 _kml_geometry(mark, feature.geometry)
     return folder
+
+
+# ------------------------------------------------------------- GeoPackage
+
+# Column names GDAL keeps for itself in a GeoPackage layer: a file's column of
+# such a name is written under a prefix.
+_RESERVED_COLUMNS = frozenset({"fid", "geom", "geometry"})
+
+
+def own_frame(layers: Sequence[OwnLayer]) -> gpd.GeoDataFrame | None:
+    """The user's own layers as one table for a GeoPackage layer named :data:`OWN_LAYER_MARK`.
+
+    Every original column as text (empty where a feature has none), its name,
+    description text and links, its folder and file, and
+    :data:`~briefmap.data.schema.DRAWING_FIELD` ``own``; ``None`` without a feature.
+    SQLite's column names ignore case: of two columns alike but for case, the
+    first is kept.
+    """
+    rows: list[dict[str, str]] = []
+    geometries = []
+    for layer in layers:
+        for feature in layer.features:
+            row = {
+                DRAWING_FIELD: OWN_DRAWING,
+                "name": feature.name,
+                "description": feature.description_text,
+                "links": " ".join(feature.links),
+                FOLDER_COLUMN: " / ".join(feature.folder),
+                FILE_COLUMN: layer.source_file,
+            }
+            taken = {key.lower() for key in row}
+            for key, value in feature.properties.items():
+                column = f"col_{key}" if key.lower() in _RESERVED_COLUMNS else key
+                if column.lower() not in taken:
+                    taken.add(column.lower())
+                    row[column] = value
+            rows.append(row)
+            geometries.append(feature.geometry)
+    if not rows:
+        return None
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    frame = pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], dtype=str)
+    return gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
