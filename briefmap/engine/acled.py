@@ -84,29 +84,28 @@ def layer_columns(layer: OwnLayer) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _cell(row: Mapping[str, str], column: str) -> str:
-    for key, value in row.items():
-        if key.strip().lower() == column:
-            return (value or "").strip()
-    return ""
-
-
 def acled_fields(row: Mapping[str, str]) -> dict[str, str]:
     """One ACLED row's cells as Briefmap's field values (empty where the row gives nothing)."""
-    precision = _cell(row, "geo_precision")
+    # Columns by their lower-case name, the first of two alike but for case.
+    lower = {key.strip().lower(): value for key, value in reversed(row.items())}
+
+    def cell(column: str) -> str:
+        return (lower.get(column) or "").strip()
+
+    precision = cell("geo_precision")
     precision = precision[:-2] if precision.endswith(".0") else precision
-    outlets = items(_cell(row, "source"))
-    event = " / ".join(t for t in (_cell(row, "event_type"), _cell(row, "sub_event_type")) if t)
-    actors = [a for a in (_cell(row, "actor1"), _cell(row, "actor2")) if a]
+    outlets = items(cell("source"))
+    event = " / ".join(t for t in (cell("event_type"), cell("sub_event_type")) if t)
+    actors = [a for a in (cell("actor1"), cell("actor2")) if a]
     return {
-        "name_en": _cell(row, "location"),
+        "name_en": cell("location"),
         "precision": PRECISION_OF.get(precision, precision),
         "kind": KIND_OF.get(precision, ""),
-        "reported": _cell(row, "event_date"),
+        "reported": cell("event_date"),
         "sources": "; ".join(outlets),
         "unknown_outlets": "|".join(name_key(o) for o in outlets if name_key(o) in UNNAMED_OUTLETS),
         "actors": "; ".join(a.replace(";", ",") for a in actors),
-        "summary": _cell(row, "notes"),
+        "summary": cell("notes"),
         "attribution": (
             f"ACLED event ({event or 'type not given'}), from {', '.join(outlets)}"
             if outlets

@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,7 @@ def flag_mapping(flags: list[str]) -> ColumnMapping:
     return ColumnMapping(columns=columns, fixed=fixed)
 
 
+@lru_cache(maxsize=4096)  # a file's rows share their days
 def day_of(text: str) -> str:
     """A day as YYYY-MM-DD, read from ISO or "15 October 2025"; else the text, for the validator."""
     text = _SPACES.sub(" ", text.strip())
@@ -165,6 +167,7 @@ def day_of(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)  # and their actors and outlets
 def name_key(text: str) -> str:
     """A name folded for matching: case, accents, punctuation and script (spelling's folding)."""
     return to_latin(normalise(text))
