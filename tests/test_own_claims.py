@@ -440,3 +440,14 @@ def test_validate_refuses_a_mapping_naming_no_column_of_the_file(
     bad.write_text("{")
     status, _, err = _run(["validate", str(kml), "--mapping", str(bad)], capsys)
     assert status == 2 and str(bad) in err
+
+
+def test_validate_refuses_acleds_preset_for_a_file_without_its_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kml = tmp_path / "sightings.kml"
+    kml.write_bytes(MY_MAPS)
+    mapping = tmp_path / "acled.json"
+    mapping.write_text('{"preset": "acled"}')
+    status, _, err = _run(["validate", str(kml), "--mapping", str(mapping)], capsys)
+    assert status == 2 and "needs every one of ACLED's columns" in err

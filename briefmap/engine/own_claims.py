@@ -406,7 +406,8 @@ def mapping_for(
 
     Raises ``ValueError`` naming the mapping file and what is wrong with it.
     """
-    from briefmap.engine.acled import layer_columns, ready_mapping
+    # Here, not at the top: acled builds on this module's ColumnMapping.
+    from briefmap.engine.acled import is_acled, layer_columns, ready_mapping
 
     if mapping_file is not None:
         try:
@@ -417,7 +418,11 @@ def mapping_for(
         mapping = flag_mapping(list(flags))
     else:
         return ready_mapping(layer)
-    problems = [] if mapping.reading else mapping_problems(mapping, layer_columns(layer))
+    columns = layer_columns(layer)
+    if mapping.reading is not None and not is_acled(columns):
+        problems = [f"{mapping.name} needs every one of ACLED's columns; this file lacks some"]
+    else:
+        problems = [] if mapping.reading else mapping_problems(mapping, columns)
     if problems:
         raise ValueError(f"{mapping_file or '--map'}: " + "; ".join(problems))
     return mapping
