@@ -113,6 +113,8 @@ def test_the_app_draws_an_uploaded_own_layer_and_says_what_loaded(
     assert not at.exception
     args = json.dumps(_map_args(at))
     assert "Your layer: sites" in args and "bm-own" in args
+    # The legend's own entry, sent with the layers.
+    assert "your data, not sourced claims" in args.replace("\\u2014", "—")
     # The upload has errors (two bad rows): the panel counts them, and still says what
     # loaded, in validate's words.
     (error,) = at.error
@@ -279,3 +281,23 @@ def test_a_png_drawn_before_an_own_layer_is_not_offered_for_it(
         if not any(b.proto.label == "Save the PNG" for b in at.get("download_button")):
             at.run()
     assert "bm-own" in pages[-1] and "bm-own" not in pages[0]
+
+
+@pytest.mark.usefixtures("_navigation_only")
+def test_presentation_views_key_strip_marks_the_own_layer_and_the_map_legend_gives_way(
+    real_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app_runs import APP
+
+    result = load_uploaded_files([("sites.csv", CSV_LAT_LON.encode())], base=real_catalog)
+    monkeypatch.setattr(view, "current_upload", lambda data: Upload(("sites.csv",), "d", result))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception
+    strips = [m.value for m in at.markdown if "bm-keystrip" in m.value]
+    assert strips and "your data, not sourced claims" in strips[0]
+    assert strips[0].count("bm-keystrip-group") >= 2 and strips[0].endswith("</div>")
+    # On the map, the legend's own entry is emptied: the strip says it.
+    sent = json.dumps(_map_args(at), ensure_ascii=False)
+    assert "your data, not sourced claims" not in sent.replace("\\u2014", "—")
