@@ -5,6 +5,7 @@ app's data folder."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,3 +64,54 @@ def test_a_line_place_is_drawn_takes_a_click_and_opens_its_card(
         app.page.mouse.click(box["x"] + spot["x"] + 4, box["y"] + spot["y"])
         card = app.claim_card().get_by_role("combobox", name="Claim card")
         expect(card).to_have_value(name, timeout=WAIT_MS)
+
+
+# ------------------------------------------------------------ the canvas renderer
+
+# Records each line layer's click, and gives a spot's place on the page.
+CANVAS_SETUP_JS = """([lat, lng]) => {
+    window.__bmOpened = [];
+    for (const parts of Object.values(window.__briefmapLayers)) {
+        for (const part of parts) {
+            if (part.lineAt) { part.on("click", (e) => window.__bmOpened.push(map.__bmReport.place)); }
+        }
+    }
+    const p = map.latLngToContainerPoint([lat, lng]);
+    const box = map.getContainer().getBoundingClientRect();
+    return {x: box.left + p.x, y: box.top + p.y};
+}"""
+
+
+@pytest.fixture(scope="module")
+def canvas_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated lines drawn by the canvas renderer, offline (bench/browser.py's page)."""
+    from bench.browser import page_html
+    from briefmap.data.loader import load_catalog
+    from briefmap.drawing import bulk
+    from briefmap.engine.query import ClaimFilter, select
+
+    catalog = load_catalog(write_lines_data(tmp_path_factory.mktemp("lines-canvas") / "d")).catalog
+    path = tmp_path_factory.mktemp("lines-canvas-page") / "page.html"
+    layers = bulk.build_bulk_layers(catalog, select(catalog, ClaimFilter()))
+    path.write_text(page_html(catalog, layers), encoding="utf-8")
+    return path
+
+
+def test_the_canvas_renderer_draws_a_line_and_a_click_near_it_opens_it(
+    browser: Any, canvas_page: Path
+) -> None:
+    from browser_support import offline_bench_page
+
+    with offline_bench_page(browser, canvas_page, width=1280, height=800) as page:
+        lon = 10.5 + STATUSES.index("reported") * 0.7 + 0.1
+        spot = page.evaluate(CANVAS_SETUP_JS, [41.5, lon])
+        # Hovered a few pixels off the line: its tooltip names it.
+        page.mouse.move(spot["x"] + 4, spot["y"])
+        tip = page.locator(".leaflet-tooltip.bm-tooltip")
+        expect(tip).to_contain_text("Route reported", timeout=WAIT_MS)
+        page.mouse.click(spot["x"] + 4, spot["y"])
+        page.wait_for_function("window.__bmOpened.length > 0", timeout=WAIT_MS)
+        assert page.evaluate("window.__bmOpened") == ["route_reported"]
+        # Well away from every line, a click opens none.
+        page.mouse.click(spot["x"] + 40, spot["y"])
+        assert page.evaluate("window.__bmOpened") == ["route_reported"]
