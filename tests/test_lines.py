@@ -14,14 +14,16 @@ import pytest
 from canvas_reading import layer_payload
 from lines_data import STATUSES, line_feature, write_lines_data
 
+from briefmap.__main__ import main
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog, ClaimStatus
 from briefmap.drawing import bulk
 from briefmap.drawing.assets import web_text
 from briefmap.drawing.branca_internals import children_of
 from briefmap.drawing.bulk import build_bulk_layers
-from briefmap.drawing.line_places import line_strokes
+from briefmap.drawing.line_places import line_paths, line_strokes
 from briefmap.drawing.mapping import build_layers, build_map
+from briefmap.drawing.scene_marks import highlight
 from briefmap.drawing.symbology import STATUS_STYLES
 from briefmap.engine.query import ClaimFilter, select
 
@@ -211,3 +213,25 @@ def test_the_canvas_payload_carries_each_line_with_the_markers_strokes(
     assert len(lines["contact_line"][0]) == 2
     assert web_text("line-places.js") in bulk.BULK_LIBRARY
     assert "__briefmapLines.layer" in web_text("canvas-engine.js")
+
+
+def test_the_command_line_says_what_the_app_says_of_a_bad_line(
+    lines_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = lines_dir / "places.geojson"
+    places = json.loads(path.read_text(encoding="utf-8"))
+    places["features"].append(
+        line_feature("bad_line", "Bad line", {"type": "LineString", "coordinates": [[11, 41]]})
+    )
+    path.write_text(json.dumps(places), encoding="utf-8")
+    assert main(["validate", str(lines_dir)]) == 1
+    printed = capsys.readouterr().out
+    said = str(load_catalog(lines_dir).issues[0])
+    assert said in printed and "record 'bad_line', field 'geometry'" in said
+
+
+def test_a_scene_rings_a_line_place_along_its_length(lines_catalog: Catalog) -> None:
+    place = lines_catalog.places["contact_line"]
+    ring = highlight(place, drawn=True)
+    assert isinstance(ring, folium.PolyLine)
+    assert ring.locations == [[list(p) for p in part] for part in line_paths(place)]
