@@ -68,6 +68,7 @@ STYLES = (
     "pack.css",
     "copy-link.css",
     "stacked-places.css",
+    "own-layer.css",
 )
 
 

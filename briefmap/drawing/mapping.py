@@ -392,8 +392,9 @@ def stable_ids(element: Element, seed: str) -> None:
 
 
 # The map page's own styles (briefmap/drawing/web/map.css), inlined in its <head>;
-# then map-corners.css, the bottom corners side by side on a narrow map.
-MAP_CSS = web_style("map.css") + web_style("map-corners.css")
+# then map-corners.css, the bottom corners side by side on a narrow map, and
+# own-layer.css, the user's own layer's card and legend entry.
+MAP_CSS = web_style("map.css") + web_style("map-corners.css") + web_style("own-layer.css")
 
 
 # Presentation view's larger type on the map (briefmap/drawing/web/presentation.css).

@@ -104,6 +104,7 @@ def test_an_uploaded_kml_is_drawn_whole_framed_marked_and_carded(
     map_.locator(".bm-own-point").click()
     card = map_.locator(".bm-own-popup .bm-own-card")
     expect(card).to_contain_text("Your data — not sourced claims", timeout=WAIT_MS)
+    expect(card).to_have_css("overflow-y", "auto")  # own-layer.css: a long card scrolls
     expect(card.locator("strong").first).to_have_text(SPOT_NAME)
     link = card.locator('a[href="https://example.org/report?id=1"]')
     expect(link).to_have_attribute("target", "_blank")
