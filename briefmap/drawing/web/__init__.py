@@ -8,7 +8,9 @@
   :class:`briefmap.drawing.bulk.BulkLayer`'s two engines.
 - ``map.css``, ``presentation.css``: the map page's styles, and the larger type
   of presentation view (``briefmap/drawing/mapping.py``); ``map-corners.css``, the
-  map's two bottom corners side by side on a narrow map, so that neither covers the other.
+  map's two bottom corners side by side on a narrow map, so that neither covers the other;
+  ``own-layer.css``, the user's own layer's card and legend entry
+  (``briefmap/drawing/own_layer_map.py``).
 - ``presentation-page.css``, ``map-page.css``: presentation view's and the Map
   page's Streamlit page around the map (``briefmap/app/scenes.py``).
 - ``held.css``: a page's body shown once the app's stylesheets apply
