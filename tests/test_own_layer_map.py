@@ -301,3 +301,22 @@ def test_presentation_views_key_strip_marks_the_own_layer_and_the_map_legend_giv
     # On the map, the legend's own entry is emptied: the strip says it.
     sent = json.dumps(_map_args(at), ensure_ascii=False)
     assert "your data, not sourced claims" not in sent.replace("\\u2014", "—")
+
+
+@pytest.mark.usefixtures("_navigation_only")
+def test_fit_map_frames_the_own_layer_with_the_places_shown(
+    real_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefmap.app.session import KEY_VIEW_REQUEST
+
+    far = "name,latitude,longitude\nfar west,30.5,22.0\n"
+    result = load_uploaded_files([("far.csv", far.encode())], base=real_catalog)
+    monkeypatch.setattr(view, "current_upload", lambda data: Upload(("far.csv",), "d", result))
+    at = open_app()
+    (fit,) = [b for b in at.button if b.label == "Fit map"]
+    fit.click().run()
+    assert not at.exception
+    (south, west), (north, east) = at.session_state[KEY_VIEW_REQUEST].bounds
+    assert west <= 22.0 and south <= 30.5  # the own layer's far feature
+    _, (n, e) = real_catalog.index.map_bounds
+    assert north >= n - 1 and east >= e - 1  # and the briefing's places
