@@ -36,8 +36,26 @@ def _line(i: int) -> dict[str, Any]:
     return {"type": "LineString", "coordinates": [[lon, 41.0], [lon + 0.2, 42.0], [lon, 43.0]]}
 
 
-def places() -> dict[str, Any]:
-    """Places: a line per status, a two-part line of contact and a point beside them."""
+def _depot(i: int) -> dict[str, Any]:
+    # Depots in a grid in the region's north-east corner, clear of the lines.
+    lon, lat = 12.6 + (i % 40) * 0.03, 43.2 + (i // 40) * 0.03
+    return {
+        "type": "Feature",
+        "properties": {
+            "id": f"depot_{i}",
+            "name_en": f"Depot {i}",
+            "kind": "town",
+            "precision": "town",
+        },
+        "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+    }
+
+
+def places(depots: int = 0) -> dict[str, Any]:
+    """Places: a line per status, a two-part line of contact and a point beside them.
+
+    ``depots``: as many more points (a data set the app draws on its canvas).
+    """
     features = [line_feature(f"route_{s}", f"Route {s}", _line(i)) for i, s in enumerate(STATUSES)]
     features.append(
         line_feature(
@@ -57,6 +75,7 @@ def places() -> dict[str, Any]:
             "geometry": {"type": "Point", "coordinates": [13.6, 43.6]},
         }
     )
+    features += [_depot(i) for i in range(depots)]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -107,12 +126,14 @@ def _claim(cid: str, place: str, status: str, posture: str, actor: str = "blue")
     }
 
 
-def claims() -> dict[str, Any]:
-    """A current claim on each route by status, the line of contact, and the depot."""
+def claims(depots: int = 0) -> dict[str, Any]:
+    """A current claim on each route by status, the line of contact, and the depot(s)."""
     rows = [_claim(f"c_{s}", f"route_{s}", s, "current") for s in STATUSES]
     rows.append(_claim("c_contact", "contact_line", "reported", "current", actor="red"))
     # Another day: the sidebar's date slider wants two (one day alone fails it).
-    rows.append({**_claim("c_depot", "depot", "reported", "current"), "reported": "2025-03-03"})
+    depot = {**_claim("c_depot", "depot", "reported", "current"), "reported": "2025-03-03"}
+    depot["places"] += [f"depot_{i}" for i in range(depots)]
+    rows.append(depot)
     return {"as_of": "2025-03-03", "claims": rows}
 
 
@@ -125,14 +146,17 @@ def meta() -> dict[str, Any]:
     }
 
 
-def write_lines_data(folder: Path) -> Path:
-    """Write the data set into ``folder`` (made if missing); returns it."""
+def write_lines_data(folder: Path, depots: int = 0) -> Path:
+    """Write the data set into ``folder`` (made if missing); returns it.
+
+    ``depots``: more points, so many that the app draws them on its canvas.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     for name, payload in (
         ("briefmap.json", meta()),
-        ("places.geojson", places()),
+        ("places.geojson", places(depots)),
         ("sources.json", sources()),
-        ("claims.json", claims()),
+        ("claims.json", claims(depots)),
     ):
         (folder / name).write_text(json.dumps(payload, indent=1), encoding="utf-8")
     return folder

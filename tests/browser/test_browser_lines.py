@@ -115,3 +115,37 @@ def test_the_canvas_renderer_draws_a_line_and_a_click_near_it_opens_it(
         # Well away from every line, a click opens none.
         page.mouse.click(spot["x"] + 40, spot["y"])
         assert page.evaluate("window.__bmOpened") == ["route_reported"]
+
+
+DEPOTS = 600  # more places than the markers draw: the app draws them on its canvas
+DRAWN_JS = "() => Object.values(window.__briefmapDrawn || {}).reduce((a, b) => a + b, 0)"
+
+
+@pytest.fixture(scope="module")
+def crowded_server(
+    chromium_path: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    data = write_lines_data(tmp_path_factory.mktemp("lines-crowded") / "data", depots=DEPOTS)
+    with serving(tmp_path_factory, "lines-crowded", data) as server:
+        yield server
+
+
+def test_in_the_app_a_click_near_a_line_on_the_canvas_opens_its_card(
+    open_page: Any, crowded_server: AppServer
+) -> None:
+    app = open_page(crowded_server)
+    app.goto("/")
+    frame = app.map_frame()
+    # Every place drawn: the lines, the depot and the depots, on the canvas.
+    frame.wait_for_function(f"() => ({DRAWN_JS})() === {DEPOTS + 7}", timeout=WAIT_MS)
+    app.settle()
+    assert app.count_in_map(".bm-line") == 0  # no SVG hit lines: the canvas's own test
+    box = app.page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    name = "Route unverified"
+    assert _card_name(app) != name, "the card already shows it: proves nothing"
+    lon = 10.5 + STATUSES.index("unverified") * 0.7 + 0.1
+    spot = app.map_frame().evaluate(SPOT_JS, [41.5, lon])
+    app.page.mouse.click(box["x"] + spot["x"] + 4, box["y"] + spot["y"])
+    card = app.claim_card().get_by_role("combobox", name="Claim card")
+    expect(card).to_have_value(name, timeout=WAIT_MS)
