@@ -23,8 +23,9 @@ from briefmap.drawing.branca_internals import children_of
 from briefmap.drawing.bulk import build_bulk_layers
 from briefmap.drawing.line_places import line_paths, line_strokes
 from briefmap.drawing.mapping import build_layers, build_map
+from briefmap.drawing.plan import plan_features
 from briefmap.drawing.scene_marks import highlight
-from briefmap.drawing.symbology import STATUS_STYLES
+from briefmap.drawing.symbology import STATUS_STYLES, legend_html
 from briefmap.engine.query import ClaimFilter, select
 
 # ------------------------------------------------------------------ checks
@@ -235,3 +236,12 @@ def test_a_scene_rings_a_line_place_along_its_length(lines_catalog: Catalog) -> 
     ring = highlight(place, drawn=True)
     assert isinstance(ring, folium.PolyLine)
     assert ring.locations == [[list(p) for p in part] for part in line_paths(place)]
+
+
+def test_the_legend_says_how_a_line_reads_only_where_one_is_drawn(
+    lines_catalog: Catalog,
+) -> None:
+    features = plan_features(lines_catalog, select(lines_catalog, ClaimFilter()))
+    assert "Line (route, line of contact)" in legend_html(features)
+    points = [f for f in features if not f.place.is_line]
+    assert "Line (route" not in legend_html(points)

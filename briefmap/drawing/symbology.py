@@ -352,6 +352,11 @@ def legend_html(
             f'<div class="row">{swatch.format(_swatch("#555555", ClaimStatus.STATED, posture))}'
             f"{map_text(text)}</div>"
         )
+    if any(f.place.is_line for f in features):  # line_places: the same dashes, no fill
+        parts.append(
+            '<h2>Line (route, line of contact)</h2><div class="row">Dashed by status as above;'
+            " former: hollow, proposed: pale with a dark centre line</div>"
+        )
     # The canvas (symbols=False) draws crowded areas as boxes: say how they read.
     crowded = (
         f'<h2>Crowded areas</h2><div class="row">{aggregate_key_svg()}'
