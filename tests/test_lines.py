@@ -6,6 +6,7 @@ The data is generated (``lines_data``): none of the shipped data's places.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from briefmap.drawing import bulk
 from briefmap.drawing.assets import web_text
 from briefmap.drawing.branca_internals import children_of
 from briefmap.drawing.bulk import build_bulk_layers
+from briefmap.drawing.canvas_payload import dumps
 from briefmap.drawing.line_places import line_paths, line_strokes
 from briefmap.drawing.mapping import build_layers, build_map
 from briefmap.drawing.plan import plan_features
@@ -245,3 +247,26 @@ def test_the_legend_says_how_a_line_reads_only_where_one_is_drawn(
     assert "Line (route, line of contact)" in legend_html(features)
     points = [f for f in features if not f.place.is_line]
     assert "Line (route" not in legend_html(points)
+
+
+HOSTILE = "</script><img src=x onerror=alert(1)>"
+
+
+def test_a_hostile_place_id_on_a_line_stays_text_in_both_renderers(
+    lines_catalog: Catalog,
+) -> None:
+    route = lines_catalog.places["route_reported"]
+    odd = replace(route, id=HOSTILE, name_en=HOSTILE)
+    places = {**lines_catalog.places, HOSTILE: odd}
+    del places["route_reported"]
+    claim = replace(lines_catalog.claims["c_reported"], places=(HOSTILE,))
+    catalog = replace(
+        lines_catalog, places=places, claims={**lines_catalog.claims, claim.id: claim}
+    )
+    selection = select(catalog, ClaimFilter())
+    html = build_map(catalog, selection).get_root().render()
+    assert HOSTILE not in html and "<img" not in html
+    script = "".join(
+        dumps(p) for p in map(layer_payload, build_bulk_layers(catalog, selection)) if p
+    )
+    assert HOSTILE not in script and "<img" not in script and "\\u003c/script" in script
