@@ -432,3 +432,30 @@ def test_a_busy_place_lists_its_latest_claims_and_says_how_many_more(
     listed = [c for c in on_place if f"**Attribution:** {markdown_text(c.attribution)}" in text]
     assert listed == on_place[-1:]
     assert not at.exception
+
+
+def test_data_reported_on_a_single_day_offers_no_date_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Streamlit's slider refuses a range whose ends are the same day
+    # (StreamlitInvalidMinMaxError): a data set of one day has nothing to narrow.
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "geodata", data)
+    claims = json.loads((data / "claims.json").read_text(encoding="utf-8"))
+    kept = [c for c in claims["claims"] if not c.get("history")][:3]
+    day = max(c["reported"] for c in kept)
+    for claim in kept:
+        claim["reported"] = day
+    claims["claims"] = kept
+    (data / "claims.json").write_text(json.dumps(claims), encoding="utf-8")
+    catalog = load_catalog(data)
+    assert catalog.ok, catalog.report()
+    first, last = catalog.catalog.index.date_span
+    assert first == last  # the case itself: one day
+    monkeypatch.setenv("BRIEFMAP_DATA", str(data))
+    at = _app()
+    assert not at.exception
+    assert [s.label for s in at.slider if s.key == "filter_dates"] == []
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "every claim was reported on" in captions.replace("\u2060", "")
+    assert _count_line(at) == f"**Showing {len(kept)} of {len(kept)} claims**"

@@ -127,15 +127,18 @@ def sidebar(data: Data, form: Form) -> None:
         # A range because the session holds one (session.init); but the range a page
         # that outlived its server sent is read as a range only with a range for
         # default (link.read_link_once), which the session must not hold as well.
-        dates = {} if KEY_DATES in st.session_state else {"value": (form.first, form.last)}
-        st.slider(
-            "Reported between",
-            key=KEY_DATES,
-            format="YYYY-MM-DD",
-            min_value=form.first,
-            max_value=form.last,
-            **dates,
-        )
+        if form.first < form.last:
+            dates = {} if KEY_DATES in st.session_state else {"value": (form.first, form.last)}
+            st.slider(
+                "Reported between",
+                key=KEY_DATES,
+                format="YYYY-MM-DD",
+                min_value=form.first,
+                max_value=form.last,
+                **dates,
+            )
+        else:  # one day: nothing to narrow, and Streamlit's slider refuses equal ends
+            st.caption(f"Reported between: every claim was reported on {form.first.isoformat()}.")
         st.button("Reset filters", on_click=reset_filters, width="stretch")
         with st.expander("Your own data"):
             files = st.file_uploader(
