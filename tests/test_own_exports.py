@@ -25,6 +25,9 @@ from briefmap.drawing.own_exports import own_geojson
 from briefmap.drawing.own_layer_map import OWN_LEGEND_TEXT
 from briefmap.engine.query import ClaimFilter, select
 
+# A drawn own feature's class in the map's script (the page's CSS names bm-own too).
+DRAWN = '"className": "bm-own '
+
 
 def _own(real_catalog: Catalog) -> OwnLayer:
     (layer,) = load_uploaded_files([("trip.kml", MY_MAPS)], base=real_catalog).own_layers
@@ -42,7 +45,8 @@ def test_the_html_map_draws_the_own_layer_marked(real_catalog: Catalog) -> None:
     assert HOSTILE not in page
     # Without one, nothing of it.
     plain = standalone_html(real_catalog, selection, "Brief")
-    assert "bm-own" not in plain and OWN_LAYER_MARK not in plain
+    assert DRAWN not in plain and OWN_LAYER_MARK not in plain
+    assert DRAWN in page
 
 
 def test_the_own_layers_geojson_is_apart_named_and_reads_back_as_the_users_own(
