@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from briefmap.app import session, streamlit_internals
 from briefmap.data.schema import ClaimStatus
-from briefmap.engine.state import P_ACTORS, P_FROM, P_STATUSES
+from briefmap.engine.state import P_ACTORS, P_BRIEFING, P_FROM, P_SCENE, P_STATUSES
 
 
 @pytest.fixture(autouse=True)
@@ -83,3 +83,41 @@ def test_a_new_page_still_takes_its_link() -> None:
     assert not at.exception
     assert at.session_state[session.KEY_ACTORS] == ["israel"]
     assert not at.session_state[session.KEY_PAGE_KEPT]
+
+
+def _clicked_in_new_session(old: AppTest, link: dict) -> AppTest:
+    """A new session whose first run is ``old``'s page with the click just made (not run)."""
+    new = AppTest.from_file(str(APP), default_timeout=60)
+    new.query_params = dict(link)
+    new._run(widget_state=old._tree.get_widget_states())
+    return new
+
+
+def test_a_button_as_the_first_change_after_a_restart_does_its_work() -> None:
+    # Streamlit calls the callbacks a session registered; a new session has none,
+    # so Reset filters, pressed first after a restart, returned True and did nothing.
+    old = open_app()
+    old.sidebar.multiselect(key=session.KEY_ACTORS).set_value(["israel"]).run()
+    link = dict(old.query_params)
+    assert _query(old)[P_ACTORS] == "israel"
+    reset = next(b for b in old.sidebar.button if b.label == "Reset filters")
+    reset.click()
+    new = _clicked_in_new_session(old, link)
+    assert not new.exception
+    assert P_ACTORS not in _query(new)
+    assert not new.session_state[session.KEY_ACTORS]
+    new.run()
+    assert P_ACTORS not in _query(new)
+
+
+def test_next_scene_as_the_first_change_after_a_restart_moves_on() -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params = {P_BRIEFING: "moscow-meeting", P_SCENE: "1"}
+    at.run()
+    assert _query(at)[P_SCENE] == "1"
+    link = dict(at.query_params)
+    next(b for b in at.button if b.key == "scene_next").click()
+    new = _clicked_in_new_session(at, link)
+    assert not new.exception
+    assert _query(new)[P_SCENE] == "2"
+    assert new.session_state[session.KEY_SCENE] == 2

@@ -19,6 +19,7 @@ from briefmap.app.session import (
     KEY_SELECTED_PLACE,
     KEY_VIEW_REQUEST,
     MAP_HEIGHT,
+    button,
     map_drawn_afresh,
     request_fit,
     select_place,
@@ -182,7 +183,8 @@ def map_footer(view: BriefingView) -> None:
         # when the row is full. map-size.js keeps the map tall enough for either.
         row = st.container(horizontal=True, vertical_alignment="center", gap="small")
         row.markdown(f"**{view.selection.summary_line}**", width="content")
-        row.button(
+        button(
+            row,
             "Fit map",
             icon=":material/fit_screen:",
             on_click=fit_to_shown,
@@ -201,7 +203,8 @@ def map_footer(view: BriefingView) -> None:
     # Counted for every place in one pass: a scan per place cost 90 ms each at 100,000 claims.
     for place_id, n in view.catalog.index.off_map_counts(view.selection):
         place = view.catalog.places[place_id]
-        st.button(
+        button(
+            st,
             f"Off the map: {markdown_text(place.name_en)} ({n} claim{'s' if n != 1 else ''})",
             key=f"offmap_{place.id}",
             on_click=select_place,

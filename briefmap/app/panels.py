@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from briefmap.app.own_claims_panel import rows_to_claims
-from briefmap.app.session import KEY_TIMELINE, KEY_VIEW_REQUEST, reset_filters
+from briefmap.app.session import KEY_TIMELINE, KEY_VIEW_REQUEST, button, reset_filters
 from briefmap.app.view import BriefingView
 from briefmap.data.own_layer import OWN_LAYER_MARK, describe_own_layer
 from briefmap.data.schema import Catalog, ClaimStatus
@@ -149,7 +149,7 @@ def empty_result_notice(selection: Selection) -> bool:
         "search, move the dates, or reset everything.",
         icon=":material/search_off:",
     )
-    st.button("Reset filters", on_click=reset_filters, key="reset_from_empty")
+    button(st, "Reset filters", on_click=reset_filters, key="reset_from_empty")
     return True
 
 

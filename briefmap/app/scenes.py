@@ -15,6 +15,7 @@ from briefmap.app.session import (
     KEY_SELECTED_PLACE,
     KEY_SINCE,
     Form,
+    button,
     exit_presentation,
     request_fit,
     request_view,
@@ -105,7 +106,8 @@ def presentation_frame(view: BriefingView, *, map_page: bool = True) -> None:
             back, leave, _ = st.columns([1.4, 1.4, 4], vertical_alignment="center")
             with back:
                 st.page_link(MAP_PAGE, label="Back to the map", icon=":material/map:")
-            leave.button(
+            button(
+                leave,
                 "Exit presentation view",
                 on_click=exit_presentation,
                 width="stretch",
@@ -133,8 +135,12 @@ def page_heading(view: BriefingView, title: str, caption: str) -> None:
         text, back, forward, leave = st.columns([5, 1.3, 1.3, 1], vertical_alignment="center")
         text.markdown(f"#### {markdown_text(heading)}")
         _scene_buttons(view, back, forward)
-        leave.button(
-            "Exit", on_click=exit_presentation, width="stretch", help="Leave presentation view"
+        button(
+            leave,
+            "Exit",
+            on_click=exit_presentation,
+            width="stretch",
+            help="Leave presentation view",
         )
     # PageDown/PageUp, the arrow keys and Space press the buttons above, as a
     # clicker sends them; Home and End the First/Last pair here, which the row has
@@ -163,7 +169,8 @@ def _scene_buttons(view: BriefingView, back: Any, forward: Any) -> None:
     if briefing is None or number is None:
         return
     # Words, not only arrows: a button's label is its name for a screen reader.
-    back.button(
+    button(
+        back,
         "◀ Previous",
         on_click=apply_scene,
         args=(view.data, briefing.id, number - 1),
@@ -172,7 +179,8 @@ def _scene_buttons(view: BriefingView, back: Any, forward: Any) -> None:
         key="scene_previous",
         help="Previous scene",
     )
-    forward.button(
+    button(
+        forward,
         "Next ▶",
         on_click=apply_scene,
         args=(view.data, briefing.id, number + 1),
@@ -189,7 +197,8 @@ def _scene_ends(view: BriefingView) -> None:
         return
     last = len(briefing.scenes)
     for label, key, to in (("First scene", "scene_first", 1), ("Last scene", "scene_last", last)):
-        st.button(
+        button(
+            st,
             label,
             on_click=apply_scene,
             args=(view.data, briefing.id, to),

@@ -64,6 +64,8 @@ KEY_PAGE_KEPT = "page_kept"
 # Set on a session's first run when the server read no link: the page checks for
 # one too long for Streamlit (app/link.py, check_link_in_browser).
 KEY_LINK_CHECK = "link_check"
+KEY_CLICK_RAN = "click_ran"  # the button whose callback Streamlit ran before this run (button)
+KEY_CLICK_HELD = "click_held"  # a click a new session's first run got, for the next run
 KEY_NOTICES = "link_notices"
 KEY_PNG = "png_snapshot"  # (what it draws, the Future of the PNG being drawn)
 KEY_UPLOAD = "upload_result"
@@ -309,3 +311,35 @@ def request_fit(
         bounds, serial, None if exact else max_zoom, exact=exact
     )
     st.session_state[KEY_MAP_VIEW] = area
+
+
+def button(where: Any, label: str, *, on_click: Any, args: tuple = (), **options: Any) -> bool:
+    """``where.button(label, on_click=..., args=...)`` whose callback runs for a new session too.
+
+    A page that outlived its server sends its next click as the first run of a
+    new session (issue 25, finding 7), and Streamlit calls only callbacks the
+    session has registered: in a new one the button returned True and did
+    nothing. Then the callback is kept and the app reruns at once:
+    :func:`run_held_click`, before any widget of the next run, does what the
+    callback would have done before this one (a callback may set widgets' keys,
+    which a script may not once those widgets are drawn).
+    """
+    token = options.get("key") or label
+
+    def callback(*given: Any) -> None:
+        st.session_state[KEY_CLICK_RAN] = token
+        on_click(*given)
+
+    clicked = bool(where.button(label, on_click=callback, args=args, **options))
+    if clicked and st.session_state.pop(KEY_CLICK_RAN, None) != token:
+        st.session_state[KEY_CLICK_HELD] = (on_click, args)
+        st.rerun()
+    return clicked
+
+
+def run_held_click() -> None:
+    """At the top of a run, before any widget: the click :func:`button` held for it, if any."""
+    held = st.session_state.pop(KEY_CLICK_HELD, None)
+    if held is not None:
+        on_click, args = held
+        on_click(*args)

@@ -25,6 +25,7 @@ from briefmap.app.session import (
     KEY_UPLOAD_LAYER,
     KEY_UPLOAD_LAYERS,
     Form,
+    button,
     reset_filters,
 )
 from briefmap.data.gis_files import (
@@ -139,7 +140,7 @@ def sidebar(data: Data, form: Form) -> None:
             )
         else:  # one day: nothing to narrow, and Streamlit's slider refuses equal ends
             st.caption(f"Reported between: every claim was reported on {form.first.isoformat()}.")
-        st.button("Reset filters", on_click=reset_filters, width="stretch")
+        button(st, "Reset filters", on_click=reset_filters, width="stretch")
         with st.expander("Your own data"):
             files = st.file_uploader(
                 "Places (GeoJSON, KML, KMZ, GeoPackage or a zipped Shapefile), "

@@ -17,7 +17,15 @@ import streamlit as st
 from briefmap.app import streamlit_internals
 from briefmap.app.data import Data, Upload, current_upload, load
 from briefmap.app.link import check_link_in_browser, read_link_once, write_link
-from briefmap.app.session import KEY_PAGE_KEPT, KEY_RUN, KEY_SIDEBAR_RUN, KEY_VIEW, Form, init
+from briefmap.app.session import (
+    KEY_PAGE_KEPT,
+    KEY_RUN,
+    KEY_SIDEBAR_RUN,
+    KEY_VIEW,
+    Form,
+    init,
+    run_held_click,
+)
 from briefmap.app.sidebar import sidebar
 from briefmap.data.loader import LoadResult
 from briefmap.data.schema import Catalog
@@ -129,6 +137,7 @@ def build_view() -> BriefingView:
     form = Form.of(data.loaded.catalog)
     init(form)
     read_link_once(data, form)
+    run_held_click()  # after the link: the click changes what the link set
     if sidebar_first():
         _lay_out_sidebar(data, form)
     state = form.read(st.session_state, data.briefings)
