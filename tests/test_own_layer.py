@@ -474,6 +474,36 @@ def test_briefmaps_own_places_geojson_still_loads_as_places(real_catalog: Catalo
     assert result.ok and "p9" in result.catalog.places and not result.own_layers
 
 
+def test_a_map_with_a_kind_of_its_own_is_the_users_layer(real_catalog: Catalog) -> None:
+    # uMap, OpenStreetMap exports and many others carry a "kind" or "precision" of
+    # their own; only Briefmap's values (or both columns) make a row one of its places.
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": "Café", "kind": "cafe"},
+            "geometry": {"type": "Point", "coordinates": [36.5, 34.0]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"name": "Survey mark", "precision": "0.5 m"},
+            "geometry": {"type": "Point", "coordinates": [36.6, 34.1]},
+        },
+    ]
+    raw = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    result = load_uploaded_files([("osm.geojson", raw)], base=real_catalog)
+    assert not result.issues
+    assert [f.name for f in result.own_layers[0].features] == ["Café", "Survey mark"]
+    assert result.own_layers[0].features[0].properties["kind"] == "cafe"
+    csv = "name,kind,lat,lon\nCheckpoint,checkpoint,34.1,36.2\n"
+    result = load_uploaded_files([("points.csv", csv.encode())], base=real_catalog)
+    assert not result.issues and len(result.own_layers[0].features) == 1
+    # One of Briefmap's kinds alone, or both columns, is a place of Briefmap's, errors and all.
+    ours = dict(features[0], properties={"id": "p9", "name_en": "P", "kind": "town"})
+    raw = json.dumps({"type": "FeatureCollection", "features": [ours]}).encode()
+    result = load_uploaded_files([("places.geojson", raw)], base=real_catalog)
+    assert not result.own_layers and any(i.field == "precision" for i in result.issues)
+
+
 # ----------------------------------------------------------------------- CSV
 
 CSV_LAT_LON = (

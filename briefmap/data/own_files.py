@@ -24,6 +24,7 @@ style and geometry are read by :mod:`briefmap.data.own_records`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 from typing import Any
@@ -47,27 +48,47 @@ from briefmap.data.own_records import (
 )
 from briefmap.data.projection import crs_name
 from briefmap.data.readers import parse_json
+from briefmap.data.schema import PlaceKind, Precision
 from briefmap.data.validate import Collector, ValidationIssue, short
 
 # Columns that make a row one of Briefmap's own places (its field convention).
 CONVENTION_MARKS = frozenset({"kind", "precision"})
+# The values they take there: a row that names one is Briefmap's, whatever else it fills.
+_CONVENTION_VALUES = {
+    "kind": frozenset(k.value for k in PlaceKind),
+    "precision": frozenset(p.value for p in Precision),
+}
 
 
 # --------------------------------------------------------------- the convention
 
 
+def _filled(value: Any) -> bool:
+    return (
+        value is not None
+        and not (isinstance(value, float) and math.isnan(value))
+        and bool(str(value).strip())
+    )
+
+
 def follows_convention(rows: Iterable[Mapping[str, Any]]) -> bool:
-    """Whether any row fills a column only Briefmap's convention has (``kind``, ``precision``)."""
+    """Whether any row is one of Briefmap's own places rather than a feature of somebody's map.
+
+    A row is when it fills both ``kind`` and ``precision`` (every place of ours
+    has both, so a typo in one still gets its located error), or either with
+    one of the convention's values. Another tool's file may well have a ``kind``
+    of its own ("cafe", "checkpoint"): alone, that does not make it ours.
+    """
     for row in rows:
-        for column, value in row.items():
-            if (
-                isinstance(column, str)
-                and field_of(column) in CONVENTION_MARKS
-                and value is not None
-                and not (isinstance(value, float) and math.isnan(value))
-                and str(value).strip()
-            ):
-                return True
+        marks = {
+            field_of(column): value
+            for column, value in row.items()
+            if isinstance(column, str) and field_of(column) in CONVENTION_MARKS and _filled(value)
+        }
+        if len(marks) == len(CONVENTION_MARKS) or any(
+            str(value).strip().lower() in _CONVENTION_VALUES[mark] for mark, value in marks.items()
+        ):
+            return True
     return False
 
 
@@ -82,13 +103,20 @@ def geojson_is_own_layer(payload: Any) -> bool:
     return not follows_convention(p for p in properties if isinstance(p, dict))
 
 
+# A kind of Briefmap's own, as JSON writes it: found in the raw bytes without parsing.
+_OUR_KIND = re.compile(
+    rb'"kind"\s*:\s*"(?:' + b"|".join(re.escape(k.value.encode()) for k in PlaceKind) + rb')"'
+)
+
+
 def may_be_own_geojson(raw: bytes) -> bool:
     """Whether a JSON file may be somebody else's GeoJSON, judged without parsing it.
 
-    Briefmap's places always name ``kind`` (and a bundle ``briefmap``): a file
-    with either is read as Briefmap's own, once, not parsed twice to decide.
+    A bundle names ``briefmap``, and Briefmap's places a ``kind`` of its own: a
+    file with either is read as Briefmap's, once, not parsed twice to decide.
+    Any other is parsed and judged by its rows (:func:`geojson_is_own_layer`).
     """
-    return not any(mark in raw for mark in (b'"kind"', b'"precision"', b'"briefmap"'))
+    return b'"briefmap"' not in raw and _OUR_KIND.search(raw) is None
 
 
 def _geojson_features(payload: dict[str, Any]) -> list[Any]:
