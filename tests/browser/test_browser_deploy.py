@@ -209,6 +209,10 @@ def test_embedded_presentation_answers_a_clickers_keys(
     embedded = app.page.frame_locator("#briefmap")
     heading = embedded.locator(".st-key-bm-present-head h4")
     expect(heading).to_contain_text("1/", timeout=WAIT_MS)
+    # The keys' script is sent with the page (st.html) and loads after the heading:
+    # a key pressed before it registers does nothing (seen under a full parallel run).
+    frame = next(f for f in app.page.frames if "embed=true" in f.url)
+    frame.wait_for_function("() => window.__bmSceneKeys === true", timeout=WAIT_MS)
     heading.click()  # the frame has the keyboard, as after a click on the slide
     app.page.keyboard.press("PageDown")
     expect(heading).to_contain_text("2/", timeout=WAIT_MS)
