@@ -12,7 +12,7 @@ import shutil
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -346,6 +346,17 @@ class BrowserPage:
             )
             retry()
             self.page.wait_for_function(started, arg=before, timeout=WAIT_MS)
+        self.wait_idle()
+
+    def upload(self, paths: Iterable[Path | str]) -> None:
+        """Give the sidebar's "Your own data" uploader these files, as a user picks them.
+
+        Returns once the app is idle; the upload is read in a child process, so
+        what it shows may come later (wait for it with ``WAIT_MS``).
+        """
+        self.sidebar.get_by_text("Your own data", exact=True).click()
+        chooser = self.sidebar.locator('[data-testid="stFileUploader"] input[type="file"]')
+        chooser.set_input_files([str(p) for p in paths])
         self.wait_idle()
 
     def download(self, button: Locator) -> bytes:

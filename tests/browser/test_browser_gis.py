@@ -57,10 +57,7 @@ def test_a_geopackage_upload_offers_its_layers_and_exports_back(
 ) -> None:
     app: BrowserPage = open_page(app_server)
     app.goto("/")
-    app.sidebar.get_by_text("Your own data", exact=True).click()
-    chooser = app.sidebar.locator('[data-testid="stFileUploader"] input[type="file"]')
-    chooser.set_input_files([str(_geopackage(tmp_path))])
-    app.wait_idle()
+    app.upload([_geopackage(tmp_path)])
     notice = app.main.locator('[data-testid="stAlert"]').filter(has_text="Your upload (")
     # Read in a child process of its own: seconds on a loaded machine.
     expect(notice).to_contain_text("1 claims on 1 places", timeout=WAIT_MS)

@@ -208,10 +208,7 @@ def test_addresses_in_the_data_are_text_everywhere(
 
 
 def _upload(app: BrowserPage, paths: list[Path]) -> None:
-    app.sidebar.get_by_text("Your own data", exact=True).click()
-    chooser = app.sidebar.locator('[data-testid="stFileUploader"] input[type="file"]')
-    chooser.set_input_files([str(p) for p in paths])
-    app.wait_idle()
+    app.upload(paths)
 
 
 def test_hostile_uploads_are_errors_under_their_names(

@@ -81,11 +81,7 @@ def test_a_kmls_columns_mapped_to_claims_are_drawn_with_status_styling(
     kml.write_text(KML, encoding="utf-8")
     app: BrowserPage = open_page(app_server)
     app.goto("/")
-    app.sidebar.get_by_text("Your own data", exact=True).click()
-    app.sidebar.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-        [str(kml)]
-    )
-    app.wait_idle()
+    app.upload([kml])
     expect(app.main.get_by_text("3 features read as your own layer", exact=False)).to_be_visible(
         timeout=WAIT_MS
     )

@@ -71,10 +71,7 @@ def test_an_uploaded_kml_is_drawn_whole_framed_marked_and_carded(
     kml.write_text(KML, encoding="utf-8")
     app: BrowserPage = open_page(app_server)
     app.goto("/")
-    app.sidebar.get_by_text("Your own data", exact=True).click()
-    chooser = app.sidebar.locator('[data-testid="stFileUploader"] input[type="file"]')
-    chooser.set_input_files([str(kml)])
-    app.wait_idle()
+    app.upload([kml])
     expect(app.main.get_by_text("3 features read as your own layer", exact=False)).to_be_visible(
         timeout=WAIT_MS
     )

@@ -366,9 +366,7 @@ def test_upload_with_payloads_runs_nothing_and_stays_in_its_session(
     app: BrowserPage = open_page(app_server)
     app.goto("/")
     app.wait_features(base.features)
-    app.sidebar.get_by_text("Your own data", exact=True).click()
-    chooser = app.sidebar.locator('[data-testid="stFileUploader"] input[type="file"]')
-    chooser.set_input_files([str(p) for p in files.values()])
+    app.upload(files.values())
 
     notice = app.main.locator('[data-testid="stAlert"]').filter(has_text="Your upload (")
     expect(notice).to_be_visible()
