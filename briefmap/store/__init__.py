@@ -1,0 +1,8 @@
+"""Where the data is kept and changed: the store a team shares (issue 27).
+
+A store reads the catalog's records and its version, and changes them through
+one write path that validates every change with the loader's own rules and
+appends it to an audit trail. ``files`` keeps ``geodata/`` (the embedded
+default); ``postgis`` keeps a PostgreSQL database with PostGIS, for a team and
+several servers.
+"""
