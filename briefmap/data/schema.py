@@ -424,6 +424,10 @@ PLACE_FIELDS = (
     "off_map",
     "note",
 )
+# A retired record (never deleted: issue 27) carries the day it was retired,
+# "retired": "YYYY-MM-DD" (a place in its properties); the loader keeps it out
+# of the catalog without calling it an error.
+RETIRED_FIELD = "retired"
 HISTORY_FIELDS = ("date", "status", "posture", "note", "sources")
 META_FIELDS = ("title", "subtitle", "region_of_interest", "actors")
 REGION_FIELDS = ("west", "south", "east", "north")
