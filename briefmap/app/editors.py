@@ -1,0 +1,261 @@
+"""Who may edit: the server's editing setting, the visitor's sign-in, and the rules between.
+
+Read-only is the default. Whoever runs the server switches editing on, in the
+environment or in Streamlit's secrets (``[briefmap]`` in ``secrets.toml``, which
+is where Streamlit Community Cloud keeps settings); the environment wins:
+
+- ``editing``: ``"off"`` (the default), ``"signed-in"`` (editors sign in with
+  Streamlit's OpenID Connect sign-in, ``[auth]`` in ``secrets.toml``, and must be
+  on the allow-list) or ``"anyone"`` (whoever can open the app edits: for a
+  private deployment; without sign-in a typed name is the editor's);
+- ``editors``: the allow-list, e-mail addresses or OpenID subjects
+  (``$BRIEFMAP_EDITORS`` separates them with commas).
+
+The rules (:func:`editing_config`, :func:`access`) are pure: settings and what
+``st.user`` says go in, an :class:`Access` comes out. :func:`current_access` reads
+them from Streamlit. A setting that cannot be read switches editing off and says
+why: a typo must never open the data to everyone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+EDITING_ENV = "BRIEFMAP_EDITING"
+EDITORS_ENV = "BRIEFMAP_EDITORS"
+SECRETS_SECTION = "briefmap"  # [briefmap] in secrets.toml
+AUTH_SECTION = "auth"  # Streamlit's own sign-in settings
+# A typed name is the editor's only mark in the audit trail: short and plain.
+MAX_TYPED_NAME = 80
+
+
+class Editing(str, Enum):
+    """Who may edit on this server."""
+
+    OFF = "off"
+    SIGNED_IN = "signed-in"
+    ANYONE = "anyone"
+
+
+@dataclass(frozen=True)
+class EditingConfig:
+    """The server's editing settings, read and checked."""
+
+    editing: Editing = Editing.OFF
+    editors: frozenset[str] = frozenset()  # e-mails (lower case) or OpenID subjects
+    sign_in: bool = False  # Streamlit's sign-in is configured ([auth] in secrets.toml)
+    problem: str | None = None  # why a setting was not understood (editing is then off)
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """What ``st.user`` says about whoever opened the page."""
+
+    signed_in: bool = False
+    issuer: str | None = None  # the ID token's "iss"
+    subject: str | None = None  # its "sub"
+    email: str | None = None
+    name: str | None = None
+
+    @classmethod
+    def from_user(cls, user: Mapping[str, Any]) -> Visitor:
+        """Read ``st.user`` (a mapping of the ID token's claims, and ``is_logged_in``)."""
+
+        def text(key: str) -> str | None:
+            value = user.get(key)
+            return value.strip() or None if isinstance(value, str) else None
+
+        return cls(
+            signed_in=user.get("is_logged_in") is True,
+            issuer=text("iss"),
+            subject=text("sub"),
+            email=text("email"),
+            name=text("name"),
+        )
+
+    @property
+    def shown_name(self) -> str:
+        """The name the page and the audit trail show: the name, else the e-mail, else the subject."""
+        return self.name or self.email or self.subject or "unknown"
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the visitor may do, and the sentence that says why."""
+
+    may_edit: bool
+    reason: str
+    editor_id: str | None = None  # the Editor's stable id when known (signed in)
+    editor_name: str | None = None
+    signed_in: bool = False
+    needs_name: bool = False  # "anyone" without sign-in: the editor types a name
+    offer_sign_in: bool = False
+    offer_sign_out: bool = False
+    open_to_anyone: bool = False  # the page must say anyone who can open it can edit
+
+
+def _words(value: Any) -> list[str]:
+    """A list setting: a TOML list, or text separated by commas."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, Iterable) and not isinstance(value, Mapping):
+        return [str(part).strip() for part in value if str(part).strip()]
+    raise TypeError(value)
+
+
+def normal_identity(value: str) -> str:
+    """An allow-list entry or a visitor's e-mail as compared: e-mails without case."""
+    value = value.strip()
+    return value.lower() if "@" in value else value
+
+
+def editing_config(env: Mapping[str, str], secrets: Mapping[str, Any]) -> EditingConfig:
+    """The editing settings from the environment and the secrets (the environment wins).
+
+    Parameters
+    ----------
+    env
+        The server's environment (``$BRIEFMAP_EDITING``, ``$BRIEFMAP_EDITORS``).
+    secrets
+        Streamlit's secrets as a mapping: ``[briefmap]`` and ``[auth]`` are read.
+    """
+    section = secrets.get(SECRETS_SECTION) or {}
+    if not isinstance(section, Mapping):
+        section = {}
+    auth = secrets.get(AUTH_SECTION)
+    sign_in = isinstance(auth, Mapping) and bool(auth)
+    raw_editing = env.get(EDITING_ENV) or section.get("editing") or Editing.OFF.value
+    where_editing = EDITING_ENV if env.get(EDITING_ENV) else "[briefmap] editing"
+    raw_editors = (
+        env.get(EDITORS_ENV) if env.get(EDITORS_ENV) is not None else section.get("editors", ())
+    )
+    where_editors = EDITORS_ENV if env.get(EDITORS_ENV) is not None else "[briefmap] editors"
+    try:
+        editing = Editing(str(raw_editing).strip().lower())
+    except ValueError:
+        choices = ", ".join(f'"{e.value}"' for e in Editing)
+        return EditingConfig(
+            sign_in=sign_in,
+            problem=f"{where_editing} is {str(raw_editing)[:40]!r}, not one of {choices}; "
+            "editing is off until it is set right.",
+        )
+    try:
+        editors = frozenset(normal_identity(e) for e in _words(raw_editors))
+    except TypeError:
+        return EditingConfig(
+            sign_in=sign_in,
+            problem=f"{where_editors} must be a list of e-mails or subjects; "
+            "editing is off until it is set right.",
+        )
+    return EditingConfig(editing=editing, editors=editors, sign_in=sign_in)
+
+
+def on_list(config: EditingConfig, visitor: Visitor) -> bool:
+    """The signed-in visitor's e-mail or subject is on the allow-list."""
+    mine = {normal_identity(v) for v in (visitor.email, visitor.subject) if v}
+    return bool(mine & config.editors)
+
+
+def oidc_editor_id(visitor: Visitor) -> str:
+    """A signed-in editor's stable id: the issuer and subject, as the store's ``Editor.id``."""
+    return f"oidc:{visitor.issuer or ''}|{visitor.subject or ''}"
+
+
+def typed_editor_id(name: str) -> str:
+    """An editor's id from a typed name (``editing = "anyone"`` without sign-in)."""
+    return f"name:{name}"
+
+
+def clean_typed_name(name: str) -> str | None:
+    """A typed editor's name as kept: one line, trimmed, at most MAX_TYPED_NAME; ``None`` if empty."""
+    one_line = " ".join(name.split())[:MAX_TYPED_NAME]
+    return one_line or None
+
+
+def access(config: EditingConfig, visitor: Visitor) -> Access:
+    """Whether ``visitor`` may edit under ``config``, and the sentence the page shows."""
+    signed_out = not visitor.signed_in
+    if config.problem:
+        return Access(False, f"Read only: {config.problem}", offer_sign_out=visitor.signed_in)
+    if config.editing is Editing.OFF:
+        return Access(
+            False,
+            "Read only: editing is off on this server. Whoever runs it can switch it on "
+            '([briefmap] editing = "signed-in" or "anyone").',
+            offer_sign_out=visitor.signed_in,
+        )
+    if visitor.signed_in:
+        identity = dict(
+            editor_id=oidc_editor_id(visitor),
+            editor_name=visitor.shown_name,
+            signed_in=True,
+            offer_sign_out=True,
+        )
+        if config.editing is Editing.ANYONE or on_list(config, visitor):
+            return Access(
+                True,
+                f"Signed in as {visitor.shown_name}: your changes are recorded under this name.",
+                open_to_anyone=config.editing is Editing.ANYONE,
+                **identity,
+            )
+        return Access(
+            False,
+            f"Read only: you are signed in as {visitor.email or visitor.subject or 'unknown'}, "
+            "who is not on this server's list of editors.",
+            **identity,
+        )
+    if config.editing is Editing.SIGNED_IN:
+        if not config.sign_in:
+            return Access(
+                False,
+                'Read only: editing = "signed-in" needs Streamlit\'s sign-in, and no [auth] '
+                "section is set in secrets.toml.",
+            )
+        return Access(
+            False, "Sign in to edit: editors are signed-in users on a list.", offer_sign_in=True
+        )
+    # ANYONE, not signed in: a private deployment, edited under a typed name.
+    return Access(
+        True,
+        "Anyone who can open this app can edit it: changes are recorded under the name "
+        "typed below, which nobody checks.",
+        needs_name=True,
+        offer_sign_in=config.sign_in and signed_out,
+        open_to_anyone=True,
+    )
+
+
+# ----------------------------------------------------------------- Streamlit side
+
+
+def _secrets_mapping() -> Mapping[str, Any]:
+    import streamlit as st
+
+    try:
+        # Reading st.secrets without a secrets file raises (FileNotFoundError in 1.67).
+        return {key: st.secrets[key] for key in st.secrets}
+    except Exception:  # no secrets file, or one that does not parse: none
+        return {}
+
+
+def _user_mapping() -> Mapping[str, Any]:
+    import streamlit as st
+
+    try:
+        return dict(st.user.to_dict())
+    except Exception:  # outside a session (bare mode): nobody signed in
+        return {}
+
+
+def current_config() -> EditingConfig:
+    """The editing settings of this server."""
+    return editing_config(os.environ, _secrets_mapping())
+
+
+def current_access(config: EditingConfig | None = None) -> Access:
+    """What this session's visitor may do on this server."""
+    return access(config or current_config(), Visitor.from_user(_user_mapping()))

@@ -1,0 +1,130 @@
+"""Who may edit: the rules between the server's settings and the visitor's sign-in."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefmap.app.editors import (
+    Editing,
+    EditingConfig,
+    Visitor,
+    access,
+    clean_typed_name,
+    editing_config,
+)
+
+AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}}
+ALICE = Visitor(
+    signed_in=True,
+    issuer="http://localhost:9400",
+    subject="alice-sub",
+    email="Alice@Example.com",
+    name="Alice",
+)
+MALLORY = Visitor(signed_in=True, issuer="http://localhost:9400", subject="m", email="m@x.org")
+NOBODY = Visitor()
+
+
+def signed_in_config(*editors: str) -> EditingConfig:
+    return editing_config({}, {**AUTH, "briefmap": {"editing": "signed-in", "editors": editors}})
+
+
+def test_read_only_by_default() -> None:
+    config = editing_config({}, {})
+    assert config.editing is Editing.OFF
+    for visitor in (NOBODY, ALICE):
+        decided = access(config, visitor)
+        assert not decided.may_edit
+        assert "editing is off" in decided.reason
+
+
+def test_an_editor_on_the_list_edits_under_the_providers_identity() -> None:
+    decided = access(signed_in_config("alice@example.com"), ALICE)
+    assert decided.may_edit and decided.signed_in
+    # The issuer and subject: stable where an e-mail may change hands.
+    assert decided.editor_id == "oidc:http://localhost:9400|alice-sub"
+    assert decided.editor_name == "Alice"
+    assert not decided.open_to_anyone
+
+
+def test_the_list_may_name_a_subject() -> None:
+    assert access(signed_in_config("alice-sub"), ALICE).may_edit
+
+
+def test_a_signed_in_user_not_on_the_list_reads_only_and_is_told_why() -> None:
+    decided = access(signed_in_config("alice@example.com"), MALLORY)
+    assert not decided.may_edit
+    assert "m@x.org" in decided.reason and "not on this server's list of editors" in decided.reason
+    assert decided.offer_sign_out and not decided.offer_sign_in
+
+
+def test_signed_in_editing_offers_sign_in_to_a_visitor() -> None:
+    decided = access(signed_in_config("alice@example.com"), NOBODY)
+    assert not decided.may_edit and decided.offer_sign_in
+
+
+def test_signed_in_editing_without_sign_in_configured_stays_read_only() -> None:
+    config = editing_config({}, {"briefmap": {"editing": "signed-in", "editors": ["a@b.c"]}})
+    decided = access(config, NOBODY)
+    assert not decided.may_edit and not decided.offer_sign_in
+    assert "[auth]" in decided.reason
+
+
+def test_an_empty_list_lets_nobody_edit() -> None:
+    assert not access(signed_in_config(), ALICE).may_edit
+
+
+def test_anyone_without_sign_in_edits_under_a_typed_name_and_is_told_so() -> None:
+    config = editing_config({}, {"briefmap": {"editing": "anyone"}})
+    decided = access(config, NOBODY)
+    assert decided.may_edit and decided.needs_name and decided.open_to_anyone
+    assert "Anyone who can open this app can edit it" in decided.reason
+
+
+def test_anyone_with_sign_in_records_the_signed_in_identity() -> None:
+    config = editing_config({}, {**AUTH, "briefmap": {"editing": "anyone"}})
+    decided = access(config, MALLORY)
+    assert decided.may_edit and not decided.needs_name
+    assert decided.editor_id == "oidc:http://localhost:9400|m"
+
+
+def test_the_environment_wins_over_the_secrets() -> None:
+    config = editing_config(
+        {"BRIEFMAP_EDITING": "signed-in", "BRIEFMAP_EDITORS": "m@x.org, other@x.org"},
+        {**AUTH, "briefmap": {"editing": "off", "editors": ["alice@example.com"]}},
+    )
+    assert config.editing is Editing.SIGNED_IN
+    assert config.editors == {"m@x.org", "other@x.org"}
+    assert access(config, MALLORY).may_edit and not access(config, ALICE).may_edit
+
+
+@pytest.mark.parametrize(
+    ("env", "secrets", "named"),
+    [
+        ({"BRIEFMAP_EDITING": "yes"}, {}, "BRIEFMAP_EDITING"),
+        ({}, {"briefmap": {"editing": "on"}}, "[briefmap] editing"),
+        ({}, {"briefmap": {"editing": "anyone", "editors": 3}}, "[briefmap] editors"),
+    ],
+)
+def test_a_setting_not_understood_keeps_the_app_read_only_and_names_it(
+    env: dict[str, str], secrets: dict[str, object], named: str
+) -> None:
+    config = editing_config(env, secrets)
+    decided = access(config, NOBODY)
+    assert not decided.may_edit
+    assert named in decided.reason
+
+
+def test_visitor_from_st_user() -> None:
+    visitor = Visitor.from_user(
+        {"is_logged_in": True, "iss": "http://idp", "sub": "s1", "email": "a@b.c", "name": " "}
+    )
+    assert visitor == Visitor(True, "http://idp", "s1", "a@b.c", None)
+    assert visitor.shown_name == "a@b.c"
+    assert not Visitor.from_user({"is_logged_in": "true"}).signed_in  # only True itself
+
+
+def test_a_typed_name_is_one_trimmed_line() -> None:
+    assert clean_typed_name("  Sam\n  Field  ") == "Sam Field"
+    assert clean_typed_name(" \t ") is None
+    assert len(clean_typed_name("x" * 500) or "") == 80
