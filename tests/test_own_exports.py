@@ -16,6 +16,7 @@ import pyogrio
 from test_own_layer import HOSTILE, MY_MAPS
 
 from briefmap.data.gis_files import geopackage_layers
+from briefmap.data.loader import load_catalog
 from briefmap.data.own_layer import OWN_LAYER_MARK, OwnLayer
 from briefmap.data.schema import Catalog
 from briefmap.data.uploads import load_uploaded_files
@@ -70,8 +71,8 @@ def test_the_own_layers_geojson_is_apart_named_and_reads_back_as_the_users_own(
     assert {f.name for f in again.features} == {f.name for f in layer.features}
 
 
-def test_the_kmz_has_the_own_layer_in_a_folder_apart_never_read_back_as_claims(
-    real_catalog: Catalog,
+def test_the_kmz_has_the_own_layer_in_a_folder_apart_read_back_as_the_users_own(
+    real_catalog: Catalog, tmp_path: Path
 ) -> None:
     layer = _own(real_catalog)
     selection = select(real_catalog, ClaimFilter())
@@ -93,12 +94,31 @@ def test_the_kmz_has_the_own_layer_in_a_folder_apart_never_read_back_as_claims(
         "Field trip",
         "Routes",
     ]
-    # Read back: the briefing's places as exported, none of the user's features.
+    # Read back: the briefing's places as exported, none of the user's features
+    # among them; and the user's features as their own layer again, not lost.
     plain = load_uploaded_files([("b.kmz", kmz(real_catalog, selection))], base=real_catalog)
     back = load_uploaded_files([("b.kmz", raw)], base=real_catalog)
     assert len(back.catalog.places) == len(plain.catalog.places) > 0
     assert len(back.catalog.claims) == len(plain.catalog.claims)
-    assert len(back.errors) == len(plain.errors)
+    assert len(back.errors) == len(plain.errors) and not plain.own_layers
+    (again,) = back.own_layers
+    assert again.name == layer.name and again.source_file == "b.kmz"
+    assert [sub.path for sub in again.sublayers] == [sub.path for sub in layer.sublayers]
+    for before, after in zip(layer.features, again.features, strict=True):
+        assert after.name == before.name  # unescaped again: the file's own text
+        assert after.folder == before.folder
+        assert after.geometry.equals(before.geometry)
+        # The export wrote the description as text, its links after it.
+        assert after.description_text.startswith(before.description_text)
+        assert after.links == before.links
+        assert set(after.properties) == set(before.properties)
+        assert {k: v for k, v in after.properties.items() if k != "description"} == {
+            k: v for k, v in before.properties.items() if k != "description"
+        }
+    # The command line's reading says so, as the app's does.
+    path = tmp_path / "b.kmz"
+    path.write_bytes(raw)
+    assert "3 features read as your own layer" in load_catalog(path).report()
 
 
 def test_the_geopackage_has_the_own_layer_apart_never_read_back_as_places(

@@ -54,7 +54,14 @@ from briefmap.data.gdal_rows import (
     text_cells,
 )
 from briefmap.data.kml_files import geojson, read_kml_document
-from briefmap.data.own_files import CONVENTION_MARKS, follows_convention, own_frames, own_kml
+from briefmap.data.own_files import (
+    CONVENTION_MARKS,
+    exported_as_own,
+    exported_own_kml,
+    follows_convention,
+    own_frames,
+    own_kml,
+)
 from briefmap.data.own_layer import OWN_LAYER_MARK, OwnLayer
 from briefmap.data.readers import parse_json
 from briefmap.data.schema import (
@@ -220,12 +227,16 @@ def _kml(raw: bytes, filename: str, out: Collector, max_rows: int | None) -> Gis
     rows = len(placemarks)
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
-    if placemarks and not follows_convention(p.fields for p in placemarks):
+    theirs = [p for p in placemarks if not exported_as_own(p)]
+    if theirs and not follows_convention(p.fields for p in theirs):
         return GisData(NO_PLACES, rows=rows, own=own_kml(document, filename, out))
     places, claims = _place_rows(
         ((p.fields, geojson(p.shape)) for p in placemarks), stem, out, KML_STRUCTURE
     )
-    return GisData(places, {"claims": claims} if claims else None, rows=rows)
+    # Briefmap's own KMZ: the briefing's places, and beside them the user's own
+    # layer it was exported with (its folder), read back as theirs again.
+    own = exported_own_kml(document, filename, out)
+    return GisData(places, {"claims": claims} if claims else None, rows=rows, own=own)
 
 
 def _kmz(raw: bytes, filename: str, out: Collector, max_rows: int | None) -> GisData | None:

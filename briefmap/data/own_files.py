@@ -23,6 +23,8 @@ style and geometry are read by :mod:`briefmap.data.own_records`.
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -32,9 +34,15 @@ from typing import Any
 from briefmap.data.budget import read_reported
 from briefmap.data.convention import field_of, slug
 from briefmap.data.gdal_rows import report_not_text, text_cells
-from briefmap.data.kml_files import KmlDocument, geojson
+from briefmap.data.kml_files import KmlDocument, Placemark, geojson
 from briefmap.data.own_csv import read_own_csv
-from briefmap.data.own_layer import OwnFeature, OwnLayer, sublayers_of
+from briefmap.data.own_layer import (
+    OWN_DRAWING,
+    OWN_LAYER_MARK,
+    OwnFeature,
+    OwnLayer,
+    sublayers_of,
+)
 from briefmap.data.own_records import (
     UMAP_OPTIONS,
     as_text,
@@ -48,7 +56,7 @@ from briefmap.data.own_records import (
 )
 from briefmap.data.projection import crs_name
 from briefmap.data.readers import parse_json
-from briefmap.data.schema import PlaceKind, Precision
+from briefmap.data.schema import DRAWING_FIELD, PlaceKind, Precision
 from briefmap.data.validate import Collector, ValidationIssue, short
 
 # Columns that make a row one of Briefmap's own places (its field convention).
@@ -138,6 +146,7 @@ def own_kml(document: KmlDocument, filename: str, out: Collector) -> OwnLayer:
     stem = slug(PurePosixPath(filename).stem)
     features = []
     for number, mark in enumerate(document.placemarks, start=1):
+        mark = _as_written(mark) if exported_as_own(mark) else mark
         properties = {name: value or "" for name, value in mark.fields.items()}
         if not properties.get("id"):
             properties.pop("id", None)
@@ -151,6 +160,51 @@ def own_kml(document: KmlDocument, filename: str, out: Collector) -> OwnLayer:
         features.append(own_feature(properties, geometry, f"{stem}-{number}", mark.folders, style))
     name = document.name.strip() or PurePosixPath(filename).stem
     return OwnLayer(name, filename, sublayers_of(features), len(document.placemarks))
+
+
+def exported_as_own(placemark: Placemark) -> bool:
+    """Whether a placemark is the own layer's in Briefmap's own KMZ (``briefmap_drawing`` ``own``)."""
+    return (placemark.fields.get(DRAWING_FIELD) or "").strip().lower() == OWN_DRAWING
+
+
+def _as_written(placemark: Placemark) -> Placemark:
+    """An exported own placemark as the user's file had it (:func:`own_kml_folder`'s inverse).
+
+    The export escaped every text for Google Earth's HTML balloon, put the
+    layer's mark before the description and :data:`DRAWING_FIELD` among the
+    columns, and the features in a folder named :data:`OWN_LAYER_MARK`: each
+    is undone, so a KMZ read back shows the same names, columns and folders.
+    """
+    fields = {
+        name: html.unescape(value) if value is not None else None
+        for name, value in placemark.fields.items()
+        if name != DRAWING_FIELD
+    }
+    description = fields.get("description") or ""
+    if description.startswith(OWN_LAYER_MARK):
+        fields["description"] = description[len(OWN_LAYER_MARK) :].lstrip("\n")
+    folders = tuple(html.unescape(f) for f in placemark.folders)
+    if OWN_LAYER_MARK in folders:
+        folders = folders[folders.index(OWN_LAYER_MARK) + 1 :]
+    return dataclasses.replace(placemark, fields=fields, folders=folders)
+
+
+def exported_own_kml(document: KmlDocument, filename: str, out: Collector) -> OwnLayer | None:
+    """The own layer a Briefmap KMZ carries beside its places, read back; ``None`` if none.
+
+    Its placemarks are :func:`exported_as_own`; read as the user's own layer
+    again (:func:`own_kml`), named for the file they came from when they all
+    came from one (the folder under :data:`OWN_LAYER_MARK`), never as places.
+    """
+    marks = [_as_written(p) for p in document.placemarks if exported_as_own(p)]
+    if not marks:
+        return None
+    layers = {p.folders[0] if p.folders else "" for p in marks}
+    name = document.name
+    if len(layers) == 1 and "" not in layers:  # one file's layer: its folders below
+        (name,) = layers
+        marks = [dataclasses.replace(p, folders=p.folders[1:]) for p in marks]
+    return own_kml(dataclasses.replace(document, name=name, placemarks=marks), filename, out)
 
 
 def _kml_record(number: int, properties: dict[str, str]) -> str:

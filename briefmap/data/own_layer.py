@@ -30,6 +30,10 @@ from briefmap.data.validate import URL_SCHEMES, short
 # card, in exports and in the validate report.
 OWN_LAYER_MARK = "your data — not sourced claims"
 OWN_LAYER_NAME = "your own layer"
+# The value of the schema's DRAWING_FIELD on a feature of the own layer in
+# Briefmap's own exports (a KMZ's placemark, a GeoPackage's row): read back, it
+# is the user's own layer again, never a place.
+OWN_DRAWING = "own"
 # Longest description text and link kept, and most links a feature keeps: a
 # card shows a few lines; a 1 MB balloon is a mistake or an attack.
 MAX_DESCRIPTION_CHARS = 10_000

@@ -24,7 +24,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import mapping
 
-from briefmap.data.own_layer import OWN_LAYER_MARK, OwnLayer
+from briefmap.data.own_layer import OWN_DRAWING, OWN_LAYER_MARK, OwnLayer
 from briefmap.data.schema import DRAWING_FIELD
 from briefmap.safe import markup_free_text
 
@@ -32,9 +32,6 @@ from briefmap.safe import markup_free_text
 FOLDER_COLUMN = "folder"
 # The column that carries the file a feature came from.
 FILE_COLUMN = "source_file"
-# DRAWING_FIELD's value on the own layer's features in a KMZ: read back, skipped
-# as Briefmap's drawing, as the deployment arrows are.
-OWN_DRAWING = "own"
 
 
 def own_geojson(layers: Sequence[OwnLayer]) -> str:
@@ -108,18 +105,24 @@ def own_kml_folder(layers: Sequence[OwnLayer]) -> ET.Element:
     placemark per feature with its name, its description as text and its
     columns as extended data, every text escaped (Google Earth's balloon is
     HTML), and :data:`~briefmap.data.schema.DRAWING_FIELD` ``own``: read back
-    by Briefmap, it is not taken for a place or a claim.
+    by Briefmap, it is the user's own layer again
+    (:func:`briefmap.data.own_files.exported_own_kml`), never a place or a claim.
     """
     folder = ET.Element("Folder")
     ET.SubElement(folder, "name").text = OWN_LAYER_MARK
     for layer in layers:
         mine = ET.SubElement(folder, "Folder")
         ET.SubElement(mine, "name").text = markup_free_text(layer.name)
+        # A folder per KML folder, nested as in the file (so read back, each
+        # feature is in the folders it was in): by path, each made once.
+        folders: dict[tuple[str, ...], ET.Element] = {(): mine}
         for sublayer in layer.sublayers:
-            into = mine
-            if sublayer.path:
-                into = ET.SubElement(mine, "Folder")
-                ET.SubElement(into, "name").text = markup_free_text(sublayer.name)
+            for depth in range(1, len(sublayer.path) + 1):
+                path = sublayer.path[:depth]
+                if path not in folders:
+                    folders[path] = ET.SubElement(folders[path[:-1]], "Folder")
+                    ET.SubElement(folders[path], "name").text = markup_free_text(path[-1])
+            into = folders[sublayer.path]
             for feature in sublayer.features:
                 mark = ET.SubElement(into, "Placemark")
                 ET.SubElement(mark, "name").text = markup_free_text(feature.name)
