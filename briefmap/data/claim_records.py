@@ -39,7 +39,13 @@ def load_claims(
     known_source_ids: set[str],
     files: tuple[str, str] = (PLACES_FILE, SOURCES_FILE),
     actor_ids: tuple[str, ...] = (),
+    retired_ids: tuple[set[str], set[str]] = (set(), set()),
 ) -> tuple[dict[str, Claim], int, str | None]:
+    """The valid claims, how many were read, and the claims file's ``as_of``.
+
+    ``retired_ids``: the places and the sources retired in the data (issue 27),
+    which an active claim may not cite.
+    """
     as_of = None
     if isinstance(payload, dict) and payload.get("as_of") is not None:
         header = Record(payload, "-", out)
@@ -48,10 +54,16 @@ def load_claims(
     claims: dict[str, Claim] = {}
 
     def resolve(rec: Record, name: str, ref: str, valid: dict[str, Any], known: set[str]) -> bool:
-        target = files[0] if name in ("places", "origin") else files[1]
+        is_place = name in ("places", "origin")
+        target = files[0] if is_place else files[1]
         if ref in valid:
             return True
-        if ref in known:
+        if ref in retired_ids[0 if is_place else 1]:
+            rec.fail(
+                name,
+                f"{ref!r} is retired in {target}: restore it, or cite another",
+            )
+        elif ref in known:
             rec.fail(name, f"{ref!r} was left out of {target} because of its own error")
         else:
             rec.fail(name, f"{ref!r} does not exist in {target}")
@@ -187,6 +199,7 @@ def _history(
         pst = entry.choice("posture", Posture) if "posture" in item else None
         note = entry.text("note", required=False)
         cites = entry.texts("sources", required=False)
+        editor = entry.text("editor", required=False)
         if entry.failed:
             rec.failed = True
             return ()
@@ -221,7 +234,9 @@ def _history(
         if problem:
             rec.fail(where, problem)
             return ()
-        entries.append(StatusChange(date=date, status=st, posture=pst, note=note, sources=cites))
+        entries.append(
+            StatusChange(date=date, status=st, posture=pst, note=note, sources=cites, editor=editor)
+        )
     final_status = next(e.status for e in reversed(entries) if e.status is not None)
     final_posture = next(e.posture for e in reversed(entries) if e.posture is not None)
     if (status, posture) != (final_status, final_posture):

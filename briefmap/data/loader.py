@@ -37,6 +37,7 @@ from briefmap.data.schema import (
     DATA_FILES,
     META_FILE,
     PLACES_FILE,
+    RETIRED_FIELD,
     SOURCE_FIELDS,
     SOURCES_FILE,
     Catalog,
@@ -51,6 +52,7 @@ from briefmap.data.validate import (
     ValidationIssue,
     checked_records,
     group_issues,
+    real_day,
     records_of,
     short,
 )
@@ -81,6 +83,7 @@ class LoadResult:
 
     catalog: Catalog
     issues: Sequence[ValidationIssue] = ()  # a tuple, or a session's PackedIssues
+    # Records read per file, retired ones not counted (they are in ``retired``).
     records_read: dict[str, int] = field(default_factory=dict)
     # Valid records per file; None means "as many as the catalog holds".
     records_kept: dict[str, int] | None = None
@@ -89,6 +92,9 @@ class LoadResult:
     # The file each kind of record was read from, where it is not the kind's own
     # file name (a KML's places, an uploaded "my-places.geojson").
     file_names: dict[str, str] = field(default_factory=dict)
+    # Retired records per file (issue 27): kept in the data, out of the catalog,
+    # neither errors nor "left out".
+    retired: dict[str, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> Sequence[ValidationIssue]:
@@ -123,10 +129,18 @@ class LoadResult:
             f"{len(self.catalog.places)} places, {len(self.catalog.claims)} claims, "
             f"{len(self.catalog.sources)} sources valid"
         )
-        summary = f"{len(self.issues)} error(s); {kept}" + (
-            f"; left out: {self.left_out_text()}" if any(self.left_out().values()) else ""
+        summary = (
+            f"{len(self.issues)} error(s); {kept}"
+            + (f"; left out: {self.left_out_text()}" if any(self.left_out().values()) else "")
+            + (f"; {self.retired_text()}" if any(self.retired.values()) else "")
         )
         return "\n".join([*lines, summary, *(describe_own_layer(o) for o in self.own_layers)])
+
+    def retired_text(self) -> str:
+        """The retired records: ``3 retired (2 in claims.json, 1 in places.geojson)``."""
+        counts = {name: n for name, n in self.retired.items() if n}
+        parts = ", ".join(f"{n} in {self.file_names.get(name, name)}" for name, n in counts.items())
+        return f"{sum(counts.values())} retired ({parts})"
 
     def left_out_text(self) -> str:
         """The records left out, by the file they were read from: ``3 from places.geojson``.
@@ -198,6 +212,52 @@ def _load_sources(
                 official_of=official_of,
             )
     return sources, len(records)
+
+
+def _properties(feature: dict[str, Any]) -> Any:
+    return feature.get("properties")
+
+
+def _itself(record: dict[str, Any]) -> Any:
+    return record
+
+
+def _without_retired(
+    payload: Any, key: str, holder: Callable[[dict[str, Any]], Any], out: Collector
+) -> tuple[Any, set[str], int]:
+    """The payload without its retired records, their ids, and how many were refused.
+
+    A retired record (``"retired": "YYYY-MM-DD"``; a place's in its
+    properties) stays in the data but not in the catalog, and is not checked
+    further: it may be restored as it was. A ``retired`` that is not a day is
+    an error on that field, and the record is left out with it (counted as read).
+    """
+    if not isinstance(payload, dict) or not isinstance(payload.get(key), list):
+        return payload, set(), 0
+    items = payload[key]
+    kept: list[Any] = []
+    retired: set[str] = set()
+    refused = 0
+    for index, item in enumerate(items):
+        fields = holder(item) if isinstance(item, dict) else None
+        if not isinstance(fields, dict) or RETIRED_FIELD not in fields:
+            kept.append(item)
+            continue
+        rid = fields.get("id")
+        name = rid if isinstance(rid, str) and rid.strip() else f"#{index + 1}"
+        if real_day(fields[RETIRED_FIELD]) is None:
+            out.add(
+                short(name, quote=False),
+                RETIRED_FIELD,
+                f"{short(fields[RETIRED_FIELD])} is not a day: a retired record says "
+                'when it was retired, "YYYY-MM-DD"',
+            )
+            refused += 1
+            continue
+        retired.add(name)
+    if len(kept) == len(items):
+        return payload, retired, 0
+    return {**payload, key: kept}, retired, refused
 
 
 def _ids(payload: Any, key: str, id_of: Callable[[dict[str, Any]], Any]) -> set[str]:
@@ -400,12 +460,21 @@ def assemble(
             if given.actors is not None
             else tuple(sorted(actor_ids_cited(claims_payload, sources_payload)))
         )
-    sources, n_sources = _load_sources(sources_payload, source_out, actor_ids)
-    places, n_places = load_places(places_payload, place_out, region)
+    active_places, retired_places, refused_places = _without_retired(
+        places_payload, "features", _properties, place_out
+    )
+    active_sources, retired_sources, refused_sources = _without_retired(
+        sources_payload, "sources", _itself, source_out
+    )
+    active_claims, retired_claims, refused_claims = _without_retired(
+        claims_payload, "claims", _itself, claim_out
+    )
+    sources, n_sources = _load_sources(active_sources, source_out, actor_ids)
+    places, n_places = load_places(active_places, place_out, region)
     usable_places = {**(base.places if base else {}), **places}
     usable_sources = {**(base.sources if base else {}), **sources}
     claims, n_claims, as_of = load_claims(
-        claims_payload,
+        active_claims,
         claim_out,
         usable_places,
         usable_sources,
@@ -413,6 +482,7 @@ def assemble(
         _ids(sources_payload, "sources", lambda s: s.get("id")) | set(usable_sources),
         (places_file, sources_file),
         actor_ids,
+        retired_ids=(retired_places, retired_sources),
     )
     if base is not None:
         data_meta = base.meta
@@ -439,7 +509,16 @@ def assemble(
             + source_out.issues
             + claim_out.issues
         ),
-        records_read={PLACES_FILE: n_places, CLAIMS_FILE: n_claims, SOURCES_FILE: n_sources},
+        records_read={
+            PLACES_FILE: n_places + refused_places,
+            CLAIMS_FILE: n_claims + refused_claims,
+            SOURCES_FILE: n_sources + refused_sources,
+        },
         records_kept=kept,
         file_names={PLACES_FILE: places_file, CLAIMS_FILE: claims_file, SOURCES_FILE: sources_file},
+        retired={
+            PLACES_FILE: len(retired_places),
+            CLAIMS_FILE: len(retired_claims),
+            SOURCES_FILE: len(retired_sources),
+        },
     )

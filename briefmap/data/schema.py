@@ -307,6 +307,7 @@ class StatusChange:
     posture: Posture | None = None
     note: str | None = None
     sources: tuple[str, ...] = ()  # source ids for this step, among the claim's own
+    editor: str | None = None  # who recorded it in the app's editor, by shown name
 
     @property
     def dated(self) -> bool:
@@ -428,7 +429,8 @@ PLACE_FIELDS = (
 # "retired": "YYYY-MM-DD" (a place in its properties); the loader keeps it out
 # of the catalog without calling it an error.
 RETIRED_FIELD = "retired"
-HISTORY_FIELDS = ("date", "status", "posture", "note", "sources")
+# "editor": who recorded the step in the app (their shown name), when it was.
+HISTORY_FIELDS = ("date", "status", "posture", "note", "sources", "editor")
 META_FIELDS = ("title", "subtitle", "region_of_interest", "actors")
 REGION_FIELDS = ("west", "south", "east", "north")
 ACTOR_FIELDS = ("id", "name_en", "name_ar", "name_ru", "colour")

@@ -61,6 +61,7 @@ TEXT_LIMITS: dict[str, int] = {
     "origin_note": 1000,
     "summary": 1000,
     "note": 1000,
+    "editor": 200,
     "url": 2000,
 }
 

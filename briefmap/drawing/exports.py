@@ -102,6 +102,8 @@ def change_record(change: StatusChange) -> dict[str, Any]:
         record["note"] = change.note
     if change.sources:
         record["sources"] = list(change.sources)
+    if change.editor is not None:
+        record["editor"] = change.editor
     return record
 
 

@@ -6,13 +6,14 @@ the data, with errors that name the file, the scene and the field.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefmap.data.readers import read_json
-from briefmap.data.schema import Catalog, ClaimStatus, PlaceKind
-from briefmap.data.validate import Collector, Record, ValidationIssue
+from briefmap.data.schema import RETIRED_FIELD, Catalog, ClaimStatus, PlaceKind
+from briefmap.data.validate import Collector, Record, ValidationIssue, real_day, short
 from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, places_bounds
 from briefmap.engine.query import ClaimFilter, Deployments
 from briefmap.engine.state import SLUG, ZOOM_RANGE, MapView
@@ -140,14 +141,13 @@ def _scene(rec: Record, catalog: Catalog) -> Scene:
     return Scene(title, points, claim_filter, as_of, since, view, highlight)
 
 
-def _briefing(path: Path, catalog: Catalog, out: Collector) -> Briefing | None:
-    payload = read_json(path, out)
+def _briefing(payload: Any, stem: str, catalog: Catalog, out: Collector) -> Briefing | None:
     if payload is None:
         return None
     if not isinstance(payload, dict):
         out.add("-", "-", "a briefing file is a JSON object with id, title and scenes")
         return None
-    rid = payload.get("id") if isinstance(payload.get("id"), str) else path.stem
+    rid = payload.get("id") if isinstance(payload.get("id"), str) else stem
     rec = Record(payload, rid, out)
     rec.no_unknown_fields(BRIEFING_FIELDS)
     briefing_id = rec.text("id")
@@ -184,13 +184,46 @@ def load_briefings(
     a meeting with a scene missing from the middle of the story.
     """
     folder = Path(data_dir) / BRIEFINGS_DIR
+    if not folder.is_dir():
+        return {}, []
+    payloads = []
+    for path in sorted(folder.glob("*.json")):
+        out = Collector(briefing_file(path.stem))
+        payloads.append((path.stem, read_json(path, out), out.issues))
+    return briefings_of(payloads, catalog)
+
+
+def briefing_file(stem: str) -> str:
+    """A briefing's file in the data folder, as errors name it: ``briefings/<stem>.json``."""
+    return f"{BRIEFINGS_DIR}/{stem}.json"
+
+
+def briefings_of(
+    payloads: Iterable[tuple[str, Any, Sequence[ValidationIssue]]], catalog: Catalog
+) -> tuple[dict[str, Briefing], list[ValidationIssue]]:
+    """Every valid briefing of ``(file stem, parsed JSON, issues reading it)``, and the issues.
+
+    What :func:`load_briefings` does with a folder's files, for briefings held
+    elsewhere (a store's records). A retired briefing (``"retired":
+    "YYYY-MM-DD"``, issue 27) is left out without an error.
+    """
     briefings: dict[str, Briefing] = {}
     issues: list[ValidationIssue] = []
-    if not folder.is_dir():
-        return briefings, issues
-    for path in sorted(folder.glob("*.json")):
-        out = Collector(f"{BRIEFINGS_DIR}/{path.name}")
-        briefing = _briefing(path, catalog, out)
+    for stem, payload, read_issues in payloads:
+        out = Collector(briefing_file(stem))
+        issues += read_issues
+        if isinstance(payload, dict) and real_day(payload.get(RETIRED_FIELD)) is not None:
+            continue
+        if isinstance(payload, dict) and RETIRED_FIELD in payload:
+            rid = payload.get("id")
+            out.add(
+                short(rid, quote=False) if isinstance(rid, str) else stem,
+                RETIRED_FIELD,
+                'is not a day: a retired briefing says when it was retired, "YYYY-MM-DD"',
+            )
+            issues += out.issues
+            continue
+        briefing = _briefing(payload, stem, catalog, out)
         if briefing is not None and briefing.id in briefings:
             out.add(briefing.id, "id", "duplicate briefing id")
             briefing = None
