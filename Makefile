@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test relock validate lint screenshots bench clean
+.PHONY: run test relock validate lint screenshots bench clean db db-stop
 
 # Test-time Node packages (axe-core for the accessibility browser test), exactly as
 # package-lock.json pins them. Never served by the app.
@@ -84,6 +84,17 @@ screenshots: $(STAMP)
 ## Benchmark 10 to 100,000 claims against the naive ways (QUICK=1: up to 10,000)
 bench: $(STAMP)
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)
+
+## A local PostgreSQL with PostGIS for development, in .db/ on localhost:$(DB_PORT)
+## (Debian's postgresql-15 and postgresql-15-postgis-3; no Docker); prints the URL
+## to export. make db-stop stops it; rm -rf .db forgets it.
+DB_DIR  := .db
+DB_PORT ?= 5433
+db: $(STAMP)
+	$(BIN)/python -m briefmap.store.local_server up $(DB_DIR) $(DB_PORT)
+
+db-stop: $(STAMP)
+	$(BIN)/python -m briefmap.store.local_server down $(DB_DIR)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor artifacts .pytest_cache

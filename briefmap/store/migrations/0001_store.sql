@@ -1,13 +1,13 @@
 -- Briefmap's team store (issue 27): the records, their revisions, the audit trail.
 --
--- Plain SQL, run in order by briefmap/store/migrations.py (each file once, in
+-- Plain SQL, run in order by briefmap/store/migrate.py (each file once, in
 -- one transaction, recorded in schema_migrations). No ORM and no Alembic: the
 -- store has no model classes to generate SQL from; it keeps the data files' own
--- records as jsonb and validates them with the loader's code, so this SQL *is*
+-- records as json and validates them with the loader's code, so this SQL *is*
 -- the schema, read as it runs.
 --
--- Each record is kept whole, exactly as the files hold it (jsonb keeps its
--- values; key order is restored by the canonical formatter on export). What
+-- Each record is kept whole, exactly as the files hold it: json, not jsonb, which
+-- would reorder its keys (an export then writes each record as it came). What
 -- PostgreSQL needs to query by (a place's geometry, a claim's reported day,
 -- whether a record is retired) is computed from the record by the database
 -- itself, so it can never disagree with the record.
@@ -15,10 +15,10 @@
 -- A GeoJSON geometry as PostGIS geometry in WGS 84, or NULL when PostGIS cannot
 -- read it: the store holds what the files hold, and a record the loader refuses
 -- (kept so an editor can fix it) must not make its row unstorable.
-CREATE FUNCTION briefmap_geometry(geojson jsonb) RETURNS geometry
+CREATE FUNCTION briefmap_geometry(geojson json) RETURNS geometry
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 BEGIN
-    IF geojson IS NULL OR jsonb_typeof(geojson) <> 'object' THEN
+    IF geojson IS NULL OR json_typeof(geojson) <> 'object' THEN
         RETURN NULL;
     END IF;
     RETURN ST_SetSRID(ST_GeomFromGeoJSON(geojson::text), 4326);
@@ -46,7 +46,7 @@ $$;
 CREATE TABLE places (
     id text PRIMARY KEY,
     position bigserial NOT NULL,
-    record jsonb NOT NULL,
+    record json NOT NULL,
     revision integer NOT NULL CHECK (revision > 0),
     retired text GENERATED ALWAYS AS (record -> 'properties' ->> 'retired') STORED,
     geom geometry(Geometry, 4326) GENERATED ALWAYS AS (briefmap_geometry(record -> 'geometry')) STORED
@@ -56,7 +56,7 @@ CREATE INDEX places_geom ON places USING gist (geom);
 CREATE TABLE claims (
     id text PRIMARY KEY,
     position bigserial NOT NULL,
-    record jsonb NOT NULL,
+    record json NOT NULL,
     revision integer NOT NULL CHECK (revision > 0),
     retired text GENERATED ALWAYS AS (record ->> 'retired') STORED,
     reported date GENERATED ALWAYS AS (briefmap_day(record ->> 'reported')) STORED
@@ -76,11 +76,11 @@ CREATE FUNCTION briefmap_claim_places() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM claim_places WHERE claim_id = NEW.id;
-    IF jsonb_typeof(NEW.record -> 'places') = 'array' THEN
+    IF json_typeof(NEW.record -> 'places') = 'array' THEN
         INSERT INTO claim_places (claim_id, place_id)
         SELECT DISTINCT NEW.id, value #>> '{}'
-        FROM jsonb_array_elements(NEW.record -> 'places')
-        WHERE jsonb_typeof(value) = 'string';
+        FROM json_array_elements(NEW.record -> 'places')
+        WHERE json_typeof(value) = 'string';
     END IF;
     RETURN NULL;
 END;
@@ -91,7 +91,7 @@ FOR EACH ROW EXECUTE FUNCTION briefmap_claim_places();
 CREATE TABLE sources (
     id text PRIMARY KEY,
     position bigserial NOT NULL,
-    record jsonb NOT NULL,
+    record json NOT NULL,
     revision integer NOT NULL CHECK (revision > 0),
     retired text GENERATED ALWAYS AS (record ->> 'retired') STORED
 );
@@ -99,7 +99,7 @@ CREATE TABLE sources (
 CREATE TABLE briefings (
     id text PRIMARY KEY,
     position bigserial NOT NULL,
-    record jsonb NOT NULL,
+    record json NOT NULL,
     revision integer NOT NULL CHECK (revision > 0),
     retired text GENERATED ALWAYS AS (record ->> 'retired') STORED
 );
@@ -108,7 +108,7 @@ CREATE TABLE briefings (
 -- one row, read-only through the store for now (an import sets them).
 CREATE TABLE meta (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
-    meta jsonb,
+    meta json,
     as_of text
 );
 INSERT INTO meta DEFAULT VALUES;
@@ -128,8 +128,8 @@ CREATE TABLE audit (
     kind text NOT NULL CHECK (kind IN ('place', 'claim', 'source', 'briefing')),
     record_id text NOT NULL,
     revision integer NOT NULL,
-    before jsonb,
-    after jsonb NOT NULL,
+    before json,
+    after json NOT NULL,
     undoes bigint REFERENCES audit (seq)
 );
 CREATE INDEX audit_record ON audit (kind, record_id, seq);
@@ -138,9 +138,15 @@ CREATE INDEX audit_record ON audit (kind, record_id, seq);
 -- so a server's cheap check (SELECT version FROM store_version) sees a save as
 -- soon as it commits. Every save locks this row first: saves are serialised,
 -- so each is checked against the data as the one before left it.
+-- store_id tells this database from another whose counter has reached the same
+-- number (a server's caches are keyed on both). generation moves when the
+-- records are replaced wholesale (an import): a server then reads them all
+-- again instead of patching its copy with the audit trail's new entries.
 CREATE TABLE store_version (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    store_id uuid NOT NULL DEFAULT gen_random_uuid(),
     version bigint NOT NULL DEFAULT 0,
+    generation bigint NOT NULL DEFAULT 0,
     changed_at timestamptz NOT NULL DEFAULT now()
 );
 INSERT INTO store_version DEFAULT VALUES;
