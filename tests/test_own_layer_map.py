@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -16,6 +18,7 @@ from test_own_layer import CSV_LAT_LON, HOSTILE, MY_MAPS
 
 from briefmap.app import streamlit_internals, view
 from briefmap.app.data import Upload
+from briefmap.data.loader import load_catalog
 from briefmap.data.own_layer import (
     OWN_LAYER_MARK,
     OwnFeature,
@@ -137,6 +140,30 @@ def test_the_app_says_when_only_the_first_features_are_drawn(
     assert "Your layer sites: the map draws the first 2 of its 3 features." in [
         c.value for c in at.caption
     ]
+
+
+@pytest.mark.usefixtures("_navigation_only")
+def test_a_file_of_somebody_elses_as_the_data_is_drawn_and_framed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # BRIEFMAP_DATA=a plain KML: validate reads it as the user's own layer, and
+    # so does the app, which draws it, frames it whole and offers its export.
+    kml = tmp_path / "trip.kml"
+    kml.write_bytes(MY_MAPS)
+    monkeypatch.setenv("BRIEFMAP_DATA", str(kml))
+    (layer,) = load_catalog(kml).own_layers
+    at = open_app()
+    assert not at.exception
+    args = _map_args(at)
+    layers = args["feature_group"]
+    assert '"className": "bm-own ' in layers
+    assert "Your layer: Field trip / Routes" in args["layer_control"]
+    assert "your data, not sourced claims" in layers
+    # Framed around its features, not the whole world the empty catalog's region is.
+    (request,) = re.findall(r"__bmFrame\(request\); \}\n\}\)\n\(map_div, (\{.*\})\);", layers)
+    assert json.loads(request)["bounds"] == own_layers_bounds([layer])
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert f"GeoJSON of your layer ({OWN_LAYER_MARK})" in labels
 
 
 # ------------------------------------------------- colours kept where readable

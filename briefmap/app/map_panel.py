@@ -80,8 +80,12 @@ def briefing_map(view: BriefingView) -> BriefingView:
     centred = requested if isinstance(requested, MapView) else None
     frame = requested if isinstance(requested, Frame) else None
     if frame is None and centred is None:
-        shown = catalog.index.selection_bounds(selection) or catalog.index.map_bounds
-        frame = Frame.of(shown, max_zoom=PLACES_MAX_ZOOM)
+        # The data's own layer (a file of somebody else's as the data) is framed
+        # whole with the places shown, as an upload's is when it comes.
+        shown = _around(
+            catalog.index.selection_bounds(selection), own_layers_bounds(view.loaded.own_layers)
+        )
+        frame = Frame.of(shown or catalog.index.map_bounds, max_zoom=PLACES_MAX_ZOOM)
     area = st.session_state.get(KEY_MAP_VIEW)
     if map_drawn_afresh(view.state.present) and frame is not None and isinstance(area, MapArea):
         # Back on the Map page after the user moved the map: the new map shows
@@ -104,7 +108,7 @@ def briefing_map(view: BriefingView) -> BriefingView:
     mine = view.overlay  # filtered once, for the upload panel and exports too
     if mine is not None:
         layers.append(build_upload_layer_auto(mine.catalog, mine.selection, mine.label))
-    own_layers = view.upload.result.own_layers if view.upload else ()
+    own_layers = view.own_layers
     for own in own_layers:
         layers.extend(build_own_layers(own))  # the user's own files, as they are
     # Always sent (empty without an own layer), so its legend entry goes with the upload.
@@ -157,16 +161,22 @@ def briefing_map(view: BriefingView) -> BriefingView:
 
 def fit_to_shown(view: BriefingView) -> None:
     """Callback: ask the map to fit the places now shown, and the user's own layers."""
-    bounds = view.catalog.index.selection_bounds(view.selection)
-    own = own_layers_bounds(view.upload.result.own_layers if view.upload else ())
-    if bounds is not None and own is not None:
-        (south, west), (north, east) = own
-        bounds = [
-            [min(bounds[0][0], south), min(bounds[0][1], west)],
-            [max(bounds[1][0], north), max(bounds[1][1], east)],
-        ]
-    if bounds is not None or own is not None:
-        request_fit(bounds or own)
+    bounds = _around(
+        view.catalog.index.selection_bounds(view.selection), own_layers_bounds(view.own_layers)
+    )
+    if bounds is not None:
+        request_fit(bounds)
+
+
+def _around(*boxes: list[list[float]] | None) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` around every box given; ``None`` if none is."""
+    given = [b for b in boxes if b is not None]
+    if not given:
+        return None
+    return [
+        [min(b[0][0] for b in given), min(b[0][1] for b in given)],
+        [max(b[1][0] for b in given), max(b[1][1] for b in given)],
+    ]
 
 
 def map_footer(view: BriefingView) -> None:
@@ -191,7 +201,7 @@ def map_footer(view: BriefingView) -> None:
             args=(view,),
             help="Fit the map to the places shown",
             disabled=view.catalog.index.selection_bounds(view.selection) is None
-            and not (view.upload and view.upload.result.own_layers),
+            and not view.own_layers,
         )
         with row:
             copy_link(view.params)
@@ -230,7 +240,7 @@ def legend_strip(view: BriefingView) -> None:
         crowded=crowded,
         marks=actor_marks(meta.actors),
     )
-    if view.upload and view.upload.result.own_layers:  # the user's own layer, marked as theirs
+    if view.own_layers:  # the user's own layer, marked as theirs
         strip = strip.removesuffix("</div>") + own_key_strip_html() + "</div>"
     # One HTML block without blank lines, so Markdown passes it through as it is
     # (st.html would drop the swatches' SVG); its data is escaped by legend_strip_html.

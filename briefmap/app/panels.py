@@ -302,7 +302,7 @@ def export_menu(view: BriefingView) -> None:
     from briefmap.drawing import exports, gis_exports, html_export, own_exports
 
     catalog, selection, overlay = view.catalog, view.selection, view.overlay
-    own = view.upload.result.own_layers if view.upload else ()
+    own = view.own_layers
     stem = f"briefmap-{catalog.as_of or 'latest'}"
     title = catalog.meta.title
     # Not "shown": the upload's part below takes that name, and these makers

@@ -28,6 +28,7 @@ from briefmap.app.session import (
 )
 from briefmap.app.sidebar import sidebar
 from briefmap.data.loader import LoadResult
+from briefmap.data.own_layer import OwnLayer
 from briefmap.data.schema import Catalog
 from briefmap.drawing.html_export import Overlay
 from briefmap.engine.briefings import Briefing, Scene
@@ -69,6 +70,11 @@ class BriefingView:
     def scene(self) -> Scene | None:
         briefing = self.briefing
         return briefing.scenes[self.state.scene - 1] if briefing and self.state.scene else None
+
+    @property
+    def own_layers(self) -> tuple[OwnLayer, ...]:
+        """The user's own layers: the data's (a file of somebody else's as the data), the upload's."""
+        return (*self.loaded.own_layers, *(self.upload.result.own_layers if self.upload else ()))
 
     @cached_property
     def params(self) -> dict[str, str]:
