@@ -7,6 +7,11 @@
   module's browser, whose every request to anywhere but the app fails and is
   recorded; ``browser`` for a context of one's own.
 - ``app``: ``open_page(app_server)``.
+- ``open_module_page(server)``: the same, for a page a module's tests share (a
+  page load checked by several tests), closed when the module ends.
+
+Playwright and Chromium are started once per test process (``Browsers``), not
+per module, and stopped before any test outside this folder.
 
 For a failing test the page's screenshot and the server's log are kept in
 ``artifacts/browser/`` (ignored by git).
@@ -14,6 +19,7 @@ For a failing test the page's screenshot and the server's log are kept in
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -35,6 +41,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 GEODATA = REPO_ROOT / "geodata"
 ARTIFACTS = REPO_ROOT / "artifacts" / "browser"
 VIEWPORT = {"width": 1600, "height": 1000}
+HERE = Path(__file__).resolve().parent
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -42,9 +49,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Every test in this folder is a browser test, marked so whether or not its
     # file says so (17 once ran under -m "not browser" for want of it): before
     # -m selects, hence tryfirst.
-    here = Path(__file__).resolve().parent
     for item in items:
-        if here in Path(item.path).resolve().parents:
+        if HERE in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
 
 
@@ -90,22 +96,91 @@ def _fresh_artifacts() -> None:
                 stale.unlink()
 
 
+class Browsers:
+    """This test process's Playwright and its two Chromiums, kept from one module to the next.
+
+    A Playwright started and two Chromiums launched cost 4-6 s, which every
+    module paid when they were module fixtures. A running sync Playwright owns
+    an asyncio loop in its thread, and a test outside this folder may start one
+    of its own (the PNG export, the bench): so all is stopped before such a
+    test runs (``pytest_runtest_setup``, registered as a plugin so that it sees
+    every test) and started again by the next browser test that asks.
+    """
+
+    def __init__(self) -> None:
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._context: Any = None
+
+    def playwright(self) -> Any:
+        if self._playwright is None:
+            from playwright.sync_api import sync_playwright
+
+            self._playwright = sync_playwright().start()
+        return self._playwright
+
+    def browser(self, chromium_path: str) -> Any:
+        """A Chromium for tests that make contexts of their own (another scale, file: pages)."""
+        if self._browser is None or not self._browser.is_connected():
+            self._browser = self.playwright().chromium.launch(
+                executable_path=chromium_path, args=list(CHROMIUM_ARGS)
+            )
+        return self._browser
+
+    def context(self, chromium_path: str, profile_dir: Path) -> Any:
+        """The pages' browser: one profile, so Streamlit's own files are fetched once per process.
+
+        Every page is still a Streamlit session of its own (a session is a page's
+        connection, not its cookies); the app keeps nothing in the browser's storage.
+        """
+        if self._context is None:
+            context = self.playwright().chromium.launch_persistent_context(
+                str(profile_dir),
+                executable_path=chromium_path,
+                args=[*CHROMIUM_ARGS, *OFFLINE_ARGS],
+                viewport=VIEWPORT,
+                accept_downloads=True,
+            )
+            context.set_default_timeout(30_000)
+            context.on("close", lambda _: setattr(self, "_context", None))  # crashed: relaunch
+            self._context = context
+        return self._context
+
+    def stop(self) -> None:
+        context, browser, playwright = self._context, self._browser, self._playwright
+        self._context = self._browser = self._playwright = None
+        for close in (
+            context and context.close,
+            browser and browser.close,
+            playwright and playwright.stop,
+        ):
+            # A crashed browser is gone already: nothing to stop.
+            with contextlib.suppress(Exception):
+                if close:
+                    close()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if HERE not in Path(item.path).resolve().parents:
+            self.stop()
+
+    def pytest_sessionfinish(self) -> None:
+        self.stop()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(Browsers(), "briefmap-browsers")
+
+
 @pytest.fixture(scope="module")
-def playwright(chromium_path: str, _fresh_artifacts: None) -> Iterator[Any]:
-    # Module scope, not session: a running sync_playwright() owns an asyncio loop
-    # in this thread, and other test files start their own Playwright.
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        yield pw
+def playwright(chromium_path: str, _fresh_artifacts: None, pytestconfig: pytest.Config) -> Any:
+    return pytestconfig.pluginmanager.get_plugin("briefmap-browsers").playwright()
 
 
 @pytest.fixture(scope="module")
-def browser(playwright: Any, chromium_path: str) -> Iterator[Any]:
+def browser(playwright: Any, chromium_path: str, pytestconfig: pytest.Config) -> Any:
     """A Chromium for tests that make contexts of their own (another scale, file: pages)."""
-    browser = playwright.chromium.launch(executable_path=chromium_path, args=list(CHROMIUM_ARGS))
-    yield browser
-    browser.close()
+    return pytestconfig.pluginmanager.get_plugin("briefmap-browsers").browser(chromium_path)
 
 
 # Outside requests fail in Chromium's own resolver, as the bench's do: Playwright's
@@ -121,22 +196,13 @@ def profile_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def shared_context(playwright: Any, chromium_path: str, profile_dir: Path) -> Iterator[Any]:
-    """The pages' browser: one profile, so Streamlit's own files are fetched once per process.
-
-    Every page is still a Streamlit session of its own (a session is a page's
-    connection, not its cookies); the app keeps nothing in the browser's storage.
-    """
-    context = playwright.chromium.launch_persistent_context(
-        str(profile_dir),
-        executable_path=chromium_path,
-        args=[*CHROMIUM_ARGS, *OFFLINE_ARGS],
-        viewport=VIEWPORT,
-        accept_downloads=True,
+def shared_context(
+    playwright: Any, chromium_path: str, profile_dir: Path, pytestconfig: pytest.Config
+) -> Any:
+    """The pages' browser (``Browsers.context``), one per test process."""
+    return pytestconfig.pluginmanager.get_plugin("briefmap-browsers").context(
+        chromium_path, profile_dir
     )
-    context.set_default_timeout(30_000)
-    yield context
-    context.close()
 
 
 # ------------------------------------------------------------------- servers
@@ -173,13 +239,9 @@ def payload_server(
 # --------------------------------------------------------------------- pages
 
 
-@pytest.fixture
-def open_page(shared_context: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
-    """Open a page (a fresh Streamlit session) on a server; outside requests fail and are recorded."""
-    opened: list[BrowserPage] = []
-
+def _opener(context: Any, opened: list[BrowserPage]) -> Callable[..., BrowserPage]:
     def _open(server: AppServer, viewport: dict[str, int] | None = None) -> BrowserPage:
-        page = shared_context.new_page()
+        page = context.new_page()
         page.set_viewport_size(viewport or VIEWPORT)
         wrapper = BrowserPage(page=page, server=server)
 
@@ -193,21 +255,48 @@ def open_page(shared_context: Any, request: pytest.FixtureRequest) -> Iterator[C
         opened.append(wrapper)
         return wrapper
 
-    yield _open
+    return _open
 
+
+def _keep_artifacts(slug: str, opened: list[BrowserPage]) -> None:
+    """The pages' screenshots and their servers' logs, for a failed test."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    logs: dict[Path, AppServer] = {}
+    for index, wrapper in enumerate(opened):
+        try:
+            wrapper.page.screenshot(path=str(ARTIFACTS / f"{slug}-{index}.png"), full_page=True)
+        except Exception as exc:  # a dead page must not hide the failure
+            (ARTIFACTS / f"{slug}-{index}.screenshot-error.txt").write_text(str(exc))
+        logs[wrapper.server.log_path] = wrapper.server
+    for log_path in logs:
+        if log_path.is_file():
+            shutil.copyfile(log_path, ARTIFACTS / f"{slug}-{log_path.parent.name}.log")
+
+
+@pytest.fixture
+def open_page(shared_context: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """Open a page (a fresh Streamlit session) on a server; outside requests fail and are recorded."""
+    opened: list[BrowserPage] = []
+    yield _opener(shared_context, opened)
     if _test_failed(request.node):
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        slug = _slug(request.node.nodeid)
-        logs: dict[Path, AppServer] = {}
-        for index, wrapper in enumerate(opened):
-            try:
-                wrapper.page.screenshot(path=str(ARTIFACTS / f"{slug}-{index}.png"), full_page=True)
-            except Exception as exc:  # a dead page must not hide the failure
-                (ARTIFACTS / f"{slug}-{index}.screenshot-error.txt").write_text(str(exc))
-            logs[wrapper.server.log_path] = wrapper.server
-        for log_path in logs:
-            if log_path.is_file():
-                shutil.copyfile(log_path, ARTIFACTS / f"{slug}-{log_path.parent.name}.log")
+        _keep_artifacts(_slug(request.node.nodeid), opened)
+    for wrapper in opened:
+        wrapper.page.close()
+
+
+@pytest.fixture(scope="module")
+def open_module_page(
+    shared_context: Any, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Any]]:
+    """``open_page`` for pages a module's tests share: each page load checked by several tests.
+
+    Closed when the module ends; kept as artifacts if any of its tests failed.
+    """
+    opened: list[BrowserPage] = []
+    failed_before = request.session.testsfailed
+    yield _opener(shared_context, opened)
+    if request.session.testsfailed > failed_before:
+        _keep_artifacts(_slug(request.node.nodeid), opened)
     for wrapper in opened:
         wrapper.page.close()
 
