@@ -10,6 +10,7 @@ map, clear of every control and of every other place's marker.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -53,20 +54,34 @@ def _inside(box: list[float], outer: list[float]) -> bool:
     return box[0] >= outer[0] and box[1] >= outer[1] and box[2] <= outer[2] and box[3] <= outer[3]
 
 
-def _map_room(open_page: Any, server: Any, size: tuple, path: str) -> dict[str, Any]:
-    app: BrowserPage = open_page(server, viewport={"width": size[0], "height": size[1]})
-    app.goto(path)
-    expect(app.map().locator(".bm-basemap-note")).to_have_text(BASEMAP_UNAVAILABLE)
-    app.settle()
-    app.wait_labels_laid_out()
-    return app.map_frame().evaluate(MAP_ROOM)
+@pytest.fixture(scope="module")
+def map_room(
+    open_module_page: Any, app_server: Any
+) -> Callable[[tuple[int, int], str], dict[str, Any]]:
+    """The map's room at a size and view, measured once (a page load) for all the tests that ask."""
+    pages: dict[tuple[int, int], BrowserPage] = {}
+    rooms: dict[tuple[tuple[int, int], str], dict[str, Any]] = {}
+
+    def measure(size: tuple[int, int], path: str) -> dict[str, Any]:
+        if (size, path) not in rooms:
+            if size not in pages:  # one page per size, loaded afresh at that size for each view
+                pages[size] = open_module_page(
+                    app_server, viewport={"width": size[0], "height": size[1]}
+                )
+            app = pages[size]
+            app.goto(path)
+            expect(app.map().locator(".bm-basemap-note")).to_have_text(BASEMAP_UNAVAILABLE)
+            app.settle()
+            app.wait_labels_laid_out()
+            rooms[(size, path)] = app.map_frame().evaluate(MAP_ROOM)
+        return rooms[(size, path)]
+
+    return measure
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-def test_the_maps_controls_never_cover_each_other(
-    open_page: Any, app_server: Any, size: tuple
-) -> None:
-    room = _map_room(open_page, app_server, size, "/")
+def test_the_maps_controls_never_cover_each_other(map_room: Any, size: tuple) -> None:
+    room = map_room(size, "/")
     controls = room["controls"]
     kinds = " ".join(c["what"] for c in controls)
     for part in (
@@ -86,9 +101,9 @@ def test_the_maps_controls_never_cover_each_other(
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize("path", VIEWS, ids=["opening", "scene-4"])
 def test_labels_never_cross_a_marker_a_control_or_the_edge(
-    open_page: Any, app_server: Any, size: tuple, path: str
+    map_room: Any, size: tuple, path: str
 ) -> None:
-    room = _map_room(open_page, app_server, size, path)
+    room = map_room(size, path)
     edge = room["map"]
     labels = [lab for lab in room["labels"] if _overlap(lab["box"], edge)]
     assert [lab for lab in labels if lab["place"]], f"at {size} few labels: {labels}"
