@@ -17,12 +17,20 @@ width and in its centred layout; the sidebar and the wide layout come with the
 run, and move that frame aside (``test_streamlit_moves_its_own_frame_in_any_app``
 shows it for an app of a sidebar and one line). Those entries, named precisely
 by :func:`streamlit_frame_shift`, are bounded as measured; all else stays under 0.1.
+
+The same loads show the title drawn at its final size from its first paint (issue
+25, finding 4, once test_browser_first_paint.py): on a phone it drew large and then
+shrank, its size coming from map-page.css, which Streamlit's st.html inserts only
+once its own code has loaded, about 200 ms after the title (measured with a warm
+cache at 1280x720). The size is now the theme's (``headingFontSizes`` in
+``.streamlit/config.toml``), which Streamlit applies before it draws any element.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -76,6 +84,19 @@ RECORD_SHIFTS = """
   observer.observe({type: 'layout-shift', buffered: true});
   // Entries queued but not yet delivered, taken when the test reads them.
   window.__bmAllShifts = () => [...window.__bmShifts, ...keep(observer.takeRecords())];
+})();
+"""
+# Registered before the page's scripts: the title's computed font size when it is
+# first in the page (a mutation observer's callback runs before the next paint).
+FIRST_TITLE_SIZE = """
+(() => {
+  if (window !== window.top) return;
+  new MutationObserver((records, observer) => {
+    const title = document.querySelector('.st-key-bm-map-head h1');
+    if (!title) return;
+    window.__bmFirstTitleSize = getComputedStyle(title).fontSize;
+    observer.disconnect();
+  }).observe(document, {subtree: true, childList: true});
 })();
 """
 SIDEBAR_WIDTH = """() => {
@@ -191,15 +212,45 @@ def warm(shared_context: Any, app_server: Any) -> None:
     app.page.close()
 
 
+@dataclass(frozen=True)
+class Load:
+    """What one load of the Map page at a size showed."""
+
+    shifts: list[dict[str, Any]]
+    sidebar_width: int
+    first_title_size: str
+    final_title_size: str
+
+
+@pytest.fixture(scope="module")
+def load_at(warm: None, open_module_page: Any, app_server: Any) -> Callable[[tuple], Load]:
+    """The Map page loaded once at a size (a fresh page and session), for every test that asks."""
+    loads: dict[tuple, Load] = {}
+
+    def load(size: tuple) -> Load:
+        if size not in loads:
+            app: BrowserPage = open_module_page(
+                app_server, viewport={"width": size[0], "height": size[1]}
+            )
+            app.page.add_init_script(RECORD_SHIFTS)
+            app.page.add_init_script(FIRST_TITLE_SIZE)
+            app.goto("/")
+            app.settle()
+            shifts, sidebar_width = shifts_and_sidebar(app)
+            first = app.page.evaluate("() => window.__bmFirstTitleSize")
+            final = app.page.locator(".st-key-bm-map-head h1").evaluate(
+                "h => getComputedStyle(h).fontSize"
+            )
+            loads[size] = Load(shifts, sidebar_width, first, final)
+        return loads[size]
+
+    return load
+
+
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-def test_the_map_page_loads_without_shifting(
-    warm: None, open_page: Any, app_server: Any, size: tuple
-) -> None:
-    app: BrowserPage = open_page(app_server, viewport={"width": size[0], "height": size[1]})
-    app.page.add_init_script(RECORD_SHIFTS)
-    app.goto("/")
-    app.settle()
-    shifts, sidebar_width = shifts_and_sidebar(app)
+def test_the_map_page_loads_without_shifting(load_at: Callable[[tuple], Load], size: tuple) -> None:
+    loaded = load_at(size)
+    shifts, sidebar_width = loaded.shifts, loaded.sidebar_width
     frame = [s for s in shifts if streamlit_frame_shift(s, sidebar_width)]
     page = [s for s in shifts if s not in frame]
     cls, window = cumulative_layout_shift(page)
@@ -215,6 +266,15 @@ def test_the_map_page_loads_without_shifting(
         f"at {size[0]}x{size[1]} Streamlit's frame shifted more than measured:\n{_shown(frame)}"
     )
     assert total < GOOD_CLS + FRAME_BOUND[size]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_the_title_is_drawn_at_its_final_size(
+    load_at: Callable[[tuple], Load], size: tuple
+) -> None:
+    loaded = load_at(size)
+    first, final = loaded.first_title_size, loaded.final_title_size
+    assert first == final == "32px", f"at {size} the title drew at {first}, then {final}"
 
 
 MINIMAL_APP = """
