@@ -1,0 +1,429 @@
+"""The files store: ``geodata/`` as it is, written safely, with its audit trail beside it.
+
+The embedded default. Records stay in the data folder's own files
+(``places.geojson``, ``claims.json``, ``sources.json``, ``briefings/<id>.json``),
+written in the one stable format (:mod:`briefmap.store.canonical`) so that a
+``git diff`` of an edit is exactly the changed record and one line of
+``changes.jsonl``, the audit trail (one JSON object a line, keys sorted).
+
+Safety
+------
+- A file is written to a temporary file in the same folder, flushed to disk
+  (``fsync``) and renamed over the old one (``os.replace``): a crash leaves the
+  old file or the new one, never half of one. The folder is synced after, so
+  the rename itself survives a power cut.
+- A lock (``fcntl.flock`` on ``<folder>/.briefmap.lock``) is held from the
+  revision check to the last write, so two servers (or two threads) on one
+  folder cannot interleave their saves; the second sees the first's revision
+  and is refused with :class:`~briefmap.store.base.StaleRevision`.
+- The files are written first, the audit line last: a crash in between leaves
+  the change in the files without its line, which is then seen as a hand edit
+  (below), never lost.
+
+Hand edits
+----------
+The folder stays a folder people may edit by hand (and with git). A record
+that differs from what its last audit line says it became was edited outside
+the store: its revision counts one more (so an editor who read the old one is
+refused rather than overwriting it), and :meth:`FileStore.hand_edited` lists
+them. The next change through the store records the hand-edited content as
+its ``before``, so the trail holds it and an undo can bring it back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from briefmap.data.fingerprint import data_fingerprint
+from briefmap.data.loader import load_catalog
+from briefmap.data.schema import CLAIMS_CSV, CLAIMS_FILE, META_FILE, PLACES_FILE, SOURCES_FILE
+from briefmap.data.validate import ValidationIssue
+from briefmap.engine.briefings import BRIEFINGS_DIR, load_briefings
+from briefmap.engine.state import SLUG
+from briefmap.store.base import (
+    AuditEntry,
+    ChangeRefused,
+    Edit,
+    Editor,
+    LoadedData,
+    RecordKind,
+    StaleRevision,
+    StoredRecords,
+    record_id,
+    retired,
+    utc_now,
+)
+from briefmap.store.canonical import canonical_json, log_line
+from briefmap.store.checks import KIND_FILES, edit_issues
+
+CHANGES_FILE = "changes.jsonl"
+LOCK_FILE = ".briefmap.lock"
+# Under each kind's file, the list its records are in.
+RECORD_LISTS: dict[str, str] = {
+    PLACES_FILE: "features",
+    CLAIMS_FILE: "claims",
+    SOURCES_FILE: "sources",
+}
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: temp file, fsync, rename, folder fsync."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the rename is still atomic
+    finally:
+        os.close(fd)
+
+
+def _read_json(path: Path) -> Any:
+    """A data file's JSON, ``None`` when it is missing or cannot be read (the loader says why)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _by_id(kind: RecordKind, items: Any) -> dict[str, dict[str, Any]]:
+    """A file's records by id, in its order; records without a usable id are not addressable."""
+    records: dict[str, dict[str, Any]] = {}
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        rid = record_id(kind, item)
+        if isinstance(rid, str) and rid and rid not in records:
+            records[rid] = item
+    return records
+
+
+@dataclass
+class _Snapshot:
+    """The folder as read at one version: its files' payloads, records and audit trail."""
+
+    version: str
+    payloads: dict[str, Any]  # file name in the folder -> parsed JSON
+    records: StoredRecords
+    log: list[AuditEntry] = field(default_factory=list)
+
+    @cached_property
+    def last_entry(self) -> dict[tuple[str, str], AuditEntry]:
+        last: dict[tuple[str, str], AuditEntry] = {}
+        for entry in self.log:
+            last[(entry.kind, entry.record_id)] = entry
+        return last
+
+    def revision(self, kind: RecordKind, rid: str) -> int:
+        current = self.records.of(kind).get(rid)
+        if current is None:
+            return 0
+        entry = self.last_entry.get((kind, rid))
+        if entry is None:
+            return 1  # given to the store (the shipped files), never changed through it
+        return entry.revision + (0 if entry.after == current else 1)
+
+    @property
+    def next_seq(self) -> int:
+        return self.log[-1].seq + 1 if self.log else 1
+
+
+class FileStore:
+    """A data folder as a :class:`~briefmap.store.base.Store` (see the module's notes)."""
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = Path(data_dir)
+        self._snapshot: _Snapshot | None = None
+        self._loaded: tuple[str, LoadedData] | None = None
+        self._thread_lock = threading.Lock()
+
+    # ------------------------------------------------------------ reads
+
+    def version(self) -> str:
+        """The data files' content hash (as the app keys on today) and the audit trail's length.
+
+        The trail only grows, so its length moves on every change, even one
+        that puts the files back as they were (an undo).
+        """
+        try:
+            trail = (self.data_dir / CHANGES_FILE).stat().st_size
+        except OSError:
+            trail = 0
+        return f"{data_fingerprint(self.data_dir)}-{trail}"
+
+    def _state(self) -> _Snapshot:
+        version = self.version()
+        held = self._snapshot
+        if held is not None and held.version == version:
+            return held
+        held = self._read(version)
+        self._snapshot = held
+        return held
+
+    def _read(self, version: str) -> _Snapshot:
+        root = self.data_dir
+        payloads: dict[str, Any] = {
+            name: _read_json(root / name) for name in (PLACES_FILE, CLAIMS_FILE, SOURCES_FILE)
+        }
+        briefings: dict[str, dict[str, Any]] = {}
+        for path in sorted((root / BRIEFINGS_DIR).glob("*.json")):
+            payload = _read_json(path)
+            payloads[f"{BRIEFINGS_DIR}/{path.name}"] = payload
+            if isinstance(payload, dict):
+                briefings[path.stem] = payload
+        meta = _read_json(root / META_FILE) if (root / META_FILE).is_file() else None
+        claims = payloads[CLAIMS_FILE]
+        records = StoredRecords(
+            places=_by_id("place", _list(payloads[PLACES_FILE], "features")),
+            claims=_by_id("claim", _list(claims, "claims")),
+            sources=_by_id("source", _list(payloads[SOURCES_FILE], "sources")),
+            briefings=briefings,
+            meta=meta if isinstance(meta, dict) else None,
+            as_of=claims.get("as_of") if isinstance(claims, dict) else None,
+        )
+        return _Snapshot(version, payloads, records, self._read_log())
+
+    def _read_log(self) -> list[AuditEntry]:
+        path = self.data_dir / CHANGES_FILE
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return []
+        entries = []
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                entries.append(AuditEntry.from_json(json.loads(line)))
+            except (ValueError, KeyError, TypeError):
+                # A line cut short by a crash mid-append: the change it records
+                # is in the files and counts as a hand edit there.
+                continue
+        return entries
+
+    def records(self) -> StoredRecords:
+        return self._state().records
+
+    def load(self) -> LoadedData:
+        """The folder validated by the loader, as ``python -m briefmap validate`` reads it."""
+        version = self.version()
+        if self._loaded is not None and self._loaded[0] == version:
+            return self._loaded[1]
+        result = load_catalog(self.data_dir)
+        briefings, issues = load_briefings(self.data_dir, result.catalog)
+        data = LoadedData(result, briefings, tuple(issues))
+        self._loaded = (version, data)
+        return data
+
+    def revision(self, kind: RecordKind, record_id: str) -> int:
+        return self._state().revision(kind, record_id)
+
+    def get(self, kind: RecordKind, record_id: str) -> tuple[dict[str, Any] | None, int]:
+        state = self._state()
+        return state.records.of(kind).get(record_id), state.revision(kind, record_id)
+
+    def history(self, kind: RecordKind, record_id: str) -> list[AuditEntry]:
+        return [e for e in self._state().log if e.kind == kind and e.record_id == record_id]
+
+    def recent(self, limit: int = 50) -> list[AuditEntry]:
+        return list(reversed(self._state().log[-limit:])) if limit > 0 else []
+
+    def changes_since(self, seq: int) -> list[AuditEntry]:
+        return [e for e in self._state().log if e.seq > seq]
+
+    def hand_edited(self) -> list[tuple[RecordKind, str]]:
+        """Records changed outside the store since their last audit line (by hand, with git)."""
+        state = self._state()
+        return [
+            key  # type: ignore[misc]
+            for key, entry in state.last_entry.items()
+            if state.records.of(key[0]).get(key[1]) != entry.after  # type: ignore[arg-type]
+        ]
+
+    # ------------------------------------------------------------ writes
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The folder's write lock: across processes (flock) and threads of this one."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with self._thread_lock, (self.data_dir / LOCK_FILE).open("a") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def save(self, edits: Sequence[Edit], who: Editor, why: str) -> str:
+        return self._save(edits, who, why, undoes=None)
+
+    def undo(self, seq: int, who: Editor, why: str) -> str:
+        entry = next((e for e in self._state().log if e.seq == seq), None)
+        if entry is None:
+            raise ChangeRefused([ValidationIssue(CHANGES_FILE, str(seq), "seq", "no such change")])
+        if entry.before is not None:
+            record = entry.before
+        else:  # it created the record: never deleted, retired
+            record = retired(entry.kind, entry.after, dt.date.today().isoformat())
+        edit = Edit(entry.kind, entry.record_id, record, expected_revision=entry.revision)
+        return self._save([edit], who, why, undoes=seq)
+
+    def _save(self, edits: Sequence[Edit], who: Editor, why: str, undoes: int | None) -> str:
+        with self._locked():
+            state = self._read(self.version())  # afresh, under the lock
+            self._refuse_csv()
+            for edit in edits:
+                actual = state.revision(edit.kind, edit.id) if isinstance(edit.id, str) else 0
+                if actual != edit.expected_revision:
+                    current = state.records.of(edit.kind).get(edit.id)
+                    raise StaleRevision(edit.kind, edit.id, edit.expected_revision, actual, current)
+            issues = edit_issues(state.records, edits, why=why, before=self._load_for(state).loaded)
+            if issues:
+                raise ChangeRefused(issues)
+            self._write(state, edits)
+            self._append(state, edits, who, why, undoes)
+            self._snapshot = None
+        return self.version()
+
+    def _load_for(self, state: _Snapshot) -> LoadedData:
+        # The validated folder at the state's version: the app's own load, when it matches.
+        if self._loaded is not None and self._loaded[0] == state.version:
+            return self._loaded[1]
+        return self.load()
+
+    def _refuse_csv(self) -> None:
+        if (self.data_dir / CLAIMS_CSV).is_file() and not (self.data_dir / CLAIMS_FILE).is_file():
+            raise ChangeRefused(
+                [
+                    ValidationIssue(
+                        CLAIMS_CSV,
+                        "-",
+                        "-",
+                        f"the store writes {CLAIMS_FILE}; this folder's claims are in "
+                        f"{CLAIMS_CSV}: convert them to {CLAIMS_FILE} to edit in the app",
+                    )
+                ]
+            )
+
+    def _write(self, state: _Snapshot, edits: Sequence[Edit]) -> None:
+        changed: dict[str, Any] = {}
+        for edit in edits:
+            if edit.kind == "briefing":
+                if not SLUG.fullmatch(edit.id):  # checked already: never a path
+                    raise ValueError(f"not a briefing id: {edit.id!r}")
+                changed[f"{BRIEFINGS_DIR}/{edit.id}.json"] = edit.record
+                continue
+            name = KIND_FILES[edit.kind]
+            payload = changed.get(name) or _fresh(state.payloads.get(name), name)
+            items: list[Any] = payload[RECORD_LISTS[name]]
+            where = next(
+                (
+                    n
+                    for n, item in enumerate(items)
+                    if isinstance(item, dict) and record_id(edit.kind, item) == edit.id
+                ),
+                None,
+            )
+            if where is None:
+                items.append(edit.record)
+            else:
+                items[where] = edit.record
+            changed[name] = payload
+        for name, payload in changed.items():
+            write_atomically(self.data_dir / name, canonical_json(name, payload))
+
+    def _append(
+        self,
+        state: _Snapshot,
+        edits: Sequence[Edit],
+        who: Editor,
+        why: str,
+        undoes: int | None,
+    ) -> None:
+        at = utc_now()
+        seq = state.next_seq
+        lines = []
+        for edit in edits:
+            before = state.records.of(edit.kind).get(edit.id)
+            last = state.last_entry.get((edit.kind, edit.id))
+            revision = max(state.revision(edit.kind, edit.id), last.revision if last else 0) + 1
+            entry = AuditEntry(
+                seq=seq,
+                at=at,
+                who=who.id,
+                who_name=who.name,
+                why=why.strip(),
+                kind=edit.kind,
+                record_id=edit.id,
+                revision=revision,
+                before=before,
+                after=edit.record,
+                undoes=undoes,
+            )
+            lines.append(log_line(entry.to_json()))
+            seq += 1
+        path = self.data_dir / CHANGES_FILE
+        # One write of whole lines, flushed to disk: appended, never rewritten.
+        with path.open("a", encoding="utf-8", newline="\n") as out:
+            out.write("".join(lines))
+            out.flush()
+            os.fsync(out.fileno())
+
+
+def _list(payload: Any, key: str) -> Any:
+    return payload.get(key) if isinstance(payload, dict) else None
+
+
+def _fresh(payload: Any, name: str) -> dict[str, Any]:
+    """A copy of a file's payload to change, or an empty one when it is missing."""
+    key = RECORD_LISTS[name]
+    if not isinstance(payload, dict) or not isinstance(payload.get(key), list):
+        empty: dict[str, Any] = {key: []}
+        return {"type": "FeatureCollection", **empty} if name == PLACES_FILE else empty
+    return {**payload, key: list(payload[key])}
+
+
+def rewrite_canonically(data_dir: Path | str) -> list[str]:
+    """Rewrite a data folder's files in the stable format; the names of those that changed."""
+    root = Path(data_dir)
+    names = [PLACES_FILE, CLAIMS_FILE, SOURCES_FILE, META_FILE]
+    names += [f"{BRIEFINGS_DIR}/{p.name}" for p in sorted((root / BRIEFINGS_DIR).glob("*.json"))]
+    changed = []
+    for name in names:
+        path = root / name
+        if not path.is_file():
+            continue
+        raw = path.read_text(encoding="utf-8")
+        text = canonical_json(name, json.loads(raw))
+        if text != raw:
+            write_atomically(path, text)
+            changed.append(name)
+    return changed
