@@ -373,7 +373,7 @@ def test_saves_at_once_from_two_stores_all_land_numbered_without_gaps(
             for n in range(4):
                 sid = f"s-{prefix}-{n}"
                 store.save([Edit("source", sid, source(sid), 0)], AMIRA, "at once")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             failures.append(exc)
 
     threads = [threading.Thread(target=add, args=(s, p)) for s, p in zip(stores, "ab", strict=True)]
