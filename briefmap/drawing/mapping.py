@@ -54,6 +54,7 @@ from briefmap.drawing.plan import (
     plan_features,
     tooltip_html,
 )
+from briefmap.drawing.playback import PlaybackTape
 from briefmap.drawing.scene_marks import (
     HIGHLIGHT_LAYER,
     anchor,
@@ -280,6 +281,9 @@ class MapExtras:
     presentation: bool = False  # keeps the legend open, not collapsible
     as_of: str | None = None  # an "as of" day picked by the user: a banner says so
     frame: Frame | None = None  # what the map should frame (once per request)
+    # Time playback's tape, serialised (briefmap.drawing.playback.tape_json): the
+    # frame plays "as of" any day from it, whichever renderer draws the map.
+    tape: str | None = None
 
 
 def build_layers(
@@ -339,6 +343,8 @@ def add_controls(
         )
     banner = f"<strong>{map_text(as_of_banner(extras.as_of))}</strong>" if extras.as_of else ""
     MapControl(banner, slot="asof", css_class="bm-asof-banner", position="topleft").add_to(group)
+    if extras.tape is not None:
+        PlaybackTape(extras.tape).add_to(group)
     if extras.frame is not None:
         FrameView(extras.frame).add_to(group)
 

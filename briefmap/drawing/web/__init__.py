@@ -43,6 +43,9 @@
   ``briefmap/drawing/outlines.py`` (tested in ``tests/js/outlines.test.js``);
   the data is built by ``scripts/build_outlines.py`` from Natural Earth (public
   domain) and GeoNames (CC BY 4.0).
+- ``playback.js``: time playback's rewind, the map "as of" a day computed in the
+  map's frame from the tape both renderers carry (``briefmap/drawing/playback.py``;
+  tested in ``tests/js/playback.test.js`` and against the server in ``tests/test_playback.py``).
 - ``export.css``: the offline HTML export's page (``briefmap/drawing/html_export.py``).
 - ``map-settled.js``: for tools, not the page; the screenshots and browser
   tests wait with it until the map has stopped moving.

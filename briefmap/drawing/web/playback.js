@@ -1,0 +1,154 @@
+// Time playback's rewind: the map "as of" a day, computed in the frame from the
+// tape (briefmap/drawing/playback.py says what it carries), as the server's
+// "as of" computes it (briefmap/engine/timeline.py as_of, then the filter and
+// the index's plan): which claims show, at which status and posture, each
+// place's features per layer with their lead claim, style and tally, and the
+// counts. Pure functions: tests/js/playback.test.js runs them under Node, and
+// tests/test_playback.py checks them against the server on generated catalogs.
+// In a browser the file defines window.__briefmapPlayback for playback-frame.js.
+(function () {
+    var DAY_MS = 86400000;
+    var POSTURES = 3;  // current, proposed, former (catalog_arrays.POSTURES)
+    var PROPOSED = 1, FORMER = 2;
+    var RUNGS = 5;     // the status ladder, strongest first
+    // briefmap.engine.layers.Layer, in drawing order.
+    var REGIONS = 0, CONTEXT = 1, FORMER_LAYER = 2, PROPOSED_LAYER = 3, SITES = 4;
+    var LAYERS = 5;
+
+    // "2025-10-15" <-> days since 1970-01-01 (the tape's days).
+    function dayOf(text) {
+        var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+        if (!m) { return null; }
+        return Math.round(Date.UTC(+m[1], +m[2] - 1, +m[3]) / DAY_MS);
+    }
+    function textOf(day) {
+        return new Date(day * DAY_MS).toISOString().slice(0, 10);
+    }
+
+    // Claim c's state code (status rank * 3 + posture) on `day`, or -1 before it was reported.
+    function stateOf(t, c, day) {
+        var lo = t.sk[c], hi = t.sk[c + 1];
+        if (lo === hi || t.sd[lo] > day) { return -1; }
+        // Few steps a claim: a walk is faster than a bisection.
+        var at = lo;
+        while (at + 1 < hi && t.sd[at + 1] <= day) { at++; }
+        return t.ss[at];
+    }
+
+    // The filter's two parts that read a claim's state (query.ClaimFilter.admits_claim).
+    function admits(t, code) {
+        var status = (code / POSTURES) | 0, posture = code % POSTURES;
+        if (t.fs && !t.fs[status]) { return false; }
+        if (t.fd === "current") { return posture !== PROPOSED; }
+        if (t.fd === "proposed") { return posture === PROPOSED; }
+        return true;
+    }
+
+    // briefmap.engine.layers.layer_of.
+    function layerOf(t, c, code, place) {
+        var posture = code % POSTURES;
+        if (posture === PROPOSED) { return PROPOSED_LAYER; }
+        if (posture === FORMER) { return FORMER_LAYER; }
+        if (t.cx[c]) { return CONTEXT; }
+        return t.pt[place] ? SITES : REGIONS;
+    }
+
+    // Claims reported by `day` in the whole catalog: the footnote's "of N".
+    function totalBy(t, day) {
+        var lo = 0, hi = t.rd.length;
+        while (lo < hi) {
+            var mid = (lo + hi) >> 1;
+            if (t.rd[mid] <= day) { lo = mid + 1; } else { hi = mid; }
+        }
+        return lo ? t.rc[lo - 1] : 0;
+    }
+
+    // The map as known on `day`. Features are keyed layer * places + place:
+    // `lead` the claim that sets a feature's style (-1: no feature), `count`
+    // its claims. `code` per claim, -1 when not shown.
+    function frame(t, day) {
+        var n = t.ca.length, np = t.p.length, claims = t.ca.length;
+        var code = new Int8Array(n), lead = new Int32Array(LAYERS * np).fill(-1);
+        var count = new Int32Array(LAYERS * np), byStatus = [0, 0, 0, 0, 0], shown = 0;
+        for (var c = 0; c < n; c++) {
+            var s = stateOf(t, c, day);
+            if (s < 0 || !admits(t, s)) { code[c] = -1; continue; }
+            code[c] = s;
+            shown++;
+            byStatus[(s / POSTURES) | 0]++;
+            var places = t.cq[c], key = ((s / POSTURES) | 0) * claims + t.cr[c];
+            for (var k = 0; k < places.length; k++) {
+                var f = layerOf(t, c, s, places[k]) * np + places[k];
+                count[f]++;
+                var held = lead[f];
+                // layers.lead_order: strongest status, then the report's own, then id.
+                if (held < 0 || key < ((code[held] / POSTURES) | 0) * claims + t.cr[held]) {
+                    lead[f] = c;
+                }
+            }
+        }
+        return {day: day, code: code, lead: lead, count: count, shown: shown,
+            total: totalBy(t, day), byStatus: byStatus, places: np};
+    }
+
+    // A feature's style key: (first actor, state, point), or -1 for no feature.
+    function styleKey(t, fr, f) {
+        var c = fr.lead[f];
+        if (c < 0) { return -1; }
+        return (t.ca[c] * RUNGS * POSTURES + fr.code[c]) * 2 + t.pt[f % fr.places];
+    }
+
+    // [colour, weight, dash, fill, fill opacity] of a feature (canvas_payload.style_entry).
+    function styleOf(t, fr, f) {
+        var c = fr.lead[f];
+        if (c < 0) { return null; }
+        return [t.A[t.ca[c]]].concat(t.Y[fr.code[c] * 2 + t.pt[f % fr.places]]);
+    }
+
+    // Claims per status of a feature (its tooltip's tally), strongest first.
+    function tallyOf(t, fr, f) {
+        var out = [0, 0, 0, 0, 0], np = fr.places, place = f % np, layer = (f / np) | 0;
+        for (var c = 0; c < fr.code.length; c++) {
+            var s = fr.code[c];
+            if (s < 0) { continue; }
+            var places = t.cq[c];
+            for (var k = 0; k < places.length; k++) {
+                if (places[k] === place && layerOf(t, c, s, place) === layer) {
+                    out[(s / POSTURES) | 0]++;
+                }
+            }
+        }
+        return out;
+    }
+
+    // Places whose features (which layers, their styles) differ between two
+    // frames: the "what changed" badges of the last step.
+    function changedPlaces(t, before, after) {
+        var np = after.places, out = [];
+        for (var p = 0; p < np; p++) {
+            for (var l = 0; l < LAYERS; l++) {
+                var f = l * np + p;
+                if (styleKey(t, before, f) !== styleKey(t, after, f)) { out.push(p); break; }
+            }
+        }
+        return out;
+    }
+
+    // The day a step of `unit` ("day", "week", "month") moves to, by `sign`.
+    function stepDay(day, unit, sign) {
+        if (unit === "day") { return day + sign; }
+        if (unit === "week") { return day + 7 * sign; }
+        var d = new Date(day * DAY_MS), y = d.getUTCFullYear(), m = d.getUTCMonth() + sign;
+        var last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+        return Math.round(Date.UTC(y, m, Math.min(d.getUTCDate(), last)) / DAY_MS);
+    }
+
+    var api = {LAYERS: LAYERS, dayOf: dayOf, textOf: textOf, stateOf: stateOf, admits: admits,
+        layerOf: layerOf, totalBy: totalBy, frame: frame, styleKey: styleKey, styleOf: styleOf,
+        tallyOf: tallyOf, changedPlaces: changedPlaces, stepDay: stepDay};
+    if (typeof window === "undefined") {
+        if (typeof module !== "undefined" && module.exports) { module.exports = api; }
+        return;
+    }
+    window.__briefmapPlayback = window.__briefmapPlayback || api;
+})();

@@ -1,0 +1,31 @@
+// Runs briefmap/drawing/web/playback.js for tests/test_playback.py: reads
+// [{tape, days: ["YYYY-MM-DD", ...]}, ...] as JSON on stdin and writes, per case
+// and day, what the frame would draw, so one Node start answers many days.
+"use strict";
+
+const path = require("node:path");
+const pb = require(path.join(__dirname, "..", "..", "briefmap", "drawing", "web", "playback.js"));
+
+let input = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (chunk) => { input += chunk; });
+process.stdin.on("end", () => {
+    const out = JSON.parse(input).map(({tape, days}) => days.map((text) => {
+        const fr = pb.frame(tape, pb.dayOf(text));
+        const claims = [];
+        fr.code.forEach((code, c) => { if (code >= 0) { claims.push([c, code]); } });
+        const features = [];
+        fr.lead.forEach((lead, f) => {
+            if (lead >= 0) {
+                features.push({
+                    layer: Math.floor(f / fr.places), place: f % fr.places, lead,
+                    count: fr.count[f], tally: pb.tallyOf(tape, fr, f),
+                    style: pb.styleOf(tape, fr, f),
+                });
+            }
+        });
+        return {day: pb.textOf(fr.day), claims, features, shown: fr.shown, total: fr.total,
+            byStatus: fr.byStatus};
+    }));
+    process.stdout.write(JSON.stringify(out));
+});
