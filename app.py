@@ -26,6 +26,8 @@ def main() -> None:
             st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
             st.Page("pages/claims.py", title="Claims", icon=":material/table:"),
             st.Page("pages/sources.py", title="Sources & method", icon=":material/menu_book:"),
+            # Read-only unless editing is switched on (briefmap/app/editors.py).
+            st.Page("pages/edit.py", title="Edit", icon=":material/edit_note:"),
         ],
         # Embedded (?embed=true), the page shows no sidebar, nor the page list in it.
         position="hidden" if app.embedded() else "sidebar",

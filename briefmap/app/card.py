@@ -115,6 +115,14 @@ def _claim_entry(view: BriefingView, claim: Claim) -> None:
                 "Open source" if len(linked) == 1 else f"Open source: {plain_text(source.outlet)}"
             )
             st.link_button(label, source.url)
+        # Who changed it, when and why: the editor's history of this claim (issue 27).
+        st.page_link(
+            "pages/edit.py",
+            label="History",
+            icon=":material/history:",
+            query_params={"claim": claim.id},
+            help="Every change to this claim: who, when, what and why.",
+        )
 
 
 def _undated_end(view: BriefingView, claim: Claim) -> str | None:
