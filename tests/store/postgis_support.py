@@ -24,13 +24,17 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from needs import missing_tool
 
 from briefmap.store.local_server import INSTALL_HINT, LocalCluster, missing_reason
+
+if TYPE_CHECKING:
+    from briefmap.store.postgis import PostgisStore
 
 TEMPLATE = "briefmap_template"
 BARE_TEMPLATE = "briefmap_bare"  # PostGIS, no migrations: for the migrations' own tests
@@ -98,3 +102,28 @@ def fresh_database(*, migrated: bool = True) -> Iterator[str]:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+@contextmanager
+def postgis_backing(seed: Path) -> Iterator[Callable[[], PostgisStore]]:
+    """STORE_FACTORIES["postgis"]: a fresh database holding the seed folder (``db import``).
+
+    Each call of the function it yields opens one more store (its own pool: one
+    more server) on that database; all are closed at the end.
+    """
+    from briefmap.store.postgis import PostgisStore
+    from briefmap.store.transfer import folder_contents
+
+    opened: list[PostgisStore] = []
+
+    def open_store() -> PostgisStore:
+        opened.append(PostgisStore(url))
+        return opened[-1]
+
+    with fresh_database() as url:
+        try:
+            open_store().replace_all(*folder_contents(seed))
+            yield open_store
+        finally:
+            for store in opened:
+                store.close()
