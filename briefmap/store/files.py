@@ -298,6 +298,7 @@ class FileStore:
 
     def _save(self, edits: Sequence[Edit], who: Editor, why: str, undoes: int | None) -> str:
         with self._locked():
+            self._clear_leftovers()
             state = self._read(self.version())  # afresh, under the lock
             self._refuse_csv()
             for edit in edits:
@@ -312,6 +313,13 @@ class FileStore:
             self._append(state, edits, who, why, undoes)
             self._snapshot = None
         return self.version()
+
+    def _clear_leftovers(self) -> None:
+        """Remove temporary files a writer killed before its rename left (under the lock: none live)."""
+        for folder in (self.data_dir, self.data_dir / BRIEFINGS_DIR):
+            for temp in folder.glob(".*.tmp"):
+                with contextlib.suppress(OSError):
+                    temp.unlink()
 
     def _load_for(self, state: _Snapshot) -> LoadedData:
         # The validated folder at the state's version: the app's own load, when it matches.
@@ -391,11 +399,20 @@ class FileStore:
             lines.append(log_line(entry.to_json()))
             seq += 1
         path = self.data_dir / CHANGES_FILE
+        # A line cut short by a crash mid-append is ended first, so it stays one bad
+        # line (skipped when read) and the new entries start lines of their own.
+        cut = path.is_file() and path.stat().st_size > 0 and not _ends_a_line(path)
         # One write of whole lines, flushed to disk: appended, never rewritten.
         with path.open("a", encoding="utf-8", newline="\n") as out:
-            out.write("".join(lines))
+            out.write(("\n" if cut else "") + "".join(lines))
             out.flush()
             os.fsync(out.fileno())
+
+
+def _ends_a_line(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) == b"\n"
 
 
 def _list(payload: Any, key: str) -> Any:
