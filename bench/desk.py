@@ -35,6 +35,7 @@ from typing import Any
 
 from briefmap.data.loader import DEFAULT_DATA_DIR, load_catalog
 from briefmap.desk.draft import Desk, Draft, DraftReport
+from briefmap.desk.gazetteer import fold
 from briefmap.desk.text import read_report
 
 REPORTS = Path(__file__).resolve().parents[1] / "tests" / "desk" / "reports"
@@ -90,6 +91,25 @@ def draft_report(desk: Desk, name: str, label: dict[str, Any]) -> DraftReport:
     return desk.draft(report, outlet=label.get("outlet"), date=label["date"])
 
 
+# Words that say what kind of area a name is, not which.
+_AREA_WORDS = {
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "province",
+    "governorate",
+    "countryside",
+    "rural",
+    "region",
+}
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """A name's words without its area words: "eastern Deir ez-Zor" and "Deir ez-Zor province" meet."""
+    return frozenset(w for w in fold(name).split() if w not in _AREA_WORDS)
+
+
 def _draft_for(drafted: DraftReport, claim: dict[str, Any]) -> Draft | None:
     """The draft of a labelled claim's sentence that best matches it."""
     mine = [d for d in drafted.drafts if claim["sentence"] - 1 in d.sentences]
@@ -120,9 +140,10 @@ def score(desk: Desk, labels: dict[str, Any] | None = None) -> DeskScores:
                 )
         for pid in found:
             scores.place_precision.add(pid in expected, f"{name}: {pid} found, not labelled")
-        listed = [u.name.casefold() for u in drafted.unplaced]
+        listed = [_name_words(u.name) for u in drafted.unplaced]
         for missing in label["not_placed"]:
-            hit = any(missing.casefold() in u or u in missing.casefold() for u in listed)
+            wanted = _name_words(missing)
+            hit = any(wanted <= u or u <= wanted for u in listed if u)
             scores.not_placed.add(hit, f"{name}: {missing} not listed as not placed")
         for claim in label["claims"]:
             scores.claims += 1

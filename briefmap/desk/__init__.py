@@ -9,8 +9,12 @@ Offline, on a CPU, with no model: tables and a gazetteer.
   misses by rapidfuzz, names it cannot place kept;
 - ``cues``: the attribution, posture and precision cue tables and the actor
   table of the data folder (``<data>/desk/``), compiled, and the status ladder;
+- ``places``: which place a name stands for, at what precision, and the names
+  not placed;
+- ``dates``: whole days named in the text, for a former claim's end;
 - ``draft``: sentences to :class:`~briefmap.desk.draft.Draft` objects, and the
-  copy warning for summaries;
+  setting (a meeting's place) and clauses (the report's gloss, background);
+- ``summary``: the warning when a summary repeats eight words of the report;
 - ``records``: accepted drafts as raw records the loader validates;
 - ``cli``: ``python -m briefmap draft``.
 """

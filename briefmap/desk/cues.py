@@ -20,7 +20,6 @@ Several cues in one clause: a denial wins, then the weakest rung.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from bisect import bisect_left
@@ -39,7 +38,7 @@ CUES_FILE = "cues.json"
 ACTORS_FILE = "actors.json"
 SPEAKER_REACH = 90  # characters before a speech verb searched for who speaks
 _CAPS_NAME = re.compile(
-    r"\b((?:[A-Z][\w'’-]+|al-[A-Z][\w'’-]+|(?:al|el|bin|ibn|de|von|abu|Abu)\s)(?:\s+(?:[A-Z][\w'’-]+|al-[A-Z][\w'’-]+|al|el|bin|ibn|abu|Abu))+)"
+    r"\b(?!The\b|A\b|An\b)((?:[A-Z][\w'’-]+|al-[A-Z][\w'’-]+|(?:al|el|bin|ibn|de|von|abu|Abu)\s)(?:\s+(?:[A-Z][\w'’-]+|al-[A-Z][\w'’-]+|al|el|bin|ibn|abu|Abu))+)"
 )
 
 
@@ -167,6 +166,10 @@ class Tables:
     actors: dict[str, list[str]]  # actor id -> names that may speak for it ("Russia said")
     adjectives: dict[str, list[str]]  # actor id -> words that only describe ("Russian forces")
     speakers: list[dict[str, Any]]
+    institutions: list[str] = field(default_factory=list)  # "ministry", "presidency": a body speaks
+    not_places: list[str] = field(
+        default_factory=list
+    )  # capitalised words never a place ("Arabic")
     mentioned: dict[str, list[str]] = field(default_factory=dict)
 
     @cached_property
@@ -178,6 +181,7 @@ class Tables:
         lists["end_date"] = self.end_date
         lists["anonymous"] = self.anonymous
         lists["setting"] = self.setting
+        lists["institution"] = self.institutions
         lists.update({f"clause_{k}": v for k, v in self.clauses.items()})
         lists.update({f"precision_{k}": v for k, v in self.precision.items()})
         names = list(self.actor_aliases)
@@ -282,6 +286,8 @@ def load_tables(data_dir: Path) -> Tables:
         },
         locative=_strings(cues_path, "locative", cues.get("locative", [])),
         setting=_strings(cues_path, "setting", cues.get("setting", [])),
+        institutions=_strings(cues_path, "institutions", cues.get("institutions", [])),
+        not_places=_strings(cues_path, "not_places", cues.get("not_places", [])),
         actors={
             k: _strings(actors_path, f"actors.{k}.names", v.get("names", []))
             for k, v in actors.items()
@@ -326,18 +332,34 @@ NEXT_TO_VERB = 28  # characters between a speaker and the verb: "Putin, in turn,
 def speaker_candidates(tables: Tables, text: str, a: int, b: int) -> list[Speaker]:
     """Who could be speaking in ``text[a:b]``: named people and bodies, names, unnamed sources."""
     found: list[Speaker] = []
+    bodies = find(tables, "institution", text, a, b)
     for actor, s, e in actors_in(tables, text, a, b):
         alias = text[s:e].casefold()
         if alias in tables.adjective_words:
-            continue  # "Russian forces": describes, never speaks
+            # "Russian forces" describes and never speaks; "the Syrian presidency" does.
+            body = next((c for c in bodies if 0 <= c.start - e <= 2), None)
+            if body is not None:
+                found.append(Speaker(text[s : body.end], actor, s, body.end, named=True))
+            continue
         known = tables.speaker_aliases.get(alias)
         found.append(Speaker(known["name"] if known else text[s:e], actor, s, e, named=True))
     for m in _CAPS_NAME.finditer(text, a, b):
         if not any(c.start <= m.start() < c.end or m.start() <= c.start < m.end() for c in found):
-            found.append(Speaker(m.group().strip(), None, m.start(), m.end()))
+            # "SDF spokesman Farhad Shami", "Russian Deputy Defence Minister X": whose they are.
+            title = [x for x in actors_in(tables, text, max(0, m.start() - 40), m.start())]
+            near = [x for x in title if _title_between(tables, text[x[2] : m.start()])]
+            actor = near[-1][0] if near else None
+            found.append(Speaker(m.group().strip(), actor, m.start(), m.end()))
     for cue in find(tables, "anonymous", text, a, b):
         found.append(Speaker(cue.phrase, None, cue.start, cue.end, named=False))
     return found
+
+
+def _title_between(tables: Tables, gap: str) -> bool:
+    """Words between an actor and a name that make a title: "spokesman", "Deputy Defence Minister"."""
+    words = gap.split()
+    bodies = {w for phrase in tables.institutions for w in phrase.split()}
+    return len(words) <= 4 and all(w[:1].isupper() or w.lower() in bodies for w in words)
 
 
 def speaker_before(
@@ -349,6 +371,14 @@ def speaker_before(
     """
     before = text[max(lo, verb.start - NEXT_TO_VERB) : verb.start]
     if previous is not None and re.search(rf"\b({'|'.join(PRONOUNS)})\W*$", before, re.I):
+        return previous
+    # "The ministry said": a body named before, spoken of again.
+    body = find(tables, "institution", text, max(lo, verb.start - NEXT_TO_VERB), verb.start)
+    if (
+        previous is not None
+        and body
+        and re.search(r"\bthe\s+$", text[max(lo, body[-1].start - 4) : body[-1].start], re.I)
+    ) and not text[body[-1].end : verb.start].strip(" ,"):
         return previous
     near = [
         c for c in speaker_candidates(tables, text, max(lo, verb.start - SPEAKER_REACH), verb.start)
@@ -412,46 +442,6 @@ def read_posture(tables: Tables, text: str, start: int, end: int) -> tuple[Postu
         if cues:
             return posture, cues[0]
     return Posture.CURRENT, None
-
-
-MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-         ("october", "oct"), ("november", "nov"), ("december", "dec")],
-        start=1,
-    )
-    for m in names
-}  # fmt: skip
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\.?(?:,?\s+(\d{{4}}))?\b", re.I)
-_MONTH_DAY = re.compile(
-    rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I
-)
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
-def dates_in(text: str, start: int, end: int, reported: str) -> list[tuple[str, int, int]]:
-    """Full days named in ``text[start:end]`` (ISO), a missing year taken from the report's day."""
-    found = []
-    year_now = int(reported[:4])
-    for m in _ISO.finditer(text, start, end):
-        found.append((m.group(1), m.group(2), m.group(3), m.start(), m.end()))
-    for m in _DAY_MONTH.finditer(text, start, end):
-        found.append((m.group(3), MONTHS[m.group(2).lower()], m.group(1), m.start(), m.end()))
-    for m in _MONTH_DAY.finditer(text, start, end):
-        found.append((m.group(3), MONTHS[m.group(1).lower()], m.group(2), m.start(), m.end()))
-    out = []
-    for year, month, day, s, e in found:
-        try:
-            when = dt.date(int(year) if year else year_now, int(month), int(day))
-        except ValueError:
-            continue
-        if not year and when.isoformat() > reported:
-            when = when.replace(year=year_now - 1)
-        out.append((when.isoformat(), s, e))
-    return sorted(out, key=lambda d: d[1])
 
 
 def precision_cue(tables: Tables, text: str, start: int, end: int, lo: int, hi: int) -> Cue | None:

