@@ -63,7 +63,8 @@ def missing_reason() -> str | None:
     """Why a local PostGIS server cannot be started here, or None when it can."""
     pg_bin = find_pg_bin()
     if pg_bin is None:
-        return f"No PostgreSQL server programs (pg_ctl) in {DEBIAN_PG_ROOT}/*/bin"
+        where = os.environ.get(PG_BIN_ENV) or f"{DEBIAN_PG_ROOT}/*/bin"
+        return f"No PostgreSQL server programs (pg_ctl) in {where}"
     share = subprocess.run(  # noqa: S603 - PostgreSQL's own program, no input of anyone's
         [str(pg_bin / "pg_config"), "--sharedir"], capture_output=True, text=True, check=False
     ).stdout.strip()

@@ -22,6 +22,8 @@ import atexit
 import itertools
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -51,6 +53,37 @@ def _stop(cluster: LocalCluster, folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# pytest-xdist's workers end without running atexit handlers, so a server of
+# theirs would outlive the run: a small process of its own stops it (and removes
+# its folder) once the test process is gone, however it ended.
+REAPER = """
+import os, shutil, sys, time
+from pathlib import Path
+from briefmap.store.local_server import LocalCluster
+parent, folder, port = int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+while True:
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        break
+    time.sleep(0.5)
+try:
+    LocalCluster(data_dir=folder / "data", socket_dir=folder / "socket", port=port).stop()
+finally:
+    shutil.rmtree(folder, ignore_errors=True)
+"""
+
+
+def _reap_when_gone(folder: Path, port: int) -> None:
+    subprocess.Popen(
+        [sys.executable, "-c", REAPER, str(os.getpid()), str(folder), str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 def postgis_cluster() -> LocalCluster:
     """This process's server, started (with its templates) on first use.
 
@@ -75,6 +108,7 @@ def postgis_cluster() -> LocalCluster:
         cluster.init(fast=True)
         cluster.start(fast=True)
         atexit.register(_stop, cluster, folder)
+        _reap_when_gone(folder, cluster.port)
         cluster.create_database(BARE_TEMPLATE)
         url = cluster.create_database(TEMPLATE, template=BARE_TEMPLATE)
         with psycopg.connect(url, autocommit=True) as conn:
