@@ -13,11 +13,10 @@ import streamlit as st
 
 from briefmap.app.layer_files import LAYER_FILES_ENV, LAYERS_SUBDIR, LayerFiles
 from briefmap.app.session import KEY_UPLOAD, KEY_UPLOAD_FILES, KEY_UPLOAD_LAYER, request_fit
+from briefmap.app.store import server_store
 from briefmap.data.loader import (
     LoadResult,
     ValidationIssue,
-    data_fingerprint,
-    default_data_dir,
     load_catalog,
 )
 from briefmap.data.uploads import load_uploaded_files
@@ -28,6 +27,8 @@ from briefmap.engine.briefings import Briefing, load_briefings
 from briefmap.engine.index import warm
 from briefmap.engine.stored import stored
 from briefmap.heap import kept_for_good
+from briefmap.store.base import Store
+from briefmap.store.files import FileStore
 
 APP_DIR = Path(__file__).resolve().parents[2]
 
@@ -67,14 +68,23 @@ DATA_VERSIONS_KEPT = 2
 
 
 @st.cache_resource(show_spinner=False, max_entries=DATA_VERSIONS_KEPT)
-def _load(data_dir: str, fingerprint: str) -> Data:
-    # Keyed by the files' content hash, so an edit to geodata/ is picked up on
-    # the next rerun; cache_resource shares one catalog across sessions.
-    # On disk too: a server start reads what the last one validated (engine.stored).
+def _load(where: str, version: str, _store: Store) -> Data:
+    # Keyed by the store's version (the files' content hash and audit trail's
+    # length; a database's change count), so an edit, in the app or by hand, is
+    # picked up on the next rerun; cache_resource shares one catalog across sessions.
     # Kept out of the garbage collector's passes: Streamlit's collection after
     # every run would otherwise walk the whole catalog (briefmap.heap).
-    path = Path(data_dir)
-    return kept_for_good(stored(path, fingerprint, lambda: _validated(path)))
+    if isinstance(_store, FileStore):
+        # On disk too: a server start reads what the last one validated (engine.stored).
+        path = _store.data_dir
+        return kept_for_good(stored(path, version, lambda: _validated(path)))
+    return kept_for_good(_from_store(_store))
+
+
+def _from_store(store: Store) -> Data:
+    held = store.load()
+    warm(held.loaded.catalog)
+    return Data(held.loaded, held.briefings, held.briefing_issues)
 
 
 def _validated(path: Path) -> Data:
@@ -109,10 +119,14 @@ def layer_files() -> LayerFiles | None:
 
 
 def load() -> Data:
-    """The validated data from ``$BRIEFMAP_DATA`` or ``geodata/``, cached by content."""
+    """The validated data of the server's store (:mod:`briefmap.app.store`), cached by its version.
+
+    The files of ``$BRIEFMAP_DATA`` or ``geodata/`` unless a database is configured.
+    """
     _install_assets()
-    directory = default_data_dir().resolve()
-    return _load(str(directory), data_fingerprint(directory))
+    store = server_store()
+    where = str(store.data_dir) if isinstance(store, FileStore) else type(store).__name__
+    return _load(where, store.version(), store)
 
 
 def current_upload(data: Data) -> Upload | None:
