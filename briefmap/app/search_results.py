@@ -7,13 +7,19 @@ Every name and text shown comes from the data or the user: escaped for Markdown.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
+from briefmap.app.session import KEY_SELECTED_PLACE, request_fit
 from briefmap.data.schema import Catalog
+from briefmap.engine.query import Selection
 from briefmap.engine.search import Match
+from briefmap.engine.state import BriefingState
 from briefmap.safe import markdown_text
 
 SHOWN = 6  # results listed; the map shows them all
+KEY_SEARCH_CHANGED = "search_changed"  # the search box's text was changed in this run
 QUOTED = 60  # characters of a claim's text or a matched field quoted
 
 
@@ -63,3 +69,31 @@ def search_results(catalog: Catalog, text: str) -> None:
     lines = result_lines(catalog, text)
     if lines:
         st.caption("  \n".join(lines))
+
+
+def search_changed() -> None:
+    """Callback of the search box: this run frames what the new text finds (:func:`frame_found`)."""
+    st.session_state[KEY_SEARCH_CHANGED] = True
+
+
+def frame_found(catalog: Catalog, selection: Selection, state: BriefingState) -> BriefingState:
+    """After the search box changed: frame the places it finds, and open the card of one.
+
+    A search kept the whole region's view, so what it found could be off the
+    map or lost among the rest (issue 25, the walk-through). The map is framed
+    as Fit map frames (the browser pads it clear of the map's controls), and a
+    search that finds one place opens its claim card. An emptied box, or one
+    that finds nothing on the map, leaves the view as it is. Returns the state
+    as it now is: no view of the user's own, and the card's place.
+    """
+    if not st.session_state.pop(KEY_SEARCH_CHANGED, False) or not state.claim_filter.search.strip():
+        return state
+    bounds = catalog.index.selection_bounds(selection)
+    if bounds is None:
+        return state
+    request_fit(bounds)
+    places = catalog.index.drawn_place_ids(selection)
+    if len(places) == 1:
+        st.session_state[KEY_SELECTED_PLACE] = places[0]
+        return replace(state, view=None, place=places[0])
+    return replace(state, view=None)

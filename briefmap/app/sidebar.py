@@ -9,7 +9,7 @@ import streamlit as st
 from briefmap.app.data import Data
 from briefmap.app.pack_panel import briefing_export
 from briefmap.app.scenes import on_briefing_change
-from briefmap.app.search_results import search_results
+from briefmap.app.search_results import search_changed, search_results
 from briefmap.app.session import (
     KEY_ACTORS,
     KEY_AS_OF,
@@ -66,6 +66,7 @@ def sidebar(data: Data, form: Form) -> None:
         st.text_input(
             "Search places and claims",
             key=KEY_SEARCH,
+            on_change=search_changed,  # the map frames what it finds
             placeholder="A place in any language, or a claim's words",
             help=(
                 "Finds places by their English, Arabic and Russian names and other "

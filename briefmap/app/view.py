@@ -17,6 +17,7 @@ import streamlit as st
 from briefmap.app import streamlit_internals
 from briefmap.app.data import Data, Upload, current_upload, load
 from briefmap.app.link import check_link_in_browser, read_link_once, write_link
+from briefmap.app.search_results import frame_found
 from briefmap.app.session import (
     KEY_PAGE_KEPT,
     KEY_RUN,
@@ -150,6 +151,7 @@ def build_view() -> BriefingView:
     shown, selection, changes = shown_on(
         data.loaded.catalog, state.claim_filter, state.as_of, state.since
     )
+    state = frame_found(shown, selection, state)
     return BriefingView(data, form, state, shown, selection, changes, current_upload(data))
 
 
