@@ -34,6 +34,7 @@ import ahocorasick
 from briefmap.data.schema import ClaimStatus, Posture, Precision
 
 DESK_DIR = "desk"
+BUNDLED = Path(__file__).resolve().parents[2] / "geodata" / DESK_DIR  # the repository's tables
 CUES_FILE = "cues.json"
 ACTORS_FILE = "actors.json"
 SPEAKER_REACH = 90  # characters before a speech verb searched for who speaks
@@ -239,11 +240,21 @@ class Tables:
         return out
 
 
-def load_tables(data_dir: Path) -> Tables:
-    """The cue and actor tables of a data folder (``<data>/desk/``); :class:`TableError` if unusable."""
+def load_tables(data_dir: Path, actor_names: dict[str, list[str]] | None = None) -> Tables:
+    """The cue and actor tables of a data folder (``<data>/desk/``); :class:`TableError` if unusable.
+
+    A data folder without tables of its own uses the repository's cue table
+    (general English) and, without an actor table, its actors' own names
+    (``actor_names``, from its ``briefmap.json``).
+    """
     folder = Path(data_dir) / DESK_DIR
     cues_path, actors_path = folder / CUES_FILE, folder / ACTORS_FILE
-    cues, people = _read(cues_path), _read(actors_path)
+    if not folder.is_dir() and actor_names is not None:
+        cues_path = BUNDLED / CUES_FILE
+        people: dict[str, Any] = {"actors": {a: {"names": n} for a, n in actor_names.items()}}
+        cues = _read(cues_path)
+    else:
+        cues, people = _read(cues_path), _read(actors_path)
     status = cues.get("status")
     if not isinstance(status, dict):
         raise TableError(f"{cues_path}: needs a 'status' object of cue lists")

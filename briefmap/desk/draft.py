@@ -90,7 +90,10 @@ class Desk:
     @classmethod
     def for_catalog(cls, catalog: Catalog, data_dir: Path, *, with_geonames: bool = True) -> Desk:
         """The desk for a data set: tables from ``<data_dir>/desk/``, gazetteer from the catalog and GeoNames."""
-        tables = load_tables(data_dir)
+        names = {
+            a.id: [n for n in (a.name_en, a.name_ar, a.name_ru) if n] for a in catalog.meta.actors
+        }
+        tables = load_tables(data_dir, names)
         stop = set(tables.words_of()) | {w.lower() for w in MONTHS_DAYS}
         stop |= {fold(c) for c in tables.precision.get("regions_of", [])}
         known = set(catalog.meta.actor_ids)
