@@ -1,8 +1,9 @@
 """axe-core on every page, the presentation view, each scene and an open claim card, at three sizes.
 
 Each view is checked at 1920x1080 (a wall display), 1280x720 (the screenshare
-size) and 390x844 (a phone), in one browser context per size: a Streamlit
-session starts afresh on each page load, so the views need no context of their own.
+size) and 390x844 (a phone), on one page per size in the tests' shared browser:
+a Streamlit session starts afresh on each page load, so the views need no page
+or context of their own.
 
 axe-core (an npm dev dependency: ``npm ci``, which ``make test`` runs) is injected
 into the page and into the map's iframe, where Leaflet draws, and run from the
@@ -19,12 +20,12 @@ axe's help text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import MAP_IFRAME, BrowserPage, expect, only_the_app, wait_for_query
+from browser_support import MAP_IFRAME, BrowserPage, expect, wait_for_query
 from needs import AXE_HINT, missing_tool
 
 from briefmap.data.loader import load_catalog
@@ -137,27 +138,24 @@ def _describe(violations: list[dict[str, Any]]) -> str:
 
 
 @pytest.fixture(scope="module")
-def page_at(browser: Any, app_server: AppServer) -> Iterator[Callable[[str], BrowserPage]]:
-    """One page per size, reused for every view at that size; the last size's is closed."""
-    opened: dict[str, tuple[Any, BrowserPage]] = {}
+def page_at(
+    open_module_page: Callable[..., BrowserPage], app_server: AppServer
+) -> Callable[[str], BrowserPage]:
+    """One page per size, reused for every view at that size.
+
+    In the tests' shared browser, whose HTTP cache holds Streamlit's own files (a
+    context of the page's own, with its requests routed, fetched them all for every
+    load); outside requests fail there too.
+    """
+    opened: dict[str, BrowserPage] = {}
 
     def page_at(size: str) -> BrowserPage:
         if size not in opened:
-            for context, _ in opened.values():
-                context.close()
-            opened.clear()
             width, height = SIZES[size]
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.set_default_timeout(30_000)
-            context.route("**/*", only_the_app(app_server.origin))
-            app = BrowserPage(page=context.new_page(), server=app_server)
-            app.attach()
-            opened[size] = (context, app)
-        return opened[size][1]
+            opened[size] = open_module_page(app_server, viewport={"width": width, "height": height})
+        return opened[size]
 
-    yield page_at
-    for context, _ in opened.values():
-        context.close()
+    return page_at
 
 
 @pytest.mark.parametrize("path", PAGES)
