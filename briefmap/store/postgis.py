@@ -26,10 +26,12 @@ change, not the table.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -53,6 +55,7 @@ from briefmap.store.base import (
     utc_now,
 )
 from briefmap.store.checks import validated, validated_briefings
+from briefmap.store.errors import StoreUnavailable
 from briefmap.store.files import CHANGES_FILE
 
 # Each kind's table; the names are ours, never a user's.
@@ -65,6 +68,7 @@ TABLES: dict[str, str] = {
 # How long a server trusts the version it read last: another server's save shows
 # within this, plus the rerun that asks.
 VERSION_TTL_S = 1.0
+CONFIGURED_BY = "BRIEFMAP_DATABASE_URL, or [briefmap] database_url in the secrets"
 AUDIT_COLUMNS = "seq, at, who, who_name, why, kind, record_id, revision, before, after, undoes"
 
 
@@ -83,10 +87,6 @@ ORDER BY c.reported, c.id
 """
 
 
-class StoreUnavailable(RuntimeError):
-    """The database cannot be reached or is not ready for Briefmap; the message says what to do."""
-
-
 def _entry(row: Sequence[Any]) -> AuditEntry:
     seq, at, who, who_name, why, kind, record_id, revision, before, after, undoes = row
     return AuditEntry(
@@ -102,6 +102,19 @@ def _entry(row: Sequence[Any]) -> AuditEntry:
         after=after,
         undoes=undoes,
     )
+
+
+def _redacted(exc: BaseException, url: str) -> str:
+    """An error's first line, without the URL's password should the message quote it."""
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    secret = re.search(r"://[^/@:]*:([^/@]+)@", url)
+    try:
+        password = psycopg.conninfo.conninfo_to_dict(url).get("password")
+    except psycopg.ProgrammingError:
+        password = None
+    for value in {password, secret.group(1) if secret else None} - {None, ""}:
+        text = text.replace(str(value), "***")
+    return text
 
 
 def describe_url(url: str) -> str:
@@ -142,6 +155,30 @@ class PostgisStore:
     def __init__(self, url: str, *, max_connections: int = 4, timeout: float = 10.0) -> None:
         self.url = url
         self.where = describe_url(url)
+        try:
+            psycopg.conninfo.conninfo_to_dict(url)
+        except psycopg.ProgrammingError as exc:
+            raise StoreUnavailable(
+                f"The database URL cannot be read ({_redacted(exc, url)}): write it as "
+                f"postgresql://USER:PASSWORD@HOST:PORT/DATABASE ({CONFIGURED_BY})."
+            ) from None
+        from briefmap.store.migrate import pending
+
+        # One connection first, for the server's own reason when it fails (refused,
+        # unknown host, wrong password, no such database) in one message, at once.
+        try:
+            with psycopg.connect(url, connect_timeout=max(1, round(timeout))) as conn:
+                missing = pending(conn)
+        except psycopg.Error as exc:
+            raise StoreUnavailable(
+                f"Cannot reach the {self.where}: {_redacted(exc, url)}. Is the server running "
+                f"and the URL right ({CONFIGURED_BY})?"
+            ) from None
+        if missing:
+            raise StoreUnavailable(
+                f"The {self.where} lacks Briefmap's tables or their latest changes "
+                f"({', '.join(missing)}): run `python -m briefmap db init` with this URL."
+            )
         self._pool = ConnectionPool(
             url,
             min_size=1,
@@ -152,27 +189,27 @@ class PostgisStore:
         )
         try:
             self._pool.open(wait=True, timeout=timeout)
-        except (PoolTimeout, psycopg.OperationalError) as exc:
+        except (PoolTimeout, psycopg.Error) as exc:
             self._pool.close()
             raise StoreUnavailable(
-                f"Cannot reach the {self.where} within {timeout:g} s: is the server running "
-                "and the URL right (BRIEFMAP_DATABASE_URL, or [briefmap] database_url in "
-                "secrets)?"
+                f"Cannot reach the {self.where} within {timeout:g} s ({CONFIGURED_BY})."
             ) from exc
-        from briefmap.store.migrate import pending
-
-        with self._pool.connection() as conn:
-            missing = pending(conn)
-        if missing:
-            self._pool.close()
-            raise StoreUnavailable(
-                f"The {self.where} lacks Briefmap's tables or their latest changes "
-                f"({', '.join(missing)}): run `python -m briefmap db init` with this URL."
-            )
         self._lock = threading.RLock()
         self._version: tuple[str, float] | None = None
         self._snapshot: _Snapshot | None = None
         self._loaded: tuple[tuple[int, int], LoadedData] | None = None
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection]:
+        """A connection of the pool; a lost server is :class:`StoreUnavailable`, not a traceback."""
+        try:
+            with self._pool.connection() as conn:
+                yield conn
+        except (PoolTimeout, psycopg.OperationalError) as exc:
+            raise StoreUnavailable(
+                f"Lost the {self.where}: {_redacted(exc, self.url)}. Nothing was saved by "
+                "the change under way; try again when the server is back."
+            ) from None
 
     def close(self) -> None:
         """Close the pool's connections."""
@@ -196,7 +233,7 @@ class PostgisStore:
             now = time.monotonic()
             if self._version is not None and now - self._version[1] < VERSION_TTL_S:
                 return self._version[0]
-            with self._pool.connection() as conn:
+            with self._connection() as conn:
                 row = conn.execute("SELECT store_id, version FROM store_version").fetchone()
             assert row is not None  # noqa: S101 - the migration inserts the one row
             self._version = (self._version_text(*row), now)
@@ -243,13 +280,13 @@ class PostgisStore:
 
     def records(self) -> StoredRecords:
         """Every raw record (retired too) in the order they were added, the metadata and as_of."""
-        with self._lock, self._pool.connection() as conn:
+        with self._lock, self._connection() as conn:
             return _copy(self._current(conn).records)
 
     def load(self) -> LoadedData:
         """The validated catalog and briefings at the current version (retired records left out)."""
         with self._lock:
-            with self._pool.connection() as conn:
+            with self._connection() as conn:
                 snap = self._current(conn)
             key = (snap.generation, snap.version)
             if self._loaded is None or self._loaded[0] != key:
@@ -262,7 +299,7 @@ class PostgisStore:
 
     def get(self, kind: RecordKind, record_id: str) -> tuple[dict[str, Any] | None, int]:
         """The raw record (retired or not) and its revision; ``(None, 0)`` when absent."""
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             row = conn.execute(
                 f"SELECT record, revision FROM {TABLES[kind]} WHERE id = %s",  # noqa: S608 - our table names
                 (record_id,),
@@ -278,12 +315,12 @@ class PostgisStore:
 
     def changes_since(self, seq: int) -> list[AuditEntry]:
         """Every change after ``seq``, oldest first."""
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             return self._changes(conn, seq)
 
     def history(self, kind: RecordKind, record_id: str) -> list[AuditEntry]:
         """The record's changes, oldest first."""
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             rows = conn.execute(
                 f"SELECT {AUDIT_COLUMNS} FROM audit WHERE kind = %s AND record_id = %s "  # noqa: S608 - constant
                 "ORDER BY seq",
@@ -293,7 +330,7 @@ class PostgisStore:
 
     def recent(self, limit: int = 50) -> list[AuditEntry]:
         """The latest changes, newest first."""
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             rows = conn.execute(
                 f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT %s",  # noqa: S608 - constant
                 (max(0, limit),),
@@ -310,7 +347,7 @@ class PostgisStore:
         reported day (:data:`AREA_AND_DATES`).
         """
         west, south, east, north = box
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             rows = conn.execute(
                 AREA_AND_DATES,
                 {
@@ -332,7 +369,7 @@ class PostgisStore:
 
     def undo(self, seq: int, who: Editor, why: str) -> str:
         """Undo change ``seq`` by a new change: its ``before`` again, or retire what it created."""
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             row = conn.execute(
                 f"SELECT {AUDIT_COLUMNS} FROM audit WHERE seq = %s",  # noqa: S608 - constant
                 (seq,),
@@ -348,7 +385,7 @@ class PostgisStore:
         return self._save([edit], who, why, undoes=seq)
 
     def _save(self, edits: Sequence[Edit], who: Editor, why: str, undoes: int | None) -> str:
-        with self._lock, self._pool.connection() as conn, conn.transaction():
+        with self._lock, self._connection() as conn, conn.transaction():
             # Saves queue here, one at a time across every server; then the records
             # are read as the last save left them, before this one changes anything.
             conn.execute("SELECT 1 FROM store_version FOR UPDATE")
@@ -445,7 +482,7 @@ class PostgisStore:
         One transaction: a failure leaves the database as it was. Records keep
         their order; a record's revision is ``revisions[(kind, id)]``, else 1.
         """
-        with self._lock, self._pool.connection() as conn, conn.transaction():
+        with self._lock, self._connection() as conn, conn.transaction():
             row = conn.execute(
                 "UPDATE store_version SET version = version + 1, generation = generation + 1, "
                 "changed_at = now() RETURNING store_id, version"
@@ -475,7 +512,7 @@ class PostgisStore:
 
     def is_empty(self) -> bool:
         """True when the database holds no record and no audit entry."""
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             parts = " UNION ALL ".join(
                 f"(SELECT 1 FROM {t} LIMIT 1)"  # noqa: S608 - our table names
                 for t in (*TABLES.values(), "audit")

@@ -190,10 +190,23 @@ def test_the_store_answers_the_area_and_dates_query(seeded_url: str) -> None:
 
 def test_an_unreachable_server_is_a_clear_error_not_a_traceback() -> None:
     cluster = postgis_cluster()
-    url = f"postgresql://postgres@/nowhere?host={cluster.socket_dir}/none&port=1"
+    url = f"postgresql://postgres:s3cret-pw@/nowhere?host={cluster.socket_dir}/none&port=1"
+    started = time.monotonic()
     with pytest.raises(StoreUnavailable, match="Cannot reach the database 'nowhere'") as err:
-        PostgisStore(url, timeout=1)
+        PostgisStore(url, timeout=5)
+    assert time.monotonic() - started < 5  # the server's reason at once, not a pool's timeout
     assert "BRIEFMAP_DATABASE_URL" in str(err.value)
+    assert "No such file or directory" in str(err.value)  # libpq's own reason
+    assert "s3cret-pw" not in str(err.value)
+
+
+def test_a_database_that_does_not_exist_and_a_url_that_cannot_be_read() -> None:
+    cluster = postgis_cluster()
+    with pytest.raises(StoreUnavailable, match='database "absent" does not exist'):
+        PostgisStore(cluster.url("absent"))
+    with pytest.raises(StoreUnavailable, match="The database URL cannot be read") as err:
+        PostgisStore("postgresql://ann:s3cret-pw@db.example/briefmap?colour=blue")
+    assert "s3cret-pw" not in str(err.value)
 
 
 def test_a_database_without_the_tables_names_db_init() -> None:
