@@ -54,6 +54,7 @@ SCRIPTS = (
     "copy-link.js",
     "stacked-places.js",
     "line-places.js",
+    "own-canvas.js",
     "playback.js",
 )
 STYLES = (

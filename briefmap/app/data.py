@@ -22,12 +22,14 @@ from briefmap.data.loader import (
 from briefmap.data.uploads import load_uploaded_files
 from briefmap.data.validate import IssueGroup, PackedIssues, group_issues
 from briefmap.drawing.assets import install_static_assets
+from briefmap.drawing.own_canvas import drawn_on_own_canvas, own_canvas_payloads
 from briefmap.drawing.own_layer_map import own_layers_bounds
 from briefmap.engine.briefings import Briefing, load_briefings
 from briefmap.engine.index import warm
 from briefmap.engine.stored import stored
 from briefmap.heap import kept_for_good
 from briefmap.store.base import Store
+from briefmap.store.errors import StoreUnavailable
 from briefmap.store.files import FileStore
 
 APP_DIR = Path(__file__).resolve().parents[2]
@@ -51,6 +53,11 @@ class Data:
         """Every issue of the data and its briefings, grouped, as the error panel shows them."""
         return (*self.loaded.groups, *self.briefing_groups)
 
+    @cached_property
+    def own_payloads(self) -> tuple[tuple[str, ...] | None, ...]:
+        """The data's own layers drawn for the canvas, once per version of the data (shared)."""
+        return own_drawings(self.loaded)
+
 
 @dataclass(frozen=True)
 class Upload:
@@ -59,6 +66,19 @@ class Upload:
     names: tuple[str, ...]
     digest: str
     result: LoadResult
+
+    @cached_property
+    def own_payloads(self) -> tuple[tuple[str, ...] | None, ...]:
+        """Its own layers drawn for the canvas, once per upload (by its digest), not every rerun."""
+        return own_drawings(self.result)
+
+
+def own_drawings(result: LoadResult) -> tuple[tuple[str, ...] | None, ...]:
+    """Each own layer's canvas payloads (:func:`own_canvas_payloads`); ``None`` for one drawn as paths."""
+    return tuple(
+        own_canvas_payloads(layer) if drawn_on_own_canvas(layer) else None
+        for layer in result.own_layers
+    )
 
 
 # Two versions at most: keyed by content, an edited folder's old version is never

@@ -28,8 +28,8 @@ from briefmap.app.view import BriefingView, publish
 from briefmap.drawing.assets import web_style, web_text
 from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto, drawn_on_canvas
 from briefmap.drawing.mapping import MapExtras, build_base_map
+from briefmap.drawing.own_canvas import build_own_layers_auto
 from briefmap.drawing.own_layer_map import (
-    build_own_layers,
     own_key_strip_html,
     own_layers_bounds,
     own_legend_group,
@@ -109,8 +109,8 @@ def briefing_map(view: BriefingView) -> BriefingView:
     if mine is not None:
         layers.append(build_upload_layer_auto(mine.catalog, mine.selection, mine.label))
     own_layers = view.own_layers
-    for own in own_layers:
-        layers.extend(build_own_layers(own))  # the user's own files, as they are
+    for own, payloads in zip(own_layers, view.own_payloads, strict=True):
+        layers.extend(build_own_layers_auto(own, payloads))  # the user's own files, as they are
     # Always sent (empty without an own layer), so its legend entry goes with the upload.
     layers.append(own_legend_group(own_layers, presentation=view.state.present))
     # Keyed, so the page's CSS and map-size.js find the map's frame by a class of

@@ -15,7 +15,7 @@ from briefmap.data.schema import Catalog, ClaimStatus
 from briefmap.data.uploads import describe
 from briefmap.data.validate import IssueGroup, ValidationIssue, examples_text
 from briefmap.drawing.html_export import ExportView, whole_data_set
-from briefmap.drawing.own_layer_map import own_layer_drawn
+from briefmap.drawing.own_canvas import own_layer_drawn
 from briefmap.engine.query import Selection
 from briefmap.engine.tables import (
     CLAIM_COLUMNS,

@@ -77,6 +77,11 @@ class BriefingView:
         """The user's own layers: the data's (a file of somebody else's as the data), the upload's."""
         return (*self.loaded.own_layers, *(self.upload.result.own_layers if self.upload else ()))
 
+    @property
+    def own_payloads(self) -> tuple[tuple[str, ...] | None, ...]:
+        """:attr:`own_layers`' canvas payloads, as their owners keep them (app/data.py)."""
+        return (*self.data.own_payloads, *(self.upload.own_payloads if self.upload else ()))
+
     @cached_property
     def params(self) -> dict[str, str]:
         """The link's parameters for this view (converted once, for the link and Copy link)."""

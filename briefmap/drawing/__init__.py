@@ -22,7 +22,9 @@
 - ``own_layer_map``: the user's own layer (a file from another tool) drawn
   beside the briefing, a layer per folder, marked in the legend and on its
   cards as their data, its colours where readable, so no one takes it for
-  claims; ``own_exports``: the same layer in exports, apart from the claims;
+  claims; ``own_canvas``: a large one (over 500 features) on the canvas, one
+  payload per folder made once per upload; ``own_exports``: the same layer in
+  exports, apart from the claims;
 - ``exports``: what is on screen as a bundle, GeoJSON (for GIS tools too) and
   CSV; ``html_export``: as one offline HTML page (Leaflet inlined, the view on
   screen); ``png_export``: that page as a PNG; ``gis_exports``: as a KMZ

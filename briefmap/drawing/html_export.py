@@ -36,7 +36,8 @@ from briefmap.drawing.assets import (
 )
 from briefmap.drawing.bulk import build_layers_auto, build_upload_layer_auto
 from briefmap.drawing.mapping import UPLOAD_LAYER, MapExtras, build_map
-from briefmap.drawing.own_layer_map import OWN_LAYER_TITLE, build_own_layers, own_legend_group
+from briefmap.drawing.own_canvas import build_own_layers_auto
+from briefmap.drawing.own_layer_map import OWN_LAYER_TITLE, own_legend_group
 from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame
 from briefmap.engine.query import Selection
 from briefmap.engine.state import MapArea, MapView
@@ -313,7 +314,7 @@ def standalone_html(
                 build_upload_layer_auto(overlay.catalog, overlay.selection, overlay.label)
             )
         for own in own_layers:
-            groups.extend(build_own_layers(own))
+            groups.extend(build_own_layers_auto(own))
         if own_layers:
             groups.append(own_legend_group(own_layers))
         return groups

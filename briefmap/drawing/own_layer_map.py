@@ -144,11 +144,13 @@ def own_layer_name(layer: OwnLayer, sublayer: OwnSublayer | None = None) -> str:
     return f"{OWN_LAYER_TITLE}: {map_text(name)} ({OWN_LAYER_MARK})"
 
 
-def _cut(text: str, limit: int) -> str:
+def cut_text(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis at the cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _lines(text: str) -> str:
+def lines_html(text: str) -> str:
+    """Text as escaped HTML, its lines kept (``<br>``)."""
     return "<br>".join(map_text(line) for line in text.splitlines())
 
 
@@ -160,7 +162,7 @@ def own_tooltip_html(feature: OwnFeature) -> str:
         if feature.folder
         else ""
     )
-    description = _lines(_cut(feature.description_text, TOOLTIP_DESCRIPTION_CHARS))
+    description = lines_html(cut_text(feature.description_text, TOOLTIP_DESCRIPTION_CHARS))
     return (
         f"<strong>{name}</strong>{folder}"
         + (f'<div class="bm-own-description">{description}</div>' if description else "")
@@ -182,14 +184,14 @@ def own_card_html(feature: OwnFeature) -> str:
     ]
     if feature.folder:
         parts.append(f'<div class="bm-own-folder">{map_text(" / ".join(feature.folder))}</div>')
-    description = _lines(_cut(feature.description_text, CARD_DESCRIPTION_CHARS))
+    description = lines_html(cut_text(feature.description_text, CARD_DESCRIPTION_CHARS))
     if description:
         parts.append(f'<div class="bm-own-description">{description}</div>')
     if feature.links:
         parts.append('<ul class="bm-own-links">')
         parts.extend(
             f'<li><a href="{map_text(link)}" target="_blank" rel="noopener noreferrer">'
-            f"{map_text(_cut(link, 80))}</a></li>"
+            f"{map_text(cut_text(link, 80))}</a></li>"
             for link in feature.links
         )
         parts.append("</ul>")
@@ -203,8 +205,8 @@ def own_card_html(feature: OwnFeature) -> str:
     if columns:
         parts.append('<table class="bm-own-columns">')
         parts.extend(
-            f"<tr><th>{map_text(_cut(key, 60))}</th>"
-            f"<td>{map_text(_cut(value, CARD_VALUE_CHARS))}</td></tr>"
+            f"<tr><th>{map_text(cut_text(key, 60))}</th>"
+            f"<td>{map_text(cut_text(value, CARD_VALUE_CHARS))}</td></tr>"
             for key, value in columns[:CARD_COLUMNS]
         )
         parts.append("</table>")

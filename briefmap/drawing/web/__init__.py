@@ -11,6 +11,8 @@
   map's two bottom corners side by side on a narrow map, so that neither covers the other;
   ``own-layer.css``, the user's own layer's card and legend entry
   (``briefmap/drawing/own_layer_map.py``).
+- ``own-canvas.js``: a large own layer's folders drawn on Leaflet's canvas from
+  a compact payload (``briefmap/drawing/own_canvas.py``).
 - ``presentation-page.css``, ``map-page.css``: presentation view's and the Map
   page's Streamlit page around the map (``briefmap/app/scenes.py``).
 - ``held.css``: a page's body shown once the app's stylesheets apply
