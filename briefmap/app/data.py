@@ -144,9 +144,14 @@ def load() -> Data:
     The files of ``$BRIEFMAP_DATA`` or ``geodata/`` unless a database is configured.
     """
     _install_assets()
-    store = server_store()
-    where = str(store.data_dir) if isinstance(store, FileStore) else type(store).__name__
-    return _load(where, store.version(), store)
+    try:
+        store = server_store()
+        where = str(store.data_dir) if isinstance(store, FileStore) else type(store).__name__
+        return _load(where, store.version(), store)
+    except StoreUnavailable as exc:
+        # A database is configured but cannot be used: said on the page, not a traceback.
+        st.error(f"The shared database cannot be used, so the map has no data to show. {exc}")
+        st.stop()
 
 
 def current_upload(data: Data) -> Upload | None:
