@@ -104,7 +104,12 @@ def run(args: argparse.Namespace) -> int:
     if not drafted.drafts:
         print(
             f"{name}: nothing could be drafted: no sentence names a place or an actor the desk knows"
-            + ("" if report.main_script == "latin" else " (the desk drafts from English reports)"),
+            + (
+                ""
+                if report.main_script == "latin"
+                else f" (the text is mostly in {report.main_script} script: the desk drafts from "
+                "English reports, and lists the places it names)"
+            ),
             file=sys.stderr,
         )
         return 1
@@ -168,8 +173,13 @@ def as_json(drafted: DraftReport) -> dict[str, Any]:
         "sentences": len(drafted.report.sentences),
         "drafts": [draft_json(d) for d in drafted.drafts],
         "not_placed": [_unplaced(u) for u in drafted.unplaced],
+        "places_named": [{"id": p.id, "as_written": p.surface} for p in _distinct(drafted.named)],
         "notes": list(drafted.notes),
     }
+
+
+def _distinct(places: Any) -> list[Any]:
+    return list({p.id: p for p in places}.values())
 
 
 def as_text(drafted: DraftReport, name: str) -> str:
@@ -225,6 +235,11 @@ def as_text(drafted: DraftReport, name: str) -> str:
             if p.note:
                 lines.append(f"  note on {p.id}: {shown(p.note)}")
     lines.append("")
+    if not drafted.drafts and drafted.named:
+        lines.append(
+            "Places named: "
+            + "; ".join(f'{p.id} ("{shown(p.surface)}")' for p in _distinct(drafted.named))
+        )
     if drafted.unplaced:
         lines.append(
             "Not placed: "

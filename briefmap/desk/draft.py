@@ -69,6 +69,7 @@ class DraftReport:
     drafts: tuple[Draft, ...]
     unplaced: tuple[Unplaced, ...]
     notes: tuple[str, ...] = ()
+    named: tuple[DraftPlace, ...] = ()  # every place the text names, drafted or not
 
 
 @dataclass
@@ -126,6 +127,17 @@ class Desk:
         )
         mentions = [self.gazetteer.widened(text, toks, m) for m in mentions]
         unplaced = self.reader.unplaced(text, toks, mentions)
+        named = tuple(p for m in mentions for p in self.reader.choose(m, None)[0])
+        if report.main_script in ("arabic", "cyrillic"):
+            # The cues and actors are English: statuses drafted from them would be guesses.
+            note = (
+                f"the text is mostly in {report.main_script} script: the desk drafts claims from "
+                "English reports only; the places it names are listed (place names in Arabic and "
+                "Russian script are matched), no claim is drafted"
+            )
+            return DraftReport(
+                report, outlet, date, url, (), tuple(unplaced), (*report.notes, note), named
+            )
         day = date or "0000-01-01"
         drafts: list[Draft] = []
         # A wire dateline ("MOSCOW, Nov 3 -") says where the story was filed: the
@@ -178,16 +190,13 @@ class Desk:
             key=lambda u: u.start,
         )
         notes = [*report.notes, *self.notes]
-        if report.main_script in ("arabic", "cyrillic"):
-            notes.append(
-                f"the text is mostly in {report.main_script} script: the desk drafts from English "
-                "reports; place names in Arabic and Russian script are matched, cues and actors are not"
-            )
         if outlet is None:
             notes.append(f"no outlet given: the source is recorded as '{UNKNOWN_OUTLET}'")
         if date is None:
             notes.append("no date given: give the report's date (--date) before saving")
-        return DraftReport(report, outlet, date, url, numbered, tuple(unplaced), tuple(notes))
+        return DraftReport(
+            report, outlet, date, url, numbered, tuple(unplaced), tuple(notes), named
+        )
 
     # ------------------------------------------------------------ places
 
