@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from briefmap.data.loader import DATA_ENV_VAR, default_data_dir, load_catalog
-from briefmap.data.schema import DataMeta
+from briefmap.data.schema import Catalog, DataMeta
 from briefmap.data.validate import IssueGroup, group_issues
 from briefmap.engine.briefings import BRIEFINGS_DIR, load_briefings
 from briefmap.engine.own_claims import mapped_report
@@ -34,6 +34,24 @@ def describe_meta(meta: DataMeta) -> str:
         f'Data set "{meta.title}": region of interest lon {west:g}..{east:g}, '
         f"lat {south:g}..{north:g}; actors: {actors}"
     )
+
+
+def data_set_against(validated: Path, against: Path | None) -> tuple[str, Catalog] | None:
+    """The data set a file's mapped rows are checked against: ``against``, else the app's data.
+
+    The app checks an upload's rows against the data it shows (``$BRIEFMAP_DATA``
+    or ``geodata/``); so does ``validate``, unless the file validated is that data
+    itself (its rows then speak for themselves: ``None``). Raises ``ValueError``
+    for a data set that is not there.
+    """
+    data = against if against is not None else default_data_dir()
+    if not data.exists():
+        if against is None:
+            return None
+        raise ValueError(f"{against}: not a data directory or file")
+    if data.resolve() == validated.resolve():
+        return None
+    return str(data), load_catalog(data).catalog
 
 
 def print_groups(groups: Sequence[IssueGroup]) -> None:
@@ -143,6 +161,16 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FIELD=COLUMN",
         help="a column of your own layer as a claim's field (FIELD==VALUE: one value for every row); repeatable",
     )
+    validate.add_argument(
+        "--against",
+        type=Path,
+        metavar="DATA",
+        help=(
+            "the data set mapped rows are checked against, its actors and region of interest, "
+            f"as the app checks an upload against the data it shows (default: ${DATA_ENV_VAR} "
+            "or the repository's geodata/, when FILE is not that data itself)"
+        ),
+    )
     shots = commands.add_parser(
         "screenshots", help="write PNGs of every page at 1920x1080 and 1280x720 (needs Chromium)"
     )
@@ -200,7 +228,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"{len(briefings)} briefing(s) valid, {len(briefing_issues)} error(s) in briefings"
             )
         try:
-            mapped_ok, mapped_issues = mapped_report(result.own_layers, args.mapping, args.map)
+            mapped_ok, mapped_issues = mapped_report(
+                result.own_layers,
+                args.mapping,
+                args.map,
+                lambda: data_set_against(directory, args.against),
+            )
         except ValueError as exc:
             print(exc, file=sys.stderr)
             return 2

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import GEODATA
 
 from briefmap.__main__ import main
 from briefmap.data.own_layer import OwnLayer
@@ -25,6 +26,7 @@ from briefmap.engine.own_claims import (
     day_of,
     describe_row_claims,
     flag_mapping,
+    mapping_for,
     parse_mapping,
 )
 
@@ -451,3 +453,41 @@ def test_validate_refuses_acleds_preset_for_a_file_without_its_columns(
     mapping.write_text('{"preset": "acled"}')
     status, _, err = _run(["validate", str(kml), "--mapping", str(mapping)], capsys)
     assert status == 2 and "needs every one of ACLED's columns" in err
+
+
+ROWS_TO_CHECK = """name,latitude,longitude,Status,Actor,Source,Seen
+Near Raqqa,35.95,39.01,reported,russia,https://example.org/a,2025-01-10
+Far away,48.85,2.35,reported,Russia,https://example.org/b,2025-01-10
+Somewhere,35.0,38.0,reported,Wagner Group,https://example.org/c,2025-01-10
+"""
+
+
+def test_validate_checks_mapped_rows_against_the_data_sets_actors_and_region(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], real_catalog: Catalog
+) -> None:
+    # As the app checks an upload's rows against the data it shows: a row outside
+    # the data's region is refused with the place's own error, an actor is the
+    # data's by its name (any case), and a name no actor has is a new actor, said.
+    path = tmp_path / "rows.csv"
+    path.write_text(ROWS_TO_CHECK, encoding="utf-8")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps(MY_MAPS_MAPPING))
+    status, out, _ = _run(
+        ["validate", str(path), "--mapping", str(mapping), "--against", str(GEODATA)], capsys
+    )
+    assert status == 1
+    assert f"Mapped rows checked against {GEODATA}: region of interest lon 35.55..42.5" in out
+    assert "rows.csv: 2 of 3 rows become claims; 1 stay your own layer (2 errors)" in out
+    assert "field 'geometry': lies outside the region of interest" in out
+    assert "rows.csv: new actors, named by no actor of the data set: 'Wagner Group'" in out
+    # The app's words, error for error: the same rows, mapped against the same data.
+    (layer,) = load_uploaded_files([("rows.csv", path.read_bytes())]).own_layers
+    made = claims_from_rows(layer, mapping_for(layer, mapping), real_catalog)
+    assert made.issues and all(str(issue) in out for issue in made.issues)
+    assert {a for c in made.catalog.claims.values() for a in c.actors} == {"russia", "wagner-group"}
+    # A data set to check against that is not there is refused, as a bad mapping is.
+    status, _, err = _run(
+        ["validate", str(path), "--mapping", str(mapping), "--against", str(tmp_path / "no")],
+        capsys,
+    )
+    assert status == 2 and "not a data directory or file" in err

@@ -429,25 +429,51 @@ def mapping_for(
 
 
 def mapped_report(
-    layers: tuple[OwnLayer, ...], mapping_file: Path | None, flags: list[str]
+    layers: tuple[OwnLayer, ...],
+    mapping_file: Path | None,
+    flags: list[str],
+    against: Callable[[], tuple[str, Catalog] | None] = lambda: None,
 ) -> tuple[bool, list[ValidationIssue]]:
-    """``validate``'s report of rows turned into claims: printed; whether all did, and the issues."""
+    """``validate``'s report of rows turned into claims: printed; whether all did, and the issues.
+
+    ``against``: the data set the rows are checked against (its name and
+    catalog: its actors matched by name, its region of interest), as the app
+    checks an upload's rows against the data it shows; read only when a
+    mapping applies. ``None``: the rows speak for themselves.
+    """
     issues: list[ValidationIssue] = []
     if not layers and (mapping_file is not None or flags):
         raise ValueError(
             "--mapping and --map turn your own layer's rows into claims; this file has none"
         )
+    base: tuple[str, Catalog] | None = None
     for layer in layers:
         mapping = mapping_for(layer, mapping_file, flags)
         if mapping is None:
             continue
-        made = claims_from_rows(layer, mapping)
+        if base is None:
+            base = against()
+            if base is not None:
+                print(describe_against(*base))
+        made = claims_from_rows(layer, mapping, base[1] if base else None)
         print(f"Mapped by {mapping.name}:")
         for issue in made.issues:
             print(issue)
         print(describe_row_claims(made))
+        if made.new_actors:
+            names = ", ".join(short(a.name_en) for a in made.new_actors)
+            print(f"{layer.source_file}: new actors, named by no actor of the data set: {names}")
         issues += made.issues
     return not issues, issues
+
+
+def describe_against(name: str, catalog: Catalog) -> str:
+    """One line: the data set mapped rows are checked against, its region and its actors."""
+    west, south, east, north = catalog.meta.region.box
+    return (
+        f"Mapped rows checked against {name}: region of interest lon {west:g}..{east:g}, "
+        f"lat {south:g}..{north:g}; actors: {', '.join(catalog.meta.actor_ids) or 'none'}"
+    )
 
 
 def with_row_claims(catalog: Catalog, made: RowClaims) -> Catalog:
