@@ -1,19 +1,24 @@
 """The one check of a change against the loader's rules, shared by the stores and the editor.
 
-The edited records are put back among the rest, as the files would hold them,
-and the whole is validated by the loader (:func:`briefmap.data.loader.assemble`,
+The edited records, and the records that depend on them (the active claims
+citing an edited place or source, the briefings naming an edited place), are
+validated by the loader's own code among the rest of the data as it was
+validated (:func:`briefmap.data.loader.assemble_part`,
 :func:`briefmap.engine.briefings.briefings_of`): there is no second validator,
 so what the editor accepts, the stores and ``python -m briefmap validate``
-accept too. Two rules are the store's own: an edit's record keeps the edit's id,
-and a place or source stays active while an active claim cites it.
+accept too, and an edit at 100,000 claims checks a few records, not all.
+Two rules are the store's own: an edit's record keeps the edit's id, and a
+place or source stays active while an active claim cites it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from briefmap.data.loader import LoadResult, assemble
+from briefmap.data.loader import LoadResult, Surroundings, assemble, assemble_part
+from briefmap.data.meta import actor_ids_cited, derived_meta, read_meta
 from briefmap.data.schema import (
     CLAIMS_FILE,
     META_FILE,
@@ -21,7 +26,7 @@ from briefmap.data.schema import (
     RETIRED_FIELD,
     SOURCES_FILE,
 )
-from briefmap.data.validate import ValidationIssue, examples_text, short
+from briefmap.data.validate import Collector, ValidationIssue, examples_text, real_day, short
 from briefmap.engine.briefings import briefing_file, briefings_of
 from briefmap.engine.state import SLUG
 from briefmap.store.base import (
@@ -194,23 +199,215 @@ def edit_issues(
     record (a claim that no longer validates because a source it cites
     changed); issues the other records had before are not the edits' fault.
     """
+    return checked_edits(records, edits, why=why, before=before).issues
+
+
+@dataclass(frozen=True)
+class CheckedEdits:
+    """What :func:`checked_edits` found: the issues, and the part it validated to find them."""
+
+    issues: list[ValidationIssue]
+    # The edited records and the claims depending on them, validated among the rest;
+    # None when the edits were refused before their records were read.
+    part: LoadResult | None = None
+    before: LoadResult | None = None
+
+
+def checked_edits(
+    records: StoredRecords,
+    edits: Sequence[Edit],
+    *,
+    why: str | None = None,
+    before: LoadResult | None = None,
+) -> CheckedEdits:
+    """:func:`edit_issues`, with the validated part a store patches its catalog with."""
     issues: list[ValidationIssue] = []
     if why is not None and (not isinstance(why, str) or not why.strip()):
         issues.append(ValidationIssue(CHANGE, "-", WHY_FIELD, "say why: every change needs a note"))
     shape = _shape_issues(edits)
     if shape:
-        return issues + shape
+        return CheckedEdits(issues + shape)
     after = with_edits(records, edits)
     issues += _still_cited(after, edits)
     old = before if before is not None else validated(records)
-    new = validated(after)
     edited = {(kind_file(e.kind, e.id), e.id) for e in edits}
     known = set(old.issues)
-    issues += [i for i in new.issues if (i.file, i.record) in edited or i not in known]
-    if after.briefings and any(e.kind in ("briefing", "place") for e in edits):
-        # A scene names places; only then can an edit break a briefing it does not edit.
-        _, old_issues = validated_briefings(records, old)
-        _, new_issues = validated_briefings(after, new)
-        known_b = set(old_issues)
-        issues += [i for i in new_issues if (i.file, i.record) in edited or i not in known_b]
-    return issues
+    checked = assemble_part(_part(after, edits), _surroundings(records, after, old))
+    issues += [i for i in checked.issues if (i.file, i.record) in edited or i not in known]
+    issues += _briefing_issues(records, after, edits, old, checked, edited)
+    return CheckedEdits(issues, checked, old)
+
+
+def patched(
+    records: StoredRecords, edits: Sequence[Edit], checked: CheckedEdits, name: str = ""
+) -> LoadResult | None:
+    """The validated data after saved edits, from the data before and the part checked.
+
+    What validating the whole data again would give (the same catalog and
+    issues; issues in another order), for the cost of the few records checked:
+    an edit at 100,000 claims does not validate them all again. ``None`` when
+    the edits touch briefings (whose check needs the whole catalog's index):
+    then validate afresh.
+    """
+    old, part = checked.before, checked.part
+    if old is None or part is None or any(e.kind == "briefing" for e in edits):
+        return None
+    after = with_edits(records, edits)
+    catalog = old.catalog
+    tables = {}
+    keys: set[tuple[str, str]] = set()
+    for kind, table, valid, file in (
+        ("place", catalog.places, part.catalog.places, PLACES_FILE),
+        ("claim", catalog.claims, part.catalog.claims, CLAIMS_FILE),
+        ("source", catalog.sources, part.catalog.sources, SOURCES_FILE),
+    ):
+        ids = _part_ids(kind, edits, part)
+        keys |= {(file, rid) for rid in ids}
+        merged = {k: v for k, v in table.items() if k not in ids}
+        merged.update({k: valid[k] for k in ids if k in valid})
+        # In the records' order, as a load of the files gives them.
+        ordered = {k: merged[k] for k in after.of(kind) if k in merged}
+        tables[kind] = ordered if len(ordered) == len(merged) else merged
+    given = read_meta(records.meta, Collector(META_FILE))
+    used = {a for claim in tables["claim"].values() for a in claim.actors}
+    used |= {s.official_of for s in tables["source"].values() if s.official_of}
+    new_catalog = replace(
+        catalog,
+        places=tables["place"],
+        claims=tables["claim"],
+        sources=tables["source"],
+        meta=derived_meta(given, name, tables["place"].values(), used),
+    )
+    read, gone = dict(old.records_read), dict(old.retired)
+    for edit in edits:
+        file = KIND_FILES[edit.kind]
+        was = records.of(edit.kind).get(edit.id)
+        was_retired = was is not None and real_day(retired_on(edit.kind, was)) is not None
+        now_retired = real_day(retired_on(edit.kind, after.of(edit.kind)[edit.id])) is not None
+        read[file] = read.get(file, 0) + (not now_retired) - (was is not None and not was_retired)
+        gone[file] = gone.get(file, 0) + now_retired - was_retired
+    return LoadResult(
+        catalog=new_catalog,
+        issues=(
+            *(i for i in old.issues if (i.file, i.record) not in keys),
+            *part.issues,
+        ),
+        records_read=read,
+        records_kept={
+            PLACES_FILE: len(new_catalog.places),
+            CLAIMS_FILE: len(new_catalog.claims),
+            SOURCES_FILE: len(new_catalog.sources),
+        },
+        file_names=old.file_names,
+        retired=gone,
+    )
+
+
+def _part_ids(kind: RecordKind, edits: Sequence[Edit], part: LoadResult) -> set[str]:
+    """The ids of a kind that the part checked: the edited ones, and the claims depending on them."""
+    ids = _ids_of(edits, kind)
+    if kind == "claim":
+        ids |= {i.record for i in part.issues if i.file == CLAIMS_FILE}
+        ids |= set(part.catalog.claims)
+    return ids
+
+
+def _ids_of(edits: Sequence[Edit], kind: RecordKind) -> set[str]:
+    return {e.id for e in edits if e.kind == kind}
+
+
+def _part(after: StoredRecords, edits: Sequence[Edit]) -> list[tuple[str, Any]]:
+    """The payloads to check: the edited records, and the active claims citing an edited one."""
+    places, sources = _ids_of(edits, "place"), _ids_of(edits, "source")
+    claims = _ids_of(edits, "claim")
+    if places or sources:
+        for cid, claim in after.claims.items():
+            if cid in claims or retired_on("claim", claim) is not None:
+                continue
+            cited_places = {*_texts(claim.get("places")), *_texts([claim.get("origin")])}
+            if cited_places & places or set(_texts(claim.get("sources"))) & sources:
+                claims.add(cid)
+    return [
+        (
+            PLACES_FILE,
+            {"type": "FeatureCollection", "features": [after.places[i] for i in sorted(places)]},
+        ),
+        (CLAIMS_FILE, {"claims": [after.claims[i] for i in after.claims if i in claims]}),
+        (SOURCES_FILE, {"sources": [after.sources[i] for i in sorted(sources)]}),
+    ]
+
+
+def _retired_ids(kind: RecordKind, records: dict[str, dict[str, Any]]) -> set[str]:
+    return {rid for rid, record in records.items() if real_day(retired_on(kind, record))}
+
+
+def _surroundings(before: StoredRecords, after: StoredRecords, old: LoadResult) -> Surroundings:
+    """The rest of the data as the records are checked against it (as :func:`assemble` would)."""
+    given = read_meta(before.meta, Collector(META_FILE))  # its own issues are not the edits'
+    if given.actors is not None:
+        actor_ids = tuple(a.id for a in given.actors)
+    else:  # without a list of actors, the ids the data cites are its actors
+        actor_ids = tuple(
+            sorted(
+                actor_ids_cited(_claims_payload(after), {"sources": list(after.sources.values())})
+            )
+        )
+    return Surroundings(
+        region=given.region,
+        actor_ids=actor_ids,
+        places=old.catalog.places,
+        sources=old.catalog.sources,
+        known_place_ids=set(after.places),
+        known_source_ids=set(after.sources),
+        retired_place_ids=_retired_ids("place", before.places),
+        retired_source_ids=_retired_ids("source", before.sources),
+    )
+
+
+def _briefing_issues(
+    before: StoredRecords,
+    after: StoredRecords,
+    edits: Sequence[Edit],
+    old: LoadResult,
+    checked: LoadResult,
+    edited: set[tuple[str, str]],
+) -> list[ValidationIssue]:
+    """The edited briefings' issues, and those an edited place gives a briefing naming it."""
+    places = _ids_of(edits, "place")
+    wanted = {
+        bid
+        for bid, record in after.briefings.items()
+        if bid in _ids_of(edits, "briefing") or (places and _names_any(record, places))
+    }
+    if not wanted:
+        return []
+    catalog = old.catalog
+    if places or _ids_of(edits, "claim") or _ids_of(edits, "source"):
+        part = checked.catalog
+        changed = {
+            "places": (places, part.places, catalog.places),
+            "claims": (_ids_of(edits, "claim"), part.claims, catalog.claims),
+            "sources": (_ids_of(edits, "source"), part.sources, catalog.sources),
+        }
+        catalog = replace(
+            catalog,
+            **{
+                name: {**{k: v for k, v in rest.items() if k not in ids}, **valid}
+                for name, (ids, valid, rest) in changed.items()
+            },
+        )
+    old_subset = {k: v for k, v in before.briefings.items() if k in wanted}
+    new_subset = {k: v for k, v in after.briefings.items() if k in wanted}
+    _, old_issues = briefings_of(((k, v, ()) for k, v in sorted(old_subset.items())), old.catalog)
+    _, new_issues = briefings_of(((k, v, ()) for k, v in sorted(new_subset.items())), catalog)
+    known = set(old_issues)
+    return [i for i in new_issues if (i.file, i.record) in edited or i not in known]
+
+
+def _names_any(record: Any, place_ids: set[str]) -> bool:
+    """Whether a raw briefing's scenes highlight any of these places."""
+    scenes = record.get("scenes") if isinstance(record, dict) else None
+    for scene in scenes if isinstance(scenes, list) else []:
+        if isinstance(scene, dict) and set(_texts(scene.get("highlight"))) & place_ids:
+            return True
+    return False

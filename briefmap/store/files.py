@@ -65,7 +65,7 @@ from briefmap.store.base import (
     utc_now,
 )
 from briefmap.store.canonical import canonical_json, log_line
-from briefmap.store.checks import KIND_FILES, edit_issues
+from briefmap.store.checks import KIND_FILES, CheckedEdits, checked_edits, patched
 
 CHANGES_FILE = "changes.jsonl"
 LOCK_FILE = ".briefmap.lock"
@@ -299,20 +299,44 @@ class FileStore:
     def _save(self, edits: Sequence[Edit], who: Editor, why: str, undoes: int | None) -> str:
         with self._locked():
             self._clear_leftovers()
-            state = self._read(self.version())  # afresh, under the lock
+            state = self._state()  # its version read under the lock: the folder as it is
             self._refuse_csv()
             for edit in edits:
                 actual = state.revision(edit.kind, edit.id) if isinstance(edit.id, str) else 0
                 if actual != edit.expected_revision:
                     current = state.records.of(edit.kind).get(edit.id)
                     raise StaleRevision(edit.kind, edit.id, edit.expected_revision, actual, current)
-            issues = edit_issues(state.records, edits, why=why, before=self._load_for(state).loaded)
-            if issues:
-                raise ChangeRefused(issues)
+            before = self._load_for(state)
+            checked = checked_edits(state.records, edits, why=why, before=before.loaded)
+            if checked.issues:
+                raise ChangeRefused(checked.issues)
             self._write(state, edits)
             self._append(state, edits, who, why, undoes)
             self._snapshot = None
-        return self.version()
+            version = self.version()
+            self._loaded = self._patched(state, edits, checked, before, version)
+        return version
+
+    def _patched(
+        self,
+        state: _Snapshot,
+        edits: Sequence[Edit],
+        checked: CheckedEdits,
+        before: LoadedData,
+        version: str,
+    ) -> tuple[str, LoadedData] | None:
+        """The validated folder after a save, patched with the records checked (not validated again).
+
+        Not where a briefing may have changed: an edited briefing, or an edited
+        place while there are briefings (a scene may name it).
+        """
+        if state.records.briefings and any(e.kind == "place" for e in edits):
+            return None
+        name = self.data_dir.resolve().name
+        result = patched(state.records, edits, checked, name)
+        if result is None:
+            return None
+        return version, LoadedData(result, before.briefings, before.briefing_issues)
 
     def _clear_leftovers(self) -> None:
         """Remove temporary files a writer killed before its rename left (under the lock: none live)."""
