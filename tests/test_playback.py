@@ -40,6 +40,7 @@ from briefmap.drawing.playback import (
     tape_json,
 )
 from briefmap.engine.catalog_arrays import LAYERS
+from briefmap.engine.interaction import PlayedDay
 from briefmap.engine.query import ClaimFilter, Deployments
 from briefmap.engine.timeline import shown_on, state_on
 
@@ -394,3 +395,23 @@ def test_days_count_as_the_frame_counts(text: str) -> None:
     answer = _in_node([{"tape": playback_tape(Catalog(), ClaimFilter()), "days": [text]}])
     assert answer[0][0]["day"] == text
     assert day_text(day_count(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("report", "expected"),
+    [
+        ({"day": "2020-02-03", "since": "2019-01-01", "serial": 4}, ("2020-02-03", "2019-01-01")),
+        ({"day": "2020-02-03", "since": "2021-01-01", "serial": 4}, ("2020-02-03", None)),
+        ({"day": "2020-02-03", "since": "<b>", "serial": 1}, ("2020-02-03", None)),
+        ({"day": "2020-02-30", "serial": 1}, None),
+        ({"day": "<script>", "serial": 1}, None),
+        ({"day": "2020-02-03", "serial": True}, None),
+        ({"day": "2020-02-03"}, None),
+        ("2020-02-03", None),
+    ],
+)
+def test_the_day_playback_rests_on_is_read_as_untrusted(
+    report: object, expected: tuple[str, str | None] | None
+) -> None:
+    played = PlayedDay.from_component({"briefmap": {"playback": report}})
+    assert (None if played is None else (played.day, played.since)) == expected

@@ -56,6 +56,7 @@ SCRIPTS = (
     "line-places.js",
     "own-canvas.js",
     "playback.js",
+    "playback-frame.js",
 )
 STYLES = (
     "map.css",
@@ -71,6 +72,7 @@ STYLES = (
     "copy-link.css",
     "stacked-places.css",
     "own-layer.css",
+    "playback.css",
 )
 
 

@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 from briefmap.app.data import layer_files
 from briefmap.app.link import copy_link
 from briefmap.app.panels import export_menu
+from briefmap.app.playback import hear_played_day, tape_and_href
 from briefmap.app.session import (
     KEY_LAST_CLICK,
     KEY_LAST_REPORTED_VIEW,
@@ -104,6 +105,15 @@ def briefing_map(view: BriefingView) -> BriefingView:
     # one canvas layer per map layer (see briefmap/drawing/bulk.py and BENCHMARKS.md).
     # A large map's layers are files the map's frame fetches (app/layer_files.py).
     files = layer_files()
+    # Time playback: the frame plays any day of today's data under this filter.
+    tape, tape_href = tape_and_href(
+        view.data.loaded.catalog,
+        catalog,
+        selection,
+        view.state.claim_filter,
+        files.publish if files else None,
+    )
+    extras = replace(extras, tape=tape, tape_href=tape_href)
     layers = build_layers_auto(catalog, selection, extras, publish=files.publish if files else None)
     mine = view.overlay  # filtered once, for the upload panel and exports too
     if mine is not None:
@@ -153,6 +163,8 @@ def briefing_map(view: BriefingView) -> BriefingView:
         if place_id is not None:
             st.session_state[KEY_SELECTED_PLACE] = place_id
             state = replace(state, place=place_id)
+    if hear_played_day(returned):
+        st.rerun()  # the sidebar's "As of" is drawn: the next run takes the day first
     if state != view.state:
         view = replace(view, state=state)
         publish(view)  # the link at the end of the run is this view's

@@ -17,6 +17,7 @@ import streamlit as st
 from briefmap.app import streamlit_internals
 from briefmap.app.data import Data, Upload, current_upload, load
 from briefmap.app.link import check_link_in_browser, read_link_once, write_link
+from briefmap.app.playback import apply_played_day
 from briefmap.app.search_results import frame_found
 from briefmap.app.session import (
     KEY_PAGE_KEPT,
@@ -150,6 +151,7 @@ def build_view() -> BriefingView:
     init(form)
     read_link_once(data, form)
     run_held_click()  # after the link: the click changes what the link set
+    apply_played_day()  # the day time playback rests on, before the sidebar's day fields
     if sidebar_first():
         _lay_out_sidebar(data, form)
     state = form.read(st.session_state, data.briefings)

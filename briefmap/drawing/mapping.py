@@ -284,6 +284,7 @@ class MapExtras:
     # Time playback's tape, serialised (briefmap.drawing.playback.tape_json): the
     # frame plays "as of" any day from it, whichever renderer draws the map.
     tape: str | None = None
+    tape_href: str | None = None  # where the frame fetches it instead (a large map's)
 
 
 def build_layers(
@@ -344,7 +345,7 @@ def add_controls(
     banner = f"<strong>{map_text(as_of_banner(extras.as_of))}</strong>" if extras.as_of else ""
     MapControl(banner, slot="asof", css_class="bm-asof-banner", position="topleft").add_to(group)
     if extras.tape is not None:
-        PlaybackTape(extras.tape).add_to(group)
+        PlaybackTape(extras.tape, extras.as_of, extras.tape_href).add_to(group)
     if extras.frame is not None:
         FrameView(extras.frame).add_to(group)
 
@@ -400,7 +401,12 @@ def stable_ids(element: Element, seed: str) -> None:
 # The map page's own styles (briefmap/drawing/web/map.css), inlined in its <head>;
 # then map-corners.css, the bottom corners side by side on a narrow map, and
 # own-layer.css, the user's own layer's card and legend entry.
-MAP_CSS = web_style("map.css") + web_style("map-corners.css") + web_style("own-layer.css")
+MAP_CSS = (
+    web_style("map.css")
+    + web_style("map-corners.css")
+    + web_style("own-layer.css")
+    + web_style("playback.css")  # time playback's timeline
+)
 
 
 # Presentation view's larger type on the map (briefmap/drawing/web/presentation.css).

@@ -21,7 +21,9 @@ The tape (JSON; days are whole days since 1970-01-01, as ``Date.UTC`` counts):
 - ``A``: actor colours, by the actor codes of
   :func:`briefmap.engine.catalog_arrays.actor_ids_of`.
 - ``p``: the candidate places' ids; ``pt``: 1 for a point, 0 otherwise;
-  ``px``, ``py``: a point's longitude and latitude in 1e-5 degree (0 otherwise).
+  ``px``, ``py``: a point's longitude and latitude in 1e-5 degree (0 otherwise);
+  ``g``, the other places' paths of [lon, lat] to 5 decimals (an outline's rings,
+  a line's parts; ``null`` for a point), ``gl`` 1 for a line (stroked, never filled).
 - Claims, in the order the server selects them (reported day, then id):
   ``ca`` first actor's code, ``cx`` 1 for context (background) claims,
   ``cr`` its place in lead order among equals (:func:`briefmap.engine.layers.lead_order`
@@ -101,6 +103,16 @@ def claim_steps(claim: Claim, known_by: str | None) -> list[tuple[str, int]]:
     return steps
 
 
+def _paths(geometry: Any) -> list[list[list[float]]]:
+    """An outline's rings or a line's parts, as [lon, lat] paths rounded to 5 decimals."""
+    parts = getattr(geometry, "geoms", None) or [geometry]
+    paths = []
+    for part in parts:
+        lines = [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
+        paths += [[[round(x, 5), round(y, 5)] for x, y, *_ in line.coords] for line in lines]
+    return paths
+
+
 def _style_table() -> list[list[Any]]:
     table = []
     for status in STATUSES:
@@ -165,6 +177,8 @@ def playback_tape(catalog: Catalog, claim_filter: ClaimFilter) -> dict[str, Any]
         "pt": [int(p.is_point) for p in places],
         "px": [round(p.geometry.x * 1e5) if p.is_point else 0 for p in places],
         "py": [round(p.geometry.y * 1e5) if p.is_point else 0 for p in places],
+        "g": [None if p.is_point else _paths(p.geometry) for p in places],
+        "gl": [int(p.is_line) for p in places],
         "ca": [actor_code[c.actors[0]] for c in claims],
         "cx": [int(c.role is Role.CONTEXT) for c in claims],
         "cr": [lead_rank[c.id] for c in claims],
@@ -190,21 +204,31 @@ class PlaybackTape(MapElement):
     """The tape in the map's frame, and the scripts that play it (``web/playback*.js``).
 
     Added by :func:`briefmap.drawing.mapping.add_controls`, which both
-    renderers call: the markers and the canvas carry the same tape.
+    renderers call: the markers and the canvas carry the same tape. With an
+    ``href`` (a large map's, ``briefmap/app/layer_files.py``) the frame fetches
+    the tape as the canvas layers fetch their payloads (``payload-fetch.js``).
+    ``shown``: the day the server drew the layers for (``None``: today).
     """
 
     _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "{{ this.code }}\n"
-        "window.__briefmapTape = {{ this.tape_json }};\n"
-        "{% endmacro %}"
+        "{% macro script(this, kwargs) %}{{ this.code }}\n"
+        "{% if this.href %}window.__briefmapFetchPayload({{ this.map_name() }}, "
+        '"briefmap-playback", {{ this.href_json }}, function (d) {\n'
+        "({{ this.frame_js }})({{ this.map_name() }}, d, {{ this.shown_json }});\n});"
+        "{% else %}({{ this.frame_js }})({{ this.map_name() }}, {{ this.tape_json }}, "
+        "{{ this.shown_json }});{% endif %}\n{% endmacro %}"
     )
 
-    def __init__(self, tape: str) -> None:
+    def __init__(self, tape: str, shown: str | None = None, href: str | None = None) -> None:
         super().__init__()
         self._name = "PlaybackTape"
         self.tape_json = tape
+        self.shown_json = script_json(shown)
+        self.href = href
+        self.href_json = script_json(href)
         self.code = PLAYBACK_SCRIPT
+        self.frame_js = PLAYBACK_FRAME_SCRIPT
 
 
 PLAYBACK_SCRIPT = web_text("playback.js")
+PLAYBACK_FRAME_SCRIPT = web_text("playback-frame.js")

@@ -15,6 +15,7 @@ from typing import Any
 from shapely.geometry import Point
 
 from briefmap.data.schema import Catalog
+from briefmap.data.validate import real_day
 from briefmap.engine.state import MapArea
 
 # The map script's own part of the component's report.
@@ -70,6 +71,33 @@ class MapClick:
             place=place,
             count=count,
         )
+
+
+@dataclass(frozen=True)
+class PlayedDay:
+    """The day time playback rests on in the map's frame (``web/playback-frame.js``).
+
+    ``since``: its "what changed since" handle's day, or ``None`` when not set.
+    ``serial`` tells a new rest from the component repeating its last report.
+    """
+
+    day: str
+    since: str | None
+    serial: int
+
+    @classmethod
+    def from_component(cls, payload: Any) -> PlayedDay | None:
+        """Parse the component's return value; ``None`` without a usable day (it is untrusted)."""
+        played = _report(payload).get("playback")
+        if not isinstance(played, dict):
+            return None
+        day, since, serial = played.get("day"), played.get("since"), played.get("serial")
+        if not isinstance(day, str) or real_day(day) is None:
+            return None
+        if not isinstance(serial, int) or isinstance(serial, bool):
+            return None
+        since = since if isinstance(since, str) and real_day(since) is not None else None
+        return cls(day=day, since=since if since and since < day else None, serial=serial)
 
 
 def moved_area(payload: Any) -> MapArea | None:

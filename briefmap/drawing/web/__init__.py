@@ -47,7 +47,9 @@
   domain) and GeoNames (CC BY 4.0).
 - ``playback.js``: time playback's rewind, the map "as of" a day computed in the
   map's frame from the tape both renderers carry (``briefmap/drawing/playback.py``;
-  tested in ``tests/js/playback.test.js`` and against the server in ``tests/test_playback.py``).
+  tested in ``tests/js/playback.test.js`` and against the server in ``tests/test_playback.py``);
+  ``playback-frame.js``, ``playback.css``: the timeline under the map and the days it
+  draws (``tests/browser/test_browser_playback.py``).
 - ``export.css``: the offline HTML export's page (``briefmap/drawing/html_export.py``).
 - ``map-settled.js``: for tools, not the page; the screenshots and browser
   tests wait with it until the map has stopped moving.

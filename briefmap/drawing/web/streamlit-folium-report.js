@@ -22,13 +22,15 @@
     var lib = window.Streamlit;
     if (!lib || lib.__bmWrapped) { return; }
     var send = lib.setComponentValue;
-    var sent = null;
+    var sent = null, last = null;
     lib.__bmWrapped = true;
     lib.setComponentValue = function (data) {
         if (!data || typeof data !== "object") { return send.call(lib, data); }
+        last = data;
         var report = map.__bmReport || {moved: false, place: null};
+        // playback: the day time playback rests on (playback-frame.js), once it rests.
         var ours = Object.assign({}, data, {
-            briefmap: {moved: report.moved, place: report.place},
+            briefmap: {moved: report.moved, place: report.place, playback: report.playback || null},
         });
         // What the app reads of a report that is not a move (the view is read
         // only from a move: interaction.moved_area).
@@ -40,4 +42,7 @@
         sent = key;
         return send.call(lib, ours);
     };
+    // Report again with what the map's script added since (playback's day): the
+    // bundle reports only on the map's own events.
+    map.__bmResend = function () { lib.setComponentValue(last || {}); };
 })

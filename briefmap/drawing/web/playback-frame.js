@@ -1,0 +1,375 @@
+// Time playback in the map's frame: the timeline under the map and the map drawn
+// "as of" its cursor, from the tape (briefmap/drawing/playback.py) by the rewind
+// of playback.js, with no rerun while it plays. A function expression that
+// PlaybackTape calls with the map, the tape and the day the server drew (null:
+// today) each time the layers are swapped in; the timeline is built once per
+// map and takes each new tape.
+//
+// While the cursor is off the server's day the server's layers are hidden
+// (.bm-playing, playback.css) and this draws every place of the day on a canvas
+// of its own: points stamped from one image per style (as canvas.js does),
+// outlines and lines as paths, and a ring round each place that changed in the
+// last step (or since the "what changed since" handle). When playback pauses,
+// the day goes to the app in the map's report (streamlit-folium-report.js); the
+// app draws that day itself, and once its layers come back for the cursor's day
+// the server's drawing shows again.
+(function (map, tape, shownDay) {
+    var P = window.__briefmapPlayback;
+    if (!P || !tape || !tape.span) { return; }
+    var S = map.__bmPlayback;
+    if (!S) { S = map.__bmPlayback = build(); }
+    S.load(tape, shownDay === null ? null : P.dayOf(shownDay));
+
+    function build() {
+        // Days a second: one month to one year.
+        var SPEEDS = [["1 month/s", 30.44], ["3 months/s", 91.31], ["6 months/s", 182.62],
+            ["1 year/s", 365.25]];
+        var UNITS = ["day", "week", "month"];
+        var REPORT_AFTER_MS = 350;  // a pause, or the last of a run of steps
+        var RING = "#111111";
+        var t = null, first = 0, last = 0, served = null;
+        var day = 0, since = null, playing = false, active = false, looping = false;
+        var unit = "month", speed = SPEEDS[3][1], pos = 0, clock = null, fr = null, prev = null;
+        var changed = [], mx = null, my = null, geo = null, reportTimer = null, serial = 0;
+        var stats = window.__bmPlaybackStats = {frames: 0, ms: 0, last: 0};
+
+        // ------------------------------------------------------------ controls
+        var box = L.DomUtil.create("div", "bm-playback");
+        box.setAttribute("role", "group");
+        box.setAttribute("aria-label", "Time playback");
+        function button(cls, text, label) {
+            var b = L.DomUtil.create("button", cls, row);
+            b.type = "button"; b.textContent = text; b.setAttribute("aria-label", label);
+            b.title = label;
+            return b;
+        }
+        var row = L.DomUtil.create("div", "bm-pb-row", box);
+        var back = button("bm-pb-back", "\u25C0\u25C0", "Step back");
+        var play = button("bm-pb-play", "\u25B6", "Play");
+        var fwd = button("bm-pb-fwd", "\u25B6\u25B6", "Step forward");
+        function select(cls, label, options) {
+            var s = L.DomUtil.create("select", cls, row);
+            s.setAttribute("aria-label", label); s.title = label;
+            options.forEach(function (o) {
+                var opt = document.createElement("option");
+                opt.value = String(o[1]); opt.textContent = o[0]; s.appendChild(opt);
+            });
+            return s;
+        }
+        var unitBox = select("bm-pb-unit", "Step by", UNITS.map(function (u) { return [u, u]; }));
+        unitBox.value = unit;
+        var speedBox = select("bm-pb-speed", "Speed", SPEEDS);
+        speedBox.value = String(speed);
+        var loopLabel = L.DomUtil.create("label", "bm-pb-loop", row);
+        var loopBox = L.DomUtil.create("input", "", loopLabel);
+        loopBox.type = "checkbox";
+        loopLabel.appendChild(document.createTextNode(" Loop"));
+        var dayText = L.DomUtil.create("span", "bm-pb-day", row);
+        var counts = L.DomUtil.create("span", "bm-pb-count", row);
+        var live = L.DomUtil.create("div", "bm-pb-live", box);
+        live.setAttribute("aria-live", "polite");
+        live.setAttribute("role", "status");
+        var track = L.DomUtil.create("div", "bm-pb-track", box);
+        var histogram = L.DomUtil.create("canvas", "bm-pb-histogram", track);
+        histogram.setAttribute("aria-hidden", "true");
+        function range(cls, label) {
+            var r = L.DomUtil.create("input", cls, track);
+            r.type = "range"; r.step = "1"; r.setAttribute("aria-label", label);
+            return r;
+        }
+        var cursor = range("bm-pb-asof", "As of");
+        var sinceBox = range("bm-pb-since", "What changed since");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        var control = L.control({position: "bottomleft"});
+        control.onAdd = function () { return box; };
+        control.addTo(map);
+
+        // --------------------------------------------------------------- canvas
+        var pane = map.getPane("briefmapPlayback") || map.createPane("briefmapPlayback");
+        pane.style.zIndex = 460;
+        pane.style.pointerEvents = "none";
+        var canvas = L.DomUtil.create("canvas", "bm-pb-canvas", pane);
+        var stamps = {};
+
+        function stamp(style, r) {
+            var key = style.join("|") + "|" + r, held = stamps[key];
+            if (held) { return held; }
+            var pad = r + 2 + style[1], c = document.createElement("canvas");
+            c.width = c.height = 2 * pad;
+            var g = c.getContext("2d");
+            g.beginPath(); g.arc(pad, pad, r, 0, 2 * Math.PI);
+            paint(g, style);
+            return (stamps[key] = {c: c, pad: pad});
+        }
+
+        // style: [colour, weight, dash, fill (0 none, 1 solid, 2 hatched), fill opacity]
+        function paint(g, style) {
+            if (style[3]) {
+                g.globalAlpha = style[3] === 2 ? style[4] * 0.4 : style[4];
+                g.fillStyle = style[0];
+                g.fill("evenodd");
+                g.globalAlpha = 1;
+            }
+            g.setLineDash(style[2] ? String(style[2]).split(/[ ,]+/).map(Number) : []);
+            g.lineWidth = style[1]; g.strokeStyle = style[0];
+            g.stroke();
+            g.setLineDash([]);
+        }
+
+        function project() {
+            // Web Mercator, 0 to 1 across the world: Leaflet's pixels at zoom 0 / 256.
+            var n = t.p.length;
+            mx = new Float64Array(n); my = new Float64Array(n);
+            for (var i = 0; i < n; i++) {
+                if (!t.pt[i]) { continue; }
+                var lat = t.py[i] / 1e5, s = Math.sin(lat * Math.PI / 180);
+                s = Math.max(-0.9999, Math.min(0.9999, s));
+                mx[i] = (t.px[i] / 1e5 + 180) / 360;
+                my[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+            }
+            geo = t.g || [];
+        }
+
+        function draw() {
+            var size = map.getSize(), dpr = window.devicePixelRatio || 1;
+            L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
+            if (canvas.width !== size.x * dpr || canvas.height !== size.y * dpr) {
+                canvas.width = size.x * dpr; canvas.height = size.y * dpr;
+                canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
+            }
+            var g = canvas.getContext("2d");
+            g.setTransform(dpr, 0, 0, dpr, 0, 0);
+            g.clearRect(0, 0, size.x, size.y);
+            if (!active || !fr) { return; }
+            var zoom = map.getZoom(), scale = 256 * Math.pow(2, zoom), o = map.getPixelBounds().min;
+            var r = Math.max(3, 6 - Math.max(0, 8 - Math.round(zoom))), np = fr.places;
+            // Outlines and lines first, then points: weakest status first within a layer.
+            for (var layer = 0; layer < P.LAYERS; layer++) {
+                for (var p = 0; p < np; p++) {
+                    var f = layer * np + p;
+                    if (fr.lead[f] < 0 || t.pt[p] || !geo[p]) { continue; }
+                    g.beginPath();
+                    geo[p].forEach(function (path) {
+                        path.forEach(function (xy, k) {
+                            var lat = xy[1] * Math.PI / 180;
+                            var x = (xy[0] + 180) / 360 * scale - o.x;
+                            var y = (0.5 - Math.log(Math.tan(Math.PI / 4 + lat / 2)) / (2 * Math.PI)) * scale - o.y;
+                            if (k) { g.lineTo(x, y); } else { g.moveTo(x, y); }
+                        });
+                    });
+                    var style = P.styleOf(t, fr, f);
+                    if (t.gl && t.gl[p]) { style = style.slice(); style[3] = 0; }
+                    paint(g, style);
+                }
+                var buckets = {};
+                for (p = 0; p < np; p++) {
+                    f = layer * np + p;
+                    if (fr.lead[f] < 0 || !t.pt[p]) { continue; }
+                    var x = mx[p] * scale - o.x, y = my[p] * scale - o.y;
+                    if (x < -r || y < -r || x > size.x + r || y > size.y + r) { continue; }
+                    var key = P.styleKey(t, fr, f);
+                    (buckets[key] = buckets[key] || {f: f, at: []}).at.push(x, y);
+                }
+                Object.keys(buckets).sort(function (a, b) {
+                    return ((b / 2) | 0) % 15 - ((a / 2) | 0) % 15;  // weaker rank first
+                }).forEach(function (k) {
+                    var b = buckets[k], s = stamp(P.styleOf(t, fr, b.f), r);
+                    for (var i = 0; i < b.at.length; i += 2) {
+                        g.drawImage(s.c, b.at[i] - s.pad, b.at[i + 1] - s.pad);
+                    }
+                });
+            }
+            // What changed: a ring round each point, the outline drawn again in ink.
+            g.lineWidth = 2; g.strokeStyle = RING;
+            changed.forEach(function (p) {
+                if (!t.pt[p]) { return; }
+                g.beginPath(); g.arc(mx[p] * scale - o.x, my[p] * scale - o.y, r + 4, 0, 2 * Math.PI);
+                g.stroke();
+            });
+        }
+
+        // ---------------------------------------------------------------- state
+        function show(next, announce) {
+            var started = performance.now();
+            day = Math.max(first, Math.min(last, next));
+            prev = fr;
+            fr = P.frame(t, day);
+            if (since !== null && since < day) {
+                changed = P.changedPlaces(t, P.frame(t, since), fr);
+            } else {
+                changed = prev ? P.changedPlaces(t, prev, fr) : [];
+            }
+            active = served === null ? day !== last || since !== null : day !== served;
+            L.DomUtil[active ? "addClass" : "removeClass"](map.getContainer(), "bm-playing");
+            draw();
+            cursor.value = String(day);
+            dayText.textContent = "As of " + plain(day);
+            counts.textContent = fr.shown + " of " + fr.total + " claims";
+            var ms = performance.now() - started;
+            stats.frames++; stats.ms += ms; stats.last = ms;
+            window.__bmPlaybackState = {day: P.textOf(day), shown: fr.shown, total: fr.total,
+                byStatus: fr.byStatus.slice(), playing: playing, active: active};
+            if (announce) { live.textContent = "As of " + plain(day) + ": " + counts.textContent; }
+        }
+
+        function plain(d) {
+            var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                "Nov", "Dec"], text = P.textOf(d);
+            return +text.slice(8) + " " + months[+text.slice(5, 7) - 1] + " " + text.slice(0, 4);
+        }
+
+        function tick(now) {
+            if (!playing) { return; }
+            if (clock !== null) {
+                pos += speed * (now - clock) / 1000;
+                if (pos > last) {
+                    if (looping) { pos = first; } else { pos = last; show(last, false); pause(); return; }
+                }
+                if (Math.floor(pos) !== day) { show(Math.floor(pos), false); }
+            }
+            clock = now;
+            requestAnimationFrame(tick);
+        }
+
+        function start() {
+            if (playing) { return; }
+            if (day >= last) { day = first; }
+            playing = true; pos = day; clock = null;
+            play.textContent = "\u275A\u275A"; play.setAttribute("aria-label", "Pause");
+            play.title = "Pause";
+            show(day, false);
+            requestAnimationFrame(tick);
+        }
+
+        function pause() {
+            if (!playing) { return; }
+            playing = false;
+            play.textContent = "\u25B6"; play.setAttribute("aria-label", "Play"); play.title = "Play";
+            show(day, true);
+            report();
+        }
+
+        function step(sign) {
+            if (playing) { pause(); }
+            show(P.stepDay(day, unit, sign), true);
+            report();
+        }
+
+        function jump(to) {
+            if (playing) { pause(); }
+            show(to, true);
+            report();
+        }
+
+        // The app learns the day once playback rests (streamlit-folium-report.js sends it).
+        function report() {
+            if (reportTimer !== null) { clearTimeout(reportTimer); }
+            reportTimer = setTimeout(function () {
+                reportTimer = null;
+                if (playing) { return; }
+                var rep = map.__bmReport = map.__bmReport || {moved: false, place: null};
+                rep.playback = {day: P.textOf(day), since: since === null ? null : P.textOf(since),
+                    serial: ++serial};
+                if (map.__bmResend) { map.__bmResend(); }
+            }, REPORT_AFTER_MS);
+        }
+
+        function histogramDraw() {
+            var w = histogram.clientWidth || 300, h = histogram.clientHeight || 28;
+            var dpr = window.devicePixelRatio || 1;
+            histogram.width = w * dpr; histogram.height = h * dpr;
+            var g = histogram.getContext("2d"), months = {}, top = 1;
+            g.setTransform(dpr, 0, 0, dpr, 0, 0);
+            g.clearRect(0, 0, w, h);
+            (t.H || []).forEach(function (row) {
+                var m = months[row[0]] = months[row[0]] || [0, 0, 0, 0, 0];
+                m[row[1]] += row[2];
+            });
+            Object.keys(months).forEach(function (m) {
+                top = Math.max(top, months[m].reduce(function (a, b) { return a + b; }, 0));
+            });
+            // The ladder in ink, strongest darkest (symbology.AGGREGATE_FILLS' order).
+            var inks = ["#1a1a1a", "#707070", "#a0a0a0", "#c8c8c8", "#e0e0e0"];
+            var span = Math.max(1, last - first), bar = Math.max(1, w * 30 / span);
+            Object.keys(months).forEach(function (m) {
+                var d = P.dayOf(String(m).slice(0, 4) + "-" + String(m).slice(4) + "-01");
+                var x = (d - first) / span * w, y = h;
+                months[m].forEach(function (n, rank) {
+                    var bh = n / top * h;
+                    g.fillStyle = inks[rank];
+                    g.fillRect(x, y - bh, bar, bh);
+                    y -= bh;
+                });
+            });
+        }
+
+        // --------------------------------------------------------------- events
+        L.DomEvent.on(play, "click", function () { if (playing) { pause(); } else { start(); } });
+        L.DomEvent.on(back, "click", function () { step(-1); });
+        L.DomEvent.on(fwd, "click", function () { step(1); });
+        L.DomEvent.on(unitBox, "change", function () { unit = unitBox.value; });
+        L.DomEvent.on(speedBox, "change", function () { speed = +speedBox.value; });
+        L.DomEvent.on(loopBox, "change", function () { looping = loopBox.checked; });
+        L.DomEvent.on(cursor, "input", function () { jump(+cursor.value); });
+        L.DomEvent.on(sinceBox, "input", function () {
+            since = +sinceBox.value <= first ? null : Math.min(+sinceBox.value, last);
+            jump(day);
+        });
+        L.DomEvent.on(box, "keydown", function (e) {
+            var tag = e.target && e.target.tagName, key = e.key;
+            var handled = true;
+            if (key === " " && tag !== "BUTTON" && tag !== "SELECT") {
+                if (playing) { pause(); } else { start(); }
+            } else if ((key === "ArrowRight" || key === "ArrowUp") && tag !== "SELECT") {
+                if (e.target === sinceBox) { handled = false; } else { step(1); }
+            } else if ((key === "ArrowLeft" || key === "ArrowDown") && tag !== "SELECT") {
+                if (e.target === sinceBox) { handled = false; } else { step(-1); }
+            } else if (key === "Home" && e.target !== sinceBox) {
+                jump(first);
+            } else if (key === "End" && e.target !== sinceBox) {
+                jump(last);
+            } else {
+                handled = false;
+            }
+            // The map's own keys (Leaflet pans on arrows) stay out of the timeline.
+            L.DomEvent.stopPropagation(e);
+            if (handled) { L.DomEvent.preventDefault(e); }
+        });
+        map.on("moveend zoomend resize viewreset", draw);
+        map.on("resize", histogramDraw);
+
+        return {
+            load: function (tape, shown) {
+                var firstLoad = t === null;
+                t = tape;
+                first = t.span[0];
+                last = Math.max(t.span[1], t.asof === null ? t.span[1] : t.asof);
+                served = shown;
+                project();
+                stamps = {};
+                [cursor, sinceBox].forEach(function (r) { r.min = String(first); r.max = String(last); });
+                if (firstLoad) { sinceBox.value = String(first); }
+                histogramDraw();
+                if (playing) { show(day, false); return; }
+                // The server drew the day the cursor rests on (or today): its layers show again.
+                show(firstLoad || !active ? (shown === null ? last : shown) : day, false);
+                fr = P.frame(t, day);
+            },
+            // For tests and the bench: the styles drawn at a place on the cursor's day.
+            stylesAt: function (placeId) {
+                var p = t.p.indexOf(placeId), out = [];
+                if (p < 0 || !fr) { return out; }
+                for (var layer = 0; layer < P.LAYERS; layer++) {
+                    var f = layer * fr.places + p;
+                    if (fr.lead[f] >= 0) { out.push([layer].concat(P.styleOf(t, fr, f))); }
+                }
+                return out;
+            },
+            show: function (text) { jump(P.dayOf(text)); },
+            start: start,
+            pause: pause,
+            speed: function (daysPerSecond) { speed = daysPerSecond; },
+        };
+    }
+})
