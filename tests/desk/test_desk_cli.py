@@ -15,6 +15,7 @@ import pytest
 
 from bench import desk as bench_desk
 from briefmap.__main__ import main
+from briefmap.desk.draft import Desk
 from briefmap.desk.gazetteer import _region_cities
 from briefmap.desk.text import MAX_BYTES
 
@@ -161,11 +162,7 @@ def test_region_records_read_alone_or_the_file_whole() -> None:
     assert [c["name"] for c in _region_cities(tight)] == ["A"]
 
 
-def test_the_measured_set_meets_the_targets() -> None:
-    from briefmap.data.loader import DEFAULT_DATA_DIR, load_catalog
-    from briefmap.desk.draft import Desk
-
-    desk = Desk.for_catalog(load_catalog(DEFAULT_DATA_DIR).catalog, DEFAULT_DATA_DIR)
+def test_the_measured_set_meets_the_targets(desk: Desk) -> None:
     scores = bench_desk.score(desk)
     assert scores.reports >= 15 and scores.claims >= 40
     assert all(scores.meets_targets().values()), bench_desk.format_scores(scores)

@@ -1,7 +1,7 @@
 """The desk's drafting engine (issue 28): text, gazetteer, cues, drafts and their records.
 
-One desk (tables and gazetteer of the shipped data) is built per module; each
-test drafts a few sentences of its own.
+One desk (tables and gazetteer of the shipped data) serves every test
+(``conftest.py``); each test drafts a few sentences of its own.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from briefmap.data.loader import DEFAULT_DATA_DIR, load_catalog
+from briefmap.data.loader import DEFAULT_DATA_DIR
 from briefmap.data.schema import Catalog, ClaimStatus, Posture, Precision
 from briefmap.desk.cues import TableError, load_tables
 from briefmap.desk.draft import UNATTRIBUTED, UNKNOWN_OUTLET, Desk, DraftReport
@@ -22,16 +22,6 @@ from briefmap.desk.summary import copied_runs
 from briefmap.desk.text import MAX_BYTES, ReportError, read_report, split_sentences
 
 DAY = "2025-11-20"
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog(DEFAULT_DATA_DIR).catalog
-
-
-@pytest.fixture(scope="module")
-def desk(catalog: Catalog) -> Desk:
-    return Desk.for_catalog(catalog, DEFAULT_DATA_DIR)
 
 
 def drafted(desk: Desk, text: str, **source: str) -> DraftReport:

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from needs import missing_tool
 
-from briefmap.data.loader import DEFAULT_DATA_DIR, load_catalog
 from briefmap.data.schema import Catalog, Claim, Role
 from briefmap.desk.draft import Desk, DraftReport
 from briefmap.desk.text import read_report
@@ -31,15 +30,9 @@ DAY = "2025-10-15"
 
 
 @pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog(DEFAULT_DATA_DIR).catalog
-
-
-@pytest.fixture(scope="module")
-def worked(catalog: Catalog) -> tuple[Desk, DraftReport]:
+def worked(desk: Desk) -> tuple[Desk, DraftReport]:
     if not REPORT.is_file():
         missing_tool(f"{REPORT} is absent", REPORT_HINT)
-    desk = Desk.for_catalog(catalog, DEFAULT_DATA_DIR)
     return desk, desk.draft(read_report(REPORT.read_bytes(), REPORT.name), date=DAY)
 
 
