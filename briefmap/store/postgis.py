@@ -194,7 +194,10 @@ class PostgisStore:
             raise StoreUnavailable(
                 f"Cannot reach the {self.where} within {timeout:g} s ({CONFIGURED_BY})."
             ) from exc
+        # _lock: the records' copy and saves (a save holds it while it validates);
+        # _version_lock: the version check alone, so a rerun never waits on a save.
         self._lock = threading.RLock()
+        self._version_lock = threading.Lock()
         self._version: tuple[str, float] | None = None
         self._snapshot: _Snapshot | None = None
         self._loaded: tuple[tuple[int, int], LoadedData] | None = None
@@ -229,7 +232,7 @@ class PostgisStore:
 
     def version(self) -> str:
         """The database's data version: one row, read at most once a second."""
-        with self._lock:
+        with self._version_lock:
             now = time.monotonic()
             if self._version is not None and now - self._version[1] < VERSION_TTL_S:
                 return self._version[0]
@@ -460,7 +463,8 @@ class PostgisStore:
         self._snapshot = _Snapshot(
             _with_changes(snap.records, entries), new_version, snap.generation, seq
         )
-        self._version = (version, time.monotonic())
+        with self._version_lock:
+            self._version = (version, time.monotonic())
         return version
 
     def _loaded_for(self, snap: _Snapshot) -> Any:
@@ -507,7 +511,8 @@ class PostgisStore:
                 _insert_audit(conn, entry)
         self._snapshot = None
         self._loaded = None
-        self._version = None
+        with self._version_lock:
+            self._version = None
         return self._version_text(*row)
 
     def is_empty(self) -> bool:

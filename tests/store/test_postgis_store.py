@@ -215,3 +215,36 @@ def test_a_database_without_the_tables_names_db_init() -> None:
         pytest.raises(StoreUnavailable, match="python -m briefmap db init"),
     ):
         PostgisStore(url)
+
+
+def test_a_rerun_s_version_check_does_not_wait_for_a_save_under_way(
+    seeded_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefmap.store.postgis as postgis
+
+    validating, release = threading.Event(), threading.Event()
+    real_check = postgis.check_edits
+
+    def slow_check(*args: object, **kwargs: object) -> list:
+        validating.set()
+        release.wait(10)  # a save validating 100,000 claims
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(postgis, "check_edits", slow_check)
+    with PostgisStore(seeded_url) as store:
+        before = store.version()
+        saving = threading.Thread(
+            target=store.save,
+            args=([Edit("place", "p-slow", _place("p-slow"), 0)], ANN, "slow"),
+        )
+        saving.start()
+        try:
+            assert validating.wait(10)
+            monkeypatch.setattr(postgis, "VERSION_TTL_S", 0.0)  # this rerun asks the database
+            started = time.monotonic()
+            assert store.version() == before  # the save has not committed
+            assert time.monotonic() - started < 1
+        finally:
+            release.set()
+            saving.join()
+        assert store.version() != before
