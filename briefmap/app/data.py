@@ -17,18 +17,17 @@ from briefmap.app.store import server_store
 from briefmap.data.loader import (
     LoadResult,
     ValidationIssue,
-    load_catalog,
 )
 from briefmap.data.uploads import load_uploaded_files
 from briefmap.data.validate import IssueGroup, PackedIssues, group_issues
 from briefmap.drawing.assets import install_static_assets
 from briefmap.drawing.own_canvas import drawn_on_own_canvas, own_canvas_payloads
 from briefmap.drawing.own_layer_map import own_layers_bounds
-from briefmap.engine.briefings import Briefing, load_briefings
+from briefmap.engine.briefings import Briefing
 from briefmap.engine.index import warm
 from briefmap.engine.stored import stored
 from briefmap.heap import kept_for_good
-from briefmap.store.base import Store
+from briefmap.store.base import LoadedData, Store
 from briefmap.store.errors import StoreUnavailable
 from briefmap.store.files import FileStore
 
@@ -96,24 +95,18 @@ def _load(where: str, version: str, _store: Store) -> Data:
     # every run would otherwise walk the whole catalog (briefmap.heap).
     if isinstance(_store, FileStore):
         # On disk too: a server start reads what the last one validated (engine.stored).
-        path = _store.data_dir
-        return kept_for_good(stored(path, version, lambda: _validated(path)))
+        data = stored(_store.data_dir, version, lambda: _from_store(_store))
+        # The store checks the next save against it, rather than validating again.
+        _store.adopt(version, LoadedData(data.loaded, data.briefings, data.briefing_issues))
+        return kept_for_good(data)
     return kept_for_good(_from_store(_store))
 
 
 def _from_store(store: Store) -> Data:
+    # After a save on this server, the files store's data is patched, not validated again.
     held = store.load()
-    warm(held.loaded.catalog)
+    warm(held.loaded.catalog)  # the fast path's per-catalog tables, built once, shared
     return Data(held.loaded, held.briefings, held.briefing_issues)
-
-
-def _validated(path: Path) -> Data:
-    loaded = load_catalog(path)
-    warm(loaded.catalog)  # the fast path's per-catalog tables, built once, shared
-    if path.is_dir():
-        briefings, issues = load_briefings(path, loaded.catalog)
-        return Data(loaded, briefings, tuple(issues))
-    return Data(loaded)
 
 
 @st.cache_resource(show_spinner=False)
