@@ -12,6 +12,7 @@ so files → database → files is byte-identical.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
@@ -80,46 +81,62 @@ def file_shape(name: str) -> Shape:
     return _NO_SHAPE
 
 
-def _ordered(value: Any, shape: Shape) -> Any:
-    if isinstance(value, Mapping):
-        order, members = shape
-        known = [k for k in order if k in value]
-        others = sorted(k for k in value if k not in order)
-        return {k: _ordered(value[k], members.get(k, _NO_SHAPE)) for k in (*known, *others)}
-    if isinstance(value, list):
-        return [_ordered(item, shape) for item in value]
-    return value
+# JSON's own string escaping without \\u-escaping other scripts (ensure_ascii=False).
+_text = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _scalar(value: Any) -> str:
+    """A plain value as ``json.dumps(value, ensure_ascii=False)`` writes it, faster."""
+    kind = type(value)
+    if kind is str:
+        return _text(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int or (kind is float and math.isfinite(value)):
+        return repr(value)
+    return json.dumps(value, ensure_ascii=False)  # NaN, Infinity, a subclass
 
 
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _write(value: Any, indent: str, out: list[str]) -> None:
+def _write(value: Any, shape: Shape, indent: str, out: list[str]) -> None:
+    """Write ``value`` with its keys in ``shape``'s order (others sorted after)."""
     if isinstance(value, Mapping):
         if not value:
             out.append("{}")
             return
+        order, members = shape
+        keys = [k for k in order if k in value]
+        if len(keys) < len(value):
+            keys += sorted(k for k in value if k not in order)
         inner = indent + "  "
         out.append("{\n")
-        for n, (key, item) in enumerate(value.items()):
-            out.append(f"{inner}{json.dumps(str(key), ensure_ascii=False)}: ")
-            _write(item, inner, out)
-            out.append(",\n" if n < len(value) - 1 else "\n")
+        last = len(keys) - 1
+        for n, key in enumerate(keys):
+            out.append(f"{inner}{_text(str(key))}: ")
+            _write(value[key], members.get(key, _NO_SHAPE), inner, out)
+            out.append(",\n" if n < last else "\n")
         out.append(indent + "}")
     elif isinstance(value, list):
         if not value or all(_number(item) for item in value):
-            out.append("[" + ", ".join(json.dumps(i, ensure_ascii=False) for i in value) + "]")
+            out.append("[" + ", ".join(_scalar(i) for i in value) + "]")
             return
         inner = indent + "  "
         out.append("[\n")
+        last = len(value) - 1
         for n, item in enumerate(value):
             out.append(inner)
-            _write(item, inner, out)
-            out.append(",\n" if n < len(value) - 1 else "\n")
+            _write(item, shape, inner, out)
+            out.append(",\n" if n < last else "\n")
         out.append(indent + "]")
     else:
-        out.append(json.dumps(value, ensure_ascii=False))
+        out.append(_scalar(value))
 
 
 def canonical_json(name: str, payload: Any) -> str:
@@ -130,14 +147,9 @@ def canonical_json(name: str, payload: Any) -> str:
     the same payload always gives the same text.
     """
     out: list[str] = []
-    _write(_ordered(payload, file_shape(name)), "", out)
+    _write(payload, file_shape(name), "", out)
     out.append("\n")
     return "".join(out)
-
-
-def canonical_record(kind_shape: Shape, record: Any) -> Any:
-    """A record with its keys in the canonical order (for an audit line, a comparison)."""
-    return _ordered(record, kind_shape)
 
 
 def log_line(entry: Mapping[str, Any]) -> str:

@@ -244,6 +244,15 @@ class FileStore:
         self._loaded = (version, data)
         return data
 
+    def adopt(self, version: str, data: LoadedData) -> None:
+        """Take the folder's validated data at ``version`` from a caller that already has it.
+
+        The app's server reads it from its cache on disk at a start; the next
+        save checks against it instead of validating the folder again.
+        """
+        if self._loaded is None or self._loaded[0] != version:
+            self._loaded = (version, data)
+
     def revision(self, kind: RecordKind, record_id: str) -> int:
         return self._state().revision(kind, record_id)
 

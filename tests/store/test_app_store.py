@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from conftest import write_seed
 
+import briefmap.store.files as files_module
 import briefmap.store.postgis
 from briefmap.app import data as app_data
 from briefmap.app import store as app_store
@@ -54,9 +55,13 @@ def test_the_secrets_give_the_url_when_the_environment_does_not(
     assert app_store.database_url() == "postgresql:///from_env"
 
 
-def test_the_apps_data_follows_the_stores_version(folder: Path) -> None:
+def test_the_apps_data_follows_the_stores_version(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = app_data.load()
     assert app_data.load() is first  # the same version: the same catalog, not validated again
+    # From here on the folder is never validated whole again: each save patches it.
+    monkeypatch.setattr(files_module, "load_catalog", lambda *_: pytest.fail("validated again"))
     store = app_store.server_store()
     old, revision = store.get("claim", "c-hill")
     edited: dict[str, Any] = {**old, "summary": "Seen on the next rerun."}
