@@ -67,7 +67,14 @@ def test_link_round_trip_reproduces_the_view() -> None:
     assert not fresh.exception
     assert _count_line(fresh) == _count_line(at)
     assert fresh.selectbox(key="selected_place").value == "mount_hermon"
-    assert _layers(fresh) == _layers(at)
+
+    # The same layers, framed the same: the search framed its places in the
+    # sender's session, the link's first run frames the same ones (each request
+    # numbered in its own session).
+    def numbered_apart(layers: str) -> str:
+        return re.sub(r'"serial":\d+', '"serial":N', layers)
+
+    assert numbered_apart(_layers(fresh)) == numbered_apart(_layers(at))
     assert dict(fresh.query_params) == link
 
 
