@@ -121,3 +121,25 @@ def test_next_scene_as_the_first_change_after_a_restart_moves_on() -> None:
     assert not new.exception
     assert _query(new)[P_SCENE] == "2"
     assert new.session_state[session.KEY_SCENE] == 2
+
+
+def test_a_briefing_picked_as_the_first_change_after_a_restart_starts_it() -> None:
+    # The picker starts a briefing in its on_change, which a new session has not
+    # registered: the briefing was shown picked and no scene of it ran.
+    old = open_app()
+    assert P_BRIEFING not in _query(old)
+    link = dict(old.query_params)
+    old.sidebar.selectbox(key=session.KEY_BRIEFING).set_value("moscow-meeting")
+    new = _clicked_in_new_session(old, link)
+    assert not new.exception
+    query = _query(new)
+    assert (query.get(P_BRIEFING), query.get(P_SCENE)) == ("moscow-meeting", "1")
+    assert new.session_state[session.KEY_SCENE] == 1
+    assert any("scene 1 of" in m.value for m in new.markdown)
+    # And back to exploring freely, first after another restart.
+    link = dict(new.query_params)
+    new.sidebar.selectbox(key=session.KEY_BRIEFING).set_value(None)
+    again = _clicked_in_new_session(new, link)
+    assert not again.exception
+    assert P_BRIEFING not in _query(again) and P_SCENE not in _query(again)
+    assert again.session_state[session.KEY_SCENE] is None

@@ -10,7 +10,10 @@ from briefmap.app.data import Data
 from briefmap.app.session import (
     KEY_AS_OF,
     KEY_BRIEFING,
+    KEY_CLICK_HELD,
     KEY_NOTICES,
+    KEY_PAGE_KEPT,
+    KEY_RUN,
     KEY_SCENE,
     KEY_SELECTED_PLACE,
     KEY_SINCE,
@@ -24,6 +27,7 @@ from briefmap.app.session import (
 from briefmap.drawing.assets import web_style, web_text
 from briefmap.engine.briefings import scene_frame
 from briefmap.engine.interaction import Frame
+from briefmap.engine.state import P_BRIEFING
 from briefmap.safe import markdown_text
 
 if TYPE_CHECKING:
@@ -87,6 +91,25 @@ def apply_scene(data: Data, briefing_id: str | None, number: int | None) -> None
 def on_briefing_change(data: Data) -> None:
     """Callback: a briefing picked in the sidebar starts at its first scene."""
     apply_scene(data, st.session_state.get(KEY_BRIEFING), 1)
+
+
+def briefing_pick_unheard(data: Data, picked: str | None) -> None:
+    """After the briefing picker is drawn: a pick its callback never heard is made, in a rerun.
+
+    A page that outlived its server sends its next change as a new session's
+    first run, and Streamlit calls only callbacks a session has registered: a
+    briefing picked first after a restart showed as picked, and no scene of it
+    ran (issue 25, finding 7). Then the page's pick differs from its link's
+    (the link of the state before it), and :func:`on_briefing_change` is held
+    for the next run, as ``session.button`` holds a click: it sets widgets'
+    keys, which this run, having drawn them, may not.
+    """
+    if not st.session_state.get(KEY_PAGE_KEPT) or int(st.session_state.get(KEY_RUN) or 0) != 1:
+        return
+    linked = st.query_params.get(P_BRIEFING)
+    if picked != (linked if linked in data.briefings else None):
+        st.session_state[KEY_CLICK_HELD] = (on_briefing_change, (data,))
+        st.rerun()
 
 
 def presentation_frame(view: BriefingView, *, map_page: bool = True) -> None:

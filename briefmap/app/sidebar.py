@@ -8,7 +8,7 @@ import streamlit as st
 
 from briefmap.app.data import Data
 from briefmap.app.pack_panel import briefing_export
-from briefmap.app.scenes import on_briefing_change
+from briefmap.app.scenes import briefing_pick_unheard, on_briefing_change
 from briefmap.app.search_results import search_changed, search_results
 from briefmap.app.session import (
     KEY_ACTORS,
@@ -50,7 +50,7 @@ def sidebar(data: Data, form: Form) -> None:
             "Presentation view", key=KEY_PRESENT, help="Large type, high contrast, no sidebar."
         )
         if data.briefings:
-            st.selectbox(
+            picked = st.selectbox(
                 "Briefing",
                 [None, *data.briefings],
                 key=KEY_BRIEFING,
@@ -60,6 +60,7 @@ def sidebar(data: Data, form: Form) -> None:
                 on_change=on_briefing_change,
                 args=(data,),
             )
+            briefing_pick_unheard(data, picked)
             # The briefing picked, every scene: an offline HTML pack and a PDF handout.
             briefing_export(data, st.session_state.get(KEY_BRIEFING))
         st.subheader("Filters")
