@@ -28,19 +28,64 @@
         return size;
     }
     // Padding that keeps framed places off the controls (the collapsed legend
-    // key, zoom buttons, footnote) and leaves room for labels, never more than
-    // a share of the map, whatever its size.
+    // key, zoom buttons, footnote, the basemap's note) and leaves room for
+    // labels, never more than a share of the map, whatever its size.
     function padding(request) {
         var size = map.getSize();
-        var top = Math.max(reach("top left").y, reach("top right").y) + 8;
-        var bottom = Math.max(reach("bottom left").y, reach("bottom right").y) + 8;
+        var corners = {tl: reach("top left"), tr: reach("top right"), bl: reach("bottom left"), br: reach("bottom right")};
+        var top = Math.max(corners.tl.y, corners.tr.y) + 8;
+        var bottom = Math.max(corners.bl.y, corners.br.y) + 8;
         // A link's area is the ground its sender saw, controls and all: framed as it is.
         if (request.exact) { return {padding: [0, 0]}; }
         var side = Math.min(labelRoom, 0.15 * size.x) + 16;
-        var scale = Math.min(1, 0.5 * size.y / Math.max(top + bottom, 1));
-        return {
-            paddingTopLeft: [side, top * scale],
-            paddingBottomRight: [side, bottom * scale],
+        // The corners' controls as bands across the map: whatever the places' shape.
+        if (top + bottom <= 0.5 * size.y) {
+            return {paddingTopLeft: [side, top], paddingBottomRight: [side, bottom]};
+        }
+        // Too tall for a short map (the map's column at 1280x720 under an upload's
+        // lines, a phone): each corner is cleared by its side or by its edge,
+        // whichever leaves the places the most room. Bands cut to a share of
+        // the map left a framed place under the basemap's note (issue 25).
+        return cornerwise(request.bounds, size, side, corners) || {
+            paddingTopLeft: [side, top * 0.5 * size.y / (top + bottom)],
+            paddingBottomRight: [side, bottom * 0.5 * size.y / (top + bottom)],
+        };
+    }
+    // The padding that keeps each corner's controls off the framed box (the
+    // box lies right of or below the top left corner's controls, and so on) in
+    // which the bounds are drawn the largest; null if none leaves a box of 40 px
+    // and a tenth of the map each way. Sixteen ways: each corner by side or
+    // edge. On a phone the corners' controls take most of the map: a small box
+    // shows every place, where a box under the controls hid some.
+    function cornerwise(bounds, size, side, corners) {
+        var box = L.latLngBounds(bounds);
+        var sw = map.project(box.getSouthWest(), 0), ne = map.project(box.getNorthEast(), 0);
+        var wide = Math.max(Math.abs(ne.x - sw.x), 1e-9), tall = Math.max(Math.abs(sw.y - ne.y), 1e-9);
+        var best = null;
+        for (var way = 0; way < 16; way++) {
+            var pad = {top: 8, bottom: 8, left: side, right: side};
+            [["tl", "left", "top"], ["tr", "right", "top"], ["bl", "left", "bottom"], ["br", "right", "bottom"]]
+                .forEach(function (corner, i) {
+                    var control = corners[corner[0]];
+                    if (!control.x || !control.y) { return; }
+                    if (way & (1 << i)) {
+                        pad[corner[1]] = Math.max(pad[corner[1]], control.x + 8);
+                    } else {
+                        pad[corner[2]] = Math.max(pad[corner[2]], control.y + 8);
+                    }
+                });
+            var across = size.x - pad.left - pad.right, down = size.y - pad.top - pad.bottom;
+            if (across < Math.max(40, 0.1 * size.x) || down < Math.max(40, 0.1 * size.y)) { continue; }
+            // At the same scale (the places' shape binds one way only), the larger box:
+            // less padding where it is not needed.
+            var room = Math.min(across / wide, down / tall), area = across * down;
+            if (!best || room > best.room * (1 + 1e-9) || (room >= best.room * (1 - 1e-9) && area > best.area)) {
+                best = {room: room, area: area, pad: pad};
+            }
+        }
+        return best && {
+            paddingTopLeft: [best.pad.left, best.pad.top],
+            paddingBottomRight: [best.pad.right, best.pad.bottom],
         };
     }
     // Leaflet's stylesheet loads beside the map's script: until it applies,
