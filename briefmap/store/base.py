@@ -32,7 +32,19 @@ Where this differs from the shared design (store-spec.md)
   which :attr:`Edit.expected_revision` reserves for "must not exist yet".
 - :func:`check_edits` takes the stored records (not a catalog): the raw
   records are what is validated; the catalog cannot express a record that
-  failed its checks, and that record is exactly what an editor fixes.
+  failed its checks, and that record is exactly what an editor fixes. It
+  validates the edited records and those depending on them (the active
+  claims citing an edited place or source, the briefings naming an edited
+  place) among the rest as already validated, with the loader's own code
+  (:func:`briefmap.data.loader.assemble_part`); tests hold it to what
+  validating the whole data says. A claim's edit that moves the data's date
+  span is not checked against the briefings' dates (a scene dated outside
+  the new span); ``python -m briefmap validate`` still says so.
+- The files store counts a record changed by hand since its last audit line as
+  one revision more (:class:`~briefmap.store.files.FileStore`): a record the
+  store was given and never changed through it has no line to compare with,
+  so a hand edit of it is not seen until its first change through the store
+  (which then records the hand-edited record as its ``before``).
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ its ``before``, so the trail holds it and an undo can bring it back.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import fcntl
 import json
@@ -231,6 +232,7 @@ class FileStore:
         return entries
 
     def records(self) -> StoredRecords:
+        """Every record as the files hold them: the store's own, to read and not to change."""
         return self._state().records
 
     def load(self) -> LoadedData:
@@ -258,7 +260,9 @@ class FileStore:
 
     def get(self, kind: RecordKind, record_id: str) -> tuple[dict[str, Any] | None, int]:
         state = self._state()
-        return state.records.of(kind).get(record_id), state.revision(kind, record_id)
+        # A copy: the caller (an editor's form) may change it without changing the store's.
+        record = copy.deepcopy(state.records.of(kind).get(record_id))
+        return record, state.revision(kind, record_id)
 
     def history(self, kind: RecordKind, record_id: str) -> list[AuditEntry]:
         return [e for e in self._state().log if e.kind == kind and e.record_id == record_id]
@@ -306,6 +310,17 @@ class FileStore:
         return self._save([edit], who, why, undoes=seq)
 
     def _save(self, edits: Sequence[Edit], who: Editor, why: str, undoes: int | None) -> str:
+        if not self.data_dir.is_dir():
+            raise ChangeRefused(
+                [
+                    ValidationIssue(
+                        self.data_dir.name,
+                        "-",
+                        "-",
+                        "one file is read, not written: the store edits a data folder",
+                    )
+                ]
+            )
         with self._locked():
             self._clear_leftovers()
             state = self._state()  # its version read under the lock: the folder as it is

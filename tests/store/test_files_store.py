@@ -299,3 +299,22 @@ def test_a_folder_of_claims_csv_is_refused_with_a_way_out(tmp_path: Path) -> Non
         )
     assert refused.value.issues[0].file == "claims.csv"
     assert "convert them to claims.json" in refused.value.issues[0].message
+
+
+def test_a_one_file_bundle_is_read_not_written(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle.geojson"
+    bundle.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    store = FileStore(bundle)
+    with pytest.raises(ChangeRefused) as refused:
+        store.save(
+            [Edit("source", "s", {"id": "s", "outlet": "R", "date": "2025-10-15"}, 0)], AMIRA, "x"
+        )
+    assert refused.value.issues[0].file == "bundle.geojson"
+    assert bundle.read_text(encoding="utf-8").startswith('{"type"')
+
+
+def test_a_record_read_is_the_readers_to_change(tmp_path: Path) -> None:
+    store = FileStore(write_seed(tmp_path / "data"))
+    record, _ = store.get("claim", "c-hill")
+    record["summary"] = "Typed in a form, not saved."
+    assert store.get("claim", "c-hill")[0]["summary"] != "Typed in a form, not saved."
