@@ -14,6 +14,7 @@ import folium
 import pytest
 from canvas_reading import layer_payload
 from lines_data import STATUSES, line_feature, write_lines_data
+from shapely.geometry import Point
 
 from briefmap.__main__ import main
 from briefmap.data.loader import load_catalog
@@ -270,3 +271,38 @@ def test_a_hostile_place_id_on_a_line_stays_text_in_both_renderers(
         dumps(p) for p in map(layer_payload, build_bulk_layers(catalog, selection)) if p
     )
     assert HOSTILE not in script and "<img" not in script and "\\u003c/script" in script
+
+
+# ------------------------------------------------------------------ labels
+
+
+def _markers(element: Any) -> list[folium.Marker]:
+    found = [element] if isinstance(element, folium.Marker) else []
+    for child in children_of(element):
+        found += _markers(child)
+    return found
+
+
+def test_each_line_is_named_at_its_midpoint_like_a_place(lines_catalog: Catalog) -> None:
+    # A label like a point's (bm-label, data-rank: label-room.js weighs it with
+    # theirs), at the middle of the line (of its longest part), taking no pointer
+    # and no key, and no feature: the line is the place drawn.
+    place = lines_catalog.places["contact_line"]
+    hostile = replace(place, name_en="<img src=x onerror=alert(1)>`${x}`")
+    catalog = replace(lines_catalog, places={**lines_catalog.places, place.id: hostile})
+    groups = build_layers(catalog, select(catalog, ClaimFilter()))
+    markers = [m for group in groups for m in _markers(group)]
+    named = [m for m in markers if "bm-line-label" in m.icon.options["html"]]
+    assert len(named) == len(STATUSES) + 1  # a route per status and the line of contact
+    assert all(m.options["keyboard"] is False for m in named)
+    route = next(m for m in named if ">Route reported</span>" in m.icon.options["html"])
+    lon = 10.5 + STATUSES.index("reported") * 0.7 + 0.2  # lines_data: the middle vertex
+    assert route.location == pytest.approx([42.0, lon])  # half way along
+    assert 'data-rank="' in route.icon.options["html"]
+    assert route.options["interactive"] is False
+    assert route.icon.options["class_name"] == "bm-line-name"  # no bm-feature: not counted
+    page = build_map(catalog, select(catalog, ClaimFilter())).get_root().render()
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    contact = next(m for m in named if "&lt;img" in m.icon.options["html"])
+    longest = max(place.geometry.geoms, key=lambda part: part.length)
+    assert longest.distance(Point(contact.location[1], contact.location[0])) < 1e-9

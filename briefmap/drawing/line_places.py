@@ -6,7 +6,9 @@ the same vocabulary outlines use), and the posture as the stroke's make-up:
 a former line is hollow (a white core in a coloured casing), a proposed one
 pale with an ink centre line, as a proposed area is pale and hatched. Each
 reads in greyscale. A wide stroke no one sees takes the pointer, so a thin
-line is as easy to click as a marker.
+line is as easy to click as a marker. A line is named at its midpoint
+(:func:`line_label`), a label like a point's, which ``label-room.js`` gives
+room or hides as it does every place's.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import folium
 
 from briefmap.data.schema import ClaimStatus, Place, Posture
 from briefmap.drawing.symbology import MARK_INK, STATUS_STYLES
+from briefmap.safe import map_text
 
 # A line is all stroke: a step heavier than an outline of the same status.
 LINE_EXTRA_WEIGHT = 1.5
@@ -78,6 +81,37 @@ def line_paths(place: Place) -> list[list[tuple[float, float]]]:
 def line_payload(place: Place) -> list[list[list[float]]]:
     """A line place's parts as [lon, lat] paths rounded to 5 decimals, for the canvas."""
     return [[[round(lon, 5), round(lat, 5)] for lat, lon in path] for path in line_paths(place)]
+
+
+def line_midpoint(place: Place) -> tuple[float, float]:
+    """(lat, lon) half way along a line place (its longest part, for a multi-line)."""
+    geometry = place.geometry
+    parts = geometry.geoms if geometry.geom_type == "MultiLineString" else (geometry,)
+    longest = max(parts, key=lambda part: part.length)
+    middle = longest.interpolate(0.5, normalized=True)
+    return middle.y, middle.x
+
+
+def line_label(place: Place, status: ClaimStatus, *, crowded: bool = False) -> folium.Marker:
+    """A line place's name at its midpoint, a label like a point's (``bm-label``).
+
+    Its ``data-rank`` is the lead claim's rung, so ``label-room.js`` weighs it
+    against the points' labels as it weighs those; ``crowded``: shown only from
+    the zoom point labels show from, as theirs are on a crowded map. The marker
+    takes no pointer and no key (the line's hit stroke does), and is no
+    feature: only the line counts as the place drawn.
+    """
+    when = " bm-label-near" if crowded else ""
+    icon = folium.DivIcon(
+        html=(
+            f'<span class="bm-label bm-line-label{when}" data-rank="{status.rank}">'
+            f"{map_text(place.name_en)}</span>"
+        ),
+        icon_size=(0, 0),
+        icon_anchor=(0, 0),
+        class_name="bm-line-name",
+    )
+    return folium.Marker(line_midpoint(place), icon=icon, interactive=False, keyboard=False)
 
 
 def line_elements(

@@ -30,7 +30,7 @@ from briefmap.drawing.assets import (
     web_style,
 )
 from briefmap.drawing.branca_internals import children_of, set_id
-from briefmap.drawing.line_places import line_elements
+from briefmap.drawing.line_places import line_elements, line_label
 from briefmap.drawing.map_elements import (
     FitWhenSized,
     FocusWithoutScrolling,
@@ -376,6 +376,9 @@ def _draw(
         if feature.place.is_line:
             for element in _line(feature):
                 element.add_to(group_of(feature.layer))
+            line_label(feature.place, feature.lead.status, crowded=crowded).add_to(
+                group_of(feature.layer)
+            )
             continue
         element = (
             _point_marker(feature, crowded=crowded, also=tuple(also))

@@ -27,6 +27,22 @@ SPOT_JS = """([lat, lng]) => {
 }"""
 
 
+# Each line's name: its text, where its label's anchor is, whether label-room.js hid it,
+# and where the line's middle is (its middle vertex, in lines_data).
+LINE_LABELS_JS = """(middles) => Array.from(document.querySelectorAll('.bm-line-name')).map(icon => {
+    const label = icon.querySelector('.bm-line-label');
+    const at = map.getContainer().getBoundingClientRect(), box = icon.getBoundingClientRect();
+    const text = label.getBoundingClientRect();
+    const middle = middles[label.textContent];
+    const p = middle ? map.latLngToContainerPoint(middle) : {x: NaN, y: NaN};
+    return {name: label.textContent, dx: box.left - at.left - p.x, dy: box.top - at.top - p.y,
+            hidden: label.classList.contains('bm-label-crowded'),
+            room: typeof map.__briefmapLabelsHidden === 'number',
+            box: [text.left - at.left, text.top - at.top, text.right - at.left, text.bottom - at.top],
+            frame: [at.width, at.height]};
+})"""
+
+
 @pytest.fixture(scope="module")
 def lines_server(
     chromium_path: str, tmp_path_factory: pytest.TempPathFactory
@@ -53,6 +69,24 @@ def test_a_line_place_is_drawn_takes_a_click_and_opens_its_card(
     for status in STATUSES:
         dash = STATUS_STYLES[ClaimStatus(status)].dash
         assert (dash in dashes) if dash else (None in dashes), (status, dashes)
+    # Each line is named at its middle, a label label-room.js gives room as a
+    # point's: inside the map, clear of the others, or hidden (the last route's,
+    # cut by the map's edge and in the way of its neighbour's when flipped).
+    middles = {f"Route {s}": [42.0, 10.5 + i * 0.7 + 0.2] for i, s in enumerate(STATUSES)}
+    labels = {label["name"]: label for label in frame.evaluate(LINE_LABELS_JS, middles)}
+    assert set(middles) <= set(labels), labels
+    for name in middles:
+        assert abs(labels[name]["dx"]) < 2 and abs(labels[name]["dy"]) < 2, labels[name]
+        assert labels[name]["room"], labels[name]
+    shown = [label for label in labels.values() if not label["hidden"]]
+    assert len(shown) >= len(middles) - 1, labels
+    for one in shown:
+        (left, top, right, bottom), (width, height) = one["box"], one["frame"]
+        assert left >= 0 and right <= width and top >= 0 and bottom <= height, one
+        for other in shown:
+            o_left, o_top, o_right, o_bottom = other["box"]
+            apart = right <= o_left or o_right <= left or bottom <= o_top or o_bottom <= top
+            assert other is one or apart, (one, other)
     # A click a few pixels off the line still lands on its wide hit line.
     box = app.page.locator(MAP_IFRAME).bounding_box()
     assert box is not None
