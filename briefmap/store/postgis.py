@@ -403,6 +403,8 @@ class PostgisStore:
             befores: dict[tuple[str, str], dict[str, Any] | None] = {}
             for edit in edits:
                 key = (edit.kind, edit.id)
+                if edit.kind not in TABLES or not isinstance(edit.id, str):
+                    continue  # check_edits names what is wrong with it
                 if key not in revisions:
                     found = conn.execute(
                         f"SELECT record, revision FROM {TABLES[edit.kind]} WHERE id = %s",  # noqa: S608 - our table names

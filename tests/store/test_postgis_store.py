@@ -248,3 +248,14 @@ def test_a_rerun_s_version_check_does_not_wait_for_a_save_under_way(
             release.set()
             saving.join()
         assert store.version() != before
+
+
+def test_an_edit_of_no_kind_is_refused_by_the_shared_check(seeded_url: str) -> None:
+    from briefmap.store.base import ChangeRefused
+
+    with PostgisStore(seeded_url) as store:
+        before = store.recent(1)
+        with pytest.raises(ChangeRefused) as refused:
+            store.save([Edit("planet", "mars", {"id": "mars"}, 0)], ANN, "why not")  # type: ignore[arg-type]
+        assert [i.field for i in refused.value.issues] == ["kind"]
+        assert store.recent(1) == before
