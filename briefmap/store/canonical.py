@@ -105,8 +105,17 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _write(value: Any, shape: Shape, indent: str, out: list[str]) -> None:
-    """Write ``value`` with its keys in ``shape``'s order (others sorted after)."""
+# A record's text by the record object's id, with the object (so an id reused
+# by another object is not taken for it): what a writer keeps between saves.
+Memo = dict[int, tuple[Any, str]]
+
+
+def _write(value: Any, shape: Shape, indent: str, out: list[str], memo: Memo | None = None) -> None:
+    """Write ``value`` with its keys in ``shape``'s order (others sorted after).
+
+    ``memo``: the texts of the records in the lists directly under ``value``
+    (a file's places, claims or sources), reused while a record is the same object.
+    """
     if isinstance(value, Mapping):
         if not value:
             out.append("{}")
@@ -120,7 +129,11 @@ def _write(value: Any, shape: Shape, indent: str, out: list[str]) -> None:
         last = len(keys) - 1
         for n, key in enumerate(keys):
             out.append(f"{inner}{_text(str(key))}: ")
-            _write(value[key], members.get(key, _NO_SHAPE), inner, out)
+            item = value[key]
+            if memo is not None and isinstance(item, list):
+                _write_records(item, members.get(key, _NO_SHAPE), inner, out, memo)
+            else:
+                _write(item, members.get(key, _NO_SHAPE), inner, out)
             out.append(",\n" if n < last else "\n")
         out.append(indent + "}")
     elif isinstance(value, list):
@@ -139,15 +152,38 @@ def _write(value: Any, shape: Shape, indent: str, out: list[str]) -> None:
         out.append(_scalar(value))
 
 
-def canonical_json(name: str, payload: Any) -> str:
+def _write_records(
+    records: list[Any], shape: Shape, indent: str, out: list[str], memo: Memo
+) -> None:
+    """A list of records, each record's text from ``memo`` while it is the same object."""
+    if not records or all(_number(item) for item in records):
+        _write(records, shape, indent, out)
+        return
+    inner = indent + "  "
+    out.append("[\n")
+    last = len(records) - 1
+    for n, item in enumerate(records):
+        held = memo.get(id(item))
+        if held is None or held[0] is not item:
+            text: list[str] = []
+            _write(item, shape, inner, text)
+            held = memo[id(item)] = (item, "".join(text))
+        out.append(inner)
+        out.append(held[1])
+        out.append(",\n" if n < last else "\n")
+    out.append(indent + "]")
+
+
+def canonical_json(name: str, payload: Any, memo: Memo | None = None) -> str:
     """``payload`` as the data folder's file ``name`` holds it, in the one stable format.
 
     ``name`` is the file's path in the folder (``"claims.json"``,
     ``"briefings/moscow-meeting.json"``): it chooses the key order. Pure:
-    the same payload always gives the same text.
+    the same payload always gives the same text. ``memo`` keeps each record's
+    text for the next call (a store writing one changed record among 100,000).
     """
     out: list[str] = []
-    _write(payload, file_shape(name), "", out)
+    _write(payload, file_shape(name), "", out, memo)
     out.append("\n")
     return "".join(out)
 

@@ -41,7 +41,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -65,8 +65,8 @@ from briefmap.store.base import (
     retired,
     utc_now,
 )
-from briefmap.store.canonical import canonical_json, log_line
-from briefmap.store.checks import KIND_FILES, CheckedEdits, checked_edits, patched
+from briefmap.store.canonical import Memo, canonical_json, log_line
+from briefmap.store.checks import KIND_FILES, CheckedEdits, checked_edits, patched, with_edits
 
 CHANGES_FILE = "changes.jsonl"
 LOCK_FILE = ".briefmap.lock"
@@ -136,6 +136,8 @@ class _Snapshot:
     payloads: dict[str, Any]  # file name in the folder -> parsed JSON
     records: StoredRecords
     log: list[AuditEntry] = field(default_factory=list)
+    # Each record's canonical text, kept from save to save (canonical.Memo).
+    memo: Memo = field(default_factory=dict)
 
     @cached_property
     def last_entry(self) -> dict[tuple[str, str], AuditEntry]:
@@ -156,6 +158,25 @@ class _Snapshot:
     @property
     def next_seq(self) -> int:
         return self.log[-1].seq + 1 if self.log else 1
+
+    def after(
+        self,
+        version: str,
+        written: dict[str, Any],
+        edits: Sequence[Edit],
+        entries: list[AuditEntry],
+    ) -> _Snapshot:
+        """The folder after this store's save: not read again, the texts of unchanged records kept."""
+        payloads = {**self.payloads, **written}
+        current = {
+            id(item)
+            for name, key in RECORD_LISTS.items()
+            for item in _list(payloads.get(name), key) or ()
+        }
+        memo = {key: held for key, held in self.memo.items() if key in current}
+        return _Snapshot(
+            version, payloads, with_edits(self.records, edits), self.log + entries, memo
+        )
 
 
 class FileStore:
@@ -321,6 +342,8 @@ class FileStore:
                     )
                 ]
             )
+        # The store's own copies: a caller's form may go on changing its dicts.
+        edits = [replace(e, record=copy.deepcopy(e.record)) for e in edits]
         with self._locked():
             self._clear_leftovers()
             state = self._state()  # its version read under the lock: the folder as it is
@@ -334,10 +357,10 @@ class FileStore:
             checked = checked_edits(state.records, edits, why=why, before=before.loaded)
             if checked.issues:
                 raise ChangeRefused(checked.issues)
-            self._write(state, edits)
-            self._append(state, edits, who, why, undoes)
-            self._snapshot = None
+            written = self._write(state, edits)
+            entries = self._append(state, edits, who, why, undoes)
             version = self.version()
+            self._snapshot = state.after(version, written, edits, entries)
             self._loaded = self._patched(state, edits, checked, before, version)
         return version
 
@@ -389,7 +412,8 @@ class FileStore:
                 ]
             )
 
-    def _write(self, state: _Snapshot, edits: Sequence[Edit]) -> None:
+    def _write(self, state: _Snapshot, edits: Sequence[Edit]) -> dict[str, Any]:
+        """Write the files the edits change; their new payloads, by file name."""
         changed: dict[str, Any] = {}
         for edit in edits:
             if edit.kind == "briefing":
@@ -414,7 +438,9 @@ class FileStore:
                 items[where] = edit.record
             changed[name] = payload
         for name, payload in changed.items():
-            write_atomically(self.data_dir / name, canonical_json(name, payload))
+            memo = state.memo if name in RECORD_LISTS else None
+            write_atomically(self.data_dir / name, canonical_json(name, payload, memo))
+        return changed
 
     def _append(
         self,
@@ -423,10 +449,11 @@ class FileStore:
         who: Editor,
         why: str,
         undoes: int | None,
-    ) -> None:
+    ) -> list[AuditEntry]:
         at = utc_now()
         seq = state.next_seq
         lines = []
+        entries = []
         for edit in edits:
             before = state.records.of(edit.kind).get(edit.id)
             last = state.last_entry.get((edit.kind, edit.id))
@@ -445,6 +472,7 @@ class FileStore:
                 undoes=undoes,
             )
             lines.append(log_line(entry.to_json()))
+            entries.append(entry)
             seq += 1
         path = self.data_dir / CHANGES_FILE
         # A line cut short by a crash mid-append is ended first, so it stays one bad
@@ -455,6 +483,7 @@ class FileStore:
             out.write(("\n" if cut else "") + "".join(lines))
             out.flush()
             os.fsync(out.fileno())
+        return entries
 
 
 def _ends_a_line(path: Path) -> bool:

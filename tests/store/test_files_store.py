@@ -318,3 +318,25 @@ def test_a_record_read_is_the_readers_to_change(tmp_path: Path) -> None:
     record, _ = store.get("claim", "c-hill")
     record["summary"] = "Typed in a form, not saved."
     assert store.get("claim", "c-hill")[0]["summary"] != "Typed in a form, not saved."
+
+
+def test_the_state_kept_after_saves_is_what_reading_the_folder_gives(tmp_path: Path) -> None:
+    folder = write_seed(tmp_path / "data")
+    store = FileStore(folder)
+    typed = claim("c-new", place_id="p-hill")
+    store.save([Edit("claim", "c-new", typed, 0)], AMIRA, "new")
+    typed["summary"] = "Changed in the form after the save."  # the store keeps its own copy
+    old, revision = store.get("claim", "c-hill")
+    store.save([Edit("claim", "c-hill", {**old, "summary": "Two."}, revision)], AMIRA, "two")
+    store.undo(2, AMIRA, "back")
+
+    fresh = FileStore(folder)
+    assert store.records() == fresh.records()
+    assert store.recent() == fresh.recent()
+    for kind, rid in (("claim", "c-new"), ("claim", "c-hill"), ("place", "p-hill")):
+        assert store.get(kind, rid) == fresh.get(kind, rid)
+    assert store.get("claim", "c-new")[0]["summary"] != "Changed in the form after the save."
+    # And what it writes next is what a fresh writer would write.
+    old, revision = store.get("claim", "c-new")
+    store.save([Edit("claim", "c-new", {**old, "summary": "Three."}, revision)], AMIRA, "three")
+    assert rewrite_canonically(folder) == []
