@@ -184,7 +184,8 @@ def _scene_html(item: SceneShown, count: int, briefing_title: str, appendix: dic
             badge = badges.get(claim.id)
             mark = f'<span class="bm-pack-change">{map_text(badge)}</span> ' if badge else ""
             items.append(
-                f'<li class="bm-pack-claim" data-claim="{map_text(claim.id)}">{mark}{text}</li>'
+                f'<li class="bm-pack-claim" data-claim="{map_text(claim.id)}" '
+                f'data-number="{numbers[-1]}">{mark}{text}</li>'
             )
         return "".join(items), numbers
 
@@ -196,9 +197,13 @@ def _scene_html(item: SceneShown, count: int, briefing_title: str, appendix: dic
     parts = []
     if about:
         html, _ = listed(about)
+        # Printed, the claims that do not fit the scene's page even in the
+        # smallest type are left to "Every claim shown", and this line says which
+        # (web/pack-handout.js): a scene is one page.
         parts.append(
             f"<h3>Claims about the ringed places ({len(about)})</h3>"
-            f'<ol class="bm-pack-claims">{html}</ol>'
+            f'<ol class="bm-pack-claims bm-pack-about">{html}</ol>'
+            '<p class="bm-pack-continued" hidden></p>'
         )
     if others:
         html, numbers = listed(others)

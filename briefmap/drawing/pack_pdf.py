@@ -7,7 +7,9 @@ process). Each scene is shown in turn and its map captured as a picture; the
 pictures go into the scenes' panels, and the page is printed with the pack's
 print styles (``web/pack.css``): a scene a page, its map picture beside its
 talking points and claims with their sources. A scene whose text would run onto
-a second page is set in smaller type until it fits.
+a second page is set in smaller type until it fits; one whose claims do not fit
+even in the smallest type keeps the first ones and names the rest by their
+numbers in the list of every claim at the end (``web/pack-handout.js``).
 """
 
 from __future__ import annotations

@@ -271,3 +271,76 @@ def test_the_handout_has_a_page_per_scene_then_every_claim(
         assert b"/XObject" in objects[pages[number - 1]]
     every = [pages.index(page) + 1 for title, page in outline if title.startswith("Every claim")]
     assert every == [count + 1]
+
+
+# A 1x1 picture, for the handout's map boxes where no map is drawn.
+DOT_PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+    "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+RINGED = "kobani"
+
+
+def _thirty_claims(catalog: Catalog) -> tuple[Catalog, Briefing]:
+    """The shipped data with thirty more claims about Kobani, and one scene ringing it."""
+    from dataclasses import replace
+
+    from briefmap.engine.briefings import Scene
+    from briefmap.engine.query import ClaimFilter
+
+    model = next(c for c in catalog.claims.values() if RINGED in c.places)
+    claims = dict(catalog.claims)
+    for n in range(1, 31):
+        claims[f"thirty_{n:02d}"] = replace(
+            model,
+            id=f"thirty_{n:02d}",
+            places=(RINGED,),
+            summary=f"Claim {n} of thirty about Kobani, long enough to take two lines "
+            "of the handout's columns in its smallest type, as real summaries do",
+        )
+    more = Catalog(catalog.places, claims, catalog.sources, catalog.as_of, catalog.meta)
+    scene = Scene(
+        title="Thirty claims about one place",
+        talking_points=("A place many claims are about.",),
+        claim_filter=ClaimFilter(),
+        highlight=(RINGED,),
+    )
+    return more, Briefing(id="thirty", title="Thirty claims", scenes=(scene,))
+
+
+def test_a_scene_of_thirty_claims_is_one_page_and_says_where_the_rest_continue(
+    browser: Any, tmp_path: Path, shipped: tuple[Catalog, Briefing], chromium_path: str
+) -> None:
+    # Its text ran on to two more pages, in the smallest type (issue 25, the handout).
+    from briefmap.drawing.pack_pdf import HANDOUT_JS, PRINT_VIEWPORT, SMALLEST_TYPE_PX
+
+    catalog, briefing = _thirty_claims(shipped[0])
+    html = briefing_pack(catalog, briefing)
+    with ThreadPoolExecutor(1) as worker:
+        pdf = worker.submit(pack_pdf, html, chromium_path).result()
+    objects = _objects(pdf)
+    pages = _pages(objects)
+    outline = _outline(objects)
+    scene = [pages.index(page) + 1 for title, page in outline if title == briefing.scenes[0].title]
+    every = [pages.index(page) + 1 for title, page in outline if title.startswith("Every claim")]
+    assert (scene, every) == ([1], [2]), "the scene takes more than its page"
+    # What the page says of the claims left off it, as the handout's script left it.
+    page_file = tmp_path / "thirty.html"
+    page_file.write_text(html, encoding="utf-8")
+    with _offline(browser, page_file) as (page, _):
+        page.set_viewport_size(PRINT_VIEWPORT)
+        page.emulate_media(media="print")
+        (fitted,) = page.evaluate(HANDOUT_JS, {"pictures": [DOT_PNG], "smallest": SMALLEST_TYPE_PX})
+        left = page.locator(".bm-pack-about > li[hidden]")
+        numbers = [int(n) for n in left.evaluate_all("els => els.map(e => e.dataset.number)")]
+        kept = page.locator(".bm-pack-about > li:not([hidden])").count()
+        note = page.locator(".bm-pack-continued").text_content() or ""
+        inside = page.locator(".bm-pack-text").evaluate(
+            "t => t.scrollHeight <= t.clientHeight + 1 && t.scrollWidth <= t.clientWidth + 1"
+        )
+    assert fitted["continued"] == len(numbers) > 0 and kept > 0, fitted
+    assert inside, "the scene's text is cut at its page's end"
+    assert note.startswith(f"(continued at the end) {len(numbers)} more claims"), note
+    first, last = min(numbers), max(numbers)
+    assert f"nos. {first}–{last} of “Every claim shown”" in note, (note, numbers)
+    assert numbers == list(range(first, last + 1))  # the list's last ones, in its order
