@@ -74,12 +74,20 @@ def day_text(count: int) -> str:
     return dt.date.fromordinal(count + _EPOCH).isoformat()
 
 
+# (status, posture) -> status rank * 3 + posture: ClaimStatus.rank walks the enum each time.
+_CODE = {
+    (status, posture): rank * len(POSTURES) + p
+    for rank, status in enumerate(STATUSES)
+    for p, posture in enumerate(POSTURES)
+}
+
+
 def state_code(claim: Claim, day: str, known_by: str | None) -> int:
     """The claim's state on ``day`` as the tape codes it: status rank * 3 + posture."""
     state = state_on(claim, day, known_by)
     if state is None:
         raise ValueError(f"claim {claim.id!r} is not reported by {day}")
-    return state.status.rank * len(POSTURES) + POSTURES.index(state.posture)
+    return _CODE[state.status, state.posture]
 
 
 def claim_steps(claim: Claim, known_by: str | None) -> list[tuple[str, int]]:
