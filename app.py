@@ -26,6 +26,8 @@ def main() -> None:
             st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
             st.Page("pages/claims.py", title="Claims", icon=":material/table:"),
             st.Page("pages/sources.py", title="Sources & method", icon=":material/menu_book:"),
+            # Drafts claims from a new report for review; nothing saved without it (issue 28).
+            st.Page("pages/desk.py", title="Desk", icon=":material/edit_document:"),
             # Read-only unless editing is switched on (briefmap/app/editors.py).
             st.Page("pages/edit.py", title="Edit", icon=":material/edit_note:"),
         ],

@@ -20,6 +20,8 @@ loaded, held in the session, laid out and linked:
 - ``panels``: data problems, the upload, changes, the timeline chart, downloads;
 - ``own_claims_panel``: the upload panel's "Turn rows into claims" (a column per
   field, a live preview, Apply);
+- ``desk``: the desk page: a report drafted into claims (``briefmap.desk``),
+  reviewed card by card, the accepted ones previewed as the session's own data;
 - ``pack_panel``: Export briefing, the briefing picked as an offline HTML pack
   and a PDF handout;
 - ``png_panel``: the PNG snapshot, drawn on request by the server's Chromium,

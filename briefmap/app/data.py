@@ -12,7 +12,13 @@ from pathlib import Path
 import streamlit as st
 
 from briefmap.app.layer_files import LAYER_FILES_ENV, LAYERS_SUBDIR, LayerFiles
-from briefmap.app.session import KEY_UPLOAD, KEY_UPLOAD_FILES, KEY_UPLOAD_LAYER, request_fit
+from briefmap.app.session import (
+    KEY_DESK_PREVIEW,
+    KEY_UPLOAD,
+    KEY_UPLOAD_FILES,
+    KEY_UPLOAD_LAYER,
+    request_fit,
+)
 from briefmap.app.store import server_store
 from briefmap.data.loader import (
     LoadResult,
@@ -152,7 +158,8 @@ def current_upload(data: Data) -> Upload | None:
     files = st.session_state.get(KEY_UPLOAD_FILES) or []
     if not files:
         st.session_state.pop(KEY_UPLOAD, None)
-        return None
+        # The desk's reviewed drafts, previewed as the session's own data (app/desk.py).
+        return st.session_state.get(KEY_DESK_PREVIEW)
     named = [(uploaded.name, uploaded.getvalue()) for uploaded in files]
     names = [name for name, _ in named]
     layer = st.session_state.get(KEY_UPLOAD_LAYER)

@@ -69,6 +69,7 @@ KEY_CLICK_HELD = "click_held"  # a click a new session's first run got, for the 
 KEY_NOTICES = "link_notices"
 KEY_PNG = "png_snapshot"  # (what it draws, the Future of the PNG being drawn)
 KEY_UPLOAD = "upload_result"
+KEY_DESK_PREVIEW = "desk_preview"  # the desk's reviewed drafts, shown as the session's own data
 KEY_UPLOAD_LAYERS = "upload_layers"  # (content hash, layers) of the uploaded GeoPackage
 KEY_VIEW = "briefing_view"  # the view app.py computed, for the page
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from briefmap.desk.cues import TableError, load_tables
 from briefmap.desk.draft import UNATTRIBUTED, UNKNOWN_OUTLET, Desk, DraftReport
 from briefmap.desk.gazetteer import _geonames_rows
 from briefmap.desk.records import source_record, validate_drafts
+from briefmap.desk.review import Review, reviewed, what_it_changes
 from briefmap.desk.summary import copied_runs
 from briefmap.desk.text import MAX_BYTES, ReportError, read_report, split_sentences
 
@@ -379,3 +381,40 @@ def test_a_summary_that_repeats_eight_words_is_warned() -> None:
         "They say police units may return to southern Syria as a stabilising force soon.", report
     )
     assert runs == ["police units may return to southern syria as a stabilising force"]
+
+
+def test_a_reviewed_draft_is_set_against_the_map(desk: Desk, catalog: Catalog) -> None:
+    stated = only(desk, "Putin said Russian jets would stay at Khmeimim.")
+    lines = what_it_changes(stated, catalog)
+    assert "upgrades c03-khmeimim-access at khmeimim_air_base (reported -> stated)" in lines
+    denied = only(desk, "The Kremlin denied that Russian jets were at Khmeimim.")
+    assert any(
+        line.startswith("contradicts c03-khmeimim-access")
+        for line in what_it_changes(denied, catalog)
+    )
+    rival = only(desk, "SDF fighters reportedly entered the airport at Qamishli.")
+    assert what_it_changes(rival, catalog) == []  # the SDF's own claim there: same status
+    new = only(desk, "Israeli troops reportedly reached Amuda.")
+    assert what_it_changes(new, catalog) == ["adds a claim at amuda, where the map has none now"]
+    russian = only(desk, "Russian troops reportedly returned to the airport at Qamishli.")
+    assert "contradicts: qamishli_airport is already claimed by sdf" in what_it_changes(
+        russian, catalog
+    )
+
+
+def test_the_analysts_edits_make_the_reviewed_draft(desk: Desk, catalog: Catalog) -> None:
+    draft = only(desk, "Russian jets reportedly stayed at Khmeimim.")
+    edited = replace(
+        Review.of(draft, "edit"),
+        places=("khmeimim_air_base", "latakia", "gn-167357", "no_such_place"),
+        status=ClaimStatus.REPORTED,
+        posture=Posture.FORMER,
+        end_date="2025-12-01",
+    )
+    final = reviewed(draft, edited, desk.gazetteer, catalog)
+    assert [p.id for p in final.places] == ["khmeimim_air_base", "latakia", "gn-167357"]
+    assert (final.status, final.posture, final.end_date) == (
+        ClaimStatus.REPORTED,
+        Posture.FORMER,
+        "2025-12-01",
+    )

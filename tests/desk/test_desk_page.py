@@ -1,0 +1,82 @@
+"""The desk page in AppTest: a report drafted, its cards reviewed (one rejected, one edited), previewed.
+
+One session runs the whole review, as an analyst would, in one test (the steps
+depend on each other): nothing is saved (the store comes with issue 27); the
+accepted drafts become the session's own data on the Map page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from briefmap.app import streamlit_internals
+
+REPO = Path(__file__).resolve().parents[2]
+REPORT = (
+    "Russian troops withdrew from the observation post at Tell al-Hara on 7 October 2024, "
+    "a monitoring group reported.\n\n"
+    "Russian officers could deploy to Manbij, a source familiar with the talks said.\n\n"
+    "Russian jets reportedly stayed at Khmeimim.\n"
+)
+
+
+def decisions(at: AppTest) -> list[str]:
+    return [r.key for r in at.radio if r.key and r.key.endswith("_decision")]
+
+
+@pytest.fixture(autouse=True)
+def _navigation_not_pages_folder() -> Iterator[None]:
+    # AppTest would replay Streamlit's pages/ folder mode (briefmap/app/streamlit_internals.py).
+    with streamlit_internals.navigation_only():
+        yield
+
+
+def test_a_report_goes_from_paste_to_reviewed_claims_on_the_map() -> None:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    at.switch_page("pages/desk.py").run()
+    assert not at.exception, at.exception
+    at.text_area(key="desk_text").set_value(REPORT)
+    at.button[0].click().run()  # the form's "Draft claims"
+    assert not at.exception, at.exception
+
+    # Each draft a card, its cue highlighted.
+    first, second, third = decisions(at)
+    shown = " ".join(m.value for m in at.markdown)
+    assert ":orange-background[**reportedly**]" in shown
+
+    # A summary that copies the report is warned.
+    summary = first.replace("_decision", "_summary")
+    at.text_area(key=summary).set_value(
+        "Russian troops withdrew from the observation post at Tell al-Hara on that day."
+    )
+    at.run()
+    assert any("word for word" in w.value for w in at.warning)
+
+    # One rejected, one edited (its status lowered), summaries in our own words.
+    at.text_area(key=summary).set_value("Our own account of the withdrawal.")
+    at.radio(key=second).set_value("reject")
+    at.radio(key=third).set_value("edit").run()  # its fields open for editing
+    at.selectbox(key=third.replace("_decision", "_status")).set_value("reported")
+    at.text_area(key=third.replace("_decision", "_summary")).set_value("Our own account of it.")
+    at.run()
+    assert not any("word for word" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "Preview on the map").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    upload = at.session_state["desk_preview"]
+    claims = sorted(upload.result.catalog.claims.values(), key=lambda c: c.id)
+    assert [c.status.value for c in claims] == ["reported", "reported"]  # the third edited down
+    assert [c.places for c in claims] == [("tell_al_hara",), ("khmeimim_air_base",)]
+    assert claims[0].posture.value == "former"
+    assert any("Saving waits" in s.value for s in at.success)
+
+    # On the Map page, the reviewed claims are the session's own data.
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, at.exception
+    assert any("the desk" in s.value and "2 claim" in s.value for s in at.success), [
+        s.value for s in at.success
+    ]
