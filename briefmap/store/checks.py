@@ -232,7 +232,8 @@ def checked_edits(
     old = before if before is not None else validated(records)
     edited = {(kind_file(e.kind, e.id), e.id) for e in edits}
     known = set(old.issues)
-    checked = assemble_part(_part(after, edits), _surroundings(records, after, old))
+    part = _part(after, edits)
+    checked = assemble_part(part, _surroundings(records, part, old))
     issues += [i for i in checked.issues if (i.file, i.record) in edited or i not in known]
     issues += _briefing_issues(records, after, edits, old, checked, edited)
     return CheckedEdits(issues, checked, old)
@@ -337,28 +338,33 @@ def _part(after: StoredRecords, edits: Sequence[Edit]) -> list[tuple[str, Any]]:
     ]
 
 
+def _ids_in(payload: dict[str, Any], key: str, kind: RecordKind) -> set[str]:
+    return {rid for item in payload[key] if isinstance(rid := record_id(kind, item), str)}
+
+
 def _retired_ids(kind: RecordKind, records: dict[str, dict[str, Any]]) -> set[str]:
     return {rid for rid, record in records.items() if real_day(retired_on(kind, record))}
 
 
-def _surroundings(before: StoredRecords, after: StoredRecords, old: LoadResult) -> Surroundings:
+def _surroundings(
+    before: StoredRecords, part: list[tuple[str, Any]], old: LoadResult
+) -> Surroundings:
     """The rest of the data as the records are checked against it (as :func:`assemble` would)."""
     given = read_meta(before.meta, Collector(META_FILE))  # its own issues are not the edits'
     if given.actors is not None:
         actor_ids = tuple(a.id for a in given.actors)
-    else:  # without a list of actors, the ids the data cites are its actors
-        actor_ids = tuple(
-            sorted(
-                actor_ids_cited(_claims_payload(after), {"sources": list(after.sources.values())})
-            )
-        )
+    else:
+        # Without a list of actors, the ids the data cites are its actors: every id
+        # the part cites is among them, and only the part's are checked.
+        (_, _), (_, claims), (_, sources) = part
+        actor_ids = tuple(sorted(actor_ids_cited(claims, sources)))
     return Surroundings(
         region=given.region,
         actor_ids=actor_ids,
         places=old.catalog.places,
         sources=old.catalog.sources,
-        known_place_ids=set(after.places),
-        known_source_ids=set(after.sources),
+        known_place_ids=set(before.places) | _ids_in(part[0][1], "features", "place"),
+        known_source_ids=set(before.sources) | _ids_in(part[2][1], "sources", "source"),
         retired_place_ids=_retired_ids("place", before.places),
         retired_source_ids=_retired_ids("source", before.sources),
     )

@@ -168,15 +168,8 @@ class _Snapshot:
     ) -> _Snapshot:
         """The folder after this store's save: not read again, the texts of unchanged records kept."""
         payloads = {**self.payloads, **written}
-        current = {
-            id(item)
-            for name, key in RECORD_LISTS.items()
-            for item in _list(payloads.get(name), key) or ()
-        }
-        memo = {key: held for key, held in self.memo.items() if key in current}
-        return _Snapshot(
-            version, payloads, with_edits(self.records, edits), self.log + entries, memo
-        )
+        records = with_edits(self.records, edits)
+        return _Snapshot(version, payloads, records, self.log + entries, self.memo)
 
 
 class FileStore:
@@ -435,6 +428,7 @@ class FileStore:
             if where is None:
                 items.append(edit.record)
             else:
+                state.memo.pop(id(items[where]), None)  # its text is no longer the file's
                 items[where] = edit.record
             changed[name] = payload
         for name, payload in changed.items():
