@@ -26,8 +26,8 @@ The tape (JSON; days are whole days since 1970-01-01, as ``Date.UTC`` counts):
   a line's parts; ``null`` for a point), ``gl`` 1 for a line (stroked, never filled).
 - Claims, in the order the server selects them (reported day, then id):
   ``ca`` first actor's code, ``cx`` 1 for context (background) claims,
-  ``cr`` its place in lead order among equals (:func:`briefmap.engine.layers.lead_order`
-  by role, then id), ``cq`` the places (indices into ``p``) the filter draws it at;
+  ``cr`` its place among all the catalog's claims by role, then id (the
+  tie-break of :func:`briefmap.engine.layers.lead_order` after status), ``cq`` the places (indices into ``p``) the filter draws it at;
   ``sk`` where its steps start in ``sd`` (day) and ``ss`` (state: status rank
   times 3 plus posture, :data:`briefmap.engine.catalog_arrays.POSTURES` order).
   A claim's first step is its reported day; before it, it is not shown.
@@ -46,9 +46,10 @@ The tape (JSON; days are whole days since 1970-01-01, as ``Date.UTC`` counts):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 from jinja2 import Template
 
 from briefmap.data.schema import UNKNOWN_DATE, Catalog, Claim, Role
@@ -133,43 +134,87 @@ def _style_table() -> list[list[Any]]:
 STYLES = _style_table()
 
 
+@dataclass(frozen=True)
+class _Reel:
+    """What a catalog's tapes share whatever the filter, per claim in the index's order."""
+
+    start: np.ndarray  # int64, n + 1: where each claim's steps start
+    days: np.ndarray  # int64 day counts
+    codes: np.ndarray  # int64 state codes
+    actor: np.ndarray  # int64: the first actor's code
+    context: np.ndarray  # int64: 1 for background claims
+    lead_rank: np.ndarray  # int64: place in (role, id) order among all claims
+    reported: list[int]  # distinct reported days
+    reported_by: list[int]  # claims reported by each
+
+
+def _reel(catalog: Catalog) -> _Reel:
+    """The catalog's :class:`_Reel`, built once and kept with it (as ``as_of`` keeps its days)."""
+    found = catalog.__dict__.get("_playback_reel")
+    if found is not None:
+        return found
+    ordered = catalog.index.claims.ordered  # (reported, id): the order select walks
+    actor_code = {a: i for i, a in enumerate(actor_ids_of(catalog))}
+    starts, days, codes = [0], [], []
+    for claim in ordered:
+        for day, code in claim_steps(claim, catalog.as_of):
+            days.append(day_count(day))
+            codes.append(code)
+        starts.append(len(days))
+    by_lead = sorted(
+        range(len(ordered)), key=lambda i: (ordered[i].role is Role.CONTEXT, ordered[i].id)
+    )
+    lead_rank = np.zeros(len(ordered), np.int64)
+    lead_rank[np.array(by_lead, dtype=np.int64)] = np.arange(len(ordered))
+    reported, reported_by = [], []
+    for n, claim in enumerate(ordered, start=1):
+        day = day_count(claim.reported)
+        if reported and reported[-1] == day:
+            reported_by[-1] = n
+        else:
+            reported.append(day)
+            reported_by.append(n)
+    reel = _Reel(
+        start=np.array(starts, dtype=np.int64),
+        days=np.array(days, dtype=np.int64),
+        codes=np.array(codes, dtype=np.int64),
+        actor=np.array([actor_code[c.actors[0]] for c in ordered], dtype=np.int64),
+        context=np.array([int(c.role is Role.CONTEXT) for c in ordered], dtype=np.int64),
+        lead_rank=lead_rank,
+        reported=reported,
+        reported_by=reported_by,
+    )
+    catalog.__dict__["_playback_reel"] = reel
+    return reel
+
+
 def playback_tape(catalog: Catalog, claim_filter: ClaimFilter) -> dict[str, Any]:
     """The tape for ``catalog`` (today's, not rewound) under ``claim_filter``.
 
     Candidates are the claims the filter selects when status and deployments
     are left open: those two read a claim's state, which the day sets, so the
     frame applies them; every other part (actors, reported dates, kinds, the
-    search) reads what no day changes.
+    search) reads what no day changes. What does not depend on the filter (each
+    claim's steps) is computed once per catalog.
     """
     open_filter = replace(claim_filter, statuses=None, deployments=Deployments.INCLUDE_PROPOSED)
     index = catalog.index
+    reel = _reel(catalog)
     candidates = index.select(open_filter)
-    actor_code = {a: i for i, a in enumerate(actor_ids_of(catalog))}
-    claims = sorted(candidates.claims, key=lambda c: (c.reported, c.id))
+    claims = candidates.claims  # in select's order: reported, then id
+    at = np.array([index.claims.index[c.id] for c in claims], dtype=np.int64)
     place_at: dict[str, int] = {}
+    cq = []
     for claim in claims:
-        for pid in candidates.places_of[claim.id]:
-            place_at.setdefault(pid, len(place_at))
+        cq.append(
+            [place_at.setdefault(pid, len(place_at)) for pid in candidates.places_of[claim.id]]
+        )
     place_ids = list(place_at)
     places = [catalog.places[p] for p in place_ids]
-    lead_rank = {
-        c.id: r for r, c in enumerate(sorted(claims, key=lambda c: (c.role is Role.CONTEXT, c.id)))
-    }
-    starts, days, codes = [0], [], []
-    for claim in claims:
-        for day, code in claim_steps(claim, catalog.as_of):
-            days.append(day_count(day))
-            codes.append(code)
-        starts.append(len(days))
-    reported = sorted(day_count(c.reported) for c in catalog.claims.values())
-    distinct: list[int] = []
-    cumulative: list[int] = []
-    for n, day in enumerate(reported, start=1):
-        if distinct and distinct[-1] == day:
-            cumulative[-1] = n
-        else:
-            distinct.append(day)
-            cumulative.append(n)
+    # Each candidate's slice of the reel's steps, gathered without a Python loop.
+    first, lengths = reel.start[at], reel.start[at + 1] - reel.start[at]
+    starts = np.concatenate(([0], np.cumsum(lengths)))
+    picked = np.repeat(first - starts[:-1], lengths) + np.arange(int(starts[-1]))
     span = date_span(catalog)
     statuses = claim_filter.statuses
     histogram = [
@@ -180,24 +225,24 @@ def playback_tape(catalog: Catalog, claim_filter: ClaimFilter) -> dict[str, Any]
         "v": TAPE_VERSION,
         "asof": day_count(catalog.as_of) if catalog.as_of else None,
         "span": [day_count(span[0]), day_count(span[1])] if span else None,
-        "A": [catalog.meta.actor(a).colour for a in actor_code],
+        "A": [catalog.meta.actor(a).colour for a in actor_ids_of(catalog)],
         "p": place_ids,
         "pt": [int(p.is_point) for p in places],
         "px": [round(p.geometry.x * 1e5) if p.is_point else 0 for p in places],
         "py": [round(p.geometry.y * 1e5) if p.is_point else 0 for p in places],
         "g": [None if p.is_point else _paths(p.geometry) for p in places],
         "gl": [int(p.is_line) for p in places],
-        "ca": [actor_code[c.actors[0]] for c in claims],
-        "cx": [int(c.role is Role.CONTEXT) for c in claims],
-        "cr": [lead_rank[c.id] for c in claims],
-        "cq": [[place_at[p] for p in candidates.places_of[c.id]] for c in claims],
-        "sk": starts,
-        "sd": days,
-        "ss": codes,
+        "ca": reel.actor[at].tolist(),
+        "cx": reel.context[at].tolist(),
+        "cr": reel.lead_rank[at].tolist(),
+        "cq": cq,
+        "sk": starts.tolist(),
+        "sd": reel.days[picked].tolist(),
+        "ss": reel.codes[picked].tolist(),
         "fs": None if statuses is None else [int(s in statuses) for s in STATUSES],
         "fd": claim_filter.deployments.value,
-        "rd": distinct,
-        "rc": cumulative,
+        "rd": reel.reported,
+        "rc": reel.reported_by,
         "Y": STYLES,
         "H": histogram,
     }

@@ -67,7 +67,7 @@
     // `lead` the claim that sets a feature's style (-1: no feature), `count`
     // its claims. `code` per claim, -1 when not shown.
     function frame(t, day) {
-        var n = t.ca.length, np = t.p.length, claims = t.ca.length;
+        var n = t.ca.length, np = t.p.length;
         var code = new Int8Array(n), lead = new Int32Array(LAYERS * np).fill(-1);
         var count = new Int32Array(LAYERS * np), byStatus = [0, 0, 0, 0, 0], shown = 0;
         for (var c = 0; c < n; c++) {
@@ -76,15 +76,15 @@
             code[c] = s;
             shown++;
             byStatus[(s / POSTURES) | 0]++;
-            var places = t.cq[c], key = ((s / POSTURES) | 0) * claims + t.cr[c];
+            var places = t.cq[c], rank = (s / POSTURES) | 0;
             for (var k = 0; k < places.length; k++) {
                 var f = layerOf(t, c, s, places[k]) * np + places[k];
                 count[f]++;
                 var held = lead[f];
                 // layers.lead_order: strongest status, then the report's own, then id.
-                if (held < 0 || key < ((code[held] / POSTURES) | 0) * claims + t.cr[held]) {
-                    lead[f] = c;
-                }
+                if (held < 0) { lead[f] = c; continue; }
+                var heldRank = (code[held] / POSTURES) | 0;
+                if (rank < heldRank || (rank === heldRank && t.cr[c] < t.cr[held])) { lead[f] = c; }
             }
         }
         return {day: day, code: code, lead: lead, count: count, shown: shown,
