@@ -24,13 +24,20 @@ ARTIFACTS = REPO / "artifacts" / "browser"
 OUTLINE_PATHS = ".leaflet-bm-outlines-pane path"
 
 
-def test_blocked_tiles_leave_the_map_its_own_geography(open_page: Any, app_server: Any) -> None:
-    expected = expected_for(GEODATA)
-    app: BrowserPage = open_page(app_server, viewport={"width": 1280, "height": 720})
+@pytest.fixture(scope="module")
+def offline_map(open_module_page: Any, app_server: Any) -> BrowserPage:
+    """The Map page at 1280x720 with the tile hosts routed to an abort: one load for both tests."""
+    app: BrowserPage = open_module_page(app_server, viewport={"width": 1280, "height": 720})
     for host in TILE_HOSTS:
         app.page.route(f"https://{host}/**", lambda route: route.abort())
         app.page.route(f"https://*.{host}/**", lambda route: route.abort())
     app.goto("/")
+    return app
+
+
+def test_blocked_tiles_leave_the_map_its_own_geography(offline_map: BrowserPage) -> None:
+    expected = expected_for(GEODATA)
+    app = offline_map
     app.wait_features(expected.features)
     frame = app.map()
 
@@ -94,9 +101,9 @@ def test_blocked_tiles_leave_the_map_its_own_geography(open_page: Any, app_serve
     assert app.page_errors == []
 
 
-def test_a_briefing_screen_has_no_deploy_button(app: BrowserPage) -> None:
+def test_a_briefing_screen_has_no_deploy_button(offline_map: BrowserPage) -> None:
     # .streamlit/config.toml's toolbarMode "viewer" (the test server runs with it).
-    app.goto("/")
+    app = offline_map
     app.map()
     expect(app.page.get_by_test_id("stToolbar")).to_have_count(1)
     expect(app.page.get_by_role("button", name="Deploy")).to_have_count(0)
