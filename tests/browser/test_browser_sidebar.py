@@ -52,11 +52,66 @@ def _focused_label(app: BrowserPage) -> str | None:
     return app.page.evaluate("() => document.activeElement.getAttribute('aria-label')")
 
 
+# In the page around the map: when the map's frame and the sidebar's first
+# widget came.
+ARRIVALS_JS = """
+() => {
+  if (window.parent !== window) return;
+  const arrived = window.__bmArrived = {};
+  const look = () => {
+    const now = performance.now();
+    if (arrived.map === undefined && document.querySelector(MAP_FRAME)) arrived.map = now;
+    if (arrived.sidebar === undefined && document.querySelector(SIDEBAR)) arrived.sidebar = now;
+    if (arrived.sidebar === undefined) setTimeout(look, 5);
+  };
+  look();
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def first_visit(open_module_page: Any, app_server: Any) -> BrowserPage:
+    """The Map page at the shared screen's size, its arrivals recorded (ARRIVALS_JS).
+
+    One load for the tests below: first the two that read it as loaded, then the
+    one that changes the filters.
+    """
+    app: BrowserPage = open_module_page(app_server, viewport=SHARED_SCREEN)
+    frame = f'iframe[src*="{MAP_FRAME_URL_PART}"]'
+    script = ARRIVALS_JS.replace("MAP_FRAME", json.dumps(frame))
+    script = script.replace("SIDEBAR", json.dumps(SIDEBAR_LAID_OUT))
+    app.page.add_init_script(f"({script})()")
+    app.goto("/")  # returns once the sidebar is laid out and the run has ended
+    return app
+
+
+def test_a_first_visit_gets_the_map_then_the_sidebar_in_one_run(first_visit: BrowserPage) -> None:
+    # A session's first run lays out the page, then the sidebar at its end
+    # (view.sidebar_first): the browser asks for the map's code and frame
+    # before the code of the sidebar's widgets. One run, no waiting on the map.
+    app = first_visit
+    app.map()
+    arrived = app.page.evaluate("() => window.__bmArrived")
+    assert arrived["map"] <= arrived["sidebar"], arrived
+    expect(app.multiselect("Actor")).to_be_visible()
+    assert app.script_runs() == 1
+    assert "area=" not in app.page.url and "place=" not in app.page.url
+
+
+def test_with_no_briefing_chosen_the_briefing_box_says_so(first_visit: BrowserPage) -> None:
+    # Streamlit shows a None value as the box's placeholder ("Choose an
+    # option" by default), not as the option that stands for it.
+    app = first_visit
+    briefing = app.sidebar.get_by_role("combobox", name="Briefing")
+    expect(briefing).to_have_attribute("placeholder", sidebar.NO_BRIEFING)
+    expect(briefing).to_have_value("")
+
+
 def test_a_typed_day_applies_on_enter_without_leaving_the_field(
-    open_page: Any, app_server: Any
+    first_visit: BrowserPage,
 ) -> None:
-    app: BrowserPage = open_page(app_server, viewport=SHARED_SCREEN)
-    app.goto("/")
+    # Last of the tests on the shared page: it changes the filters.
+    app = first_visit
     app.map()
     app.settle()
     banner = app.map().locator(".bm-asof-banner")
@@ -87,50 +142,3 @@ def test_a_typed_day_applies_on_enter_without_leaving_the_field(
     expect(app.sidebar.get_by_text("As of: “2025-02-31” is not a day")).to_be_visible()
     expect(banner).to_have_count(0)
     expect(app.exceptions()).to_have_count(0)
-
-
-# In the page around the map: when the map's frame and the sidebar's first
-# widget came.
-ARRIVALS_JS = """
-() => {
-  if (window.parent !== window) return;
-  const arrived = window.__bmArrived = {};
-  const look = () => {
-    const now = performance.now();
-    if (arrived.map === undefined && document.querySelector(MAP_FRAME)) arrived.map = now;
-    if (arrived.sidebar === undefined && document.querySelector(SIDEBAR)) arrived.sidebar = now;
-    if (arrived.sidebar === undefined) setTimeout(look, 5);
-  };
-  look();
-}
-"""
-
-
-def test_a_first_visit_gets_the_map_then_the_sidebar_in_one_run(
-    open_page: Any, app_server: Any
-) -> None:
-    # A session's first run lays out the page, then the sidebar at its end
-    # (view.sidebar_first): the browser asks for the map's code and frame
-    # before the code of the sidebar's widgets. One run, no waiting on the map.
-    app: BrowserPage = open_page(app_server, viewport=SHARED_SCREEN)
-    frame = f'iframe[src*="{MAP_FRAME_URL_PART}"]'
-    script = ARRIVALS_JS.replace("MAP_FRAME", json.dumps(frame))
-    script = script.replace("SIDEBAR", json.dumps(SIDEBAR_LAID_OUT))
-    app.page.add_init_script(f"({script})()")
-    app.goto("/")  # returns once the sidebar is laid out and the run has ended
-    app.map()
-    arrived = app.page.evaluate("() => window.__bmArrived")
-    assert arrived["map"] <= arrived["sidebar"], arrived
-    expect(app.multiselect("Actor")).to_be_visible()
-    assert app.script_runs() == 1
-    assert "area=" not in app.page.url and "place=" not in app.page.url
-
-
-def test_with_no_briefing_chosen_the_briefing_box_says_so(open_page: Any, app_server: Any) -> None:
-    # Streamlit shows a None value as the box's placeholder ("Choose an
-    # option" by default), not as the option that stands for it.
-    app: BrowserPage = open_page(app_server, viewport=SHARED_SCREEN)
-    app.goto("/")
-    briefing = app.sidebar.get_by_role("combobox", name="Briefing")
-    expect(briefing).to_have_attribute("placeholder", sidebar.NO_BRIEFING)
-    expect(briefing).to_have_value("")
