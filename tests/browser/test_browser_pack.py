@@ -67,9 +67,12 @@ def _offline(browser: Any, page_file: Path) -> Iterator[tuple[Any, list[str]]]:
     assert errors == [], errors
 
 
-@pytest.fixture
-def offline_page(browser: Any, tmp_path: Path, pack_html: str) -> Iterator[tuple[Any, list[str]]]:
-    page_file = tmp_path / "briefing.html"
+@pytest.fixture(scope="module")
+def offline_page(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory, pack_html: str
+) -> Iterator[tuple[Any, list[str]]]:
+    """The shipped pack open from file://, one load for the module's tests (each moves it on)."""
+    page_file = tmp_path_factory.mktemp("pack") / "briefing.html"
     page_file.write_text(pack_html, encoding="utf-8")
     with _offline(browser, page_file) as opened:
         yield opened
