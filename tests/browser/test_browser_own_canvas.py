@@ -3,8 +3,9 @@
 The test writes the CSV itself (latitude and longitude columns, a name, a
 description and a column of its own). The map draws all 20,000 points (not the
 first 2,000), as one canvas layer: no DOM node per point. The page stays
-responsive: the layer's script builds in well under the time a page may stall,
-and a click on a point opens its card, marked as the user's, its texts escaped.
+responsive: the points join the map a thousand at a time, none of those tasks
+near the time a page may seem stuck, and a click on a point opens its card,
+marked as the user's, its texts escaped.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ pytestmark = pytest.mark.browser
 
 ROWS = 20_000
 COLUMNS, SPACING = 200, 0.01  # a grid 2 degrees wide, 1 degree tall
-# The longest the layer's script may take to build its 20,000 points (measured
-# 0.2 to 0.4 s on a loaded 2-core machine): beyond, the page would seem stuck.
-MAX_BUILD_MS = 3_000
+# The longest task the layer's script may hold the page for while its 20,000
+# points join the map, a thousand a task (measured 120 to 370 ms on a 2-core
+# machine at a load of 15; all at once took 1.6 s to add and 2 s to draw):
+# beyond, the page would seem stuck.
+MAX_TASK_MS = 500
 
 
 def _csv(path: Path) -> Path:
@@ -56,9 +59,9 @@ def test_a_twenty_thousand_row_csv_is_drawn_whole_on_the_canvas(
     # On the canvas: no path of its own per feature, and no "first 2,000" caption.
     assert app.count_in_map(".bm-own") == 0
     assert not app.main.get_by_text("the map draws the first").count()
-    built = frame.evaluate("() => Object.values(window.__bmOwnBuildMs)")
-    assert max(built) < MAX_BUILD_MS, built
-    print(f"\n20,000 own points: drawn {drawn_s:.1f} s after the upload; built in {built} ms")
+    (built,) = frame.evaluate("() => Object.values(window.__bmOwnBuildMs)")
+    assert built["longest"] < MAX_TASK_MS, built
+    print(f"\n20,000 own points: drawn {drawn_s:.1f} s after the upload; built {built} (ms)")
     # A click on a point opens its card, marked, its markup text.
     app.settle()
     x, y = frame.evaluate(
