@@ -175,3 +175,55 @@ def test_the_exported_page_the_png_is_drawn_from_carries_the_marks(real_catalog:
         # In the markers' script, as JSON: its quotes escaped.
         assert re.search(rf'data-mark=\\?"{marks[actor_id].name}\\?"', html), actor_id
         assert marks[actor_id].path in html
+
+
+# The finding's three actors, each given an area of the shipped data.
+AREA_ACTORS = {
+    "daraa_governorate": "syria",
+    "golan_heights": "israel",
+    "suwayda_governorate": "arab_states",
+}
+
+
+def test_in_greyscale_each_actors_areas_carry_its_mark(real_catalog: Catalog) -> None:
+    # Areas were told apart by colour alone; in greyscale these three are near the same grey.
+    from dataclasses import replace
+
+    from briefmap.drawing.symbology import relative_luminance
+
+    model = next(iter(real_catalog.claims.values()))
+    claims = {
+        f"area_{place}": replace(
+            model,
+            id=f"area_{place}",
+            places=(place,),
+            actors=(actor,),
+            status=ClaimStatus.CONFIRMED,
+            posture=Posture.CURRENT,
+            origin=None,
+            origin_source=None,
+            origin_note=None,
+            history=(),
+        )
+        for place, actor in AREA_ACTORS.items()
+    }
+    catalog = Catalog(
+        real_catalog.places, claims, real_catalog.sources, real_catalog.as_of, real_catalog.meta
+    )
+    greys = [relative_luminance(catalog.meta.actor(a).colour) for a in AREA_ACTORS.values()]
+    assert max(greys) - min(greys) < 0.1  # why a mark is needed
+    html = build_map(catalog, select(catalog, ClaimFilter())).get_root().render()
+    marks = actor_marks(catalog.meta.actors)
+    drawn = {}
+    for place, actor in AREA_ACTORS.items():
+        # The area's mark, at its label point, in the markers' script (its JSON's escapes).
+        found = re.search(
+            rf'data-place=\\"{place}\\"\\u003e\\u003cg class=\\"bm-mark\\" data-mark=\\"(\w+)',
+            html,
+        )
+        assert found, f"no mark drawn on {place}"
+        assert found.group(1) == marks[actor].name, (place, found.group(1))
+        drawn[actor] = marks[actor]
+    for first in drawn.values():
+        for second in drawn.values():
+            assert first is second or _tells_apart(first, second)

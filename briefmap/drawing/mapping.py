@@ -69,6 +69,7 @@ from briefmap.drawing.symbology import (
     actor_mark,
     hatch_id,
     legend_html,
+    mark_svg,
     symbol_svg,
 )
 from briefmap.engine.interaction import Frame
@@ -163,6 +164,28 @@ def _region(feature: MapFeature) -> folium.Polygon:
         class_name=f"{FEATURE_CLASS} bm-region bm-layer-{feature.layer.slug}",
         tooltip=_tooltip(feature),
     )
+
+
+def _region_mark(feature: MapFeature) -> folium.Marker:
+    """An area's actor mark at its label point, as a point's symbol carries it at its centre.
+
+    In greyscale the areas' colours print as near the same grey (Syria's green,
+    Israel's navy, the Arab League's plum: issue 25, finding 9); the mark tells
+    them apart. It only says whose: clicks, keys and tooltips stay the area's.
+    """
+    lat, lon = anchor(feature.place)
+    mark = actor_mark(feature.actors, feature.actor.id)
+    icon = folium.DivIcon(
+        html=(
+            f'<svg width="{SYMBOL_PX}" height="{SYMBOL_PX}" viewBox="0 0 24 24" '
+            f'aria-hidden="true" focusable="false" data-place="{map_text(feature.place.id)}">'
+            f"{mark_svg(mark)}</svg>"
+        ),
+        icon_size=(SYMBOL_PX, SYMBOL_PX),
+        icon_anchor=(SYMBOL_PX // 2, SYMBOL_PX // 2),
+        class_name=f"bm-region-mark bm-layer-{feature.layer.slug}",
+    )
+    return folium.Marker(location=(lat, lon), icon=icon, interactive=False, keyboard=False)
 
 
 def _line(feature: MapFeature) -> list[folium.PolyLine]:
@@ -386,6 +409,8 @@ def _draw(
             else _region(feature)
         )
         element.add_to(group_of(feature.layer))
+        if not feature.place.is_point:
+            _region_mark(feature).add_to(group_of(feature.layer))
     for arrow in deployment_arrows(catalog, features):
         for element in _arrow_elements(arrow):
             element.add_to(group_of(Layer.PROPOSED))
