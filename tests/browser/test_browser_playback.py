@@ -108,8 +108,13 @@ def test_plays_first_to_last_day_and_each_checked_day_is_the_servers(
 def test_the_keyboard_drives_the_timeline_with_visible_focus(played: Any, catalog: Catalog) -> None:
     first, last = date_span(catalog)
     last = max(last, catalog.as_of or last)
+    # Closed at first (a button in the corner); opened, the cursor has the focus.
+    toggle = played.locator(".bm-pb-toggle")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
     cursor = played.locator(".bm-pb-asof")
-    cursor.focus()
+    assert cursor.evaluate("(e) => document.activeElement === e")
     played.keyboard.press("End")
     assert played.evaluate(STATE)["day"] == last
     played.keyboard.press("ArrowLeft")  # a month, the step's default unit
@@ -134,8 +139,8 @@ def test_the_keyboard_drives_the_timeline_with_visible_focus(played: Any, catalo
 def test_a_rest_of_playback_becomes_the_apps_as_of_day_and_the_links(app: BrowserPage) -> None:
     app.goto("/")
     frame = app.map()
+    frame.locator(".bm-pb-toggle").click()
     step_back = frame.locator(".bm-pb-back")
-    step_back.wait_for()
     step_back.click()
     day = app.map_frame().evaluate(STATE)["day"]
     wait_for_query(app, has={"asof": day})

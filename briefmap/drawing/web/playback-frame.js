@@ -35,9 +35,17 @@
         var stats = window.__bmPlaybackStats = {frames: 0, ms: 0, last: 0};
 
         // ------------------------------------------------------------ controls
-        var box = L.DomUtil.create("div", "bm-playback");
+        // Closed at first, a button in the corner as the legend's key is: open, the
+        // timeline would cover places a phone's map must show (framing keeps clear
+        // only of what the corners hold when it frames).
+        var box = L.DomUtil.create("div", "bm-playback bm-pb-closed");
         box.setAttribute("role", "group");
         box.setAttribute("aria-label", "Time playback");
+        var toggle = L.DomUtil.create("button", "bm-pb-toggle", box);
+        toggle.type = "button";
+        toggle.textContent = "\u23F1 Timeline";
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.title = "Play the map as it was known, day by day";
         function button(cls, text, label) {
             var b = L.DomUtil.create("button", cls, row);
             b.type = "button"; b.textContent = text; b.setAttribute("aria-label", label);
@@ -96,6 +104,7 @@
         var under = L.DomUtil.create("canvas", "bm-pb-canvas", pane);
         var canvas = L.DomUtil.create("canvas", "bm-pb-canvas", pane);
         var underKey = null;
+        var drawnAt = null, drawnRound = null, round = 0;  // per pixel: the style last drawn, when
 
         // style: [colour, weight, dash, fill (0 none, 1 solid, 2 hatched), fill opacity]
         function paint(g, style) {
@@ -148,6 +157,10 @@
             }
             var zoom = map.getZoom(), scale = 256 * Math.pow(2, zoom), o = map.getPixelBounds().min;
             var r = Math.max(3, 6 - Math.max(0, 8 - Math.round(zoom))), np = fr.places;
+            var cells = (size.x + 2 * r + 2) * (size.y + 2 * r + 2);
+            if (!drawnAt || drawnAt.length < cells) {
+                drawnAt = new Int32Array(cells); drawnRound = new Int32Array(cells);
+            }
             var shapes = [];
             for (var f = 0; f < P.LAYERS * np; f++) {
                 if (fr.lead[f] >= 0 && !t.pt[f % np]) { shapes.push(f, P.styleKey(t, fr, f)); }
@@ -160,12 +173,18 @@
             // Points: weakest status first within a layer, layer by layer.
             for (var layer = 0; layer < P.LAYERS; layer++) {
                 var buckets = {}, p;
+                round++;  // within a layer: its styles are drawn in their own order
                 for (p = 0; p < np; p++) {
                     f = layer * np + p;
                     if (fr.lead[f] < 0 || !t.pt[p]) { continue; }
-                    var x = mx[p] * scale - o.x, y = my[p] * scale - o.y;
+                    var x = Math.round(mx[p] * scale - o.x), y = Math.round(my[p] * scale - o.y);
                     if (x < -r || y < -r || x > size.x + r || y > size.y + r) { continue; }
                     var key = P.styleKey(t, fr, f);
+                    // A circle of the same style on the same pixel draws the same ink:
+                    // at a country's zoom most of 100,000 points are such repeats.
+                    var cell = (y + r + 1) * (size.x + 2 * r + 2) + x + r + 1;
+                    if (drawnAt[cell] === key + 1 && drawnRound[cell] === round) { continue; }
+                    drawnAt[cell] = key + 1; drawnRound[cell] = round;
                     (buckets[key] = buckets[key] || {f: f, at: []}).at.push(x, y);
                 }
                 Object.keys(buckets).sort(function (a, b) {
@@ -329,6 +348,17 @@
         }
 
         // --------------------------------------------------------------- events
+        function open(on) {
+            L.DomUtil[on ? "removeClass" : "addClass"](box, "bm-pb-closed");
+            toggle.setAttribute("aria-expanded", on ? "true" : "false");
+            toggle.textContent = on ? "\u23F1 Close timeline" : "\u23F1 Timeline";
+            if (on) { histogramDraw(); }
+        }
+        L.DomEvent.on(toggle, "click", function () {
+            var on = L.DomUtil.hasClass(box, "bm-pb-closed");
+            open(on);
+            if (on) { cursor.focus(); }
+        });
         L.DomEvent.on(play, "click", function () { if (playing) { pause(); } else { start(); } });
         L.DomEvent.on(back, "click", function () { step(-1); });
         L.DomEvent.on(fwd, "click", function () { step(1); });
@@ -389,6 +419,7 @@
                 }
                 return out;
             },
+            open: open,
             show: function (text) { jump(P.dayOf(text)); },
             start: start,
             pause: pause,
