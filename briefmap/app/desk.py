@@ -6,8 +6,12 @@ is a card with its sentence and the cue highlighted, every suggested field
 editable, and a decision (accept, edit, reject). "Preview on the map"
 validates the accepted drafts with the loader's own rules against the
 current data and shows them as the session's overlay (the upload's place on
-the map), with what they add, upgrade or contradict. Nothing is saved: saving
-goes through the team's store with its audit trail (issue 27).
+the map), with what they add, upgrade or contradict. "Save" writes the
+reviewed drafts (accepted or edited, each with the analyst's summary) through
+the team's store in one save (:mod:`briefmap.desk.save`), under the editor the
+editor page knows (:func:`briefmap.app.editor.who_edits`: the same rules of who
+may edit) and a reason; what the store refuses is shown in the draft's card,
+beside the field it names. Nothing is saved without review.
 """
 
 from __future__ import annotations
@@ -24,16 +28,23 @@ from briefmap.app.session import KEY_DESK_PREVIEW
 from briefmap.app.view import BriefingView
 from briefmap.data.loader import default_data_dir
 from briefmap.data.schema import Catalog, ClaimStatus, Posture
-from briefmap.data.validate import real_day
+from briefmap.data.validate import ValidationIssue, real_day
 from briefmap.desk.cues import TableError
 from briefmap.desk.draft import Desk, Draft, DraftReport
 from briefmap.desk.records import validate_drafts
 from briefmap.desk.review import ACCEPT, DECISIONS, REJECT, Review, reviewed, what_it_changes
+from briefmap.desk.save import desk_edits, issues_by_draft
 from briefmap.desk.summary import copied_runs
 from briefmap.desk.text import MAX_BYTES, ReportError, read_report
 from briefmap.safe import markdown_text, plain_text
+from briefmap.store.base import ChangeRefused, StaleRevision
 
 KEY_REPORT = "desk_report"  # the DraftReport on review
+KEY_REFUSED = "desk_refused"  # (scope, {draft id: issues}, other issues) of the last refused save
+KEY_SAVED = "desk_saved"  # what the last save did, said once
+KEY_WHY = "desk_why"
+# The fields of a card, by the claim record's field a refusal names.
+CARD_FIELDS = ("places", "actors", "claimant", "status", "posture", "history", "summary")
 DECISION_LABELS = {ACCEPT: "Accept", "edit": "Edit", REJECT: "Reject"}
 
 
@@ -96,6 +107,18 @@ def report_form(desk: Desk) -> None:
         report, outlet=outlet.strip() or None, date=day.strip(), url=url.strip() or None
     )
     st.session_state.pop(KEY_DESK_PREVIEW, None)
+    st.session_state.pop(KEY_REFUSED, None)
+
+
+def refused(scope: str, draft_id: str, *fields: str) -> None:
+    """The last refused save's issues for this draft, beside its fields (all others: no fields)."""
+    held = st.session_state.get(KEY_REFUSED)
+    if not held or held[0] != scope:
+        return
+    for issue in held[1].get(draft_id, ()):
+        slot = issue.field.split("[", 1)[0].split(".", 1)[0]
+        if (slot in fields) if fields else (slot not in CARD_FIELDS):
+            st.error(markdown_text(str(issue)), icon=":material/error:")
 
 
 def highlighted(draft: Draft, sentence_start: int) -> str:
@@ -120,6 +143,7 @@ def review_card(drafted: DraftReport, draft: Draft, desk: Desk, scope: str) -> R
     with st.container(border=True):
         st.markdown(f"**{draft.id}**, sentence {', '.join(str(i + 1) for i in draft.sentences)}")
         st.markdown(highlighted(draft, drafted.report.sentences[draft.sentences[0]].start))
+        refused(scope, draft.id)
         cue = draft.status_cue.phrase if draft.status_cue else "no cue: the report's own account"
         st.caption(
             f"Suggested: {draft.status.value} ({markdown_text(cue)}), {draft.posture.value}"
@@ -152,6 +176,7 @@ def review_card(drafted: DraftReport, draft: Draft, desk: Desk, scope: str) -> R
             format_func=lambda pid: plain_text(f"{names.get(pid, pid)} ({pid})"),
             disabled=not editing,
         )
+        refused(scope, draft.id, "places")
         actors = st.multiselect(
             "Actors",
             list(catalog.meta.actor_ids),
@@ -159,6 +184,7 @@ def review_card(drafted: DraftReport, draft: Draft, desk: Desk, scope: str) -> R
             key=f"{key}_actors",
             disabled=not editing,
         )
+        refused(scope, draft.id, "actors")
         left, middle, right = st.columns(3)
         claimant = left.text_input(
             "Claimant", value=draft.claimant, key=f"{key}_claimant", disabled=not editing
@@ -179,6 +205,7 @@ def review_card(drafted: DraftReport, draft: Draft, desk: Desk, scope: str) -> R
             key=f"{key}_posture",
             disabled=not editing,
         )
+        refused(scope, draft.id, "claimant", "status", "posture", "history")
         ended = draft.end_date
         if posture == Posture.FORMER.value:
             ended = (
@@ -196,6 +223,7 @@ def review_card(drafted: DraftReport, draft: Draft, desk: Desk, scope: str) -> R
             disabled=decision == REJECT,
             help="The stored summary must be your own words: the desk warns when it repeats eight words of the report",
         )
+        refused(scope, draft.id, "summary")
         copied = copied_runs(summary, drafted.report.text)
         if copied:
             st.warning(
@@ -232,7 +260,7 @@ def preview(drafted: DraftReport, reviews: dict[str, Review], desk: Desk, scope:
         st.session_state[KEY_DESK_PREVIEW] = Upload(("the desk's drafts",), digest, result)
         st.success(
             f"{len(result.catalog.claims)} reviewed claim(s) drawn on the Map page as your own data "
-            "(shown to you only). Saving waits for the team store."
+            "(shown to you only) until they are saved."
         )
     else:
         st.session_state.pop(KEY_DESK_PREVIEW, None)
@@ -244,6 +272,9 @@ def desk_page(view: BriefingView) -> None:
     desk = current_desk(view)
     if desk is None:
         return
+    saved = st.session_state.pop(KEY_SAVED, None)
+    if saved:
+        st.success(markdown_text(saved), icon=":material/check:")
     report_form(desk)
     drafted: DraftReport | None = st.session_state.get(KEY_REPORT)
     if drafted is None:
@@ -259,3 +290,65 @@ def desk_page(view: BriefingView) -> None:
     reviews: dict[str, Any] = {d.id: review_card(drafted, d, desk, scope) for d in drafted.drafts}
     if st.button("Preview on the map", type="primary", key=f"desk_{scope}_preview"):
         preview(drafted, reviews, desk, scope)
+    save_panel(drafted, reviews, desk, scope)
+
+
+def save_panel(drafted: DraftReport, reviews: dict[str, Review], desk: Desk, scope: str) -> None:
+    """Who saves, why, and the button: the reviewed drafts through the store, in one save."""
+    from briefmap.app import editor  # the editor page's rules and store: one of each
+
+    st.subheader("Save to the team's data")
+    held = st.session_state.get(KEY_REFUSED)
+    if held and held[0] == scope and held[2]:
+        st.error(
+            "Not saved:\n\n" + "\n".join(f"- {markdown_text(str(i))}" for i in held[2]),
+            icon=":material/error:",
+        )
+    _access, who = editor.who_edits()
+    if who is None:
+        return
+    why = st.text_input(
+        "Why (kept in the audit trail)",
+        key=KEY_WHY,
+        placeholder="e.g. claims from this morning's wire report",
+    )
+    kept = [d for d in drafted.drafts if reviews[d.id].decision != REJECT]
+    if not st.button(
+        f"Save {len(kept)} reviewed claim(s)",
+        key=f"desk_{scope}_save",
+        disabled=not kept,
+        icon=":material/save:",
+    ):
+        return
+    store = editor.server_store()
+    final = [reviewed(d, reviews[d.id], desk.gazetteer, desk.catalog) for d in kept]
+    summaries = {d.id: reviews[d.id].summary for d in kept}
+    plan = desk_edits(
+        drafted, final, summaries, desk.gazetteer, desk.catalog, store.records(), who.name
+    )
+    try:
+        store.save(plan.edits, who, why.strip())
+    except ChangeRefused as refusal:
+        mine, rest = issues_by_draft(refusal.issues, plan.draft_of)
+        st.session_state[KEY_REFUSED] = (scope, mine, rest)
+        st.rerun()
+    except StaleRevision as stale:
+        st.session_state[KEY_REFUSED] = (
+            scope,
+            {},
+            [
+                ValidationIssue(
+                    "-", stale.record_id, "id", f"{stale}: this report was saved already"
+                )
+            ],
+        )
+        st.rerun()
+    # Saved: the claims are the team's now, drawn from the store; the preview would draw them twice.
+    for key in (KEY_REPORT, KEY_REFUSED, KEY_DESK_PREVIEW, KEY_WHY):
+        st.session_state.pop(key, None)
+    st.session_state[KEY_SAVED] = (
+        f"Saved {len(plan.draft_of)} claim(s) from the report: "
+        + ", ".join(sorted(plan.draft_of))
+        + ". They are on the Map page."
+    )
+    st.rerun()

@@ -1,12 +1,14 @@
 """The desk page in AppTest: a report drafted, its cards reviewed (one rejected, one edited), previewed.
 
 One session runs the whole review, as an analyst would, in one test (the steps
-depend on each other): nothing is saved (the store comes with issue 27); the
-accepted drafts become the session's own data on the Map page.
+depend on each other): the accepted drafts become the session's own data on
+the Map page. Saving them through the store: a second test, on a copy of the
+data with editing open to anyone, and a third on a read-only server.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from briefmap.app import streamlit_internals
+from briefmap.store.files import FileStore
 
 REPO = Path(__file__).resolve().parents[2]
 REPORT = (
@@ -72,7 +75,7 @@ def test_a_report_goes_from_paste_to_reviewed_claims_on_the_map() -> None:
     assert [c.status.value for c in claims] == ["reported", "reported"]  # the third edited down
     assert [c.places for c in claims] == [("tell_al_hara",), ("khmeimim_air_base",)]
     assert claims[0].posture.value == "former"
-    assert any("Saving waits" in s.value for s in at.success)
+    assert any("until they are saved" in s.value for s in at.success)
 
     # On the Map page, the reviewed claims are the session's own data.
     at.switch_page("pages/map.py").run()
@@ -80,3 +83,53 @@ def test_a_report_goes_from_paste_to_reviewed_claims_on_the_map() -> None:
     assert any("the desk" in s.value and "2 claim" in s.value for s in at.success), [
         s.value for s in at.success
     ]
+
+
+def desk_with(at: AppTest, report: str) -> list[str]:
+    at.switch_page("pages/desk.py").run()
+    at.text_area(key="desk_text").set_value(report)
+    at.text_input[1].set_value("2026-01-30")  # the report's date
+    at.button[0].click().run()  # the form's "Draft claims"
+    assert not at.exception, at.exception
+    return decisions(at)
+
+
+def test_reviewed_drafts_are_saved_through_the_store_and_refusals_shown_in_their_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "geodata"
+    shutil.copytree(REPO / "geodata", data)
+    monkeypatch.setenv("BRIEFMAP_DATA", str(data))
+    monkeypatch.setenv("BRIEFMAP_EDITING", "anyone")
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    first, second, third = desk_with(at, REPORT)
+    at.radio(key=second).set_value("reject")
+    at.text_area(key=first.replace("_decision", "_summary")).set_value("Our own account of it.")
+    at.text_input(key="edit_typed_name").set_value("Desk Tester").run()  # then the reason opens
+    at.text_input(key="desk_why").set_value("The morning's report")
+    at.run()
+    save = next(b for b in at.button if b.label.startswith("Save 2 reviewed"))
+    save.click().run()  # the third has no summary: refused, beside its summary
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "field 'summary'" in errors[0], errors
+    store = FileStore(data)
+    assert store.recent(1) == []  # nothing saved
+    at.text_area(key=third.replace("_decision", "_summary")).set_value("Jets stay, it is said.")
+    at.run()
+    next(b for b in at.button if b.label.startswith("Save 2 reviewed")).click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any(s.value.startswith("Saved 2 claim") for s in at.success), at.success
+    entries = store.recent(10)
+    assert {(e.who_name, e.why) for e in entries} == {("Desk Tester", "The morning's report")}
+    claims = [e.after for e in entries if e.kind == "claim"]
+    assert sorted(c["places"][0] for c in claims) == ["khmeimim_air_base", "tell_al_hara"]
+
+
+def test_a_read_only_server_offers_no_save(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BRIEFMAP_EDITING", raising=False)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    desk_with(at, REPORT)
+    assert any("Read only" in i.value for i in at.info)
+    assert not [b for b in at.button if b.label.startswith("Save")]
