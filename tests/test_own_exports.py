@@ -121,7 +121,7 @@ def test_the_kmz_has_the_own_layer_in_a_folder_apart_read_back_as_the_users_own(
     assert "3 features read as your own layer" in load_catalog(path).report()
 
 
-def test_the_geopackage_has_the_own_layer_apart_never_read_back_as_places(
+def test_the_geopackage_has_the_own_layer_apart_read_back_as_the_users_own(
     real_catalog: Catalog, tmp_path: Path
 ) -> None:
     layer = _own(real_catalog)
@@ -137,12 +137,27 @@ def test_the_geopackage_has_the_own_layer_apart_never_read_back_as_places(
     assert route["folder"] == "Routes" and route["source_file"] == "trip.kml"
     assert "https://example.org/report?id=1&x=2" in route["links"]
     # Read back: the briefing's places and claims as exported; the own layer is no
-    # layer of places to choose, and none of it is a claim.
+    # layer of places to choose, and none of it is a claim: it is the user's own
+    # layer again, not lost.
     plain = load_uploaded_files(
         [("b.gpkg", geopackage(real_catalog, selection))], base=real_catalog
     )
     back = load_uploaded_files([("b.gpkg", raw)], base=real_catalog)
     assert len(back.catalog.claims) == len(plain.catalog.claims) > 0
     assert len(back.catalog.places) == len(plain.catalog.places)
-    assert len(back.errors) == len(plain.errors) and not back.own_layers
+    assert len(back.errors) == len(plain.errors) and not plain.own_layers
     assert OWN_LAYER_MARK not in geopackage_layers(raw).names
+    (again,) = back.own_layers
+    assert again.name == "trip" and again.source_file == "b.gpkg"
+    assert [sub.path for sub in again.sublayers] == [sub.path for sub in layer.sublayers]
+    for before, after in zip(layer.features, again.features, strict=True):
+        assert (after.name, after.folder, after.links) == (
+            before.name,
+            before.folder,
+            before.links,
+        )
+        assert after.geometry.equals(before.geometry)
+        assert after.description_text.startswith(before.description_text)
+        assert {k: v for k, v in after.properties.items() if k != "description"} == {
+            k: v for k, v in before.properties.items() if k != "description"
+        }

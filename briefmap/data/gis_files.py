@@ -57,6 +57,7 @@ from briefmap.data.kml_files import geojson, read_kml_document
 from briefmap.data.own_files import (
     CONVENTION_MARKS,
     exported_as_own,
+    exported_own_frame,
     exported_own_kml,
     follows_convention,
     own_frames,
@@ -407,7 +408,7 @@ def _geopackage(
         )
         return None
     chosen = layer or layers.tables[0]
-    tables = [t for t in (GPKG_CLAIMS, GPKG_HISTORY, GPKG_SOURCES) if t in names]
+    tables = [t for t in (GPKG_CLAIMS, GPKG_HISTORY, GPKG_SOURCES, OWN_LAYER_MARK) if t in names]
     rows = _count(raw, [chosen, *tables])
     if _over(rows, max_rows, out):
         return GisData(places={"features": []}, rows=rows)
@@ -429,6 +430,8 @@ def _geopackage(
         else {}
     )
     meta = settings.get("meta")
+    mine = OWN_LAYER_MARK in tables  # Briefmap's export: the user's own layer, theirs again
+    own = exported_own_frame(read_frame(raw, layer=OWN_LAYER_MARK), filename, out) if mine else None
     claims_payload = {"claims": claims} if claims or GPKG_CLAIMS in names else None
     if claims_payload is not None and settings.get("as_of"):
         claims_payload["as_of"] = settings["as_of"]
@@ -438,6 +441,7 @@ def _geopackage(
         {"sources": sources} if sources is not None else None,
         parse_json(meta.encode("utf-8"), out) if isinstance(meta, str) else None,
         rows=rows,
+        own=own,
     )
 
 

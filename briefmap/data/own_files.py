@@ -37,8 +37,12 @@ from briefmap.data.gdal_rows import report_not_text, text_cells
 from briefmap.data.kml_files import KmlDocument, Placemark, geojson
 from briefmap.data.own_csv import read_own_csv
 from briefmap.data.own_layer import (
+    FILE_COLUMN,
+    FOLDER_COLUMN,
+    LINKS_COLUMN,
     OWN_DRAWING,
     OWN_LAYER_MARK,
+    RENAMED_PREFIX,
     OwnFeature,
     OwnLayer,
     sublayers_of,
@@ -205,6 +209,52 @@ def exported_own_kml(document: KmlDocument, filename: str, out: Collector) -> Ow
         (name,) = layers
         marks = [dataclasses.replace(p, folders=p.folders[1:]) for p in marks]
     return own_kml(dataclasses.replace(document, name=name, placemarks=marks), filename, out)
+
+
+def exported_own_frame(frame: Any, filename: str, out: Collector) -> OwnLayer | None:
+    """The own layer a Briefmap GeoPackage carries (its layer :data:`OWN_LAYER_MARK`), read back.
+
+    :func:`briefmap.drawing.own_exports.own_frame`'s inverse: each row of
+    ``briefmap_drawing`` ``own`` a feature again, in its folder, with its
+    columns (the export's own columns taken off, a renamed one named back) and
+    its description's text and links; named for the file the rows came from
+    when they all came from one. ``None`` when no row is one.
+    """
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    features: list[OwnFeature] = []
+    files: set[str] = set()
+    records = 0
+    stem = slug(PurePosixPath(filename).stem)
+    rows = zip(frame[columns].to_dict("records"), frame.geometry, strict=True)
+    for number, (row, geometry) in enumerate(rows, start=1):
+        row, not_text = text_cells(row)
+        cells = {str(c): as_text(v) for c, v in row.items()}
+        if cells.get(DRAWING_FIELD, "").strip().lower() != OWN_DRAWING:
+            continue
+        records += 1
+        report_not_text(not_text, f"{OWN_LAYER_MARK} #{number}", out)
+        shape, problem = checked_shape(geometry)
+        if problem is not None:
+            out.add(f"{OWN_LAYER_MARK} #{number}", "geometry", f"{problem}; not drawn")
+            continue
+        files.add(cells.get(FILE_COLUMN, ""))
+        folder = tuple(p for p in cells.get(FOLDER_COLUMN, "").split(" / ") if p)
+        links = cells.get(LINKS_COLUMN, "").split()
+        properties = {
+            (key[len(RENAMED_PREFIX) :] if key.startswith(RENAMED_PREFIX) else key): value
+            for key, value in cells.items()
+            # An empty cell is a column the feature did not have: a table has
+            # every feature's columns, the export wrote "" where one had none.
+            if value and key not in (DRAWING_FIELD, FILE_COLUMN, FOLDER_COLUMN, LINKS_COLUMN)
+        }
+        if links:  # the description's links, as the KMZ writes them: after its text
+            properties["description"] = "\n".join([properties.get("description", ""), *links])
+        features.append(own_feature(properties, shape, f"{stem}-{number}", folder, None))
+    if not records:
+        return None
+    (source,) = files if len(files) == 1 else ("",)
+    name = PurePosixPath(source).stem or PurePosixPath(filename).stem
+    return OwnLayer(name, filename, sublayers_of(features), records)
 
 
 def _kml_record(number: int, properties: dict[str, str]) -> str:

@@ -34,6 +34,15 @@ OWN_LAYER_NAME = "your own layer"
 # Briefmap's own exports (a KMZ's placemark, a GeoPackage's row): read back, it
 # is the user's own layer again, never a place.
 OWN_DRAWING = "own"
+# In those exports' tables (a GeoPackage's layer), the columns that carry a
+# feature's folder path (outermost first, " / " between), the file it came from
+# and its description's links.
+FOLDER_COLUMN = "folder"
+FILE_COLUMN = "source_file"
+LINKS_COLUMN = "links"
+# A file's column named as GDAL names its own (fid, geom, geometry) is written
+# under this prefix, and read back without it.
+RENAMED_PREFIX = "col_"
 # Longest description text and link kept, and most links a feature keeps: a
 # card shows a few lines; a 1 MB balloon is a mistake or an attack.
 MAX_DESCRIPTION_CHARS = 10_000

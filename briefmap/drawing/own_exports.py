@@ -9,6 +9,9 @@
 - :func:`own_frame`: the same as a table, which
   :func:`briefmap.drawing.gis_exports.geopackage` writes as a layer of that name.
 
+Read back by Briefmap, the KMZ's folder and the GeoPackage's layer are the
+user's own layer again (:mod:`briefmap.data.own_files`), never places or claims.
+
 The offline HTML map and its PNG draw the own layer as the app does
 (:func:`briefmap.drawing.html_export.standalone_html`, ``own_layers``).
 """
@@ -24,14 +27,17 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import mapping
 
-from briefmap.data.own_layer import OWN_DRAWING, OWN_LAYER_MARK, OwnLayer
+from briefmap.data.own_layer import (
+    FILE_COLUMN,
+    FOLDER_COLUMN,
+    LINKS_COLUMN,
+    OWN_DRAWING,
+    OWN_LAYER_MARK,
+    RENAMED_PREFIX,
+    OwnLayer,
+)
 from briefmap.data.schema import DRAWING_FIELD
 from briefmap.safe import markup_free_text
-
-# The column that carries a feature's folder path (outermost first, " / " between).
-FOLDER_COLUMN = "folder"
-# The column that carries the file a feature came from.
-FILE_COLUMN = "source_file"
 
 
 def own_geojson(layers: Sequence[OwnLayer]) -> str:
@@ -144,7 +150,7 @@ def own_kml_folder(layers: Sequence[OwnLayer]) -> ET.Element:
 # ------------------------------------------------------------- GeoPackage
 
 # Column names GDAL keeps for itself in a GeoPackage layer: a file's column of
-# such a name is written under a prefix.
+# such a name is written under a prefix (RENAMED_PREFIX; read back without it).
 _RESERVED_COLUMNS = frozenset({"fid", "geom", "geometry"})
 
 
@@ -165,13 +171,13 @@ def own_frame(layers: Sequence[OwnLayer]) -> gpd.GeoDataFrame | None:
                 DRAWING_FIELD: OWN_DRAWING,
                 "name": feature.name,
                 "description": feature.description_text,
-                "links": " ".join(feature.links),
+                LINKS_COLUMN: " ".join(feature.links),
                 FOLDER_COLUMN: " / ".join(feature.folder),
                 FILE_COLUMN: layer.source_file,
             }
             taken = {key.lower() for key in row}
             for key, value in feature.properties.items():
-                column = f"col_{key}" if key.lower() in _RESERVED_COLUMNS else key
+                column = f"{RENAMED_PREFIX}{key}" if key.lower() in _RESERVED_COLUMNS else key
                 if column.lower() not in taken:
                     taken.add(column.lower())
                     row[column] = value
