@@ -126,14 +126,9 @@ class Stale:
 
 
 def server_store() -> Store:
-    """The store this server edits (files, or a shared database)."""
-    try:
-        from briefmap.app.store import server_store as store_of_server
-    except ImportError:  # until the server's store is wired in: the data folder's files
-        from briefmap.data.loader import default_data_dir
-        from briefmap.store.files import FileStore
+    """The store this server edits (files, or a shared database): ``briefmap/app/store.py``'s."""
+    from briefmap.app.store import server_store as store_of_server
 
-        return FileStore(default_data_dir())
     return store_of_server()
 
 
@@ -616,7 +611,7 @@ def claim_form(view: BriefingView, store: Store, editor: Editor | None) -> None:
     field_issues(what, "history")
     _claim_history_lines(loaded.record)
     st.text_area(
-        "Why (required)",
+        "Why this change (required)",
         key=KEY_WHY,
         disabled=disabled,
         help="A note for the audit trail: why this change is made.",
@@ -766,7 +761,7 @@ def new_place_form(view: BriefingView, store: Store, editor: Editor | None) -> N
     )
     field_issues(what, POSITION_SOURCE)
     note = st.text_input("Note", key="edit_place_note", disabled=disabled)
-    st.text_area("Why (required)", key="edit_place_why", disabled=disabled)
+    st.text_area("Why add this place (required)", key="edit_place_why", disabled=disabled)
     field_issues(what, WHY_FIELD)
     if editor is None or not st.button("Add place", key="edit_place_save"):
         return
@@ -825,7 +820,7 @@ def new_source_form(store: Store, editor: Editor | None, taken: Iterable[str]) -
     field_issues(what, "via")
     url = st.text_input("Link", key="edit_source_url", disabled=disabled)
     field_issues(what, "url")
-    st.text_area("Why (required)", key="edit_source_why", disabled=disabled)
+    st.text_area("Why add this source (required)", key="edit_source_why", disabled=disabled)
     field_issues(what, WHY_FIELD)
     if editor is None or not st.button("Add source", key="edit_source_save"):
         return
@@ -894,7 +889,7 @@ def briefing_form(view: BriefingView, store: Store, editor: Editor | None) -> No
                 disabled=disabled,
             )
             field_issues(what, f"scenes[{index + 1}]", f"scene {index + 1}")
-    st.text_area("Why (required)", key="edit_briefing_why", disabled=disabled)
+    st.text_area("Why change this briefing (required)", key="edit_briefing_why", disabled=disabled)
     field_issues(what, WHY_FIELD)
     if editor is None or not st.button("Save briefing", key="edit_briefing_save"):
         return
