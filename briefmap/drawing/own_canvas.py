@@ -140,16 +140,19 @@ class OwnCanvasLayer(MapElement):
     _template = Template(
         "{% macro script(this, kwargs) %}{{ this.library }}\n"
         "window.__bmOwnCanvas({{ this.map_name() }}, {{ this.parent_name() }}, "
-        "{{ this.key_json }}, {{ this.payload_json }});\n{% endmacro %}"
+        "{{ this.key_json() }}, {{ this.payload_json }});\n{% endmacro %}"
     )
 
-    def __init__(self, payload_json: str, key: str) -> None:
+    def __init__(self, payload_json: str) -> None:
         super().__init__()
         self._name = "OwnCanvasLayer"
         self.library = OWN_CANVAS_SCRIPT
         self.payload_json = payload_json
-        # The layer's name in the page's count of drawn features (tests, bench).
-        self.key_json = script_json(key)
+
+    def key_json(self) -> str:
+        # The folder's group's name, stable across reruns (st_folium names groups by
+        # their place): a rerun's copy replaces the one before under the same key.
+        return script_json(self.parent_name())
 
 
 def build_own_layers_auto(
@@ -168,7 +171,7 @@ def build_own_layers_auto(
     for index, (sublayer, payload) in enumerate(zip(layer.sublayers, payloads, strict=True)):
         name = paths.own_layer_name(layer, sublayer)
         group = SafeFeatureGroup(name=name, show=True)
-        OwnCanvasLayer(payload, f"{layer.source_file}/{index}").add_to(group)
+        OwnCanvasLayer(payload).add_to(group)
         stable_ids(group, f"own/{layer.source_file}/{index}")
         groups.append(group)
     return groups

@@ -127,6 +127,9 @@
         // A rerun may add a folder's new copy before it removes the old one: only
         // the copy that last went on the map may say the folder is gone.
         var owner = window.__bmOwnDrawnBy = window.__bmOwnDrawnBy || {};
+        // The copy being built under each key: a rerun's new copy stops the old one's build.
+        var building = window.__bmOwnBuilding = window.__bmOwnBuilding || {};
+        building[key] = features;
         var next = 0, longest = 0, started = performance.now();
         features.on("add", function () {
             if (next === d.f.length) { drawn[key] = d.f.length; owner[key] = features; }
@@ -136,6 +139,7 @@
         // Features join the map a chunk per task, so the page answers between
         // chunks: 20,000 at once held it for over a second.
         function chunk() {
+            if (building[key] !== features) { return; }
             var from = performance.now(), end = Math.min(next + CHUNK, d.f.length);
             for (; next < end; next++) {
                 var f = d.f[next], style = d.S[f[1]];
