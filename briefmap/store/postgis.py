@@ -495,16 +495,21 @@ class PostgisStore:
             ).fetchone()
             assert row is not None  # noqa: S101 - the migration inserts the one row
             conn.execute("TRUNCATE audit, claim_places, places, claims, sources, briefings")
+            # COPY, and the claims' places in one statement after it rather than by
+            # the row trigger: an import of 100,000 claims in seconds, not minutes.
+            conn.execute("ALTER TABLE claims DISABLE TRIGGER claims_places")
             for kind in RECORD_KINDS:
-                table = TABLES[kind]
-                with conn.cursor() as cur:
-                    cur.executemany(
-                        f"INSERT INTO {table} (id, record, revision) VALUES (%s, %s, %s)",  # noqa: S608 - our table names
-                        [
-                            (rid, Json(record), revisions.get((kind, rid), 1))
-                            for rid, record in records.of(kind).items()
-                        ],
-                    )
+                with (
+                    conn.cursor() as cur,
+                    cur.copy(f"COPY {TABLES[kind]} (id, record, revision) FROM STDIN") as copy,
+                ):
+                    for rid, record in records.of(kind).items():
+                        copy.write_row((rid, Json(record), revisions.get((kind, rid), 1)))
+            conn.execute(
+                "INSERT INTO claim_places (claim_id, place_id) "
+                "SELECT id, place_id FROM claims, briefmap_claim_place_ids(record) AS place_id"
+            )
+            conn.execute("ALTER TABLE claims ENABLE TRIGGER claims_places")
             conn.execute(
                 "UPDATE meta SET meta = %s, as_of = %s",
                 (Json(records.meta) if records.meta is not None else None, records.as_of),

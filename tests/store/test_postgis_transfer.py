@@ -178,10 +178,33 @@ def test_init_creates_the_tables_once_and_a_missing_url_is_named(
     with fresh_database(migrated=False) as bare:
         monkeypatch.setenv(DATABASE_URL_ENV, bare)
         assert main(["db", "init"]) == 0
-        assert "Migrations run: 0001_store.sql" in capsys.readouterr().out
+        assert "Migrations run: 0001_store.sql, 0002_claim_place_ids.sql" in capsys.readouterr().out
         assert main(["db", "init"]) == 0
         assert "up to date" in capsys.readouterr().out
         PostgisStore(bare).close()  # ready for the app
     monkeypatch.delenv(DATABASE_URL_ENV)
     assert main(["db", "export", "somewhere"]) == 1
     assert f"set {DATABASE_URL_ENV}" in capsys.readouterr().err
+
+
+def test_the_claims_places_are_kept_by_an_import_and_by_a_save(tmp_path: Path, url: str) -> None:
+    import psycopg
+
+    folder = _canonical_copy(tmp_path)
+    records = FileStore(folder).records()
+
+    def named(claims: dict) -> set[tuple[str, str]]:
+        return {(cid, pid) for cid, c in claims.items() for pid in c["places"]}
+
+    def kept() -> set[tuple[str, str]]:
+        with psycopg.connect(url) as conn:
+            return set(conn.execute("SELECT claim_id, place_id FROM claim_places").fetchall())
+
+    with PostgisStore(url) as store:
+        store.replace_all(records, {}, [])
+        assert kept() == named(records.claims) and len(kept()) > len(records.claims)
+        cid, claim = next(iter(records.claims.items()))
+        other = next(p for p in records.places if p not in claim["places"])
+        edited = {**claim, "places": [*claim["places"], other]}
+        store.save([Edit("claim", cid, edited, 1)], Editor.typed("A"), "one more place")
+        assert kept() == named({**records.claims, cid: edited})
