@@ -88,17 +88,32 @@ def reviewed(draft: Draft, review: Review, gazetteer: Gazetteer, catalog: Catalo
 
 
 def what_it_changes(draft: Draft, catalog: Catalog) -> list[str]:
-    """How a reviewed draft meets the map: each line an addition, an upgrade or a contradiction."""
+    """How a reviewed draft meets the map: each line an addition, an upgrade or a contradiction.
+
+    Set against every claim at its places, former ones too: a report that
+    Russian troops are back where the map says they left reopens that claim,
+    and a withdrawal the map already holds as former is the same claim again,
+    not an addition. Rival actors are those of the claims still current.
+    """
     lines = []
     for place in draft.places:
-        here = [c for c in catalog.claims_at(place.id) if c.posture is not Posture.FORMER]
+        here = catalog.claims_at(place.id)
+        live = [c for c in here if c.posture is not Posture.FORMER]
         mine = [c for c in here if set(c.actors) & set(draft.actors)]
-        # Another actor's claim there, sharing none of this one's actors: a rival claim.
-        others = sorted({a for c in here if c not in mine for a in c.actors})
+        # Another actor's current claim there, sharing none of this one's actors: a rival claim.
+        others = sorted({a for c in live if c not in mine for a in c.actors})
         for claim in mine:
-            if claim.status is draft.status:
+            if claim.posture is not draft.posture:
+                change = f"{claim.posture.value} -> {draft.posture.value}"
+                if draft.posture is Posture.FORMER:
+                    lines.append(f"ends {claim.id} at {place.id} ({change})")
+                elif claim.posture is Posture.FORMER:
+                    lines.append(f"reopens {claim.id} at {place.id}, which the map has as former")
+                else:
+                    lines.append(f"changes the posture of {claim.id} at {place.id} ({change})")
+            elif claim.status is draft.status:
                 continue
-            if draft.status is ClaimStatus.DENIED:
+            elif draft.status is ClaimStatus.DENIED:
                 lines.append(
                     f"contradicts {claim.id} at {place.id} ({claim.status.value}): a denial"
                 )
@@ -109,6 +124,6 @@ def what_it_changes(draft: Draft, catalog: Catalog) -> list[str]:
                 )
         if others:
             lines.append(f"contradicts: {place.id} is already claimed by {', '.join(others)}")
-        if not here:
+        if not live and not mine:
             lines.append(f"adds a claim at {place.id}, where the map has none now")
     return lines

@@ -402,6 +402,24 @@ def test_a_reviewed_draft_is_set_against_the_map(desk: Desk, catalog: Catalog) -
     )
 
 
+def test_a_draft_is_set_against_the_maps_former_claims_too(desk: Desk, catalog: Catalog) -> None:
+    # Russia's claims at Qamishli airport are former: a return reopens them.
+    back = only(desk, "Russian troops reportedly returned to the airport at Qamishli.")
+    assert (
+        "reopens ctx-2026-qamishli-airport-withdrawal at qamishli_airport, which the map has as former"
+        in what_it_changes(back, catalog)
+    )
+    # The withdrawal the map holds as former, reported again: no addition, the same posture.
+    again = only(desk, "Russian forces withdrew from the observation post at Tell al-Hara.")
+    assert again.posture is Posture.FORMER
+    assert what_it_changes(again, catalog) == []
+    # A current claim ended by the draft.
+    gone = only(desk, "Russian forces withdrew from Khmeimim air base, a monitor said.")
+    assert "ends c03-khmeimim-access at khmeimim_air_base (current -> former)" in what_it_changes(
+        gone, catalog
+    )
+
+
 def test_the_analysts_edits_make_the_reviewed_draft(desk: Desk, catalog: Catalog) -> None:
     draft = only(desk, "Russian jets reportedly stayed at Khmeimim.")
     edited = replace(
