@@ -47,7 +47,13 @@ PLAY = """async ([seconds, speed]) => {
   const times = [];
   let last = stats.frames;
   S.speed(speed);
-  S.show("1900-01-01");  // the first day (clamped to the span)
+  // The first day (clamped to the span), timed apart: the first frame off the
+  // server's day also hides the server's layers, which the browser lays out again.
+  const opened = performance.now();
+  S.show("1900-01-01");
+  await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
+  const first = performance.now() - opened;
+  last = stats.frames;
   const frames0 = stats.frames, started = performance.now();
   S.start();
   await new Promise((res) => {
@@ -59,7 +65,8 @@ PLAY = """async ([seconds, speed]) => {
     requestAnimationFrame(look);
   });
   S.pause();
-  return {frames: stats.frames - frames0, seconds: (performance.now() - started) / 1000, times};
+  return {frames: stats.frames - frames0, seconds: (performance.now() - started) / 1000, times,
+    first};
 }"""
 
 
@@ -103,6 +110,7 @@ def _summary(res: dict[str, Any]) -> dict[str, float]:
         "frame_ms_mean": statistics.fmean(times),
         "frame_ms_p95": times[int(0.95 * (len(times) - 1))],
         "frames": res["frames"],
+        "first_frame_ms": res["first"],
     }
 
 

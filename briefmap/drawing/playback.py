@@ -98,6 +98,8 @@ def claim_steps(claim: Claim, known_by: str | None) -> list[tuple[str, int]]:
     history applies in order, each entry from its date, an undated end from
     ``known_by``; sampled there, its steps are the same function.
     """
+    if not claim.history:  # state_on's own first answer: the claim as it stands
+        return [(claim.reported, _CODE[claim.status, claim.posture])]
     days = {claim.reported}
     for change in claim.history:
         if change.date != UNKNOWN_DATE:
