@@ -172,6 +172,8 @@ class Tables:
         default_factory=list
     )  # capitalised words never a place ("Arabic")
     mentioned: dict[str, list[str]] = field(default_factory=dict)
+    # When a posture cue does not count (cues.json "posture_rules"; see read_posture).
+    posture_rules: dict[str, list[str]] = field(default_factory=dict)
 
     @cached_property
     def index(self) -> PhraseIndex:
@@ -309,6 +311,11 @@ def load_tables(data_dir: Path, actor_names: dict[str, list[str]] | None = None)
         },
         speakers=speakers,
         mentioned=mentioned,
+        posture_rules={
+            k: [w.lower() for w in _strings(cues_path, f"posture_rules.{k}", v)]
+            for k, v in cues.get("posture_rules", {}).items()
+            if k != "about"
+        },
     )
 
 
@@ -447,12 +454,84 @@ def read_status(
 
 
 def read_posture(tables: Tables, text: str, start: int, end: int) -> tuple[Posture, Cue | None]:
-    """Proposed, former or current, by the clause's cues: a proposal wins over a past position."""
+    """Proposed, former or current, by the clause's cues: a proposal wins over a past position.
+
+    A cue counts unless the table's ``posture_rules`` say its place in the
+    sentence makes it about something else (:func:`posture_cue_counts`).
+    """
     for posture in (Posture.PROPOSED, Posture.FORMER):
-        cues = find(tables, posture.value, text, start, end)
+        cues = [
+            c
+            for c in find(tables, posture.value, text, start, end)
+            if posture_cue_counts(tables, text, start, c, posture)
+        ]
         if cues:
             return posture, cues[0]
     return Posture.CURRENT, None
+
+
+_WORD = re.compile(r"[\w'-]+")
+PAST_PLAN_REACH = 3  # words before a plan cue searched for "had": "had planned to send"
+
+
+def posture_cue_counts(tables: Tables, text: str, start: int, cue: Cue, posture: Posture) -> bool:
+    """Whether a posture cue says the claim's posture, by the words around it (general English).
+
+    - a departure verb ("left") counts only with what was left after it: a
+      name or a determiner ("left Kobani", "left their posts"), not "left
+      behind", "left in place", "left towards the coast";
+    - a plan in the past perfect ("had planned to") is over: not a proposal;
+    - a participle right after an article ("an abandoned post") describes a
+      thing, not the claim;
+    - a former cue in a relative clause ("positions that government forces
+      abandoned") is about the noun it describes, not the claim.
+    """
+    rules = tables.posture_rules
+    phrase = cue.phrase.lower()
+    before = [w.lower() for w in _WORD.findall(text[start : cue.start])]
+    if phrase in rules.get("needs_object", ()):
+        following = _WORD.search(text, cue.end)
+        gap = text[cue.end : following.start()] if following else ""
+        word = following.group() if following else ""
+        if (
+            not word
+            or gap.strip()
+            or not (word[:1].isupper() or word.lower() in rules.get("objects", ()))
+        ):
+            return False
+    if posture is Posture.PROPOSED:
+        # "had planned to", "had been planning to send": the plan's verb group, in the past perfect.
+        near = text[start : cue.start].rsplit(",", 1)[-1]
+        group = [w.lower() for w in _WORD.findall(near)][-PAST_PLAN_REACH:]
+        for lead in rules.get("past_plan", ()):
+            n = len(lead.split())
+            if any(group[i : i + n] == lead.split() for i in range(len(group))):
+                return False
+        return True
+    if before and before[-1] in rules.get("articles", ()) and re.search(r"(?:ed|en|wn)$", phrase):
+        return False
+    return not _in_relative_clause(tables, text, start, cue)
+
+
+def _in_relative_clause(tables: Tables, text: str, start: int, cue: Cue) -> bool:
+    """The cue follows a relative pronoun after a noun, with no comma or verb of saying between."""
+    rules = tables.posture_rules
+    markers = set(rules.get("relative_markers", ()))
+    heads = set(rules.get("complement_heads", ()))
+    said = {
+        c.start
+        for kind in ("stated", "reported", "denied")
+        for c in find(tables, kind, text, start, cue.start)
+    }
+    words = list(_WORD.finditer(text, start, cue.start))
+    for k in range(len(words) - 1, 0, -1):
+        word = words[k]
+        if "," in text[word.start() : cue.start] or word.start() in said:
+            return False
+        if word.group().lower() in markers:
+            head = words[k - 1]
+            return head.group().lower() not in heads and head.start() not in said
+    return False
 
 
 def precision_cue(tables: Tables, text: str, start: int, end: int, lo: int, hi: int) -> Cue | None:

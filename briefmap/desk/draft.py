@@ -53,7 +53,7 @@ class Draft:
     end_date: str | None = None  # the day a former claim ended, when the text gives it
     no_comment: Cue | None = None
     may_confirm: bool = False
-    clause: str = "sentence"  # "sentence", "main", "elaboration", "background"
+    clause: str = "sentence"  # "sentence", "main", "elaboration", "background", "statement"
     unplaced: tuple[Unplaced, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -277,6 +277,12 @@ class Desk:
                 continue
             status, cue, speaker = reading.status, reading.cue, reading.speaker
             notes: list[str] = []
+            if kind == "statement":
+                # What the speaker of the denial says on: their statement, stated when on the record.
+                said = cue_words.find(self.tables, ClaimStatus.STATED.value, text, a, b)
+                on_record = speaker is not None and (speaker.named or speaker.actor is not None)
+                status = ClaimStatus.STATED if on_record else ClaimStatus.REPORTED
+                cue = said[0] if said else None
             if kind == "elaboration" and status is ClaimStatus.STATED:
                 status, cue = ClaimStatus.REPORTED, None
                 notes.append(
@@ -328,6 +334,12 @@ class Desk:
             cuts += [
                 (c.start, "elaboration")
                 for c in cue_words.find(self.tables, "clause_elaboration", text, lo, hi)[:1]
+            ]
+        if status is ClaimStatus.DENIED:
+            # "X dismissed the reports as baseless and said Y": the denial, then a statement.
+            cuts += [
+                (c.start, "statement")
+                for c in cue_words.find(self.tables, "clause_statement", text, lo, hi)[:1]
             ]
         cuts += [
             (c.start, "background")

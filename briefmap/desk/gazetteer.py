@@ -56,6 +56,12 @@ PARTICLES = frozenset(
     ["tell", "tel", "tal", "tall", "ain", "ayn", "deir", "dayr", "beit", "bayt", "kafr", "kfar", "jabal", "jebel", "khan", "ras", "abu", "umm", "bab", "wadi", "bir", "sheikh", "shaykh", "qasr", "nahr", "marj", "hay"]
 )  # fmt: skip
 NEAR_CUTOFF = 88.0  # rapidfuzz ratio of near-miss keys, 0-100
+# The country the data is about: the catalog's places count as its. A near miss
+# reads a name as a place of the country the text is about only (see
+# Gazetteer.near): "Hader", a Syrian village GeoNames does not list, is not the
+# Israeli town of Hadera in a report about the Golan.
+FOCUS_COUNTRY = COUNTRIES[0]
+NEAR_CHOICES = 5  # the closest keys tried, best first, for one in the text's country
 NEAR_MIN_LETTERS = 5
 
 # A word of text: letters and digits with the marks that ride on them
@@ -338,17 +344,44 @@ class Gazetteer:
             start, end, text[start:end], key, tuple(ids), score, actor_name=key in self.actor_keys
         )
 
-    def near(self, text: str, toks: list[Token], index: int, width: int) -> Mention | None:
-        """The place ``width`` tokens from ``index`` nearly name, or ``None``."""
+    def country_of(self, place_id: str) -> str:
+        """A place's country as near misses read it: the catalog's places are the focus country's."""
+        place = self.places[place_id]
+        return FOCUS_COUNTRY if place.in_catalog or not place.country else place.country
+
+    def near(
+        self, text: str, toks: list[Token], index: int, width: int, country: str | None = None
+    ) -> Mention | None:
+        """The place ``width`` tokens from ``index`` nearly name, or ``None``.
+
+        With ``country``, only a place of that country: a misspelling is of a
+        place the text is about, while a name that is nearly one abroad is
+        more often a village GeoNames does not list (it is then listed as not
+        placed, never pinned across a border).
+        """
         group = toks[index : index + width]
         key = " ".join(w for t in group for w in t.folded)
         if len(key) < NEAR_MIN_LETTERS or key in self.stop_keys or key in self.actor_keys:
             return None
         sounds, keys = self._near.get(width, ([], []))
-        best = process.extractOne(sound(key), sounds, scorer=fuzz.ratio, score_cutoff=NEAR_CUTOFF)
-        if best is None:
-            return None
-        return self._mention(text, group[0].start, group[-1].end, keys[best[2]], float(best[1]))
+        for _sound, score, position in process.extract(
+            sound(key), sounds, scorer=fuzz.ratio, score_cutoff=NEAR_CUTOFF, limit=NEAR_CHOICES
+        ):
+            found = keys[position]
+            ids = [i for i in self.names[found] if country in (None, self.country_of(i))]
+            if ids:
+                ids.sort(key=lambda i: not self.places[i].in_catalog)
+                start, end = group[0].start, group[-1].end
+                return Mention(
+                    start,
+                    end,
+                    text[start:end],
+                    found,
+                    tuple(ids),
+                    float(score),
+                    actor_name=found in self.actor_keys,
+                )
+        return None
 
 
 def build_gazetteer(

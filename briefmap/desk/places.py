@@ -11,12 +11,13 @@ not placed.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from briefmap.data.schema import Precision
 from briefmap.desk import cues as cue_words
 from briefmap.desk.cues import Cue, Tables
-from briefmap.desk.gazetteer import Gazetteer, Mention, Token, fold
+from briefmap.desk.gazetteer import FOCUS_COUNTRY, Gazetteer, Mention, Token, fold
 
 MONTHS_DAYS = frozenset({
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -66,7 +67,20 @@ class PlaceReader:
     tables: Tables
     locative: re.Pattern[str]
 
+    def text_country(self, found: list[Mention]) -> str:
+        """The country the text is about: that of most places it names exactly (the focus country on a tie or none)."""
+        counts = Counter(
+            self.gazetteer.country_of(m.candidates[0])
+            for m in found
+            if m.candidates and m.score >= 100 and not m.actor_name
+        )
+        if not counts:
+            return FOCUS_COUNTRY
+        return max(counts, key=lambda c: (counts[c], c == FOCUS_COUNTRY))
+
     def near_misses(self, text: str, toks: list[Token], found: list[Mention]) -> list[Mention]:
+        """Names nearly known, read as places of the country the text is about only."""
+        country = self.text_country(found)
         covered = _covered(toks, found)
         out: list[Mention] = []
         skip = -1
@@ -84,7 +98,7 @@ class PlaceReader:
                     i + 1 >= len(toks) or i + 1 in covered or not _name_like(toks[i + 1].text)
                 ):
                     continue
-                hit = self.gazetteer.near(text, toks, i, width)
+                hit = self.gazetteer.near(text, toks, i, width, country)
                 if hit is not None:
                     out.append(hit)
                     skip = i + width - 1
@@ -117,7 +131,18 @@ class PlaceReader:
             region_next = bool(region) and not text[region[-1].end : tok.start].strip()
             key = fold(name)
             is_country = key in countries
-            if self.locative.search(before) or region_next:
+            if self._compass_region(name, countries):
+                # "Northern Syria" needs no word of place before it (a title, a sentence's start).
+                out.append(
+                    Unplaced(
+                        name,
+                        tok.start,
+                        toks[j].end,
+                        Precision.REGION,
+                        "a region the gazetteer has no outline for",
+                    )
+                )
+            elif self.locative.search(before) or region_next:
                 is_actor = name.casefold() in self.tables.actor_aliases
                 if region_next and (is_country or is_actor):
                     out.append(
@@ -133,6 +158,15 @@ class PlaceReader:
                     out.append(Unplaced(name, tok.start, toks[j].end))
             i = j + 1
         return out
+
+    def _compass_region(self, name: str, countries: set[str]) -> bool:
+        """A compass word and a country or an actor's name ("Northern Syria"): a region by itself."""
+        words = name.split(maxsplit=1)
+        if len(words) != 2 or words[0].lower() not in self.tables.precision.get(
+            "region_before", []
+        ):
+            return False
+        return fold(words[1]) in countries or words[1].casefold() in self.tables.actor_aliases
 
     def choose(self, m: Mention, cue: Cue | None) -> tuple[list[DraftPlace], Unplaced | None]:
         """The place(s) a name stands for, by the precision the text gives it.

@@ -1,0 +1,106 @@
+"""The desk's general rules for cues that misled it on reports it was not written for (issue 28).
+
+Each is a rule of English or of geography, kept in the tables where it is
+words (``geodata/desk/cues.json``: ``posture_rules``, ``clauses.statement``):
+a departure verb needs what was left; a plan in the past perfect is over; a
+participle after an article, or a cue in a relative clause, describes a
+thing, not the claim; a statement after a denial is a statement; a compass
+word and a country are a region without a word of place; a near miss reads
+a name as a place of the country the text is about only.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from briefmap.data.schema import ClaimStatus, Posture
+from briefmap.desk.draft import Desk
+from briefmap.desk.text import read_report
+
+DAY = "2025-11-20"
+
+
+def drafts(desk: Desk, text: str):
+    return desk.draft(read_report(text), date=DAY)
+
+
+def one(desk: Desk, text: str):
+    made = drafts(desk, text).drafts
+    assert len(made) == 1, [(d.clause, d.text) for d in made]
+    return made[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "posture"),
+    [
+        ("Russian military police left Kobani on Sunday, residents said.", Posture.FORMER),
+        ("Russian troops left their positions near Qamishli, a monitor said.", Posture.FORMER),
+        ("Officials said the Russian convoy left towards Latakia.", Posture.CURRENT),
+        ("Russian officers left behind a small team at Qamishli airport.", Posture.CURRENT),
+    ],
+)
+def test_a_departure_verb_needs_what_was_left(desk: Desk, text: str, posture: Posture) -> None:
+    assert one(desk, text).posture is posture
+
+
+def test_a_plan_in_the_past_perfect_is_not_a_proposal(desk: Desk) -> None:
+    assert one(desk, "Russia plans to send troops to Qamishli.").posture is Posture.PROPOSED
+    for text in (
+        "Russia had planned to send troops to Qamishli.",
+        "Russia had been planning to send troops to Qamishli.",
+    ):
+        assert one(desk, text).posture is not Posture.PROPOSED, text
+
+
+def test_a_former_cue_describing_a_thing_is_not_the_claims_posture(desk: Desk) -> None:
+    took = one(desk, "SDF fighters took over an abandoned post outside Amuda, a monitor said.")
+    assert took.posture is Posture.CURRENT
+    side = one(
+        desk,
+        "The SDF said they had taken control of positions in Hasakah that government forces "
+        "abandoned last week.",
+    )
+    assert side.posture is Posture.CURRENT
+    # A "that" after a verb of saying or "reports" opens what is said, not a relative clause.
+    said = one(desk, "Officials said that Russian forces abandoned their posts at Tell al-Hara.")
+    assert said.posture is Posture.FORMER
+    denied = one(desk, "The Kremlin denied reports that Russian forces abandoned Khmeimim.")
+    assert denied.posture is Posture.FORMER
+
+
+def test_a_statement_after_a_denial_is_a_statement(desk: Desk) -> None:
+    made = drafts(
+        desk, "Peskov dismissed the reports as baseless and said Russian forces remained in Latakia."
+    ).drafts
+    latakia = next(d for d in made if [p.id for p in d.places] == ["latakia"])
+    assert latakia.status is ClaimStatus.STATED and latakia.status_cue.phrase == "said"
+    # A denial alone stays a denial.
+    assert one(desk, "The Kremlin denied that Russian jets were at Khmeimim.").status is (
+        ClaimStatus.DENIED
+    )
+
+
+def test_a_compass_word_and_a_country_are_a_region_without_a_word_of_place(desk: Desk) -> None:
+    report = drafts(desk, "Northern Syria briefing\n\nRussian patrols reportedly reached Amuda.")
+    (region,) = [u for u in report.unplaced if u.name == "Northern Syria"]
+    assert region.precision is not None and region.precision.value == "region"
+
+
+def test_a_near_miss_is_a_place_of_the_country_the_text_is_about(desk: Desk) -> None:
+    # Hader, a Syrian village GeoNames does not list, is not the Israeli town of Hadera.
+    golan = drafts(
+        desk,
+        "Israeli forces set up a checkpoint near the village of Hader, residents said.\n\n"
+        "Israel said its troops would stay on Mount Hermon.",
+    )
+    assert all(p.id != "gn-294946" for d in golan.drafts for p in d.places)
+    assert "Hader" in [u.name for u in golan.unplaced]
+    # A misspelling of a place of the country is still read as it.
+    assert [p.id for p in one(desk, "Russian patrols reportedly reached Kamishli.").places] == [
+        "qamishli"
+    ]
+    # In a text about Israel, a near miss may be an Israeli town.
+    israel = drafts(
+        desk, "Israeli police said protests spread from Haifa and Tel Aviv to the town of Haderra."
+    )
+    assert "gn-294946" in {p.id for d in israel.drafts for p in d.places}
