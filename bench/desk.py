@@ -40,7 +40,9 @@ from briefmap.desk.text import read_report
 
 REPORTS = Path(__file__).resolve().parents[1] / "tests" / "desk" / "reports"
 EXPECTED = REPORTS / "expected.json"
-# Written and labelled after the tables were last changed, measured once, never tuned on.
+# Written and labelled before they were first drafted, measured once, never tuned on
+# (h1-h4's misses then led to the general rules of issue 28's part 2; h5-h8 were
+# written before those rules and first drafted after them: see its expected.json).
 HELD_OUT = REPORTS / "heldout"
 TARGETS = {"place_recall": 0.90, "place_precision": 0.85, "status": 0.80, "posture": 0.80}
 LONG_WORDS = 2_000
@@ -256,7 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     print("Test set (tests/desk/reports/):")
     print(format_scores(scores, timings()))
     held = score(desk, HELD_OUT)
-    print("\nHeld out (tests/desk/reports/heldout/, never tuned on):")
+    print(
+        "\nHeld out (tests/desk/reports/heldout/: h1-h4 seen once before the rules, h5-h8 never):"
+    )
     print(format_scores(held))
     if args.misses:
         for name in (
