@@ -70,7 +70,8 @@ def test_a_former_cue_describing_a_thing_is_not_the_claims_posture(desk: Desk) -
 
 def test_a_statement_after_a_denial_is_a_statement(desk: Desk) -> None:
     made = drafts(
-        desk, "Peskov dismissed the reports as baseless and said Russian forces remained in Latakia."
+        desk,
+        "Peskov dismissed the reports as baseless and said Russian forces remained in Latakia.",
     ).drafts
     latakia = next(d for d in made if [p.id for p in d.places] == ["latakia"])
     assert latakia.status is ClaimStatus.STATED and latakia.status_cue.phrase == "said"
