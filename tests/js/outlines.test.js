@@ -142,11 +142,14 @@ test("nothing changes while the tiles load", () => {
 test("a basemap whose tiles fail shows the outlines and the note, and loses its attribution", () => {
     const {map, group, tiles} = setUp();
     let corners = 0;  // the map is framed again around the note (fit-when-sized.js)
-    map.on("bmcorners", () => { corners += 1; });
+    let outlined = null;  // whether the outlines (and their credit) were in then
+    map.on("bmcorners", () => { corners += 1; outlined = map.hasLayer(group); });
     tiles.fire("tileerror");
     tiles.fire("tileerror");
     assert.deepEqual(notes(map), [NOTE]);
     assert.equal(corners, 1);
+    // Once the credits beside the note are final: the note wraps with them.
+    assert.equal(outlined, true);
     assert.equal(map.controls[0].options.position, "bottomright");
     assert.ok(map.hasLayer(group));
     assert.equal(map.attributions["Tiles © Esri"], 0);
@@ -154,6 +157,7 @@ test("a basemap whose tiles fail shows the outlines and the note, and loses its 
     tiles.fire("tileload");
     assert.deepEqual(notes(map), []);
     assert.equal(corners, 2);
+    assert.equal(outlined, false);
     assert.ok(!map.hasLayer(group));
     assert.equal(map.attributions["Tiles © Esri"], 1);
 });

@@ -73,16 +73,21 @@
 
     function refresh() {
         var failing = down.some(function (layer) { return map.hasLayer(layer); });
+        // fit-when-sized.js frames around the note at once: once the credits
+        // beside it are what they will stay (the outlines' in, or out), for the
+        // note wraps with them. Told before the outlines' credit came in, the map
+        // was framed for a note of two lines that then took one, and a page
+        // opened later framed the same scene some pixels apart.
         if (failing && !noticeShown) {
             notice.addTo(map);
-            map.fire("bmcorners");  // fit-when-sized.js frames around the note at once
             noticeShown = true;
             if (!map.hasLayer(group)) { group.addTo(map); shownByUs = true; }
+            map.fire("bmcorners");
         } else if (!failing && noticeShown) {
             notice.remove();
-            map.fire("bmcorners");
             noticeShown = false;
             if (shownByUs) { map.removeLayer(group); shownByUs = false; }
+            map.fire("bmcorners");
         }
     }
     function forget(layer) {
