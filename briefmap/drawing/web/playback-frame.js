@@ -28,6 +28,7 @@
         var UNITS = ["day", "week", "month"];
         var REPORT_AFTER_MS = 350;  // a pause, or the last of a run of steps
         var RING = "#111111";
+        var MAX_RINGS = 2000;
         var t = null, first = 0, last = 0, served = null;
         var day = 0, since = null, playing = false, active = false, looping = false;
         var unit = "month", speed = SPEEDS[3][1], pos = 0, clock = null, fr = null, prev = null;
@@ -200,13 +201,19 @@
                     paint(g, P.styleOf(t, fr, b.f));
                 });
             }
-            // What changed: a ring round each point, the outline drawn again in ink.
-            g.lineWidth = 2; g.strokeStyle = RING;
+            // What changed: a ring round each point in view, all in one path. After a
+            // jump (more than MAX_RINGS changed) rings would cover the map and say nothing.
+            if (changed.length > MAX_RINGS) { return; }
+            g.beginPath();
             changed.forEach(function (p) {
                 if (!t.pt[p]) { return; }
-                g.beginPath(); g.arc(mx[p] * scale - o.x, my[p] * scale - o.y, r + 4, 0, 2 * Math.PI);
-                g.stroke();
+                var x = mx[p] * scale - o.x, y = my[p] * scale - o.y;
+                if (x < -r - 4 || y < -r - 4 || x > size.x + r + 4 || y > size.y + r + 4) { return; }
+                g.moveTo(x + r + 4, y);
+                g.arc(x, y, r + 4, 0, 2 * Math.PI);
             });
+            g.lineWidth = 2; g.strokeStyle = RING;
+            g.stroke();
         }
 
         // Outlines and lines (shapes: feature, style key, ...), in drawing order.
