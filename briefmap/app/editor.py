@@ -938,13 +938,24 @@ def _changed_fields(entry: AuditEntry) -> str:
     return ", ".join(changed) or "nothing"
 
 
+# How the trail names an editor it did not see sign in: a typed name is anyone's to type,
+# so it must never read as a signed-in editor's ("anyone" mode, a name like theirs).
+WHO_MARKS = {"name:": " (typed name, not checked)", "cli:": " (command line)"}
+
+
+def who_shown(entry: AuditEntry) -> str:
+    """The editor of a change as the audit table shows it: a typed name says it is one."""
+    mark = next((m for prefix, m in WHO_MARKS.items() if entry.who.startswith(prefix)), "")
+    return plain_text(entry.who_name) + mark
+
+
 def audit_rows(entries: Sequence[AuditEntry]) -> list[dict[str, Any]]:
     """Audit entries as a table's rows: when, who, what record, which fields, why."""
     return [
         {
             "#": e.seq,
             "When (UTC)": e.at,
-            "Who": e.who_name,
+            "Who": who_shown(e),
             "Record": f"{e.kind} {e.record_id}",
             "Revision": e.revision,
             "Changed": _changed_fields(e),

@@ -269,6 +269,10 @@ class Record:
         except UnicodeEncodeError as exc:
             self.fail(name, f"holds a character that is not text (U+{ord(value[exc.start]):04X})")
             return None
+        if "\x00" in value:
+            # Never meant, and PostgreSQL's text and jsonb cannot hold it: the shared store would fail.
+            self.fail(name, "holds a NUL character (U+0000), which no text may")
+            return None
         # One spelling per text: composed characters, so search and duplicates agree.
         return unicodedata.normalize("NFC", value)
 

@@ -337,6 +337,7 @@ def check_edits(
     *,
     why: str | None = None,
     before: LoadResult | None = None,
+    who: Editor | None = None,
 ) -> list[ValidationIssue]:
     """What the loader's rules say against these edits; empty when they may be saved.
 
@@ -344,8 +345,9 @@ def check_edits(
     store's records before the edits; ``before`` is their validated load when
     the caller has it (else it is made): an issue the data had already is not
     the edits' fault and is not returned. ``why``, when given, must be a
-    non-empty note (an issue on field ``"why"``).
+    non-empty note (an issue on field ``"why"``) of at most 2,000 characters;
+    ``who``, when given, an editor whose name and id a store can keep.
     """
     from briefmap.store.checks import edit_issues
 
-    return edit_issues(records, edits, why=why, before=before)
+    return edit_issues(records, edits, why=why, before=before, who=who)

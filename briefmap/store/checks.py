@@ -26,13 +26,23 @@ from briefmap.data.schema import (
     RETIRED_FIELD,
     SOURCES_FILE,
 )
-from briefmap.data.validate import Collector, ValidationIssue, examples_text, real_day, short
+from briefmap.data.validate import (
+    MAX_DEPTH,
+    TEXT_LIMITS,
+    Collector,
+    ValidationIssue,
+    depth_over,
+    examples_text,
+    real_day,
+    short,
+)
 from briefmap.engine.briefings import briefing_file, briefings_of
 from briefmap.engine.state import SLUG
 from briefmap.store.base import (
     RECORD_KINDS,
     WHY_FIELD,
     Edit,
+    Editor,
     RecordKind,
     StoredRecords,
     record_id,
@@ -47,6 +57,13 @@ KIND_FILES: dict[RecordKind, str] = {
 }
 # Where the note a change needs is reported: no file holds it.
 CHANGE = "change"
+# A change's note is read in the audit trail as a claim's history note is: short
+# text (a 50 MB note was written to changes.jsonl and read back on every start).
+MAX_WHY = 2_000
+# Who made a change: the shown name as long as a history entry's "editor"; the id
+# holds an OpenID issuer's address and subject (at most 255 characters each).
+MAX_EDITOR_NAME = TEXT_LIMITS["editor"]
+MAX_EDITOR_ID = 600
 
 
 def kind_file(kind: RecordKind, rid: str) -> str:
@@ -97,6 +114,77 @@ def validated_briefings(
     )
 
 
+def unstorable(value: str) -> str | None:
+    r"""Why a text cannot be stored as it is, ``None`` when it can.
+
+    A lone surrogate (a JSON ``\ud800`` escape) cannot be written as UTF-8: the files
+    store would fail between writing a record and its audit line. PostgreSQL's
+    text and jsonb hold no NUL character.
+    """
+    if "\x00" in value:
+        return "holds a NUL character (U+0000), which no text may"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"holds a character that is not text (U+{ord(value[exc.start]):04X})"
+    return None
+
+
+def audit_issues(who: Editor | None, why: object) -> list[ValidationIssue]:
+    """What is wrong with a change's note and its editor, before anything is written.
+
+    Each is checked when given (not ``None``). An empty note is refused (field
+    ``why``), as are a note over
+    :data:`MAX_WHY` characters and an editor's name or id over its limit or
+    holding what no store can keep (:func:`unstorable`).
+    """
+    issues: list[ValidationIssue] = []
+    if why is None:
+        pass
+    elif not isinstance(why, str) or not why.strip():
+        issues.append(ValidationIssue(CHANGE, "-", WHY_FIELD, "say why: every change needs a note"))
+    else:
+        problem = unstorable(why)
+        if problem is None and len(why.strip()) > MAX_WHY:
+            problem = f"is {len(why.strip()):,} characters long; at most {MAX_WHY:,}"
+        if problem:
+            issues.append(ValidationIssue(CHANGE, "-", WHY_FIELD, problem))
+    if who is not None:
+        for name, value, limit in (
+            ("who", who.id, MAX_EDITOR_ID),
+            ("who_name", who.name, MAX_EDITOR_NAME),
+        ):
+            if not isinstance(value, str) or (name == "who" and not value.strip()):
+                problem = "a change needs its editor"
+            else:
+                problem = unstorable(value) or (
+                    f"is {len(value):,} characters long; at most {limit:,}"
+                    if len(value) > limit
+                    else None
+                )
+            if problem:
+                issues.append(ValidationIssue(CHANGE, "-", name, problem))
+    return issues
+
+
+def nesting_issues(edits: Sequence[Edit]) -> list[ValidationIssue]:
+    """Records nested deeper than a data file may be (read without recursion).
+
+    Checked before a record is copied or read: a list nested 5,000 deep made
+    the save fail with Python's RecursionError instead of a refusal.
+    """
+    return [
+        ValidationIssue(
+            kind_file(e.kind, e.id) if e.kind in RECORD_KINDS and isinstance(e.id, str) else CHANGE,
+            short(e.id, quote=False),
+            "-",
+            f"nests lists and objects more than {MAX_DEPTH} levels deep",
+        )
+        for e in edits
+        if depth_over(e.record)
+    ]
+
+
 def _shape_issues(edits: Sequence[Edit]) -> list[ValidationIssue]:
     """What is wrong with the edits themselves, before their records are read."""
     issues: list[ValidationIssue] = []
@@ -128,6 +216,13 @@ def _shape_issues(edits: Sequence[Edit]) -> list[ValidationIssue]:
         file = kind_file(edit.kind, edit.id)
         if not isinstance(edit.record, dict):
             issues.append(ValidationIssue(file, rid, "-", "a record is a JSON object"))
+            continue
+        if depth_over(edit.record):
+            issues += nesting_issues([edit])
+            continue
+        problem = unstorable(edit.id)
+        if problem:
+            issues.append(ValidationIssue(file, rid, "id", problem))
             continue
         if (edit.kind, edit.id) in seen:
             issues.append(ValidationIssue(file, rid, "id", "is changed twice in one save"))
@@ -192,6 +287,7 @@ def edit_issues(
     *,
     why: str | None = None,
     before: LoadResult | None = None,
+    who: Editor | None = None,
 ) -> list[ValidationIssue]:
     """See :func:`briefmap.store.base.check_edits`.
 
@@ -199,7 +295,7 @@ def edit_issues(
     record (a claim that no longer validates because a source it cites
     changed); issues the other records had before are not the edits' fault.
     """
-    return checked_edits(records, edits, why=why, before=before).issues
+    return checked_edits(records, edits, why=why, before=before, who=who).issues
 
 
 @dataclass(frozen=True)
@@ -219,11 +315,11 @@ def checked_edits(
     *,
     why: str | None = None,
     before: LoadResult | None = None,
+    who: Editor | None = None,
 ) -> CheckedEdits:
     """:func:`edit_issues`, with the validated part a store patches its catalog with."""
     issues: list[ValidationIssue] = []
-    if why is not None and (not isinstance(why, str) or not why.strip()):
-        issues.append(ValidationIssue(CHANGE, "-", WHY_FIELD, "say why: every change needs a note"))
+    issues += audit_issues(who, why)
     shape = _shape_issues(edits)
     if shape:
         return CheckedEdits(issues + shape)

@@ -66,7 +66,14 @@ from briefmap.store.base import (
     utc_now,
 )
 from briefmap.store.canonical import Memo, canonical_json, log_line
-from briefmap.store.checks import KIND_FILES, CheckedEdits, checked_edits, patched, with_edits
+from briefmap.store.checks import (
+    KIND_FILES,
+    CheckedEdits,
+    checked_edits,
+    nesting_issues,
+    patched,
+    with_edits,
+)
 
 CHANGES_FILE = "changes.jsonl"
 LOCK_FILE = ".briefmap.lock"
@@ -335,6 +342,9 @@ class FileStore:
                     )
                 ]
             )
+        deep = nesting_issues(edits)  # before copying: a deep copy of those recurses
+        if deep:
+            raise ChangeRefused(deep)
         # The store's own copies: a caller's form may go on changing its dicts.
         edits = [replace(e, record=copy.deepcopy(e.record)) for e in edits]
         with self._locked():
@@ -347,7 +357,7 @@ class FileStore:
                     current = state.records.of(edit.kind).get(edit.id)
                     raise StaleRevision(edit.kind, edit.id, edit.expected_revision, actual, current)
             before = self._load_for(state)
-            checked = checked_edits(state.records, edits, why=why, before=before.loaded)
+            checked = checked_edits(state.records, edits, why=why, before=before.loaded, who=who)
             if checked.issues:
                 raise ChangeRefused(checked.issues)
             written = self._write(state, edits)

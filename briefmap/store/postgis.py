@@ -302,6 +302,8 @@ class PostgisStore:
 
     def get(self, kind: RecordKind, record_id: str) -> tuple[dict[str, Any] | None, int]:
         """The raw record (retired or not) and its revision; ``(None, 0)`` when absent."""
+        if "\x00" in record_id:  # no id holds it (a link's ?claim=a%00b); PostgreSQL refuses it
+            return None, 0
         with self._connection() as conn:
             row = conn.execute(
                 f"SELECT record, revision FROM {TABLES[kind]} WHERE id = %s",  # noqa: S608 - our table names
@@ -323,6 +325,8 @@ class PostgisStore:
 
     def history(self, kind: RecordKind, record_id: str) -> list[AuditEntry]:
         """The record's changes, oldest first."""
+        if "\x00" in record_id:  # no id holds it; PostgreSQL refuses it in a query
+            return []
         with self._connection() as conn:
             rows = conn.execute(
                 f"SELECT {AUDIT_COLUMNS} FROM audit WHERE kind = %s AND record_id = %s "  # noqa: S608 - constant
@@ -403,8 +407,8 @@ class PostgisStore:
             befores: dict[tuple[str, str], dict[str, Any] | None] = {}
             for edit in edits:
                 key = (edit.kind, edit.id)
-                if edit.kind not in TABLES or not isinstance(edit.id, str):
-                    continue  # check_edits names what is wrong with it
+                if edit.kind not in TABLES or not isinstance(edit.id, str) or "\x00" in edit.id:
+                    continue  # check_edits names what is wrong with it (no text holds NUL)
                 if key not in revisions:
                     found = conn.execute(
                         f"SELECT record, revision FROM {TABLES[edit.kind]} WHERE id = %s",  # noqa: S608 - our table names
@@ -417,7 +421,9 @@ class PostgisStore:
                     )
                 revisions[key] += 1
                 befores[key] = edit.record
-            issues = check_edits(snap.records, edits, why=why, before=self._loaded_for(snap))
+            issues = check_edits(
+                snap.records, edits, why=why, before=self._loaded_for(snap), who=who
+            )
             if issues:
                 raise ChangeRefused(issues)
             seq = snap.last_seq

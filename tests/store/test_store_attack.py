@@ -1,0 +1,118 @@
+"""The store under attack (issue 27): what a hostile or careless caller gives a save.
+
+Each case on every store (the files, and PostgreSQL when it is there): a save
+is refused with its located issue, never an exception, and nothing is written
+(the files unchanged, the audit trail as it was). The editor page and the desk
+call the same ``save``; these are what a crafted request, a token's claims or
+a hand-made script could hand it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import OpenStore, claim
+
+from briefmap.store.base import ChangeRefused, Edit, Editor, Store
+from briefmap.store.checks import MAX_WHY
+
+AMIRA = Editor(id="oidc:https://id.example|amira", name="Amira H.", signed_in=True)
+
+
+def _deep(levels: int) -> list:
+    nested: list = []
+    for _ in range(levels):
+        nested = [nested]
+    return nested
+
+
+def _refused(store: Store, edits: list[Edit], who: Editor, why: str) -> ChangeRefused:
+    """Save, expecting a refusal; the store's version and trail unchanged by it."""
+    version, recent = store.version(), store.recent(5)
+    with pytest.raises(ChangeRefused) as refused:
+        store.save(edits, who, why)
+    assert store.version() == version
+    assert store.recent(5) == recent
+    return refused.value
+
+
+def _edit(store: Store, **changes: object) -> Edit:
+    record, revision = store.get("claim", "c-harbour")
+    assert record is not None
+    return Edit("claim", "c-harbour", {**record, **changes}, revision)
+
+
+def test_a_record_nested_thousands_deep_is_refused_not_a_recursion_error(store: Store) -> None:
+    # A form never makes one; a script or a crafted edit can (Python's deep copy recursed).
+    refused = _refused(store, [_edit(store, summary=_deep(5_000))], AMIRA, "a test")
+    assert [(i.record, i.field) for i in refused.issues] == [("c-harbour", "-")]
+    assert "more than 32 levels deep" in refused.issues[0].message
+
+
+@pytest.mark.parametrize(
+    ("who", "why", "field", "said"),
+    [
+        (AMIRA, "w" * (MAX_WHY + 1), "why", "at most 2,000"),
+        (AMIRA, "a lone \ud800 surrogate", "why", "not text (U+D800)"),
+        (AMIRA, "a NUL \x00 here", "why", "NUL"),
+        (Editor("oidc:x|y", "\ud800"), "a test", "who_name", "not text"),
+        (Editor("oidc:x|y", "n" * 201), "a test", "who_name", "at most 200"),
+        (Editor("name:a\x00b", "a"), "a test", "who", "NUL"),
+        (Editor("", ""), "a test", "who", "needs its editor"),
+    ],
+    ids=["long-why", "surrogate-why", "nul-why", "surrogate-name", "long-name", "nul-id", "nobody"],
+)
+def test_a_note_or_editor_no_store_can_keep_is_refused_before_anything_is_written(
+    store: Store, who: Editor, why: str, field: str, said: str
+) -> None:
+    # A surrogate made the files store write claims.json, then fail on the audit line:
+    # a change nobody could trace. A 50 MB note was kept whole in changes.jsonl.
+    refused = _refused(store, [_edit(store, summary="Changed, by a test.")], who, why)
+    assert [(i.file, i.field) for i in refused.issues] == [("change", field)]
+    assert said in refused.issues[0].message
+    assert store.get("claim", "c-harbour")[0]["summary"] != "Changed, by a test."  # type: ignore[index]
+
+
+def test_a_nul_in_a_field_or_an_id_is_refused_on_its_field(store: Store) -> None:
+    # The files took it; PostgreSQL cannot hold it, so a folder saved with one could not
+    # be imported, and the database store failed with its own error mid-save.
+    refused = _refused(store, [_edit(store, summary="a\x00b")], AMIRA, "a test")
+    assert [(i.record, i.field) for i in refused.issues] == [("c-harbour", "summary")]
+    assert "NUL" in refused.issues[0].message
+    bad = claim("c-\x00x")
+    refused = _refused(store, [Edit("claim", "c-\x00x", bad, 0)], AMIRA, "a test")
+    assert [i.field for i in refused.issues] == ["id"]
+
+
+def test_an_id_with_a_nul_is_no_record_and_has_no_history(open_store: OpenStore) -> None:
+    # A link's ?claim=a%00b reaches get() and history(): absent, not a database error.
+    store = open_store()
+    assert store.get("claim", "c-kept\x00") == (None, 0)
+    assert store.revision("claim", "c-kept\x00") == 0
+    assert store.history("claim", "c-kept\x00") == []
+
+
+def test_db_init_never_shows_the_database_password() -> None:
+    # libpq quotes a URL it cannot read whole; `db init` printed it, password and all.
+    from briefmap.store.transfer import TransferError, init_database
+
+    with pytest.raises(TransferError) as failed:
+        init_database("postgresql://briefmap:S3cret-pw@[::1/briefmap")
+    assert "S3cret-pw" not in str(failed.value)
+    assert "***" in str(failed.value)
+
+
+def test_the_audit_table_tells_a_typed_name_from_a_signed_in_editor() -> None:
+    # Where anyone may edit, anyone may type a signed-in editor's name: the trail's id
+    # differs ("name:" against "oidc:"), and the table must show it too.
+    from briefmap.app.editor import audit_rows
+    from briefmap.store.base import AuditEntry
+
+    def entry(seq: int, who: Editor) -> AuditEntry:
+        after = claim("c-harbour")
+        return AuditEntry(seq, "2026-12-08T00:00:00Z", who.id, who.name, "a test", "claim",
+                          "c-harbour", seq + 1, after, after)  # fmt: skip
+
+    typed = Editor.typed(AMIRA.name)
+    rows = audit_rows([entry(1, AMIRA), entry(2, typed), entry(3, Editor.command_line("ops"))])
+    shown = [row["Who"] for row in rows]
+    assert shown == ["Amira H.", "Amira H. (typed name, not checked)", "ops (command line)"]
