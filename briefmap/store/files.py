@@ -119,7 +119,7 @@ def _read_json(path: Path) -> Any:
     """A data file's JSON, ``None`` when it is missing or cannot be read (the loader says why)."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # nested thousands deep: the loader says so
         return None
 
 
@@ -246,9 +246,9 @@ class FileStore:
                 continue
             try:
                 entries.append(AuditEntry.from_json(json.loads(line)))
-            except (ValueError, KeyError, TypeError):
-                # A line cut short by a crash mid-append: the change it records
-                # is in the files and counts as a hand edit there.
+            except (ValueError, KeyError, TypeError, RecursionError):
+                # A line cut short by a crash mid-append (or forged, nested thousands
+                # deep): the change it records is in the files and counts as a hand edit there.
                 continue
         return entries
 

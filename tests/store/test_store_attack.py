@@ -116,3 +116,18 @@ def test_the_audit_table_tells_a_typed_name_from_a_signed_in_editor() -> None:
     rows = audit_rows([entry(1, AMIRA), entry(2, typed), entry(3, Editor.command_line("ops"))])
     shown = [row["Who"] for row in rows]
     assert shown == ["Amira H.", "Amira H. (typed name, not checked)", "ops (command line)"]
+
+
+def test_a_data_folder_nested_thousands_deep_is_reported_not_a_crash(seed_dir) -> None:
+    # `validate` reports such a file as one error; the files store (the app's, db import's)
+    # failed with RecursionError, in a data file or in a forged line of changes.jsonl.
+    from briefmap.store.files import CHANGES_FILE, FileStore
+
+    deep = "[" * 100_000 + "]" * 100_000
+    (seed_dir / "sources.json").write_text('{"sources": ' + deep + "}", encoding="utf-8")
+    (seed_dir / CHANGES_FILE).write_text(deep + "\n", encoding="utf-8")
+    store = FileStore(seed_dir)
+    assert store.records().sources == {}
+    assert store.recent() == []
+    issues = store.load().loaded.issues
+    assert any(i.file == "sources.json" and "nest" in i.message for i in issues), issues[:3]
