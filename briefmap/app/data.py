@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +32,7 @@ from briefmap.drawing.own_canvas import drawn_on_own_canvas, own_canvas_payloads
 from briefmap.drawing.own_layer_map import own_layers_bounds
 from briefmap.engine.briefings import Briefing
 from briefmap.engine.index import warm
+from briefmap.engine.index_patch import patched_index
 from briefmap.engine.stored import stored
 from briefmap.heap import kept_for_good
 from briefmap.store.base import LoadedData, Store
@@ -91,6 +93,10 @@ def own_drawings(result: LoadResult) -> tuple[tuple[str, ...] | None, ...]:
 # until the server stops. Two, not one, so two data folders may alternate.
 DATA_VERSIONS_KEPT = 2
 
+# Each store's last data, held weakly: the next version's index is patched from
+# its index (engine.index_patch), not built again; nothing here keeps it alive.
+_LAST: dict[str, weakref.ref[Data]] = {}
+
 
 @st.cache_resource(show_spinner=False, max_entries=DATA_VERSIONS_KEPT)
 def _load(where: str, version: str, _store: Store) -> Data:
@@ -101,18 +107,41 @@ def _load(where: str, version: str, _store: Store) -> Data:
     # every run would otherwise walk the whole catalog (briefmap.heap).
     if isinstance(_store, FileStore):
         # On disk too: a server start reads what the last one validated (engine.stored).
-        data = stored(_store.data_dir, version, lambda: _from_store(_store))
+        # A version patched after an edit is not written: a start validates afresh
+        # once, where writing 53 MB after every save cost each save 1.25 CPU-s.
+        data = stored(
+            _store.data_dir,
+            version,
+            lambda: _from_store(where, _store),
+            worth_storing=lambda built: not _patched(built),
+        )
         # The store checks the next save against it, rather than validating again.
         _store.adopt(version, LoadedData(data.loaded, data.briefings, data.briefing_issues))
         return kept_for_good(data)
-    return kept_for_good(_from_store(_store))
+    return kept_for_good(_from_store(where, _store))
 
 
-def _from_store(store: Store) -> Data:
-    # After a save on this server, the files store's data is patched, not validated again.
+def _from_store(where: str, store: Store) -> Data:
+    # After a save, the stores patch their validated data (not validated again),
+    # and the index is patched from the last version's: the changed records' rows only.
     held = store.load()
-    warm(held.loaded.catalog)  # the fast path's per-catalog tables, built once, shared
-    return Data(held.loaded, held.briefings, held.briefing_issues)
+    catalog = held.loaded.catalog
+    last = _LAST.get(where)
+    before = last() if last is not None else None
+    if before is not None and "index" not in catalog.__dict__:
+        old = before.loaded.catalog.__dict__.get("index")
+        index = patched_index(old, catalog) if old is not None else None
+        if index is not None:
+            catalog.__dict__["index"] = index
+    warm(catalog)  # the fast path's per-catalog tables, built once, shared
+    data = Data(held.loaded, held.briefings, held.briefing_issues)
+    _LAST[where] = weakref.ref(data)
+    return data
+
+
+def _patched(data: Data) -> bool:
+    """Whether ``data``'s index was patched from an earlier version's (not worth a disk write)."""
+    return getattr(data.loaded.catalog.index, "patched", False)
 
 
 @st.cache_resource(show_spinner=False)

@@ -4,6 +4,8 @@
   catalog (``catalog.index``) and the only cache besides Streamlit's:
   selection, the plan of what to draw, bounds, drawn and off-map places,
   monthly counts, cited sources, search; ``catalog_arrays`` holds its arrays;
+  ``index_patch`` makes an edited catalog's index from the one before (the
+  changed records' rows only);
 - ``layers``: the map's layers, which layer a claim is drawn in, which claim
   leads a place;
 - ``query``: the filter (:class:`~briefmap.engine.query.ClaimFilter`) and

@@ -74,6 +74,7 @@ from briefmap.store.checks import (
     patched,
     with_edits,
 )
+from briefmap.store.follow import followed_trail
 
 CHANGES_FILE = "changes.jsonl"
 LOCK_FILE = ".briefmap.lock"
@@ -186,6 +187,7 @@ class FileStore:
         self.data_dir = Path(data_dir)
         self._snapshot: _Snapshot | None = None
         self._loaded: tuple[str, LoadedData] | None = None
+        self._loaded_state: _Snapshot | None = None  # the records self._loaded was validated from
         self._thread_lock = threading.Lock()
 
     # ------------------------------------------------------------ reads
@@ -208,6 +210,8 @@ class FileStore:
         if held is not None and held.version == version:
             return held
         held = self._read(version)
+        if self._loaded is not None and self._snapshot and self._snapshot.version == self._loaded[0]:
+            self._loaded_state = self._snapshot  # what the held data was validated from
         self._snapshot = held
         return held
 
@@ -261,11 +265,28 @@ class FileStore:
         version = self.version()
         if self._loaded is not None and self._loaded[0] == version:
             return self._loaded[1]
+        follows = self._followed()
+        if follows is not None:  # another server's save: patched, not validated again
+            self._loaded = follows
+            return follows[1]
+        self._state()  # the records validated: the next version follows from them
         result = load_catalog(self.data_dir)
         briefings, issues = load_briefings(self.data_dir, result.catalog)
         data = LoadedData(result, briefings, tuple(issues))
         self._loaded = (version, data)
         return data
+
+    def _followed(self) -> tuple[str, LoadedData] | None:
+        """The held data patched with the trail's new lines, if nothing else moved (store.follow)."""
+        held, before = self._loaded, self._loaded_state
+        self._loaded_state = None
+        if self._snapshot is not None and held is not None and self._snapshot.version == held[0]:
+            before = self._snapshot
+        if held is None or before is None or before.version != held[0]:
+            return None
+        state, name = self._state(), self.data_dir.resolve().name
+        data = followed_trail(before.records, before.log, held[1], state.records, state.log, name)
+        return (state.version, data) if data is not None else None
 
     def adopt(self, version: str, data: LoadedData) -> None:
         """Take the folder's validated data at ``version`` from a caller that already has it.

@@ -57,6 +57,7 @@ from briefmap.store.base import (
 from briefmap.store.checks import validated, validated_briefings
 from briefmap.store.errors import StoreUnavailable
 from briefmap.store.files import CHANGES_FILE
+from briefmap.store.follow import followed
 
 # Each kind's table; the names are ours, never a user's.
 TABLES: dict[str, str] = {
@@ -201,6 +202,8 @@ class PostgisStore:
         self._version: tuple[str, float] | None = None
         self._snapshot: _Snapshot | None = None
         self._loaded: tuple[tuple[int, int], LoadedData] | None = None
+        # The raw records and audit seq the held data was validated from (store.follow).
+        self._loaded_from: tuple[StoredRecords, int] | None = None
 
     @contextlib.contextmanager
     def _connection(self) -> Iterator[psycopg.Connection]:
@@ -293,8 +296,27 @@ class PostgisStore:
                 snap = self._current(conn)
             key = (snap.generation, snap.version)
             if self._loaded is None or self._loaded[0] != key:
-                self._loaded = (key, validated_data(snap.records))
+                data = self._followed(snap)
+                self._loaded = (key, data or validated_data(snap.records))
+                self._loaded_from = (snap.records, snap.last_seq)
             return self._loaded[1]
+
+    def _followed(self, snap: _Snapshot) -> LoadedData | None:
+        """The data held, patched with the audit trail's changes since (this server's or another's).
+
+        Call with ``self._lock`` held. ``None`` when there is nothing to patch from.
+        """
+        held, since = self._loaded, self._loaded_from
+        if held is None or since is None or held[0][0] != snap.generation:
+            return None
+        records, seq = since
+        if seq > snap.last_seq:
+            return None
+        with self._connection() as conn:
+            entries = self._changes(conn, seq)
+        if not entries or entries[-1].seq != snap.last_seq:
+            return None  # the trail moved on since the snapshot: validate what it holds
+        return followed(records, held[1], entries)
 
     def revision(self, kind: RecordKind, record_id: str) -> int:
         """The record's revision; 0 when it does not exist."""
