@@ -210,8 +210,9 @@ class FileStore:
         if held is not None and held.version == version:
             return held
         held = self._read(version)
-        if self._loaded is not None and self._snapshot and self._snapshot.version == self._loaded[0]:
-            self._loaded_state = self._snapshot  # what the held data was validated from
+        loaded, before = self._loaded, self._snapshot
+        if loaded is not None and before is not None and before.version == loaded[0]:
+            self._loaded_state = before  # what the held data was validated from
         self._snapshot = held
         return held
 
