@@ -84,7 +84,7 @@ def change_posture(at: AppTest, why: str = "New reporting.") -> None:
     at.text_input(key="edit_claim_change_date").input("2026-02-01")
     at.text_input(key="edit_claim_change_note").input("Reported withdrawn.")
     at.multiselect(key="edit_claim_change_sources").select("news_report_2025_10_15")
-    at.text_area(key="edit_why").input(why).run()
+    at.text_input(key="edit_why").input(why).run()
 
 
 def test_a_posture_change_is_saved_with_its_history_entry_and_audit(
@@ -133,7 +133,7 @@ def test_what_the_validator_refuses_is_shown_beside_its_field(
     as_sam(at)
     pick(at, CLAIM)
     at.text_input(key="edit_claim_reported").input("2025-13-45")
-    at.text_area(key="edit_why").input("Fix the day.").run()
+    at.text_input(key="edit_why").input("Fix the day.").run()
     at.button(key="edit_claim_save").click().run()
     shown = texts(at)
     assert f"claims.json: record '{CLAIM}', field 'reported'" in shown
@@ -149,7 +149,7 @@ def test_a_stale_save_shows_both_versions_and_keeps_what_was_typed(
     as_sam(at)
     pick(at, CLAIM)
     at.text_input(key="edit_claim_claimant").input("Mine: the report")
-    at.text_area(key="edit_why").input("Name the claimant.").run()
+    at.text_input(key="edit_why").input("Name the claimant.").run()
     # Someone else saves the same claim first.
     store = FileStore(data)
     record, revision = store.get("claim", CLAIM)
@@ -174,12 +174,12 @@ def test_retire_restore_and_undo(data: Path, monkeypatch: pytest.MonkeyPatch) ->
     at = edit_page(monkeypatch, "anyone")
     as_sam(at)
     pick(at, CLAIM)
-    at.text_area(key="edit_why").input("Superseded.").run()
+    at.text_input(key="edit_why").input("Superseded.").run()
     at.button(key="edit_claim_retire").click().run()
     store = FileStore(data)
     assert retired_on("claim", store.get("claim", CLAIM)[0])
     assert "was retired on" in texts(at)
-    at.text_area(key="edit_why").input("Back on the map.").run()
+    at.text_input(key="edit_why").input("Back on the map.").run()
     at.button(key="edit_claim_restore").click().run()
     assert not retired_on("claim", store.get("claim", CLAIM)[0])
     # The feed, newest first; undo the restore as a new change.
@@ -214,5 +214,7 @@ def test_the_history_link_opens_the_claim_and_its_history(data: Path) -> None:
     at.switch_page("pages/edit.py").run()
     assert at.selectbox(key="edit_claim_pick").value == CLAIM
     (history,) = [d.value for d in at.dataframe if "Record" in d.value.columns][:1]
-    assert list(history["Who"]) == ["Ann"] and list(history["Why"]) == ["Shorter."]
+    assert list(history["Who"]) == ["Ann (typed name, not checked)"] and list(history["Why"]) == [
+        "Shorter."
+    ]
     assert list(history["Changed"]) == ["claimant"]

@@ -610,10 +610,12 @@ def claim_form(view: BriefingView, store: Store, editor: Editor | None) -> None:
             )
     field_issues(what, "history")
     _claim_history_lines(loaded.record)
-    st.text_area(
+    # One line, applied on Enter as the other fields are: a note, not a report.
+    st.text_input(
         "Why this change (required)",
         key=KEY_WHY,
         disabled=disabled,
+        max_chars=500,
         help="A note for the audit trail: why this change is made.",
     )
     field_issues(what, WHY_FIELD, "retired")
