@@ -5,13 +5,15 @@ one of its points lay under the "Basemap unavailable" note. Under an upload's
 lines the map there is short, and the padding that kept framed places off the
 corners' controls was cut to a share of the map. Here a layer of four spots at
 a box's corners (so each lands on a corner of the framed view) is uploaded
-offline (the note shows) at 1920x1080, 1280x720 and 390x844: at each spot's
-centre the page's topmost element is its own marker, no control.
+offline (the note shows) at 1280x720, then the window resized to 1920x1080 and
+390x844 (one page load and one upload for the three): at each spot's centre
+the page's topmost element is its own marker, no control.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,9 @@ from briefmap.drawing.outlines import BASEMAP_UNAVAILABLE
 
 pytestmark = pytest.mark.browser
 
-SIZES = [(1920, 1080), (1280, 720), (390, 844)]
-SIZE_IDS = ["1080p", "720p", "phone"]
+# The upload's own size first, then a larger window and a phone's.
+SIZES = [(1280, 720), (1920, 1080), (390, 844)]
+SIZE_IDS = ["720p", "1080p", "phone"]
 # A box in the desert south of the briefing's places (none of theirs in it, so
 # nothing of the briefing's lies over a spot), taller than wide: framed, its
 # spots reach the map's top and bottom, where the corners' controls are.
@@ -53,25 +56,49 @@ def _spots(folder: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-def test_an_uploaded_layer_is_framed_clear_of_the_maps_controls(
-    open_page: Any, app_server: Any, tmp_path: Path, size: tuple
-) -> None:
-    app: BrowserPage = open_page(app_server, viewport={"width": size[0], "height": size[1]})
+@pytest.fixture(scope="module")
+def uploaded(
+    shared_context: Any, app_server: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BrowserPage]:
+    """One page with the spots uploaded, for every size: the window is resized between tests.
+
+    A resize frames the request again in the map's new size, as a first frame
+    does (fit-when-sized.js), so one upload serves the three sizes.
+    """
+    page = shared_context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    app = BrowserPage(page=page, server=app_server)
+    app.attach()
     app.goto("/")
-    expand = app.page.locator('[data-testid="stExpandSidebarButton"]')
-    phone = expand.is_visible()  # the sidebar starts closed, and lies over the map when open
-    if phone:
-        expand.click()
-    app.upload([_spots(tmp_path)])
+    app.upload([_spots(tmp_path_factory.mktemp("spots"))])
     expect(app.main.get_by_text("4 features read as your own layer", exact=False)).to_be_visible(
         timeout=WAIT_MS
     )
-    if phone:
-        app.sidebar.locator('[data-testid="stSidebarCollapseButton"] button').click()
-        expect(expand).to_be_visible()
     app.wait_features(4, ".bm-own-point")
     expect(app.map().locator(".bm-basemap-note")).to_have_text(BASEMAP_UNAVAILABLE)
+    yield app
+    page.close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_an_uploaded_layer_is_framed_clear_of_the_maps_controls(
+    uploaded: BrowserPage, size: tuple
+) -> None:
+    app = uploaded
+    app.page.set_viewport_size({"width": size[0], "height": size[1]})
+    # A phone's sidebar lies over the map when open.
+    collapse = app.sidebar.locator('[data-testid="stSidebarCollapseButton"] button')
+    if size[0] < 640 and app.sidebar.is_visible() and collapse.count():
+        collapse.click()
+        expect(app.page.locator('[data-testid="stExpandSidebarButton"]')).to_be_visible()
+    # Framed again in the map's size at this window's (its frame's width and height).
+    app.page.wait_for_function(
+        """(sel) => { const f = document.querySelector(sel); const w = f && f.contentWindow;
+            return !!(w && w.map && Math.abs(w.map.getSize().x - f.clientWidth) <= 1
+                && Math.abs(w.map.getSize().y - f.clientHeight) <= 1); }""",
+        arg=MAP_IFRAME,
+        timeout=WAIT_MS,
+    )
     app.settle()
     # elementFromPoint sees only what is in the window: on a phone the map is lower.
     app.page.locator(MAP_IFRAME).scroll_into_view_if_needed()
