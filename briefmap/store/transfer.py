@@ -11,13 +11,16 @@ format goes files → database → files byte for byte.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from pathlib import Path
 
 from briefmap.data.schema import CLAIMS_FILE, META_FILE, PLACES_FILE, SOURCES_FILE
 from briefmap.engine.briefings import BRIEFINGS_DIR
+from briefmap.engine.state import SLUG
 from briefmap.store.base import RECORD_KINDS, AuditEntry, StoredRecords
 from briefmap.store.canonical import canonical_json, log_line
+from briefmap.store.checks import kind_file
 from briefmap.store.files import CHANGES_FILE, FileStore, write_atomically
 
 DATABASE_URL_ENV = "BRIEFMAP_DATABASE_URL"
@@ -81,6 +84,14 @@ def write_folder(directory: Path, records: StoredRecords, audit: list[AuditEntry
     when there is metadata, ``briefings/<id>.json``, ``changes.jsonl`` when
     there is a trail.
     """
+    for rid in records.briefings:
+        # A briefing's id names its file. The stores refuse any other, but a row
+        # written into the database by hand is not theirs: no path leaves the folder.
+        if not SLUG.fullmatch(rid):
+            raise TransferError(
+                f"briefing {rid[:100]!r}: not a briefing id (letters, digits, '-' and '_', "
+                "at most 80), so it names no file; nothing was written"
+            )
     places = {"type": "FeatureCollection", "features": list(records.places.values())}
     claims = {"claims": list(records.claims.values())}
     if records.as_of is not None:
@@ -105,6 +116,8 @@ def write_folder(directory: Path, records: StoredRecords, audit: list[AuditEntry
 
 def import_folder(url: str, directory: Path, *, replace: bool = False) -> str:
     """Put a data folder in the database, replacing what it holds only when ``replace``."""
+    import psycopg
+
     from briefmap.store.postgis import PostgisStore, StoreUnavailable
 
     if not directory.is_dir():
@@ -120,11 +133,49 @@ def import_folder(url: str, directory: Path, *, replace: bool = False) -> str:
                 f"The {store.where} already holds records: pass --replace to replace them all "
                 "with this folder's (export them first to keep them: db export DIR)"
             )
-        store.replace_all(records, revisions, audit)
+        try:
+            store.replace_all(records, revisions, audit)
+        except psycopg.DataError as exc:
+            # One transaction: nothing was imported. A NUL is the one text JSON holds and
+            # PostgreSQL does not; sought only now, so a good import pays nothing for it.
+            nul = _first_nul(records, audit)
+            if nul is None:
+                raise
+            raise TransferError(
+                f"{directory / nul[0]}: record {nul[1][:100]!r} holds a NUL character "
+                "(U+0000), which PostgreSQL cannot store (validate names its field); "
+                "nothing was imported"
+            ) from exc
         loaded = store.load()
     counts = ", ".join(f"{len(records.of(kind))} {kind}(s)" for kind in RECORD_KINDS)
     report = loaded.loaded.report().splitlines()[-1]
     return f"Imported {directory} into the {store.where}: {counts}, {len(audit)} audit entries. {report}"
+
+
+def _first_nul(records: StoredRecords, audit: list[AuditEntry]) -> tuple[str, str] | None:
+    """The file and record of the first text (a key or a value) holding a NUL, else ``None``."""
+    groups = [
+        [(kind_file(kind, rid), rid, r) for rid, r in records.of(kind).items()]
+        for kind in RECORD_KINDS
+    ]
+    groups += [[(CHANGES_FILE, f"change #{e.seq}", e.to_json()) for e in audit]]
+    groups += [[(META_FILE, "-", records.meta)]]
+    for group in groups:
+        # JSON writes a NUL as \u0000: one dump a kind finds the kinds that may hold one.
+        if "\\u0000" not in json.dumps(group):
+            continue
+        for file, rid, record in group:
+            stack = [rid, record]  # without recursion: a folder's records may nest deep
+            while stack:
+                value = stack.pop()
+                if isinstance(value, str):
+                    if "\x00" in value:
+                        return file, rid
+                elif isinstance(value, dict):
+                    stack += [*value.keys(), *value.values()]
+                elif isinstance(value, list):
+                    stack += value
+    return None
 
 
 def export_folder(url: str, directory: Path) -> list[str]:

@@ -131,3 +131,44 @@ def test_a_data_folder_nested_thousands_deep_is_reported_not_a_crash(seed_dir) -
     assert store.recent() == []
     issues = store.load().loaded.issues
     assert any(i.file == "sources.json" and "nest" in i.message for i in issues), issues[:3]
+
+
+def test_db_export_writes_no_briefing_outside_its_folder(tmp_path) -> None:
+    # A briefing's id names its file; the stores refuse any id a path could be made of,
+    # but a database row written by hand is not the store's: export checks again.
+    from briefmap.store.base import StoredRecords
+    from briefmap.store.transfer import TransferError, write_folder
+
+    folder = tmp_path / "export" / "here"
+    folder.mkdir(parents=True)
+    records = StoredRecords(briefings={"../../escaped": {"id": "../../escaped"}})
+    with pytest.raises(TransferError, match="escaped"):
+        write_folder(folder, records, [])
+    assert [p.name for p in tmp_path.rglob("*.json")] == []
+    assert list(folder.iterdir()) == []  # refused before anything was written
+
+
+def test_db_import_of_a_folder_with_a_nul_names_its_record(seed_dir, capsys) -> None:
+    # PostgreSQL holds no NUL: the import failed with the database's error and a traceback.
+    pytest.importorskip("psycopg")
+    from postgis_support import fresh_database
+
+    from briefmap.__main__ import main
+
+    claims = seed_dir / "claims.json"
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace("a force keeps", "a force\\u0000keeps", 1),
+        encoding="utf-8",
+    )
+    with fresh_database() as url:
+        assert main(["db", "import", str(seed_dir), "--url", url]) == 1
+        assert _database_is_empty(url)
+    said = capsys.readouterr().err
+    assert "claims.json" in said and "c-harbour" in said and "NUL" in said, said
+
+
+def _database_is_empty(url: str) -> bool:
+    from briefmap.store.postgis import PostgisStore
+
+    with PostgisStore(url) as store:
+        return store.is_empty()
