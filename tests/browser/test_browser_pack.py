@@ -152,6 +152,22 @@ def test_a_link_to_a_scene_opens_it(
     assert attempted == []
 
 
+def test_a_scene_typed_into_the_address_bar_opens_without_a_reload(
+    offline_page: tuple[Any, list[str]], shipped: tuple[Catalog, Briefing]
+) -> None:
+    """Only the hash changes (a link in the page, an edited address): no reload, same page."""
+    page, attempted = offline_page
+    catalog, briefing = shipped
+    page.evaluate("() => { window.__bmSamePage = true; location.hash = '#scene-2'; }")
+    page.wait_for_function("() => document.body.getAttribute('data-scene') === '2'")
+    _check_scene(page, catalog, briefing, 2)
+    page.evaluate("() => { location.hash = '#scene-4'; }")
+    page.wait_for_function("() => document.body.getAttribute('data-scene') === '4'")
+    _check_scene(page, catalog, briefing, 4)
+    assert page.evaluate("() => window.__bmSamePage === true")  # not reloaded
+    assert attempted == []
+
+
 def test_hostile_text_stays_text_in_the_browser(
     browser: Any, tmp_path: Path, shipped: tuple[Catalog, Briefing]
 ) -> None:

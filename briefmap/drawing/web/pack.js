@@ -65,8 +65,19 @@
         event.preventDefault();
         show(target);
     });
-    var asked = /^#scene-(\d+)$/.exec(window.location.hash || "");
-    show(asked ? Number(asked[1]) - 1 : 0);
+    function asked() {
+        var scene = /^#scene-(\d+)$/.exec(window.location.hash || "");
+        return scene ? Number(scene[1]) - 1 : null;
+    }
+    var first = asked();
+    show(first === null ? 0 : first);
+    // A link within the page, or #scene-3 typed into the address bar, changes only
+    // the hash: no reload, so the page must follow it, or the address names one
+    // scene while another is shown. replaceState in show() fires no hashchange.
+    window.addEventListener("hashchange", function () {
+        var wanted = asked();
+        if (wanted !== null) { show(wanted); }
+    });
     // The PDF handout steps through the scenes with this.
     window.__bmPack = {
         go: function (number) { show(number - 1); },
