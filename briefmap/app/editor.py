@@ -642,9 +642,11 @@ def _claim_history_lines(record: Mapping[str, Any] | None) -> None:
             continue
         moved = ", ".join(str(entry[k]) for k in ("status", "posture") if entry.get(k))
         by = f" ({entry['editor']})" if entry.get("editor") else ""
-        lines.append(f"- {entry.get('date')}: {moved}{by}. {entry.get('note') or ''}")
+        # Each step escaped on its own: markdown_text keeps a text on one line.
+        step = f"{entry.get('date')}: {moved}{by}. {entry.get('note') or ''}"
+        lines.append(f"- {markdown_text(step)}")
     st.caption("The claim's history so far:")
-    st.markdown(markdown_text("\n".join(lines)).replace("\\-", "-"))
+    st.markdown("\n".join(lines))
 
 
 def _keep_mine_claim(revision: int) -> None:

@@ -172,3 +172,23 @@ def _database_is_empty(url: str) -> bool:
 
     with PostgisStore(url) as store:
         return store.is_empty()
+
+
+def test_a_claims_history_is_one_escaped_line_a_step(monkeypatch) -> None:
+    # The steps were escaped as one text (markdown_text keeps text on one line), so they
+    # ran together in one bullet, and every escaped '-' of a note was unescaped after.
+    from briefmap.app import editor
+
+    shown: list[str] = []
+    monkeypatch.setattr(editor.st, "markdown", shown.append)
+    monkeypatch.setattr(editor.st, "caption", lambda text: None)
+    history = [
+        {"date": "2025-10-15", "status": "reported", "note": "First - **bold** <b>x</b>"},
+        {"date": "2025-10-16", "posture": "former", "editor": ":red[Eve]", "note": "x\n# y"},
+    ]
+    editor._claim_history_lines({"history": history})
+    (text,) = shown
+    lines = text.split("\n")
+    assert [line[:2] for line in lines] == ["- ", "- "]
+    assert "**" not in text and "<b>" not in text and ":red[" not in text
+    assert "\\-" in lines[0] and "\\#" in lines[1]
