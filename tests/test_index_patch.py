@@ -77,8 +77,21 @@ def _same_answers(patched: CatalogIndex, fresh: CatalogIndex, rng: random.Random
         assert np.array_equal(getattr(mine_s, name), getattr(theirs_s, name)), name
 
 
-def _random_edit(store: FileStore, rng: random.Random, step: int) -> Edit:
-    """One valid edit: a claim or place created, updated, retired or restored."""
+KINDS = (
+    "new claim",
+    "update claim",
+    "retire claim",
+    "restore claim",
+    "new place",
+    "rename place",
+    "retire place",
+    "restore place",
+    "claim at new place",
+)
+
+
+def _random_edit(store: FileStore, rng: random.Random, step: int, kind: str = "") -> Edit:
+    """One valid edit of ``kind`` (else any): a claim or place created, changed, retired, restored."""
     records = store.records()
     active = [c for c, r in records.claims.items() if "retired" not in r]
     gone = [c for c, r in records.claims.items() if "retired" in r]
@@ -87,10 +100,7 @@ def _random_edit(store: FileStore, rng: random.Random, step: int) -> Edit:
     gone_places = [p for p in free_places if "retired" in records.places[p]["properties"]]
     free_places = [p for p in free_places if p not in gone_places]
     day = "2025-10-30"
-    kind = rng.choice(
-        ["new claim", "update claim", "retire claim", "restore claim"]
-        + ["new place", "rename place", "retire place", "restore place", "claim at new place"]
-    )
+    kind = kind or rng.choice(KINDS)
     if kind == "restore claim" and gone:
         cid = rng.choice(gone)
         return Edit(
@@ -138,20 +148,21 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_a_patched_index_answers_as_one_built_afresh(
     synth: Path, tmp_path: Path, seed: int
 ) -> None:
     import shutil
 
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - seeded edits, not secrets
     folder = tmp_path / "data"
     shutil.copytree(synth, folder)
     editing, second = FileStore(folder), FileStore(folder)
     catalog = editing.load().loaded.catalog
     followed = second.load().loaded.catalog
-    for step in range(8):
-        edit = _random_edit(editing, rng, step)
+    # Every kind of edit, in a random order (a restore after its retire, mostly).
+    for step, kind in enumerate(rng.sample(KINDS, len(KINDS))):
+        edit = _random_edit(editing, rng, step, kind)
         editing.save([edit], WHO, f"random edit {step}")
         new = editing.load().loaded.catalog
         index = patched_index(catalog.index, new)
@@ -185,7 +196,7 @@ def test_a_hand_edit_is_validated_afresh_not_followed(synth: Path, tmp_path: Pat
     shutil.copytree(synth, folder)
     editing, second = FileStore(folder), FileStore(folder)
     before = second.load().loaded.catalog
-    edit = _random_edit(editing, random.Random(5), 0)
+    edit = _random_edit(editing, random.Random(5), 0)  # noqa: S311 - a seeded edit
     editing.save([edit], WHO, "an edit")
     sources = (folder / "sources.json").read_text(encoding="utf-8")
     (folder / "sources.json").write_text(sources.replace("report 1", "report one", 1), "utf-8")
@@ -206,7 +217,7 @@ def test_replaced_patched_versions_are_freed(
     folder = tmp_path / "data"
     shutil.copytree(synth, folder)
     store = FileStore(folder)
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 - seeded edits, not secrets
     gc.unfreeze()
     data._load.clear()
     where = str(folder)
