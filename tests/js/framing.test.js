@@ -278,7 +278,7 @@ test("the report says moved only after the user's own input, and skips the map's
     // A click is news.
     Streamlit.setComponentValue({bounds: 2, zoom: 8, last_object_clicked: {lat: 1, lng: 2}});
     assert.equal(sent.length, 1);
-    assert.deepEqual(plain(sent[0].briefmap), {moved: false, place: null});
+    assert.deepEqual(plain(sent[0].briefmap), {moved: false, place: null, playback: null});
     // A move long after any input (a resize) is not the user's either.
     clock.advance(5000);
     map.fire("movestart");
