@@ -60,6 +60,8 @@ class Visitor:
     subject: str | None = None  # its "sub"
     email: str | None = None
     name: str | None = None
+    # The token's "email_verified": False when the provider says the address is unproven.
+    email_verified: bool | None = None
 
     @classmethod
     def from_user(cls, user: Mapping[str, Any]) -> Visitor:
@@ -75,6 +77,9 @@ class Visitor:
             subject=text("sub"),
             email=text("email"),
             name=text("name"),
+            email_verified=(
+                user["email_verified"] if isinstance(user.get("email_verified"), bool) else None
+            ),
         )
 
     @property
@@ -155,8 +160,15 @@ def editing_config(env: Mapping[str, str], secrets: Mapping[str, Any]) -> Editin
 
 
 def on_list(config: EditingConfig, visitor: Visitor) -> bool:
-    """The signed-in visitor's e-mail or subject is on the allow-list."""
-    mine = {normal_identity(v) for v in (visitor.email, visitor.subject) if v}
+    """The signed-in visitor's e-mail or subject is on the allow-list.
+
+    An e-mail counts unless the provider says it is not verified
+    (``email_verified`` false): where anyone may sign up with any address, an
+    unproven one must not open the editor. A provider that does not say is
+    trusted for its addresses.
+    """
+    email = visitor.email if visitor.email_verified is not False else None
+    mine = {normal_identity(v) for v in (email, visitor.subject) if v}
     return bool(mine & config.editors)
 
 

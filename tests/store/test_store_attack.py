@@ -192,3 +192,20 @@ def test_a_claims_history_is_one_escaped_line_a_step(monkeypatch) -> None:
     assert [line[:2] for line in lines] == ["- ", "- "]
     assert "**" not in text and "<b>" not in text and ":red[" not in text
     assert "\\-" in lines[0] and "\\#" in lines[1]
+
+
+def test_an_unverified_email_on_the_list_does_not_open_the_editor() -> None:
+    # A provider where anyone signs up with any address says so ("email_verified": false);
+    # the list's address must not be had for the typing.
+    from briefmap.app.editors import Editing, EditingConfig, Visitor, access
+
+    config = EditingConfig(Editing.SIGNED_IN, frozenset({"alice@corp.example"}), sign_in=True)
+
+    def user(**claims: object) -> Visitor:
+        return Visitor.from_user(
+            {"is_logged_in": True, "iss": "https://id", "sub": "s-1", **claims}
+        )
+
+    assert not access(config, user(email="Alice@corp.example", email_verified=False)).may_edit
+    assert access(config, user(email="Alice@corp.example", email_verified=True)).may_edit
+    assert access(config, user(email="alice@corp.example")).may_edit  # the provider does not say
