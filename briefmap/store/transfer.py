@@ -191,8 +191,13 @@ def export_folder(url: str, directory: Path) -> list[str]:
     with store:
         records = store.records()
         audit = store.changes_since(0)
-    directory.mkdir(parents=True, exist_ok=True)
-    return write_folder(directory, records, audit)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        return write_folder(directory, records, audit)
+    except OSError as exc:  # under a file, a dangling link, a folder not ours to write
+        raise TransferError(
+            f"{directory}: cannot write there ({exc.strerror or type(exc).__name__})"
+        ) from exc
 
 
 def add_db_parser(commands: argparse._SubParsersAction) -> None:

@@ -209,3 +209,19 @@ def test_an_unverified_email_on_the_list_does_not_open_the_editor() -> None:
     assert not access(config, user(email="Alice@corp.example", email_verified=False)).may_edit
     assert access(config, user(email="Alice@corp.example", email_verified=True)).may_edit
     assert access(config, user(email="alice@corp.example")).may_edit  # the provider does not say
+
+
+def test_db_export_where_it_cannot_write_says_so(tmp_path, capsys) -> None:
+    # Under a file, or at a link to nowhere: a traceback before.
+    pytest.importorskip("psycopg")
+    from postgis_support import fresh_database
+
+    from briefmap.__main__ import main
+
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    (tmp_path / "nowhere").symlink_to(tmp_path / "missing")
+    with fresh_database() as url:
+        for target in (tmp_path / "a-file" / "export", tmp_path / "nowhere"):
+            assert main(["db", "export", str(target), "--url", url]) == 1
+            assert f"{target}: cannot write there" in capsys.readouterr().err
+    assert not (tmp_path / "missing").exists()
