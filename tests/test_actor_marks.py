@@ -185,11 +185,9 @@ AREA_ACTORS = {
 }
 
 
-def test_in_greyscale_each_actors_areas_carry_its_mark(real_catalog: Catalog) -> None:
-    # Areas were told apart by colour alone; in greyscale these three are near the same grey.
+def areas_of_three(real_catalog: Catalog) -> Catalog:
+    """The shipped places, with one current claim about each area of :data:`AREA_ACTORS`, by its actor."""
     from dataclasses import replace
-
-    from briefmap.drawing.symbology import relative_luminance
 
     model = next(iter(real_catalog.claims.values()))
     claims = {
@@ -207,9 +205,16 @@ def test_in_greyscale_each_actors_areas_carry_its_mark(real_catalog: Catalog) ->
         )
         for place, actor in AREA_ACTORS.items()
     }
-    catalog = Catalog(
+    return Catalog(
         real_catalog.places, claims, real_catalog.sources, real_catalog.as_of, real_catalog.meta
     )
+
+
+def test_in_greyscale_each_actors_areas_carry_its_mark(real_catalog: Catalog) -> None:
+    # Areas were told apart by colour alone; in greyscale these three are near the same grey.
+    from briefmap.drawing.symbology import relative_luminance
+
+    catalog = areas_of_three(real_catalog)
     greys = [relative_luminance(catalog.meta.actor(a).colour) for a in AREA_ACTORS.values()]
     assert max(greys) - min(greys) < 0.1  # why a mark is needed
     html = build_map(catalog, select(catalog, ClaimFilter())).get_root().render()

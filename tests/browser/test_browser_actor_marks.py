@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from browser_support import BrowserPage, expected_for
 
@@ -98,3 +99,42 @@ def test_in_greyscale_each_actor_has_a_mark_of_its_own(app: BrowserPage) -> None
 
     rgb = Image.open(io.BytesIO(swatches.nth(0).screenshot())).convert("RGB")
     assert all(abs(r - g) <= 2 and abs(g - b) <= 2 for r, g, b in rgb.getdata())
+
+
+def test_in_greyscale_syria_israel_and_arab_league_areas_differ(
+    browser: Any, tmp_path: Path
+) -> None:
+    # Areas were told by colour alone (issue 25, finding 9): the exported map of
+    # an area of each of the three, offline and in greyscale, marks each with
+    # its actor's own shape at its label point.
+    from browser_support import WAIT_MS
+    from test_actor_marks import AREA_ACTORS, areas_of_three
+
+    from briefmap.data.loader import load_catalog
+    from briefmap.drawing.html_export import standalone_html
+    from briefmap.drawing.png_export import FRAMED_JS
+    from briefmap.engine.query import ClaimFilter, select
+
+    catalog = areas_of_three(load_catalog(GEODATA).catalog)
+    page_file = tmp_path / "areas.html"
+    page_file.write_text(
+        standalone_html(catalog, select(catalog, ClaimFilter()), "Areas"), encoding="utf-8"
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    page.wait_for_function(FRAMED_JS, polling=50, timeout=WAIT_MS)
+    page.evaluate(GREYSCALE_JS)
+    shapes = {}
+    for place in AREA_ACTORS:
+        mark = page.locator(f".bm-region-mark svg[data-place='{place}']")
+        expect_one = mark.count()
+        assert expect_one == 1, f"{place}: {expect_one} marks"
+        shapes[place] = _mark_pixels(mark.screenshot())
+    context.close()
+    assert all(len(shape) >= 6 for shape in shapes.values()), "an area's mark is not seen"
+    assert len(set(shapes.values())) == len(AREA_ACTORS), "two areas' marks are one shape in grey"
