@@ -283,11 +283,13 @@ def _search(old: SearchIndex, catalog: Catalog, places: set[str], claims: set[st
     e_old = len(old.entry_record)
     starts = np.empty(len(ids), np.int64)
     lengths = np.empty(len(ids), np.int64)
-    fresh_at = {rid: r for r, rid in enumerate(fresh.ids)}
     old_ids, new_ids = np.array(old.ids, object), np.array(ids, object)
     old_spans = ((0, old.n_places), (old.n_places, len(old.ids)))
     new_spans = ((0, n_places), (n_places, len(ids)))
-    for changed, (a, b), (c, d) in zip((places, claims), old_spans, new_spans, strict=True):
+    fresh_from = (0, fresh.n_places)  # the fresh index's records are the changed ones, in order
+    for changed, (a, b), (c, d), first in zip(
+        (places, claims), old_spans, new_spans, fresh_from, strict=True
+    ):
         # Unchanged records keep their order: the old ones' runs move as a block.
         is_old = np.fromiter((rid not in changed for rid in old.ids[a:b]), bool, b - a)
         is_new = np.fromiter((rid not in changed for rid in ids[c:d]), bool, d - c)
@@ -298,8 +300,7 @@ def _search(old: SearchIndex, catalog: Catalog, places: set[str], claims: set[st
             return SearchIndex(catalog.places, catalog.claims)
         starts[new_rows] = old.record_start[old_rows]
         lengths[new_rows] = old.record_start[old_rows + 1] - old.record_start[old_rows]
-        for r in np.flatnonzero(~is_new).tolist():
-            f = fresh_at[ids[c + r]]
+        for f, r in enumerate(np.flatnonzero(~is_new).tolist(), first):
             starts[c + r] = e_old + fresh.record_start[f]
             lengths[c + r] = fresh.record_start[f + 1] - fresh.record_start[f]
     entry_src = _gather(starts, lengths)  # per new entry: its entry in old, then fresh
