@@ -135,12 +135,17 @@ def import_folder(url: str, directory: Path, *, replace: bool = False) -> str:
             )
         try:
             store.replace_all(records, revisions, audit)
-        except psycopg.DataError as exc:
+        except (psycopg.DataError, psycopg.IntegrityError) as exc:
             # One transaction: nothing was imported. A NUL is the one text JSON holds and
             # PostgreSQL does not; sought only now, so a good import pays nothing for it.
-            nul = _first_nul(records, audit)
-            if nul is None:
-                raise
+            nul = _first_nul(records, audit) if isinstance(exc, psycopg.DataError) else None
+            if nul is None:  # a changes.jsonl line made or merged by hand: a seq twice, say
+                said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise TransferError(
+                    f"The {store.where} refused {directory}'s data ({said}); nothing was "
+                    f"imported. Check {CHANGES_FILE}'s lines (seq, undoes) if edited or "
+                    "merged by hand."
+                ) from exc
             raise TransferError(
                 f"{directory / nul[0]}: record {nul[1][:100]!r} holds a NUL character "
                 "(U+0000), which PostgreSQL cannot store (validate names its field); "

@@ -225,3 +225,24 @@ def test_db_export_where_it_cannot_write_says_so(tmp_path, capsys) -> None:
             assert main(["db", "export", str(target), "--url", url]) == 1
             assert f"{target}: cannot write there" in capsys.readouterr().err
     assert not (tmp_path / "missing").exists()
+
+
+def test_db_import_of_a_merged_audit_trail_the_database_refuses_says_so(seed_dir, capsys) -> None:
+    # Two branches' changes.jsonl merged by git: a seq twice. A traceback before.
+    pytest.importorskip("psycopg")
+    from postgis_support import fresh_database
+
+    from briefmap.__main__ import main
+    from briefmap.store.files import CHANGES_FILE, FileStore
+
+    store = FileStore(seed_dir)
+    record, revision = store.get("claim", "c-harbour")
+    edit = Edit("claim", "c-harbour", {**record, "claimant": "Another wire"}, revision)
+    store.save([edit], AMIRA, "a test")
+    log = seed_dir / CHANGES_FILE
+    log.write_text(log.read_text(encoding="utf-8") * 2, encoding="utf-8")
+    with fresh_database() as url:
+        assert main(["db", "import", str(seed_dir), "--url", url]) == 1
+        assert _database_is_empty(url)
+    said = capsys.readouterr().err
+    assert "nothing was imported" in said and CHANGES_FILE in said, said
