@@ -246,3 +246,17 @@ def test_db_import_of_a_merged_audit_trail_the_database_refuses_says_so(seed_dir
         assert _database_is_empty(url)
     said = capsys.readouterr().err
     assert "nothing was imported" in said and CHANGES_FILE in said, said
+
+
+def test_validate_refuses_a_nul_in_a_data_file_as_the_store_does(seed_dir, capsys) -> None:
+    # The one rule: a folder that `validate` passes can be imported into PostgreSQL.
+    from briefmap.__main__ import main
+
+    claims = seed_dir / "claims.json"
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace("a force keeps", "a force\\u0000keeps", 1),
+        encoding="utf-8",
+    )
+    assert main(["validate", str(seed_dir)]) == 1
+    said = capsys.readouterr().out
+    assert "c-harbour" in said and "summary" in said and "NUL character (U+0000)" in said, said
