@@ -37,6 +37,16 @@ SCENE_SUBJECTS: dict[int, tuple[str, ...]] = {
     2: ("daraa_governorate", "quneitra_governorate", "suwayda_governorate", "golan_heights"),
     3: ("qamishli", "qamishli_airport", "kobani", "amuda"),
     4: ("qamishli_airport",),
+    5: (
+        "undof_area_of_separation",
+        "kobani",
+        "qamishli_airport",
+        "amuda",
+        "tell_al_hara",
+        "tartus_city",
+        "tartus_naval_facility",
+        "khmeimim_air_base",
+    ),
 }
 # And what a scene names only as its backdrop, unhighlighted, which its frame still
 # shows (tests/browser/test_browser_scenes.py): scene 2's buffer zone and Mount Hermon.

@@ -171,7 +171,22 @@ def page_heading(view: BriefingView, title: str, caption: str) -> None:
     # readers too: Previous/Next do their work). The script registers itself once per page.
     with st.container(key=SCENE_KEYS_KEY):
         st.html(SCENE_KEYS_SCRIPT, unsafe_allow_javascript=True)
+        _scene_playback(view)
         _scene_ends(view)
+
+
+def _scene_playback(view: BriefingView) -> None:
+    """The running scene's playback range, for the keys script to play on Next."""
+    scene = view.scene
+    if view.briefing is None or scene is None or scene.playback is None:
+        return
+    playback = scene.playback
+    # Validated days, a slug and a number: nothing here comes raw from the file.
+    st.html(
+        f'<div class="bm-scene-playback" data-scene="{view.briefing.id}/{view.state.scene}" '
+        f'data-from="{playback.start}" data-to="{playback.end}" '
+        f'data-per-second="{playback.days_per_second}"></div>'
+    )
 
 
 def scene_bar(view: BriefingView) -> None:

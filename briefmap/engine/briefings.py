@@ -20,8 +20,38 @@ from briefmap.engine.state import SLUG, ZOOM_RANGE, MapView
 
 BRIEFINGS_DIR = "briefings"
 BRIEFING_FIELDS = ("id", "title", "summary", "scenes")
-SCENE_FIELDS = ("title", "talking_points", "filters", "as_of", "since", "view", "highlight")
+SCENE_FIELDS = (
+    "title",
+    "talking_points",
+    "filters",
+    "as_of",
+    "since",
+    "view",
+    "highlight",
+    "playback",
+)
+PLAYBACK_FIELDS = ("from", "to", "per_second")
+# A scene's playback speed, named as the timeline's speed list names it
+# (web/playback-frame.js): the days played in a second.
+PER_SECOND = {"month": 30.44, "quarter": 91.31, "half-year": 182.62, "year": 365.25}
 FILTER_FIELDS = ("actors", "statuses", "deployments", "kinds", "search", "from", "to")
+
+
+@dataclass(frozen=True)
+class ScenePlayback:
+    """A scene's time playback: the map played from one day to another, at a speed.
+
+    Presentation view plays it on the first Next on the scene
+    (web/scene-keys.js); the second Next goes on to the next scene.
+    """
+
+    start: str
+    end: str
+    per_second: str
+
+    @property
+    def days_per_second(self) -> float:
+        return PER_SECOND[self.per_second]
 
 
 @dataclass(frozen=True)
@@ -35,6 +65,7 @@ class Scene:
     since: str | None = None
     view: MapView | None = None
     highlight: tuple[str, ...] = ()
+    playback: ScenePlayback | None = None
 
 
 def scene_frame(catalog: Catalog, scene: Scene) -> Frame | MapView:
@@ -112,6 +143,31 @@ def _view(rec: Record, raw: Any) -> MapView | None:
     return MapView(center=(float(lat), float(lon)), zoom=zoom)
 
 
+def _playback(rec: Record, raw: Any, span: tuple[str, str] | None) -> ScenePlayback | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        rec.fail("playback", 'must be an object: {"from": day, "to": day, "per_second": unit}')
+        return None
+    sub = Record(raw, rec.rid, rec.out, prefix=f"{rec.prefix}playback.")
+    sub.no_unknown_fields(PLAYBACK_FIELDS)
+    start, end = sub.date("from"), sub.date("to")
+    per_second = raw.get("per_second")
+    if per_second not in PER_SECOND:
+        wrong = "is missing" if per_second is None else f"unknown value {short(per_second)}"
+        sub.fail("per_second", f"{wrong}; allowed: {', '.join(PER_SECOND)} (played a second)")
+    for name, day in (("from", start), ("to", end)):
+        # The timeline runs over the data's dates and no further.
+        if day is not None and span is not None and not span[0] <= day <= span[1]:
+            sub.fail(name, f"{day} is outside the data's dates ({span[0]} to {span[1]})")
+    if start is not None and end is not None and start >= end:
+        sub.fail("to", f"{end} is not after 'from' ({start}): nothing would play")
+    rec.failed = rec.failed or sub.failed
+    if sub.failed or start is None or end is None:
+        return None
+    return ScenePlayback(start, end, str(per_second))
+
+
 def _scene(rec: Record, catalog: Catalog) -> Scene:
     rec.no_unknown_fields(SCENE_FIELDS)
     title = rec.text("title") or ""
@@ -125,6 +181,7 @@ def _scene(rec: Record, catalog: Catalog) -> Scene:
         if day is not None and span is not None and not span[0] <= day <= span[1]:
             rec.fail(name, f"{day} is outside the data's dates ({span[0]} to {span[1]})")
     view = _view(rec, rec.data.get("view"))
+    playback = _playback(rec, rec.data.get("playback"), _playable_span(catalog))
     highlight = rec.texts("highlight", required=False)
     for place_id in highlight:
         place = catalog.places.get(place_id)
@@ -138,7 +195,15 @@ def _scene(rec: Record, catalog: Catalog) -> Scene:
                 f"{place_id!r} is marked off_map (outside the map's region), so the "
                 "scene's map cannot show it: name it in the talking points instead",
             )
-    return Scene(title, points, claim_filter, as_of, since, view, highlight)
+    return Scene(title, points, claim_filter, as_of, since, view, highlight, playback)
+
+
+def _playable_span(catalog: Catalog) -> tuple[str, str] | None:
+    """The days the timeline plays: the data's dates, up to the data's own day if later."""
+    span = catalog.index.date_span
+    if span is None:
+        return None
+    return span[0], max(span[1], catalog.as_of or span[1])
 
 
 def _briefing(payload: Any, stem: str, catalog: Catalog, out: Collector) -> Briefing | None:

@@ -19,6 +19,8 @@
     if (!P || !tape || !tape.span) { return; }
     var S = map.__bmPlayback;
     if (!S) { S = map.__bmPlayback = build(); }
+    // The page around the frame finds the player here (a scene's playback, scene-keys.js).
+    window.__bmPlayer = S;
     S.load(tape, shownDay === null ? null : P.dayOf(shownDay));
 
     function build() {
@@ -32,6 +34,7 @@
         var t = null, first = 0, last = 0, served = null;
         var day = 0, since = null, playing = false, active = false, looping = false;
         var unit = "month", speed = SPEEDS[3][1], pos = 0, clock = null, fr = null, prev = null;
+        var stopAt = null;  // a scene's range ends here (playRange)
         var changed = [], mx = null, my = null, geo = null, reportTimer = null, serial = 0;
         var stats = window.__bmPlaybackStats = {frames: 0, ms: 0, last: 0};
 
@@ -273,8 +276,9 @@
             if (!playing) { return; }
             if (clock !== null) {
                 pos += speed * (now - clock) / 1000;
-                if (pos > last) {
-                    if (looping) { pos = first; } else { pos = last; show(last, false); pause(); return; }
+                var end = stopAt === null ? last : stopAt;
+                if (pos > end) {
+                    if (looping && stopAt === null) { pos = first; } else { pos = end; show(end, false); pause(); return; }
                 }
                 if (Math.floor(pos) !== day) { show(Math.floor(pos), false); }
             }
@@ -295,6 +299,7 @@
         function pause() {
             if (!playing) { return; }
             playing = false;
+            stopAt = null;
             play.textContent = "\u25B6"; play.setAttribute("aria-label", "Play"); play.title = "Play";
             show(day, true);
             report();
@@ -430,6 +435,16 @@
             show: function (text) { jump(P.dayOf(text)); },
             start: start,
             pause: pause,
+            // A scene's playback (presentation view's first Next on it): the timeline
+            // open, played from one day to another at its days a second.
+            playRange: function (from, to, daysPerSecond) {
+                open(true);
+                jump(P.dayOf(from));
+                speed = daysPerSecond;
+                speedBox.value = String(daysPerSecond);
+                stopAt = Math.max(first, Math.min(last, P.dayOf(to)));
+                start();
+            },
             speed: function (daysPerSecond) { speed = daysPerSecond; },
         };
     }

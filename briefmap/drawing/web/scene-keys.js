@@ -12,6 +12,9 @@
 // this page. It names only the app's own keyed containers, none of Streamlit's
 // elements. Run in the page (st.html) and registered once per page, however often
 // the script reruns; it acts only while presentation view's heading row is there.
+// A scene that names a playback range (scenes.py puts its marker beside this
+// script) plays it on the first Next, key or click: the map's frame plays its
+// timeline over the range (playback-frame.js, playRange); the next Next goes on.
 // Under Node (tests/js/) it exports sceneStep and focusKind.
 (function () {
     var NEXT = "next";
@@ -75,6 +78,34 @@
     BUTTONS[FIRST] = ".st-key-bm-scene-keys .st-key-scene_first button";
     BUTTONS[LAST] = ".st-key-bm-scene-keys .st-key-scene_last button";
 
+    var MARKER = ".st-key-bm-scene-keys .bm-scene-playback";
+    var played = null;  // the scene whose playback the last Next started
+
+    // The map frame's player (same origin: the app serves the component's page).
+    function player() {
+        var frames = document.querySelectorAll("iframe");
+        for (var i = 0; i < frames.length; i++) {
+            try {
+                var found = frames[i].contentWindow && frames[i].contentWindow.__bmPlayer;
+                if (found && found.playRange) { return found; }
+            } catch (e) { /* another origin's frame */ }
+        }
+        return null;
+    }
+
+    // True when this Next plays the scene's range instead of leaving the scene.
+    function playsScene() {
+        var marker = document.querySelector(MARKER);
+        if (!marker || !document.querySelector(BUTTONS[NEXT])) { return false; }
+        var scene = marker.getAttribute("data-scene");
+        var p = player();
+        if (scene === played || !p) { return false; }
+        played = scene;
+        p.playRange(marker.getAttribute("data-from"), marker.getAttribute("data-to"),
+            +marker.getAttribute("data-per-second"));
+        return true;
+    }
+
     document.addEventListener("keydown", function (event) {
         if (event.defaultPrevented || event.isComposing) { return; }
         var step = sceneStep(event, focusKind(event.target));
@@ -84,6 +115,19 @@
         if (!button) { return; }
         // The page does not scroll as well; at the briefing's ends the key does nothing.
         event.preventDefault();
+        if (step === NEXT && playsScene()) { return; }
+        played = null;
         if (!button.disabled) { button.click(); }
     });
+    // A click on Next does as the key does; the key's own click (not trusted) goes through.
+    document.addEventListener("click", function (event) {
+        var next = document.querySelector(BUTTONS[NEXT]);
+        if (!event.isTrusted || !next || !next.contains(event.target)) { return; }
+        if (playsScene()) {
+            event.preventDefault();
+            event.stopPropagation();
+        } else {
+            played = null;
+        }
+    }, true);
 })();

@@ -1,0 +1,97 @@
+"""A scene's time playback in presentation view, driven by a clicker's keys (issue 29).
+
+The first Next on a scene that names a playback range plays the map's timeline
+over it at its speed (scene-keys.js asks the map's frame, playback-frame.js);
+the day advances, playback stops at the range's end and says the day to screen
+readers; the next Next goes to the next scene. The briefing is generated: the
+shipped briefing's playback scene (its range cut to two years, for CI's time)
+followed by the shipped first scene, on a server of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import BrowserPage, expect, serving, wait_for_query
+
+from briefmap.screenshots import AppServer
+
+pytestmark = pytest.mark.browser
+
+GEODATA = Path(__file__).resolve().parents[2] / "geodata"
+BRIEFING = "played"
+TITLE = ".st-key-bm-present-head h4"
+STATE = "() => window.__bmPlaybackState"
+FROM, TO = "2024-01-01", "2026-01-26"
+
+
+@pytest.fixture(scope="module")
+def played_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    data = tmp_path_factory.mktemp("scene-playback") / "data"
+    shutil.copytree(GEODATA, data)
+    shipped = json.loads((GEODATA / "briefings" / "moscow-meeting.json").read_text("utf-8"))
+    (playback_scene,) = [s for s in shipped["scenes"] if "playback" in s]
+    playback_scene = {**playback_scene, "playback": {"from": FROM, "to": TO, "per_second": "year"}}
+    briefing = {"id": BRIEFING, "title": "Played", "scenes": [playback_scene, shipped["scenes"][0]]}
+    (data / "briefings" / f"{BRIEFING}.json").write_text(json.dumps(briefing), encoding="utf-8")
+    with serving(tmp_path_factory, "scene-playback", data) as server:
+        yield server
+
+
+def _on_scene(app: BrowserPage, number: int) -> None:
+    expect(app.main.locator(TITLE)).to_contain_text(f"{number}/2 ·")
+    wait_for_query(app, {"briefing": BRIEFING, "scene": str(number)})
+    app.settle()
+
+
+def test_next_plays_the_scenes_range_then_goes_on(open_page: Any, played_server: AppServer) -> None:
+    app: BrowserPage = open_page(played_server, viewport={"width": 1280, "height": 720})
+    app.goto(f"/?briefing={BRIEFING}&scene=1&present=1")
+    _on_scene(app, 1)
+    frame = app.map_frame()
+    frame.wait_for_function("() => !!window.__bmPlayer")
+    assert frame.evaluate(STATE)["playing"] is False
+
+    # The first Next (a clicker's PageDown) plays the scene's range: the timeline
+    # opens, the day starts at the range's first and advances.
+    app.page.keyboard.press("PageDown")
+    frame.wait_for_function("() => window.__bmPlaybackState.playing", polling=20)
+    started = frame.evaluate(STATE)["day"]
+    assert FROM <= started < TO, started
+    assert frame.locator(".bm-pb-toggle").get_attribute("aria-expanded") == "true"
+    frame.wait_for_function(
+        "(d) => window.__bmPlaybackState.day > d", arg=started, polling=20, timeout=10_000
+    )
+    # It stops at the range's end, and says the day to screen readers.
+    frame.wait_for_function(
+        f"() => !window.__bmPlaybackState.playing && window.__bmPlaybackState.day === {TO!r}",
+        polling=50,
+        timeout=20_000,
+    )
+    expect(frame.locator(".bm-pb-live")).to_contain_text("26 Jan 2026")
+    expect(app.main.locator(TITLE)).to_contain_text("1/2 ·")
+
+    # The timeline's own keys work in presentation view: in it, Home goes to the
+    # first day and Space plays; the focus is drawn.
+    cursor = frame.locator(".bm-pb-asof")
+    cursor.focus()
+    cursor.press("Home")
+    assert frame.evaluate(STATE)["day"] < FROM
+    cursor.press("Space")
+    assert frame.evaluate(STATE)["playing"] is True
+    cursor.press("Space")
+    assert frame.evaluate(STATE)["playing"] is False
+    outline = cursor.evaluate("(e) => getComputedStyle(e).outlineStyle")
+    assert outline == "solid", outline
+
+    # Back on the page, the next Next goes on to the next scene.
+    app.main.locator(TITLE).click()
+    app.page.keyboard.press("PageDown")
+    _on_scene(app, 2)
+    expect(app.exceptions()).to_have_count(0)
+    assert app.page_errors == []
