@@ -20,9 +20,10 @@ from typing import Any
 
 import pytest
 from browser_support import WAIT_MS, BrowserPage, expect, loosely
+from conftest import ARTIFACTS, _test_failed
 
 from briefmap.data.loader import load_catalog
-from briefmap.screenshots import AppServer, free_port, start_app
+from briefmap.screenshots import CHROMIUM_ARGS, AppServer, free_port, start_app
 
 pytestmark = pytest.mark.browser
 
@@ -97,8 +98,27 @@ def edit_server(
         server.stop()
 
 
+# Two sessions of one editor are two tabs, and the one behind ran its timers late
+# enough that a change typed in it was seen not to reach the app under load.
+NO_BACKGROUND_THROTTLING = (
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-renderer-backgrounding",
+)
+
+
+@pytest.fixture(scope="module")
+def edit_browser(playwright: Any, chromium_path: str) -> Iterator[Any]:
+    """The module's Chromium: every tab kept running as if in front."""
+    browser = playwright.chromium.launch(
+        executable_path=chromium_path, args=[*CHROMIUM_ARGS, *NO_BACKGROUND_THROTTLING]
+    )
+    yield browser
+    browser.close()
+
+
 @pytest.fixture
-def open_context(browser: Any, provider: str) -> Iterator[Any]:
+def open_context(edit_browser: Any, provider: str, request: pytest.FixtureRequest) -> Iterator[Any]:
     """Open a page in a browser context of its own (its own sign-in cookie) on a server.
 
     Requests go to the app and to the provider only; anything else fails (the
@@ -107,7 +127,7 @@ def open_context(browser: Any, provider: str) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def _open(server: AppServer) -> BrowserPage:
-        context = browser.new_context(viewport=VIEWPORT)
+        context = edit_browser.new_context(viewport=VIEWPORT)
         context.set_default_timeout(30_000)
         allowed = (server.origin + "/", provider + "/", "data:", "blob:")
         context.route(
@@ -122,6 +142,11 @@ def open_context(browser: Any, provider: str) -> Iterator[Any]:
         return wrapper
 
     yield _open
+    if _test_failed(request.node):  # what each page showed, as the shared pages' fixture keeps
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for n, context in enumerate(contexts):
+            for m, page in enumerate(context.pages):
+                page.screenshot(path=str(ARTIFACTS / f"edit-{request.node.name}-{n}-{m}.png"))
     for context in contexts:
         context.close()
 
@@ -294,26 +319,21 @@ def test_an_edit_shows_on_the_map_of_both_servers_and_a_stale_save_shows_both_ve
     app.goto("/edit")
     sign_in(app, "alice-sub", back_to=f"/edit?claim={CLAIM}")
     expect(app.main.get_by_role("button", name="Save claim")).to_be_visible(timeout=WAIT_MS)
-    # A second session of the same editor opens the same claim (the same revision).
+    # A second session of the same editor opens the same claim (the same revision) and
+    # types its own change, kept until after the first session's save.
     other = BrowserPage(page=app.page.context.new_page(), server=edit_server)
     other.attach()
     other.goto(f"/edit?claim={CLAIM}")
     expect(other.main.get_by_role("button", name="Save claim")).to_be_visible(timeout=WAIT_MS)
+    type_text(other, "Claimant", "Mine: the report")
+    type_text(other, "Why this change (required)", "Name the claimant.")
 
-    app.page.bring_to_front()  # a tab in the background runs its timers late
+    app.page.bring_to_front()
     change_posture_to_former(app, source_label)
-
-    # The map, on this server and on the other one over the same folder: the claim is former.
-    for server in (edit_server, second_server):
-        viewer = app if server is edit_server else open_context(second_server)
-        viewer.goto("/?place=tartus_naval_facility")
-        entry = card_entry(viewer, summary)
-        expect(entry).to_contain_text("Former", timeout=WAIT_MS)
 
     # The other session saves from the revision it read: refused, both versions side by side.
     other.page.bring_to_front()
-    type_text(other, "Claimant", "Mine: the report")
-    type_text(other, "Why this change (required)", "Name the claimant.")
+    other.wait_idle()
     with other.rerun():
         other.main.get_by_role("button", name="Save claim").click()
     panel = other.main.locator(".st-key-edit_stale_panel")
@@ -324,6 +344,14 @@ def test_an_edit_shows_on_the_map_of_both_servers_and_a_stale_save_shows_both_ve
     expect(panel).to_contain_text("former")
     # What was typed is still in the form.
     expect(other.main.get_by_label("Claimant", exact=True)).to_have_value("Mine: the report")
+
+    # The map, on this server and on the other one over the same folder: the claim is former.
+    for server in (edit_server, second_server):
+        viewer = app if server is edit_server else open_context(second_server)
+        viewer.page.bring_to_front()
+        viewer.goto("/?place=tartus_naval_facility")
+        entry = card_entry(viewer, summary)
+        expect(entry).to_contain_text("Former", timeout=WAIT_MS)
 
 
 def change_posture_to_former(app: BrowserPage, source_label: str) -> None:
