@@ -280,16 +280,21 @@ def _frame_map(
 )
 @given(
     cases=st.lists(
-        st.tuples(catalogs(), filters(), st.lists(days, min_size=1, max_size=6)),
+        st.tuples(
+            catalogs(),
+            filters(),
+            st.lists(days, min_size=1, max_size=6),
+            st.lists(days, min_size=1, max_size=6),
+        ),
         min_size=1,
         max_size=4,
     )
 )
 def test_the_frame_plays_what_the_server_shows_as_of_each_day(
-    cases: list[tuple[Catalog, ClaimFilter, list[str]]],
+    cases: list[tuple[Catalog, ClaimFilter, list[str], list[str]]],
 ) -> None:
     batch, tapes = [], []
-    for catalog, claim_filter, chosen in cases:
+    for catalog, claim_filter, chosen, walk in cases:
         everyday = {catalog.as_of or AS_OF, *chosen}
         # The days a claim changes, and the day before each: where a slip shows.
         for claim in list(catalog.claims.values())[:3]:
@@ -306,13 +311,19 @@ def test_the_frame_plays_what_the_server_shows_as_of_each_day(
         tape = json.loads(from_canvas)
         assert tape == json.loads(json.dumps(playback_tape(catalog, claim_filter)))
         tapes.append(tape)
-        batch.append({"tape": tape, "days": sorted(everyday)})
+        # One cursor plays each case's days in order: forwards through every day
+        # that matters, then a random walk back and forth (the frame's steps and jumps).
+        batch.append({"tape": tape, "days": sorted(everyday) + walk})
     answers = _in_node(batch)
-    for (catalog, claim_filter, _), case, tape, answer in zip(
+    for (catalog, claim_filter, _, _), case, tape, answer in zip(
         cases, batch, tapes, answers, strict=True
     ):
         for day, got in zip(case["days"], answer, strict=True):
             assert got["day"] == day
+            # Stepped to, the cursor's map is the one computed afresh, and so
+            # are the places it says changed since the day before in the walk.
+            assert got["sameAsAfresh"], day
+            assert got["changed"] == got["changedAfresh"], day
             assert _frame_map(catalog, claim_filter, tape, got) == _server_map(
                 catalog, claim_filter, day
             ), (day, claim_filter)
