@@ -218,3 +218,23 @@ def test_the_history_link_opens_the_claim_and_its_history(data: Path) -> None:
         "Shorter."
     ]
     assert list(history["Changed"]) == ["claimant"]
+
+
+def test_signed_in_editing_offers_sign_in_where_it_is_configured(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFMAP_EDITING", "signed-in")
+    at = open_app()
+    at.switch_page("pages/edit.py").run()
+    assert "no [auth] section is set" in texts(at)
+    assert "Sign in" not in labels(at)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "c",
+        "client_secret": "s",
+        "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
+    }
+    at.run()
+    assert "Sign in to edit" in texts(at)
+    assert "Sign in" in labels(at) and "Save claim" not in labels(at)
