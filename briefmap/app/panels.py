@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
 from briefmap.app.own_claims_panel import rows_to_claims
+from briefmap.app.playback import tape_for
 from briefmap.app.session import KEY_TIMELINE, KEY_VIEW_REQUEST, button, reset_filters
 from briefmap.app.view import BriefingView
 from briefmap.data.own_layer import OWN_LAYER_MARK, describe_own_layer
@@ -333,8 +335,14 @@ def export_menu(view: BriefingView) -> None:
         ("CSV of the claims", lambda: exports.claims_csv(catalog, selection), ".csv", "text/csv"),
         (
             "HTML map (opens offline)",
+            # It plays, too: the timeline with today's data's tape (not in the PNG).
             lambda: html_export.standalone_html(
-                catalog, selection, title, overlay, framing, own_layers=own
+                catalog,
+                selection,
+                title,
+                overlay,
+                replace(framing, tape=tape_for(view.loaded.catalog, view.claim_filter)),
+                own_layers=own,
             ),
             ".html",
             "text/html",

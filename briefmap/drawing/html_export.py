@@ -125,6 +125,9 @@ class ExportView:
     since: str | None = None
     as_of: str | None = None  # an "as of" day the user picked: the map's banner says so
     scene: str | None = None  # the scene's heading, for the page's header
+    # Time playback's tape (briefmap.drawing.playback.tape_json) of today's data
+    # under the filter: the page plays it offline, its scripts inlined as the rest.
+    tape: str | None = None
 
     @classmethod
     def on_screen(
@@ -178,6 +181,7 @@ class ExportView:
             footnote=False,  # the page's own footer lists the sources in full
             as_of=self.as_of,
             frame=frame,
+            tape=self.tape,
         )
 
 

@@ -95,3 +95,50 @@ def test_next_plays_the_scenes_range_then_goes_on(open_page: Any, played_server:
     _on_scene(app, 2)
     expect(app.exceptions()).to_have_count(0)
     assert app.page_errors == []
+
+
+def test_the_offline_html_export_plays(browser: Any, tmp_path: Path) -> None:
+    # The export carries today's tape and the playback scripts inlined as its
+    # other scripts are: offline, its timeline steps a month and counts the claims
+    # the server's "as of" that day shows.
+    from browser_support import WAIT_MS
+
+    from briefmap.data.loader import load_catalog
+    from briefmap.drawing.html_export import ExportView, standalone_html
+    from briefmap.drawing.playback import tape_json
+    from briefmap.drawing.png_export import FRAMED_JS
+    from briefmap.engine.query import ClaimFilter, select
+    from briefmap.engine.timeline import date_span, shown_on
+
+    catalog = load_catalog(GEODATA).catalog
+    view = ExportView(tape=tape_json(catalog, ClaimFilter()))
+    page_file = tmp_path / "export.html"
+    page_file.write_text(
+        standalone_html(catalog, select(catalog, ClaimFilter()), "Played", view=view),
+        encoding="utf-8",
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_file.as_uri())
+    page.wait_for_function(FRAMED_JS, polling=50, timeout=WAIT_MS)
+    page.locator(".bm-pb-toggle").click()
+    cursor = page.locator(".bm-pb-asof")
+    assert cursor.evaluate("(e) => document.activeElement === e")
+    first, _ = date_span(catalog)
+    cursor.press("Home")
+    assert page.evaluate(STATE)["day"] == first
+    cursor.press("ArrowRight")  # a month
+    state = page.evaluate(STATE)
+    assert state["day"][:7] > first[:7], state
+    _, selection, _ = shown_on(catalog, ClaimFilter(), state["day"], None)
+    assert (state["shown"], state["total"]) == (len(selection.claims), selection.total_claims)
+    cursor.press("Space")
+    page.wait_for_function("(d) => window.__bmPlaybackState.day > d", arg=state["day"], polling=20)
+    context.close()
+    assert errors == []
