@@ -238,3 +238,21 @@ def test_signed_in_editing_offers_sign_in_where_it_is_configured(
     at.run()
     assert "Sign in to edit" in texts(at)
     assert "Sign in" in labels(at) and "Save claim" not in labels(at)
+
+
+def test_a_briefings_titles_and_talking_points_are_edited_without_json(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = edit_page(monkeypatch, "anyone")
+    as_sam(at)
+    at.text_input(key="edit_scene_0_title").input("The bases Russia keeps")
+    at.text_area(key="edit_scene_0_points").input("- First point\n\n- Second point")
+    at.text_area(key="edit_briefing_why").input("Shorter scene.").run()
+    at.button(key="edit_briefing_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Saved briefing moscow-meeting" in texts(at)
+    saved = json.loads((data / "briefings" / "moscow-meeting.json").read_text(encoding="utf-8"))
+    first = saved["scenes"][0]
+    assert first["title"] == "The bases Russia keeps"
+    assert first["talking_points"] == ["First point", "Second point"]
+    assert "highlight" in first and "view" in first  # the rest of the scene kept
