@@ -12,6 +12,7 @@ import pytest
 
 from briefmap import heap
 from briefmap.engine import stored
+from briefmap.store.files import FileStore
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 
@@ -92,10 +93,11 @@ def test_the_app_keeps_two_versions_of_the_data_at_most(
     from briefmap.app import data
 
     built: list[str] = []
-    monkeypatch.setattr(data, "stored", lambda path, fingerprint, build: built.append(fingerprint))
+    store = object()  # not a files store: nothing on disk, each version built by _from_store
+    monkeypatch.setattr(data, "_from_store", lambda where, _store: built.append(where) or [])
     data._load.clear()
     for fingerprint in ("v1", "v2", "v3", "v3", "v2", "v1"):
-        data._load("/data", fingerprint)
+        data._load(fingerprint, fingerprint, store)
     data._load.clear()
     assert data.DATA_VERSIONS_KEPT == 2
     assert built == ["v1", "v2", "v3", "v1"]  # v1 had gone, v2 and v3 were kept
@@ -107,7 +109,9 @@ def _version_refs(directory: Path, fingerprint: str) -> list[weakref.ref]:
     from briefmap.engine.query import ClaimFilter
     from briefmap.engine.timeline import as_of
 
-    version = data._load(str(directory), fingerprint)
+    # A store of its own for each version, as after an edit: one store would hand
+    # every fingerprint the same validated data, and nothing would be replaced.
+    version = data._load(str(directory), fingerprint, FileStore(directory))
     catalog = version.loaded.catalog
     catalog.index.select(ClaimFilter())  # a selection and its plan kept by the index
     shown = as_of(catalog, "2020-01-01")  # a rewound day shares the index's place table
@@ -128,13 +132,13 @@ def test_a_replaced_data_version_is_freed(
     gc.unfreeze()
     data._load.clear()
     if read_back:
-        data._load(str(GEODATA), "v1")
+        data._load(str(GEODATA), "v1", FileStore(GEODATA))
         data._load.clear()  # stored on disk; the next load reads it back
     refs = _version_refs(GEODATA, "v1")
     assert all(ref() is not None for ref in refs)
     assert gc.get_freeze_count() > 0  # kept for good, as the app keeps it
-    data._load(str(GEODATA), "v2")
-    data._load(str(GEODATA), "v3")  # two newer versions: v1 is out of the cache
+    data._load(str(GEODATA), "v2", FileStore(GEODATA))
+    data._load(str(GEODATA), "v3", FileStore(GEODATA))  # two newer versions: v1 is out of the cache
     gc.collect()
     assert [ref() is None for ref in refs] == [True] * len(refs)
     data._load.clear()
