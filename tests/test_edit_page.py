@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from briefmap.data.schema import Posture
+from briefmap.data.schema import Posture, Precision
 from briefmap.store.base import Edit, Editor, retired_on
 from briefmap.store.files import FileStore
 from tests.app_runs import open_app
@@ -256,3 +256,24 @@ def test_a_briefings_titles_and_talking_points_are_edited_without_json(
     assert first["title"] == "The bases Russia keeps"
     assert first["talking_points"] == ["First point", "Second point"]
     assert "highlight" in first and "view" in first  # the rest of the scene kept
+
+
+def test_a_new_site_needs_the_source_that_places_it(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = edit_page(monkeypatch, "anyone")
+    as_sam(at)
+    at.text_input(key="edit_place_name_en").input("New post")
+    at.radio(key="edit_place_precision").set_value(Precision.SITE)
+    at.number_input(key="edit_place_lon").set_value(36.5)
+    at.number_input(key="edit_place_lat").set_value(35.25)
+    at.text_area(key="edit_place_why").input("Seen in a report.").run()
+    at.button(key="edit_place_save").click().run()
+    assert "field 'position_source'" in texts(at)
+    assert FileStore(data).get("place", "new_post") == (None, 0)
+    at.selectbox(key="edit_place_source").set_value("news_report_2025_10_15").run()
+    at.button(key="edit_place_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    place, revision = FileStore(data).get("place", "new_post")
+    assert revision == 1 and place["geometry"]["coordinates"] == [36.5, 35.25]
+    assert "news_report_2025_10_15" in place["properties"]["note"]
