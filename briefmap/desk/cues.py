@@ -344,7 +344,7 @@ def actors_in(tables: Tables, text: str, start: int, end: int) -> list[tuple[str
 
 
 PRONOUNS = ("he", "she", "they", "it")
-NEXT_TO_VERB = 28  # characters between a speaker and the verb: "Putin, in turn, hailed"
+NEXT_TO_VERB = 28  # characters between a speaker and the verb: "The president, in turn, hailed"
 
 
 def speaker_candidates(tables: Tables, text: str, a: int, b: int) -> list[Speaker]:
@@ -354,7 +354,7 @@ def speaker_candidates(tables: Tables, text: str, a: int, b: int) -> list[Speake
     for actor, s, e in actors_in(tables, text, a, b):
         alias = text[s:e].casefold()
         if alias in tables.adjective_words:
-            # "Russian forces" describes and never speaks; "the Syrian presidency" does.
+            # "Russian forces" describes and never speaks; "the French presidency" does.
             body = next((c for c in bodies if 0 <= c.start - e <= 2), None)
             if body is not None:
                 found.append(Speaker(text[s : body.end], actor, s, body.end, named=True))

@@ -163,7 +163,7 @@ class Desk:
                 for d in made
             )
             if made and only_no_comment and drafts:
-                # "The Kremlin declined to comment.": a note on the claim before, not a claim.
+                # "The ministry declined to comment.": a note on the claim before, not a claim.
                 at = max(
                     (i for i, d in enumerate(drafts) if d.places_from == "text"),
                     default=len(drafts) - 1,
@@ -201,7 +201,7 @@ class Desk:
     # ------------------------------------------------------------ places
 
     def _setting(self, text: str, places: tuple[DraftPlace, ...]) -> tuple[DraftPlace, ...]:
-        """The places where the report's event happens: "met ... in Moscow", "talks at the Kremlin"."""
+        """The places where the report's event happens: "met ... in Moscow", "talks at the Élysée"."""
         return tuple(
             p
             for p in places
@@ -259,7 +259,7 @@ class Desk:
             actors = [
                 actor
                 for actor, s, e in cue_words.actors_in(self.tables, text, a, b)
-                if not any(ps <= s < pe for ps, pe in named_places)  # "southern Syria" is a place
+                if not any(ps <= s < pe for ps, pe in named_places)  # "southern France" is a place
             ]
             actors += [
                 self.tables.actor_aliases[m.surface.casefold()]

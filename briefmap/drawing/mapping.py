@@ -169,8 +169,8 @@ def _region(feature: MapFeature) -> folium.Polygon:
 def _region_mark(feature: MapFeature) -> folium.Marker:
     """An area's actor mark at its label point, as a point's symbol carries it at its centre.
 
-    In greyscale the areas' colours print as near the same grey (Syria's green,
-    Israel's navy, the Arab League's plum: issue 25, finding 9); the mark tells
+    In greyscale the areas' colours print as near the same grey (a green, a navy
+    and a plum: issue 25, finding 9); the mark tells
     them apart. It only says whose: clicks, keys and tooltips stay the area's.
     """
     lat, lon = anchor(feature.place)
