@@ -266,7 +266,8 @@ def test_the_readme_security_limits_are_the_codes() -> None:
     from briefmap.data.uploads import MAX_FEATURES, MAX_UPLOAD_BYTES
     from briefmap.data.validate import DEFAULT_TEXT_LIMIT, MAX_DEPTH, TEXT_LIMITS
     from briefmap.drawing.bulk import BULK_THRESHOLD
-    from briefmap.drawing.own_layer_map import MAX_OWN_DRAWN
+    from briefmap.data.uploads import MAX_FEATURES
+    from briefmap.drawing.own_canvas import OWN_CANVAS_THRESHOLD
     from briefmap.drawing.png_export import MAX_CONCURRENT_SNAPSHOTS, SNAPSHOT_WAIT_S
     from briefmap.engine.search import MAX_WORDS, NEAR_CUTOFF, NEAR_MIN_LETTERS
     from briefmap.engine.state import MAX_SEARCH
@@ -298,7 +299,10 @@ def test_the_readme_security_limits_are_the_codes() -> None:
         f"{MAX_DESCRIPTION_CHARS:,}; links http and https only, at most {MAX_LINKS} of "
         f"{MAX_LINK_CHARS:,} characters each"
     )
-    assert rows["drawing your own layer"] == f"its first {MAX_OWN_DRAWN:,} features"
+    assert rows["drawing your own layer"].startswith(
+        f"every feature, up to the upload's {MAX_FEATURES:,} records; "
+        f"over {OWN_CANVAS_THRESHOLD} on a canvas"
+    )
     assert rows["a link's search"] == f"{MAX_SEARCH} characters"
     assert rows["reading a GIS file (KML, KMZ, GeoPackage, zipped Shapefile)"].startswith(
         f"{READ_SECONDS:g} s and {READ_MEMORY_BYTES // 2**30} GiB of memory"
