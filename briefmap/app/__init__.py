@@ -16,12 +16,20 @@ loaded, held in the session, laid out and linked:
 - ``map_panel``: the map and its footer;
 - ``layer_files``: a large map's layers as files under ``static/layers/``, which
   the map's frame fetches instead of receiving them through Streamlit;
+- ``playback``: time playback's tape for the map's frame, and the day it
+  rests on taken as the sidebar's "As of";
 - ``card``: the claim card;
 - ``panels``: data problems, the upload, changes, the timeline chart, downloads;
 - ``own_claims_panel``: the upload panel's "Turn rows into claims" (a column per
   field, a live preview, Apply);
 - ``desk``: the desk page: a report drafted into claims (``briefmap.desk``),
   reviewed card by card, the accepted ones previewed as the session's own data;
+- ``store``: the store this server reads and edits (a shared database when
+  one is configured, else the files), opened once per process;
+- ``editors``: who may edit: the server's editing setting, the visitor's
+  sign-in, and the rules between;
+- ``editor``: the editor page's parts (the claim form, places, sources,
+  briefings, the audit), every change saved through the store;
 - ``pack_panel``: Export briefing, the briefing picked as an offline HTML pack
   and a PDF handout;
 - ``png_panel``: the PNG snapshot, drawn on request by the server's Chromium,

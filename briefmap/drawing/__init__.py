@@ -8,6 +8,8 @@
   and the compact payload it draws from;
 - ``scene_marks``: what a briefing marks over the claims (highlight rings,
   change badges), for both renderers;
+- ``playback``: time playback's tape, what a map's frame needs to draw the
+  map as of any day by itself;
 - ``symbology``: symbols, status and posture styles, the legend;
 - ``line_places``: how both renderers stroke a line place (a route, a line
   of contact): the status's dash, the posture's make-up, a hit line;

@@ -22,6 +22,8 @@
   need not validate again;
 - ``briefings``: briefings' scenes (a filter, a view, a day, highlights),
   read and checked;
+- ``edit_forms``: the editor's forms turned into the raw records a store
+  saves (as the files hold them), for the store to check;
 - ``own_claims``, ``acled``: the user's own layer's rows turned into claims by
   a column mapping (checked as any claim is), and ACLED exports' ready mapping.
 """
