@@ -12,6 +12,7 @@ test, on the app.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,52 @@ def test_plays_first_to_last_day_and_each_checked_day_is_the_servers(
     assert played.evaluate("() => document.querySelector('.bm-playing') !== null")
     played.evaluate(f"() => {PLAYER}.show({last!r})")
     assert played.evaluate("() => document.querySelector('.bm-playing') === null")
+
+
+# Shows each day after the one before (a step: only what changed is drawn again),
+# then draws the whole frame afresh (a view change does) and compares the pixels.
+STEPS_DRAW_THE_WHOLE_FRAME = """([days]) => {
+  const S = window.map.__bmPlayback, stats = window.__bmPlaybackStats;
+  const c = document.querySelectorAll('.bm-pb-canvas');
+  const top = c[c.length - 1], g = top.getContext('2d');
+  const pixels = () => g.getImageData(0, 0, top.width, top.height).data;
+  const partial0 = stats.partial || 0, differ = [];
+  let inked = 0;
+  for (const day of days) {
+    S.show(day);
+    const stepped = pixels();
+    window.map.fire('moveend');
+    const whole = pixels();
+    // Ink per pixel, premultiplied (a faint pixel's colour is noise): a path
+    // drawn with other circles in it may round its edges a level or two apart.
+    let n = 0;
+    for (let i = 0; i < whole.length; i += 4) {
+      let d = Math.abs(whole[i + 3] - stepped[i + 3]);
+      for (let k = 0; k < 3; k++) {
+        d = Math.max(d, Math.abs(whole[i + k] * whole[i + 3] - stepped[i + k] * stepped[i + 3]) / 255);
+      }
+      if (d > 24) { n++; }
+    }
+    if (n) { differ.push([day, n]); }
+    for (let i = 3; i < whole.length; i += 4) { if (whole[i]) { inked++; break; } }
+  }
+  return {differ, partial: (stats.partial || 0) - partial0, inked};
+}"""
+
+
+def test_a_step_redraws_only_what_changed_and_draws_the_whole_frames_pixels(
+    played: Any, catalog: Catalog
+) -> None:
+    first, last = date_span(catalog)
+    # Every 30th day, then back and forth around a day the shipped data changes.
+    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    days = [(start + dt.timedelta(days=d)).isoformat() for d in range(0, (end - start).days, 30)]
+    days += ["2024-12-08", "2024-12-07", "2024-12-01", "2024-11-20", "2024-12-08"]
+    played.evaluate(f"() => {PLAYER}.show({first!r})")
+    res = played.evaluate(STEPS_DRAW_THE_WHOLE_FRAME, [days])
+    assert res["partial"] > len(days) // 2, res
+    assert res["inked"] > len(days) // 2, res
+    assert res["differ"] == [], res
 
 
 def test_the_keyboard_drives_the_timeline_with_visible_focus(played: Any, catalog: Catalog) -> None:

@@ -33,7 +33,8 @@
         var MAX_RINGS = 2000;
         var t = null, first = 0, last = 0, served = null;
         var day = 0, since = null, playing = false, active = false, looping = false;
-        var unit = "month", speed = SPEEDS[3][1], pos = 0, clock = null, fr = null, prev = null;
+        var unit = "month", speed = SPEEDS[3][1], pos = 0, clock = null, fr = null;
+        var cur = null, fresh = true, sinceKeys = null;  // fresh: no day shown from this tape yet
         var stopAt = null;  // a scene's range ends here (playRange)
         var changed = [], mx = null, my = null, geo = null, reportTimer = null, serial = 0;
         var stats = window.__bmPlaybackStats = {frames: 0, ms: 0, last: 0};
@@ -109,6 +110,7 @@
         var canvas = L.DomUtil.create("canvas", "bm-pb-canvas", pane);
         var underKey = null;
         var drawnAt = null, drawnRound = null, round = 0;  // per pixel: the style last drawn, when
+        var drawn = false;  // the canvas holds a whole frame (a step may redraw only its changes)
 
         // style: [colour, weight, dash, fill (0 none, 1 solid, 2 hatched), fill opacity]
         function paint(g, style) {
@@ -149,40 +151,51 @@
             return g;
         }
 
-        function draw(e) {
-            var size = map.getSize(), dpr = window.devicePixelRatio || 1;
-            var g = fit(canvas, size, dpr);
-            g.clearRect(0, 0, size.x, size.y);
-            if (e && e.type) { underKey = null; }  // the view moved: outlines again
-            if (!active || !fr) {
-                fit(under, size, dpr).clearRect(0, 0, size.x, size.y);
-                underKey = null;
-                return;
+        // The view's points on a grid of GRID px cells (the places in view, whatever
+        // the day), made again when the view moves: a step redraws only the
+        // places that changed and the points whose circles reach theirs.
+        var GRID = 32, MAX_DIRTY = 1500;
+        var view = null, ringed = [], wmax = 1;
+        function viewOf(size) {
+            var zoom = map.getZoom(), o = map.getPixelBounds().min;
+            var v = {size: size, scale: 256 * Math.pow(2, zoom), o: o,
+                r: Math.max(3, 6 - Math.max(0, 8 - Math.round(zoom))),
+                key: [zoom, o.x, o.y, size.x, size.y].join(",")};
+            if (view && view.key === v.key && view.t === t) { return view; }
+            v.t = t;
+            var gw = Math.ceil((size.x + 2 * GRID) / GRID) + 1;
+            var gh = Math.ceil((size.y + 2 * GRID) / GRID) + 1;
+            var cells = [], np = t.p.length, inView = [];
+            v.x = new Int32Array(np); v.y = new Int32Array(np);
+            for (var p = 0; p < np; p++) {
+                if (!t.pt[p]) { continue; }
+                var x = Math.round(mx[p] * v.scale - o.x), y = Math.round(my[p] * v.scale - o.y);
+                if (x < -v.r || y < -v.r || x > size.x + v.r || y > size.y + v.r) { continue; }
+                v.x[p] = x; v.y[p] = y;
+                inView.push(p);
+                var cell = Math.floor((y + GRID) / GRID) * gw + Math.floor((x + GRID) / GRID);
+                (cells[cell] = cells[cell] || []).push(p);
             }
-            var zoom = map.getZoom(), scale = 256 * Math.pow(2, zoom), o = map.getPixelBounds().min;
-            var r = Math.max(3, 6 - Math.max(0, 8 - Math.round(zoom))), np = fr.places;
+            v.gw = gw; v.gh = gh; v.cells = cells; v.inView = inView;
+            view = v;
+            return v;
+        }
+
+        // Points of the places `at` (ascending, in view), layer by layer and weakest status
+        // first within a layer, one path a style, and rings round `rings`.
+        function points(g, v, at, rings) {
+            var np = fr.places, size = v.size, r = v.r, scale = v.scale, o = v.o;
             var cells = (size.x + 2 * r + 2) * (size.y + 2 * r + 2);
             if (!drawnAt || drawnAt.length < cells) {
                 drawnAt = new Int32Array(cells); drawnRound = new Int32Array(cells);
             }
-            var shapes = [];
-            for (var f = 0; f < P.LAYERS * np; f++) {
-                if (fr.lead[f] >= 0 && !t.pt[f % np]) { shapes.push(f, P.styleKey(t, fr, f)); }
-            }
-            var key = shapes.join(",");
-            if (key !== underKey) {
-                underKey = key;
-                outlines(fit(under, size, dpr), size, scale, o, shapes, np);
-            }
-            // Points: weakest status first within a layer, layer by layer.
             for (var layer = 0; layer < P.LAYERS; layer++) {
-                var buckets = {}, p;
+                var buckets = {};
                 round++;  // within a layer: its styles are drawn in their own order
-                for (p = 0; p < np; p++) {
-                    f = layer * np + p;
-                    if (fr.lead[f] < 0 || !t.pt[p]) { continue; }
-                    var x = Math.round(mx[p] * scale - o.x), y = Math.round(my[p] * scale - o.y);
-                    if (x < -r || y < -r || x > size.x + r || y > size.y + r) { continue; }
+                for (var i = 0; i < at.length; i++) {
+                    var p = at[i], f = layer * np + p;
+                    if (fr.lead[f] < 0) { continue; }
+                    var x = v.x[p], y = v.y[p];
                     var key = P.styleKey(t, fr, f);
                     // A circle of the same style on the same pixel draws the same ink:
                     // at a country's zoom most of 100,000 points are such repeats.
@@ -195,28 +208,121 @@
                     return ((b / 2) | 0) % 15 - ((a / 2) | 0) % 15;  // weaker rank first
                 }).forEach(function (k) {
                     // One path a style: a fill and a stroke for all its circles.
-                    var b = buckets[k], at = b.at;
+                    var b = buckets[k], xy = b.at;
                     g.beginPath();
-                    for (var i = 0; i < at.length; i += 2) {
-                        g.moveTo(at[i] + r, at[i + 1]);
-                        g.arc(at[i], at[i + 1], r, 0, 2 * Math.PI);
+                    for (var j = 0; j < xy.length; j += 2) {
+                        g.moveTo(xy[j] + r, xy[j + 1]);
+                        g.arc(xy[j], xy[j + 1], r, 0, 2 * Math.PI);
                     }
                     paint(g, P.styleOf(t, fr, b.f));
                 });
             }
-            // What changed: a ring round each point in view, all in one path. After a
-            // jump (more than MAX_RINGS changed) rings would cover the map and say nothing.
-            if (changed.length > MAX_RINGS) { return; }
+            // What changed: a ring round each point in view, all in one path.
             g.beginPath();
-            changed.forEach(function (p) {
-                if (!t.pt[p]) { return; }
+            rings.forEach(function (p) {
                 var x = mx[p] * scale - o.x, y = my[p] * scale - o.y;
-                if (x < -r - 4 || y < -r - 4 || x > size.x + r + 4 || y > size.y + r + 4) { return; }
                 g.moveTo(x + r + 4, y);
                 g.arc(x, y, r + 4, 0, 2 * Math.PI);
             });
             g.lineWidth = 2; g.strokeStyle = RING;
             g.stroke();
+        }
+
+        // The rings of a frame: changed points in view. After a jump (more than
+        // MAX_RINGS changed) rings would cover the map and say nothing.
+        function ringsOf(v) {
+            if (changed.length > MAX_RINGS) { return []; }
+            var out = [], size = v.size, r = v.r;
+            changed.forEach(function (p) {
+                if (!t.pt[p]) { return; }
+                var x = mx[p] * v.scale - v.o.x, y = my[p] * v.scale - v.o.y;
+                if (x < -r - 4 || y < -r - 4 || x > size.x + r + 4 || y > size.y + r + 4) { return; }
+                out.push(p);
+            });
+            return out;
+        }
+
+        // step: the frame came by one step of the cursor (fr.changed, or the rings
+        // of `changed`, say all that differs from the frame drawn last).
+        function draw(e, step) {
+            var size = map.getSize(), dpr = window.devicePixelRatio || 1;
+            var g = fit(canvas, size, dpr);
+            var moved = !!(e && e.type);
+            if (moved) { underKey = null; }  // the view moved: outlines again
+            if (!active || !fr) {
+                g.clearRect(0, 0, size.x, size.y);
+                fit(under, size, dpr).clearRect(0, 0, size.x, size.y);
+                underKey = null; drawn = false; ringed = [];
+                return;
+            }
+            var v = viewOf(size), np = fr.places;
+            var outline = moved || !step || underKey === null;
+            var dirty = step && drawn && !moved ? fr.changed.concat(ringed) : null;
+            if (dirty) {
+                for (var i = 0; i < fr.changed.length && !outline; i++) {
+                    outline = !t.pt[fr.changed[i]];
+                }
+                if (dirty.length > MAX_DIRTY) { dirty = null; }
+            }
+            if (outline) {
+                var shapes = [];
+                for (var f = 0; f < P.LAYERS * np; f++) {
+                    if (fr.lead[f] >= 0 && !t.pt[f % np]) { shapes.push(f, P.styleKey(t, fr, f)); }
+                }
+                var key = shapes.join(",");
+                if (key !== underKey) {
+                    underKey = key;
+                    outlines(fit(under, size, dpr), size, v.scale, v.o, shapes, np);
+                }
+            }
+            var rings = ringsOf(v);
+            if (dirty) {
+                repaint(g, v, dirty, rings);
+            } else {
+                g.clearRect(0, 0, size.x, size.y);
+                points(g, v, v.inView, rings);
+            }
+            drawn = true;
+            ringed = rings;
+        }
+
+        // Only the squares round the places that changed (and last frame's rings):
+        // cleared, then the points whose circles reach them drawn again in them,
+        // in the whole frame's order, so the canvas is the one a full draw makes.
+        function repaint(g, v, dirty, rings) {
+            var r = v.r, R = r + 7, reach = R + r + Math.ceil(wmax / 2) + 1;
+            var boxes = [], near = {}, at = [];
+            dirty.forEach(function (p) {
+                if (!t.pt[p]) { return; }
+                var x = Math.round(mx[p] * v.scale - v.o.x), y = Math.round(my[p] * v.scale - v.o.y);
+                if (x < -R || y < -R || x > v.size.x + R || y > v.size.y + R) { return; }
+                boxes.push(x - R, y - R);
+                var c0 = Math.max(0, Math.floor((x - reach + GRID) / GRID));
+                var c1 = Math.min(v.gw - 1, Math.floor((x + reach + GRID) / GRID));
+                var r0 = Math.max(0, Math.floor((y - reach + GRID) / GRID));
+                var r1 = Math.min(v.gh - 1, Math.floor((y + reach + GRID) / GRID));
+                for (var row = r0; row <= r1; row++) {
+                    for (var col = c0; col <= c1; col++) {
+                        var list = v.cells[row * v.gw + col];
+                        if (!list) { continue; }
+                        for (var k = 0; k < list.length; k++) {
+                            if (!near[list[k]]) { near[list[k]] = 1; at.push(list[k]); }
+                        }
+                    }
+                }
+            });
+            stats.partial = (stats.partial || 0) + 1;
+            if (!boxes.length) { return; }
+            at.sort(function (a, b) { return a - b; });
+            g.save();
+            g.beginPath();
+            for (var i = 0; i < boxes.length; i += 2) { g.rect(boxes[i], boxes[i + 1], 2 * R, 2 * R); }
+            g.clip();
+            for (i = 0; i < boxes.length; i += 2) {
+                g.clearRect(boxes[i], boxes[i + 1], 2 * R, 2 * R);
+            }
+            points(g, v, at, rings);
+            g.restore();
         }
 
         // Outlines and lines (shapes: feature, style key, ...), in drawing order.
@@ -244,17 +350,20 @@
         function show(next, announce) {
             var started = performance.now();
             day = Math.max(first, Math.min(last, next));
-            prev = fr;
-            fr = P.frame(t, day);
+            // From the day before by the cursor: only the events between the two days.
+            var stepped = !fresh;
+            fr = cur.to(day);
             if (since !== null && since < day) {
-                changed = P.changedPlaces(t, P.frame(t, since), fr);
+                changed = changedSince();
+                stepped = false;  // its rings are not the step's: draw the whole frame
             } else {
-                changed = prev ? P.changedPlaces(t, prev, fr) : [];
+                changed = fresh ? [] : fr.changed;
             }
+            fresh = false;
             var computed = performance.now();
             active = served === null ? day !== last || since !== null : day !== served;
             L.DomUtil[active ? "addClass" : "removeClass"](map.getContainer(), "bm-playing");
-            draw();
+            draw(null, stepped);
             stats.compute = computed - started;
             cursor.value = String(day);
             dayText.textContent = "As of " + plain(day);
@@ -264,6 +373,24 @@
             window.__bmPlaybackState = {day: P.textOf(day), shown: fr.shown, total: fr.total,
                 byStatus: fr.byStatus.slice(), playing: playing, active: active};
             if (announce) { live.textContent = "As of " + plain(day) + ": " + counts.textContent; }
+        }
+
+        // Places whose features differ from the "what changed since" day's: that
+        // day's style keys computed once a handle position, compared with the cursor's.
+        function changedSince() {
+            if (sinceKeys === null || sinceKeys.day !== since) {
+                var at = P.frame(t, since), nf = P.LAYERS * at.places;
+                sinceKeys = new Int32Array(nf);
+                for (var f = 0; f < nf; f++) { sinceKeys[f] = P.styleKey(t, at, f); }
+                sinceKeys.day = since;
+            }
+            var np = fr.places, keys = cur.keys, out = [];
+            for (var p = 0; p < np; p++) {
+                for (var l = 0; l < P.LAYERS; l++) {
+                    if (keys[l * np + p] !== sinceKeys[l * np + p]) { out.push(p); break; }
+                }
+            }
+            return out;
         }
 
         function plain(d) {
@@ -412,6 +539,11 @@
                 first = t.span[0];
                 last = Math.max(t.span[1], t.asof === null ? t.span[1] : t.asof);
                 served = shown;
+                cur = P.cursor(t);
+                fresh = true;
+                drawn = false;
+                wmax = Math.max.apply(null, t.Y.map(function (y) { return +y[0] || 1; }));
+                sinceKeys = null;
                 project();
                 [cursor, sinceBox].forEach(function (r) { r.min = String(first); r.max = String(last); });
                 if (firstLoad) { sinceBox.value = String(first); }
@@ -419,7 +551,6 @@
                 if (playing) { show(day, false); return; }
                 // The server drew the day the cursor rests on (or today): its layers show again.
                 show(firstLoad || !active ? (shown === null ? last : shown) : day, false);
-                fr = P.frame(t, day);
             },
             // For tests and the bench: the styles drawn at a place on the cursor's day.
             stylesAt: function (placeId) {
@@ -431,6 +562,8 @@
                 }
                 return out;
             },
+            // For the bench: the tape played.
+            tape: function () { return t; },
             open: open,
             show: function (text) { jump(P.dayOf(text)); },
             start: start,
