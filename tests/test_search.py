@@ -27,7 +27,7 @@ from briefmap.data.schema import (
     Role,
 )
 from briefmap.engine.query import ClaimFilter, scan, select
-from briefmap.engine.search import EXACT, SearchIndex, find
+from briefmap.engine.search import EXACT, NEAR_WEIGHT, SearchIndex, find, word_score
 from briefmap.engine.spelling import normalise, sound, to_latin, words
 from briefmap.engine.timeline import as_of
 
@@ -110,6 +110,31 @@ def test_military_police_finds_the_claims_by_their_text_and_their_places(
     assert claims <= {c.id for c in selection.claims}
     assert {"kobani", "amuda", "daraa_governorate"} <= set(selection.place_ids)
     assert real_catalog.index.select(flt) == selection
+
+
+def test_a_name_typed_in_arabic_finds_its_place_not_words_of_its_consonants(
+    real_catalog: Catalog,
+) -> None:
+    # طرطوس folds to "trtus", letter for letter as near "trups" (troops) as
+    # "tartus": without vowels only the consonants tell names apart.
+    matches = find("طرطوس", real_catalog.places, real_catalog.claims)
+    claims = [m for m in matches if m.kind == "claim"]
+    assert {m.id for m in claims} == {"c02-tartus-access", "ctx-2025-tartus-port-contract-annulled"}
+    assert all("tartus" in words(m.text) for m in claims)
+    flt = ClaimFilter(search="طرطوس")
+    for selection in (select(real_catalog, flt), real_catalog.index.select(flt)):
+        assert "golan_heights" not in set(selection.place_ids)
+    # Still found by a near miss: a claim that writes the air base's name in Latin.
+    assert "c03-khmeimim-access" in _ids(real_catalog, "حميميم")
+
+
+def test_an_arabic_typed_word_is_near_by_its_consonants() -> None:
+    assert word_score("trtus", "troops", abjad=True) == 0.0
+    assert word_score("trtus", "tartus", abjad=True) == pytest.approx(100 * NEAR_WEIGHT)
+    # The same Latin letters typed in Latin are near by every letter, as before.
+    assert word_score("trtus", "troops") > 0.0
+    # Too few consonants to tell a name from a word: no near misses.
+    assert word_score("adlb", "adl", abjad=True) == 0.0
 
 
 @pytest.mark.parametrize(
@@ -282,7 +307,7 @@ def test_an_exact_name_always_ranks_first(catalog: Catalog, data: st.DataObject)
 queries = st.one_of(
     names,
     st.sampled_from(WORDS).map(lambda w: w[:-1] or w),  # typed so far, or one letter off
-    st.text(alphabet=string.ascii_letters + " -'тарбلح", max_size=12),
+    st.text(alphabet=string.ascii_letters + " -'тарбلحطرسوم", max_size=12),
     st.text(max_size=20),
 )
 

@@ -22,7 +22,7 @@ from briefmap.engine.search import (
     rank_key,
     word_score,
 )
-from briefmap.engine.spelling import normalise, words
+from briefmap.engine.spelling import abjad_words, normalise, words
 
 
 class Deployments(str, Enum):
@@ -157,6 +157,7 @@ def scan(query: str, places: Mapping[str, Place], claims: Mapping[str, Claim]) -
     q = query_words(query)
     if not q:
         return []
+    abjad = abjad_words(query)
     best: dict[tuple[str, str], Match] = {}
     records = [(pid, p, None) for pid, p in places.items()]
     records += [(cid, None, c) for cid, c in claims.items()]
@@ -169,7 +170,7 @@ def scan(query: str, places: Mapping[str, Place], claims: Mapping[str, Claim]) -
             ws = words(text)
             if not ws:
                 continue
-            scores = [max((word_score(qw, w) for w in ws), default=0.0) for qw in q]
+            scores = [max((word_score(qw, w, qw in abjad) for w in ws), default=0.0) for qw in q]
             if not all(scores):
                 continue
             exact = ws == q

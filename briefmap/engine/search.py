@@ -10,7 +10,9 @@ when each word of the query meets one of its words, scored:
   ("Mariupoll" and "Mariupol");
 - the start of a word, as typed so far: :data:`PREFIX`;
 - a near miss: rapidfuzz's ``fuzz.ratio`` of the keys, at least
-  :data:`NEAR_CUTOFF`, scaled by :data:`NEAR_WEIGHT` ("Kharkov" and "Kharkiv").
+  :data:`NEAR_CUTOFF`, scaled by :data:`NEAR_WEIGHT` ("Kharkov" and "Kharkiv");
+  a word typed in Arabic letters, which leave out the short vowels, by the
+  keys' consonants alone (:func:`near_key`: "طرطوس" is near "Tartus", not "troops").
 
 A field's score is its words' mean; a whole field equal to the query scores
 :data:`EXACT`, so an exact name ranks first. A place whose whole name the
@@ -41,7 +43,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from briefmap.data.schema import Claim, Place
-from briefmap.engine.spelling import normalise, sound, words
+from briefmap.engine.spelling import abjad_words, normalise, skeleton, sound, words
 
 # The searched fields, places' first (their order breaks ties in the ranking).
 FIELDS: tuple[str, ...] = (
@@ -73,6 +75,7 @@ SHARED = 88.0  # carries the name of a place the query names exactly
 NEAR_CUTOFF = 80.0  # fuzz.ratio of the near-miss keys, 0-100
 NEAR_WEIGHT = 0.85  # so the best near miss (85) ranks below a typed prefix
 NEAR_MIN_LETTERS = 4  # shorter words differ by a letter from too many others
+SKELETON_MIN_LETTERS = 4  # consonants of an Arabic-typed word: fewer meet too many words
 KEY_MIN_LETTERS = 3  # vocabulary words with a near-miss key: letters only, this long
 MAX_WORDS = 8  # of a query; the rest is ignored (a search box, not a document)
 SHARED_MAX_SEEDS = 20  # more exact places than this: the query is a common name
@@ -97,8 +100,26 @@ class Match:
         return FIELD_LABELS[self.field]
 
 
-def word_score(query_word: str, word: str) -> float:
-    """How well one word of a query meets one word of a field (0: not at all)."""
+def near_key(query_word: str, abjad: bool) -> str | None:
+    """The key a query word's near misses are scored by, or None: it has none.
+
+    A word typed in Arabic letters lacks the short vowels, so its vowel-free
+    :func:`~briefmap.engine.spelling.skeleton` meets the candidates' skeletons:
+    letter by letter, "trtus" (طرطوس) is as near "trups" (troops) as "tartus".
+    """
+    if len(query_word) < NEAR_MIN_LETTERS or not query_word.isalpha():
+        return None
+    if not abjad:
+        return sound(query_word)
+    bones = skeleton(sound(query_word))
+    return bones if len(bones) >= SKELETON_MIN_LETTERS else None
+
+
+def word_score(query_word: str, word: str, abjad: bool = False) -> float:
+    """How well one word of a query meets one word of a field (0: not at all).
+
+    ``abjad``: the query word was written in Arabic letters (:func:`near_key`).
+    """
     if word == query_word:
         return WORD
     keyed = word.isalpha() and len(word) >= KEY_MIN_LETTERS
@@ -106,8 +127,10 @@ def word_score(query_word: str, word: str) -> float:
         return SOUND
     if word.startswith(query_word):
         return PREFIX
-    if keyed and len(query_word) >= NEAR_MIN_LETTERS and query_word.isalpha():
-        ratio = fuzz.ratio(sound(query_word), sound(word), score_cutoff=NEAR_CUTOFF)
+    near = near_key(query_word, abjad) if keyed else None
+    if near is not None:
+        candidate = skeleton(sound(word)) if abjad else sound(word)
+        ratio = fuzz.ratio(near, candidate, score_cutoff=NEAR_CUTOFF)
         # In float32, as SearchIndex computes it, so the two rank alike.
         return float(np.float32(ratio) * np.float32(NEAR_WEIGHT)) if ratio else 0.0
     return 0.0
@@ -329,14 +352,20 @@ class SearchIndex:
         offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         return self.post_entry[starts[which] + offsets], which
 
-    def _word_scores(self, qw: str) -> np.ndarray:
+    @cached_property
+    def key_skeletons(self) -> list[str]:
+        """Each of ``keys`` without its vowels, for words typed in Arabic (:func:`near_key`)."""
+        return [skeleton(k) for k in self.keys]
+
+    def _word_scores(self, qw: str, abjad: bool = False) -> np.ndarray:
         """Per entry, how well its best word meets the query word ``qw`` (0: none)."""
         best = np.zeros(len(self.entry_record), np.float32)
         key = sound(qw)
-        if len(qw) >= NEAR_MIN_LETTERS and qw.isalpha() and self.keys:
+        near_by = near_key(qw, abjad)
+        if near_by is not None and self.keys:
             ratios = process.cdist(
-                [key],
-                self.keys,
+                [near_by],
+                self.key_skeletons if abjad else self.keys,
                 scorer=fuzz.ratio,
                 score_cutoff=NEAR_CUTOFF,
                 dtype=np.float32,
@@ -376,8 +405,9 @@ class SearchIndex:
             return Hits(self, empty, empty, np.zeros(0, np.float32), empty)
         total = np.zeros(len(self.entry_record), np.float32)
         every = np.ones(len(self.entry_record), bool)
+        abjad = abjad_words(query)
         for qw in q:
-            scores = self._word_scores(qw)
+            scores = self._word_scores(qw, qw in abjad)
             total += scores
             every &= scores > 0
         hit = np.flatnonzero(every)

@@ -66,6 +66,7 @@ _LATIN = str.maketrans({**_CYRILLIC, **_ARABIC})
 _ARTICLE = "ال"  # the Arabic article, written joined to its word
 _DOUBLED = re.compile(r"(.)\1+")
 _SOUND = str.maketrans({"q": "k", "y": "i", "w": "u"})
+_VOWELS = str.maketrans("", "", "aeiou")
 
 
 def _is_noise(ch: str) -> bool:
@@ -117,6 +118,26 @@ def to_latin(normalised: str) -> str:
 def words(text: str) -> tuple[str, ...]:
     """The Latin words of any text: :func:`to_latin` of :func:`normalise`, split."""
     return tuple(to_latin(normalise(text)).split())
+
+
+def abjad_words(text: str) -> frozenset[str]:
+    """The words of ``text`` (as :func:`words` gives them) that were written in Arabic letters.
+
+    Arabic leaves short vowels out, so such a word is a consonant skeleton
+    ("طرطوس" is "trtus", "Tartus" with its vowels) and is compared by
+    :func:`skeleton`, not letter by letter.
+    """
+    found = set()
+    for word in normalise(text).split():
+        if any(ch in _ARABIC for ch in word):
+            found.update(to_latin(word).split())
+    return frozenset(found)
+
+
+def skeleton(key: str) -> str:
+    """A near-miss key (:func:`sound`) without its vowels: "trtus" and "tartus" are both "trts"."""
+    # Not folded again: "hmimim" (حميميم) keeps its three m's, as "khmeimim" does.
+    return key.translate(_VOWELS)
 
 
 def sound(word: str) -> str:
