@@ -118,7 +118,9 @@ def test_own_places_and_sources(real_catalog: Catalog) -> None:
     )
     assert result.ok, result.report()
     assert set(result.catalog.places) == {"my_post"}
-    assert describe(result) == "1 claims on 1 places from 1 sources"
+    # One of each, in the singular: the app's words, and validate's.
+    assert describe(result) == "1 claim on 1 place from 1 source"
+    assert "1 place, 1 claim, 1 source valid" in result.report()
 
 
 @pytest.mark.parametrize("literal", ["1e400", "-Infinity", "NaN"])

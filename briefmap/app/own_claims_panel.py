@@ -21,6 +21,7 @@ from briefmap.app.view import BriefingView
 from briefmap.data.convention import field_of
 from briefmap.data.own_layer import OwnLayer
 from briefmap.data.validate import group_issues
+from briefmap.data.wording import counted
 from briefmap.engine.acled import acled_mapping, layer_columns, ready_mapping
 from briefmap.engine.own_claims import (
     STATUS_FROM_SOURCES,
@@ -145,6 +146,6 @@ def rows_to_claims(view: BriefingView) -> None:
             applied = st.session_state.get(_key(number, "applied"))
             if applied:
                 st.caption(
-                    f"{applied:,} claims from your rows are on the map, with the upload's "
+                    f"On the map: {counted(applied, 'claim')} from your rows, with the upload's "
                     "(your data, shown to you only)."
                 )

@@ -57,6 +57,7 @@ from briefmap.data.validate import (
     records_of,
     short,
 )
+from briefmap.data.wording import counted
 
 __all__ = [
     "CLAIMS_CSV",
@@ -126,9 +127,10 @@ class LoadResult:
     def report(self) -> str:
         """A plain-text report, as printed by ``python -m briefmap validate``."""
         lines = [str(issue) for issue in self.issues]
+        c = self.catalog
         kept = (
-            f"{len(self.catalog.places)} places, {len(self.catalog.claims)} claims, "
-            f"{len(self.catalog.sources)} sources valid"
+            f"{counted(len(c.places), 'place')}, {counted(len(c.claims), 'claim')}, "
+            f"{counted(len(c.sources), 'source')} valid"
         )
         summary = (
             f"{len(self.issues)} error(s); {kept}"

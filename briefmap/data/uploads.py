@@ -28,6 +28,7 @@ from briefmap.data.schema import (
     Catalog,
 )
 from briefmap.data.validate import Collector, ValidationIssue
+from briefmap.data.wording import counted
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_FEATURES = 50_000
@@ -293,7 +294,10 @@ def upload_name(filename: str) -> str | None:
 def describe(result: LoadResult) -> str:
     """One line: what the upload holds (its claims, then each file read as the user's own layer)."""
     c = result.catalog
-    held = f"{len(c.claims)} claims on {len(c.places)} places from {len(c.sources)} sources"
+    held = (
+        f"{counted(len(c.claims), 'claim')} on {counted(len(c.places), 'place')} "
+        f"from {counted(len(c.sources), 'source')}"
+    )
     return "; ".join(
         [held, *(describe_own_layer(o) for o in result.own_layers)]
         + ([f"{len(result.issues)} error(s)"] if result.issues else [])
