@@ -142,3 +142,30 @@ def test_the_offline_html_export_plays(browser: Any, tmp_path: Path) -> None:
     page.wait_for_function("(d) => window.__bmPlaybackState.day > d", arg=state["day"], polling=20)
     context.close()
     assert errors == []
+
+
+def test_playback_saved_as_an_animation(browser: Any) -> None:
+    # The offline export's frames from Chromium, as an animated WebP: the first
+    # day's map and the last day's differ (claims reported since, one ended).
+    import io
+
+    from PIL import Image, ImageChops
+
+    from briefmap.data.loader import load_catalog
+    from briefmap.drawing.animation import animated_webp, frame_days, playback_frames
+    from briefmap.drawing.html_export import ExportView, standalone_html
+    from briefmap.drawing.playback import tape_json
+    from briefmap.engine.query import ClaimFilter, select
+
+    catalog = load_catalog(GEODATA).catalog
+    view = ExportView(tape=tape_json(catalog, ClaimFilter()))
+    html = standalone_html(catalog, select(catalog, ClaimFilter()), "Played", view=view)
+    days = frame_days("2018-08-02", "2026-01-26", 3)
+    shots = playback_frames(html, days, width=480, height=480, browser=browser)
+    assert [state["day"] for _, state in shots] == days
+    assert shots[0][1]["shown"] < shots[-1][1]["shown"]
+    animation = Image.open(io.BytesIO(animated_webp([shot for shot, _ in shots])))
+    assert animation.format == "WEBP" and animation.is_animated
+    first = animation.convert("RGB")
+    animation.seek(animation.n_frames - 1)
+    assert ImageChops.difference(first, animation.convert("RGB")).getbbox() is not None
