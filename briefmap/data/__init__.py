@@ -11,6 +11,9 @@
 - ``place_records``, ``claim_records``: one place or claim record checked and built;
 - ``sourcing``: the rules that tie a claim's status to its sources;
 - ``loader``: a data folder or bundle in, a :class:`~briefmap.data.schema.Catalog` out;
+- ``source_records``: the sources' checks, a record read into a source;
+- ``part_records``: a few records (a store's edit) validated among the rest,
+  already valid, with the loader's own checks;
 - ``briefings``, ``uploads``: briefing scenes, and files a user uploads;
 - ``fingerprint``: the version of the data files, for caches;
 - ``gis_files``, ``convention``, ``archives``: KML, KMZ, GeoPackage and zipped

@@ -4,9 +4,10 @@ Nothing is dropped silently: every record that fails a check is left out of
 the catalog *and* reported as a :class:`ValidationIssue` naming the file, the
 record and the field, so the app can show what is missing while it draws the
 valid rest. The places' and claims' own checks live in
-:mod:`briefmap.data.place_records` and :mod:`briefmap.data.claim_records`; this module
-reads the files (a folder or a one-file bundle), checks the sources, and puts
-the three together.
+:mod:`briefmap.data.place_records`, :mod:`briefmap.data.claim_records` and
+:mod:`briefmap.data.source_records`; this module reads the files (a folder or a
+one-file bundle) and puts the three together (a store's edit, a few records
+among the rest: :mod:`briefmap.data.part_records`).
 """
 
 from __future__ import annotations
@@ -38,20 +39,15 @@ from briefmap.data.schema import (
     META_FILE,
     PLACES_FILE,
     RETIRED_FIELD,
-    SOURCE_FIELDS,
     SOURCES_FILE,
     Catalog,
-    Place,
     Region,
-    Source,
 )
-from briefmap.data.sourcing import outlet_says_unknown
+from briefmap.data.source_records import load_sources
 from briefmap.data.validate import (
-    URL_SCHEMES,
     Collector,
     IssueGroup,
     ValidationIssue,
-    checked_records,
     group_issues,
     real_day,
     records_of,
@@ -169,63 +165,17 @@ def default_data_dir() -> Path:
     return Path(env) if env else DEFAULT_DATA_DIR
 
 
-# ---------------------------------------------------------------- sources
-
-
-def _load_sources(
-    payload: Any, out: Collector, actor_ids: tuple[str, ...]
-) -> tuple[dict[str, Source], int]:
-    records = records_of(payload, "sources", out, lambda item: item.get("id"))
-    sources: dict[str, Source] = {}
-    for rec in checked_records(records, out):
-        rid, data = rec.rid, rec.data
-        rec.no_unknown_fields(SOURCE_FIELDS)
-        outlet = rec.text("outlet")
-        outlet_known = rec.flag("outlet_known", default=True)
-        title = rec.text("title", required=False)
-        via = rec.text("via", required=False)
-        official_of = (
-            rec.id_choice("official_of", actor_ids) if data.get("official_of") is not None else None
-        )
-        date = rec.date("date")
-        url = rec.text("url", required=False)
-        if url is not None and not url.lower().startswith(URL_SCHEMES):
-            rec.fail("url", "only http:// and https:// links are allowed")
-        if outlet is not None and not outlet_known and not outlet_says_unknown(outlet):
-            rec.fail(
-                "outlet",
-                "outlet_known is false, so the outlet must say so in words "
-                "(for example 'news report, outlet not identified'); never guess an outlet",
-            )
-        elif outlet is not None and outlet_known and outlet_says_unknown(outlet):
-            rec.fail(
-                "outlet",
-                f'{short(outlet)} says the outlet is not known; add "outlet_known": false '
-                "so it is not counted as an outlet",
-            )
-        if not rec.failed:
-            sources[rid] = Source(
-                id=rid,
-                outlet=outlet or "",
-                date=date or "",
-                url=url,
-                title=title,
-                outlet_known=outlet_known,
-                via=via,
-                official_of=official_of,
-            )
-    return sources, len(records)
-
-
-def _properties(feature: dict[str, Any]) -> Any:
+def feature_properties(feature: dict[str, Any]) -> Any:
+    """A GeoJSON feature's fields (its properties), where a place record keeps its id."""
     return feature.get("properties")
 
 
-def _itself(record: dict[str, Any]) -> Any:
+def record_itself(record: dict[str, Any]) -> Any:
+    """A claim or source record's fields: the record itself."""
     return record
 
 
-def _without_retired(
+def without_retired(
     payload: Any, key: str, holder: Callable[[dict[str, Any]], Any], out: Collector
 ) -> tuple[Any, set[str], int]:
     """The payload without its retired records, their ids, and how many were refused.
@@ -263,7 +213,7 @@ def _without_retired(
     return {**payload, key: kept}, retired, refused
 
 
-def _ids(payload: Any, key: str, id_of: Callable[[dict[str, Any]], Any]) -> set[str]:
+def present_ids(payload: Any, key: str, id_of: Callable[[dict[str, Any]], Any]) -> set[str]:
     """Ids present in a payload, valid or not, to tell 'missing' from 'left out'."""
     scratch = Collector("-")
     return {rid for rid, _ in records_of(payload, key, scratch, id_of)}
@@ -463,16 +413,16 @@ def assemble(
             if given.actors is not None
             else tuple(sorted(actor_ids_cited(claims_payload, sources_payload)))
         )
-    active_places, retired_places, refused_places = _without_retired(
-        places_payload, "features", _properties, place_out
+    active_places, retired_places, refused_places = without_retired(
+        places_payload, "features", feature_properties, place_out
     )
-    active_sources, retired_sources, refused_sources = _without_retired(
-        sources_payload, "sources", _itself, source_out
+    active_sources, retired_sources, refused_sources = without_retired(
+        sources_payload, "sources", record_itself, source_out
     )
-    active_claims, retired_claims, refused_claims = _without_retired(
-        claims_payload, "claims", _itself, claim_out
+    active_claims, retired_claims, refused_claims = without_retired(
+        claims_payload, "claims", record_itself, claim_out
     )
-    sources, n_sources = _load_sources(active_sources, source_out, actor_ids)
+    sources, n_sources = load_sources(active_sources, source_out, actor_ids)
     places, n_places = load_places(active_places, place_out, region)
     usable_places = {**(base.places if base else {}), **places}
     usable_sources = {**(base.sources if base else {}), **sources}
@@ -481,8 +431,8 @@ def assemble(
         claim_out,
         usable_places,
         usable_sources,
-        _ids(places_payload, "features", place_id) | set(usable_places),
-        _ids(sources_payload, "sources", lambda s: s.get("id")) | set(usable_sources),
+        present_ids(places_payload, "features", place_id) | set(usable_places),
+        present_ids(sources_payload, "sources", lambda s: s.get("id")) | set(usable_sources),
         (places_file, sources_file),
         actor_ids,
         retired_ids=(retired_places, retired_sources),
@@ -524,81 +474,4 @@ def assemble(
             CLAIMS_FILE: len(retired_claims),
             SOURCES_FILE: len(retired_sources),
         },
-    )
-
-
-@dataclass(frozen=True)
-class Surroundings:
-    """What some records are checked against when the rest of the data is already validated.
-
-    The region and actors of the data set; the valid places and sources the
-    records may cite (beside their own); every place and source id in the
-    data, valid or not, and the retired ones, so a reference to one is named
-    as the whole data's load would name it.
-    """
-
-    region: Region | None
-    actor_ids: tuple[str, ...]
-    places: dict[str, Place]
-    sources: dict[str, Source]
-    known_place_ids: set[str]
-    known_source_ids: set[str]
-    retired_place_ids: set[str]
-    retired_source_ids: set[str]
-
-
-def assemble_part(named: list[tuple[str, Any]], around: Surroundings) -> LoadResult:
-    """Validate some records of a data set (places, claims, sources) among the rest, already valid.
-
-    What :func:`assemble` does for the whole, with the same checks, for a few
-    records: a store checks an edit at 100,000 claims without validating them
-    all again. The catalog holds the part's valid records only.
-    """
-    (
-        (places_file, places_payload),
-        (claims_file, claims_payload),
-        (sources_file, sources_payload),
-    ) = named
-    place_out, claim_out, source_out = (
-        Collector(places_file),
-        Collector(claims_file),
-        Collector(sources_file),
-    )
-    active_places, retired_places, _ = _without_retired(
-        places_payload, "features", _properties, place_out
-    )
-    active_sources, retired_sources, _ = _without_retired(
-        sources_payload, "sources", _itself, source_out
-    )
-    active_claims, _, _ = _without_retired(claims_payload, "claims", _itself, claim_out)
-    sources, _ = _load_sources(active_sources, source_out, around.actor_ids)
-    places, _ = load_places(active_places, place_out, around.region)
-    # The part's own records replace the rest's of the same id, valid or not.
-    part_places = _ids(places_payload, "features", place_id)
-    part_sources = _ids(sources_payload, "sources", lambda s: s.get("id"))
-    usable_places = {
-        **{k: v for k, v in around.places.items() if k not in part_places},
-        **places,
-    }
-    usable_sources = {
-        **{k: v for k, v in around.sources.items() if k not in part_sources},
-        **sources,
-    }
-    retired_place_ids = (around.retired_place_ids - part_places) | retired_places
-    retired_source_ids = (around.retired_source_ids - part_sources) | retired_sources
-    claims, _, _ = load_claims(
-        active_claims,
-        claim_out,
-        usable_places,
-        usable_sources,
-        around.known_place_ids | part_places,
-        around.known_source_ids | part_sources,
-        (places_file, sources_file),
-        around.actor_ids,
-        retired_ids=(retired_place_ids, retired_source_ids),
-    )
-    catalog = Catalog(places=places, claims=claims, sources=sources)
-    return LoadResult(
-        catalog=catalog,
-        issues=tuple(place_out.issues + source_out.issues + claim_out.issues),
     )

@@ -36,7 +36,7 @@ Where this differs from the shared design (store-spec.md)
   validates the edited records and those depending on them (the active
   claims citing an edited place or source, the briefings naming an edited
   place) among the rest as already validated, with the loader's own code
-  (:func:`briefmap.data.loader.assemble_part`); tests hold it to what
+  (:func:`briefmap.data.part_records.assemble_part`); tests hold it to what
   validating the whole data says. A claim's edit that moves the data's date
   span is not checked against the briefings' dates (a scene dated outside
   the new span); ``python -m briefmap validate`` still says so.

@@ -3,7 +3,7 @@
 The edited records, and the records that depend on them (the active claims
 citing an edited place or source, the briefings naming an edited place), are
 validated by the loader's own code among the rest of the data as it was
-validated (:func:`briefmap.data.loader.assemble_part`,
+validated (:func:`briefmap.data.part_records.assemble_part`,
 :func:`briefmap.engine.briefings.briefings_of`): there is no second validator,
 so what the editor accepts, the stores and ``python -m briefmap validate``
 accept too, and an edit at 100,000 claims checks a few records, not all.
@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from briefmap.data.loader import LoadResult, Surroundings, assemble, assemble_part
+from briefmap.data.loader import LoadResult, assemble
 from briefmap.data.meta import actor_ids_cited, derived_meta, read_meta
+from briefmap.data.part_records import Surroundings, assemble_part
 from briefmap.data.schema import (
     CLAIMS_FILE,
     META_FILE,
