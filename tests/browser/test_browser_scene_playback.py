@@ -3,7 +3,7 @@
 The first Next on a scene that names a playback range plays the map's timeline
 over it at its speed (scene-keys.js asks the map's frame, playback-frame.js);
 the day advances, playback stops at the range's end and says the day to screen
-readers; the next Next goes to the next scene. The briefing is generated: the
+readers; the next Next goes to the next scene. A click on Next does the same. The briefing is generated: the
 shipped briefing's playback scene (its range cut to two years, for CI's time)
 followed by the shipped first scene, on a server of its own.
 """
@@ -92,6 +92,22 @@ def test_next_plays_the_scenes_range_then_goes_on(open_page: Any, played_server:
     # Back on the page, the next Next goes on to the next scene.
     app.main.locator(TITLE).click()
     app.page.keyboard.press("PageDown")
+    _on_scene(app, 2)
+
+    # Back to the scene, a click on Next does as the key does: it plays first.
+    app.page.keyboard.press("PageUp")
+    _on_scene(app, 1)
+    frame = app.map_frame()
+    frame.wait_for_function("() => !!window.__bmPlayer")
+    next_button = app.main.locator(".st-key-bm-present-head").get_by_role("button", name="Next ▶")
+    next_button.click()
+    frame.wait_for_function(
+        f"() => !window.__bmPlaybackState.playing && window.__bmPlaybackState.day === {TO!r}",
+        polling=50,
+        timeout=20_000,
+    )
+    expect(app.main.locator(TITLE)).to_contain_text("1/2 ·")
+    next_button.click()
     _on_scene(app, 2)
     expect(app.exceptions()).to_have_count(0)
     assert app.page_errors == []
