@@ -306,9 +306,12 @@ def test_acleds_bad_rows_are_located_and_the_rest_loads(acled_layer: OwnLayer) -
     # The sourceless row stays a feature of the own layer, never a claim.
     assert ("events-5", "sources") in located
     assert "stays in your own layer" in made.sourceless[0].message
-    assert ("own-ZZ5", "reported") in located  # "31 Febtember 2025"
-    assert ("own-events-7", "precision") in located  # geo_precision 7
-    assert ("own-ZZ8", "actors") in located  # a claim names an actor
+    # Each row named as the own layer names it, not by the ids made for it.
+    assert ("events-6", "reported") in located  # ZZ5: "31 Febtember 2025"
+    assert ("events-7", "precision") in located  # ZZ6: geo_precision 7
+    assert ("events-9", "actors") in located  # ZZ8: a claim names an actor
+    rows = {f.id for f in acled_layer.features}
+    assert {r for r, _ in located} - rows == {"own-src-gazette-31-Febtember-2025"}
     assert made.rows == 9  # the row without coordinates is no feature: its reader said so
     assert made.claims == 5
     assert describe_row_claims(made) == (
@@ -332,6 +335,8 @@ def test_a_my_maps_kml_mapped_by_its_columns() -> None:
     assert len(hill) == 1 and "confirmed needs two independent outlets" in hill[0].message
     # The placemark without a source stays in the own layer.
     assert ("sightings-4", "sources") in located
+    # And the refused one is named as the own layer names it, as that one is.
+    assert hill[0].record in {f.id for f in layer.features}
 
 
 def test_a_row_may_cite_the_datas_own_sources_by_id() -> None:

@@ -73,9 +73,12 @@ def test_columns_chosen_preview_and_apply(monkeypatch: pytest.MonkeyPatch) -> No
     errors = _plain(" ".join(m.value for m in at.markdown))
     assert "record 'sightings-4', field 'sources'" in errors
     assert "confirmed needs two independent outlets" in errors
+    # Every row by the one name the own layer gives it, never the id made for it.
+    assert "record 'sightings-3', field 'status'" in errors and "record 'own-" not in errors
     assert "Your upload" not in json.dumps(_map_args(at)["layer_control"])
     at.button(key="own_claims_0_apply").click().run()
     assert not at.exception
+    assert any(c.value.startswith("On the map: 2 claims from your rows") for c in at.caption)
 
     # The claims join the upload's layer, drawn beside the briefing.
     assert any("Your upload layer: 2 of 2" in c.value for c in at.caption)

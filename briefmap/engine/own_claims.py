@@ -253,6 +253,10 @@ def claims_from_rows(
     new_actors: dict[str, Actor] = {}
     features, claims, sources = [], [], {}
     sourceless = Collector(file)
+    # The row each made place and claim comes from: their issues name the row as
+    # the own layer names it ("my-maps-1"), not by the id made for it
+    # ("own-my-maps-1"). None: an id several rows made (a repeated id column).
+    row_of: dict[str, str | None] = {}
     for feature in layer.features:
         row = feature.properties
         read = mapping.reading(row) if mapping.reading else {}
@@ -296,6 +300,9 @@ def claims_from_rows(
         if status:
             claim["status"] = _status(status, cited)
         claims.append(claim)
+        row_of[place_id] = feature.id
+        if claim["id"] != place_id:
+            row_of[claim["id"]] = feature.id if claim["id"] not in row_of else None
     actors_all = (*meta.actors, *new_actors.values())
     if base is None:
         base = Catalog(meta=dataclasses.replace(NO_META, actors=actors_all))
@@ -310,9 +317,13 @@ def claims_from_rows(
         base=base,
         name=layer.name,
     )
+    named = tuple(
+        dataclasses.replace(issue, record=row_of.get(issue.record) or issue.record)
+        for issue in result.issues
+    )
     return RowClaims(
         layer=layer,
-        result=result,
+        result=dataclasses.replace(result, issues=named),
         rows=len(layer.features),
         sourceless=tuple(sourceless.issues),
         new_actors=tuple(new_actors.values()),
