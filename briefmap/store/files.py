@@ -36,19 +36,16 @@ import contextlib
 import copy
 import datetime as dt
 import fcntl
-import json
 import os
-import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from briefmap.data.fingerprint import data_fingerprint
 from briefmap.data.loader import load_catalog
-from briefmap.data.schema import CLAIMS_CSV, CLAIMS_FILE, META_FILE, PLACES_FILE, SOURCES_FILE
+from briefmap.data.schema import CLAIMS_CSV, CLAIMS_FILE
 from briefmap.data.validate import ValidationIssue
 from briefmap.engine.briefings import BRIEFINGS_DIR, load_briefings
 from briefmap.engine.state import SLUG
@@ -65,119 +62,27 @@ from briefmap.store.base import (
     retired,
     utc_now,
 )
-from briefmap.store.canonical import Memo, canonical_json, log_line
+from briefmap.store.canonical import canonical_json, log_line
 from briefmap.store.checks import (
     KIND_FILES,
     CheckedEdits,
     checked_edits,
     nesting_issues,
     patched,
-    with_edits,
+)
+from briefmap.store.files_snapshot import CHANGES_FILE, Snapshot, read_snapshot
+from briefmap.store.files_writes import (
+    RECORD_LISTS,
+    ends_a_line,
+    fresh_payload,
+    rewrite_canonically,
+    write_atomically,
 )
 from briefmap.store.follow import followed_trail
 
-CHANGES_FILE = "changes.jsonl"
+__all__ = ["CHANGES_FILE", "LOCK_FILE", "FileStore", "rewrite_canonically", "write_atomically"]
+
 LOCK_FILE = ".briefmap.lock"
-# Under each kind's file, the list its records are in.
-RECORD_LISTS: dict[str, str] = {
-    PLACES_FILE: "features",
-    CLAIMS_FILE: "claims",
-    SOURCES_FILE: "sources",
-}
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: temp file, fsync, rename, folder fsync."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems cannot sync a folder; the rename is still atomic
-    finally:
-        os.close(fd)
-
-
-def _read_json(path: Path) -> Any:
-    """A data file's JSON, ``None`` when it is missing or cannot be read (the loader says why)."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):  # nested thousands deep: the loader says so
-        return None
-
-
-def _by_id(kind: RecordKind, items: Any) -> dict[str, dict[str, Any]]:
-    """A file's records by id, in its order; records without a usable id are not addressable."""
-    records: dict[str, dict[str, Any]] = {}
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict):
-            continue
-        rid = record_id(kind, item)
-        if isinstance(rid, str) and rid and rid not in records:
-            records[rid] = item
-    return records
-
-
-@dataclass
-class _Snapshot:
-    """The folder as read at one version: its files' payloads, records and audit trail."""
-
-    version: str
-    payloads: dict[str, Any]  # file name in the folder -> parsed JSON
-    records: StoredRecords
-    log: list[AuditEntry] = field(default_factory=list)
-    # Each record's canonical text, kept from save to save (canonical.Memo).
-    memo: Memo = field(default_factory=dict)
-
-    @cached_property
-    def last_entry(self) -> dict[tuple[str, str], AuditEntry]:
-        last: dict[tuple[str, str], AuditEntry] = {}
-        for entry in self.log:
-            last[(entry.kind, entry.record_id)] = entry
-        return last
-
-    def revision(self, kind: RecordKind, rid: str) -> int:
-        current = self.records.of(kind).get(rid)
-        if current is None:
-            return 0
-        entry = self.last_entry.get((kind, rid))
-        if entry is None:
-            return 1  # given to the store (the shipped files), never changed through it
-        return entry.revision + (0 if entry.after == current else 1)
-
-    @property
-    def next_seq(self) -> int:
-        return self.log[-1].seq + 1 if self.log else 1
-
-    def after(
-        self,
-        version: str,
-        written: dict[str, Any],
-        edits: Sequence[Edit],
-        entries: list[AuditEntry],
-    ) -> _Snapshot:
-        """The folder after this store's save: not read again, the texts of unchanged records kept."""
-        payloads = {**self.payloads, **written}
-        records = with_edits(self.records, edits)
-        return _Snapshot(version, payloads, records, self.log + entries, self.memo)
 
 
 class FileStore:
@@ -185,9 +90,9 @@ class FileStore:
 
     def __init__(self, data_dir: Path | str) -> None:
         self.data_dir = Path(data_dir)
-        self._snapshot: _Snapshot | None = None
+        self._snapshot: Snapshot | None = None
         self._loaded: tuple[str, LoadedData] | None = None
-        self._loaded_state: _Snapshot | None = None  # the records self._loaded was validated from
+        self._loaded_state: Snapshot | None = None  # the records self._loaded was validated from
         self._thread_lock = threading.Lock()
 
     # ------------------------------------------------------------ reads
@@ -204,58 +109,17 @@ class FileStore:
             trail = 0
         return f"{data_fingerprint(self.data_dir)}-{trail}"
 
-    def _state(self) -> _Snapshot:
+    def _state(self) -> Snapshot:
         version = self.version()
         held = self._snapshot
         if held is not None and held.version == version:
             return held
-        held = self._read(version)
+        held = read_snapshot(self.data_dir, version)
         loaded, before = self._loaded, self._snapshot
         if loaded is not None and before is not None and before.version == loaded[0]:
             self._loaded_state = before  # what the held data was validated from
         self._snapshot = held
         return held
-
-    def _read(self, version: str) -> _Snapshot:
-        root = self.data_dir
-        payloads: dict[str, Any] = {
-            name: _read_json(root / name) for name in (PLACES_FILE, CLAIMS_FILE, SOURCES_FILE)
-        }
-        briefings: dict[str, dict[str, Any]] = {}
-        for path in sorted((root / BRIEFINGS_DIR).glob("*.json")):
-            payload = _read_json(path)
-            payloads[f"{BRIEFINGS_DIR}/{path.name}"] = payload
-            if isinstance(payload, dict):
-                briefings[path.stem] = payload
-        meta = _read_json(root / META_FILE) if (root / META_FILE).is_file() else None
-        claims = payloads[CLAIMS_FILE]
-        records = StoredRecords(
-            places=_by_id("place", _list(payloads[PLACES_FILE], "features")),
-            claims=_by_id("claim", _list(claims, "claims")),
-            sources=_by_id("source", _list(payloads[SOURCES_FILE], "sources")),
-            briefings=briefings,
-            meta=meta if isinstance(meta, dict) else None,
-            as_of=claims.get("as_of") if isinstance(claims, dict) else None,
-        )
-        return _Snapshot(version, payloads, records, self._read_log())
-
-    def _read_log(self) -> list[AuditEntry]:
-        path = self.data_dir / CHANGES_FILE
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError:
-            return []
-        entries = []
-        for line in lines:
-            if not line.strip():
-                continue
-            try:
-                entries.append(AuditEntry.from_json(json.loads(line)))
-            except (ValueError, KeyError, TypeError, RecursionError):
-                # A line cut short by a crash mid-append (or forged, nested thousands
-                # deep): the change it records is in the files and counts as a hand edit there.
-                continue
-        return entries
 
     def records(self) -> StoredRecords:
         """Every record as the files hold them: the store's own, to read and not to change."""
@@ -391,7 +255,7 @@ class FileStore:
 
     def _patched(
         self,
-        state: _Snapshot,
+        state: Snapshot,
         edits: Sequence[Edit],
         checked: CheckedEdits,
         before: LoadedData,
@@ -417,7 +281,7 @@ class FileStore:
                 with contextlib.suppress(OSError):
                     temp.unlink()
 
-    def _load_for(self, state: _Snapshot) -> LoadedData:
+    def _load_for(self, state: Snapshot) -> LoadedData:
         # The validated folder at the state's version: the app's own load, when it matches.
         if self._loaded is not None and self._loaded[0] == state.version:
             return self._loaded[1]
@@ -437,7 +301,7 @@ class FileStore:
                 ]
             )
 
-    def _write(self, state: _Snapshot, edits: Sequence[Edit]) -> dict[str, Any]:
+    def _write(self, state: Snapshot, edits: Sequence[Edit]) -> dict[str, Any]:
         """Write the files the edits change; their new payloads, by file name."""
         changed: dict[str, Any] = {}
         for edit in edits:
@@ -447,7 +311,7 @@ class FileStore:
                 changed[f"{BRIEFINGS_DIR}/{edit.id}.json"] = edit.record
                 continue
             name = KIND_FILES[edit.kind]
-            payload = changed.get(name) or _fresh(state.payloads.get(name), name)
+            payload = changed.get(name) or fresh_payload(state.payloads.get(name), name)
             items: list[Any] = payload[RECORD_LISTS[name]]
             where = next(
                 (
@@ -470,7 +334,7 @@ class FileStore:
 
     def _append(
         self,
-        state: _Snapshot,
+        state: Snapshot,
         edits: Sequence[Edit],
         who: Editor,
         why: str,
@@ -503,47 +367,10 @@ class FileStore:
         path = self.data_dir / CHANGES_FILE
         # A line cut short by a crash mid-append is ended first, so it stays one bad
         # line (skipped when read) and the new entries start lines of their own.
-        cut = path.is_file() and path.stat().st_size > 0 and not _ends_a_line(path)
+        cut = path.is_file() and path.stat().st_size > 0 and not ends_a_line(path)
         # One write of whole lines, flushed to disk: appended, never rewritten.
         with path.open("a", encoding="utf-8", newline="\n") as out:
             out.write(("\n" if cut else "") + "".join(lines))
             out.flush()
             os.fsync(out.fileno())
         return entries
-
-
-def _ends_a_line(path: Path) -> bool:
-    with path.open("rb") as handle:
-        handle.seek(-1, os.SEEK_END)
-        return handle.read(1) == b"\n"
-
-
-def _list(payload: Any, key: str) -> Any:
-    return payload.get(key) if isinstance(payload, dict) else None
-
-
-def _fresh(payload: Any, name: str) -> dict[str, Any]:
-    """A copy of a file's payload to change, or an empty one when it is missing."""
-    key = RECORD_LISTS[name]
-    if not isinstance(payload, dict) or not isinstance(payload.get(key), list):
-        empty: dict[str, Any] = {key: []}
-        return {"type": "FeatureCollection", **empty} if name == PLACES_FILE else empty
-    return {**payload, key: list(payload[key])}
-
-
-def rewrite_canonically(data_dir: Path | str) -> list[str]:
-    """Rewrite a data folder's files in the stable format; the names of those that changed."""
-    root = Path(data_dir)
-    names = [PLACES_FILE, CLAIMS_FILE, SOURCES_FILE, META_FILE]
-    names += [f"{BRIEFINGS_DIR}/{p.name}" for p in sorted((root / BRIEFINGS_DIR).glob("*.json"))]
-    changed = []
-    for name in names:
-        path = root / name
-        if not path.is_file():
-            continue
-        raw = path.read_text(encoding="utf-8")
-        text = canonical_json(name, json.loads(raw))
-        if text != raw:
-            write_atomically(path, text)
-            changed.append(name)
-    return changed
