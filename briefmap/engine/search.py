@@ -12,7 +12,8 @@ when each word of the query meets one of its words, scored:
 - a near miss: rapidfuzz's ``fuzz.ratio`` of the keys, at least
   :data:`NEAR_CUTOFF`, scaled by :data:`NEAR_WEIGHT` ("Kharkov" and "Kharkiv");
   a word typed in Arabic letters, which leave out the short vowels, by the
-  keys' consonants alone (:func:`near_key`: "طرطوس" is near "Tartus", not "troops").
+  keys' consonants alone (:func:`near_key`: "بغداد" is near "Baghdad", not a word
+  one consonant off).
 
 A field's score is its words' mean; a whole field equal to the query scores
 :data:`EXACT`, so an exact name ranks first. A place whose whole name the
@@ -105,7 +106,8 @@ def near_key(query_word: str, abjad: bool) -> str | None:
 
     A word typed in Arabic letters lacks the short vowels, so its vowel-free
     :func:`~briefmap.engine.spelling.skeleton` meets the candidates' skeletons:
-    letter by letter, "trtus" (طرطوس) is as near "trups" (troops) as "tartus".
+    letter by letter, a five-letter fold is as near a word one consonant off as
+    the name written with its vowels.
     """
     if len(query_word) < NEAR_MIN_LETTERS or not query_word.isalpha():
         return None

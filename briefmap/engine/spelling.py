@@ -124,7 +124,7 @@ def abjad_words(text: str) -> frozenset[str]:
     """The words of ``text`` (as :func:`words` gives them) that were written in Arabic letters.
 
     Arabic leaves short vowels out, so such a word is a consonant skeleton
-    ("طرطوس" is "trtus", "Tartus" with its vowels) and is compared by
+    ("بغداد" is "bghdad", "Baghdad" less a vowel) and is compared by
     :func:`skeleton`, not letter by letter.
     """
     found = set()
@@ -135,8 +135,9 @@ def abjad_words(text: str) -> frozenset[str]:
 
 
 def skeleton(key: str) -> str:
-    """A near-miss key (:func:`sound`) without its vowels: "trtus" and "tartus" are both "trts"."""
-    # Not folded again: "hmimim" (حميميم) keeps its three m's, as "khmeimim" does.
+    """A near-miss key (:func:`sound`) without its vowels: "bghdad" and "baghdad" are both "bghdd"."""
+    # Not folded again: "misisipi" is "mssp", as a name typed in Arabic
+    # keeps the letters its missing vowels part.
     return key.translate(_VOWELS)
 
 
