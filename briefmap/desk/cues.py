@@ -1,10 +1,10 @@
-"""The desk's cue tables: attribution, posture, precision and who is who, read from the data folder.
+"""The desk's cues read in a clause: attribution, posture, precision and who is speaking.
 
 The words live in ``<data>/desk/cues.json`` (general English newsroom usage)
 and ``<data>/desk/actors.json`` (this data set's actors: names, demonyms,
 capitals, institutions, and the people who speak for them), so an analyst
-changes them without touching code. This module compiles them into
-matchers and reads a clause's status the way the ladder in
+changes them without touching code; :mod:`briefmap.desk.cue_tables` reads and
+compiles them. This module reads a clause's status the way the ladder in
 :data:`briefmap.data.schema.STATUS_DEFINITIONS` does:
 
 - a denial by a party: *denied*;
@@ -20,303 +20,28 @@ Several cues in one clause: a denial wins, then the weakest rung.
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cached_property
-from pathlib import Path
-from typing import Any
-
-import ahocorasick
+from dataclasses import dataclass
 
 from briefmap.data.schema import ClaimStatus, Posture, Precision
+from briefmap.desk.cue_tables import (
+    ACTOR_KIND,
+    BUNDLED,
+    DESK_DIR,
+    Cue,
+    Speaker,
+    TableError,
+    Tables,
+    load_tables,
+)
 
-DESK_DIR = "desk"
-BUNDLED = Path(__file__).resolve().parents[2] / "geodata" / DESK_DIR  # the repository's tables
-CUES_FILE = "cues.json"
-ACTORS_FILE = "actors.json"
+__all__ = ["BUNDLED", "DESK_DIR", "Cue", "Speaker", "TableError", "Tables", "load_tables"]
+
 SPEAKER_REACH = 90  # characters before a speech verb searched for who speaks
 _CAPS_NAME = re.compile(
     r"\b(?!The\b|A\b|An\b)((?:[A-Z][\w'’-]+|al-[A-Z][\w'’-]+|(?:al|el|bin|ibn|de|von|abu|Abu)\s)(?:\s+(?:[A-Z][\w'’-]+|al-[A-Z][\w'’-]+|al|el|bin|ibn|abu|Abu))+)"
 )
-
-
-class TableError(ValueError):
-    """A cue or actor table that cannot be read, naming the file and the entry."""
-
-
-@dataclass(frozen=True)
-class Cue:
-    """A phrase of the text that suggests a field's value, and where it stands."""
-
-    kind: str  # a status, "official_record", "no_comment", a posture, "site", "town", "region"
-    phrase: str  # as written
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """Who says it: the claimant as a claim records it, and the actor they speak for."""
-
-    name: str
-    actor: str | None
-    start: int
-    end: int
-    named: bool = True  # False for "officials", "sources"
-
-
-ACTOR_KIND = "actor"
-
-
-def lowered(text: str) -> str:
-    """``text`` in lower case with every space a plain space, the same length (spans carry over)."""
-    low = text.lower()
-    if len(low) != len(text):  # a letter whose lower case is longer ("İ"): one at a time
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return re.sub(r"\s", " ", low)
-
-
-@dataclass(frozen=True)
-class PhraseIndex:
-    """Every table's phrases in one Aho-Corasick automaton: a text is read once for all of them."""
-
-    automaton: Any
-    cased: frozenset[str]  # phrases matched only as written (UN, SDF)
-
-    @classmethod
-    def build(cls, lists: dict[str, list[str]], cased: Iterable[str] = ()) -> PhraseIndex:
-        automaton = ahocorasick.Automaton()
-        entries: dict[str, list[tuple[str, bool]]] = {}
-        for kind, phrases in lists.items():
-            for phrase in phrases:
-                body = " ".join(phrase.strip().rstrip("*").lower().split())
-                if body:
-                    entries.setdefault(body, []).append((kind, phrase.strip().endswith("*")))
-        for body, kinds in entries.items():
-            automaton.add_word(body, (body, tuple(kinds)))
-        if entries:
-            automaton.make_automaton()
-        return cls(automaton if entries else None, frozenset(cased))
-
-    def hits(self, text: str) -> dict[str, list[tuple[int, int]]]:
-        """Kind -> (start, end) of its phrases in ``text``: whole words, leftmost-longest, in order."""
-        found: dict[str, list[tuple[int, int]]] = {}
-        if self.automaton is None:
-            return found
-        low = lowered(text)
-        n = len(low)
-        for last, (body, kinds) in self.automaton.iter(low):
-            s = last - len(body) + 1
-            if s > 0 and body[0].isalnum() and (low[s - 1].isalnum() or low[s - 1] == "_"):
-                continue
-            for kind, stem in kinds:
-                e = last + 1
-                if stem:
-                    while e < n and (low[e].isalnum() or low[e] in "'’-"):
-                        e += 1
-                elif e < n and body[-1].isalnum() and (low[e].isalnum() or low[e] == "_"):
-                    continue
-                if body in self.cased and text[s:e] != text[s:e].upper():
-                    continue
-                found.setdefault(kind, []).append((s, e))
-        for kind, spans in found.items():
-            spans.sort(key=lambda sp: (sp[0], -sp[1]))
-            kept, reach = [], -1
-            for sp in spans:
-                if sp[0] >= reach:
-                    kept.append(sp)
-                    reach = sp[1]
-            found[kind] = kept
-        return found
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TableError(f"{path}: missing; the desk needs its cue tables") from None
-    except (OSError, ValueError) as exc:
-        raise TableError(f"{path}: not readable JSON ({exc})") from None
-    if not isinstance(payload, dict):
-        raise TableError(f"{path}: must be a JSON object")
-    return payload
-
-
-def _strings(path: Path, where: str, value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise TableError(f"{path}: {where} must be a list of strings")
-    return value
-
-
-@dataclass(frozen=True)
-class Tables:
-    """The desk's tables, compiled: the only place the cue words are known."""
-
-    status: dict[str, list[str]]
-    anonymous: list[str]
-    no_comment: list[str]
-    posture: dict[str, list[str]]
-    end_date: list[str]
-    clauses: dict[str, list[str]]
-    precision: dict[str, list[str]]
-    locative: list[str]
-    setting: list[str]
-    actors: dict[str, list[str]]  # actor id -> names that may speak for it ("Russia said")
-    adjectives: dict[str, list[str]]  # actor id -> words that only describe ("Russian forces")
-    speakers: list[dict[str, Any]]
-    institutions: list[str] = field(default_factory=list)  # "ministry", "presidency": a body speaks
-    not_places: list[str] = field(
-        default_factory=list
-    )  # capitalised words never a place ("Arabic")
-    mentioned: dict[str, list[str]] = field(default_factory=dict)
-    # When a posture cue does not count (cues.json "posture_rules"; see read_posture).
-    posture_rules: dict[str, list[str]] = field(default_factory=dict)
-
-    @cached_property
-    def index(self) -> PhraseIndex:
-        """One automaton for every list of the tables, and the actors' names."""
-        lists = {k: list(v) for k, v in self.status.items()}
-        lists["no_comment"] = self.no_comment
-        lists.update(self.posture)
-        lists["end_date"] = self.end_date
-        lists["anonymous"] = self.anonymous
-        lists["setting"] = self.setting
-        lists["institution"] = self.institutions
-        lists.update({f"clause_{k}": v for k, v in self.clauses.items()})
-        lists.update({f"precision_{k}": v for k, v in self.precision.items()})
-        names = list(self.actor_aliases)
-        lists[ACTOR_KIND] = names
-        cased = [n.lower() for n in self._all_actor_names() if n.isupper() and n.isascii()]
-        return PhraseIndex.build(lists, cased)
-
-    def _all_actor_names(self) -> list[str]:
-        out = [n for names in self.actors.values() for n in names]
-        out += [n for names in self.adjectives.values() for n in names]
-        out += [a for s in self.speakers for a in s["aliases"]]
-        return out + [n for names in self.mentioned.values() for n in names]
-
-    def hits(self, text: str) -> dict[str, list[tuple[int, int]]]:
-        """Every phrase of the tables in ``text``, by kind (the last few texts kept)."""
-        cache = self.__dict__.setdefault("_hits", {})
-        if text not in cache:
-            if len(cache) >= 8:
-                cache.pop(next(iter(cache)))
-            cache[text] = self.index.hits(text)
-        return cache[text]
-
-    @cached_property
-    def actor_aliases(self) -> dict[str, str]:
-        """Every name that means an actor (folded to lower case) -> actor id."""
-        table: dict[str, str] = {}
-        for table_ in (self.actors, self.adjectives):
-            for actor, names in table_.items():
-                for name in names:
-                    table.setdefault(name.casefold(), actor)
-        for actor, names in self.mentioned.items():
-            for name in names:
-                table.setdefault(name.casefold(), actor)
-        for speaker in self.speakers:
-            for name in speaker["aliases"]:
-                table.setdefault(name.casefold(), speaker["actor"])
-        return table
-
-    @cached_property
-    def adjective_words(self) -> frozenset[str]:
-        return frozenset(n.casefold() for names in self.adjectives.values() for n in names)
-
-    @cached_property
-    def speaker_aliases(self) -> dict[str, dict[str, Any]]:
-        return {a.casefold(): s for s in self.speakers for a in s["aliases"]}
-
-    def words_of(self) -> set[str]:
-        """Every word of the tables' phrases: never a town's name."""
-        out: set[str] = set()
-        lists = [*self.status.values(), self.no_comment, *self.posture.values(), self.anonymous]
-        for phrases in lists:
-            for phrase in phrases:
-                out.update(re.findall(r"[A-Za-z]+", phrase.lower()))
-        out.update(re.findall(r"[A-Za-z]+", " ".join(self.actor_aliases).lower()))
-        return out
-
-
-def load_tables(data_dir: Path, actor_names: dict[str, list[str]] | None = None) -> Tables:
-    """The cue and actor tables of a data folder (``<data>/desk/``); :class:`TableError` if unusable.
-
-    A data folder without tables of its own uses the repository's cue table
-    (general English) and, without an actor table, its actors' own names
-    (``actor_names``, from its ``briefmap.json``).
-    """
-    folder = Path(data_dir) / DESK_DIR
-    cues_path, actors_path = folder / CUES_FILE, folder / ACTORS_FILE
-    if not folder.is_dir() and actor_names is not None:
-        cues_path = BUNDLED / CUES_FILE
-        people: dict[str, Any] = {"actors": {a: {"names": n} for a, n in actor_names.items()}}
-        cues = _read(cues_path)
-    else:
-        cues, people = _read(cues_path), _read(actors_path)
-    status = cues.get("status")
-    if not isinstance(status, dict):
-        raise TableError(f"{cues_path}: needs a 'status' object of cue lists")
-    for key in status:
-        if key != "official_record" and key not in {s.value for s in ClaimStatus}:
-            raise TableError(f"{cues_path}: status.{key} is not a status of the ladder")
-    posture = cues.get("posture", {})
-    speakers = people.get("speakers", [])
-    if not isinstance(speakers, list):
-        raise TableError(f"{actors_path}: speakers must be a list")
-    for n, speaker in enumerate(speakers, start=1):
-        if not isinstance(speaker, dict) or not isinstance(speaker.get("name"), str):
-            raise TableError(f"{actors_path}: speakers[{n}] needs a name")
-        _strings(actors_path, f"speakers[{n}].aliases", speaker.get("aliases"))
-    actors = people.get("actors", {})
-    if not isinstance(actors, dict) or not all(isinstance(v, dict) for v in actors.values()):
-        raise TableError(
-            f"{actors_path}: actors must map an actor id to its names and adjectives "
-            '({"russia": {"names": [...], "adjectives": [...]}})'
-        )
-    mentioned = {k: v for k, v in people.get("mentioned_only", {}).items() if isinstance(v, list)}
-    return Tables(
-        status={k: _strings(cues_path, f"status.{k}", v) for k, v in status.items()},
-        anonymous=_strings(cues_path, "anonymous_speakers", cues.get("anonymous_speakers", [])),
-        no_comment=_strings(cues_path, "no_comment", cues.get("no_comment", [])),
-        posture={
-            k: _strings(cues_path, f"posture.{k}", v)
-            for k, v in posture.items()
-            if k in {p.value for p in Posture}
-        },
-        end_date=_strings(cues_path, "end_date_cues", cues.get("end_date_cues", [])),
-        clauses={
-            k: _strings(cues_path, f"clauses.{k}", v)
-            for k, v in cues.get("clauses", {}).items()
-            if k != "about"
-        },
-        precision={
-            k: _strings(cues_path, f"precision.{k}", v)
-            for k, v in cues.get("precision", {}).items()
-        },
-        locative=_strings(cues_path, "locative", cues.get("locative", [])),
-        setting=_strings(cues_path, "setting", cues.get("setting", [])),
-        institutions=_strings(cues_path, "institutions", cues.get("institutions", [])),
-        not_places=_strings(cues_path, "not_places", cues.get("not_places", [])),
-        actors={
-            k: _strings(actors_path, f"actors.{k}.names", v.get("names", []))
-            for k, v in actors.items()
-        },
-        adjectives={
-            k: _strings(actors_path, f"actors.{k}.adjectives", v.get("adjectives", []))
-            for k, v in actors.items()
-        },
-        speakers=speakers,
-        mentioned=mentioned,
-        posture_rules={
-            k: [w.lower() for w in _strings(cues_path, f"posture_rules.{k}", v)]
-            for k, v in cues.get("posture_rules", {}).items()
-            if k != "about"
-        },
-    )
 
 
 def find(tables: Tables, kind: str, text: str, start: int = 0, end: int | None = None) -> list[Cue]:
