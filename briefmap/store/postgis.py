@@ -28,16 +28,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from psycopg.types.json import Json
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import PoolTimeout
 
 from briefmap.data.validate import ValidationIssue
 from briefmap.store.base import (
@@ -58,6 +57,14 @@ from briefmap.store.checks import validated, validated_briefings
 from briefmap.store.errors import StoreUnavailable
 from briefmap.store.files import CHANGES_FILE
 from briefmap.store.follow import followed
+from briefmap.store.postgis_connect import describe_url, open_pool, redacted
+from briefmap.store.postgis_rows import (
+    AUDIT_COLUMNS,
+    audit_entry,
+    copied,
+    insert_audit,
+    with_changes,
+)
 
 # Each kind's table; the names are ours, never a user's.
 TABLES: dict[str, str] = {
@@ -69,8 +76,6 @@ TABLES: dict[str, str] = {
 # How long a server trusts the version it read last: another server's save shows
 # within this, plus the rerun that asks.
 VERSION_TTL_S = 1.0
-CONFIGURED_BY = "BRIEFMAP_DATABASE_URL, or [briefmap] database_url in the secrets"
-AUDIT_COLUMNS = "seq, at, who, who_name, why, kind, record_id, revision, before, after, undoes"
 
 
 # Claims by area and dates: the query a team's server, or a report, runs on the
@@ -86,48 +91,6 @@ WHERE c.retired IS NULL
   )
 ORDER BY c.reported, c.id
 """
-
-
-def _entry(row: Sequence[Any]) -> AuditEntry:
-    seq, at, who, who_name, why, kind, record_id, revision, before, after, undoes = row
-    return AuditEntry(
-        seq=seq,
-        at=at,
-        who=who,
-        who_name=who_name,
-        why=why,
-        kind=kind,
-        record_id=record_id,
-        revision=revision,
-        before=before,
-        after=after,
-        undoes=undoes,
-    )
-
-
-def _redacted(exc: BaseException, url: str) -> str:
-    """An error's first line, without the URL's password should the message quote it."""
-    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    secret = re.search(r"://[^/@:]*:([^/@]+)@", url)
-    try:
-        password = psycopg.conninfo.conninfo_to_dict(url).get("password")
-    except psycopg.ProgrammingError:
-        password = None
-    for value in {password, secret.group(1) if secret else None} - {None, ""}:
-        text = text.replace(str(value), "***")
-    return text
-
-
-def describe_url(url: str) -> str:
-    """The URL without its password, to name the database in a message."""
-    try:
-        info = psycopg.conninfo.conninfo_to_dict(url)
-    except psycopg.ProgrammingError:
-        return "(a database URL that cannot be read)"
-    host = info.get("host") or "localhost"
-    return f"database {info.get('dbname', '?')!r} on {host}" + (
-        f":{info['port']}" if info.get("port") else ""
-    )
 
 
 @dataclass
@@ -156,45 +119,7 @@ class PostgisStore:
     def __init__(self, url: str, *, max_connections: int = 4, timeout: float = 10.0) -> None:
         self.url = url
         self.where = describe_url(url)
-        try:
-            psycopg.conninfo.conninfo_to_dict(url)
-        except psycopg.ProgrammingError as exc:
-            raise StoreUnavailable(
-                f"The database URL cannot be read ({_redacted(exc, url)}): write it as "
-                f"postgresql://USER:PASSWORD@HOST:PORT/DATABASE ({CONFIGURED_BY})."
-            ) from None
-        from briefmap.store.migrate import pending
-
-        # One connection first, for the server's own reason when it fails (refused,
-        # unknown host, wrong password, no such database) in one message, at once.
-        try:
-            with psycopg.connect(url, connect_timeout=max(1, round(timeout))) as conn:
-                missing = pending(conn)
-        except psycopg.Error as exc:
-            raise StoreUnavailable(
-                f"Cannot reach the {self.where}: {_redacted(exc, url)}. Is the server running "
-                f"and the URL right ({CONFIGURED_BY})?"
-            ) from None
-        if missing:
-            raise StoreUnavailable(
-                f"The {self.where} lacks Briefmap's tables or their latest changes "
-                f"({', '.join(missing)}): run `python -m briefmap db init` with this URL."
-            )
-        self._pool = ConnectionPool(
-            url,
-            min_size=1,
-            max_size=max_connections,
-            timeout=timeout,
-            open=False,
-            name="briefmap",
-        )
-        try:
-            self._pool.open(wait=True, timeout=timeout)
-        except (PoolTimeout, psycopg.Error) as exc:
-            self._pool.close()
-            raise StoreUnavailable(
-                f"Cannot reach the {self.where} within {timeout:g} s ({CONFIGURED_BY})."
-            ) from exc
+        self._pool = open_pool(url, max_connections=max_connections, timeout=timeout)
         # _lock: the records' copy and saves (a save holds it while it validates);
         # _version_lock: the version check alone, so a rerun never waits on a save.
         self._lock = threading.RLock()
@@ -213,7 +138,7 @@ class PostgisStore:
                 yield conn
         except (PoolTimeout, psycopg.OperationalError) as exc:
             raise StoreUnavailable(
-                f"Lost the {self.where}: {_redacted(exc, self.url)}. Nothing was saved by "
+                f"Lost the {self.where}: {redacted(exc, self.url)}. Nothing was saved by "
                 "the change under way; try again when the server is back."
             ) from None
 
@@ -278,7 +203,7 @@ class PostgisStore:
         if snap is not None and snap.version == version and snap.generation == generation:
             return snap
         if snap is not None and snap.generation == generation and last_seq >= snap.last_seq:
-            records = _with_changes(snap.records, self._changes(conn, snap.last_seq))
+            records = with_changes(snap.records, self._changes(conn, snap.last_seq))
         else:
             records = self._read_all(conn)
         self._snapshot = _Snapshot(records, version, generation, last_seq)
@@ -287,7 +212,7 @@ class PostgisStore:
     def records(self) -> StoredRecords:
         """Every raw record (retired too) in the order they were added, the metadata and as_of."""
         with self._lock, self._connection() as conn:
-            return _copy(self._current(conn).records)
+            return copied(self._current(conn).records)
 
     def load(self) -> LoadedData:
         """The validated catalog and briefings at the current version (retired records left out)."""
@@ -338,7 +263,7 @@ class PostgisStore:
             f"SELECT {AUDIT_COLUMNS} FROM audit WHERE seq > %s ORDER BY seq",  # noqa: S608 - constant
             (seq,),
         )
-        return [_entry(r) for r in rows]
+        return [audit_entry(r) for r in rows]
 
     def changes_since(self, seq: int) -> list[AuditEntry]:
         """Every change after ``seq``, oldest first."""
@@ -355,7 +280,7 @@ class PostgisStore:
                 "ORDER BY seq",
                 (kind, record_id),
             )
-            return [_entry(r) for r in rows]
+            return [audit_entry(r) for r in rows]
 
     def recent(self, limit: int = 50) -> list[AuditEntry]:
         """The latest changes, newest first."""
@@ -364,7 +289,7 @@ class PostgisStore:
                 f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT %s",  # noqa: S608 - constant
                 (max(0, limit),),
             )
-            return [_entry(r) for r in rows]
+            return [audit_entry(r) for r in rows]
 
     def claim_ids_in(
         self, box: tuple[float, float, float, float], start: str, end: str
@@ -405,7 +330,7 @@ class PostgisStore:
             ).fetchone()
         if row is None:
             raise ChangeRefused([ValidationIssue(CHANGES_FILE, str(seq), "seq", "no such change")])
-        entry = _entry(row)
+        entry = audit_entry(row)
         if entry.before is not None:
             record = entry.before
         else:  # it created the record: never deleted, retired
@@ -486,12 +411,12 @@ class PostgisStore:
                     after=edit.record,
                     undoes=undoes,
                 )
-                _insert_audit(conn, entry)
+                insert_audit(conn, entry)
                 entries.append(entry)
         # Committed: this server sees its own save at once.
         version = self._version_text(store_id, new_version)
         self._snapshot = _Snapshot(
-            _with_changes(snap.records, entries), new_version, snap.generation, seq
+            with_changes(snap.records, entries), new_version, snap.generation, seq
         )
         with self._version_lock:
             self._version = (version, time.monotonic())
@@ -543,7 +468,7 @@ class PostgisStore:
                 (Json(records.meta) if records.meta is not None else None, records.as_of),
             )
             for entry in audit:
-                _insert_audit(conn, entry)
+                insert_audit(conn, entry)
         self._snapshot = None
         self._loaded = None
         with self._version_lock:
@@ -560,46 +485,8 @@ class PostgisStore:
             return conn.execute(parts).fetchone() is None
 
 
-def _insert_audit(conn: psycopg.Connection, entry: AuditEntry) -> None:
-    conn.execute(
-        f"INSERT INTO audit ({AUDIT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608 - constant
-        (
-            entry.seq,
-            entry.at,
-            entry.who,
-            entry.who_name,
-            entry.why,
-            entry.kind,
-            entry.record_id,
-            entry.revision,
-            Json(entry.before) if entry.before is not None else None,
-            Json(entry.after),
-            entry.undoes,
-        ),
-    )
-
-
 def validated_data(records: StoredRecords) -> LoadedData:
     """Raw records validated by the loader, retired ones left out: the catalog and briefings."""
     result = validated(records)
     briefings, issues = validated_briefings(records, result)
     return LoadedData(result, briefings, tuple(issues))
-
-
-def _copy(records: StoredRecords) -> StoredRecords:
-    """The same records in new dicts per kind, so a caller's change stays the caller's."""
-    return replace(
-        records,
-        places=dict(records.places),
-        claims=dict(records.claims),
-        sources=dict(records.sources),
-        briefings=dict(records.briefings),
-    )
-
-
-def _with_changes(records: StoredRecords, entries: Iterable[AuditEntry]) -> StoredRecords:
-    """The records after these changes (each entry's ``after`` is the whole new record)."""
-    patched = _copy(records)
-    for entry in entries:
-        patched.of(entry.kind)[entry.record_id] = entry.after
-    return patched

@@ -46,14 +46,14 @@ def init_database(url: str) -> list[str]:
     import psycopg
 
     from briefmap.store.migrate import migrate
-    from briefmap.store.postgis import _redacted, describe_url
+    from briefmap.store.postgis_connect import describe_url, redacted
 
     where = describe_url(url)
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
         # An unreadable URL is quoted whole in libpq's message: never its password.
-        raise TransferError(f"Cannot reach the {where}: {_redacted(exc, url)}") from exc
+        raise TransferError(f"Cannot reach the {where}: {redacted(exc, url)}") from exc
     with conn:
         try:
             conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
