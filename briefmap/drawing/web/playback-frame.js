@@ -154,7 +154,7 @@
         // The view's points on a grid of GRID px cells (the places in view, whatever
         // the day), made again when the view moves: a step redraws only the
         // places that changed and the points whose circles reach theirs.
-        var GRID = 32, MAX_DIRTY = 1500;
+        var GRID = 32, MAX_DIRTY = 1500, MAX_NEAR = 20000, near = null, nearStamp = 0;
         var view = null, ringed = [], wmax = 1;
         function viewOf(size) {
             var zoom = map.getZoom(), o = map.getPixelBounds().min;
@@ -276,9 +276,7 @@
                 }
             }
             var rings = ringsOf(v);
-            if (dirty) {
-                repaint(g, v, dirty, rings);
-            } else {
+            if (!dirty || !repaint(g, v, dirty, rings)) {
                 g.clearRect(0, 0, size.x, size.y);
                 points(g, v, v.inView, rings);
             }
@@ -291,7 +289,9 @@
         // in the whole frame's order, so the canvas is the one a full draw makes.
         function repaint(g, v, dirty, rings) {
             var r = v.r, R = r + 7, reach = R + r + Math.ceil(wmax / 2) + 1;
-            var boxes = [], near = {}, at = [];
+            var boxes = [], at = [], np = fr.places, lead = fr.lead;
+            if (!near || near.length < np) { near = new Int32Array(np); }
+            nearStamp++;
             dirty.forEach(function (p) {
                 if (!t.pt[p]) { return; }
                 var x = Math.round(mx[p] * v.scale - v.o.x), y = Math.round(my[p] * v.scale - v.o.y);
@@ -306,13 +306,20 @@
                         var list = v.cells[row * v.gw + col];
                         if (!list) { continue; }
                         for (var k = 0; k < list.length; k++) {
-                            if (!near[list[k]]) { near[list[k]] = 1; at.push(list[k]); }
+                            var q = list[k];
+                            if (near[q] === nearStamp) { continue; }
+                            near[q] = nearStamp;
+                            // Only places with a feature this day have ink to draw again.
+                            if (lead[q] >= 0 || lead[np + q] >= 0 || lead[2 * np + q] >= 0 ||
+                                lead[3 * np + q] >= 0 || lead[4 * np + q] >= 0) { at.push(q); }
                         }
                     }
                 }
             });
             stats.partial = (stats.partial || 0) + 1;
-            if (!boxes.length) { return; }
+            if (!boxes.length) { return true; }
+            // Most of the view's ink again: a whole frame is cheaper than the clip.
+            if (at.length > MAX_NEAR) { return false; }
             at.sort(function (a, b) { return a - b; });
             g.save();
             g.beginPath();
@@ -323,6 +330,7 @@
             }
             points(g, v, at, rings);
             g.restore();
+            return true;
         }
 
         // Outlines and lines (shapes: feature, style key, ...), in drawing order.
