@@ -6,6 +6,7 @@ import streamlit as st
 
 from briefmap import app
 from briefmap.app import editor as edit
+from briefmap.app import editor_briefing, editor_claim, editor_history, editor_places
 
 view = app.current_view()
 app.presentation_frame(view, map_page=False)
@@ -16,18 +17,18 @@ claim_tab, place_tab, source_tab, briefing_tab, recent_tab = st.tabs(
     ["Claim", "Places", "Sources", "Briefings", "Recent changes"]
 )
 with claim_tab:
-    edit.claim_form(view, store, editor)
+    editor_claim.claim_form(view, store, editor)
     with st.expander("History of this claim", expanded=bool(st.query_params.get("claim"))):
-        edit.claim_history(store, editor)
+        editor_history.claim_history(store, editor)
 with place_tab:
     st.subheader("A new place")
-    edit.new_place_form(view, store, editor)
+    editor_places.new_place_form(view, store, editor)
     st.subheader("History of a place")
-    edit.place_history(view, store, editor)
+    editor_history.place_history(view, store, editor)
 with source_tab:
     st.subheader("A new source")
-    edit.new_source_form(store, editor, view.loaded.catalog.sources)
+    editor_places.new_source_form(store, editor, view.loaded.catalog.sources)
 with briefing_tab:
-    edit.briefing_form(view, store, editor)
+    editor_briefing.briefing_form(view, store, editor)
 with recent_tab:
-    edit.recent_changes(store, editor)
+    editor_history.recent_changes(store, editor)

@@ -28,8 +28,11 @@ loaded, held in the session, laid out and linked:
   one is configured, else the files), opened once per process;
 - ``editors``: who may edit: the server's editing setting, the visitor's
   sign-in, and the rules between;
-- ``editor``: the editor page's parts (the claim form, places, sources,
-  briefings, the audit), every change saved through the store;
+- ``editor``: the editor page's shared parts (who edits, the store, a save and
+  its refusals), every change saved through the store; its forms:
+  ``editor_claim`` (a claim's every field), ``editor_places`` (a new place or
+  source), ``editor_briefing`` (a briefing's scenes) and ``editor_history``
+  (the audit trail and undo);
 - ``pack_panel``: Export briefing, the briefing picked as an offline HTML pack
   and a PDF handout;
 - ``png_panel``: the PNG snapshot, drawn on request by the server's Chromium,

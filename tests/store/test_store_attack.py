@@ -104,7 +104,7 @@ def test_db_init_never_shows_the_database_password() -> None:
 def test_the_audit_table_tells_a_typed_name_from_a_signed_in_editor() -> None:
     # Where anyone may edit, anyone may type a signed-in editor's name: the trail's id
     # differs ("name:" against "oidc:"), and the table must show it too.
-    from briefmap.app.editor import audit_rows
+    from briefmap.app.editor_history import audit_rows
     from briefmap.store.base import AuditEntry
 
     def entry(seq: int, who: Editor) -> AuditEntry:
@@ -177,16 +177,16 @@ def _database_is_empty(url: str) -> bool:
 def test_a_claims_history_is_one_escaped_line_a_step(monkeypatch) -> None:
     # The steps were escaped as one text (markdown_text keeps text on one line), so they
     # ran together in one bullet, and every escaped '-' of a note was unescaped after.
-    from briefmap.app import editor
+    from briefmap.app import editor_claim
 
     shown: list[str] = []
-    monkeypatch.setattr(editor.st, "markdown", shown.append)
-    monkeypatch.setattr(editor.st, "caption", lambda text: None)
+    monkeypatch.setattr(editor_claim.st, "markdown", shown.append)
+    monkeypatch.setattr(editor_claim.st, "caption", lambda text: None)
     history = [
         {"date": "2025-10-15", "status": "reported", "note": "First - **bold** <b>x</b>"},
         {"date": "2025-10-16", "posture": "former", "editor": ":red[Eve]", "note": "x\n# y"},
     ]
-    editor._claim_history_lines({"history": history})
+    editor_claim._claim_history_lines({"history": history})
     (text,) = shown
     lines = text.split("\n")
     assert [line[:2] for line in lines] == ["- ", "- "]
