@@ -130,6 +130,7 @@ def test_a_name_typed_in_arabic_finds_its_place_not_words_of_its_consonants(
 
 def test_an_arabic_typed_word_is_near_by_its_consonants() -> None:
     assert word_score("trtus", "troops", abjad=True) == 0.0
+    assert word_score("trtus", "outskirts", abjad=True) == 0.0  # holds t-r-t-s, and more
     assert word_score("trtus", "tartus", abjad=True) == pytest.approx(100 * NEAR_WEIGHT)
     # The same Latin letters typed in Latin are near by every letter, as before.
     assert word_score("trtus", "troops") > 0.0

@@ -77,6 +77,9 @@ NEAR_CUTOFF = 80.0  # fuzz.ratio of the near-miss keys, 0-100
 NEAR_WEIGHT = 0.85  # so the best near miss (85) ranks below a typed prefix
 NEAR_MIN_LETTERS = 4  # shorter words differ by a letter from too many others
 SKELETON_MIN_LETTERS = 4  # consonants of an Arabic-typed word: fewer meet too many words
+# Skeletons are shorter than words, so one letter weighs more: at NEAR_CUTOFF a
+# four-consonant skeleton meets a six-consonant one that holds it ("outskirts").
+SKELETON_CUTOFF = 85.0
 KEY_MIN_LETTERS = 3  # vocabulary words with a near-miss key: letters only, this long
 MAX_WORDS = 8  # of a query; the rest is ignored (a search box, not a document)
 SHARED_MAX_SEEDS = 20  # more exact places than this: the query is a common name
@@ -132,7 +135,7 @@ def word_score(query_word: str, word: str, abjad: bool = False) -> float:
     near = near_key(query_word, abjad) if keyed else None
     if near is not None:
         candidate = skeleton(sound(word)) if abjad else sound(word)
-        ratio = fuzz.ratio(near, candidate, score_cutoff=NEAR_CUTOFF)
+        ratio = fuzz.ratio(near, candidate, score_cutoff=SKELETON_CUTOFF if abjad else NEAR_CUTOFF)
         # In float32, as SearchIndex computes it, so the two rank alike.
         return float(np.float32(ratio) * np.float32(NEAR_WEIGHT)) if ratio else 0.0
     return 0.0
@@ -369,7 +372,7 @@ class SearchIndex:
                 [near_by],
                 self.key_skeletons if abjad else self.keys,
                 scorer=fuzz.ratio,
-                score_cutoff=NEAR_CUTOFF,
+                score_cutoff=SKELETON_CUTOFF if abjad else NEAR_CUTOFF,
                 dtype=np.float32,
                 workers=1,
             )[0]
