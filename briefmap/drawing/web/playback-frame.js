@@ -48,7 +48,7 @@
         box.setAttribute("aria-label", "Time playback");
         var toggle = L.DomUtil.create("button", "bm-pb-toggle", box);
         toggle.type = "button";
-        toggle.textContent = "\u23F1 Timeline";
+        toggle.textContent = "Timeline";
         toggle.setAttribute("aria-expanded", "false");
         toggle.title = "Play the map as it was known, day by day";
         function button(cls, text, label) {
@@ -498,7 +498,7 @@
         function open(on) {
             L.DomUtil[on ? "removeClass" : "addClass"](box, "bm-pb-closed");
             toggle.setAttribute("aria-expanded", on ? "true" : "false");
-            toggle.textContent = on ? "\u23F1 Close timeline" : "\u23F1 Timeline";
+            toggle.textContent = on ? "Close timeline" : "Timeline";
             if (on) { histogramDraw(); }
         }
         L.DomEvent.on(toggle, "click", function () {
