@@ -16,6 +16,8 @@
   already valid, with the loader's own checks;
 - ``briefings``, ``uploads``: briefing scenes, and files a user uploads;
 - ``fingerprint``: the version of the data files, for caches;
+- ``wording``: counts in words, singular for one, the same in the app and
+  in ``validate``;
 - ``gis_files``, ``convention``, ``archives``: KML, KMZ, GeoPackage and zipped
   Shapefiles read in memory, their rows read as places and claims by the
   field convention, and zip archives checked before any reader sees them;

@@ -10,6 +10,8 @@
   change badges), for both renderers;
 - ``playback``: time playback's tape, what a map's frame needs to draw the
   map as of any day by itself;
+- ``animation``: time playback saved as an animated WebP, its frames pictured
+  from the offline export in Chromium;
 - ``symbology``: symbols, status and posture styles, the legend;
 - ``line_places``: how both renderers stroke a line place (a route, a line
   of contact): the status's dash, the posture's make-up, a hit line;
