@@ -21,7 +21,14 @@ from briefmap.data.schema import Catalog, ClaimStatus, Posture
 from briefmap.desk import cues as cue_words
 from briefmap.desk.cues import Cue, Speaker, Tables, load_tables
 from briefmap.desk.dates import dates_in
-from briefmap.desk.gazetteer import Gazetteer, Mention, build_gazetteer, fold
+from briefmap.desk.gazetteer import (
+    NO_SCOPE,
+    Gazetteer,
+    Mention,
+    build_gazetteer,
+    fold,
+    load_scope,
+)
 from briefmap.desk.places import MONTHS_DAYS, DraftPlace, PlaceReader, Unplaced
 from briefmap.desk.text import ReportText, Sentence
 
@@ -105,7 +112,9 @@ class Desk:
             else ()
         )
         metonyms = [n for n in tables.actor_aliases if fold(n)]
-        gaz = build_gazetteer(catalog, metonyms, stop, with_geonames=with_geonames)
+        # Whose towns: the data folder's gazetteer table, or its region's countries.
+        scope = load_scope(data_dir, catalog.meta.region) if with_geonames else NO_SCOPE
+        gaz = build_gazetteer(catalog, metonyms, stop, with_geonames=with_geonames, scope=scope)
         return cls(catalog, tables, gaz, notes)
 
     @property

