@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import GEODATA
 
 from briefmap.__main__ import main
 from briefmap.data.own_layer import OwnLayer
@@ -29,6 +28,8 @@ from briefmap.engine.own_claims import (
     mapping_for,
     parse_mapping,
 )
+
+GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 
 # Invented events in an invented land: (id, date, actor1, actor2, location, lat, lon,
 # geo_precision, source, notes).

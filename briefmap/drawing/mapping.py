@@ -183,7 +183,7 @@ def _region_mark(feature: MapFeature) -> folium.Marker:
         ),
         icon_size=(SYMBOL_PX, SYMBOL_PX),
         icon_anchor=(SYMBOL_PX // 2, SYMBOL_PX // 2),
-        class_name=f"bm-region-mark bm-layer-{feature.layer.slug}",
+        class_name="bm-region-mark",  # not a feature of its layer: counts stay the places
     )
     return folium.Marker(location=(lat, lon), icon=icon, interactive=False, keyboard=False)
 

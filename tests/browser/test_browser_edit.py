@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 from browser_support import WAIT_MS, BrowserPage, expect, loosely
-from conftest import ARTIFACTS, _test_failed
 
 from briefmap.data.loader import load_catalog
 from briefmap.screenshots import CHROMIUM_ARGS, AppServer, free_port, start_app
@@ -28,6 +27,18 @@ from briefmap.screenshots import CHROMIUM_ARGS, AppServer, free_port, start_app
 pytestmark = pytest.mark.browser
 
 GEODATA = Path(__file__).resolve().parents[2] / "geodata"
+# Where a failed test's pictures go, as tests/browser/conftest.py keeps them (not
+# imported: three test folders have a conftest, and `from conftest` gets any one).
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
+
+
+def _test_failed(node: pytest.Item) -> bool:
+    """Whether the test's setup or call failed (the browser conftest records each phase)."""
+    return any(
+        getattr(getattr(node, f"rep_{when}", None), "failed", False) for when in ("setup", "call")
+    )
+
+
 EDITOR = "alice@example.com"
 NOT_AN_EDITOR = "mallory@example.com"
 CLIENT_ID = "briefmap-test"

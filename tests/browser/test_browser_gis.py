@@ -60,7 +60,7 @@ def test_a_geopackage_upload_offers_its_layers_and_exports_back(
     app.upload([_geopackage(tmp_path)])
     notice = app.main.locator('[data-testid="stAlert"]').filter(has_text="Your upload (")
     # Read in a child process of its own: seconds on a loaded machine.
-    expect(notice).to_contain_text("1 claims on 1 places", timeout=WAIT_MS)
+    expect(notice).to_contain_text("1 claim on 1 place", timeout=WAIT_MS)
     # The first layer by default; the other by choice.
     layers = app.sidebar.locator('[data-testid="stSelectbox"]').filter(
         has_text="GeoPackage layer of places"
@@ -74,7 +74,7 @@ def test_a_geopackage_upload_offers_its_layers_and_exports_back(
     box.press("Enter")
     app.wait_idle()
     expect(box).to_have_value("south", timeout=WAIT_MS)
-    expect(notice).to_contain_text("1 claims on 1 places", timeout=WAIT_MS)
+    expect(notice).to_contain_text("1 claim on 1 place", timeout=WAIT_MS)
     app.settle()
     # The upload's own GeoPackage from the Export menu loads back: the south post's claim.
     app.main.locator('[data-testid="stPopover"]').filter(has_text="Export").click()

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import write_seed
+from store_support import write_seed
 
 import briefmap.store.files as files_module
 import briefmap.store.postgis

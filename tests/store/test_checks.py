@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import briefing, claim, place, source, write_seed
+from store_support import briefing, claim, place, source, write_seed
 
 import briefmap.store.files as files_module
 from briefmap.data.loader import load_catalog

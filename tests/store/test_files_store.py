@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import claim, write_seed
+from store_support import claim, write_seed
 
 from briefmap.store.base import ChangeRefused, Edit, Editor, StaleRevision
 from briefmap.store.canonical import canonical_json

@@ -9,7 +9,7 @@ briefings) it validates afresh, and is right either way.
 
 from __future__ import annotations
 
-from conftest import OpenStore
+from store_support import OpenStore
 
 from briefmap.store.base import Edit, Editor, retired
 

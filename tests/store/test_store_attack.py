@@ -10,7 +10,7 @@ a hand-made script could hand it.
 from __future__ import annotations
 
 import pytest
-from conftest import OpenStore, claim
+from store_support import OpenStore, claim
 
 from briefmap.store.base import ChangeRefused, Edit, Editor, Store
 from briefmap.store.checks import MAX_WHY

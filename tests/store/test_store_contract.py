@@ -14,7 +14,7 @@ import threading
 from typing import Any
 
 import pytest
-from conftest import (
+from store_support import (
     SEED_AS_OF,
     SEED_META,
     OpenStore,
