@@ -233,6 +233,7 @@ def test_each_scene_frames_its_highlighted_places_clear_of_the_legend(
         wait_for_query(app, {"briefing": briefing, "scene": str(number)})
         app.map()
         app.settle()
+        app.wait_view_settled()  # framed what the scene asked for, not mid-move
         rings = app.map_frame().evaluate(IN_VIEW_JS, ".bm-highlight")
         assert rings, f"scene {number} highlights nothing"
         assert all(r["inside"] for r in rings), f"scene {number} at {size}: {rings}"

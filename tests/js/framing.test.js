@@ -231,8 +231,8 @@ test("on a short map each corner's controls are cleared by their side or their e
     await microtasks();
     clock.flush();
     const {paddingTopLeft, paddingBottomRight} = map.fits[0].options;
-    assert.deepEqual(plain(paddingTopLeft), [0.15 * 390 + 16, 8]);
-    assert.deepEqual(plain(paddingBottomRight), [0.15 * 390 + 16, 8]);
+    assert.deepEqual(plain(paddingTopLeft), [0.15 * 390 + 16, 24]);  // an edge without controls: room for a highlight ring
+    assert.deepEqual(plain(paddingBottomRight), [0.15 * 390 + 16, 24]);
     // Tall places, wide controls: each corner by whichever way leaves the box taller.
     const tall = projected({x: 390, y: 400}, {"top right": [[60, 200]], "bottom left": [[300, 120]]});
     const run = framed(null, null, tall);
@@ -240,7 +240,7 @@ test("on a short map each corner's controls are cleared by their side or their e
     await microtasks();
     const padded = run.map.fits[0].options;
     assert.deepEqual(plain(padded.paddingTopLeft), [10 + 120 + 8, 10 + 60 + 8]);
-    assert.deepEqual(plain(padded.paddingBottomRight), [0.15 * 390 + 16, 8]);
+    assert.deepEqual(plain(padded.paddingBottomRight), [0.15 * 390 + 16, 24]);
 });
 
 test("on a map its controls fill the padding is a share of the map, never the whole of it", async () => {

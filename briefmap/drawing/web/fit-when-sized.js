@@ -30,6 +30,7 @@
     // Padding that keeps framed places off the controls (the collapsed legend
     // key, zoom buttons, footnote, the basemap's note) and leaves room for
     // labels, never more than a share of the map, whatever its size.
+    var EDGE_ROOM = 24;  // a scene's highlight ring's radius, and 2 px
     function padding(request) {
         var size = map.getSize();
         var corners = {tl: reach("top left"), tr: reach("top right"), bl: reach("bottom left"), br: reach("bottom right")};
@@ -63,7 +64,10 @@
         var wide = Math.max(Math.abs(ne.x - sw.x), 1e-9), tall = Math.max(Math.abs(sw.y - ne.y), 1e-9);
         var best = null;
         for (var way = 0; way < 16; way++) {
-            var pad = {top: 8, bottom: 8, left: side, right: side};
+            // An edge without controls still keeps a highlight ring (22 px round
+            // its place) inside the map: 8 px clipped the north-east rings of a
+            // country-wide scene on a phone.
+            var pad = {top: EDGE_ROOM, bottom: EDGE_ROOM, left: side, right: side};
             [["tl", "left", "top"], ["tr", "right", "top"], ["bl", "left", "bottom"], ["br", "right", "bottom"]]
                 .forEach(function (corner, i) {
                     var control = corners[corner[0]];
