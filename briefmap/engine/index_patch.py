@@ -10,7 +10,7 @@ the old rows moved into place with a few numpy passes, and the per-place table
 is shared when no place changed.
 
 What changed is found by identity, not by trusting a caller's list: a store
-that patches its validated data (:func:`briefmap.store.checks.patched`) keeps
+that patches its validated data (:func:`briefmap.store.catalog_patch.patched`) keeps
 every unchanged record's object, so a record whose object is not the old one
 is a changed record. A catalog validated afresh shares no object with the old
 one: everything has changed, and the index is built afresh

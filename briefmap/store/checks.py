@@ -9,6 +9,8 @@ so what the editor accepts, the stores and ``python -m briefmap validate``
 accept too, and an edit at 100,000 claims checks a few records, not all.
 Two rules are the store's own: an edit's record keeps the edit's id, and a
 place or source stays active while an active claim cites it.
+The part checked is what a store patches its validated data with
+(:mod:`briefmap.store.catalog_patch`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from briefmap.data.loader import LoadResult, assemble
-from briefmap.data.meta import actor_ids_cited, derived_meta, read_meta
+from briefmap.data.meta import actor_ids_cited, read_meta
 from briefmap.data.part_records import Surroundings, assemble_part
 from briefmap.data.schema import (
     CLAIMS_FILE,
@@ -336,88 +338,15 @@ def checked_edits(
     return CheckedEdits(issues, checked, old)
 
 
-def patched(
-    records: StoredRecords, edits: Sequence[Edit], checked: CheckedEdits, name: str = ""
-) -> LoadResult | None:
-    """The validated data after saved edits, from the data before and the part checked.
-
-    What validating the whole data again would give (the same catalog and
-    issues; issues in another order), for the cost of the few records checked:
-    an edit at 100,000 claims does not validate them all again. ``None`` when
-    the edits touch briefings (whose check needs the whole catalog's index):
-    then validate afresh.
-    """
-    old, part = checked.before, checked.part
-    if old is None or part is None or any(e.kind == "briefing" for e in edits):
-        return None
-    after = with_edits(records, edits)
-    catalog = old.catalog
-    tables = {}
-    keys: set[tuple[str, str]] = set()
-    for kind, table, valid, file in (
-        ("place", catalog.places, part.catalog.places, PLACES_FILE),
-        ("claim", catalog.claims, part.catalog.claims, CLAIMS_FILE),
-        ("source", catalog.sources, part.catalog.sources, SOURCES_FILE),
-    ):
-        ids = _part_ids(kind, edits, part)
-        keys |= {(file, rid) for rid in ids}
-        merged = {k: v for k, v in table.items() if k not in ids}
-        merged.update({k: valid[k] for k in ids if k in valid})
-        # In the records' order, as a load of the files gives them.
-        ordered = {k: merged[k] for k in after.of(kind) if k in merged}
-        tables[kind] = ordered if len(ordered) == len(merged) else merged
-    given = read_meta(records.meta, Collector(META_FILE))
-    used = {a for claim in tables["claim"].values() for a in claim.actors}
-    used |= {s.official_of for s in tables["source"].values() if s.official_of}
-    new_catalog = replace(
-        catalog,
-        places=tables["place"],
-        claims=tables["claim"],
-        sources=tables["source"],
-        meta=derived_meta(given, name, tables["place"].values(), used),
-    )
-    read, gone = dict(old.records_read), dict(old.retired)
-    for edit in edits:
-        file = KIND_FILES[edit.kind]
-        was = records.of(edit.kind).get(edit.id)
-        was_retired = was is not None and real_day(retired_on(edit.kind, was)) is not None
-        now_retired = real_day(retired_on(edit.kind, after.of(edit.kind)[edit.id])) is not None
-        read[file] = read.get(file, 0) + (not now_retired) - (was is not None and not was_retired)
-        gone[file] = gone.get(file, 0) + now_retired - was_retired
-    return LoadResult(
-        catalog=new_catalog,
-        issues=(
-            *(i for i in old.issues if (i.file, i.record) not in keys),
-            *part.issues,
-        ),
-        records_read=read,
-        records_kept={
-            PLACES_FILE: len(new_catalog.places),
-            CLAIMS_FILE: len(new_catalog.claims),
-            SOURCES_FILE: len(new_catalog.sources),
-        },
-        file_names=old.file_names,
-        retired=gone,
-    )
-
-
-def _part_ids(kind: RecordKind, edits: Sequence[Edit], part: LoadResult) -> set[str]:
-    """The ids of a kind that the part checked: the edited ones, and the claims depending on them."""
-    ids = _ids_of(edits, kind)
-    if kind == "claim":
-        ids |= {i.record for i in part.issues if i.file == CLAIMS_FILE}
-        ids |= set(part.catalog.claims)
-    return ids
-
-
-def _ids_of(edits: Sequence[Edit], kind: RecordKind) -> set[str]:
+def ids_of(edits: Sequence[Edit], kind: RecordKind) -> set[str]:
+    """The ids of the edited records of one kind."""
     return {e.id for e in edits if e.kind == kind}
 
 
 def _part(after: StoredRecords, edits: Sequence[Edit]) -> list[tuple[str, Any]]:
     """The payloads to check: the edited records, and the active claims citing an edited one."""
-    places, sources = _ids_of(edits, "place"), _ids_of(edits, "source")
-    claims = _ids_of(edits, "claim")
+    places, sources = ids_of(edits, "place"), ids_of(edits, "source")
+    claims = ids_of(edits, "claim")
     if places or sources:
         for cid, claim in after.claims.items():
             if cid in claims or retired_on("claim", claim) is not None:
@@ -476,21 +405,21 @@ def _briefing_issues(
     edited: set[tuple[str, str]],
 ) -> list[ValidationIssue]:
     """The edited briefings' issues, and those an edited place gives a briefing naming it."""
-    places = _ids_of(edits, "place")
+    places = ids_of(edits, "place")
     wanted = {
         bid
         for bid, record in after.briefings.items()
-        if bid in _ids_of(edits, "briefing") or (places and _names_any(record, places))
+        if bid in ids_of(edits, "briefing") or (places and _names_any(record, places))
     }
     if not wanted:
         return []
     catalog = old.catalog
-    if places or _ids_of(edits, "claim") or _ids_of(edits, "source"):
+    if places or ids_of(edits, "claim") or ids_of(edits, "source"):
         part = checked.catalog
         changed = {
             "places": (places, part.places, catalog.places),
-            "claims": (_ids_of(edits, "claim"), part.claims, catalog.claims),
-            "sources": (_ids_of(edits, "source"), part.sources, catalog.sources),
+            "claims": (ids_of(edits, "claim"), part.claims, catalog.claims),
+            "sources": (ids_of(edits, "source"), part.sources, catalog.sources),
         }
         catalog = replace(
             catalog,

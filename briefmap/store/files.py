@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import datetime as dt
 import fcntl
 import os
 import threading
@@ -49,6 +48,7 @@ from briefmap.data.schema import CLAIMS_CSV, CLAIMS_FILE
 from briefmap.data.validate import ValidationIssue
 from briefmap.engine.briefings import BRIEFINGS_DIR, load_briefings
 from briefmap.engine.state import SLUG
+from briefmap.store.audit import CHANGES_FILE, Change, undoing
 from briefmap.store.base import (
     AuditEntry,
     ChangeRefused,
@@ -59,18 +59,12 @@ from briefmap.store.base import (
     StaleRevision,
     StoredRecords,
     record_id,
-    retired,
     utc_now,
 )
 from briefmap.store.canonical import canonical_json, log_line
-from briefmap.store.checks import (
-    KIND_FILES,
-    CheckedEdits,
-    checked_edits,
-    nesting_issues,
-    patched,
-)
-from briefmap.store.files_snapshot import CHANGES_FILE, Snapshot, read_snapshot
+from briefmap.store.catalog_patch import patched
+from briefmap.store.checks import KIND_FILES, CheckedEdits, checked_edits, nesting_issues
+from briefmap.store.files_snapshot import Snapshot, read_snapshot
 from briefmap.store.files_writes import (
     RECORD_LISTS,
     ends_a_line,
@@ -203,20 +197,13 @@ class FileStore:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def save(self, edits: Sequence[Edit], who: Editor, why: str) -> str:
-        return self._save(edits, who, why, undoes=None)
+        return self._save(edits, Change(who, why))
 
     def undo(self, seq: int, who: Editor, why: str) -> str:
         entry = next((e for e in self._state().log if e.seq == seq), None)
-        if entry is None:
-            raise ChangeRefused([ValidationIssue(CHANGES_FILE, str(seq), "seq", "no such change")])
-        if entry.before is not None:
-            record = entry.before
-        else:  # it created the record: never deleted, retired
-            record = retired(entry.kind, entry.after, dt.date.today().isoformat())
-        edit = Edit(entry.kind, entry.record_id, record, expected_revision=entry.revision)
-        return self._save([edit], who, why, undoes=seq)
+        return self._save([undoing(seq, entry)], Change(who, why, undoes=seq))
 
-    def _save(self, edits: Sequence[Edit], who: Editor, why: str, undoes: int | None) -> str:
+    def _save(self, edits: Sequence[Edit], change: Change) -> str:
         if not self.data_dir.is_dir():
             raise ChangeRefused(
                 [
@@ -243,11 +230,13 @@ class FileStore:
                     current = state.records.of(edit.kind).get(edit.id)
                     raise StaleRevision(edit.kind, edit.id, edit.expected_revision, actual, current)
             before = self._load_for(state)
-            checked = checked_edits(state.records, edits, why=why, before=before.loaded, who=who)
+            checked = checked_edits(
+                state.records, edits, why=change.why, before=before.loaded, who=change.who
+            )
             if checked.issues:
                 raise ChangeRefused(checked.issues)
             written = self._write(state, edits)
-            entries = self._append(state, edits, who, why, undoes)
+            entries = self._append(state, edits, change)
             version = self.version()
             self._snapshot = state.after(version, written, edits, entries)
             self._loaded = self._patched(state, edits, checked, before, version)
@@ -332,14 +321,7 @@ class FileStore:
             write_atomically(self.data_dir / name, canonical_json(name, payload, memo))
         return changed
 
-    def _append(
-        self,
-        state: Snapshot,
-        edits: Sequence[Edit],
-        who: Editor,
-        why: str,
-        undoes: int | None,
-    ) -> list[AuditEntry]:
+    def _append(self, state: Snapshot, edits: Sequence[Edit], change: Change) -> list[AuditEntry]:
         at = utc_now()
         seq = state.next_seq
         lines = []
@@ -348,19 +330,7 @@ class FileStore:
             before = state.records.of(edit.kind).get(edit.id)
             last = state.last_entry.get((edit.kind, edit.id))
             revision = max(state.revision(edit.kind, edit.id), last.revision if last else 0) + 1
-            entry = AuditEntry(
-                seq=seq,
-                at=at,
-                who=who.id,
-                who_name=who.name,
-                why=why.strip(),
-                kind=edit.kind,
-                record_id=edit.id,
-                revision=revision,
-                before=before,
-                after=edit.record,
-                undoes=undoes,
-            )
+            entry = change.entry(seq, at, edit, before, revision)
             lines.append(log_line(entry.to_json()))
             entries.append(entry)
             seq += 1

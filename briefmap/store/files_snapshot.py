@@ -16,11 +16,10 @@ from typing import Any
 
 from briefmap.data.schema import CLAIMS_FILE, META_FILE, PLACES_FILE, SOURCES_FILE
 from briefmap.engine.briefings import BRIEFINGS_DIR
+from briefmap.store.audit import CHANGES_FILE
 from briefmap.store.base import AuditEntry, Edit, RecordKind, StoredRecords, record_id
 from briefmap.store.canonical import Memo
 from briefmap.store.checks import with_edits
-
-CHANGES_FILE = "changes.jsonl"
 
 
 def read_json(path: Path) -> Any:

@@ -1,6 +1,6 @@
 """A server following another's saves: its validated data patched from the audit trail.
 
-A store patches its validated data after its own save (:func:`~briefmap.store.checks.patched`);
+A store patches its validated data after its own save (:func:`~briefmap.store.catalog_patch.patched`);
 a second server over the same folder or database learns of the change only
 by the version moving. Validating every record again there cost 7.8 CPU-s at
 100,000 claims, on every server, for every save. :func:`followed` patches the
@@ -24,7 +24,8 @@ from briefmap.store.base import (
     LoadedData,
     StoredRecords,
 )
-from briefmap.store.checks import checked_edits, patched
+from briefmap.store.catalog_patch import patched
+from briefmap.store.checks import checked_edits
 
 
 def last_records(entries: Sequence[AuditEntry]) -> dict[tuple[str, str], dict]:

@@ -27,7 +27,6 @@ change, not the table.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,7 +37,7 @@ import psycopg
 from psycopg.types.json import Json
 from psycopg_pool import PoolTimeout
 
-from briefmap.data.validate import ValidationIssue
+from briefmap.store.audit import Change, undoing
 from briefmap.store.base import (
     RECORD_KINDS,
     AuditEntry,
@@ -50,12 +49,10 @@ from briefmap.store.base import (
     StaleRevision,
     StoredRecords,
     check_edits,
-    retired,
     utc_now,
 )
 from briefmap.store.checks import validated, validated_briefings
 from briefmap.store.errors import StoreUnavailable
-from briefmap.store.files import CHANGES_FILE
 from briefmap.store.follow import followed
 from briefmap.store.postgis_connect import describe_url, open_pool, redacted
 from briefmap.store.postgis_rows import (
@@ -319,7 +316,7 @@ class PostgisStore:
 
     def save(self, edits: Sequence[Edit], who: Editor, why: str) -> str:
         """Apply edits all or nothing; the new version. See :class:`~briefmap.store.base.Store`."""
-        return self._save(edits, who, why, undoes=None)
+        return self._save(edits, Change(who, why))
 
     def undo(self, seq: int, who: Editor, why: str) -> str:
         """Undo change ``seq`` by a new change: its ``before`` again, or retire what it created."""
@@ -328,17 +325,10 @@ class PostgisStore:
                 f"SELECT {AUDIT_COLUMNS} FROM audit WHERE seq = %s",  # noqa: S608 - constant
                 (seq,),
             ).fetchone()
-        if row is None:
-            raise ChangeRefused([ValidationIssue(CHANGES_FILE, str(seq), "seq", "no such change")])
-        entry = audit_entry(row)
-        if entry.before is not None:
-            record = entry.before
-        else:  # it created the record: never deleted, retired
-            record = retired(entry.kind, entry.after, dt.date.today().isoformat())
-        edit = Edit(entry.kind, entry.record_id, record, expected_revision=entry.revision)
-        return self._save([edit], who, why, undoes=seq)
+        entry = audit_entry(row) if row is not None else None
+        return self._save([undoing(seq, entry)], Change(who, why, undoes=seq))
 
-    def _save(self, edits: Sequence[Edit], who: Editor, why: str, undoes: int | None) -> str:
+    def _save(self, edits: Sequence[Edit], change: Change) -> str:
         with self._lock, self._connection() as conn, conn.transaction():
             # Saves queue here, one at a time across every server; then the records
             # are read as the last save left them, before this one changes anything.
@@ -369,7 +359,11 @@ class PostgisStore:
                 revisions[key] += 1
                 befores[key] = edit.record
             issues = check_edits(
-                snap.records, edits, why=why, before=self._loaded_for(snap), who=who
+                snap.records,
+                edits,
+                why=change.why,
+                before=self._loaded_for(snap),
+                who=change.who,
             )
             if issues:
                 raise ChangeRefused(issues)
@@ -398,19 +392,7 @@ class PostgisStore:
                     if moved != 1:  # pragma: no cover - the version row's lock rules it out
                         raise StaleRevision(edit.kind, edit.id, edit.expected_revision, -1, before)
                 seq += 1
-                entry = AuditEntry(
-                    seq=seq,
-                    at=at,
-                    who=who.id,
-                    who_name=who.name,
-                    why=why.strip(),
-                    kind=edit.kind,
-                    record_id=edit.id,
-                    revision=edit.expected_revision + 1,
-                    before=before,
-                    after=edit.record,
-                    undoes=undoes,
-                )
+                entry = change.entry(seq, at, edit, before, edit.expected_revision + 1)
                 insert_audit(conn, entry)
                 entries.append(entry)
         # Committed: this server sees its own save at once.
