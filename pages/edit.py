@@ -1,4 +1,4 @@
-"""Edit: who is editing, a claim's every field, new places and sources, briefings, the audit trail."""
+"""Edit: who is editing, a map to pick places and pins on, a claim's every field, new places and sources, briefings, the audit trail."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import streamlit as st
 
 from briefmap import app
 from briefmap.app import editor as edit
-from briefmap.app import editor_briefing, editor_claim, editor_history, editor_places
+from briefmap.app import editor_briefing, editor_claim, editor_history, editor_map, editor_places
 
 view = app.current_view()
 app.presentation_frame(view, map_page=False)
 st.title("Edit")
 access, editor = edit.who_edits()
 store = edit.server_store()
+editor_map.editor_map(view, may_edit=editor is not None)
 claim_tab, place_tab, source_tab, briefing_tab, recent_tab = st.tabs(
     ["Claim", "Places", "Sources", "Briefings", "Recent changes"]
 )

@@ -13,8 +13,6 @@ from briefmap.engine.edit_forms import (
     ClaimDraft,
     HistoryChange,
     PlaceDraft,
-    SceneDraft,
-    briefing_record,
     change_issues,
     claim_record,
     place_issues,
@@ -24,8 +22,8 @@ from briefmap.engine.edit_forms import (
     slug,
     source_record,
     status_changed,
-    talking_points_of,
 )
+from briefmap.engine.edit_scenes import SceneDraft, briefing_record, talking_points_of
 from tests.shipped import GEODATA
 
 CLAIMS = json.loads((GEODATA / "claims.json").read_text(encoding="utf-8"))["claims"]

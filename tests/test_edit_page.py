@@ -277,3 +277,49 @@ def test_a_new_site_needs_the_source_that_places_it(
     place, revision = FileStore(data).get("place", "new_post")
     assert revision == 1 and place["geometry"]["coordinates"] == [36.5, 35.25]
     assert "news_report_2025_10_15" in place["properties"]["note"]
+
+
+def test_a_scenes_highlights_view_filters_and_playback_are_saved(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = edit_page(monkeypatch, "anyone")
+    as_sam(at)
+    at.multiselect(key="edit_scene_1_highlight").unselect("golan_heights").select("kobani")
+    at.number_input(key="edit_scene_1_view_zoom").set_value(7)
+    at.multiselect(key="edit_scene_1_statuses").select("confirmed")
+    at.text_input(key="edit_scene_1_from").input("2025-01-01")
+    at.text_input(key="edit_scene_1_play_from").input("2019-01-01")
+    at.text_input(key="edit_scene_1_play_to").input("2025-01-01")
+    at.selectbox(key="edit_scene_1_per_second").set_value("quarter")
+    at.text_area(key="edit_briefing_why").input("The south, played.").run()
+    at.button(key="edit_briefing_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Saved briefing moscow-meeting" in texts(at)
+    saved = json.loads((data / "briefings" / "moscow-meeting.json").read_text(encoding="utf-8"))
+    second = saved["scenes"][1]
+    assert second["highlight"][-1] == "kobani" and "golan_heights" not in second["highlight"]
+    assert second["view"] == {"center": [32.95, 36.3], "zoom": 7}
+    assert second["filters"]["statuses"] == ["confirmed"]
+    assert second["filters"]["from"] == "2025-01-01"
+    assert second["playback"] == {"from": "2019-01-01", "per_second": "quarter", "to": "2025-01-01"}
+    (entry,) = FileStore(data).history("briefing", "moscow-meeting")
+    assert entry.why == "The south, played." and entry.who_name == "Sam Field"
+
+
+def test_a_scene_field_the_validator_refuses_is_shown_beside_it(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = edit_page(monkeypatch, "anyone")
+    as_sam(at)
+    at.text_input(key="edit_scene_0_play_from").input("2019-02-30")
+    at.text_input(key="edit_scene_0_play_to").input("2020-01-01")
+    at.number_input(key="edit_scene_0_view_zoom").set_value(1)
+    at.text_area(key="edit_briefing_why").input("Play it.").run()
+    at.button(key="edit_briefing_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    refusals = " ".join(str(e.value) for e in at.error).replace("\\", "")
+    for field in ("scenes[1].playback.from", "scenes[1].playback.per_second", "scenes[1].view"):
+        assert f"field '{field}'" in refusals, refusals
+    # What was typed stays; nothing was saved.
+    assert at.text_input(key="edit_scene_0_play_from").value == "2019-02-30"
+    assert FileStore(data).history("briefing", "moscow-meeting") == []

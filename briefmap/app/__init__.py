@@ -31,8 +31,9 @@ loaded, held in the session, laid out and linked:
 - ``editor``: the editor page's shared parts (who edits, the store, a save and
   its refusals), every change saved through the store; its forms:
   ``editor_claim`` (a claim's every field), ``editor_places`` (a new place or
-  source), ``editor_briefing`` (a briefing's scenes) and ``editor_history``
-  (the audit trail and undo);
+  source), ``editor_briefing`` (a briefing's scenes), ``editor_history``
+  (the audit trail and undo) and ``editor_map`` (a small map whose clicks
+  pick a claim's place or a new place's pin);
 - ``pack_panel``: Export briefing, the briefing picked as an offline HTML pack
   and a PDF handout;
 - ``png_panel``: the PNG snapshot, drawn on request by the server's Chromium,

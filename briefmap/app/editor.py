@@ -173,6 +173,13 @@ def field_issues(what: str, *slots: str) -> None:
             st.error(_issue_text(issue), icon=":material/error:")
 
 
+def issues_where(what: str, shown: Callable[[str], bool]) -> None:
+    """The last refused save's issues whose field ``shown`` takes, here (a scene's fields)."""
+    for issue in _issues(what):
+        if shown(issue.field):
+            st.error(_issue_text(issue), icon=":material/error:")
+
+
 def other_issues(what: str, shown: Iterable[str]) -> None:
     """The issues no field of the form shows (another record's, a file's), in full, at the top."""
     slots = set(shown)

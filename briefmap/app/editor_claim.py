@@ -224,127 +224,92 @@ def claim_form(view: BriefingView, store: Store, editor: Editor | None) -> None:
     other_issues(what, (*CLAIM_KEYS, "history", WHY_FIELD, "retired"))
     disabled = editor is None
     catalog = view.loaded.catalog
-    st.text_input(
+
+    def field(widget: Callable[..., Any], label: str, name: str, **options: Any) -> None:
+        claim_field(what, widget, label, name, disabled=disabled, **options)
+
+    field(
+        st.text_input,
         "Id",
-        key=claim_key("id"),
-        disabled=disabled or loaded.id is not None,
+        "id",
         help="Letters, digits, dashes; never changes once saved.",
+        locked=loaded.id is not None,
     )
-    field_issues(what, "id")
     place_label = place_labels(view)
     chosen = st.session_state.get(claim_key("places")) or []
-    st.multiselect(
+    field(
+        st.multiselect,
         "Places",
-        place_options(view, chosen, KEY_PLACE_FIND),
-        key=claim_key("places"),
+        "places",
+        options=place_options(view, chosen, KEY_PLACE_FIND),
         format_func=place_label,
-        disabled=disabled,
         placeholder="Find a place by any of its names",
-        help="Type a place's English, Arabic or Russian name; a new place is added under "
-        "New place first.",
+        help="Type a place's English, Arabic or Russian name, or click it on the map above; "
+        "a new place is added under Places first.",
     )
-    field_issues(what, "places")
     actor_ids = list(
         dict.fromkeys([*catalog.meta.actor_ids, *(st.session_state.get(claim_key("actors")) or ())])
     )
-    st.multiselect(
+    field(
+        st.multiselect,
         "Actors",
-        actor_ids,
-        key=claim_key("actors"),
+        "actors",
+        options=actor_ids,
         format_func=lambda a: plain_text(catalog.meta.actor(a).label),
-        disabled=disabled,
     )
-    field_issues(what, "actors")
-    st.text_input(
+    field(
+        st.text_input,
         "Claimant",
-        key=claim_key("claimant"),
-        disabled=disabled,
+        "claimant",
         help="Who says it: a person, a government, an outlet.",
     )
-    field_issues(what, "claimant")
     left, right, third = st.columns(3)
     with left:
-        st.selectbox(
-            "Status",
-            list(ClaimStatus),
-            key=claim_key("status"),
-            format_func=lambda s: s.label,
-            disabled=disabled,
-        )
-        field_issues(what, "status")
+        field(st.selectbox, "Status", "status", options=list(ClaimStatus), format_func=_label)
     with right:
-        st.selectbox(
-            "Posture",
-            list(Posture),
-            key=claim_key("posture"),
-            format_func=lambda p: p.label,
-            disabled=disabled,
-        )
-        field_issues(what, "posture")
+        field(st.selectbox, "Posture", "posture", options=list(Posture), format_func=_label)
     with third:
-        st.text_input(
+        field(
+            st.text_input,
             "Reported",
-            key=claim_key("reported"),
-            disabled=disabled,
+            "reported",
             placeholder="YYYY-MM-DD",
             help="The day the claim was reported.",
         )
-        field_issues(what, "reported")
-    st.text_area(
-        "Summary",
-        key=claim_key("summary"),
-        disabled=disabled,
-        help="Briefmap's own paraphrase of the reporting.",
-    )
-    field_issues(what, "summary")
-    st.text_input(
-        "Attribution",
-        key=claim_key("attribution"),
-        disabled=disabled,
-        help="Where and how it was said.",
-    )
-    field_issues(what, "attribution")
+    field(st.text_area, "Summary", "summary", help="Briefmap's own paraphrase of the reporting.")
+    field(st.text_input, "Attribution", "attribution", help="Where and how it was said.")
     source_ids = list(
         dict.fromkeys([*catalog.sources, *(st.session_state.get(claim_key("sources")) or ())])
     )
     source_label = source_labels(view)
-    st.multiselect(
+    field(
+        st.multiselect,
         "Sources",
-        source_ids,
-        key=claim_key("sources"),
+        "sources",
+        options=source_ids,
         format_func=source_label,
-        disabled=disabled,
         help="A source not listed is added under Sources first.",
     )
-    field_issues(what, "sources")
-    st.selectbox(
-        "Role", list(Role), key=claim_key("role"), format_func=lambda r: r.value, disabled=disabled
-    )
-    field_issues(what, "role")
+    field(st.selectbox, "Role", "role", options=list(Role), format_func=lambda r: r.value)
     with st.expander("Origin of a proposed deployment"):
-        st.selectbox(
+        origins = place_options(
+            view, [st.session_state.get(claim_key("origin")) or ""], "edit_origin_find"
+        )
+        field(
+            st.selectbox,
             "Origin",
-            [
-                None,
-                *place_options(
-                    view, [st.session_state.get(claim_key("origin")) or ""], "edit_origin_find"
-                ),
-            ],
-            key=claim_key("origin"),
-            format_func=lambda p: "None" if p is None else place_label(p),
-            disabled=disabled,
+            "origin",
+            options=[None, *origins],
+            format_func=_or_none(place_label),
         )
-        field_issues(what, "origin")
-        st.selectbox(
+        field(
+            st.selectbox,
             "Source that names the origin",
-            [None, *source_ids],
-            key=claim_key("origin_source"),
-            format_func=lambda s: "None" if s is None else source_label(s),
-            disabled=disabled,
+            "origin_source",
+            options=[None, *source_ids],
+            format_func=_or_none(source_label),
         )
-        field_issues(what, "origin_source")
-        st.text_input("Where it says so", key=claim_key("origin_note"), disabled=disabled)
-        field_issues(what, "origin_note")
+        field(st.text_input, "Where it says so", "origin_note")
     draft = _draft()
     if status_changed(loaded.record, draft):
         with st.container(border=True, key="edit_change"):
@@ -385,6 +350,33 @@ def claim_form(view: BriefingView, store: Store, editor: Editor | None) -> None:
                 _retire_claim(store, editor, loaded, restore=True)
         elif retire_column.button("Retire claim", key="edit_claim_retire"):
             _retire_claim(store, editor, loaded, restore=False)
+
+
+def claim_field(
+    what: str,
+    widget: Callable[..., Any],
+    label: str,
+    name: str,
+    *,
+    disabled: bool,
+    locked: bool = False,
+    **options: Any,
+) -> None:
+    """A claim form's field, keyed by its name, with the last refused save's issues beside it.
+
+    ``locked``: shown but not editable (a saved claim's id).
+    """
+    widget(label, key=claim_key(name), disabled=disabled or locked, **options)
+    field_issues(what, name)
+
+
+def _or_none(label: Callable[[str], str]) -> Callable[[str | None], str]:
+    """A choice's labeller for a list that starts with no choice (``None``)."""
+    return lambda value: "None" if value is None else label(value)
+
+
+def _label(member: ClaimStatus | Posture) -> str:
+    return member.label
 
 
 def _claim_history_lines(record: Mapping[str, Any] | None) -> None:

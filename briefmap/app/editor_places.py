@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from briefmap.app.editor import (
     KEY_DONE,
@@ -69,24 +70,8 @@ def new_place_form(view: BriefingView, store: Store, editor: Editor | None) -> N
     )  # fmt: skip
     field_issues(what, "precision")
     lon_column, lat_column = st.columns(2)
-    lon = lon_column.number_input(
-        "Longitude",
-        key="edit_place_lon",
-        value=None,
-        min_value=-180.0,
-        max_value=180.0,
-        format="%.5f",
-        disabled=disabled,
-    )
-    lat = lat_column.number_input(
-        "Latitude",
-        key="edit_place_lat",
-        value=None,
-        min_value=-90.0,
-        max_value=90.0,
-        format="%.5f",
-        disabled=disabled,
-    )
+    lon = _coordinate(lon_column, "Longitude", "edit_place_lon", 180.0, disabled=disabled)
+    lat = _coordinate(lat_column, "Latitude", "edit_place_lat", 90.0, disabled=disabled)
     field_issues(what, "geometry")
     source_label = source_labels(view)
     position_source = st.selectbox(
@@ -129,6 +114,23 @@ def new_place_form(view: BriefingView, store: Store, editor: Editor | None) -> N
     ):
         st.session_state[KEY_DONE] = f"Added place {draft.id}; pick it in a claim's places."
         st.rerun()
+
+
+def _coordinate(
+    column: DeltaGenerator, label: str, key: str, limit: float, *, disabled: bool
+) -> float | None:
+    """A pin's longitude or latitude: typed, or set by a click on the editor's map."""
+    return column.number_input(
+        label,
+        key=key,
+        value=None,
+        min_value=-limit,
+        max_value=limit,
+        format="%.5f",
+        disabled=disabled,
+        help="Type it, or choose 'Sets the new place's pin' above the map and click the map: "
+        "the pin is rounded to what the precision allows.",
+    )
 
 
 def new_source_form(store: Store, editor: Editor | None, taken: Iterable[str]) -> None:

@@ -23,7 +23,9 @@
 - ``briefings``: briefings' scenes (a filter, a view, a day, highlights),
   read and checked;
 - ``edit_forms``: the editor's forms turned into the raw records a store
-  saves (as the files hold them), for the store to check;
+  saves (as the files hold them), for the store to check, and a click on the
+  editor's map as a place picked or a new place's pin; ``edit_scenes`` the
+  same for a briefing's scenes (highlights, view, filters, playback);
 - ``own_claims``, ``acled``: the user's own layer's rows turned into claims by
   a column mapping (checked as any claim is), and ACLED exports' ready mapping.
 """

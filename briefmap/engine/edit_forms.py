@@ -2,8 +2,8 @@
 
 Pure: no Streamlit. The editor page (``briefmap/app/editor.py``) fills a draft
 from its widgets, these functions turn it into the raw record a store saves
-(exactly what ``claims.json``, ``places.geojson``, ``sources.json`` and
-``briefings/<id>.json`` hold), and the store's ``check_edits`` judges it with the
+(exactly what ``claims.json``, ``places.geojson`` and ``sources.json`` hold;
+a briefing's scenes are :mod:`briefmap.engine.edit_scenes`'), and the store's ``check_edits`` judges it with the
 loader's own rules. The few rules here are the editor's own, stricter than the
 files': a new place's precise pin needs a source, and a change of status or
 posture becomes a dated history entry with its note, sources and editor.
@@ -11,10 +11,11 @@ posture becomes a dated history entry with its note, sources and editor.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from briefmap.data.schema import (
@@ -22,12 +23,14 @@ from briefmap.data.schema import (
     PLACE_FIELDS,
     RETIRED_FIELD,
     SOURCE_FIELDS,
+    Catalog,
     ClaimStatus,
     Posture,
     Precision,
     Role,
 )
 from briefmap.data.validate import ValidationIssue
+from briefmap.engine.interaction import MapClick, place_at
 
 # Where the editor's own issues are said to be: the field's file, as the loader's are.
 CLAIMS_FILE_NAME = "claims.json"
@@ -40,6 +43,11 @@ POSITION_SOURCE = "position_source"  # a new place's source for its position
 # Decimal places a pin keeps: a site is good to a few hundred metres at best
 # (schema.PRECISION_DEFINITIONS); 5 places is about a metre.
 PIN_DECIMALS = 5
+# Decimal places a pin clicked on the map keeps, by the place's precision: a
+# click claims no more than the precision does (schema.PRECISION_DEFINITIONS).
+# 0.001 degrees is about 110 m (a site, to within a few hundred metres), 0.01
+# about 1 km (somewhere in a town), 0.1 about 11 km (an approximate region).
+CLICK_DECIMALS = {Precision.SITE: 3, Precision.TOWN: 2, Precision.REGION: 1}
 
 
 @dataclass(frozen=True)
@@ -304,6 +312,41 @@ def place_issues(draft: PlaceDraft) -> list[ValidationIssue]:
     return issues
 
 
+def clicked_ground(payload: Any) -> tuple[float, float] | None:
+    """Where the map was clicked off any drawn place, ``(lat, lng)``, from ``st_folium``'s report.
+
+    ``last_clicked``; ``None`` without one, or with one that is no position
+    (the report is untrusted).
+    """
+    clicked = payload.get("last_clicked") if isinstance(payload, Mapping) else None
+    if not isinstance(clicked, Mapping):
+        return None
+    lat, lng = clicked.get("lat"), clicked.get("lng")
+    numbers = all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+        for v in (lat, lng)
+    )
+    if not numbers or not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        return None
+    return float(lat), float(lng)
+
+
+def clicked_place(catalog: Catalog, place_ids: Sequence[str], payload: Any) -> str | None:
+    """The drawn place a click on the map picked (its marker, or the outline around it), or ``None``."""
+    click = MapClick.from_component(payload)
+    return None if click is None else place_at(catalog, tuple(place_ids), click)
+
+
+def pin_of_click(lat: float, lng: float, precision: Precision) -> tuple[float, float]:
+    """A new place's pin, ``(lat, lon)``, from a click: rounded to what its precision allows.
+
+    A site's pin still needs the source that gives it (:func:`place_issues`):
+    a click says where the briefer pointed, not where the source puts it.
+    """
+    decimals = CLICK_DECIMALS[precision]
+    return round(lat, decimals), round(lng, decimals)
+
+
 def place_record(draft: PlaceDraft) -> dict[str, Any]:
     """The GeoJSON Feature a new place saves as (as in ``places.geojson``)."""
     note = draft.note.strip()
@@ -367,38 +410,3 @@ def slug(text: str, taken: Sequence[str] | set[str] = (), *, limit: int = 60) ->
     while candidate in taken:
         candidate, n = f"{base}_{n}", n + 1
     return candidate
-
-
-# ------------------------------------------------------------------ briefings
-
-
-@dataclass(frozen=True)
-class SceneDraft:
-    """What the briefing form edits of a scene: its title and talking points."""
-
-    title: str
-    talking_points: tuple[str, ...] = field(default_factory=tuple)
-
-
-def talking_points_of(text: str) -> tuple[str, ...]:
-    """Talking points typed one a line (blank lines and bullets dropped)."""
-    lines = (line.strip().lstrip("-•*").strip() for line in text.splitlines())
-    return tuple(line for line in lines if line)
-
-
-def briefing_record(
-    before: Mapping[str, Any], title: str, scenes: Sequence[SceneDraft]
-) -> dict[str, Any]:
-    """The briefing with new titles and talking points; every other field of it kept."""
-    old_scenes = before.get("scenes") if isinstance(before.get("scenes"), list) else []
-    new_scenes = []
-    for index, scene in enumerate(scenes):
-        old = (
-            old_scenes[index]
-            if index < len(old_scenes) and isinstance(old_scenes[index], dict)
-            else {}
-        )
-        new_scenes.append(
-            {**old, "title": scene.title.strip(), "talking_points": list(scene.talking_points)}
-        )
-    return {**before, "title": title.strip(), "scenes": new_scenes}

@@ -33,9 +33,12 @@
             briefmap: {moved: report.moved, place: report.place, playback: report.playback || null},
         });
         // What the app reads of a report that is not a move (the view is read
-        // only from a move: interaction.moved_area).
+        // only from a move: interaction.moved_area). last_clicked, a click off
+        // any place, is only in the report of a map that asks for it (the
+        // editor's, which sets a new place's pin with it: app/editor_map.py).
         var key = JSON.stringify([
-            data.last_object_clicked || null, data.last_object_clicked_count || 0, ours.briefmap,
+            data.last_object_clicked || null, data.last_object_clicked_count || 0,
+            data.last_clicked || null, ours.briefmap,
         ]);
         if (sent === null && !report.moved && !data.last_object_clicked) { sent = key; }
         if (!report.moved && key === sent) { return undefined; }
