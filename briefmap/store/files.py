@@ -8,17 +8,18 @@ written in the one stable format (:mod:`briefmap.store.canonical`) so that a
 
 Safety
 ------
-- A file is written to a temporary file in the same folder, flushed to disk
-  (``fsync``) and renamed over the old one (``os.replace``): a crash leaves the
-  old file or the new one, never half of one. The folder is synced after, so
-  the rename itself survives a power cut.
+- A save is all or nothing across its files (:mod:`briefmap.store.files_journal`):
+  every changed file is written whole to a temporary file and flushed to disk
+  (``fsync``); a journal naming their renames and holding the audit lines is
+  flushed and renamed into place; then the files are renamed over the old ones
+  (``os.replace``), the audit lines appended and the journal removed. A crash
+  before the journal leaves the folder as it was; after it, the next read or
+  save finishes the renames and the lines first: an edit touching several
+  files (a new place and the claim citing it) is never found half done.
 - A lock (``fcntl.flock`` on ``<folder>/.briefmap.lock``) is held from the
   revision check to the last write, so two servers (or two threads) on one
   folder cannot interleave their saves; the second sees the first's revision
   and is refused with :class:`~briefmap.store.base.StaleRevision`.
-- The files are written first, the audit line last: a crash in between leaves
-  the change in the files without its line, which is then seen as a hand edit
-  (below), never lost.
 
 Hand edits
 ----------
@@ -35,7 +36,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import fcntl
-import os
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -64,6 +64,7 @@ from briefmap.store.base import (
 from briefmap.store.canonical import canonical_json, log_line
 from briefmap.store.catalog_patch import patched
 from briefmap.store.checks import KIND_FILES, CheckedEdits, checked_edits, nesting_issues
+from briefmap.store.files_journal import JOURNAL_FILE, commit, roll_forward
 from briefmap.store.files_snapshot import Snapshot, read_snapshot
 from briefmap.store.files_writes import (
     RECORD_LISTS,
@@ -87,7 +88,8 @@ class FileStore:
         self._snapshot: Snapshot | None = None
         self._loaded: tuple[str, LoadedData] | None = None
         self._loaded_state: Snapshot | None = None  # the records self._loaded was validated from
-        self._thread_lock = threading.Lock()
+        self._thread_lock = threading.RLock()
+        self._lock_depth = 0  # how deep this store's holder is in _locked()
 
     # ------------------------------------------------------------ reads
 
@@ -95,8 +97,13 @@ class FileStore:
         """The data files' content hash (as the app keys on today) and the audit trail's length.
 
         The trail only grows, so its length moves on every change, even one
-        that puts the files back as they were (an undo).
+        that puts the files back as they were (an undo). A save cut short by a
+        crash is finished first (:mod:`briefmap.store.files_journal`), so nothing
+        reads half an edit.
         """
+        if (self.data_dir / JOURNAL_FILE).exists():
+            with self._locked():  # waits for a save under way, then finishes one cut short
+                roll_forward(self.data_dir)
         try:
             trail = (self.data_dir / CHANGES_FILE).stat().st_size
         except OSError:
@@ -187,14 +194,28 @@ class FileStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """The folder's write lock: across processes (flock) and threads of this one."""
+        """The folder's write lock: across processes (flock) and threads of this one.
+
+        Re-entrant in the thread holding it: a save reads the version, which
+        finishes a save cut short (:meth:`version`) under this same lock.
+        """
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        with self._thread_lock, (self.data_dir / LOCK_FILE).open("a") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        with self._thread_lock:
+            if self._lock_depth:
+                self._lock_depth += 1
+                try:
+                    yield
+                finally:
+                    self._lock_depth -= 1
+                return
+            with (self.data_dir / LOCK_FILE).open("a") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                self._lock_depth = 1
+                try:
+                    yield
+                finally:
+                    self._lock_depth = 0
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def save(self, edits: Sequence[Edit], who: Editor, why: str) -> str:
         return self._save(edits, Change(who, why))
@@ -221,6 +242,7 @@ class FileStore:
         # The store's own copies: a caller's form may go on changing its dicts.
         edits = [replace(e, record=copy.deepcopy(e.record)) for e in edits]
         with self._locked():
+            roll_forward(self.data_dir)  # a save cut short by a crash: finished first
             self._clear_leftovers()
             state = self._state()  # its version read under the lock: the folder as it is
             self._refuse_csv()
@@ -235,8 +257,14 @@ class FileStore:
             )
             if checked.issues:
                 raise ChangeRefused(checked.issues)
-            written = self._write(state, edits)
-            entries = self._append(state, edits, change)
+            written = self._payloads(state, edits)
+            entries, log_text = self._entries(state, edits, change)
+            texts = {
+                name: canonical_json(name, payload, state.memo if name in RECORD_LISTS else None)
+                for name, payload in written.items()
+            }
+            # Every file and the audit lines, all or nothing (store.files_journal).
+            commit(self.data_dir, texts, log_text)
             version = self.version()
             self._snapshot = state.after(version, written, edits, entries)
             self._loaded = self._patched(state, edits, checked, before, version)
@@ -290,8 +318,8 @@ class FileStore:
                 ]
             )
 
-    def _write(self, state: Snapshot, edits: Sequence[Edit]) -> dict[str, Any]:
-        """Write the files the edits change; their new payloads, by file name."""
+    def _payloads(self, state: Snapshot, edits: Sequence[Edit]) -> dict[str, Any]:
+        """The new payloads of the files the edits change, by file name."""
         changed: dict[str, Any] = {}
         for edit in edits:
             if edit.kind == "briefing":
@@ -316,12 +344,12 @@ class FileStore:
                 state.memo.pop(id(items[where]), None)  # its text is no longer the file's
                 items[where] = edit.record
             changed[name] = payload
-        for name, payload in changed.items():
-            memo = state.memo if name in RECORD_LISTS else None
-            write_atomically(self.data_dir / name, canonical_json(name, payload, memo))
         return changed
 
-    def _append(self, state: Snapshot, edits: Sequence[Edit], change: Change) -> list[AuditEntry]:
+    def _entries(
+        self, state: Snapshot, edits: Sequence[Edit], change: Change
+    ) -> tuple[list[AuditEntry], str]:
+        """The save's audit entries, and the text that appends them to the trail."""
         at = utc_now()
         seq = state.next_seq
         lines = []
@@ -338,9 +366,4 @@ class FileStore:
         # A line cut short by a crash mid-append is ended first, so it stays one bad
         # line (skipped when read) and the new entries start lines of their own.
         cut = path.is_file() and path.stat().st_size > 0 and not ends_a_line(path)
-        # One write of whole lines, flushed to disk: appended, never rewritten.
-        with path.open("a", encoding="utf-8", newline="\n") as out:
-            out.write(("\n" if cut else "") + "".join(lines))
-            out.flush()
-            os.fsync(out.fileno())
-        return entries
+        return entries, ("\n" if cut else "") + "".join(lines)

@@ -25,8 +25,12 @@ RECORD_LISTS: dict[str, str] = {
 }
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: temp file, fsync, rename, folder fsync."""
+def write_aside(path: Path, text: str) -> Path:
+    """Write ``text`` whole to a temporary file beside ``path``, flushed to disk; its path.
+
+    The name is ``.<name>.<random>.tmp``: hidden, and what a save clears when a
+    writer died before renaming it (:mod:`briefmap.store.files_journal`).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -34,15 +38,27 @@ def write_atomically(path: Path, text: str) -> None:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return Path(temp)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: temp file, fsync, rename, folder fsync."""
+    temp = write_aside(path, text)
+    try:
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk, so a rename in it survives a power cut."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

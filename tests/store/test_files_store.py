@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from store_support import claim, write_seed
+from store_support import claim, place, write_seed
 
 from briefmap.store.base import ChangeRefused, Edit, Editor, StaleRevision
 from briefmap.store.canonical import canonical_json
@@ -340,3 +340,171 @@ def test_the_state_kept_after_saves_is_what_reading_the_folder_gives(tmp_path: P
     old, revision = store.get("claim", "c-new")
     store.save([Edit("claim", "c-new", {**old, "summary": "Three."}, revision)], AMIRA, "three")
     assert rewrite_canonically(folder) == []
+
+
+# ------------------------------------------------------------ saves of several files
+
+
+def _two_saves(folder: Path) -> tuple[FileStore, list[Edit]]:
+    """A store whose place, claim and source each have an audit line; the next save touches all three.
+
+    With a line each, a half-applied save would read as a hand edit of the
+    records it did reach.
+    """
+    store = FileStore(folder)
+    firsts = []
+    for kind, rid, field, value in (
+        ("place", "p-hill", "name_en", "Hill post"),
+        ("claim", "c-hill", "summary", "First."),
+        ("source", "s-paper", "outlet", "The daily"),
+    ):
+        record, revision = store.get(kind, rid)
+        assert record is not None
+        if kind == "place":
+            record["properties"][field] = value
+        else:
+            record[field] = value
+        firsts.append(Edit(kind, rid, record, revision))  # type: ignore[arg-type]
+    store.save(firsts, AMIRA, "first")
+    old_claim, claim_revision = store.get("claim", "c-hill")
+    old_source, source_revision = store.get("source", "s-paper")
+    second = [
+        Edit("place", "p-new", place("p-new", lon=38.0, lat=35.0), 0),
+        Edit("claim", "c-hill", {**old_claim, "places": ["p-new"]}, claim_revision),
+        Edit("source", "s-paper", {**old_source, "outlet": "The evening daily"}, source_revision),
+    ]
+    return store, second
+
+
+def _wholly_there_or_absent(folder: Path, second: list[Edit]) -> bool:
+    """Whether a fresh store finds the second save wholly there (else wholly absent), never half."""
+    fresh = FileStore(folder)
+    records = fresh.records()
+    found = [records.of(e.kind).get(e.id) == e.record for e in second]
+    assert all(found) or not any(found), found
+    there = all(found)
+    assert fresh.hand_edited() == []
+    assert [e.why for e in fresh.recent()] == ["second"] * 3 * there + ["first"] * 3
+    assert not fresh.load().loaded.issues
+    assert not list(folder.glob(".briefmap.journal*"))
+    return there
+
+
+@pytest.mark.parametrize("crash_at", [1, 2, 3, 4])
+def test_a_save_of_several_files_cut_short_between_renames_is_whole_or_absent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash_at: int
+) -> None:
+    folder = write_seed(tmp_path / "data")
+    store, second = _two_saves(folder)
+    rename = os.replace
+    calls: list[Any] = []
+
+    def cut_short(source: Any, target: Any) -> None:
+        calls.append(target)
+        if len(calls) == crash_at:
+            raise OSError("power cut")
+        rename(source, target)
+
+    monkeypatch.setattr(os, "replace", cut_short)
+    with pytest.raises(OSError, match="power cut"):
+        store.save(second, AMIRA, "second")
+    monkeypatch.undo()
+
+    there = _wholly_there_or_absent(folder, second)
+    # The first rename puts the journal in place: from there on the save is decided.
+    assert there == (crash_at > 1)
+    # The store that was cut short reads the same, and saves on.
+    assert store.get("claim", "c-hill")[0] == (
+        second[1].record if there else FileStore(folder).get("claim", "c-hill")[0]
+    )
+    record, revision = store.get("source", "s-paper")
+    store.save([Edit("source", "s-paper", {**record, "outlet": "Later"}, revision)], AMIRA, "later")
+    assert FileStore(folder).hand_edited() == []
+
+
+KILLED_BETWEEN_RENAMES = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[2])
+from store_support import place
+from briefmap.store.base import Edit, Editor
+from briefmap.store.files import FileStore
+
+store = FileStore(sys.argv[1])
+claim, claim_revision = store.get("claim", "c-hill")
+source, source_revision = store.get("source", "s-paper")
+rename, calls = os.replace, []
+
+def die_at_the_third(source, target):
+    # The journal and the first file are renamed; the process dies before the second.
+    calls.append(target)
+    if len(calls) == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    rename(source, target)
+
+os.replace = die_at_the_third
+store.save(
+    [
+        Edit("place", "p-new", place("p-new", lon=38.0, lat=35.0), 0),
+        Edit("claim", "c-hill", {**claim, "places": ["p-new"]}, claim_revision),
+        Edit("source", "s-paper", {**source, "outlet": "The evening daily"}, source_revision),
+    ],
+    Editor.typed("x"),
+    "second",
+)
+"""
+
+
+def test_a_writer_killed_between_two_renames_leaves_a_save_the_next_reader_finishes(
+    tmp_path: Path,
+) -> None:
+    folder = write_seed(tmp_path / "data")
+    _, second = _two_saves(folder)
+
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_BETWEEN_RENAMES, str(folder), str(Path(__file__).parent)],
+        cwd=REPO,
+        capture_output=True,
+        check=False,
+    )
+
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert (
+        folder / ".briefmap.journal"
+    ).is_file()  # killed mid-save: the journal says what is left
+    assert _wholly_there_or_absent(folder, second)
+
+
+def test_a_journal_renames_only_a_temporary_file_over_its_data_file(tmp_path: Path) -> None:
+    folder = write_seed(tmp_path / "data")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the store's", encoding="utf-8")
+    (folder / ".claims.json.x.tmp").write_text("{}", encoding="utf-8")
+    planted = {
+        "renames": [
+            ["../outside.txt", "claims.json"],
+            [".claims.json.x.tmp", "../outside.txt"],
+            [".claims.json.x.tmp", "briefmap.json"],
+        ],
+        "log_at": 0,
+        "log": "",
+    }
+    (folder / ".briefmap.journal").write_text(json.dumps(planted), encoding="utf-8")
+    before = _snapshot(folder)
+
+    store = FileStore(folder)
+    assert store.load().loaded.ok
+
+    assert outside.read_text(encoding="utf-8") == "not the store's"
+    after = _snapshot(folder)
+    assert {n: after[n] for n in DATA_FILES} == {n: before[n] for n in DATA_FILES}
+    assert ".briefmap.journal" not in after
+
+
+def test_a_journal_that_cannot_be_read_is_removed_and_the_folder_read_as_it_is(
+    tmp_path: Path,
+) -> None:
+    folder = write_seed(tmp_path / "data")
+    (folder / ".briefmap.journal").write_text('{"renames": [', encoding="utf-8")
+    store = FileStore(folder)
+    assert store.load().loaded.ok
+    assert not (folder / ".briefmap.journal").exists()
