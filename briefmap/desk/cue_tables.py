@@ -136,6 +136,17 @@ def _strings(path: Path, where: str, value: Any) -> list[str]:
     return value
 
 
+def _rules(path: Path, where: str, value: Any) -> dict[str, list[str]]:
+    """A table of word lists (lower case) keyed by rule, its "about" left out."""
+    if not isinstance(value, dict):
+        raise TableError(f"{path}: {where} must be an object of word lists")
+    return {
+        k: [w.lower() for w in _strings(path, f"{where}.{k}", v)]
+        for k, v in value.items()
+        if k != "about"
+    }
+
+
 @dataclass(frozen=True)
 class Tables:
     """The desk's tables, compiled: the only place the cue words are known."""
@@ -159,6 +170,9 @@ class Tables:
     mentioned: dict[str, list[str]] = field(default_factory=dict)
     # When a posture cue does not count (cues.json "posture_rules"; see read_posture).
     posture_rules: dict[str, list[str]] = field(default_factory=dict)
+    # Who an unnamed speaker is (cues.json "speaker_rules"; see cues.unnamed_speakers).
+    speaker_rules: dict[str, list[str]] = field(default_factory=dict)
+    speaker_after: list[str] = field(default_factory=list)  # "according to": who follows speaks
 
     @cached_property
     def index(self) -> PhraseIndex:
@@ -168,6 +182,7 @@ class Tables:
         lists.update(self.posture)
         lists["end_date"] = self.end_date
         lists["anonymous"] = self.anonymous
+        lists["speaker_after"] = self.speaker_after
         lists["setting"] = self.setting
         lists["institution"] = self.institutions
         lists.update({f"clause_{k}": v for k, v in self.clauses.items()})
@@ -296,9 +311,7 @@ def load_tables(data_dir: Path, actor_names: dict[str, list[str]] | None = None)
         },
         speakers=speakers,
         mentioned=mentioned,
-        posture_rules={
-            k: [w.lower() for w in _strings(cues_path, f"posture_rules.{k}", v)]
-            for k, v in cues.get("posture_rules", {}).items()
-            if k != "about"
-        },
+        posture_rules=_rules(cues_path, "posture_rules", cues.get("posture_rules", {})),
+        speaker_rules=_rules(cues_path, "speaker_rules", cues.get("speaker_rules", {})),
+        speaker_after=_strings(cues_path, "speaker_after", cues.get("speaker_after", [])),
     )

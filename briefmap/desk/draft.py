@@ -33,6 +33,9 @@ from briefmap.desk.places import MONTHS_DAYS, DraftPlace, PlaceReader, Unplaced
 from briefmap.desk.text import ReportText, Sentence
 
 UNKNOWN_OUTLET = "news report, outlet not identified"
+_REPORTS_OF = re.compile(
+    r"\b(?:reports?|claims?|accounts?|footage|images)\s+(?:that|of|showing)\b", re.I
+)
 UNATTRIBUTED = "Unattributed"
 SETTING_REACH = 60  # characters from "met", "talks" to the place named for them
 _DATELINE = re.compile(
@@ -169,6 +172,7 @@ class Desk:
                 d.no_comment
                 and not d.places
                 and (d.status_cue is None or d.status is ClaimStatus.STATED)
+                and not self._claim_beside(text, sentence, d.no_comment)
                 for d in made
             )
             if made and only_no_comment and drafts:
@@ -205,6 +209,24 @@ class Desk:
             notes.append("no date given: give the report's date (--date) before saving")
         return DraftReport(
             report, outlet, date, url, numbered, tuple(unplaced), tuple(notes), named
+        )
+
+    def _claim_beside(self, text: str, sentence: Sentence, silent: Cue) -> bool:
+        """Whether a sentence with a no-comment phrase also makes a claim, in a clause of its own.
+
+        "Russian officers trained Syrian units, but the ministry declined to
+        comment": the note goes on that claim; "The ministry declined to
+        comment on the report." says nothing else and notes the claim before.
+        """
+        lo, hi = sentence.start, sentence.end
+        cuts = [c.start for c in cue_words.find(self.tables, "clause_aside", text, lo, hi)]
+        a = max([lo, *(c for c in cuts if c <= silent.start)])
+        b = min([hi, *(c for c in cuts if c > silent.start)])
+        # "declined to comment on reports that Russian troops ...": what the reports say is a claim.
+        said = _REPORTS_OF.search(text, silent.end, b)
+        b = said.end() if said else b
+        return any(
+            cue_words.actors_in(self.tables, text, s, e) for s, e in ((lo, a), (b, hi)) if e > s
         )
 
     # ------------------------------------------------------------ places
@@ -254,8 +276,8 @@ class Desk:
     ) -> list[Draft]:
         lo, hi = sentence.start, sentence.end
         reading = cue_words.read_status(self.tables, text, lo, hi, self._speaker)
-        if reading.speaker is not None and reading.speaker.named:
-            self._speaker = reading.speaker
+        if reading.speaker is not None:
+            self._speaker = reading.speaker  # named or not, "they said" next is them again
         no_comment = cue_words.find(self.tables, "no_comment", text, lo, hi)
         clauses = self._clauses(text, lo, hi, reading.status, mentions)
         main_actors: tuple[str, ...] = ()
@@ -301,6 +323,10 @@ class Desk:
             end_date = None
             if posture is Posture.FORMER:
                 dates = dates_in(text, lo, hi, day) if date_ok(day) else []
+                # "the ministry said on Tuesday": the day it was said, not the day it ended.
+                dates = [
+                    d for d in dates if not cue_words.day_of_saying(self.tables, text, lo, d[1])
+                ]
                 end_date = dates[0][0] if dates else None
             if kind == "elaboration":
                 speaker = None  # the gloss is the report's, not the speaker's

@@ -105,3 +105,143 @@ def test_a_near_miss_is_a_place_of_the_country_the_text_is_about(desk: Desk) -> 
         desk, "Israeli police said protests spread from Haifa and Tel Aviv to the town of Haderra."
     )
     assert "gn-294946" in {p.id for d in israel.drafts for p in d.places}
+
+
+# --- Who speaks: a named person or body of a party on the record, or people by their role.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian military police patrolled Amuda again, said two SDF commanders.",
+        "Russian military police patrolled Amuda again, commanders of the SDF said.",
+        "An SDF commander said Russian military police patrolled Amuda again.",
+        "Officials at the Russian embassy said Russian engineers were working at Tartus port.",
+        "Russian engineers were working at Tartus port, according to three Syrian navy officers.",
+    ],
+)
+def test_people_by_their_role_are_not_on_the_record(desk: Desk, text: str) -> None:
+    d = one(desk, text)
+    assert d.status is ClaimStatus.REPORTED, (d.status, d.claimant)
+    assert d.claimant.endswith("(unnamed)") and d.status_cue is not None, d.claimant
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        ("The Kremlin said on Friday that Russian aircraft remained at Khmeimim.", "Kremlin"),
+        (
+            "Russian aircraft remained at Khmeimim, according to Russia's defence ministry.",
+            "Russian Ministry of Defence",
+        ),
+        (
+            "SDF commander Mazloum Abdi said Russian military police patrolled Amuda.",
+            "Mazloum Abdi",
+        ),
+        (
+            "Mazloum Abdi, the SDF commander, said Russian military police patrolled Amuda.",
+            "Mazloum Abdi",
+        ),
+    ],
+)
+def test_a_named_person_or_office_of_a_party_is_on_the_record(
+    desk: Desk, text: str, claimant: str
+) -> None:
+    d = one(desk, text)
+    assert (d.status, d.claimant) == (ClaimStatus.STATED, claimant)
+
+
+# --- "declined to comment" is a note on a claim, never the end of one.
+
+
+def test_a_no_comment_note_goes_on_the_claim_of_its_own_sentence(desk: Desk) -> None:
+    made = drafts(
+        desk,
+        "Russian jets flew out of Khmeimim on Monday, a monitor said. Russian instructors have "
+        "been training Syrian recruits, although the defence ministry declined to comment.",
+    ).drafts
+    assert len(made) == 2, [d.text for d in made]
+    assert made[1].actors == ("russia", "syria") and made[1].no_comment is not None
+    assert made[0].no_comment is None
+    # A sentence that says only that someone would not comment notes the claim before it.
+    noted = drafts(
+        desk,
+        "Russian jets flew out of Khmeimim on Monday, a monitor said. The Russian defence "
+        "ministry declined to comment on the flights.",
+    ).drafts
+    assert len(noted) == 1 and noted[0].no_comment is not None
+    # What the reports it would not comment on say is a claim of its own.
+    reports = drafts(
+        desk,
+        "Russian jets flew out of Khmeimim on Monday, a monitor said. Russia's defence ministry "
+        "declined to comment on reports that Russian engineers were building a new depot.",
+    ).drafts
+    assert len(reports) == 2 and reports[1].no_comment is not None
+
+
+# --- A departure seen under way, or "left" of a thing left behind, ends no position.
+
+
+@pytest.mark.parametrize(
+    ("text", "posture"),
+    [
+        (
+            "A column of Russian armoured vehicles was filmed leaving Manbij, residents said.",
+            Posture.CURRENT,
+        ),
+        (
+            "Russian units are withdrawing from the airport at Qamishli, a monitor said.",
+            Posture.CURRENT,
+        ),
+        ("Russian engineers left a repair crew at Tartus port.", Posture.CURRENT),
+        ("Russian units left the old airbase near Qamishli, a monitor said.", Posture.FORMER),
+        ("The hill at Tell al-Hara was handed over to Syrian army units.", Posture.CURRENT),
+    ],
+)
+def test_a_departure_under_way_or_a_thing_left_is_not_former(
+    desk: Desk, text: str, posture: Posture
+) -> None:
+    assert one(desk, text).posture is posture
+
+
+# --- "said on Thursday": the day of the saying, not of the end; "said ... that" says.
+
+
+def test_the_day_something_was_said_is_not_the_day_it_ended(desk: Desk) -> None:
+    d = one(
+        desk, "Russian military police pulled out of Amuda, the Syrian presidency said on Thursday."
+    )
+    assert d.posture is Posture.FORMER and d.end_date is None
+    dated = one(desk, "Russian units left Amuda on 2 November, the presidency said on Thursday.")
+    assert dated.end_date == "2025-11-02"
+    said = one(desk, "Russia's defence ministry said on Thursday that its units had left Amuda.")
+    assert said.posture is Posture.FORMER and said.status is ClaimStatus.STATED
+
+
+# --- Hedges: unverified; a status word inside a no-comment phrase is part of it.
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        (
+            "Russian engineers are reported to be repairing the runway at Khmeimim.",
+            ClaimStatus.UNVERIFIED,
+        ),
+        (
+            "Footage of Russian trucks near Manbij could not be immediately verified.",
+            ClaimStatus.UNVERIFIED,
+        ),
+        (
+            "Israel did not deny that its soldiers had crossed near Mount Hermon.",
+            ClaimStatus.REPORTED,
+        ),
+        (
+            "Moscow neither confirmed nor denied that its frigates had left Tartus.",
+            ClaimStatus.REPORTED,
+        ),
+    ],
+)
+def test_hedges_and_refusals_to_confirm(desk: Desk, text: str, status: ClaimStatus) -> None:
+    d = one(desk, text)
+    assert d.status is status, (d.status, d.status_cue)
