@@ -4,7 +4,8 @@ Drafting and review are pure (:mod:`briefmap.desk`); here they are laid out.
 A report is pasted or uploaded with its outlet, date and address; each draft
 is a card with its sentence and the cue highlighted, every suggested field
 editable, and a decision (accept, edit, reject). "Preview on the map"
-validates the accepted drafts with the loader's own rules against the
+validates the accepted drafts, built as the save builds them
+(:mod:`briefmap.desk.records`), with the loader's own rules against the
 current data and shows them as the session's overlay (the upload's place on
 the map), with what they add, upgrade or contradict. "Save" writes the
 reviewed drafts (accepted or edited, each with the analyst's summary) through

@@ -18,6 +18,10 @@ Offline, on a CPU, with no model: tables and a gazetteer.
 - ``draft``: sentences to :class:`~briefmap.desk.draft.Draft` objects, and the
   setting (a meeting's place) and clauses (the report's gloss, background);
 - ``summary``: the warning when a summary repeats eight words of the report;
-- ``records``: accepted drafts as raw records the loader validates;
+- ``records``: the one builder of records from reviewed drafts (claims with their cue,
+  sentence and source; the report as a source; the desk's towns), used by the CLI's
+  ``--json``, the page's preview (validated by the loader) and the save;
+- ``review``: the analyst's decisions and edits, and what the accepted drafts change;
+- ``save``: the reviewed drafts' records as the store's edits, in one save;
 - ``cli``: ``python -m briefmap draft``.
 """

@@ -22,7 +22,7 @@ from briefmap.data.validate import URL_SCHEMES, real_day
 from briefmap.desk.cues import Cue, TableError
 from briefmap.desk.draft import UNKNOWN_OUTLET, Desk, Draft, DraftReport
 from briefmap.desk.places import Unplaced
-from briefmap.desk.records import source_record
+from briefmap.desk.records import claim_record, source_record
 from briefmap.desk.text import MAX_BYTES, ReportError, read_report
 from briefmap.safe import plain_text
 
@@ -130,8 +130,8 @@ def _unplaced(u: Unplaced) -> dict[str, Any]:
     }
 
 
-def draft_json(d: Draft) -> dict[str, Any]:
-    """One draft as JSON."""
+def draft_json(d: Draft, record: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One draft as JSON; ``record``, the claim record it would be saved as (summary empty)."""
     return {
         "id": d.id,
         "sentences": [i + 1 for i in d.sentences],
@@ -163,15 +163,25 @@ def draft_json(d: Draft) -> dict[str, Any]:
         "no_comment": _cue(d.no_comment),
         "not_placed": [_unplaced(u) for u in d.unplaced],
         "notes": list(d.notes),
+        "record": record,
     }
 
 
 def as_json(drafted: DraftReport) -> dict[str, Any]:
-    """The whole drafting as one JSON object: the source, the drafts, the names not placed."""
+    """The whole drafting as one JSON object: the source, the drafts, the names not placed.
+
+    Each draft carries the claim record it would be saved as, built as the
+    desk page's preview and save build it (:mod:`briefmap.desk.records`), its
+    summary left empty: the analyst writes it, and the validator refuses a
+    claim without one.
+    """
+    source = source_record(drafted)
     return {
-        "source": source_record(drafted),
+        "source": source,
         "sentences": len(drafted.report.sentences),
-        "drafts": [draft_json(d) for d in drafted.drafts],
+        "drafts": [
+            draft_json(d, claim_record(drafted, d, "", source["id"])) for d in drafted.drafts
+        ],
         "not_placed": [_unplaced(u) for u in drafted.unplaced],
         "places_named": [{"id": p.id, "as_written": p.surface} for p in _distinct(drafted.named)],
         "notes": list(drafted.notes),

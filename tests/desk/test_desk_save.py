@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from briefmap.data.loader import DEFAULT_DATA_DIR
+from briefmap.desk.cli import as_json
 from briefmap.desk.draft import UNKNOWN_OUTLET, Desk
+from briefmap.desk.records import source_record, validate_drafts
 from briefmap.desk.review import REJECT, Review, reviewed
-from briefmap.desk.save import desk_edits, issues_by_draft, saved_source
+from briefmap.desk.save import desk_edits, issues_by_draft
 from briefmap.desk.text import read_report
 from briefmap.store.base import ChangeRefused, Editor, StaleRevision
 from briefmap.store.files import FileStore
@@ -97,7 +99,7 @@ def test_an_unknown_outlet_is_recorded_as_unknown(desk: Desk, store: FileStore) 
     source_id = next(e.id for e in plan.edits if e.kind == "source")
     source = store.load().loaded.catalog.sources[source_id]
     assert source.outlet == UNKNOWN_OUTLET and source.outlet_known is False
-    assert "url" not in saved_source(report)
+    assert "url" not in source_record(report)
 
 
 def test_an_edited_draft_is_saved_as_edited(desk: Desk, store: FileStore) -> None:
@@ -160,4 +162,28 @@ def test_a_second_report_of_the_same_outlet_and_day_gets_its_own_ids(desk: Desk)
         date="2026-01-30",
         url="https://example.org/report",
     )
-    assert saved_source(one)["id"] != saved_source(other)["id"]
+    assert source_record(one)["id"] != source_record(other)["id"]
+
+
+def test_the_cli_the_preview_and_the_save_build_one_record(desk: Desk, store: FileStore) -> None:
+    """One builder (briefmap.desk.records): what is printed and previewed is what is saved."""
+    report = drafted(desk)
+    summaries = {d.id: f"Our own account, draft {d.id}." for d in report.drafts}
+    plan = desk_edits(
+        report, report.drafts, summaries, desk.gazetteer, desk.catalog, store.records(), WHO.name
+    )
+    saved = {e.id: e.record for e in plan.edits if e.kind == "claim"}
+    (source,) = [e.record for e in plan.edits if e.kind == "source"]
+    preview = validate_drafts(report, report.drafts, summaries, desk.gazetteer, desk.catalog)
+    assert preview.ok and set(preview.catalog.claims) == set(saved)
+    assert set(preview.catalog.sources) == {source["id"]}
+    printed = as_json(report)
+    assert printed["source"] == source
+    for shown in printed["drafts"]:
+        record = shown["record"]
+        kept = saved[record["id"]]
+        # The same record but for what only a save knows: the summary, and who saved it.
+        assert record["summary"] == "" and kept["summary"] == summaries[shown["id"]]
+        assert kept["history"][0].pop("editor") == WHO.name
+        assert {**record, "summary": kept["summary"]} == kept
+        assert shown["sentence"] in record["attribution"]
