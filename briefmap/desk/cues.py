@@ -341,11 +341,14 @@ def read_posture(tables: Tables, text: str, start: int, end: int) -> tuple[Postu
     A cue counts unless the table's ``posture_rules`` say its place in the
     sentence makes it about something else (:func:`posture_cue_counts`).
     """
+    # "at the request of Damascus": a cue inside a longer phrase of the present is part of it.
+    present = find(tables, Posture.CURRENT.value, text, start, end)
     for posture in (Posture.PROPOSED, Posture.FORMER):
         cues = [
             c
             for c in find(tables, posture.value, text, start, end)
             if posture_cue_counts(tables, text, start, c, posture)
+            and not any(p.start <= c.start and c.end <= p.end for p in present)
         ]
         if cues:
             return posture, cues[0]
@@ -387,7 +390,8 @@ def posture_cue_counts(tables: Tables, text: str, start: int, cue: Cue, posture:
         # "had planned to", "had been planning to send": the plan's verb group, in the past perfect.
         near = text[start : cue.start].rsplit(",", 1)[-1]
         group = [w.lower() for w in _WORD.findall(near)][-PAST_PLAN_REACH:]
-        for lead in rules.get("past_plan", ()):
+        # "began to send", "continued to deploy": under way, not proposed.
+        for lead in (*rules.get("past_plan", ()), *rules.get("under_way", ())):
             n = len(lead.split())
             if any(group[i : i + n] == lead.split() for i in range(len(group))):
                 return False

@@ -245,3 +245,38 @@ def test_the_day_something_was_said_is_not_the_day_it_ended(desk: Desk) -> None:
 def test_hedges_and_refusals_to_confirm(desk: Desk, text: str, status: ClaimStatus) -> None:
     d = one(desk, text)
     assert d.status is status, (d.status, d.status_cue)
+
+
+# --- Cue words with a second, common sense count only in the sense the ladder means.
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "posture"),
+    [
+        # "posted" and "added" of troops and ships: deployed, not said.
+        (
+            "Russian military police posted at Qamishli airport checked lorries.",
+            ClaimStatus.REPORTED,
+            Posture.CURRENT,
+        ),
+        ("Russia added two frigates at Tartus this month.", ClaimStatus.REPORTED, Posture.CURRENT),
+        # A reason for a presence, a repair, or a flow under way: no proposal.
+        (
+            "At the invitation of Syria, Russian engineers are restoring the runway at Khmeimim.",
+            ClaimStatus.REPORTED,
+            Posture.CURRENT,
+        ),
+        ("Russia continued to send supplies to Khmeimim.", ClaimStatus.REPORTED, Posture.CURRENT),
+        # The same words in their planning sense still propose.
+        (
+            "Russia agreed to send military police to Qamishli.",
+            ClaimStatus.REPORTED,
+            Posture.PROPOSED,
+        ),
+    ],
+)
+def test_a_cue_word_counts_in_its_sense_only(
+    desk: Desk, text: str, status: ClaimStatus, posture: Posture
+) -> None:
+    d = one(desk, text)
+    assert (d.status, d.posture) == (status, posture), (d.status_cue, d.posture_cue)
