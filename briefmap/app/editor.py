@@ -55,6 +55,7 @@ KEY_HISTORY_PLACE = "edit_history_place"
 KEY_UNDO_WHY = "edit_undo_why"
 KEY_BRIEFING_PICK = "edit_briefing_pick"
 KEY_BRIEFING_LOADED = "edit_briefing_loaded"
+KEY_BRIEFING_DONE = "edit_briefing_done"  # what the last briefing save did, said in its tab
 # The claim form's fields, each under "edit_claim_<name>".
 CLAIM_KEYS = (
     "id", "places", "actors", "claimant", "status", "posture", "reported", "summary",
@@ -236,9 +237,12 @@ def save(
     return True
 
 
-def said_once() -> None:
-    """What the last save did, said once after the rerun that refilled the form."""
-    done = st.session_state.pop(KEY_DONE, None)
+def said_once(key: str = KEY_DONE) -> None:
+    """What the last save did, said once after the rerun that refilled the form.
+
+    ``key``: a tab's own (the briefing form's, said in its tab, not the claim's).
+    """
+    done = st.session_state.pop(key, None)
     if done:
         st.success(markdown_text(done), icon=":material/check:")
 

@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from briefmap.app.editor import (
+    KEY_BRIEFING_DONE,
     KEY_BRIEFING_LOADED,
     KEY_BRIEFING_PICK,
     KEY_DONE,
@@ -22,6 +23,7 @@ from briefmap.app.editor import (
     Loaded,
     field_issues,
     issues_where,
+    said_once,
     save,
     stale_panel,
 )
@@ -289,6 +291,7 @@ def briefing_form(view: BriefingView, store: Store, editor: Editor | None) -> No
         st.session_state[KEY_BRIEFING_LOADED] = loaded
         _fill_scenes(record)
     what = f"briefing {picked}"
+    said_once(KEY_BRIEFING_DONE)
     stale_panel("briefing", picked, _keep_mine_briefing)
     issues_where(what, lambda f: not f.startswith("scenes[") and f not in ("title", WHY_FIELD))
     disabled = editor is None
@@ -314,7 +317,8 @@ def briefing_form(view: BriefingView, store: Store, editor: Editor | None) -> No
         st.session_state.get("edit_briefing_why") or "",
     ):
         st.session_state.pop(KEY_BRIEFING_LOADED, None)
-        st.session_state[KEY_DONE] = f"Saved briefing {picked}."
+        st.session_state.pop(KEY_DONE, None)  # said in this tab, not the claim's
+        st.session_state[KEY_BRIEFING_DONE] = f"Saved briefing {picked}."
         st.rerun()
 
 

@@ -22,10 +22,10 @@ from briefmap.app.editor import claim_key
 from briefmap.app.view import BriefingView
 from briefmap.data.schema import Precision
 from briefmap.drawing.bulk import build_layers_auto
-from briefmap.drawing.mapping import build_base_map
+from briefmap.drawing.mapping import MapExtras, build_base_map
 from briefmap.engine.edit_forms import clicked_ground, clicked_place, pin_of_click
 from briefmap.engine.edit_scenes import map_view
-from briefmap.engine.interaction import MapClick
+from briefmap.engine.interaction import PLACES_MAX_ZOOM, Frame, MapClick
 from briefmap.safe import markdown_text
 
 KEY_MAP_DOES = "edit_map_does"
@@ -82,8 +82,12 @@ def editor_map(view: BriefingView, *, may_edit: bool) -> None:
             "under Places.",
         )
         files = layer_files()
+        # Framed on the places shown, as the main map is at first (and then left
+        # where the briefer moves it: the frame is asked for once).
+        shown = catalog.index.selection_bounds(view.selection) or catalog.index.map_bounds
+        extras = MapExtras(frame=Frame.of(shown, max_zoom=PLACES_MAX_ZOOM))
         layers = build_layers_auto(
-            catalog, view.selection, publish=files.publish if files else None
+            catalog, view.selection, extras, publish=files.publish if files else None
         )
         with st.container(key="edit_map"):
             returned = st_folium(
