@@ -229,10 +229,14 @@ def speaker_before(
     # "The ministry said": a body named before, spoken of again.
     body = find(tables, "institution", text, max(lo, verb.start - NEXT_TO_VERB), verb.start)
     if (
-        previous is not None
-        and body
-        and re.search(r"\bthe\s+$", text[max(lo, body[-1].start - 4) : body[-1].start], re.I)
-    ) and not text[body[-1].end : verb.start].strip(" ,"):
+        (
+            previous is not None
+            and previous.named  # "the ministry" is a body named before, never unnamed people
+            and body
+            and re.search(r"\bthe\s+$", text[max(lo, body[-1].start - 4) : body[-1].start], re.I)
+        )
+        and not text[body[-1].end : verb.start].strip(" ,")
+    ):
         return previous
     near = [
         c for c in speaker_candidates(tables, text, max(lo, verb.start - SPEAKER_REACH), verb.start)

@@ -126,6 +126,17 @@ def test_people_by_their_role_are_not_on_the_record(desk: Desk, text: str) -> No
     assert d.claimant.endswith("(unnamed)") and d.status_cue is not None, d.claimant
 
 
+def test_they_who_spoke_unnamed_speak_unnamed_again(desk: Desk) -> None:
+    made = drafts(
+        desk,
+        "Kurdish militia commanders said Russian patrols went on near Amuda. They said the "
+        "patrols also reached Qamishli.",
+    ).drafts
+    assert [(d.status, d.claimant) for d in made] == [
+        (ClaimStatus.REPORTED, "Kurdish militia commanders (unnamed)")
+    ] * 2
+
+
 @pytest.mark.parametrize(
     ("text", "claimant"),
     [
