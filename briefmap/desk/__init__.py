@@ -11,7 +11,9 @@ Offline, on a CPU, with no model: tables and a gazetteer.
   or the data's region) and their rows, read from the package and cached;
 - ``cue_tables``: the attribution, posture and precision cue tables and the
   actor table of the data folder (``<data>/desk/``), read and compiled;
-- ``cues``: those cues read in a clause: the status ladder, posture, who speaks;
+- ``cues``: those cues read in a clause: the status ladder, posture, precision;
+- ``speakers``: who speaks in a clause: a named person or body on the record, or
+  people by their role, unnamed;
 - ``places``: which place a name stands for, at what precision, and the names
   not placed;
 - ``dates``: whole days named in the text, for a former claim's end;

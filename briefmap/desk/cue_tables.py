@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -315,3 +316,27 @@ def load_tables(data_dir: Path, actor_names: dict[str, list[str]] | None = None)
         speaker_rules=_rules(cues_path, "speaker_rules", cues.get("speaker_rules", {})),
         speaker_after=_strings(cues_path, "speaker_after", cues.get("speaker_after", [])),
     )
+
+
+def find(tables: Tables, kind: str, text: str, start: int = 0, end: int | None = None) -> list[Cue]:
+    """Every cue of one kind in ``text[start:end]``, with spans in ``text``, leftmost-longest."""
+    end = len(text) if end is None else end
+    hits = tables.hits(text).get(kind, ())
+    at = bisect_left(hits, (start,))
+    out = []
+    while at < len(hits) and hits[at][0] < end:
+        s, e = hits[at][0], hits[at][1]
+        if e <= end:
+            out.append(Cue(kind, text[s:e], s, e))
+        at += 1
+    return out
+
+
+def actors_in(tables: Tables, text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """(actor id, start, end) of each actor name in ``text[start:end]``."""
+    found = []
+    for cue in find(tables, ACTOR_KIND, text, start, end):
+        actor = tables.actor_aliases.get(" ".join(cue.phrase.split()).casefold())
+        if actor:
+            found.append((actor, cue.start, cue.end))
+    return found
