@@ -212,6 +212,11 @@ ABBREVIATIONS = frozenset({
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "est", "inc", "ltd",
     "co", "corp", "dept", "govt", "e.g", "i.e", "u.s", "u.k", "u.n", "u.a.e", "a.m", "p.m", "al",
 })  # fmt: skip
+# A weekday cut short ends a sentence ("on Sun. Syrian troops ...") unless its date follows.
+WEEKDAY_ABBREVIATIONS = frozenset(
+    {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
+)
+_DATE_NEXT = re.compile(r"\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 # A sentence ends at . ! ? … (and Arabic ؟ and ۔), after any closing quotes or
 # brackets, before a space and a capital, a digit, a quote or a letter of
 # another script; or at a paragraph break.
@@ -231,6 +236,8 @@ def _ends_here(text: str, match: re.Match[str]) -> bool:
     token = word.group(1).lower().rstrip(".")
     if token in ABBREVIATIONS:
         return False
+    if token in WEEKDAY_ABBREVIATIONS and _DATE_NEXT.match(text, match.end()):
+        return False  # "on Tue. 4 Nov.", "on Thu. Nov. 6": a weekday before its date
     # A single capital letter: an initial ("George W. Bush"), not an end.
     return not (len(token) == 1 and token.isalpha())
 

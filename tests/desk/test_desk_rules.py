@@ -225,6 +225,10 @@ def test_the_day_something_was_said_is_not_the_day_it_ended(desk: Desk) -> None:
     assert d.posture is Posture.FORMER and d.end_date is None
     dated = one(desk, "Russian units left Amuda on 2 November, the presidency said on Thursday.")
     assert dated.end_date == "2025-11-02"
+    # A weekday cut short before its date ends no sentence; the day said is still not the end.
+    short = one(desk, "Russian units left Amuda on Sun. 2 Nov., the ministry said on Thu. Nov. 6.")
+    assert short.end_date == "2025-11-02"
+    assert one(desk, "Russian units left Amuda, the ministry said on Thu. Nov. 6.").end_date is None
     said = one(desk, "Russia's defence ministry said on Thursday that its units had left Amuda.")
     assert said.posture is Posture.FORMER and said.status is ClaimStatus.STATED
 
