@@ -89,17 +89,22 @@ class LayerFiles:
         # text is held so its id cannot be reused; the plan's cache holds it anyway.
         self._known: dict[int, tuple[str, str, float]] = {}
 
-    def publish(self, text: str) -> str | None:
-        """The URL of ``text`` as a file, written if missing; ``None`` if it cannot be written."""
+    def publish(self, text: str, name: str | None = None) -> str | None:
+        """The URL of ``text`` as a file, written if missing; ``None`` if it cannot be written.
+
+        ``name``: the file's name (ending in :data:`SUFFIX`) instead of one from
+        its content, for a file whose URL goes out before its text is made (the
+        playback tape, :mod:`briefmap.app.playback`); it must be unique to that text.
+        """
         now = time.time()
         with self._lock:
             known = self._known.get(id(text))
-            if known is not None and known[0] is text:
+            if known is not None and known[0] is text and name in (None, known[1]):
                 name, touched = known[1], known[2]
                 path = self.folder / name
                 if now - touched < TOUCH_S and path.exists():
-                    return self._url(name)
-            name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:40] + SUFFIX
+                    return self.url_of(name)
+            name = name or hashlib.sha256(text.encode("utf-8")).hexdigest()[:40] + SUFFIX
             try:
                 written = self._write(name, text)
             except OSError as error:
@@ -114,9 +119,10 @@ class LayerFiles:
                 # 100,000 claims) alive, and a forgotten text is only hashed again (2 ms).
                 for key in sorted(self._known, key=lambda k: self._known[k][2])[: REMEMBERED // 2]:
                     del self._known[key]
-            return self._url(name)
+            return self.url_of(name)
 
-    def _url(self, name: str) -> str:
+    def url_of(self, name: str) -> str:
+        """The URL a file published as ``name`` has (or will have)."""
         return f"{self.url_base}/{name}"
 
     def _write(self, name: str, text: str) -> bool:

@@ -111,7 +111,7 @@ def briefing_map(view: BriefingView) -> BriefingView:
         catalog,
         selection,
         view.state.claim_filter,
-        files.publish if files else None,
+        files,
     )
     extras = replace(extras, tape=tape, tape_href=tape_href)
     layers = build_layers_auto(catalog, selection, extras, publish=files.publish if files else None)

@@ -6,14 +6,24 @@ through the map's report, as it hears of clicks. It then takes that day as
 the sidebar's "As of" (and the "what changed since" handle's day, when set),
 so the filters, the claim card, the claims table, the exports and the link
 all show the day on screen.
+
+A large map's tape is built after its first map, not before: 2 to 18 s at
+100,000 claims, which the first map waited for (BENCHMARKS.md, issue 29). The
+map goes out with the URL the tape will have, a thread builds it and writes
+it there, and the frame asks for it until it is there (``playback.js``
+fetchTape); the timeline comes when it does.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import uuid
 from typing import Any
 
 import streamlit as st
 
+from briefmap.app.layer_files import SUFFIX, LayerFiles
 from briefmap.app.session import KEY_AS_OF, KEY_SINCE
 from briefmap.data.schema import Catalog
 from briefmap.drawing.bulk import drawn_on_canvas
@@ -25,6 +35,11 @@ from briefmap.engine.query import ClaimFilter, Selection
 KEY_PLAYED = "played_day"
 # A rest heard after the sidebar was drawn, applied at the top of the next run.
 KEY_PLAYED_HELD = "played_day_held"
+# What a plan keeps for its tape besides the tape: the file's name, and the thread building it.
+_TAPE, _TAPE_FILE, _TAPE_BUILDER = "playback_tape", "playback_tape_file", "playback_tape_builder"
+_BUILDING = threading.Lock()
+
+log = logging.getLogger(__name__)
 
 
 def tape_for(catalog: Catalog, claim_filter: ClaimFilter) -> str:
@@ -34,23 +49,54 @@ def tape_for(catalog: Catalog, claim_filter: ClaimFilter) -> str:
     nothing again: the index keeps the filter's selection and its plan.
     """
     plan = catalog.index.plan(catalog.index.select(claim_filter))
-    tape = plan.built.get("playback_tape")
+    tape = plan.built.get(_TAPE)
     if tape is None:
-        tape = plan.built["playback_tape"] = tape_json(catalog, claim_filter)
+        tape = plan.built[_TAPE] = tape_json(catalog, claim_filter)
     return tape
 
 
 def tape_and_href(
-    today: Catalog, shown: Catalog, selection: Selection, claim_filter: ClaimFilter, publish: Any
+    today: Catalog,
+    shown: Catalog,
+    selection: Selection,
+    claim_filter: ClaimFilter,
+    files: LayerFiles | None,
 ) -> tuple[str, str | None]:
     """The tape, and where a canvas map's frame fetches it from (``None``: inlined).
 
     A canvas map's tape runs to megabytes: a file, as its layers are
-    (``briefmap/app/layer_files.py``); a markers map's is small.
+    (``briefmap/app/layer_files.py``), built after the map when it is not built
+    yet (the tape is then ``"null"``: the frame fetches it); a markers map's is
+    small, and inlined. Where the file cannot be written, the tape is inlined.
     """
-    tape = tape_for(today, claim_filter)
-    href = publish(tape) if publish is not None and drawn_on_canvas(shown, selection) else None
-    return tape, href
+    if files is None or not drawn_on_canvas(shown, selection):
+        return tape_for(today, claim_filter), None
+    plan = today.index.plan(today.index.select(claim_filter))
+    with _BUILDING:
+        name = plan.built.setdefault(_TAPE_FILE, f"tape-{uuid.uuid4().hex}{SUFFIX}")
+        tape = plan.built.get(_TAPE)
+        if tape is None and _TAPE_BUILDER not in plan.built:
+            builder = threading.Thread(
+                target=_build_tape,
+                args=(today, claim_filter, files, name),
+                name="briefmap-playback-tape",
+                daemon=True,
+            )
+            plan.built[_TAPE_BUILDER] = builder
+            builder.start()
+    if tape is None:
+        return "null", files.url_of(name)
+    href = files.publish(tape, name)  # written again if evicted meanwhile
+    return ("null", href) if href is not None else (tape, None)
+
+
+def _build_tape(today: Catalog, claim_filter: ClaimFilter, files: LayerFiles, name: str) -> None:
+    """Build the tape and write it where the map's frame looks for it (a thread of its own)."""
+    try:
+        if files.publish(tape_for(today, claim_filter), name) is None:
+            log.warning("the playback tape %s could not be written: inlined on the next run", name)
+    except Exception:  # a thread's error is seen nowhere else; the frame says it has no tape
+        log.exception("the playback tape could not be built")
 
 
 def hear_played_day(returned: Any) -> bool:

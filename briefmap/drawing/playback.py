@@ -39,6 +39,9 @@ The tape (JSON; days are whole days since 1970-01-01, as ``Date.UTC`` counts):
 - ``Y``: styles by ``(status * 3 + posture) * 2 + point``, as
   :func:`briefmap.drawing.canvas_payload.style_entry` gives them less the
   colour: ``[weight, dash, fill, fill opacity]``.
+- ``L``, ``Lk``: the status ladder and its ink as a canvas map's crowded
+  areas draw them (:data:`briefmap.drawing.canvas_payload.LADDER`): a frame
+  bins its points as the map at rest does (``playback.js`` crowds).
 - ``H``: the timeline's histogram, :meth:`briefmap.engine.index.CatalogIndex.monthly_counts`
   of the selection the tape was built for, as ``[yyyymm, rank, claims]`` rows.
 """
@@ -54,8 +57,9 @@ from jinja2 import Template
 
 from briefmap.data.schema import UNKNOWN_DATE, Catalog, Claim, Role
 from briefmap.drawing.assets import web_text
-from briefmap.drawing.canvas_payload import style_entry
+from briefmap.drawing.canvas_payload import LADDER, style_entry
 from briefmap.drawing.map_elements import MapElement
+from briefmap.drawing.symbology import AGGREGATE_INK
 from briefmap.engine.catalog_arrays import POSTURES, STATUSES, actor_ids_of
 from briefmap.engine.query import ClaimFilter, Deployments
 from briefmap.engine.timeline import date_span, state_on
@@ -246,6 +250,8 @@ def playback_tape(catalog: Catalog, claim_filter: ClaimFilter) -> dict[str, Any]
         "rd": reel.reported,
         "rc": reel.reported_by,
         "Y": STYLES,
+        "L": LADDER,
+        "Lk": AGGREGATE_INK,
         "H": histogram,
     }
 
@@ -260,15 +266,17 @@ class PlaybackTape(MapElement):
 
     Added by :func:`briefmap.drawing.mapping.add_controls`, which both
     renderers call: the markers and the canvas carry the same tape. With an
-    ``href`` (a large map's, ``briefmap/app/layer_files.py``) the frame fetches
-    the tape as the canvas layers fetch their payloads (``payload-fetch.js``).
+    ``href`` (a large map's, ``briefmap/app/playback.py``) the frame fetches
+    the tape from there once the map is drawn, waiting for it while the server
+    builds it (``playback.js`` fetchTape), apart from the layers' fetches, which
+    draw together and would wait for it.
     ``shown``: the day the server drew the layers for (``None``: today).
     """
 
     _template = Template(
         "{% macro script(this, kwargs) %}{{ this.code }}\n"
-        "{% if this.href %}window.__briefmapFetchPayload({{ this.map_name() }}, "
-        '"briefmap-playback", {{ this.href_json }}, function (d) {\n'
+        "{% if this.href %}window.__briefmapPlayback.fetchTapeFile({{ this.map_name() }}, "
+        "{{ this.href_json }}, function (d) {\n"
         "({{ this.frame_js }})({{ this.map_name() }}, d, {{ this.shown_json }});\n});"
         "{% else %}({{ this.frame_js }})({{ this.map_name() }}, {{ this.tape_json }}, "
         "{{ this.shown_json }});{% endif %}\n{% endmacro %}"

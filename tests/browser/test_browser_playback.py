@@ -21,6 +21,7 @@ import pytest
 from browser_support import BrowserPage, offline_bench_page, wait_for_query
 
 from bench.browser import page_html
+from bench.synth import generate
 from briefmap.data.loader import load_catalog
 from briefmap.data.schema import Catalog
 from briefmap.drawing import bulk, mapping
@@ -198,3 +199,61 @@ def test_a_rest_of_playback_becomes_the_apps_as_of_day_and_the_links(app: Browse
     # The server drew that day: its layers show again, the frame's drawing is put away.
     frame.locator(".leaflet-container:not(.bm-playing)").wait_for()
     assert app.page_errors == []
+
+
+@pytest.fixture(scope="module")
+def crowded(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A canvas map of 3,000 generated claims: at a country's zoom, crowded areas."""
+    folder = tmp_path_factory.mktemp("crowded")
+    catalog = load_catalog(generate(folder / "data", 3000).path).catalog
+    claim_filter = ClaimFilter()
+    extras = mapping.MapExtras(tape=tape_json(catalog, claim_filter))
+    layers = bulk.build_bulk_layers(catalog, catalog.index.select(claim_filter), extras)
+    (folder / "canvas.html").write_text(page_html(catalog, layers), encoding="utf-8")
+    with offline_bench_page(browser, folder / "canvas.html") as page:
+        page.catalog = catalog
+        yield page
+
+
+# The frame's boxes on the cursor's day, and the canvas's own at rest (canvas.js
+# bins its points per zoom), each as [total, points, claims, x, y] in the zoom's pixels.
+BOXES = """() => {
+  const map = window.map, row = (b) => [b.total, b.points, Array.from(b.claims), b.x, b.y];
+  return {frame: map.__bmPlayback.boxes().map(row),
+    rest: map.__briefmapPoints._aggregates(map.getZoom()).boxes.map(row)};
+}"""
+
+
+def test_a_frame_draws_the_crowded_areas_the_canvas_draws_at_rest(crowded: Any) -> None:
+    catalog = crowded.catalog
+    last = max(date_span(catalog)[1], catalog.as_of or "")
+    crowded.evaluate(f"() => {PLAYER}.show({last!r})")  # the day the server drew
+    res = crowded.evaluate(BOXES)
+    assert len(res["rest"]) > 3, res
+    frame, rest = sorted(res["frame"]), sorted(res["rest"])
+    assert [b[:3] for b in frame] == [b[:3] for b in rest]
+    # Placed alike (the tape's coordinates and the payload's are rounded apart).
+    for got, want in zip(frame, rest, strict=True):
+        assert abs(got[3] - want[3]) < 0.5 and abs(got[4] - want[4]) < 0.5, (got, want)
+    # Off the server's day the frame draws them itself: each box's white, opaque,
+    # inside its border on the frame's canvas.
+    first, end = (dt.date.fromisoformat(d) for d in date_span(catalog))
+    crowded.evaluate(f"() => {PLAYER}.show({(first + (end - first) / 2).isoformat()!r})")
+    assert crowded.evaluate(STATE)["active"] is True
+    white, boxes = crowded.evaluate(WHITE_BOXES)
+    assert boxes > 3 and white == boxes, (white, boxes)
+
+
+WHITE_BOXES = """() => {
+  const map = window.map, o = map.getPixelBounds().min, AG = window.__briefmapAggregate;
+  const c = document.querySelectorAll('.bm-pb-canvas'), top = c[c.length - 1];
+  const g = top.getContext('2d'), boxes = map.__bmPlayback.boxes();
+  let white = 0, inView = 0;
+  boxes.forEach((b) => {
+    const x = Math.round(b.x - o.x - AG.BOX_W / 2) + 2, y = Math.round(b.y - o.y - AG.BOX_H / 2) + 2;
+    if (x < 0 || y < 0 || x >= top.width || y >= top.height) { return; }
+    inView++;
+    if (g.getImageData(x, y, 1, 1).data.every((v) => v === 255)) { white++; }
+  });
+  return [white, inView];
+}"""

@@ -25,18 +25,22 @@ process.stdin.on("end", () => {
             const claims = [];
             fr.code.forEach((code, c) => { if (code >= 0) { claims.push([c, code]); } });
             const features = [];
+            let talliesKept = true;
             fr.lead.forEach((lead, f) => {
                 if (lead >= 0) {
+                    // The tally the cursor keeps (what a crowded area's box adds
+                    // up), and the same counted from the frame's claims.
+                    const tally = Array.from(fr.tally.slice(f * 5, f * 5 + 5));
+                    talliesKept = talliesKept && tally.join() === pb.tallyOf(tape, fr, f).join();
                     features.push({
                         layer: Math.floor(f / fr.places), place: f % fr.places, lead,
-                        count: fr.count[f], tally: pb.tallyOf(tape, fr, f),
-                        style: pb.styleOf(tape, fr, f),
+                        count: fr.count[f], tally, style: pb.styleOf(tape, fr, f),
                     });
                 }
             });
             return {day: pb.textOf(fr.day), claims, features, shown: fr.shown, total: fr.total,
                 byStatus: fr.byStatus.slice(), changed: fr.changed, changedAfresh,
-                sameAsAfresh: ["code", "lead", "count"].every(
+                sameAsAfresh: talliesKept && ["code", "lead", "count", "tally"].every(
                     (k) => fr[k].every((v, i) => v === fresh[k][i]))};
         });
     });

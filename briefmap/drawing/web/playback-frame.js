@@ -7,10 +7,14 @@
 //
 // While the cursor is off the server's day the server's layers are hidden
 // (.bm-playing, playback.css) and this draws every place of the day on a canvas
-// of its own: points as one path a style (stamping an image per point, as
-// canvas.js does, took 20 us a point here), outlines and lines as paths on a
-// canvas under it, and a ring round each place that changed in the last step
-// (or since the "what changed since" handle). When playback pauses,
+// of its own: each point a stamp of its style's circle, drawn once (a sprite),
+// outlines and lines as paths on a canvas under it, and a ring round each place
+// that changed in the last step (or since the "what changed since" handle).
+// Where the map is a canvas map (canvas.js), its crowded areas are boxes, as
+// the map at rest draws them (playback.js crowds): at a country's zoom a frame
+// then stamps a few thousand circles at most. Circles drawn as paths, all of
+// them, took Chromium's software raster 0.4 s a frame at 100,000 claims: 2.5
+// frames a second (BENCHMARKS.md, issue 29); `naive` draws them so for the bench. When playback pauses,
 // the day goes to the app in the map's report (streamlit-folium-report.js); the
 // app draws that day itself, and once its layers come back for the cursor's day
 // the server's drawing shows again.
@@ -111,6 +115,48 @@
         var underKey = null;
         var drawnAt = null, drawnRound = null, round = 0;  // per pixel: the style last drawn, when
         var drawn = false;  // the canvas holds a whole frame (a step may redraw only its changes)
+        var AG = window.__briefmapAggregate;  // aggregate.js, on a canvas map's page
+        var sprites = {}, boxImages = {}, boxCount = 0, naive = false, crowd = null;
+
+        // A style's circle of radius r, drawn once on a canvas of its own and
+        // stamped at whole pixels: every stamp of it is the same pixels. Its side
+        // is even, so its centre falls on a pixel's corner as a path's would.
+        function spriteOf(key, r, dpr) {
+            var id = key + "/" + r + "/" + dpr, s = sprites[id];
+            if (s) { return s; }
+            var style = P.styleOfKey(t, key), h = Math.ceil(r + (+style[1] || 1) / 2 + 1);
+            var c = document.createElement("canvas");
+            c.width = c.height = 2 * h * dpr;
+            var g = c.getContext("2d");
+            g.setTransform(dpr, 0, 0, dpr, 0, 0);
+            g.beginPath();
+            g.arc(h, h, r, 0, 2 * Math.PI);
+            paint(g, style);
+            return (sprites[id] = {image: c, h: h});
+        }
+
+        // A crowded area's box (aggregate.js drawBox) on a canvas of its square's
+        // own, with a pixel to spare around it as canvas.js has it, drawn again
+        // only when its counts change (a box's text and patterns took about 0.3
+        // ms to draw; a canvas made for each, more).
+        function boxImage(box, zoom, dpr) {
+            var id = zoom + "/" + box.cell + "/" + dpr, held = boxImages[id], tally = box.claims.join(",");
+            if (!held) {
+                if (++boxCount > 1000) { boxImages = {}; boxCount = 1; }
+                var c = document.createElement("canvas");
+                c.width = (AG.BOX_W + 2) * dpr; c.height = (AG.BOX_H + 2) * dpr;
+                held = boxImages[id] = {image: c, tally: null};
+            }
+            if (held.tally !== tally) {
+                var g = held.image.getContext("2d");
+                g.setTransform(1, 0, 0, 1, 0, 0);
+                g.clearRect(0, 0, held.image.width, held.image.height);
+                g.setTransform(dpr, 0, 0, dpr, 0, 0);
+                AG.drawBox(g, box, AG.BOX_W / 2 + 1, AG.BOX_H / 2 + 1, t.L, t.Lk);
+                held.tally = tally;
+            }
+            return held.image;
+        }
 
         // style: [colour, weight, dash, fill (0 none, 1 solid, 2 hatched), fill opacity]
         function paint(g, style) {
@@ -158,7 +204,7 @@
         var view = null, ringed = [], wmax = 1;
         function viewOf(size) {
             var zoom = map.getZoom(), o = map.getPixelBounds().min;
-            var v = {size: size, scale: 256 * Math.pow(2, zoom), o: o,
+            var v = {size: size, zoom: zoom, scale: 256 * Math.pow(2, zoom), o: o,
                 r: Math.max(3, 6 - Math.max(0, 8 - Math.round(zoom))),
                 key: [zoom, o.x, o.y, size.x, size.y].join(",")};
             if (view && view.key === v.key && view.t === t) { return view; }
@@ -167,9 +213,17 @@
             var gh = Math.ceil((size.y + 2 * GRID) / GRID) + 1;
             var cells = [], np = t.p.length, inView = [];
             v.x = new Int32Array(np); v.y = new Int32Array(np);
+            // A canvas map bins its points below AG.ALL_FROM: every point whose
+            // square reaches into the view is binned, in the zoom's pixels.
+            v.bins = !!(AG && t.L && map.__briefmapPoints && zoom < AG.ALL_FROM);
+            v.around = []; v.ax = new Float64Array(np); v.ay = new Float64Array(np);
+            var m = v.bins ? AG.CELL : 0;
             for (var p = 0; p < np; p++) {
                 if (!t.pt[p]) { continue; }
                 var x = Math.round(mx[p] * v.scale - o.x), y = Math.round(my[p] * v.scale - o.y);
+                if (v.bins && x >= -m && y >= -m && x <= size.x + m && y <= size.y + m) {
+                    v.around.push(p); v.ax[p] = mx[p] * v.scale; v.ay[p] = my[p] * v.scale;
+                }
                 if (x < -v.r || y < -v.r || x > size.x + v.r || y > size.y + v.r) { continue; }
                 v.x[p] = x; v.y[p] = y;
                 inView.push(p);
@@ -185,6 +239,8 @@
         // first within a layer, one path a style, and rings round `rings`.
         function points(g, v, at, rings) {
             var np = fr.places, size = v.size, r = v.r, scale = v.scale, o = v.o;
+            var hidden = crowd && crowd.hidden, dpr = window.devicePixelRatio || 1;
+            if (hidden) { at = at.filter(function (p) { return !hidden[p]; }); }
             var cells = (size.x + 2 * r + 2) * (size.y + 2 * r + 2);
             if (!drawnAt || drawnAt.length < cells) {
                 drawnAt = new Int32Array(cells); drawnRound = new Int32Array(cells);
@@ -207,14 +263,19 @@
                 Object.keys(buckets).sort(function (a, b) {
                     return ((b / 2) | 0) % 15 - ((a / 2) | 0) % 15;  // weaker rank first
                 }).forEach(function (k) {
-                    // One path a style: a fill and a stroke for all its circles.
-                    var b = buckets[k], xy = b.at;
-                    g.beginPath();
-                    for (var j = 0; j < xy.length; j += 2) {
-                        g.moveTo(xy[j] + r, xy[j + 1]);
-                        g.arc(xy[j], xy[j + 1], r, 0, 2 * Math.PI);
+                    var b = buckets[k], xy = b.at, j;
+                    if (naive) {
+                        // One path a style: a fill and a stroke for all its circles.
+                        g.beginPath();
+                        for (j = 0; j < xy.length; j += 2) {
+                            g.moveTo(xy[j] + r, xy[j + 1]);
+                            g.arc(xy[j], xy[j + 1], r, 0, 2 * Math.PI);
+                        }
+                        paint(g, P.styleOf(t, fr, b.f));
+                        return;
                     }
-                    paint(g, P.styleOf(t, fr, b.f));
+                    var s = spriteOf(+k, r, dpr), w = 2 * s.h;
+                    for (j = 0; j < xy.length; j += 2) { g.drawImage(s.image, xy[j] - s.h, xy[j + 1] - s.h, w, w); }
                 });
             }
             // What changed: a ring round each point in view, all in one path.
@@ -226,6 +287,14 @@
             });
             g.lineWidth = 2; g.strokeStyle = RING;
             g.stroke();
+            // The crowded areas' boxes over the circles and their rings, as canvas.js draws them.
+            if (crowd) {
+                crowd.boxes.forEach(function (box) {
+                    var x = Math.round(box.x - o.x - AG.BOX_W / 2) - 1, y = Math.round(box.y - o.y - AG.BOX_H / 2) - 1;
+                    if (x > size.x || y > size.y || x < -AG.BOX_W - 2 || y < -AG.BOX_H - 2) { return; }
+                    g.drawImage(boxImage(box, v.zoom, dpr), x, y, AG.BOX_W + 2, AG.BOX_H + 2);
+                });
+            }
         }
 
         // The rings of a frame: changed points in view. After a jump (more than
@@ -234,7 +303,7 @@
             if (changed.length > MAX_RINGS) { return []; }
             var out = [], size = v.size, r = v.r;
             changed.forEach(function (p) {
-                if (!t.pt[p]) { return; }
+                if (!t.pt[p] || (crowd && crowd.hidden[p])) { return; }
                 var x = mx[p] * v.scale - v.o.x, y = my[p] * v.scale - v.o.y;
                 if (x < -r - 4 || y < -r - 4 || x > size.x + r + 4 || y > size.y + r + 4) { return; }
                 out.push(p);
@@ -257,7 +326,12 @@
             }
             var v = viewOf(size), np = fr.places;
             var outline = moved || !step || underKey === null;
-            var dirty = step && drawn && !moved ? fr.changed.concat(ringed) : null;
+            // Binned, a step changes boxes as well as circles: the whole frame (a
+            // few thousand stamps at most), also the first frame after boxes.
+            var boxed = !!crowd;
+            crowd = v.bins && !naive ? P.crowds(t, fr, v.around, v.ax, v.ay, AG) : null;
+            if (crowd && !crowd.boxes.length) { crowd = null; }
+            var dirty = step && drawn && !moved && !crowd && !boxed ? fr.changed.concat(ringed) : null;
             if (dirty) {
                 for (var i = 0; i < fr.changed.length && !outline; i++) {
                     outline = !t.pt[fr.changed[i]];
@@ -549,6 +623,7 @@
                 served = shown;
                 cur = P.cursor(t);
                 fresh = true;
+                sprites = {}; boxImages = {}; boxCount = 0;
                 drawn = false;
                 wmax = Math.max.apply(null, t.Y.map(function (y) { return +y[0] || 1; }));
                 sinceKeys = null;
@@ -570,8 +645,14 @@
                 }
                 return out;
             },
-            // For the bench: the tape played.
+            // For the bench: the tape played, and the old drawing (every circle a path) on or off.
             tape: function () { return t; },
+            naive: function (on) { naive = !!on; drawn = false; },
+            // For tests: the crowded areas' boxes of the cursor's day in the view (null: not binned).
+            boxes: function () {
+                var v = viewOf(map.getSize());
+                return v.bins && fr ? P.crowds(t, fr, v.around, v.ax, v.ay, AG).boxes : null;
+            },
             open: open,
             show: function (text) { jump(P.dayOf(text)); },
             start: start,

@@ -14,6 +14,7 @@
     // briefmap.engine.layers.Layer, in drawing order.
     var REGIONS = 0, CONTEXT = 1, FORMER_LAYER = 2, PROPOSED_LAYER = 3, SITES = 4;
     var LAYERS = 5;
+    var SPAN = 4194304;  // squares a row in crowds()'s keys (aggregate.js SPAN)
 
     // "2025-10-15" <-> days since 1970-01-01 (the tape's days).
     function dayOf(text) {
@@ -65,11 +66,13 @@
 
     // The map as known on `day`. Features are keyed layer * places + place:
     // `lead` the claim that sets a feature's style (-1: no feature), `count`
-    // its claims. `code` per claim, -1 when not shown.
+    // its claims, `tally` its claims per status from f * RUNGS (tallyOf: what a
+    // crowded area's box adds up). `code` per claim, -1 when not shown.
     function frame(t, day) {
         var n = t.ca.length, np = t.p.length;
         var code = new Int8Array(n), lead = new Int32Array(LAYERS * np).fill(-1);
         var count = new Int32Array(LAYERS * np), byStatus = [0, 0, 0, 0, 0], shown = 0;
+        var tally = new Int32Array(LAYERS * np * RUNGS);
         for (var c = 0; c < n; c++) {
             var s = stateOf(t, c, day);
             if (s < 0 || !admits(t, s)) { code[c] = -1; continue; }
@@ -80,6 +83,7 @@
             for (var k = 0; k < places.length; k++) {
                 var f = layerOf(t, c, s, places[k]) * np + places[k];
                 count[f]++;
+                tally[f * RUNGS + rank]++;
                 var held = lead[f];
                 // layers.lead_order: strongest status, then the report's own, then id.
                 if (held < 0) { lead[f] = c; continue; }
@@ -87,7 +91,7 @@
                 if (rank < heldRank || (rank === heldRank && t.cr[c] < t.cr[held])) { lead[f] = c; }
             }
         }
-        return {day: day, code: code, lead: lead, count: count, shown: shown,
+        return {day: day, code: code, lead: lead, count: count, tally: tally, shown: shown,
             total: totalBy(t, day), byStatus: byStatus, places: np};
     }
 
@@ -103,6 +107,12 @@
         var c = fr.lead[f];
         if (c < 0) { return null; }
         return [t.A[t.ca[c]]].concat(t.Y[fr.code[c] * 2 + t.pt[f % fr.places]]);
+    }
+
+    // The style of a style key (styleKey): what a sprite of that key draws.
+    function styleOfKey(t, key) {
+        var rest = (key / 2) | 0, state = rest % (RUNGS * POSTURES);
+        return [t.A[(rest / (RUNGS * POSTURES)) | 0]].concat(t.Y[state * 2 + key % 2]);
     }
 
     // Claims per status of a feature (its tooltip's tally), strongest first.
@@ -161,8 +171,8 @@
         for (c = 0; c < n; c++) { t.cq[c].forEach(function (q) { atClaims[fill[q]++] = c; }); }
 
         var fr = {day: -Infinity, code: new Int8Array(n).fill(-1), lead: new Int32Array(nf).fill(-1),
-            count: new Int32Array(nf), shown: 0, total: 0, byStatus: [0, 0, 0, 0, 0], places: np,
-            changed: []};
+            count: new Int32Array(nf), tally: new Int32Array(nf * RUNGS), shown: 0, total: 0,
+            byStatus: [0, 0, 0, 0, 0], places: np, changed: []};
         var applied = 0;  // events [0, applied) are in fr
         var keys = new Int32Array(nf).fill(-1);  // each feature's style key, as drawn last
         var touched = new Int32Array(nf), touchedList = [], stamp = 1;
@@ -183,7 +193,7 @@
                 fr.shown--; fr.byStatus[(old / POSTURES) | 0]--;
                 for (k = 0; k < places.length; k++) {
                     f = layerOf(t, c, old, places[k]) * np + places[k];
-                    fr.count[f]--; touch(f);
+                    fr.count[f]--; fr.tally[f * RUNGS + ((old / POSTURES) | 0)]--; touch(f);
                     if (fr.lead[f] === c) { lost[f] = 1; }
                 }
             }
@@ -192,7 +202,7 @@
             fr.shown++; fr.byStatus[(s / POSTURES) | 0]++;
             for (k = 0; k < places.length; k++) {
                 f = layerOf(t, c, s, places[k]) * np + places[k];
-                fr.count[f]++; touch(f);
+                fr.count[f]++; fr.tally[f * RUNGS + ((s / POSTURES) | 0)]++; touch(f);
                 if (lost[f]) { continue; }
                 if (fr.lead[f] < 0 || beats(c, fr.lead[f])) { fr.lead[f] = c; }
             }
@@ -237,6 +247,57 @@
         return {to: to, frame: fr, keys: keys};
     }
 
+    // The crowded areas of a frame, binned as the canvas at rest bins its points
+    // (aggregate.js bin: squares of A.CELL px fixed in the zoom's pixels, a square
+    // with more than A.CROWDED points draws a box of their claims by status in
+    // their stead), so that a frame at a country's zoom shows what the map shows
+    // when it rests, and stamps a few thousand circles at most, not 100,000.
+    // A point is a place's feature in one layer, as each layer's canvas payload
+    // has one. `places`: the point places to bin (every one whose square reaches
+    // into the view), `ax`, `ay` their position in the zoom's pixels; A:
+    // aggregate.js's constants. Returns the boxes ({x, y in the zoom's pixels,
+    // claims per status, total, points, cell: its square's key}, ordered by
+    // square) and `hidden`, 1 for
+    // each place under a box.
+    function crowds(t, fr, places, ax, ay, A) {
+        var np = fr.places, lead = fr.lead, tally = fr.tally, cells = new Map(), order = [];
+        for (var i = 0; i < places.length; i++) {
+            var p = places[i], points = 0;
+            for (var l = 0; l < LAYERS; l++) { if (lead[l * np + p] >= 0) { points++; } }
+            if (!points) { continue; }
+            var col = Math.floor(ax[p] / A.CELL), row = Math.floor(ay[p] / A.CELL);
+            var key = col * SPAN + row, cell = cells.get(key);
+            if (!cell) {
+                cell = {key: key, col: col, row: row, points: 0, at: []};
+                cells.set(key, cell); order.push(key);
+            }
+            cell.points += points;
+            cell.at.push(p);
+        }
+        var boxes = [], hidden = new Uint8Array(np);
+        order.sort(function (a, b) { return a - b; });
+        for (i = 0; i < order.length; i++) {
+            cell = cells.get(order[i]);
+            if (cell.points <= A.CROWDED) { continue; }
+            var claims = [0, 0, 0, 0, 0], sx = 0, sy = 0, total = 0;
+            for (var k = 0; k < cell.at.length; k++) {
+                p = cell.at[k];
+                hidden[p] = 1;
+                for (l = 0; l < LAYERS; l++) {
+                    var f = l * np + p;
+                    if (lead[f] < 0) { continue; }
+                    sx += ax[p]; sy += ay[p];
+                    for (var r = 0; r < RUNGS; r++) { claims[r] += tally[f * RUNGS + r]; total += tally[f * RUNGS + r]; }
+                }
+            }
+            boxes.push({x: clamp(sx / cell.points, cell.col * A.CELL + A.BOX_W / 2, (cell.col + 1) * A.CELL - A.BOX_W / 2),
+                y: clamp(sy / cell.points, cell.row * A.CELL + A.BOX_H / 2, (cell.row + 1) * A.CELL - A.BOX_H / 2),
+                claims: claims, total: total, points: cell.points, cell: cell.key});
+        }
+        return {boxes: boxes, hidden: hidden};
+    }
+    function clamp(v, lo, hi) { return Math.min(Math.max(v, lo), hi); }
+
     // The day a step of `unit` ("day", "week", "month") moves to, by `sign`.
     function stepDay(day, unit, sign) {
         if (unit === "day") { return day + sign; }
@@ -248,10 +309,47 @@
 
     var api = {LAYERS: LAYERS, dayOf: dayOf, textOf: textOf, stateOf: stateOf, admits: admits,
         layerOf: layerOf, totalBy: totalBy, frame: frame, styleKey: styleKey, styleOf: styleOf,
-        tallyOf: tallyOf, changedPlaces: changedPlaces, stepDay: stepDay, cursor: cursor};
+        styleOfKey: styleOfKey, tallyOf: tallyOf, changedPlaces: changedPlaces, stepDay: stepDay,
+        cursor: cursor, crowds: crowds};
+    // The tape as a file (briefmap/app/playback.py): the server may still be
+    // building it after the first map, so a missing file (404) is asked for
+    // again, every `delay` ms doubled up to MAX_DELAY_MS, until WAIT_MS have
+    // passed. `play(tape)` once it comes, unless a newer href was asked for
+    // the map meanwhile (a rerun's filter). `fetchFn` and `later` are fetch
+    // and setTimeout (tests/js give their own); the file is gzipped, as the
+    // layers' files are, and the static route sends it as it is.
+    var WAIT_MS = 300000, MAX_DELAY_MS = 2000;
+    function fetchTape(holder, href, play, fetchFn, later, gunzip) {
+        holder.__bmTapeHref = href;
+        var started = Date.now(), delay = 250;
+        function attempt() {
+            if (holder.__bmTapeHref !== href) { return Promise.resolve(false); }
+            return fetchFn(href, {cache: "no-store"}).then(function (response) {
+                if (response.status === 404 && Date.now() - started < WAIT_MS) {
+                    return new Promise(function (res) { later(function () { res(attempt()); }, delay); delay = Math.min(MAX_DELAY_MS, 2 * delay); });
+                }
+                if (!response.ok) { throw new Error("the timeline's data: HTTP " + response.status); }
+                return gunzip(response).then(function (tape) {
+                    if (holder.__bmTapeHref !== href) { return false; }
+                    play(tape);
+                    return true;
+                });
+            });
+        }
+        return attempt();
+    }
+    api.fetchTape = fetchTape;
     if (typeof window === "undefined") {
         if (typeof module !== "undefined" && module.exports) { module.exports = api; }
         return;
     }
+    api.fetchTapeFile = function (map, href, play) {
+        fetchTape(map, href, play, window.fetch.bind(window), window.setTimeout.bind(window), function (response) {
+            return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).text().then(JSON.parse);
+        }).catch(function (error) {
+            // No timeline on this map, the map itself as it is.
+            if (window.console) { window.console.warn("Time playback:", String(error)); }
+        });
+    };
     window.__briefmapPlayback = window.__briefmapPlayback || api;
 })();
