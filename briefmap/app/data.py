@@ -115,8 +115,11 @@ def _load(where: str, version: str, _store: Store) -> Data:
             lambda: _from_store(where, _store),
             worth_storing=lambda built: not _patched(built),
         )
-        # The store checks the next save against it, rather than validating again.
+        # The store checks the next save against it, rather than validating again,
+        # and the next version's index is patched from its index (read from the
+        # disk, _from_store did not run to note it).
         _store.adopt(version, LoadedData(data.loaded, data.briefings, data.briefing_issues))
+        _LAST[where] = weakref.ref(data)
         return kept_for_good(data)
     return kept_for_good(_from_store(where, _store))
 

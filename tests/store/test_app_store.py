@@ -76,3 +76,48 @@ def test_the_apps_data_follows_the_stores_version(
     third = app_data.load()
     assert third is not second
     assert third.loaded.catalog.claims["c-hill"] == first.loaded.catalog.claims["c-hill"]
+
+
+@pytest.mark.parametrize("edited_by", ["this server", "another server"])
+def test_a_server_started_from_the_disk_cache_patches_its_first_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edited_by: str
+) -> None:
+    from bench.synth import generate
+    from briefmap.engine import stored
+
+    folder = tmp_path / "data"
+    generate(folder, 400)  # enough claims for one edit to be patched (index_patch.PATCH_AT_MOST)
+    monkeypatch.setenv(stored.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv("BRIEFMAP_DATA", str(folder))
+    monkeypatch.delenv(app_store.DATABASE_URL_ENV, raising=False)
+    monkeypatch.setattr(app_store, "_secrets_url", lambda: None)
+
+    def start() -> app_data.Data:
+        """A server's start: nothing held in memory, the disk cache as the last one left it."""
+        monkeypatch.setattr(app_store, "_STORES", {})
+        monkeypatch.setattr(app_data, "_LAST", {})
+        app_data._load.clear()
+        return app_data.load()
+
+    start()  # validates the folder and stores it on disk
+    other = FileStore(folder)  # a second server over the folder, its data validated already
+    other.load()
+    validations: list[Path] = []
+    load_catalog = files_module.load_catalog
+    monkeypatch.setattr(
+        files_module, "load_catalog", lambda *a: validations.append(a[0]) or load_catalog(*a)
+    )
+    started = start()
+    assert not validations  # read from the disk cache
+    editing = app_store.server_store() if edited_by == "this server" else other
+    cid = next(iter(started.loaded.catalog.claims))
+    old, revision = editing.get("claim", cid)
+    edited: dict[str, Any] = {**old, "summary": "Edited after a start from the cache."}
+    editing.save([Edit("claim", cid, edited, revision)], Editor.typed("A"), "edit")
+
+    after = app_data.load()
+
+    assert after.loaded.catalog.claims[cid].summary == "Edited after a start from the cache."
+    assert not validations  # patched, not the whole folder validated again
+    assert getattr(after.loaded.catalog.index, "patched", False)  # nor its index built afresh
+    app_data._load.clear()
