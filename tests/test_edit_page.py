@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from briefmap.data.schema import Posture, Precision
+from briefmap.engine.state import MapView
 from briefmap.store.base import Edit, Editor, retired_on
 from briefmap.store.files import FileStore
 from tests.app_runs import open_app
@@ -323,3 +324,20 @@ def test_a_scene_field_the_validator_refuses_is_shown_beside_it(
     # What was typed stays; nothing was saved.
     assert at.text_input(key="edit_scene_0_play_from").value == "2019-02-30"
     assert FileStore(data).history("briefing", "moscow-meeting") == []
+
+
+def test_a_scene_takes_the_small_maps_view(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = edit_page(monkeypatch, "anyone")
+    as_sam(at)
+    # Until the small map reports a view (the briefer moved it), there is none to take.
+    assert at.button(key="edit_scene_0_take_view").disabled
+    at.session_state["edit_map_view"] = MapView(center=(34.5, 38.25), zoom=6)
+    at.run()
+    at.button(key="edit_scene_0_take_view").click().run()
+    assert at.number_input(key="edit_scene_0_view_lat").value == 34.5
+    assert at.number_input(key="edit_scene_0_view_lon").value == 38.25
+    assert at.number_input(key="edit_scene_0_view_zoom").value == 6
+    at.text_area(key="edit_briefing_why").input("Wider.").run()
+    at.button(key="edit_briefing_save").click().run()
+    saved = json.loads((data / "briefings" / "moscow-meeting.json").read_text(encoding="utf-8"))
+    assert saved["scenes"][0]["view"] == {"center": [34.5, 38.25], "zoom": 6}
