@@ -86,31 +86,26 @@ def _no_traceback(app: BrowserPage) -> None:
 # ------------------------------------------------------------------ 1. links
 
 
+# Each link carries a bad date (or days at the calendar's ends) and an untrusted
+# string in another field, so four page loads try them all; whether a link must
+# warn is said beside it (an impossible day warns; the calendar's ends are days).
 HOSTILE_LINKS = [
-    {"asof": "2025-02-31"},
-    {"from": "2025-02-30", "since": "2025-04-31"},
-    {"asof": "٢٠٢٥-١٠-١٥"},
-    {"asof": "1900-01-01"},
-    {"asof": "9999-12-31"},
-    {"actor": f"https://{EVIL}/login"},
-    {f"www.{EVIL}": "1"},
-    {"place": f"user@{EVIL}"},
-    {"q": ":material/home: :red[x]", "briefing": f"www.{EVIL}"},
+    ({"asof": "2025-02-31", "actor": f"https://{EVIL}/login"}, True),
+    ({"from": "2025-02-30", "since": "2025-04-31", "asof": "1900-01-01", f"www.{EVIL}": "1"}, True),
+    ({"asof": "٢٠٢٥-١٠-١٥", "place": f"user@{EVIL}"}, True),
+    ({"asof": "9999-12-31", "q": ":material/home: :red[x]", "briefing": f"www.{EVIL}"}, False),
 ]
 
 
 def test_hostile_links_give_notices_and_no_link_or_icon(open_page, app_server: AppServer) -> None:
     app: BrowserPage = open_page(app_server)
-    for params in HOSTILE_LINKS:
+    for params, warns in HOSTILE_LINKS:
         app.goto("/?" + urlencode(params))
         _no_traceback(app)
         warning = app.main.locator('[data-testid="stAlert"]').filter(
             has_text="Parts of the link could not be used"
         )
-        if any(k in params for k in ("asof", "from", "since")) and params.get("asof") not in (
-            "1900-01-01",
-            "9999-12-31",
-        ):
+        if warns:
             expect(warning).to_be_visible()
         outside, icons = _links_and_icons(app)
         assert outside == [], (params, outside)
