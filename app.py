@@ -13,9 +13,16 @@ def main() -> None:
     streamlit_internals.leave_pages_folder_mode()
     # The favicon stays an emoji: Streamlit fetches a :material: favicon from Google's
     # font CDN, which an air-gapped room cannot reach.
-    st.set_page_config(page_title="Briefmap", page_icon="🗺️", layout="wide")
+    # The sidebar closed on a session's first run: open, it would push aside the
+    # frame Streamlit has drawn (issue 25, finding 4); style_pages opens it over the page.
+    st.set_page_config(
+        page_title="Briefmap",
+        page_icon="🗺️",
+        layout="wide",
+        initial_sidebar_state=app.sidebar_state(),
+    )
     # Every page's stylesheets, first, in one element (the few rules that restyle
-    # Streamlit's own elements among them, each for its own page).
+    # Streamlit's own elements among them, each for its own page), and the sidebar's opener.
     app.style_pages()
 
     # The sidebar lives here, not in the pages, so filters hold across pages.

@@ -32,7 +32,8 @@ from briefmap.app.streamlit_internals import (
     DATA_FRAME,
     NOT_RUNNING,
     SCRIPT_STATE_ATTRIBUTE,
-    SIDEBAR_LAID_OUT,
+    SIDEBAR_LAID_OUT,  # noqa: F401 (bench/app_browser.py times the sidebar's arrival by it)
+    SIDEBAR_READY,
 )
 from briefmap.data.loader import DATA_ENV_VAR
 from briefmap.drawing.assets import web_text
@@ -273,9 +274,9 @@ def wait_for_map(page: Any, timeout_ms: float = 30_000) -> Any:
 
 
 def wait_for_app(page: Any, timeout_ms: float = 30_000) -> None:
-    """Wait until Streamlit has rendered the page, laid out its sidebar and finished running its script."""
+    """Wait until Streamlit has rendered the page, laid out and opened its sidebar and finished running its script."""
     page.wait_for_selector(APP, timeout=timeout_ms)
-    page.wait_for_selector(SIDEBAR_LAID_OUT, state="attached", timeout=timeout_ms)
+    page.wait_for_selector(SIDEBAR_READY, state="attached", timeout=timeout_ms)
     page.wait_for_function(
         """([app, attribute, notRunning]) => {
             const element = document.querySelector(app);

@@ -68,6 +68,15 @@ def test_the_script_state_relied_on_is_in_streamlits_frontend() -> None:
     assert streamlit_internals.NOT_RUNNING in strings
 
 
+def test_the_sidebars_names_relied_on_are_in_streamlits_frontend() -> None:
+    # sidebar-open.js reads the sidebar's closed attribute and the reader's stored
+    # choice; the "md" breakpoint is where Streamlit lays the sidebar over the page.
+    bundle = "".join(p.read_text(encoding="utf-8") for p in FRONTEND.rglob("*.js"))
+    assert f'"{streamlit_internals.SIDEBAR_COLLAPSED_ATTRIBUTE}":r?`true`:`false`' in bundle
+    assert f"`{streamlit_internals.SIDEBAR_CHOICE_KEY}${{e}}`" in bundle
+    assert f"md:`{streamlit_internals.MOBILE_WIDTH + 1}px`" in bundle
+
+
 def _selectors(css: str) -> list[str]:
     """Each selector of each rule (at-rules' own rules included), split at top-level commas."""
     selectors = []
@@ -93,6 +102,7 @@ def test_each_rule_on_streamlits_elements_is_scoped_to_a_container_the_app_keys(
         scenes.PRESENT_HEAD_KEY,
         scenes.PRESENT_NAV_KEY,
         scenes.SCENE_KEYS_KEY,
+        streamlit_internals.SIDEBAR_OPEN_KEY,
     }
     selectors = _selectors(_stylesheet())
     assert len(selectors) >= 10
@@ -149,3 +159,51 @@ def test_streamlit_drops_a_query_past_the_limits_the_page_checks_against() -> No
     longest = "q=" + "a" * (length - 2)
     assert sanitize_query_string(longest) == longest
     assert sanitize_query_string(longest + "a") == ""
+
+
+def test_a_sessions_first_run_asks_for_the_sidebar_closed_and_later_runs_for_streamlits_own() -> (
+    None
+):
+    assert streamlit_internals.first_sidebar_state(first_run=True) == "collapsed"
+    assert streamlit_internals.first_sidebar_state(first_run=False) == "auto"
+
+
+def test_the_sidebars_opener_is_first_in_the_sidebar_on_every_run() -> None:
+    with streamlit_internals.navigation_only():
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        for _ in range(2):
+            assert not at.exception
+            first = at.sidebar[0]
+            assert first.key == streamlit_internals.SIDEBAR_OPEN_KEY
+            (opener,) = [h for h in at.get("html") if "__bmSidebarNames" in h.proto.body]
+            assert opener.proto.unsafe_allow_javascript
+            at.run()
+
+
+def _opener_alone() -> None:
+    # AppTest runs this function's source alone: it imports what it calls.
+    from briefmap.app import streamlit_internals
+
+    streamlit_internals.open_sidebar()
+
+
+def test_the_page_keeps_the_sidebars_opener() -> None:
+    # st.html's sanitizer (DOMPurify) drops a script whose text holds what looks
+    # like a tag, "<" then a letter or "/": the sidebar then never opened.
+    at = AppTest.from_function(_opener_alone).run()
+    (opener,) = at.get("html")
+    body = opener.proto.body
+    assert body.startswith("<script>") and body.endswith("</script>")
+    assert not re.search(r"<[/\w]", body.removeprefix("<script>").removesuffix("</script>"))
+
+
+def test_an_embedded_page_has_no_opener_and_so_no_sidebar() -> None:
+    # Streamlit's ?embed=true: the page list hidden and nothing in the sidebar, so
+    # Streamlit draws none (app.py), and streamlit-dom.css's sidebar rules stay off.
+    with streamlit_internals.navigation_only():
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.context = {"is_embedded": True}
+        at.run()
+    assert not at.exception
+    assert not [h for h in at.get("html") if "__bmSidebarNames" in h.proto.body]
+    assert len(at.sidebar) == 0

@@ -52,6 +52,7 @@ SCRIPTS = (
     "link-too-long.js",
     "scene-keys.js",
     "copy-link.js",
+    "sidebar-open.js",
     "stacked-places.js",
     "line-places.js",
     "own-canvas.js",

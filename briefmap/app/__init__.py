@@ -49,7 +49,7 @@ loaded, held in the session, laid out and linked:
 from briefmap.app.card import claim_card
 from briefmap.app.link import link_notices
 from briefmap.app.map_panel import briefing_map, map_columns, map_footer
-from briefmap.app.page_style import held, style_pages
+from briefmap.app.page_style import held, sidebar_state, style_pages
 from briefmap.app.panels import (
     changes_panel,
     claims_panel,
@@ -91,6 +91,7 @@ __all__ = [
     "presentation_frame",
     "publish",
     "scene_text",
+    "sidebar_state",
     "style_pages",
     "talking_points",
     "timeline_chart",

@@ -6,7 +6,10 @@ later (React shows the new elements' placeholders first). Content styled by
 those rules was drawn unstyled and then moved: the Map page jumped while it
 loaded (issue 25, finding 4). So every stylesheet of the app's own pages goes
 in one style element, first in the run, and a page's body is laid out in a
-:func:`held` container, kept out of sight until that element is in.
+:func:`held` container, kept out of sight until that element is in and the
+sidebar, closed on a session's first run, has opened over the page
+(:func:`sidebar_state`): Streamlit's frame, drawn full width before the run,
+was pushed aside by a sidebar arriving open.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from streamlit.delta_generator import DeltaGenerator
 from briefmap.app import streamlit_internals
 from briefmap.app.map_panel import MAP_COLUMNS_CSS
 from briefmap.app.scenes import MAP_PAGE_CSS
+from briefmap.app.session import KEY_RUN
 from briefmap.drawing.assets import web_style
 
 # What a held container's key starts with; held.css shows every such container.
@@ -27,8 +31,23 @@ PAGE_CSS = web_style("held.css") + MAP_PAGE_CSS + MAP_COLUMNS_CSS
 
 
 def style_pages() -> None:
-    """Send the app's page stylesheets: once per run, before any element, on every page."""
+    """Send the app's page stylesheets: once per run, before any element, on every page.
+
+    Then, unless the page is embedded (no sidebar), the script that opens the
+    sidebar over the page once they apply (:func:`sidebar_state`).
+    """
     streamlit_internals.style_streamlit_elements(PAGE_CSS)
+    if not st.context.is_embedded:
+        streamlit_internals.open_sidebar()
+
+
+def sidebar_state() -> str:
+    """The sidebar's state to ask Streamlit for: closed on a session's first run, else its own.
+
+    Opened over the page by the script :func:`style_pages` sends, so that its
+    arrival moves nothing (``streamlit_internals.first_sidebar_state``).
+    """
+    return streamlit_internals.first_sidebar_state(first_run=not st.session_state.get(KEY_RUN))
 
 
 def held(name: str, parent: DeltaGenerator | None = None) -> DeltaGenerator:

@@ -38,7 +38,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from briefmap.drawing.assets import web_style
+from briefmap.drawing.assets import web_style, web_text
+from briefmap.safe import script_json
 
 # The release this module (and streamlit-dom.css) was written against and checked with.
 WRITTEN_AGAINST = {"streamlit": "1.67.0"}
@@ -46,6 +47,7 @@ WRITTEN_AGAINST = {"streamlit": "1.67.0"}
 # The stylesheet of every rule that selects one of Streamlit's own elements.
 STREAMLIT_DOM_STYLESHEET = "streamlit-dom.css"
 STREAMLIT_DOM_CSS = web_style(STREAMLIT_DOM_STYLESHEET)
+SIDEBAR_OPEN_JS = web_text("sidebar-open.js")
 
 
 def by_test_id(name: str) -> str:
@@ -58,11 +60,33 @@ APP = by_test_id("stApp")
 # The main area, which scrolls (not the window), and the sidebar.
 MAIN = by_test_id("stMain")
 SIDEBAR = by_test_id("stSidebar")
+# The attribute sidebar-open.js sets on <html> once it has opened the sidebar (or
+# left it closed: a phone's window, or the reader's choice); see open_sidebar.
+SIDEBAR_SETTLED = "data-bm-sidebar-settled"
 # The sidebar's first widget (the presentation toggle), in the page even when
 # presentation view hides the sidebar. A session's first run lays the sidebar
 # out at its end (app/view.py, sidebar_first): until it is there, that run
 # has not finished drawing.
 SIDEBAR_LAID_OUT = f"{by_test_id('stSidebarUserContent')} {by_test_id('stCheckbox')}"
+# The same, once sidebar-open.js has opened the sidebar (or left it closed): what
+# a test or a screenshot waits for before it uses the sidebar.
+SIDEBAR_READY = f"html[{SIDEBAR_SETTLED}] {SIDEBAR_LAID_OUT}"
+# The sidebar's "Expand sidebar" button (in Streamlit's header while it is closed),
+# the sidebar's attribute saying it is closed, and the start of the localStorage
+# key under which Streamlit keeps a reader's choice to open or close it
+# (``stSidebarCollapsed-<the app's base URL>``: "true" closed, "false" open).
+EXPAND_SIDEBAR = by_test_id("stExpandSidebarButton")
+SIDEBAR_COLLAPSED_ATTRIBUTE = "data-collapsed"
+SIDEBAR_CHOICE_KEY = "stSidebarCollapsed-"
+# Streamlit's widest window of a phone, where it lays the sidebar over the page and
+# starts it closed itself (its theme's "md" breakpoint, 768 px, less 0.02).
+MOBILE_WIDTH = 767
+# The container of sidebar-open.js's script, first in the sidebar (streamlit-dom.css
+# hides it, and lays the sidebar over the page wherever it is).
+SIDEBAR_OPEN_KEY = "bm-sidebar-open"
+# The longest sidebar-open.js waits for the sidebar and its stylesheet before it
+# settles all the same (and held.css shows the page's content).
+SIDEBAR_WAIT_MS = 5000
 # A table drawn (st.dataframe), and an exception shown in the page.
 DATA_FRAME = by_test_id("stDataFrame")
 EXCEPTION = by_test_id("stException")
@@ -121,6 +145,42 @@ def style_streamlit_elements(own_css: str = "") -> None:
     import streamlit as st
 
     st.html(STREAMLIT_DOM_CSS + own_css)
+
+
+def first_sidebar_state(first_run: bool) -> str:
+    """``st.set_page_config``'s ``initial_sidebar_state``: closed on a session's first run.
+
+    Streamlit draws its frame (header and main area) full width before a run's
+    first message, and a sidebar that arrives open pushes all of it aside: 300
+    px of a 1280 px window, a layout shift of 0.23, whatever the app sends first
+    (issue 25, finding 4). Closed, the sidebar takes no room; :func:`open_sidebar`
+    opens it over the page once streamlit-dom.css lays it there. Later runs ask
+    for Streamlit's own "auto" (open but on a phone): it changes nothing on
+    screen, and a window resized or a page reconnected keeps the sidebar open.
+    """
+    return "collapsed" if first_run else "auto"
+
+
+def open_sidebar() -> None:
+    """Send sidebar-open.js, first in the sidebar: it opens the sidebar once laid over the page.
+
+    In a keyed container that streamlit-dom.css hides; the same container
+    turns on streamlit-dom.css's rules that lay the sidebar over the page.
+    """
+    import streamlit as st
+
+    names = {
+        "sidebar": SIDEBAR,
+        "expand": EXPAND_SIDEBAR,
+        "collapsed": SIDEBAR_COLLAPSED_ATTRIBUTE,
+        "stored": SIDEBAR_CHOICE_KEY,
+        "mobile": MOBILE_WIDTH,
+        "settled": SIDEBAR_SETTLED,
+        "waitMs": SIDEBAR_WAIT_MS,
+    }
+    script = f"<script>window.__bmSidebarNames = {script_json(names)};\n{SIDEBAR_OPEN_JS}</script>"
+    with st.sidebar.container(key=SIDEBAR_OPEN_KEY):
+        st.html(script, unsafe_allow_javascript=True)
 
 
 def leave_pages_folder_mode() -> None:

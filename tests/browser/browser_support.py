@@ -32,7 +32,7 @@ from briefmap.engine.query import ClaimFilter, Selection, select
 from briefmap.safe import WORD_JOINER
 from briefmap.screenshots import (
     MAP_FRAME_URL_PART,
-    SIDEBAR_LAID_OUT,
+    SIDEBAR_READY,
     AppServer,
     is_tile_url,
     start_app,
@@ -250,7 +250,8 @@ class BrowserPage:
         """Wait until Streamlit is connected, its script not running and the sidebar laid out.
 
         The sidebar: a session's first run lays it out at its end
-        (``SIDEBAR_LAID_OUT``).
+        (``SIDEBAR_LAID_OUT``), and sidebar-open.js opens it over the page
+        (``SIDEBAR_READY``).
         """
         self.page.wait_for_function(
             """(sidebar) => {
@@ -260,7 +261,7 @@ class BrowserPage:
                     && app.getAttribute('data-test-script-state') === 'notRunning'
                     && !!document.querySelector(sidebar);
             }""",
-            arg=SIDEBAR_LAID_OUT,
+            arg=SIDEBAR_READY,
             timeout=WAIT_MS,
         )
 

@@ -11,12 +11,16 @@ entry not caused by the user's input, summed per session window (shifts less
 than a second apart, a window at most five seconds long), the largest window's
 sum. 0.1 is good, 0.25 poor.
 
-One shift is Streamlit's own and cannot be avoided through its API (1.67): its
-frame (header and main area) is drawn before the script's first message, full
-width and in its centred layout; the sidebar and the wide layout come with the
-run, and move that frame aside (``test_streamlit_moves_its_own_frame_in_any_app``
-shows it for an app of a sidebar and one line). Those entries, named precisely
-by :func:`streamlit_frame_shift`, are bounded as measured; all else stays under 0.1.
+The last of it, 0.22-0.26 on a desktop, was Streamlit's own: its frame (header
+and main area) is drawn before the script's first message, full width and in its
+centred layout, and a sidebar arriving open moved all of it aside
+(``test_streamlit_moves_its_own_frame_in_any_app`` shows it for an app of a
+sidebar and one line; :func:`streamlit_frame_shift` names those shifts). The app
+now asks for the sidebar closed on a session's first run and opens it over the
+page once its stylesheet applies (``briefmap/drawing/web/sidebar-open.js``), and
+Streamlit's empty main block, moved from its centred column into the wide layout,
+is 92 px tall, not 220 (the theme's ``paddingBottom``): the whole, Streamlit's
+frame included, is under 0.1 at every size, the sidebar open on a desktop.
 
 The same loads show the title drawn at its final size from its first paint (issue
 25, finding 4, once test_browser_first_paint.py): on a phone it drew large and then
@@ -34,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from browser_support import BrowserPage
+from browser_support import BrowserPage, expect
 
 from briefmap.screenshots import start_app
 
@@ -46,13 +50,6 @@ GOOD_CLS = 0.1
 # Streamlit's centred layout: its main block's width before the page's wide
 # layout arrives (theme.sizes.contentMaxWidth, 46rem).
 CENTRED_WIDTH = 736
-# The most Streamlit's frame shifted at each size over many loads: the sidebar's
-# 300 px over the window's width, and in some loads the main block moving from the
-# centred column in the same frame or the one before (1920: 0.156 + 0.063, or 0.308
-# as one entry; 1280: 0.234, or with the centred column 0.234 + 0.065). On a phone
-# the sidebar opens over the page and both layouts are the window's width: none.
-FRAME_BOUND = {(1920, 1080): 0.32, (1280, 720): 0.31, (390, 844): 0.0}
-
 # Registered before the page's own scripts (Playwright's init script): every layout
 # shift, with where the elements that moved were and went, for the failure's message,
 # and whether each is Streamlit's frame around the page (the box holding its header
@@ -103,6 +100,9 @@ SIDEBAR_WIDTH = """() => {
   const sidebar = document.querySelector('[data-testid="stSidebar"]');
   return sidebar ? Math.round(sidebar.getBoundingClientRect().width) : 0;
 }"""
+# Where the page's content starts: the left edge of the map page's heading.
+CONTENT_LEFT = """() => Math.round(
+  document.querySelector('.st-key-bm-map-head').getBoundingClientRect().left)"""
 
 
 def cumulative_layout_shift(shifts: list[dict[str, Any]]) -> tuple[float, list[dict[str, Any]]]:
@@ -218,6 +218,7 @@ class Load:
 
     shifts: list[dict[str, Any]]
     sidebar_width: int
+    content_left: int
     first_title_size: str
     final_title_size: str
 
@@ -241,7 +242,7 @@ def load_at(warm: None, open_module_page: Any, app_server: Any) -> Callable[[tup
             final = app.page.locator(".st-key-bm-map-head h1").evaluate(
                 "h => getComputedStyle(h).fontSize"
             )
-            loads[size] = Load(shifts, sidebar_width, first, final)
+            loads[size] = Load(shifts, sidebar_width, app.page.evaluate(CONTENT_LEFT), first, final)
         return loads[size]
 
     return load
@@ -251,21 +252,62 @@ def load_at(warm: None, open_module_page: Any, app_server: Any) -> Callable[[tup
 def test_the_map_page_loads_without_shifting(load_at: Callable[[tuple], Load], size: tuple) -> None:
     loaded = load_at(size)
     shifts, sidebar_width = loaded.shifts, loaded.sidebar_width
+    cls, window = cumulative_layout_shift(shifts)
     frame = [s for s in shifts if streamlit_frame_shift(s, sidebar_width)]
-    page = [s for s in shifts if s not in frame]
-    cls, window = cumulative_layout_shift(page)
-    total, _ = cumulative_layout_shift(shifts)
     print(
-        f"CLS at {size[0]}x{size[1]}: {total:.3f}, of which Streamlit's frame "
-        f"{sum(s['value'] for s in frame):.3f}, the page {cls:.3f}"
+        f"CLS at {size[0]}x{size[1]}: {cls:.3f}, of which Streamlit's frame taking the "
+        f"sidebar {sum(s['value'] for s in frame if s in window):.3f}"
     )
+    # Streamlit's frame and the page's own shifts together.
     assert cls < GOOD_CLS, (
         f"at {size[0]}x{size[1]} the page shifted {cls:.3f} while loading:\n{_shown(window)}"
     )
-    assert sum(s["value"] for s in frame) <= FRAME_BOUND[size], (
-        f"at {size[0]}x{size[1]} Streamlit's frame shifted more than measured:\n{_shown(frame)}"
-    )
-    assert total < GOOD_CLS + FRAME_BOUND[size]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_the_sidebar_is_open_on_a_desktop_beside_the_page(
+    load_at: Callable[[tuple], Load], size: tuple
+) -> None:
+    # What the page did before: the filters in view on a desktop, never over the
+    # page's content; on a phone Streamlit's own closed sidebar, the page full width.
+    loaded = load_at(size)
+    if size[0] >= 768:
+        assert loaded.sidebar_width == 300
+        assert loaded.content_left >= loaded.sidebar_width + 16, loaded
+    else:
+        assert loaded.sidebar_width == 0
+        assert loaded.content_left < 40, loaded
+
+
+FORGET_SIDEBAR_CHOICE = """() => Object.keys(localStorage)
+  .filter((key) => key.startsWith('stSidebarCollapsed-'))
+  .forEach((key) => localStorage.removeItem(key))"""
+
+
+def test_a_sidebar_the_reader_closed_stays_closed_and_the_page_takes_its_room(
+    warm: None, open_module_page: Any, app_server: Any
+) -> None:
+    # The reader's choice, which Streamlit stores, holds over sidebar-open.js: the
+    # next load keeps the sidebar closed, the content at Streamlit's own margin,
+    # and does not jump either.
+    app: BrowserPage = open_module_page(app_server, viewport={"width": 1280, "height": 720})
+    app.page.add_init_script(RECORD_SHIFTS)
+    app.goto("/")
+    app.settle()
+    try:
+        app.sidebar.hover()  # Streamlit shows its close button on hover
+        app.sidebar.locator('[data-testid="stSidebarCollapseButton"] button').click()
+        expect(app.sidebar).to_have_attribute("data-collapsed", "true")
+        app.goto("/")
+        app.settle()
+        shifts, _ = shifts_and_sidebar(app)
+        assert app.sidebar.get_attribute("data-collapsed") == "true"
+        assert app.page.evaluate(CONTENT_LEFT) <= 80
+        cls, window = cumulative_layout_shift(shifts)
+        assert cls < GOOD_CLS, f"the page shifted {cls:.3f} while loading:\n{_shown(window)}"
+    finally:
+        # The browser is shared with the other tests: no stored choice outlives this one.
+        app.page.evaluate(FORGET_SIDEBAR_CHOICE)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)

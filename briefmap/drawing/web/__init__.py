@@ -15,8 +15,11 @@
   a compact payload (``briefmap/drawing/own_canvas.py``).
 - ``presentation-page.css``, ``map-page.css``: presentation view's and the Map
   page's Streamlit page around the map (``briefmap/app/scenes.py``).
-- ``held.css``: a page's body shown once the app's stylesheets apply
-  (``briefmap/app/page_style.py``), not drawn unstyled and then moved.
+- ``held.css``: a page's body shown once the app's stylesheets apply and the sidebar
+  has opened (``briefmap/app/page_style.py``), not drawn unstyled and then moved.
+- ``sidebar-open.js``: the sidebar, closed on a session's first run, opened over the
+  page once ``streamlit-dom.css`` lays it there, so its arrival moves nothing
+  (``briefmap/app/streamlit_internals.py``, ``open_sidebar``).
 - ``map-columns.css``, ``map-size.js``: the Map page's map column, and the map's
   height measured to fit the window around its header and footer
   (``briefmap/app/map_panel.py``; ``mapHeight`` tested in ``tests/js/map-size.test.js``).
