@@ -47,8 +47,53 @@ def test_an_editor_on_the_list_edits_under_the_providers_identity() -> None:
     assert not decided.open_to_anyone
 
 
-def test_the_list_may_name_a_subject() -> None:
-    assert access(signed_in_config("alice-sub"), ALICE).may_edit
+# The same "sub" from another provider: a subject is unique only at its issuer.
+ALICE_SUB_ELSEWHERE = Visitor(
+    signed_in=True,
+    issuer="https://other-provider.example",
+    subject="alice-sub",
+    email="eve@other.example",
+    name="Eve",
+)
+
+
+def test_the_list_names_a_subject_with_its_issuer() -> None:
+    config = signed_in_config("http://localhost:9400|alice-sub")
+    assert access(config, ALICE).may_edit
+    assert access(config, ALICE).editor_id == "oidc:http://localhost:9400|alice-sub"
+
+
+def test_the_same_subject_from_another_provider_is_not_on_the_list() -> None:
+    config = signed_in_config("http://localhost:9400|alice-sub")
+    decided = access(config, ALICE_SUB_ELSEWHERE)
+    assert not decided.may_edit
+    # Told who they are as the list would name them, for whoever keeps the list.
+    assert "https://other-provider.example|alice-sub" in decided.reason
+
+
+def test_a_subject_without_its_issuer_keeps_the_app_read_only_and_says_why() -> None:
+    config = signed_in_config("alice@example.com", "alice-sub")
+    for visitor in (ALICE, ALICE_SUB_ELSEWHERE):
+        decided = access(config, visitor)
+        assert not decided.may_edit
+        assert "'alice-sub'" in decided.reason and "issuer|subject" in decided.reason
+
+
+def test_an_issuer_or_subject_left_empty_is_a_setting_not_understood() -> None:
+    for entry in ("|alice-sub", "http://localhost:9400|", " | "):
+        assert editing_config({}, {**AUTH, "briefmap": {"editors": [entry]}}).problem, entry
+
+
+def test_the_environments_list_takes_issuer_and_subject_entries() -> None:
+    config = editing_config(
+        {
+            "BRIEFMAP_EDITING": "signed-in",
+            "BRIEFMAP_EDITORS": "m@x.org, http://localhost:9400|alice-sub",
+        },
+        AUTH,
+    )
+    assert config.editors == {"m@x.org", "http://localhost:9400|alice-sub"}
+    assert access(config, ALICE).may_edit and not access(config, ALICE_SUB_ELSEWHERE).may_edit
 
 
 def test_a_signed_in_user_not_on_the_list_reads_only_and_is_told_why() -> None:

@@ -8,8 +8,13 @@ is where Streamlit Community Cloud keeps settings); the environment wins:
   Streamlit's OpenID Connect sign-in, ``[auth]`` in ``secrets.toml``, and must be
   on the allow-list) or ``"anyone"`` (whoever can open the app edits: for a
   private deployment; without sign-in a typed name is the editor's);
-- ``editors``: the allow-list, e-mail addresses or OpenID subjects
-  (``$BRIEFMAP_EDITORS`` separates them with commas).
+- ``editors``: the allow-list (``$BRIEFMAP_EDITORS`` separates its entries
+  with commas). An entry is an e-mail address (``alice@example.org``, any
+  case; it counts unless the provider says it is unverified), or an OpenID
+  issuer and subject joined by ``|``
+  (``https://accounts.google.com|110169484474386276334``): a subject is unique
+  only at its issuer, so one provider's ``sub`` must not let in the same
+  ``sub`` at another. A bare subject is refused as a setting not understood.
 
 The rules (:func:`editing_config`, :func:`access`) are pure: settings and what
 ``st.user`` says go in, an :class:`Access` comes out. :func:`current_access` reads
@@ -46,7 +51,8 @@ class EditingConfig:
     """The server's editing settings, read and checked."""
 
     editing: Editing = Editing.OFF
-    editors: frozenset[str] = frozenset()  # e-mails (lower case) or OpenID subjects
+    # E-mails (lower case) and OpenID identities, "issuer|subject" (identity_entry).
+    editors: frozenset[str] = frozenset()
     sign_in: bool = False  # Streamlit's sign-in is configured ([auth] in secrets.toml)
     problem: str | None = None  # why a setting was not understood (editing is then off)
 
@@ -112,10 +118,31 @@ def _words(value: Any) -> list[str]:
     raise TypeError(value)
 
 
+# Between an issuer and a subject in an allow-list entry: an issuer is a URL, which
+# holds no "|" unencoded; a subject may hold anything after it.
+IDENTITY_SEPARATOR = "|"
+
+
+def identity_entry(issuer: str, subject: str) -> str:
+    """A signed-in user's entry on the allow-list: ``issuer|subject``, as the ID token says them."""
+    return f"{issuer}{IDENTITY_SEPARATOR}{subject}"
+
+
 def normal_identity(value: str) -> str:
-    """An allow-list entry or a visitor's e-mail as compared: e-mails without case."""
+    """An allow-list entry as compared: an e-mail without case, ``issuer|subject`` as written.
+
+    Raises ``ValueError`` for an entry that is neither (a bare subject would match
+    the same subject at every provider).
+    """
     value = value.strip()
-    return value.lower() if "@" in value else value
+    issuer, separator, subject = value.partition(IDENTITY_SEPARATOR)
+    if separator:
+        if not issuer.strip() or not subject.strip():
+            raise ValueError(value)
+        return identity_entry(issuer.strip(), subject.strip())
+    if "@" in value:
+        return value.lower()
+    raise ValueError(value)
 
 
 def editing_config(env: Mapping[str, str], secrets: Mapping[str, Any]) -> EditingConfig:
@@ -153,28 +180,39 @@ def editing_config(env: Mapping[str, str], secrets: Mapping[str, Any]) -> Editin
     except TypeError:
         return EditingConfig(
             sign_in=sign_in,
-            problem=f"{where_editors} must be a list of e-mails or subjects; "
+            problem=f"{where_editors} must be a list of e-mails or issuer|subject entries; "
             "editing is off until it is set right.",
+        )
+    except ValueError as exc:
+        return EditingConfig(
+            sign_in=sign_in,
+            problem=f"{where_editors} holds {str(exc)[:80]!r}, which is neither an e-mail nor "
+            "an issuer|subject entry (a subject alone would match the same subject at any "
+            "provider); editing is off until it is set right.",
         )
     return EditingConfig(editing=editing, editors=editors, sign_in=sign_in)
 
 
 def on_list(config: EditingConfig, visitor: Visitor) -> bool:
-    """The signed-in visitor's e-mail or subject is on the allow-list.
+    """The signed-in visitor's e-mail, or issuer and subject together, is on the allow-list.
 
-    An e-mail counts unless the provider says it is not verified
-    (``email_verified`` false): where anyone may sign up with any address, an
-    unproven one must not open the editor. A provider that does not say is
-    trusted for its addresses.
+    A subject counts only with its issuer: two providers may give the same
+    ``sub`` to two people. An e-mail counts unless the provider says it is not
+    verified (``email_verified`` false): where anyone may sign up with any
+    address, an unproven one must not open the editor. A provider that does
+    not say is trusted for its addresses.
     """
-    email = visitor.email if visitor.email_verified is not False else None
-    mine = {normal_identity(v) for v in (email, visitor.subject) if v}
+    mine = set()
+    if visitor.email and visitor.email_verified is not False:
+        mine.add(visitor.email.strip().lower())
+    if visitor.issuer and visitor.subject:
+        mine.add(identity_entry(visitor.issuer, visitor.subject))
     return bool(mine & config.editors)
 
 
 def oidc_editor_id(visitor: Visitor) -> str:
     """A signed-in editor's stable id: the issuer and subject, as the store's ``Editor.id``."""
-    return f"oidc:{visitor.issuer or ''}|{visitor.subject or ''}"
+    return f"oidc:{identity_entry(visitor.issuer or '', visitor.subject or '')}"
 
 
 def typed_editor_id(name: str) -> str:
@@ -201,6 +239,7 @@ def access(config: EditingConfig, visitor: Visitor) -> Access:
             offer_sign_out=visitor.signed_in,
         )
     if visitor.signed_in:
+        named = identity_entry(visitor.issuer or "?", visitor.subject or "?")
         identity = dict(
             editor_id=oidc_editor_id(visitor),
             editor_name=visitor.shown_name,
@@ -216,8 +255,8 @@ def access(config: EditingConfig, visitor: Visitor) -> Access:
             )
         return Access(
             False,
-            f"Read only: you are signed in as {visitor.email or visitor.subject or 'unknown'}, "
-            "who is not on this server's list of editors.",
+            f"Read only: you are signed in as {visitor.email or named}, who is not on this "
+            f"server's list of editors (as issuer|subject on it: {named}).",
             **identity,
         )
     if config.editing is Editing.SIGNED_IN:
