@@ -208,3 +208,31 @@ def test_the_claims_places_are_kept_by_an_import_and_by_a_save(tmp_path: Path, u
         edited = {**claim, "places": [*claim["places"], other]}
         store.save([Edit("claim", cid, edited, 1)], Editor.typed("A"), "one more place")
         assert kept() == named({**records.claims, cid: edited})
+
+
+def test_import_reads_the_folder_once_not_its_version_per_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefmap.store.files as files
+    from briefmap.store.transfer import folder_contents
+
+    folder = _canonical_copy(tmp_path)
+    store = FileStore(folder)
+    cid = next(iter(store.records().claims))
+    record, revision = store.get("claim", cid)
+    store.save(
+        [Edit("claim", cid, {**record, "summary": "Edited."}, revision)],
+        Editor.command_line("test"),
+        "an edit for the trail",
+    )
+    checks: list[object] = []
+    real = files.data_fingerprint
+    monkeypatch.setattr(files, "data_fingerprint", lambda d: checks.append(d) or real(d))
+    records, revisions, audit = folder_contents(folder)
+    assert len(revisions) == sum(len(records.of(k)) for k in RECORD_KINDS) > 50
+    assert len(checks) <= 2  # not once per record (an hour of a million records' import)
+    fresh = FileStore(folder)
+    assert revisions == {(k, r): fresh.revision(k, r) for k in RECORD_KINDS for r in records.of(k)}
+    assert revisions[("claim", cid)] == revision + 1
+    assert [(e.record_id, e.after["summary"]) for e in audit] == [(cid, "Edited.")]
+    assert audit == fresh.changes_since(0)
