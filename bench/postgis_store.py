@@ -7,8 +7,9 @@ PostGIS of its own in a temporary folder (:mod:`briefmap.store.local_server`,
 as the tests do), imports the data (``db import``), then measures:
 
 - ``synth_s``: writing the synthetic files; ``read_files_s``: the files store
-  reading them for the import; ``revisions_s``: ``db import`` asking it every
-  record's revision, estimated from 2,000 (a check of the folder's version each);
+  reading them for the import; ``revisions_s``: what ``db import`` spent before
+  it read the folder once, asking the store every record's revision (a check
+  of the folder's version each), estimated from 2,000;
   ``import_s``: the import, one transaction (COPY);
 - ``start_load_s``: a server's start: every record read and validated into its
   catalog and briefings (``PostgisStore.load``); ``index_build_s``: then its
@@ -122,7 +123,7 @@ def _import(data: Path, url: str) -> dict[str, Any]:
     files = FileStore(data)
     records, audit = files.records(), files.changes_since(0)
     read_s = time.perf_counter() - started
-    # db import (folder_contents) asks the files store each record's revision, and
+    # db import (folder_contents) asked the files store each record's revision, and
     # each answer checks the folder's version first (its files' sizes and times):
     # timed on a sample here, as the whole took 212 s at 100,000 claims on a busy
     # machine. A synthetic folder has no trail, so every revision is 1, replace_all's
