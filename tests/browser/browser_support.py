@@ -85,6 +85,8 @@ SUMMARY_RE = re.compile(r"^Showing \d+ of \d+ claims$")
 WAIT_MS = 30_000
 # How long a widget change may take to start a run before it is made once more.
 RETRY_AFTER_MS = 10_000
+# A server's first session: see BrowserPage.goto.
+FIRST_VISIT_MS = 3 * WAIT_MS
 
 
 # --------------------------------------------------------------- expectations
@@ -185,30 +187,101 @@ def write_payload_data(source: Path, target: Path) -> Path:
 
 # ------------------------------------------------------------------ the page
 
-# Counts the app's script runs as the page sees them: every change of stApp's
-# data-test-script-state to "running".
-COUNT_SCRIPT_RUNS_JS = """
-(() => {
-  window.__bmScriptRuns = 0;
-  const watch = () => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (!app) { setTimeout(watch, 10); return; }
-    const state = () => app.getAttribute('data-test-script-state');
-    if (state() === 'running') window.__bmScriptRuns += 1;
-    // One callback can carry several changes: each record's old value is the state
-    // before it, the next record's old value (or the current state) the state after.
-    new MutationObserver((records) => {
-      records.forEach((record, i) => {
-        const after = i + 1 < records.length ? records[i + 1].oldValue : state();
-        if (after === 'running' && record.oldValue !== 'running') window.__bmScriptRuns += 1;
-      });
-    }).observe(app, {
-      attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state'],
-    });
+# ``kindOf(data, wanted)``: which of the field numbers ``wanted`` is the first of a
+# protobuf message's top-level fields (a ForwardMsg's or a BackMsg's kind), and
+# its value if a number: ``[field, value]``, or ``[0, null]``.
+KIND_OF_JS = """
+  const varint = (bytes, at) => {
+    let value = 0, scale = 1, byte;
+    do { byte = bytes[at++]; value += (byte & 127) * scale; scale *= 128; } while (byte & 128);
+    return [value, at];
   };
-  watch();
+  const kindOf = (data, wanted) => {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
+      : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : null;
+    let at = 0, key, size;
+    while (bytes && at < bytes.length) {
+      [key, at] = varint(bytes, at);
+      const number = Math.floor(key / 8), wire = key % 8;
+      if (wanted.includes(number)) return [number, wire === 0 ? varint(bytes, at)[0] : null];
+      if (wire === 0) [, at] = varint(bytes, at);
+      else if (wire === 2) { [size, at] = varint(bytes, at); at += size; }
+      else if (wire === 1 || wire === 5) at += wire === 1 ? 8 : 4;
+      else break;
+    }
+    return [0, null];
+  };
+"""
+# Counts the app's script runs from Streamlit's own messages on its WebSocket:
+# a run starts with a new_session ForwardMsg (field 4) and ends with a
+# script_finished (field 6: finished, stopped for a rerun, or a compile error);
+# a widget change or a rerun goes out as a rerun_script BackMsg (field 11).
+# stApp's data-test-script-state, counted before, misses a short run: when the
+# page handles the run's messages before React renders (a loaded machine, a
+# page without a map), "running" and "notRunning" render as one state and no
+# change is seen, so a test waited 30 s for a run long finished, and "made the
+# change once more" (a radio already on the choice, a field already applied),
+# which sends nothing.
+# Streamlit's message fields and the status the counter reads
+# (tests/browser/test_browser_run_counter.py checks them against Streamlit's protobufs).
+NEW_SESSION, SCRIPT_FINISHED, RERUN_SCRIPT = 4, 6, 11
+FINISHED_EARLY_FOR_RERUN = 2
+COUNT_SCRIPT_RUNS_JS = (
+    """
+(() => {
+  window.__bmScriptRuns = 0;  // runs started
+  window.__bmScriptRunsEnded = 0;  // runs ended
+  window.__bmRunsCutShort = 0;  // runs ended early, for a rerun
+  window.__bmRerunsAsked = 0;  // reruns the page asked for
+"""
+    + KIND_OF_JS
+    + f"""
+  const NEW_SESSION = {NEW_SESSION}, SCRIPT_FINISHED = {SCRIPT_FINISHED}, RERUN_SCRIPT = {RERUN_SCRIPT};
+  const FINISHED_EARLY_FOR_RERUN = {FINISHED_EARLY_FOR_RERUN};
+"""
+    + """  window.WebSocket = class extends window.WebSocket {
+    constructor(...args) {
+      super(...args);
+      // Before Streamlit's own listener, which it adds after this returns.
+      this.addEventListener('message', (event) => {
+        const [field, status] = kindOf(event.data, [NEW_SESSION, SCRIPT_FINISHED]);
+        if (field === NEW_SESSION) window.__bmScriptRuns += 1;
+        if (field === SCRIPT_FINISHED) window.__bmScriptRunsEnded += 1;
+        if (field === SCRIPT_FINISHED && status === FINISHED_EARLY_FOR_RERUN) {
+          window.__bmRunsCutShort += 1;
+        }
+      });
+    }
+    send(data) {
+      if (kindOf(data, [RERUN_SCRIPT])[0] === RERUN_SCRIPT) window.__bmRerunsAsked += 1;
+      super.send(data);
+    }
+  };
 })();
 """
+)
+# True once every run the page has seen start has ended, and stApp shows it.
+IDLE_JS = """(sidebar) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return !!app
+        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+        && app.getAttribute('data-test-script-state') === 'notRunning'
+        && (window.__bmScriptRunsEnded || 0) >= (window.__bmScriptRuns || 0)
+        && !!document.querySelector(sidebar);
+}"""
+# Streamlit hands a message to React as it arrives, and React draws it in a task
+# of its own: after the next frame and a task queued behind React's, it is drawn.
+DRAWN_JS = """() => new Promise((done) => requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => done();
+    channel.port2.postMessage(0);
+}))"""
+
+
+# The servers (origins) this test process has opened a page on: the others are
+# still to have their first session (BrowserPage.goto).
+_VISITED: set[str] = set()
 
 
 @dataclass
@@ -243,27 +316,27 @@ class BrowserPage:
     # -- navigation and Streamlit
 
     def goto(self, path: str = "/") -> None:
-        self.page.goto(self.server.url + path)
-        self.wait_idle()
+        """Open ``path``; returns once the app is idle (:meth:`wait_idle`).
 
-    def wait_idle(self) -> None:
-        """Wait until Streamlit is connected, its script not running and the sidebar laid out.
-
-        The sidebar: a session's first run lays it out at its end
-        (``SIDEBAR_LAID_OUT``), and sidebar-open.js opens it over the page
-        (``SIDEBAR_READY``).
+        A server's first session imports the app, leaves Streamlit's pages/ folder
+        mode (a run cut short) and reads the data: its first run took 33 s on
+        a loaded machine, so it is waited for up to ``FIRST_VISIT_MS``.
         """
-        self.page.wait_for_function(
-            """(sidebar) => {
-                const app = document.querySelector('[data-testid="stApp"]');
-                return !!app
-                    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-                    && app.getAttribute('data-test-script-state') === 'notRunning'
-                    && !!document.querySelector(sidebar);
-            }""",
-            arg=SIDEBAR_READY,
-            timeout=WAIT_MS,
-        )
+        first = self.server.origin not in _VISITED
+        self.page.goto(self.server.url + path)
+        self.wait_idle(timeout_ms=FIRST_VISIT_MS if first else WAIT_MS)
+        _VISITED.add(self.server.origin)
+
+    def wait_idle(self, timeout_ms: float = WAIT_MS) -> None:
+        """Wait until Streamlit is connected, every run it started has ended and is drawn, and the sidebar is laid out.
+
+        Runs are counted from Streamlit's messages (``COUNT_SCRIPT_RUNS_JS``), as
+        stApp's script state alone can skip a short run. The sidebar: a
+        session's first run lays it out at its end (``SIDEBAR_LAID_OUT``), and
+        sidebar-open.js opens it over the page (``SIDEBAR_READY``).
+        """
+        self.page.wait_for_function(IDLE_JS, arg=SIDEBAR_READY, timeout=timeout_ms)
+        self.page.evaluate(DRAWN_JS)
 
     @property
     def main(self) -> Locator:
@@ -280,8 +353,16 @@ class BrowserPage:
         expect(self.summary()).to_have_text(text, timeout=WAIT_MS)
 
     def script_runs(self) -> int:
-        """How many times this page has seen the app's script start running."""
+        """How many runs of the app's script this page has seen start (its new_session messages)."""
         return int(self.page.evaluate("() => window.__bmScriptRuns || 0"))
+
+    def runs_cut_short(self) -> int:
+        """How many of those runs ended early for a rerun (``st.rerun``, a change during a run)."""
+        return int(self.page.evaluate("() => window.__bmRunsCutShort || 0"))
+
+    def reruns_asked(self) -> int:
+        """How many reruns this page has asked for (widget changes among them)."""
+        return int(self.page.evaluate("() => window.__bmRerunsAsked || 0"))
 
     def text_showing(self, locator: Locator, *texts: str) -> str:
         """``locator``'s text once it contains every one of ``texts``, or at the timeout.
@@ -319,13 +400,15 @@ class BrowserPage:
         ``wait_idle`` alone can return before the rerun starts: a widget change leaves
         the page "notRunning" until the server answers. On a loaded machine a
         widget has been seen to show a change it never sent (a multiselect's
-        tag, a typed day): with ``retry``, a change that starts no run within
-        ``RETRY_AFTER_MS`` is made once more by ``retry()``, with a warning
-        naming ``what`` in the test run's log.
+        tag, a typed day): with ``retry``, a change that the page has not sent
+        (no rerun asked for) within ``RETRY_AFTER_MS`` is made once more by
+        ``retry()``, with a warning naming ``what`` in the test run's log. A change
+        sent is waited for, never made twice: a second click on a radio's choice,
+        or a field applied again unchanged, sends nothing.
         """
         from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-        before = self.script_runs()
+        before, asked = self.script_runs(), self.reruns_asked()
         yield
         started = "n => (window.__bmScriptRuns || 0) > n"
         try:
@@ -335,17 +418,18 @@ class BrowserPage:
         except PlaywrightTimeoutError:
             if retry is None:
                 raise
-            warnings.warn(
-                f"the app did not receive {what or 'a widget change'} within "
-                f"{RETRY_AFTER_MS / 1000:.0f} s; making it once more",
-                # A builtin category: pytest-xdist's controller imports a warning's
-                # class by its module, and this module is on the workers' path only
-                # (a class of ours here crashed the whole run: "No module named
-                # 'browser_support'").
-                UserWarning,
-                stacklevel=3,
-            )
-            retry()
+            if self.reruns_asked() == asked:
+                warnings.warn(
+                    f"the page did not send {what or 'a widget change'} within "
+                    f"{RETRY_AFTER_MS / 1000:.0f} s; making it once more",
+                    # A builtin category: pytest-xdist's controller imports a warning's
+                    # class by its module, and this module is on the workers' path only
+                    # (a class of ours here crashed the whole run: "No module named
+                    # 'browser_support'").
+                    UserWarning,
+                    stacklevel=3,
+                )
+                retry()
             self.page.wait_for_function(started, arg=before, timeout=WAIT_MS)
         self.wait_idle()
 

@@ -94,7 +94,8 @@ def test_a_first_visit_gets_the_map_then_the_sidebar_in_one_run(first_visit: Bro
     arrived = app.page.evaluate("() => window.__bmArrived")
     assert arrived["map"] <= arrived["sidebar"], arrived
     expect(app.multiselect("Actor")).to_be_visible()
-    assert app.script_runs() == 1
+    # One run (a server's first session has one more, cut short before drawing: BrowserPage.goto).
+    assert app.script_runs() - app.runs_cut_short() == 1
     assert "area=" not in app.page.url and "place=" not in app.page.url
 
 
