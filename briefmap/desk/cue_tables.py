@@ -52,6 +52,7 @@ class Speaker:
     start: int
     end: int
     named: bool = True  # False for "officials", "sources"
+    titled: bool = False  # a title or rank before the name: "Brig. Gen. A B", an official
 
 
 ACTOR_KIND = "actor"
@@ -174,6 +175,12 @@ class Tables:
     # Who an unnamed speaker is (cues.json "speaker_rules"; see cues.unnamed_speakers).
     speaker_rules: dict[str, list[str]] = field(default_factory=dict)
     speaker_after: list[str] = field(default_factory=list)  # "according to": who follows speaks
+    # Cues of two parts with words between (cues.json "forms"; see compile_forms).
+    forms: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @cached_property
+    def form_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
+        return compile_forms(self.forms)
 
     @cached_property
     def index(self) -> PhraseIndex:
@@ -205,7 +212,7 @@ class Tables:
         if text not in cache:
             if len(cache) >= 8:
                 cache.pop(next(iter(cache)))
-            cache[text] = self.index.hits(text)
+            cache[text] = _with_forms(self.index.hits(text), text, self.form_patterns)
         return cache[text]
 
     @cached_property
@@ -315,7 +322,86 @@ def load_tables(data_dir: Path, actor_names: dict[str, list[str]] | None = None)
         posture_rules=_rules(cues_path, "posture_rules", cues.get("posture_rules", {})),
         speaker_rules=_rules(cues_path, "speaker_rules", cues.get("speaker_rules", {})),
         speaker_after=_strings(cues_path, "speaker_after", cues.get("speaker_after", [])),
+        forms=_forms(cues_path, cues.get("forms", {})),
     )
+
+
+FORM_KEYS = {"first": list, "then": list, "between": list, "max_between": int}
+
+
+def _forms(path: Path, value: Any) -> dict[str, list[dict[str, Any]]]:
+    """The two-part cues of ``forms``, checked: each kind a list of {first, then, between?, max_between}."""
+    if not isinstance(value, dict):
+        raise TableError(f"{path}: forms must be an object of lists of forms")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind, forms in value.items():
+        if kind == "about":
+            continue
+        if not isinstance(forms, list):
+            raise TableError(f"{path}: forms.{kind} must be a list of forms")
+        for n, form in enumerate(forms, start=1):
+            where = f"forms.{kind}[{n}]"
+            if not isinstance(form, dict) or not {"first", "then"} <= set(form):
+                raise TableError(f"{path}: {where} needs 'first' and 'then' word lists")
+            for key, val in form.items():
+                if key not in FORM_KEYS:
+                    raise TableError(f"{path}: {where}.{key} is not a key of a form")
+                if key == "max_between":
+                    if not isinstance(val, int) or isinstance(val, bool) or not 0 <= val <= 8:
+                        raise TableError(f"{path}: {where}.max_between must be 0 to 8")
+                else:
+                    _strings(path, f"{where}.{key}", val)
+        out[kind] = forms
+    return out
+
+
+def _alternatives(phrases: list[str]) -> str:
+    """Phrases as one regex alternation, a trailing '*' a stem (the words escaped: tables are data)."""
+    parts = []
+    for phrase in sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True):
+        stem = phrase.endswith("*")
+        body = r"\s+".join(re.escape(w) for w in phrase.rstrip("*").split())
+        parts.append(body + (r"[\w'’-]*" if stem else ""))
+    return "|".join(parts)
+
+
+def compile_forms(forms: dict[str, list[dict[str, Any]]]) -> list[tuple[str, re.Pattern[str]]]:
+    """One pattern per form: first, then up to max_between words (of ``between`` if given), then."""
+    out = []
+    for kind, items in forms.items():
+        for form in items:
+            gap_word = (
+                rf"(?:{_alternatives(form['between'])})" if form.get("between") else r"[\w'’-]+"
+            )
+            reach = form.get("max_between", 2)
+            pattern = (
+                rf"(?<![\w'’-])(?:{_alternatives(form['first'])})"
+                rf"(?:[ \t\n]+{gap_word}){{0,{reach}}}[ \t\n]+(?:{_alternatives(form['then'])})"
+                r"(?![\w])"
+            )
+            out.append((kind, re.compile(pattern)))
+    return out
+
+
+def _with_forms(
+    found: dict[str, list[tuple[int, int]]], text: str, patterns: list[tuple[str, re.Pattern[str]]]
+) -> dict[str, list[tuple[int, int]]]:
+    """The phrase hits with the forms' hits added, each kind's spans leftmost-longest again."""
+    if not patterns:
+        return found
+    low = lowered(text)
+    for kind, pattern in patterns:
+        spans = [(m.start(), m.end()) for m in pattern.finditer(low)]
+        if not spans:
+            continue
+        spans += found.get(kind, [])
+        spans.sort(key=lambda sp: (sp[0], -sp[1]))
+        kept: list[tuple[int, int]] = []
+        for sp in spans:
+            if not kept or sp[0] >= kept[-1][1]:
+                kept.append(sp)
+        found[kind] = kept
+    return found
 
 
 def find(tables: Tables, kind: str, text: str, start: int = 0, end: int | None = None) -> list[Cue]:

@@ -90,6 +90,11 @@ def read_status(
     hedged = live(ClaimStatus.UNVERIFIED.value)
     if hedged:
         return StatusReading(ClaimStatus.UNVERIFIED, hedged[0], None)
+    for verb in live(ClaimStatus.STATED.value):
+        # "Residents said", "a Telegram channel said": no one on the record, whoever they side with.
+        speaker = speaker_before(tables, text, start, verb, previous)
+        if speaker is not None and off_record(tables, speaker):
+            return StatusReading(ClaimStatus.UNVERIFIED, verb, speaker)
     unnamed = live(ClaimStatus.REPORTED.value)
     if unnamed:
         return StatusReading(ClaimStatus.REPORTED, unnamed[0], None)
@@ -97,7 +102,9 @@ def read_status(
         # "according to SDF commanders", "citing a Russian officer": who follows speaks.
         speaker = speaker_after(tables, text, verb, end)
         if speaker is not None:
-            on_record = speaker.named and speaker.actor is not None
+            if off_record(tables, speaker):
+                return StatusReading(ClaimStatus.UNVERIFIED, verb, speaker)
+            on_record = speaker.named and (speaker.actor is not None or speaker.titled)
             return StatusReading(
                 ClaimStatus.STATED if on_record else ClaimStatus.REPORTED, verb, speaker
             )
@@ -109,11 +116,20 @@ def read_status(
         if not speaker.named:
             # People by their role, whoever's they are ("SDF commanders"): not on the record.
             return StatusReading(ClaimStatus.REPORTED, verb, speaker)
-        if speaker.actor is not None:
+        if speaker.actor is not None or speaker.titled:
+            # A named person by title or rank is an official on the record, whoever they serve.
             return StatusReading(ClaimStatus.STATED, verb, speaker, may_confirm=bool(official))
         # A named speaker who is not party to it (an analyst, a monitor): the outlet's report.
         return StatusReading(ClaimStatus.REPORTED, verb, speaker)
     return StatusReading(ClaimStatus.REPORTED, None, None)
+
+
+def off_record(tables: Tables, speaker: Speaker) -> bool:
+    """People or pages who speak for no one on the record (``speaker_rules.off_record``)."""
+    if speaker.named:
+        return False
+    words = set(tables.speaker_rules.get("off_record", ()))
+    return any(w in words for w in _WORD.findall(speaker.name.lower()))
 
 
 def read_posture(tables: Tables, text: str, start: int, end: int) -> tuple[Posture, Cue | None]:
@@ -171,6 +187,12 @@ def posture_cue_counts(tables: Tables, text: str, start: int, cue: Cue, posture:
         # "had planned to", "had been planning to send": the plan's verb group, in the past perfect.
         near = text[start : cue.start].rsplit(",", 1)[-1]
         group = [w.lower() for w in _WORD.findall(near)][-PAST_PLAN_REACH:]
+        after = [w.lower() for w in _WORD.findall(text[cue.end : cue.end + 30])][:2]
+        negations = set(rules.get("negations", ()))
+        if negations & {*group[-2:], *after[:1]} or any(w.endswith("n't") for w in group[-2:]):
+            return False  # "has no plans to withdraw", "would not deploy": the present stands
+        if after and after[0] in rules.get("keeps_present", ()):
+            return False  # "will remain at Khmeimim": the present goes on
         # "began to send", "continued to deploy": under way, not proposed.
         for lead in (*rules.get("past_plan", ()), *rules.get("under_way", ())):
             n = len(lead.split())

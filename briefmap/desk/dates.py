@@ -3,7 +3,8 @@
 Only whole days: a month alone ("in October 2024") dates nothing, and the
 claim's end is then recorded as unknown. A day without its year takes the
 report's year (the year before when that would put it after the report); a
-weekday is the last such day on or before the report's day.
+weekday ("on Sunday", "last Sunday", a bare "Sunday") is the last such day on or
+before the report's day; "yesterday", "the previous evening" the day before it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ _MONTH_DAY = re.compile(
 )
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY = re.compile(rf"\bon\s+({'|'.join(WEEKDAYS)})\b", re.I)
+# "on Sunday", "last Sunday" and a bare "Sunday" (wire style: "withdrew Tuesday"); not "Sunday's".
+_WEEKDAY = re.compile(rf"\b(?:(?:on|last)\s+)?({'|'.join(WEEKDAYS)})\b(?!['’]s)", re.I)
+# The day before the report's: "yesterday", "the previous evening", "last night".
+_DAY_BEFORE = re.compile(
+    r"\b(?:yesterday|last\s+night|(?:the\s+)?(?:previous|preceding)\s+(?:day|evening|night))\b",
+    re.I,
+)
 
 
 def dates_in(text: str, start: int, end: int, reported: str) -> list[tuple[str, int, int]]:
@@ -47,6 +54,8 @@ def dates_in(text: str, start: int, end: int, reported: str) -> list[tuple[str, 
         # "on Sunday" in a report of a Monday: the Sunday before, or the day itself.
         back = (today.weekday() - WEEKDAYS.index(m.group(1).lower())) % 7
         out.append(((today - dt.timedelta(days=back)).isoformat(), m.start(), m.end()))
+    for m in _DAY_BEFORE.finditer(text, start, end):
+        out.append(((today - dt.timedelta(days=1)).isoformat(), m.start(), m.end()))
     for year, month, day, s, e in found:
         try:
             when = dt.date(int(year) if year else year_now, int(month), int(day))

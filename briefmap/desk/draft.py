@@ -38,8 +38,10 @@ _REPORTS_OF = re.compile(
 )
 UNATTRIBUTED = "Unattributed"
 SETTING_REACH = 60  # characters from "met", "talks" to the place named for them
+# "CITY —", "CITY, Feb 5 (Outlet) -", "CITY (Outlet) —": where the story was filed.
 _DATELINE = re.compile(
-    r"([A-Z][A-Z'\u2019 .-]{2,40})(?:,[^\n\u2013\u2014-]{1,40})?\s+[\u2013\u2014-]+\s"
+    r"([A-Z][A-Z'\u2019 .-]{2,40})(?:,[^\n\u2013\u2014-]{1,40})?(?:\s*\([^()\n]{1,40}\))?"
+    r"\s+[\u2013\u2014-]+\s"
 )
 
 
@@ -155,6 +157,7 @@ class Desk:
         # A wire dateline ("MOSCOW, Nov 3 -") says where the story was filed: the
         # setting, not a place of its first claim.
         line = _DATELINE.match(text)
+        self._filed = line.end() if line is not None else 0  # a dash in the dateline cuts nothing
         setting: tuple[DraftPlace, ...] = ()
         if line is not None:
             filed = [m for m in mentions if m.end <= line.end(1)]
@@ -297,7 +300,12 @@ class Desk:
                 for m in metonyms
                 if m.surface.casefold() in self.tables.actor_aliases
             ]
-            if reading.speaker is not None and reading.speaker.actor and kind != "background":
+            if (
+                reading.speaker is not None
+                and reading.speaker.actor
+                and kind != "background"
+                and not (kind == "contrast" and actors)  # its own subject, not the speaker's
+            ):
                 actors.insert(0, reading.speaker.actor)
             if kind == "elaboration":
                 actors = [*main_actors, *actors]
@@ -331,7 +339,20 @@ class Desk:
             if kind == "elaboration":
                 speaker = None  # the gloss is the report's, not the speaker's
             claimant = self._claimant(text, status, cue, speaker, outlet, hi)
-            if reading.may_confirm and status is ClaimStatus.STATED:
+            own = (
+                speaker is not None
+                and speaker.actor is not None
+                and set(actors_t) == {speaker.actor}
+            )
+            if reading.may_confirm and status is ClaimStatus.STATED and own:
+                # A written record of the party about its own forces ("the ministry said in a
+                # statement that its units..."): confirmed, suggested; the sourcing rules decide.
+                status = ClaimStatus.CONFIRMED
+                notes.append(
+                    "an official record of the party about its own forces: confirmed only if the "
+                    "source cited is that record (else stated)"
+                )
+            elif reading.may_confirm and status is ClaimStatus.STATED:
                 notes.append(
                     "an official record of the party: may support confirmed if the source is that record"
                 )
@@ -380,7 +401,16 @@ class Desk:
             (c.start, "background")
             for c in cue_words.find(self.tables, "clause_background", text, lo, hi)[:1]
         ]
-        cuts = sorted(c for c in cuts if any(c[0] <= m.start < hi for m in mentions))
+        # "Syrian troops moved in; Israeli forces had vacated": each side its own subject, its claim.
+        cuts += [
+            (c.start, "contrast")
+            for c in cue_words.find(self.tables, "clause_contrast", text, lo, hi)
+            if cue_words.actors_in(self.tables, text, lo, c.start)
+            and cue_words.actors_in(self.tables, text, c.end, hi)
+        ][:1]
+        cuts = sorted(
+            c for c in cuts if c[0] >= self._filed and any(c[0] <= m.start < hi for m in mentions)
+        )
         if not cuts:
             return [("sentence", lo, hi)]
         spans, start, kind = [], lo, "main"

@@ -58,7 +58,8 @@ def speaker_candidates(tables: Tables, text: str, a: int, b: int) -> list[Speake
             title = [x for x in actors_in(tables, text, max(0, m.start() - 40), m.start())]
             near = [x for x in title if _title_between(tables, text[x[2] : m.start()])]
             actor = near[-1][0] if near else None
-            found.append(Speaker(m.group().strip(), actor, m.start(), m.end()))
+            titled = _titled(tables, text, a, m.start(), m.end())
+            found.append(Speaker(m.group().strip(), actor, m.start(), m.end(), titled=titled))
     return found + unnamed
 
 
@@ -157,6 +158,33 @@ def _body_after(
     return named_end
 
 
+TITLE_WORDS = 5  # words of a title before a name: "Russian Deputy Foreign Minister"
+_TITLE_WORD = re.compile(r"([\w'’-]+)\.?[ \t]+$")
+
+
+def _titled(tables: Tables, text: str, a: int, s: int, e: int) -> bool:
+    """Whether a capitalised name is a person by title or rank: an official, on the record.
+
+    The title is a table word (``speaker_rules.titles``: "minister", "spokesman",
+    "Brig.", "Col.") among the name's own first words ("Deputy Foreign Minister
+    A B") or the words just before it, capitalised or the title's own ("deputy
+    governor A B", "a spokesman, Lt. Col. A B"), stopping at a comma.
+    """
+    titles = set(tables.speaker_rules.get("titles", ()))
+    words = [w.rstrip(".").lower() for w in text[s:e].split()][:-2]  # a name keeps two words
+    at = s
+    for _ in range(TITLE_WORDS):
+        m = _TITLE_WORD.search(text, a, at)
+        if m is None:
+            break
+        word = m.group(1)
+        if word.lower() not in titles and not word[:1].isupper():
+            break
+        words.append(word.lower())
+        at = m.start(1)
+    return any(w in titles for w in words)
+
+
 def _title_between(tables: Tables, gap: str) -> bool:
     """Words between an actor and a name that make a title: "spokesman", "Deputy Defence Minister"."""
     words = gap.split()
@@ -206,7 +234,10 @@ def speaker_before(
         aside = re.fullmatch(r"\s*,[^,]{1,60},\s*", gap) is not None  # ", who spoke by phone,"
         if not cand.named and len(gap.split()) > ROLE_TO_VERB and not aside:
             continue  # "Russian troops left Amuda, said ...": the clause's subject, not the speaker
-        if verb.start - cand.end <= NEXT_TO_VERB or aside or (cand.named and cand.actor):
+        on_record = cand.named and (
+            cand.actor or cand.titled
+        )  # "Col. A B was quoted ... as saying"
+        if verb.start - cand.end <= NEXT_TO_VERB or aside or on_record:
             if not cand.named and text[cand.end : verb.start].strip() == ",":
                 return _named_beside(text, cand, near) or cand
             return cand

@@ -241,7 +241,8 @@ def test_an_official_record_may_support_confirmed_and_the_claimant_is_named(desk
         desk,
         "Two Russian ships docked at Tartus, Russia's defence ministry said in a statement on its website.",
     )
-    assert d.status is ClaimStatus.STATED and d.may_confirm
+    # The party's written record about its own ships: confirmed, suggested (round 2 of issue 28).
+    assert d.status is ClaimStatus.CONFIRMED and d.may_confirm
     assert d.claimant == "Russian Ministry of Defence" and "russia" in d.actors
 
 

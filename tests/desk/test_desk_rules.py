@@ -295,3 +295,152 @@ def test_a_cue_word_counts_in_its_sense_only(
 ) -> None:
     d = one(desk, text)
     assert (d.status, d.posture) == (status, posture), (d.status_cue, d.posture_cue)
+
+
+# --- Round 2 (issue 28): rules of form, not lists of phrases.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brig. Gen. Yusuf Haddad told reporters that Russian units remained at Qamishli airport.",
+        "Deputy Foreign Minister Karim Nasser said Russian troops stayed in Tartus.",
+        "A spokesman, Lt. Col. Omar Aziz, said Russian patrols continued near Amuda.",
+        "The agency quoted Col. Ilya Markov as saying Russian jets stayed at Khmeimim.",
+        "Col. Ilya Markov was quoted by the agency as saying Russian jets stayed at Khmeimim.",
+        "Deputy governor Samir Khalil wrote on Telegram that Russian patrols reached Amuda.",
+    ],
+)
+def test_a_title_before_a_name_puts_the_speaker_on_the_record(desk: Desk, text: str) -> None:
+    d = one(desk, text)
+    assert d.status is ClaimStatus.STATED, (d.status, d.claimant, d.status_cue)
+    assert "(unnamed)" not in d.claimant
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # A written record of the party about its own forces: confirmed, suggested.
+        (
+            "Russia's defence ministry said in a statement that its units had left Amuda.",
+            ClaimStatus.CONFIRMED,
+        ),
+        (
+            "A readout from the Kremlin said Russian military police stayed at Qamishli airport.",
+            ClaimStatus.CONFIRMED,
+        ),
+        # Spoken, or about another party's forces: stated.
+        ("The Kremlin told reporters Russian aircraft remained at Khmeimim.", ClaimStatus.STATED),
+        (
+            "Russia's defence ministry said in a statement that Syrian troops had entered Amuda.",
+            ClaimStatus.STATED,
+        ),
+    ],
+)
+def test_a_partys_written_record_of_its_own_forces_suggests_confirmed(
+    desk: Desk, text: str, status: ClaimStatus
+) -> None:
+    d = one(desk, text)
+    assert d.status is status, (d.status, d.status_cue, d.actors)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian troops entered Amuda, the SDF said, though the account could not be "
+        "independently corroborated.",
+        "The Syrian army said it had entered Amuda; none of this could be independently checked.",
+        "Russian patrols returned to Kobani, the SDF said, but we found no second source.",
+        "Russian jets were at Khmeimim, the ministry claimed without evidence.",
+        "Russian trucks near Manbij, the Kremlin said, cannot yet be verified.",
+        "The SDF said Russian units were in Qamishli, which was not independently confirmed.",
+    ],
+)
+def test_a_hedge_anywhere_in_the_sentence_is_the_lowest_rung(desk: Desk, text: str) -> None:
+    d = one(desk, text)
+    assert d.status is ClaimStatus.UNVERIFIED, (d.status, d.status_cue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A pro-government Telegram channel said Russian troops had entered Amuda.",
+        "Local bloggers said Russian patrols were back in Kobani.",
+        "Residents said Russian soldiers were at Qamishli airport.",
+        "Russian engineers were at Tartus port, according to a social media account.",
+    ],
+)
+def test_speakers_off_the_record_are_unverified(desk: Desk, text: str) -> None:
+    d = one(desk, text)
+    assert d.status is ClaimStatus.UNVERIFIED, (d.status, d.status_cue, d.claimant)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "posture"),
+    [
+        (
+            "The Syrian foreign ministry condemns the Israeli incursion near Quneitra.",
+            ClaimStatus.STATED,
+            Posture.CURRENT,
+        ),
+        (
+            "The Syrian foreign ministry rejects claims that Russian troops left Tartus.",
+            ClaimStatus.DENIED,
+            Posture.FORMER,
+        ),
+        (
+            "The Syrian foreign ministry calls on Russia to resume patrols near Qamishli.",
+            ClaimStatus.STATED,
+            Posture.PROPOSED,
+        ),
+    ],
+)
+def test_a_party_in_its_own_voice_states(
+    desk: Desk, text: str, status: ClaimStatus, posture: Posture
+) -> None:
+    d = one(desk, text)
+    assert (d.status, d.posture) == (status, posture), (d.status_cue, d.posture_cue)
+
+
+@pytest.mark.parametrize(
+    ("text", "posture"),
+    [
+        ("Russian military police are due to return to Amuda next week.", Posture.PROPOSED),
+        ("Russia is set to expand the air base at Khmeimim.", Posture.PROPOSED),
+        ("Russian engineers will repair the runway at Qamishli airport.", Posture.PROPOSED),
+        ("Russia has no plans to withdraw from Khmeimim, the Kremlin said.", Posture.CURRENT),
+        ("Russia does not intend to leave Tartus, the Kremlin said.", Posture.CURRENT),
+        ("Russian units pulled their last patrols out of Amuda on Tuesday.", Posture.FORMER),
+        ("Russian military police stopped patrolling Kobani in October.", Posture.FORMER),
+        ("Russian ships sailed from Tartus in May and have not come back.", Posture.FORMER),
+        ("Russian troops have not returned to Amuda since the summer.", Posture.FORMER),
+    ],
+)
+def test_plans_and_ends_in_their_varied_forms(desk: Desk, text: str, posture: Posture) -> None:
+    d = one(desk, text)
+    assert d.posture is posture, (d.posture, d.posture_cue)
+
+
+def test_an_end_day_from_a_bare_weekday_or_the_previous_evening(desk: Desk) -> None:
+    # DAY is a Thursday: "Tuesday" is the 18th, "the previous evening" the 19th.
+    assert one(desk, "Russian troops left Kobani Tuesday, residents said.").end_date == "2025-11-18"
+    evening = one(desk, "Russian military police vacated Amuda the previous evening.")
+    assert (evening.posture, evening.end_date) == (Posture.FORMER, "2025-11-19")
+
+
+def test_two_clauses_with_their_own_actors_are_two_claims(desk: Desk) -> None:
+    for text in (
+        "Syrian troops deployed to Amuda, while Russian forces withdrew from Qamishli.",
+        "Syrian troops deployed to Amuda; Russian forces withdrew from Qamishli.",
+    ):
+        made = drafts(desk, text).drafts
+        got = [([p.id for p in d.places], d.actors, d.posture) for d in made]
+        assert got == [
+            (["amuda"], ("syria",), Posture.CURRENT),
+            (["qamishli"], ("russia",), Posture.FORMER),
+        ], text
+
+
+def test_a_dateline_with_the_outlet_in_brackets_is_where_it_was_filed(desk: Desk) -> None:
+    d = one(desk, "QAMISHLI (Agency) \u2014 Russian troops remained at Amuda, the SDF said.")
+    assert [p.id for p in d.places] == ["amuda"]
