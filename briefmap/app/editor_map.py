@@ -117,20 +117,33 @@ def _heed_click(view: BriefingView, returned: object, does: ClickDoes) -> None:
     seen_click, seen_ground = st.session_state.get(KEY_MAP_CLICKS) or (None, None)
     st.session_state[KEY_MAP_CLICKS] = (click, ground)
     catalog = view.catalog
-    if does is ClickDoes.PICK_FOR_CLAIM and click is not None and click != seen_click:
-        place_id = clicked_place(catalog, catalog.index.drawn_place_ids(view.selection), returned)
-        if place_id is None:
-            return
+    new_click = click is not None and click != seen_click
+    new_ground = ground is not None and ground != seen_ground
+    picked = (
+        clicked_place(catalog, catalog.index.drawn_place_ids(view.selection), returned)
+        if new_click
+        else None
+    )
+    if does is ClickDoes.PICK_FOR_CLAIM and picked is not None:
         chosen = list(st.session_state.get(claim_key("places")) or [])
-        if place_id not in chosen:
-            st.session_state[claim_key("places")] = [*chosen, place_id]
-        name = catalog.places[place_id].name_en
+        if picked not in chosen:
+            st.session_state[claim_key("places")] = [*chosen, picked]
+        name = catalog.places[picked].name_en
         st.session_state[KEY_MAP_SAID] = f"{name} is among the claim's places (Claim tab)."
-    elif does is ClickDoes.PIN_NEW_PLACE and ground is not None and ground != seen_ground:
-        precision = st.session_state.get(KEY_PLACE_PRECISION) or Precision.TOWN
-        lat, lon = pin_of_click(*ground, Precision(precision))
+    elif does is ClickDoes.PICK_FOR_CLAIM and new_ground:
+        st.session_state[KEY_MAP_SAID] = "No place there: click a place's marker or outline."
+    elif does is ClickDoes.PIN_NEW_PLACE and new_ground and ground is not None:
+        # Inside an outline too: a new town may lie in a drawn governorate.
+        precision = Precision(st.session_state.get(KEY_PLACE_PRECISION) or Precision.TOWN)
+        lat, lon = pin_of_click(*ground, precision)
         st.session_state[KEY_PLACE_LAT], st.session_state[KEY_PLACE_LON] = lat, lon
+        sourced = precision is Precision.SITE
         st.session_state[KEY_MAP_SAID] = (
-            f"The new place's pin is at {lat}, {lon}, rounded for a {Precision(precision).value} "
-            "(Places tab)."
+            f"The new place's pin is at {lat}, {lon}, rounded for a {precision.value} "
+            "(Places tab)." + (" A site still needs the source that gives it." if sourced else "")
+        )
+    elif does is ClickDoes.PIN_NEW_PLACE and picked is not None:  # a marker: no ground under it
+        name = catalog.places[picked].name_en
+        st.session_state[KEY_MAP_SAID] = (
+            f"That is {name}, a place of the data: click open ground for a new place's pin."
         )
