@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from briefmap.app.editors import (
@@ -48,12 +50,8 @@ def test_an_editor_on_the_list_edits_under_the_providers_identity() -> None:
 
 
 # The same "sub" from another provider: a subject is unique only at its issuer.
-ALICE_SUB_ELSEWHERE = Visitor(
-    signed_in=True,
-    issuer="https://other-provider.example",
-    subject="alice-sub",
-    email="eve@other.example",
-    name="Eve",
+ALICE_SUB_ELSEWHERE = replace(
+    ALICE, issuer="https://other-provider.example", email="eve@other.example", name="Eve"
 )
 
 
