@@ -17,7 +17,7 @@ from briefmap.data.schema import ClaimStatus, Posture, Precision
 from briefmap.desk.draft import Desk
 from briefmap.desk.text import read_report
 
-HELD_OUT_SETS = [bench_desk.HELD_OUT, bench_desk.HELD_OUT_2]
+HELD_OUT_SETS = [bench_desk.HELD_OUT, bench_desk.HELD_OUT_2, bench_desk.HELD_OUT_3]
 LABEL_KEYS = {"style", "date", "outlet", "places", "not_placed", "claims"}
 CLAIM_KEYS = {"sentence", "places", "actors", "status", "posture", "ended", "no_comment"}
 
