@@ -19,6 +19,7 @@ from briefmap.data.schema import Catalog, DataMeta
 from briefmap.data.validate import IssueGroup, group_issues
 from briefmap.engine.briefings import BRIEFINGS_DIR, load_briefings
 from briefmap.engine.own_claims import mapped_report
+from briefmap.store.files import FileStore
 from briefmap.store.transfer import add_db_parser, run_db
 
 
@@ -215,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         if not directory.exists():
             print(f"{directory}: not a directory", file=sys.stderr)
             return 2
+        if directory.is_dir() and FileStore(directory).finish_cut_short_save():
+            print(f"{directory}: finished a save a crash had cut short (store.files_journal)")
         result = load_catalog(directory, layer=args.layer)
         print(f"Validating {directory}")
         print(describe_meta(result.catalog.meta))

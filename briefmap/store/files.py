@@ -102,14 +102,23 @@ class FileStore:
         crash is finished first (:mod:`briefmap.store.files_journal`), so nothing
         reads half an edit.
         """
-        if (self.data_dir / JOURNAL_FILE).exists():
-            with self._locked():  # waits for a save under way, then finishes one cut short
-                roll_forward(self.data_dir)
+        self.finish_cut_short_save()
         try:
             trail = (self.data_dir / CHANGES_FILE).stat().st_size
         except OSError:
             trail = 0
         return f"{data_fingerprint(self.data_dir)}-{trail}"
+
+    def finish_cut_short_save(self) -> bool:
+        """Finish a save a crash cut short after it was decided (store.files_journal); ``True`` if one was.
+
+        A stat when there is none. Called before anything is read, here and by
+        ``python -m briefmap validate``, so both read the folder as the save left it.
+        """
+        if not (self.data_dir / JOURNAL_FILE).exists():
+            return False
+        with self._locked():  # waits for a save under way, then finishes one cut short
+            return roll_forward(self.data_dir)
 
     def _state(self) -> Snapshot:
         version = self.version()

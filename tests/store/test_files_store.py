@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from store_support import claim, place, write_seed
 
+from briefmap.__main__ import main
 from briefmap.store.base import ChangeRefused, Edit, Editor, StaleRevision
 from briefmap.store.canonical import canonical_json
 from briefmap.store.files import CHANGES_FILE, FileStore, rewrite_canonically
@@ -455,7 +456,7 @@ store.save(
 
 
 def test_a_writer_killed_between_two_renames_leaves_a_save_the_next_reader_finishes(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = write_seed(tmp_path / "data")
     _, second = _two_saves(folder)
@@ -468,9 +469,11 @@ def test_a_writer_killed_between_two_renames_leaves_a_save_the_next_reader_finis
     )
 
     assert done.returncode == -signal.SIGKILL, done.stderr
-    assert (
-        folder / ".briefmap.journal"
-    ).is_file()  # killed mid-save: the journal says what is left
+    # Killed mid-save: the journal says what is left to do.
+    assert (folder / ".briefmap.journal").is_file()
+    # The command line reads the folder as the app does: the save finished first.
+    assert main(["validate", str(folder)]) == 0
+    assert "finished a save a crash had cut short" in capsys.readouterr().out
     assert _wholly_there_or_absent(folder, second)
 
 
