@@ -57,6 +57,24 @@ def as_sam(at: AppTest) -> None:
     at.text_input(key="edit_typed_name").input("Sam Field").run()
 
 
+@pytest.fixture
+def as_editor(data: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The Edit page, editing under a typed name, on the test's own copy of the data."""
+    at = edit_page(monkeypatch, "anyone")
+    as_sam(at)
+    return at
+
+
+def save_briefing(at: AppTest, why: str) -> None:
+    at.text_area(key="edit_briefing_why").input(why).run()
+    at.button(key="edit_briefing_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def saved_briefing(data: Path) -> dict:
+    return json.loads((data / "briefings" / "moscow-meeting.json").read_text(encoding="utf-8"))
+
+
 def labels(at: AppTest) -> set[str]:
     return {b.label for b in at.button}
 
@@ -248,12 +266,9 @@ def test_a_briefings_titles_and_talking_points_are_edited_without_json(
     as_sam(at)
     at.text_input(key="edit_scene_0_title").input("The bases Russia keeps")
     at.text_area(key="edit_scene_0_points").input("- First point\n\n- Second point")
-    at.text_area(key="edit_briefing_why").input("Shorter scene.").run()
-    at.button(key="edit_briefing_save").click().run()
-    assert not at.exception, [e.value for e in at.exception]
+    save_briefing(at, "Shorter scene.")
     assert "Saved briefing moscow-meeting" in texts(at)
-    saved = json.loads((data / "briefings" / "moscow-meeting.json").read_text(encoding="utf-8"))
-    first = saved["scenes"][0]
+    first = saved_briefing(data)["scenes"][0]
     assert first["title"] == "The bases Russia keeps"
     assert first["talking_points"] == ["First point", "Second point"]
     assert "highlight" in first and "view" in first  # the rest of the scene kept
@@ -281,10 +296,9 @@ def test_a_new_site_needs_the_source_that_places_it(
 
 
 def test_a_scenes_highlights_view_filters_and_playback_are_saved(
-    data: Path, monkeypatch: pytest.MonkeyPatch
+    data: Path, as_editor: AppTest
 ) -> None:
-    at = edit_page(monkeypatch, "anyone")
-    as_sam(at)
+    at = as_editor
     at.multiselect(key="edit_scene_1_highlight").unselect("golan_heights").select("kobani")
     at.number_input(key="edit_scene_1_view_zoom").set_value(7)
     at.multiselect(key="edit_scene_1_statuses").select("confirmed")
@@ -292,12 +306,9 @@ def test_a_scenes_highlights_view_filters_and_playback_are_saved(
     at.text_input(key="edit_scene_1_play_from").input("2019-01-01")
     at.text_input(key="edit_scene_1_play_to").input("2025-01-01")
     at.selectbox(key="edit_scene_1_per_second").set_value("quarter")
-    at.text_area(key="edit_briefing_why").input("The south, played.").run()
-    at.button(key="edit_briefing_save").click().run()
-    assert not at.exception, [e.value for e in at.exception]
+    save_briefing(at, "The south, played.")
     assert "Saved briefing moscow-meeting" in texts(at)
-    saved = json.loads((data / "briefings" / "moscow-meeting.json").read_text(encoding="utf-8"))
-    second = saved["scenes"][1]
+    second = saved_briefing(data)["scenes"][1]
     assert second["highlight"][-1] == "kobani" and "golan_heights" not in second["highlight"]
     assert second["view"] == {"center": [32.95, 36.3], "zoom": 7}
     assert second["filters"]["statuses"] == ["confirmed"]
@@ -308,16 +319,13 @@ def test_a_scenes_highlights_view_filters_and_playback_are_saved(
 
 
 def test_a_scene_field_the_validator_refuses_is_shown_beside_it(
-    data: Path, monkeypatch: pytest.MonkeyPatch
+    data: Path, as_editor: AppTest
 ) -> None:
-    at = edit_page(monkeypatch, "anyone")
-    as_sam(at)
+    at = as_editor
     at.text_input(key="edit_scene_0_play_from").input("2019-02-30")
     at.text_input(key="edit_scene_0_play_to").input("2020-01-01")
     at.number_input(key="edit_scene_0_view_zoom").set_value(1)
-    at.text_area(key="edit_briefing_why").input("Play it.").run()
-    at.button(key="edit_briefing_save").click().run()
-    assert not at.exception, [e.value for e in at.exception]
+    save_briefing(at, "Play it.")
     refusals = " ".join(str(e.value) for e in at.error).replace("\\", "")
     for field in ("scenes[1].playback.from", "scenes[1].playback.per_second", "scenes[1].view"):
         assert f"field '{field}'" in refusals, refusals
@@ -326,9 +334,8 @@ def test_a_scene_field_the_validator_refuses_is_shown_beside_it(
     assert FileStore(data).history("briefing", "moscow-meeting") == []
 
 
-def test_a_scene_takes_the_small_maps_view(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = edit_page(monkeypatch, "anyone")
-    as_sam(at)
+def test_a_scene_takes_the_small_maps_view(data: Path, as_editor: AppTest) -> None:
+    at = as_editor
     # Until the small map reports a view (the briefer moved it), there is none to take.
     assert at.button(key="edit_scene_0_take_view").disabled
     at.session_state["edit_map_view"] = MapView(center=(34.5, 38.25), zoom=6)
@@ -337,7 +344,5 @@ def test_a_scene_takes_the_small_maps_view(data: Path, monkeypatch: pytest.Monke
     assert at.number_input(key="edit_scene_0_view_lat").value == 34.5
     assert at.number_input(key="edit_scene_0_view_lon").value == 38.25
     assert at.number_input(key="edit_scene_0_view_zoom").value == 6
-    at.text_area(key="edit_briefing_why").input("Wider.").run()
-    at.button(key="edit_briefing_save").click().run()
-    saved = json.loads((data / "briefings" / "moscow-meeting.json").read_text(encoding="utf-8"))
-    assert saved["scenes"][0]["view"] == {"center": [34.5, 38.25], "zoom": 6}
+    save_briefing(at, "Wider.")
+    assert saved_briefing(data)["scenes"][0]["view"] == {"center": [34.5, 38.25], "zoom": 6}

@@ -231,24 +231,18 @@ def _scene_form(view: BriefingView, what: str, index: int, *, disabled: bool) ->
             format_func=lambda a: plain_text(catalog.meta.actor(a).label) if a in actors else a,
             placeholder="Every actor",
         )
-        statuses = [s.value for s in ClaimStatus]
-        field(
-            st.multiselect,
-            "Statuses",
-            "filters.statuses",
-            options=_choices(statuses, held("statuses")),
-            format_func=_vocab_label(ClaimStatus),
-            placeholder="Every status",
-        )
-        kinds = [k.value for k in PlaceKind]
-        field(
-            st.multiselect,
-            "Kinds of place",
-            "filters.kinds",
-            options=_choices(kinds, held("kinds")),
-            format_func=_vocab_label(PlaceKind),
-            placeholder="Every kind",
-        )
+        for label, name, vocab, every in (
+            ("Statuses", "filters.statuses", ClaimStatus, "Every status"),
+            ("Kinds of place", "filters.kinds", PlaceKind, "Every kind"),
+        ):
+            field(
+                st.multiselect,
+                label,
+                name,
+                options=_choices([m.value for m in vocab], held(SCENE_FIELD_KEYS[name])),
+                format_func=_vocab_label(vocab),
+                placeholder=every,
+            )
         field(
             st.selectbox,
             "Proposed deployments",
