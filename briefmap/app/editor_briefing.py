@@ -228,7 +228,7 @@ def _scene_form(view: BriefingView, what: str, index: int, *, disabled: bool) ->
             "Actors",
             "filters.actors",
             options=_choices(actors, held("actors")),
-            format_func=lambda a: plain_text(catalog.meta.actor(a).label) if a in actors else a,
+            format_func=lambda a: plain_text(catalog.meta.actor(a).label if a in actors else a),
             placeholder="Every actor",
         )
         for label, name, vocab, every in (

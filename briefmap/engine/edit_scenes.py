@@ -121,9 +121,10 @@ def _whole(value: Any) -> bool:
 
 
 def _number(value: Any) -> float | None:
+    # A whole number stays one, so that an unchanged scene saves byte for byte.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if math.isfinite(value) else None
+    return value if math.isfinite(value) else None
 
 
 def talking_points_of(text: str) -> tuple[str, ...]:
