@@ -175,6 +175,7 @@ class Tables:
     # Who an unnamed speaker is (cues.json "speaker_rules"; see cues.unnamed_speakers).
     speaker_rules: dict[str, list[str]] = field(default_factory=dict)
     speaker_after: list[str] = field(default_factory=list)  # "according to": who follows speaks
+    referring: list[str] = field(default_factory=list)  # "the two frigates": the actor before
     # Cues of two parts with words between (cues.json "forms"; see compile_forms).
     forms: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -323,7 +324,15 @@ def load_tables(data_dir: Path, actor_names: dict[str, list[str]] | None = None)
         speaker_rules=_rules(cues_path, "speaker_rules", cues.get("speaker_rules", {})),
         speaker_after=_strings(cues_path, "speaker_after", cues.get("speaker_after", [])),
         forms=_forms(cues_path, cues.get("forms", {})),
+        referring=_strings(
+            cues_path, "referring.openers", _object(cues, "referring").get("openers", [])
+        ),
     )
+
+
+def _object(table: dict[str, Any], key: str) -> dict[str, Any]:
+    value = table.get(key, {})
+    return value if isinstance(value, dict) else {"openers": value}  # _strings names the fault
 
 
 FORM_KEYS = {"first": list, "then": list, "between": list, "max_between": int}

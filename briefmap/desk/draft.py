@@ -167,6 +167,7 @@ class Desk:
         self._speaker: Speaker | None = None
         self._regions: list[Unplaced] = []  # regions named that the gazetteer has no outline for
         paragraph = -1
+        actors_before: tuple[str, ...] = ()
         for sentence in report.sentences:
             if sentence.paragraph != paragraph:
                 paragraph, previous = sentence.paragraph, ()
@@ -193,6 +194,15 @@ class Desk:
             if here or (own and not setting):
                 setting = here or own
             for d in made:
+                if not d.actors and actors_before and self._refers_back(text, d):
+                    d = replace(
+                        d,
+                        actors=actors_before,
+                        notes=(
+                            *d.notes,
+                            "no actor named: the one of the sentence before, referred back to",
+                        ),
+                    )
                 if not d.places and (previous or setting):
                     source, how = (
                         (previous, "previous sentence") if previous else (setting, "setting")
@@ -200,6 +210,7 @@ class Desk:
                     d = _with_places(d, source, how)
                 drafts.append(d)
             previous = own or previous
+            actors_before = next((d.actors for d in reversed(made) if d.actors), actors_before)
         numbered = tuple(_renumber(d, n) for n, d in enumerate(drafts, start=1))
         unplaced = sorted(
             {(u.start, u.end): u for u in [*unplaced, *self._regions]}.values(),
@@ -212,6 +223,14 @@ class Desk:
             notes.append("no date given: give the report's date (--date) before saving")
         return DraftReport(
             report, outlet, date, url, numbered, tuple(unplaced), tuple(notes), named
+        )
+
+    def _refers_back(self, text: str, d: Draft) -> bool:
+        """The clause opens with a noun phrase that refers back: "The two frigates", "A second brigade"."""
+        opening = " ".join(text[d.start : d.end].lower().split()[:3])
+        return any(
+            opening.startswith(f"{w} ")
+            for w in sorted(self.tables.referring, key=len, reverse=True)
         )
 
     def _claim_beside(self, text: str, sentence: Sentence, silent: Cue) -> bool:

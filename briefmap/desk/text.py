@@ -21,8 +21,25 @@ MIN_WORDS = 3
 
 # Elements whose content is never text of the report.
 _DROPPED = frozenset(
-    {"script", "style", "noscript", "template", "svg", "math", "iframe", "object", "head", "nav", "footer", "form", "button", "select"}
+    {"script", "style", "noscript", "template", "svg", "math", "iframe", "object", "head", "nav", "footer", "form", "button", "select", "aside"}
 )  # fmt: skip
+# Page chrome by its class, id or role: lists of other stories, sharing, sign-up boxes.
+_CHROME = re.compile(
+    r"(?:^|[\s_-])(?:most-?read|most-?popular|popular|trending|related|read-?more|recommended|"
+    r"share|sharing|social|newsletter|subscribe|signup|sign-up|promo|advert|ad-slot|breadcrumbs?|"
+    r"comments?|footer|nav|navigation|menu|sidebar|cookie|banner|complementary|contentinfo)"
+    r"(?:$|[\s_-])",
+    re.I,
+)
+_STORY = re.compile(r"article|story|body|main|headline|byline", re.I)
+
+
+def _is_chrome(value: str) -> bool:
+    """A class, id or role that names page chrome, and none that names the story itself."""
+    return any(_CHROME.search(t) and not _STORY.search(t) for t in value.split())
+
+
+_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area"})
 # Elements that end a paragraph.
 _BLOCKS = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote", "tr", "table", "header", "figcaption", "pre", "hr", "dd", "dt"}
@@ -75,8 +92,20 @@ class _TextOnly(HTMLParser):
         self.parts: list[str] = []
         self.skipping = 0
         self.dropped: set[str] = set()
+        self.open: list[str] = []  # elements open now, outermost first
+        self.chrome: int | None = None  # depth in ``open`` where page chrome began
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VOID:
+            self.open.append(tag)
+            if (
+                self.chrome is None
+                and tag not in ("article", "main", "body")
+                and any(k in ("class", "id", "role") and v and _is_chrome(v) for k, v in attrs)
+            ):
+                # "most read", "related", share and newsletter blocks: not the report.
+                self.chrome = len(self.open) - 1
+                self.dropped.add("page chrome")
         if tag in _DROPPED:
             self.skipping += 1
             self.dropped.add(tag)
@@ -88,13 +117,17 @@ class _TextOnly(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:  # closes the elements left open inside it too
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+            if self.chrome is not None and len(self.open) <= self.chrome:
+                self.chrome = None
         if tag in _DROPPED:
             self.skipping = max(0, self.skipping - 1)
         elif tag in _BLOCKS:
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
-        if not self.skipping:
+        if not self.skipping and self.chrome is None:
             self.parts.append(data)
 
 

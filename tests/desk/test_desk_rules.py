@@ -444,3 +444,37 @@ def test_two_clauses_with_their_own_actors_are_two_claims(desk: Desk) -> None:
 def test_a_dateline_with_the_outlet_in_brackets_is_where_it_was_filed(desk: Desk) -> None:
     d = one(desk, "QAMISHLI (Agency) \u2014 Russian troops remained at Amuda, the SDF said.")
     assert [p.id for p in d.places] == ["amuda"]
+
+
+def test_a_noun_phrase_referring_back_takes_the_actor_before(desk: Desk) -> None:
+    made = drafts(
+        desk,
+        "Russia moved two frigates to Tartus on Monday. The two frigates left Tartus on Tuesday.",
+    ).drafts
+    assert [(d.actors, d.posture) for d in made] == [
+        (("russia",), Posture.CURRENT),
+        (("russia",), Posture.FORMER),
+    ]
+
+
+def test_page_chrome_is_not_the_report(desk: Desk) -> None:
+    page = (
+        "<html><body><article class='story-body share-on'><p>Russian troops left Amuda on "
+        "Monday, the SDF said.</p><div class='related-stories'><p>Israeli troops stayed near "
+        "Quneitra, officials said.</p></div></article><aside><p>Russian jets left Khmeimim, "
+        "residents said.</p></aside><section id='most-read'><p>Syrian units entered Kobani, "
+        "residents said.</p></section></body></html>"
+    )
+    made = drafts(desk, page).drafts
+    assert [[p.id for p in d.places] for d in made] == [["amuda"]]
+
+
+def test_a_bad_form_names_its_file_and_field(tmp_path) -> None:
+    from briefmap.desk.cues import TableError, load_tables
+
+    (tmp_path / "desk").mkdir()
+    (tmp_path / "desk" / "actors.json").write_text("{}", encoding="utf-8")
+    bad = '{"status": {}, "forms": {"unverified": [{"first": ["could not"], "then": "x"}]}}'
+    (tmp_path / "desk" / "cues.json").write_text(bad, encoding="utf-8")
+    with pytest.raises(TableError, match=r"cues\.json: forms\.unverified\[1\]\.then must be"):
+        load_tables(tmp_path)
