@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefmap.data.schema import Catalog, ClaimStatus, Posture
+from briefmap.data.schema import Catalog, ClaimStatus, Posture, Precision
 from briefmap.desk import cues as cue_words
 from briefmap.desk.cues import Cue, Speaker, Tables, load_tables
 from briefmap.desk.dates import dates_in
@@ -279,11 +279,29 @@ class Desk:
                 as_actor.append(m)  # "Damascus said", "talks between Damascus and Moscow"
                 continue
             cue = cue_words.precision_cue(self.tables, text, m.start, m.end, clause[0], clause[1])
-            found, region = self.reader.choose(m, cue)
+            naval = None if cue is not None else self._naval_site(text, m, clause)
+            found, region = self.reader.choose(m, naval or cue)
+            if naval is not None:
+                note = f"a sentence about ships: the naval site at {m.surface} suggested"
+                found = [replace(p, cue=None, note=note) for p in found]
             placed.extend(found)
             if region is not None:
                 self._regions.append(region)
         return placed, as_actor
+
+    def _naval_site(self, text: str, m: Mention, clause: tuple[int, int]) -> Cue | None:
+        """A site cue for a town with a naval site in the data, named in a clause about ships."""
+        if not cue_words.find(self.tables, "precision_naval_context", text, *clause):
+            return None
+        before = text[max(clause[0], m.start - 12) : m.start].split()
+        if not before or before[-1].lower() not in self.tables.precision.get("naval_at", ()):
+            return None  # "docked at Tartus": a presence there; "sailed to Tartus": the town
+        words = set(self.tables.precision.get("naval_site", ()))
+        for pid in self.gazetteer.carrying(m.key):
+            place = self.gazetteer.places[pid]
+            if place.precision is Precision.SITE and words & set(fold(place.name_en).split()):
+                return Cue(Precision.SITE.value, "", m.start, m.start)
+        return None
 
     # ------------------------------------------------------------ sentences
 

@@ -184,6 +184,16 @@ class Gazetteer:
         self.places.setdefault(place.id, place)
 
     def finish(self) -> Gazetteer:
+        # "Albukamal" and "Abu Kamal", "Tellabyad": a name run together is the same name. Its
+        # joined key is added when no other name has it (a town's own one-word name wins).
+        joined: dict[str, list[str]] = {}
+        for key, ids in self.names.items():
+            one = key.replace(" ", "")
+            if " " in key and len(one) >= NEAR_MIN_LETTERS and one not in self.stop_keys:
+                joined.setdefault(one, [])
+                joined[one] += [i for i in ids if i not in joined[one]]
+        for one, ids in joined.items():
+            self.names.setdefault(one, ids)
         automaton = ahocorasick.Automaton()
         for key in self.names:
             automaton.add_word(f" {key} ", key)
@@ -223,7 +233,7 @@ class Gazetteer:
         mentions: list[Mention] = []
         taken = -1
         for a, b, key in found:
-            if a <= taken or not self._plausible(toks, a, b, key):
+            if a <= taken or not self._plausible(toks, a, b, key) or _headed(text, toks, a):
                 continue
             taken = b
             mentions.append(self._mention(text, toks[a].start, toks[b].end, key, 100.0))
@@ -306,6 +316,23 @@ class Gazetteer:
                     actor_name=found in self.actor_keys,
                 )
         return None
+
+
+def _headed(text: str, toks: list[Token], a: int) -> bool:
+    """A name after a word that begins place names ("Umm Qamishli", "Tell Amuda"): another place.
+
+    Only the name's own last part is known; the whole is listed as not placed,
+    never read as the town its last word names.
+    """
+    if a == 0:
+        return False
+    head = toks[a - 1]
+    return (
+        head.text[:1].isupper()
+        and bool(head.folded)
+        and head.folded[-1] in PARTICLES
+        and text[head.end : toks[a].start] in (" ", "-")
+    )
 
 
 def build_gazetteer(

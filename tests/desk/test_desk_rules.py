@@ -478,3 +478,22 @@ def test_a_bad_form_names_its_file_and_field(tmp_path) -> None:
     (tmp_path / "desk" / "cues.json").write_text(bad, encoding="utf-8")
     with pytest.raises(TableError, match=r"cues\.json: forms\.unverified\[1\]\.then must be"):
         load_tables(tmp_path)
+
+
+def test_a_name_run_together_a_headed_name_and_a_naval_town(desk: Desk) -> None:
+    # "Albukamal" is "Abu Kamal" / "Al Bukamal" written as one word.
+    run_together = one(desk, "Russian troops left Albukamal on Monday.")
+    assert [p.id for p in run_together.places] == [
+        p.id for p in one(desk, "Russian troops left Abu Kamal on Monday.").places
+    ]
+    assert run_together.places
+    # "Umm Qamishli" is another place than Qamishli: not placed, never read as the town.
+    umm = drafts(desk, "Russian patrols reached Umm Qamishli on Monday.")
+    assert not [p for d in umm.drafts for p in d.places]
+    assert "Umm Qamishli" in [u.name for u in umm.unplaced]
+    # A sentence about ships at a town with a naval site in the data suggests the site.
+    ships = one(desk, "Two Russian frigates docked at Tartus on Monday.")
+    assert [(p.id, p.precision.value) for p in ships.places] == [("tartus_naval_facility", "site")]
+    assert [p.id for p in one(desk, "Russian engineers were seen in Tartus.").places] == [
+        "tartus_city"
+    ]
