@@ -175,6 +175,8 @@ class Tables:
     # Who an unnamed speaker is (cues.json "speaker_rules"; see cues.unnamed_speakers).
     speaker_rules: dict[str, list[str]] = field(default_factory=dict)
     speaker_after: list[str] = field(default_factory=list)  # "according to": who follows speaks
+    # The data region's government and the generic nouns for its forces ("government forces").
+    government: dict[str, list[str]] = field(default_factory=dict)
     referring: list[str] = field(default_factory=list)  # "the two frigates": the actor before
     # Cues of two parts with words between (cues.json "forms"; see compile_forms).
     forms: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -230,6 +232,9 @@ class Tables:
         for speaker in self.speakers:
             for name in speaker["aliases"]:
                 table.setdefault(name.casefold(), speaker["actor"])
+        for actor, nouns in self.government.items():
+            for noun in nouns:
+                table.setdefault(noun.casefold(), actor)
         return table
 
     @cached_property
@@ -324,10 +329,20 @@ def load_tables(data_dir: Path, actor_names: dict[str, list[str]] | None = None)
         speaker_rules=_rules(cues_path, "speaker_rules", cues.get("speaker_rules", {})),
         speaker_after=_strings(cues_path, "speaker_after", cues.get("speaker_after", [])),
         forms=_forms(cues_path, cues.get("forms", {})),
+        government=_government(actors_path, people.get("region_government")),
         referring=_strings(
             cues_path, "referring.openers", _object(cues, "referring").get("openers", [])
         ),
     )
+
+
+def _government(path: Path, value: Any) -> dict[str, list[str]]:
+    """``region_government``: {actor, nouns}, as actor id -> nouns; none when absent."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not isinstance(value.get("actor"), str):
+        raise TableError(f"{path}: region_government needs an 'actor' id and its 'nouns'")
+    return {value["actor"]: _strings(path, "region_government.nouns", value.get("nouns", []))}
 
 
 def _object(table: dict[str, Any], key: str) -> dict[str, Any]:
@@ -430,8 +445,19 @@ def find(tables: Tables, kind: str, text: str, start: int = 0, end: int | None =
 def actors_in(tables: Tables, text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """(actor id, start, end) of each actor name in ``text[start:end]``."""
     found = []
+    generic = {n.casefold() for nouns in tables.government.values() for n in nouns}
     for cue in find(tables, ACTOR_KIND, text, start, end):
-        actor = tables.actor_aliases.get(" ".join(cue.phrase.split()).casefold())
+        alias = " ".join(cue.phrase.split()).casefold()
+        actor = tables.actor_aliases.get(alias)
+        if actor and alias in generic:
+            # "Iraqi government forces": another country's word before them, not the region's.
+            word = re.search(r"([\w'’-]+)\s+$", text[max(0, cue.start - 30) : cue.start])
+            if (
+                word
+                and word.group(1)[:1].isupper()
+                and (tables.actor_aliases.get(word.group(1).casefold()) != actor)
+            ):
+                continue
         if actor:
             found.append((actor, cue.start, cue.end))
     return found

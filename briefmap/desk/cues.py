@@ -116,12 +116,21 @@ def read_status(
         if not speaker.named:
             # People by their role, whoever's they are ("SDF commanders"): not on the record.
             return StatusReading(ClaimStatus.REPORTED, verb, speaker)
-        if speaker.actor is not None or speaker.titled:
+        if speaker.actor is not None or speaker.titled or _on_record_form(tables, text, verb):
             # A named person by title or rank is an official on the record, whoever they serve.
             return StatusReading(ClaimStatus.STATED, verb, speaker, may_confirm=bool(official))
         # A named speaker who is not party to it (an analyst, a monitor): the outlet's report.
         return StatusReading(ClaimStatus.REPORTED, verb, speaker)
     return StatusReading(ClaimStatus.REPORTED, None, None)
+
+
+def _on_record_form(tables: Tables, text: str, verb: Cue) -> bool:
+    """A named person who told reporters, a briefing or an outlet by name speaks on the record."""
+    said = " ".join(text[verb.start : verb.start + 50].lower().split())
+    if any(said.startswith(f) for f in tables.speaker_rules.get("on_record", ())):
+        return True
+    told = re.match(r"told[ \t]+(?:the[ \t]+)?([A-Z][\w'’-]+)", text[verb.start : verb.start + 50])
+    return told is not None and told.group(1).casefold() not in tables.actor_aliases
 
 
 def off_record(tables: Tables, speaker: Speaker) -> bool:

@@ -372,7 +372,10 @@ class Desk:
                 dates = [
                     d for d in dates if not cue_words.day_of_saying(self.tables, text, lo, d[1])
                 ]
-                end_date = dates[0][0] if dates else None
+                # The day of the ending: the first date after its cue ("left Amuda on Tuesday"),
+                # else the nearest before it ("On Tuesday, ... left"), not another event's.
+                after = [d for d in dates if posture_cue is not None and d[1] >= posture_cue.end]
+                end_date = after[0][0] if after else (dates[-1][0] if dates else None)
             if kind == "elaboration":
                 speaker = None  # the gloss is the report's, not the speaker's
             claimant = self._claimant(text, status, cue, speaker, outlet, hi)

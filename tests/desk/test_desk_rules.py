@@ -497,3 +497,18 @@ def test_a_name_run_together_a_headed_name_and_a_naval_town(desk: Desk) -> None:
     assert [p.id for p in one(desk, "Russian engineers were seen in Tartus.").places] == [
         "tartus_city"
     ]
+
+
+def test_generic_forces_on_record_forms_and_the_end_days_own_date(desk: Desk) -> None:
+    # "Government forces": the region's government, unless another country's word stands before.
+    assert one(desk, "Government forces entered Amuda on Monday.").actors == ("syria",)
+    assert one(desk, "Iraqi government forces entered Qamishli on Monday.").actors == ()
+    # A named person who told reporters or an outlet by name is on the record.
+    for text in (
+        "Ahmad Karimi told reporters that Russian jets stayed at Khmeimim.",
+        "Ahmad Karimi told Interfax that Russian jets stayed at Khmeimim.",
+    ):
+        assert one(desk, text).status is ClaimStatus.STATED, text
+    # The end day is the ending's date, not another event's in the sentence.
+    d = one(desk, "Russian troops, who arrived on 3 May, left Amuda on Tuesday.")
+    assert (d.posture, d.end_date) == (Posture.FORMER, "2025-11-18")
