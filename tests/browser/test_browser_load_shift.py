@@ -255,8 +255,8 @@ def test_the_map_page_loads_without_shifting(load_at: Callable[[tuple], Load], s
     cls, window = cumulative_layout_shift(shifts)
     frame = [s for s in shifts if streamlit_frame_shift(s, sidebar_width)]
     print(
-        f"CLS at {size[0]}x{size[1]}: {cls:.3f}, of which Streamlit's frame taking the "
-        f"sidebar {sum(s['value'] for s in frame if s in window):.3f}"
+        f"CLS at {size[0]}x{size[1]}: {cls:.3f}, of which Streamlit's frame moving "
+        f"{sum(s['value'] for s in frame if s in window):.3f}"
     )
     # Streamlit's frame and the page's own shifts together.
     assert cls < GOOD_CLS, (
