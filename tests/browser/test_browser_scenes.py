@@ -5,8 +5,10 @@ scene 3's title wrapped into the map, and scene 3 spoke of Kobani, which lay
 outside its frame. At 1920x1080, 1280x720 and 390x844, for every shipped scene:
 each place the scene names lies inside the map, clear of the map's controls; the
 title's box does not meet the map's; every talking point and change is on the
-screen without scrolling (on a phone, under the map and reachable by scrolling).
-A generated briefing with a 120-character title keeps it above the map too. Home
+screen without scrolling (on a phone, under the map and reachable by scrolling);
+Previous and Next show their words whole. Beside the map each scene after the
+first is reached by Next, as a briefer does (framing after Next in the Map
+page's own view is test_browser_framing's). A generated briefing with a 120-character title keeps it above the map too. Home
 and End go to the first and the last scene.
 """
 
@@ -122,6 +124,19 @@ def _check_places_in_frame(
         assert 0 <= x <= viewport["width"] and 0 <= y <= viewport["height"], name
 
 
+def _check_steps_fit(app: BrowserPage, where: str) -> None:
+    """Previous and Next on screen, named in words that fit their buttons (not "◀ Pre")."""
+    for name in ("◀ Previous", "Next ▶"):
+        button = app.main.get_by_role("button", name=name)
+        expect(button).to_be_visible()
+        fits = button.evaluate(
+            """(b) => { const r = document.createRange(); r.selectNodeContents(b);
+                const t = r.getBoundingClientRect(), o = b.getBoundingClientRect();
+                return t.left >= o.left - 1 && t.right <= o.right + 1; }"""
+        )
+        assert fits, f"{where}: {name!r} is clipped"
+
+
 def _scene_text(app: BrowserPage, catalog: Any, scene: Any) -> list[Any]:
     """The list items of the scene's talking points and change list, found by their words."""
     items = [app.main.locator("li").filter(has_text=point[:60]) for point in scene.talking_points]
@@ -170,9 +185,16 @@ def test_every_scene_frames_what_it_names_and_shows_its_text(
     app: BrowserPage = open_page(app_server, viewport=_viewport(size))
     for number, scene in enumerate(briefing.scenes, start=1):
         where = f"scene {number} at {size}"
-        # Each scene opened as a clicker reaches it: a fresh page would not scroll.
-        app.goto(f"/?briefing={BRIEFING}&scene={number}&present=1")
+        if number > 1 and size in TEXT_BESIDE_THE_MAP:
+            # Beside the map, the briefer's way on: Next, a rerun of the page left unscrolled.
+            with app.rerun():
+                app.main.get_by_role("button", name="Next ▶").click()
+        else:
+            # On a phone the walk scrolls to the text under the map: each scene is
+            # opened afresh, as a clicker reaches it, at the top of the page.
+            app.goto(f"/?briefing={BRIEFING}&scene={number}&present=1")
         _on_scene(app, BRIEFING, number, total, len(scene.highlight))
+        _check_steps_fit(app, where)
         frame = _check_title_above_the_map(app, where)
         # What the scene highlights and what its text speaks of (read in tests/shipped.py).
         named = tuple(
