@@ -19,6 +19,7 @@ from pathlib import Path
 
 from briefmap.data.schema import Catalog, ClaimStatus, Posture, Precision
 from briefmap.desk import cues as cue_words
+from briefmap.desk.clauses import clauses as split_clauses
 from briefmap.desk.cues import Cue, Speaker, Tables, load_tables
 from briefmap.desk.dates import dates_in
 from briefmap.desk.gazetteer import (
@@ -319,7 +320,7 @@ class Desk:
         if reading.speaker is not None:
             self._speaker = reading.speaker  # named or not, "they said" next is them again
         no_comment = cue_words.find(self.tables, "no_comment", text, lo, hi)
-        clauses = self._clauses(text, lo, hi, reading.status, mentions)
+        clauses = split_clauses(self.tables, text, lo, hi, reading.status, mentions, self._filed)
         main_actors: tuple[str, ...] = ()
         out: list[Draft] = []
         for kind, a, b in clauses:
@@ -420,46 +421,6 @@ class Desk:
                 )
             )
         return out
-
-    def _clauses(
-        self, text: str, lo: int, hi: int, status: ClaimStatus, mentions: list[Mention]
-    ) -> list[tuple[str, int, int]]:
-        """The sentence whole, or its main clause and the gloss or background after it."""
-        cuts: list[tuple[int, str]] = []
-        if status is ClaimStatus.STATED:
-            cuts += [
-                (c.start, "elaboration")
-                for c in cue_words.find(self.tables, "clause_elaboration", text, lo, hi)[:1]
-            ]
-        if status is ClaimStatus.DENIED:
-            # "X dismissed the reports as baseless and said Y": the denial, then a statement.
-            cuts += [
-                (c.start, "statement")
-                for c in cue_words.find(self.tables, "clause_statement", text, lo, hi)[:1]
-            ]
-        cuts += [
-            (c.start, "background")
-            for c in cue_words.find(self.tables, "clause_background", text, lo, hi)[:1]
-        ]
-        # "Syrian troops moved in; Israeli forces had vacated": each side its own subject, its claim.
-        cuts += [
-            (c.start, "contrast")
-            for c in cue_words.find(self.tables, "clause_contrast", text, lo, hi)
-            if cue_words.actors_in(self.tables, text, lo, c.start)
-            and cue_words.actors_in(self.tables, text, c.end, hi)
-        ][:1]
-        cuts = sorted(
-            c for c in cuts if c[0] >= self._filed and any(c[0] <= m.start < hi for m in mentions)
-        )
-        if not cuts:
-            return [("sentence", lo, hi)]
-        spans, start, kind = [], lo, "main"
-        for at, what in cuts:
-            if at > start:
-                spans.append((kind, start, at))
-            start, kind = at, what
-        spans.append((kind, start, hi))
-        return spans
 
     def _claimant(
         self,

@@ -324,6 +324,15 @@ def test_a_bad_table_names_its_file(tmp_path: Path) -> None:
         load_tables(tmp_path)
 
 
+def test_a_bad_form_names_its_file_and_field(tmp_path: Path) -> None:
+    (tmp_path / "desk").mkdir()
+    (tmp_path / "desk" / "actors.json").write_text("{}", encoding="utf-8")
+    bad = '{"status": {}, "forms": {"unverified": [{"first": ["could not"], "then": "x"}]}}'
+    (tmp_path / "desk" / "cues.json").write_text(bad, encoding="utf-8")
+    with pytest.raises(TableError, match=r"cues\.json: forms\.unverified\[1\]\.then must be"):
+        load_tables(tmp_path)
+
+
 def test_a_data_folder_without_tables_uses_the_general_cues_and_its_actors(
     catalog: Catalog, tmp_path: Path
 ) -> None:

@@ -469,17 +469,6 @@ def test_page_chrome_is_not_the_report(desk: Desk) -> None:
     assert [[p.id for p in d.places] for d in made] == [["amuda"]]
 
 
-def test_a_bad_form_names_its_file_and_field(tmp_path) -> None:
-    from briefmap.desk.cues import TableError, load_tables
-
-    (tmp_path / "desk").mkdir()
-    (tmp_path / "desk" / "actors.json").write_text("{}", encoding="utf-8")
-    bad = '{"status": {}, "forms": {"unverified": [{"first": ["could not"], "then": "x"}]}}'
-    (tmp_path / "desk" / "cues.json").write_text(bad, encoding="utf-8")
-    with pytest.raises(TableError, match=r"cues\.json: forms\.unverified\[1\]\.then must be"):
-        load_tables(tmp_path)
-
-
 def test_a_name_run_together_a_headed_name_and_a_naval_town(desk: Desk) -> None:
     # "Albukamal" is "Abu Kamal" / "Al Bukamal" written as one word.
     run_together = one(desk, "Russian troops left Albukamal on Monday.")
@@ -512,3 +501,12 @@ def test_generic_forces_on_record_forms_and_the_end_days_own_date(desk: Desk) ->
     # The end day is the ending's date, not another event's in the sentence.
     d = one(desk, "Russian troops, who arrived on 3 May, left Amuda on Tuesday.")
     assert (d.posture, d.end_date) == (Posture.FORMER, "2025-11-18")
+
+
+def test_and_before_a_new_subject_makes_two_claims(desk: Desk) -> None:
+    made = drafts(desk, "Russian troops left Amuda and Syrian units moved into Qamishli.").drafts
+    assert [([p.id for p in d.places], d.actors, d.posture) for d in made] == [
+        (["amuda"], ("russia",), Posture.FORMER),
+        (["qamishli"], ("syria",), Posture.CURRENT),
+    ]
+    assert len(drafts(desk, "Russian and Syrian troops entered Amuda and Qamishli.").drafts) == 1
