@@ -66,6 +66,9 @@ SAME_TOWN_DEGREES = 0.2  # a GeoNames town this close to a catalog place of one 
 PARTICLES = frozenset(
     ["tell", "tel", "tal", "tall", "ain", "ayn", "deir", "dayr", "beit", "bayt", "kafr", "kfar", "jabal", "jebel", "khan", "ras", "abu", "umm", "bab", "wadi", "bir", "sheikh", "shaykh", "qasr", "nahr", "marj", "hay"]
 )  # fmt: skip
+# A city abroad this large keeps its Latin alternates ("Bagdad", "Mossul", "Aintab"): its
+# exonyms are in use; a smaller town abroad is named by its own name only.
+ALTERNATES_ABROAD_PEOPLE = 100_000
 NEAR_CUTOFF = 88.0  # rapidfuzz ratio of near-miss keys, 0-100
 # The focus country (Scope.focus_country) is the one the data is about: the
 # catalog's places count as its. A near miss reads a name as a place of the
@@ -370,12 +373,17 @@ def build_gazetteer(
             for name in place.search_names():
                 catalog_keys.setdefault(fold(name), []).append(place.id)
     if with_geonames:
-        for gid, name, lat, lon, country, names, _people in _geonames_rows(scope):
+        for gid, name, lat, lon, country, names, people in _geonames_rows(scope):
             same = _same_place(catalog, catalog_keys, names, float(lon), float(lat))  # type: ignore[arg-type]
             if same is not None:
                 # The catalog's own town: GeoNames adds its other spellings ("Kamishlie", "Qameshli").
                 gaz.add(entries[same], names, trusted=False)  # type: ignore[arg-type]
                 continue
+            small = not isinstance(people, int) or people < ALTERNATES_ABROAD_PEOPLE
+            if scope.focus_country and country != scope.focus_country and small:
+                # Abroad, a town by its own name (and its Arabic or Russian spelling) only: a name
+                # here that is just one of its Latin alternates is more often a local village.
+                names = [n for n in names if not n.isascii() or fold(n) == fold(str(name))]  # type: ignore[union-attr]
             entry = GazetteerPlace(
                 id=f"{GEONAMES_PREFIX}{gid}",
                 name_en=str(name),

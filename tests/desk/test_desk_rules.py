@@ -510,3 +510,12 @@ def test_and_before_a_new_subject_makes_two_claims(desk: Desk) -> None:
         (["qamishli"], ("syria",), Posture.CURRENT),
     ]
     assert len(drafts(desk, "Russian and Syrian troops entered Amuda and Qamishli.").drafts) == 1
+
+
+def test_a_town_abroad_is_named_by_its_own_name_not_an_alternate(desk: Desk) -> None:
+    # "Hamidiye" is only a Latin alternate of Ceyhan (Turkey): not placed, never pinned there.
+    report = drafts(desk, "Russian patrols reached Hamidiye on Monday.")
+    assert not [p for d in report.drafts for p in d.places]
+    assert "Hamidiye" in [u.name for u in report.unplaced]
+    # A large city's exonyms stay ("Bagdad" is Baghdad).
+    assert [p.id for p in one(desk, "Russian jets struck near Bagdad.").places] == ["gn-98182"]
