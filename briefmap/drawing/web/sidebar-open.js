@@ -58,6 +58,8 @@
         var sidebar = document.querySelector(names.sidebar);
         if (!sidebar) { return; }
         new MutationObserver(open).observe(sidebar, {attributes: true, attributeFilter: [names.collapsed]});
+        // And a window widened past a phone's opens it, as Streamlit's own "auto" does.
+        window.addEventListener("resize", open);
         // The content's room follows the sidebar's width when the reader drags its edge.
         var width = function () {
             var px = parseFloat(sidebar.style.width);
