@@ -106,7 +106,11 @@ def read_status(
                 return StatusReading(ClaimStatus.UNVERIFIED, verb, speaker)
             on_record = speaker.named and (speaker.actor is not None or speaker.titled)
             return StatusReading(
-                ClaimStatus.STATED if on_record else ClaimStatus.REPORTED, verb, speaker
+                ClaimStatus.STATED if on_record else ClaimStatus.REPORTED,
+                verb,
+                speaker,
+                # "according to a statement from the ministry": its written record.
+                may_confirm=on_record and bool(live("official_record")),
             )
     official = live("official_record")
     for verb in [*live(ClaimStatus.STATED.value), *official]:

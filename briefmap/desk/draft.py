@@ -332,6 +332,7 @@ class Desk:
                 actor
                 for actor, s, e in cue_words.actors_in(self.tables, text, a, b)
                 if not any(ps <= s < pe for ps, pe in named_places)  # "southern France" is a place
+                and s >= self._filed  # "DAMASCUS, Feb 5 (Agency) -": where it was filed, no actor
             ]
             actors += [
                 self.tables.actor_aliases[m.surface.casefold()]

@@ -329,6 +329,10 @@ def test_a_title_before_a_name_puts_the_speaker_on_the_record(desk: Desk, text: 
             "A readout from the Kremlin said Russian military police stayed at Qamishli airport.",
             ClaimStatus.CONFIRMED,
         ),
+        (
+            "Russian units left Amuda, according to a statement from Russia's defence ministry.",
+            ClaimStatus.CONFIRMED,
+        ),
         # Spoken, or about another party's forces: stated.
         ("The Kremlin told reporters Russian aircraft remained at Khmeimim.", ClaimStatus.STATED),
         (
@@ -368,6 +372,7 @@ def test_a_hedge_anywhere_in_the_sentence_is_the_lowest_rung(desk: Desk, text: s
         "Local bloggers said Russian patrols were back in Kobani.",
         "Residents said Russian soldiers were at Qamishli airport.",
         "Russian engineers were at Tartus port, according to a social media account.",
+        "A pro-Russian page posted that Russian jets were at Khmeimim.",
     ],
 )
 def test_speakers_off_the_record_are_unverified(desk: Desk, text: str) -> None:
@@ -444,6 +449,8 @@ def test_two_clauses_with_their_own_actors_are_two_claims(desk: Desk) -> None:
 def test_a_dateline_with_the_outlet_in_brackets_is_where_it_was_filed(desk: Desk) -> None:
     d = one(desk, "QAMISHLI (Agency) \u2014 Russian troops remained at Amuda, the SDF said.")
     assert [p.id for p in d.places] == ["amuda"]
+    d = one(desk, "DAMASCUS, Feb 5 (Agency) - Russian troops remained at Amuda, the SDF said.")
+    assert ([p.id for p in d.places], d.actors) == (["amuda"], ("sdf", "russia"))
 
 
 def test_a_noun_phrase_referring_back_takes_the_actor_before(desk: Desk) -> None:
