@@ -12,6 +12,11 @@ page-wide rules (one main landmark, an h1, content inside landmarks, heading
 order) judge the map frame as the part of the page a reader meets, inside
 Streamlit's main landmark and under the page's h1, not as a page of its own.
 
+The walk through the scenes (Next by Next, on the Map page) also checks what
+each scene must show at that size: its highlighted places inside the map and
+clear of the legend, Previous and Next whole (``scene_framing_support``; it was
+test_browser_framing's walk of its own).
+
 A run fails on any violation of impact serious or critical, and on the rules
 issue 13 found broken even where axe rates them moderate. A failure lists each
 violation's rule, impact, target (``iframe >>> selector`` inside the map) and
@@ -27,6 +32,7 @@ from typing import Any
 import pytest
 from browser_support import MAP_IFRAME, BrowserPage, expect, wait_for_query
 from needs import AXE_HINT, missing_tool
+from scene_framing_support import assert_highlights_framed, assert_steps_fit
 
 from briefmap.data.loader import load_catalog
 from briefmap.engine.briefings import load_briefings
@@ -217,7 +223,11 @@ def test_no_serious_or_critical_axe_violations_in_any_scene(
             has_text=f"scene {number} of {total}:"
         )
         expect(line).to_have_count(1)
-        _assert_no_violations(app, axe_source, True, f"scene {number} at {size}")
+        where = f"scene {number} at {size}"
+        # The same walk checks the scene's framing, so the scenes are stepped through once.
+        assert_highlights_framed(app, where)
+        assert_steps_fit(app, where)
+        _assert_no_violations(app, axe_source, True, where)
 
 
 def test_the_check_sees_the_page_and_the_map_frame(

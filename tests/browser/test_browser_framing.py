@@ -3,7 +3,9 @@
 At 1920x1080, 1280x720 (a shared screen) and 390x844 (a phone): the shown
 places lie inside the map and none under the legend; a link made at one size
 frames the same places at another; a click on each marker, or Enter on a
-focused one, opens that place's claim card.
+focused one, opens that place's claim card. Each scene's highlighted places
+inside the map and clear of the legend: checked on test_browser_accessibility's
+walk through the scenes at these sizes (``scene_framing_support``).
 """
 
 from __future__ import annotations
@@ -22,28 +24,10 @@ from browser_support import (
     query_of,
     wait_for_query,
 )
+from scene_framing_support import IN_VIEW_JS
 
 GEODATA = Path(__file__).resolve().parents[2] / "geodata"
 SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720), "390x844": (390, 844)}
-
-# Each element matching a selector (markers, highlight rings): its place (a
-# marker's), whether it lies inside the map and whether it touches the legend.
-IN_VIEW_JS = """(selector) => {
-    const box = map.getContainer().getBoundingClientRect();
-    const legend = document.querySelector('.bm-legend');
-    const key = legend ? legend.getBoundingClientRect() : null;
-    return [...document.querySelectorAll(selector)].map((el) => {
-        const r = el.getBoundingClientRect();
-        const named = el.querySelector('[data-place]');
-        return {
-            place: named ? named.getAttribute('data-place') : null,
-            inside: r.left >= box.left - 1 && r.right <= box.right + 1
-                && r.top >= box.top - 1 && r.bottom <= box.bottom + 1,
-            underLegend: !!key && !(r.right <= key.left || r.left >= key.right
-                || r.bottom <= key.top || r.top >= key.bottom),
-        };
-    });
-}"""
 
 
 def _viewport(size: str) -> dict[str, int]:
@@ -241,42 +225,3 @@ def _open_by(app: BrowserPage, place_id: str, how: str) -> None:
     expect(card.get_by_role("combobox", name="Claim card")).to_have_value(name, timeout=WAIT_MS)
     # The click closed the tooltip rather than leaving it up over the map.
     expect(app.map().locator(".leaflet-tooltip")).to_have_count(0)
-
-
-# The Map page's own view only: presentation view has no legend on the map, and
-# its every scene, reached by Next, is framed (each place it names, with a margin,
-# under no control) with Previous and Next whole in test_browser_scenes at these
-# sizes and on a phone.
-@pytest.mark.parametrize("size", ["1280x720", "390x844"])
-def test_each_scene_frames_its_highlighted_places_clear_of_the_legend(
-    open_page: Any, app_server: Any, size: str
-) -> None:
-    briefing = "moscow-meeting"
-    app = open_page(app_server, viewport=_viewport(size))
-    app.goto(f"/?briefing={briefing}&scene=1")
-    number = 1
-    while True:
-        wait_for_query(app, {"briefing": briefing, "scene": str(number)})
-        app.map()
-        app.settle()
-        app.wait_view_settled()  # framed what the scene asked for, not mid-move
-        rings = app.map_frame().evaluate(IN_VIEW_JS, ".bm-highlight")
-        assert rings, f"scene {number} highlights nothing"
-        assert all(r["inside"] for r in rings), f"scene {number} at {size}: {rings}"
-        assert not any(r["underLegend"] for r in rings), f"scene {number} at {size}: {rings}"
-        forward = app.main.get_by_role("button", name="Next ▶")
-        back = app.main.get_by_role("button", name="◀ Previous")
-        for button in (back, forward):
-            expect(button).to_be_visible()
-            # Named in words, and the words fit the button (not "◀ Pre").
-            fits = button.evaluate(
-                """(b) => { const r = document.createRange(); r.selectNodeContents(b);
-                    const t = r.getBoundingClientRect(), o = b.getBoundingClientRect();
-                    return t.left >= o.left - 1 && t.right <= o.right + 1; }"""
-            )
-            assert fits, f"{button} is clipped at {size}"
-        if forward.is_disabled():
-            break
-        forward.click()
-        number += 1
-    assert number >= 3

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from browser_support import MAP_IFRAME, BrowserPage, expect, serving, wait_for_query
+from scene_framing_support import assert_steps_fit
 from shipped import SCENE_BACKDROPS, SCENE_SUBJECTS
 
 from briefmap.data.loader import load_catalog
@@ -124,19 +125,6 @@ def _check_places_in_frame(
         assert 0 <= x <= viewport["width"] and 0 <= y <= viewport["height"], name
 
 
-def _check_steps_fit(app: BrowserPage, where: str) -> None:
-    """Previous and Next on screen, named in words that fit their buttons (not "◀ Pre")."""
-    for name in ("◀ Previous", "Next ▶"):
-        button = app.main.get_by_role("button", name=name)
-        expect(button).to_be_visible()
-        fits = button.evaluate(
-            """(b) => { const r = document.createRange(); r.selectNodeContents(b);
-                const t = r.getBoundingClientRect(), o = b.getBoundingClientRect();
-                return t.left >= o.left - 1 && t.right <= o.right + 1; }"""
-        )
-        assert fits, f"{where}: {name!r} is clipped"
-
-
 def _scene_text(app: BrowserPage, catalog: Any, scene: Any) -> list[Any]:
     """The list items of the scene's talking points and change list, found by their words."""
     items = [app.main.locator("li").filter(has_text=point[:60]) for point in scene.talking_points]
@@ -194,7 +182,7 @@ def test_every_scene_frames_what_it_names_and_shows_its_text(
             # opened afresh, as a clicker reaches it, at the top of the page.
             app.goto(f"/?briefing={BRIEFING}&scene={number}&present=1")
         _on_scene(app, BRIEFING, number, total, len(scene.highlight))
-        _check_steps_fit(app, where)
+        assert_steps_fit(app, where)
         frame = _check_title_above_the_map(app, where)
         # What the scene highlights and what its text speaks of (read in tests/shipped.py).
         named = tuple(
