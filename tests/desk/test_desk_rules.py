@@ -415,6 +415,7 @@ def test_a_party_in_its_own_voice_states(
         ("Russian engineers will repair the runway at Qamishli airport.", Posture.PROPOSED),
         ("Russia has no plans to withdraw from Khmeimim, the Kremlin said.", Posture.CURRENT),
         ("Russia does not intend to leave Tartus, the Kremlin said.", Posture.CURRENT),
+        ("Asked to comment, the Kremlin said Russian troops remained in Tartus.", Posture.CURRENT),
         ("Russian units pulled their last patrols out of Amuda on Tuesday.", Posture.FORMER),
         ("Russian military police stopped patrolling Kobani in October.", Posture.FORMER),
         ("Russian ships sailed from Tartus in May and have not come back.", Posture.FORMER),
