@@ -10,14 +10,11 @@ the map's key is a strip under the map, not a legend over it.
 
 from __future__ import annotations
 
-import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import MAP_IFRAME, BrowserPage, expect, serving
+from browser_support import MAP_IFRAME, BrowserPage, expect
 
 from briefmap.screenshots import AppServer
 
@@ -29,9 +26,6 @@ SIZES = [(1280, 720), (1920, 1080)]
 SIZE_IDS = ["720p", "1080p"]
 PHONE = (390, 844)
 FOOTER = ("Fit map", "Copy link", "Export")
-# A data set's own title and subtitle, long enough to wrap onto three lines or more at 1280 px.
-LONG_TITLE = "Russian, Syrian, Israeli and Kurdish positions " * 3
-LONG_SUBTITLE = "Every place reported around the Moscow meeting, with its sources. " * 3
 
 # Every element inside a button whose text overflows its box ("Fit map to sh…").
 CUT_TEXT = """button => [button, ...button.querySelectorAll('*')]
@@ -66,21 +60,6 @@ def _on_screen(box: dict[str, float], size: tuple) -> bool:
 def _footer_button(app: BrowserPage, name: str) -> Any:
     # Visible ones only: Streamlit keeps a hidden copy of a button with help text.
     return app.main.locator("button:visible").filter(has_text=name).first
-
-
-@pytest.fixture(scope="module")
-def long_title_server(
-    chromium_path: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AppServer]:
-    """The app on a copy of the data whose title and subtitle wrap onto several lines."""
-    data = tmp_path_factory.mktemp("long-title") / "geodata"
-    shutil.copytree(GEODATA, data)
-    meta_path = data / "briefmap.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta.update(title=LONG_TITLE.strip(), subtitle=LONG_SUBTITLE.strip())
-    meta_path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    with serving(tmp_path_factory, "long-title", data) as server:
-        yield server
 
 
 def _assert_nothing_cut(app: BrowserPage, names: list[str], size: tuple) -> None:

@@ -14,14 +14,13 @@ and End go to the first and the last scene.
 
 from __future__ import annotations
 
-import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import MAP_IFRAME, BrowserPage, expect, serving, wait_for_query
+from browser_support import MAP_IFRAME, BrowserPage, expect, wait_for_query
+from long_title_support import BRIEFING as LONG_BRIEFING
+from long_title_support import SCENE_TITLE
 from scene_framing_support import assert_steps_fit
 from shipped import SCENE_BACKDROPS, SCENE_SUBJECTS
 
@@ -39,7 +38,6 @@ TEXT_BESIDE_THE_MAP = {"1920x1080", "1280x720"}
 READABLE_PX = 16
 # A place's centre at least this far inside the map's edges (a highlight ring's radius).
 MARGIN_PX = 22
-LONG_TITLE = ("A scene whose title runs on: " + "the long way round the northern front, " * 3)[:120]
 TITLE = ".st-key-bm-present-head h4"
 
 # For each place id: its centre in the map's frame (container pixels), its box
@@ -236,37 +234,16 @@ def test_home_and_end_go_to_the_first_and_the_last_scene(
 # ------------------------------------------------------------ a generated briefing
 
 
-@pytest.fixture(scope="module")
-def long_title_server(
-    chromium_path: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AppServer]:
-    """The app on a copy of the data with a briefing whose scene has a 120-character title."""
-    data = tmp_path_factory.mktemp("long-title") / "geodata"
-    shutil.copytree(GEODATA, data)
-    scenes = [
-        {
-            "title": LONG_TITLE,
-            "talking_points": ["A first point.", "A second point, a little longer than the first."],
-            "highlight": ["kobani", "qamishli_airport"],
-        },
-        {"title": "Short", "talking_points": ["One."], "highlight": ["tartus_naval_facility"]},
-    ]
-    briefing = {"id": "long-title", "title": "A generated briefing", "scenes": scenes}
-    (data / "briefings" / "long-title.json").write_text(json.dumps(briefing), encoding="utf-8")
-    with serving(tmp_path_factory, "long-title", data) as server:
-        yield server
-
-
 @pytest.mark.parametrize("size", list(SIZES))
 def test_a_long_title_wraps_above_the_map(
     open_page: Any, long_title_server: AppServer, size: str
 ) -> None:
-    assert len(LONG_TITLE) == 120
+    assert len(SCENE_TITLE) == 120
     app: BrowserPage = open_page(long_title_server, viewport=_viewport(size))
-    app.goto("/?briefing=long-title&scene=1&present=1")
-    _on_scene(app, "long-title", 1, 2, 2)
+    app.goto(f"/?briefing={LONG_BRIEFING}&scene=1&present=1")
+    _on_scene(app, LONG_BRIEFING, 1, 2, 2)
     title = app.main.locator(TITLE)
-    expect(title).to_contain_text(LONG_TITLE.strip())
+    expect(title).to_contain_text(SCENE_TITLE.strip())
     lines = title.evaluate(
         """h => { const r = document.createRange(); r.selectNodeContents(h);
             return new Set([...r.getClientRects()].map(c => Math.round(c.bottom))).size; }"""
