@@ -1,6 +1,8 @@
 """Browser fixtures: the app under ``streamlit run``, Debian's Chromium, offline pages.
 
 - ``app_server`` (session): the app on a free port with the real data.
+- ``long_title_server`` (session, started only if asked for): the app on a copy
+  of the data with a long title, subtitle and scene title (``long_title_support``).
 - ``payload_server`` (session, started only if asked for): the app on a copy of
   the data whose text fields carry script payloads.
 - ``open_page(server)``: a fresh page (so a fresh Streamlit session) in the
@@ -29,6 +31,7 @@ from typing import Any
 
 import pytest
 from browser_support import BrowserPage, serving, write_payload_data
+from long_title_support import write_long_title_data
 from needs import missing_browser_stack
 
 from briefmap.screenshots import (
@@ -220,6 +223,16 @@ def fresh_server(
 ) -> Iterator[AppServer]:
     """A server of its own, for a test that must be its first session."""
     with serving(tmp_path_factory, "fresh", GEODATA) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def long_title_server(
+    chromium_path: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    """The app on a copy of the data with long titles (``long_title_support``), started once."""
+    data = write_long_title_data(GEODATA, tmp_path_factory.mktemp("long-title") / "geodata")
+    with serving(tmp_path_factory, "long-title", data) as server:
         yield server
 
 
