@@ -8,11 +8,19 @@ measures:
 
 - ``offline``: bench/browser.py's offline page (the component's work, no
   Streamlit), the canvas renderer with the tape inlined, played at one year a
-  second from the first day: the frames drawn a second (``frames / s``, each a
-  different day), and the mean and the 95th percentile of the time a frame
-  takes to compute and draw (``__bmPlaybackStats``, the frame's own clock);
-- ``app``: the real app on that data (the tape fetched as a file), played the
-  same way in its map's frame, with the server's CPU time (user + system, from
+  second from the first day, twice in the same page: ``naive``, every point of
+  the day drawn as a circle path (the frame's drawing before 8 December 2026),
+  then ``shipped``, crowded areas as boxes as the canvas draws them at rest and
+  the other points stamped from a sprite per style. For each: the frames drawn
+  a second (each a different day), the time between two frames on screen
+  (``frame_ms``: median and 95th percentile, the animation frames' own clock:
+  script, raster and paint), and the script's part (``__bmPlaybackStats``);
+  the ratio of the two;
+- ``app``: the real app on that data, restarted once its data's cache is
+  written (as a deploy is): the first map's time from the page's navigation
+  to its points drawn and painted, and to the tape arrived in its frame (built
+  by then after the map, ``briefmap/app/playback.py``); then played the same way
+  in its map's frame, with the server's CPU time (user + system, from
   ``/proc/<pid>/stat``) over the seconds it plays: the server should be idle.
 """
 
@@ -35,17 +43,24 @@ from briefmap.data.loader import load_catalog
 from briefmap.drawing import bulk, mapping
 from briefmap.drawing.playback import tape_json
 from briefmap.engine.query import ClaimFilter
-from briefmap.screenshots import CHROMIUM_ARGS, MAP_FRAME_URL_PART, chromium_executable, running_app
+from briefmap.screenshots import (
+    CHROMIUM_ARGS,
+    MAP_FRAME_URL_PART,
+    chromium_executable,
+    running_app,
+    wait_for_map,
+)
 
 VIEWPORT = {"width": 1280, "height": 800}
 UPGRADE = {"confirmed": "reported", "stated": "reported", "reported": "unverified"}
 
 # Plays from the first day at `speed` days a second for `seconds`; resolves with
 # the frames drawn, the time each took (the frame's own clock) and the seconds.
-PLAY = """async ([seconds, speed]) => {
+PLAY = """async ([seconds, speed, arcs]) => {
   const S = window.map.__bmPlayback, stats = window.__bmPlaybackStats;
-  const times = [];
+  const times = [], shown = [];
   let last = stats.frames;
+  if (S.naive) { S.naive(arcs); }
   S.speed(speed);
   // The first day (clamped to the span), timed apart: the first frame off the
   // server's day also hides the server's layers, which the browser lays out again.
@@ -58,13 +73,17 @@ PLAY = """async ([seconds, speed]) => {
   S.start();
   await new Promise((res) => {
     function look() {
-      if (stats.frames !== last) { times.push(stats.last); last = stats.frames; }
+      if (stats.frames !== last) { times.push(stats.last); shown.push(performance.now()); last = stats.frames; }
       if (performance.now() - started >= seconds * 1000) { res(); return; }
       requestAnimationFrame(look);
     }
     requestAnimationFrame(look);
   });
   S.pause();
+  if (S.naive) { S.naive(false); }
+  // Between two frames drawn: each was drawn in an animation frame, so this is
+  // the time a frame took on screen, raster and paint included.
+  const between = shown.slice(1).map((t, i) => t - shown[i]);
   // The rewind alone, the same days both ways: a frame computed afresh from every
   // claim (playback.js frame) against the cursor stepped from the day before.
   const P = window.__briefmapPlayback, t = S.tape(), step = Math.max(1, Math.round(speed / 60));
@@ -79,7 +98,7 @@ PLAY = """async ([seconds, speed]) => {
   days.forEach((d) => cur.to(d));
   const stepped = (performance.now() - at) / days.length;
   return {frames: stats.frames - frames0, seconds: (performance.now() - started) / 1000, times,
-    first, naive, stepped, step};
+    between, first, naive, stepped, step};
 }"""
 
 
@@ -116,12 +135,19 @@ def with_histories(data: Path, share: float = 0.8, seed: int = 29) -> int:
     return given
 
 
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values) or [0.0]
+    return ordered[int(0.95 * (len(ordered) - 1))]
+
+
 def _summary(res: dict[str, Any]) -> dict[str, float]:
-    times = sorted(res["times"]) or [0.0]
+    times, between = res["times"] or [0.0], res["between"] or [0.0]
     return {
         "frames_per_s": res["frames"] / res["seconds"],
-        "frame_ms_mean": statistics.fmean(times),
-        "frame_ms_p95": times[int(0.95 * (len(times) - 1))],
+        "frame_ms_median": statistics.median(between),
+        "frame_ms_p95": _p95(between),
+        "script_ms_mean": statistics.fmean(times),
+        "script_ms_p95": _p95(times),
         "frames": res["frames"],
         "first_frame_ms": res["first"],
         # The rewind alone over the same days, a frame's step apart at this speed.
@@ -152,10 +178,18 @@ def measure_offline(data: Path, chromium: str, seconds: float) -> dict[str, Any]
             page.goto(page_file.as_uri())
             page.wait_for_function("window.__bmDone === true", timeout=300_000)
             page.wait_for_function("() => !!(window.map && window.map.__bmPlayback)")
-            res = page.evaluate(PLAY, [seconds, 365.25])
+            naive = _summary(page.evaluate(PLAY, [seconds, 365.25, True]))
+            shipped = _summary(page.evaluate(PLAY, [seconds, 365.25, False]))
         finally:
             browser.close()
-    return {"tape_s": tape_s, "tape_mb": len(tape) / 1e6, **_summary(res)}
+    return {
+        "tape_s": tape_s,
+        "tape_mb": len(tape) / 1e6,
+        "naive": naive,
+        "shipped": shipped,
+        "fps_ratio": shipped["frames_per_s"] / max(naive["frames_per_s"], 1e-9),
+        "frame_ms_ratio": naive["frame_ms_median"] / max(shipped["frame_ms_median"], 1e-9),
+    }
 
 
 def _cpu_s(pid: int) -> float:
@@ -163,35 +197,78 @@ def _cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure_app(data: Path, chromium: str, seconds: float) -> dict[str, Any]:
+# An init script: in the map's frame, when the tape came (the player exists), in the page's clock.
+TAPE_WATCH = """(() => {
+  if (window.parent === window) return;
+  const look = () => {
+    if (!(window.map && window.map.__bmPlayback)) { setTimeout(look, 20); return; }
+    window.__bmTapeAt = performance.now() + performance.timeOrigin - window.parent.performance.timeOrigin;
+  };
+  look();
+})()"""
+
+
+def measure_app(data: Path, chromium: str, seconds: float, play: bool = True) -> dict[str, Any]:
+    """The first map's time on a restarted server, the tape's, and the app played (``play``)."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw, running_app(data_dir=data, timeout=900) as server:
-        browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
-        try:
-            page = browser.new_page(viewport=VIEWPORT)
-            page.goto(server.url, timeout=600_000)
-            page.wait_for_selector(f'iframe[src*="{MAP_FRAME_URL_PART}"]', timeout=600_000)
-            frame = next(f for f in page.frames if MAP_FRAME_URL_PART in f.url)
-            frame.wait_for_function(
-                "() => !!(window.map && window.map.__bmPlayback)", timeout=600_000
+    from bench.app_browser import OFFLINE_ARGS, POINTS_DRAWN, TIMEOUT_MS, watch, watched
+    from briefmap.engine.stored import CACHE_ENV
+
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="briefmap-playback-cache-") as cache:
+        env = {CACHE_ENV: cache}
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=chromium, args=[*CHROMIUM_ARGS, *OFFLINE_ARGS]
             )
-            page.wait_for_timeout(3000)  # the view's first report and its rerun
-            before, wall = _cpu_s(server.process.pid), time.perf_counter()
-            res = frame.evaluate(PLAY, [seconds, 365.25])
-            cpu = _cpu_s(server.process.pid) - before
-            wall = time.perf_counter() - wall
-        finally:
-            browser.close()
-    return {**_summary(res), "server_cpu_s": cpu, "server_cpu_share": cpu / wall}
+            try:
+                # The data's cache written by one server; the next starts from it.
+                with running_app(data_dir=data, extra_env=env, timeout=900) as server:
+                    page = browser.new_page(viewport=VIEWPORT)
+                    watch(page, POINTS_DRAWN)
+                    page.goto(server.url, wait_until="commit", timeout=TIMEOUT_MS)
+                    wait_for_map(page, timeout_ms=TIMEOUT_MS)
+                    frame = next(f for f in page.frames if MAP_FRAME_URL_PART in f.url)
+                    watched(page, frame)
+                    page.close()
+                with running_app(data_dir=data, extra_env=env, timeout=900) as server:
+                    page = browser.new_page(viewport=VIEWPORT)
+                    watch(page, POINTS_DRAWN)
+                    page.add_init_script(TAPE_WATCH)
+                    page.goto(server.url, wait_until="commit", timeout=TIMEOUT_MS)
+                    wait_for_map(page, timeout_ms=TIMEOUT_MS)
+                    frame = next(f for f in page.frames if MAP_FRAME_URL_PART in f.url)
+                    out["first_map_drawn_s"] = watched(page, frame)["drawn"] / 1000
+                    frame.wait_for_function(
+                        "() => window.__bmTapeAt !== undefined", timeout=TIMEOUT_MS
+                    )
+                    out["tape_in_frame_s"] = frame.evaluate("() => window.__bmTapeAt") / 1000
+                    if play:
+                        page.wait_for_timeout(3000)  # the view's first report and its rerun
+                        before, wall = _cpu_s(server.process.pid), time.perf_counter()
+                        res = frame.evaluate(PLAY, [seconds, 365.25, False])
+                        cpu = _cpu_s(server.process.pid) - before
+                        wall = time.perf_counter() - wall
+                        out |= {
+                            **_summary(res),
+                            "server_cpu_s": cpu,
+                            "server_cpu_share": cpu / wall,
+                        }
+            finally:
+                browser.close()
+    return out
 
 
-def main(claims: int, seconds: float, app: bool) -> dict[str, Any]:
+def main(claims: int, seconds: float, app: bool, data: Path | None = None) -> dict[str, Any]:
     chromium = chromium_executable()
     with tempfile.TemporaryDirectory(prefix="briefmap-playback-") as tmp:
-        data = Path(tmp) / "data"
-        generate(data, claims)
-        given = with_histories(data)
+        if data is None:
+            data = Path(tmp) / "data"
+            generate(data, claims)
+            given = with_histories(data)
+        else:  # a folder written by an earlier run (--data), histories given
+            given = -1
         out: dict[str, Any] = {"claims": claims, "histories_given": given}
         out["offline"] = measure_offline(data, chromium, seconds)
         if app:
@@ -204,5 +281,10 @@ if __name__ == "__main__":
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--no-app", action="store_true")
+    parser.add_argument("--app-only", action="store_true", help="the first map and the tape only")
+    parser.add_argument("--data", type=Path, help="data written by bench.synth and with_histories")
     args = parser.parse_args()
-    print(json.dumps(main(args.claims, args.seconds, not args.no_app), indent=2))
+    if args.app_only:
+        print(json.dumps(measure_app(args.data, chromium_executable(), 0, play=False), indent=2))
+    else:
+        print(json.dumps(main(args.claims, args.seconds, not args.no_app, args.data), indent=2))

@@ -51,10 +51,10 @@ def test_the_first_map_gets_the_tapes_url_before_the_tape_is_built(
     catalog, files, claim_filter = _catalog(large), LayerFiles(tmp_path / "layers"), ClaimFilter()
     release, calls = threading.Event(), []
 
-    def slow_tape(catalog: Catalog, claim_filter: ClaimFilter) -> str:
-        calls.append(threading.current_thread().name)
+    def slow_tape(catalog: Catalog, claim_filter: ClaimFilter, *, breathe: bool = False) -> str:
+        calls.append((threading.current_thread().name, breathe))
         release.wait(10)  # the map must not wait for this
-        return tape_json(catalog, claim_filter)
+        return tape_json(catalog, claim_filter, breathe=breathe)
 
     monkeypatch.setattr(playback, "tape_json", slow_tape)
     selection = catalog.index.select(claim_filter)
@@ -63,13 +63,17 @@ def test_the_first_map_gets_the_tapes_url_before_the_tape_is_built(
     assert href is not None and href.startswith(files.url_base + "/tape-")
     name = href.rsplit("/", 1)[1]
     assert not (files.folder / name).exists()
-    # A second run meanwhile (another session) starts no second build.
+    # A second run meanwhile (another session) asks for no second build.
     assert playback.tape_and_href(catalog, catalog, selection, claim_filter, files) == (tape, href)
+    # Started once the map is sent, not while its run makes it (one interpreter lock).
+    assert calls == [] and _builder(catalog).ident is None
+    playback.start_tape_builds()
     release.set()
     _builder(catalog).join(60)
-    assert calls == ["briefmap-playback-tape"]
-    written = json.loads(gzip.decompress((files.folder / name).read_bytes()))
-    assert written == json.loads(tape_json(catalog, claim_filter))
+    # Built in its thread, letting go of the interpreter lock now and then; the same text.
+    assert calls == [("briefmap-playback-tape", True)]
+    written = gzip.decompress((files.folder / name).read_bytes()).decode("utf-8")
+    assert written == tape_json(catalog, claim_filter)  # the very text of one json.dumps
     # Built: the same URL, the file written again should it have been evicted.
     (files.folder / name).unlink()
     assert playback.tape_and_href(catalog, catalog, selection, claim_filter, files) == (
@@ -85,6 +89,7 @@ def test_a_tape_that_cannot_be_written_goes_with_the_next_map(large: Path, tmp_p
     selection = catalog.index.select(claim_filter)
     tape, href = playback.tape_and_href(catalog, catalog, selection, claim_filter, full)
     assert tape == "null" and href is not None
+    playback.start_tape_builds()
     _builder(catalog).join(60)
     tape, href = playback.tape_and_href(catalog, catalog, selection, claim_filter, full)
     assert href is None

@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 from briefmap.app.data import layer_files
 from briefmap.app.link import copy_link
 from briefmap.app.panels import export_menu
-from briefmap.app.playback import hear_played_day, tape_and_href
+from briefmap.app.playback import hear_played_day, start_tape_builds, tape_and_href
 from briefmap.app.session import (
     KEY_LAST_CLICK,
     KEY_LAST_REPORTED_VIEW,
@@ -146,6 +146,7 @@ def briefing_map(view: BriefingView) -> BriefingView:
             center=centred.center if centred else None,
             zoom=centred.zoom if centred else None,
         )
+    start_tape_builds()  # the map is on its way: its tape is built now
     state = view.state
     # Only an area the user moved to goes into the link. The component repeats
     # its last report on every rerun; only a new report is a new move.

@@ -9,9 +9,11 @@ all show the day on screen.
 
 A large map's tape is built after its first map, not before: 2 to 18 s at
 100,000 claims, which the first map waited for (BENCHMARKS.md, issue 29). The
-map goes out with the URL the tape will have, a thread builds it and writes
-it there, and the frame asks for it until it is there (``playback.js``
-fetchTape); the timeline comes when it does.
+map goes out with the URL the tape will have; once it has gone, a thread
+builds the tape and writes it there (started by :func:`start_tape_builds`: a
+thread started before the map took time from the map's own run, one
+interpreter lock for both), and the frame asks for it until it is there
+(``playback.js`` fetchTape); the timeline comes when it does.
 """
 
 from __future__ import annotations
@@ -38,11 +40,12 @@ KEY_PLAYED_HELD = "played_day_held"
 # What a plan keeps for its tape besides the tape: the file's name, and the thread building it.
 _TAPE, _TAPE_FILE, _TAPE_BUILDER = "playback_tape", "playback_tape_file", "playback_tape_builder"
 _BUILDING = threading.Lock()
+_PENDING: list[threading.Thread] = []  # builds asked for, started once their map is sent
 
 log = logging.getLogger(__name__)
 
 
-def tape_for(catalog: Catalog, claim_filter: ClaimFilter) -> str:
+def tape_for(catalog: Catalog, claim_filter: ClaimFilter, *, breathe: bool = False) -> str:
     """The serialised tape for today's ``catalog`` under a filter, kept with its plan.
 
     A rerun with the same filter (a pan, a click, another "as of" day) builds
@@ -51,7 +54,7 @@ def tape_for(catalog: Catalog, claim_filter: ClaimFilter) -> str:
     plan = catalog.index.plan(catalog.index.select(claim_filter))
     tape = plan.built.get(_TAPE)
     if tape is None:
-        tape = plan.built[_TAPE] = tape_json(catalog, claim_filter)
+        tape = plan.built[_TAPE] = tape_json(catalog, claim_filter, breathe=breathe)
     return tape
 
 
@@ -83,17 +86,27 @@ def tape_and_href(
                 daemon=True,
             )
             plan.built[_TAPE_BUILDER] = builder
-            builder.start()
+            _PENDING.append(builder)
     if tape is None:
         return "null", files.url_of(name)
     href = files.publish(tape, name)  # written again if evicted meanwhile
     return ("null", href) if href is not None else (tape, None)
 
 
+def start_tape_builds() -> None:
+    """Start the tape builds :func:`tape_and_href` asked for: call it once the map is sent."""
+    with _BUILDING:
+        pending = _PENDING[:]
+        _PENDING.clear()
+    for builder in pending:
+        builder.start()
+
+
 def _build_tape(today: Catalog, claim_filter: ClaimFilter, files: LayerFiles, name: str) -> None:
     """Build the tape and write it where the map's frame looks for it (a thread of its own)."""
     try:
-        if files.publish(tape_for(today, claim_filter), name) is None:
+        # Breathing: the map's frame is fetching its layers from this server meanwhile.
+        if files.publish(tape_for(today, claim_filter, breathe=True), name) is None:
             log.warning("the playback tape %s could not be written: inlined on the next run", name)
     except Exception:  # a thread's error is seen nowhere else; the frame says it has no tape
         log.exception("the playback tape could not be built")

@@ -49,6 +49,7 @@ The tape (JSON; days are whole days since 1970-01-01, as ``Date.UTC`` counts):
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -66,6 +67,12 @@ from briefmap.engine.timeline import date_span, state_on
 from briefmap.safe import script_json
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
+# Built in a thread of the server's own (briefmap/app/playback.py), a tape takes
+# the interpreter lock from the threads that serve the page: they wait up to the
+# switch interval (5 ms) for it after each send. ``breathe`` lets go of it this
+# long every BREATH_EVERY claims, and serialises the tape field by field (one
+# json.dumps of 7 MB held it for a second).
+BREATH_S, BREATH_EVERY = 0.001, 500
 TAPE_VERSION = 1
 
 
@@ -154,7 +161,7 @@ class _Reel:
     reported_by: list[int]  # claims reported by each
 
 
-def _reel(catalog: Catalog) -> _Reel:
+def _reel(catalog: Catalog, breathe: bool = False) -> _Reel:
     """The catalog's :class:`_Reel`, built once and kept with it (as ``as_of`` keeps its days)."""
     found = catalog.__dict__.get("_playback_reel")
     if found is not None:
@@ -162,7 +169,9 @@ def _reel(catalog: Catalog) -> _Reel:
     ordered = catalog.index.claims.ordered  # (reported, id): the order select walks
     actor_code = {a: i for i, a in enumerate(actor_ids_of(catalog))}
     starts, days, codes = [0], [], []
-    for claim in ordered:
+    for n, claim in enumerate(ordered):
+        if breathe and n % BREATH_EVERY == 0:
+            time.sleep(BREATH_S)
         for day, code in claim_steps(claim, catalog.as_of):
             days.append(day_count(day))
             codes.append(code)
@@ -194,7 +203,9 @@ def _reel(catalog: Catalog) -> _Reel:
     return reel
 
 
-def playback_tape(catalog: Catalog, claim_filter: ClaimFilter) -> dict[str, Any]:
+def playback_tape(
+    catalog: Catalog, claim_filter: ClaimFilter, *, breathe: bool = False
+) -> dict[str, Any]:
     """The tape for ``catalog`` (today's, not rewound) under ``claim_filter``.
 
     Candidates are the claims the filter selects when status and deployments
@@ -205,13 +216,15 @@ def playback_tape(catalog: Catalog, claim_filter: ClaimFilter) -> dict[str, Any]
     """
     open_filter = replace(claim_filter, statuses=None, deployments=Deployments.INCLUDE_PROPOSED)
     index = catalog.index
-    reel = _reel(catalog)
+    reel = _reel(catalog, breathe)
     candidates = index.select(open_filter)
     claims = candidates.claims  # in select's order: reported, then id
     at = np.array([index.claims.index[c.id] for c in claims], dtype=np.int64)
     place_at: dict[str, int] = {}
     cq = []
-    for claim in claims:
+    for n, claim in enumerate(claims):
+        if breathe and n % BREATH_EVERY == 0:
+            time.sleep(BREATH_S)
         cq.append(
             [place_at.setdefault(pid, len(place_at)) for pid in candidates.places_of[claim.id]]
         )
@@ -256,9 +269,16 @@ def playback_tape(catalog: Catalog, claim_filter: ClaimFilter) -> dict[str, Any]
     }
 
 
-def tape_json(catalog: Catalog, claim_filter: ClaimFilter) -> str:
+def tape_json(catalog: Catalog, claim_filter: ClaimFilter, *, breathe: bool = False) -> str:
     """:func:`playback_tape` as JSON for the frame's script (:func:`briefmap.safe.script_json`)."""
-    return script_json(playback_tape(catalog, claim_filter))
+    tape = playback_tape(catalog, claim_filter, breathe=breathe)
+    if not breathe:
+        return script_json(tape)
+    fields = []
+    for key, value in tape.items():  # the same text as script_json(tape), a field at a time
+        fields.append(f"{script_json(key)}:{script_json(value)}")
+        time.sleep(BREATH_S)
+    return "{" + ",".join(fields) + "}"
 
 
 class PlaybackTape(MapElement):

@@ -91,6 +91,8 @@ test("a frame's crowded areas are the boxes the canvas draws at rest, on every z
         for (const day of ["2015-06-01", "2018-01-01", "2026-01-01"]) {
             const fr = pb.frame(t, D(day)), sets = restingSets(t, fr);
             const rest = ag.bin(sets, zoom, 5), played = pb.crowds(t, fr, all, ax, ay, ag);
+            // The view's squares made once (gridOf) and passed in: the same answer.
+            assert.deepEqual(pb.crowds(t, fr, all, ax, ay, ag, pb.gridOf(all, ax, ay, ag)), played);
             const want = rest.boxes.map((b) => ({x: b.x, y: b.y, claims: Array.from(b.claims),
                 total: b.total, points: b.points})).sort(byPlace);
             const got = played.boxes.slice().sort(byPlace);

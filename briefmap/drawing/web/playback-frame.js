@@ -231,6 +231,7 @@
                 (cells[cell] = cells[cell] || []).push(p);
             }
             v.gw = gw; v.gh = gh; v.cells = cells; v.inView = inView;
+            v.grid = v.bins ? P.gridOf(v.around, v.ax, v.ay, AG) : null;
             view = v;
             return v;
         }
@@ -329,7 +330,7 @@
             // Binned, a step changes boxes as well as circles: the whole frame (a
             // few thousand stamps at most), also the first frame after boxes.
             var boxed = !!crowd;
-            crowd = v.bins && !naive ? P.crowds(t, fr, v.around, v.ax, v.ay, AG) : null;
+            crowd = v.bins && !naive ? P.crowds(t, fr, v.around, v.ax, v.ay, AG, v.grid) : null;
             if (crowd && !crowd.boxes.length) { crowd = null; }
             var dirty = step && drawn && !moved && !crowd && !boxed ? fr.changed.concat(ringed) : null;
             if (dirty) {
@@ -651,7 +652,7 @@
             // For tests: the crowded areas' boxes of the cursor's day in the view (null: not binned).
             boxes: function () {
                 var v = viewOf(map.getSize());
-                return v.bins && fr ? P.crowds(t, fr, v.around, v.ax, v.ay, AG).boxes : null;
+                return v.bins && fr ? P.crowds(t, fr, v.around, v.ax, v.ay, AG, v.grid).boxes : null;
             },
             open: open,
             show: function (text) { jump(P.dayOf(text)); },

@@ -259,42 +259,63 @@
     // claims per status, total, points, cell: its square's key}, ordered by
     // square) and `hidden`, 1 for
     // each place under a box.
-    function crowds(t, fr, places, ax, ay, A) {
-        var np = fr.places, lead = fr.lead, tally = fr.tally, cells = new Map(), order = [];
-        for (var i = 0; i < places.length; i++) {
-            var p = places[i], points = 0;
-            for (var l = 0; l < LAYERS; l++) { if (lead[l * np + p] >= 0) { points++; } }
-            if (!points) { continue; }
-            var col = Math.floor(ax[p] / A.CELL), row = Math.floor(ay[p] / A.CELL);
-            var key = col * SPAN + row, cell = cells.get(key);
-            if (!cell) {
-                cell = {key: key, col: col, row: row, points: 0, at: []};
-                cells.set(key, cell); order.push(key);
-            }
-            cell.points += points;
-            cell.at.push(p);
+    function crowds(t, fr, places, ax, ay, A, grid) {
+        var np = fr.places, lead = fr.lead, tally = fr.tally, n = places.length, i, p, l, f, c, r;
+        var g = grid && grid.places === places ? grid : gridOf(places, ax, ay, A);
+        var m = g.count, cell = g.cell, points = new Int32Array(m);
+        var sx = new Float64Array(m), sy = new Float64Array(m);
+        for (i = 0; i < n; i++) {
+            p = places[i];
+            var k = (lead[p] >= 0) + (lead[np + p] >= 0) + (lead[2 * np + p] >= 0) +
+                (lead[3 * np + p] >= 0) + (lead[4 * np + p] >= 0);
+            if (!k) { continue; }
+            c = cell[i];
+            points[c] += k; sx[c] += k * ax[p]; sy[c] += k * ay[p];
         }
-        var boxes = [], hidden = new Uint8Array(np);
-        order.sort(function (a, b) { return a - b; });
-        for (i = 0; i < order.length; i++) {
-            cell = cells.get(order[i]);
-            if (cell.points <= A.CROWDED) { continue; }
-            var claims = [0, 0, 0, 0, 0], sx = 0, sy = 0, total = 0;
-            for (var k = 0; k < cell.at.length; k++) {
-                p = cell.at[k];
-                hidden[p] = 1;
-                for (l = 0; l < LAYERS; l++) {
-                    var f = l * np + p;
-                    if (lead[f] < 0) { continue; }
-                    sx += ax[p]; sy += ay[p];
-                    for (var r = 0; r < RUNGS; r++) { claims[r] += tally[f * RUNGS + r]; total += tally[f * RUNGS + r]; }
-                }
+        var claims = new Float64Array(m * RUNGS), hidden = new Uint8Array(np);
+        for (i = 0; i < n; i++) {
+            c = cell[i];
+            if (points[c] <= A.CROWDED) { continue; }
+            p = places[i];
+            for (l = 0; l < LAYERS; l++) {
+                f = l * np + p;
+                if (lead[f] < 0) { continue; }
+                hidden[p] = 1;  // a point of it is under the box
+                for (r = 0; r < RUNGS; r++) { claims[c * RUNGS + r] += tally[f * RUNGS + r]; }
             }
-            boxes.push({x: clamp(sx / cell.points, cell.col * A.CELL + A.BOX_W / 2, (cell.col + 1) * A.CELL - A.BOX_W / 2),
-                y: clamp(sy / cell.points, cell.row * A.CELL + A.BOX_H / 2, (cell.row + 1) * A.CELL - A.BOX_H / 2),
-                claims: claims, total: total, points: cell.points, cell: cell.key});
+        }
+        var boxes = [];
+        for (c = 0; c < m; c++) {  // cells in key order
+            if (points[c] <= A.CROWDED) { continue; }
+            var mine = Array.from(claims.subarray(c * RUNGS, (c + 1) * RUNGS)), total = 0;
+            for (r = 0; r < RUNGS; r++) { total += mine[r]; }
+            var col = g.col[c], row = g.row[c];
+            boxes.push({x: clamp(sx[c] / points[c], col * A.CELL + A.BOX_W / 2, (col + 1) * A.CELL - A.BOX_W / 2),
+                y: clamp(sy[c] / points[c], row * A.CELL + A.BOX_H / 2, (row + 1) * A.CELL - A.BOX_H / 2),
+                claims: mine, total: total, points: points[c], cell: col * SPAN + row});
         }
         return {boxes: boxes, hidden: hidden};
+    }
+
+    // The squares of `places` (crowds' binning, which the day does not change):
+    // each place's square as a dense index, the squares in key order. A frame
+    // passes the view's own to crowds(), made once a view.
+    function gridOf(places, ax, ay, A) {
+        var n = places.length, keys = new Map(), cell = new Int32Array(n), i, key;
+        var raw = new Float64Array(n);
+        for (i = 0; i < n; i++) {
+            key = Math.floor(ax[places[i]] / A.CELL) * SPAN + Math.floor(ay[places[i]] / A.CELL);
+            raw[i] = key;
+            if (!keys.has(key)) { keys.set(key, 0); }
+        }
+        var sorted = Array.from(keys.keys()).sort(function (a, b) { return a - b; });
+        var col = new Float64Array(sorted.length), row = new Float64Array(sorted.length);
+        sorted.forEach(function (k, j) {
+            keys.set(k, j);
+            col[j] = Math.floor(k / SPAN); row[j] = k - col[j] * SPAN;
+        });
+        for (i = 0; i < n; i++) { cell[i] = keys.get(raw[i]); }
+        return {places: places, count: sorted.length, cell: cell, col: col, row: row};
     }
     function clamp(v, lo, hi) { return Math.min(Math.max(v, lo), hi); }
 
@@ -310,7 +331,7 @@
     var api = {LAYERS: LAYERS, dayOf: dayOf, textOf: textOf, stateOf: stateOf, admits: admits,
         layerOf: layerOf, totalBy: totalBy, frame: frame, styleKey: styleKey, styleOf: styleOf,
         styleOfKey: styleOfKey, tallyOf: tallyOf, changedPlaces: changedPlaces, stepDay: stepDay,
-        cursor: cursor, crowds: crowds};
+        cursor: cursor, crowds: crowds, gridOf: gridOf};
     // The tape as a file (briefmap/app/playback.py): the server may still be
     // building it after the first map, so a missing file (404) is asked for
     // again, every `delay` ms doubled up to MAX_DELAY_MS, until WAIT_MS have
