@@ -3,7 +3,9 @@
 Nothing of the first data set (Syria and its neighbours) is in the code: the
 shipped data says it in ``geodata/desk/gazetteer.json``; a data folder about
 another region without that table gets the countries with towns inside its
-region of interest.
+region of interest. And how a name in a report meets those towns: run together
+("Albukamal"), after a word that begins names ("Umm Qamishli"), a town abroad
+by its own name only, a naval town in a sentence about ships.
 """
 
 from __future__ import annotations
@@ -99,3 +101,36 @@ def test_an_unreadable_gazetteer_table_is_named(tmp_path: Path) -> None:
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(TableError, match="not readable JSON"):
         load_scope(tmp_path, Region(**SAHEL))
+
+
+def test_a_town_abroad_is_named_by_its_own_name_not_an_alternate(desk: Desk) -> None:
+    """ "Hamidiye" is only a Latin alternate of Ceyhan (Turkey): not placed, never pinned there."""
+    report = desk.draft(
+        read_report("Russian patrols reached Hamidiye on Monday."), date="2025-11-20"
+    )
+    assert not [p for d in report.drafts for p in d.places]
+    assert "Hamidiye" in [u.name for u in report.unplaced]
+    # A large city's exonyms stay ("Bagdad" is Baghdad).
+    bagdad = desk.draft(read_report("Russian jets struck near Bagdad."), date="2025-11-20")
+    assert [p.id for d in bagdad.drafts for p in d.places] == ["gn-98182"]
+
+
+def _places(desk: Desk, text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    report = desk.draft(read_report(text), date="2025-11-20")
+    found = [(p.id, p.precision.value) for d in report.drafts for p in d.places]
+    return found, [u.name for u in report.unplaced]
+
+
+def test_a_name_run_together_a_headed_name_and_a_naval_town(desk: Desk) -> None:
+    # "Albukamal" is "Abu Kamal" / "Al Bukamal" written as one word.
+    run_together = _places(desk, "Russian troops left Albukamal on Monday.")[0]
+    assert run_together and run_together == _places(desk, "Russian troops left Abu Kamal.")[0]
+    # "Umm Qamishli" is another place than Qamishli: not placed, never read as the town.
+    assert _places(desk, "Russian patrols reached Umm Qamishli on Monday.") == (
+        [],
+        ["Umm Qamishli"],
+    )
+    # A sentence about ships at a town with a naval site in the data suggests the site.
+    ships = _places(desk, "Two Russian frigates docked at Tartus on Monday.")[0]
+    assert ships == [("tartus_naval_facility", "site")]
+    assert _places(desk, "Russian engineers were seen in Tartus.")[0] == [("tartus_city", "town")]
