@@ -279,9 +279,9 @@ DRAWN_JS = """() => new Promise((done) => requestAnimationFrame(() => {
 }))"""
 
 
-# The servers (origins) this test process has opened a page on: the others are
-# still to have their first session (BrowserPage.goto).
-_VISITED: set[str] = set()
+# The servers (origin and process id: a port is used again) this test process has
+# opened a page on: the others are still to have their first session (BrowserPage.goto).
+_VISITED: set[tuple[str, int]] = set()
 
 
 @dataclass
@@ -322,10 +322,10 @@ class BrowserPage:
         mode (a run cut short) and reads the data: its first run took 33 s on
         a loaded machine, so it is waited for up to ``FIRST_VISIT_MS``.
         """
-        first = self.server.origin not in _VISITED
+        server = (self.server.origin, self.server.process.pid)
         self.page.goto(self.server.url + path)
-        self.wait_idle(timeout_ms=FIRST_VISIT_MS if first else WAIT_MS)
-        _VISITED.add(self.server.origin)
+        self.wait_idle(timeout_ms=WAIT_MS if server in _VISITED else FIRST_VISIT_MS)
+        _VISITED.add(server)
 
     def wait_idle(self, timeout_ms: float = WAIT_MS) -> None:
         """Wait until Streamlit is connected, every run it started has ended and is drawn, and the sidebar is laid out.
@@ -335,7 +335,24 @@ class BrowserPage:
         session's first run lays it out at its end (``SIDEBAR_LAID_OUT``), and
         sidebar-open.js opens it over the page (``SIDEBAR_READY``).
         """
-        self.page.wait_for_function(IDLE_JS, arg=SIDEBAR_READY, timeout=timeout_ms)
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+        try:
+            self.page.wait_for_function(IDLE_JS, arg=SIDEBAR_READY, timeout=timeout_ms)
+        except PlaywrightTimeoutError:
+            state = self.page.evaluate(
+                """(sidebar) => {
+                    const app = document.querySelector('[data-testid="stApp"]');
+                    return `runs started ${window.__bmScriptRuns}, ended ${window.__bmScriptRunsEnded}; `
+                        + `stApp ${app && app.getAttribute('data-test-script-state')}, `
+                        + `${app && app.getAttribute('data-test-connection-state')}; `
+                        + `sidebar ready: ${!!document.querySelector(sidebar)}`;
+                }""",
+                SIDEBAR_READY,
+            )
+            raise AssertionError(
+                f"the app was not idle within {timeout_ms / 1000:.0f} s: {state}"
+            ) from None
         self.page.evaluate(DRAWN_JS)
 
     @property

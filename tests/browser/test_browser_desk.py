@@ -73,10 +73,6 @@ def fill(app: BrowserPage, box: Any, text: str, *, area: bool = False) -> None:
         box.press(key)
 
 
-@pytest.mark.xfail(
-    reason="quarantined: a widget change on this page sometimes starts no run under the parallel CI run (session 13 note)",
-    strict=False,
-)
 def test_a_report_goes_from_paste_to_saved_claims_on_the_map(
     open_module_page: Callable[..., BrowserPage], desk_server: AppServer, desk_data: Path
 ) -> None:
