@@ -445,6 +445,13 @@ def test_payloads_do_not_run_in_the_exported_page(data_copy: Path, chromium: str
 @contextmanager
 def _offline_page(chromium: str, html: str) -> Iterator[Any]:
     """An exported page open in Chromium with every request refused."""
+    with _offline_pages(chromium, [html]) as (page,):
+        yield page
+
+
+@contextmanager
+def _offline_pages(chromium: str, htmls: list[str]) -> Iterator[list[Any]]:
+    """Exported pages open side by side in one Chromium (its launch is most of the cost)."""
     from playwright.sync_api import sync_playwright
 
     from briefmap.screenshots import CHROMIUM_ARGS
@@ -452,10 +459,13 @@ def _offline_page(chromium: str, html: str) -> Iterator[Any]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            page.route("**/*", lambda route: route.abort())
-            page.set_content(html)
-            yield page
+            pages = []
+            for html in htmls:
+                page = browser.new_page(viewport={"width": 1600, "height": 1000})
+                page.route("**/*", lambda route: route.abort())
+                page.set_content(html)
+                pages.append(page)
+            yield pages
         finally:
             browser.close()
 
@@ -702,16 +712,19 @@ def test_the_scene_heading_is_escaped(real_catalog: Catalog) -> None:
     assert map_text(view.scene) in html
 
 
-def _drawn_view(chromium: str, html: str) -> tuple[list[float], int]:
-    """[south, west, north, east] the exported map shows once framed, and its rings drawn."""
-    with _offline_page(chromium, html) as page:
-        page.wait_for_function(png_export.FRAMED_JS, polling=50)
-        shown = page.evaluate(
-            """() => { const m = window[Object.keys(window).find((k) => k.startsWith("map_"))];
-                const b = m.getBounds();
-                return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"""
-        )
-        return shown, page.locator("path.bm-highlight").count()
+def _drawn_views(chromium: str, *htmls: str) -> list[tuple[list[float], int]]:
+    """For each page: [south, west, north, east] its map shows once framed, and its rings drawn."""
+    drawn = []
+    with _offline_pages(chromium, list(htmls)) as pages:
+        for page in pages:
+            page.wait_for_function(png_export.FRAMED_JS, polling=50)
+            shown = page.evaluate(
+                """() => { const m = window[Object.keys(window).find((k) => k.startsWith("map_"))];
+                    const b = m.getBounds();
+                    return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"""
+            )
+            drawn.append((shown, page.locator("path.bm-highlight").count()))
+    return drawn
 
 
 @pytest.mark.browser
@@ -723,8 +736,7 @@ def test_the_south_scene_is_drawn_at_its_frame_in_chromium(
     html = html_export.standalone_html(real_catalog, selection, "Syria", view=view)
     everything = html_export.standalone_html(real_catalog, selection, "Syria")
     (south, west), (north, east) = _framed(html)["bounds"]
-    shown, rings = _drawn_view(chromium, html)
-    whole, no_rings = _drawn_view(chromium, everything)
+    (shown, rings), (whole, no_rings) = _drawn_views(chromium, html, everything)
     assert (rings, no_rings) == (len(scene.highlight), 0)
     assert shown[0] <= south and shown[1] <= west and shown[2] >= north and shown[3] >= east
     assert not (shown[0] <= QAMISHLI[0] <= shown[2] and shown[1] <= QAMISHLI[1] <= shown[3])
