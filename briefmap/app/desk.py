@@ -300,11 +300,18 @@ def save_panel(drafted: DraftReport, reviews: dict[str, Review], desk: Desk, sco
 
     st.subheader("Save to the team's data")
     held = st.session_state.get(KEY_REFUSED)
-    if held and held[0] == scope and held[2]:
-        st.error(
-            "Not saved:\n\n" + "\n".join(f"- {markdown_text(str(i))}" for i in held[2]),
-            icon=":material/error:",
-        )
+    if held and held[0] == scope and (held[1] or held[2]):
+        # The refusals sit in their drafts' cards, perhaps a long scroll up from the
+        # button: said here too, by draft and field, or a refused save looks like a
+        # click that did nothing.
+        lines = [
+            f"- {markdown_text(draft_id)}: refused in its card ("
+            + ", ".join(sorted({markdown_text(i.field) for i in issues}))
+            + ")"
+            for draft_id, issues in sorted(held[1].items())
+        ]
+        lines += [f"- {markdown_text(str(i))}" for i in held[2]]
+        st.error("Not saved:\n\n" + "\n".join(lines), icon=":material/error:")
     _access, who = editor.who_edits()
     if who is None:
         return

@@ -112,7 +112,13 @@ def test_reviewed_drafts_are_saved_through_the_store_and_refusals_shown_in_their
     save.click().run()  # the third has no summary: refused, beside its summary
     assert not at.exception, at.exception
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and "field 'summary'" in errors[0], errors
+    # Beside the summary in its card, and beside the button, by draft and field: a
+    # refused save must not look like a click that did nothing (issue 28's walk).
+    card, by_the_button = errors
+    assert "field 'summary'" in card, errors
+    draft_id = third.removeprefix("desk_").split("_")[1]
+    assert by_the_button.startswith("Not saved:"), errors
+    assert f"{draft_id}: refused in its card (summary)" in by_the_button, errors
     store = FileStore(data)
     assert store.recent(1) == []  # nothing saved
     at.text_area(key=third.replace("_decision", "_summary")).set_value("Jets stay, it is said.")
