@@ -3,7 +3,7 @@
 At the opening view Tartus city lies under the Russian naval facility at
 Tartus: a click where both symbols are drawn must offer both ("2 places here:
 …"), each a button that opens its own card, by mouse and by keyboard. A click
-on one place alone still opens it directly (tests/browser/test_browser_clicks.py).
+on one place alone still opens it directly (tests/browser/test_browser_framing.py).
 """
 
 from __future__ import annotations
