@@ -75,22 +75,64 @@ def strip(shots: list[tuple[Image.Image, dict]]) -> Image.Image:
     return out
 
 
-def main(argv: list[str]) -> int:
-    html, (first, last) = shipped_export()
+USAGE = (
+    "usage: playback_strip.py [OUT.png]\n"
+    "       playback_strip.py --webp OUT.webp [FRAMES]   (FRAMES: a whole number, default 40)"
+)
+
+
+def read_args(argv: list[str]) -> tuple[Path, int | None]:
+    """The file to write and, for an animation, its number of frames (``None``: the strip).
+
+    Raises
+    ------
+    SystemExit
+        With the usage (code 0 for ``-h``/``--help``) or what is wrong (code 2), before
+        anything is drawn: a mistyped argument is said, never a traceback.
+    """
+    if argv[:1] in (["-h"], ["--help"]):
+        print(USAGE)
+        raise SystemExit(0)
+
+    def wrong(why: str) -> SystemExit:
+        print(f"playback_strip.py: {why}\n{USAGE}", file=sys.stderr)
+        return SystemExit(2)
+
     if argv[:1] == ["--webp"]:
+        if len(argv) not in (2, 3):
+            raise wrong("--webp takes the file to write and, optionally, a number of frames")
         out = Path(argv[1])
+        if out.suffix.lower() != ".webp":
+            raise wrong(f"{argv[1]!r}: an animation is written as a .webp file")
+        if len(argv) == 2:
+            return out, 40
+        if not argv[2].isdigit() or int(argv[2]) < 1:
+            raise wrong(f"{argv[2]!r}: FRAMES is a whole number of frames, at least 1")
+        return out, int(argv[2])
+    if len(argv) > 1 or (argv and argv[0].startswith("-")):
+        raise wrong(f"{' '.join(argv)!r} is not understood")
+    out = Path(argv[0]) if argv else REPO / "docs" / "playback-strip.png"
+    if out.suffix.lower() != ".png":
+        raise wrong(f"{str(out)!r}: the strip is written as a .png file")
+    return out, None
+
+
+def main(argv: list[str]) -> int:
+    out, frames = read_args(argv)
+    html, (first, last) = shipped_export()
+    if frames is not None:
         try:
-            days = frame_days(first, last, int(argv[2]) if len(argv) > 2 else 40)
+            days = frame_days(first, last, frames)
             data = animated_webp(
                 [shot for shot, _ in playback_frames(html, days, width=800, height=600)]
             )
         except AnimationTooLarge as bound:
             print(f"Not saved: {bound}", file=sys.stderr)
             return 1
+        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
         print(f"{out} ({len(days)} frames, {len(data):,} bytes)")
         return 0
-    out = Path(argv[0]) if argv else REPO / "docs" / "playback-strip.png"
     image = strip(playback_frames(html, DAYS, width=FRAME_SIZE[0], height=FRAME_SIZE[1]))
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out, optimize=True)
