@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,11 @@ def current_desk(view: BriefingView) -> Desk | None:
         return None
 
 
+def upload_limit_mb() -> int:
+    """The uploader's limit in Streamlit's megabytes (MiB): the least that holds ``MAX_BYTES``."""
+    return max(1, math.ceil(MAX_BYTES / 2**20))
+
+
 def report_form(desk: Desk) -> None:
     """The report and its source; Draft puts its drafts on review."""
     with st.form("desk_report_form"):
@@ -76,6 +82,9 @@ def report_form(desk: Desk) -> None:
             "…or upload one (.txt, or an .html page saved from a browser)",
             type=["txt", "html", "htm"],
             key="desk_file",
+            # The desk's own bound, not the app's (20 MB, for GIS files): the box said
+            # "20MB per file", then a 2 MB page was refused after its upload.
+            max_upload_size=upload_limit_mb(),
         )
         left, middle, right = st.columns(3)
         outlet = left.text_input(

@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from briefmap.app import streamlit_internals
+from briefmap.desk.text import MAX_BYTES
 from briefmap.store.files import FileStore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -139,3 +140,13 @@ def test_a_read_only_server_offers_no_save(monkeypatch: pytest.MonkeyPatch) -> N
     desk_with(at, REPORT)
     assert any("Read only" in i.value for i in at.info)
     assert not [b for b in at.button if b.label.startswith("Save")]
+
+
+def test_the_upload_box_says_the_desks_own_limit_not_the_apps() -> None:
+    # The app's limit (20 MB, for GIS files) was shown: a 2 MB page was then refused.
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    at.switch_page("pages/desk.py").run()
+    assert not at.exception, at.exception
+    (box,) = [e for e in at.get("file_uploader") if e.proto.label.startswith("…or upload")]
+    assert box.proto.max_upload_size_mb * 2**20 >= MAX_BYTES
+    assert (box.proto.max_upload_size_mb - 1) * 2**20 < MAX_BYTES
