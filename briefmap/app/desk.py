@@ -294,6 +294,16 @@ def desk_page(view: BriefingView) -> None:
     if drafted.unplaced:
         st.markdown("**Not placed:** " + "; ".join(markdown_text(u.name) for u in drafted.unplaced))
     if not drafted.drafts:
+        if drafted.named:
+            # A report in Arabic or Russian has no drafts, but its places are matched: the
+            # note above promises them, and `briefmap draft` prints them too.
+            named = {p.id: p for p in drafted.named}.values()
+            st.markdown(
+                "**Places named:** "
+                + "; ".join(
+                    f"{markdown_text(p.name)} (“{markdown_text(p.surface)}”)" for p in named
+                )
+            )
         st.warning("Nothing could be drafted from this report.")
         return
     scope = hashlib.sha256(drafted.report.text.encode()).hexdigest()[:12]

@@ -150,3 +150,12 @@ def test_the_upload_box_says_the_desks_own_limit_not_the_apps() -> None:
     (box,) = [e for e in at.get("file_uploader") if e.proto.label.startswith("…or upload")]
     assert box.proto.max_upload_size_mb * 2**20 >= MAX_BYTES
     assert (box.proto.max_upload_size_mb - 1) * 2**20 < MAX_BYTES
+
+
+def test_a_report_in_arabic_lists_the_places_it_names_as_the_cli_does() -> None:
+    # The page said "the places it names are listed", then listed none (issue 28's walk).
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    assert desk_with(at, "قالت وزارة الدفاع الروسية إن قواتها دخلت القامشلي يوم الاثنين.\n") == []
+    shown = " ".join(m.value for m in at.markdown)
+    assert "**Places named:** Qamishli (“القامشلي”)" in shown, shown
+    assert any("Nothing could be drafted" in w.value for w in at.warning)
