@@ -109,8 +109,29 @@ def test_first_and_last_scene_buttons_are_what_home_and_end_press(
     assert not first.disabled and not last.disabled
     last.click().run()
     assert _scene_of(at) == str(total)
-    assert at.button(key="scene_last").disabled and at.button(key="scene_next").disabled
+    assert at.button(key="scene_last").disabled
+    # Next stays on a last scene only to play its range (the shipped one has one).
+    plays = briefings[BRIEFING].scenes[-1].playback is not None
+    assert at.button(key="scene_next").disabled is not plays
     at.button(key="scene_first").click().run()
     assert _scene_of(at) == "1"
     assert at.button(key="scene_first").disabled
     assert at.session_state["presentation"] is True
+
+
+def test_a_last_scene_without_playback_has_no_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "geodata"
+    for name in ("briefmap.json", "claims.json", "places.geojson", "sources.json"):
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_bytes((GEODATA / name).read_bytes())
+    _write_briefing(data, ["qamishli"])
+    monkeypatch.setenv("BRIEFMAP_DATA", str(data))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params.update({"briefing": "b", "scene": "2", "present": "1"})
+    at.run()
+    assert not at.exception
+    assert _scene_of(at) == "2"
+    assert at.button(key="scene_next").disabled
+    assert not at.button(key="scene_previous").disabled

@@ -217,16 +217,24 @@ def _scene_buttons(view: BriefingView, back: Any, forward: Any) -> None:
         key="scene_previous",
         help="Previous scene",
     )
+    last = number >= len(briefing.scenes)
+    # A last scene with a playback range keeps Next: its first press (key, clicker
+    # or click) plays the range (scene-keys.js); after that there is nowhere to go.
+    plays = view.scene is not None and view.scene.playback is not None
     button(
         forward,
         "Next ▶",
-        on_click=apply_scene,
-        args=(view.data, briefing.id, number + 1),
-        disabled=number >= len(briefing.scenes),
+        on_click=_stay if last else apply_scene,
+        args=() if last else (view.data, briefing.id, number + 1),
+        disabled=last and not plays,
         width="stretch",
         key="scene_next",
-        help="Next scene",
+        help="Play the scene's range" if last and plays else "Next scene",
     )
+
+
+def _stay() -> None:
+    """Next on a last scene that plays: the range played, the briefing stays where it is."""
 
 
 def _scene_ends(view: BriefingView) -> None:
