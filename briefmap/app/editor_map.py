@@ -139,7 +139,8 @@ def _heed_click(view: BriefingView, returned: object, does: ClickDoes) -> None:
         st.session_state[KEY_PLACE_LAT], st.session_state[KEY_PLACE_LON] = lat, lon
         sourced = precision is Precision.SITE
         st.session_state[KEY_MAP_SAID] = (
-            f"The new place's pin is at {lat}, {lon}, rounded for a {precision.value} "
+            f"The new place's pin is at latitude {lat}, longitude {lon}, rounded for a "
+            f"{precision.value} "
             "(Places tab)." + (" A site still needs the source that gives it." if sourced else "")
         )
     elif does is ClickDoes.PIN_NEW_PLACE and picked is not None:  # a marker: no ground under it

@@ -123,9 +123,9 @@ def test_a_click_off_any_place_sets_the_new_places_pin_rounded_for_a_town(
         editor.map().locator(".leaflet-container").first.click(position=spot)
     clicked = frame.evaluate("() => window.__bmGroundClick")
     lat, lon = round(clicked["lat"], 2), round(clicked["lng"], 2)  # a town's precision, the default
-    expect(editor.main.get_by_text(f"The new place's pin is at {lat}, {lon}")).to_be_visible(
-        timeout=WAIT_MS
-    )
+    expect(
+        editor.main.get_by_text(f"The new place's pin is at latitude {lat}, longitude {lon}")
+    ).to_be_visible(timeout=WAIT_MS)
     latitude = editor.main.get_by_label("Latitude", exact=True)
     longitude = editor.main.get_by_label("Longitude", exact=True)
     assert float(latitude.input_value()) == pytest.approx(lat, abs=1e-9)
