@@ -127,6 +127,15 @@ class Desk:
     def locative(self) -> re.Pattern[str]:
         return self.reader.locative
 
+    def _names_a_site(self, text: str, end: int) -> bool:
+        """A word of a site right after a name ("X air base", "X dam"): the sentence is about it.
+
+        "negotiations in Gaza" names a place the claim need not be at; "the runway at
+        X air base" puts the claim there, so no other sentence's place stands in for it.
+        """
+        after = cue_words.find(self.tables, "precision_site_after", text, end, end + 30)
+        return bool(after) and not text[end : after[0].start].strip()
+
     def draft(
         self,
         report: ReportText,
@@ -194,6 +203,10 @@ class Desk:
             here = self._setting(text, own)
             if here or (own and not setting):
                 setting = here or own
+            named_unplaced = any(
+                sentence.start <= u.start < sentence.end and self._names_a_site(text, u.end)
+                for u in [*unplaced, *self._regions]
+            )
             for d in made:
                 if not d.actors and actors_before and self._refers_back(text, d):
                     d = replace(
@@ -204,7 +217,9 @@ class Desk:
                             "no actor named: the one of the sentence before, referred back to",
                         ),
                     )
-                if not d.places and (previous or setting):
+                # A sentence naming a place the desk cannot place is about that place:
+                # the sentence before's place would be a wrong guess a reviewer may accept.
+                if not d.places and (previous or setting) and not named_unplaced:
                     source, how = (
                         (previous, "previous sentence") if previous else (setting, "setting")
                     )

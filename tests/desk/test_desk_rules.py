@@ -504,3 +504,18 @@ def test_and_before_a_new_subject_makes_two_claims(desk: Desk) -> None:
         (["qamishli"], ("syria",), Posture.CURRENT),
     ]
     assert len(drafts(desk, "Russian and Syrian troops entered Amuda and Qamishli.").drafts) == 1
+
+
+def test_a_sentence_naming_a_place_it_cannot_place_borrows_no_place(desk: Desk) -> None:
+    # The second sentence is about a base the gazetteer lacks: the first's airport
+    # would be a wrong place a reviewer might accept (walk-through, session 14).
+    made = drafts(
+        desk,
+        "Russian troops arrived at Qamishli airport on Monday, the Russian defence ministry "
+        "said. Russian engineers are also repairing the runway at Kafr Zubayrah air base, "
+        "the ministry said.",
+    )
+    first, second = made.drafts
+    assert [p.id for p in first.places] == ["qamishli_airport"]
+    assert second.places == () and second.places_from == ""
+    assert "Kafr Zubayrah" in [u.name for u in made.unplaced]
