@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             + (
                 ""
                 if report.main_script == "latin"
-                else f" (the text is mostly in {report.main_script} script: the desk drafts from "
+                else f" (the text is mostly in {report.main_script.capitalize()} script: the desk drafts from "
                 "English reports, and lists the places it names)"
             ),
             file=sys.stderr,

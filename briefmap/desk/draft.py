@@ -155,7 +155,7 @@ class Desk:
         if report.main_script in ("arabic", "cyrillic"):
             # The cues and actors are English: statuses drafted from them would be guesses.
             note = (
-                f"the text is mostly in {report.main_script} script: the desk drafts claims from "
+                f"the text is mostly in {report.main_script.capitalize()} script: the desk drafts claims from "
                 "English reports only; the places it names are listed (place names in Arabic and "
                 "Russian script are matched), no claim is drafted"
             )

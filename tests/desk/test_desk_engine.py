@@ -449,3 +449,11 @@ def test_the_analysts_edits_make_the_reviewed_draft(desk: Desk, catalog: Catalog
         Posture.FORMER,
         "2025-12-01",
     )
+
+
+def test_a_report_in_another_script_is_named_by_its_script_proper_name(desk: Desk) -> None:
+    from briefmap.desk.text import read_report
+
+    made = desk.draft(read_report("وصلت قوات روسية إلى القامشلي يوم الاثنين."), date="2025-11-20")
+    assert made.drafts == ()
+    assert any("mostly in Arabic script" in note for note in made.notes), made.notes
