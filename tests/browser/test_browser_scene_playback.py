@@ -28,6 +28,32 @@ BRIEFING = "played"
 TITLE = ".st-key-bm-present-head h4"
 STATE = "() => window.__bmPlaybackState"
 FROM, TO = "2024-01-01", "2026-01-26"
+# The tape's places in the map's view, and those of them under the open
+# timeline: a point, or any corner of an outline in view, inside its box.
+IN_VIEW_JS = """() => {
+    const map = Object.keys(window).filter((k) => k.startsWith("map_"))
+        .map((k) => window[k]).find((m) => m && m.__bmPlayback);
+    const t = map.__bmPlayback.tape(), size = map.getSize();
+    const box = document.querySelector(".bm-playback:not(.bm-pb-closed)");
+    const c = map.getContainer().getBoundingClientRect();
+    const r = box && box.getBoundingClientRect();
+    const seen = [], covered = [];
+    t.p.forEach((id, p) => {
+        const at = t.pt[p] ? [[t.py[p] / 1e5, t.px[p] / 1e5]]
+            : (t.g[p] || []).flat().map((xy) => [xy[1], xy[0]]);
+        let inView = false, under = false;
+        at.forEach((ll) => {
+            const xy = map.latLngToContainerPoint(ll);
+            if (xy.x < 0 || xy.y < 0 || xy.x > size.x || xy.y > size.y) { return; }
+            inView = true;
+            const x = xy.x + c.left, y = xy.y + c.top;
+            if (r && x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) { under = true; }
+        });
+        if (inView) { seen.push(id); }
+        if (under) { covered.push(id); }
+    });
+    return {seen: seen, covered: covered};
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +155,9 @@ def test_the_offline_html_export_plays(browser: Any, tmp_path: Path) -> None:
     catalog = load_catalog(GEODATA).catalog
     view = ExportView(tape=tape_json(catalog, ClaimFilter()))
     page_file = tmp_path / "export.html"
+    exported = select(catalog, ClaimFilter())
     page_file.write_text(
-        standalone_html(catalog, select(catalog, ClaimFilter()), "Played", view=view),
+        standalone_html(catalog, exported, "Played", view=view),
         encoding="utf-8",
     )
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -143,9 +170,28 @@ def test_the_offline_html_export_plays(browser: Any, tmp_path: Path) -> None:
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(page_file.as_uri())
     page.wait_for_function(FRAMED_JS, polling=50, timeout=WAIT_MS)
+    # Opened, the timeline hides none of the places the map showed (at a
+    # desk's size and a phone's): those under it are framed again above it.
+    for width, height in [(390, 844), (1280, 720)]:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_function(FRAMED_JS, polling=50, timeout=WAIT_MS)
+        shown = page.evaluate(IN_VIEW_JS)["seen"]
+        page.locator(".bm-pb-toggle").click()
+        page.wait_for_function(FRAMED_JS, polling=50, timeout=WAIT_MS)
+        opened = page.evaluate(IN_VIEW_JS)
+        assert opened["covered"] == [] and set(shown) <= set(opened["seen"]), (width, opened)
+        page.locator(".bm-pb-toggle").click()
     page.locator(".bm-pb-toggle").click()
     cursor = page.locator(".bm-pb-asof")
     assert cursor.evaluate("(e) => document.activeElement === e")
+    # Each slider says which it is, at the briefing's reading size, and keeps its name.
+    for slider, name in [("As of", "Day shown"), ("What changed since", "Changed since")]:
+        named = page.get_by_role("slider", name=slider, exact=True)
+        text, size = named.evaluate(
+            "(e) => { const l = e.closest('label'), n = l && l.querySelector('.bm-pb-name');"
+            " return n ? [n.innerText.trim(), parseFloat(getComputedStyle(n).fontSize)] : [null, 0]; }"
+        )
+        assert (text, size >= 16) == (name, True), (slider, text, size)
     first, _ = date_span(catalog)
     cursor.press("Home")
     assert page.evaluate(STATE)["day"] == first
@@ -154,8 +200,18 @@ def test_the_offline_html_export_plays(browser: Any, tmp_path: Path) -> None:
     assert state["day"][:7] > first[:7], state
     _, selection, _ = shown_on(catalog, ClaimFilter(), state["day"], None)
     assert (state["shown"], state["total"]) == (len(selection.claims), selection.total_claims)
+    # The export's header names the day played and its count, not the export's own.
+    head = page.locator(".bm-export-head")
+    expect(head.locator(".bm-export-asof")).to_have_text(f"As of {state['day']}")
+    expect(head.locator(".bm-export-count").first).to_have_text(
+        f"Showing {state['shown']} of {state['total']} claims"
+    )
     cursor.press("Space")
     page.wait_for_function("(d) => window.__bmPlaybackState.day > d", arg=state["day"], polling=20)
+    cursor.press("Space")
+    cursor.press("End")  # the export's own day: its own header again
+    expect(head.locator(".bm-export-asof")).to_have_text(f"As of {catalog.as_of}")
+    expect(head.locator(".bm-export-count").first).to_have_text(exported.summary_line)
     context.close()
     assert errors == []
 

@@ -90,13 +90,17 @@
         var track = L.DomUtil.create("div", "bm-pb-track", box);
         var histogram = L.DomUtil.create("canvas", "bm-pb-histogram", track);
         histogram.setAttribute("aria-hidden", "true");
-        function range(cls, label) {
-            var r = L.DomUtil.create("input", cls, track);
+        // Each slider under a short visible name: two bare sliders left a new user
+        // guessing which was the day shown and which the "changed since" handle.
+        function range(cls, label, name) {
+            var line = L.DomUtil.create("label", "bm-pb-slider", track);
+            L.DomUtil.create("span", "bm-pb-name", line).textContent = name;
+            var r = L.DomUtil.create("input", cls, line);
             r.type = "range"; r.step = "1"; r.setAttribute("aria-label", label);
             return r;
         }
-        var cursor = range("bm-pb-asof", "As of");
-        var sinceBox = range("bm-pb-since", "What changed since");
+        var cursor = range("bm-pb-asof", "As of", "Day shown");
+        var sinceBox = range("bm-pb-since", "What changed since", "Changed since");
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         var control = L.control({position: "bottomleft"});
@@ -456,6 +460,24 @@
             window.__bmPlaybackState = {day: P.textOf(day), shown: fr.shown, total: fr.total,
                 byStatus: fr.byStatus.slice(), playing: playing, active: active};
             if (announce) { live.textContent = "As of " + plain(day) + ": " + counts.textContent; }
+            heading();
+        }
+
+        // An offline export's header (html_export.py) names its own day and count:
+        // while the frame draws another day, it names the frame's, so the page
+        // does not say "As of" one day over a map of another.
+        var head = null;
+        function heading() {
+            if (head === null) {
+                var asof = document.querySelector(".bm-export-head .bm-export-asof");
+                var count = document.querySelector(".bm-export-head .bm-export-count");
+                head = asof && count ? {asof: asof, count: count, was: [asof.textContent,
+                    count.textContent]} : false;
+            }
+            if (!head) { return; }
+            head.asof.textContent = active ? "As of " + P.textOf(day) : head.was[0];
+            head.count.textContent = active ? "Showing " + fr.shown + " of " + fr.total + " claims"
+                : head.was[1];
         }
 
         // Places whose features differ from the "what changed since" day's: that
@@ -574,7 +596,36 @@
             L.DomUtil[on ? "removeClass" : "addClass"](box, "bm-pb-closed");
             toggle.setAttribute("aria-expanded", on ? "true" : "false");
             toggle.textContent = on ? "Close timeline" : "Timeline";
-            if (on) { histogramDraw(); }
+            if (on) { histogramDraw(); keepClear(); }
+        }
+
+        // Open, the timeline covers the map's bottom left corner, where the
+        // framing kept room only for a closed button: the places in view that
+        // fall under it are framed again above it (never zoomed in), so each
+        // shown place stays visible and clickable while the timeline is open.
+        var EDGE_ROOM = 24;  // fit-when-sized.js's room round a framed place
+        function keepClear() {
+            var size = map.getSize(), c = map.getContainer().getBoundingClientRect();
+            var r = box.getBoundingClientRect();
+            var top = r.top - c.top - EDGE_ROOM, right = r.right - c.left + EDGE_ROOM;
+            if (!t || top <= 2 * EDGE_ROOM) { return; }
+            var bounds = L.latLngBounds([]), covered = false;
+            function place(lat, lng) {
+                var xy = map.latLngToContainerPoint([lat, lng]);
+                if (xy.x < 0 || xy.y < 0 || xy.x > size.x || xy.y > size.y) { return; }
+                bounds.extend([lat, lng]);
+                if (xy.y > top && xy.x < right) { covered = true; }
+            }
+            for (var p = 0; p < t.p.length; p++) {
+                if (t.pt[p]) { place(t.py[p] / 1e5, t.px[p] / 1e5); continue; }
+                (geo[p] || []).forEach(function (path) {
+                    path.forEach(function (xy) { place(xy[1], xy[0]); });
+                });
+            }
+            if (!covered || !bounds.isValid()) { return; }
+            map.fitBounds(bounds, {paddingTopLeft: [EDGE_ROOM, EDGE_ROOM],
+                paddingBottomRight: [EDGE_ROOM, size.y - top], maxZoom: map.getZoom(),
+                animate: false});
         }
         L.DomEvent.on(toggle, "click", function () {
             var on = L.DomUtil.hasClass(box, "bm-pb-closed");
