@@ -3,9 +3,9 @@
 The sentence whole; or its main clause and what follows it: the report's
 own gloss on what was said on the record ("..., including the base at X"),
 background ("... amid Y"), the statement after a denial ("X dismissed the
-reports and said Y"), or a second claim with a subject of its own ("Syrian
+reports and said Y"), or a second claim with a subject of its own ("Iraqi
 troops deployed to A, while Russian forces withdrew from B"; "... left A and
-Syrian units moved into B"). The words are the cue table's (``clauses``).
+Iraqi units moved into B"). The words are the cue table's (``clauses``).
 """
 
 from __future__ import annotations
@@ -36,13 +36,13 @@ def clauses(
         # "X dismissed the reports as baseless and said Y": the denial, then a statement.
         cuts += [(c.start, "statement") for c in find(tables, "clause_statement", text, lo, hi)[:1]]
     cuts += [(c.start, "background") for c in find(tables, "clause_background", text, lo, hi)[:1]]
-    # "Syrian troops moved in; Israeli forces had vacated": each side its own subject, its claim.
+    # "Iraqi troops moved in; Turkish forces had vacated": each side its own subject, its claim.
     cuts += [
         (c.start, "contrast")
         for c in find(tables, "clause_contrast", text, lo, hi)
         if actors_in(tables, text, lo, c.start) and actors_in(tables, text, c.end, hi)
     ][:1]
-    # "... left Amuda and Syrian units moved into Qamishli": a new subject after "and".
+    # "... left A and Iraqi units moved into B": a new subject after "and".
     cuts += [
         (c.start, "contrast")
         for c in find(tables, "clause_coordinate", text, lo, hi)

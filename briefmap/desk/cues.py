@@ -11,7 +11,7 @@ compiles them. This module reads a clause's status the way the ladder in
 - a hedge ("reportedly", "is said to", "could not be independently verified"): *unverified*;
 - unnamed sources ("sources familiar with", "officials who asked not to be named"): *reported*;
 - a named speaker who is party to it, on the record: *stated* (a person by name, or a
-  body or office speaking for itself: "the Kremlin said", "Russia's defence ministry
+  body or office speaking for itself: "the White House said", "Russia's defence ministry
   said in a statement"); an official record of theirs (a readout, a statement) may
   support *confirmed*, which the sourcing rules (:mod:`briefmap.data.sourcing`) still decide;
 - people by their role, one or many, whoever's they are ("SDF commanders", "a Russian
@@ -190,7 +190,7 @@ def posture_cue_counts(tables: Tables, text: str, start: int, cue: Cue, posture:
         return False  # "seen leaving Kobani": a movement under way has not ended a position
     passive = bool(before) and before[-1] in rules.get("passive", ())
     if passive and phrase in rules.get("transfer", ()) and re.match(r"\s+to\b", text[cue.end :]):
-        return False  # "the hill was handed over to Syrian units": who holds it now
+        return False  # "the hill was handed over to Iraqi units": who holds it now
     if phrase in rules.get("needs_object", ()):
         if passive:
             return False  # "the garrison was left with two ships": kept, not departed
@@ -205,7 +205,7 @@ def posture_cue_counts(tables: Tables, text: str, start: int, cue: Cue, posture:
         if negations & {*group[-2:], *after[:1]} or any(w.endswith("n't") for w in group[-2:]):
             return False  # "has no plans to withdraw", "would not deploy": the present stands
         if after and after[0] in rules.get("keeps_present", ()):
-            return False  # "will remain at Khmeimim": the present goes on
+            return False  # "will remain at Incirlik": the present goes on
         # "began to send", "continued to deploy": under way, not proposed.
         for lead in (*rules.get("past_plan", ()), *rules.get("under_way", ())):
             n = len(lead.split())

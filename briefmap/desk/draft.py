@@ -252,7 +252,7 @@ class Desk:
     def _claim_beside(self, text: str, sentence: Sentence, silent: Cue) -> bool:
         """Whether a sentence with a no-comment phrase also makes a claim, in a clause of its own.
 
-        "Russian officers trained Syrian units, but the ministry declined to
+        "Russian officers trained Iraqi units, but the ministry declined to
         comment": the note goes on that claim; "The ministry declined to
         comment on the report." says nothing else and notes the claim before.
         """
@@ -311,7 +311,7 @@ class Desk:
             return None
         before = text[max(clause[0], m.start - 12) : m.start].split()
         if not before or before[-1].lower() not in self.tables.precision.get("naval_at", ()):
-            return None  # "docked at Tartus": a presence there; "sailed to Tartus": the town
+            return None  # "docked at Souda Bay": a presence there; "sailed to Souda Bay": the town
         words = set(self.tables.precision.get("naval_site", ()))
         for pid in self.gazetteer.carrying(m.key):
             place = self.gazetteer.places[pid]

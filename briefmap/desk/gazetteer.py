@@ -322,7 +322,7 @@ class Gazetteer:
 
 
 def _headed(text: str, toks: list[Token], a: int) -> bool:
-    """A name after a word that begins place names ("Umm Qamishli", "Tell Amuda"): another place.
+    """A name after a word that begins place names ("Umm Basra", "Tell Kirkuk"): another place.
 
     Only the name's own last part is known; the whole is listed as not placed,
     never read as the town its last word names.

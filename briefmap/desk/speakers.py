@@ -1,7 +1,7 @@
 """Who is speaking in a clause: a named person or body of a party, a name, or people by their role.
 
 The ladder (:mod:`briefmap.desk.cues`) asks who says a thing: a person by
-name, or a body or office speaking for itself ("the Kremlin said",
+name, or a body or office speaking for itself ("the White House said",
 "Russia's defence ministry said in a statement", "the Russian ambassador
 said") is on the record; people by their role, one or many, whoever's they
 are ("SDF commanders", "commanders of the SDF", "a Russian officer",
@@ -22,7 +22,7 @@ _CAPS_NAME = re.compile(
 )
 PRONOUNS = ("he", "she", "they", "it")
 NEXT_TO_VERB = 28  # characters between a speaker and the verb: "The president, in turn, hailed"
-ROLE_TO_VERB = 3  # words between unnamed people and the verb: "Syrian officials on Tuesday said"
+ROLE_TO_VERB = 3  # words between unnamed people and the verb: "Iraqi officials on Tuesday said"
 
 
 def speaker_candidates(tables: Tables, text: str, a: int, b: int) -> list[Speaker]:
@@ -65,8 +65,10 @@ def speaker_candidates(tables: Tables, text: str, a: int, b: int) -> list[Speake
 
 _WHERE = re.compile(r"\b(?:in|at|near|inside|outside|(?<!according )to)\s+(?:the\s+)?$", re.I)
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:!?\u2014]|$|(?:on|in|at|late|earlier|after|before)\b)")
-SPEAKER_WORDS = 4  # words before a role word that may say whose people speak ("two Syrian army")
-LINKED_WORDS = 5  # words of the body after a link ("commanders of the Syrian Democratic Forces")
+SPEAKER_WORDS = 4  # words before a role word that may say whose people speak ("two Iraqi army")
+LINKED_WORDS = (
+    5  # words of the body after a link ("commanders of the Kurdistan Regional Government")
+)
 _WORD_BEFORE = re.compile(r"([\w'’.-]+)[ \t]+$")
 _TIME_WORDS = frozenset([*MONTHS, *WEEKDAYS])
 _NOT_WHOSE = frozenset(
@@ -78,7 +80,7 @@ def unnamed_speakers(tables: Tables, text: str, a: int, b: int) -> list[Speaker]
     """People who speak by their role, not their name, in ``text[a:b]``: never on the record.
 
     The role word (``anonymous_speakers``) with the words before it that say
-    whose people they are ("two Syrian officers", "SDF commanders", "an SDF
+    whose people they are ("two Iraqi officers", "SDF commanders", "an SDF
     commander") and a link and a body after it ("commanders of the SDF"); the
     actor they belong to is kept, the speaker is unnamed. A role word right
     before a capitalised name is a title ("SDF commander Mazloum Abdi"): the
@@ -95,7 +97,7 @@ def unnamed_speakers(tables: Tables, text: str, a: int, b: int) -> list[Speaker]
         s = cue.start
         for _ in range(SPEAKER_WORDS):
             whole = next((x for x in actors if x[2] <= s and not text[x[2] : s].strip()), None)
-            if whole is not None:  # "Syrian army", "Russia's defence ministry"
+            if whole is not None:  # "Iraqi army", "Russia's defence ministry"
                 s = whole[1]
                 continue
             m = _WORD_BEFORE.search(text, a, s)

@@ -245,7 +245,7 @@ ABBREVIATIONS = frozenset({
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "est", "inc", "ltd",
     "co", "corp", "dept", "govt", "e.g", "i.e", "u.s", "u.k", "u.n", "u.a.e", "a.m", "p.m", "al",
 })  # fmt: skip
-# A weekday cut short ends a sentence ("on Sun. Syrian troops ...") unless its date follows.
+# A weekday cut short ends a sentence ("on Sun. Iraqi troops ...") unless its date follows.
 WEEKDAY_ABBREVIATIONS = frozenset(
     {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
 )
