@@ -28,6 +28,11 @@ def main() -> None:
     # The sidebar lives here, not in the pages, so filters hold across pages.
     app.publish(app.build_view())
 
+    # config.toml hides the page list for a server's very first run, which Streamlit
+    # makes in its old pages/ folder mode and draws in an open sidebar before this
+    # script starts (a layout shift of 0.5 on that visit, issue 25); from here on
+    # st.navigation's own list is shown.
+    st.set_option("client.showSidebarNavigation", True)
     page = st.navigation(
         [
             st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
