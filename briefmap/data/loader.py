@@ -356,6 +356,11 @@ def load_catalog(data_dir: Path | str | None = None, layer: str | None = None) -
     return dataclasses.replace(result, own_layers=(own,) if own is not None else ())
 
 
+def collected(named: list[tuple[str, Any]]) -> list[tuple[Collector, Any]]:
+    """Each (file, payload) of places, claims and sources with a collector for its file's issues."""
+    return [(Collector(file), payload) for file, payload in named]
+
+
 def assemble(
     named: list[tuple[str, Any]],
     file_issues: list[ValidationIssue] | None = None,
@@ -386,15 +391,8 @@ def assemble(
         The data set's name, its folder's or its file's without the extension,
         for a title when ``briefmap.json`` gives none.
     """
-    (
-        (places_file, places_payload),
-        (claims_file, claims_payload),
-        (sources_file, sources_payload),
-    ) = named
-    place_out, claim_out, source_out = (
-        Collector(places_file),
-        Collector(claims_file),
-        Collector(sources_file),
+    (place_out, places_payload), (claim_out, claims_payload), (source_out, sources_payload) = (
+        collected(named)
     )
     meta_issues: list[ValidationIssue] = []
     given = GivenMeta()
@@ -433,7 +431,7 @@ def assemble(
         usable_sources,
         present_ids(places_payload, "features", place_id) | set(usable_places),
         present_ids(sources_payload, "sources", lambda s: s.get("id")) | set(usable_sources),
-        (places_file, sources_file),
+        (place_out.file, source_out.file),
         actor_ids,
         retired_ids=(retired_places, retired_sources),
     )
@@ -468,7 +466,11 @@ def assemble(
             SOURCES_FILE: n_sources + refused_sources,
         },
         records_kept=kept,
-        file_names={PLACES_FILE: places_file, CLAIMS_FILE: claims_file, SOURCES_FILE: sources_file},
+        file_names={
+            PLACES_FILE: place_out.file,
+            CLAIMS_FILE: claim_out.file,
+            SOURCES_FILE: source_out.file,
+        },
         retired={
             PLACES_FILE: len(retired_places),
             CLAIMS_FILE: len(retired_claims),

@@ -13,6 +13,7 @@ from typing import Any
 from briefmap.data.claim_records import load_claims
 from briefmap.data.loader import (
     LoadResult,
+    collected,
     feature_properties,
     present_ids,
     record_itself,
@@ -21,7 +22,6 @@ from briefmap.data.loader import (
 from briefmap.data.place_records import load_places, place_id
 from briefmap.data.schema import Catalog, Place, Region, Source
 from briefmap.data.source_records import load_sources
-from briefmap.data.validate import Collector
 
 
 @dataclass(frozen=True)
@@ -51,15 +51,8 @@ def assemble_part(named: list[tuple[str, Any]], around: Surroundings) -> LoadRes
     records: a store checks an edit at 100,000 claims without validating them
     all again. The catalog holds the part's valid records only.
     """
-    (
-        (places_file, places_payload),
-        (claims_file, claims_payload),
-        (sources_file, sources_payload),
-    ) = named
-    place_out, claim_out, source_out = (
-        Collector(places_file),
-        Collector(claims_file),
-        Collector(sources_file),
+    (place_out, places_payload), (claim_out, claims_payload), (source_out, sources_payload) = (
+        collected(named)
     )
     active_places, retired_places, _ = without_retired(
         places_payload, "features", feature_properties, place_out
@@ -90,7 +83,7 @@ def assemble_part(named: list[tuple[str, Any]], around: Surroundings) -> LoadRes
         usable_sources,
         around.known_place_ids | part_places,
         around.known_source_ids | part_sources,
-        (places_file, sources_file),
+        (place_out.file, source_out.file),
         around.actor_ids,
         retired_ids=(retired_place_ids, retired_source_ids),
     )
