@@ -848,6 +848,26 @@ def serving(
         server.stop()
 
 
+def open_offline_file(
+    browser: Any, page_file: Path, *, viewport: dict[str, int], scale: float = 1
+) -> tuple[Any, Any, list[str]]:
+    """A saved page opened from disk in a fresh context where every other request fails.
+
+    Returns the context (the caller closes it), the page, and the page's script
+    errors as they come.
+    """
+    context = browser.new_context(viewport=viewport, device_scale_factor=scale)
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_file.as_uri())
+    return context, page, errors
+
+
 @contextmanager
 def offline_bench_page(
     browser: Any, page_file: Path, *, width: int = 1280, height: int = 800, scale: float = 1
@@ -859,17 +879,9 @@ def offline_bench_page(
     """
     from bench.browser import SETTLED
 
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, device_scale_factor=scale
+    context, page, errors = open_offline_file(
+        browser, page_file, viewport={"width": width, "height": height}, scale=scale
     )
-    context.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(page_file.as_uri())
     page.wait_for_function("window.__bmDone === true", timeout=120_000, polling=50)
     # FitWhenSized frames once more 400 ms after load: after that, and its redraw.
     page.wait_for_function(MAP_SETTLED_JS, arg=0, polling=50, timeout=WAIT_MS)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import BrowserPage, expect, serving, wait_for_query
+from browser_support import BrowserPage, expect, open_offline_file, serving, wait_for_query
 
 from briefmap.screenshots import AppServer
 
@@ -160,15 +160,9 @@ def test_the_offline_html_export_plays(browser: Any, tmp_path: Path) -> None:
         standalone_html(catalog, exported, "Played", view=view),
         encoding="utf-8",
     )
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    context, page, errors = open_offline_file(
+        browser, page_file, viewport={"width": 1280, "height": 800}
     )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(page_file.as_uri())
     page.wait_for_function(FRAMED_JS, polling=50, timeout=WAIT_MS)
     # Opened, the timeline hides none of the places the map showed (at a
     # desk's size and a phone's): those under it are framed again above it.
